@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's config schema; the message is one line naming every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses `source` (normally `process.env`, read only by each service's env.ts) against `schema`.
+ * All problems are reported at once, in one line: `Invalid configuration: PORT: expected a number; DATABASE_URL: required`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(root)';
+    const message = issue.code === 'invalid_type' && source[key] === undefined ? 'required' : issue.message;
+    return `${key}: ${message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/** Reusable field schemas for the variables most services share. */
+export const configFields = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  url: z.string().url(),
+  postgresUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL'),
+  secret: z.string().min(16, 'must be at least 16 characters'),
+  bool: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1'),
+};

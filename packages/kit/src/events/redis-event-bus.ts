@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { EventBus, EventHandler } from './event-bus.ts';
+
+/**
+ * Redis pub/sub bus: one publishing and one subscribing connection per process, one Redis channel per topic,
+ * fanned out locally to every handler. ioredis re-subscribes after reconnects.
+ */
+export class RedisEventBus implements EventBus {
+  readonly #pub: Redis;
+  readonly #sub: Redis;
+  readonly #handlers = new Map<string, Set<EventHandler<unknown>>>();
+
+  constructor(url: string, private readonly logger: Logger, private readonly prefix = 'vegshare:') {
+    this.#pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.#sub = new Redis(url, { lazyConnect: false });
+    this.#sub.on('message', (channel: string, message: string) => this.#deliver(channel, message));
+    for (const r of [this.#pub, this.#sub]) r.on('error', (err: Error) => this.logger.warn({ err }, 'redis event bus connection error'));
+  }
+
+  #deliver(channel: string, message: string): void {
+    const handlers = this.#handlers.get(channel.slice(this.prefix.length));
+    if (!handlers) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      this.logger.warn({ channel }, 'dropped malformed event');
+      return;
+    }
+    for (const handler of handlers) {
+      try {
+        handler(payload);
+      } catch (err) {
+        this.logger.error({ err, channel }, 'event handler failed');
+      }
+    }
+  }
+
+  async publish<T>(topic: string, payload: T): Promise<void> {
+    await this.#pub.publish(this.prefix + topic, JSON.stringify(payload));
+  }
+
+  async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {
+    let set = this.#handlers.get(topic);
+    if (!set) {
+      this.#handlers.set(topic, (set = new Set()));
+      await this.#sub.subscribe(this.prefix + topic);
+    }
+    const h = handler as EventHandler<unknown>;
+    set.add(h);
+    return async () => {
+      set.delete(h);
+      if (set.size === 0 && this.#handlers.get(topic) === set) {
+        this.#handlers.delete(topic);
+        await this.#sub.unsubscribe(this.prefix + topic);
+      }
+    };
+  }
+
+  /** Readiness probe. */
+  async ping(): Promise<void> {
+    await this.#pub.ping();
+  }
+
+  async close(): Promise<void> {
+    this.#handlers.clear();
+    this.#sub.disconnect();
+    await this.#pub.quit();
+  }
+}

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.ts';
+import { sendJson } from './body.ts';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, search: string) => Promise<void> | void;
+
+/** A named dependency probed by `/ready`: resolves when reachable, throws otherwise. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export interface ServiceServerOptions {
+  readonly name: string;
+  readonly port: number;
+  readonly host?: string;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly readiness: readonly ReadinessCheck[];
+  /** Extra routes by exact path, e.g. `/graphql`. */
+  readonly routes: Readonly<Record<string, RouteHandler>>;
+  /** Called for requests on routes (not health/metrics) before the handler; return false after answering to stop. */
+  readonly guard?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly url: string;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+async function probe(check: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check.check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS);
+      }),
+    ]);
+    return { name: check.name, ok: true };
+  } catch (error) {
+    return { name: check.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The HTTP shell every service runs in: `/health` (process alive), `/ready` (every dependency reachable),
+ * `/metrics` (Prometheus), plus the service's own routes. Errors become a JSON 500 without details.
+ */
+export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
+  const { logger, metrics } = options;
+  let draining = false;
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const search = q === -1 ? '' : rawUrl.slice(q);
+    const route = path in options.routes || ['/health', '/ready', '/metrics'].includes(path) ? path : 'other';
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
+    });
+    void handle(req, res, path, search).catch((error: unknown) => {
+      logger.error({ err: error, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
+    if (path === '/ready') {
+      const checks = await Promise.all(options.readiness.map(probe));
+      const ok = !draining && checks.every((c) => c.ok);
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : 'unavailable', service: options.name, checks });
+    }
+    if (path === '/metrics') {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(body);
+      return;
+    }
+    const handler = options.routes[path];
+    if (!handler) return sendJson(res, 404, { error: 'not found' });
+    if (options.guard && !options.guard(req, res)) return;
+    await handler(req, res, search);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, `${options.name} listening`);
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close(graceMs = 10_000) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

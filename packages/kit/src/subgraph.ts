@@ -1,0 +1,85 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode } from 'graphql';
+import type { Logger } from 'pino';
+import { apolloHandler } from './http/apollo-handler.ts';
+import { sendJson } from './http/body.ts';
+import { startServiceServer, type ReadinessCheck, type RouteHandler, type RunningServer } from './http/service-server.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
+
+export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+
+export interface SubgraphOptions<TContext extends BaseContext> {
+  readonly name: string;
+  readonly port: number;
+  readonly typeDefs: DocumentNode;
+  /** Generated resolver map (codegen `Resolvers`); checked against the SDL by buildSubgraphSchema at start. */
+  readonly resolvers: object;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly context: (req: IncomingMessage) => Promise<TContext>;
+  /** When set, /graphql answers only requests carrying this secret in `x-gateway-secret`. */
+  readonly gatewaySecret?: string | undefined;
+  readonly routes?: Readonly<Record<string, RouteHandler>>;
+}
+
+export interface RunningSubgraph extends RunningServer {
+  readonly apollo: ApolloServer<BaseContext>;
+  /** Stops HTTP then Apollo. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** Guard that admits only the gateway (shared secret, compared in constant time). */
+export function gatewaySecretGuard(secret: string | undefined) {
+  if (!secret) return undefined;
+  const expected = digest(secret);
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const given = req.headers[GATEWAY_SECRET_HEADER];
+    if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return true;
+    sendJson(res, 403, { errors: [{ message: 'Subgraphs accept traffic only from the gateway', extensions: { code: 'FORBIDDEN' } }] });
+    return false;
+  };
+}
+
+/** Builds and serves one federated subgraph with health, readiness, metrics and masked errors. */
+export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(options.logger),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), metricsPlugin<TContext>(options.metrics)],
+    // The gateway sends JSON with the right content type; the CSRF check protects against browsers.
+    csrfPrevention: true,
+  });
+  await apollo.start();
+  const guard = gatewaySecretGuard(options.gatewaySecret);
+  const server = await startServiceServer({
+    name: options.name,
+    port: options.port,
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: options.readiness,
+    ...(guard ? { guard } : {}),
+    routes: {
+      ...options.routes,
+      '/graphql': apolloHandler({ server: apollo, context: options.context }),
+    },
+  });
+  return {
+    ...server,
+    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    async stop(graceMs) {
+      await server.close(graceMs);
+      await apollo.stop();
+    },
+  };
+}

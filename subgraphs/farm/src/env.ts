@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { parseConfig, subgraphConfigShape } from '@vegshare/kit';
+
+const schema = z.object({ ...subgraphConfigShape(4003) });
+export type FarmConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the farm service. */
+export const loadFarmConfig = (env: Record<string, string | undefined> = process.env): FarmConfig => parseConfig(schema, env);

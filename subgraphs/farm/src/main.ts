@@ -1,0 +1,4 @@
+import { runAsProcess } from '@vegshare/kit';
+import { loadFarmConfig, startFarmService } from './service.ts';
+
+await runAsProcess('farm', () => startFarmService(loadFarmConfig()));

@@ -1,0 +1,5 @@
+import type { CropResolvers } from '../__generated__/resolvers-types.ts';
+
+export const Crop: CropResolvers = {
+  __resolveReference: (ref, { loaders }) => loaders.crop.load(ref.id),
+};
