@@ -15,3 +15,6 @@ export * from './service-config.ts';
 export * from './loaders.ts';
 export * from './launch.ts';
 export * from './demo.ts';
+export * from './events/event-iterator.ts';
+export * from './http/subscriptions.ts';
+export * from './storage/object-store.ts';

@@ -50,6 +50,12 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       gatewaySecret: options.config.GATEWAY_SECRET,
       ...(options.routes ? { routes: options.routes } : {}),
       context: async (req) => options.context(await viewerFromHeaders(req.headers, verifier), logger),
+      // graphql-ws: the gateway puts the caller's `authorization` (and the gateway secret) in connection_init.
+      connectionContext: async (params) => {
+        const authorization = params['authorization'];
+        const headers = typeof authorization === 'string' ? { authorization } : {};
+        return options.context(await viewerFromHeaders(headers, verifier), logger);
+      },
     });
     return {
       ...running,

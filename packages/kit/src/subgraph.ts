@@ -11,6 +11,7 @@ import { sendJson } from './http/body.ts';
 import { startServiceServer, type ReadinessCheck, type RouteHandler, type RunningServer } from './http/service-server.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
+import { serveSubscriptions } from './http/subscriptions.ts';
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 
@@ -24,6 +25,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   readonly metrics: ServiceMetrics;
   readonly readiness: readonly ReadinessCheck[];
   readonly context: (req: IncomingMessage) => Promise<TContext>;
+  /** Context for graphql-ws connections from connection_init's payload; required when the schema has a Subscription type. */
+  readonly connectionContext?: (params: Readonly<Record<string, unknown>>) => Promise<TContext>;
   /** When set, /graphql answers only requests carrying this secret in `x-gateway-secret`. */
   readonly gatewaySecret?: string | undefined;
   readonly routes?: Readonly<Record<string, RouteHandler>>;
@@ -74,10 +77,27 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       '/graphql': apolloHandler({ server: apollo, context: options.context }),
     },
   });
+  const connectionContext = options.connectionContext;
+  const subscriptions =
+    schema.getSubscriptionType() && connectionContext
+      ? serveSubscriptions<TContext>({
+          server: server.server,
+          schema,
+          logger: options.logger,
+          context: async (params) => {
+            if (options.gatewaySecret) {
+              const given = params[GATEWAY_SECRET_HEADER];
+              if (typeof given !== 'string' || !timingSafeEqual(digest(given), digest(options.gatewaySecret))) throw new Error('missing or wrong gateway secret');
+            }
+            return connectionContext(params);
+          },
+        })
+      : null;
   return {
     ...server,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
     async stop(graceMs) {
+      await subscriptions?.close();
       await server.close(graceMs);
       await apollo.stop();
     },
