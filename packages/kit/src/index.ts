@@ -18,3 +18,4 @@ export * from './demo.ts';
 export * from './events/event-iterator.ts';
 export * from './http/subscriptions.ts';
 export * from './storage/object-store.ts';
+export * from './events/event-bus-from-config.ts';

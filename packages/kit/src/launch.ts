@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import type { Logger } from 'pino';
 import { viewerFromHeaders, type TokenVerifier, type Viewer } from './auth.ts';
 import { createLogger } from './logger.ts';
+import type { EventBus } from './events/event-bus.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import type { ReadinessCheck, RouteHandler } from './http/service-server.ts';
 import { verifierFromConfig, type SubgraphConfig } from './service-config.ts';
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   readonly metrics?: ServiceMetrics;
   /** Token verifier; defaults to the JWKS in config. */
   readonly verifier?: TokenVerifier;
+  /** Event bus shared with other in-process services (embedded start, tests); otherwise built from REDIS_URL. */
+  readonly events?: EventBus;
 }
 
 export interface LaunchOptions<TContext extends BaseContext> {
