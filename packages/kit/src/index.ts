@@ -19,3 +19,4 @@ export * from './events/event-iterator.ts';
 export * from './http/subscriptions.ts';
 export * from './storage/object-store.ts';
 export * from './events/event-bus-from-config.ts';
+export * from './events/contracts.ts';

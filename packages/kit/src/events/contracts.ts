@@ -1,0 +1,77 @@
+/**
+ * Event contracts between services. Publishers and subscribers import these types and topic names,
+ * so a change to a payload is a compile error on both sides. Pub/sub is at-most-once: commands carried as
+ * events are re-published by the requester until the owner acknowledges them, and handlers are idempotent.
+ */
+
+/** auth → user: an account was created (user creates the profile). */
+export interface UserRegistered {
+  readonly userId: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+}
+
+/** any → user: please notify a user (idempotent by eventId; user persists it and publishes NotificationAdded). */
+export interface NotificationRequested {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly body: string;
+  readonly link?: string | null;
+}
+
+/** farm → streaming (and others): who owns a farm. */
+export interface FarmChanged {
+  readonly farmId: string;
+  readonly ownerId: string;
+  readonly name: string;
+}
+
+/** farm → streaming: a rental's state, so streaming knows who may watch a plot's cameras. */
+export interface RentalChanged {
+  readonly rentalId: string;
+  readonly plotId: string;
+  readonly farmId: string;
+  readonly customerId: string;
+  readonly status: 'REQUESTED' | 'ACTIVE' | 'ENDED' | 'CANCELLED';
+  /** ISO dates (YYYY-MM-DD), inclusive start, exclusive end. */
+  readonly startsOn: string;
+  readonly endsOn: string;
+}
+
+/** streaming → transcoding: start (or keep) a live ladder for a stream; re-published until acknowledged. */
+export interface LiveTranscodeRequested {
+  readonly streamId: string;
+  readonly cameraId: string;
+  readonly sourceUrl: string;
+  readonly profile: string;
+}
+
+/** streaming → transcoding: stop the live ladder of a stream. */
+export interface LiveTranscodeStopRequested {
+  readonly streamId: string;
+}
+
+/** transcoding → streaming: what the live ladder of a stream is doing. */
+export interface LiveTranscodeStatus {
+  readonly streamId: string;
+  readonly jobId: string;
+  readonly status: 'STARTING' | 'LIVE' | 'RECONNECTING' | 'ENDED' | 'FAILED';
+  /** S3 key of the HLS master playlist, once written. */
+  readonly masterPlaylistKey: string | null;
+  readonly renditions: readonly string[];
+  readonly error: string | null;
+  readonly at: string;
+}
+
+export const eventTopics = {
+  userRegistered: 'auth.user.registered',
+  notificationRequested: 'user.notification.requested',
+  farmChanged: 'farm.farm.changed',
+  rentalChanged: 'farm.rental.changed',
+  liveTranscodeRequested: 'transcoding.live.requested',
+  liveTranscodeStopRequested: 'transcoding.live.stop.requested',
+  liveTranscodeStatus: 'transcoding.live.status',
+} as const;
