@@ -20,3 +20,4 @@ export * from './http/subscriptions.ts';
 export * from './storage/object-store.ts';
 export * from './events/event-bus-from-config.ts';
 export * from './events/contracts.ts';
+export * from './apollo-plugins.ts';

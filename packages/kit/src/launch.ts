@@ -102,3 +102,9 @@ export interface ServiceModule<TConfig = unknown> {
   /** Idempotent demo data into the service's own schema. */
   seed(databaseUrl: string): Promise<void>;
 }
+
+export function isServiceModule(value: unknown): value is ServiceModule {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['name'] === 'string' && typeof v['loadConfig'] === 'function' && typeof v['start'] === 'function' && typeof v['seed'] === 'function';
+}

@@ -1,0 +1,10 @@
+import type { Viewer } from '@vegshare/kit';
+
+/** Per-request gateway context: the verified viewer and what is forwarded to subgraphs. */
+export interface GatewayContext {
+  readonly viewer: Viewer | null;
+  /** `Bearer <jwt>` to forward: the caller's own token, or the one an API key was exchanged for. */
+  readonly authorization: string | null;
+  readonly clientIp: string;
+  readonly userAgent: string | null;
+}

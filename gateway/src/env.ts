@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { configFields, parseConfig } from '@vegshare/kit';
+
+const schema = z.object({
+  PORT: configFields.port(4000),
+  LOG_LEVEL: configFields.logLevel,
+  /** Composed supergraph SDL; reloaded when the file changes. */
+  SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  /** Overrides of routing URLs, `name=url` pairs separated by commas (e.g. in-cluster or test ports). */
+  SUBGRAPH_URLS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const map: Record<string, string> = {};
+      for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [name, url] = pair.split('=');
+        if (!name || !url || !/^https?:\/\//.test(url)) {
+          ctx.addIssue({ code: 'custom', message: `expected name=http(s)://url, got "${pair}"` });
+          return z.NEVER;
+        }
+        map[name] = url;
+      }
+      return map;
+    }),
+  GATEWAY_SECRET: configFields.secret.optional(),
+  AUTH_JWKS_URL: configFields.url.default('http://localhost:4001/.well-known/jwks.json'),
+  /** Base URL of the auth service's internal routes (API-key exchange). */
+  AUTH_INTERNAL_URL: configFields.url.default('http://localhost:4001'),
+  JWT_ISSUER: z.string().min(1).default('https://auth.vegshare.local'),
+  JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
+  REDIS_URL: configFields.redisUrl.optional(),
+  /** Serve the partner explorer at /explorer. */
+  EXPLORER_ENABLED: configFields.bool.default(true),
+  NODE_ENV: z.string().default('development'),
+});
+export type GatewayConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the gateway. */
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => parseConfig(schema, env);

@@ -1,0 +1,5 @@
+import { runAsProcess } from '@vegshare/kit';
+import { loadGatewayConfig } from './env.ts';
+import { startGateway } from './gateway.ts';
+
+await runAsProcess('gateway', () => startGateway(loadGatewayConfig()));
