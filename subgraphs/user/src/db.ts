@@ -1,0 +1,23 @@
+import { pgAdapter } from '@vegshare/kit';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export type UserDb = PrismaClient;
+/** The Postgres schema this service owns (a reserved word in SQL: always quote it in raw SQL). */
+export const USER_SCHEMA = 'user';
+
+export function createUserDb(databaseUrl: string): UserDb {
+  return new PrismaClient({ adapter: pgAdapter(databaseUrl, USER_SCHEMA) });
+}
+
+/** Prisma's interactive-transaction client. */
+export type UserTx = Parameters<Parameters<UserDb['$transaction']>[0]>[0];
+
+/** Locks the profile row for the rest of the transaction, serialising changes to one user's addresses. */
+export async function lockProfile(tx: UserTx, userId: string): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT 1 FROM "${USER_SCHEMA}"."profile" WHERE id = $1::uuid FOR UPDATE`, userId);
+}
+
+/** True for Prisma's unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

@@ -1,0 +1,4 @@
+import { runAsProcess } from '@vegshare/kit';
+import { loadUserConfig, startUserService } from './service.ts';
+
+await runAsProcess('user', () => startUserService(loadUserConfig()));

@@ -1,0 +1,31 @@
+import { requireViewer } from '@vegshare/kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { createAddress, deleteAddress, setDefaultAddress, updateAddress } from '../addresses.ts';
+import { markRead } from '../notifications.ts';
+import { updatePreference } from '../preferences.ts';
+import { updateProfile } from '../profiles.ts';
+import { addressInputSchema, addressPatchSchema, notificationKindSchema, parseInput, updateProfileSchema } from '../validation.ts';
+
+export const Mutation: MutationResolvers = {
+  updateProfile: (_, { input }, { viewer, db }) => updateProfile(db, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),
+
+  requestAvatarUpload: (_, { contentType, sizeBytes }, { viewer, avatars }) => avatars.requestUpload(requireViewer(viewer).userId, contentType, sizeBytes),
+  confirmAvatarUpload: (_, { key }, { viewer, avatars }) => avatars.confirmUpload(requireViewer(viewer).userId, key),
+  removeAvatar: (_, __, { viewer, avatars }) => avatars.remove(requireViewer(viewer).userId),
+
+  createDeliveryAddress: (_, { input }, { viewer, db }) => createAddress(db, requireViewer(viewer).userId, parseInput(addressInputSchema, input, 'input')),
+  updateDeliveryAddress: (_, { id, patch }, { viewer, db }) => updateAddress(db, requireViewer(viewer), id, parseInput(addressPatchSchema, patch, 'patch')),
+  deleteDeliveryAddress: (_, { id }, { viewer, db }) => deleteAddress(db, requireViewer(viewer), id),
+  setDefaultDeliveryAddress: (_, { id }, { viewer, db }) => setDefaultAddress(db, requireViewer(viewer), id),
+
+  updateNotificationPreference: (_, { input }, { viewer, db }) => {
+    const userId = requireViewer(viewer).userId;
+    const kind = parseInput(notificationKindSchema, input.kind, 'input.kind');
+    return updatePreference(db, userId, kind, {
+      ...(input.email != null ? { email: input.email } : {}),
+      ...(input.push != null ? { push: input.push } : {}),
+      ...(input.inApp != null ? { inApp: input.inApp } : {}),
+    });
+  },
+  markNotificationsRead: (_, { input }, { viewer, db }) => markRead(db, requireViewer(viewer).userId, input),
+};

@@ -1,0 +1,10 @@
+import { isUuid, requireViewer } from '@vegshare/kit';
+import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { notificationPage } from '../notifications.ts';
+import { ensureProfile } from '../profiles.ts';
+
+export const Query: QueryResolvers = {
+  user: (_, { id }, { loaders }) => (isUuid(id) ? loaders.profile.load(id) : null),
+  me: (_, __, { viewer, db }) => ensureProfile(db, requireViewer(viewer).userId),
+  notifications: (_, { first, after }, { viewer, db }) => notificationPage(db, requireViewer(viewer).userId, first ?? 20, after),
+};

@@ -1,0 +1,25 @@
+import { isUuid } from '@vegshare/kit';
+import type { UserResolvers } from '../__generated__/resolvers-types.ts';
+import { preferenceList } from '../preferences.ts';
+import { assertCanSeePrivate } from '../privacy.ts';
+
+export const User: UserResolvers = {
+  __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.profile.load(ref.id) : null),
+  avatarUrl: (user, _, { avatars }) => (user.avatarKey ? avatars.url(user.avatarKey) : null),
+  phone: (user, _, { viewer }) => {
+    assertCanSeePrivate(viewer, user.id);
+    return user.phone;
+  },
+  addresses: (user, _, { viewer, loaders }) => {
+    assertCanSeePrivate(viewer, user.id);
+    return loaders.addressesByUser.load(user.id);
+  },
+  defaultAddress: async (user, _, { viewer, loaders }) => {
+    assertCanSeePrivate(viewer, user.id);
+    return (await loaders.addressesByUser.load(user.id)).find((a) => a.isDefault) ?? null;
+  },
+  notificationPreferences: async (user, _, { viewer, loaders }) => {
+    assertCanSeePrivate(viewer, user.id);
+    return preferenceList(await loaders.preferencesByUser.load(user.id));
+  },
+};

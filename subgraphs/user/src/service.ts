@@ -1,0 +1,87 @@
+import {
+  createLogger,
+  createObjectStore,
+  eventBusFromConfig,
+  launchSubgraph,
+  RedisEventBus,
+  type ReadinessCheck,
+  type RunningSubgraph,
+  type ServiceDeps,
+  type ServiceModule,
+} from '@vegshare/kit';
+import { createAvatarStore } from './avatars.ts';
+import type { Context } from './context.ts';
+import { createUserDb } from './db.ts';
+import { loadUserConfig, type UserConfig } from './env.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedUser } from './seed.ts';
+import { subscribeToEvents } from './subscribers.ts';
+
+export { loadUserConfig, type UserConfig } from './env.ts';
+
+/** Starts the user subgraph; used by main.ts, the embedded start and the tests alike. */
+export async function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
+  const logger = deps.logger ?? createLogger('user', config.LOG_LEVEL);
+  const db = createUserDb(config.DATABASE_URL);
+  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const ownsEvents = deps.events === undefined;
+  const objects = createObjectStore(config);
+  const avatars = createAvatarStore(db, objects, logger);
+  let unsubscribe: (() => Promise<void>) | null = null;
+  const release = async (): Promise<void> => {
+    await unsubscribe?.();
+    if (ownsEvents) await events.close();
+    await db.$disconnect();
+  };
+
+  try {
+    await objects.ensureBucket();
+  } catch (err) {
+    // S3 may come up after us; readiness reports it until then.
+    logger.warn({ err }, 'could not ensure the avatar bucket exists');
+  }
+  try {
+    unsubscribe = await subscribeToEvents(db, events, logger);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  return launchSubgraph<Context>({
+    name: 'user',
+    config,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    deps: { ...deps, logger },
+    context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, logger: requestLogger }),
+    readiness: () => {
+      const checks: ReadinessCheck[] = [
+        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
+        {
+          name: 's3',
+          check: async () => {
+            if (!(await objects.client.bucketExists(objects.bucket))) await objects.ensureBucket();
+          },
+        },
+      ];
+      if (events instanceof RedisEventBus) checks.push({ name: 'redis', check: () => events.ping() });
+      return checks;
+    },
+    onStop: release,
+  });
+}
+
+export const service: ServiceModule<UserConfig> = {
+  name: 'user',
+  loadConfig: loadUserConfig,
+  start: startUserService,
+  async seed(databaseUrl) {
+    const db = createUserDb(databaseUrl);
+    try {
+      await seedUser(db);
+    } finally {
+      await db.$disconnect();
+    }
+  },
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { eventTopics, isUuid, type EventBus } from '@vegshare/kit';
+import type { Logger } from 'pino';
+import type { UserDb } from './db.ts';
+import { deliverNotification } from './notifications.ts';
+import { createRegisteredProfile } from './profiles.ts';
+
+const userRegisteredSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), displayName: z.string() });
+
+/**
+ * Subscribes to the events the user service acts on (before it accepts traffic). Handlers are idempotent, so every
+ * replica handles every event and the database decides which one wins. Returns a function that unsubscribes and
+ * waits for handlers still running.
+ */
+export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger): Promise<() => Promise<void>> {
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>, what: string): void => {
+    const tracked = work.catch((err: unknown) => logger.error({ err }, `${what} failed`)).finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+
+  const offRegistered = await bus.subscribe<unknown>(eventTopics.userRegistered, (payload) => {
+    const event = userRegisteredSchema.safeParse(payload);
+    if (!event.success) {
+      logger.warn('dropped invalid UserRegistered event');
+      return;
+    }
+    track(
+      createRegisteredProfile(db, event.data).then((created) => logger.debug({ userId: event.data.userId, created }, 'profile for registered user')),
+      'creating a profile',
+    );
+  });
+  const offNotifications = await bus.subscribe<unknown>(eventTopics.notificationRequested, (payload) => {
+    track(
+      deliverNotification(db, bus, payload, logger).then((outcome) => logger.debug({ outcome }, 'notification requested')),
+      'delivering a notification',
+    );
+  });
+
+  return async () => {
+    await offRegistered();
+    await offNotifications();
+    await Promise.allSettled([...running]);
+  };
+}
