@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+
+const seconds = (fallback: number, max = 86_400) => z.coerce.number().positive().max(max).default(fallback);
+
+const schema = z.object({
+  ...subgraphConfigShape(4004),
+  ...objectStoreConfigShape,
+  /** HMAC key of playback URLs; every replica must share it. */
+  PLAYBACK_SIGNING_SECRET: configFields.secret,
+  /** Where players reach this service's /hls/ route (directly or through an ingress). */
+  PLAYBACK_BASE_URL: configFields.url.default('http://localhost:4004'),
+  /** Lifetime of a playback URL; at most 5 minutes. */
+  PLAYBACK_URL_TTL_SECONDS: seconds(120, 300),
+  /** An on-demand stream with no viewer for this long is stopped. */
+  STREAM_IDLE_STOP_SECONDS: seconds(60),
+  /** A viewer counts as watching for this long after their last heartbeat or playlist request. */
+  VIEWER_TTL_SECONDS: seconds(30, 3600),
+  /** LiveTranscodeRequested is re-published this often while a stream is STARTING (pub/sub is at-most-once). */
+  LIVE_REQUEST_REPUBLISH_SECONDS: seconds(3, 60),
+  /** A stream still STARTING after this long is marked FAILED. */
+  STREAM_START_TIMEOUT_SECONDS: seconds(60, 3600),
+  /** How often viewer counts and idle streams are checked. */
+  PRESENCE_SWEEP_SECONDS: seconds(5, 60),
+  /** Prefix of this service's Redis keys (viewer presence). */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('vegshare:streaming:'),
+});
+export type StreamingConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the streaming service. */
+export const loadStreamingConfig = (env: Record<string, string | undefined> = process.env): StreamingConfig => parseConfig(schema, env);

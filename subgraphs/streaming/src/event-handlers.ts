@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { eventTopics, type EventBus, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
+import type { StreamingDb } from './db.ts';
+import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
+import { SerialQueue } from './serial-queue.ts';
+import type { StreamControl } from './stream-control.ts';
+
+export const liveTranscodeStatusSchema = z.object({
+  streamId: z.string().uuid(),
+  jobId: z.string().min(1).max(200),
+  status: z.enum(['STARTING', 'LIVE', 'RECONNECTING', 'ENDED', 'FAILED']),
+  masterPlaylistKey: z.string().min(1).max(1024).nullable(),
+  renditions: z.array(z.string().min(1).max(40)).max(20),
+  error: z.string().max(4000).nullable(),
+  at: z.string().datetime({ offset: true }),
+}) satisfies z.ZodType<LiveTranscodeStatus>;
+
+export interface EventHandlers {
+  /** Resolves when every event received so far has been applied (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Subscribes the streaming service to the events it consumes; each one is validated, then applied in order per entity. */
+export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control: StreamControl, logger: Logger): Promise<EventHandlers> {
+  const queue = new SerialQueue();
+  function on<T>(topic: string, schema: z.ZodType<T>, keyOf: (event: T) => string, apply: (event: T) => Promise<void>) {
+    return bus.subscribe<unknown>(topic, (payload) => {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        logger.warn({ topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped malformed event');
+        return;
+      }
+      const event = parsed.data;
+      queue.run(`${topic}:${keyOf(event)}`, () => apply(event)).catch((err: unknown) => logger.error({ err, topic }, 'event handler failed'));
+    });
+  }
+  const unsubscribe = await Promise.all([
+    on(eventTopics.farmChanged, farmChangedSchema, (e) => e.farmId, (e) => applyFarmChanged(db, e)),
+    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, (e) => applyRentalChanged(db, e)),
+    on(eventTopics.liveTranscodeStatus, liveTranscodeStatusSchema, (e) => e.streamId, (e) => control.applyTranscodeStatus(e)),
+  ]);
+  return {
+    idle: () => queue.idle(),
+    async close() {
+      await Promise.all(unsubscribe.map((u) => u()));
+      await queue.idle();
+    },
+  };
+}

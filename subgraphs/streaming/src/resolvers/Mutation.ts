@@ -1,0 +1,24 @@
+import { isUuid, notFound } from '@vegshare/kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { parseRegisterCamera, parseUpdateCamera } from '../camera-input.ts';
+import { managedStream, registerCamera, removeCamera, updateCamera } from '../cameras.ts';
+import { watchableStream } from '../playback.ts';
+import { requireViewer } from '@vegshare/kit';
+
+const cameraId = (id: string): string => {
+  if (!isUuid(id)) throw notFound('Camera', id);
+  return id.toLowerCase();
+};
+
+export const Mutation: MutationResolvers = {
+  registerCamera: (_, { input }, { db, loaders, viewer }) => registerCamera(db, loaders, viewer, parseRegisterCamera(input)),
+  updateCamera: (_, { id, input }, { db, loaders, runtime, viewer }) => updateCamera(db, loaders, runtime.control, viewer, cameraId(id), parseUpdateCamera(input)),
+  removeCamera: (_, { id }, { db, loaders, runtime, viewer }) => removeCamera(db, loaders, runtime.control, viewer, cameraId(id)),
+  startStream: async (_, args, { db, loaders, runtime, viewer }) => runtime.control.start(await managedStream(db, loaders, viewer, cameraId(args.cameraId)), { onDemand: false }),
+  stopStream: async (_, args, { db, loaders, runtime, viewer }) => runtime.control.stop(await managedStream(db, loaders, viewer, cameraId(args.cameraId)), 'stopped by farmer'),
+  heartbeat: async (_, { streamId }, { loaders, runtime, viewer }) => {
+    const v = requireViewer(viewer);
+    const { stream } = await watchableStream(loaders, v, streamId);
+    return runtime.control.noteViewer(stream.id, v.userId);
+  },
+};

@@ -1,0 +1,8 @@
+import { notFound } from '@vegshare/kit';
+import type { StreamResolvers } from '../__generated__/resolvers-types.ts';
+
+export const Stream: StreamResolvers = {
+  __resolveReference: (ref, { loaders }) => loaders.stream.load(ref.id),
+  camera: async (stream, _, { loaders }) => (await loaders.camera.load(stream.cameraId)) ?? Promise.reject(notFound('Camera', stream.cameraId)),
+  viewers: (stream, _, { runtime }) => runtime.presence.count(stream.id),
+};

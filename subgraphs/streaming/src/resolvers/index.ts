@@ -1,0 +1,12 @@
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Camera } from './Camera.ts';
+import { DateTime } from './DateTime.ts';
+import { Farm } from './Farm.ts';
+import { Mutation } from './Mutation.ts';
+import { Plot } from './Plot.ts';
+import { Query } from './Query.ts';
+import { Recording } from './Recording.ts';
+import { Stream } from './Stream.ts';
+import { Subscription } from './Subscription.ts';
+
+export const resolvers: Resolvers = { Query, Mutation, Subscription, Camera, Stream, Recording, Plot, Farm, DateTime };

@@ -1,0 +1,98 @@
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
+import { loadStreamingConfig, type StreamingConfig } from './env.ts';
+import { createStreamingDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedStreaming } from './seed.ts';
+import type { Context, StreamingRuntime } from './context.ts';
+import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './presence.ts';
+import { PlaybackSigner } from './playback-signing.ts';
+import { StreamControl } from './stream-control.ts';
+import { subscribeToEvents, type EventHandlers } from './event-handlers.ts';
+import { hlsHandler } from './http/hls.ts';
+import { mountPrefixRoute } from './http/prefix-route.ts';
+import { HLS_PREFIX } from './hls-path.ts';
+
+export { loadStreamingConfig, type StreamingConfig } from './env.ts';
+
+export interface RunningStreaming extends RunningSubgraph {
+  /** Stream lifecycle (tests drive the sweeps directly instead of waiting for timers). */
+  readonly control: StreamControl;
+  /** Resolves once every event received so far has been applied. */
+  eventsIdle(): Promise<void>;
+}
+
+const ms = (seconds: number): number => Math.round(seconds * 1000);
+
+/** Starts the streaming subgraph; used by main.ts, the embedded start and the tests alike. */
+export async function startStreamingService(config: StreamingConfig, deps: ServiceDeps = {}): Promise<RunningStreaming> {
+  const logger = deps.logger ?? createLogger('streaming', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('streaming');
+  const db = createStreamingDb(config.DATABASE_URL);
+  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const presence: PresenceStore = config.REDIS_URL
+    ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX)
+    : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS));
+  const store = createObjectStore(config);
+  const signer = new PlaybackSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS);
+  const control = new StreamControl({
+    db,
+    bus,
+    presence,
+    logger,
+    timings: {
+      idleStopMs: ms(config.STREAM_IDLE_STOP_SECONDS),
+      republishMs: ms(config.LIVE_REQUEST_REPUBLISH_SECONDS),
+      startTimeoutMs: ms(config.STREAM_START_TIMEOUT_SECONDS),
+      sweepMs: ms(config.PRESENCE_SWEEP_SECONDS),
+    },
+  });
+  const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
+  let handlers: EventHandlers | null = null;
+  const release = async () => {
+    control.stopLoops();
+    await handlers?.close();
+    await presence.close();
+    if (!deps.events) await bus.close();
+    await db.$disconnect();
+  };
+  try {
+    handlers = await subscribeToEvents(bus, db, control, logger);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const running = await launchSubgraph<Context>({
+    name: 'streaming',
+    config,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    deps: { ...deps, logger, metrics, events: bus },
+    context: (viewer) => ({ viewer, db, loaders: createLoaders(db), runtime }),
+    readiness: () => [
+      { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
+      { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },
+      ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
+      ...(bus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => bus.ping() }] : []),
+    ],
+    onStop: release,
+  });
+  mountPrefixRoute(running.server, HLS_PREFIX, hlsHandler({ db, store, signer, logger, noteViewer: (s, v) => control.noteViewer(s, v) }), logger, metrics);
+  control.startLoops();
+  const eventHandlers = handlers;
+  return { ...running, control, eventsIdle: () => eventHandlers.idle() };
+}
+
+export const service: ServiceModule<StreamingConfig> = {
+  name: 'streaming',
+  loadConfig: loadStreamingConfig,
+  start: startStreamingService,
+  async seed(databaseUrl) {
+    const db = createStreamingDb(databaseUrl);
+    try {
+      await seedStreaming(db);
+    } finally {
+      await db.$disconnect();
+    }
+  },
+};
