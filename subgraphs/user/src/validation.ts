@@ -65,12 +65,16 @@ export const timeZoneSchema = z
   });
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/** zod runs refinements even after a failed regex, so this guards the shape itself (DisplayNames throws on bad codes). */
+/** Codes ICU names that are not countries: user-assigned ranges (except XK, Kosovo) and groupings. */
+const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN)$/;
+const isKnownRegion = (code: string): boolean => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== undefined;
 /** ISO 3166-1 alpha-2 code of a region Intl knows, upper case. */
 export const countryCodeSchema = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR').refine((c) => regionNames.of(c) !== undefined, 'is not a known country code'));
+  .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR').refine(isKnownRegion, 'is not a known country code'));
 
 export const displayNameSchema = line(1, 80);
 
