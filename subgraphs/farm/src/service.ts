@@ -1,25 +1,38 @@
-import { launchSubgraph, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, eventBusFromConfig, launchSubgraph, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
-import { createFarmDb } from './db.ts';
+import { openFarmDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
+import { FarmEvents } from './domain/notify.ts';
 import type { Context } from './context.ts';
 
 export { loadFarmConfig, type FarmConfig } from './env.ts';
 
+export interface FarmDeps extends ServiceDeps {
+  /** Observes every SQL statement (tests count them to catch N+1). */
+  readonly onQuery?: (sql: string) => void;
+}
+
 /** Starts the farm subgraph; used by main.ts, the embedded start and the tests alike. */
-export async function startFarmService(config: FarmConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
-  const db = createFarmDb(config.DATABASE_URL);
+export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promise<RunningSubgraph> {
+  const logger = deps.logger ?? createLogger('farm', config.LOG_LEVEL);
+  const handle = openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {});
+  const db = handle.db;
+  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const events = new FarmEvents(bus, logger);
   return launchSubgraph<Context>({
     name: 'farm',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    deps,
-    context: (viewer) => ({ viewer, db, loaders: createLoaders(db) }),
+    deps: { ...deps, logger },
+    context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
     readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
-    onStop: () => db.$disconnect(),
+    onStop: async () => {
+      if (!deps.events) await bus.close();
+      await handle.close();
+    },
   });
 }
 
@@ -28,11 +41,11 @@ export const service: ServiceModule<FarmConfig> = {
   loadConfig: loadFarmConfig,
   start: startFarmService,
   async seed(databaseUrl) {
-    const db = createFarmDb(databaseUrl);
+    const { db, close } = openFarmDb(databaseUrl, { maxConnections: 2 });
     try {
       await seedFarm(db);
     } finally {
-      await db.$disconnect();
+      await close();
     }
   },
 };

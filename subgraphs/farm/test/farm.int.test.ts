@@ -27,9 +27,11 @@ afterAll(async () => {
 
 describe('farm subgraph', () => {
   it('lists seeded farms with their plots', async () => {
-    const { body } = await gql('{ farms { id name location { latitude } plots { code areaM2 } } }');
+    const { body } = await gql('{ farms { edges { node { id name location { latitude } plots { code areaM2 } } } pageInfo { hasNextPage } } }');
     expect(body.errors).toBeUndefined();
-    const farms = body.data?.['farms'] as { id: string; name: string; plots: { code: string }[] }[];
+    const connection = body.data?.['farms'] as { edges: { node: { id: string; name: string; plots: { code: string }[] } }[]; pageInfo: { hasNextPage: boolean } };
+    expect(connection.pageInfo.hasNextPage).toBe(false);
+    const farms = connection.edges.map((e) => e.node);
     expect(farms.map((f) => f.name)).toEqual(['Green Acres', 'Orchard Hill', 'River Meadow']);
     expect(farms[0]?.plots.map((p) => p.code)).toEqual(['A-1', 'A-2', 'B-1']);
   });
@@ -47,7 +49,7 @@ describe('farm subgraph', () => {
   });
 
   it('reports a bad argument as a GraphQL validation error without internals', async () => {
-    const { status, body } = await gql('{ farms(first: "x") { id } }');
+    const { status, body } = await gql('{ farms(first: "x") { edges { cursor } } }');
     expect(status).toBe(400);
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });

@@ -1,7 +1,32 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Query } from './Query.ts';
+import { Mutation } from './Mutation.ts';
+import { Subscription } from './Subscription.ts';
 import { Farm } from './Farm.ts';
 import { Plot } from './Plot.ts';
 import { Crop } from './Crop.ts';
+import { Rental } from './Rental.ts';
+import { PlantingPlan, PlanItem } from './PlantingPlan.ts';
+import { Task, Harvest, Delivery } from './Work.ts';
+import { Animal, Adoption, ActivityEvent } from './Animal.ts';
+import { DateScalar, DateTimeScalar } from './scalars.ts';
 
-export const resolvers: Resolvers = { Query, Farm, Plot, Crop };
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Subscription,
+  Farm,
+  Plot,
+  Crop,
+  Rental,
+  PlantingPlan,
+  PlanItem,
+  Task,
+  Harvest,
+  Delivery,
+  Animal,
+  Adoption,
+  ActivityEvent,
+};

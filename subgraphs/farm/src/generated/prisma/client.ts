@@ -56,3 +56,49 @@ export type Plot = Prisma.PlotModel
  * 
  */
 export type Crop = Prisma.CropModel
+/**
+ * Model Rental
+ * A customer's rental of a plot for [startsOn, endsOn). Overlaps of live rentals (REQUESTED, ACTIVE) of the same plot
+ * are refused by the exclusion constraint "rental_no_overlap" on the generated column "period" (hand-written SQL).
+ */
+export type Rental = Prisma.RentalModel
+/**
+ * Model PlantingPlan
+ * The renter's choice of crops for one rental (one plan per rental, replaced as a whole).
+ */
+export type PlantingPlan = Prisma.PlantingPlanModel
+/**
+ * Model PlanItem
+ * 
+ */
+export type PlanItem = Prisma.PlanItemModel
+/**
+ * Model Task
+ * 
+ */
+export type Task = Prisma.TaskModel
+/**
+ * Model Harvest
+ * 
+ */
+export type Harvest = Prisma.HarvestModel
+/**
+ * Model Delivery
+ * 
+ */
+export type Delivery = Prisma.DeliveryModel
+/**
+ * Model Animal
+ * 
+ */
+export type Animal = Prisma.AnimalModel
+/**
+ * Model Adoption
+ * 
+ */
+export type Adoption = Prisma.AdoptionModel
+/**
+ * Model ActivityEvent
+ * The activity feed of a plot or an animal: one row per fact (task done, harvest, delivery change, plan change …).
+ */
+export type ActivityEvent = Prisma.ActivityEventModel

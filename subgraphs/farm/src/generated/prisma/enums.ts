@@ -25,3 +25,67 @@ export const SunExposure = {
 } as const
 
 export type SunExposure = (typeof SunExposure)[keyof typeof SunExposure]
+
+
+export const RentalStatus = {
+  REQUESTED: 'REQUESTED',
+  ACTIVE: 'ACTIVE',
+  ENDED: 'ENDED',
+  CANCELLED: 'CANCELLED'
+} as const
+
+export type RentalStatus = (typeof RentalStatus)[keyof typeof RentalStatus]
+
+
+export const TaskKind = {
+  SOW: 'SOW',
+  WATER: 'WATER',
+  WEED: 'WEED',
+  FERTILISE: 'FERTILISE',
+  HARVEST: 'HARVEST',
+  OTHER: 'OTHER'
+} as const
+
+export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind]
+
+
+export const TaskStatus = {
+  OPEN: 'OPEN',
+  DONE: 'DONE',
+  SKIPPED: 'SKIPPED'
+} as const
+
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus]
+
+
+export const DeliveryStatus = {
+  REQUESTED: 'REQUESTED',
+  SCHEDULED: 'SCHEDULED',
+  OUT_FOR_DELIVERY: 'OUT_FOR_DELIVERY',
+  DELIVERED: 'DELIVERED',
+  FAILED: 'FAILED'
+} as const
+
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]
+
+
+export const AdoptionStatus = {
+  ACTIVE: 'ACTIVE',
+  ENDED: 'ENDED',
+  CANCELLED: 'CANCELLED'
+} as const
+
+export type AdoptionStatus = (typeof AdoptionStatus)[keyof typeof AdoptionStatus]
+
+
+export const ActivityKind = {
+  RENTAL_CHANGED: 'RENTAL_CHANGED',
+  PLAN_CHANGED: 'PLAN_CHANGED',
+  TASK_COMPLETED: 'TASK_COMPLETED',
+  HARVEST_RECORDED: 'HARVEST_RECORDED',
+  DELIVERY_CHANGED: 'DELIVERY_CHANGED',
+  ANIMAL_UPDATE: 'ANIMAL_UPDATE',
+  ADOPTION_CHANGED: 'ADOPTION_CHANGED'
+} as const
+
+export type ActivityKind = (typeof ActivityKind)[keyof typeof ActivityKind]

@@ -51,7 +51,16 @@ export const AnyNull = runtime.objectEnumValues.instances.AnyNull
 export const ModelName = {
   Farm: 'Farm',
   Plot: 'Plot',
-  Crop: 'Crop'
+  Crop: 'Crop',
+  Rental: 'Rental',
+  PlantingPlan: 'PlantingPlan',
+  PlanItem: 'PlanItem',
+  Task: 'Task',
+  Harvest: 'Harvest',
+  Delivery: 'Delivery',
+  Animal: 'Animal',
+  Adoption: 'Adoption',
+  ActivityEvent: 'ActivityEvent'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -78,6 +87,9 @@ export const FarmScalarFieldEnum = {
   locality: 'locality',
   latitude: 'latitude',
   longitude: 'longitude',
+  photos: 'photos',
+  seasonStartMonth: 'seasonStartMonth',
+  seasonEndMonth: 'seasonEndMonth',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -95,6 +107,7 @@ export const PlotScalarFieldEnum = {
   status: 'status',
   pricePerSeasonCents: 'pricePerSeasonCents',
   currency: 'currency',
+  photos: 'photos',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -115,6 +128,147 @@ export const CropScalarFieldEnum = {
 export type CropScalarFieldEnum = (typeof CropScalarFieldEnum)[keyof typeof CropScalarFieldEnum]
 
 
+export const RentalScalarFieldEnum = {
+  id: 'id',
+  plotId: 'plotId',
+  customerId: 'customerId',
+  startsOn: 'startsOn',
+  endsOn: 'endsOn',
+  status: 'status',
+  priceCents: 'priceCents',
+  currency: 'currency',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type RentalScalarFieldEnum = (typeof RentalScalarFieldEnum)[keyof typeof RentalScalarFieldEnum]
+
+
+export const PlantingPlanScalarFieldEnum = {
+  id: 'id',
+  rentalId: 'rentalId',
+  notes: 'notes',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type PlantingPlanScalarFieldEnum = (typeof PlantingPlanScalarFieldEnum)[keyof typeof PlantingPlanScalarFieldEnum]
+
+
+export const PlanItemScalarFieldEnum = {
+  id: 'id',
+  planId: 'planId',
+  cropId: 'cropId',
+  share: 'share',
+  sowOn: 'sowOn',
+  position: 'position'
+} as const
+
+export type PlanItemScalarFieldEnum = (typeof PlanItemScalarFieldEnum)[keyof typeof PlanItemScalarFieldEnum]
+
+
+export const TaskScalarFieldEnum = {
+  id: 'id',
+  plotId: 'plotId',
+  rentalId: 'rentalId',
+  cropId: 'cropId',
+  generated: 'generated',
+  kind: 'kind',
+  title: 'title',
+  dueOn: 'dueOn',
+  assigneeId: 'assigneeId',
+  status: 'status',
+  notes: 'notes',
+  photos: 'photos',
+  completedAt: 'completedAt',
+  completedById: 'completedById',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
+
+
+export const HarvestScalarFieldEnum = {
+  id: 'id',
+  plotId: 'plotId',
+  rentalId: 'rentalId',
+  cropId: 'cropId',
+  weightKg: 'weightKg',
+  harvestedOn: 'harvestedOn',
+  photos: 'photos',
+  recordedById: 'recordedById',
+  deliveryId: 'deliveryId',
+  createdAt: 'createdAt'
+} as const
+
+export type HarvestScalarFieldEnum = (typeof HarvestScalarFieldEnum)[keyof typeof HarvestScalarFieldEnum]
+
+
+export const DeliveryScalarFieldEnum = {
+  id: 'id',
+  rentalId: 'rentalId',
+  customerId: 'customerId',
+  addressText: 'addressText',
+  status: 'status',
+  version: 'version',
+  scheduledFor: 'scheduledFor',
+  note: 'note',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type DeliveryScalarFieldEnum = (typeof DeliveryScalarFieldEnum)[keyof typeof DeliveryScalarFieldEnum]
+
+
+export const AnimalScalarFieldEnum = {
+  id: 'id',
+  farmId: 'farmId',
+  name: 'name',
+  species: 'species',
+  breed: 'breed',
+  description: 'description',
+  bornOn: 'bornOn',
+  photos: 'photos',
+  monthlyPriceCents: 'monthlyPriceCents',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AnimalScalarFieldEnum = (typeof AnimalScalarFieldEnum)[keyof typeof AnimalScalarFieldEnum]
+
+
+export const AdoptionScalarFieldEnum = {
+  id: 'id',
+  animalId: 'animalId',
+  customerId: 'customerId',
+  startsOn: 'startsOn',
+  endsOn: 'endsOn',
+  status: 'status',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AdoptionScalarFieldEnum = (typeof AdoptionScalarFieldEnum)[keyof typeof AdoptionScalarFieldEnum]
+
+
+export const ActivityEventScalarFieldEnum = {
+  id: 'id',
+  plotId: 'plotId',
+  animalId: 'animalId',
+  rentalId: 'rentalId',
+  kind: 'kind',
+  message: 'message',
+  actorId: 'actorId',
+  photos: 'photos',
+  subjectId: 'subjectId',
+  createdAt: 'createdAt'
+} as const
+
+export type ActivityEventScalarFieldEnum = (typeof ActivityEventScalarFieldEnum)[keyof typeof ActivityEventScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -129,4 +283,12 @@ export const QueryMode = {
 } as const
 
 export type QueryMode = (typeof QueryMode)[keyof typeof QueryMode]
+
+
+export const NullsOrder = {
+  first: 'first',
+  last: 'last'
+} as const
+
+export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 

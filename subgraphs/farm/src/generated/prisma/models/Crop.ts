@@ -240,6 +240,8 @@ export type CropWhereInput = {
   spacingCm?: Prisma.IntFilter<"Crop"> | number
   sowingMonths?: Prisma.IntNullableListFilter<"Crop">
   expectedYieldKgPerM2?: Prisma.FloatFilter<"Crop"> | number
+  planItems?: Prisma.PlanItemListRelationFilter
+  harvests?: Prisma.HarvestListRelationFilter
 }
 
 export type CropOrderByWithRelationInput = {
@@ -250,6 +252,8 @@ export type CropOrderByWithRelationInput = {
   spacingCm?: Prisma.SortOrder
   sowingMonths?: Prisma.SortOrder
   expectedYieldKgPerM2?: Prisma.SortOrder
+  planItems?: Prisma.PlanItemOrderByRelationAggregateInput
+  harvests?: Prisma.HarvestOrderByRelationAggregateInput
 }
 
 export type CropWhereUniqueInput = Prisma.AtLeast<{
@@ -264,6 +268,8 @@ export type CropWhereUniqueInput = Prisma.AtLeast<{
   spacingCm?: Prisma.IntFilter<"Crop"> | number
   sowingMonths?: Prisma.IntNullableListFilter<"Crop">
   expectedYieldKgPerM2?: Prisma.FloatFilter<"Crop"> | number
+  planItems?: Prisma.PlanItemListRelationFilter
+  harvests?: Prisma.HarvestListRelationFilter
 }, "id" | "name_variety">
 
 export type CropOrderByWithAggregationInput = {
@@ -302,6 +308,8 @@ export type CropCreateInput = {
   spacingCm: number
   sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
   expectedYieldKgPerM2: number
+  planItems?: Prisma.PlanItemCreateNestedManyWithoutCropInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutCropInput
 }
 
 export type CropUncheckedCreateInput = {
@@ -312,6 +320,8 @@ export type CropUncheckedCreateInput = {
   spacingCm: number
   sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
   expectedYieldKgPerM2: number
+  planItems?: Prisma.PlanItemUncheckedCreateNestedManyWithoutCropInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutCropInput
 }
 
 export type CropUpdateInput = {
@@ -322,6 +332,8 @@ export type CropUpdateInput = {
   spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
   sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
   expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  planItems?: Prisma.PlanItemUpdateManyWithoutCropNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutCropNestedInput
 }
 
 export type CropUncheckedUpdateInput = {
@@ -332,6 +344,8 @@ export type CropUncheckedUpdateInput = {
   spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
   sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
   expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  planItems?: Prisma.PlanItemUncheckedUpdateManyWithoutCropNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutCropNestedInput
 }
 
 export type CropCreateManyInput = {
@@ -419,6 +433,11 @@ export type CropSumOrderByAggregateInput = {
   expectedYieldKgPerM2?: Prisma.SortOrder
 }
 
+export type CropScalarRelationFilter = {
+  is?: Prisma.CropWhereInput
+  isNot?: Prisma.CropWhereInput
+}
+
 export type CropCreatesowingMonthsInput = {
   set: number[]
 }
@@ -428,6 +447,192 @@ export type CropUpdatesowingMonthsInput = {
   push?: number | number[]
 }
 
+export type CropCreateNestedOneWithoutPlanItemsInput = {
+  create?: Prisma.XOR<Prisma.CropCreateWithoutPlanItemsInput, Prisma.CropUncheckedCreateWithoutPlanItemsInput>
+  connectOrCreate?: Prisma.CropCreateOrConnectWithoutPlanItemsInput
+  connect?: Prisma.CropWhereUniqueInput
+}
+
+export type CropUpdateOneRequiredWithoutPlanItemsNestedInput = {
+  create?: Prisma.XOR<Prisma.CropCreateWithoutPlanItemsInput, Prisma.CropUncheckedCreateWithoutPlanItemsInput>
+  connectOrCreate?: Prisma.CropCreateOrConnectWithoutPlanItemsInput
+  upsert?: Prisma.CropUpsertWithoutPlanItemsInput
+  connect?: Prisma.CropWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.CropUpdateToOneWithWhereWithoutPlanItemsInput, Prisma.CropUpdateWithoutPlanItemsInput>, Prisma.CropUncheckedUpdateWithoutPlanItemsInput>
+}
+
+export type CropCreateNestedOneWithoutHarvestsInput = {
+  create?: Prisma.XOR<Prisma.CropCreateWithoutHarvestsInput, Prisma.CropUncheckedCreateWithoutHarvestsInput>
+  connectOrCreate?: Prisma.CropCreateOrConnectWithoutHarvestsInput
+  connect?: Prisma.CropWhereUniqueInput
+}
+
+export type CropUpdateOneRequiredWithoutHarvestsNestedInput = {
+  create?: Prisma.XOR<Prisma.CropCreateWithoutHarvestsInput, Prisma.CropUncheckedCreateWithoutHarvestsInput>
+  connectOrCreate?: Prisma.CropCreateOrConnectWithoutHarvestsInput
+  upsert?: Prisma.CropUpsertWithoutHarvestsInput
+  connect?: Prisma.CropWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.CropUpdateToOneWithWhereWithoutHarvestsInput, Prisma.CropUpdateWithoutHarvestsInput>, Prisma.CropUncheckedUpdateWithoutHarvestsInput>
+}
+
+export type CropCreateWithoutPlanItemsInput = {
+  id?: string
+  name: string
+  variety: string
+  daysToMaturity: number
+  spacingCm: number
+  sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
+  expectedYieldKgPerM2: number
+  harvests?: Prisma.HarvestCreateNestedManyWithoutCropInput
+}
+
+export type CropUncheckedCreateWithoutPlanItemsInput = {
+  id?: string
+  name: string
+  variety: string
+  daysToMaturity: number
+  spacingCm: number
+  sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
+  expectedYieldKgPerM2: number
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutCropInput
+}
+
+export type CropCreateOrConnectWithoutPlanItemsInput = {
+  where: Prisma.CropWhereUniqueInput
+  create: Prisma.XOR<Prisma.CropCreateWithoutPlanItemsInput, Prisma.CropUncheckedCreateWithoutPlanItemsInput>
+}
+
+export type CropUpsertWithoutPlanItemsInput = {
+  update: Prisma.XOR<Prisma.CropUpdateWithoutPlanItemsInput, Prisma.CropUncheckedUpdateWithoutPlanItemsInput>
+  create: Prisma.XOR<Prisma.CropCreateWithoutPlanItemsInput, Prisma.CropUncheckedCreateWithoutPlanItemsInput>
+  where?: Prisma.CropWhereInput
+}
+
+export type CropUpdateToOneWithWhereWithoutPlanItemsInput = {
+  where?: Prisma.CropWhereInput
+  data: Prisma.XOR<Prisma.CropUpdateWithoutPlanItemsInput, Prisma.CropUncheckedUpdateWithoutPlanItemsInput>
+}
+
+export type CropUpdateWithoutPlanItemsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  variety?: Prisma.StringFieldUpdateOperationsInput | string
+  daysToMaturity?: Prisma.IntFieldUpdateOperationsInput | number
+  spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
+  sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
+  expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  harvests?: Prisma.HarvestUpdateManyWithoutCropNestedInput
+}
+
+export type CropUncheckedUpdateWithoutPlanItemsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  variety?: Prisma.StringFieldUpdateOperationsInput | string
+  daysToMaturity?: Prisma.IntFieldUpdateOperationsInput | number
+  spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
+  sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
+  expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutCropNestedInput
+}
+
+export type CropCreateWithoutHarvestsInput = {
+  id?: string
+  name: string
+  variety: string
+  daysToMaturity: number
+  spacingCm: number
+  sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
+  expectedYieldKgPerM2: number
+  planItems?: Prisma.PlanItemCreateNestedManyWithoutCropInput
+}
+
+export type CropUncheckedCreateWithoutHarvestsInput = {
+  id?: string
+  name: string
+  variety: string
+  daysToMaturity: number
+  spacingCm: number
+  sowingMonths?: Prisma.CropCreatesowingMonthsInput | number[]
+  expectedYieldKgPerM2: number
+  planItems?: Prisma.PlanItemUncheckedCreateNestedManyWithoutCropInput
+}
+
+export type CropCreateOrConnectWithoutHarvestsInput = {
+  where: Prisma.CropWhereUniqueInput
+  create: Prisma.XOR<Prisma.CropCreateWithoutHarvestsInput, Prisma.CropUncheckedCreateWithoutHarvestsInput>
+}
+
+export type CropUpsertWithoutHarvestsInput = {
+  update: Prisma.XOR<Prisma.CropUpdateWithoutHarvestsInput, Prisma.CropUncheckedUpdateWithoutHarvestsInput>
+  create: Prisma.XOR<Prisma.CropCreateWithoutHarvestsInput, Prisma.CropUncheckedCreateWithoutHarvestsInput>
+  where?: Prisma.CropWhereInput
+}
+
+export type CropUpdateToOneWithWhereWithoutHarvestsInput = {
+  where?: Prisma.CropWhereInput
+  data: Prisma.XOR<Prisma.CropUpdateWithoutHarvestsInput, Prisma.CropUncheckedUpdateWithoutHarvestsInput>
+}
+
+export type CropUpdateWithoutHarvestsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  variety?: Prisma.StringFieldUpdateOperationsInput | string
+  daysToMaturity?: Prisma.IntFieldUpdateOperationsInput | number
+  spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
+  sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
+  expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  planItems?: Prisma.PlanItemUpdateManyWithoutCropNestedInput
+}
+
+export type CropUncheckedUpdateWithoutHarvestsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  variety?: Prisma.StringFieldUpdateOperationsInput | string
+  daysToMaturity?: Prisma.IntFieldUpdateOperationsInput | number
+  spacingCm?: Prisma.IntFieldUpdateOperationsInput | number
+  sowingMonths?: Prisma.CropUpdatesowingMonthsInput | number[]
+  expectedYieldKgPerM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  planItems?: Prisma.PlanItemUncheckedUpdateManyWithoutCropNestedInput
+}
+
+
+/**
+ * Count Type CropCountOutputType
+ */
+
+export type CropCountOutputType = {
+  planItems: number
+  harvests: number
+}
+
+export type CropCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  planItems?: boolean | CropCountOutputTypeCountPlanItemsArgs
+  harvests?: boolean | CropCountOutputTypeCountHarvestsArgs
+}
+
+/**
+ * CropCountOutputType without action
+ */
+export type CropCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the CropCountOutputType
+   */
+  select?: Prisma.CropCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * CropCountOutputType without action
+ */
+export type CropCountOutputTypeCountPlanItemsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PlanItemWhereInput
+}
+
+/**
+ * CropCountOutputType without action
+ */
+export type CropCountOutputTypeCountHarvestsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.HarvestWhereInput
+}
 
 
 export type CropSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -438,6 +643,9 @@ export type CropSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   spacingCm?: boolean
   sowingMonths?: boolean
   expectedYieldKgPerM2?: boolean
+  planItems?: boolean | Prisma.Crop$planItemsArgs<ExtArgs>
+  harvests?: boolean | Prisma.Crop$harvestsArgs<ExtArgs>
+  _count?: boolean | Prisma.CropCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["crop"]>
 
 export type CropSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -471,10 +679,20 @@ export type CropSelectScalar = {
 }
 
 export type CropOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "variety" | "daysToMaturity" | "spacingCm" | "sowingMonths" | "expectedYieldKgPerM2", ExtArgs["result"]["crop"]>
+export type CropInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  planItems?: boolean | Prisma.Crop$planItemsArgs<ExtArgs>
+  harvests?: boolean | Prisma.Crop$harvestsArgs<ExtArgs>
+  _count?: boolean | Prisma.CropCountOutputTypeDefaultArgs<ExtArgs>
+}
+export type CropIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type CropIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
 
 export type $CropPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Crop"
-  objects: {}
+  objects: {
+    planItems: Prisma.$PlanItemPayload<ExtArgs>[]
+    harvests: Prisma.$HarvestPayload<ExtArgs>[]
+  }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     name: string
@@ -877,6 +1095,8 @@ readonly fields: CropFieldRefs;
  */
 export interface Prisma__CropClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  planItems<T extends Prisma.Crop$planItemsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Crop$planItemsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PlanItemPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  harvests<T extends Prisma.Crop$harvestsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Crop$harvestsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$HarvestPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -930,6 +1150,10 @@ export type CropFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.Internal
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * Filter, which Crop to fetch.
    */
   where: Prisma.CropWhereUniqueInput
@@ -948,6 +1172,10 @@ export type CropFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extensions.I
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * Filter, which Crop to fetch.
    */
   where: Prisma.CropWhereUniqueInput
@@ -965,6 +1193,10 @@ export type CropFindFirstArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Omit specific fields from the Crop
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
   /**
    * Filter, which Crop to fetch.
    */
@@ -1014,6 +1246,10 @@ export type CropFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensions.In
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * Filter, which Crop to fetch.
    */
   where?: Prisma.CropWhereInput
@@ -1062,6 +1298,10 @@ export type CropFindManyArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * Filter, which Crops to fetch.
    */
   where?: Prisma.CropWhereInput
@@ -1104,6 +1344,10 @@ export type CropCreateArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * Omit specific fields from the Crop
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
   /**
    * The data needed to create a Crop.
    */
@@ -1152,6 +1396,10 @@ export type CropUpdateArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * Omit specific fields from the Crop
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
   /**
    * The data needed to update a Crop.
    */
@@ -1219,6 +1467,10 @@ export type CropUpsertArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * The filter to search for the Crop to update in case it exists.
    */
   where: Prisma.CropWhereUniqueInput
@@ -1245,6 +1497,10 @@ export type CropDeleteArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
+  /**
    * Filter which Crop to delete.
    */
   where: Prisma.CropWhereUniqueInput
@@ -1265,6 +1521,54 @@ export type CropDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Internal
 }
 
 /**
+ * Crop.planItems
+ */
+export type Crop$planItemsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the PlanItem
+   */
+  select?: Prisma.PlanItemSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the PlanItem
+   */
+  omit?: Prisma.PlanItemOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PlanItemInclude<ExtArgs> | null
+  where?: Prisma.PlanItemWhereInput
+  orderBy?: Prisma.PlanItemOrderByWithRelationInput | Prisma.PlanItemOrderByWithRelationInput[]
+  cursor?: Prisma.PlanItemWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PlanItemScalarFieldEnum | Prisma.PlanItemScalarFieldEnum[]
+}
+
+/**
+ * Crop.harvests
+ */
+export type Crop$harvestsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Harvest
+   */
+  select?: Prisma.HarvestSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Harvest
+   */
+  omit?: Prisma.HarvestOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.HarvestInclude<ExtArgs> | null
+  where?: Prisma.HarvestWhereInput
+  orderBy?: Prisma.HarvestOrderByWithRelationInput | Prisma.HarvestOrderByWithRelationInput[]
+  cursor?: Prisma.HarvestWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.HarvestScalarFieldEnum | Prisma.HarvestScalarFieldEnum[]
+}
+
+/**
  * Crop without action
  */
 export type CropDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1276,4 +1580,8 @@ export type CropDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArg
    * Omit specific fields from the Crop
    */
   omit?: Prisma.CropOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CropInclude<ExtArgs> | null
 }

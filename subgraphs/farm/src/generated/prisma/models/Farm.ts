@@ -29,11 +29,15 @@ export type AggregateFarm = {
 export type FarmAvgAggregateOutputType = {
   latitude: number | null
   longitude: number | null
+  seasonStartMonth: number | null
+  seasonEndMonth: number | null
 }
 
 export type FarmSumAggregateOutputType = {
   latitude: number | null
   longitude: number | null
+  seasonStartMonth: number | null
+  seasonEndMonth: number | null
 }
 
 export type FarmMinAggregateOutputType = {
@@ -44,6 +48,8 @@ export type FarmMinAggregateOutputType = {
   locality: string | null
   latitude: number | null
   longitude: number | null
+  seasonStartMonth: number | null
+  seasonEndMonth: number | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -56,6 +62,8 @@ export type FarmMaxAggregateOutputType = {
   locality: string | null
   latitude: number | null
   longitude: number | null
+  seasonStartMonth: number | null
+  seasonEndMonth: number | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -68,6 +76,9 @@ export type FarmCountAggregateOutputType = {
   locality: number
   latitude: number
   longitude: number
+  photos: number
+  seasonStartMonth: number
+  seasonEndMonth: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -77,11 +88,15 @@ export type FarmCountAggregateOutputType = {
 export type FarmAvgAggregateInputType = {
   latitude?: true
   longitude?: true
+  seasonStartMonth?: true
+  seasonEndMonth?: true
 }
 
 export type FarmSumAggregateInputType = {
   latitude?: true
   longitude?: true
+  seasonStartMonth?: true
+  seasonEndMonth?: true
 }
 
 export type FarmMinAggregateInputType = {
@@ -92,6 +107,8 @@ export type FarmMinAggregateInputType = {
   locality?: true
   latitude?: true
   longitude?: true
+  seasonStartMonth?: true
+  seasonEndMonth?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -104,6 +121,8 @@ export type FarmMaxAggregateInputType = {
   locality?: true
   latitude?: true
   longitude?: true
+  seasonStartMonth?: true
+  seasonEndMonth?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -116,6 +135,9 @@ export type FarmCountAggregateInputType = {
   locality?: true
   latitude?: true
   longitude?: true
+  photos?: true
+  seasonStartMonth?: true
+  seasonEndMonth?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -215,6 +237,9 @@ export type FarmGroupByOutputType = {
   locality: string
   latitude: number
   longitude: number
+  photos: string[]
+  seasonStartMonth: number
+  seasonEndMonth: number
   createdAt: Date
   updatedAt: Date
   _count: FarmCountAggregateOutputType | null
@@ -250,9 +275,13 @@ export type FarmWhereInput = {
   locality?: Prisma.StringFilter<"Farm"> | string
   latitude?: Prisma.FloatFilter<"Farm"> | number
   longitude?: Prisma.FloatFilter<"Farm"> | number
+  photos?: Prisma.StringNullableListFilter<"Farm">
+  seasonStartMonth?: Prisma.IntFilter<"Farm"> | number
+  seasonEndMonth?: Prisma.IntFilter<"Farm"> | number
   createdAt?: Prisma.DateTimeFilter<"Farm"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Farm"> | Date | string
   plots?: Prisma.PlotListRelationFilter
+  animals?: Prisma.AnimalListRelationFilter
 }
 
 export type FarmOrderByWithRelationInput = {
@@ -263,9 +292,13 @@ export type FarmOrderByWithRelationInput = {
   locality?: Prisma.SortOrder
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   plots?: Prisma.PlotOrderByRelationAggregateInput
+  animals?: Prisma.AnimalOrderByRelationAggregateInput
 }
 
 export type FarmWhereUniqueInput = Prisma.AtLeast<{
@@ -279,9 +312,13 @@ export type FarmWhereUniqueInput = Prisma.AtLeast<{
   locality?: Prisma.StringFilter<"Farm"> | string
   latitude?: Prisma.FloatFilter<"Farm"> | number
   longitude?: Prisma.FloatFilter<"Farm"> | number
+  photos?: Prisma.StringNullableListFilter<"Farm">
+  seasonStartMonth?: Prisma.IntFilter<"Farm"> | number
+  seasonEndMonth?: Prisma.IntFilter<"Farm"> | number
   createdAt?: Prisma.DateTimeFilter<"Farm"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Farm"> | Date | string
   plots?: Prisma.PlotListRelationFilter
+  animals?: Prisma.AnimalListRelationFilter
 }, "id">
 
 export type FarmOrderByWithAggregationInput = {
@@ -292,6 +329,9 @@ export type FarmOrderByWithAggregationInput = {
   locality?: Prisma.SortOrder
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.FarmCountOrderByAggregateInput
@@ -312,6 +352,9 @@ export type FarmScalarWhereWithAggregatesInput = {
   locality?: Prisma.StringWithAggregatesFilter<"Farm"> | string
   latitude?: Prisma.FloatWithAggregatesFilter<"Farm"> | number
   longitude?: Prisma.FloatWithAggregatesFilter<"Farm"> | number
+  photos?: Prisma.StringNullableListFilter<"Farm">
+  seasonStartMonth?: Prisma.IntWithAggregatesFilter<"Farm"> | number
+  seasonEndMonth?: Prisma.IntWithAggregatesFilter<"Farm"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Farm"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Farm"> | Date | string
 }
@@ -324,9 +367,13 @@ export type FarmCreateInput = {
   locality?: string
   latitude: number
   longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
   createdAt?: Date | string
   updatedAt?: Date | string
   plots?: Prisma.PlotCreateNestedManyWithoutFarmInput
+  animals?: Prisma.AnimalCreateNestedManyWithoutFarmInput
 }
 
 export type FarmUncheckedCreateInput = {
@@ -337,9 +384,13 @@ export type FarmUncheckedCreateInput = {
   locality?: string
   latitude: number
   longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
   createdAt?: Date | string
   updatedAt?: Date | string
   plots?: Prisma.PlotUncheckedCreateNestedManyWithoutFarmInput
+  animals?: Prisma.AnimalUncheckedCreateNestedManyWithoutFarmInput
 }
 
 export type FarmUpdateInput = {
@@ -350,9 +401,13 @@ export type FarmUpdateInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   plots?: Prisma.PlotUpdateManyWithoutFarmNestedInput
+  animals?: Prisma.AnimalUpdateManyWithoutFarmNestedInput
 }
 
 export type FarmUncheckedUpdateInput = {
@@ -363,9 +418,13 @@ export type FarmUncheckedUpdateInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   plots?: Prisma.PlotUncheckedUpdateManyWithoutFarmNestedInput
+  animals?: Prisma.AnimalUncheckedUpdateManyWithoutFarmNestedInput
 }
 
 export type FarmCreateManyInput = {
@@ -376,6 +435,9 @@ export type FarmCreateManyInput = {
   locality?: string
   latitude: number
   longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -388,6 +450,9 @@ export type FarmUpdateManyMutationInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -400,8 +465,19 @@ export type FarmUncheckedUpdateManyInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type StringNullableListFilter<$PrismaModel = never> = {
+  equals?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  has?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  hasEvery?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  hasSome?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type FarmCountOrderByAggregateInput = {
@@ -412,6 +488,9 @@ export type FarmCountOrderByAggregateInput = {
   locality?: Prisma.SortOrder
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -419,6 +498,8 @@ export type FarmCountOrderByAggregateInput = {
 export type FarmAvgOrderByAggregateInput = {
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
 }
 
 export type FarmMaxOrderByAggregateInput = {
@@ -429,6 +510,8 @@ export type FarmMaxOrderByAggregateInput = {
   locality?: Prisma.SortOrder
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -441,6 +524,8 @@ export type FarmMinOrderByAggregateInput = {
   locality?: Prisma.SortOrder
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -448,6 +533,8 @@ export type FarmMinOrderByAggregateInput = {
 export type FarmSumOrderByAggregateInput = {
   latitude?: Prisma.SortOrder
   longitude?: Prisma.SortOrder
+  seasonStartMonth?: Prisma.SortOrder
+  seasonEndMonth?: Prisma.SortOrder
 }
 
 export type FarmScalarRelationFilter = {
@@ -455,11 +542,28 @@ export type FarmScalarRelationFilter = {
   isNot?: Prisma.FarmWhereInput
 }
 
+export type FarmCreatephotosInput = {
+  set: string[]
+}
+
 export type StringFieldUpdateOperationsInput = {
   set?: string
 }
 
 export type FloatFieldUpdateOperationsInput = {
+  set?: number
+  increment?: number
+  decrement?: number
+  multiply?: number
+  divide?: number
+}
+
+export type FarmUpdatephotosInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type IntFieldUpdateOperationsInput = {
   set?: number
   increment?: number
   decrement?: number
@@ -485,6 +589,20 @@ export type FarmUpdateOneRequiredWithoutPlotsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.FarmUpdateToOneWithWhereWithoutPlotsInput, Prisma.FarmUpdateWithoutPlotsInput>, Prisma.FarmUncheckedUpdateWithoutPlotsInput>
 }
 
+export type FarmCreateNestedOneWithoutAnimalsInput = {
+  create?: Prisma.XOR<Prisma.FarmCreateWithoutAnimalsInput, Prisma.FarmUncheckedCreateWithoutAnimalsInput>
+  connectOrCreate?: Prisma.FarmCreateOrConnectWithoutAnimalsInput
+  connect?: Prisma.FarmWhereUniqueInput
+}
+
+export type FarmUpdateOneRequiredWithoutAnimalsNestedInput = {
+  create?: Prisma.XOR<Prisma.FarmCreateWithoutAnimalsInput, Prisma.FarmUncheckedCreateWithoutAnimalsInput>
+  connectOrCreate?: Prisma.FarmCreateOrConnectWithoutAnimalsInput
+  upsert?: Prisma.FarmUpsertWithoutAnimalsInput
+  connect?: Prisma.FarmWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.FarmUpdateToOneWithWhereWithoutAnimalsInput, Prisma.FarmUpdateWithoutAnimalsInput>, Prisma.FarmUncheckedUpdateWithoutAnimalsInput>
+}
+
 export type FarmCreateWithoutPlotsInput = {
   id?: string
   ownerId: string
@@ -493,8 +611,12 @@ export type FarmCreateWithoutPlotsInput = {
   locality?: string
   latitude: number
   longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  animals?: Prisma.AnimalCreateNestedManyWithoutFarmInput
 }
 
 export type FarmUncheckedCreateWithoutPlotsInput = {
@@ -505,8 +627,12 @@ export type FarmUncheckedCreateWithoutPlotsInput = {
   locality?: string
   latitude: number
   longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  animals?: Prisma.AnimalUncheckedCreateNestedManyWithoutFarmInput
 }
 
 export type FarmCreateOrConnectWithoutPlotsInput = {
@@ -533,8 +659,12 @@ export type FarmUpdateWithoutPlotsInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  animals?: Prisma.AnimalUpdateManyWithoutFarmNestedInput
 }
 
 export type FarmUncheckedUpdateWithoutPlotsInput = {
@@ -545,8 +675,92 @@ export type FarmUncheckedUpdateWithoutPlotsInput = {
   locality?: Prisma.StringFieldUpdateOperationsInput | string
   latitude?: Prisma.FloatFieldUpdateOperationsInput | number
   longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  animals?: Prisma.AnimalUncheckedUpdateManyWithoutFarmNestedInput
+}
+
+export type FarmCreateWithoutAnimalsInput = {
+  id?: string
+  ownerId: string
+  name: string
+  description?: string
+  locality?: string
+  latitude: number
+  longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  plots?: Prisma.PlotCreateNestedManyWithoutFarmInput
+}
+
+export type FarmUncheckedCreateWithoutAnimalsInput = {
+  id?: string
+  ownerId: string
+  name: string
+  description?: string
+  locality?: string
+  latitude: number
+  longitude: number
+  photos?: Prisma.FarmCreatephotosInput | string[]
+  seasonStartMonth?: number
+  seasonEndMonth?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  plots?: Prisma.PlotUncheckedCreateNestedManyWithoutFarmInput
+}
+
+export type FarmCreateOrConnectWithoutAnimalsInput = {
+  where: Prisma.FarmWhereUniqueInput
+  create: Prisma.XOR<Prisma.FarmCreateWithoutAnimalsInput, Prisma.FarmUncheckedCreateWithoutAnimalsInput>
+}
+
+export type FarmUpsertWithoutAnimalsInput = {
+  update: Prisma.XOR<Prisma.FarmUpdateWithoutAnimalsInput, Prisma.FarmUncheckedUpdateWithoutAnimalsInput>
+  create: Prisma.XOR<Prisma.FarmCreateWithoutAnimalsInput, Prisma.FarmUncheckedCreateWithoutAnimalsInput>
+  where?: Prisma.FarmWhereInput
+}
+
+export type FarmUpdateToOneWithWhereWithoutAnimalsInput = {
+  where?: Prisma.FarmWhereInput
+  data: Prisma.XOR<Prisma.FarmUpdateWithoutAnimalsInput, Prisma.FarmUncheckedUpdateWithoutAnimalsInput>
+}
+
+export type FarmUpdateWithoutAnimalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  locality?: Prisma.StringFieldUpdateOperationsInput | string
+  latitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  plots?: Prisma.PlotUpdateManyWithoutFarmNestedInput
+}
+
+export type FarmUncheckedUpdateWithoutAnimalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  locality?: Prisma.StringFieldUpdateOperationsInput | string
+  latitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  longitude?: Prisma.FloatFieldUpdateOperationsInput | number
+  photos?: Prisma.FarmUpdatephotosInput | string[]
+  seasonStartMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  seasonEndMonth?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  plots?: Prisma.PlotUncheckedUpdateManyWithoutFarmNestedInput
 }
 
 
@@ -556,10 +770,12 @@ export type FarmUncheckedUpdateWithoutPlotsInput = {
 
 export type FarmCountOutputType = {
   plots: number
+  animals: number
 }
 
 export type FarmCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   plots?: boolean | FarmCountOutputTypeCountPlotsArgs
+  animals?: boolean | FarmCountOutputTypeCountAnimalsArgs
 }
 
 /**
@@ -579,6 +795,13 @@ export type FarmCountOutputTypeCountPlotsArgs<ExtArgs extends runtime.Types.Exte
   where?: Prisma.PlotWhereInput
 }
 
+/**
+ * FarmCountOutputType without action
+ */
+export type FarmCountOutputTypeCountAnimalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AnimalWhereInput
+}
+
 
 export type FarmSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -588,9 +811,13 @@ export type FarmSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   locality?: boolean
   latitude?: boolean
   longitude?: boolean
+  photos?: boolean
+  seasonStartMonth?: boolean
+  seasonEndMonth?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   plots?: boolean | Prisma.Farm$plotsArgs<ExtArgs>
+  animals?: boolean | Prisma.Farm$animalsArgs<ExtArgs>
   _count?: boolean | Prisma.FarmCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["farm"]>
 
@@ -602,6 +829,9 @@ export type FarmSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   locality?: boolean
   latitude?: boolean
   longitude?: boolean
+  photos?: boolean
+  seasonStartMonth?: boolean
+  seasonEndMonth?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["farm"]>
@@ -614,6 +844,9 @@ export type FarmSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   locality?: boolean
   latitude?: boolean
   longitude?: boolean
+  photos?: boolean
+  seasonStartMonth?: boolean
+  seasonEndMonth?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["farm"]>
@@ -626,13 +859,17 @@ export type FarmSelectScalar = {
   locality?: boolean
   latitude?: boolean
   longitude?: boolean
+  photos?: boolean
+  seasonStartMonth?: boolean
+  seasonEndMonth?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type FarmOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "description" | "locality" | "latitude" | "longitude" | "createdAt" | "updatedAt", ExtArgs["result"]["farm"]>
+export type FarmOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "description" | "locality" | "latitude" | "longitude" | "photos" | "seasonStartMonth" | "seasonEndMonth" | "createdAt" | "updatedAt", ExtArgs["result"]["farm"]>
 export type FarmInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   plots?: boolean | Prisma.Farm$plotsArgs<ExtArgs>
+  animals?: boolean | Prisma.Farm$animalsArgs<ExtArgs>
   _count?: boolean | Prisma.FarmCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type FarmIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -642,6 +879,7 @@ export type $FarmPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   name: "Farm"
   objects: {
     plots: Prisma.$PlotPayload<ExtArgs>[]
+    animals: Prisma.$AnimalPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -651,6 +889,15 @@ export type $FarmPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     locality: string
     latitude: number
     longitude: number
+    /**
+     * S3 keys or URLs of the farm's photos.
+     */
+    photos: string[]
+    /**
+     * Opening season as months 1–12 (inclusive); may wrap the new year (e.g. 11 → 2).
+     */
+    seasonStartMonth: number
+    seasonEndMonth: number
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["farm"]>
@@ -1048,6 +1295,7 @@ readonly fields: FarmFieldRefs;
 export interface Prisma__FarmClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   plots<T extends Prisma.Farm$plotsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Farm$plotsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PlotPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  animals<T extends Prisma.Farm$animalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Farm$animalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AnimalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1084,6 +1332,9 @@ export interface FarmFieldRefs {
   readonly locality: Prisma.FieldRef<"Farm", 'String'>
   readonly latitude: Prisma.FieldRef<"Farm", 'Float'>
   readonly longitude: Prisma.FieldRef<"Farm", 'Float'>
+  readonly photos: Prisma.FieldRef<"Farm", 'String[]'>
+  readonly seasonStartMonth: Prisma.FieldRef<"Farm", 'Int'>
+  readonly seasonEndMonth: Prisma.FieldRef<"Farm", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Farm", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Farm", 'DateTime'>
 }
@@ -1495,6 +1746,30 @@ export type Farm$plotsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
   take?: number
   skip?: number
   distinct?: Prisma.PlotScalarFieldEnum | Prisma.PlotScalarFieldEnum[]
+}
+
+/**
+ * Farm.animals
+ */
+export type Farm$animalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Animal
+   */
+  select?: Prisma.AnimalSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Animal
+   */
+  omit?: Prisma.AnimalOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AnimalInclude<ExtArgs> | null
+  where?: Prisma.AnimalWhereInput
+  orderBy?: Prisma.AnimalOrderByWithRelationInput | Prisma.AnimalOrderByWithRelationInput[]
+  cursor?: Prisma.AnimalWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AnimalScalarFieldEnum | Prisma.AnimalScalarFieldEnum[]
 }
 
 /**

@@ -74,6 +74,7 @@ export type PlotCountAggregateOutputType = {
   status: number
   pricePerSeasonCents: number
   currency: number
+  photos: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -128,6 +129,7 @@ export type PlotCountAggregateInputType = {
   status?: true
   pricePerSeasonCents?: true
   currency?: true
+  photos?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -229,6 +231,7 @@ export type PlotGroupByOutputType = {
   status: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency: string
+  photos: string[]
   createdAt: Date
   updatedAt: Date
   _count: PlotCountAggregateOutputType | null
@@ -266,9 +269,14 @@ export type PlotWhereInput = {
   status?: Prisma.EnumPlotStatusFilter<"Plot"> | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFilter<"Plot"> | number
   currency?: Prisma.StringFilter<"Plot"> | string
+  photos?: Prisma.StringNullableListFilter<"Plot">
   createdAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
   farm?: Prisma.XOR<Prisma.FarmScalarRelationFilter, Prisma.FarmWhereInput>
+  rentals?: Prisma.RentalListRelationFilter
+  tasks?: Prisma.TaskListRelationFilter
+  harvests?: Prisma.HarvestListRelationFilter
+  activity?: Prisma.ActivityEventListRelationFilter
 }
 
 export type PlotOrderByWithRelationInput = {
@@ -281,9 +289,14 @@ export type PlotOrderByWithRelationInput = {
   status?: Prisma.SortOrder
   pricePerSeasonCents?: Prisma.SortOrder
   currency?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   farm?: Prisma.FarmOrderByWithRelationInput
+  rentals?: Prisma.RentalOrderByRelationAggregateInput
+  tasks?: Prisma.TaskOrderByRelationAggregateInput
+  harvests?: Prisma.HarvestOrderByRelationAggregateInput
+  activity?: Prisma.ActivityEventOrderByRelationAggregateInput
 }
 
 export type PlotWhereUniqueInput = Prisma.AtLeast<{
@@ -300,9 +313,14 @@ export type PlotWhereUniqueInput = Prisma.AtLeast<{
   status?: Prisma.EnumPlotStatusFilter<"Plot"> | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFilter<"Plot"> | number
   currency?: Prisma.StringFilter<"Plot"> | string
+  photos?: Prisma.StringNullableListFilter<"Plot">
   createdAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
   farm?: Prisma.XOR<Prisma.FarmScalarRelationFilter, Prisma.FarmWhereInput>
+  rentals?: Prisma.RentalListRelationFilter
+  tasks?: Prisma.TaskListRelationFilter
+  harvests?: Prisma.HarvestListRelationFilter
+  activity?: Prisma.ActivityEventListRelationFilter
 }, "id" | "farmId_code">
 
 export type PlotOrderByWithAggregationInput = {
@@ -315,6 +333,7 @@ export type PlotOrderByWithAggregationInput = {
   status?: Prisma.SortOrder
   pricePerSeasonCents?: Prisma.SortOrder
   currency?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.PlotCountOrderByAggregateInput
@@ -337,6 +356,7 @@ export type PlotScalarWhereWithAggregatesInput = {
   status?: Prisma.EnumPlotStatusWithAggregatesFilter<"Plot"> | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntWithAggregatesFilter<"Plot"> | number
   currency?: Prisma.StringWithAggregatesFilter<"Plot"> | string
+  photos?: Prisma.StringNullableListFilter<"Plot">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Plot"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Plot"> | Date | string
 }
@@ -350,9 +370,14 @@ export type PlotCreateInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
   farm: Prisma.FarmCreateNestedOneWithoutPlotsInput
+  rentals?: Prisma.RentalCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventCreateNestedManyWithoutPlotInput
 }
 
 export type PlotUncheckedCreateInput = {
@@ -365,8 +390,13 @@ export type PlotUncheckedCreateInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
+  rentals?: Prisma.RentalUncheckedCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventUncheckedCreateNestedManyWithoutPlotInput
 }
 
 export type PlotUpdateInput = {
@@ -378,9 +408,14 @@ export type PlotUpdateInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   farm?: Prisma.FarmUpdateOneRequiredWithoutPlotsNestedInput
+  rentals?: Prisma.RentalUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUpdateManyWithoutPlotNestedInput
 }
 
 export type PlotUncheckedUpdateInput = {
@@ -393,8 +428,13 @@ export type PlotUncheckedUpdateInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUncheckedUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUncheckedUpdateManyWithoutPlotNestedInput
 }
 
 export type PlotCreateManyInput = {
@@ -407,6 +447,7 @@ export type PlotCreateManyInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -420,6 +461,7 @@ export type PlotUpdateManyMutationInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -434,6 +476,7 @@ export type PlotUncheckedUpdateManyInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -463,6 +506,7 @@ export type PlotCountOrderByAggregateInput = {
   status?: Prisma.SortOrder
   pricePerSeasonCents?: Prisma.SortOrder
   currency?: Prisma.SortOrder
+  photos?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -503,6 +547,16 @@ export type PlotMinOrderByAggregateInput = {
 export type PlotSumOrderByAggregateInput = {
   areaM2?: Prisma.SortOrder
   pricePerSeasonCents?: Prisma.SortOrder
+}
+
+export type PlotScalarRelationFilter = {
+  is?: Prisma.PlotWhereInput
+  isNot?: Prisma.PlotWhereInput
+}
+
+export type PlotNullableScalarRelationFilter = {
+  is?: Prisma.PlotWhereInput | null
+  isNot?: Prisma.PlotWhereInput | null
 }
 
 export type PlotCreateNestedManyWithoutFarmInput = {
@@ -547,6 +601,10 @@ export type PlotUncheckedUpdateManyWithoutFarmNestedInput = {
   deleteMany?: Prisma.PlotScalarWhereInput | Prisma.PlotScalarWhereInput[]
 }
 
+export type PlotCreatephotosInput = {
+  set: string[]
+}
+
 export type EnumSunExposureFieldUpdateOperationsInput = {
   set?: $Enums.SunExposure
 }
@@ -555,12 +613,67 @@ export type EnumPlotStatusFieldUpdateOperationsInput = {
   set?: $Enums.PlotStatus
 }
 
-export type IntFieldUpdateOperationsInput = {
-  set?: number
-  increment?: number
-  decrement?: number
-  multiply?: number
-  divide?: number
+export type PlotUpdatephotosInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type PlotCreateNestedOneWithoutRentalsInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutRentalsInput, Prisma.PlotUncheckedCreateWithoutRentalsInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutRentalsInput
+  connect?: Prisma.PlotWhereUniqueInput
+}
+
+export type PlotUpdateOneRequiredWithoutRentalsNestedInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutRentalsInput, Prisma.PlotUncheckedCreateWithoutRentalsInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutRentalsInput
+  upsert?: Prisma.PlotUpsertWithoutRentalsInput
+  connect?: Prisma.PlotWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.PlotUpdateToOneWithWhereWithoutRentalsInput, Prisma.PlotUpdateWithoutRentalsInput>, Prisma.PlotUncheckedUpdateWithoutRentalsInput>
+}
+
+export type PlotCreateNestedOneWithoutTasksInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutTasksInput, Prisma.PlotUncheckedCreateWithoutTasksInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutTasksInput
+  connect?: Prisma.PlotWhereUniqueInput
+}
+
+export type PlotUpdateOneRequiredWithoutTasksNestedInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutTasksInput, Prisma.PlotUncheckedCreateWithoutTasksInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutTasksInput
+  upsert?: Prisma.PlotUpsertWithoutTasksInput
+  connect?: Prisma.PlotWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.PlotUpdateToOneWithWhereWithoutTasksInput, Prisma.PlotUpdateWithoutTasksInput>, Prisma.PlotUncheckedUpdateWithoutTasksInput>
+}
+
+export type PlotCreateNestedOneWithoutHarvestsInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutHarvestsInput, Prisma.PlotUncheckedCreateWithoutHarvestsInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutHarvestsInput
+  connect?: Prisma.PlotWhereUniqueInput
+}
+
+export type PlotUpdateOneRequiredWithoutHarvestsNestedInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutHarvestsInput, Prisma.PlotUncheckedCreateWithoutHarvestsInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutHarvestsInput
+  upsert?: Prisma.PlotUpsertWithoutHarvestsInput
+  connect?: Prisma.PlotWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.PlotUpdateToOneWithWhereWithoutHarvestsInput, Prisma.PlotUpdateWithoutHarvestsInput>, Prisma.PlotUncheckedUpdateWithoutHarvestsInput>
+}
+
+export type PlotCreateNestedOneWithoutActivityInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutActivityInput, Prisma.PlotUncheckedCreateWithoutActivityInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutActivityInput
+  connect?: Prisma.PlotWhereUniqueInput
+}
+
+export type PlotUpdateOneWithoutActivityNestedInput = {
+  create?: Prisma.XOR<Prisma.PlotCreateWithoutActivityInput, Prisma.PlotUncheckedCreateWithoutActivityInput>
+  connectOrCreate?: Prisma.PlotCreateOrConnectWithoutActivityInput
+  upsert?: Prisma.PlotUpsertWithoutActivityInput
+  disconnect?: Prisma.PlotWhereInput | boolean
+  delete?: Prisma.PlotWhereInput | boolean
+  connect?: Prisma.PlotWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.PlotUpdateToOneWithWhereWithoutActivityInput, Prisma.PlotUpdateWithoutActivityInput>, Prisma.PlotUncheckedUpdateWithoutActivityInput>
 }
 
 export type PlotCreateWithoutFarmInput = {
@@ -572,8 +685,13 @@ export type PlotCreateWithoutFarmInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
+  rentals?: Prisma.RentalCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventCreateNestedManyWithoutPlotInput
 }
 
 export type PlotUncheckedCreateWithoutFarmInput = {
@@ -585,8 +703,13 @@ export type PlotUncheckedCreateWithoutFarmInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
+  rentals?: Prisma.RentalUncheckedCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventUncheckedCreateNestedManyWithoutPlotInput
 }
 
 export type PlotCreateOrConnectWithoutFarmInput = {
@@ -628,8 +751,361 @@ export type PlotScalarWhereInput = {
   status?: Prisma.EnumPlotStatusFilter<"Plot"> | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFilter<"Plot"> | number
   currency?: Prisma.StringFilter<"Plot"> | string
+  photos?: Prisma.StringNullableListFilter<"Plot">
   createdAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Plot"> | Date | string
+}
+
+export type PlotCreateWithoutRentalsInput = {
+  id?: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  farm: Prisma.FarmCreateNestedOneWithoutPlotsInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventCreateNestedManyWithoutPlotInput
+}
+
+export type PlotUncheckedCreateWithoutRentalsInput = {
+  id?: string
+  farmId: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventUncheckedCreateNestedManyWithoutPlotInput
+}
+
+export type PlotCreateOrConnectWithoutRentalsInput = {
+  where: Prisma.PlotWhereUniqueInput
+  create: Prisma.XOR<Prisma.PlotCreateWithoutRentalsInput, Prisma.PlotUncheckedCreateWithoutRentalsInput>
+}
+
+export type PlotUpsertWithoutRentalsInput = {
+  update: Prisma.XOR<Prisma.PlotUpdateWithoutRentalsInput, Prisma.PlotUncheckedUpdateWithoutRentalsInput>
+  create: Prisma.XOR<Prisma.PlotCreateWithoutRentalsInput, Prisma.PlotUncheckedCreateWithoutRentalsInput>
+  where?: Prisma.PlotWhereInput
+}
+
+export type PlotUpdateToOneWithWhereWithoutRentalsInput = {
+  where?: Prisma.PlotWhereInput
+  data: Prisma.XOR<Prisma.PlotUpdateWithoutRentalsInput, Prisma.PlotUncheckedUpdateWithoutRentalsInput>
+}
+
+export type PlotUpdateWithoutRentalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  farm?: Prisma.FarmUpdateOneRequiredWithoutPlotsNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotUncheckedUpdateWithoutRentalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  farmId?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUncheckedUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotCreateWithoutTasksInput = {
+  id?: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  farm: Prisma.FarmCreateNestedOneWithoutPlotsInput
+  rentals?: Prisma.RentalCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventCreateNestedManyWithoutPlotInput
+}
+
+export type PlotUncheckedCreateWithoutTasksInput = {
+  id?: string
+  farmId: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rentals?: Prisma.RentalUncheckedCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventUncheckedCreateNestedManyWithoutPlotInput
+}
+
+export type PlotCreateOrConnectWithoutTasksInput = {
+  where: Prisma.PlotWhereUniqueInput
+  create: Prisma.XOR<Prisma.PlotCreateWithoutTasksInput, Prisma.PlotUncheckedCreateWithoutTasksInput>
+}
+
+export type PlotUpsertWithoutTasksInput = {
+  update: Prisma.XOR<Prisma.PlotUpdateWithoutTasksInput, Prisma.PlotUncheckedUpdateWithoutTasksInput>
+  create: Prisma.XOR<Prisma.PlotCreateWithoutTasksInput, Prisma.PlotUncheckedCreateWithoutTasksInput>
+  where?: Prisma.PlotWhereInput
+}
+
+export type PlotUpdateToOneWithWhereWithoutTasksInput = {
+  where?: Prisma.PlotWhereInput
+  data: Prisma.XOR<Prisma.PlotUpdateWithoutTasksInput, Prisma.PlotUncheckedUpdateWithoutTasksInput>
+}
+
+export type PlotUpdateWithoutTasksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  farm?: Prisma.FarmUpdateOneRequiredWithoutPlotsNestedInput
+  rentals?: Prisma.RentalUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotUncheckedUpdateWithoutTasksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  farmId?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUncheckedUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUncheckedUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotCreateWithoutHarvestsInput = {
+  id?: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  farm: Prisma.FarmCreateNestedOneWithoutPlotsInput
+  rentals?: Prisma.RentalCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventCreateNestedManyWithoutPlotInput
+}
+
+export type PlotUncheckedCreateWithoutHarvestsInput = {
+  id?: string
+  farmId: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rentals?: Prisma.RentalUncheckedCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutPlotInput
+  activity?: Prisma.ActivityEventUncheckedCreateNestedManyWithoutPlotInput
+}
+
+export type PlotCreateOrConnectWithoutHarvestsInput = {
+  where: Prisma.PlotWhereUniqueInput
+  create: Prisma.XOR<Prisma.PlotCreateWithoutHarvestsInput, Prisma.PlotUncheckedCreateWithoutHarvestsInput>
+}
+
+export type PlotUpsertWithoutHarvestsInput = {
+  update: Prisma.XOR<Prisma.PlotUpdateWithoutHarvestsInput, Prisma.PlotUncheckedUpdateWithoutHarvestsInput>
+  create: Prisma.XOR<Prisma.PlotCreateWithoutHarvestsInput, Prisma.PlotUncheckedCreateWithoutHarvestsInput>
+  where?: Prisma.PlotWhereInput
+}
+
+export type PlotUpdateToOneWithWhereWithoutHarvestsInput = {
+  where?: Prisma.PlotWhereInput
+  data: Prisma.XOR<Prisma.PlotUpdateWithoutHarvestsInput, Prisma.PlotUncheckedUpdateWithoutHarvestsInput>
+}
+
+export type PlotUpdateWithoutHarvestsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  farm?: Prisma.FarmUpdateOneRequiredWithoutPlotsNestedInput
+  rentals?: Prisma.RentalUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotUncheckedUpdateWithoutHarvestsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  farmId?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUncheckedUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUncheckedUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotCreateWithoutActivityInput = {
+  id?: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  farm: Prisma.FarmCreateNestedOneWithoutPlotsInput
+  rentals?: Prisma.RentalCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestCreateNestedManyWithoutPlotInput
+}
+
+export type PlotUncheckedCreateWithoutActivityInput = {
+  id?: string
+  farmId: string
+  code: string
+  areaM2: number
+  soil?: string
+  sunExposure?: $Enums.SunExposure
+  status?: $Enums.PlotStatus
+  pricePerSeasonCents: number
+  currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rentals?: Prisma.RentalUncheckedCreateNestedManyWithoutPlotInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutPlotInput
+  harvests?: Prisma.HarvestUncheckedCreateNestedManyWithoutPlotInput
+}
+
+export type PlotCreateOrConnectWithoutActivityInput = {
+  where: Prisma.PlotWhereUniqueInput
+  create: Prisma.XOR<Prisma.PlotCreateWithoutActivityInput, Prisma.PlotUncheckedCreateWithoutActivityInput>
+}
+
+export type PlotUpsertWithoutActivityInput = {
+  update: Prisma.XOR<Prisma.PlotUpdateWithoutActivityInput, Prisma.PlotUncheckedUpdateWithoutActivityInput>
+  create: Prisma.XOR<Prisma.PlotCreateWithoutActivityInput, Prisma.PlotUncheckedCreateWithoutActivityInput>
+  where?: Prisma.PlotWhereInput
+}
+
+export type PlotUpdateToOneWithWhereWithoutActivityInput = {
+  where?: Prisma.PlotWhereInput
+  data: Prisma.XOR<Prisma.PlotUpdateWithoutActivityInput, Prisma.PlotUncheckedUpdateWithoutActivityInput>
+}
+
+export type PlotUpdateWithoutActivityInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  farm?: Prisma.FarmUpdateOneRequiredWithoutPlotsNestedInput
+  rentals?: Prisma.RentalUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutPlotNestedInput
+}
+
+export type PlotUncheckedUpdateWithoutActivityInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  farmId?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  areaM2?: Prisma.FloatFieldUpdateOperationsInput | number
+  soil?: Prisma.StringFieldUpdateOperationsInput | string
+  sunExposure?: Prisma.EnumSunExposureFieldUpdateOperationsInput | $Enums.SunExposure
+  status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
+  pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUncheckedUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutPlotNestedInput
 }
 
 export type PlotCreateManyFarmInput = {
@@ -641,6 +1117,7 @@ export type PlotCreateManyFarmInput = {
   status?: $Enums.PlotStatus
   pricePerSeasonCents: number
   currency?: string
+  photos?: Prisma.PlotCreatephotosInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -654,8 +1131,13 @@ export type PlotUpdateWithoutFarmInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUpdateManyWithoutPlotNestedInput
 }
 
 export type PlotUncheckedUpdateWithoutFarmInput = {
@@ -667,8 +1149,13 @@ export type PlotUncheckedUpdateWithoutFarmInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rentals?: Prisma.RentalUncheckedUpdateManyWithoutPlotNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutPlotNestedInput
+  harvests?: Prisma.HarvestUncheckedUpdateManyWithoutPlotNestedInput
+  activity?: Prisma.ActivityEventUncheckedUpdateManyWithoutPlotNestedInput
 }
 
 export type PlotUncheckedUpdateManyWithoutFarmInput = {
@@ -680,10 +1167,67 @@ export type PlotUncheckedUpdateManyWithoutFarmInput = {
   status?: Prisma.EnumPlotStatusFieldUpdateOperationsInput | $Enums.PlotStatus
   pricePerSeasonCents?: Prisma.IntFieldUpdateOperationsInput | number
   currency?: Prisma.StringFieldUpdateOperationsInput | string
+  photos?: Prisma.PlotUpdatephotosInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
+
+/**
+ * Count Type PlotCountOutputType
+ */
+
+export type PlotCountOutputType = {
+  rentals: number
+  tasks: number
+  harvests: number
+  activity: number
+}
+
+export type PlotCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  rentals?: boolean | PlotCountOutputTypeCountRentalsArgs
+  tasks?: boolean | PlotCountOutputTypeCountTasksArgs
+  harvests?: boolean | PlotCountOutputTypeCountHarvestsArgs
+  activity?: boolean | PlotCountOutputTypeCountActivityArgs
+}
+
+/**
+ * PlotCountOutputType without action
+ */
+export type PlotCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the PlotCountOutputType
+   */
+  select?: Prisma.PlotCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * PlotCountOutputType without action
+ */
+export type PlotCountOutputTypeCountRentalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RentalWhereInput
+}
+
+/**
+ * PlotCountOutputType without action
+ */
+export type PlotCountOutputTypeCountTasksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TaskWhereInput
+}
+
+/**
+ * PlotCountOutputType without action
+ */
+export type PlotCountOutputTypeCountHarvestsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.HarvestWhereInput
+}
+
+/**
+ * PlotCountOutputType without action
+ */
+export type PlotCountOutputTypeCountActivityArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ActivityEventWhereInput
+}
 
 
 export type PlotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -696,9 +1240,15 @@ export type PlotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   status?: boolean
   pricePerSeasonCents?: boolean
   currency?: boolean
+  photos?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   farm?: boolean | Prisma.FarmDefaultArgs<ExtArgs>
+  rentals?: boolean | Prisma.Plot$rentalsArgs<ExtArgs>
+  tasks?: boolean | Prisma.Plot$tasksArgs<ExtArgs>
+  harvests?: boolean | Prisma.Plot$harvestsArgs<ExtArgs>
+  activity?: boolean | Prisma.Plot$activityArgs<ExtArgs>
+  _count?: boolean | Prisma.PlotCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["plot"]>
 
 export type PlotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -711,6 +1261,7 @@ export type PlotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   status?: boolean
   pricePerSeasonCents?: boolean
   currency?: boolean
+  photos?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   farm?: boolean | Prisma.FarmDefaultArgs<ExtArgs>
@@ -726,6 +1277,7 @@ export type PlotSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   status?: boolean
   pricePerSeasonCents?: boolean
   currency?: boolean
+  photos?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   farm?: boolean | Prisma.FarmDefaultArgs<ExtArgs>
@@ -741,13 +1293,19 @@ export type PlotSelectScalar = {
   status?: boolean
   pricePerSeasonCents?: boolean
   currency?: boolean
+  photos?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type PlotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "farmId" | "code" | "areaM2" | "soil" | "sunExposure" | "status" | "pricePerSeasonCents" | "currency" | "createdAt" | "updatedAt", ExtArgs["result"]["plot"]>
+export type PlotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "farmId" | "code" | "areaM2" | "soil" | "sunExposure" | "status" | "pricePerSeasonCents" | "currency" | "photos" | "createdAt" | "updatedAt", ExtArgs["result"]["plot"]>
 export type PlotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   farm?: boolean | Prisma.FarmDefaultArgs<ExtArgs>
+  rentals?: boolean | Prisma.Plot$rentalsArgs<ExtArgs>
+  tasks?: boolean | Prisma.Plot$tasksArgs<ExtArgs>
+  harvests?: boolean | Prisma.Plot$harvestsArgs<ExtArgs>
+  activity?: boolean | Prisma.Plot$activityArgs<ExtArgs>
+  _count?: boolean | Prisma.PlotCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type PlotIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   farm?: boolean | Prisma.FarmDefaultArgs<ExtArgs>
@@ -760,6 +1318,10 @@ export type $PlotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   name: "Plot"
   objects: {
     farm: Prisma.$FarmPayload<ExtArgs>
+    rentals: Prisma.$RentalPayload<ExtArgs>[]
+    tasks: Prisma.$TaskPayload<ExtArgs>[]
+    harvests: Prisma.$HarvestPayload<ExtArgs>[]
+    activity: Prisma.$ActivityEventPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -771,6 +1333,7 @@ export type $PlotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     status: $Enums.PlotStatus
     pricePerSeasonCents: number
     currency: string
+    photos: string[]
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["plot"]>
@@ -1168,6 +1731,10 @@ readonly fields: PlotFieldRefs;
 export interface Prisma__PlotClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   farm<T extends Prisma.FarmDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.FarmDefaultArgs<ExtArgs>>): Prisma.Prisma__FarmClient<runtime.Types.Result.GetResult<Prisma.$FarmPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  rentals<T extends Prisma.Plot$rentalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Plot$rentalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RentalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  tasks<T extends Prisma.Plot$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Plot$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  harvests<T extends Prisma.Plot$harvestsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Plot$harvestsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$HarvestPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  activity<T extends Prisma.Plot$activityArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Plot$activityArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ActivityEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1206,6 +1773,7 @@ export interface PlotFieldRefs {
   readonly status: Prisma.FieldRef<"Plot", 'PlotStatus'>
   readonly pricePerSeasonCents: Prisma.FieldRef<"Plot", 'Int'>
   readonly currency: Prisma.FieldRef<"Plot", 'String'>
+  readonly photos: Prisma.FieldRef<"Plot", 'String[]'>
   readonly createdAt: Prisma.FieldRef<"Plot", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Plot", 'DateTime'>
 }
@@ -1601,6 +2169,102 @@ export type PlotDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Internal
    * Limit how many Plots to delete.
    */
   limit?: number
+}
+
+/**
+ * Plot.rentals
+ */
+export type Plot$rentalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Rental
+   */
+  select?: Prisma.RentalSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Rental
+   */
+  omit?: Prisma.RentalOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RentalInclude<ExtArgs> | null
+  where?: Prisma.RentalWhereInput
+  orderBy?: Prisma.RentalOrderByWithRelationInput | Prisma.RentalOrderByWithRelationInput[]
+  cursor?: Prisma.RentalWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RentalScalarFieldEnum | Prisma.RentalScalarFieldEnum[]
+}
+
+/**
+ * Plot.tasks
+ */
+export type Plot$tasksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Task
+   */
+  select?: Prisma.TaskSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Task
+   */
+  omit?: Prisma.TaskOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TaskInclude<ExtArgs> | null
+  where?: Prisma.TaskWhereInput
+  orderBy?: Prisma.TaskOrderByWithRelationInput | Prisma.TaskOrderByWithRelationInput[]
+  cursor?: Prisma.TaskWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TaskScalarFieldEnum | Prisma.TaskScalarFieldEnum[]
+}
+
+/**
+ * Plot.harvests
+ */
+export type Plot$harvestsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Harvest
+   */
+  select?: Prisma.HarvestSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Harvest
+   */
+  omit?: Prisma.HarvestOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.HarvestInclude<ExtArgs> | null
+  where?: Prisma.HarvestWhereInput
+  orderBy?: Prisma.HarvestOrderByWithRelationInput | Prisma.HarvestOrderByWithRelationInput[]
+  cursor?: Prisma.HarvestWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.HarvestScalarFieldEnum | Prisma.HarvestScalarFieldEnum[]
+}
+
+/**
+ * Plot.activity
+ */
+export type Plot$activityArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the ActivityEvent
+   */
+  select?: Prisma.ActivityEventSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the ActivityEvent
+   */
+  omit?: Prisma.ActivityEventOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ActivityEventInclude<ExtArgs> | null
+  where?: Prisma.ActivityEventWhereInput
+  orderBy?: Prisma.ActivityEventOrderByWithRelationInput | Prisma.ActivityEventOrderByWithRelationInput[]
+  cursor?: Prisma.ActivityEventWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ActivityEventScalarFieldEnum | Prisma.ActivityEventScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { badInput, conflict, domainError, ErrorCode, forbidden, requireRole, requireViewer } from '@vegshare/kit';
+import type { Rental, RentalStatus } from '../generated/prisma/client.ts';
+import type { Context } from '../context.ts';
+import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
+import { daysBetween, toDbDate, todayIso } from './dates.ts';
+import { isExclusionViolation } from './db-errors.ts';
+import { isoDate, parseInput } from './validation.ts';
+import { publishActivity, writeActivity } from './activity.ts';
+
+export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
+export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
+
+const period = z
+  .object({ startsOn: isoDate, endsOn: isoDate })
+  .refine((p) => p.endsOn > p.startsOn, { message: 'must be after startsOn', path: ['endsOn'] })
+  .refine((p) => daysBetween(p.startsOn, p.endsOn) <= 366, { message: 'a rental lasts at most 366 days', path: ['endsOn'] });
+
+export const plotNotAvailable = () =>
+  domainError(ErrorCode.CONFLICT, 'The plot is already rented for some of these dates', { reason: PLOT_NOT_AVAILABLE });
+
+/** Customers ask for a plot; the exclusion constraint decides races (exactly one of overlapping requests wins). */
+export async function requestRental(ctx: Context, plotId: string, startsOn: string, endsOn: string): Promise<Rental> {
+  const viewer = requireRole(ctx.viewer, 'CUSTOMER');
+  const dates = parseInput(period, { startsOn, endsOn });
+  if (dates.endsOn <= todayIso()) throw badInput('endsOn: the rental would be over already', 'endsOn');
+  const plot = await plotOrFail(ctx, plotId);
+  if (plot.status === 'FALLOW') throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
+  let rental: Rental;
+  try {
+    rental = await ctx.db.rental.create({
+      data: {
+        plotId,
+        customerId: viewer.userId,
+        startsOn: toDbDate(dates.startsOn),
+        endsOn: toDbDate(dates.endsOn),
+        priceCents: plot.pricePerSeasonCents,
+        currency: plot.currency,
+      },
+    });
+  } catch (error) {
+    if (isExclusionViolation(error, NO_OVERLAP_CONSTRAINT)) throw plotNotAvailable();
+    throw error;
+  }
+  await ctx.events.rentalChanged(rental, plot.farmId);
+  return rental;
+}
+
+type Transition = 'activate' | 'end' | 'cancel';
+const rules: Record<Transition, { from: readonly RentalStatus[]; to: RentalStatus; verb: string }> = {
+  activate: { from: ['REQUESTED'], to: 'ACTIVE', verb: 'activated' },
+  end: { from: ['ACTIVE'], to: 'ENDED', verb: 'ended' },
+  cancel: { from: ['REQUESTED', 'ACTIVE'], to: 'CANCELLED', verb: 'cancelled' },
+};
+
+/**
+ * Lifecycle REQUESTED → ACTIVE → ENDED, REQUESTED/ACTIVE → CANCELLED. The farm (or an admin) drives it; a renter
+ * may cancel their own request while it is REQUESTED. The update is conditional on the current status, so two
+ * concurrent transitions cannot both apply.
+ */
+export async function transitionRental(ctx: Context, id: string, transition: Transition): Promise<Rental> {
+  const viewer = requireViewer(ctx.viewer);
+  const rental = await rentalOrFail(ctx, id);
+  const plot = await plotOrFail(ctx, rental.plotId);
+  const manager = await managesPlot(ctx, plot);
+  const renterCancelling = transition === 'cancel' && rental.customerId === viewer.userId && rental.status === 'REQUESTED';
+  if (!manager && !renterCancelling) {
+    if (rental.customerId === viewer.userId) throw forbidden('Only the farm may change an accepted rental');
+    throw forbidden('Only the farm’s farmer or an admin may do this');
+  }
+  const rule = rules[transition];
+  if (!rule.from.includes(rental.status)) throw conflict(`A ${rental.status} rental cannot be ${rule.verb}`);
+  const { updated, activity } = await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.rental.updateMany({ where: { id, status: { in: [...rule.from] } }, data: { status: rule.to } });
+    if (count === 0) return { updated: null, activity: null };
+    const row = await tx.rental.findUniqueOrThrow({ where: { id } });
+    const act = await writeActivity(tx, { kind: 'RENTAL_CHANGED', message: `Rental ${rule.verb}`, plotId: plot.id, rentalId: id, actorId: viewer.userId, subjectId: id });
+    return { updated: row, activity: act };
+  });
+  if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
+  ctx.loaders.rental.clear(id).prime(id, updated);
+  await ctx.events.rentalChanged(updated, plot.farmId);
+  await publishActivity(ctx.bus, ctx.logger, activity);
+  return updated;
+}
