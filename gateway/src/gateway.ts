@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -22,6 +22,11 @@ import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { subgraphUrls } from './subgraph-urls.ts';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
+import { UpstreamPool } from './subscriptions/upstream-pool.ts';
+import { serveGatewaySubscriptions } from './subscriptions/subscription-server.ts';
+import type { ServiceMap } from '@apollo/gateway';
+import type { ExecutionResult } from 'graphql';
 
 export interface GatewayDeps {
   readonly logger?: Logger;
@@ -30,6 +35,8 @@ export interface GatewayDeps {
 }
 
 export interface RunningGateway extends RunningServer {
+  /** Live counts: client WebSocket connections and distinct upstream subscriptions. */
+  readonly subscriptions: { readonly connections: number; readonly upstreams: number };
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -45,6 +52,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET),
     logger,
   });
+  // Subscriptions: planned from the same supergraph, kept in step with hot reloads.
+  const planner = new SubscriptionPlanner();
+  let services: ServiceMap = {};
+  let urls = new Map<string, string>();
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    planner.update(coreSupergraphSdl);
+    urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
+    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET)]));
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -53,15 +69,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   await apollo.start();
 
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => {
-    const viewer = await viewerFromHeaders(req.headers, verifier);
+  const contextFrom = async (headers: IncomingHttpHeaders, clientIp: string): Promise<GatewayContext> => {
+    const viewer = await viewerFromHeaders(headers, verifier);
     return {
       viewer,
-      authorization: viewer ? (req.headers.authorization ?? null) : null,
-      clientIp: clientIpOf(req),
-      userAgent: req.headers['user-agent'] ?? null,
+      authorization: viewer ? (headers.authorization ?? null) : null,
+      clientIp,
+      userAgent: headers['user-agent'] ?? null,
     };
   };
+  const context = (req: IncomingMessage): Promise<GatewayContext> => contextFrom(req.headers, clientIpOf(req));
 
   const server = await startServiceServer({
     name: 'gateway',
@@ -86,9 +103,36 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     ],
     routes: { '/graphql': apolloHandler({ server: apollo, context }) },
   });
+  const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
+  const subscriptions = serveGatewaySubscriptions({
+    server: server.server,
+    planner,
+    pool,
+    services: () => services,
+    serviceUrl: (name) => urls.get(name) ?? '',
+    authenticate: (params, clientIp) => {
+      const authorization = params['authorization'] ?? params['Authorization'];
+      return contextFrom(typeof authorization === 'string' ? { authorization } : {}, clientIp);
+    },
+    executeOperation: async (request, contextValue) => {
+      const response = await apollo.executeOperation(
+        { query: request.query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) },
+        { contextValue },
+      );
+      if (response.body.kind !== 'single') return { errors: [] } as ExecutionResult;
+      return response.body.singleResult as ExecutionResult;
+    },
+    logger,
+    metrics,
+  });
   return {
     ...server,
+    get subscriptions() {
+      return { connections: subscriptions.connections, upstreams: pool.upstreamCount };
+    },
     async stop(graceMs) {
+      await subscriptions.close();
+      await pool.close();
       await server.close(graceMs);
       await apollo.stop();
     },

@@ -1,0 +1,98 @@
+import federation from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { buildOperationContext } from '@apollo/gateway';
+import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+type Schema = ReturnType<InstanceType<typeof federation.Supergraph>['apiSchema']>;
+
+/** How one subscription operation runs: the upstream subscription and the plan that completes each event. */
+export interface SubscriptionPlan {
+  readonly document: DocumentNode;
+  readonly operationContext: OperationContext;
+  /** Fetch sent upstream as a graphql-ws subscription to the subgraph owning the root field. */
+  readonly primary: FetchNode;
+  /** Entity fetches to other subgraphs that complete each event, if any. */
+  readonly rest: PlanNode | undefined;
+}
+
+export interface SupergraphState {
+  readonly apiSchema: Schema;
+  /** The API schema as graphql-js, for validation. */
+  readonly apiGraphQLSchema: GraphQLSchema;
+  /** The supergraph schema as graphql-js, as executeQueryPlan expects. */
+  readonly supergraphGraphQLSchema: GraphQLSchema;
+  readonly planner: QueryPlanner;
+}
+
+export class SubscriptionPlanningError extends Error {
+  constructor(readonly errors: readonly GraphQLError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+const PLAN_CACHE_SIZE = 500;
+
+/**
+ * Plans subscriptions with Federation's own query planner (which emits a Subscription node: a primary fetch to
+ * the owning subgraph plus the rest of the plan). Plans are cached per operation text; the cache is reset when
+ * the supergraph changes.
+ */
+export class SubscriptionPlanner {
+  #state: SupergraphState | null = null;
+  readonly #cache = new Map<string, SubscriptionPlan>();
+
+  update(supergraphSdl: string): void {
+    const supergraph = federation.Supergraph.build(supergraphSdl);
+    const apiSchema = supergraph.apiSchema();
+    this.#state = {
+      apiSchema,
+      apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+      supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+      planner: new QueryPlanner(supergraph),
+    };
+    this.#cache.clear();
+  }
+
+  get state(): SupergraphState {
+    if (!this.#state) throw new Error('supergraph not loaded yet');
+    return this.#state;
+  }
+
+  /** Parses, validates and plans; throws SubscriptionPlanningError with client-facing errors. */
+  plan(query: string, operationName: string | null | undefined): SubscriptionPlan {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    const state = this.state;
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: 2000 });
+    } catch (error) {
+      throw new SubscriptionPlanningError([new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+    }
+    const errors = validate(state.apiGraphQLSchema, document, specifiedRules);
+    if (errors.length) {
+      throw new SubscriptionPlanningError(errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+    }
+    let operationContext: OperationContext;
+    try {
+      operationContext = buildOperationContext({ schema: state.apiGraphQLSchema, operationDocument: document, ...(operationName ? { operationName } : {}) });
+    } catch (error) {
+      throw new SubscriptionPlanningError([new GraphQLError((error as Error).message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+    }
+    if (operationContext.operation.operation !== 'subscription') {
+      throw new SubscriptionPlanningError([new GraphQLError('Only subscriptions are planned here', { extensions: { code: 'BAD_REQUEST' } })]);
+    }
+    const operation = federation.operationFromDocument(state.apiSchema, document, operationName ? { operationName } : {});
+    const plan: QueryPlan = state.planner.buildQueryPlan(operation);
+    const node = plan.node;
+    if (!node || node.kind !== 'Subscription') {
+      throw new SubscriptionPlanningError([new GraphQLError('Subscription could not be planned', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+    }
+    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest };
+    if (this.#cache.size >= PLAN_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(key, result);
+    return result;
+  }
+}

@@ -1,0 +1,241 @@
+import type { Server } from 'node:http';
+import type { ServiceMap } from '@apollo/gateway';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { Context as WsContext } from 'graphql-ws';
+import { GraphQLError, getOperationAST, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Logger, ServiceMetrics } from '@vegshare/kit';
+import type { GatewayContext } from '../context.ts';
+import { SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
+import { UpstreamPool } from './upstream-pool.ts';
+import { completeEvent } from './event-executor.ts';
+
+export interface SubscriptionServerOptions {
+  readonly server: Server;
+  readonly path?: string;
+  readonly planner: SubscriptionPlanner;
+  readonly pool: UpstreamPool;
+  /** Data sources of the current supergraph, by subgraph name. */
+  readonly services: () => ServiceMap;
+  readonly serviceUrl: (name: string) => string;
+  /** Builds the caller's context from connection_init (token / API key); throws to refuse the connection. */
+  readonly authenticate: (params: Readonly<Record<string, unknown>>, clientIp: string) => Promise<GatewayContext>;
+  /** Queries and mutations sent over the socket run through the HTTP pipeline. */
+  readonly executeOperation: (request: { query: string; variables: Record<string, unknown>; operationName: string | null }, context: GatewayContext) => Promise<ExecutionResult>;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly maxSubscriptionsPerConnection?: number;
+  readonly pingIntervalMs?: number;
+  /** A client whose socket has more than this many bytes unsent is too slow and is dropped (it may reconnect). */
+  readonly maxBufferedBytes?: number;
+  /** Completed events waiting for one subscriber before it is considered too slow. */
+  readonly maxQueuedEvents?: number;
+}
+
+interface ConnectionState {
+  context: GatewayContext | null;
+  active: number;
+}
+
+interface OperationContextValue {
+  readonly gateway: GatewayContext;
+  readonly plan: SubscriptionPlan | null;
+  readonly socket: WebSocket;
+}
+
+const CLOSE_SERVICE_RESTART = 1012;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+function errorResult(message: string, code: string): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code } })] };
+}
+
+/**
+ * Federated subscriptions on the gateway's /graphql endpoint over graphql-ws: each subscription is planned with the
+ * Federation query planner, its root field subscribed upstream on the owning subgraph (shared between identical
+ * subscriptions), and every event completed across subgraphs through the plan's entity fetches.
+ */
+export function serveGatewaySubscriptions(options: SubscriptionServerOptions): { close(): Promise<void>; readonly connections: number } {
+  const maxSubs = options.maxSubscriptionsPerConnection ?? 25;
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const maxQueued = options.maxQueuedEvents ?? 100;
+  const states = new WeakMap<object, ConnectionState>();
+  const activeGauge = options.metrics.gauge('gateway_subscriptions_active', 'Active client subscriptions on the gateway');
+  const eventsCounter = options.metrics.counter('gateway_subscription_events_total', 'Subscription events delivered by outcome', ['outcome']);
+  const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 256 * 1024 });
+  const stateOf = (ctx: WsContext<Record<string, unknown>, Extra>): ConnectionState => {
+    let state = states.get(ctx);
+    if (!state) states.set(ctx, (state = { context: null, active: 0 }));
+    return state;
+  };
+
+  function subscribeIterator(value: OperationContextValue, variables: Record<string, unknown>): AsyncIterableIterator<ExecutionResult> {
+    const plan = value.plan as SubscriptionPlan;
+    const queue: ExecutionResult[] = [];
+    const waiters: ((r: IteratorResult<ExecutionResult>) => void)[] = [];
+    let done = false;
+    let chain = Promise.resolve();
+    const upstreamVariables: Record<string, unknown> = {};
+    for (const name of plan.primary.variableUsages ?? []) if (name in variables) upstreamVariables[name] = variables[name];
+
+    const finish = () => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      for (const w of waiters.splice(0)) w({ value: undefined, done: true });
+    };
+    const push = (result: ExecutionResult) => {
+      if (done) return;
+      if (value.socket.bufferedAmount > maxBuffered) {
+        eventsCounter.inc({ outcome: 'dropped_slow' });
+        value.socket.close(CLOSE_TRY_AGAIN_LATER, 'Consumer too slow');
+        finish();
+        return;
+      }
+      const waiter = waiters.shift();
+      if (waiter) {
+        eventsCounter.inc({ outcome: 'delivered' });
+        waiter({ value: result, done: false });
+        return;
+      }
+      if (queue.length >= maxQueued) {
+        eventsCounter.inc({ outcome: 'dropped_slow' });
+        queue.length = 0;
+        queue.push(errorResult('Subscriber too slow: events were dropped and the subscription ended', 'SLOW_CONSUMER'));
+        done = true;
+        unsubscribe();
+        return;
+      }
+      eventsCounter.inc({ outcome: 'delivered' });
+      queue.push(result);
+    };
+    const unsubscribe = options.pool.subscribe(
+      {
+        serviceName: plan.primary.serviceName,
+        url: options.serviceUrl(plan.primary.serviceName),
+        query: plan.primary.operation,
+        variables: upstreamVariables,
+        authorization: value.gateway.authorization,
+      },
+      {
+        next: (event) => {
+          chain = chain
+            .then(() => completeEvent({ plan, state: options.planner.state, services: options.services(), event, variables, context: value.gateway, logger: options.logger }))
+            .then(push, (error: unknown) => {
+              options.logger.error({ err: error }, 'subscription event completion failed');
+              push(errorResult('Internal server error', 'INTERNAL_SERVER_ERROR'));
+            });
+        },
+        error: (error) => {
+          options.logger.warn({ err: error }, 'upstream subscription failed');
+          chain = chain.then(() => {
+            push(errorResult('The subscription source failed', 'UPSTREAM_SUBSCRIPTION_FAILED'));
+            finish();
+          });
+        },
+        complete: () => {
+          chain = chain.then(finish);
+        },
+      },
+    );
+    activeGauge.inc();
+    let counted = true;
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      next: () => {
+        const next = queue.shift();
+        if (next) return Promise.resolve({ value: next, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => waiters.push(resolve));
+      },
+      return: async () => {
+        finish();
+        if (counted) activeGauge.dec();
+        counted = false;
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  const cleanup = useServer<Record<string, unknown>>(
+    {
+      schema: () => options.planner.state.apiGraphQLSchema,
+      onConnect: async (ctx) => {
+        try {
+          stateOf(ctx).context = await options.authenticate(ctx.connectionParams ?? {}, ctx.extra.request.socket.remoteAddress ?? 'unknown');
+          return true;
+        } catch (error) {
+          options.logger.info({ reason: (error as Error).message }, 'subscription connection refused');
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const state = stateOf(ctx);
+        const gateway = state.context;
+        if (!gateway) return [new GraphQLError('Not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: 2000 });
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        let plan: SubscriptionPlan | null = null;
+        if (operation?.operation === 'subscription') {
+          if (state.active >= maxSubs) {
+            return [new GraphQLError(`At most ${maxSubs} subscriptions per connection`, { extensions: { code: 'SUBSCRIPTION_LIMIT' } })];
+          }
+          try {
+            plan = options.planner.plan(payload.query, payload.operationName);
+          } catch (error) {
+            if (error instanceof SubscriptionPlanningError) return [...error.errors];
+            throw error;
+          }
+          state.active += 1;
+        }
+        const contextValue: OperationContextValue = { gateway, plan, socket: ctx.extra.socket };
+        const args: ExecutionArgs = {
+          schema: options.planner.state.apiGraphQLSchema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? {},
+          contextValue,
+        };
+        return args;
+      },
+      onComplete: (ctx, _id, payload) => {
+        const state = stateOf(ctx);
+        const document = (() => {
+          try {
+            return parse(payload.query);
+          } catch {
+            return null;
+          }
+        })();
+        if (document && getOperationAST(document, payload.operationName ?? undefined)?.operation === 'subscription') state.active = Math.max(0, state.active - 1);
+      },
+      subscribe: (args) => subscribeIterator(args.contextValue as OperationContextValue, (args.variableValues ?? {}) as Record<string, unknown>),
+      execute: (args) => {
+        const value = args.contextValue as OperationContextValue;
+        const query = args.document.loc?.source.body ?? '';
+        return options.executeOperation({ query, variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? null }, value.gateway);
+      },
+    },
+    wss,
+    // Keep-alive: graphql-ws pings every interval and terminates sockets that miss a pong.
+    options.pingIntervalMs ?? 12_000,
+  );
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      // Tell clients to reconnect elsewhere (1012 Service Restart is retryable for graphql-ws clients).
+      for (const socket of wss.clients) socket.close(CLOSE_SERVICE_RESTART, 'Service restart');
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

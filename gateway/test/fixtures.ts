@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import composition from '@apollo/composition';
+import { parse } from 'graphql';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createJwtVerifier, createLogger, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
+
+export const ISSUER = 'https://auth.test';
+export const AUDIENCE = 'vegshare-test';
+
+/** An Ed25519 key pair and a verifier over its JWKS, to mint real tokens in tests. */
+export async function testTokens(): Promise<{ verifier: TokenVerifier; sign(sub: string, roles: string[], ttl?: string): Promise<string> }> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
+  const verifier = createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE });
+  return {
+    verifier,
+    sign: (sub, roles, ttl = '10m') =>
+      new SignJWT({ roles, sid: 'session-1' }).setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(ttl).sign(privateKey),
+  };
+}
+
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
+
+/** Subgraph "ticks": owns the Subscription root and references cameras owned by "catalog". */
+export const TICKS_SDL = `${LINK}
+type Tick { n: Int! channel: String! viewer: String camera: Camera! }
+type Camera @key(fields: "id", resolvable: false) { id: ID! }
+type Query { ping: String! }
+type Subscription { tick(channel: String!): Tick! }
+`;
+/** Subgraph "catalog": resolves Camera entities (name, farm) in batches and counts its entity fetches. */
+export const CATALOG_SDL = `${LINK}
+type Camera @key(fields: "id") { id: ID! name: String! }
+type Query { camera(id: ID!): Camera }
+`;
+
+export interface TickEvent {
+  readonly n: number;
+  readonly channel: string;
+  readonly cameraId: string;
+}
+
+interface Ctx {
+  readonly viewer: Viewer | null;
+}
+
+export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, port = 0): Promise<RunningSubgraph> {
+  const logger = createLogger('ticks', 'silent');
+  return startSubgraph<Ctx>({
+    name: 'ticks',
+    port,
+    typeDefs: parse(TICKS_SDL),
+    resolvers: {
+      Query: { ping: () => 'pong' },
+      Subscription: {
+        tick: {
+          subscribe: (_: unknown, args: { channel: string }) => eventIterator<TickEvent>(bus, `tick.${args.channel}`),
+          resolve: (event: TickEvent, _: unknown, ctx: Ctx) => ({ ...event, viewer: ctx.viewer?.userId ?? null }),
+        },
+      },
+      Tick: { camera: (t: TickEvent) => ({ __typename: 'Camera', id: t.cameraId }) },
+    },
+    logger,
+    metrics: createMetrics('ticks'),
+    readiness: [],
+    context: async (req) => ({ viewer: await viewerFromHeaders(req.headers, verifier) }),
+    connectionContext: async (params) => ({
+      viewer: await viewerFromHeaders(typeof params['authorization'] === 'string' ? { authorization: params['authorization'] } : {}, verifier),
+    }),
+    gatewaySecret: 'fixture-gateway-secret-0123',
+  });
+}
+
+export async function startCatalog(entityCalls: { count: number }): Promise<RunningSubgraph> {
+  return startSubgraph<Ctx>({
+    name: 'catalog',
+    port: 0,
+    typeDefs: parse(CATALOG_SDL),
+    resolvers: {
+      Query: { camera: (_: unknown, { id }: { id: string }) => ({ id, name: `Camera ${id}` }) },
+      Camera: {
+        __resolveReference: (ref: { id: string }) => {
+          entityCalls.count += 1;
+          return { id: ref.id, name: `Camera ${ref.id}` };
+        },
+      },
+    },
+    logger: createLogger('catalog', 'silent'),
+    metrics: createMetrics('catalog'),
+    readiness: [],
+    context: async () => ({ viewer: null }),
+    gatewaySecret: 'fixture-gateway-secret-0123',
+  });
+}
+
+/** Composes the two fixture subgraphs into a supergraph file routed to their ports. */
+export function writeFixtureSupergraph(ticksUrl: string, catalogUrl: string): string {
+  const result = composition.composeServices([
+    { name: 'ticks', url: `${ticksUrl}/graphql`, typeDefs: parse(TICKS_SDL) },
+    { name: 'catalog', url: `${catalogUrl}/graphql`, typeDefs: parse(CATALOG_SDL) },
+  ]);
+  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  const file = join(mkdtempSync(join(tmpdir(), 'gw-fixture-')), 'supergraph.graphql');
+  writeFileSync(file, result.supergraphSdl);
+  return file;
+}

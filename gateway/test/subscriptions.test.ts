@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent } from './fixtures.ts';
+
+const SECRET = 'fixture-gateway-secret-0123';
+const bus = new MemoryEventBus();
+const entityCalls = { count: 0 };
+let tokens: Awaited<ReturnType<typeof testTokens>>;
+let ticks: RunningSubgraph;
+let catalog: RunningSubgraph;
+let gateway: RunningGateway;
+let ticksPort: number;
+const clients: Client[] = [];
+
+type Result = { data?: { tick: { n: number; viewer: string | null; camera: { id: string; name: string } } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+
+function connect(token: string | null, extra: { onClose?: (code: number) => void } = {}): Client {
+  const client = createClient({
+    url: gateway.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    on: { closed: (e) => extra.onClose?.((e as { code: number }).code) },
+  });
+  clients.push(client);
+  return client;
+}
+
+/** Subscribes and collects results; `until` resolves once `count` results arrived. */
+function collect(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const results: Result[] = [];
+  let error: unknown = null;
+  let completed = false;
+  const dispose = client.subscribe<Result['data']>({ query, variables }, {
+    next: (r) => results.push(r as Result),
+    error: (e) => (error = e),
+    complete: () => (completed = true),
+  });
+  return {
+    results,
+    dispose,
+    get error() {
+      return error;
+    },
+    get completed() {
+      return completed;
+    },
+  };
+}
+
+/** Publishes on the channel every 50 ms until `done()` holds (the upstream subscription is set up asynchronously). */
+async function publishUntil(channel: string, done: () => boolean, cameraId = 'cam-1', timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  let n = 0;
+  while (!done()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out publishing on ${channel}`);
+    await bus.publish<TickEvent>(`tick.${channel}`, { n: n++, channel, cameraId });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  tokens = await testTokens();
+  ticks = await startTicks(bus, tokens.verifier);
+  ticksPort = ticks.port;
+  catalog = await startCatalog(entityCalls);
+  const supergraph = writeFixtureSupergraph(ticks.url, catalog.url);
+  gateway = await startGateway(loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }), {
+    logger: createLogger('gateway', 'silent'),
+    verifier: tokens.verifier,
+  });
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await gateway?.stop(500);
+  await ticks?.stop(500);
+  await catalog?.stop(500);
+});
+
+const TICK = 'subscription($c: String!) { tick(channel: $c) { n viewer camera { id name } } }';
+
+describe('federated subscriptions through the gateway', () => {
+  it('resolves fields owned by another subgraph for every event, with the caller identity forwarded upstream', async () => {
+    const token = await tokens.sign('user-1', ['CUSTOMER']);
+    const sub = collect(connect(token), TICK, { c: 'a' });
+    await publishUntil('a', () => sub.results.length >= 2);
+    const last = sub.results.at(-1);
+    expect(last?.errors).toBeUndefined();
+    expect(last?.data?.tick).toMatchObject({ viewer: 'user-1', camera: { id: 'cam-1', name: 'Camera cam-1' } });
+    expect(entityCalls.count).toBeGreaterThan(0);
+    sub.dispose();
+  });
+
+  it('shares one upstream subscription between identical client subscriptions', async () => {
+    const token = await tokens.sign('user-2', ['CUSTOMER']);
+    const a = collect(connect(token), TICK, { c: 'shared' });
+    const b = collect(connect(token), TICK, { c: 'shared' });
+    await publishUntil('shared', () => a.results.length > 0 && b.results.length > 0);
+    expect(gateway.subscriptions.upstreams).toBe(1);
+    a.dispose();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gateway.subscriptions.upstreams).toBe(1);
+    b.dispose();
+    await waitFor(() => gateway.subscriptions.upstreams === 0);
+  });
+
+  it('refuses subscriptions beyond the per-connection cap with a stable code', async () => {
+    const client = connect(await tokens.sign('user-3', ['CUSTOMER']));
+    const subs = Array.from({ length: 26 }, (_, i) => collect(client, TICK, { c: `cap-${i}` }));
+    await waitFor(() => subs.some((s) => s.error !== null));
+    const refused = subs.filter((s) => s.error !== null);
+    expect(refused).toHaveLength(1);
+    expect(JSON.stringify(refused[0]?.error)).toContain('At most 25 subscriptions per connection');
+    for (const s of subs) s.dispose();
+  });
+
+  it('rejects invalid subscriptions with validation errors, not crashes', async () => {
+    const client = connect(null);
+    const sub = collect(client, 'subscription { tick(channel: 1) { nope } }');
+    await waitFor(() => sub.error !== null);
+    expect(JSON.stringify(sub.error)).toContain('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('refuses a connection with a forged token', async () => {
+    let code = 0;
+    const client = connect('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', { onClose: (c) => (code = c) });
+    const sub = collect(client, TICK, { c: 'forged' });
+    await waitFor(() => code !== 0);
+    expect(code).toBe(4403);
+    expect(sub.results).toHaveLength(0);
+  });
+
+  it('runs queries sent over the socket through the normal pipeline', async () => {
+    const client = connect(null);
+    const result = await new Promise<unknown>((resolve, reject) => {
+      client.subscribe({ query: '{ ping camera(id: "c9") { name } }' }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    expect(result).toEqual({ data: { ping: 'pong', camera: { name: 'Camera c9' } } });
+  });
+
+  it('keeps client subscriptions alive across a subgraph restart (upstream reconnects)', async () => {
+    const token = await tokens.sign('user-4', ['CUSTOMER']);
+    const sub = collect(connect(token), TICK, { c: 'restart' });
+    await publishUntil('restart', () => sub.results.length > 0);
+    await ticks.stop(100);
+    ticks = await startTicks(bus, tokens.verifier, ticksPort);
+    const before = sub.results.length;
+    await publishUntil('restart', () => sub.results.length > before, 'cam-2', 20_000);
+    expect(sub.error).toBeNull();
+    expect(sub.results.at(-1)?.data?.tick.camera.id).toBe('cam-2');
+    sub.dispose();
+  });
+});
