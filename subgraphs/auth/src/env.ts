@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+
+/** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
+export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
+
+const schema = z
+  .object({
+    ...subgraphConfigShape(4001),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Encrypts signing keys at rest (AES-256-GCM, key derived with scrypt). Required in production. */
+    AUTH_KEY_ENCRYPTION_SECRET: configFields.secret.optional(),
+    /** Access-token lifetime: 10–15 minutes in production, shorter allowed for tests. */
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
+    /** Absolute lifetime of a session (its refresh tokens), in days. */
+    SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Lifetime of the partner JWT the gateway gets for an API key, in seconds. */
+    API_KEY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(300),
+    /** `GET /dev/mailbox?email=` shows queued mail and mail links are logged. Default on unless NODE_ENV=production. */
+    DEV_MAILBOX: configFields.bool.optional(),
+    /** Base URL of the app, for links in emails. */
+    APP_URL: configFields.url.default('http://localhost:8081'),
+    /** How many x-forwarded-for entries (from the right) were added by proxies we trust (the gateway: 1). */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
+    /** Sign-in attempts per IP per 15 minutes. */
+    LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
+    /** Registrations per IP per hour. */
+    REGISTER_IP_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** Failed sign-ins per account (per hour) before exponential back-off starts. */
+    LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Redis key prefix of the rate limiters (tests use a random one). */
+    RATE_LIMIT_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('vegshare:auth:rl'),
+    /** argon2id memory in KiB (OWASP minimum 19 MiB) and passes; changing them rehashes on the next login. */
+    ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(1_048_576).default(19_456),
+    ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_KEY_ENCRYPTION_SECRET'], message: 'required in production' });
+    }
+    if (c.NODE_ENV === 'production' && c.DEV_MAILBOX) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'must not be enabled in production' });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    AUTH_KEY_ENCRYPTION_SECRET: c.AUTH_KEY_ENCRYPTION_SECRET ?? DEV_KEY_ENCRYPTION_SECRET,
+    DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV !== 'production',
+  }));
+export type AuthConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the auth service. */
+export const loadAuthConfig = (env: Record<string, string | undefined> = process.env): AuthConfig => parseConfig(schema, env);
+
+/** Whether this process runs in production (the demo seed refuses to run there). */
+export const isProductionEnvironment = (env: Record<string, string | undefined> = process.env): boolean => env['NODE_ENV'] === 'production';

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from '@vegshare/kit';
+import type { Logger } from 'pino';
+import type { AuthDb } from '../db.ts';
+import { mailboxOf } from '../outbox.ts';
+import type { AuthServices } from '../services.ts';
+import { inputs } from '../validation.ts';
+
+/** GET /.well-known/jwks.json: the public keys that verify access tokens (current and recently retired). */
+export function jwksRoute(services: AuthServices): RouteHandler {
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    const body = JSON.stringify(await services.keys.jwks());
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=60', 'content-length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+/** GET /dev/mailbox?email=…: mail queued in the outbox for an address (development only, DEV_MAILBOX). */
+export function devMailboxRoute(db: AuthDb): RouteHandler {
+  return async (req, res, search) => {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+    const email = new URLSearchParams(search).get('email');
+    if (!email) return sendJson(res, 400, { error: 'pass ?email=' });
+    const messages = await mailboxOf(db, email);
+    sendJson(res, 200, { email: email.trim().toLowerCase(), messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
+  };
+}
+
+const invalidKey = (res: ServerResponse) => sendJson(res, 401, { error: 'invalid_api_key' });
+
+/**
+ * POST /internal/api-key-token {"apiKey": "vsk_…"} → { accessToken, expiresIn, keyId, partnerId } or 401.
+ * Behind the gateway-secret guard: only the gateway exchanges partner keys (it caches the token and rate-limits per key).
+ */
+export function apiKeyTokenRoute(services: AuthServices, logger: Logger): RouteHandler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readBody(req, 4096));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'body too large' });
+      return sendJson(res, 400, { error: 'expected JSON {"apiKey": "..."}' });
+    }
+    const apiKey = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['apiKey'] : undefined;
+    const parsed = inputs.apiKey.safeParse(apiKey);
+    if (!parsed.success) return invalidKey(res);
+    const token = await services.apiKeys.exchange(parsed.data);
+    if (!token) {
+      logger.info('api key exchange refused');
+      return invalidKey(res);
+    }
+    sendJson(res, 200, token);
+  };
+}

@@ -1,0 +1,4 @@
+import { runAsProcess } from '@vegshare/kit';
+import { loadAuthConfig, startAuthService } from './service.ts';
+
+await runAsProcess('auth', () => startAuthService(loadAuthConfig()));

@@ -1,0 +1,82 @@
+import { Redis } from 'ioredis';
+import { createLogger, createMetrics, eventBusFromConfig, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
+import { createAuthDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedAuth } from './seed.ts';
+import { createAuthServices } from './services.ts';
+import { requestMeta } from './request-meta.ts';
+import { startAuthServer } from './http/server.ts';
+import { apiKeyTokenRoute, devMailboxRoute, jwksRoute } from './http/routes.ts';
+import type { Context } from './context.ts';
+
+export { loadAuthConfig, type AuthConfig } from './env.ts';
+
+/** Starts the auth subgraph; used by main.ts, the embedded start and the tests alike. */
+export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
+  const logger = deps.logger ?? createLogger('auth', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('auth');
+  const db = createAuthDb(config.DATABASE_URL);
+  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const ownsEvents = !deps.events;
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : null;
+  redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+  const release = async () => {
+    redis?.disconnect();
+    if (ownsEvents) await events.close();
+    await db.$disconnect();
+  };
+  try {
+    await redis?.connect();
+    const services = createAuthServices(config, db, events, redis, logger);
+    await services.keys.ensureKey();
+    // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
+    const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    const running = await startAuthServer<Context>({
+      name: 'auth',
+      port: config.PORT,
+      schemaFile: new URL('../schema.graphql', import.meta.url),
+      resolvers,
+      logger,
+      metrics,
+      verifier,
+      gatewaySecret: config.GATEWAY_SECRET,
+      context: (viewer, req) => ({ viewer, request: requestMeta(req, config.TRUSTED_PROXY_HOPS), db, loaders: createLoaders(db), auth: services, logger }),
+      readiness: [
+        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
+        ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+      ],
+      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger) },
+      publicRoutes: {
+        '/.well-known/jwks.json': jwksRoute(services),
+        ...(config.DEV_MAILBOX ? { '/dev/mailbox': devMailboxRoute(db) } : {}),
+      },
+    });
+    return {
+      ...running,
+      async stop(graceMs) {
+        await running.stop(graceMs);
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+export const service: ServiceModule<AuthConfig> = {
+  name: 'auth',
+  loadConfig: loadAuthConfig,
+  start: startAuthService,
+  async seed(databaseUrl) {
+    if (isProductionEnvironment()) throw new Error('auth: refusing to seed demo accounts with NODE_ENV=production');
+    const db = createAuthDb(databaseUrl);
+    try {
+      await seedAuth(db);
+    } finally {
+      await db.$disconnect();
+    }
+  },
+};
