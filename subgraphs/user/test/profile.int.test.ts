@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, type UserRegistered } from '@vegshare/kit';
+import { demo, eventTopics, type NotificationRequested, type UserRegistered } from '@vegshare/kit';
 import { seedUser } from '../src/seed.ts';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
+import { subscribe } from './ws.ts';
 
 let h: Harness;
 let customer: string;
@@ -139,6 +140,36 @@ describe('UserRegistered events', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await h.db.profile.findUniqueOrThrow({ where: { id: userId } })).displayName).toBe('Renamed');
     expect(await h.db.profile.count({ where: { id: userId } })).toBe(1);
+  });
+});
+
+describe('notifications over the in-process bus (embedded default)', () => {
+  it('stores a requested notification once and pushes it to the graphql-ws subscriber', async () => {
+    const token = await h.tokens.mint(demo.users.customer.id);
+    const sub = subscribe<{ notificationAdded: { title: string; kind: string } }>(h.service, 'subscription { notificationAdded { title kind } }', token);
+    try {
+      const probe = async (title: string) => {
+        const event: NotificationRequested = { eventId: randomUUID(), userId: demo.users.customer.id, kind: 'rental', title, body: '' };
+        await h.events.publish(eventTopics.notificationRequested, event);
+        return event;
+      };
+      // The memory bus delivers only to current subscribers: probe until the subscription is live.
+      await eventually(async () => (await probe('probe'), sub.received.length), (n) => n > 0);
+      const event = await probe('Rental accepted');
+      await h.events.publish(eventTopics.notificationRequested, event);
+      await eventually(async () => sub.received.filter((r) => r.notificationAdded.title !== 'probe').length, (n) => n === 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sub.received.filter((r) => r.notificationAdded.title !== 'probe')).toEqual([{ notificationAdded: { title: 'Rental accepted', kind: 'rental' } }]);
+      expect(await h.db.notification.count({ where: { eventId: event.eventId } })).toBe(1);
+      // Seeded notifications plus the probes and this one are in the connection, with the seeded read one not counted.
+      const res = await h.gql<{ notifications: { unreadCount: number; edges: { node: { title: string } }[] } }>('{ notifications(first: 100) { unreadCount edges { node { title } } } }', {}, token);
+      const titles = res.body.data?.notifications.edges.map((e) => e.node.title) ?? [];
+      expect(titles[0]).toBe('Rental accepted');
+      expect(titles).toContain('Welcome to VegShare');
+      expect(res.body.data?.notifications.unreadCount).toBe(titles.length - 1);
+    } finally {
+      await sub.close();
+    }
   });
 });
 
