@@ -24,12 +24,12 @@ export function createLoaders(db: StreamingDb) {
       (farmIds: readonly string[]) => db.camera.findMany({ where: { farmId: { in: [...farmIds] } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       (c) => c.farmId,
     ),
-    /** The newest MAX_RECORDINGS recordings of each camera, newest first (one query for all cameras). */
+    /** The newest MAX_RECORDINGS recordings of each camera, newest first (one query for all cameras; raw SQL names the schema). */
     recordingsByCamera: groupLoader(async (cameraIds: readonly string[]) => {
       const ids = await db.$queryRaw<{ id: string }[]>`
         SELECT id::text AS id FROM (
           SELECT id, row_number() OVER (PARTITION BY camera_id ORDER BY started_at DESC, id) AS n
-          FROM recording WHERE camera_id = ANY(${[...cameraIds]}::uuid[])
+          FROM streaming.recording WHERE camera_id = ANY(${[...cameraIds]}::uuid[])
         ) ranked WHERE n <= ${MAX_RECORDINGS}`;
       return db.recording.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: [{ startedAt: 'desc' }, { id: 'asc' }] });
     }, (r) => r.cameraId),

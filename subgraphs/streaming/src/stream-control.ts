@@ -57,6 +57,7 @@ export class StreamControl {
     const { count } = await this.deps.db.stream.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
     if (count === 0) return null;
     const row = await this.deps.db.stream.findUniqueOrThrow({ where: { id } });
+    await this.#updateHealth(row);
     await this.#publishStatus(row);
     return row;
   }
@@ -132,10 +133,10 @@ export class StreamControl {
     if (event.status === 'LIVE' && stream.status === 'STARTING') data.startedAt = at;
     if (event.status === 'FAILED') data.lastError = (event.error ?? 'The transcoder failed').slice(0, 500);
     if (event.status === 'ENDED' || event.status === 'FAILED') data.endedAt = at;
-    const moved = await this.#transition(stream.id, event.status, data, [stream.status]);
-    if (moved) await this.#updateHealth(moved);
+    await this.#transition(stream.id, event.status, data, [stream.status]);
   }
 
+  /** The camera's health follows what the transcoder sees of it. */
   async #updateHealth(stream: Stream): Promise<void> {
     const health = stream.status === 'LIVE' ? 'ONLINE' : stream.status === 'RECONNECTING' || stream.status === 'FAILED' ? 'OFFLINE' : null;
     if (health) await this.deps.db.camera.update({ where: { id: stream.cameraId }, data: { health } });
