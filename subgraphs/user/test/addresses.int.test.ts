@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
 import { MAX_ADDRESSES_PER_USER } from '../src/addresses.ts';
+import { createAvatarStore } from '../src/avatars.ts';
+import type { Context } from '../src/context.ts';
+import { USER_SCHEMA } from '../src/db.ts';
+import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { createLoaders } from '../src/loaders.ts';
 import { codes, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -165,5 +171,38 @@ describe('delivery addresses', () => {
       admin,
     );
     expect(res.body.data?._entities.map((e) => e.addresses[0]?.city)).toEqual(users.map((u) => u.id.slice(0, 8)));
+  });
+});
+
+describe('batching', () => {
+  it('resolves users with addresses, default address and preferences in a constant number of SQL statements', async () => {
+    const db = new PrismaClient({ adapter: pgAdapter(h.database.url, USER_SCHEMA), log: [{ emit: 'event', level: 'query' }] });
+    let statements = 0;
+    db.$on('query', () => {
+      statements += 1;
+    });
+    const logger = createLogger('user', 'silent');
+    const viewer: Viewer = { userId: randomUUID(), roles: ['ADMIN'], sessionId: null, scopes: [] };
+    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), events: h.events, logger });
+    const users = Array.from({ length: 12 }, () => ({ id: randomUUID() }));
+    await h.db.profile.createMany({ data: users.map((u) => ({ id: u.id, displayName: 'Batch' })) });
+    const address = { recipientName: 'X', line1: 'Y', postalCode: '1000', countryCode: 'BE' };
+    await h.db.deliveryAddress.createMany({ data: users.flatMap((u) => [{ ...address, userId: u.id, city: 'One', isDefault: true }, { ...address, userId: u.id, city: 'Two' }]) });
+    await h.db.notificationPreference.createMany({ data: users.map((u) => ({ userId: u.id, kind: 'task', email: false, push: false, inApp: false })) });
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName avatarUrl phone addresses { city } defaultAddress { city } notificationPreferences { kind inApp } } } }';
+    const run = async (ids: string[]) => {
+      statements = 0;
+      const response = await h.service.apollo.executeOperation({ query, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } }, { contextValue: context() });
+      expect(response.body.kind === 'single' && response.body.singleResult.errors).toBeFalsy();
+      return statements;
+    };
+    try {
+      const one = await run([users[0]!.id]);
+      const twelve = await run(users.map((u) => u.id));
+      expect(one).toBe(3);
+      expect(twelve).toBe(one);
+    } finally {
+      await db.$disconnect();
+    }
   });
 });
