@@ -1,5 +1,7 @@
 import { demo } from '@vegshare/kit';
 import type { FarmDb } from './db.ts';
+import { scheduleTasks, type PlannedItem } from './domain/plans.ts';
+import { toDbDate } from './domain/dates.ts';
 
 const farms = [
   { id: demo.farms.greenAcres, ownerId: demo.users.farmer.id, name: 'Green Acres', description: 'Market garden on deep loam, certified organic since 2011.', locality: 'Saint-Rémy-lès-Chevreuse, France', latitude: 48.7054, longitude: 2.0713 },
@@ -23,11 +25,107 @@ const crops = [
   { name: 'Leek', variety: 'Bleu de Solaise', daysToMaturity: 140, spacingCm: 15, sowingMonths: [2, 3, 4], expectedYieldKgPerM2: 3 },
 ];
 
-/** Idempotent demo data: a few farms, plots and the crop catalogue. */
-export async function seedFarm(db: FarmDb): Promise<void> {
+/** Fixed ids of the demo season, so the seed is idempotent and other services can point at them. */
+export const demoSeason = {
+  rental: '40000000-0000-4000-8000-000000000001',
+  plan: '41000000-0000-4000-8000-000000000001',
+  harvest: '42000000-0000-4000-8000-000000000001',
+  delivery: '43000000-0000-4000-8000-000000000001',
+  taskId: (i: number) => `44000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+  animals: { biscuit: '50000000-0000-4000-8000-000000000001', noisette: '50000000-0000-4000-8000-000000000002' },
+  adoption: '51000000-0000-4000-8000-000000000001',
+} as const;
+
+/** Idempotent demo data: farms, plots, the crop catalogue, and the demo customer's current season on plot greenA1. */
+export async function seedFarm(db: FarmDb, now: Date = new Date()): Promise<void> {
   for (const farm of farms) await db.farm.upsert({ where: { id: farm.id }, create: farm, update: farm });
   for (const plot of plots) await db.plot.upsert({ where: { id: plot.id }, create: plot, update: plot });
   for (const crop of crops) {
     await db.crop.upsert({ where: { name_variety: { name: crop.name, variety: crop.variety } }, create: crop, update: crop });
   }
+  await seedSeason(db, now.getUTCFullYear());
+  await seedAnimals(db, now.getUTCFullYear());
+}
+
+async function seedSeason(db: FarmDb, year: number): Promise<void> {
+  const { rental: rentalId, plan: planId } = demoSeason;
+  const rental = {
+    id: rentalId,
+    plotId: demo.plots.greenA1,
+    customerId: demo.users.customer.id,
+    startsOn: toDbDate(`${year}-01-01`),
+    endsOn: toDbDate(`${year + 1}-01-01`),
+    status: 'ACTIVE' as const,
+    priceCents: 18000,
+  };
+  const existing = await db.rental.findUnique({ where: { id: rentalId } });
+  if (!existing) await db.rental.create({ data: rental });
+  const catalogue = await db.crop.findMany({ where: { name: { in: ['Lettuce', 'Carrot', 'Courgette'] } } });
+  const crop = (name: string) => {
+    const found = catalogue.find((c) => c.name === name);
+    if (!found) throw new Error(`seed: crop ${name} missing`);
+    return found;
+  };
+  const items: PlannedItem[] = [
+    { crop: crop('Lettuce'), share: 0.3, sowOn: `${year}-04-01` },
+    { crop: crop('Carrot'), share: 0.3, sowOn: `${year}-04-15` },
+    { crop: crop('Courgette'), share: 0.4, sowOn: `${year}-05-01` },
+  ];
+  await db.plantingPlan.upsert({ where: { id: planId }, create: { id: planId, rentalId, notes: 'Salads first, then summer courgettes.' }, update: {} });
+  for (const [position, item] of items.entries()) {
+    const data = { planId, cropId: item.crop.id, share: item.share, sowOn: toDbDate(item.sowOn), position };
+    await db.planItem.upsert({ where: { planId_cropId: { planId, cropId: item.crop.id } }, create: data, update: data });
+  }
+  const schedule = scheduleTasks(items);
+  for (const [i, task] of schedule.entries()) {
+    const done = i < 4;
+    const data = {
+      id: demoSeason.taskId(i),
+      plotId: demo.plots.greenA1,
+      rentalId,
+      cropId: task.cropId,
+      generated: true,
+      kind: task.kind,
+      title: task.title,
+      dueOn: toDbDate(task.dueOn),
+      assigneeId: demo.users.farmer.id,
+      status: done ? ('DONE' as const) : ('OPEN' as const),
+      completedAt: done ? toDbDate(task.dueOn) : null,
+      completedById: done ? demo.users.farmer.id : null,
+    };
+    await db.task.upsert({ where: { id: data.id }, create: data, update: {} });
+  }
+  const deliveryData = { id: demoSeason.delivery, rentalId, customerId: demo.users.customer.id, addressText: '12 rue des Lilas, 75011 Paris, France', status: 'DELIVERED' as const, version: 4 };
+  await db.delivery.upsert({ where: { id: deliveryData.id }, create: deliveryData, update: {} });
+  const harvest = {
+    id: demoSeason.harvest,
+    plotId: demo.plots.greenA1,
+    rentalId,
+    cropId: crop('Lettuce').id,
+    weightKg: 3.5,
+    harvestedOn: toDbDate(`${year}-05-21`),
+    recordedById: demo.users.farmer.id,
+    deliveryId: demoSeason.delivery,
+  };
+  await db.harvest.upsert({ where: { id: harvest.id }, create: harvest, update: {} });
+  const feed = await db.activityEvent.count({ where: { rentalId } });
+  if (feed === 0) {
+    await db.activityEvent.createMany({
+      data: [
+        { kind: 'PLAN_CHANGED', message: 'Planting plan: Lettuce, Carrot, Courgette', plotId: demo.plots.greenA1, rentalId, actorId: demo.users.customer.id, subjectId: planId },
+        { kind: 'HARVEST_RECORDED', message: 'Harvested 3.5 kg of Lettuce', plotId: demo.plots.greenA1, rentalId, actorId: demo.users.farmer.id, subjectId: harvest.id },
+        { kind: 'DELIVERY_CHANGED', message: 'Delivery delivered', plotId: demo.plots.greenA1, rentalId, actorId: demo.users.farmer.id, subjectId: demoSeason.delivery },
+      ],
+    });
+  }
+}
+
+async function seedAnimals(db: FarmDb, year: number): Promise<void> {
+  const animals = [
+    { id: demoSeason.animals.biscuit, farmId: demo.farms.orchardHill, name: 'Biscuit', species: 'Goat', breed: 'Alpine', description: 'Curious, loves apple peel.', monthlyPriceCents: 1500 },
+    { id: demoSeason.animals.noisette, farmId: demo.farms.orchardHill, name: 'Noisette', species: 'Goat', breed: 'Saanen', description: 'The calm one of the herd.', monthlyPriceCents: 1500 },
+  ];
+  for (const a of animals) await db.animal.upsert({ where: { id: a.id }, create: a, update: a });
+  const adoption = { id: demoSeason.adoption, animalId: demoSeason.animals.biscuit, customerId: demo.users.customer.id, startsOn: toDbDate(`${year}-01-01`), endsOn: toDbDate(`${year + 1}-01-01`) };
+  await db.adoption.upsert({ where: { id: adoption.id }, create: adoption, update: {} });
 }
