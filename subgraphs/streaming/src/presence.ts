@@ -47,14 +47,14 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async count(streamId: string, now = Date.now()): Promise<number> {
-    return this.#redis.zcount(this.#key(streamId), now - this.ttlMs, '+inf');
+    return this.#redis.zcount(this.#key(streamId), `(${now - this.ttlMs}`, '+inf');
   }
 
   async counts(streamIds: readonly string[], now = Date.now()): Promise<Map<string, number>> {
     const result = new Map<string, number>();
     if (streamIds.length === 0) return result;
     const pipeline = this.#redis.pipeline();
-    for (const id of streamIds) pipeline.zcount(this.#key(id), now - this.ttlMs, '+inf');
+    for (const id of streamIds) pipeline.zcount(this.#key(id), `(${now - this.ttlMs}`, '+inf');
     const replies = (await pipeline.exec()) ?? [];
     streamIds.forEach((id, i) => {
       const [error, value] = replies[i] ?? [null, 0];

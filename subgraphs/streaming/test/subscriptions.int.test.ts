@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { demo, eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { gql, startHarness, users, waitFor, type Harness } from './support.ts';
+
+let h: Harness;
+let streamId = '';
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  streamId = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenA1 } })).id;
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await h?.stop();
+});
+
+function connect(token?: string): Client {
+  const client = createClient({
+    url: `${h.service.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  clients.push(client);
+  return client;
+}
+
+interface Collected<T> {
+  readonly values: T[];
+  readonly errors: unknown[];
+  /** Resolves once the subscription is known to be active upstream (the first event proves it) or failed. */
+  done: Promise<void>;
+  stop(): void;
+}
+
+function collect<T>(client: Client, query: string, variables: Record<string, unknown>, pick: (data: Record<string, unknown>) => T): Collected<T> {
+  const values: T[] = [];
+  const errors: unknown[] = [];
+  let stop = () => {};
+  const done = new Promise<void>((resolve) => {
+    stop = client.subscribe<Record<string, unknown>>({ query, variables }, {
+      next: (r) => {
+        if (r.errors) errors.push(...r.errors);
+        if (r.data) values.push(pick(r.data));
+      },
+      error: (e) => {
+        errors.push(e);
+        resolve();
+      },
+      complete: () => resolve(),
+    });
+  });
+  return { values, errors, done, stop: () => stop() };
+}
+
+const STATUS = 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { id status renditions lastError camera { name plot { id } } } }';
+const VIEWERS = 'subscription($s: ID!) { viewerCount(streamId: $s) }';
+const report = (status: LiveTranscodeStatus['status'], extra: Partial<LiveTranscodeStatus> = {}): LiveTranscodeStatus => ({
+  streamId, jobId: 'job-ws', status, masterPlaylistKey: `live/${streamId}/job-ws/master.m3u8`, renditions: ['720p'], error: null, at: new Date().toISOString(), ...extra,
+});
+
+/** graphql-ws acknowledges `subscribe` without telling when the resolver's bus subscription is active; wait until it is. */
+async function settled(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+describe('subscriptions over graphql-ws on the subgraph', () => {
+  it('delivers every status change of a stream, in order, to a viewer allowed to watch it', async () => {
+    const customer = await h.token(users.customer.id, users.customer.roles);
+    const sub = collect(connect(customer), STATUS, { s: streamId }, (d) => d['streamStatusChanged'] as { status: string; camera: { name: string } });
+    await settled();
+    await gql(h, 'query($s: ID!) { playbackUrl(streamId: $s) { url } }', { s: streamId }, customer); // STARTING on demand
+    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'STARTING');
+    for (const status of ['LIVE', 'RECONNECTING', 'LIVE'] as const) await h.bus.publish(eventTopics.liveTranscodeStatus, report(status));
+    await waitFor(() => sub.values.length, (n) => n >= 4);
+    const admin = await h.token(users.admin.id, users.admin.roles);
+    await gql(h, 'mutation($c: ID!) { stopStream(cameraId: $c) { status } }', { c: demo.cameras.greenA1 }, admin);
+    await waitFor(() => sub.values.length, (n) => n >= 5);
+    expect(sub.errors).toEqual([]);
+    expect(sub.values.map((v) => v.status)).toEqual(['STARTING', 'LIVE', 'RECONNECTING', 'LIVE', 'ENDED']);
+    expect(sub.values[1]).toEqual({ id: streamId, status: 'LIVE', renditions: ['720p'], lastError: null, camera: { name: 'Plot A-1', plot: { id: demo.plots.greenA1 } } });
+    sub.stop();
+  });
+
+  it('refuses subscriptions to viewers who may not watch: an error, never data', async () => {
+    const stranger = await h.token(users.stranger.id, users.stranger.roles);
+    const farmer2 = await h.token(users.farmer2.id, users.farmer2.roles);
+    const subs = [
+      collect(connect(stranger), STATUS, { s: streamId }, (d) => d),
+      collect(connect(farmer2), VIEWERS, { s: streamId }, (d) => d),
+      collect(connect(), STATUS, { s: streamId }, (d) => d),
+      collect(connect(stranger), STATUS, { s: 'not-a-stream' }, (d) => d),
+    ];
+    await Promise.all(subs.map((s) => s.done));
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('FAILED', { error: 'x' }));
+    const codes = subs.map((s) => (s.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code));
+    expect(codes).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['UNAUTHENTICATED'], ['NOT_FOUND']]);
+    for (const s of subs) expect(s.values).toEqual([]);
+  });
+
+  it('refuses a connection whose token does not verify', async () => {
+    const client = connect('not.a.jwt');
+    const sub = collect(client, STATUS, { s: streamId }, (d) => d);
+    await sub.done;
+    expect(sub.values).toEqual([]);
+    expect(sub.errors).toHaveLength(1);
+  });
+
+  it('publishes the viewer count as heartbeats arrive, public cameras to anyone', async () => {
+    const overview = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenOverview } })).id;
+    const sub = collect(connect(), VIEWERS, { s: overview }, (d) => d['viewerCount'] as number);
+    await settled();
+    const customer = await h.token(users.customer.id, users.customer.roles);
+    const farmer = await h.token(users.farmer.id, users.farmer.roles);
+    await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, customer);
+    await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, customer);
+    await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, farmer);
+    await waitFor(() => sub.values, (v) => v.at(-1) === 2);
+    // Once the viewers' heartbeats are older than the TTL, the sweep publishes the drop.
+    await h.service.control.sweep(Date.now() + 31_000);
+    await waitFor(() => sub.values, (v) => v.at(-1) === 0);
+    expect(sub.values).toEqual([1, 2, 0]);
+    expect(sub.errors).toEqual([]);
+    sub.stop();
+  });
+});
