@@ -129,3 +129,19 @@ describe('signing keys', () => {
     expect(await h.db.signingKey.count({ where: { retiredAt: null } })).toBe(1);
   });
 });
+
+describe('keys:rotate command', () => {
+  it('rotates the signing key of the configured database', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const before = await h.db.signingKey.findMany({ where: { retiredAt: null } });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/keys-rotate.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { ...process.env, DATABASE_URL: h.database.url, NODE_ENV: 'test' },
+    });
+    expect(stdout).toMatch(/^signing key \S+ active; retired /);
+    const after = await h.db.signingKey.findMany({ where: { retiredAt: null } });
+    expect(after).toHaveLength(1);
+    expect(after[0]?.kid).not.toBe(before[0]?.kid);
+  });
+});

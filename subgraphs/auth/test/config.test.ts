@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { ConfigError } from '@vegshare/kit';
+import { DEV_KEY_ENCRYPTION_SECRET, loadAuthConfig } from '../src/env.ts';
+import { requestMeta } from '../src/request-meta.ts';
+import { isCommonPassword } from '../src/passwords/policy.ts';
+import { argon2idHasher, bcryptHasher, PasswordService } from '../src/passwords/hasher.ts';
+
+const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/x';
+
+describe('auth config', () => {
+  it('has development defaults: dev key secret, dev mailbox, OWASP argon2 and 15-minute tokens', () => {
+    const config = loadAuthConfig({ DATABASE_URL });
+    expect(config).toMatchObject({ PORT: 4001, AUTH_KEY_ENCRYPTION_SECRET: DEV_KEY_ENCRYPTION_SECRET, DEV_MAILBOX: true, ACCESS_TOKEN_TTL_SECONDS: 900, ARGON2_MEMORY_KIB: 19456, ARGON2_TIME_COST: 2 });
+  });
+
+  it('requires a key encryption secret in production and turns the dev mailbox off there', () => {
+    expect(() => loadAuthConfig({ DATABASE_URL, NODE_ENV: 'production' })).toThrow(new ConfigError('Invalid configuration: AUTH_KEY_ENCRYPTION_SECRET: required in production'));
+    const config = loadAuthConfig({ DATABASE_URL, NODE_ENV: 'production', AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value' });
+    expect(config.DEV_MAILBOX).toBe(false);
+    expect(() => loadAuthConfig({ DATABASE_URL, NODE_ENV: 'production', AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value', DEV_MAILBOX: 'true' })).toThrow(/DEV_MAILBOX/);
+  });
+
+  it('refuses weak argon2 parameters and access tokens longer than 15 minutes, naming the variable', () => {
+    expect(() => loadAuthConfig({ DATABASE_URL, ARGON2_MEMORY_KIB: '4096' })).toThrow(/ARGON2_MEMORY_KIB/);
+    expect(() => loadAuthConfig({ DATABASE_URL, ARGON2_TIME_COST: '1' })).toThrow(/ARGON2_TIME_COST/);
+    expect(() => loadAuthConfig({ DATABASE_URL, ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+  });
+});
+
+describe('request metadata', () => {
+  const req = (headers: Record<string, string>) => ({ headers, socket: { remoteAddress: '::ffff:127.0.0.1' } }) as unknown as IncomingMessage;
+  it('trusts only the x-forwarded-for entries added by trusted proxies', () => {
+    expect(requestMeta(req({ 'x-forwarded-for': '6.6.6.6, 203.0.113.9', 'user-agent': 'ua' }), 1)).toEqual({ ip: '203.0.113.9', userAgent: 'ua' });
+    expect(requestMeta(req({ 'x-forwarded-for': '6.6.6.6, 203.0.113.9' }), 0)).toEqual({ ip: '127.0.0.1', userAgent: '' });
+    expect(requestMeta(req({ 'x-forwarded-for': 'not-an-ip' }), 1).ip).toBe('127.0.0.1');
+    expect(requestMeta(req({ 'user-agent': 'u'.repeat(2000) }), 1).userAgent).toHaveLength(512);
+  });
+});
+
+describe('passwords', () => {
+  it('bundles thousands of common breached passwords, case-insensitively', () => {
+    expect(isCommonPassword('password')).toBe(true);
+    expect(isCommonPassword('ILoveYou1')).toBe(true);
+    expect(isCommonPassword('QWERTYUIOP')).toBe(true);
+    expect(isCommonPassword('vegshare-demo-2026')).toBe(false);
+  });
+
+  it('hashes with argon2id at OWASP parameters without blocking the event loop', async () => {
+    const service = new PasswordService(argon2idHasher(), [bcryptHasher()]);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const hashes = await Promise.all([service.hash('a passphrase one'), service.hash('a passphrase two')]);
+    clearInterval(timer);
+    expect(hashes[0]).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(ticks).toBeGreaterThan(5);
+    expect(await service.verify(hashes[0]!, 'a passphrase one')).toEqual({ ok: true, upgradedHash: null });
+    expect(await service.verify(hashes[0]!, 'a passphrase two')).toEqual({ ok: false, upgradedHash: null });
+    expect(await service.verify('garbage', 'x')).toEqual({ ok: false, upgradedHash: null });
+    expect(await service.verifyDummy('anything')).toBe(false);
+  });
+});
