@@ -12,6 +12,8 @@ export const UPLOAD_TTL_SECONDS = 15 * 60;
 /** Extra time after expiry during which a finished upload may still be confirmed (slow networks). */
 const CONFIRM_GRACE_MS = 5 * 60 * 1000;
 const HOUR_MS = 3_600_000;
+/** Shape of every key requestUpload hands out; anything else is never looked up. */
+const AVATAR_KEY = /^avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.(jpg|png|webp)$/;
 
 /** Accepted image types and the file signature each must start with. */
 const IMAGE_TYPES: Readonly<Record<string, { ext: string; matches: (head: Buffer) => boolean }>> = {
@@ -84,8 +86,8 @@ export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger
     },
 
     async confirmUpload(userId, key) {
-      const grant = key.length <= 200 ? await db.avatarUpload.findUnique({ where: { key } }) : null;
-      if (!grant) throw notFound('Avatar upload', key.slice(0, 200));
+      const grant = AVATAR_KEY.test(key) ? await db.avatarUpload.findUnique({ where: { key } }) : null;
+      if (!grant) throw notFound('Avatar upload', AVATAR_KEY.test(key) ? key : '(malformed key)');
       if (grant.userId !== userId) throw forbidden('This upload belongs to someone else');
       if (grant.expiresAt.getTime() + CONFIRM_GRACE_MS < Date.now()) {
         await db.avatarUpload.deleteMany({ where: { key } });

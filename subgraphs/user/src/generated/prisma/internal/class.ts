@@ -27,9 +27,9 @@ const config: runtime.GetPrismaClientConfig = {
       "fromEnvVar": null
     },
     "config": {
+      "runtime": "nodejs",
       "moduleFormat": "esm",
-      "engineType": "client",
-      "runtime": "nodejs"
+      "engineType": "client"
     },
     "binaryTargets": [
       {
