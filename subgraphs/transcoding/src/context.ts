@@ -1,0 +1,18 @@
+import type { EventBus, ObjectStore, Viewer } from '@vegshare/kit';
+import type { Logger } from 'pino';
+import type { TranscodingDb } from './db.ts';
+import type { TranscodingConfig } from './env.ts';
+import type { TranscodingLoaders } from './loaders.ts';
+import type { JobQueue } from './queue/job-queue.ts';
+
+/** Per-request (or per-WebSocket-connection) context; one factory for HTTP and graphql-ws. */
+export interface Context {
+  readonly viewer: Viewer | null;
+  readonly db: TranscodingDb;
+  readonly loaders: TranscodingLoaders;
+  readonly bus: EventBus;
+  readonly queue: JobQueue;
+  readonly store: ObjectStore;
+  readonly config: TranscodingConfig;
+  readonly logger: Logger;
+}

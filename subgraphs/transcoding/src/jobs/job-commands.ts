@@ -1,0 +1,119 @@
+import { conflict, notFound, type EventBus } from '@vegshare/kit';
+import type { Logger } from 'pino';
+import type { TranscodingDb } from '../db.ts';
+import type { WorkerConfig } from '../env.ts';
+import { Prisma, type TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
+import { DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { controlTopic, publishJob, publishLiveStatus, type ControlMessage } from './job-events.ts';
+import { ACTIVE_STATUSES, JobStore } from './job-store.ts';
+
+/** What creating, cancelling and stopping jobs needs (the service side; workers only run them). */
+export interface JobCommandDeps {
+  readonly db: TranscodingDb;
+  readonly bus: EventBus;
+  readonly queue: JobQueue;
+  readonly config: Pick<WorkerConfig, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>;
+  readonly logger: Logger;
+}
+
+const enqueue = (deps: JobCommandDeps, row: TranscodeJobRow) => deps.queue.enqueue(row.id, { attempts: row.maxAttempts, backoffMs: deps.config.JOB_BACKOFF_MS });
+
+async function create(deps: JobCommandDeps, data: Prisma.TranscodeJobUncheckedCreateInput): Promise<TranscodeJobRow> {
+  const row = await deps.db.transcodeJob.create({ data: { maxAttempts: deps.config.JOB_ATTEMPTS, ...data } });
+  await enqueue(deps, row);
+  await publishJob(deps.bus, row);
+  return row;
+}
+
+export function createVodJob(deps: JobCommandDeps, input: { sourceKey: string; cameraId: string | null; profile: string; requestedBy: string | null }): Promise<TranscodeJobRow> {
+  return create(deps, { kind: 'VOD', source: `s3://${input.sourceKey}`, profile: input.profile, cameraId: input.cameraId, requestedBy: input.requestedBy });
+}
+
+/** Idempotent per camera and day: an active or finished timelapse job for the same day is returned as is. */
+export async function createTimelapseJob(deps: JobCommandDeps, input: { cameraId: string; day: string; requestedBy: string | null; force?: boolean }): Promise<TranscodeJobRow> {
+  const existing = await deps.db.transcodeJob.findFirst({
+    where: { kind: 'TIMELAPSE', cameraId: input.cameraId, day: input.day, status: { in: input.force ? [...ACTIVE_STATUSES] : [...ACTIVE_STATUSES, 'SUCCEEDED'] } },
+    orderBy: { createdAt: 'desc' },
+  });
+  if (existing) return existing;
+  await deps.db.timelapseCamera.upsert({ where: { cameraId: input.cameraId }, create: { cameraId: input.cameraId }, update: {} });
+  return create(deps, { kind: 'TIMELAPSE', source: `s3://snapshots/${input.cameraId}/${input.day}/`, profile: 'timelapse-720p', cameraId: input.cameraId, day: input.day, requestedBy: input.requestedBy });
+}
+
+/** The daily tick: yesterday's timelapse for every known camera. */
+export async function createDailyTimelapses(deps: JobCommandDeps, now = new Date()): Promise<TranscodeJobRow[]> {
+  const day = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  const cameras = await deps.db.timelapseCamera.findMany({ orderBy: { cameraId: 'asc' } });
+  const jobs: TranscodeJobRow[] = [];
+  for (const camera of cameras) jobs.push(await createTimelapseJob(deps, { cameraId: camera.cameraId, day, requestedBy: null }));
+  return jobs;
+}
+
+const renditionsOf = (row: TranscodeJobRow): string[] => renditionNames(profileOf(row.profile) ?? profileOf(DEFAULT_PROFILE)!);
+
+/**
+ * streaming asked for a live ladder. At most one live job per stream (`liveKey` is unique while active); a repeated
+ * request only re-announces the current state, which is how streaming learns it was heard.
+ */
+export async function ensureLiveJob(deps: JobCommandDeps, request: { streamId: string; cameraId: string; sourceUrl: string; profile: string }): Promise<TranscodeJobRow> {
+  const current = await deps.db.transcodeJob.findUnique({ where: { liveKey: request.streamId } });
+  if (current) {
+    await publishLiveStatus(deps.bus, current, current.status === 'RECONNECTING' ? 'RECONNECTING' : current.status === 'RUNNING' && current.startedAt ? 'LIVE' : 'STARTING', renditionsOf(current));
+    return current;
+  }
+  let row: TranscodeJobRow;
+  try {
+    row = await deps.db.transcodeJob.create({
+      data: { kind: 'LIVE', liveKey: request.streamId, streamId: request.streamId, cameraId: request.cameraId, source: request.sourceUrl, profile: profileOf(request.profile) ? request.profile : DEFAULT_PROFILE, maxAttempts: deps.config.JOB_ATTEMPTS },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const winner = await deps.db.transcodeJob.findUnique({ where: { liveKey: request.streamId } });
+      if (winner) return winner;
+    }
+    throw error;
+  }
+  await deps.db.timelapseCamera.upsert({ where: { cameraId: request.cameraId }, create: { cameraId: request.cameraId }, update: {} });
+  await enqueue(deps, row);
+  await publishJob(deps.bus, row);
+  await publishLiveStatus(deps.bus, row, 'STARTING', renditionsOf(row));
+  return row;
+}
+
+/** streaming asked to stop a stream's live ladder: a queued job ends at once, a running one is told to stop. */
+export async function stopLiveJob(deps: JobCommandDeps, streamId: string): Promise<void> {
+  const store = new JobStore(deps.db, deps.bus);
+  const row = await deps.db.transcodeJob.findUnique({ where: { liveKey: streamId } });
+  if (!row) return;
+  await deps.db.transcodeJob.update({ where: { id: row.id }, data: { stopRequestedAt: row.stopRequestedAt ?? new Date() } });
+  const ended = await store.update(row.id, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date() }, ['QUEUED']);
+  if (ended) {
+    await deps.queue.remove(row.id);
+    await publishLiveStatus(deps.bus, ended, 'ENDED', renditionsOf(ended));
+    return;
+  }
+  await deps.bus.publish<ControlMessage>(controlTopic, { type: 'stop', jobId: row.id });
+}
+
+/** Cancels an active job: the row is CANCELLED at once; a worker running it stops ffmpeg on the control event. */
+export async function cancelJob(deps: JobCommandDeps, id: string): Promise<TranscodeJobRow> {
+  const store = new JobStore(deps.db, deps.bus);
+  const row = await store.update(id, { status: 'CANCELLED', liveKey: null, finishedAt: new Date() });
+  if (!row) {
+    const existing = await deps.db.transcodeJob.findUnique({ where: { id } });
+    if (!existing) throw notFound('TranscodeJob', id);
+    throw conflict(`TranscodeJob ${id} has already finished (${existing.status})`);
+  }
+  await deps.queue.remove(id);
+  await deps.bus.publish<ControlMessage>(controlTopic, { type: 'cancel', jobId: id });
+  if (row.kind === 'LIVE') await publishLiveStatus(deps.bus, row, 'ENDED', renditionsOf(row), 'cancelled');
+  return row;
+}
+
+/** The in-process queue forgets everything on restart: put unfinished jobs back from Postgres. */
+export async function requeueUnfinished(deps: JobCommandDeps): Promise<number> {
+  const rows = await deps.db.transcodeJob.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } });
+  for (const row of rows) await enqueue(deps, row);
+  return rows.length;
+}

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { ObjectStore, LiveTranscodeStatus } from '@vegshare/kit';
+import type { WorkerConfig } from '../env.ts';
+import type { FfmpegBinaries } from '../media/ffmpeg-binary.ts';
+import type { FfmpegProgress } from '../media/progress.ts';
+import type { TranscodingDb } from '../db.ts';
+import type { Prisma, TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
+
+/** Why a running job was told to stop. */
+export type StopReason = { readonly kind: 'cancel' } | { readonly kind: 'stop' } | { readonly kind: 'shutdown' };
+
+/** What a kind-specific runner gets: the job, its tools, and ways to report. */
+export interface JobRun {
+  readonly job: TranscodeJobRow;
+  readonly config: WorkerConfig;
+  readonly binaries: FfmpegBinaries;
+  readonly store: ObjectStore;
+  readonly db: TranscodingDb;
+  readonly logger: Logger;
+  /** A private directory for this attempt, removed afterwards. */
+  readonly workDir: string;
+  /** Aborted on cancel, live stop or shutdown; `signal.reason` is a StopReason. */
+  readonly signal: AbortSignal;
+  /** ffmpeg progress; throttled before it reaches Postgres and subscribers. */
+  progress(progress: FfmpegProgress): void;
+  /** Records outputs (keys, counts) on the job. */
+  update(data: Prisma.TranscodeJobUpdateManyMutationInput): Promise<void>;
+  /** Live jobs: the stream's state for streaming (and the job status: RECONNECTING or RUNNING). */
+  live(status: LiveTranscodeStatus['status'], renditions: readonly string[], error?: string | null): Promise<void>;
+}
+
+export type Runner = (run: JobRun) => Promise<void>;
+
+/** Waits `ms`, or less when `signal` aborts. */
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** `s3://<key>` sources name an object in the media bucket. */
+export function s3KeyOf(source: string): string | null {
+  return source.startsWith('s3://') ? source.slice(5) : null;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { badInput } from '@vegshare/kit';
+import { DEFAULT_PROFILE, profiles } from '../media/profiles.ts';
+
+const uuid = z.string().uuid('expected a UUID');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day')
+  .refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(), 'day is in the future');
+
+export const vodInput = z.object({
+  sourceKey: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]*$/, 'expected an S3 key of letters, digits and / _ . = -')
+    .refine((k) => !k.split('/').some((part) => part === '..' || part === '.' || part === ''), 'expected a normalized key'),
+  cameraId: uuid.nullish(),
+  profile: z
+    .string()
+    .nullish()
+    .refine((p) => p === null || p === undefined || p in profiles, `unknown profile; one of ${Object.keys(profiles).join(', ')}`)
+    .transform((p) => p ?? DEFAULT_PROFILE),
+});
+
+export const timelapseInput = z.object({ cameraId: uuid, day });
+
+/** Validates with zod and turns the first problem into BAD_USER_INPUT naming the field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw badInput(issue?.message ?? 'invalid input', issue?.path.join('.') || undefined);
+}

@@ -1,0 +1,28 @@
+// A separate ffmpeg worker process: takes jobs from the shared BullMQ queue (REDIS_URL), no HTTP.
+// Run as many as the machine allows; set RUN_WORKERS=false on the service when only these do the work.
+import { createLogger, createObjectStore, RedisEventBus, runAsProcess } from '@vegshare/kit';
+import { loadWorkerConfig } from './env.ts';
+import { createTranscodingDb } from './db.ts';
+import { resolveFfmpeg } from './media/ffmpeg-binary.ts';
+import { jobQueueFromConfig } from './queue/queue-from-config.ts';
+import { startWorkerPool } from './workers/worker-pool.ts';
+
+await runAsProcess('transcoding-worker', async () => {
+  const config = loadWorkerConfig();
+  const logger = createLogger('transcoding-worker', config.LOG_LEVEL);
+  const db = createTranscodingDb(config.DATABASE_URL, 4);
+  const bus = new RedisEventBus(config.REDIS_URL, logger);
+  const queue = jobQueueFromConfig(config, logger);
+  const store = createObjectStore(config);
+  const binaries = await resolveFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
+  const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger });
+  process.stdout.write(`worker ${pool.workerId} ready\n`);
+  return {
+    async stop(graceMs?: number) {
+      await pool.close(graceMs ?? config.DRAIN_TIMEOUT_MS);
+      await queue.close();
+      await bus.close();
+      await db.$disconnect();
+    },
+  };
+});
