@@ -6,8 +6,8 @@ const seconds = (fallback: number, max = 86_400) => z.coerce.number().positive()
 const schema = z.object({
   ...subgraphConfigShape(4004),
   ...objectStoreConfigShape,
-  /** HMAC key of playback URLs; every replica must share it. */
-  PLAYBACK_SIGNING_SECRET: configFields.secret,
+  /** HMAC key of playback URLs; every replica must share it. Absent: a random key per process (embedded default, one replica). */
+  PLAYBACK_SIGNING_SECRET: configFields.secret.optional(),
   /** Where players reach this service's /hls/ route (directly or through an ingress). */
   PLAYBACK_BASE_URL: configFields.url.default('http://localhost:4004'),
   /** Lifetime of a playback URL; at most 5 minutes. */

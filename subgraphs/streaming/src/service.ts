@@ -1,6 +1,7 @@
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
+import { randomBytes } from 'node:crypto';
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer } from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
-import { createStreamingDb } from './db.ts';
+import { createStreamingDb, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedStreaming } from './seed.ts';
@@ -24,6 +25,31 @@ export interface RunningStreaming extends RunningSubgraph {
 
 const ms = (seconds: number): number => Math.round(seconds * 1000);
 
+/** Loaders older than this are replaced: a graphql-ws connection keeps its context for hours, its cache must not. */
+const LOADER_MAX_AGE_MS = 1000;
+
+/**
+ * One context per HTTP request or graphql-ws connection. The loaders are renewed once they are older than a second,
+ * so a long-lived subscription resolves each event against fresh rows (and the cache cannot grow without bound),
+ * while one HTTP request still batches everything through one set.
+ */
+function requestContext(viewer: Viewer | null, db: StreamingDb, runtime: StreamingRuntime): Context {
+  let loaders = createLoaders(db);
+  let created = Date.now();
+  return {
+    viewer,
+    db,
+    runtime,
+    get loaders() {
+      if (Date.now() - created > LOADER_MAX_AGE_MS) {
+        loaders = createLoaders(db);
+        created = Date.now();
+      }
+      return loaders;
+    },
+  };
+}
+
 /** Starts the streaming subgraph; used by main.ts, the embedded start and the tests alike. */
 export async function startStreamingService(config: StreamingConfig, deps: ServiceDeps = {}): Promise<RunningStreaming> {
   const logger = deps.logger ?? createLogger('streaming', config.LOG_LEVEL);
@@ -34,7 +60,9 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
     ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX)
     : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS));
   const store = createObjectStore(config);
-  const signer = new PlaybackSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS);
+  const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
+  if (!config.PLAYBACK_SIGNING_SECRET) logger.warn('PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only');
+  const signer = new PlaybackSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
   const control = new StreamControl({
     db,
     bus,
@@ -68,7 +96,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
     deps: { ...deps, logger, metrics, events: bus },
-    context: (viewer) => ({ viewer, db, loaders: createLoaders(db), runtime }),
+    context: (viewer) => requestContext(viewer, db, runtime),
     readiness: () => [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },

@@ -78,10 +78,14 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     for (const status of ['LIVE', 'RECONNECTING', 'LIVE'] as const) await h.bus.publish(eventTopics.liveTranscodeStatus, report(status));
     await waitFor(() => sub.values.length, (n) => n >= 4);
     const admin = await h.token(users.admin.id, users.admin.roles);
+    // The connection's context outlives its loader cache: a rename shows in the next event.
+    await gql(h, 'mutation($c: ID!) { updateCamera(id: $c, input: { name: "Plot A-1 north" }) { name } }', { c: demo.cameras.greenA1 }, admin);
+    await new Promise((r) => setTimeout(r, 1100));
     await gql(h, 'mutation($c: ID!) { stopStream(cameraId: $c) { status } }', { c: demo.cameras.greenA1 }, admin);
     await waitFor(() => sub.values.length, (n) => n >= 5);
     expect(sub.errors).toEqual([]);
     expect(sub.values.map((v) => v.status)).toEqual(['STARTING', 'LIVE', 'RECONNECTING', 'LIVE', 'ENDED']);
+    expect(sub.values[4]?.camera.name).toBe('Plot A-1 north');
     expect(sub.values[1]).toEqual({ id: streamId, status: 'LIVE', renditions: ['720p'], lastError: null, camera: { name: 'Plot A-1', plot: { id: demo.plots.greenA1 } } });
     sub.stop();
   });

@@ -160,3 +160,14 @@ describe('camera input', () => {
     expect(parseUpdateCamera({ name: null, enabled: false })).toEqual({ enabled: false });
   });
 });
+
+describe('configuration', () => {
+  it('names every missing or bad variable in one line', async () => {
+    const { loadStreamingConfig } = await import('../src/env.ts');
+    expect(() => loadStreamingConfig({})).toThrow(/^Invalid configuration: .*DATABASE_URL: required.*S3_ENDPOINT: required/);
+    const base = { DATABASE_URL: 'postgresql://x/y', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'vegshare' };
+    expect(() => loadStreamingConfig({ ...base, PLAYBACK_URL_TTL_SECONDS: '301' })).toThrow(/PLAYBACK_URL_TTL_SECONDS/);
+    expect(() => loadStreamingConfig({ ...base, PLAYBACK_SIGNING_SECRET: 'short' })).toThrow(/PLAYBACK_SIGNING_SECRET: must be at least 16 characters/);
+    expect(loadStreamingConfig({ ...base, STREAM_IDLE_STOP_SECONDS: '5' })).toMatchObject({ PORT: 4004, STREAM_IDLE_STOP_SECONDS: 5, PLAYBACK_URL_TTL_SECONDS: 120 });
+  });
+});

@@ -14,7 +14,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 date-time string in UTC, e.g. 2026-05-01T08:30:00.000Z. */
+  /** An instant, ISO 8601 with time zone. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -54,7 +54,6 @@ export type CameraHealth =
   /** Never checked yet. */
   | 'UNKNOWN';
 
-/** Farms gain their cameras. */
 export type Farm = {
   __typename?: 'Farm';
   /** Every camera of this farm, ordered by name. */
@@ -120,7 +119,6 @@ export type PlaybackUrl = {
   url: Scalars['String']['output'];
 };
 
-/** Plots gain the cameras that watch them. */
 export type Plot = {
   __typename?: 'Plot';
   /** Cameras watching this plot. */
