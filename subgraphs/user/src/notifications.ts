@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { UserDb } from './db.ts';
 import type { Notification } from './generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
-import { notificationKindSchema } from './validation.ts';
+import { isCleanLine, isCleanText, notificationKindSchema } from './validation.ts';
 
 export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;
@@ -32,17 +32,14 @@ export interface NotificationWire {
 export const toWire = (n: Notification): NotificationWire => ({ ...n, readAt: n.readAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString() });
 export const fromWire = (w: NotificationWire): Notification => ({ ...w, readAt: w.readAt ? new Date(w.readAt) : null, createdAt: new Date(w.createdAt) });
 
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-const NO_CONTROL_EXCEPT_NEWLINE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
-
 /** Events come from other services: checked before anything is stored (the contract's NotificationRequested, bounded). */
 export const notificationRequestedSchema: z.ZodType<NotificationRequested, unknown> = z.object({
-  eventId: z.string().min(1).max(200).regex(NO_CONTROL),
+  eventId: z.string().min(1).max(200).refine(isCleanLine),
   userId: z.string().refine(isUuid, 'must be a UUID'),
   kind: notificationKindSchema,
-  title: z.string().min(1).max(200).regex(NO_CONTROL),
-  body: z.string().max(2000).regex(NO_CONTROL_EXCEPT_NEWLINE),
-  link: z.string().max(2000).regex(NO_CONTROL).nullish().transform((v) => v ?? null),
+  title: z.string().min(1).max(200).refine(isCleanLine),
+  body: z.string().max(2000).refine(isCleanText),
+  link: z.string().max(2000).refine(isCleanLine).nullish().transform((v) => v ?? null),
 });
 
 export type DeliveryOutcome = 'delivered' | 'duplicate' | 'muted' | 'invalid';

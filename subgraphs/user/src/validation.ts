@@ -5,6 +5,11 @@ import type { GraphQLError } from 'graphql';
 /** Control characters (a single-line field allows none; multi-line ones allow \n and \t). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate without its pair cannot be stored as UTF-8 text. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** True for text Postgres can store and people can read: no control characters, no lone surrogates. */
+export const isCleanLine = (s: string): boolean => !CONTROL.test(s) && !LONE_SURROGATE.test(s);
+export const isCleanText = (s: string): boolean => !CONTROL_EXCEPT_NEWLINE.test(s) && !LONE_SURROGATE.test(s);
 
 const line = (min: number, max: number) =>
   z
@@ -15,14 +20,14 @@ const line = (min: number, max: number) =>
         .string()
         .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
         .max(max, `must be at most ${max} characters`)
-        .refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+        .refine(isCleanLine, 'must not contain control characters or broken unicode'),
     );
 
 const text = (max: number) =>
   z
     .string()
     .transform((s) => s.normalize('NFC').trim())
-    .pipe(z.string().max(max, `must be at most ${max} characters`).refine((s) => !CONTROL_EXCEPT_NEWLINE.test(s), 'must not contain control characters'));
+    .pipe(z.string().max(max, `must be at most ${max} characters`).refine(isCleanText, 'must not contain control characters or broken unicode'));
 
 /** E.164: '+', country code, up to 15 digits; spaces, dots, dashes and parentheses are accepted and removed. */
 export const phoneSchema = z
