@@ -20,10 +20,15 @@ export interface PresenceStore {
 export class RedisPresenceStore implements PresenceStore {
   readonly #redis: Redis;
 
+  /**
+   * @param ttlMs how long a sign of life counts
+   * @param retainMs how long a stream's set outlives its last touch, so `lastSeen` still answers for the idle stop
+   */
   constructor(
     url: string,
     private readonly ttlMs: number,
     private readonly prefix: string,
+    private readonly retainMs = ttlMs * 2,
   ) {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 3 });
     this.#redis.on('error', () => undefined); // surfaced through /ready and failing commands
@@ -39,7 +44,7 @@ export class RedisPresenceStore implements PresenceStore {
       .multi()
       .zremrangebyscore(key, '-inf', now - this.ttlMs)
       .zadd(key, now, viewerId)
-      .pexpire(key, this.ttlMs * 2)
+      .pexpire(key, Math.ceil(Math.max(this.retainMs, this.ttlMs)))
       .exec();
     const added = results?.[1]?.[1];
     // After the expired members are removed, ZADD returns 1 only for a viewer who was not counted.

@@ -57,7 +57,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const db = createStreamingDb(config.DATABASE_URL);
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const presence: PresenceStore = config.REDIS_URL
-    ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX)
+    ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX, ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2)
     : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS));
   const store = createObjectStore(config);
   const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');

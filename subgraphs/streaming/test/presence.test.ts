@@ -54,3 +54,16 @@ describe.each(implementations)('%s presence store', (_name, make) => {
     );
   });
 });
+
+describe('redis presence retention', () => {
+  it('keeps last-seen after every viewer expired, for as long as the idle stop needs it', async () => {
+    const store = new RedisPresenceStore(REDIS_URL, 100, `test:${randomBytes(6).toString('hex')}:`, 5_000);
+    stores.push(store);
+    const stream = randomUUID();
+    const at = Date.now();
+    await store.touch(stream, 'viewer', at);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await store.count(stream)).toBe(0);
+    expect(await store.lastSeen(stream)).toBe(at);
+  });
+});
