@@ -27,9 +27,9 @@ const config: runtime.GetPrismaClientConfig = {
       "fromEnvVar": null
     },
     "config": {
-      "engineType": "client",
       "moduleFormat": "esm",
-      "runtime": "nodejs"
+      "runtime": "nodejs",
+      "engineType": "client"
     },
     "binaryTargets": [
       {
