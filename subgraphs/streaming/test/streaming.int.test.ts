@@ -53,6 +53,22 @@ describe('cameras and who may see what', () => {
     }
   });
 
+  it('tells each caller what they may do with a camera', async () => {
+    const Q2 = 'query($id: ID!) { camera(id: $id) { viewerCanWatch viewerCanManage } }';
+    const expected: [string | undefined, boolean, boolean][] = [
+      [tokens.farmer, true, true],
+      [tokens.admin, true, true],
+      [tokens.customer, true, false],
+      [tokens.farmer2, false, false],
+      [tokens.stranger, false, false],
+      [undefined, false, false],
+    ];
+    for (const [token, watch, manage] of expected) {
+      expect((await gql(h, Q2, { id: demo.cameras.greenA1 }, token)).data).toEqual({ camera: { viewerCanWatch: watch, viewerCanManage: manage } });
+    }
+    expect((await gql(h, Q2, { id: demo.cameras.greenOverview })).data).toEqual({ camera: { viewerCanWatch: true, viewerCanManage: false } });
+  });
+
   it('adds cameras to Plot and Farm entities in one batch', async () => {
     const r = await gql(h, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Plot { cameras { id } } ... on Farm { cameras { name } } } }', {
       r: [{ __typename: 'Plot', id: demo.plots.greenA1 }, { __typename: 'Farm', id: demo.farms.greenAcres }, { __typename: 'Plot', id: demo.plots.river1 }],

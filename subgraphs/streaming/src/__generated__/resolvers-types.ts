@@ -38,6 +38,10 @@ export type Camera = {
   sourceUrl?: Maybe<Scalars['String']['output']>;
   /** The camera's live stream. */
   stream: Stream;
+  /** Whether the caller may change this camera and start or stop its stream. */
+  viewerCanManage: Scalars['Boolean']['output'];
+  /** Whether the caller may watch this camera (playback URL, heartbeats, subscriptions, recordings). */
+  viewerCanWatch: Scalars['Boolean']['output'];
 };
 
 
@@ -409,6 +413,8 @@ export type CameraResolvers<ContextType = Context, ParentType extends ResolversP
   recordings?: Resolver<Array<ResolversTypes['Recording']>, ParentType, ContextType, RequireFields<CameraRecordingsArgs, 'first'>>;
   sourceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stream?: Resolver<ResolversTypes['Stream'], ParentType, ContextType>;
+  viewerCanManage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanWatch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
