@@ -29,10 +29,12 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).default('https://auth.vegshare.local'),
   JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
   REDIS_URL: configFields.redisUrl.optional(),
-  /** Serve the partner explorer at /explorer. */
-  EXPLORER_ENABLED: configFields.bool.default(true),
+  /** Requests per minute allowed for one partner API key (all replicas together when REDIS_URL is set). */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */
+  EXPLORER_ENABLED: configFields.bool.optional(),
   NODE_ENV: z.string().default('development'),
-});
+}).transform((c) => ({ ...c, EXPLORER_ENABLED: c.EXPLORER_ENABLED ?? c.NODE_ENV !== 'production' }));
 export type GatewayConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the gateway. */

@@ -22,6 +22,11 @@ import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { subgraphUrls } from './subgraph-urls.ts';
+import { explorerRoutes } from './explorer-route.ts';
+import { ApiKeyExchanger, keyId } from './api-keys.ts';
+import { createRateLimits } from './rate-limits.ts';
+import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
+import { fileURLToPath } from 'node:url';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamPool } from './subscriptions/upstream-pool.ts';
 import { serveGatewaySubscriptions } from './subscriptions/subscription-server.ts';
@@ -66,14 +71,26 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics)],
+    validationRules: operationLimitRules(),
+    parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
+    hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
   });
   await apollo.start();
 
+  const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
+  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE });
+  /** The caller: a bearer token, or a partner API key exchanged for one; anonymous otherwise. */
   const contextFrom = async (headers: IncomingHttpHeaders, clientIp: string): Promise<GatewayContext> => {
-    const viewer = await viewerFromHeaders(headers, verifier);
+    const apiKey = headers['x-api-key'];
+    let authHeaders: IncomingHttpHeaders = headers;
+    if (typeof apiKey === 'string' && !headers.authorization) {
+      await limits.consumeApiKey(keyId(apiKey));
+      authHeaders = { authorization: await exchanger.authorizationFor(apiKey) };
+    }
+    const viewer = await viewerFromHeaders(authHeaders, verifier);
     return {
       viewer,
-      authorization: viewer ? (headers.authorization ?? null) : null,
+      authorization: viewer ? (authHeaders.authorization ?? null) : null,
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
@@ -101,7 +118,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         },
       },
     ],
-    routes: { '/graphql': apolloHandler({ server: apollo, context }) },
+    routes: {
+      '/graphql': apolloHandler({ server: apollo, context }),
+      ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
+    },
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
   const subscriptions = serveGatewaySubscriptions({
@@ -112,7 +132,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     serviceUrl: (name) => urls.get(name) ?? '',
     authenticate: (params, clientIp) => {
       const authorization = params['authorization'] ?? params['Authorization'];
-      return contextFrom(typeof authorization === 'string' ? { authorization } : {}, clientIp);
+      const apiKey = params['x-api-key'];
+      return contextFrom({ ...(typeof authorization === 'string' ? { authorization } : {}), ...(typeof apiKey === 'string' ? { 'x-api-key': apiKey } : {}) }, clientIp);
     },
     executeOperation: async (request, contextValue) => {
       const response = await apollo.executeOperation(
@@ -133,6 +154,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     async stop(graceMs) {
       await subscriptions.close();
       await pool.close();
+      await limits.close();
       await server.close(graceMs);
       await apollo.stop();
     },

@@ -26,7 +26,8 @@ export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics): A
 const EXPOSED_CODES = new Set([
   'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'PAYLOAD_TOO_LARGE', 'QUERY_TOO_COMPLEX',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'PAYLOAD_TOO_LARGE', 'OPERATION_LIMIT_EXCEEDED',
+  'SERVICE_UNAVAILABLE', 'SUBSCRIPTION_LIMIT', 'SLOW_CONSUMER', 'UPSTREAM_SUBSCRIPTION_FAILED', 'PERSISTED_QUERY_NOT_ALLOWED',
 ]);
 
 /**
@@ -35,7 +36,15 @@ const EXPOSED_CODES = new Set([
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Operation limits (graphql-armor rules in the gateway) carry `extensions.limit`: one stable code for all of them.
+    if (typeof formatted.extensions?.['limit'] === 'string') {
+      return { message: formatted.message, extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: formatted.extensions['limit'] } };
+    }
     const code = formatted.extensions?.['code'];
+    // graphql-js's parser `maxTokens` guard reports a parse failure; it is a limit, not a syntax error.
+    if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th\w* \d+ tokens/.test(formatted.message)) {
+      return { message: 'Operation has too many tokens', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_TOKENS' } };
+    }
     if (typeof code === 'string' && EXPOSED_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };

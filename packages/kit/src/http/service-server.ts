@@ -19,7 +19,7 @@ export interface ServiceServerOptions {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly readiness: readonly ReadinessCheck[];
-  /** Extra routes by exact path, e.g. `/graphql`. */
+  /** Extra routes by exact path (`/graphql`) or by prefix (`/hls/*` matches `/hls/` and everything below). */
   readonly routes: Readonly<Record<string, RouteHandler>>;
   /** Called for requests on routes (not health/metrics) before the handler; return false after answering to stop. */
   readonly guard?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -65,7 +65,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const search = q === -1 ? '' : rawUrl.slice(q);
-    const route = path in options.routes || ['/health', '/ready', '/metrics'].includes(path) ? path : 'other';
+    const route = routeOf(path);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
@@ -77,6 +77,15 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     });
   });
   server.keepAliveTimeout = 65_000;
+
+  const prefixes = Object.keys(options.routes)
+    .filter((k) => k.endsWith('/*'))
+    .map((k) => ({ key: k, prefix: k.slice(0, -1) }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  function routeOf(path: string): string {
+    if (path in options.routes || path === '/health' || path === '/ready' || path === '/metrics') return path;
+    return prefixes.find((p) => path.startsWith(p.prefix))?.key ?? 'other';
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
@@ -91,7 +100,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       res.end(body);
       return;
     }
-    const handler = options.routes[path];
+    const handler = options.routes[routeOf(path)];
     if (!handler) return sendJson(res, 404, { error: 'not found' });
     if (options.guard && !options.guard(req, res)) return;
     await handler(req, res, search);

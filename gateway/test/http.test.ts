@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph } from './fixtures.ts';
+
+let ticks: RunningSubgraph;
+let catalog: RunningSubgraph;
+let gateway: RunningGateway;
+let tokens: Awaited<ReturnType<typeof testTokens>>;
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
+
+beforeAll(async () => {
+  tokens = await testTokens();
+  ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
+  catalog = await startCatalog({ count: 0 });
+  gateway = await startGateway(
+    loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: 'fixture-gateway-secret-0123', LOG_LEVEL: 'silent' }),
+    { logger: createLogger('gateway', 'silent'), verifier: tokens.verifier },
+  );
+});
+afterAll(async () => {
+  await gateway?.stop(500);
+  await ticks?.stop(500);
+  await catalog?.stop(500);
+});
+
+describe('gateway over HTTP', () => {
+  it('routes a query across subgraphs', async () => {
+    const { status, body } = await post({ query: '{ ping camera(id: "c1") { id name } }' });
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { ping: 'pong', camera: { id: 'c1', name: 'Camera c1' } } });
+  });
+
+  it('subgraphs refuse callers without the gateway secret', async () => {
+    const res = await fetch(`${catalog.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ camera(id: "1") { id } }' }) });
+    expect(res.status).toBe(403);
+  });
+
+  it('answers 401 UNAUTHENTICATED for a forged, expired or alg:none token', async () => {
+    const expired = await tokens.sign('u1', ['CUSTOMER'], '-1m');
+    for (const token of [expired, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'not-a-jwt']) {
+      const { status, body } = await post({ query: '{ ping }' }, { authorization: `Bearer ${token}` });
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('accepts a valid token', async () => {
+    const { status } = await post({ query: '{ ping }' }, { authorization: `Bearer ${await tokens.sign('u1', ['CUSTOMER'])}` });
+    expect(status).toBe(200);
+  });
+
+  it('rejects alias, token and cost attacks with OPERATION_LIMIT_EXCEEDED', async () => {
+    const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: ping`).join(' ')} }`;
+    const aliasResult = await post({ query: aliases });
+    expect(aliasResult.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_ALIASES' });
+    const tokensAttack = `{ ${Array.from({ length: 6000 }, () => "ping").join(' ')} }`;
+    const tokenResult = await post({ query: tokensAttack });
+    expect(tokenResult.status).toBe(400);
+    expect(tokenResult.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_TOKENS' });
+  });
+
+  it('answers bad JSON and oversized bodies with 4xx, never 500', async () => {
+    expect((await post('{not json')).status).toBe(400);
+    const huge = JSON.stringify({ query: `{ ping } # ${'x'.repeat(2 * 1024 * 1024)}` });
+    const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge }).catch(() => null);
+    if (res) expect(res.status).toBe(413);
+  });
+
+  it('serves health, readiness (subgraphs reachable) and metrics', async () => {
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/ready`);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toContain('graphql_operations_total');
+  });
+
+  it('serves the self-hosted explorer with a strict CSP and no external assets', async () => {
+    const page = await fetch(`${gateway.url}/explorer`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('/explorer/explorer.js');
+    expect(html).not.toMatch(/https?:\/\//);
+    const js = await fetch(`${gateway.url}/explorer/explorer.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(js.status).toBe(200);
+    expect((await fetch(`${gateway.url}/explorer/../package.json`)).status).toBe(404);
+  });
+});
