@@ -20,6 +20,12 @@ export async function createRegisteredProfile(db: UserDb, event: Pick<UserRegist
   return count > 0;
 }
 
+/** What an account without a stored profile looks like to other subgraphs (nothing is written). */
+export function defaultProfile(userId: string): Profile {
+  const epoch = new Date(0);
+  return { id: userId, displayName: DEFAULT_DISPLAY_NAME, phone: null, locale: 'en', timeZone: 'UTC', avatarKey: null, createdAt: epoch, updatedAt: epoch };
+}
+
 /** The viewer's profile, created with defaults when the registration event never arrived (pub/sub is at-most-once). */
 export async function ensureProfile(db: UserDb, userId: string): Promise<Profile> {
   const existing = await db.profile.findUnique({ where: { id: userId } });

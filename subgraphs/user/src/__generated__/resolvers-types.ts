@@ -248,8 +248,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The signed-in viewer's profile (created with defaults if the registration event was missed). */
-  me: User;
+  /** The signed-in user, or null for anonymous callers. */
+  me?: Maybe<User>;
   /** The viewer's notifications, newest first; `first` is 1–100. */
   notifications: NotificationConnection;
   /** A user's public profile by id, or null when there is none. */
@@ -286,7 +286,8 @@ export type UpdateProfileInput = {
 };
 
 /**
- * A person's profile. Accounts live in the auth subgraph; this subgraph owns how a person presents themself.
+ * A person's profile. Accounts live in the auth subgraph; this subgraph owns how a person presents themself. A reference
+ * to an account whose profile does not exist yet resolves to default values ('VegShare member', 'en', 'UTC').
  * `displayName` and `avatarUrl` are public; everything else is visible only to the person themself (and to admins):
  * other viewers get a FORBIDDEN error on those fields.
  */
@@ -548,7 +549,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
 }>;

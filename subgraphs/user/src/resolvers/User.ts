@@ -1,10 +1,12 @@
 import { isUuid } from '@vegshare/kit';
 import type { UserResolvers } from '../__generated__/resolvers-types.ts';
 import { preferenceList } from '../preferences.ts';
+import { defaultProfile } from '../profiles.ts';
 import { assertCanSeePrivate } from '../privacy.ts';
 
 export const User: UserResolvers = {
-  __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.profile.load(ref.id) : null),
+  // Other subgraphs reference accounts that exist in auth; a profile not created yet shows defaults rather than null.
+  __resolveReference: async (ref, { loaders }) => (isUuid(ref.id) ? ((await loaders.profile.load(ref.id)) ?? defaultProfile(ref.id)) : null),
   avatarUrl: (user, _, { avatars }) => (user.avatarKey ? avatars.url(user.avatarKey) : null),
   phone: (user, _, { viewer }) => {
     assertCanSeePrivate(viewer, user.id);

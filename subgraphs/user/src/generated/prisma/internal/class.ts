@@ -27,8 +27,8 @@ const config: runtime.GetPrismaClientConfig = {
       "fromEnvVar": null
     },
     "config": {
-      "runtime": "nodejs",
       "moduleFormat": "esm",
+      "runtime": "nodejs",
       "engineType": "client"
     },
     "binaryTargets": [
