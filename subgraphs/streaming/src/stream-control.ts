@@ -119,8 +119,14 @@ export class StreamControl {
       ...(event.masterPlaylistKey ? { masterPlaylistKey: event.masterPlaylistKey } : {}),
     };
     if (event.status === stream.status) {
-      const changed = stream.jobId !== ladder.jobId || stream.renditions.join() !== ladder.renditions.join() || (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey);
-      if (changed) await this.#transition(stream.id, event.status, ladder, [stream.status]);
+      // Same status again (a re-sent report, or the ladder's details filled in): subscribers hear of it only when a
+      // LIVE ladder's renditions change (players care); otherwise the details are stored silently, so every event
+      // subscribers receive is a status change or a new live ladder.
+      const renditionsChanged = stream.renditions.join() !== ladder.renditions.join();
+      if (renditionsChanged && event.status === 'LIVE') await this.#transition(stream.id, event.status, ladder, [stream.status]);
+      else if (renditionsChanged || stream.jobId !== ladder.jobId || (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey)) {
+        await this.deps.db.stream.updateMany({ where: { id: stream.id, status: stream.status }, data: ladder });
+      }
       return;
     }
     if (!canTransition(stream.status, event.status)) {

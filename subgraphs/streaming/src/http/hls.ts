@@ -37,6 +37,26 @@ async function readLimited(stream: Readable, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const MASTER_KEY_CACHE_MS = 1000;
+
+/**
+ * Stream id → master playlist key, cached for a second: every viewer fetches a segment or playlist every few seconds,
+ * and one database read per stream per second serves them all.
+ */
+function masterKeyCache(db: StreamingDb): (streamId: string) => Promise<string | null> {
+  const cache = new Map<string, { key: Promise<string | null>; at: number }>();
+  return (streamId) => {
+    const now = Date.now();
+    const hit = cache.get(streamId);
+    if (hit && now - hit.at < MASTER_KEY_CACHE_MS) return hit.key;
+    if (cache.size > 10_000) cache.clear();
+    const key = db.stream.findUnique({ where: { id: streamId }, select: { masterPlaylistKey: true } }).then((s) => s?.masterPlaylistKey ?? null);
+    cache.set(streamId, { key, at: now });
+    key.catch(() => cache.delete(streamId));
+    return key;
+  };
+}
+
 const isMissing = (error: unknown): boolean => ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((error as { code?: string }).code ?? '');
 
 /**
@@ -45,6 +65,7 @@ const isMissing = (error: unknown): boolean => ['NoSuchKey', 'NotFound', 'NoSuch
  * missing objects 404; nothing here answers 500 for a client's input.
  */
 export function hlsHandler(deps: HlsHandlerDeps) {
+  const masterKeyOf = masterKeyCache(deps.db);
   return async (req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> => {
     res.setHeader('access-control-allow-origin', '*');
     if (req.method === 'OPTIONS') {
@@ -57,9 +78,9 @@ export function hlsHandler(deps: HlsHandlerDeps) {
     if (!target) return refuse(res, 403, 'forbidden');
     const check = deps.signer.verify(target.streamId, new URLSearchParams(search));
     if (!check.ok) return refuse(res, 403, check.reason === 'expired' ? 'playback URL expired' : 'forbidden');
-    const stream = await deps.db.stream.findUnique({ where: { id: target.streamId }, select: { masterPlaylistKey: true } });
-    if (!stream?.masterPlaylistKey) return refuse(res, 404, 'stream not playable yet');
-    const key = objectKeyFor(stream.masterPlaylistKey, target.file);
+    const masterKey = await masterKeyOf(target.streamId);
+    if (!masterKey) return refuse(res, 404, 'stream not playable yet');
+    const key = objectKeyFor(masterKey, target.file);
     let object: Readable;
     try {
       object = await deps.store.client.getObject(deps.store.bucket, key);
