@@ -1,0 +1,185 @@
+// CI check of k8s/: renders every overlay (tools/src/k8s-check-render.ts, kustomize's subset that the overlays use),
+// validates every object against the Kubernetes, KEDA and Prometheus Operator schemas plus a strict unknown-field pass,
+// and checks cross-references (selectors, probes, ports, env contracts of each service's env.ts, routing URLs).
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderKustomization, strategicMerge, type Json, type JsonObject, type K8sObject } from '../src/k8s-check-render.ts';
+import { schemaErrors } from '../src/k8s-check-schemas.ts';
+import { crossReferenceErrors, envContracts, readRoutingUrls, readSecretExamples, requiredEnvKeys, type RefCheckOptions } from '../src/k8s-check-refs.ts';
+import { repoRoot } from '../src/workspace.ts';
+
+const OVERLAYS = ['dev', 'prod', 'self-hosted'] as const;
+type Overlay = (typeof OVERLAYS)[number];
+const rendered = new Map<Overlay, K8sObject[]>();
+const secrets = readSecretExamples();
+const contracts = envContracts();
+const roverProd = readRoutingUrls(join(repoRoot, 'k8s/rover.prod.yaml'));
+
+function optionsFor(overlay: Overlay): RefCheckOptions {
+  return {
+    overlay,
+    secrets,
+    contracts,
+    ...(overlay === 'prod' ? { routingUrls: roverProd.urls } : {}),
+    ...(overlay === 'dev' ? {} : { requireEnv: ['OTEL_EXPORTER_OTLP_ENDPOINT'] }),
+  };
+}
+
+beforeAll(() => {
+  for (const overlay of OVERLAYS) rendered.set(overlay, renderKustomization(join(repoRoot, 'k8s/overlays', overlay)));
+});
+
+const get = (overlay: Overlay) => rendered.get(overlay) as K8sObject[];
+const find = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as K8sObject;
+const container = (deployment: K8sObject, name: string): JsonObject =>
+  (((deployment['spec'] as JsonObject)['template'] as JsonObject)['spec'] as { containers: JsonObject[] }).containers.find((c) => c['name'] === name) as JsonObject;
+
+describe.each(OVERLAYS)('overlay %s', (overlay) => {
+  it('renders the whole stack into the vegshare namespace', () => {
+    const objects = get(overlay);
+    for (const name of ['gateway', 'auth', 'user', 'farm', 'streaming', 'transcoding', 'transcoding-worker']) {
+      expect(find(objects, 'Deployment', name), name).toBeDefined();
+    }
+    for (const kind of ['Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Job', 'Ingress', 'NetworkPolicy', 'ConfigMap']) {
+      expect(objects.some((o) => o.kind === kind), kind).toBe(true);
+    }
+    expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'vegshare')).toBe(true);
+    const supergraph = find(objects, 'ConfigMap', 'vegshare-supergraph')['data'] as Record<string, string>;
+    expect(supergraph['supergraph.graphql']).toContain('join__Graph');
+  });
+
+  it('validates every object against the Kubernetes, KEDA and Prometheus Operator schemas, strictly', async () => {
+    const errors: string[] = [];
+    for (const object of get(overlay)) errors.push(...(await schemaErrors(object)));
+    expect(errors).toEqual([]);
+  });
+
+  it('has consistent cross-references: selectors, probes, ports, env contracts, routing URLs, grace periods', async () => {
+    expect(await crossReferenceErrors(get(overlay), optionsFor(overlay))).toEqual([]);
+  });
+});
+
+describe('overlay differences', () => {
+  it('prod routes the gateway to in-cluster service names, exactly the URLs of k8s/rover.prod.yaml', () => {
+    expect(roverProd.errors).toEqual([]);
+    const data = find(get('prod'), 'ConfigMap', 'vegshare-gateway')['data'] as Record<string, string>;
+    const urls = Object.fromEntries((data['SUBGRAPH_URLS'] ?? '').split(',').map((p) => p.split('=')));
+    expect(urls).toEqual(roverProd.urls);
+    expect(Object.values(urls).every((u) => /^http:\/\/[a-z]+\.vegshare\.svc\.cluster\.local:400\d\/graphql$/.test(String(u)))).toBe(true);
+  });
+
+  it('dev runs one replica of each service and no monitoring CRDs; prod and self-hosted ship monitoring and tracing', () => {
+    expect((find(get('dev'), 'Deployment', 'farm')['spec'] as JsonObject)['replicas']).toBe(1);
+    expect(get('dev').some((o) => o.apiVersion.startsWith('monitoring.coreos.com'))).toBe(false);
+    for (const overlay of ['prod', 'self-hosted'] as const) {
+      expect(find(get(overlay), 'PrometheusRule', 'vegshare')).toBeDefined();
+      expect((find(get(overlay), 'ConfigMap', 'vegshare-config')['data'] as JsonObject)['OTEL_EXPORTER_OTLP_ENDPOINT']).toMatch(/^http/);
+    }
+    expect(container(find(get('prod'), 'Deployment', 'gateway'), 'gateway')['image']).toBe('registry.example.com/vegshare/gateway:1.0.0');
+  });
+
+  it('self-hosted adds Postgres, Redis and MinIO as StatefulSets and points S3 at MinIO', () => {
+    const objects = get('self-hosted');
+    for (const name of ['postgres', 'redis', 'minio']) expect(find(objects, 'StatefulSet', name), name).toBeDefined();
+    expect((find(objects, 'ConfigMap', 'vegshare-config')['data'] as JsonObject)['S3_ENDPOINT']).toBe('http://minio:9000');
+  });
+
+  it('the alert rules cover error rate, p99 latency, subscriptions, queue depth, failed jobs and stream failures', () => {
+    const rule = find(get('prod'), 'PrometheusRule', 'vegshare');
+    const exprs = JSON.stringify(rule['spec']);
+    for (const metric of ['graphql_errors_total', 'http_request_duration_seconds_bucket', 'gateway_subscriptions_active', 'transcoding_queue_jobs', 'transcoding_jobs_total', 'streaming_stream_failures_total']) {
+      expect(exprs, metric).toContain(metric);
+    }
+    const dashboard = JSON.parse((find(get('prod'), 'ConfigMap', 'vegshare-grafana-dashboards')['data'] as Record<string, string>)['supergraph.json'] ?? '{}') as { panels: unknown[]; uid: string };
+    expect(dashboard.uid).toBe('vegshare-supergraph');
+    expect(dashboard.panels.length).toBeGreaterThan(8);
+  });
+});
+
+describe('the checks catch broken manifests', () => {
+  const broken = (mutate: (objects: K8sObject[]) => void): K8sObject[] => {
+    const objects = structuredClone(get('prod'));
+    mutate(objects);
+    return objects;
+  };
+  const check = (objects: K8sObject[]) => crossReferenceErrors(objects, optionsFor('prod'));
+
+  it('a Service that selects no pods', async () => {
+    const errors = await check(broken((o) => {
+      ((find(o, 'Service', 'farm')['spec'] as JsonObject)['selector'] as JsonObject)['app.kubernetes.io/name'] = 'farms';
+    }));
+    expect(errors).toContain('[prod] Service farm selects no workload\'s pods');
+  });
+
+  it('a probe on a path the service does not serve, or on another port', async () => {
+    const errors = await check(broken((o) => {
+      const c = container(find(o, 'Deployment', 'user'), 'user');
+      ((c['readinessProbe'] as JsonObject)['httpGet'] as JsonObject)['path'] = '/healthz';
+      ((c['livenessProbe'] as JsonObject)['httpGet'] as JsonObject)['port'] = 4999;
+    }));
+    expect(errors).toContain('[prod] Deployment user: readinessProbe path /healthz is not /ready');
+    expect(errors).toContain('[prod] Deployment user container user livenessProbe: port 4999 is not a containerPort');
+  });
+
+  it('a required env var that is not provided, and a value the service\'s config rejects', async () => {
+    const errors = await check(broken((o) => {
+      const c = container(find(o, 'Deployment', 'farm'), 'farm');
+      c['env'] = (c['env'] as JsonObject[]).filter((e) => e['name'] !== 'DATABASE_URL');
+      (find(o, 'ConfigMap', 'vegshare-config')['data'] as JsonObject)['LOG_LEVEL'] = 'verbose';
+    }));
+    expect(errors).toContain('[prod] Deployment farm: DATABASE_URL is required by loadFarmConfig but not provided');
+    expect(errors.some((e) => e.startsWith('[prod] Deployment gateway: its environment fails loadGatewayConfig') && e.includes('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('a Secret key that is not documented, and a PORT that is not the container port', async () => {
+    const errors = await check(broken((o) => {
+      const c = container(find(o, 'Deployment', 'streaming'), 'streaming');
+      for (const e of c['env'] as JsonObject[]) {
+        if (e['name'] === 'DATABASE_URL') ((e['valueFrom'] as JsonObject)['secretKeyRef'] as JsonObject)['key'] = 'DB_URL';
+        if (e['name'] === 'PORT') e['value'] = '4010';
+      }
+    }));
+    expect(errors).toContain('[prod] Deployment streaming: DATABASE_URL reads Secret vegshare-streaming key DB_URL, which k8s/secrets.example.yaml does not document');
+    expect(errors).toContain('[prod] Deployment streaming: PORT 4010 is not a containerPort (4004)');
+  });
+
+  it('routing URLs that miss a Service or differ from rover.prod.yaml, and a KEDA list that is not the queue', async () => {
+    const errors = await check(broken((o) => {
+      const data = find(o, 'ConfigMap', 'vegshare-gateway')['data'] as JsonObject;
+      data['SUBGRAPH_URLS'] = String(data['SUBGRAPH_URLS']).replace('farm.vegshare.svc.cluster.local:4003', 'farm.vegshare.svc.cluster.local:4030');
+      const triggers = (find(o, 'ScaledObject', 'transcoding-worker')['spec'] as JsonObject)['triggers'] as JsonObject[];
+      ((triggers[0] as JsonObject)['metadata'] as JsonObject)['listName'] = 'bull:transcode:wait';
+    }));
+    expect(errors).toContain('[prod] gateway SUBGRAPH_URLS farm: Service farm has no port 4030');
+    expect(errors.some((e) => e.includes('SUBGRAPH_URLS farm=') && e.includes('differs from the routing URL'))).toBe(true);
+    expect(errors).toContain('[prod] ScaledObject transcoding-worker: listName bull:transcode:wait is not the BullMQ list of queue vegshare:bull:transcode (wait or active)');
+  });
+
+  it('a worker grace period shorter than its drain, and a misspelt field', async () => {
+    const objects = broken((o) => {
+      const spec = ((find(o, 'Deployment', 'transcoding-worker')['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject;
+      spec['terminationGracePeriodSeconds'] = 30;
+      (container(find(o, 'Deployment', 'gateway'), 'gateway') as JsonObject)['readinesProbe'] = {};
+    });
+    expect(await check(objects)).toContain('[prod] Deployment transcoding-worker: terminationGracePeriodSeconds 30 does not cover DRAIN_TIMEOUT_MS + CANCEL_GRACE_MS (105000 ms)');
+    expect(await schemaErrors(find(objects, 'Deployment', 'gateway'))).toEqual(['Deployment/gateway: unknown field spec.template.spec.containers[0].readinesProbe']);
+  });
+});
+
+describe('env contracts come from each service\'s env.ts', () => {
+  it('reads required keys from the zod schemas (fields without default or optional)', async () => {
+    const farm = contracts.find((c) => c.deployment === 'farm');
+    expect(farm).toBeDefined();
+    expect(await requiredEnvKeys(farm!)).toContain('DATABASE_URL');
+    const user = contracts.find((c) => c.deployment === 'user');
+    expect(await requiredEnvKeys(user!)).toEqual(expect.arrayContaining(['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET']));
+  });
+});
+
+describe('renderer', () => {
+  it('merges containers and env by name and replaces other lists (strategic merge)', () => {
+    const base: Json = { containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], args: ['p'] }] };
+    const patch: Json = { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['q'] }] };
+    expect(strategicMerge(base, patch)).toEqual({ containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['q'] }] });
+  });
+});
