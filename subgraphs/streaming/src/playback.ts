@@ -22,7 +22,8 @@ export async function issuePlaybackUrl(runtime: StreamingRuntime, loaders: Strea
   if (!camera.enabled) throw conflict('The camera is disabled');
   const viewerId = viewer?.userId ?? PlaybackSigner.anonymousViewer();
   const current = isActive(stream.status) ? stream : await runtime.control.start(stream.id, { onDemand: true });
-  await runtime.control.noteViewer(stream.id, viewerId);
+  // Presence is advisory: a Redis hiccup must not keep anyone from watching (the HLS requests will count them).
+  await runtime.control.noteViewer(stream.id, viewerId).catch(() => undefined);
   const { query, expiresAt } = runtime.signer.sign(stream.id, viewerId);
   const url = new URL(`/hls/${stream.id}/master.m3u8?${query}`, runtime.playbackBaseUrl).toString();
   return { url, expiresAt, stream: current };

@@ -2,7 +2,7 @@
 // Ed25519 tokens minted here and verified by the service through a local JWKS.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { createJwtVerifier, createLogger, RedisEventBus, demo, type EventBus, type Role } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, RedisEventBus, demo, type EventBus, type Role, type TokenVerifier } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { createStreamingDb, type StreamingDb } from '../src/db.ts';
@@ -20,6 +20,9 @@ export interface Harness {
   readonly bus: EventBus;
   readonly s3: LocalS3;
   readonly database: TestDatabase;
+  /** The environment the service was configured from (to start more replicas of it). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly verifier: TokenVerifier;
   token(userId: string, roles: Role[], options?: { expiresIn?: string }): Promise<string>;
   stop(): Promise<void>;
 }
@@ -49,8 +52,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logger = createLogger('streaming', 'silent');
   const prefix = `test:${randomBytes(6).toString('hex')}:`;
   const bus = new RedisEventBus(REDIS_URL, logger, prefix);
-  const service = await startStreamingService(
-    loadStreamingConfig({
+  const serviceEnv: Record<string, string> = {
       DATABASE_URL: database.url,
       PORT: '0',
       REDIS_URL,
@@ -62,15 +64,17 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       LIVE_REQUEST_REPUBLISH_SECONDS: '60',
       ...s3.env,
       ...env,
-    }),
-    { logger, events: bus, verifier: createJwtVerifier({ keys, issuer: ISSUER, audience: AUDIENCE }) },
-  );
+  };
+  const verifier = createJwtVerifier({ keys, issuer: ISSUER, audience: AUDIENCE });
+  const service = await startStreamingService(loadStreamingConfig(serviceEnv), { logger, events: bus, verifier });
   return {
     service,
     db,
     bus,
     s3,
     database,
+    env: serviceEnv,
+    verifier,
     token: (userId, roles, options = {}) =>
       new SignJWT({ roles })
         .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })

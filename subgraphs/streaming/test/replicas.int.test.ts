@@ -1,0 +1,55 @@
+// Two replicas of the service on one database, one Redis: each event is applied once, grants verify on either.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, demo, eventTopics, RedisEventBus, topics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
+import type { StreamSnapshot } from '../src/stream-snapshot.ts';
+import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './support.ts';
+
+let h: Harness;
+let second: RunningStreaming;
+let secondBus: RedisEventBus;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const logger = createLogger('streaming', 'silent');
+  secondBus = new RedisEventBus(REDIS_URL, logger, h.env['REDIS_KEY_PREFIX']);
+  second = await startStreamingService(loadStreamingConfig(h.env), { logger, events: secondBus, verifier: h.verifier });
+});
+afterAll(async () => {
+  await second?.stop(500);
+  await secondBus?.close();
+  await h?.stop();
+});
+
+describe('replicas', () => {
+  it('apply each transcoder report once and serve each other’s playback URLs and viewers', async () => {
+    const streamId = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenA1 } })).id;
+    const statuses = await recordTopic<StreamSnapshot>(h.bus, topics.streamStatus(streamId));
+    const customer = await h.token(users.customer.id, users.customer.roles);
+    const grant = await gql<{ playbackUrl: { url: string } }>(h, 'query($s: ID!) { playbackUrl(streamId: $s) { url } }', { s: streamId }, customer);
+    const report: LiveTranscodeStatus = { streamId, jobId: 'job-r', status: 'LIVE', masterPlaylistKey: `live/${streamId}/job-r/master.m3u8`, renditions: ['480p'], error: null, at: new Date().toISOString() };
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report);
+    await waitFor(() => statuses.events.map((e) => e.status), (s) => s.includes('LIVE'));
+    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all([h.service.eventsIdle(), second.eventsIdle()]);
+    expect(statuses.events.map((e) => e.status)).toEqual(['STARTING', 'LIVE']);
+    await statuses.stop();
+
+    // The URL replica 1 signed is accepted by replica 2 (shared secret): 404 = signature fine, no playlist in S3 yet.
+    const url = new URL(grant.data?.playbackUrl.url ?? '');
+    expect((await fetch(`${second.url}${url.pathname}${url.search}`)).status).toBe(404);
+    const tampered = url.search.replace(/s=[^&]+/, 's=' + 'A'.repeat(43));
+    expect((await fetch(`${second.url}${url.pathname}${tampered}`)).status).toBe(403);
+
+    // Presence is shared through Redis: a heartbeat on replica 2 is counted by replica 1.
+    const admin = await h.token(users.admin.id, users.admin.roles);
+    const before = (await gql<{ stream: { viewers: number } }>(h, 'query($s: ID!) { stream(id: $s) { viewers } }', { s: streamId })).data?.stream.viewers ?? 0;
+    const res = await fetch(`${second.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query: 'mutation($s: ID!) { heartbeat(streamId: $s) }', variables: { s: streamId } }),
+    });
+    expect(await res.json()).toEqual({ data: { heartbeat: before + 1 } });
+    expect((await gql(h, 'query($s: ID!) { stream(id: $s) { viewers } }', { s: streamId })).data).toEqual({ stream: { viewers: before + 1 } });
+  });
+});
