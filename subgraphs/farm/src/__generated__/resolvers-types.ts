@@ -17,7 +17,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
   Date: { input: string; output: Date | string; }
-  /** An instant, ISO 8601 with time zone. */
+  /** An ISO 8601 timestamp in UTC, e.g. '2026-05-01T08:30:00.000Z'. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -857,7 +857,6 @@ export type TaskStatus =
   | 'OPEN'
   | 'SKIPPED';
 
-/** A person; identity is owned by the auth subgraph. */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];

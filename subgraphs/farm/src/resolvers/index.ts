@@ -6,9 +6,14 @@ import { Farm } from './Farm.ts';
 import { Plot } from './Plot.ts';
 import { Crop } from './Crop.ts';
 import { Rental } from './Rental.ts';
-import { PlantingPlan, PlanItem } from './PlantingPlan.ts';
-import { Task, Harvest, Delivery } from './Work.ts';
-import { Animal, Adoption, ActivityEvent } from './Animal.ts';
+import { PlantingPlan } from './PlantingPlan.ts';
+import { PlanItem } from './PlanItem.ts';
+import { Task } from './Task.ts';
+import { Harvest } from './Harvest.ts';
+import { Delivery } from './Delivery.ts';
+import { Animal } from './Animal.ts';
+import { Adoption } from './Adoption.ts';
+import { ActivityEvent } from './ActivityEvent.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
 
 export const resolvers: Resolvers = {
