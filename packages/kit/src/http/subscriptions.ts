@@ -16,20 +16,22 @@ export interface SubgraphSubscriptionOptions<TContext> {
 /** graphql-ws on the subgraph's own /graphql path: the gateway subscribes here for root Subscription fields. */
 export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOptions<TContext>): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 64 * 1024 });
-  const contexts = new WeakMap<object, TContext>();
+  const params = new WeakMap<object, Readonly<Record<string, unknown>>>();
   const cleanup = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
         try {
-          contexts.set(ctx, await options.context(ctx.connectionParams ?? {}));
+          // Refuse bad connections at once; each operation still gets its own fresh context (and loaders).
+          await options.context(ctx.connectionParams ?? {});
+          params.set(ctx, ctx.connectionParams ?? {});
           return true;
         } catch (error) {
           options.logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'subscription connection refused');
           return false;
         }
       },
-      context: (ctx) => contexts.get(ctx) as object,
+      context: async (ctx) => (await options.context(params.get(ctx) ?? {})) as object,
       onError: (_ctx, _id, _payload, errors) => {
         options.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
