@@ -46,7 +46,7 @@ export type DeliveryOutcome = 'delivered' | 'duplicate' | 'muted' | 'invalid';
 
 /**
  * Handles one NotificationRequested event: respects the user's in-app preference, persists it exactly once
- * (INSERT … ON CONFLICT (event_id) DO NOTHING RETURNING: of several replicas or re-publishes only one inserts) and
+ * (INSERT … ON CONFLICT (user_id, event_id) DO NOTHING RETURNING: of several replicas or re-publishes only one inserts) and
  * publishes the inserted row on the user's topic; the replica that inserted is the only one that publishes.
  */
 export async function deliverNotification(db: UserDb, bus: EventBus, event: unknown, logger: Logger): Promise<DeliveryOutcome> {

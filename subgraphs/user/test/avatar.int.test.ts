@@ -70,9 +70,11 @@ describe('avatar upload', () => {
     expect(image_.status).toBe(200);
     expect(Buffer.from(await image_.arrayBuffer()).equals(bytes)).toBe(true);
 
-    // Public: anyone sees the avatar; the URL is stable within the hour (cacheable).
+    // Public: anyone sees the avatar. Signed as of the start of the hour, so the URL is stable (cacheable) for an hour.
     const publicView = await h.gql<{ user: { avatarUrl: string } }>('query($id: ID!) { user(id: $id) { avatarUrl } }', { id: u.id });
-    expect(publicView.body.data?.user.avatarUrl).toBe(url);
+    expect(new URL(publicView.body.data!.user.avatarUrl).pathname).toBe(new URL(url).pathname);
+    expect(new URL(url).searchParams.get('X-Amz-Date')).toMatch(/T\d\d0000Z$/);
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('7200');
 
     // A confirmed upload cannot be confirmed again.
     expect(codes(await h.gql(CONFIRM, { k: ticket.key }, u.token))).toEqual(['NOT_FOUND']);

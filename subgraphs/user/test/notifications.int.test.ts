@@ -121,6 +121,18 @@ describe('notifications from NotificationRequested events over Redis', () => {
     }
   });
 
+  it('is idempotent per recipient: one event id may notify several users', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const eventId = `rental:${randomUUID()}:accepted`;
+    for (let i = 0; i < 2; i += 1) {
+      await publisher.publish(eventTopics.notificationRequested, request(a, { eventId }));
+      await publisher.publish(eventTopics.notificationRequested, request(b, { eventId }));
+    }
+    await eventually(() => h.db.notification.count({ where: { eventId } }), (n) => n === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await h.db.notification.findMany({ where: { eventId } })).map((n) => n.userId).sort()).toEqual([a, b].sort());
+  });
+
   it('drops malformed events without storing anything', async () => {
     const userId = randomUUID();
     const bad = [
@@ -135,6 +147,11 @@ describe('notifications from NotificationRequested events over Redis', () => {
     await eventually(() => h.db.notification.count({ where: { userId } }), (n) => n === 1);
     await new Promise((r) => setTimeout(r, 100));
     expect((await h.db.notification.findMany({ where: { userId } })).map((n) => n.title)).toEqual(['good']);
+  });
+
+  it('reports Redis in readiness', async () => {
+    const ready = (await (await fetch(`${replicaB.url}/ready`)).json()) as { checks: { name: string; ok: boolean }[] };
+    expect(ready.checks).toContainEqual({ name: 'redis', ok: true });
   });
 
   it('refuses subscriptions without a valid token', async () => {

@@ -230,10 +230,11 @@ export type NotificationOrderByWithRelationInput = {
 
 export type NotificationWhereUniqueInput = Prisma.AtLeast<{
   id?: string
-  eventId?: string
+  userId_eventId?: Prisma.NotificationUserIdEventIdCompoundUniqueInput
   AND?: Prisma.NotificationWhereInput | Prisma.NotificationWhereInput[]
   OR?: Prisma.NotificationWhereInput[]
   NOT?: Prisma.NotificationWhereInput | Prisma.NotificationWhereInput[]
+  eventId?: Prisma.StringFilter<"Notification"> | string
   userId?: Prisma.UuidFilter<"Notification"> | string
   kind?: Prisma.StringFilter<"Notification"> | string
   title?: Prisma.StringFilter<"Notification"> | string
@@ -241,7 +242,7 @@ export type NotificationWhereUniqueInput = Prisma.AtLeast<{
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
-}, "id" | "eventId">
+}, "id" | "userId_eventId">
 
 export type NotificationOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -357,6 +358,11 @@ export type NotificationUncheckedUpdateManyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
+export type NotificationUserIdEventIdCompoundUniqueInput = {
+  userId: string
+  eventId: string
+}
+
 export type NotificationCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   eventId?: Prisma.SortOrder
@@ -455,7 +461,8 @@ export type $NotificationPayload<ExtArgs extends runtime.Types.Extensions.Intern
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     /**
-     * Id of the NotificationRequested event; unique so replicas and re-publishes never duplicate.
+     * Id of the NotificationRequested event; unique per recipient so replicas and re-publishes never duplicate
+     * (per recipient, so a sender may reuse one event id for everyone it notifies about the same thing).
      */
     eventId: string
     userId: string
