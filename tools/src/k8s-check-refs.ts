@@ -81,7 +81,7 @@ function labelsMatch(selector: Json | undefined, labels: Json | undefined): bool
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
-function selectorMatches(selector: Json | undefined, labels: Json | undefined): boolean {
+export function selectorMatches(selector: Json | undefined, labels: Json | undefined): boolean {
   if (!isObject(selector) || !isObject(labels)) return false;
   const matchLabels = isObject(selector['matchLabels']) ? selector['matchLabels'] : {};
   const expressions = list(selector['matchExpressions']);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderKustomization, strategicMerge, type Json, type JsonObject, type K8sObject } from '../src/k8s-check-render.ts';
 import { schemaErrors } from '../src/k8s-check-schemas.ts';
-import { crossReferenceErrors, envContracts, readRoutingUrls, readSecretExamples, requiredEnvKeys, type RefCheckOptions } from '../src/k8s-check-refs.ts';
+import { crossReferenceErrors, envContracts, readRoutingUrls, readSecretExamples, requiredEnvKeys, selectorMatches, type RefCheckOptions } from '../src/k8s-check-refs.ts';
 import { repoRoot } from '../src/workspace.ts';
 
 const OVERLAYS = ['dev', 'prod', 'self-hosted'] as const;
@@ -93,6 +93,38 @@ describe('overlay differences', () => {
     const dashboard = JSON.parse((find(get('prod'), 'ConfigMap', 'vegshare-grafana-dashboards')['data'] as Record<string, string>)['supergraph.json'] ?? '{}') as { panels: unknown[]; uid: string };
     expect(dashboard.uid).toBe('vegshare-supergraph');
     expect(dashboard.panels.length).toBeGreaterThan(8);
+  });
+});
+
+describe('network policies', () => {
+  /** Peers that may open connections to a subgraph's pods: the gateway, Prometheus, and two documented exceptions. */
+  const allowedPeer = (target: string, peer: JsonObject): boolean => {
+    const text = JSON.stringify(peer);
+    if (text === JSON.stringify({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } })) return true;
+    if (text === JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } })) return true;
+    if (target === 'streaming' && text === JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } })) return true;
+    return target === 'auth' && text.includes('"values":["subgraph","worker"]');
+  };
+
+  it.each(OVERLAYS)('%s: only the gateway reaches the subgraphs (plus Prometheus, JWKS for auth, playback for streaming)', (overlay) => {
+    const objects = get(overlay);
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.some((p) => JSON.stringify((p['spec'] as JsonObject)['podSelector']) === '{}' && JSON.stringify((p['spec'] as JsonObject)['policyTypes']) === '["Ingress","Egress"]')).toBe(true);
+    const violations: string[] = [];
+    for (const name of ['auth', 'user', 'farm', 'streaming', 'transcoding']) {
+      const labels = ((find(objects, 'Deployment', name)['spec'] as JsonObject)['template'] as { metadata: { labels: JsonObject } }).metadata.labels;
+      for (const policy of policies) {
+        const spec = policy['spec'] as JsonObject;
+        const selector = spec['podSelector'] as JsonObject;
+        if (Object.keys(selector).length > 0 && !selectorMatches(selector, labels)) continue;
+        for (const rule of (spec['ingress'] as JsonObject[] | undefined) ?? []) {
+          const from = (rule['from'] as JsonObject[] | undefined) ?? [];
+          if (from.length === 0) violations.push(`${policy.metadata.name} lets anyone reach ${name}`);
+          for (const peer of from) if (!allowedPeer(name, peer)) violations.push(`${policy.metadata.name} lets ${JSON.stringify(peer)} reach ${name}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
   });
 });
 
