@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createObjectStore, demo, type ObjectStore } from '@vegshare/kit';
+import { createLogger, createObjectStore, demo, MemoryEventBus, type ObjectStore } from '@vegshare/kit';
+import { createTranscodingDb } from '../src/db.ts';
+import { createDailyTimelapses } from '../src/jobs/job-commands.ts';
+import { seedTranscoding } from '../src/seed.ts';
+import type { JobQueue } from '../src/queue/job-queue.ts';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, processesInDir, tempDir, waitFor, wsClient, type Tokens } from './helpers.ts';
+import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, processesInDir, run, tempDir, waitFor, wsClient, type Tokens } from './helpers.ts';
 
 let database: TestDatabase;
 let s3: LocalS3;
@@ -57,8 +61,12 @@ beforeAll(async () => {
     THUMBNAIL_INTERVAL_SECONDS: '1',
     PROGRESS_INTERVAL_MS: '200',
     CANCEL_GRACE_MS: '2000',
+    TIMELAPSE_SECONDS: '4',
     WORK_DIR: join(work, 'jobs'),
   });
+  const seedDb = createTranscodingDb(database.url, 1);
+  await seedTranscoding(seedDb);
+  await seedDb.$disconnect();
   service = await startTranscodingService(config, { logger: createLogger('transcoding', 'silent'), verifier: tokens.verifier });
   [farmer, admin, customer] = await Promise.all([
     tokens.mint(demo.users.farmer.id, ['FARMER']),
@@ -212,8 +220,13 @@ describe('authorization and validation', () => {
   });
 
   it('shows the worker pool to admins: capacity, heartbeat and ffmpeg version', async () => {
-    const { data, errors } = await gql<{ workers: { id: string; capacity: number; online: boolean; ffmpegVersion: string; runningJobIds: string[]; runningJobs: unknown[] }[] }>(
-      service.url, '{ workers { id host pid capacity online ffmpegVersion lastHeartbeatAt runningJobIds runningJobs { id } } }', {}, admin);
+    type Workers = { workers: { id: string; capacity: number; online: boolean; ffmpegVersion: string; runningJobIds: string[]; runningJobs: unknown[] }[] };
+    const query = '{ workers { id host pid capacity online ffmpegVersion lastHeartbeatAt runningJobIds runningJobs { id } } }';
+    // a cancelled job's clean-up may still be finishing; the heartbeat catches up
+    const { data, errors } = await waitFor('idle worker', async () => {
+      const r = await gql<Workers>(service.url, query, {}, admin);
+      return (r.errors || r.data?.workers[0]?.runningJobIds.length === 0) && r;
+    }, 15_000, 250);
     expect(errors).toBeUndefined();
     expect(data!.workers).toHaveLength(1);
     expect(data!.workers[0]).toMatchObject({ id: service.workers!.workerId, capacity: 2, online: true, runningJobIds: [], runningJobs: [] });
@@ -235,4 +248,90 @@ describe('authorization and validation', () => {
   });
 });
 
-export { listKeys };
+describe('timelapse', () => {
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const snapCamera = demo.cameras.greenA1;
+  const recCamera = demo.cameras.orchard1;
+
+  async function timelapse(cameraId: string): Promise<Job & { output: { videoKey: string | null } }> {
+    const { data, errors } = await gql<{ requestTimelapse: Job }>(service.url, `mutation($c: ID!, $d: String!) { requestTimelapse(input: { cameraId: $c, day: $d }) { id } }`, { c: cameraId, d: yesterday }, farmer);
+    expect(errors).toBeUndefined();
+    const id = data!.requestTimelapse.id;
+    return waitFor('timelapse done', async () => {
+      const r = await gql<{ transcodeJob: Job & { output: { videoKey: string | null } } }>(service.url, `query($id: ID!) { transcodeJob(id: $id) { ${JOB_FIELDS} output { videoKey } } }`, { id }, farmer);
+      const j = r.data!.transcodeJob;
+      return ['SUCCEEDED', 'FAILED'].includes(j.status) && j;
+    }, 60_000);
+  }
+
+  it('turns the day\'s snapshots into a short MP4 in S3, listed on the camera', async () => {
+    const dir = await tempDir('snaps');
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=1', '-frames:v', '24', join(dir, 'snap_%02d.jpg')]);
+    for (let i = 1; i <= 24; i++) {
+      const n = String(i).padStart(2, '0');
+      await store.client.fPutObject(store.bucket, `snapshots/${snapCamera}/${yesterday}/${n}00.jpg`, join(dir, `snap_${n}.jpg`), {});
+    }
+    const job = await timelapse(snapCamera);
+    expect(job.error).toBeNull();
+    const key = `timelapses/${snapCamera}/${yesterday}.mp4`;
+    expect(job.output.videoKey).toBe(key);
+    const file = join(dir, 'out.mp4');
+    await store.client.fGetObject(store.bucket, key, file);
+    const probe = (await ffprobe(file, ['-show_streams', '-show_format'])) as { streams: { codec_name: string; height: number }[]; format: { duration: string } };
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'h264', height: 720 });
+    expect(Number(probe.format.duration)).toBeGreaterThan(3);
+    expect(Number(probe.format.duration)).toBeLessThan(5);
+
+    const list = await gql<{ timelapses: { day: string; videoKey: string; frameCount: number; camera: { id: string }; job: { id: string } }[] }>(
+      service.url, 'query($c: ID!) { timelapses(cameraId: $c) { day videoKey frameCount durationSeconds camera { id } job { id } } }', { c: snapCamera }, customer);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.timelapses).toEqual([expect.objectContaining({ day: yesterday, videoKey: key, frameCount: 24, camera: { id: snapCamera }, job: { id: job.id } })]);
+    // contributed to streaming's Camera entity, batched per camera
+    const entities = await gql<{ _entities: { timelapses: { day: string }[] }[] }>(service.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Camera { timelapses(first: 5) { day } } } }', {
+      r: [{ __typename: 'Camera', id: snapCamera }, { __typename: 'Camera', id: demo.cameras.greenOverview }],
+    }, customer);
+    expect(entities.data!._entities).toEqual([{ timelapses: [{ day: yesterday }] }, { timelapses: [] }]);
+    expect((await gql(service.url, 'query($c: ID!) { timelapses(cameraId: $c) { day } }', { c: snapCamera })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  }, 90_000);
+
+  it('speeds up the day\'s recording when there are no snapshots', async () => {
+    const dir = await tempDir('rec');
+    await makeClip(join(dir, 'rec.mp4'), 10);
+    await store.client.fPutObject(store.bucket, `recordings/${recCamera}/${yesterday}/0800.mp4`, join(dir, 'rec.mp4'), {});
+    const job = await timelapse(recCamera);
+    expect(job.error).toBeNull();
+    const file = join(dir, 'out.mp4');
+    await store.client.fGetObject(store.bucket, `timelapses/${recCamera}/${yesterday}.mp4`, file);
+    const probe = (await ffprobe(file, ['-show_format'])) as { format: { duration: string } };
+    expect(Number(probe.format.duration)).toBeGreaterThan(3);
+    expect(Number(probe.format.duration)).toBeLessThan(5);
+  }, 90_000);
+
+  it('the daily tick makes one job per known camera for yesterday, idempotently', async () => {
+    const db = createTranscodingDb(database.url, 1);
+    const enqueued: string[] = [];
+    const queue: JobQueue = {
+      enqueue: async (id) => void enqueued.push(id),
+      remove: async () => undefined,
+      scheduleDaily: async () => undefined,
+      startWorker: () => ({ close: async () => undefined }),
+      ping: async () => undefined,
+      close: async () => undefined,
+    };
+    try {
+      const deps = { db, bus: new MemoryEventBus(), queue, config: { JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 1000 }, logger: createLogger('test', 'silent') };
+      const now = new Date(`${new Date().toISOString().slice(0, 10)}T00:30:00Z`);
+      const first = await createDailyTimelapses(deps, now);
+      const cameras = await db.timelapseCamera.count();
+      expect(first).toHaveLength(cameras);
+      expect(cameras).toBe(3);
+      // yesterday's jobs already succeeded for both cameras above, so those are returned, not redone
+      expect(first.filter((j) => j.status === 'SUCCEEDED').map((j) => j.cameraId).sort()).toEqual([snapCamera, recCamera].sort());
+      const again = await createDailyTimelapses(deps, now);
+      expect(again.map((j) => j.id)).toEqual(first.map((j) => j.id));
+      expect(enqueued.length).toBe(cameras - 2);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});

@@ -47,7 +47,8 @@ export async function runVod(run: JobRun): Promise<void> {
     onProgress: (p) => run.progress(p),
   });
   if (outcome.kind !== 'finished') {
-    await uploader.finish(false).catch(() => undefined);
+    // Cancelled or failed: nothing more to publish.
+    await uploader.stop();
     if (outcome.kind === 'failed') throw new Error(outcome.message);
     return;
   }

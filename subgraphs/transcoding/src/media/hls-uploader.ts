@@ -168,13 +168,17 @@ export class HlsUploader {
     this.#loop = loop;
   }
 
+  /** Stops the loop after its current pass. */
+  async stop(): Promise<void> {
+    if (!this.#loop) return;
+    this.#loop.stop = true;
+    await this.#loop.done;
+    this.#loop = null;
+  }
+
   /** Stops the loop and runs a last pass. */
   async finish(final: boolean): Promise<SyncState> {
-    if (this.#loop) {
-      this.#loop.stop = true;
-      await this.#loop.done;
-      this.#loop = null;
-    }
+    await this.stop();
     return this.sync(final);
   }
 

@@ -27,9 +27,9 @@ const config: runtime.GetPrismaClientConfig = {
       "fromEnvVar": null
     },
     "config": {
+      "engineType": "client",
       "runtime": "nodejs",
-      "moduleFormat": "esm",
-      "engineType": "client"
+      "moduleFormat": "esm"
     },
     "binaryTargets": [
       {
