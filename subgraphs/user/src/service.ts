@@ -1,5 +1,6 @@
 import {
   createLogger,
+  createMetrics,
   createObjectStore,
   eventBusFromConfig,
   launchSubgraph,
@@ -23,6 +24,7 @@ export { loadUserConfig, type UserConfig } from './env.ts';
 /** Starts the user subgraph; used by main.ts, the embedded start and the tests alike. */
 export async function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
   const logger = deps.logger ?? createLogger('user', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('user');
   const db = createUserDb(config.DATABASE_URL);
   const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const ownsEvents = deps.events === undefined;
@@ -42,7 +44,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     logger.warn({ err }, 'could not ensure the avatar bucket exists');
   }
   try {
-    unsubscribe = await subscribeToEvents(db, events, logger);
+    unsubscribe = await subscribeToEvents(db, events, logger, metrics);
   } catch (error) {
     await release();
     throw error;
@@ -53,7 +55,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    deps: { ...deps, logger },
+    deps: { ...deps, logger, metrics },
     context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, logger: requestLogger }),
     readiness: () => {
       const checks: ReadinessCheck[] = [

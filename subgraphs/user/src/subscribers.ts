@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus } from '@vegshare/kit';
+import { eventTopics, isUuid, type EventBus, type ServiceMetrics } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from './db.ts';
 import { deliverNotification } from './notifications.ts';
@@ -12,7 +12,9 @@ const userRegisteredSchema = z.object({ userId: z.string().refine(isUuid, 'must 
  * replica handles every event and the database decides which one wins. Returns a function that unsubscribes and
  * waits for handlers still running.
  */
-export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger): Promise<() => Promise<void>> {
+export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger, metrics: ServiceMetrics): Promise<() => Promise<void>> {
+  const notificationRequests = metrics.counter('user_notification_requests_total', 'NotificationRequested events by outcome (delivered, duplicate, muted, invalid)', ['outcome']);
+  const profilesCreated = metrics.counter('user_profiles_created_total', 'Profiles created from UserRegistered events');
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>, what: string): void => {
     const tracked = work.catch((err: unknown) => logger.error({ err }, `${what} failed`)).finally(() => running.delete(tracked));
@@ -26,13 +28,19 @@ export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logge
       return;
     }
     track(
-      createRegisteredProfile(db, event.data).then((created) => logger.debug({ userId: event.data.userId, created }, 'profile for registered user')),
+      createRegisteredProfile(db, event.data).then((created) => {
+        if (created) profilesCreated.inc();
+        logger.debug({ userId: event.data.userId, created }, 'profile for registered user');
+      }),
       'creating a profile',
     );
   });
   const offNotifications = await bus.subscribe<unknown>(eventTopics.notificationRequested, (payload) => {
     track(
-      deliverNotification(db, bus, payload, logger).then((outcome) => logger.debug({ outcome }, 'notification requested')),
+      deliverNotification(db, bus, payload, logger).then((outcome) => {
+        notificationRequests.inc({ outcome });
+        logger.debug({ outcome }, 'notification requested');
+      }),
       'delivering a notification',
     );
   });

@@ -176,6 +176,16 @@ describe('notifications over the in-process bus (embedded default)', () => {
   });
 });
 
+describe('seed', () => {
+  it('is idempotent', async () => {
+    const before = [await h.db.profile.count(), await h.db.deliveryAddress.count(), await h.db.notification.count()];
+    await seedUser(h.db);
+    expect([await h.db.profile.count(), await h.db.deliveryAddress.count(), await h.db.notification.count()]).toEqual(before);
+    const me = await h.gql<{ me: { defaultAddress: { city: string } } }>('{ me { defaultAddress { city } } }', {}, customer);
+    expect(me.body.data?.me.defaultAddress.city).toBe('Paris');
+  });
+});
+
 describe('operations', () => {
   it('serves health, readiness (postgres, s3) and metrics', async () => {
     expect((await fetch(`${h.service.url}/health`)).status).toBe(200);
