@@ -15,12 +15,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An instant in time, ISO-8601 with offset (e.g. 2026-05-01T08:30:00.000Z). */
+  /** An ISO 8601 timestamp in UTC, e.g. '2026-05-01T08:30:00.000Z'. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** A farm camera; owned by the streaming subgraph. Transcoding contributes its timelapses. */
+/** A camera on a farm, optionally watching one plot. */
 export type Camera = {
   __typename?: 'Camera';
   id: Scalars['ID']['output'];
@@ -29,7 +29,7 @@ export type Camera = {
 };
 
 
-/** A farm camera; owned by the streaming subgraph. Transcoding contributes its timelapses. */
+/** A camera on a farm, optionally watching one plot. */
 export type CameraTimelapsesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -59,7 +59,7 @@ export type MutationRequestVodTranscodeArgs = {
   input: RequestVodTranscodeInput;
 };
 
-/** Relay page information. */
+/** Relay pagination state. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
