@@ -285,12 +285,6 @@ export type UpdateProfileInput = {
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
-/**
- * A person's profile. Accounts live in the auth subgraph; this subgraph owns how a person presents themself. A reference
- * to an account whose profile does not exist yet resolves to default values ('VegShare member', 'en', 'UTC').
- * `displayName` and `avatarUrl` are public; everything else is visible only to the person themself (and to admins):
- * other viewers get a FORBIDDEN error on those fields.
- */
 export type User = {
   __typename?: 'User';
   /** Delivery addresses, the default first, then oldest first. Private: the user themself and admins. */
