@@ -2,10 +2,13 @@
 export class SerialQueue {
   readonly #tails = new Map<string, Promise<void>>();
 
-  run(key: string, task: () => Promise<void>): Promise<void> {
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const next = previous.then(task, task);
-    const tail = next.catch(() => undefined);
+    const tail: Promise<void> = next.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#tails.set(key, tail);
     void tail.then(() => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);

@@ -5,6 +5,7 @@ import type { StreamStatus } from './generated/prisma/enums.ts';
 import type { PresenceStore } from './presence.ts';
 import { ACTIVE_STATUSES, canTransition, isActive, sourcesOf } from './stream-machine.ts';
 import { snapshotOf, type ViewerCountEvent } from './stream-snapshot.ts';
+import { SerialQueue } from './serial-queue.ts';
 
 export interface StreamTimings {
   readonly idleStopMs: number;
@@ -33,6 +34,8 @@ export const LIVE_PROFILE = 'live-hls-ladder';
  */
 export class StreamControl {
   readonly #lastCounts = new Map<string, number>();
+  /** Changes of one stream run one at a time in this replica, so its status events leave in the order they happened. */
+  readonly #perStream = new SerialQueue();
   #timers: NodeJS.Timeout[] = [];
   #busy = { sweep: false, republish: false };
 
@@ -54,16 +57,25 @@ export class StreamControl {
 
   /** Moves a stream to `to` if the machine allows it from its current status; returns the row when it moved. */
   async #transition(id: string, to: StreamStatus, data: Omit<Prisma.StreamUpdateManyMutationInput, 'status'> = {}, from = sourcesOf(to)): Promise<Stream | null> {
-    const { count } = await this.deps.db.stream.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
-    if (count === 0) return null;
-    const row = await this.deps.db.stream.findUniqueOrThrow({ where: { id } });
+    let row: Stream;
+    try {
+      // One statement: the row returned is the one this change produced, whatever other replicas do meanwhile.
+      row = await this.deps.db.stream.update({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2025') return null; // not in a status `to` may be reached from
+      throw error;
+    }
     await this.#updateHealth(row);
     await this.#publishStatus(row);
     return row;
   }
 
   /** Starts a stream (idempotent while it runs). `onDemand` streams stop when nobody watches; farmer-started ones do not. */
-  async start(streamId: string, options: { onDemand: boolean }): Promise<Stream> {
+  start(streamId: string, options: { onDemand: boolean }): Promise<Stream> {
+    return this.#perStream.run(streamId, () => this.#start(streamId, options));
+  }
+
+  async #start(streamId: string, options: { onDemand: boolean }): Promise<Stream> {
     const { db } = this.deps;
     const stream = await db.stream.findUnique({ where: { id: streamId }, include: { camera: true } });
     if (!stream) throw notFound('Stream', streamId);
@@ -92,7 +104,11 @@ export class StreamControl {
   }
 
   /** Stops a stream (idempotent): ENDED at once, and the transcoder is asked to stop its ladder. */
-  async stop(streamId: string, reason: string): Promise<Stream> {
+  stop(streamId: string, reason: string): Promise<Stream> {
+    return this.#perStream.run(streamId, () => this.#stop(streamId, reason));
+  }
+
+  async #stop(streamId: string, reason: string): Promise<Stream> {
     const moved = await this.#transition(streamId, 'ENDED', { endedAt: new Date() });
     if (moved) {
       await this.#requestStop(streamId);
@@ -105,7 +121,11 @@ export class StreamControl {
   }
 
   /** Applies one LiveTranscodeStatus report (idempotent; stale and impossible reports are ignored). */
-  async applyTranscodeStatus(event: LiveTranscodeStatus): Promise<void> {
+  applyTranscodeStatus(event: LiveTranscodeStatus): Promise<void> {
+    return this.#perStream.run(event.streamId, () => this.#applyTranscodeStatus(event));
+  }
+
+  async #applyTranscodeStatus(event: LiveTranscodeStatus): Promise<void> {
     const { db, logger } = this.deps;
     const stream = await db.stream.findUnique({ where: { id: event.streamId } });
     if (!stream) return;
@@ -180,8 +200,10 @@ export class StreamControl {
     const starting = await this.deps.db.stream.findMany({ where: { status: 'STARTING' }, include: { camera: true } });
     for (const { camera, ...stream } of starting) {
       if (stream.requestedAt && now - stream.requestedAt.getTime() > this.deps.timings.startTimeoutMs) {
-        const failed = await this.#transition(stream.id, 'FAILED', { lastError: 'The transcoder did not start the stream in time', endedAt: new Date(now) }, ['STARTING']);
-        if (failed) await this.#requestStop(stream.id);
+        await this.#perStream.run(stream.id, async () => {
+          const failed = await this.#transition(stream.id, 'FAILED', { lastError: 'The transcoder did not start the stream in time', endedAt: new Date(now) }, ['STARTING']);
+          if (failed) await this.#requestStop(stream.id);
+        });
       } else {
         await this.#requestLadder(stream, camera);
       }

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, eventTopics, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import fc from 'fast-check';
+import { topics } from '@vegshare/kit';
 import { PlaybackSigner } from '../src/playback-signing.ts';
+import { canTransition } from '../src/stream-machine.ts';
+import type { StreamSnapshot } from '../src/stream-snapshot.ts';
 import { codeOf, gql, recordTopic, SIGNING_SECRET, startHarness, users, waitFor, type Harness } from './support.ts';
 
 let h: Harness;
@@ -308,6 +312,35 @@ describe('stream lifecycle', () => {
     await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'FAILED', { error: 'connection refused by camera' }));
     await waitFor(() => streamRow(id), (s) => s.status === 'FAILED' && s.lastError === 'connection refused by camera');
     expect((await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health).toBe('OFFLINE');
+  });
+
+  it('publishes only valid transitions, in order, under concurrent starts, stops and transcoder reports', async () => {
+    const id = streamOf['greenOverview'] ?? '';
+    type Op = 'start' | 'stop' | 'LIVE' | 'RECONNECTING' | 'FAILED' | 'ENDED';
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom<Op>('start', 'stop', 'LIVE', 'RECONNECTING', 'FAILED', 'ENDED'), { minLength: 3, maxLength: 12 }), async (ops) => {
+        const events = await recordTopic<StreamSnapshot>(h.bus, topics.streamStatus(id));
+        const future = new Date(Date.now() + 60_000).toISOString(); // never "stale"
+        await Promise.all(
+          ops.map((op) =>
+            op === 'start' ? h.service.control.start(id, { onDemand: false })
+            : op === 'stop' ? h.service.control.stop(id, 'test')
+            : h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, op, { at: future })),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 150));
+        await h.service.eventsIdle();
+        await new Promise((r) => setTimeout(r, 50));
+        await events.stop();
+        const statuses = events.events.map((e) => e.status);
+        for (let i = 1; i < statuses.length; i++) {
+          const [a, b] = [statuses[i - 1], statuses[i]];
+          if (a && b && a !== b) expect(canTransition(a, b), `${a} → ${b} in ${statuses.join(',')}`).toBe(true);
+        }
+        if (statuses.length) expect(statuses.at(-1)).toBe((await streamRow(id)).status);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('serves health, readiness (postgres, object store, redis) and metrics', async () => {

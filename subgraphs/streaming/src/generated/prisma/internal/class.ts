@@ -28,8 +28,8 @@ const config: runtime.GetPrismaClientConfig = {
     },
     "config": {
       "engineType": "client",
-      "runtime": "nodejs",
-      "moduleFormat": "esm"
+      "moduleFormat": "esm",
+      "runtime": "nodejs"
     },
     "binaryTargets": [
       {
