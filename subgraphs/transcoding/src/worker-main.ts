@@ -19,7 +19,8 @@ await runAsProcess('transcoding-worker', async () => {
   process.stdout.write(`worker ${pool.workerId} ready\n`);
   return {
     async stop(graceMs?: number) {
-      await pool.close(graceMs ?? config.DRAIN_TIMEOUT_MS);
+      // DRAIN_TIMEOUT_MS bounds the drain (runAsProcess offers its own, longer default).
+      await pool.close(Math.min(graceMs ?? Number.POSITIVE_INFINITY, config.DRAIN_TIMEOUT_MS));
       await queue.close();
       await bus.close();
       await db.$disconnect();

@@ -71,7 +71,7 @@ beforeAll(async () => {
     STALLED_INTERVAL_MS: '1000',
     WORKER_CONCURRENCY: '1',
     X264_PRESET: 'ultrafast',
-    DRAIN_TIMEOUT_MS: '500',
+    DRAIN_TIMEOUT_MS: '200',
     HEARTBEAT_MS: '1000',
     LOG_LEVEL: 'warn',
     WORK_DIR: join(work, 'jobs'),
