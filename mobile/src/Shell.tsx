@@ -65,7 +65,7 @@ export function Shell() {
             <Text style={styles.backText}>‹ Back</Text>
           </Pressable>
         ) : (
-          <Text style={styles.brand}>🥕 VegShare</Text>
+          <Text style={styles.brand}>VegShare</Text>
         )}
       </View>
       <View style={{ flex: 1 }}>

@@ -40,7 +40,7 @@ export function AuthScreen() {
   return (
     <Screen testID="auth-screen">
       <View style={{ alignItems: 'center', marginVertical: space(6) }}>
-        <Text style={{ fontSize: 34, fontWeight: '800', color: colors.primary }}>🥕 VegShare</Text>
+        <Text style={{ fontSize: 34, fontWeight: '800', color: colors.primary }}>VegShare</Text>
         <Text style={styles.muted}>Rent a piece of a real farm. Watch it grow.</Text>
       </View>
       <Card>

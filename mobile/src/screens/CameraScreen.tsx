@@ -66,7 +66,7 @@ export function CameraScreen({ cameraId }: { cameraId: string }) {
       <View style={[styles.between, { marginBottom: space(3) }]}>
         <Pill testID="stream-status" text={live ? '● LIVE' : statusText[status] ?? status} color={live ? colors.live : colors.muted} />
         <Text style={styles.muted} testID="viewer-count">
-          👀 {stream?.viewers ?? 0} watching
+          {stream?.viewers ?? 0} watching
         </Text>
       </View>
       {live && url ? (

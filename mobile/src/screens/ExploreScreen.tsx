@@ -61,8 +61,9 @@ function FarmMap({ farms, selected, onSelect }: { farms: MapFarm[]; selected: st
         <View key={`v${p}`} style={{ position: 'absolute', top: 0, bottom: 0, left: `${p * 100}%`, width: 1, backgroundColor: '#c8d6b9' }} />
       ))}
       {farms.map((f) => {
-        const x = 8 + ((f.location.longitude - minLng) / spanLng) * 76;
-        const y = 10 + ((maxLat - f.location.latitude) / spanLat) * 70;
+        // A dot at the farm's position with its label to the right; positions stay inside the box.
+        const x = 4 + ((f.location.longitude - minLng) / spanLng) * 60;
+        const y = 8 + ((maxLat - f.location.latitude) / spanLat) * 72;
         const free = f.plots.filter((p) => p.status === 'AVAILABLE').length;
         const active = selected === f.id;
         return (
@@ -72,12 +73,14 @@ function FarmMap({ farms, selected, onSelect }: { farms: MapFarm[]; selected: st
             accessibilityRole="button"
             accessibilityLabel={`${f.name}, ${free} free plots`}
             onPress={() => onSelect(active ? null : f.id)}
-            style={{ position: 'absolute', left: `${x}%`, top: `${y}%`, alignItems: 'center' }}
+            style={{ position: 'absolute', left: `${x}%`, top: `${y}%`, flexDirection: 'row', alignItems: 'center', gap: 4 }}
           >
-            <View style={{ backgroundColor: active ? colors.accent : colors.primary, borderRadius: 999, paddingHorizontal: 8, paddingVertical: 4 }}>
-              <Text style={{ color: '#fff', fontWeight: '700', fontSize: 12 }}>📍 {f.name}</Text>
+            <View style={{ width: 14, height: 14, borderRadius: 7, borderWidth: 2, borderColor: '#fff', backgroundColor: active ? colors.accent : colors.primary }} />
+            <View style={{ backgroundColor: active ? colors.accent : colors.primary, borderRadius: 6, paddingHorizontal: 6, paddingVertical: 2 }}>
+              <Text numberOfLines={1} style={{ color: '#fff', fontWeight: '700', fontSize: 12 }}>
+                {f.name} · {free} free
+              </Text>
             </View>
-            <Text style={{ fontSize: 11, color: colors.text }}>{free} free</Text>
           </Pressable>
         );
       })}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { Text, View } from 'react-native';
-import { addDays, isIsoDay, isoDay } from '../dates';
+import { isIsoDay, isoDay, suggestSowDate } from '../dates';
 import { CropsDocument, RentalDetailDocument, SavePlantingPlanDocument } from '../graphql/operations';
 import { useNav } from '../nav';
 import { Button, Card, Empty, ErrorView, Field, Loading, Screen, styles } from '../ui/components';
@@ -32,7 +32,10 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
   if ((!crops.data && crops.loading) || (!rental.data && rental.loading)) return <Loading />;
   if (crops.error && !crops.data) return <Screen><ErrorView error={crops.error} onRetry={() => void crops.refetch()} /></Screen>;
   const list = crops.data?.crops ?? [];
-  const defaultSow = rental.data?.rental?.startsOn && rental.data.rental.startsOn > isoDay(new Date()) ? rental.data.rental.startsOn : addDays(isoDay(new Date()), 1);
+  const today = isoDay(new Date());
+  const startsOn = rental.data?.rental?.startsOn ?? today;
+  const endsOn = rental.data?.rental?.endsOn ?? today;
+  const from = startsOn > today ? startsOn : today;
   const total = Object.values(choices).reduce((sum, c) => sum + (Number(c.percent) || 0), 0);
 
   const submit = async () => {
@@ -56,7 +59,8 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
       {list.length === 0 ? <Empty text="The crop catalogue is empty." /> : null}
       {list.map((crop) => {
         const choice = choices[crop.id];
-        const month = new Date().getUTCMonth() + 1;
+        const suggested = suggestSowDate(crop, from, endsOn);
+        const defaultSow = suggested ?? from;
         return (
           <Card key={crop.id} testID={`crop-${crop.id}`}>
             <View style={styles.between}>
@@ -66,11 +70,11 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
               <Text style={styles.muted}>{crop.daysToMaturity} days</Text>
             </View>
             <Text style={styles.muted}>
-              {crop.expectedYieldKgPerM2} kg/m² · {crop.spacingCm} cm apart{crop.sowingMonths.includes(month) ? ' · sow now' : ''}
+              {crop.expectedYieldKgPerM2} kg/m² · {crop.spacingCm} cm apart · {suggested ? (suggested === from ? 'sow now' : `sow from ${suggested}`) : 'no time to grow it in this rental'}
             </Text>
             <View style={[styles.row, { marginTop: space(2) }]}>
               <View style={{ flex: 1 }}>
-                <Field testID={`share-${crop.id}`} label="Share of plot (%)" keyboardType="numeric" value={choice?.percent ?? ''} onChangeText={(percent) => setChoices((c) => ({ ...c, [crop.id]: { sowOn: c[crop.id]?.sowOn ?? defaultSow, percent } }))} />
+                <Field testID={suggested ? `share-${crop.id}` : undefined} editable={!!suggested || !!choice} label="Share of plot (%)" keyboardType="numeric" value={choice?.percent ?? ''} onChangeText={(percent) => setChoices((c) => ({ ...c, [crop.id]: { sowOn: c[crop.id]?.sowOn ?? defaultSow, percent } }))} />
               </View>
               <View style={{ flex: 1 }}>
                 <Field label="Sow on" value={choice?.sowOn ?? defaultSow} onChangeText={(sowOn) => setChoices((c) => ({ ...c, [crop.id]: { percent: c[crop.id]?.percent ?? '', sowOn } }))} />

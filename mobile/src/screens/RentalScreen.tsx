@@ -9,7 +9,7 @@ import { Button, Card, Empty, ErrorView, Loading, LoadMore, Pill, Screen, Sectio
 import { colors, space } from '../ui/theme';
 import { rentalColor } from './RentalsScreen';
 
-const taskIcon: Record<string, string> = { SOW: '🌱', WATER: '💧', WEED: '🌿', FERTILISE: '🧪', HARVEST: '🧺', OTHER: '🛠️' };
+const taskLabel: Record<string, string> = { SOW: 'Sow', WATER: 'Water', WEED: 'Weed', FERTILISE: 'Fertilise', HARVEST: 'Harvest', OTHER: 'Task' };
 
 interface ActivityConnection {
   edges?: { __typename?: string; cursor: string; node: { __ref: string } }[];
@@ -70,7 +70,7 @@ function Timelapses({ cameraId }: { cameraId: string }) {
   return (
     <View style={[styles.row, { flexWrap: 'wrap' }]} testID="timelapses">
       {list.map((t) => (
-        <Pill key={t.id} text={`🎞️ ${shortDate(t.day)} · ${Math.round(t.durationSeconds)} s`} />
+        <Pill key={t.id} text={`Timelapse ${shortDate(t.day)} · ${Math.round(t.durationSeconds)} s`} />
       ))}
     </View>
   );
@@ -88,7 +88,7 @@ function Cameras({ plotId, plotCode }: { plotId: string; plotCode: string }) {
       {cameras.map((c) => (
         <Card key={c.id} testID={`camera-${c.id}`}>
           <View style={styles.between}>
-            <Text style={styles.strong}>📷 {c.name}</Text>
+            <Text style={styles.strong}>{c.name}</Text>
             <Pill text={c.stream.status} color={c.stream.status === 'LIVE' ? colors.live : colors.muted} />
           </View>
           <Button testID={`watch-${c.id}`} title="Watch live" onPress={() => nav.push({ name: 'camera', cameraId: c.id, plotCode })} />
@@ -157,7 +157,8 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
           <Card key={t.id} testID={`task-${t.id}`}>
             <View style={styles.between}>
               <Text style={styles.text}>
-                {taskIcon[t.kind] ?? '•'} {t.title}
+                <Text style={styles.muted}>{taskLabel[t.kind] ?? 'Task'} · </Text>
+                {t.title}
               </Text>
               <Pill testID={`task-status-${t.id}`} text={t.status === 'DONE' ? '✓ DONE' : t.status} color={t.status === 'DONE' ? colors.primary : t.status === 'SKIPPED' ? colors.muted : colors.accent} />
             </View>
@@ -174,7 +175,7 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
         {rental.harvests.edges.map(({ node: h }) => (
           <Card key={h.id}>
             <Text style={styles.text}>
-              🧺 {h.weightKg} kg of {h.crop.name} · {shortDate(h.harvestedOn)}
+              {h.weightKg} kg of {h.crop.name} · {shortDate(h.harvestedOn)}
             </Text>
             {h.delivery ? <Text style={styles.muted}>Delivery: {h.delivery.status.replaceAll('_', ' ').toLowerCase()}</Text> : null}
           </Card>
@@ -186,7 +187,7 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
         {rental.deliveries.edges.map(({ node: d }) => (
           <Card key={d.id}>
             <View style={styles.between}>
-              <Text style={styles.text}>🚚 {d.addressText}</Text>
+              <Text style={styles.text}>{d.addressText}</Text>
               <Pill text={d.status.replaceAll('_', ' ')} />
             </View>
             <Text style={styles.muted}>{d.scheduledFor ? `Scheduled ${shortDate(d.scheduledFor)}` : `Updated ${timeAgo(d.updatedAt)}`}{d.note ? ` · ${d.note}` : ''}</Text>
