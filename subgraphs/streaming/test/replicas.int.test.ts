@@ -8,12 +8,14 @@ import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness
 let h: Harness;
 let second: RunningStreaming;
 let secondBus: RedisEventBus;
+const GATEWAY_SECRET = 'gateway-secret-for-replica-two';
 
 beforeAll(async () => {
   h = await startHarness();
   const logger = createLogger('streaming', 'silent');
   secondBus = new RedisEventBus(REDIS_URL, logger, h.env['REDIS_KEY_PREFIX']);
-  second = await startStreamingService(loadStreamingConfig(h.env), { logger, events: secondBus, verifier: h.verifier });
+  // Replica 2 runs as in production: /graphql only for the gateway; /hls/ stays public (signed URLs).
+  second = await startStreamingService(loadStreamingConfig({ ...h.env, GATEWAY_SECRET }), { logger, events: secondBus, verifier: h.verifier });
 });
 afterAll(async () => {
   await second?.stop(500);
@@ -41,12 +43,14 @@ describe('replicas', () => {
     const tampered = url.search.replace(/s=[^&]+/, 's=' + 'A'.repeat(43));
     expect((await fetch(`${second.url}${url.pathname}${tampered}`)).status).toBe(403);
 
+    expect((await fetch(`${second.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status).toBe(403);
+
     // Presence is shared through Redis: a heartbeat on replica 2 is counted by replica 1.
     const admin = await h.token(users.admin.id, users.admin.roles);
     const before = (await gql<{ stream: { viewers: number } }>(h, 'query($s: ID!) { stream(id: $s) { viewers } }', { s: streamId })).data?.stream.viewers ?? 0;
     const res = await fetch(`${second.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'x-gateway-secret': GATEWAY_SECRET },
       body: JSON.stringify({ query: 'mutation($s: ID!) { heartbeat(streamId: $s) }', variables: { s: streamId } }),
     });
     expect(await res.json()).toEqual({ data: { heartbeat: before + 1 } });
