@@ -1,0 +1,63 @@
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly connections: number;
+  readonly seconds: number;
+  /** Exact body every response must have (the one validated before measuring); differences count as errors. */
+  readonly expectBody?: string;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Transport errors, timeouts, non-2xx answers and bodies unlike the validated one. */
+  readonly failures: number;
+}
+
+/** Drives one endpoint with autocannon at a fixed number of connections for a fixed time. */
+export async function drive(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body,
+    connections: options.connections,
+    pipelining: 1,
+    duration: options.seconds,
+    timeout: 10,
+    ...(options.expectBody ? { expectBody: options.expectBody } : {}),
+  });
+  const seconds = result.duration;
+  const ok = result.requests.total;
+  return {
+    requests: ok,
+    seconds,
+    rps: ok / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
+  };
+}
+
+/** Sum of `http_request_duration_seconds_count{route="/graphql"}` over a subgraph's /metrics. */
+export async function graphqlRequestCount(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+export async function totalGraphqlRequests(baseUrls: readonly string[]): Promise<number> {
+  const counts = await Promise.all(baseUrls.map(graphqlRequestCount));
+  return counts.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@vegshare/tools/workspace';
+import type { ReadyMessage } from './child.ts';
+
+export interface BenchProcess {
+  readonly label: string;
+  readonly pid: number;
+  readonly url: string;
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  readonly label: string;
+  /** Script in this folder, e.g. `serve-ours.ts`. */
+  readonly script: string;
+  readonly args?: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** CPU list for taskset (e.g. `1`); absent = no pinning. */
+  readonly cpus?: string | undefined;
+  readonly startTimeoutMs?: number;
+}
+
+const isReady = (message: unknown): message is ReadyMessage =>
+  typeof message === 'object' && message !== null && (message as { ready?: unknown }).ready === true;
+
+/** Starts a benchmarked process (TypeScript through tsx) and resolves once it announces its URL over IPC. */
+export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
+  const script = fileURLToPath(new URL(options.script, import.meta.url));
+  const node = [process.execPath, '--import', 'tsx', script, ...(options.args ?? [])];
+  const [command, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
+  const child = spawn(command as string, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    // Child output goes to stderr so that stdout carries only the table.
+    stdio: ['ignore', process.stderr, process.stderr, 'ipc'],
+  });
+  return new Promise<BenchProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.label}: not ready after ${options.startTimeoutMs ?? 180_000} ms`));
+    }, options.startTimeoutMs ?? 180_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.label}: exited before ready (code ${code}, signal ${signal})`));
+    });
+    child.on('message', (message) => {
+      if (!isReady(message) || child.pid === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ label: options.label, pid: child.pid, url: message.url, endpoint: message.endpoint, stop: () => stopChild(child) });
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const clockTicks = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** Peak resident set size so far (VmHWM) and current RSS (VmRSS) in MiB, from /proc/<pid>/status. */
+export function memoryMiB(pid: number): { peak: number; current: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peak: kib('VmHWM') / 1024, current: kib('VmRSS') / 1024 };
+}
+
+/** Pins the calling process (all its threads) to a CPU list; returns false when taskset is unavailable. */
+export function pinSelf(cpus: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('taskset', ['-a', '-cp', cpus, String(process.pid)], { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}

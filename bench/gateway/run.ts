@@ -1,0 +1,323 @@
+/**
+ * Gateway benchmark (issue 9): the real subgraphs, seeded, on a fresh database, each in its own process; then each
+ * gateway in turn on the same subgraphs, driven by autocannon at fixed concurrency with the same operations, plus
+ * the subgraph alone as the floor. Prints a markdown table and writes it to bench/gateway/results.md.
+ *
+ *   npm run bench:gateway                      # defaults below
+ *   BENCH_SECONDS=20 BENCH_CONNECTIONS=64 npm run bench:gateway
+ *
+ * Environment: BENCH_SECONDS (measured, per cell, default 5), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (32),
+ * BENCH_GATEWAYS (comma list of ours, floor, apollo, hive, hive-nodedup, hive-dedup; default all), BENCH_OPERATIONS (comma list),
+ * BENCH_FARMS (bulk farms for the large list, 100), BENCH_PIN (0 = no CPU pinning), BENCH_OUT (results file;
+ * "-" = do not write), BENCH_OURS_NODEDUP_ENV ("K=V,K=V": adds an "ours-nodedup" row with that gateway environment),
+ * BENCH_SUPERGRAPH (a supergraph file instead of composing rover.yaml).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '@vegshare/tools/testing/database';
+import { startLocalS3 } from '@vegshare/tools/testing/s3';
+import { loadService } from '@vegshare/tools/services';
+import { readRoverConfig, repoRoot } from '@vegshare/tools/workspace';
+import { cpuSeconds, memoryMiB, pinSelf, startProcess, type BenchProcess } from './processes.ts';
+import { operations as allOperations, requestBody, type Operation } from './operations.ts';
+import { login, postGraphQL, seedBulkFarms, type GraphQLReply } from './data.ts';
+import { drive, totalGraphqlRequests } from './load.ts';
+import { benchSupergraph, withRoutingUrls } from './supergraph.ts';
+import { FLOOR, markdownTable, STOCK, targetChecks, type Cell } from './report.ts';
+
+const env = process.env;
+const int = (name: string, fallback: number) => {
+  const raw = env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+};
+const settings = {
+  seconds: int('BENCH_SECONDS', 5),
+  warmup: int('BENCH_WARMUP', 2),
+  connections: int('BENCH_CONNECTIONS', 32),
+  farms: Math.min(int('BENCH_FARMS', 100), 100),
+  plotsPerFarm: 6,
+  pin: env['BENCH_PIN'] !== '0' && cpus().length >= 2,
+  out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
+};
+
+interface GatewaySpec {
+  readonly name: string;
+  readonly description: string;
+  /** Runner script; absent for the floor. */
+  readonly script?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+const version = (pkg: string) => (JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const parsePairs = (raw: string) => Object.fromEntries(raw.split(',').filter(Boolean).map((p) => p.split('=', 2) as [string, string]));
+
+const specs: GatewaySpec[] = [
+  { name: 'ours', script: 'serve-ours.ts', description: 'our gateway (gateway/src, startGateway) as configured by default' },
+  ...(env['BENCH_OURS_NODEDUP_ENV']
+    ? [{ name: 'ours-nodedup', script: 'serve-ours.ts', env: parsePairs(env['BENCH_OURS_NODEDUP_ENV']), description: `ours with ${env['BENCH_OURS_NODEDUP_ENV']}` }]
+    : []),
+  { name: FLOOR, description: 'no gateway: the operation sent straight to the one subgraph that answers it' },
+  {
+    name: STOCK,
+    script: 'serve-apollo.ts',
+    description: `stock @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')} startStandaloneServer, default settings`,
+  },
+  {
+    name: 'hive',
+    script: 'serve-hive.ts',
+    env: { HIVE_DEDUP: 'default' },
+    description: `Hive Gateway ${version('@graphql-hive/gateway')} runtime, defaults (identical in-flight subgraph queries deduplicated)`,
+  },
+  {
+    name: 'hive-nodedup',
+    script: 'serve-hive.ts',
+    env: { HIVE_DEDUP: 'none' },
+    description: 'Hive Gateway with deduplicateInflightRequests off for every subgraph: no deduplication at all',
+  },
+  {
+    name: 'hive-dedup',
+    script: 'serve-hive.ts',
+    env: { HIVE_DEDUP: 'inbound' },
+    description: 'Hive Gateway, defaults plus inboundInflightRequestDeduplication (identical client requests share one execution)',
+  },
+];
+const wanted = env['BENCH_GATEWAYS']?.split(',').map((s) => s.trim()).filter(Boolean);
+const gateways = wanted ? specs.filter((s) => wanted.includes(s.name)) : specs;
+const wantedOps = env['BENCH_OPERATIONS']?.split(',').map((s) => s.trim()).filter(Boolean);
+const operations = wantedOps ? allOperations.filter((o) => wantedOps.includes(o.name)) : allOperations;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until no subgraph request is in flight (requests queued by the previous cell have drained), 20 s at most. */
+async function settle(subgraphUrls: readonly string[]): Promise<void> {
+  let last = await totalGraphqlRequests(subgraphUrls);
+  for (let i = 0; i < 100; i += 1) {
+    await sleep(200);
+    const now = await totalGraphqlRequests(subgraphUrls);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** What every response of a cell must be: status 200, no errors, the same data as ours. */
+function verdict(reply: GraphQLReply, reference: GraphQLReply | undefined): string | undefined {
+  if (reply.status !== 200) return `HTTP ${reply.status}: ${reply.text.slice(0, 160)}`;
+  if (reply.json?.errors?.length) return `errors: ${reply.json.errors.map((e) => e.message).join('; ').slice(0, 160)}`;
+  if (!reply.json?.data) return 'no data';
+  if (reference && !isDeepStrictEqual(reply.json.data, reference.json?.data)) return 'response differs from ours';
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  if (settings.pin && !(await pinSelf('0'))) {
+    settings.pin = false;
+    log('taskset unavailable: no CPU pinning');
+  }
+  const cleanup: Array<() => Promise<void>> = [];
+  const runCleanup = async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  };
+  process.once('SIGINT', () => void runCleanup().then(() => process.exit(130)));
+  try {
+    const started = Date.now();
+    const loadBefore = loadavg()[0] ?? 0;
+    if (loadBefore > 0.5) log(`load average is ${loadBefore.toFixed(1)} before starting: other work on this machine skews the numbers`);
+    const db = await createTestDatabase();
+    cleanup.push(() => db.drop());
+    const s3 = await startLocalS3();
+    cleanup.push(() => s3.stop());
+    const names = readRoverConfig().subgraphs.map((s) => s.name);
+    const ordered = ['auth', ...names.filter((n) => n !== 'auth')].filter((n) => names.includes(n));
+    for (const name of ordered) await (await loadService(name)).seed(db.url);
+    log(`database ${db.name} migrated and seeded`);
+
+    const secret = randomBytes(24).toString('hex');
+    const base: Record<string, string> = { DATABASE_URL: db.url, LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn', GATEWAY_SECRET: secret, ...s3.env };
+    const subgraphCpus = settings.pin ? '0,1' : undefined;
+    const subgraphs = new Map<string, BenchProcess>();
+    const spawnSubgraph = async (name: string, extra: Record<string, string>) => {
+      const p = await startProcess({ label: `subgraph ${name}`, script: 'serve-subgraph.ts', args: [name], env: { ...base, ...extra }, cpus: subgraphCpus });
+      subgraphs.set(name, p);
+      cleanup.push(() => p.stop());
+    };
+    await spawnSubgraph('auth', {});
+    const auth = subgraphs.get('auth');
+    if (!auth) throw new Error('auth did not start');
+    const jwks = `${auth.url}/.well-known/jwks.json`;
+    await Promise.all(ordered.filter((n) => n !== 'auth').map((n) => spawnSubgraph(n, { AUTH_JWKS_URL: jwks })));
+    log(`subgraphs up: ${[...subgraphs].map(([n, p]) => `${n}=${p.url}`).join(' ')}`);
+    const subgraphUrls = [...subgraphs.values()].map((p) => p.url);
+    const subgraphPids = [...subgraphs.values()].map((p) => p.pid);
+    const endpointOf = (name: string) => {
+      const p = subgraphs.get(name);
+      if (!p) throw new Error(`subgraph ${name} is not running`);
+      return p.endpoint;
+    };
+
+    const farmerToken = await login(endpointOf('auth'), secret, 'farmer');
+    await seedBulkFarms(endpointOf('farm'), secret, farmerToken, settings.farms, settings.plotsPerFarm);
+    log(`bulk data: ${settings.farms} farms × ${settings.plotsPerFarm} plots`);
+
+    const supergraph = benchSupergraph(env);
+    const dir = mkdtempSync(join(tmpdir(), 'vegshare-bench-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const supergraphPath = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraphPath, withRoutingUrls(supergraph.sdl, new Map([...subgraphs].map(([n, p]) => [n, p.endpoint]))));
+    const gatewayEnv: Record<string, string> = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn',
+      GATEWAY_SECRET: secret,
+      SUPERGRAPH_PATH: supergraphPath,
+      SUBGRAPH_URLS: [...subgraphs].map(([n, p]) => `${n}=${p.endpoint}`).join(','),
+      AUTH_JWKS_URL: jwks,
+      AUTH_INTERNAL_URL: auth.url,
+    };
+
+    const cells: Cell[] = [];
+    const references = new Map<string, GraphQLReply>();
+    const hiveVariants = gateways.filter((g) => g.name.startsWith('hive')).map((g) => g.name);
+    for (const spec of gateways) {
+      let target: BenchProcess | undefined;
+      const bad = (op: Operation, invalid: string) => cells.push({ gateway: spec.name, operation: op.name, invalid });
+      if (spec.script) {
+        try {
+          target = await startProcess({
+            label: `gateway ${spec.name}`,
+            script: spec.script,
+            env: { ...gatewayEnv, ...spec.env },
+            cpus: settings.pin ? '1' : undefined,
+          });
+        } catch (error) {
+          const reason = `did not start: ${error instanceof Error ? error.message : String(error)}`;
+          log(`${spec.name} ${reason}`);
+          for (const op of operations) bad(op, reason);
+          continue;
+        }
+      }
+      try {
+        const tokens = {
+          customer: await login(endpointOf('auth'), secret, 'customer'),
+          farmer: await login(endpointOf('auth'), secret, 'farmer'),
+        };
+        for (const op of operations) {
+          let endpoint: string;
+          let pid: number;
+          const headers: Record<string, string> = op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {};
+          if (target) {
+            endpoint = target.endpoint;
+            pid = target.pid;
+          } else {
+            if (!op.floor) {
+              bad(op, 'n/a (needs several subgraphs)');
+              continue;
+            }
+            const sub = subgraphs.get(op.floor);
+            if (!sub) throw new Error(`floor subgraph ${op.floor} missing`);
+            endpoint = sub.endpoint;
+            pid = sub.pid;
+            headers['x-gateway-secret'] = secret;
+          }
+          const body = requestBody(op);
+          // Correctness first, alone: the same data as ours, and the subgraph calls one request makes.
+          await settle(subgraphUrls);
+          const before = await totalGraphqlRequests(subgraphUrls);
+          const reply = await postGraphQL(endpoint, body, headers);
+          const callsSingle = (await totalGraphqlRequests(subgraphUrls)) - before;
+          const wrong = verdict(reply, references.get(op.name));
+          if (wrong) {
+            log(`${spec.name} ${op.name}: invalid, ${wrong}`);
+            bad(op, `invalid: ${wrong}`);
+            continue;
+          }
+          if (spec.name === 'ours') references.set(op.name, reply);
+          const load = { url: endpoint, body, headers, connections: settings.connections, expectBody: reply.text };
+          await drive({ ...load, seconds: settings.warmup });
+          const calls0 = await totalGraphqlRequests(subgraphUrls);
+          const cpu0 = cpuSeconds(pid);
+          const subCpu0 = subgraphPids.reduce((a, p) => a + cpuSeconds(p), 0);
+          const t0 = performance.now();
+          const result = await drive({ ...load, seconds: settings.seconds });
+          const wall = (performance.now() - t0) / 1000;
+          const cpuPercent = ((cpuSeconds(pid) - cpu0) / wall) * 100;
+          const subgraphCpuPercent = ((subgraphPids.reduce((a, p) => a + cpuSeconds(p), 0) - subCpu0) / wall) * 100;
+          const calls = (await totalGraphqlRequests(subgraphUrls)) - calls0;
+          if (result.requests === 0) {
+            log(`${spec.name} ${op.name}: no response within the measured ${settings.seconds} s`);
+            bad(op, `no response completed within the measured ${settings.seconds} s`);
+            continue;
+          }
+          const cell: Cell = {
+            gateway: spec.name,
+            operation: op.name,
+            load: result,
+            callsPerRequest: calls / result.requests,
+            callsSingle,
+            cpuPercent,
+            ...(target ? { subgraphCpuPercent } : {}),
+            peakRssMiB: memoryMiB(pid).peak,
+          };
+          cells.push(cell);
+          log(`${spec.name} ${op.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cell.callsPerRequest?.toFixed(2)} calls/req, failures ${result.failures}`);
+        }
+      } finally {
+        await target?.stop();
+      }
+    }
+
+    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.versions.node}`;
+    const queries = operations.filter((o) => !o.query.trimStart().startsWith('mutation')).map((o) => o.name);
+    const md = [
+      '# Gateway benchmark',
+      '',
+      `Run ${new Date().toISOString()} on ${machine}, in ${((Date.now() - started) / 1000).toFixed(0)} s, with \`npm run bench:gateway\``,
+      `(${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per cell;`,
+      settings.pin
+        ? 'load generator pinned to CPU 0, the gateway under test to CPU 1, subgraphs and Postgres on both).'
+        : 'no CPU pinning).',
+      `Load average (1 min) before the run ${loadBefore.toFixed(2)}, after ${(loadavg()[0] ?? 0).toFixed(2)} (anything well above 0 before means other work shared the machine).`,
+      `Supergraph: ${supergraph.source}. Data: demo seed plus ${settings.farms} farms × ${settings.plotsPerFarm} plots.`,
+      '',
+      markdownTable(cells),
+      '',
+      'Gateways:',
+      ...gateways.map((g) => `- **${g.name}**: ${g.description}`),
+      '',
+      'Operations:',
+      ...operations.map((o) => `- **${o.name}**: ${o.description}`),
+      '',
+      'Columns: req/s = answered requests / measured seconds; p50/p99 from autocannon; subgraph calls / req = subgraph',
+      '`/graphql` requests (from each subgraph\'s `http_request_duration_seconds_count`) per client request under load, and',
+      'for one request sent alone; CPU % = CPU time of the measured process (gateway, or the subgraph for the floor) over',
+      'wall time, 100 = one core; peak RSS = VmHWM of that process; ratios are against the stock gateway (apollo) and the',
+      'floor of this run. Each response is checked against ours (same data, no errors) before measuring, and every',
+      'response under load must be byte-identical to the checked one (else it counts in failed reqs).',
+      '',
+      'Targets (issue 9):',
+      ...targetChecks(cells, queries, hiveVariants),
+      '',
+    ].join('\n');
+    process.stdout.write(`${md}\n`);
+    if (settings.out !== '-') {
+      writeFileSync(settings.out, md);
+      log(`written to ${settings.out}`);
+    }
+  } finally {
+    await runCleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
