@@ -29,6 +29,8 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).default('https://auth.vegshare.local'),
   JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
   REDIS_URL: configFields.redisUrl.optional(),
+  /** OTLP/HTTP collector base URL; tracing is off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
   /** Requests per minute allowed for one partner API key (all replicas together when REDIS_URL is set). */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */

@@ -10,6 +10,7 @@ import {
   metricsPlugin,
   startServiceServer,
   verifierFromConfig,
+  initTracing,
   viewerFromHeaders,
   type Logger,
   type ServiceMetrics,
@@ -51,6 +52,7 @@ const clientIpOf = (req: IncomingMessage): string => req.socket.remoteAddress ??
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
+  const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const verifier = deps.verifier ?? verifierFromConfig(config);
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
@@ -155,6 +157,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       await subscriptions.close();
       await pool.close();
       await limits.close();
+      await tracing.shutdown();
       await server.close(graceMs);
       await apollo.stop();
     },

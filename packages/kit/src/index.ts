@@ -21,3 +21,4 @@ export * from './storage/object-store.ts';
 export * from './events/event-bus-from-config.ts';
 export * from './events/contracts.ts';
 export * from './apollo-plugins.ts';
+export * from './tracing.ts';

@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import type { Logger } from 'pino';
 import { viewerFromHeaders, type TokenVerifier, type Viewer } from './auth.ts';
 import { createLogger } from './logger.ts';
+import { initTracing } from './tracing.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import type { ReadinessCheck, RouteHandler } from './http/service-server.ts';
@@ -22,7 +23,9 @@ export interface ServiceDeps {
 
 export interface LaunchOptions<TContext extends BaseContext> {
   readonly name: string;
-  readonly config: Pick<SubgraphConfig, 'PORT' | 'LOG_LEVEL' | 'GATEWAY_SECRET' | 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;
+  readonly config: Pick<SubgraphConfig, 'PORT' | 'LOG_LEVEL' | 'GATEWAY_SECRET' | 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'> & {
+    readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  };
   /** URL of the subgraph's schema.graphql (SDL-first). */
   readonly schemaFile: URL;
   readonly resolvers: object;
@@ -38,6 +41,7 @@ export interface LaunchOptions<TContext extends BaseContext> {
 /** Starts one subgraph service the same way everywhere: logger, metrics, token verification, readiness, shutdown. */
 export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningSubgraph> {
   const logger = options.deps.logger ?? createLogger(options.name, options.config.LOG_LEVEL);
+  const tracing = initTracing(options.name, options.config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = options.deps.metrics ?? createMetrics(options.name);
   const verifier = options.deps.verifier ?? verifierFromConfig(options.config);
   const typeDefs = parse(readFileSync(options.schemaFile, 'utf8'));
@@ -65,6 +69,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       async stop(graceMs) {
         await running.stop(graceMs);
         await options.onStop?.();
+        await tracing.shutdown();
       },
     };
   } catch (error) {

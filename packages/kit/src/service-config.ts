@@ -14,6 +14,8 @@ export function subgraphConfigShape(defaultPort: number) {
     AUTH_JWKS_URL: configFields.url.default('http://localhost:4001/.well-known/jwks.json'),
     JWT_ISSUER: z.string().min(1).default('https://auth.vegshare.local'),
     JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
+    /** OTLP/HTTP collector base URL; tracing is off when unset. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
     /** Redis for events (and queues, rate limits); absent means the in-process embedded default. */
     REDIS_URL: configFields.redisUrl.optional(),
   };

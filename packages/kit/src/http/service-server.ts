@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
 import { sendJson } from './body.ts';
+import { serverSpan } from '../tracing.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, search: string) => Promise<void> | void;
 
@@ -70,7 +71,8 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
     });
-    void handle(req, res, path, search).catch((error: unknown) => {
+    const run = route === '/health' || route === '/ready' || route === '/metrics' ? handle(req, res, path, search) : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
+    void run.catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();

@@ -1,0 +1,77 @@
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Span, type Context } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { IncomingHttpHeaders } from 'node:http';
+
+let provider: NodeTracerProvider | null = null;
+
+/**
+ * OpenTelemetry tracing, on only when an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT`); otherwise the
+ * API's no-op tracer makes every call below free. Outgoing fetches (gateway → subgraphs, service → service) are traced
+ * and carry `traceparent` through the undici instrumentation; incoming requests continue the caller's trace
+ * (`serverSpan`); Apollo Gateway adds its own plan/fetch spans through the same global tracer.
+ */
+export function initTracing(serviceName: string, endpoint: string | undefined): { shutdown(): Promise<void> } {
+  if (!endpoint || provider) return { shutdown: async () => undefined };
+  provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))],
+  });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  registerInstrumentations({ instrumentations: [new UndiciInstrumentation()] });
+  const registered = provider;
+  return {
+    async shutdown() {
+      await registered.shutdown();
+      provider = null;
+    },
+  };
+}
+
+const headerGetter = {
+  keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
+  get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
+};
+
+/** Runs `fn` inside a server span that continues the trace of the incoming request's `traceparent`. */
+export async function serverSpan<T>(name: string, headers: IncomingHttpHeaders, fn: (span: Span) => Promise<T>): Promise<T> {
+  const parent = propagation.extract(context.active(), headers, headerGetter);
+  return trace.getTracer('vegshare').startActiveSpan(name, { kind: SpanKind.SERVER }, parent, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The current trace context as a plain carrier, to put into queued jobs and events. */
+export function traceCarrier(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** Runs `fn` as a consumer span continuing the trace stored in a job or event by `traceCarrier()`. */
+export async function withCarrier<T>(name: string, carrier: Record<string, string> | undefined, fn: () => Promise<T>): Promise<T> {
+  const parent: Context = carrier ? propagation.extract(context.active(), carrier) : context.active();
+  return trace.getTracer('vegshare').startActiveSpan(name, { kind: SpanKind.CONSUMER }, parent, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
