@@ -45,16 +45,20 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-/** Sum of `http_request_duration_seconds_count{route="/graphql"}` over a subgraph's /metrics. */
-export async function graphqlRequestCount(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+/** Sum of `http_request_duration_seconds_count{route="/graphql"}` (all methods and statuses) in a Prometheus text page. */
+export function countGraphqlRequests(metricsText: string): number {
   let total = 0;
-  for (const line of text.split('\n')) {
+  for (const line of metricsText.split('\n')) {
     if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) {
       total += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }
   return total;
+}
+
+/** /graphql requests a subgraph has served so far, from its /metrics. */
+export async function graphqlRequestCount(baseUrl: string): Promise<number> {
+  return countGraphqlRequests(await (await fetch(`${baseUrl}/metrics`)).text());
 }
 
 export async function totalGraphqlRequests(baseUrls: readonly string[]): Promise<number> {
