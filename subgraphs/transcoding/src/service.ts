@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import {
   createLogger,
+  createMetrics,
   createObjectStore,
   eventBusFromConfig,
   eventTopics,
@@ -48,6 +49,7 @@ const stopRequest = z.object({ streamId: z.string().uuid() });
 /** Starts the transcoding subgraph (and, by default, its ffmpeg workers); used by main.ts, the embedded start and tests. */
 export async function startTranscodingService(config: TranscodingConfig, deps: TranscodingDeps = {}): Promise<RunningTranscoding> {
   const logger = deps.logger ?? createLogger('transcoding', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('transcoding');
   const db = createTranscodingDb(config.DATABASE_URL);
   const ownBus = !deps.events;
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
@@ -80,7 +82,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     cleanups.push(await bus.subscribe<LiveTranscodeStopRequested>(eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId))));
     if (config.RUN_WORKERS) {
       const binaries = await resolveFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
-      const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger });
+      const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics });
       workers = pool;
       cleanups.push(() => pool.close());
     }
@@ -93,7 +95,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    deps: { ...deps, logger, events: bus },
+    deps: { ...deps, logger, metrics, events: bus },
     context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },

@@ -122,7 +122,9 @@ describe('VOD ladder', () => {
     expect(master.audio.map((a) => a.uri)).toEqual(['audio/index.m3u8']);
 
     for (const [i, name] of ['720p', '480p', '360p'].entries()) {
-      const playlist = parseMediaPlaylist(await readFile(join(dir, name, 'index.m3u8'), 'utf8'));
+      const playlistText = await readFile(join(dir, name, 'index.m3u8'), 'utf8');
+      expect(playlistText).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      const playlist = parseMediaPlaylist(playlistText);
       expect(playlist.endList).toBe(true);
       expect(playlist.targetDuration).toBe(2);
       expect(playlist.mapUri).toBeTruthy();
@@ -217,6 +219,12 @@ describe('authorization and validation', () => {
     const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on TranscodeJob { id } } }';
     expect((await gql<{ _entities: unknown[] }>(service.url, entities, { r: [{ __typename: 'TranscodeJob', id: anyJob }] }, customer)).data!._entities).toEqual([null]);
     expect((await gql<{ _entities: unknown[] }>(service.url, entities, { r: [{ __typename: 'TranscodeJob', id: anyJob }] }, admin)).data!._entities).toEqual([{ id: anyJob }]);
+  });
+
+  it('exports job metrics', async () => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(text).toMatch(/transcode_jobs_total\{[^}]*kind="VOD"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
+    expect(text).toMatch(/transcode_jobs_total\{[^}]*outcome="cancel"/);
   });
 
   it('shows the worker pool to admins: capacity, heartbeat and ffmpeg version', async () => {

@@ -69,7 +69,9 @@ export function ladderPlan(options: LadderPlanOptions): FfmpegPlan {
       '-hls_segment_filename %v/seg_%d.m4s',
     );
   } else {
-    hls.push('-hls_playlist_type vod', '-hls_flags independent_segments+temp_file', '-hls_segment_filename %v/seg_%05d.m4s');
+    // EVENT while encoding so playlists (and the master) appear as segments do; the uploader publishes the
+    // finished playlist as VOD.
+    hls.push('-hls_playlist_type event', '-hls_flags independent_segments+temp_file', '-hls_segment_filename %v/seg_%05d.m4s');
   }
   const outputs: { path: string; options: string[] }[] = [{ path: '%v/index.m3u8', options: hls }];
   if (thumbs) outputs.push({ path: 'thumbnails/thumb_%05d.jpg', options: ['-map [thumb]', '-f image2', '-q:v 5'] });

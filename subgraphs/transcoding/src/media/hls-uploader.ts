@@ -44,6 +44,7 @@ interface Known {
 export class HlsUploader {
   readonly #signatures = new Map<string, string>();
   readonly #playlists = new Map<string, string>();
+  readonly #published = new Map<string, string>();
   readonly #segments = new Map<string, Map<string, Known>>();
   #master: string | null = null;
   #segmentsUploaded = 0;
@@ -85,6 +86,8 @@ export class HlsUploader {
     this.#segments.set(rendition, known);
     if (text !== this.#playlists.get(rendition)) {
       const playlist = parseMediaPlaylist(text);
+      // A finished EVENT playlist is a VOD playlist.
+      const published = playlist.endList ? text.replace('#EXT-X-PLAYLIST-TYPE:EVENT', '#EXT-X-PLAYLIST-TYPE:VOD') : text;
       if (playlist.mapUri) {
         const rel = posix.join(rendition, playlist.mapUri);
         const sig = await this.#signature(rel);
@@ -100,8 +103,9 @@ export class HlsUploader {
         known.set(segment.uri, { key: this.options.prefix + rel, droppedAt: null });
         this.#segmentsUploaded += 1;
       }
-      await this.#put(posix.join(rendition, 'index.m3u8'), text);
+      await this.#put(posix.join(rendition, 'index.m3u8'), published);
       this.#playlists.set(rendition, text);
+      this.#published.set(rendition, published);
       const listed = new Set(playlist.segments.map((s) => s.uri));
       for (const [uri, k] of known) if (!listed.has(uri) && k.droppedAt === null) k.droppedAt = Date.now();
     }
@@ -184,6 +188,6 @@ export class HlsUploader {
 
   /** Media playlists as last uploaded, by rendition. */
   playlists(): ReadonlyMap<string, string> {
-    return this.#playlists;
+    return this.#published;
   }
 }

@@ -3,7 +3,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { EventBus, ObjectStore } from '@vegshare/kit';
+import type { Counter, Gauge } from 'prom-client';
+import type { EventBus, ObjectStore, ServiceMetrics } from '@vegshare/kit';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
 import type { TranscodeJobKind } from '../generated/prisma/client.ts';
@@ -30,6 +31,8 @@ export interface WorkerPoolDeps {
   readonly queue: JobQueue;
   readonly binaries: FfmpegBinaries;
   readonly logger: Logger;
+  /** When given: transcode_jobs_total{kind,outcome} and transcode_jobs_running{kind}. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface WorkerPool {
@@ -49,6 +52,10 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
   const store = new JobStore(db, bus);
   const controllers = new Map<string, AbortController>();
   const log = logger.child({ workerId });
+  const m = deps.metrics;
+  // One registration per registry, however many pools share it.
+  const finished = m && ((m.registry.getSingleMetric('transcode_jobs_total') as Counter<string> | undefined) ?? m.counter('transcode_jobs_total', 'Transcode job attempts by kind and outcome', ['kind', 'outcome']));
+  const runningGauge = m && ((m.registry.getSingleMetric('transcode_jobs_running') as Gauge<string> | undefined) ?? m.gauge('transcode_jobs_running', 'Transcode jobs running in this process by kind', ['kind']));
 
   const unsubscribe = await bus.subscribe<ControlMessage>(controlTopic, (message) => {
     controllers.get(message.jobId)?.abort({ kind: message.type } satisfies StopReason);
@@ -74,6 +81,8 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
     if (!job) return;
     const controller = new AbortController();
     controllers.set(jobId, controller);
+    runningGauge?.inc({ kind: job.kind });
+    let outcome = 'failed';
     void beat().catch(() => undefined);
     const stop = (reason: StopReason) => controller.abort(reason);
     const onShutdown = () => stop({ kind: 'shutdown' });
@@ -126,11 +135,13 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
         await store.update(jobId, { status: 'QUEUED' });
         throw new RequeueError('worker shutting down');
       }
-      log.info({ jobId, kind: job.kind, outcome: why?.kind ?? 'succeeded' }, 'job finished');
+      outcome = why?.kind ?? 'succeeded';
+      log.info({ jobId, kind: job.kind, outcome }, 'job finished');
     } catch (error) {
       progress.cancel();
       if (error instanceof RequeueError) throw error;
       const why = reason();
+      outcome = why?.kind ?? 'failed';
       if (why?.kind === 'cancel') return;
       if (why?.kind === 'stop') return endLive();
       if (why?.kind === 'shutdown') {
@@ -144,6 +155,8 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
       if (row && final && row.kind === 'LIVE') await publishLiveStatus(bus, row, 'FAILED', [], message);
       throw error;
     } finally {
+      runningGauge?.dec({ kind: job.kind });
+      finished?.inc({ kind: job.kind, outcome });
       clearInterval(watch);
       task.shutdown.removeEventListener('abort', onShutdown);
       task.draining.removeEventListener('abort', onShutdown);
