@@ -6,6 +6,7 @@ import { dashManifestFromHls } from '../src/media/dash-manifest.ts';
 import { profiles } from '../src/media/profiles.ts';
 import { toArgs } from '../src/media/run-ffmpeg.ts';
 import { backoffDelay, msUntilDaily } from '../src/queue/job-queue.ts';
+import { redactCredentials } from '../src/jobs/job-run.ts';
 
 const MASTER = `#EXTM3U
 #EXT-X-VERSION:7
@@ -120,5 +121,13 @@ describe('queue timing', () => {
     expect(msUntilDaily('00:30', new Date('2026-05-01T00:00:00Z'))).toBe(30 * 60_000);
     expect(msUntilDaily('00:30', new Date('2026-05-01T00:30:00Z'))).toBe(24 * 3_600_000);
     expect(msUntilDaily('23:00', new Date('2026-05-01T23:30:00Z'))).toBe(23.5 * 3_600_000);
+  });
+});
+
+describe('credentials in camera URLs', () => {
+  it('never survive into error messages', () => {
+    expect(redactCredentials('input not reachable: rtsp://admin:s3cret@10.0.0.5:554/stream1: Connection refused')).toBe('input not reachable: rtsp://***@10.0.0.5:554/stream1: Connection refused');
+    expect(redactCredentials('rtmp://user@host/live and http://a:b@c/d')).toBe('rtmp://***@host/live and http://***@c/d');
+    expect(redactCredentials('s3://recordings/cam/1.mp4')).toBe('s3://recordings/cam/1.mp4');
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createLogger, createObjectStore, demo, MemoryEventBus, type ObjectStore } from '@vegshare/kit';
 import { createTranscodingDb } from '../src/db.ts';
 import { createDailyTimelapses } from '../src/jobs/job-commands.ts';
@@ -240,6 +241,29 @@ describe('authorization and validation', () => {
     expect(data!.workers[0]).toMatchObject({ id: service.workers!.workerId, capacity: 2, online: true, runningJobIds: [], runningJobs: [] });
     expect(data!.workers[0]!.ffmpegVersion).toMatch(/^ffmpeg version /);
   });
+
+  it('survives hostile input on every mutation: a stable error code, never an internal error', async () => {
+    const codes = new Set<string>();
+    const noInternal = (res: { errors?: { extensions?: { code?: string } }[] }) => {
+      for (const e of res.errors ?? []) {
+        codes.add(e.extensions?.code ?? 'none');
+        expect(e.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+      }
+    };
+    // keys that look almost valid, with traversal, control and unicode characters mixed in
+    const key = fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom('a', '/', '.', '..', '-', '%00', '\\u0000', 'é', ' ', '_'), { maxLength: 30 }).map((p) => p.join('')));
+    await fc.assert(fc.asyncProperty(key, fc.option(fc.string(), { nil: null }), fc.option(fc.string(), { nil: null }), async (sourceKey, cameraId, profile) => {
+      noInternal(await gql(service.url, 'mutation($i: RequestVodTranscodeInput!) { requestVodTranscode(input: $i) { id } }', { i: { sourceKey, cameraId, profile } }, farmer));
+    }), { numRuns: 40 });
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.uuid()), fc.oneof(fc.string(), fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString().slice(0, 10)))), async (cameraId, day) => {
+      const res = await gql(service.url, 'mutation($i: RequestTimelapseInput!) { requestTimelapse(input: $i) { id } }', { i: { cameraId, day: day.startsWith('20') ? `9${day}` : day } }, farmer);
+      noInternal(res);
+    }), { numRuns: 40 });
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.uuid()), async (id) => {
+      noInternal(await gql(service.url, 'mutation($id: ID!) { cancelTranscodeJob(id: $id) { id } }', { id }, farmer));
+    }), { numRuns: 40 });
+    expect([...codes].every((c) => ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT'].includes(c))).toBe(true);
+  }, 60_000);
 
   it('rejects bad input with BAD_USER_INPUT naming the field', async () => {
     for (const key of ['../etc/passwd', '/abs/key', 'a//b', 'bad key']) {

@@ -48,3 +48,6 @@ export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export function s3KeyOf(source: string): string | null {
   return source.startsWith('s3://') ? source.slice(5) : null;
 }
+
+/** Camera URLs may carry credentials (rtsp://user:pass@host): never let them reach errors, logs or events. */
+export const redactCredentials = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');

@@ -7,7 +7,7 @@ import { probeInput } from '../media/probe.ts';
 import { DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
 import { runFfmpeg } from '../media/run-ffmpeg.ts';
 import { masterKeyOfStream } from './job-events.ts';
-import { sleep, type JobRun } from './job-run.ts';
+import { redactCredentials, sleep, type JobRun } from './job-run.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
 
@@ -91,7 +91,7 @@ export async function runLive(run: JobRun): Promise<void> {
     failingSince ??= Date.now();
     if (Date.now() - failingSince > config.LIVE_GIVE_UP_MS) throw new PermanentError(`live input gone for too long (${lastError})`);
     failures += 1;
-    run.logger.info({ jobId: job.id, failures, lastError }, 'live input lost; reconnecting');
+    run.logger.info({ jobId: job.id, failures, lastError: redactCredentials(lastError) }, 'live input lost; reconnecting');
     await run.live('RECONNECTING', renditions, lastError);
     await sleep(backoffDelay(config.LIVE_RECONNECT_BASE_MS, failures, config.LIVE_RECONNECT_MAX_MS), run.signal);
   }

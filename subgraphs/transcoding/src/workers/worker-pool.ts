@@ -13,7 +13,7 @@ import { throttle, type FfmpegProgress } from '../media/progress.ts';
 import { PermanentError, RequeueError, type JobQueue, type QueueTask, type QueueWorker } from '../queue/job-queue.ts';
 import { controlTopic, publishLiveStatus, type ControlMessage } from '../jobs/job-events.ts';
 import { createDailyTimelapses } from '../jobs/job-commands.ts';
-import type { JobRun, Runner, StopReason } from '../jobs/job-run.ts';
+import { redactCredentials, type JobRun, type Runner, type StopReason } from '../jobs/job-run.ts';
 import { JobStore, isActive } from '../jobs/job-store.ts';
 import { runLive } from '../jobs/run-live.ts';
 import { runThumbnails, runVod } from '../jobs/run-vod.ts';
@@ -43,7 +43,7 @@ export interface WorkerPool {
   close(graceMs?: number): Promise<void>;
 }
 
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+const errorMessage = (error: unknown): string => redactCredentials(error instanceof Error ? error.message : String(error)).slice(0, 1000);
 
 /** One worker process's share of the ffmpeg pool: takes jobs from the queue, runs them, heartbeats, obeys cancellation. */
 export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool> {
@@ -115,7 +115,8 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
       signal: controller.signal,
       progress: (p) => progress.push(p),
       update: async (data) => void (await store.update(jobId, data)),
-      live: async (status, names, error = null) => {
+      live: async (status, names, rawError = null) => {
+        const error = rawError === null ? null : redactCredentials(rawError).slice(0, 1000);
         const row = await store.update(jobId, status === 'RECONNECTING' ? { status: 'RECONNECTING', error } : status === 'LIVE' ? { status: 'RUNNING', error: null } : {});
         if (row) await publishLiveStatus(bus, row, status, names, error);
       },
