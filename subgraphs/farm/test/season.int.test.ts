@@ -153,7 +153,7 @@ describe("a customer's season", () => {
     await new Promise((r) => setTimeout(r, 20));
     await notes.stop();
     const mine = notes.events.filter((n) => n.userId === users.customer.id);
-    expect(mine.map((n) => n.kind)).toEqual(['TASK_COMPLETED', 'HARVEST_RECORDED', 'DELIVERY_CHANGED', 'DELIVERY_CHANGED', 'DELIVERY_CHANGED', 'DELIVERY_CHANGED']);
+    expect(mine.map((n) => n.kind)).toEqual(['task', 'harvest', 'delivery', 'delivery', 'delivery', 'delivery']);
     expect(mine[0]?.eventId).toBe(`farm:task:${sow.id}:done`);
     expect(new Set(mine.map((n) => n.eventId)).size).toBe(mine.length);
 

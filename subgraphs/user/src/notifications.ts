@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { badInput, isUuid, topics, type EventBus, type NotificationRequested } from '@vegshare/kit';
+import { badInput, isUuid, NOTIFICATION_KINDS, topics, type EventBus, type NotificationRequested } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from './db.ts';
 import type { Notification } from './generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
-import { isCleanLine, isCleanText, notificationKindSchema } from './validation.ts';
+import { isCleanLine, isCleanText } from './validation.ts';
 
 export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;
@@ -36,7 +36,7 @@ export const fromWire = (w: NotificationWire): Notification => ({ ...w, readAt: 
 export const notificationRequestedSchema: z.ZodType<NotificationRequested, unknown> = z.object({
   eventId: z.string().min(1).max(200).refine(isCleanLine),
   userId: z.string().refine(isUuid, 'must be a UUID'),
-  kind: notificationKindSchema,
+  kind: z.enum(NOTIFICATION_KINDS),
   title: z.string().min(1).max(200).refine(isCleanLine),
   body: z.string().max(2000).refine(isCleanText),
   link: z.string().max(2000).refine(isCleanLine).nullish().transform((v) => v ?? null),

@@ -1,8 +1,10 @@
+import { NOTIFICATION_KINDS } from '@vegshare/kit';
 import type { UserDb } from './db.ts';
 import type { NotificationPreference as PreferenceRow } from './generated/prisma/client.ts';
 
 /** Kinds the app knows and lists in settings; services may send other kinds, which use the defaults. */
-export const KNOWN_NOTIFICATION_KINDS = ['rental', 'planting', 'task', 'harvest', 'delivery', 'adoption', 'stream', 'account', 'system'] as const;
+/** The kinds senders may use (the event contract); preferences may also hold kinds added later. */
+export const KNOWN_NOTIFICATION_KINDS = NOTIFICATION_KINDS;
 
 export interface Channels {
   readonly email: boolean;

@@ -12,11 +12,15 @@ export interface UserRegistered {
   readonly roles: readonly string[];
 }
 
+/** Kinds of notification a user can mute per channel (the user subgraph's preferences are keyed by these). */
+export const NOTIFICATION_KINDS = ['rental', 'planting', 'task', 'harvest', 'delivery', 'adoption', 'stream', 'account', 'system'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
 /** any → user: please notify a user (idempotent by eventId; user persists it and publishes NotificationAdded). */
 export interface NotificationRequested {
   readonly eventId: string;
   readonly userId: string;
-  readonly kind: string;
+  readonly kind: NotificationKind;
   readonly title: string;
   readonly body: string;
   readonly link?: string | null;

@@ -37,7 +37,7 @@ export async function recordHarvest(ctx: Context, input: HarvestInput): Promise<
   await ctx.events.notify({
     eventId: `farm:harvest:${harvest.id}`,
     userId: rental.customerId,
-    kind: 'HARVEST_RECORDED',
+    kind: 'harvest',
     title: `${data.weightKg} kg of ${crop.name} harvested`,
     body: `The farm harvested ${data.weightKg} kg of ${crop.name} (${crop.variety}) from your plot.`,
     link: `/rentals/${rental.id}`,
@@ -112,7 +112,7 @@ async function changeFeed(ctx: Context, delivery: Delivery, message: string): Pr
   await ctx.events.notify({
     eventId: `farm:delivery:${delivery.id}:v${delivery.version}`,
     userId: delivery.customerId,
-    kind: 'DELIVERY_CHANGED',
+    kind: 'delivery',
     title: message,
     body: delivery.note || `Your delivery to ${delivery.addressText} is ${statusText[delivery.status]}.`,
     link: `/deliveries/${delivery.id}`,

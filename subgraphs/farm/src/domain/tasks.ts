@@ -69,7 +69,7 @@ export async function completeTask(ctx: Context, id: string, notes: string | nul
       await ctx.events.notify({
         eventId: `farm:task:${id}:done`,
         userId: rental.customerId,
-        kind: 'TASK_COMPLETED',
+        kind: 'task',
         title: `${result.row.title}: done`,
         body: result.row.notes || 'The farm completed a task on your plot.',
         link: `/plots/${result.row.plotId}`,
