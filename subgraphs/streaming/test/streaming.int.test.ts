@@ -167,7 +167,7 @@ describe('stream lifecycle', () => {
     const live = await waitFor(() => streamRow(id), (s) => s.status === 'LIVE');
     expect(live).toMatchObject({ jobId: 'job-1', renditions: ['720p', '360p'], masterPlaylistKey: `live/${id}/job-1/master.m3u8` });
     expect(live.startedAt).toBeInstanceOf(Date);
-    expect((await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health).toBe('ONLINE');
+    await waitFor(async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health, (health) => health === 'ONLINE');
     // A second LIVE report, and a garbage one, change nothing.
     await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] }));
     await h.bus.publish(eventTopics.liveTranscodeStatus, { streamId: id, status: 'EXPLODED' });
