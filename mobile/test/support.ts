@@ -1,17 +1,4 @@
-import { existsSync } from 'node:fs';
-
-/** Debian's chromium (DESIGN.md); CHROMIUM_PATH overrides. */
-export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(chromiumPath);
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { chromiumPath, hasChromium, chromiumArgs } from '../../tools/src/testing/chromium.ts';
 
 export interface GraphqlResult<T> {
   data?: T;
