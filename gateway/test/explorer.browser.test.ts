@@ -34,7 +34,9 @@ const login = async (email: string): Promise<string> => {
 /** Replaces the text of GraphiQL's operation editor (CodeMirror 5) and runs it. */
 async function run(page: Page, query: string): Promise<void> {
   await page.evaluate((text) => {
-    const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as (Element & { CodeMirror: { setValue(v: string): void } }) | null;
+    // Runs in the page; this project's type library has no DOM, so the document is typed by what is used.
+    const doc = (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document;
+    const editor = doc.querySelector('.graphiql-query-editor .CodeMirror') as { CodeMirror: { setValue(v: string): void } } | null;
     editor?.CodeMirror.setValue(text);
   }, query);
   await page.click('.graphiql-execute-button');
@@ -84,7 +86,7 @@ describe.skipIf(!hasChromium)('partner explorer in Chromium', () => {
           await gql(`mutation { stopStream(cameraId: "${demo.cameras.greenOverview}") { status } }`, farmer).catch(() => undefined);
           return resultText(page);
         },
-        { timeout: 20_000, intervals: [500] },
+        { timeout: 20_000, interval: 500 },
       )
       .toMatch(/STARTING|ENDED/);
     expect(external).toEqual([]);
