@@ -103,7 +103,6 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
       void store.progress(jobId, { fps: p.fps, speed: p.speed, processedMs: p.processedMs, bitrateKbps: p.bitrateKbps }).catch((err: unknown) => log.warn({ err }, 'progress update failed'));
     });
     const workDir = join(config.WORK_DIR, `${jobId}-${randomBytes(3).toString('hex')}`);
-    await mkdir(workDir, { recursive: true });
     const run: JobRun = {
       job,
       config,
@@ -127,6 +126,7 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
       if (ended) await publishLiveStatus(bus, ended, 'ENDED', []);
     };
     try {
+      await mkdir(workDir, { recursive: true });
       await runners[job.kind](run);
       progress.flush();
       const why = reason();
