@@ -11,7 +11,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Responses received within the measured time. */
   readonly requests: number;
+  /** Requests sent, including those still in flight when time was up. */
+  readonly sent: number;
   readonly seconds: number;
   readonly rps: number;
   readonly p50: number;
@@ -37,6 +40,7 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
   const ok = result.requests.total;
   return {
     requests: ok,
+    sent: result.requests.sent,
     seconds,
     rps: ok / seconds,
     p50: result.latency.p50,

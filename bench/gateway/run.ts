@@ -229,8 +229,11 @@ async function main(): Promise<void> {
           // Correctness first, alone: the same data as ours, and the subgraph calls one request makes.
           await settle(subgraphUrls);
           const before = await totalGraphqlRequests(subgraphUrls);
+          const sent = performance.now();
           const reply = await postGraphQL(endpoint, body, headers);
+          const singleMs = performance.now() - sent;
           const callsSingle = (await totalGraphqlRequests(subgraphUrls)) - before;
+          log(`${spec.name} ${op.name}: one request alone took ${singleMs.toFixed(1)} ms, ${callsSingle} subgraph calls, ${reply.text.length} bytes`);
           const wrong = verdict(reply, references.get(op.name));
           if (wrong) {
             log(`${spec.name} ${op.name}: invalid, ${wrong}`);
@@ -240,6 +243,8 @@ async function main(): Promise<void> {
           if (spec.name === 'ours') references.set(op.name, reply);
           const load = { url: endpoint, body, headers, connections: settings.connections, expectBody: reply.text };
           await drive({ ...load, seconds: settings.warmup });
+          // Drained before and after, so the subgraph calls counted are exactly those of the requests sent here.
+          await settle(subgraphUrls);
           const calls0 = await totalGraphqlRequests(subgraphUrls);
           const cpu0 = cpuSeconds(pid);
           const subCpu0 = subgraphPids.reduce((a, p) => a + cpuSeconds(p), 0);
@@ -248,6 +253,7 @@ async function main(): Promise<void> {
           const wall = (performance.now() - t0) / 1000;
           const cpuPercent = ((cpuSeconds(pid) - cpu0) / wall) * 100;
           const subgraphCpuPercent = ((subgraphPids.reduce((a, p) => a + cpuSeconds(p), 0) - subCpu0) / wall) * 100;
+          await settle(subgraphUrls);
           const calls = (await totalGraphqlRequests(subgraphUrls)) - calls0;
           if (result.requests === 0) {
             log(`${spec.name} ${op.name}: no response within the measured ${settings.seconds} s`);
@@ -258,7 +264,7 @@ async function main(): Promise<void> {
             gateway: spec.name,
             operation: op.name,
             load: result,
-            callsPerRequest: calls / result.requests,
+            callsPerRequest: calls / result.sent,
             callsSingle,
             cpuPercent,
             ...(target ? { subgraphCpuPercent } : {}),
@@ -277,6 +283,7 @@ async function main(): Promise<void> {
     const md = [
       '# Gateway benchmark',
       '',
+      ...(loadBefore > 1 ? ['**Measured on a busy machine (see the load average below): rerun on an idle one before drawing conclusions.**', ''] : []),
       `Run ${new Date().toISOString()} on ${machine}, in ${((Date.now() - started) / 1000).toFixed(0)} s, with \`npm run bench:gateway\``,
       `(${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per cell;`,
       settings.pin
@@ -294,9 +301,9 @@ async function main(): Promise<void> {
       ...operations.map((o) => `- **${o.name}**: ${o.description}`),
       '',
       'Columns: req/s = answered requests / measured seconds; p50/p99 from autocannon; subgraph calls / req = subgraph',
-      '`/graphql` requests (from each subgraph\'s `http_request_duration_seconds_count`) per client request under load, and',
-      'for one request sent alone; CPU % = CPU time of the measured process (gateway, or the subgraph for the floor) over',
-      'wall time, 100 = one core; peak RSS = VmHWM of that process; ratios are against the stock gateway (apollo) and the',
+      '`/graphql` requests (from each subgraph\'s `http_request_duration_seconds_count`, counted until the subgraphs are',
+      'idle again) per client request sent in the measured run, and for one request sent alone; CPU % = CPU time of the',
+      'measured process (gateway, or the subgraph for the floor) over wall time, 100 = one core; peak RSS = VmHWM of that process; ratios are against the stock gateway (apollo) and the',
       'floor of this run. Each response is checked against ours (same data, no errors) before measuring, and every',
       'response under load must be byte-identical to the checked one (else it counts in failed reqs).',
       '',

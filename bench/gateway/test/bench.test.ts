@@ -8,7 +8,7 @@ import { markdownTable, targetChecks, type Cell } from '../report.ts';
 import { postGraphQL } from '../data.ts';
 import { operations, requestBody } from '../operations.ts';
 
-const load = (rps: number, p99: number) => ({ requests: rps * 5, seconds: 5, rps, p50: p99 / 2, p99, failures: 0 });
+const load = (rps: number, p99: number) => ({ requests: rps * 5, sent: rps * 5 + 1, seconds: 5, rps, p50: p99 / 2, p99, failures: 0 });
 
 describe('report', () => {
   const cells: Cell[] = [
