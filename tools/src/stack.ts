@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { LevelWithSilent } from 'pino';
 import { createLogger, MemoryEventBus, type EventBus, type Logger, type RunningSubgraph } from '@vegshare/kit';
 import { readRoverConfig, repoRoot } from './workspace.ts';
 import { loadService } from './services.ts';
@@ -12,8 +13,8 @@ export interface StackOptions {
   /** One bus for every in-process service when no REDIS_URL is given. */
   readonly events?: EventBus;
   readonly seed?: boolean;
-  readonly logLevel?: string;
-  readonly logger?: Logger;
+  /** Level of every service's own logger (each tagged with its service name). */
+  readonly logLevel?: LevelWithSilent;
 }
 
 export interface RunningStack {
@@ -51,7 +52,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const auth = running.get('auth');
       if (auth) env['AUTH_JWKS_URL'] = `${auth.url}/.well-known/jwks.json`;
       const started = await service.start(service.loadConfig(env), {
-        logger: options.logger?.child({ service: name }) ?? createLogger(name, logLevel as 'silent'),
+        logger: createLogger(name, logLevel as LevelWithSilent),
         events,
       });
       running.set(name, started);
@@ -66,7 +67,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(auth ? { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_INTERNAL_URL: auth.url } : {}),
     };
     const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv), {
-      logger: options.logger?.child({ service: 'gateway' }) ?? createLogger('gateway', logLevel as 'silent'),
+      logger: createLogger('gateway', logLevel as LevelWithSilent),
     });
     return {
       gatewayUrl: gateway.url,

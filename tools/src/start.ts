@@ -50,7 +50,7 @@ try {
   }
   const ports: Record<string, number> = { gateway: config.PORT };
   for (const s of readRoverConfig().subgraphs) ports[s.name] = Number(new URL(s.routingUrl).port);
-  const stack = await startStack({ databaseUrl, env, ports, seed: true, logLevel: config.LOG_LEVEL, logger });
+  const stack = await startStack({ databaseUrl, env, ports, seed: true, logLevel: config.LOG_LEVEL });
   stoppers.unshift(stack.stop);
   process.stdout.write(
     [
