@@ -52,6 +52,7 @@ export async function runLive(run: JobRun): Promise<void> {
           prefix,
           renditions,
           thumbnails: true,
+          keepThumbnails: 30,
           expireAfterMs: config.LIVE_WINDOW_SEGMENTS * config.HLS_SEGMENT_SECONDS * 1000,
         });
       }

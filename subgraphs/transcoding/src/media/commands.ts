@@ -74,7 +74,11 @@ export function ladderPlan(options: LadderPlanOptions): FfmpegPlan {
     hls.push('-hls_playlist_type event', '-hls_flags independent_segments+temp_file', '-hls_segment_filename %v/seg_%05d.m4s');
   }
   const outputs: { path: string; options: string[] }[] = [{ path: '%v/index.m3u8', options: hls }];
-  if (thumbs) outputs.push({ path: 'thumbnails/thumb_%05d.jpg', options: ['-map [thumb]', '-f image2', '-q:v 5'] });
+  if (thumbs) {
+    // Live names carry the wall-clock time, so a restart after a reconnect never reuses a name.
+    const live = options.liveWindowSegments !== undefined;
+    outputs.push({ path: live ? 'thumbnails/thumb_%Y%m%d-%H%M%S.jpg' : 'thumbnails/thumb_%05d.jpg', options: ['-map [thumb]', '-f image2', '-q:v 5', ...(live ? ['-strftime 1'] : [])] });
+  }
   return { inputOptions: options.inputOptions ?? [], complexFilter, outputs };
 }
 

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ObjectStore } from '@vegshare/kit';
 import { parseMediaPlaylist } from './m3u8.ts';
@@ -22,6 +22,8 @@ export interface HlsUploaderOptions {
   /** Live: segments that left the playlist are deleted from S3 after this long. */
   readonly expireAfterMs?: number;
   readonly thumbnails: boolean;
+  /** Live: keep only this many newest thumbnails (locally and in S3). */
+  readonly keepThumbnails?: number;
 }
 
 export interface SyncState {
@@ -133,6 +135,15 @@ export class HlsUploader {
       await this.#put(rel);
       this.#signatures.set(rel, 'done');
       this.#thumbnails += 1;
+    }
+    const keep = this.options.keepThumbnails;
+    if (keep !== undefined && ready.length > keep) {
+      const old = ready.slice(0, ready.length - keep).map((name) => posix.join('thumbnails', name));
+      await this.options.store.client.removeObjects(this.options.store.bucket, old.map((rel) => this.options.prefix + rel));
+      for (const rel of old) {
+        await rm(join(this.options.dir, rel), { force: true });
+        this.#signatures.delete(rel);
+      }
     }
   }
 
