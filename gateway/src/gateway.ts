@@ -21,7 +21,7 @@ import { apolloHandler } from '@vegshare/kit/http/apollo-handler';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
-import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { SubgraphDataSource, type FetchCounter } from './subgraph-data-source.ts';
 import { subgraphUrls } from './subgraph-urls.ts';
 import { explorerRoutes } from './explorer-route.ts';
 import { ApiKeyExchanger, keyId } from './api-keys.ts';
@@ -54,9 +54,14 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const metrics = deps.metrics ?? createMetrics('gateway');
   const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const verifier = deps.verifier ?? verifierFromConfig(config);
+  const fetches = metrics.counter('gateway_subgraph_fetches_total', 'Subgraph fetches by subgraph and outcome (sent, or deduplicated onto an identical one in flight)', ['subgraph', 'outcome']);
+  const counter: FetchCounter = {
+    sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
+    deduplicated: (subgraph) => fetches.inc({ subgraph, outcome: 'deduplicated' }),
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
-    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET),
+    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter),
     logger,
   });
   // Subscriptions: planned from the same supergraph, kept in step with hot reloads.
@@ -66,7 +71,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner.update(coreSupergraphSdl);
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
-    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET)]));
+    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter)]));
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

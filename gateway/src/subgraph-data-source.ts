@@ -3,13 +3,51 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GATEWAY_SECRET_HEADER } from '@vegshare/kit';
 import type { GatewayContext } from './context.ts';
 
+type Response = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
+/** Counts subgraph fetches: sent over the network, or answered by an identical fetch already in flight. */
+export interface FetchCounter {
+  sent(subgraph: string): void;
+  deduplicated(subgraph: string): void;
+}
+
+const isReadOperation = (query: string): boolean => query.startsWith('query') || query.startsWith('{');
+
 /**
  * How the gateway calls a subgraph: Node's fetch (undici, pooled keep-alive connections) instead of the
  * default cache-aware fetcher, the caller's token forwarded, the gateway secret attached, client IP passed on.
+ * Identical read fetches in flight at the same time (same subgraph, operation, variables and caller identity) are
+ * sent once; every waiter gets its own copy of the answer, since the executor merges into what it receives.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly gatewaySecret: string | undefined) {
+  readonly #inflight = new Map<string, Promise<Response>>();
+
+  constructor(
+    url: string,
+    private readonly gatewaySecret: string | undefined,
+    private readonly subgraph = '',
+    private readonly counter?: FetchCounter,
+  ) {
     super({ url, fetcher: fetch as unknown as Fetcher });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<Response> {
+    const query = options.request.query ?? '';
+    if (!isReadOperation(query)) {
+      this.counter?.sent(this.subgraph);
+      return super.process(options);
+    }
+    const context = options.context as Partial<GatewayContext>;
+    const key = `${context.authorization ?? ''}\u0000${query}\u0000${JSON.stringify(options.request.variables ?? {})}`;
+    const pending = this.#inflight.get(key);
+    if (pending) {
+      this.counter?.deduplicated(this.subgraph);
+      return structuredClone(await pending);
+    }
+    this.counter?.sent(this.subgraph);
+    const request = super.process(options).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, request);
+    return structuredClone(await request);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

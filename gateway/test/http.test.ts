@@ -90,3 +90,19 @@ describe('gateway over HTTP', () => {
     expect((await fetch(`${gateway.url}/explorer/../package.json`)).status).toBe(404);
   });
 });
+
+describe('subgraph fetch deduplication', () => {
+  it('sends identical concurrent reads once, gives every caller its own correct answer, and counts it', async () => {
+    const metric = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const read = (outcome: string) => Number(new RegExp(`gateway_subgraph_fetches_total\\{[^}]*subgraph="catalog"[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+      return { sent: read('sent'), deduplicated: read('deduplicated') };
+    };
+    const before = await metric();
+    const results = await Promise.all(Array.from({ length: 30 }, () => post({ query: '{ camera(id: "dedup") { id name } }' })));
+    for (const r of results) expect(r.body).toEqual({ data: { camera: { id: 'dedup', name: 'Camera dedup' } } });
+    const after = await metric();
+    expect(after.sent - before.sent + (after.deduplicated - before.deduplicated)).toBe(30);
+    expect(after.deduplicated - before.deduplicated).toBeGreaterThan(0);
+  });
+});
