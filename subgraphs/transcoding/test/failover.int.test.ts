@@ -11,7 +11,7 @@ import { BullJobQueue } from '../src/queue/bullmq-queue.ts';
 import { resolveFfmpeg } from '../src/media/ffmpeg-binary.ts';
 import { startWorkerPool, type WorkerPool } from '../src/workers/worker-pool.ts';
 import { createJobs } from './jobs.ts';
-import { listKeys, makeClip, processesInDir, tempDir, waitFor } from './helpers.ts';
+import { listKeys, makeClip, processesInDir, tempDir, waitFor, removeTempDirs } from './helpers.ts';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const root = new URL('../../../', import.meta.url).pathname;
@@ -94,6 +94,7 @@ afterAll(async () => {
   await db?.$disconnect();
   await s3?.stop();
   await database?.drop();
+  await removeTempDirs();
 });
 
 describe('BullMQ worker pool', () => {

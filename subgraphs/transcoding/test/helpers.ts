@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -77,7 +77,16 @@ export async function makeClip(file: string, seconds: number, size = '320x180', 
   await run('ffmpeg', args);
 }
 
-export const tempDir = (label: string): Promise<string> => mkdtemp(join(tmpdir(), `vegshare-tc-${label}-`));
+const temps: string[] = [];
+export const tempDir = async (label: string): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), `vegshare-tc-${label}-`));
+  temps.push(dir);
+  return dir;
+};
+/** Removes every directory tempDir made in this test file. */
+export const removeTempDirs = async (): Promise<void> => {
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+};
 
 export async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];

@@ -7,7 +7,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { listKeys, processesInDir, tempDir, waitFor } from './helpers.ts';
+import { listKeys, processesInDir, tempDir, waitFor, removeTempDirs } from './helpers.ts';
 import { startLiveSource, type LiveSource } from './live-source.ts';
 
 let database: TestDatabase;
@@ -52,6 +52,7 @@ afterAll(async () => {
   await db?.$disconnect();
   await s3?.stop();
   await database?.drop();
+  await removeTempDirs();
 });
 
 describe('live ladder from a camera', () => {

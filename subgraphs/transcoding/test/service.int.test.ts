@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, processesInDir, run, tempDir, waitFor, wsClient, type Tokens } from './helpers.ts';
+import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './helpers.ts';
 
 let database: TestDatabase;
 let s3: LocalS3;
@@ -79,6 +79,7 @@ afterAll(async () => {
   await service?.stop(1000);
   await s3?.stop();
   await database?.drop();
+  await removeTempDirs();
 });
 
 describe('VOD ladder', () => {
