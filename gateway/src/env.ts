@@ -33,6 +33,8 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
   /** Requests per minute allowed for one partner API key (all replicas together when REDIS_URL is set). */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Share identical reads in flight (client requests and subgraph fetches); `false` turns both off (benchmarks). */
+  DEDUP_ENABLED: configFields.bool.default(true),
   /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */
   EXPLORER_ENABLED: configFields.bool.optional(),
   NODE_ENV: z.string().default('development'),

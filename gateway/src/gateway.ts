@@ -24,6 +24,8 @@ import { fileSupergraph } from './supergraph-source.ts';
 import { SubgraphDataSource, type FetchCounter } from './subgraph-data-source.ts';
 import { subgraphUrls } from './subgraph-urls.ts';
 import { explorerRoutes } from './explorer-route.ts';
+import { sharedReadKey } from './shared-reads.ts';
+import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
 import { ApiKeyExchanger, keyId } from './api-keys.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
@@ -59,9 +61,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
     deduplicated: (subgraph) => fetches.inc({ subgraph, outcome: 'deduplicated' }),
   };
+  const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
-    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter),
+    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED),
     logger,
   });
   // Subscriptions: planned from the same supergraph, kept in step with hot reloads.
@@ -71,13 +74,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner.update(coreSupergraphSdl);
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
-    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter)]));
+    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED)]));
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>()],
     validationRules: operationLimitRules(),
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
     hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
@@ -126,7 +129,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       },
     ],
     routes: {
-      '/graphql': apolloHandler({ server: apollo, context }),
+      '/graphql': apolloHandler({
+        server: apollo,
+        context,
+        ...(config.DEDUP_ENABLED ? { sharedExecutionKey: sharedReadKey() } : {}),
+        onShared: () => sharedRequests.inc(),
+      }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
     },
   });

@@ -27,13 +27,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly gatewaySecret: string | undefined,
     private readonly subgraph = '',
     private readonly counter?: FetchCounter,
+    private readonly dedup = true,
   ) {
     super({ url, fetcher: fetch as unknown as Fetcher });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<Response> {
     const query = options.request.query ?? '';
-    if (!isReadOperation(query)) {
+    if (!this.dedup || !isReadOperation(query)) {
       this.counter?.sent(this.subgraph);
       return super.process(options);
     }

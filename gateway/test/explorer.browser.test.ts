@@ -48,7 +48,7 @@ describe.skipIf(!hasChromium)('partner explorer in Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     s3 = await startLocalS3();
-    stack = await startStack({ databaseUrl: database.url, seed: true, env: { ...s3.env, GATEWAY_SECRET: 'explorer-gateway-secret-0123' } });
+    stack = await startStack({ databaseUrl: database.url, seed: true, logLevel: 'error', env: { ...s3.env, GATEWAY_SECRET: 'explorer-gateway-secret-0123' } });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   }, 120_000);
 
@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('partner explorer in Chromium', () => {
 
     const farmer = await login(demo.users.farmer.email);
     const { camera } = await gql(`{ camera(id: "${demo.cameras.greenOverview}") { stream { id } } }`, farmer);
-    await run(page, `subscription { streamStatusChanged(streamId: "${camera.stream.id as string}") { status camera { name } } }`);
+    await run(page, `subscription StreamStatus { streamStatusChanged(streamId: "${camera.stream.id as string}") { status camera { name } } }`);
     // The upstream subscription is set up asynchronously: toggle the stream until an event shows.
     await expect
       .poll(

@@ -99,10 +99,29 @@ describe('subgraph fetch deduplication', () => {
       return { sent: read('sent'), deduplicated: read('deduplicated') };
     };
     const before = await metric();
-    const results = await Promise.all(Array.from({ length: 30 }, () => post({ query: '{ camera(id: "dedup") { id name } }' })));
+    // Requests differ in whitespace, so each is its own client request, but they plan to the same subgraph fetch.
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => post({ query: `{ camera(id: "dedup") {${' '.repeat(i + 1)}id name } }` })));
     for (const r of results) expect(r.body).toEqual({ data: { camera: { id: 'dedup', name: 'Camera dedup' } } });
     const after = await metric();
     expect(after.sent - before.sent + (after.deduplicated - before.deduplicated)).toBe(30);
     expect(after.deduplicated - before.deduplicated).toBeGreaterThan(0);
+  });
+});
+
+describe('shared execution of identical client reads', () => {
+  it('answers identical concurrent reads from one execution, never shares mutations or different callers', async () => {
+    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await count();
+    const token = await tokens.sign('reader-1', ['CUSTOMER']);
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => post({ query: '{ ping camera(id: "shared") { name } }' }, i % 2 ? { authorization: `Bearer ${token}` } : {})));
+    for (const r of results) expect(r.body).toEqual({ data: { ping: 'pong', camera: { name: 'Camera shared' } } });
+    expect(await count()).toBeGreaterThan(before);
+    const { sharedReadKey } = await import('../src/shared-reads.ts');
+    const key = sharedReadKey();
+    const req = (headers: Record<string, string>) => ({ method: 'POST', headers }) as unknown as import('node:http').IncomingMessage;
+    expect(key(req({}), { query: 'mutation { x }' })).toBeNull();
+    expect(key(req({ 'x-api-key': 'vsk_abc' }), { query: '{ ping }' })).toBeNull();
+    expect(key(req({ authorization: 'Bearer a' }), { query: '{ ping }' })).not.toEqual(key(req({ authorization: 'Bearer b' }), { query: '{ ping }' }));
+    expect(key(req({}), { query: '{ ping' })).toBeNull();
   });
 });
