@@ -25,6 +25,7 @@ import { SubgraphDataSource, type FetchCounter } from './subgraph-data-source.ts
 import { subgraphUrls } from './subgraph-urls.ts';
 import { explorerRoutes } from './explorer-route.ts';
 import { sharedReadKey } from './shared-reads.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
 import { ApiKeyExchanger, keyId } from './api-keys.ts';
 import { createRateLimits } from './rate-limits.ts';
@@ -61,10 +62,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
     deduplicated: (subgraph) => fetches.inc({ subgraph, outcome: 'deduplicated' }),
   };
+  const subgraphFetcher = createSubgraphFetcher();
   const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
-    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED),
+    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
     logger,
   });
   // Subscriptions: planned from the same supergraph, kept in step with hot reloads.
@@ -74,7 +76,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner.update(coreSupergraphSdl);
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
-    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED)]));
+    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher)]));
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -170,6 +172,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       await subscriptions.close();
       await pool.close();
       await limits.close();
+      await subgraphFetcher.close();
       await tracing.shutdown();
       await server.close(graceMs);
       await apollo.stop();

@@ -13,6 +13,13 @@ export interface FetchCounter {
 
 const isReadOperation = (query: string): boolean => query.startsWith('query') || query.startsWith('{');
 
+/** A waiter's own copy of a shared answer: the data the executor merges into is copied, the HTTP response is not. */
+const copyOf = (response: Response): Response => ({
+  ...response,
+  ...(response.data !== undefined ? { data: structuredClone(response.data) } : {}),
+  ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
+});
+
 /**
  * How the gateway calls a subgraph: Node's fetch (undici, pooled keep-alive connections) instead of the
  * default cache-aware fetcher, the caller's token forwarded, the gateway secret attached, client IP passed on.
@@ -28,8 +35,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraph = '',
     private readonly counter?: FetchCounter,
     private readonly dedup = true,
+    fetcher: Fetcher = fetch as unknown as Fetcher,
   ) {
-    super({ url, fetcher: fetch as unknown as Fetcher });
+    super({ url, fetcher });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<Response> {
@@ -43,12 +51,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const pending = this.#inflight.get(key);
     if (pending) {
       this.counter?.deduplicated(this.subgraph);
-      return structuredClone(await pending);
+      return copyOf(await pending);
     }
     this.counter?.sent(this.subgraph);
     const request = super.process(options).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, request);
-    return structuredClone(await request);
+    return copyOf(await request);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

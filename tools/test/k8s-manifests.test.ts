@@ -87,7 +87,7 @@ describe('overlay differences', () => {
   it('the alert rules cover error rate, p99 latency, subscriptions, queue depth, failed jobs and stream failures', () => {
     const rule = find(get('prod'), 'PrometheusRule', 'vegshare');
     const exprs = JSON.stringify(rule['spec']);
-    for (const metric of ['graphql_errors_total', 'http_request_duration_seconds_bucket', 'gateway_subscriptions_active', 'transcoding_queue_jobs', 'transcoding_jobs_total', 'streaming_stream_failures_total']) {
+    for (const metric of ['graphql_errors_total', 'http_request_duration_seconds_bucket', 'gateway_subscriptions_active', 'transcoding_queue_jobs', 'transcode_jobs_total', 'streaming_stream_failures_total']) {
       expect(exprs, metric).toContain(metric);
     }
     const dashboard = JSON.parse((find(get('prod'), 'ConfigMap', 'vegshare-grafana-dashboards')['data'] as Record<string, string>)['supergraph.json'] ?? '{}') as { panels: unknown[]; uid: string };

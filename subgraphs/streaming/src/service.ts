@@ -63,7 +63,9 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.PLAYBACK_SIGNING_SECRET) logger.warn('PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only');
   const signer = new PlaybackSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
+  const failures = metrics.counter('streaming_stream_failures_total', 'Streams that moved to FAILED');
   const control = new StreamControl({
+    onFailure: () => failures.inc(),
     db,
     bus,
     presence,

@@ -22,6 +22,8 @@ export interface StreamControlDeps {
   readonly timings: StreamTimings;
   /** Ladder profile asked of the transcoder. */
   readonly profile?: string;
+  /** Told when a stream moves to FAILED (streaming_stream_failures_total). */
+  readonly onFailure?: () => void;
 }
 
 export const LIVE_PROFILE = 'live-hls-ladder';
@@ -65,6 +67,7 @@ export class StreamControl {
       if ((error as { code?: string }).code === 'P2025') return null; // not in a status `to` may be reached from
       throw error;
     }
+    if (to === 'FAILED') this.deps.onFailure?.();
     await this.#updateHealth(row);
     await this.#publishStatus(row);
     return row;

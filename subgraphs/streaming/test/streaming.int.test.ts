@@ -347,7 +347,9 @@ describe('stream lifecycle', () => {
     const ready = await fetch(`${h.service.url}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect(ready.status).toBe(200);
-    expect(await (await fetch(`${h.service.url}/metrics`)).text()).toContain('route="/hls/"');
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    expect(metrics).toContain('route="/hls/"');
+    expect(metrics).toContain('streaming_stream_failures_total');
   });
 });
 

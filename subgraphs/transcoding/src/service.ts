@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 import { createTranscodingDb } from './db.ts';
+import { registerQueueDepthMetric } from './queue-depth-metric.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedTranscoding } from './seed.ts';
@@ -51,6 +52,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
   const logger = deps.logger ?? createLogger('transcoding', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('transcoding');
   const db = createTranscodingDb(config.DATABASE_URL);
+  if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
   const ownBus = !deps.events;
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const ownQueue = !deps.queue;

@@ -234,6 +234,9 @@ describe('authorization and validation', () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     expect(text).toMatch(/transcode_jobs_total\{[^}]*kind="VOD"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
     expect(text).toMatch(/transcode_jobs_total\{[^}]*outcome="cancel"/);
+    // Queue depth from the job table, as the alert rules and dashboard read it.
+    expect(text).toMatch(/transcoding_queue_jobs\{[^}]*state="waiting"[^}]*\} \d+/);
+    expect(text).toMatch(/transcoding_queue_jobs\{[^}]*state="active"[^}]*\} \d+/);
   });
 
   it('shows the worker pool to admins: capacity, heartbeat and ffmpeg version', async () => {
