@@ -113,3 +113,15 @@ export function isServiceModule(value: unknown): value is ServiceModule {
   const v = value as Record<string, unknown>;
   return typeof v['name'] === 'string' && typeof v['loadConfig'] === 'function' && typeof v['start'] === 'function' && typeof v['seed'] === 'function';
 }
+
+/** A `ServiceModule.seed` that opens the service's own database client, seeds it and always closes it. */
+export function seedWith<TDb extends { $disconnect(): Promise<void> }>(createDb: (databaseUrl: string) => TDb, seed: (db: TDb) => Promise<void>): (databaseUrl: string) => Promise<void> {
+  return async (databaseUrl) => {
+    const db = createDb(databaseUrl);
+    try {
+      await seed(db);
+    } finally {
+      await db.$disconnect();
+    }
+  };
+}

@@ -37,10 +37,9 @@ const headerGetter = {
   get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
 };
 
-/** Runs `fn` inside a server span that continues the trace of the incoming request's `traceparent`. */
-export async function serverSpan<T>(name: string, headers: IncomingHttpHeaders, fn: (span: Span) => Promise<T>): Promise<T> {
-  const parent = propagation.extract(context.active(), headers, headerGetter);
-  return trace.getTracer('vegshare').startActiveSpan(name, { kind: SpanKind.SERVER }, parent, async (span) => {
+/** Runs `fn` in a span of `kind` under `parent`, recording a thrown error on it. */
+function inSpan<T>(name: string, kind: SpanKind, parent: Context, fn: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer('vegshare').startActiveSpan(name, { kind }, parent, async (span) => {
     try {
       return await fn(span);
     } catch (error) {
@@ -53,6 +52,11 @@ export async function serverSpan<T>(name: string, headers: IncomingHttpHeaders, 
   });
 }
 
+/** Runs `fn` inside a server span that continues the trace of the incoming request's `traceparent`. */
+export function serverSpan<T>(name: string, headers: IncomingHttpHeaders, fn: (span: Span) => Promise<T>): Promise<T> {
+  return inSpan(name, SpanKind.SERVER, propagation.extract(context.active(), headers, headerGetter), fn);
+}
+
 /** The current trace context as a plain carrier, to put into queued jobs and events. */
 export function traceCarrier(): Record<string, string> {
   const carrier: Record<string, string> = {};
@@ -61,17 +65,6 @@ export function traceCarrier(): Record<string, string> {
 }
 
 /** Runs `fn` as a consumer span continuing the trace stored in a job or event by `traceCarrier()`. */
-export async function withCarrier<T>(name: string, carrier: Record<string, string> | undefined, fn: () => Promise<T>): Promise<T> {
-  const parent: Context = carrier ? propagation.extract(context.active(), carrier) : context.active();
-  return trace.getTracer('vegshare').startActiveSpan(name, { kind: SpanKind.CONSUMER }, parent, async (span) => {
-    try {
-      return await fn();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+export function withCarrier<T>(name: string, carrier: Record<string, string> | undefined, fn: () => Promise<T>): Promise<T> {
+  return inSpan(name, SpanKind.CONSUMER, carrier ? propagation.extract(context.active(), carrier) : context.active(), () => fn());
 }

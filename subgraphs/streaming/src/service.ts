@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer } from '@vegshare/kit';
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
 import { createStreamingDb, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -117,12 +117,5 @@ export const service: ServiceModule<StreamingConfig> = {
   name: 'streaming',
   loadConfig: loadStreamingConfig,
   start: startStreamingService,
-  async seed(databaseUrl) {
-    const db = createStreamingDb(databaseUrl);
-    try {
-      await seedStreaming(db);
-    } finally {
-      await db.$disconnect();
-    }
-  },
+  seed: seedWith(createStreamingDb, seedStreaming),
 };

@@ -10,8 +10,7 @@ import {
   type LiveTranscodeStopRequested,
   type RunningSubgraph,
   type ServiceDeps,
-  type ServiceModule,
-} from '@vegshare/kit';
+  type ServiceModule, seedWith } from '@vegshare/kit';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 import { createTranscodingDb } from './db.ts';
@@ -113,12 +112,5 @@ export const service: ServiceModule<TranscodingConfig> = {
   name: 'transcoding',
   loadConfig: loadTranscodingConfig,
   start: startTranscodingService,
-  async seed(databaseUrl) {
-    const db = createTranscodingDb(databaseUrl);
-    try {
-      await seedTranscoding(db);
-    } finally {
-      await db.$disconnect();
-    }
-  },
+  seed: seedWith(createTranscodingDb, seedTranscoding),
 };

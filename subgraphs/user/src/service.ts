@@ -8,8 +8,7 @@ import {
   type ReadinessCheck,
   type RunningSubgraph,
   type ServiceDeps,
-  type ServiceModule,
-} from '@vegshare/kit';
+  type ServiceModule, seedWith } from '@vegshare/kit';
 import { createAvatarStore } from './avatars.ts';
 import type { Context } from './context.ts';
 import { createUserDb } from './db.ts';
@@ -78,12 +77,5 @@ export const service: ServiceModule<UserConfig> = {
   name: 'user',
   loadConfig: loadUserConfig,
   start: startUserService,
-  async seed(databaseUrl) {
-    const db = createUserDb(databaseUrl);
-    try {
-      await seedUser(db);
-    } finally {
-      await db.$disconnect();
-    }
-  },
+  seed: seedWith(createUserDb, seedUser),
 };

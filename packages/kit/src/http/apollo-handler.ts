@@ -7,11 +7,40 @@ export interface ApolloHandlerOptions<TContext extends BaseContext> {
   readonly context: (req: IncomingMessage) => Promise<TContext>;
   /** Largest accepted request body in bytes (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Identical requests in flight at the same time share one execution when this returns the same key for them
+   * (null: never shared). Only for operations whose answer depends on nothing but the key (reads of one caller).
+   */
+  readonly sharedExecutionKey?: (req: IncomingMessage, body: unknown) => string | null;
+  /** Told each time a request joins an execution already in flight. */
+  readonly onShared?: () => void;
+}
+
+interface BufferedResponse {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
 }
 
 /** Serves an Apollo Server on plain node:http: no framework on the hot path. */
 export function apolloHandler<TContext extends BaseContext>(options: ApolloHandlerOptions<TContext>) {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const inflight = new Map<string, Promise<BufferedResponse>>();
+
+  async function execute(req: IncomingMessage, method: string, headers: HeaderMap, search: string, body: unknown): Promise<BufferedResponse> {
+    const response = await options.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body },
+      context: () => options.context(req),
+    });
+    let text: string;
+    if (response.body.kind === 'complete') text = response.body.string;
+    else {
+      text = '';
+      for await (const chunk of response.body.asyncIterator) text += chunk;
+    }
+    return { status: response.status ?? 200, headers: [...response.headers], body: text };
+  }
+
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
     let raw: string;
     try {
@@ -36,17 +65,21 @@ export function apolloHandler<TContext extends BaseContext>(options: ApolloHandl
         return;
       }
     }
-    const response = await options.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => options.context(req),
-    });
-    res.statusCode = response.status ?? 200;
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
+    const method = req.method ?? 'GET';
+    const key = options.sharedExecutionKey?.(req, body) ?? null;
+    let result: BufferedResponse;
+    if (key === null) result = await execute(req, method, headers, search, body);
+    else {
+      let pending = inflight.get(key);
+      if (pending) options.onShared?.();
+      else {
+        pending = execute(req, method, headers, search, body).finally(() => inflight.delete(key));
+        inflight.set(key, pending);
+      }
+      result = await pending;
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    res.statusCode = result.status;
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.end(result.body);
   };
 }
