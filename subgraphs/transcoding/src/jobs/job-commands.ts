@@ -1,4 +1,4 @@
-import { conflict, notFound, type EventBus } from '@vegshare/kit';
+import { conflict, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
@@ -17,7 +17,7 @@ export interface JobCommandDeps {
   readonly logger: Logger;
 }
 
-const enqueue = (deps: JobCommandDeps, row: TranscodeJobRow) => deps.queue.enqueue(row.id, { attempts: row.maxAttempts, backoffMs: deps.config.JOB_BACKOFF_MS });
+const enqueue = (deps: JobCommandDeps, row: TranscodeJobRow) => deps.queue.enqueue(row.id, { attempts: row.maxAttempts, backoffMs: deps.config.JOB_BACKOFF_MS, trace: traceCarrier() });
 
 async function create(deps: JobCommandDeps, data: Prisma.TranscodeJobUncheckedCreateInput): Promise<TranscodeJobRow> {
   const row = await deps.db.transcodeJob.create({ data: { maxAttempts: deps.config.JOB_ATTEMPTS, ...data } });

@@ -27,7 +27,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async enqueue(jobId: string, options: EnqueueOptions): Promise<void> {
-    await this.#queue.add('transcode', { type: 'transcode', jobId }, {
+    await this.#queue.add('transcode', { type: 'transcode', jobId, ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}) }, {
       jobId,
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs },

@@ -5,7 +5,10 @@
  */
 
 /** What travels through the queue: a transcode job id, or a tick of a daily schedule. */
-export type QueueItem = { readonly type: 'transcode'; readonly jobId: string } | { readonly type: 'tick'; readonly name: string };
+export type QueueItem =
+  /** `trace`: the W3C trace context of the request that queued the job (kit `traceCarrier`), so the run joins its trace. */
+  | { readonly type: 'transcode'; readonly jobId: string; readonly trace?: Record<string, string> }
+  | { readonly type: 'tick'; readonly name: string };
 
 export interface QueueTask {
   readonly item: QueueItem;
@@ -33,6 +36,8 @@ export interface EnqueueOptions {
   readonly attempts: number;
   /** Delay before the first retry; doubled for each further retry (exponential back-off). */
   readonly backoffMs: number;
+  /** Trace context to carry to the worker (kit `traceCarrier()`); empty when tracing is off. */
+  readonly trace?: Record<string, string>;
 }
 
 export interface QueueWorkerOptions {

@@ -25,7 +25,7 @@ export class MemoryJobQueue implements JobQueue {
   constructor(private readonly logger: Logger) {}
 
   async enqueue(jobId: string, options: EnqueueOptions): Promise<void> {
-    this.#add(jobId, { type: 'transcode', jobId }, options);
+    this.#add(jobId, { type: 'transcode', jobId, ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}) }, options);
   }
 
   #add(key: string, item: QueueItem, options: EnqueueOptions): void {

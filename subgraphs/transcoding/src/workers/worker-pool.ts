@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
-import type { EventBus, ObjectStore, ServiceMetrics } from '@vegshare/kit';
+import { withCarrier, type EventBus, type ObjectStore, type ServiceMetrics } from '@vegshare/kit';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
 import type { TranscodeJobKind } from '../generated/prisma/client.ts';
@@ -173,7 +173,8 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
         if (task.item.name === TIMELAPSE_TICK) await createDailyTimelapses({ db, bus, queue: deps.queue, config, logger });
         return;
       }
-      await runJob(task, task.item.jobId);
+      const { jobId, trace } = task.item;
+      await withCarrier(`transcode ${jobId}`, trace, () => runJob(task, jobId));
     },
     { workerId, concurrency: config.WORKER_CONCURRENCY },
   );
