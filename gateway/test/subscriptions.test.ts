@@ -163,3 +163,25 @@ describe('federated subscriptions through the gateway', () => {
     sub.dispose();
   });
 });
+
+describe('gateway shutdown', () => {
+  it('tells connected clients to reconnect (close 1012) when it drains', async () => {
+    const second = await startGateway(
+      loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }),
+      { logger: createLogger('gateway', 'silent'), verifier: tokens.verifier },
+    );
+    let code = 0;
+    const client = createClient({
+      url: second.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      on: { closed: (e) => (code = (e as { code: number }).code) },
+    });
+    clients.push(client);
+    const sub = collect(client, TICK, { c: 'drain' });
+    await publishUntil('drain', () => sub.results.length > 0);
+    await second.stop(500);
+    await waitFor(() => code !== 0);
+    expect(code).toBe(1012);
+  });
+});
