@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { BaseContext } from '@apollo/server';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
@@ -30,10 +31,15 @@ export interface LaunchOptions<TContext extends BaseContext> {
   readonly schemaFile: URL;
   readonly resolvers: object;
   readonly deps: ServiceDeps;
-  /** Builds the per-request context from the verified viewer; one factory for HTTP and WebSocket. */
-  readonly context: (viewer: Viewer | null, logger: Logger) => TContext;
+  /**
+   * Builds the per-request context from the verified viewer; one factory for HTTP and WebSocket. `req` is the HTTP
+   * request, or the WebSocket upgrade request for subscriptions (client address, user agent).
+   */
+  readonly context: (viewer: Viewer | null, logger: Logger, req: IncomingMessage | null) => TContext;
   readonly readiness: (logger: Logger) => readonly ReadinessCheck[];
   readonly routes?: Readonly<Record<string, RouteHandler>>;
+  /** Routes outside the gateway-secret guard. */
+  readonly publicRoutes?: Readonly<Record<string, RouteHandler>>;
   /** Releases the service's resources (database pools, connections) after HTTP has stopped. */
   readonly onStop?: () => Promise<void>;
 }
@@ -56,12 +62,13 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       readiness: options.readiness(logger),
       gatewaySecret: options.config.GATEWAY_SECRET,
       ...(options.routes ? { routes: options.routes } : {}),
-      context: async (req) => options.context(await viewerFromHeaders(req.headers, verifier), logger),
+      ...(options.publicRoutes ? { publicRoutes: options.publicRoutes } : {}),
+      context: async (req) => options.context(await viewerFromHeaders(req.headers, verifier), logger, req),
       // graphql-ws: the gateway puts the caller's `authorization` (and the gateway secret) in connection_init.
       connectionContext: async (params) => {
         const authorization = params['authorization'];
         const headers = typeof authorization === 'string' ? { authorization } : {};
-        return options.context(await viewerFromHeaders(headers, verifier), logger);
+        return options.context(await viewerFromHeaders(headers, verifier), logger, null);
       },
     });
     return {

@@ -29,7 +29,10 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   readonly connectionContext?: (params: Readonly<Record<string, unknown>>) => Promise<TContext>;
   /** When set, /graphql answers only requests carrying this secret in `x-gateway-secret`. */
   readonly gatewaySecret?: string | undefined;
+  /** Routes behind the gateway-secret guard, like /graphql. */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
+  /** Routes anyone may call, outside the gateway-secret guard (a JWKS, signed media, a dev mailbox). */
+  readonly publicRoutes?: Readonly<Record<string, RouteHandler>>;
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -65,17 +68,17 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   });
   await apollo.start();
   const guard = gatewaySecretGuard(options.gatewaySecret);
+  const guarded = (handler: RouteHandler): RouteHandler => (guard ? (req, res, search) => (guard(req, res) ? handler(req, res, search) : undefined) : handler);
+  const routes: Record<string, RouteHandler> = { ...options.publicRoutes };
+  for (const [path, handler] of Object.entries(options.routes ?? {})) routes[path] = guarded(handler);
+  routes['/graphql'] = guarded(apolloHandler({ server: apollo, context: options.context }));
   const server = await startServiceServer({
     name: options.name,
     port: options.port,
     logger: options.logger,
     metrics: options.metrics,
     readiness: options.readiness,
-    ...(guard ? { guard } : {}),
-    routes: {
-      ...options.routes,
-      '/graphql': apolloHandler({ server: apollo, context: options.context }),
-    },
+    routes,
   });
   const connectionContext = options.connectionContext;
   const subscriptions =

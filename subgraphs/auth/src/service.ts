@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
 import { createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -7,11 +7,13 @@ import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
 import { createAuthServices } from './services.ts';
 import { requestMeta } from './request-meta.ts';
-import { startAuthServer } from './http/server.ts';
 import { apiKeyTokenRoute, devMailboxRoute, jwksRoute } from './http/routes.ts';
 import type { Context } from './context.ts';
 
 export { loadAuthConfig, type AuthConfig } from './env.ts';
+
+/** The auth schema has no subscriptions, so every context comes from an HTTP request; this is only the type's other case. */
+const UNKNOWN_CALLER = { ip: 'unknown', userAgent: '' } as const;
 
 /** Starts the auth subgraph; used by main.ts, the embedded start and the tests alike. */
 export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
@@ -33,33 +35,25 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
     await services.keys.ensureKey();
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
     const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-    const running = await startAuthServer<Context>({
+    return await launchSubgraph<Context>({
       name: 'auth',
-      port: config.PORT,
+      config,
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
-      logger,
-      metrics,
-      verifier,
-      gatewaySecret: config.GATEWAY_SECRET,
-      context: (viewer, req) => ({ viewer, request: requestMeta(req, config.TRUSTED_PROXY_HOPS), db, loaders: createLoaders(db), auth: services, logger }),
-      readiness: [
+      deps: { ...deps, logger, metrics, verifier, events },
+      context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req, config.TRUSTED_PROXY_HOPS) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
+      readiness: () => [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
       routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger) },
+      // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {
         '/.well-known/jwks.json': jwksRoute(services),
         ...(config.DEV_MAILBOX ? { '/dev/mailbox': devMailboxRoute(db) } : {}),
       },
+      onStop: release,
     });
-    return {
-      ...running,
-      async stop(graceMs) {
-        await running.stop(graceMs);
-        await release();
-      },
-    };
   } catch (error) {
     await release();
     throw error;

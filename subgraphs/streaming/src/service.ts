@@ -11,7 +11,7 @@ import { PlaybackSigner } from './playback-signing.ts';
 import { StreamControl } from './stream-control.ts';
 import { subscribeToEvents, type EventHandlers } from './event-handlers.ts';
 import { hlsHandler } from './http/hls.ts';
-import { mountPrefixRoute } from './http/prefix-route.ts';
+import { hlsRoute } from './http/hls-route.ts';
 import { HLS_PREFIX } from './hls-path.ts';
 
 export { loadStreamingConfig, type StreamingConfig } from './env.ts';
@@ -105,9 +105,10 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
       ...(bus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => bus.ping() }] : []),
     ],
+    // HLS players fetch playlists and segments directly; the signed URL, not the gateway secret, authorizes them.
+    publicRoutes: { [`${HLS_PREFIX}*`]: hlsRoute(hlsHandler({ db, store, signer, logger, noteViewer: (s, v) => control.noteViewer(s, v) })) },
     onStop: release,
   });
-  mountPrefixRoute(running.server, HLS_PREFIX, hlsHandler({ db, store, signer, logger, noteViewer: (s, v) => control.noteViewer(s, v) }), logger, metrics);
   control.startLoops();
   const eventHandlers = handlers;
   return { ...running, control, eventsIdle: () => eventHandlers.idle() };

@@ -348,7 +348,7 @@ describe('stream lifecycle', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
-    expect(metrics).toContain('route="/hls/"');
+    expect(metrics).toContain('route="/hls/*"');
     expect(metrics).toContain('streaming_stream_failures_total');
   });
 });
