@@ -114,12 +114,4 @@ export async function recordTopic<T>(bus: EventBus, topic: string): Promise<{ ev
   return { events, stop };
 }
 
-export async function waitFor<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from '@vegshare/tools/testing/wait';

@@ -105,12 +105,4 @@ export async function startHarness(options: { events?: EventBus; seed?: (db: Use
 export const codes = (response: GraphQLResponse<unknown>): (string | undefined)[] => (response.body.errors ?? []).map((e) => e.extensions?.code);
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (predicate(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor as eventually } from '@vegshare/tools/testing/wait';
