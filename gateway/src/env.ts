@@ -1,11 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { configFields, parseConfig } from '@vegshare/kit';
 
 const schema = z.object({
   PORT: configFields.port(4000),
   LOG_LEVEL: configFields.logLevel,
-  /** Composed supergraph SDL; reloaded when the file changes. */
-  SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  /** Composed supergraph SDL; reloaded when the file changes. Default: the repository's schema/supergraph.graphql. */
+  SUPERGRAPH_PATH: z.string().min(1).default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
   /** Overrides of routing URLs, `name=url` pairs separated by commas (e.g. in-cluster or test ports). */
   SUBGRAPH_URLS: z
     .string()
