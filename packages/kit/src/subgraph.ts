@@ -43,13 +43,15 @@ export interface RunningSubgraph extends RunningServer {
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** True when `given` is the gateway secret (compared in constant time, whatever the lengths). */
+const isGatewaySecret = (given: unknown, expected: Buffer): boolean => typeof given === 'string' && timingSafeEqual(digest(given), expected);
+
 /** Guard that admits only the gateway (shared secret, compared in constant time). */
 export function gatewaySecretGuard(secret: string | undefined) {
   if (!secret) return undefined;
   const expected = digest(secret);
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const given = req.headers[GATEWAY_SECRET_HEADER];
-    if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return true;
+    if (isGatewaySecret(req.headers[GATEWAY_SECRET_HEADER], expected)) return true;
     sendJson(res, 403, { errors: [{ message: 'Subgraphs accept traffic only from the gateway', extensions: { code: 'FORBIDDEN' } }] });
     return false;
   };
@@ -88,10 +90,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
           schema,
           logger: options.logger,
           context: async (params) => {
-            if (options.gatewaySecret) {
-              const given = params[GATEWAY_SECRET_HEADER];
-              if (typeof given !== 'string' || !timingSafeEqual(digest(given), digest(options.gatewaySecret))) throw new Error('missing or wrong gateway secret');
-            }
+            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER], digest(options.gatewaySecret))) throw new Error('missing or wrong gateway secret');
             return connectionContext(params);
           },
         })

@@ -22,8 +22,6 @@ export interface ServiceServerOptions {
   readonly readiness: readonly ReadinessCheck[];
   /** Extra routes by exact path (`/graphql`) or by prefix (`/hls/*` matches `/hls/` and everything below). */
   readonly routes: Readonly<Record<string, RouteHandler>>;
-  /** Called for requests on routes (not health/metrics) before the handler; return false after answering to stop. */
-  readonly guard?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -104,7 +102,6 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     }
     const handler = options.routes[routeOf(path)];
     if (!handler) return sendJson(res, 404, { error: 'not found' });
-    if (options.guard && !options.guard(req, res)) return;
     await handler(req, res, search);
   }
 
