@@ -38,6 +38,10 @@ const schema = z.object({
   DEDUP_ENABLED: configFields.bool.default(true),
   /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */
   EXPLORER_ENABLED: configFields.bool.optional(),
+  /** Compress /graphql responses (brotli or gzip, per the client's Accept-Encoding); `false` sends them as they are. */
+  COMPRESSION_ENABLED: configFields.bool.default(true),
+  /** Smallest /graphql response body, in bytes, worth compressing. */
+  COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   NODE_ENV: z.string().default('development'),
 }).transform((c) => ({ ...c, EXPLORER_ENABLED: c.EXPLORER_ENABLED ?? c.NODE_ENV !== 'production' }));
 export type GatewayConfig = z.infer<typeof schema>;

@@ -136,6 +136,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         context,
         ...(config.DEDUP_ENABLED ? { sharedExecutionKey: sharedReadKey() } : {}),
         onShared: () => sharedRequests.inc(),
+        compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
       }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
     },

@@ -73,7 +73,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const guarded = (handler: RouteHandler): RouteHandler => (guard ? (req, res, search) => (guard(req, res) ? handler(req, res, search) : undefined) : handler);
   const routes: Record<string, RouteHandler> = { ...options.publicRoutes };
   for (const [path, handler] of Object.entries(options.routes ?? {})) routes[path] = guarded(handler);
-  routes['/graphql'] = guarded(apolloHandler({ server: apollo, context: options.context }));
+  // Only the gateway calls /graphql, on the local network: compressing there would cost CPU on both sides for nothing.
+  routes['/graphql'] = guarded(apolloHandler({ server: apollo, context: options.context, compression: false }));
   const server = await startServiceServer({
     name: options.name,
     port: options.port,
