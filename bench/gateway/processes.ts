@@ -29,7 +29,9 @@ const isReady = (message: unknown): message is ReadyMessage =>
 /** Starts a benchmarked process (TypeScript through tsx) and resolves once it announces its URL over IPC. */
 export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
   const script = fileURLToPath(new URL(options.script, import.meta.url));
-  const node = [process.execPath, '--import', 'tsx', script, ...(options.args ?? [])];
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every benchmarked process: for profiling.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, ...nodeArgs, '--import', 'tsx', script, ...(options.args ?? [])];
   const [command, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
   const child = spawn(command as string, args, {
     cwd: repoRoot,

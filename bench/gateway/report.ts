@@ -87,5 +87,11 @@ export function targetChecks(cells: readonly Cell[], queries: readonly string[],
       check(`ours ahead of ${hive} on ${op}`, ours, other, (a, b) => a > b, ratio(ours, other));
     }
   }
+  // Without deduplication on either side: our gateway's own execution against Hive's.
+  for (const op of queries) {
+    const ours = rps('ours-nodedup', op);
+    const other = rps('hive-nodedup', op);
+    if (ours !== undefined && other !== undefined) check(`ours-nodedup ahead of hive-nodedup on ${op}`, ours, other, (a, b) => a > b, ratio(ours, other));
+  }
   return lines;
 }

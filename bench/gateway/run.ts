@@ -6,7 +6,8 @@
  *   npm run bench:gateway                      # defaults below
  *   BENCH_SECONDS=20 BENCH_CONNECTIONS=64 npm run bench:gateway
  *
- * Environment: BENCH_SECONDS (measured, per cell, default 5), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (32),
+ * Environment: BENCH_SECONDS (measured, per cell, default 5), BENCH_WARMUP (s, default 2), BENCH_SUBGRAPH_WARMUP
+ * (s per operation through a throwaway stock gateway before any cell, default 5), BENCH_CONNECTIONS (32),
  * BENCH_GATEWAYS (comma list of ours, floor, apollo, hive, hive-nodedup, hive-dedup; default all), BENCH_OPERATIONS (comma list),
  * BENCH_FARMS (bulk farms for the large list, 100), BENCH_PIN (0 = no CPU pinning), BENCH_OUT (results file;
  * "-" = do not write), BENCH_OURS_NODEDUP_ENV ("K=V,K=V": adds an "ours-nodedup" row with that gateway environment),
@@ -40,6 +41,7 @@ const int = (name: string, fallback: number) => {
 const settings = {
   seconds: int('BENCH_SECONDS', 5),
   warmup: int('BENCH_WARMUP', 2),
+  subgraphWarmup: int('BENCH_SUBGRAPH_WARMUP', 5),
   connections: int('BENCH_CONNECTIONS', 32),
   farms: Math.min(int('BENCH_FARMS', 100), 100),
   plotsPerFarm: 6,
@@ -116,6 +118,19 @@ function verdict(reply: GraphQLReply, reference: GraphQLReply | undefined): stri
   return undefined;
 }
 
+/** Runs every operation through a stock gateway started for the purpose, then stops it. */
+async function warmSubgraphs(gatewayEnv: Record<string, string>, authEndpoint: string, secret: string): Promise<void> {
+  const warmer = await startProcess({ label: 'warm-up gateway', script: 'serve-apollo.ts', env: gatewayEnv, cpus: settings.pin ? '1' : undefined });
+  try {
+    for (const op of operations) {
+      const headers: Record<string, string> = op.as ? { authorization: `Bearer ${await login(authEndpoint, secret, op.as)}` } : {};
+      await drive({ url: warmer.endpoint, body: requestBody(op), headers, connections: settings.connections, seconds: settings.subgraphWarmup });
+    }
+  } finally {
+    await warmer.stop();
+  }
+}
+
 async function main(): Promise<void> {
   if (settings.pin && !(await pinSelf('0'))) {
     settings.pin = false;
@@ -180,6 +195,12 @@ async function main(): Promise<void> {
       AUTH_JWKS_URL: jwks,
       AUTH_INTERNAL_URL: auth.url,
     };
+
+    // The subgraphs' JIT is cold after start. Whichever gateway went first would pay for it (and a deduplicating one
+    // sends so few subgraph calls that its own warm-up barely helps), so every operation is first run through a
+    // throwaway stock gateway: each gateway then meets equally warm subgraphs.
+    await warmSubgraphs(gatewayEnv, endpointOf('auth'), secret);
+    log(`subgraphs warmed: ${settings.subgraphWarmup} s per operation through a throwaway stock gateway`);
 
     const cells: Cell[] = [];
     const references = new Map<string, GraphQLReply>();

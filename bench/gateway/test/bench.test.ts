@@ -37,6 +37,16 @@ describe('report', () => {
     expect(lines).toContain('ours ≥ 50 % of the floor on one-subgraph: yes (0.60×)');
     expect(lines).toContain('ours ahead of hive on one-subgraph: NO (0.86×)');
     expect(lines).toContain('ours peak RSS ≤ stock: yes');
+    expect(lines).not.toContain('ours-nodedup ahead');
+  });
+
+  it('compares the two gateways without deduplication when both ran', () => {
+    const withNodedup: Cell[] = [
+      ...cells,
+      { gateway: 'ours-nodedup', operation: 'one-subgraph', load: load(1200, 30), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 120 },
+      { gateway: 'hive-nodedup', operation: 'one-subgraph', load: load(800, 50), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 400 },
+    ];
+    expect(targetChecks(withNodedup, ['one-subgraph'], ['hive', 'hive-nodedup']).join('\n')).toContain('ours-nodedup ahead of hive-nodedup on one-subgraph: yes (1.50×)');
   });
 });
 
