@@ -58,6 +58,8 @@ COPY packages/kit packages/kit
 COPY gateway/tsconfig.json gateway/
 COPY --from=build /app/gateway/src gateway/src
 COPY --from=build /app/gateway/explorer/dist gateway/explorer/dist
+# The partner persisted-operation manifest (PERSISTED_OPERATIONS_PATH defaults to it).
+COPY gateway/persisted-operations.json gateway/
 COPY schema/supergraph.graphql schema/
 USER 10001:10001
 EXPOSE 4000

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { configFields, parseConfig } from '@vegshare/kit';
+import { defaultSafelistMode, SAFELIST_MODES } from './persisted/safelist.ts';
 
 const schema = z.object({
   PORT: configFields.port(4000),
@@ -42,8 +43,20 @@ const schema = z.object({
   COMPRESSION_ENABLED: configFields.bool.default(true),
   /** Smallest /graphql response body, in bytes, worth compressing. */
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
+  /** How long an automatic persisted query (APQ) stays registered, in seconds. */
+  APQ_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /** Key prefix of APQ entries in Redis (with REDIS_URL); replicas that share entries use the same one. */
+  APQ_REDIS_PREFIX: z.string().default('vegshare:gw:'),
+  /** Persisted-operation manifest (Apollo's apollo-persisted-query-manifest format). Default: gateway/persisted-operations.json. */
+  PERSISTED_OPERATIONS_PATH: z.string().min(1).default(fileURLToPath(new URL('../persisted-operations.json', import.meta.url))),
+  /** Who may only run manifest operations: `off`, `api-keys` (partner API-key callers) or `all`; default `api-keys` with NODE_ENV=production, else `off`. */
+  SAFELIST_MODE: z.enum(SAFELIST_MODES).optional(),
   NODE_ENV: z.string().default('development'),
-}).transform((c) => ({ ...c, EXPLORER_ENABLED: c.EXPLORER_ENABLED ?? c.NODE_ENV !== 'production' }));
+}).transform((c) => ({
+  ...c,
+  EXPLORER_ENABLED: c.EXPLORER_ENABLED ?? c.NODE_ENV !== 'production',
+  SAFELIST_MODE: c.SAFELIST_MODE ?? defaultSafelistMode(c.NODE_ENV),
+}));
 export type GatewayConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the gateway. */

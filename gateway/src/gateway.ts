@@ -34,6 +34,9 @@ import { fileURLToPath } from 'node:url';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamPool } from './subscriptions/upstream-pool.ts';
 import { serveGatewaySubscriptions } from './subscriptions/subscription-server.ts';
+import { loadPersistedOperations } from './persisted/manifest.ts';
+import { persistedOperationsPolicy } from './persisted/safelist.ts';
+import { redisApqCache } from './persisted/redis-apq-cache.ts';
 import type { ServiceMap } from '@apollo/gateway';
 import type { ExecutionResult } from 'graphql';
 
@@ -53,6 +56,8 @@ const clientIpOf = (req: IncomingMessage): string => req.socket.remoteAddress ??
 
 /** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  // First, so that an inconsistent manifest refuses the start before anything is opened.
+  const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -78,11 +83,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
     services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher)]));
   });
+  const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: operationLimitRules() });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => persisted.checkSchema(apiSchema));
+  // APQ: Apollo's bounded in-memory cache in each replica, or one cache in Redis that every replica shares.
+  const apq = config.REDIS_URL ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }) : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin],
+    persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
     validationRules: operationLimitRules(),
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
     hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
@@ -95,7 +105,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const contextFrom = async (headers: IncomingHttpHeaders, clientIp: string): Promise<GatewayContext> => {
     const apiKey = headers['x-api-key'];
     let authHeaders: IncomingHttpHeaders = headers;
-    if (typeof apiKey === 'string' && !headers.authorization) {
+    const viaApiKey = typeof apiKey === 'string' && !headers.authorization;
+    if (viaApiKey) {
       await limits.consumeApiKey(keyId(apiKey));
       authHeaders = { authorization: await exchanger.authorizationFor(apiKey) };
     }
@@ -103,6 +114,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
+      viaApiKey,
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
@@ -148,6 +160,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     pool,
     services: () => services,
     serviceUrl: (name) => urls.get(name) ?? '',
+    refuseOperation: (context, query) => persisted.refusal(context, query),
     authenticate: (params, clientIp) => {
       const authorization = params['authorization'] ?? params['Authorization'];
       const apiKey = params['x-api-key'];
@@ -177,6 +190,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       await tracing.shutdown();
       await server.close(graceMs);
       await apollo.stop();
+      await apq?.close();
     },
   };
 }

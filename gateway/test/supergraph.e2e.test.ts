@@ -7,6 +7,8 @@ import { demo } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { startStack, type RunningStack } from '@vegshare/tools/stack';
+import { loadGatewayConfig, startGateway } from '../src/index.ts';
+import { loadPersistedOperations } from '../src/persisted/manifest.ts';
 
 let database: TestDatabase;
 let s3: LocalS3;
@@ -67,6 +69,46 @@ describe('the supergraph end to end', () => {
     const bad = await gql('{ crops { name } }', {}, { 'x-api-key': 'vsk_not_a_real_key_0000000000' });
     expect(bad.status).toBe(401);
     expect(bad.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  it('with SAFELIST_MODE=api-keys, limits API-key callers to the partner manifest and leaves token callers free', async () => {
+    const token = await login(demo.users.partner.email);
+    const created = await gql('mutation { createApiKey(input: { name: "safelist", scopes: ["crops:read", "farms:read"] }) { secret } }', {}, { authorization: `Bearer ${token}` });
+    const apiKey = { 'x-api-key': created.data?.['createApiKey'].secret as string };
+    const auth = stack.subgraphs.get('auth');
+    const gateway = await startGateway(
+      loadGatewayConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        GATEWAY_SECRET: 'e2e-gateway-secret-0123456789',
+        SAFELIST_MODE: 'api-keys',
+        SUBGRAPH_URLS: [...stack.subgraphs].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
+        AUTH_JWKS_URL: `${auth?.url ?? ''}/.well-known/jwks.json`,
+        AUTH_INTERNAL_URL: auth?.url ?? '',
+      }),
+    );
+    try {
+      const post = async (body: unknown, headers: Record<string, string>) => {
+        const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: Record<string, unknown> }[] } };
+      };
+      const crops = loadPersistedOperations(loadGatewayConfig({}).PERSISTED_OPERATIONS_PATH).operations.find((op) => op.name === 'CropCatalogue');
+      const byId = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: crops?.id } } }, apiKey);
+      expect(byId.status).toBe(200);
+      expect(byId.body.data?.['crops'].length).toBeGreaterThan(0);
+      expect((await post({ query: crops?.body }, apiKey)).status).toBe(200);
+      const adHoc = await post({ query: '{ me { id roles } crops { name } }' }, apiKey);
+      expect(adHoc.status).toBe(400);
+      expect(adHoc.body.errors?.[0]?.extensions?.['code']).toBe('QUERY_NOT_IN_SAFELIST');
+      const unknownId = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }, apiKey);
+      expect(unknownId.status).toBe(400);
+      expect(unknownId.body.errors?.[0]?.extensions?.['code']).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+      // The app's callers (bearer tokens) still send ad-hoc operations.
+      const withToken = await post({ query: '{ me { id roles } }' }, { authorization: `Bearer ${token}` });
+      expect(withToken.body).toEqual({ data: { me: { id: demo.users.partner.id, roles: ['PARTNER'] } } });
+    } finally {
+      await gateway.stop(500);
+    }
   });
 
   it('refuses a deeply nested operation with OPERATION_LIMIT_EXCEEDED', async () => {

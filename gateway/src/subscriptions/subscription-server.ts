@@ -18,6 +18,8 @@ export interface SubscriptionServerOptions {
   /** Data sources of the current supergraph, by subgraph name. */
   readonly services: () => ServiceMap;
   readonly serviceUrl: (name: string) => string;
+  /** Refuses an operation this caller may not run (e.g. text outside the persisted-operation safelist); null: allowed. */
+  readonly refuseOperation?: (context: GatewayContext, query: string) => GraphQLError | null;
   /** Builds the caller's context from connection_init (token / API key); throws to refuse the connection. */
   readonly authenticate: (params: Readonly<Record<string, unknown>>, clientIp: string) => Promise<GatewayContext>;
   /** Queries and mutations sent over the socket run through the HTTP pipeline. */
@@ -174,6 +176,8 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): {
         const state = stateOf(ctx);
         const gateway = state.context;
         if (!gateway) return [new GraphQLError('Not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const refusal = options.refuseOperation?.(gateway, payload.query);
+        if (refusal) return [refusal];
         let document;
         try {
           document = parse(payload.query, { maxTokens: 2000 });
