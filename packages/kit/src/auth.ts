@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { GraphQLError } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -27,6 +28,14 @@ export interface JwtVerifierOptions {
   readonly audience: string;
   /** JWKS URL of the auth service, or a key getter (tests, in-process). */
   readonly keys: URL | JWTVerifyGetKey;
+  /**
+   * How long a verified token's viewer is remembered, so that a client sending the same token on every request pays
+   * for one signature check per period instead of one per request (default 60 s, never past the token's `exp`;
+   * 0 = no cache). A signing key withdrawn from the JWKS stops tokens within this period.
+   */
+  readonly cacheMs?: number;
+  /** Most tokens remembered at once (default 10 000, least recently used dropped first). */
+  readonly cacheMax?: number;
 }
 
 export function unauthenticatedError(message: string): GraphQLError {
@@ -39,27 +48,50 @@ function rolesOf(payload: JWTPayload): Role[] {
   return raw.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
 }
 
+interface Verified {
+  readonly viewer: Viewer;
+  /** The token's `exp`, in ms since the epoch. */
+  readonly expiresAt: number;
+}
+
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys, { cooldownDuration: 5_000, cacheMaxAge: 600_000 }) : options.keys;
+  const cacheMs = options.cacheMs ?? 60_000;
+  // Only successful verifications are remembered: a bad token is checked (and refused) every time.
+  const verified = cacheMs > 0 ? new LRUCache<string, Verified>({ max: options.cacheMax ?? 10_000, ttl: cacheMs, ttlAutopurge: false }) : null;
+
+  async function verifySignature(token: string): Promise<Verified> {
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [...ACCESS_TOKEN_ALGORITHMS],
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const scopes = payload['scope'];
+      const viewer: Viewer = Object.freeze({
+        userId: payload.sub as string,
+        roles: Object.freeze(rolesOf(payload)),
+        sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
+        scopes: Object.freeze(typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : []),
+      });
+      return { viewer, expiresAt: (payload.exp as number) * 1000 };
+    } catch {
+      throw unauthenticatedError('Access token is invalid or expired');
+    }
+  }
+
   return {
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, getKey, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms: [...ACCESS_TOKEN_ALGORITHMS],
-          requiredClaims: ['sub', 'exp', 'iat'],
-        });
-        const scopes = payload['scope'];
-        return {
-          userId: payload.sub as string,
-          roles: rolesOf(payload),
-          sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
-          scopes: typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : [],
-        };
-      } catch {
+      const known = verified?.get(token);
+      if (known) {
+        if (known.expiresAt > Date.now()) return known.viewer;
+        verified?.delete(token);
         throw unauthenticatedError('Access token is invalid or expired');
       }
+      const fresh = await verifySignature(token);
+      verified?.set(token, fresh, { ttl: Math.max(1, Math.min(cacheMs, fresh.expiresAt - Date.now())) });
+      return fresh.viewer;
     },
   };
 }
