@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { loadService } from '@vegshare/tools/services';
+import { DEV_KEY_ENCRYPTION_SECRET } from '@vegshare/auth/env';
 import { readRoverConfig, repoRoot } from '@vegshare/tools/workspace';
 import { cpuSeconds, memoryMiB, pinSelf, startProcess, type BenchProcess } from './processes.ts';
 import { operations as allOperations, requestBody, type Operation } from './operations.ts';
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
     log(`database ${db.name} migrated and seeded`);
 
     const secret = randomBytes(24).toString('hex');
-    const base: Record<string, string> = { DATABASE_URL: db.url, LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn', GATEWAY_SECRET: secret, ...s3.env };
+    // Subgraphs run as in production (NODE_ENV=production: graphql-js drops its development-only checks); auth opens
+    // the signing keys the seed sealed with the development secret.
+    const base: Record<string, string> = { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn', GATEWAY_SECRET: secret, ...s3.env };
     const subgraphCpus = settings.pin ? '0,1' : undefined;
     const subgraphs = new Map<string, BenchProcess>();
     const spawnSubgraph = async (name: string, extra: Record<string, string>) => {
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       subgraphs.set(name, p);
       cleanup.push(() => p.stop());
     };
-    await spawnSubgraph('auth', {});
+    await spawnSubgraph('auth', { AUTH_KEY_ENCRYPTION_SECRET: DEV_KEY_ENCRYPTION_SECRET });
     const auth = subgraphs.get('auth');
     if (!auth) throw new Error('auth did not start');
     const jwks = `${auth.url}/.well-known/jwks.json`;

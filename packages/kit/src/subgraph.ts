@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
@@ -64,7 +64,9 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(options.logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), metricsPlugin<TContext>(options.metrics)],
+    // No cache-control hints are used: without the default cache-control plugin no field resolver is wrapped per call
+    // (it was a sixth of a list query's CPU).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), metricsPlugin<TContext>(options.metrics)],
     // The gateway sends JSON with the right content type; the CSRF check protects against browsers.
     csrfPrevention: true,
   });
