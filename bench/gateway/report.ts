@@ -13,6 +13,8 @@ export interface Cell {
   readonly cpuPercent?: number;
   readonly subgraphCpuPercent?: number;
   readonly peakRssMiB?: number;
+  /** CPU time the hypervisor gave to other guests during the measured run, in % of this machine's CPU time. */
+  readonly stealPercent?: number;
 }
 
 /** A reason fit for one table cell: one line, no pipes, short. */
@@ -30,10 +32,10 @@ export function find(cells: readonly Cell[], gateway: string, operation: string)
 /** gateway × operation, with ratios against the stock gateway and the floor of the same run. */
 export function markdownTable(cells: readonly Cell[]): string {
   const head =
-    '| gateway | operation | req/s | p50 ms | p99 ms | subgraph calls / req (load · single) | CPU % | subgraphs CPU % | peak RSS MB | req/s vs stock | p99 vs stock | peak RSS vs stock | req/s vs floor | failed reqs |\n' +
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+    '| gateway | operation | req/s | p50 ms | p99 ms | subgraph calls / req (load · single) | CPU % | subgraphs CPU % | peak RSS MB | req/s vs stock | p99 vs stock | peak RSS vs stock | req/s vs floor | failed reqs | steal % |\n' +
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = cells.map((c) => {
-    if (c.invalid || !c.load) return `| ${c.gateway} | ${c.operation} | ${cellText(c.invalid ?? 'not measured')} |  |  |  |  |  |  |  |  |  |  |  |`;
+    if (c.invalid || !c.load) return `| ${c.gateway} | ${c.operation} | ${cellText(c.invalid ?? 'not measured')} |  |  |  |  |  |  |  |  |  |  |  |  |`;
     const stock = find(cells, STOCK, c.operation);
     const floor = find(cells, FLOOR, c.operation);
     return [
@@ -51,6 +53,7 @@ export function markdownTable(cells: readonly Cell[]): string {
       ratio(c.peakRssMiB, stock?.peakRssMiB),
       ratio(c.load.rps, floor?.load?.rps),
       String(c.load.failures),
+      fixed(c.stealPercent),
     ].join(' | ');
   });
   return [head, ...rows.map((r) => (r.startsWith('|') ? r : `| ${r} |`))].join('\n');
