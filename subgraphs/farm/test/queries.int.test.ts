@@ -55,7 +55,10 @@ describe('batching (no N+1)', () => {
     const after = await counted(NESTED, users.admin);
     const farms = (after.data?.['farms'] as { edges: unknown[] }).edges;
     expect(farms.length).toBe(5);
-    expect(after.count, statements.join('\n')).toBe(before.count);
+    // Batches leave per tick, so two loads of one table reached at different depths share a statement only when their
+    // I/O happens to complete together: the count may differ by one between runs whatever the data. N+1 would add at
+    // least one statement per new plot, rental and delivery (4 each here), far above that.
+    expect(after.count, statements.join('\n')).toBeLessThanOrEqual(before.count + 1);
     expect(after.count).toBeLessThanOrEqual(25);
   });
 
