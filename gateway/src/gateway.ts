@@ -27,6 +27,7 @@ import { explorerRoutes } from './explorer-route.ts';
 import { sharedReadKey } from './shared-reads.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
+import { operationResolution } from './operation-resolution.ts';
 import { ApiKeyExchanger, keyId } from './api-keys.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
@@ -91,7 +92,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>()],
     persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
     validationRules: operationLimitRules(),
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },

@@ -64,6 +64,16 @@ describe('gateway over HTTP', () => {
     expect(tokenResult.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_TOKENS' });
   });
 
+  it('answers an unknown operation name, or several operations without one, with 400 OPERATION_RESOLUTION_FAILURE', async () => {
+    const unknown = await post({ query: 'query Ping { ping }', operationName: 'FarmsAndPlots' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.[0]).toMatchObject({ message: 'Unknown operation named "FarmsAndPlots"', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+    const ambiguous = await post({ query: 'query A { ping } query B { ping }' });
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.errors?.[0]?.extensions?.['code']).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect((await post({ query: 'query A { ping } query B { ping }', operationName: 'B' })).body).toEqual({ data: { ping: 'pong' } });
+  });
+
   it('answers bad JSON and oversized bodies with 4xx, never 500', async () => {
     expect((await post('{not json')).status).toBe(400);
     const huge = JSON.stringify({ query: `{ ping } # ${'x'.repeat(2 * 1024 * 1024)}` });

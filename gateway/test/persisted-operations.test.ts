@@ -146,6 +146,10 @@ describe('SAFELIST_MODE=all', () => {
       expect(codeOf(body)).toBe('QUERY_NOT_IN_SAFELIST');
       expect(body.data).toBeUndefined();
     }
+    // The safelist answers first, whatever operation name comes with the text.
+    const named = await post(locked, { query: 'query Other { ping }', operationName: 'Missing' });
+    expect(named.status).toBe(400);
+    expect(codeOf(named.body)).toBe('QUERY_NOT_IN_SAFELIST');
   });
 
   it('refuses an unknown id with PERSISTED_QUERY_NOT_IN_LIST (400), even one another caller registered as APQ', async () => {

@@ -2,7 +2,7 @@ import { StrictMode, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
-import { getOperationAST, parse } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import 'graphiql/graphiql.css';
 import { exampleOperations } from './examples.ts';
@@ -11,13 +11,16 @@ const KEY_STORAGE = 'vegshare.explorer.apiKey';
 const httpUrl = new URL('/graphql', window.location.href).toString();
 
 /**
- * The subscription to run, decided from the operation text itself (GraphiQL's parsed document can lag behind the
- * editor, and the toolkit misses a named subscription sent without an operation name); null for anything else.
+ * The operation to run, decided from the text being sent: GraphiQL's operation name can lag behind the editor (run
+ * right after an edit, it may still name an operation of the previous text), and the toolkit misses a named
+ * subscription sent without an operation name. The given name wins when the text defines it; otherwise a text with a
+ * single operation runs that one. Null when the text does not parse or the name is ambiguous (the server says why).
  */
-function subscriptionOf(query: string, operationName: string | null | undefined): { name: string | undefined } | null {
+function operationOf(query: string, operationName: string | null | undefined): { kind: OperationTypeNode; name: string | null } | null {
   try {
-    const operation = getOperationAST(parse(query), operationName ?? undefined);
-    return operation?.operation === 'subscription' ? { name: operation.name?.value } : null;
+    const operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operation = operations.find((op) => operationName && op.name?.value === operationName) ?? (operations.length === 1 ? operations[0] : undefined);
+    return operation ? { kind: operation.operation, name: operation.name?.value ?? null } : null;
   } catch {
     return null;
   }
@@ -33,9 +36,10 @@ function Explorer() {
     const ws = createGraphiQLFetcher({ url: httpUrl, headers, wsClient });
     // Subscriptions over graphql-ws, everything else over HTTP.
     return (params, options) => {
-      const subscription = subscriptionOf(params.query, params.operationName);
-      if (!subscription) return http(params, options);
-      return ws({ ...params, ...(subscription.name ? { operationName: subscription.name } : {}) }, { ...options, documentAST: parse(params.query) });
+      const operation = operationOf(params.query, params.operationName);
+      const sent = operation ? { ...params, operationName: operation.name } : params;
+      if (operation?.kind !== 'subscription') return http(sent, options);
+      return ws(sent, { ...options, documentAST: parse(params.query) });
     };
   }, [apiKey]);
   return (
