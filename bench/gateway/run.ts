@@ -123,13 +123,23 @@ function verdict(reply: GraphQLReply, reference: GraphQLReply | undefined): stri
   return undefined;
 }
 
+type Tokens = Readonly<Record<NonNullable<Operation['as']>, string>>;
+
+/** Fresh access tokens of the demo accounts operations run as. */
+const demoTokens = async (authEndpoint: string, secret: string): Promise<Tokens> => ({
+  customer: await login(authEndpoint, secret, 'customer'),
+  farmer: await login(authEndpoint, secret, 'farmer'),
+});
+
+/** The Authorization header of the account an operation runs as, if any. */
+const callerHeaders = (op: Operation, tokens: Tokens): Record<string, string> => (op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {});
+
 /** Runs every operation through a stock gateway started for the purpose, then stops it. */
-async function warmSubgraphs(gatewayEnv: Record<string, string>, authEndpoint: string, secret: string): Promise<void> {
+async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens): Promise<void> {
   const warmer = await startProcess({ label: 'warm-up gateway', script: 'serve-apollo.ts', env: gatewayEnv, cpus: settings.pin ? '1' : undefined });
   try {
     for (const op of operations) {
-      const headers: Record<string, string> = op.as ? { authorization: `Bearer ${await login(authEndpoint, secret, op.as)}` } : {};
-      await drive({ url: warmer.endpoint, body: requestBody(op), headers, connections: settings.connections, seconds: settings.subgraphWarmup });
+      await drive({ url: warmer.endpoint, body: requestBody(op), headers: callerHeaders(op, tokens), connections: settings.connections, seconds: settings.subgraphWarmup });
     }
   } finally {
     await warmer.stop();
@@ -206,7 +216,7 @@ async function main(): Promise<void> {
     // The subgraphs' JIT is cold after start. Whichever gateway went first would pay for it (and a deduplicating one
     // sends so few subgraph calls that its own warm-up barely helps), so every operation is first run through a
     // throwaway stock gateway: each gateway then meets equally warm subgraphs.
-    await warmSubgraphs(gatewayEnv, endpointOf('auth'), secret);
+    await warmSubgraphs(gatewayEnv, await demoTokens(endpointOf('auth'), secret));
     log(`subgraphs warmed: ${settings.subgraphWarmup} s per operation through a throwaway stock gateway`);
 
     const cells: Cell[] = [];
@@ -231,14 +241,11 @@ async function main(): Promise<void> {
         }
       }
       try {
-        const tokens = {
-          customer: await login(endpointOf('auth'), secret, 'customer'),
-          farmer: await login(endpointOf('auth'), secret, 'farmer'),
-        };
+        const tokens = await demoTokens(endpointOf('auth'), secret);
         for (const op of operations) {
           let endpoint: string;
           let pid: number;
-          const headers: Record<string, string> = op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {};
+          const headers = callerHeaders(op, tokens);
           if (target) {
             endpoint = target.endpoint;
             pid = target.pid;
@@ -272,7 +279,7 @@ async function main(): Promise<void> {
           const load = { url: endpoint, body, headers, connections: settings.connections, expectBody: reply.text };
           await drive({ ...load, seconds: settings.warmup });
           // Drained before and after, so the subgraph calls counted are exactly those of the requests sent here.
-          const measure = async (): Promise<Cell | null> => {
+          const measure = async (): Promise<(Cell & { load: LoadResult }) | null> => {
             await settle(subgraphUrls);
             const calls0 = await totalGraphqlRequests(subgraphUrls);
             const cpu0 = cpuSeconds(pid);
@@ -315,7 +322,7 @@ async function main(): Promise<void> {
             bad(op, `no response completed within the measured ${settings.seconds} s`);
             continue;
           }
-          const result = cell.load as LoadResult;
+          const result = cell.load;
           cells.push(cell);
           log(`${spec.name} ${op.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cell.callsPerRequest?.toFixed(2)} calls/req, failures ${result.failures}`);
         }

@@ -70,22 +70,24 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   };
   const subgraphFetcher = createSubgraphFetcher();
   const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
+  const dataSource = (name: string, url: string) => new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher);
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
-    buildService: ({ name, url }) => new SubgraphDataSource(config.SUBGRAPH_URLS[name] ?? url ?? '', config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
+    buildService: ({ name, url }) => dataSource(name, config.SUBGRAPH_URLS[name] ?? url ?? ''),
     logger,
   });
-  // Subscriptions: planned from the same supergraph, kept in step with hot reloads.
+  const limitRules = operationLimitRules();
+  const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: limitRules });
+  // Subscriptions are planned from the same supergraph, and partner operations checked against it, at every hot reload.
   const planner = new SubscriptionPlanner();
   let services: ServiceMap = {};
   let urls = new Map<string, string>();
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
     planner.update(coreSupergraphSdl);
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
-    services = Object.fromEntries([...urls].map(([name, url]) => [name, new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher)]));
+    services = Object.fromEntries([...urls].map(([name, url]) => [name, dataSource(name, url)]));
+    persisted.checkSchema(apiSchema);
   });
-  const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: operationLimitRules() });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => persisted.checkSchema(apiSchema));
   // APQ: Apollo's bounded in-memory cache in each replica, or one cache in Redis that every replica shares.
   const apq = config.REDIS_URL ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }) : null;
   const apollo = new ApolloServer<GatewayContext>({
@@ -94,7 +96,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     formatError: createErrorFormatter(logger),
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>()],
     persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
-    validationRules: operationLimitRules(),
+    validationRules: limitRules,
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
     hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
   });

@@ -58,7 +58,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys, { cooldownDuration: 5_000, cacheMaxAge: 600_000 }) : options.keys;
   const cacheMs = options.cacheMs ?? 60_000;
   // Only successful verifications are remembered: a bad token is checked (and refused) every time.
-  const verified = cacheMs > 0 ? new LRUCache<string, Verified>({ max: options.cacheMax ?? 10_000, ttl: cacheMs, ttlAutopurge: false }) : null;
+  const verified = cacheMs > 0 ? new LRUCache<string, Verified>({ max: options.cacheMax ?? 10_000, ttl: cacheMs }) : null;
 
   async function verifySignature(token: string): Promise<Verified> {
     try {
