@@ -25,6 +25,8 @@ const schema = z.object({
       return map;
     }),
   GATEWAY_SECRET: configFields.secret.optional(),
+  /** Where /hls/ and /media/ are passed on to; default: the streaming subgraph's origin. */
+  MEDIA_UPSTREAM_URL: configFields.url.optional(),
   AUTH_JWKS_URL: configFields.url.default('http://localhost:4001/.well-known/jwks.json'),
   /** Base URL of the auth service's internal routes (API-key exchange). */
   AUTH_INTERNAL_URL: configFields.url.default('http://localhost:4001'),

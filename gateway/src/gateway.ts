@@ -24,6 +24,7 @@ import { fileSupergraph } from './supergraph-source.ts';
 import { SubgraphDataSource, type FetchCounter } from './subgraph-data-source.ts';
 import { subgraphUrls } from './subgraph-urls.ts';
 import { explorerRoutes } from './explorer-route.ts';
+import { createMediaProxy, mediaOrigin } from './media-proxy.ts';
 import { sharedReadKey } from './shared-reads.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
@@ -124,6 +125,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   };
   const context = (req: IncomingMessage): Promise<GatewayContext> => contextFrom(req.headers, clientIpOf(req));
 
+  const media = createMediaProxy({ upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(urls.get('streaming')), logger });
   const server = await startServiceServer({
     name: 'gateway',
     port: config.PORT,
@@ -154,6 +156,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
       }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
+      ...media.routes,
     },
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
@@ -190,6 +193,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       await pool.close();
       await limits.close();
       await subgraphFetcher.close();
+      await media.close();
       await tracing.shutdown();
       await server.close(graceMs);
       await apollo.stop();

@@ -31,3 +31,17 @@ export const demo = {
     orchard1: '30000000-0000-4000-8000-000000000003',
   },
 } as const;
+
+/** Who owns each demo farm (projections in streaming and transcoding are seeded from this). */
+export const demoFarmOwners: readonly { readonly farmId: string; readonly ownerId: string; readonly name: string }[] = [
+  { farmId: demo.farms.greenAcres, ownerId: demo.users.farmer.id, name: 'Green Acres' },
+  { farmId: demo.farms.riverMeadow, ownerId: demo.users.farmer.id, name: 'River Meadow' },
+  { farmId: demo.farms.orchardHill, ownerId: demo.users.farmer2.id, name: 'Orchard Hill' },
+];
+
+/** The demo cameras: where they are and what they show. `path` names the stream on the demo camera server. */
+export const demoCameras: readonly { readonly id: string; readonly farmId: string; readonly plotId: string | null; readonly name: string; readonly path: string; readonly isPublic: boolean }[] = [
+  { id: demo.cameras.greenA1, farmId: demo.farms.greenAcres, plotId: demo.plots.greenA1, name: 'Plot A-1', path: 'green-acres-a1', isPublic: false },
+  { id: demo.cameras.greenOverview, farmId: demo.farms.greenAcres, plotId: null, name: 'Green Acres overview', path: 'green-acres-overview', isPublic: true },
+  { id: demo.cameras.orchard1, farmId: demo.farms.orchardHill, plotId: demo.plots.orchard1, name: 'Terrace T-1', path: 'orchard-hill-t1', isPublic: false },
+];

@@ -8,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Nothing can take the work now (e.g. no transcoder has CPU for another live stream); try again later. */
+  CAPACITY_EXHAUSTED: 'CAPACITY_EXHAUSTED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -22,3 +24,4 @@ export const unauthenticated = (message = 'Sign in to do this'): GraphQLError =>
 export const forbidden = (message = 'You are not allowed to do this'): GraphQLError => domainError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string, id: string): GraphQLError => domainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id });
 export const conflict = (message: string): GraphQLError => domainError(ErrorCode.CONFLICT, message);
+export const capacityExhausted = (message: string): GraphQLError => domainError(ErrorCode.CAPACITY_EXHAUSTED, message);

@@ -22,3 +22,5 @@ export * from './events/event-bus-from-config.ts';
 export * from './events/contracts.ts';
 export * from './apollo-plugins.ts';
 export * from './tracing.ts';
+export * from './media/media-signer.ts';
+export * from './media/media-paths.ts';

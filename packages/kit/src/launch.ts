@@ -112,7 +112,13 @@ export interface ServiceModule<TConfig = unknown> {
   loadConfig(env: Record<string, string | undefined>): TConfig;
   start(config: TConfig, deps?: ServiceDeps): Promise<RunningSubgraph>;
   /** Idempotent demo data into the service's own schema. */
-  seed(databaseUrl: string): Promise<void>;
+  seed(databaseUrl: string, options?: SeedOptions): Promise<void>;
+}
+
+/** What the embedded start knows that demo data depends on. */
+export interface SeedOptions {
+  /** Base URL of the local demo camera server (rtmp://host:port/app): the demo cameras stream from it. */
+  readonly demoCameraBaseUrl?: string;
 }
 
 export function isServiceModule(value: unknown): value is ServiceModule {
@@ -122,11 +128,11 @@ export function isServiceModule(value: unknown): value is ServiceModule {
 }
 
 /** A `ServiceModule.seed` that opens the service's own database client, seeds it and always closes it. */
-export function seedWith<TDb extends { $disconnect(): Promise<void> }>(createDb: (databaseUrl: string) => TDb, seed: (db: TDb) => Promise<void>): (databaseUrl: string) => Promise<void> {
-  return async (databaseUrl) => {
+export function seedWith<TDb extends { $disconnect(): Promise<void> }>(createDb: (databaseUrl: string) => TDb, seed: (db: TDb, options: SeedOptions) => Promise<void>): (databaseUrl: string, options?: SeedOptions) => Promise<void> {
+  return async (databaseUrl, options = {}) => {
     const db = createDb(databaseUrl);
     try {
-      await seed(db);
+      await seed(db, options);
     } finally {
       await db.$disconnect();
     }

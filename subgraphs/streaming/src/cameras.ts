@@ -1,4 +1,4 @@
-import { badInput, notFound, type Viewer } from '@vegshare/kit';
+import { badInput, eventTopics, notFound, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import type { Camera } from './generated/prisma/client.ts';
 import type { StreamingLoaders } from './loaders.ts';
@@ -19,10 +19,18 @@ async function assertPlotOnFarm(db: StreamingDb, plotId: string, farmId: string)
   if (rental || camera) throw badInput('plotId: the plot belongs to another farm', 'plotId');
 }
 
-export async function registerCamera(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, input: CameraCreate): Promise<Camera> {
+/** Tells other subgraphs (transcoding: which farm a camera's jobs belong to) what became of a camera. */
+export async function publishCameraChanged(bus: EventBus, camera: Pick<Camera, 'id' | 'farmId' | 'plotId'>, removed = false): Promise<void> {
+  const event: CameraChanged = { cameraId: camera.id, farmId: camera.farmId, plotId: camera.plotId, removed };
+  await bus.publish(eventTopics.cameraChanged, event);
+}
+
+export async function registerCamera(db: StreamingDb, loaders: StreamingLoaders, bus: EventBus, viewer: Viewer | null, input: CameraCreate): Promise<Camera> {
   await requireFarmManager(viewer, input.farmId, loaders);
   if (input.plotId) await assertPlotOnFarm(db, input.plotId, input.farmId);
-  return db.camera.create({ data: { ...input, stream: { create: {} } } });
+  const camera = await db.camera.create({ data: { ...input, stream: { create: {} } } });
+  await publishCameraChanged(bus, camera);
+  return camera;
 }
 
 async function managedCamera(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, id: string): Promise<Camera> {
@@ -32,10 +40,11 @@ async function managedCamera(db: StreamingDb, loaders: StreamingLoaders, viewer:
   return camera;
 }
 
-export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, viewer: Viewer | null, id: string, patch: CameraPatch): Promise<Camera> {
+export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string, patch: CameraPatch): Promise<Camera> {
   const camera = await managedCamera(db, loaders, viewer, id);
   if (patch.plotId) await assertPlotOnFarm(db, patch.plotId, camera.farmId);
   const updated = await db.camera.update({ where: { id }, data: patch });
+  if (updated.plotId !== camera.plotId) await publishCameraChanged(bus, updated);
   if (patch.enabled === false) {
     const stream = await db.stream.findUnique({ where: { cameraId: id } });
     if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera disabled');
@@ -43,11 +52,12 @@ export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, c
   return updated;
 }
 
-export async function removeCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, viewer: Viewer | null, id: string): Promise<string> {
-  await managedCamera(db, loaders, viewer, id);
+export async function removeCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string): Promise<string> {
+  const camera = await managedCamera(db, loaders, viewer, id);
   const stream = await db.stream.findUnique({ where: { cameraId: id } });
   if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
   await db.camera.deleteMany({ where: { id } });
+  await publishCameraChanged(bus, camera, true);
   return id;
 }
 

@@ -1,7 +1,6 @@
-import type { EventBus, Viewer } from '@vegshare/kit';
+import type { EventBus, MediaSigner, Viewer } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import type { StreamingLoaders } from './loaders.ts';
-import type { PlaybackSigner } from './playback-signing.ts';
 import type { PresenceStore } from './presence.ts';
 import type { StreamControl } from './stream-control.ts';
 
@@ -10,8 +9,8 @@ export interface StreamingRuntime {
   readonly bus: EventBus;
   readonly control: StreamControl;
   readonly presence: PresenceStore;
-  readonly signer: PlaybackSigner;
-  /** Base URL players use to reach /hls/ (PLAYBACK_BASE_URL). */
+  readonly signer: MediaSigner;
+  /** Public origin players use to reach /hls/ and /media/ (PLAYBACK_BASE_URL). */
   readonly playbackBaseUrl: string;
 }
 

@@ -8,8 +8,11 @@ const schema = z.object({
   ...objectStoreConfigShape,
   /** HMAC key of playback URLs; every replica must share it. Absent: a random key per process (embedded default, one replica). */
   PLAYBACK_SIGNING_SECRET: configFields.secret.optional(),
-  /** Where players reach this service's /hls/ route (directly or through an ingress). */
-  PLAYBACK_BASE_URL: configFields.url.default('http://localhost:4004'),
+  /**
+   * Public origin players reach /hls/ and /media/ on: the gateway (which passes them here), a CDN, or this service
+   * directly. Every playback, recording and timelapse URL handed to clients starts with it.
+   */
+  PLAYBACK_BASE_URL: configFields.url.default('http://localhost:4000'),
   /** Lifetime of a playback URL; at most 5 minutes. */
   PLAYBACK_URL_TTL_SECONDS: seconds(120, 300),
   /** An on-demand stream with no viewer for this long is stopped. */
@@ -22,6 +25,10 @@ const schema = z.object({
   STREAM_START_TIMEOUT_SECONDS: seconds(60, 3600),
   /** How often viewer counts and idle streams are checked. */
   PRESENCE_SWEEP_SECONDS: seconds(5, 60),
+  /** Longest an LL-HLS blocking playlist reload is held before the current playlist is served. */
+  HLS_BLOCK_MAX_MS: z.coerce.number().int().min(500).max(30_000).default(6_000),
+  /** A camera's offline / back-online notification to its farmer is sent at most once per this long. */
+  CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS: seconds(300, 86_400),
   /** Prefix of this service's Redis keys (viewer presence). */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('vegshare:streaming:'),
 });

@@ -3,6 +3,8 @@ import type { StreamingDb } from './db.ts';
 
 /** Most recordings any list field returns per camera. */
 export const MAX_RECORDINGS = 100;
+/** Most timelapses any list field returns per camera. */
+export const MAX_TIMELAPSES = 60;
 
 /** Today as a UTC date, the unit rentals are expressed in (inclusive start, exclusive end). */
 export function utcToday(now = new Date()): Date {
@@ -16,6 +18,16 @@ export function createLoaders(db: StreamingDb) {
     stream: rowLoader((ids: readonly string[]) => db.stream.findMany({ where: { id: { in: [...ids] } } }), (s) => s.id),
     streamByCamera: rowLoader((ids: readonly string[]) => db.stream.findMany({ where: { cameraId: { in: [...ids] } } }), (s) => s.cameraId),
     recording: rowLoader((ids: readonly string[]) => db.recording.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
+    timelapse: rowLoader((ids: readonly string[]) => db.timelapse.findMany({ where: { id: { in: [...ids] } } }), (t) => t.id),
+    /** The newest MAX_TIMELAPSES timelapses of each camera, newest day first. */
+    timelapsesByCamera: groupLoader(async (cameraIds: readonly string[]) => {
+      const ids = await db.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM (
+          SELECT id, row_number() OVER (PARTITION BY camera_id ORDER BY day DESC) AS n
+          FROM streaming.timelapse WHERE camera_id = ANY(${[...cameraIds]}::uuid[])
+        ) ranked WHERE n <= ${MAX_TIMELAPSES}`;
+      return db.timelapse.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: [{ day: 'desc' }, { id: 'asc' }] });
+    }, (t) => t.cameraId),
     camerasByPlot: groupLoader(
       (plotIds: readonly string[]) => db.camera.findMany({ where: { plotId: { in: [...plotIds] } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       (c) => c.plotId ?? '',

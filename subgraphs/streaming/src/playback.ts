@@ -1,9 +1,8 @@
-import { conflict, isUuid, notFound, type Viewer } from '@vegshare/kit';
+import { conflict, isUuid, MediaSigner, notFound, type Viewer } from '@vegshare/kit';
 import { requireWatcher } from './access.ts';
 import type { StreamingRuntime } from './context.ts';
 import type { StreamingLoaders } from './loaders.ts';
 import type { PlaybackGrant } from './models.ts';
-import { PlaybackSigner } from './playback-signing.ts';
 import { isActive } from './stream-machine.ts';
 import type { Camera, Stream } from './generated/prisma/client.ts';
 
@@ -20,7 +19,7 @@ export async function watchableStream(loaders: StreamingLoaders, viewer: Viewer 
 export async function issuePlaybackUrl(runtime: StreamingRuntime, loaders: StreamingLoaders, viewer: Viewer | null, streamId: string): Promise<PlaybackGrant> {
   const { stream, camera } = await watchableStream(loaders, viewer, streamId);
   if (!camera.enabled) throw conflict('The camera is disabled');
-  const viewerId = viewer?.userId ?? PlaybackSigner.anonymousViewer();
+  const viewerId = viewer?.userId ?? MediaSigner.anonymousViewer();
   const current = isActive(stream.status) ? stream : await runtime.control.start(stream.id, { onDemand: true });
   // Presence is advisory: a Redis hiccup must not keep anyone from watching (the HLS requests will count them).
   await runtime.control.noteViewer(stream.id, viewerId).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, MEDIA_PREFIX, MediaSigner, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
 import { createStreamingDb, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -7,12 +7,15 @@ import { resolvers } from './resolvers/index.ts';
 import { seedStreaming } from './seed.ts';
 import type { Context, StreamingRuntime } from './context.ts';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './presence.ts';
-import { PlaybackSigner } from './playback-signing.ts';
 import { StreamControl } from './stream-control.ts';
 import { subscribeToEvents, type EventHandlers } from './event-handlers.ts';
 import { hlsHandler } from './http/hls.ts';
 import { hlsRoute } from './http/hls-route.ts';
+import { mediaHandler } from './http/media.ts';
 import { HLS_PREFIX } from './hls-path.ts';
+import { CapacityView } from './live/capacity-view.ts';
+import { HlsProgressBoard } from './live/hls-progress.ts';
+import { watchRights } from './live/watch-rights.ts';
 
 export { loadStreamingConfig, type StreamingConfig } from './env.ts';
 
@@ -62,10 +65,15 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const store = createObjectStore(config);
   const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.PLAYBACK_SIGNING_SECRET) logger.warn('PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only');
-  const signer = new PlaybackSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
+  const signer = new MediaSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
   const failures = metrics.counter('streaming_stream_failures_total', 'Streams that moved to FAILED');
+  const board = new HlsProgressBoard();
+  const capacity = new CapacityView();
+  const blocked = metrics.gauge('streaming_hls_blocking_reloads', 'LL-HLS playlist requests held until the playlist moves on');
   const control = new StreamControl({
     onFailure: () => failures.inc(),
+    capacity,
+    healthNotifyCooldownMs: ms(config.CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS),
     db,
     bus,
     presence,
@@ -79,7 +87,9 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   });
   const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
   let handlers: EventHandlers | null = null;
+  let gauge: NodeJS.Timeout | undefined;
   const release = async () => {
+    clearInterval(gauge);
     control.stopLoops();
     await handlers?.close();
     await presence.close();
@@ -87,7 +97,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
     await db.$disconnect();
   };
   try {
-    handlers = await subscribeToEvents(bus, db, control, logger);
+    handlers = await subscribeToEvents(bus, db, control, { board, capacity }, logger);
   } catch (error) {
     await release();
     throw error;
@@ -105,11 +115,19 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
       ...(bus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => bus.ping() }] : []),
     ],
-    // HLS players fetch playlists and segments directly; the signed URL, not the gateway secret, authorizes them.
-    publicRoutes: { [`${HLS_PREFIX}*`]: hlsRoute(hlsHandler({ db, store, signer, logger, noteViewer: (s, v) => control.noteViewer(s, v) })) },
+    // Players fetch playlists and segments directly (or through the gateway's origin); the signed URL, not the
+    // gateway secret, authorizes them.
+    publicRoutes: {
+      [`${HLS_PREFIX}*`]: hlsRoute(
+        hlsHandler({ db, store, signer, logger, board, blockMaxMs: config.HLS_BLOCK_MAX_MS, noteViewer: (s, v) => control.noteViewer(s, v), mayWatch: watchRights(db) }),
+      ),
+      [`${MEDIA_PREFIX}*`]: hlsRoute(mediaHandler({ store, signer, logger })),
+    },
     onStop: release,
   });
   control.startLoops();
+  gauge = setInterval(() => blocked.set(board.waiting), 5_000);
+  gauge.unref();
   const eventHandlers = handlers;
   return { ...running, control, eventsIdle: () => eventHandlers.idle() };
 }

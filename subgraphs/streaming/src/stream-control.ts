@@ -1,4 +1,4 @@
-import { conflict, eventTopics, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger } from '@vegshare/kit';
+import { capacityExhausted, conflict, eventTopics, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger, type NotificationRequested } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import type { Camera, Prisma, Stream } from './generated/prisma/client.ts';
 import type { StreamStatus } from './generated/prisma/enums.ts';
@@ -6,6 +6,8 @@ import type { PresenceStore } from './presence.ts';
 import { ACTIVE_STATUSES, canTransition, isActive, sourcesOf } from './stream-machine.ts';
 import { snapshotOf, type ViewerCountEvent } from './stream-snapshot.ts';
 import { SerialQueue } from './serial-queue.ts';
+import type { CapacityView } from './live/capacity-view.ts';
+import type { CameraHealth } from './generated/prisma/enums.ts';
 
 export interface StreamTimings {
   readonly idleStopMs: number;
@@ -24,6 +26,10 @@ export interface StreamControlDeps {
   readonly profile?: string;
   /** Told when a stream moves to FAILED (streaming_stream_failures_total). */
   readonly onFailure?: () => void;
+  /** The transcoders' reported headroom: a start is refused at once when none has room. */
+  readonly capacity?: CapacityView;
+  /** A camera's offline/online notifications to its farmer are at most one per this long (per kind). */
+  readonly healthNotifyCooldownMs?: number;
 }
 
 export const LIVE_PROFILE = 'live-hls-ladder';
@@ -48,7 +54,7 @@ export class StreamControl {
   }
 
   async #requestLadder(stream: Stream, camera: Camera): Promise<void> {
-    const request: LiveTranscodeRequested = { streamId: stream.id, cameraId: camera.id, sourceUrl: camera.sourceUrl, profile: this.deps.profile ?? LIVE_PROFILE };
+    const request: LiveTranscodeRequested = { streamId: stream.id, cameraId: camera.id, farmId: camera.farmId, sourceUrl: camera.sourceUrl, profile: this.deps.profile ?? LIVE_PROFILE };
     await this.deps.bus.publish(eventTopics.liveTranscodeRequested, request);
   }
 
@@ -68,7 +74,6 @@ export class StreamControl {
       throw error;
     }
     if (to === 'FAILED') this.deps.onFailure?.();
-    await this.#updateHealth(row);
     await this.#publishStatus(row);
     return row;
   }
@@ -88,6 +93,10 @@ export class StreamControl {
       const { camera: _camera, ...row } = stream;
       return row;
     }
+    if (this.deps.capacity?.exhausted()) {
+      throw capacityExhausted('No transcoder has room for another live stream right now; try again in a minute');
+    }
+    this.deps.capacity?.reserve();
     const moved = await this.#transition(streamId, 'STARTING', {
       onDemand: options.onDemand,
       requestedAt: new Date(),
@@ -136,6 +145,7 @@ export class StreamControl {
     if (event.status === 'ENDED' && event.masterPlaylistKey) await this.#record(stream, event, at);
     // Reports from before the current session was requested belong to an earlier ladder.
     if (stream.requestedAt && at < stream.requestedAt) return;
+    await this.#applyHealth(stream, event);
     const ladder = {
       jobId: event.jobId,
       renditions: [...event.renditions],
@@ -146,8 +156,10 @@ export class StreamControl {
       // LIVE ladder's renditions change (players care); otherwise the details are stored silently, so every event
       // subscribers receive is a status change or a new live ladder.
       const renditionsChanged = stream.renditions.join() !== ladder.renditions.join();
-      if (renditionsChanged && event.status === 'LIVE') await this.#transition(stream.id, event.status, ladder, [stream.status]);
-      else if (renditionsChanged || stream.jobId !== ladder.jobId || (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey)) {
+      const errorChanged = event.status === 'RECONNECTING' && (event.error ?? null) !== stream.lastError;
+      if ((renditionsChanged && event.status === 'LIVE') || errorChanged) {
+        await this.#transition(stream.id, event.status, { ...ladder, ...(errorChanged ? { lastError: (event.error ?? '').slice(0, 500) || null } : {}) }, [stream.status]);
+      } else if (renditionsChanged || stream.jobId !== ladder.jobId || (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey)) {
         await this.deps.db.stream.updateMany({ where: { id: stream.id, status: stream.status }, data: ladder });
       }
       return;
@@ -160,15 +172,57 @@ export class StreamControl {
     }
     const data: Omit<Prisma.StreamUpdateManyMutationInput, 'status'> = { ...ladder };
     if (event.status === 'LIVE' && stream.status === 'STARTING') data.startedAt = at;
+    // lastError says why a stream is not playing: the transcoder's reason while it reconnects or after it failed.
+    if (event.status === 'LIVE') data.lastError = null;
+    if (event.status === 'RECONNECTING') data.lastError = (event.error ?? 'The camera dropped; reconnecting').slice(0, 500);
     if (event.status === 'FAILED') data.lastError = (event.error ?? 'The transcoder failed').slice(0, 500);
     if (event.status === 'ENDED' || event.status === 'FAILED') data.endedAt = at;
     await this.#transition(stream.id, event.status, data, [stream.status]);
   }
 
-  /** The camera's health follows what the transcoder sees of it. */
-  async #updateHealth(stream: Stream): Promise<void> {
-    const health = stream.status === 'LIVE' ? 'ONLINE' : stream.status === 'RECONNECTING' || stream.status === 'FAILED' ? 'OFFLINE' : null;
-    if (health) await this.deps.db.camera.update({ where: { id: stream.cameraId }, data: { health } });
+  /**
+   * The camera's health follows what the transcoder sees of the camera itself (frames arrive, or it answers a probe),
+   * not whether our encoding succeeds: a failing encoder leaves a camera ONLINE. Changes are published for the farm
+   * (cameraHealthChanged) and the farmer is notified, with the reason, when a camera goes offline and comes back.
+   */
+  async #applyHealth(stream: Stream, event: LiveTranscodeStatus): Promise<void> {
+    const health: CameraHealth | null =
+      event.cameraOnline === true ? 'ONLINE'
+      : event.cameraOnline === false ? 'OFFLINE'
+      : event.status === 'LIVE' ? 'ONLINE'
+      : null;
+    if (!health) return;
+    const { count } = await this.deps.db.camera.updateMany({ where: { id: stream.cameraId, health: { not: health } }, data: { health } });
+    if (!count) return;
+    const camera = await this.deps.db.camera.findUnique({ where: { id: stream.cameraId } });
+    if (!camera) return;
+    await this.deps.bus.publish(topics.cameraHealth(camera.farmId), { cameraId: camera.id });
+    await this.#notifyHealth(camera, health, event);
+  }
+
+  readonly #lastNotified = new Map<string, number>();
+
+  async #notifyHealth(camera: Camera, health: CameraHealth, event: LiveTranscodeStatus): Promise<void> {
+    if (health === 'UNKNOWN') return;
+    const owner = await this.deps.db.farmOwner.findUnique({ where: { farmId: camera.farmId } });
+    if (!owner) return;
+    const cooldown = this.deps.healthNotifyCooldownMs ?? 300_000;
+    const key = `${camera.id}:${health}`;
+    const at = Date.parse(event.at);
+    if (at - (this.#lastNotified.get(key) ?? 0) < cooldown) return;
+    this.#lastNotified.set(key, at);
+    const offline = health === 'OFFLINE';
+    const reason = event.error ? `: ${event.error.slice(0, 200)}` : '';
+    const notification: NotificationRequested = {
+      // One id per camera, state and cooldown window: replicas that both see the change notify once.
+      eventId: `camera-health:${camera.id}:${health}:${Math.floor(at / cooldown)}`,
+      userId: owner.ownerId,
+      kind: 'stream',
+      title: offline ? `Camera “${camera.name}” is offline` : `Camera “${camera.name}” is back online`,
+      body: offline ? `No video from the camera${reason}. VegShare keeps reconnecting.` : 'Video from the camera arrives again.',
+      link: `vegshare://cameras/${camera.id}`,
+    };
+    await this.deps.bus.publish(eventTopics.notificationRequested, notification);
   }
 
   async #record(stream: Stream, event: LiveTranscodeStatus, endedAt: Date): Promise<void> {

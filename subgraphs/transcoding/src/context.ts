@@ -1,4 +1,4 @@
-import type { EventBus, ObjectStore, Viewer } from '@vegshare/kit';
+import type { EventBus, MediaSigner, ObjectStore, Viewer } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from './db.ts';
 import type { TranscodingConfig } from './env.ts';
@@ -15,4 +15,8 @@ export interface Context {
   readonly store: ObjectStore;
   readonly config: TranscodingConfig;
   readonly logger: Logger;
+  /** Farms the viewer owns (from the FarmChanged projection), looked up at most every few seconds. */
+  ownedFarms(): Promise<ReadonlySet<string>>;
+  /** Signs playback URLs of VOD outputs; null when PLAYBACK_SIGNING_SECRET is not set (no URLs then). */
+  readonly signer: MediaSigner | null;
 }

@@ -1,4 +1,13 @@
-/** A camera as this subgraph knows it: only its key (streaming owns the rest). */
+/** An entity another subgraph owns (Camera, Farm): this subgraph only knows its key. */
 export interface CameraRef {
   readonly id: string;
+}
+
+/** What `createVodUpload` answers. */
+export interface VodUploadGrant {
+  readonly id: string;
+  readonly uploadUrl: string;
+  readonly contentType: string;
+  readonly maxBytes: number;
+  readonly expiresAt: Date;
 }

@@ -6,11 +6,18 @@ import {
   eventBusFromConfig,
   eventTopics,
   launchSubgraph,
+  MediaSigner,
+  type CameraChanged,
+  type FarmChanged,
   type LiveTranscodeRequested,
   type LiveTranscodeStopRequested,
   type RunningSubgraph,
   type ServiceDeps,
-  type ServiceModule, seedWith } from '@vegshare/kit';
+  type ServiceModule,
+  type Viewer,
+  seedWith,
+} from '@vegshare/kit';
+import type { TranscodingDb } from './db.ts';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 import { createTranscodingDb } from './db.ts';
@@ -19,12 +26,12 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedTranscoding } from './seed.ts';
 import type { Context } from './context.ts';
-import { resolveFfmpeg } from './media/ffmpeg-binary.ts';
+import { prepareFfmpeg } from './media/ffmpeg-capabilities.ts';
 import { jobQueueFromConfig } from './queue/queue-from-config.ts';
 import type { JobQueue } from './queue/job-queue.ts';
 import { MemoryJobQueue } from './queue/memory-queue.ts';
 import { ensureLiveJob, requeueUnfinished, stopLiveJob, type JobCommandDeps } from './jobs/job-commands.ts';
-import { startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './workers/worker-pool.ts';
+import { RETENTION_TICK, startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './workers/worker-pool.ts';
 
 export { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 
@@ -41,10 +48,25 @@ export interface RunningTranscoding extends RunningSubgraph {
 const liveRequest = z.object({
   streamId: z.string().uuid(),
   cameraId: z.string().uuid(),
-  sourceUrl: z.string().regex(/^(rtsps?|rtmps?|https?|tcp|udp|srt):\/\/[^\s]+$/, 'unsupported live source'),
+  farmId: z.string().uuid(),
+  sourceUrl: z.string().regex(/^(rtsps?|rtmps?):\/\/[^\s]+$/, 'unsupported live source'),
   profile: z.string().max(64),
 });
 const stopRequest = z.object({ streamId: z.string().uuid() });
+const farmChanged = z.object({ farmId: z.string().uuid(), ownerId: z.string().uuid(), name: z.string() });
+const cameraChanged = z.object({ cameraId: z.string().uuid(), farmId: z.string().uuid(), plotId: z.string().uuid().nullable(), removed: z.boolean() });
+
+/** Farms a user owns, from the FarmChanged projection; each context looks them up at most every few seconds. */
+function ownedFarmsOf(db: TranscodingDb, viewer: Viewer | null): () => Promise<ReadonlySet<string>> {
+  let cached: { at: number; farms: Promise<ReadonlySet<string>> } | null = null;
+  return () => {
+    if (!viewer) return Promise.resolve(new Set());
+    if (!cached || Date.now() - cached.at > 2_000) {
+      cached = { at: Date.now(), farms: db.farmOwner.findMany({ where: { ownerId: viewer.userId }, select: { farmId: true } }).then((rows) => new Set(rows.map((r) => r.farmId))) };
+    }
+    return cached.farms;
+  };
+}
 
 /** Starts the transcoding subgraph (and, by default, its ffmpeg workers); used by main.ts, the embedded start and tests. */
 export async function startTranscodingService(config: TranscodingConfig, deps: TranscodingDeps = {}): Promise<RunningTranscoding> {
@@ -57,6 +79,8 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
   const ownQueue = !deps.queue;
   const queue = deps.queue ?? jobQueueFromConfig(config, logger);
   const store = createObjectStore(config);
+  const signer = config.PLAYBACK_SIGNING_SECRET ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS) : null;
+  if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
   const commands: JobCommandDeps = { db, bus, queue, config, logger };
   const cleanups: (() => Promise<unknown>)[] = [];
   let workers: WorkerPool | null = null;
@@ -70,6 +94,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     await store.ensureBucket();
     await mkdir(config.WORK_DIR, { recursive: true });
     await queue.scheduleDaily(TIMELAPSE_TICK, config.TIMELAPSE_AT);
+    await queue.scheduleEvery(RETENTION_TICK, 3_600_000);
     if (queue instanceof MemoryJobQueue) {
       const requeued = await requeueUnfinished(commands);
       if (requeued) logger.info({ requeued }, 'requeued unfinished jobs from Postgres');
@@ -81,8 +106,16 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     };
     cleanups.push(await bus.subscribe<LiveTranscodeRequested>(eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r))));
     cleanups.push(await bus.subscribe<LiveTranscodeStopRequested>(eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId))));
+    cleanups.push(
+      await bus.subscribe<FarmChanged>(eventTopics.farmChanged, handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } }))),
+    );
+    cleanups.push(
+      await bus.subscribe<CameraChanged>(eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
+        c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
+      )),
+    );
     if (config.RUN_WORKERS) {
-      const binaries = await resolveFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
+      const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
       const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics });
       workers = pool;
       cleanups.push(() => pool.close());
@@ -97,7 +130,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
     deps: { ...deps, logger, metrics, events: bus },
-    context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log }),
+    context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log, ownedFarms: ownedFarmsOf(db, viewer), signer }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       { name: 'queue', check: () => queue.ping() },

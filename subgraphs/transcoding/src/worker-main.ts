@@ -3,7 +3,7 @@
 import { createLogger, createObjectStore, RedisEventBus, runAsProcess } from '@vegshare/kit';
 import { loadWorkerConfig } from './env.ts';
 import { createTranscodingDb } from './db.ts';
-import { resolveFfmpeg } from './media/ffmpeg-binary.ts';
+import { prepareFfmpeg } from './media/ffmpeg-capabilities.ts';
 import { jobQueueFromConfig } from './queue/queue-from-config.ts';
 import { startWorkerPool } from './workers/worker-pool.ts';
 
@@ -14,7 +14,7 @@ await runAsProcess('transcoding-worker', async () => {
   const bus = new RedisEventBus(config.REDIS_URL, logger, config.EVENT_PREFIX);
   const queue = jobQueueFromConfig(config, logger);
   const store = createObjectStore(config);
-  const binaries = await resolveFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
+  const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
   const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger });
   process.stdout.write(`worker ${pool.workerId} ready\n`);
   return {

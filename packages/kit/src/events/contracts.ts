@@ -49,8 +49,18 @@ export interface RentalChanged {
 export interface LiveTranscodeRequested {
   readonly streamId: string;
   readonly cameraId: string;
+  /** The camera's farm: the job belongs to it (farmers see their farms' jobs only). */
+  readonly farmId: string;
   readonly sourceUrl: string;
   readonly profile: string;
+}
+
+/** streaming → transcoding (and others): a camera's farm, or that it was removed. */
+export interface CameraChanged {
+  readonly cameraId: string;
+  readonly farmId: string;
+  readonly plotId: string | null;
+  readonly removed: boolean;
 }
 
 /** streaming → transcoding: stop the live ladder of a stream. */
@@ -68,6 +78,57 @@ export interface LiveTranscodeStatus {
   readonly renditions: readonly string[];
   readonly error: string | null;
   readonly at: string;
+  /**
+   * Whether the camera itself answers (video arrives or the source can be probed), apart from whether our encoder
+   * copes: a stream can fail while its camera is ONLINE. Null when not known yet.
+   */
+  readonly cameraOnline?: boolean | null;
+}
+
+/**
+ * transcoding → streaming: a live rendition's playlist in S3 now lists part `part` of segment `msn` (LL-HLS
+ * blocking playlist reloads wait for this).
+ */
+export interface LiveHlsProgress {
+  readonly streamId: string;
+  readonly jobId: string;
+  readonly rendition: string;
+  readonly msn: number;
+  readonly part: number;
+}
+
+/** transcoding → streaming: a worker's CPU headroom (every heartbeat), so a start can be refused at once when none has room. */
+export interface TranscoderCapacity {
+  readonly workerId: string;
+  /** Cores free for live jobs. */
+  readonly liveHeadroom: number;
+  /** What the next live job is expected to cost, in cores (measured on running ones). */
+  readonly liveJobCost: number;
+  readonly at: string;
+}
+
+/** transcoding → streaming: a camera's timelapse for a day is in S3. */
+export interface TimelapseReady {
+  readonly jobId: string;
+  readonly cameraId: string;
+  readonly day: string;
+  readonly videoKey: string;
+  readonly durationSeconds: number;
+  readonly frameCount: number;
+}
+
+/** streaming → farm: a timelapse of a plot's camera is ready (the plot's activity feed shows it). */
+export interface PlotTimelapseReady {
+  readonly timelapseId: string;
+  readonly cameraId: string;
+  readonly plotId: string;
+  readonly farmId: string;
+  readonly day: string;
+}
+
+/** transcoding → streaming: recordings older than the retention were deleted from S3. */
+export interface RecordingsExpired {
+  readonly jobIds: readonly string[];
 }
 
 export const eventTopics = {
@@ -78,4 +139,10 @@ export const eventTopics = {
   liveTranscodeRequested: 'transcoding.live.requested',
   liveTranscodeStopRequested: 'transcoding.live.stop.requested',
   liveTranscodeStatus: 'transcoding.live.status',
+  liveHlsProgress: 'transcoding.live.hls.progress',
+  transcoderCapacity: 'transcoding.capacity',
+  cameraChanged: 'streaming.camera.changed',
+  timelapseReady: 'transcoding.timelapse.ready',
+  plotTimelapseReady: 'streaming.timelapse.ready',
+  recordingsExpired: 'transcoding.recordings.expired',
 } as const;

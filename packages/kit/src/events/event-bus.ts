@@ -13,6 +13,8 @@ export const topics = {
   plotActivity: (plotId: string) => `farm.plot.${plotId}.activity`,
   streamStatus: (streamId: string) => `streaming.stream.${streamId}.status`,
   viewerCount: (streamId: string) => `streaming.stream.${streamId}.viewers`,
+  /** A camera of the farm went offline or came back (payload: { cameraId }). */
+  cameraHealth: (farmId: string) => `streaming.farm.${farmId}.camera-health`,
   transcodeJob: (jobId: string) => `transcoding.job.${jobId}`,
   notification: (userId: string) => `user.${userId}.notification`,
 } as const;

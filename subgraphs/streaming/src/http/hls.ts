@@ -1,47 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Logger, ObjectStore } from '@vegshare/kit';
+import type { Logger, MediaSigner, ObjectStore } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 import { CONTENT_TYPES, objectKeyFor, parseHlsPath } from '../hls-path.ts';
 import { signPlaylist } from '../hls-playlist.ts';
-import type { PlaybackSigner } from '../playback-signing.ts';
+import type { HlsProgressBoard } from '../live/hls-progress.ts';
+import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface HlsHandlerDeps {
   readonly db: StreamingDb;
   readonly store: ObjectStore;
-  readonly signer: PlaybackSigner;
+  readonly signer: MediaSigner;
   readonly logger: Logger;
+  /** Where each live rendition stands; blocking playlist reloads wait on it. */
+  readonly board: HlsProgressBoard;
+  /** Longest a blocking playlist reload is held. */
+  readonly blockMaxMs: number;
   /** A playlist request is a sign of life of its viewer. */
   readonly noteViewer: (streamId: string, viewerId: string) => Promise<unknown>;
+  /** Whether the viewer may still watch the stream now (a playlist then carries a renewed grant). */
+  readonly mayWatch: (streamId: string, viewerId: string) => Promise<boolean>;
 }
 
 const MAX_PLAYLIST_BYTES = 1024 * 1024;
-
-function refuse(res: ServerResponse, status: number, message: string): void {
-  const body = JSON.stringify({ error: message });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-async function readLimited(stream: Readable, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new Error('playlist too large');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const MASTER_KEY_CACHE_MS = 1000;
+const MASTER_KEY_CACHE_MS = 500;
 
 /**
- * Stream id → master playlist key, cached for a second: every viewer fetches a segment or playlist every few seconds,
- * and one database read per stream per second serves them all.
+ * Stream id → master playlist key, cached briefly: every viewer fetches a playlist or part several times a second,
+ * and one database read per stream per half second serves them all. "Not playable" is never cached.
  */
 function masterKeyCache(db: StreamingDb): (streamId: string) => Promise<string | null> {
   const cache = new Map<string, { key: Promise<string | null>; at: number }>();
@@ -50,37 +36,94 @@ function masterKeyCache(db: StreamingDb): (streamId: string) => Promise<string |
     const hit = cache.get(streamId);
     if (hit && now - hit.at < MASTER_KEY_CACHE_MS) return hit.key;
     if (cache.size > 10_000) cache.clear();
-    const key = db.stream.findUnique({ where: { id: streamId }, select: { masterPlaylistKey: true } }).then((s) => s?.masterPlaylistKey ?? null);
+    const key = db.stream.findUnique({ where: { id: streamId }, select: { masterPlaylistKey: true, status: true } }).then((s) => (s && s.status !== 'IDLE' ? s.masterPlaylistKey : null));
     cache.set(streamId, { key, at: now });
-    key.catch(() => cache.delete(streamId));
+    key.then((k) => k ?? cache.delete(streamId), () => cache.delete(streamId));
     return key;
   };
 }
 
-const isMissing = (error: unknown): boolean => ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((error as { code?: string }).code ?? '');
+/** One S3 read of a playlist shared by every request that asks for the same version at the same time. */
+function playlistReader(store: ObjectStore): (key: string, version: string) => Promise<string> {
+  const inflight = new Map<string, Promise<string>>();
+  return (key, version) => {
+    const id = `${key}@${version}`;
+    const hit = inflight.get(id);
+    if (hit) return hit;
+    const read = store.client.getObject(store.bucket, key).then((object) => readLimited(object, MAX_PLAYLIST_BYTES));
+    inflight.set(id, read);
+    void read.finally(() => setTimeout(() => inflight.delete(id), 50)).catch(() => undefined);
+    return read;
+  };
+}
+
+/** `_HLS_msn` / `_HLS_part` of an LL-HLS blocking playlist reload: non-negative integers, or absent. */
+function blockingParams(search: URLSearchParams): { msn: number; part: number | null } | 'none' | 'bad' {
+  const msn = search.get('_HLS_msn');
+  const part = search.get('_HLS_part');
+  if (msn === null) return part === null ? 'none' : 'bad';
+  const int = (s: string) => (/^\d{1,9}$/.test(s) ? Number(s) : null);
+  const m = int(msn);
+  const p = part === null ? null : int(part);
+  if (m === null || (part !== null && p === null)) return 'bad';
+  return { msn: m, part: p };
+}
 
 /**
  * GET /hls/<streamId>/<file>?v=…&e=…&s=…: checks the playback grant, then serves the stream's playlists (rewritten
- * so their URIs carry the same grant) and segments from S3. Bad paths and bad, foreign or expired grants are 403,
- * missing objects 404; nothing here answers 500 for a client's input.
+ * so their URIs carry the grant — renewed while the viewer may still watch, so live playback outlasts one grant) and
+ * its parts and segments from S3. LL-HLS blocking reloads (`_HLS_msn`, `_HLS_part`) are held until the transcoder
+ * reports that the playlist lists what was asked for. Bad paths and bad, foreign or expired grants are 403, missing
+ * objects 404, malformed blocking parameters 400.
  */
 export function hlsHandler(deps: HlsHandlerDeps) {
   const masterKeyOf = masterKeyCache(deps.db);
+  const readPlaylist = playlistReader(deps.store);
   return async (req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> => {
-    res.setHeader('access-control-allow-origin', '*');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-max-age': '600' });
-      res.end();
-      return;
-    }
+    allowCors(res);
+    if (req.method === 'OPTIONS') return preflight(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const target = parseHlsPath(path);
     if (!target) return refuse(res, 403, 'forbidden');
-    const check = deps.signer.verify(target.streamId, new URLSearchParams(search));
+    const query = new URLSearchParams(search);
+    const check = deps.signer.verify(target.streamId, query);
     if (!check.ok) return refuse(res, 403, check.reason === 'expired' ? 'playback URL expired' : 'forbidden');
     const masterKey = await masterKeyOf(target.streamId);
     if (!masterKey) return refuse(res, 404, 'stream not playable yet');
     const key = objectKeyFor(masterKey, target.file);
+    const contentType = CONTENT_TYPES[target.extension] ?? 'application/octet-stream';
+
+    if (target.extension === 'm3u8') {
+      const blocking = blockingParams(query);
+      if (blocking === 'bad') return refuse(res, 400, '_HLS_msn and _HLS_part must be non-negative integers (and _HLS_part needs _HLS_msn)');
+      let version = String(Date.now() >> 9);
+      if (blocking !== 'none') {
+        const rendition = target.file.endsWith('/index.m3u8') ? target.file.slice(0, -'/index.m3u8'.length) : null;
+        if (!rendition || rendition.includes('/')) return refuse(res, 400, 'blocking reload applies to media playlists only');
+        const now = deps.board.position(target.streamId, rendition);
+        if (now && blocking.msn > now.msn + 2) return refuse(res, 400, `_HLS_msn ${blocking.msn} is too far ahead of the live edge (${now.msn})`);
+        await deps.board.waitFor(target.streamId, rendition, blocking.msn, blocking.part, deps.blockMaxMs);
+        const at = deps.board.position(target.streamId, rendition);
+        version = at ? `${at.jobId}:${at.msn}.${at.part}` : version;
+      }
+      let text: string;
+      try {
+        text = await readPlaylist(key, version);
+      } catch (error) {
+        if (isMissing(error)) return refuse(res, 404, 'not found');
+        deps.logger.warn({ err: error, key }, 'object store read failed');
+        return refuse(res, 502, 'storage unavailable');
+      }
+      const { viewerId } = check.grant;
+      const renewed = await deps.mayWatch(target.streamId, viewerId).catch(() => false);
+      const grant = renewed ? deps.signer.sign(target.streamId, viewerId).query : new URLSearchParams({ v: viewerId, e: String(check.grant.expiresAt), s: query.get('s') ?? '' }).toString();
+      const playlist = signPlaylist(text, grant);
+      deps.noteViewer(target.streamId, viewerId).catch((err: unknown) => deps.logger.warn({ err }, 'viewer presence failed'));
+      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(playlist), 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : playlist);
+      return;
+    }
+
     let object: Readable;
     try {
       object = await deps.store.client.getObject(deps.store.bucket, key);
@@ -88,15 +131,6 @@ export function hlsHandler(deps: HlsHandlerDeps) {
       if (isMissing(error)) return refuse(res, 404, 'not found');
       deps.logger.warn({ err: error, key }, 'object store read failed');
       return refuse(res, 502, 'storage unavailable');
-    }
-    const contentType = CONTENT_TYPES[target.extension] ?? 'application/octet-stream';
-    if (target.extension === 'm3u8') {
-      const { v, e, s } = { v: check.grant.viewerId, e: String(check.grant.expiresAt), s: new URLSearchParams(search).get('s') ?? '' };
-      const playlist = signPlaylist(await readLimited(object, MAX_PLAYLIST_BYTES), new URLSearchParams({ v, e, s }).toString());
-      deps.noteViewer(target.streamId, check.grant.viewerId).catch((err: unknown) => deps.logger.warn({ err }, 'viewer presence failed'));
-      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(playlist), 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : playlist);
-      return;
     }
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'private, max-age=60' });
     if (req.method === 'HEAD') {

@@ -1,7 +1,7 @@
 import { notFound } from '@vegshare/kit';
 import type { CameraResolvers } from '../__generated__/resolvers-types.ts';
 import { canManageFarm, canWatch } from '../access.ts';
-import { pageSize } from './Query.ts';
+import { pageSize, timelapsePageSize } from './Query.ts';
 
 export const Camera: CameraResolvers = {
   __resolveReference: (ref, { loaders }) => loaders.camera.load(ref.id),
@@ -14,4 +14,6 @@ export const Camera: CameraResolvers = {
   stream: async (camera, _, { loaders }) => (await loaders.streamByCamera.load(camera.id)) ?? Promise.reject(notFound('Stream of camera', camera.id)),
   recordings: async (camera, { first }, { viewer, loaders }) =>
     (await canWatch(viewer, camera, loaders)) ? (await loaders.recordingsByCamera.load(camera.id)).slice(0, pageSize(first)) : [],
+  timelapses: async (camera, { first }, { viewer, loaders }) =>
+    (await canWatch(viewer, camera, loaders)) ? (await loaders.timelapsesByCamera.load(camera.id)).slice(0, timelapsePageSize(first)) : [],
 };

@@ -1,4 +1,6 @@
-import { eventIterator, topics } from '@vegshare/kit';
+import { eventIterator, isUuid, notFound, topics } from '@vegshare/kit';
+import { requireFarmManager } from '../access.ts';
+import type { Context } from '../context.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import { createLoaders } from '../loaders.ts';
 import { watchableStream } from '../playback.ts';
@@ -22,5 +24,14 @@ export const Subscription: SubscriptionResolvers = {
       return eventIterator<ViewerCountEvent>(runtime.bus, topics.viewerCount(stream.id));
     },
     resolve: (payload: ViewerCountEvent) => payload.viewers,
+  },
+  cameraHealthChanged: {
+    subscribe: async (_, { farmId }, { db, runtime, viewer }) => {
+      if (!isUuid(farmId)) throw notFound('Farm', farmId);
+      await requireFarmManager(viewer, farmId.toLowerCase(), createLoaders(db));
+      return eventIterator<{ cameraId: string }>(runtime.bus, topics.cameraHealth(farmId.toLowerCase()));
+    },
+    // The camera as it is now (the event only names it); a removed camera ends nothing, it is skipped.
+    resolve: async (payload: { cameraId: string }, _args: unknown, { db }: Context) => (await db.camera.findUnique({ where: { id: payload.cameraId } })) ?? Promise.reject(notFound('Camera', payload.cameraId)),
   },
 };

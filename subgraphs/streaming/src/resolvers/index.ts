@@ -8,5 +8,6 @@ import { Query } from './Query.ts';
 import { Recording } from './Recording.ts';
 import { Stream } from './Stream.ts';
 import { Subscription } from './Subscription.ts';
+import { Timelapse } from './Timelapse.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Subscription, Camera, Stream, Recording, Plot, Farm, DateTime };
+export const resolvers: Resolvers = { Query, Mutation, Subscription, Camera, Stream, Recording, Timelapse, Plot, Farm, DateTime };

@@ -2,8 +2,8 @@ import { conflict, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
-import { Prisma, type TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
-import { DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
+import { Prisma, type TranscodeJob as TranscodeJobRow, type TranscodeJobKind } from '../generated/prisma/client.ts';
+import { DEFAULT_LIVE_PROFILE, DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { controlTopic, publishJob, publishLiveStatus, type ControlMessage } from './job-events.ts';
 import { ACTIVE_STATUSES, JobStore } from './job-store.ts';
@@ -17,55 +17,84 @@ export interface JobCommandDeps {
   readonly logger: Logger;
 }
 
-const enqueue = (deps: JobCommandDeps, row: TranscodeJobRow) => deps.queue.enqueue(row.id, { attempts: row.maxAttempts, backoffMs: deps.config.JOB_BACKOFF_MS, trace: traceCarrier() });
+/** Live streams are taken before batch work whenever both wait. */
+export const queuePriority = (kind: TranscodeJobKind): number => (kind === 'LIVE' ? 1 : 10);
+
+export const enqueueJob = (deps: Pick<JobCommandDeps, 'queue' | 'config'>, row: TranscodeJobRow) =>
+  deps.queue.enqueue(row.id, { attempts: row.maxAttempts, backoffMs: deps.config.JOB_BACKOFF_MS, priority: queuePriority(row.kind), trace: traceCarrier() });
 
 async function create(deps: JobCommandDeps, data: Prisma.TranscodeJobUncheckedCreateInput): Promise<TranscodeJobRow> {
   const row = await deps.db.transcodeJob.create({ data: { maxAttempts: deps.config.JOB_ATTEMPTS, ...data } });
-  await enqueue(deps, row);
+  await enqueueJob(deps, row);
   await publishJob(deps.bus, row);
   return row;
 }
 
-export function createVodJob(deps: JobCommandDeps, input: { sourceKey: string; cameraId: string | null; profile: string; requestedBy: string | null }): Promise<TranscodeJobRow> {
-  return create(deps, { kind: 'VOD', source: `s3://${input.sourceKey}`, profile: input.profile, cameraId: input.cameraId, requestedBy: input.requestedBy });
+/** A VOD job from a farmer's upload (the upload is used once: a second request returns the first job). */
+export async function createVodJob(deps: JobCommandDeps, input: { uploadId: string; sourceKey: string; farmId: string; cameraId: string | null; profile: string; requestedBy: string }): Promise<TranscodeJobRow> {
+  return deps.db.$transaction(async (tx) => {
+    const upload = await tx.vodUpload.findUniqueOrThrow({ where: { id: input.uploadId } });
+    if (upload.jobId) return tx.transcodeJob.findUniqueOrThrow({ where: { id: upload.jobId } });
+    const row = await tx.transcodeJob.create({
+      data: { kind: 'VOD', source: `s3://${input.sourceKey}`, profile: input.profile, cameraId: input.cameraId, farmId: input.farmId, requestedBy: input.requestedBy, maxAttempts: deps.config.JOB_ATTEMPTS, renditions: renditionNames(profileOf(input.profile) ?? profileOf(DEFAULT_PROFILE)!) },
+    });
+    await tx.vodUpload.update({ where: { id: input.uploadId }, data: { jobId: row.id } });
+    return row;
+  }).then(async (row) => {
+    if (row.status === 'QUEUED' && row.attempts === 0) await enqueueJob(deps, row);
+    await publishJob(deps.bus, row);
+    return row;
+  });
 }
 
 /** Idempotent per camera and day: an active or finished timelapse job for the same day is returned as is. */
-export async function createTimelapseJob(deps: JobCommandDeps, input: { cameraId: string; day: string; requestedBy: string | null; force?: boolean }): Promise<TranscodeJobRow> {
+export async function createTimelapseJob(deps: JobCommandDeps, input: { cameraId: string; farmId: string | null; day: string; requestedBy: string | null; force?: boolean }): Promise<TranscodeJobRow> {
   const existing = await deps.db.transcodeJob.findFirst({
     where: { kind: 'TIMELAPSE', cameraId: input.cameraId, day: input.day, status: { in: input.force ? [...ACTIVE_STATUSES] : [...ACTIVE_STATUSES, 'SUCCEEDED'] } },
     orderBy: { createdAt: 'desc' },
   });
   if (existing) return existing;
   await deps.db.timelapseCamera.upsert({ where: { cameraId: input.cameraId }, create: { cameraId: input.cameraId }, update: {} });
-  return create(deps, { kind: 'TIMELAPSE', source: `s3://snapshots/${input.cameraId}/${input.day}/`, profile: 'timelapse-720p', cameraId: input.cameraId, day: input.day, requestedBy: input.requestedBy });
+  return create(deps, { kind: 'TIMELAPSE', source: `s3://snapshots/${input.cameraId}/${input.day}/`, profile: 'timelapse-720p', cameraId: input.cameraId, farmId: input.farmId, day: input.day, requestedBy: input.requestedBy });
 }
 
 /** The daily tick: yesterday's timelapse for every known camera. */
 export async function createDailyTimelapses(deps: JobCommandDeps, now = new Date()): Promise<TranscodeJobRow[]> {
   const day = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
   const cameras = await deps.db.timelapseCamera.findMany({ orderBy: { cameraId: 'asc' } });
+  const farms = new Map((await deps.db.cameraFarm.findMany({ where: { cameraId: { in: cameras.map((c) => c.cameraId) } } })).map((c) => [c.cameraId, c.farmId]));
   const jobs: TranscodeJobRow[] = [];
-  for (const camera of cameras) jobs.push(await createTimelapseJob(deps, { cameraId: camera.cameraId, day, requestedBy: null }));
+  for (const camera of cameras) jobs.push(await createTimelapseJob(deps, { cameraId: camera.cameraId, farmId: farms.get(camera.cameraId) ?? null, day, requestedBy: null }));
   return jobs;
 }
 
-const renditionsOf = (row: TranscodeJobRow): string[] => renditionNames(profileOf(row.profile) ?? profileOf(DEFAULT_PROFILE)!);
+const announced = (row: TranscodeJobRow): 'STARTING' | 'LIVE' | 'RECONNECTING' => (row.liveStatus === 'LIVE' || row.liveStatus === 'RECONNECTING' ? row.liveStatus : 'STARTING');
 
 /**
  * streaming asked for a live ladder. At most one live job per stream (`liveKey` is unique while active); a repeated
- * request only re-announces the current state, which is how streaming learns it was heard.
+ * request only re-announces what the job last reported, which is how streaming learns it was heard.
  */
-export async function ensureLiveJob(deps: JobCommandDeps, request: { streamId: string; cameraId: string; sourceUrl: string; profile: string }): Promise<TranscodeJobRow> {
+export async function ensureLiveJob(deps: JobCommandDeps, request: { streamId: string; cameraId: string; farmId: string; sourceUrl: string; profile: string }): Promise<TranscodeJobRow> {
   const current = await deps.db.transcodeJob.findUnique({ where: { liveKey: request.streamId } });
   if (current) {
-    await publishLiveStatus(deps.bus, current, current.status === 'RECONNECTING' ? 'RECONNECTING' : current.status === 'RUNNING' && current.startedAt ? 'LIVE' : 'STARTING', renditionsOf(current));
+    await publishLiveStatus(deps.bus, current, { status: announced(current), renditions: current.renditions, error: current.liveStatus === 'RECONNECTING' ? current.error : null, cameraOnline: current.cameraOnline });
     return current;
   }
+  await deps.db.cameraFarm.upsert({ where: { cameraId: request.cameraId }, create: { cameraId: request.cameraId, farmId: request.farmId }, update: { farmId: request.farmId } });
   let row: TranscodeJobRow;
   try {
     row = await deps.db.transcodeJob.create({
-      data: { kind: 'LIVE', liveKey: request.streamId, streamId: request.streamId, cameraId: request.cameraId, source: request.sourceUrl, profile: profileOf(request.profile) ? request.profile : DEFAULT_PROFILE, maxAttempts: deps.config.JOB_ATTEMPTS },
+      data: {
+        kind: 'LIVE',
+        liveKey: request.streamId,
+        streamId: request.streamId,
+        cameraId: request.cameraId,
+        farmId: request.farmId,
+        source: request.sourceUrl,
+        profile: profileOf(request.profile) ? request.profile : DEFAULT_LIVE_PROFILE,
+        maxAttempts: deps.config.JOB_ATTEMPTS,
+        liveStatus: 'STARTING',
+      },
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -75,9 +104,9 @@ export async function ensureLiveJob(deps: JobCommandDeps, request: { streamId: s
     throw error;
   }
   await deps.db.timelapseCamera.upsert({ where: { cameraId: request.cameraId }, create: { cameraId: request.cameraId }, update: {} });
-  await enqueue(deps, row);
+  await enqueueJob(deps, row);
   await publishJob(deps.bus, row);
-  await publishLiveStatus(deps.bus, row, 'STARTING', renditionsOf(row));
+  await publishLiveStatus(deps.bus, row, { status: 'STARTING', renditions: [] });
   return row;
 }
 
@@ -87,10 +116,10 @@ export async function stopLiveJob(deps: JobCommandDeps, streamId: string): Promi
   const row = await deps.db.transcodeJob.findUnique({ where: { liveKey: streamId } });
   if (!row) return;
   await deps.db.transcodeJob.update({ where: { id: row.id }, data: { stopRequestedAt: row.stopRequestedAt ?? new Date() } });
-  const ended = await store.update(row.id, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date() }, ['QUEUED']);
+  const ended = await store.update(row.id, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), masterPlaylistKey: null }, ['QUEUED']);
   if (ended) {
     await deps.queue.remove(row.id);
-    await publishLiveStatus(deps.bus, ended, 'ENDED', renditionsOf(ended));
+    await publishLiveStatus(deps.bus, ended, { status: 'ENDED', renditions: ended.renditions });
     return;
   }
   await deps.bus.publish<ControlMessage>(controlTopic, { type: 'stop', jobId: row.id });
@@ -107,13 +136,14 @@ export async function cancelJob(deps: JobCommandDeps, id: string): Promise<Trans
   }
   await deps.queue.remove(id);
   await deps.bus.publish<ControlMessage>(controlTopic, { type: 'cancel', jobId: id });
-  if (row.kind === 'LIVE') await publishLiveStatus(deps.bus, row, 'ENDED', renditionsOf(row), 'cancelled');
+  // A cancelled session leaves no recording: its playlists were never closed.
+  if (row.kind === 'LIVE') await publishLiveStatus(deps.bus, { ...row, masterPlaylistKey: null }, { status: 'ENDED', renditions: row.renditions, error: 'cancelled' });
   return row;
 }
 
 /** The in-process queue forgets everything on restart: put unfinished jobs back from Postgres. */
 export async function requeueUnfinished(deps: JobCommandDeps): Promise<number> {
   const rows = await deps.db.transcodeJob.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } });
-  for (const row of rows) await enqueue(deps, row);
+  for (const row of rows) await enqueueJob(deps, row);
   return rows.length;
 }

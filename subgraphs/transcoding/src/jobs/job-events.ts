@@ -27,18 +27,25 @@ export function jobFromEvent(payload: JobEventPayload): TranscodeJobRow {
 
 export const publishJob = (bus: EventBus, row: TranscodeJobRow): Promise<void> => bus.publish(topics.transcodeJob(row.id), jobToEvent(row));
 
-export const masterKeyOfStream = (streamId: string): string => `live/${streamId}/master.m3u8`;
+export interface LiveStatusReport {
+  readonly status: LiveTranscodeStatus['status'];
+  readonly renditions: readonly string[];
+  readonly error?: string | null;
+  readonly cameraOnline?: boolean | null;
+}
 
-export function publishLiveStatus(bus: EventBus, row: TranscodeJobRow, status: LiveTranscodeStatus['status'], renditions: readonly string[], error: string | null = null): Promise<void> {
+/** Tells streaming what a live job is doing; the master playlist key is the job's own (null until it has one). */
+export function publishLiveStatus(bus: EventBus, row: TranscodeJobRow, report: LiveStatusReport): Promise<void> {
   if (!row.streamId) return Promise.resolve();
   const payload: LiveTranscodeStatus = {
     streamId: row.streamId,
     jobId: row.id,
-    status,
-    masterPlaylistKey: status === 'LIVE' || status === 'RECONNECTING' ? masterKeyOfStream(row.streamId) : row.masterPlaylistKey,
-    renditions,
-    error,
+    status: report.status,
+    masterPlaylistKey: report.status === 'STARTING' ? null : row.masterPlaylistKey,
+    renditions: report.renditions,
+    error: report.error ?? null,
     at: new Date().toISOString(),
+    cameraOnline: report.cameraOnline ?? null,
   };
   return bus.publish(eventTopics.liveTranscodeStatus, payload);
 }

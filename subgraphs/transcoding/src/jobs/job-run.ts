@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { ObjectStore, LiveTranscodeStatus } from '@vegshare/kit';
+import type { EventBus, ObjectStore, LiveTranscodeStatus } from '@vegshare/kit';
 import type { WorkerConfig } from '../env.ts';
 import type { FfmpegBinaries } from '../media/ffmpeg-binary.ts';
 import type { FfmpegProgress } from '../media/progress.ts';
+import type { FfmpegOutcome, RunFfmpegOptions } from '../media/run-ffmpeg.ts';
 import type { TranscodingDb } from '../db.ts';
 import type { Prisma, TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
 
@@ -16,6 +17,7 @@ export interface JobRun {
   readonly binaries: FfmpegBinaries;
   readonly store: ObjectStore;
   readonly db: TranscodingDb;
+  readonly bus: EventBus;
   readonly logger: Logger;
   /** A private directory for this attempt, removed afterwards. */
   readonly workDir: string;
@@ -23,10 +25,24 @@ export interface JobRun {
   readonly signal: AbortSignal;
   /** ffmpeg progress; throttled before it reaches Postgres and subscribers. */
   progress(progress: FfmpegProgress): void;
+  /**
+   * Runs ffmpeg for the job: its binaries, kill grace, progress, CPU accounting and (batch jobs) niceness filled in;
+   * `signal` defaults to the job's.
+   */
+  ffmpeg(options: Omit<RunFfmpegOptions, 'binaries' | 'killGraceMs' | 'onSpawn' | 'signal' | 'onProgress'> & { readonly signal?: AbortSignal; readonly killGraceMs?: number }): Promise<FfmpegOutcome>;
   /** Records outputs (keys, counts) on the job. */
   update(data: Prisma.TranscodeJobUpdateManyMutationInput): Promise<void>;
   /** Live jobs: the stream's state for streaming (and the job status: RECONNECTING or RUNNING). */
-  live(status: LiveTranscodeStatus['status'], renditions: readonly string[], error?: string | null): Promise<void>;
+  live(report: LiveReport): Promise<void>;
+  /** Live jobs: a rendition's playlist moved on (LL-HLS blocking reloads); fire and forget. */
+  hlsProgress(progress: { rendition: string; msn: number; part: number }): void;
+}
+
+export interface LiveReport {
+  readonly status: LiveTranscodeStatus['status'];
+  readonly renditions: readonly string[];
+  readonly error?: string | null;
+  readonly cameraOnline?: boolean | null;
 }
 
 export type Runner = (run: JobRun) => Promise<void>;

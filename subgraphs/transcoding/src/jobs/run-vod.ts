@@ -1,12 +1,15 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PermanentError } from '../queue/job-queue.ts';
-import { ladderPlan, thumbnailPlan } from '../media/commands.ts';
+import { FragmentSockets } from '../hls/fragment-sockets.ts';
+import { ladderArgs, planLadder } from '../hls/ladder-plan.ts';
+import { objectMeta } from '../hls/media-types.ts';
+import { VodLadder } from '../hls/vod-ladder.ts';
+import { thumbnailPlan } from '../media/commands.ts';
 import { dashManifestFromHls } from '../media/dash-manifest.ts';
-import { HlsUploader } from '../media/hls-uploader.ts';
 import { probeInput } from '../media/probe.ts';
-import { DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
-import { runFfmpeg } from '../media/run-ffmpeg.ts';
+import { DEFAULT_PROFILE, profileOf } from '../media/profiles.ts';
+import { StillsUploader } from '../hls/stills-uploader.ts';
 import { s3KeyOf, type JobRun } from './job-run.ts';
 
 async function downloadSource(run: JobRun): Promise<string> {
@@ -23,54 +26,69 @@ async function downloadSource(run: JobRun): Promise<string> {
   return file;
 }
 
-/** VOD: a recording in S3 → HLS ladder (fMP4/CMAF), DASH manifest over the same segments, thumbnails. */
+/** VOD: a recording in S3 → HLS ladder (fMP4/CMAF segments, audio muxed per rendition), DASH manifest, thumbnails. */
 export async function runVod(run: JobRun): Promise<void> {
-  const profile = profileOf(run.job.profile) ?? profileOf(DEFAULT_PROFILE);
-  if (!profile) throw new PermanentError(`unknown profile ${run.job.profile}`);
+  const profile = profileOf(run.job.profile) ?? profileOf(DEFAULT_PROFILE)!;
   const source = await downloadSource(run);
-  const probe = await probeInput(run.binaries, source);
-  if (!probe.hasVideo) throw new PermanentError('source has no video stream');
-  const out = join(run.workDir, 'out');
-  await mkdir(join(out, 'thumbnails'), { recursive: true });
+  const probe = await probeInput(run.binaries, source).catch(() => null);
+  if (!probe?.video) throw new PermanentError('the uploaded file is not a video ffmpeg can read');
+  const plan = planLadder(profile, probe, { passThrough: false });
   const prefix = `vod/${run.job.id}/`;
-  const renditions = [...renditionNames(profile), ...(probe.hasAudio ? ['audio'] : [])];
-  await run.update({ outputPrefix: prefix });
-  const uploader = new HlsUploader({ store: run.store, dir: out, prefix, renditions, thumbnails: true });
-  uploader.start(250, () => undefined);
-  const outcome = await runFfmpeg({
-    binaries: run.binaries,
-    input: source,
-    plan: ladderPlan({ profile, segmentSeconds: run.config.HLS_SEGMENT_SECONDS, preset: run.config.X264_PRESET, hasAudio: probe.hasAudio, thumbnailEverySeconds: run.config.THUMBNAIL_INTERVAL_SECONDS }),
-    cwd: out,
-    signal: run.signal,
-    killGraceMs: run.config.CANCEL_GRACE_MS,
-    onProgress: (p) => run.progress(p),
+  await run.update({ outputPrefix: prefix, renditions: plan.renditions.map((r) => r.name) });
+  const ladder = new VodLadder(run.store, prefix, plan, run.config.HLS_SEGMENT_SECONDS);
+  const thumbs = join(run.workDir, 'thumbnails');
+  await mkdir(thumbs, { recursive: true });
+  const stills = new StillsUploader(run.store, thumbs, `${prefix}thumbnails/`);
+  stills.start(1_000);
+  let broken: Error | null = null;
+  const abort = new AbortController();
+  const onJobAbort = () => abort.abort(run.signal.reason);
+  run.signal.addEventListener('abort', onJobAbort, { once: true });
+  const sockets = await FragmentSockets.open(plan.renditions.map((r) => r.name), (name, chunk) => ladder.push(name, chunk), (_name, error) => {
+    broken ??= error;
+    abort.abort();
   });
-  if (outcome.kind !== 'finished') {
-    // Cancelled or failed: nothing more to publish.
-    await uploader.stop();
+  try {
+    const outcome = await run.ffmpeg({
+      input: source,
+      plan: ladderArgs(plan, {
+        outputs: sockets.urls,
+        inputOptions: [],
+        partSeconds: null,
+        segmentSeconds: run.config.HLS_SEGMENT_SECONDS,
+        preset: run.config.X264_PRESET,
+        live: false,
+        encoderThreads: null,
+        thumbnails: { pattern: join(thumbs, 'thumb_%05d.jpg'), everySeconds: run.config.THUMBNAIL_INTERVAL_SECONDS },
+      }),
+      cwd: run.workDir,
+      signal: abort.signal,
+    });
+    if (run.signal.aborted) return;
+    if (broken) throw broken;
     if (outcome.kind === 'failed') throw new Error(outcome.message);
-    return;
+  } finally {
+    run.signal.removeEventListener('abort', onJobAbort);
+    await sockets.close();
+    await stills.stop();
   }
-  const state = await uploader.finish(true);
-  const master = await readFile(join(out, 'master.m3u8'), 'utf8');
-  const media = new Map([...uploader.playlists()].map(([r, text]) => [`${r}/index.m3u8`, text]));
+  const { masterKey, master, media } = await ladder.finish();
   const mpd = dashManifestFromHls(master, media);
-  await run.store.client.putObject(run.store.bucket, `${prefix}manifest.mpd`, Buffer.from(mpd), undefined, { 'Content-Type': 'application/dash+xml' });
-  await run.update({ masterPlaylistKey: `${prefix}master.m3u8`, dashManifestKey: `${prefix}manifest.mpd`, thumbnailCount: state.thumbnails });
+  await run.store.client.putObject(run.store.bucket, `${prefix}manifest.mpd`, Buffer.from(mpd), Buffer.byteLength(mpd), objectMeta('manifest.mpd'));
+  await run.update({ masterPlaylistKey: masterKey, dashManifestKey: `${prefix}manifest.mpd`, thumbnailCount: stills.uploaded });
 }
 
 /** Thumbnails only: a JPEG every N seconds of a recording. */
 export async function runThumbnails(run: JobRun): Promise<void> {
   const source = await downloadSource(run);
-  const out = join(run.workDir, 'out');
-  await mkdir(join(out, 'thumbnails'), { recursive: true });
+  const dir = join(run.workDir, 'thumbnails');
+  await mkdir(dir, { recursive: true });
   const prefix = `stills/${run.job.id}/`;
   await run.update({ outputPrefix: prefix });
-  const uploader = new HlsUploader({ store: run.store, dir: out, prefix, renditions: [], thumbnails: true });
-  const outcome = await runFfmpeg({ binaries: run.binaries, input: source, plan: thumbnailPlan(run.config.THUMBNAIL_INTERVAL_SECONDS), cwd: out, signal: run.signal, killGraceMs: run.config.CANCEL_GRACE_MS, onProgress: (p) => run.progress(p) });
+  const stills = new StillsUploader(run.store, dir, `${prefix}thumbnails/`);
+  const outcome = await run.ffmpeg({ input: source, plan: thumbnailPlan(run.config.THUMBNAIL_INTERVAL_SECONDS), cwd: run.workDir });
   if (outcome.kind === 'failed') throw new Error(outcome.message);
   if (outcome.kind === 'stopped') return;
-  const state = await uploader.finish(true);
-  await run.update({ thumbnailCount: state.thumbnails });
+  await stills.stop();
+  await run.update({ thumbnailCount: stills.uploaded });
 }

@@ -1,4 +1,4 @@
-/** One rung of an HLS ladder. */
+/** One encoded rung of a ladder. */
 export interface Rendition {
   readonly name: string;
   readonly height: number;
@@ -7,19 +7,34 @@ export interface Rendition {
 
 export interface LadderProfile {
   readonly name: string;
+  /** Encoded rungs, highest first. Rungs above the source's height are left out. */
   readonly renditions: readonly Rendition[];
-  /** Fixed output frame rate, so that a GOP of fps × segment seconds lands on every segment boundary. */
-  readonly fps: number;
+  /**
+   * Live: pass an H.264 source through as the top rung (remuxed, not re-encoded) and encode only the rungs below
+   * it; one machine then carries many cameras.
+   */
+  readonly passThrough: boolean;
   readonly audioKbps: number;
 }
 
 export const DEFAULT_PROFILE = 'hls-720-480-360';
+export const DEFAULT_LIVE_PROFILE = 'live-hls-ladder';
 
 /** Named ladders a job may ask for. */
 export const profiles: Readonly<Record<string, LadderProfile>> = {
+  /** Live cameras: the source as it comes (H.264) plus a 360p rung for weak connections. */
+  'live-hls-ladder': {
+    name: 'live-hls-ladder',
+    passThrough: true,
+    audioKbps: 96,
+    renditions: [
+      { name: '720p', height: 720, videoKbps: 2800 },
+      { name: '360p', height: 360, videoKbps: 800 },
+    ],
+  },
   'hls-720-480-360': {
     name: 'hls-720-480-360',
-    fps: 30,
+    passThrough: false,
     audioKbps: 128,
     renditions: [
       { name: '720p', height: 720, videoKbps: 2800 },
@@ -30,7 +45,7 @@ export const profiles: Readonly<Record<string, LadderProfile>> = {
   /** A light ladder for low-bandwidth cameras (and quick tests). */
   'hls-360-240': {
     name: 'hls-360-240',
-    fps: 25,
+    passThrough: false,
     audioKbps: 96,
     renditions: [
       { name: '360p', height: 360, videoKbps: 800 },
@@ -41,5 +56,5 @@ export const profiles: Readonly<Record<string, LadderProfile>> = {
 
 export const profileOf = (name: string): LadderProfile | null => profiles[name] ?? null;
 
-/** Rendition directory names a profile writes (plus `audio` when the source has sound). */
+/** Rendition names a profile produces at most (what a job announces before the source is known). */
 export const renditionNames = (profile: LadderProfile): string[] => profile.renditions.map((r) => r.name);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
 import type { FfmpegBinaries } from './ffmpeg-binary.ts';
 import type { FfmpegPlan } from './commands.ts';
@@ -14,6 +15,8 @@ export interface RunFfmpegOptions {
   readonly killGraceMs: number;
   readonly onProgress?: (progress: FfmpegProgress) => void;
   readonly onStart?: (commandLine: string) => void;
+  /** The ffmpeg process's pid, once spawned (CPU accounting, niceness). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export type FfmpegOutcome =
@@ -68,6 +71,9 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegOutcome> {
     };
     command.on('start', (line: string) => {
       options.onStart?.(line);
+      // fluent-ffmpeg keeps the child process here once it has spawned it (not in its typings).
+      const pid = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc?.pid;
+      if (pid !== undefined) options.onSpawn?.(pid);
       if (options.signal.aborted) stop();
     });
     command.on('stderr', (line: string) => {

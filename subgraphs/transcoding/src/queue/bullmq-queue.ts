@@ -30,6 +30,7 @@ export class BullJobQueue implements JobQueue {
     await this.#queue.add('transcode', { type: 'transcode', jobId, ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}) }, {
       jobId,
       attempts: options.attempts,
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
       backoff: { type: 'exponential', delay: options.backoffMs },
       // Postgres keeps the history; finished queue entries go so that the id can be queued again (a restart).
       removeOnComplete: true,
@@ -52,6 +53,10 @@ export class BullJobQueue implements JobQueue {
     await this.#queue.upsertJobScheduler(name, { pattern: `0 ${m} ${h} * * *`, tz: 'UTC' }, { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } });
   }
 
+  async scheduleEvery(name: string, everyMs: number): Promise<void> {
+    await this.#queue.upsertJobScheduler(name, { every: everyMs }, { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } });
+  }
+
   startWorker(processor: TaskProcessor, options: QueueWorkerOptions): QueueWorker {
     const draining = new AbortController();
     const shutdown = new AbortController();
@@ -64,6 +69,7 @@ export class BullJobQueue implements JobQueue {
         try {
           await processor({
             item: job.data,
+            queuedAt: job.timestamp,
             attempt: job.attemptsMade + 1,
             maxAttempts: job.opts.attempts ?? 1,
             draining: draining.signal,
@@ -72,7 +78,7 @@ export class BullJobQueue implements JobQueue {
         } catch (error) {
           if (error instanceof RequeueError) {
             // Back to the queue at once without using an attempt.
-            await job.moveToDelayed(Date.now() + 50, token);
+            await job.moveToDelayed(Date.now() + error.delayMs, token);
             throw new DelayedError();
           }
           if (error instanceof PermanentError) throw new UnrecoverableError(error.message);

@@ -12,6 +12,8 @@ export type QueueItem =
 
 export interface QueueTask {
   readonly item: QueueItem;
+  /** When the item was first queued (ms since the epoch). */
+  readonly queuedAt: number;
   /** 1-based attempt number as the queue counts it (a recovered stalled job keeps its number). */
   readonly attempt: number;
   readonly maxAttempts: number;
@@ -23,9 +25,18 @@ export interface QueueTask {
 
 export type TaskProcessor = (task: QueueTask) => Promise<void>;
 
-/** Thrown by a processor to put its job back in the queue without using up an attempt (shutdown, hand-over). */
+/**
+ * Thrown by a processor to put its job back in the queue without using up an attempt (shutdown, hand-over, no CPU
+ * free yet); it becomes available again after `delayMs`.
+ */
 export class RequeueError extends Error {
   override readonly name = 'RequeueError';
+  constructor(
+    message: string,
+    readonly delayMs = 50,
+  ) {
+    super(message);
+  }
 }
 /** Thrown by a processor when retrying cannot help (bad input): the job fails now. */
 export class PermanentError extends Error {
@@ -34,6 +45,8 @@ export class PermanentError extends Error {
 
 export interface EnqueueOptions {
   readonly attempts: number;
+  /** Lower runs first: live streams before batch work (VOD, timelapses). */
+  readonly priority?: number;
   /** Delay before the first retry; doubled for each further retry (exponential back-off). */
   readonly backoffMs: number;
   /** Trace context to carry to the worker (kit `traceCarrier()`); empty when tracing is off. */
@@ -57,6 +70,8 @@ export interface JobQueue {
   remove(jobId: string): Promise<void>;
   /** Emits a `tick` item named `name` every day at `atUtc` (HH:MM); idempotent across replicas. */
   scheduleDaily(name: string, atUtc: string): Promise<void>;
+  /** Emits a `tick` item named `name` every `everyMs`; idempotent across replicas. */
+  scheduleEvery(name: string, everyMs: number): Promise<void>;
   startWorker(processor: TaskProcessor, options: QueueWorkerOptions): QueueWorker;
   /** Readiness probe. */
   ping(): Promise<void>;

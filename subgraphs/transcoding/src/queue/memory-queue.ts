@@ -6,6 +6,8 @@ interface Entry {
   readonly item: QueueItem;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly priority: number;
+  readonly queuedAt: number;
   attemptsMade: number;
   availableAt: number;
   running: boolean;
@@ -30,7 +32,7 @@ export class MemoryJobQueue implements JobQueue {
 
   #add(key: string, item: QueueItem, options: EnqueueOptions): void {
     if (this.#closed || this.#entries.has(key)) return;
-    this.#entries.set(key, { key, item, attempts: options.attempts, backoffMs: options.backoffMs, attemptsMade: 0, availableAt: Date.now(), running: false });
+    this.#entries.set(key, { key, item, attempts: options.attempts, backoffMs: options.backoffMs, priority: options.priority ?? 10, queuedAt: Date.now(), attemptsMade: 0, availableAt: Date.now(), running: false });
     this.#pump?.();
   }
 
@@ -52,6 +54,12 @@ export class MemoryJobQueue implements JobQueue {
     arm();
   }
 
+  async scheduleEvery(name: string, everyMs: number): Promise<void> {
+    const timer = setInterval(() => this.#add(`tick:${name}:${Date.now()}`, { type: 'tick', name }, { attempts: 1, backoffMs: 1000 }), everyMs);
+    timer.unref();
+    this.#timers.add(timer as unknown as NodeJS.Timeout);
+  }
+
   #later(ms: number): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -71,13 +79,14 @@ export class MemoryJobQueue implements JobQueue {
       entry.running = true;
       entry.attemptsMade += 1;
       try {
-        await processor({ item: entry.item, attempt: entry.attemptsMade, maxAttempts: entry.attempts, draining: draining.signal, shutdown: shutdown.signal });
+        await processor({ item: entry.item, queuedAt: entry.queuedAt, attempt: entry.attemptsMade, maxAttempts: entry.attempts, draining: draining.signal, shutdown: shutdown.signal });
         this.#entries.delete(entry.key);
       } catch (error) {
         entry.running = false;
         if (error instanceof RequeueError) {
           entry.attemptsMade -= 1;
-          entry.availableAt = Date.now();
+          entry.availableAt = Date.now() + error.delayMs;
+          this.#later(error.delayMs + 5);
         } else if (error instanceof PermanentError || entry.attemptsMade >= entry.attempts) {
           this.#entries.delete(entry.key);
         } else {
@@ -92,7 +101,8 @@ export class MemoryJobQueue implements JobQueue {
     const pump = () => {
       if (draining.signal.aborted) return;
       const now = Date.now();
-      for (const entry of this.#entries.values()) {
+      const byPriority = [...this.#entries.values()].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt);
+      for (const entry of byPriority) {
         if (active.size >= options.concurrency) break;
         if (entry.running || entry.availableAt > now) continue;
         const promise = run(entry).finally(() => {

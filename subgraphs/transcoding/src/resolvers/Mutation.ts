@@ -1,26 +1,30 @@
 import { isUuid, notFound } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { cancelJob, createTimelapseJob, createVodJob, type JobCommandDeps } from '../jobs/job-commands.ts';
+import { createVodUpload, verifiedUpload } from '../jobs/vod-uploads.ts';
 import type { Context } from '../context.ts';
-import { requireOperator } from './access.ts';
-import { timelapseInput, validate, vodInput } from './inputs.ts';
+import { requireFarmOperator, requireVisibleJob } from './access.ts';
+import { timelapseInput, validate, vodInput, vodUploadInput } from './inputs.ts';
 
 const commands = (ctx: Context): JobCommandDeps => ({ db: ctx.db, bus: ctx.bus, queue: ctx.queue, config: ctx.config, logger: ctx.logger });
 
 export const Mutation: MutationResolvers = {
-  requestVodTranscode: (_, { input }, ctx) => {
-    const viewer = requireOperator(ctx.viewer);
+  createVodUpload: (_, { input }, ctx) => createVodUpload(ctx, validate(vodUploadInput, input)),
+  requestVodTranscode: async (_, { input }, ctx) => {
     const valid = validate(vodInput, input);
-    return createVodJob(commands(ctx), { sourceKey: valid.sourceKey, cameraId: valid.cameraId ?? null, profile: valid.profile, requestedBy: viewer.userId });
+    const { upload, viewer } = await verifiedUpload(ctx, valid.uploadId);
+    return createVodJob(commands(ctx), { uploadId: upload.id, sourceKey: upload.key, farmId: upload.farmId, cameraId: upload.cameraId, profile: valid.profile, requestedBy: viewer.userId });
   },
-  requestTimelapse: (_, { input }, ctx) => {
-    const viewer = requireOperator(ctx.viewer);
+  requestTimelapse: async (_, { input }, ctx) => {
     const valid = validate(timelapseInput, input);
-    return createTimelapseJob(commands(ctx), { cameraId: valid.cameraId, day: valid.day, requestedBy: viewer.userId, force: true });
+    const camera = await ctx.db.cameraFarm.findUnique({ where: { cameraId: valid.cameraId } });
+    if (!camera) throw notFound('Camera', valid.cameraId);
+    const viewer = await requireFarmOperator(ctx, camera.farmId);
+    return createTimelapseJob(commands(ctx), { cameraId: valid.cameraId, farmId: camera.farmId, day: valid.day, requestedBy: viewer.userId, force: true });
   },
-  cancelTranscodeJob: (_, { id }, ctx) => {
-    requireOperator(ctx.viewer);
+  cancelTranscodeJob: async (_, { id }, ctx) => {
     if (!isUuid(id)) throw notFound('TranscodeJob', id);
-    return cancelJob(commands(ctx), id);
+    const job = await requireVisibleJob(ctx, id.toLowerCase());
+    return cancelJob(commands(ctx), job.id);
   },
 };

@@ -1,23 +1,25 @@
-import { isUuid, requireViewer } from '@vegshare/kit';
+import { isUuid } from '@vegshare/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { TIMELAPSES_PER_CAMERA } from '../loaders.ts';
-import { requireAdmin, requireOperator } from './access.ts';
+import { canSeeJob, requireAdmin, requireOperator, visibleFarms } from './access.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 
 const MAX_PAGE = 100;
 const clamp = (n: number | null | undefined, fallback: number, max: number) => Math.min(Math.max(n ?? fallback, 0), max);
 
 export const Query: QueryResolvers = {
-  transcodeJob: (_, { id }, { viewer, loaders }) => {
-    requireOperator(viewer);
-    return isUuid(id) ? loaders.job.load(id) : null;
+  transcodeJob: async (_, { id }, ctx) => {
+    requireOperator(ctx.viewer);
+    const job = isUuid(id) ? await ctx.loaders.job.load(id.toLowerCase()) : null;
+    return job && (await canSeeJob(ctx, job)) ? job : null;
   },
-  transcodeJobs: async (_, { first, after, status, kind }, { viewer, db }) => {
-    requireOperator(viewer);
+  transcodeJobs: async (_, { first, after, status, kind }, ctx) => {
+    requireOperator(ctx.viewer);
+    const farms = await visibleFarms(ctx);
     const take = clamp(first, 20, MAX_PAGE);
     const cursor = after ? decodeCursor(after) : null;
-    const rows = await db.transcodeJob.findMany({
+    const rows = await ctx.db.transcodeJob.findMany({
       where: {
+        ...(farms === 'all' ? {} : { farmId: { in: [...farms] } }),
         ...(status ? { status } : {}),
         ...(kind ? { kind } : {}),
         ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
@@ -35,10 +37,5 @@ export const Query: QueryResolvers = {
   workers: (_, __, { viewer, db }) => {
     requireAdmin(viewer);
     return db.workerNode.findMany({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - 3_600_000) } }, orderBy: [{ lastHeartbeatAt: 'desc' }, { id: 'asc' }] });
-  },
-  timelapses: async (_, { cameraId, first }, { viewer, loaders }) => {
-    requireViewer(viewer);
-    if (!isUuid(cameraId)) return [];
-    return (await loaders.timelapsesByCamera.load(cameraId)).slice(0, clamp(first, 14, TIMELAPSES_PER_CAMERA));
   },
 };

@@ -1,13 +1,18 @@
+import { hasRole, mediaScopeOf, mediaUrl } from '@vegshare/kit';
 import type { TranscodeJobResolvers } from '../__generated__/resolvers-types.ts';
 import { profileOf } from '../media/profiles.ts';
-import { isOperator } from './access.ts';
-import { hasRole } from '@vegshare/kit';
+import { canSeeJob, isOperator } from './access.ts';
 
 export const TranscodeJob: TranscodeJobResolvers = {
-  // Other subgraphs may reference a job (a stream's ladder); only farmers and admins see it.
-  __resolveReference: (ref, { viewer, loaders }) => (isOperator(viewer) ? loaders.job.load(ref.id) : null),
+  // Other subgraphs may reference a job (a timelapse's); only its farm's farmer and admins see it.
+  __resolveReference: async (ref, ctx) => {
+    if (!isOperator(ctx.viewer)) return null;
+    const job = await ctx.loaders.job.load(ref.id);
+    return job && (await canSeeJob(ctx, job)) ? job : null;
+  },
   camera: (job) => (job.cameraId ? { id: job.cameraId } : null),
-  renditions: (job) => profileOf(job.profile)?.renditions.map((r) => r.name) ?? [],
+  farm: (job) => (job.farmId ? { id: job.farmId } : null),
+  renditions: (job) => (job.renditions.length ? job.renditions : (profileOf(job.profile)?.renditions.map((r) => r.name) ?? [])),
   progress: (job) =>
     job.fps === null && job.speed === null && job.processedMs === null && job.bitrateKbps === null
       ? null
@@ -15,4 +20,10 @@ export const TranscodeJob: TranscodeJobResolvers = {
   // Worker details are infrastructure: admins only (null for farmers).
   worker: (job, _, { viewer, loaders }) => (job.workerId && hasRole(viewer, 'ADMIN') ? loaders.worker.load(job.workerId) : null),
   output: (job) => ({ prefix: job.outputPrefix, masterPlaylistKey: job.masterPlaylistKey, dashManifestKey: job.dashManifestKey, videoKey: job.outputKey, thumbnailCount: job.thumbnailCount }),
+  // Whoever sees the job (its farm's farmer, admins) may watch its VOD output.
+  playbackUrl: (job, _, { signer, config, viewer }) => {
+    if (job.kind !== 'VOD' || job.status !== 'SUCCEEDED' || !job.masterPlaylistKey || !signer || !viewer) return null;
+    const scope = mediaScopeOf(job.masterPlaylistKey);
+    return scope ? mediaUrl(config.PLAYBACK_BASE_URL, job.masterPlaylistKey, signer.sign(scope, viewer.userId).query) : null;
+  },
 };

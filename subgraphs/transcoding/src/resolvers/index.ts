@@ -4,8 +4,6 @@ import { Mutation } from './Mutation.ts';
 import { Subscription } from './Subscription.ts';
 import { TranscodeJob } from './TranscodeJob.ts';
 import { WorkerNode } from './WorkerNode.ts';
-import { Timelapse } from './Timelapse.ts';
-import { Camera } from './Camera.ts';
 import { DateTime } from './DateTime.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Subscription, TranscodeJob, WorkerNode, Timelapse, Camera, DateTime };
+export const resolvers: Resolvers = { Query, Mutation, Subscription, TranscodeJob, WorkerNode, DateTime };

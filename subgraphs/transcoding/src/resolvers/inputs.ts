@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badInput } from '@vegshare/kit';
 import { DEFAULT_PROFILE, profiles } from '../media/profiles.ts';
+import { VOD_CONTENT_TYPES } from '../jobs/vod-uploads.ts';
 
 const uuid = z.string().uuid('expected a UUID');
 const day = z
@@ -9,14 +10,15 @@ const day = z
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day')
   .refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(), 'day is in the future');
 
+export const vodUploadInput = z.object({
+  farmId: uuid.transform((s) => s.toLowerCase()),
+  cameraId: uuid.nullish().transform((s) => s?.toLowerCase() ?? null),
+  contentType: z.enum(VOD_CONTENT_TYPES, { message: `expected one of ${VOD_CONTENT_TYPES.join(', ')}` }),
+  sizeBytes: z.number().int('expected a whole number of bytes').positive('must be positive').max(Number.MAX_SAFE_INTEGER),
+});
+
 export const vodInput = z.object({
-  sourceKey: z
-    .string()
-    .min(1)
-    .max(512)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]*$/, 'expected an S3 key of letters, digits and / _ . = -')
-    .refine((k) => !k.split('/').some((part) => part === '..' || part === '.' || part === ''), 'expected a normalized key'),
-  cameraId: uuid.nullish(),
+  uploadId: uuid.transform((s) => s.toLowerCase()),
   profile: z
     .string()
     .nullish()
@@ -24,7 +26,7 @@ export const vodInput = z.object({
     .transform((p) => p ?? DEFAULT_PROFILE),
 });
 
-export const timelapseInput = z.object({ cameraId: uuid, day });
+export const timelapseInput = z.object({ cameraId: uuid.transform((s) => s.toLowerCase()), day });
 
 /** Validates with zod and turns the first problem into BAD_USER_INPUT naming the field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
