@@ -26,6 +26,7 @@ export const liveHlsProgressSchema = z.object({
   rendition: z.string().min(1).max(40),
   msn: z.number().int().min(0).max(2 ** 31),
   part: z.number().int().min(0).max(10_000),
+  partId: z.number().int().min(0).max(2 ** 52),
 }) satisfies z.ZodType<LiveHlsProgress>;
 
 /** What the live path keeps in memory from events (blocking reloads, capacity). */

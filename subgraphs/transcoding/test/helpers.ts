@@ -121,3 +121,5 @@ export async function processesInDir(fragment: string): Promise<number[]> {
 }
 
 export const exists = (file: string) => stat(file).then(() => true, () => false);
+
+export const objectExists = (store: ObjectStore, key: string) => store.client.statObject(store.bucket, key).then(() => true, () => false);

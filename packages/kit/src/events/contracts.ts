@@ -95,6 +95,8 @@ export interface LiveHlsProgress {
   readonly rendition: string;
   readonly msn: number;
   readonly part: number;
+  /** Rendition-wide id of that part (its file is part<id>.m4s): a preload-hinted request waits for it. */
+  readonly partId: number;
 }
 
 /** transcoding → streaming: a worker's CPU headroom (every heartbeat), so a start can be refused at once when none has room. */

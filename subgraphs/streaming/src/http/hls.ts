@@ -4,7 +4,7 @@ import type { Logger, MediaSigner, ObjectStore } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 import { CONTENT_TYPES, objectKeyFor, parseHlsPath } from '../hls-path.ts';
 import { signPlaylist } from '../hls-playlist.ts';
-import type { HlsProgressBoard } from '../live/hls-progress.ts';
+import { reachedMsn, reachedPart, type HlsProgressBoard } from '../live/hls-progress.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface HlsHandlerDeps {
@@ -102,7 +102,7 @@ export function hlsHandler(deps: HlsHandlerDeps) {
         if (!rendition || rendition.includes('/')) return refuse(res, 400, 'blocking reload applies to media playlists only');
         const now = deps.board.position(target.streamId, rendition);
         if (now && blocking.msn > now.msn + 2) return refuse(res, 400, `_HLS_msn ${blocking.msn} is too far ahead of the live edge (${now.msn})`);
-        await deps.board.waitFor(target.streamId, rendition, blocking.msn, blocking.part, deps.blockMaxMs);
+        await deps.board.waitUntil(target.streamId, rendition, reachedMsn(blocking.msn, blocking.part), deps.blockMaxMs);
         const at = deps.board.position(target.streamId, rendition);
         version = at ? `${at.jobId}:${at.msn}.${at.part}` : version;
       }
@@ -126,7 +126,14 @@ export function hlsHandler(deps: HlsHandlerDeps) {
 
     let object: Readable;
     try {
-      object = await deps.store.client.getObject(deps.store.bucket, key);
+      object = await deps.store.client.getObject(deps.store.bucket, key).catch(async (error: unknown) => {
+        // A preload-hinted part (EXT-X-PRELOAD-HINT) is asked for before it exists: hold the request until it does.
+        const hinted = isMissing(error) ? /^([A-Za-z0-9_-]+)\/part(\d{1,15})\.m4s$/.exec(target.file) : null;
+        if (!hinted) throw error;
+        const reached = await deps.board.waitUntil(target.streamId, hinted[1]!, reachedPart(Number(hinted[2])), deps.blockMaxMs);
+        if (!reached) throw error;
+        return deps.store.client.getObject(deps.store.bucket, key);
+      });
     } catch (error) {
       if (isMissing(error)) return refuse(res, 404, 'not found');
       deps.logger.warn({ err: error, key }, 'object store read failed');

@@ -1,24 +1,27 @@
 import type { LiveHlsProgress } from '@vegshare/kit';
 
-interface Position {
+export interface Position {
   readonly jobId: string;
   readonly msn: number;
   readonly part: number;
+  readonly partId: number;
   readonly at: number;
 }
 
 interface Waiter {
-  readonly msn: number;
-  readonly part: number | null;
+  readonly ready: (p: Position) => boolean;
   readonly resolve: (reached: boolean) => void;
 }
 
-const reached = (p: Position, msn: number, part: number | null): boolean => p.msn > msn || (p.msn === msn && (part === null || p.part >= part));
+/** The playlist lists part `part` of segment `msn` (or, without a part, the whole segment `msn`). */
+export const reachedMsn = (msn: number, part: number | null) => (p: Position): boolean => p.msn > msn || (p.msn === msn && (part === null || p.part >= part));
+/** Part `partId` (and everything before it) is in S3. */
+export const reachedPart = (partId: number) => (p: Position): boolean => p.partId >= partId;
 
 /**
- * Where each live rendition's playlist stands (from the transcoder's LiveHlsProgress events), and the LL-HLS
- * blocking playlist reloads waiting for it: a request for `_HLS_msn=M&_HLS_part=P` waits until the playlist lists
- * part P of segment M (or, without P, the whole segment M).
+ * Where each live rendition's playlist stands (from the transcoder's LiveHlsProgress events), and the requests waiting
+ * for it to move on: LL-HLS blocking playlist reloads (`_HLS_msn`, `_HLS_part`) and requests for a preload-hinted part
+ * that does not exist yet.
  */
 export class HlsProgressBoard {
   readonly #positions = new Map<string, Position>();
@@ -32,13 +35,13 @@ export class HlsProgressBoard {
     const key = this.#key(event.streamId, event.rendition);
     const before = this.#positions.get(key);
     // A new session (job) restarts the numbering; within one, positions only move forward.
-    if (before && before.jobId === event.jobId && !reached({ ...event, at: 0 }, before.msn, before.part)) return;
-    const position = { jobId: event.jobId, msn: event.msn, part: event.part, at: Date.now() };
+    if (before && before.jobId === event.jobId && event.partId < before.partId) return;
+    const position: Position = { jobId: event.jobId, msn: event.msn, part: event.part, partId: event.partId, at: Date.now() };
     this.#positions.set(key, position);
     if (this.#positions.size > 50_000) this.#forgetOldest();
     const waiters = this.#waiters.get(key);
     for (const waiter of waiters ?? []) {
-      if (!reached(position, waiter.msn, waiter.part)) continue;
+      if (!waiter.ready(position)) continue;
       waiters?.delete(waiter);
       waiter.resolve(true);
     }
@@ -53,17 +56,16 @@ export class HlsProgressBoard {
     return this.#positions.get(this.#key(streamId, rendition)) ?? null;
   }
 
-  /** Resolves true once the rendition reaches (msn, part), false after `timeoutMs`. */
-  waitFor(streamId: string, rendition: string, msn: number, part: number | null, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once the rendition's position satisfies `ready`, false after `timeoutMs`. */
+  waitUntil(streamId: string, rendition: string, ready: (p: Position) => boolean, timeoutMs: number): Promise<boolean> {
     const key = this.#key(streamId, rendition);
     const now = this.#positions.get(key);
-    if (now && reached(now, msn, part)) return Promise.resolve(true);
+    if (now && ready(now)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const set = this.#waiters.get(key) ?? new Set<Waiter>();
       this.#waiters.set(key, set);
       const waiter: Waiter = {
-        msn,
-        part,
+        ready,
         resolve: (ok) => {
           clearTimeout(timer);
           resolve(ok);

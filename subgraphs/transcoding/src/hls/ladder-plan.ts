@@ -15,6 +15,8 @@ export interface LadderPlan {
   readonly renditions: readonly PlannedRendition[];
   readonly audio: 'copy' | 'encode' | 'none';
   readonly audioKbps: number;
+  /** The source's frame rate, when known. */
+  readonly fps: number | null;
   /** Why the source is not passed through, when it is not (for logs and the job's record). */
   readonly passThroughRefused: string | null;
 }
@@ -50,7 +52,7 @@ export function planLadder(profile: LadderProfile, probe: ProbeResult, options: 
     }
   }
   const audio = !probe.audio ? 'none' : probe.audio.codec === 'aac' && !problem ? 'copy' : 'encode';
-  return { renditions, audio, audioKbps: profile.audioKbps, passThroughRefused: problem };
+  return { renditions, audio, audioKbps: profile.audioKbps, fps: video.fps, passThroughRefused: problem };
 }
 
 export interface LadderArgsOptions {
@@ -65,7 +67,7 @@ export interface LadderArgsOptions {
   readonly live: boolean;
   /** x264 threads per encoded rung (live: 1 keeps many cameras from fighting over cores). */
   readonly encoderThreads: number | null;
-  /** JPEG stills: one every `everySeconds` into `pattern` (strftime names). */
+  /** JPEG stills: one every `everySeconds` into `pattern` (numbered: %06d). */
   readonly snapshots?: { readonly pattern: string; readonly everySeconds: number; readonly height: number } | undefined;
   /** VOD thumbnails: one every `everySeconds` into `pattern` (numbered). */
   readonly thumbnails?: { readonly pattern: string; readonly everySeconds: number } | undefined;
@@ -75,6 +77,7 @@ export interface LadderArgsOptions {
 export function ladderArgs(plan: LadderPlan, options: LadderArgsOptions): FfmpegPlan {
   const followSource = plan.renditions.some((r) => r.mode === 'copy');
   const movflags = ['-f mp4', '-movflags +frag_keyframe+empty_moov+default_base_moof'];
+  // ffmpeg starts a new fragment once one reaches this duration: parts of at most `partSeconds`.
   if (options.partSeconds !== null) movflags.push(`-frag_duration ${Math.round(options.partSeconds * 1_000_000)}`);
   const audio: string[] =
     plan.audio === 'none' ? []
@@ -109,7 +112,7 @@ export function ladderArgs(plan: LadderPlan, options: LadderArgsOptions): Ffmpeg
   }
   if (options.snapshots) {
     const { everySeconds, height, pattern } = options.snapshots;
-    outputs.push({ path: pattern, options: ['-map 0:v:0', `-vf fps=1/${everySeconds},scale=-2:${height}`, '-q:v 4', '-f image2', '-strftime 1'] });
+    outputs.push({ path: pattern, options: ['-map 0:v:0', `-vf fps=1/${everySeconds},scale=-2:${height}`, '-q:v 4', '-f image2'] });
   }
   if (options.thumbnails) {
     outputs.push({ path: options.thumbnails.pattern, options: ['-map 0:v:0', `-vf fps=1/${options.thumbnails.everySeconds},scale=-2:180`, '-q:v 5', '-f image2'] });

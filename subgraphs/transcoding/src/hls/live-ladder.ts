@@ -10,6 +10,7 @@ export interface LadderProgress {
   readonly rendition: string;
   readonly msn: number;
   readonly part: number;
+  readonly partId: number;
 }
 
 export interface LiveLadderOptions {
@@ -62,7 +63,7 @@ export class LiveLadder {
           partSeconds: options.partSeconds,
           windowSegments: options.windowSegments,
           log: options.log,
-          onPublished: (p) => options.onProgress({ rendition: p.rendition, msn: p.msn, part: p.part }),
+          onPublished: (p) => options.onProgress({ rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId }),
           reports: () => (ladder ? ladder.#reportsExcept(r.name) : []),
         }),
       );

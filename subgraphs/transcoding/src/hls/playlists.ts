@@ -18,6 +18,8 @@ export interface LivePlaylistInput {
   readonly partWindowSeconds: number;
   readonly discontinuitySequence: number;
   readonly renditionReports: readonly { readonly uri: string; readonly lastMsn: number; readonly lastPart: number }[];
+  /** The part that will come next (EXT-X-PRELOAD-HINT): players may ask for it before it exists. */
+  readonly preloadHint?: string | null;
   /** The stream has ended: the playlist is closed (EXT-X-ENDLIST). */
   readonly ended?: boolean;
 }
@@ -49,12 +51,15 @@ export function livePlaylist(input: LivePlaylistInput): string {
   let map: string | null = null;
   for (const segment of input.segments) {
     const recent = !segment.complete || edge - elapsed - segment.duration < input.partWindowSeconds;
-    lines.push(...segmentLines(segment, map, recent && !input.ended));
+    lines.push(...segmentLines(segment, map, recent && segment.partsListable && !input.ended));
     map = segment.map;
     elapsed += segment.duration;
   }
   if (input.ended) lines.push('#EXT-X-ENDLIST');
-  else for (const report of input.renditionReports) lines.push(`#EXT-X-RENDITION-REPORT:URI="${report.uri}",LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
+  else {
+    if (input.preloadHint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${input.preloadHint}"`);
+    for (const report of input.renditionReports) lines.push(`#EXT-X-RENDITION-REPORT:URI="${report.uri}",LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

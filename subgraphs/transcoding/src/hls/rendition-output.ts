@@ -3,7 +3,7 @@ import type { MediaFragment } from '../media/fmp4/fragment-stream.ts';
 import type { InitSegment } from '../media/fmp4/init-segment.ts';
 import { objectMeta } from './media-types.ts';
 import { livePlaylist, vodPlaylist } from './playlists.ts';
-import { RenditionTimeline, segmentUri, type Part, type Segment } from './timeline.ts';
+import { partUri, RenditionTimeline, segmentUri, type Part, type Segment } from './timeline.ts';
 
 /** Where finished segments are remembered (Postgres): the recording and a worker taking the job over read them. */
 export interface SegmentLog {
@@ -25,7 +25,7 @@ export interface RenditionOutputOptions {
   readonly windowSegments: number;
   readonly log: SegmentLog;
   /** After each playlist update: the last part now listed (for blocking playlist reloads elsewhere). */
-  readonly onPublished: (state: { rendition: string; msn: number; part: number; segments: number }) => void;
+  readonly onPublished: (state: { rendition: string; msn: number; part: number; partId: number; segments: number }) => void;
   /** Other renditions' positions for EXT-X-RENDITION-REPORT. */
   readonly reports: () => readonly { uri: string; lastMsn: number; lastPart: number }[];
   /** Parts waiting for upload beyond this mean storage cannot keep up: the output fails. */
@@ -51,7 +51,7 @@ export class RenditionOutput {
   #discontinuities = 0;
   #init: InitSegment | null = null;
   #targetDuration: number;
-  #published = { msn: -1, part: -1 };
+  #published = { msn: -1, part: -1, partId: -1 };
   #completeSegments = 0;
   #bytes = 0;
   #seconds = 0;
@@ -64,7 +64,7 @@ export class RenditionOutput {
   ) {
     // Segments close at keyframes; a camera whose keyframes are further apart than this is cut between them.
     const longest = Math.max(options.segmentSeconds * 2, 4);
-    this.#timeline = new RenditionTimeline({ segmentSeconds: options.segmentSeconds, maxSegmentSeconds: longest }, firstMsn);
+    this.#timeline = new RenditionTimeline({ segmentSeconds: options.segmentSeconds, maxSegmentSeconds: longest, partTarget: options.partSeconds }, firstMsn);
     this.#targetDuration = Math.ceil(longest);
   }
 
@@ -192,6 +192,7 @@ export class RenditionOutput {
 
   #playlist(open: Segment | null, ended: boolean): string {
     return livePlaylist({
+      preloadHint: ended ? null : partUri(this.#timeline.nextPartId),
       segments: open ? [...this.#window, open] : [...this.#window],
       targetDuration: this.#targetDuration,
       partTarget: this.options.partSeconds,
@@ -204,16 +205,17 @@ export class RenditionOutput {
 
   async #publish(open: Segment, part: Part): Promise<void> {
     await this.#put('index.m3u8', this.#playlist(open.complete ? null : open, false));
-    this.#published = { msn: open.msn, part: part.index };
-    this.options.onPublished({ rendition: this.options.name, msn: open.msn, part: part.index, segments: this.#completeSegments });
+    this.#published = { msn: open.msn, part: part.index, partId: part.id };
+    this.options.onPublished({ rendition: this.options.name, msn: open.msn, part: part.index, partId: part.id, segments: this.#completeSegments });
   }
 
   async #publishPlaylist(): Promise<void> {
     const last = this.#window.at(-1);
     await this.#put('index.m3u8', this.#playlist(null, false));
     if (last) {
-      this.#published = { msn: last.msn, part: Math.max(0, last.parts.length - 1) };
-      this.options.onPublished({ rendition: this.options.name, msn: last.msn, part: this.#published.part, segments: this.#completeSegments });
+      const lastPart = last.parts.at(-1);
+      this.#published = { msn: last.msn, part: Math.max(0, last.parts.length - 1), partId: lastPart?.id ?? this.#published.partId };
+      this.options.onPublished({ rendition: this.options.name, msn: last.msn, part: this.#published.part, partId: this.#published.partId, segments: this.#completeSegments });
     }
   }
 

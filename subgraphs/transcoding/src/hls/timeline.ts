@@ -2,7 +2,10 @@ import type { MediaFragment } from '../media/fmp4/fragment-stream.ts';
 
 /** A part of a segment (LL-HLS EXT-X-PART): one fMP4 fragment. */
 export interface Part {
+  /** Position within its segment. */
   readonly index: number;
+  /** Rendition-wide number: the next part's name is always known in advance (EXT-X-PRELOAD-HINT). */
+  readonly id: number;
   readonly duration: number;
   readonly independent: boolean;
   /** File name below the rendition's folder. */
@@ -20,19 +23,28 @@ export interface Segment {
   readonly map: string;
   readonly independent: boolean;
   readonly parts: Part[];
+  /**
+   * Every part so far is within the part target, so the parts may be listed (EXT-X-PART). The first segment of a run
+   * often is not: it replays the relay's GOP cache in longer fragments; it is then listed as a whole segment only.
+   */
+  partsListable: boolean;
   duration: number;
   /** Set once the segment's last part is known: its URI is then listed (EXTINF). */
   complete: boolean;
 }
 
 export const segmentUri = (msn: number): string => `s${msn}.m4s`;
-export const partUri = (msn: number, index: number): string => `p${msn}.${index}.m4s`;
+export const partUri = (id: number): string => `part${id}.m4s`;
+/** Part ids of a session continue after its segments: a worker taking the job over never reuses a name. */
+export const firstPartIdAfter = (msn: number): number => msn * 1000;
 
 export interface TimelineOptions {
   /** Segments close at the first keyframe once they are at least this long. */
   readonly segmentSeconds: number;
   /** A segment never grows past this (EXT-X-TARGETDURATION): it closes even without a keyframe. */
   readonly maxSegmentSeconds: number;
+  /** EXT-X-PART-INF's PART-TARGET: a longer fragment makes its segment's parts unlistable. */
+  readonly partTarget?: number;
 }
 
 /** What a fragment changed: the part it became, and the segment it completed (if any). */
@@ -51,6 +63,7 @@ export interface TimelineStep {
 export class RenditionTimeline {
   #current: Segment | null = null;
   #nextMsn: number;
+  #nextPartId: number;
   #pendingDiscontinuity = false;
   #map = '';
 
@@ -59,6 +72,12 @@ export class RenditionTimeline {
     firstMsn = 0,
   ) {
     this.#nextMsn = firstMsn;
+    this.#nextPartId = firstPartIdAfter(firstMsn);
+  }
+
+  /** The id the next part will get. */
+  get nextPartId(): number {
+    return this.#nextPartId;
   }
 
   get current(): Segment | null {
@@ -109,6 +128,7 @@ export class RenditionTimeline {
         map: this.#map,
         independent: fragment.independent,
         parts: [],
+        partsListable: true,
         duration: 0,
         complete: false,
       };
@@ -116,9 +136,12 @@ export class RenditionTimeline {
       this.#pendingDiscontinuity = false;
     }
     const segment = this.#current;
-    const part: Part = { index: segment.parts.length, duration: fragment.duration, independent: fragment.independent, uri: partUri(segment.msn, segment.parts.length) };
+    const id = this.#nextPartId;
+    this.#nextPartId += 1;
+    const part: Part = { index: segment.parts.length, id, duration: fragment.duration, independent: fragment.independent, uri: partUri(id) };
     segment.parts.push(part);
     segment.duration += fragment.duration;
+    if (this.options.partTarget !== undefined && fragment.duration > this.options.partTarget + 1e-3) segment.partsListable = false;
     return { segment, part, closed };
   }
 }

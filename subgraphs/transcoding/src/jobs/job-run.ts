@@ -35,7 +35,7 @@ export interface JobRun {
   /** Live jobs: the stream's state for streaming (and the job status: RECONNECTING or RUNNING). */
   live(report: LiveReport): Promise<void>;
   /** Live jobs: a rendition's playlist moved on (LL-HLS blocking reloads); fire and forget. */
-  hlsProgress(progress: { rendition: string; msn: number; part: number }): void;
+  hlsProgress(progress: { rendition: string; msn: number; part: number; partId: number }): void;
 }
 
 export interface LiveReport {

@@ -19,7 +19,7 @@ export function segmentLogOf(db: TranscodingDb, jobId: string): SegmentLog {
     async all(rendition) {
       const rows = await db.liveSegment.findMany({ where: { jobId, rendition }, orderBy: { msn: 'asc' } });
       return rows.map(
-        (r): Segment => ({ msn: r.msn, programDateTime: r.programDateTime, discontinuity: r.discontinuity, map: r.map, independent: r.independent, parts: [], duration: r.duration, complete: true }),
+        (r): Segment => ({ msn: r.msn, programDateTime: r.programDateTime, discontinuity: r.discontinuity, map: r.map, independent: r.independent, parts: [], partsListable: false, duration: r.duration, complete: true }),
       );
     },
   };

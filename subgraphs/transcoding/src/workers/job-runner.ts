@@ -151,7 +151,7 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
     },
     hlsProgress: (p) => {
       if (!streamId) return;
-      const event: LiveHlsProgress = { streamId, jobId, rendition: p.rendition, msn: p.msn, part: p.part };
+      const event: LiveHlsProgress = { streamId, jobId, rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId };
       bus.publish(eventTopics.liveHlsProgress, event).catch((err: unknown) => runLog.debug({ err }, 'hls progress event failed'));
     },
   };
