@@ -1,0 +1,41 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
+
+export type PaymentDb = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+export const PAYMENT_SCHEMA = 'payment';
+
+export interface PaymentDbHandle {
+  readonly db: PaymentDb;
+  close(): Promise<void>;
+}
+
+/** Prisma on a node-postgres pool bound to the "payment" schema (search_path too, for the raw statements: claims, locks, sums). */
+export function openPaymentDb(databaseUrl: string, maxConnections = 10): PaymentDbHandle {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, options: `-c search_path=${PAYMENT_SCHEMA}` });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { schema: PAYMENT_SCHEMA }) });
+  return {
+    db,
+    async close() {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Locks a payment row for the rest of the transaction (every change of a payment goes through this). */
+export async function lockPayment(tx: Tx, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM payment WHERE id = ${id}::uuid FOR UPDATE`;
+}
+
+/** Serialises ledger postings that take money out of one owner's accounts (refunds after release, payouts). */
+export async function lockLedgerOwner(tx: Tx, ownerId: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${ownerId}`}))`;
+}
+
+/** True for a unique-constraint violation behind Prisma's driver-adapter wrappers. */
+export function isUniqueViolation(error: unknown): boolean {
+  const seen = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) ?? '';
+  return (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002') || seen.includes('23505');
+}
