@@ -22,8 +22,13 @@ export interface RunningPaymentService extends RunningSubgraph {
   idle(): Promise<void>;
 }
 
+export interface PaymentServiceDeps extends ServiceDeps {
+  /** The service's clock (tests move it to expire holds and start bookings); the database's clock still stamps rows. */
+  readonly clock?: () => Date;
+}
+
 /** Starts the payment subgraph with its worker and webhooks; used by main.ts, the embedded start and the tests alike. */
-export async function startPaymentService(config: PaymentConfig, deps: ServiceDeps = {}): Promise<RunningPaymentService> {
+export async function startPaymentService(config: PaymentConfig, deps: PaymentServiceDeps = {}): Promise<RunningPaymentService> {
   const logger = deps.logger ?? createLogger('payment', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('payment');
   const handle = openPaymentDb(config.DATABASE_URL);
@@ -31,7 +36,7 @@ export async function startPaymentService(config: PaymentConfig, deps: ServiceDe
   const providers = providersFromConfig(config);
   if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments will be cancelled');
   if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments will be cancelled');
-  const base = { db: handle.db, config, provider: providers.get, bus, logger, metrics: paymentMetrics(metrics), now: () => new Date() };
+  const base = { db: handle.db, config, provider: providers.get, bus, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
   const worker = startWorker(base, config.WORKER_INTERVAL_MS);
   const domain: PaymentDeps = { ...base, kick: worker.kick };
   const subscriptions = await subscribeToEvents(bus, domain, logger);

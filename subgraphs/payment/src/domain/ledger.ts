@@ -72,7 +72,7 @@ type Reader = Pick<PaymentDb, '$queryRaw'>;
 export async function balanceOf(db: Reader, account: LedgerAccountKind, ownerId: string | null, currency: string, before?: Date): Promise<number> {
   const at = before ?? new Date('9999-12-31T00:00:00Z');
   const [row] = await db.$queryRaw<{ sum: bigint | null }[]>`
-    SELECT SUM(amount_cents) AS sum FROM ledger_entry
+    SELECT SUM(amount_cents)::bigint AS sum FROM ledger_entry
     WHERE account_kind = ${account}::"LedgerAccountKind" AND owner_id IS NOT DISTINCT FROM ${ownerId}::uuid AND currency = ${currency} AND created_at < ${at}`;
   return Number(row?.sum ?? 0n) * NORMAL_SIGN[account];
 }
@@ -85,7 +85,7 @@ export interface OwnerBalance {
 /** Every balance of one owner (a farmer), per currency. */
 export async function balancesOfOwner(db: Reader, ownerId: string): Promise<OwnerBalance[]> {
   const rows = await db.$queryRaw<{ account_kind: LedgerAccountKind; currency: string; sum: bigint }[]>`
-    SELECT account_kind, currency, SUM(amount_cents) AS sum FROM ledger_entry WHERE owner_id = ${ownerId}::uuid
+    SELECT account_kind, currency, SUM(amount_cents)::bigint AS sum FROM ledger_entry WHERE owner_id = ${ownerId}::uuid
     GROUP BY account_kind, currency ORDER BY currency`;
   const byCurrency = new Map<string, Partial<Record<LedgerAccountKind, number>>>();
   for (const r of rows) {
@@ -107,9 +107,9 @@ export interface LedgerCheck {
 /** The ledger's invariants: everything sums to zero per currency, and no account's balance is below zero. */
 export async function checkLedger(db: Reader): Promise<LedgerCheck> {
   const sums = await db.$queryRaw<{ currency: string; sum: bigint; n: bigint }[]>`
-    SELECT currency, SUM(amount_cents) AS sum, COUNT(*) AS n FROM ledger_entry GROUP BY currency`;
+    SELECT currency, SUM(amount_cents)::bigint AS sum, COUNT(*) AS n FROM ledger_entry GROUP BY currency`;
   const accounts = await db.$queryRaw<{ account_kind: LedgerAccountKind; owner_id: string | null; currency: string; sum: bigint }[]>`
-    SELECT account_kind, owner_id, currency, SUM(amount_cents) AS sum FROM ledger_entry GROUP BY account_kind, owner_id, currency`;
+    SELECT account_kind, owner_id, currency, SUM(amount_cents)::bigint AS sum FROM ledger_entry GROUP BY account_kind, owner_id, currency`;
   return {
     unbalanced: sums.filter((s) => s.sum !== 0n).map((s) => ({ currency: s.currency, sum: Number(s.sum) })),
     negative: accounts

@@ -39,7 +39,7 @@ export async function statementsOf(deps: PaymentDeps, farmerId: string, month: s
   const out: Statement[] = [];
   for (const { currency } of currencies) {
     const flows = await deps.db.$queryRaw<{ journal_kind: string; sum: bigint }[]>`
-      SELECT journal_kind, SUM(amount_cents) AS sum FROM ledger_entry
+      SELECT journal_kind, SUM(amount_cents)::bigint AS sum FROM ledger_entry
       WHERE owner_id = ${farmerId}::uuid AND currency = ${currency} AND account_kind = 'FARMER_AVAILABLE'
         AND created_at >= ${start} AND created_at < ${end}
       GROUP BY journal_kind`;
