@@ -71,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     YOOKASSA_WEBHOOK_ALLOWLIST: '127.0.0.1/32',
     WORKER_INTERVAL_MS: '100',
     OUTBOX_RETRY_BASE_MS: '50',
+    OUTBOX_MAX_ATTEMPTS: '6',
     PROVIDER_TIMEOUT_MS: '2000',
     STRIPE_MAX_NETWORK_RETRIES: '0',
     ...options.env,
