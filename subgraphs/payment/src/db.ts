@@ -33,7 +33,7 @@ export async function lockPayment(tx: Tx, id: string): Promise<void> {
 
 /** Serialises ledger postings that take money out of one owner's accounts (refunds after release, payouts). */
 export async function lockLedgerOwner(tx: Tx, ownerId: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${ownerId}`}))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${ownerId}`}))`;
 }
 
 /** True for a unique-constraint violation behind Prisma's driver-adapter wrappers. */

@@ -57,6 +57,7 @@ export async function seedPayment(db: PaymentDb, now = new Date()): Promise<void
       const commission = commissionOf(b.amountCents, DEMO_COMMISSION_BPS);
       const common = { currency: 'EUR', paymentId: payment.id };
       await postJournal(tx, {
+        at: start,
         kind: 'capture',
         ...common,
         postings: [
@@ -66,6 +67,7 @@ export async function seedPayment(db: PaymentDb, now = new Date()): Promise<void
         ],
       });
       await postJournal(tx, {
+        at: start,
         kind: 'release',
         ...common,
         postings: [

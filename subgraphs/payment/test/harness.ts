@@ -39,6 +39,8 @@ export interface PaymentHarness {
   readonly published: { releases: BookingReleaseRequested[]; notifications: NotificationRequested[] };
   /** The service's clock is real time plus this offset (ms). */
   advance(ms: number): void;
+  /** The service's clock. */
+  now(): Date;
   gql(query: string, variables?: Record<string, unknown>, as?: { id: string; roles: readonly string[] }): Promise<GqlResult>;
   /** Publishes a BookingChanged as the farm would and waits until the service handled it. */
   book(event: BookingChanged): Promise<void>;
@@ -91,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     env,
     published,
     advance: (ms) => void (offset += ms),
+    now: () => new Date(Date.now() + offset),
     async gql(query, variables = {}, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (as) headers['authorization'] = `Bearer ${await token(as.id, as.roles)}`;

@@ -122,7 +122,7 @@ describe('a rental paid through Stripe', () => {
     expect(h.published.releases).toContainEqual({ kind: 'RENTAL', bookingId: paidBooking.bookingId, reason: 'CUSTOMER_CANCELLED' });
     const refund = await waitFor(() => h.service.deps.db.refund.findFirst({ where: { paymentId: paid.id } }), (r) => r?.status === 'SUCCEEDED');
     expect([...h.stripe.refunds.values()].filter((r) => r.payment_intent === paid.providerPaymentId)).toEqual([expect.objectContaining({ id: refund?.providerRefundId, amount: 9000, metadata: { refundId: refund?.id } })]);
-    const ledger = await h.service.deps.db.ledgerEntry.findMany({ where: { refundId: refund?.id } });
+    const ledger = await h.service.deps.db.ledgerEntry.findMany({ where: { refundId: refund?.id ?? '' } });
     expect(ledger.map((e) => [e.accountKind, Number(e.amountCents)]).sort()).toEqual([['CUSTOMER', 9000], ['FARMER_PENDING', -8100], ['PLATFORM_COMMISSION', -900]]);
     expect(codeOf(await h.gql(`mutation { cancelBooking(paymentId: "${paid.id}") { id } }`, {}, users.customer))).toBe('CONFLICT');
     await h.gql(`mutation { updateFarmPaymentSettings(farmId: "${paidBooking.farmId}", input: { refundPolicy: [] }) { commissionBps } }`, {}, users.admin);

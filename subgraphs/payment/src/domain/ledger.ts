@@ -38,6 +38,8 @@ export interface Journal {
   readonly paymentId?: string;
   readonly refundId?: string;
   readonly payoutId?: string;
+  /** When it happened, by the service's clock (statements group by it). */
+  readonly at: Date;
   readonly postings: readonly Posting[];
 }
 
@@ -61,6 +63,7 @@ export async function postJournal(tx: Tx, journal: Journal): Promise<string> {
       paymentId: journal.paymentId ?? null,
       refundId: journal.refundId ?? null,
       payoutId: journal.payoutId ?? null,
+      createdAt: journal.at,
     })),
   });
   return journalId;

@@ -64,6 +64,7 @@ export async function releaseStartedBookings(deps: PaymentDeps): Promise<number>
       const remaining = p.amountCents - p.refundedCents;
       const share = remaining - commissionOf(remaining, p.commissionBps);
       await postJournal(tx, {
+        at: deps.now(),
         kind: 'release',
         currency: p.currency,
         paymentId: p.id,

@@ -106,6 +106,7 @@ export async function applyProviderRefund(deps: PaymentDeps, refundId: string, s
   await tx.refund.update({ where: { id: refundId }, data: { status: 'CANCELED', providerRefundId: seen.id } });
   const split = refundSplit(payment.amountCents, payment.commissionBps, payment.refundedCents - refund.amountCents, refund.amountCents);
   await postJournal(tx, {
+        at: deps.now(),
     kind: 'refund_reversed',
     currency: refund.currency,
     paymentId: payment.id,

@@ -78,6 +78,7 @@ export async function applyProviderPayment(tx: Tx, deps: PaymentDeps, paymentId:
   } else if (seen.status === 'SUCCEEDED') {
     const commission = commissionOf(updated.amountCents, updated.commissionBps);
     await postJournal(tx, {
+        at: now,
       kind: 'capture',
       currency: updated.currency,
       paymentId: updated.id,

@@ -33,6 +33,7 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
       if (available <= 0) throw conflict(`Nothing available to pay out in ${currency}`);
       const created = await tx.payout.create({ data: { farmerId, currency, month, amountCents: available, createdById: admin.userId } });
       await postJournal(tx, {
+        at: deps.now(),
         kind: 'payout',
         currency,
         payoutId: created.id,
@@ -62,6 +63,7 @@ export async function markPayoutPaid(deps: PaymentDeps, viewer: Viewer | null, i
     if (!row) throw notFound('Payout', id);
     if (count === 0) throw conflict('This payout is marked paid already');
     await postJournal(tx, {
+        at: deps.now(),
       kind: 'payout_paid',
       currency: row.currency,
       payoutId: row.id,

@@ -27,6 +27,7 @@ export async function createRefund(tx: Tx, deps: PaymentDeps, paymentId: string,
   }
   const refund = await tx.refund.create({ data: { paymentId, amountCents: amount, currency: payment.currency, reason } });
   await postJournal(tx, {
+        at: deps.now(),
     kind: 'refund',
     currency: payment.currency,
     paymentId,
