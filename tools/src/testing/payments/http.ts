@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A fault the next matching request meets: an HTTP status, a delay (a timeout for a client with a shorter one), or a dropped connection before or after the request was acted on. */
-export type Fault = { readonly status: number } | { readonly delayMs: number } | { readonly drop: 'before' | 'after' };
+/**
+ * A fault the next matching request meets: an HTTP status, a delay before acting (a timeout for a client with a
+ * shorter one), a dropped connection before or after the request was acted on, or an answer that never comes after
+ * it was acted on (the caller hangs until its own timeout — or its crash).
+ */
+export type Fault = { readonly status: number } | { readonly delayMs: number } | { readonly drop: 'before' | 'after' } | { readonly hang: 'after' };
 
 export interface Route {
   readonly method: string;
@@ -69,6 +73,10 @@ export async function serveLocal(routes: readonly Route[], port = 0): Promise<Lo
       const route = routes.find((r) => r.method === req.method && r.pattern.test(path));
       const match = route ? route.pattern.exec(path) : null;
       const reply: Reply = route && match ? await route.handle(req, body, match) : { status: 404, body: { error: { type: 'invalid_request_error', message: `no route ${line}` } } };
+      if (fault && 'hang' in fault) {
+        reply.after?.();
+        return;
+      }
       if (fault && 'drop' in fault && fault.drop === 'after') {
         req.socket.destroy();
         reply.after?.();
