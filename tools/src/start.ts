@@ -74,7 +74,7 @@ try {
       '',
       `VegShare supergraph: ${stack.gatewayUrl}/graphql  (explorer: ${stack.gatewayUrl}/explorer)`,
       `Demo accounts (password "${demo.password}"): ${Object.values(demo.users).map((u) => u.email).join(', ')}`,
-      ...(sandbox ? [`Payment sandbox (no real money): Stripe API ${sandbox.stripe.url}, YooKassa API ${sandbox.yookassa.apiUrl}`] : []),
+      ...(sandbox ? [`Payment sandbox (no real money): Stripe API ${sandbox.stripe.url} (publishable key ${sandbox.env['STRIPE_PUBLISHABLE_KEY'] ?? ''}), YooKassa API ${sandbox.yookassa.apiUrl}`] : []),
       '',
     ].join('\n'),
   );
