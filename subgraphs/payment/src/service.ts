@@ -34,8 +34,8 @@ export async function startPaymentService(config: PaymentConfig, deps: PaymentSe
   const handle = openPaymentDb(config.DATABASE_URL);
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const providers = providersFromConfig(config);
-  if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments will be cancelled');
-  if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments will be cancelled');
+  if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
+  if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
   const base = { db: handle.db, config, provider: providers.get, bus, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
   const worker = startWorker(base, config.WORKER_INTERVAL_MS);
   const domain: PaymentDeps = { ...base, kick: worker.kick };

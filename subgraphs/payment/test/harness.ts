@@ -25,6 +25,8 @@ export interface GqlResult {
 
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
+  /** Providers whose keys are left out of the configuration. */
+  readonly unconfigured?: readonly ('STRIPE' | 'YOOKASSA')[];
   readonly yookassa?: LocalYooKassaOptions;
 }
 
@@ -78,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     STRIPE_MAX_NETWORK_RETRIES: '0',
     ...options.env,
   };
+  for (const name of options.unconfigured ?? []) for (const key of Object.keys(name === 'STRIPE' ? stripe.env : yookassa.env)) delete env[key];
   const service = await startPaymentService(loadPaymentConfig(env), { logger: createLogger('payment', 'silent'), verifier, events: bus, clock: () => new Date(Date.now() + offset) });
   stripe.setWebhookUrl(`${service.url}/webhooks/stripe`);
   yookassa.setNotificationUrl(`${service.url}/webhooks/yookassa`);

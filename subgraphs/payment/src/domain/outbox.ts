@@ -175,8 +175,12 @@ async function run(deps: PaymentDeps, command: OutboxCommand): Promise<void> {
   const labels = { provider: payment.provider, command: command.kind };
   let effects: Effect[];
   try {
-    if (!provider) throw new ProviderError(`${payment.provider} is not configured`, false);
-    const outcome = await call(deps, provider, command, payment);
+    let outcome: Outcome;
+    if (provider) outcome = await call(deps, provider, command, payment);
+    // A provider that is not configured: a payment never created there is cancelled without a call. Anything else
+    // waits (retried, so keys added by a restart take over) until the booking's hold runs out and cancels it.
+    else if (!payment.providerPaymentId && (command.kind === 'CANCEL_PAYMENT' || (command.kind === 'CREATE_PAYMENT' && payment.releaseReason))) outcome = { localCancel: true };
+    else throw new ProviderError(`${payment.provider} is not configured`, true);
     effects = await complete(deps, command, outcome);
     deps.metrics.providerCalls.inc({ ...labels, outcome: 'ok' });
   } catch (error) {
