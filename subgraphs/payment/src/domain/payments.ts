@@ -34,7 +34,8 @@ export async function applyProviderPayment(tx: Tx, deps: PaymentDeps, paymentId:
     providerStatus: local ? payment.providerStatus : seen.rawStatus,
     ...(seen.status === 'PENDING'
       ? {
-          confirmationUrl: seen.confirmation?.type === 'REDIRECT' ? seen.confirmation.url : seen.confirmation?.type === 'EMBEDDED' ? `embedded:${seen.confirmation.token}` : payment.confirmationUrl,
+          confirmationUrl: seen.confirmation?.type === 'REDIRECT' ? seen.confirmation.url : payment.confirmationUrl,
+          confirmationToken: seen.confirmation?.type === 'EMBEDDED' ? seen.confirmation.token : payment.confirmationToken,
           clientSecret: seen.confirmation?.type === 'CLIENT_SECRET' ? seen.confirmation.clientSecret : payment.clientSecret,
         }
       : {}),
@@ -46,7 +47,7 @@ export async function applyProviderPayment(tx: Tx, deps: PaymentDeps, paymentId:
     return effects;
   }
   if (!isForward(payment.status, seen.status)) {
-    if (payment.providerPaymentId !== seen.id || payment.providerStatus !== seen.rawStatus || (seen.status === 'PENDING' && !payment.confirmationUrl && !payment.clientSecret)) {
+    if (payment.providerPaymentId !== seen.id || payment.providerStatus !== seen.rawStatus || (seen.status === 'PENDING' && !payment.confirmationUrl && !payment.confirmationToken && !payment.clientSecret)) {
       await tx.payment.update({ where: { id: payment.id }, data: base });
     }
     return effects;
@@ -60,7 +61,7 @@ export async function applyProviderPayment(tx: Tx, deps: PaymentDeps, paymentId:
       ...(seen.status === 'WAITING_FOR_CAPTURE' ? { authorizedAt: now } : {}),
       ...(seen.status === 'SUCCEEDED' ? { paidAt: now, authorizedAt: payment.authorizedAt ?? now } : {}),
       ...(seen.status === 'CANCELED' ? { canceledAt: now, cancellationReason: payment.cancellationReason ?? payment.releaseReason ?? seen.cancellationReason ?? 'canceled by the provider' } : {}),
-      ...(seen.status !== 'PENDING' ? { confirmationUrl: null, clientSecret: null } : {}),
+      ...(seen.status !== 'PENDING' ? { confirmationUrl: null, confirmationToken: null, clientSecret: null } : {}),
     },
   });
   deps.metrics.transitions.inc({ status: seen.status });

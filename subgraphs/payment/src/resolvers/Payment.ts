@@ -15,7 +15,7 @@ export const Payment: PaymentResolvers = {
   confirmation: (p, _, { viewer }) => {
     if (p.status !== 'PENDING' || viewer?.userId !== p.customerId) return null;
     if (p.clientSecret) return { type: 'CLIENT_SECRET', clientSecret: p.clientSecret, url: null, token: null };
-    if (p.confirmationUrl?.startsWith('embedded:')) return { type: 'EMBEDDED', token: p.confirmationUrl.slice('embedded:'.length), url: null, clientSecret: null };
+    if (p.confirmationToken) return { type: 'EMBEDDED', token: p.confirmationToken, url: null, clientSecret: null };
     if (p.confirmationUrl) return { type: 'REDIRECT', url: p.confirmationUrl, token: null, clientSecret: null };
     return null;
   },

@@ -61,6 +61,7 @@ CREATE TABLE "payment" (
     "provider_status" TEXT,
     "status" "PaymentStatus" NOT NULL DEFAULT 'PENDING',
     "confirmation_url" TEXT,
+    "confirmation_token" TEXT,
     "client_secret" TEXT,
     "starts_on" DATE NOT NULL,
     "hold_expires_at" TIMESTAMPTZ(3) NOT NULL,
