@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/kit';
+import { isUniqueViolation } from '../src/db.ts';
 import { startHarness, checkInvariants, rental, users, codeOf, type PaymentHarness } from './harness.ts';
 
 let h: PaymentHarness;
@@ -119,6 +120,14 @@ describe('the ledger in Postgres', () => {
     await expect(
       db.ledgerEntry.create({ data: { journalId: randomUUID(), journalKind: 'capture', accountKind: 'PLATFORM_COMMISSION', currency: 'EUR', amountCents: 100n } }),
     ).rejects.toThrow(/does not balance/);
+  });
+
+  it('recognises a second payment of the same booking as a unique violation (the concurrent-delivery path retries on it)', async () => {
+    const existing = await h.service.deps.db.payment.findFirstOrThrow();
+    const { id: _id, refundedCents: _r, version: _v, createdAt: _c, updatedAt: _u, ...copy } = existing;
+    const error = await h.service.deps.db.payment.create({ data: { ...copy, providerPaymentId: null } }).then(() => null, (e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(new Error('something else'))).toBe(false);
   });
 
   it('refuses hostile inputs with stable codes', async () => {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { badInput, forbidden, hasRole, requireViewer, type FarmChanged } from '@vegshare/kit';
+import { badInput, forbidden, hasRole, requireViewer, type FarmChanged, type Viewer } from '@vegshare/kit';
 import type { FarmAccount } from '../generated/prisma/client.ts';
 import type { PaymentDb, Tx } from '../db.ts';
 import { DEFAULT_REFUND_POLICY, type RefundTier } from '../money.ts';
 import type { PaymentDeps } from './deps.ts';
 import type { FarmPaymentSettingsInput } from '../__generated__/resolvers-types.ts';
-import type { Viewer } from '@vegshare/kit';
 
 /** A farm's payment settings with the service defaults filled in (the FarmPaymentSettings mapper). */
 export interface FarmSettings {

@@ -1,5 +1,5 @@
 import type { OutboxCommand, Payment } from '../generated/prisma/client.ts';
-import { lockPayment } from '../db.ts';
+import { lockPayment, type Tx } from '../db.ts';
 import { ProviderError, type PaymentProvider, type ProviderPayment, type ProviderRefund, type Receipt } from '../providers/provider.ts';
 import type { PaymentDeps } from './deps.ts';
 import { publishEffects, type Effect } from './effects.ts';
@@ -89,7 +89,7 @@ async function call(deps: PaymentDeps, provider: PaymentProvider, command: Outbo
 }
 
 /** Applies a refund's state as the provider reports it (the call's answer or a webhook's re-read). */
-export async function applyProviderRefund(deps: PaymentDeps, refundId: string, seen: ProviderRefund, tx: Parameters<Parameters<PaymentDeps['db']['$transaction']>[0]>[0]): Promise<Effect[]> {
+export async function applyProviderRefund(deps: PaymentDeps, refundId: string, seen: ProviderRefund, tx: Tx): Promise<Effect[]> {
   const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
   await lockPayment(tx, refund.paymentId);
   const current = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
@@ -137,7 +137,7 @@ async function complete(deps: PaymentDeps, command: OutboxCommand, outcome: Outc
 }
 
 /** Our view of a payment cancelled without a provider call (never created there, or unpaid at YooKassa). */
-async function localCanceled(tx: Parameters<typeof applyProviderRefund>[3], paymentId: string): Promise<ProviderPayment> {
+async function localCanceled(tx: Tx, paymentId: string): Promise<ProviderPayment> {
   const p = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
   return { id: p.providerPaymentId ?? `local:${p.id}`, status: 'CANCELED', rawStatus: 'canceled_locally', amountCents: p.amountCents, currency: p.currency, confirmation: null, ourPaymentId: p.id, cancellationReason: p.releaseReason };
 }
