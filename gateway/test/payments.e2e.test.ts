@@ -104,6 +104,10 @@ describe('a customer season with payments, through the gateway', () => {
       customer: { displayName: demo.users.customer.displayName },
     });
 
+    const viaUser = await gql('{ me { id payments(first: 5, status: SUCCEEDED) { edges { node { rental { id } } } } } }', {}, customer);
+    expect(viaUser.data?.['me'].payments.edges.map((e: { node: { rental: { id: string } | null } }) => e.node.rental?.id)).toContain(rentalId);
+    expect((await gql(`{ rental(id: "${rentalId}") { payment { status } } }`, {}, farmer)).data?.['rental'].payment).toEqual({ status: 'SUCCEEDED' });
+
     // A second booking, paid and confirmed, then cancelled by the customer long before the season: refunded in full.
     const second = await bookAndPay(customer, demo.plots.greenB1, `${Y}-04-01`, `${Y}-10-01`);
     await gql(`mutation { activateRental(id: "${second}") { status } }`, {}, farmer);

@@ -1,6 +1,6 @@
 // Hostile input on every payment mutation and query argument: whatever arrives, the answer is data or an error with a
 // stable code — never INTERNAL_SERVER_ERROR — and the ledger's invariants hold afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startHarness, checkInvariants, users, type PaymentHarness } from './harness.ts';
 
@@ -8,8 +8,10 @@ let h: PaymentHarness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => {
+afterEach(async () => {
   await checkInvariants(h);
+});
+afterAll(async () => {
   await h?.stop();
 });
 
