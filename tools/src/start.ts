@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateAll } from './migrate.ts';
 import { startStack } from './stack.ts';
 import { startLocalS3 } from './testing/s3.ts';
+import { startPaymentSandbox, type PaymentSandbox } from './testing/payments/sandbox.ts';
 import { readRoverConfig, repoRoot } from './workspace.ts';
 
 const config = parseConfig(
@@ -17,6 +18,10 @@ const config = parseConfig(
     S3_ENDPOINT: configFields.url.optional(),
     EMBEDDED_PG_PORT: configFields.port(54329),
     EMBEDDED_S3_PORT: configFields.port(4569),
+    STRIPE_SECRET_KEY: z.string().optional(),
+    YOOKASSA_SHOP_ID: z.string().optional(),
+    SANDBOX_STRIPE_PORT: configFields.port(4570),
+    SANDBOX_YOOKASSA_PORT: configFields.port(4571),
     PORT: configFields.port(4000),
     LOG_LEVEL: configFields.logLevel,
     DATA_DIR: z.string().default(join(repoRoot, '.data')),
@@ -44,7 +49,17 @@ try {
     stoppers.push(s3.stop);
     Object.assign(env, s3.env);
   }
-  for (const key of ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET', 'GATEWAY_SECRET'] as const) {
+  let sandbox: PaymentSandbox | null = null;
+  if (!config.STRIPE_SECRET_KEY && !config.YOOKASSA_SHOP_ID) {
+    logger.info('no STRIPE_SECRET_KEY / YOOKASSA_SHOP_ID: starting the local payment sandbox (no real money)');
+    sandbox = await startPaymentSandbox({ stripe: config.SANDBOX_STRIPE_PORT, yookassa: config.SANDBOX_YOOKASSA_PORT });
+    stoppers.push(sandbox.stop);
+    Object.assign(env, sandbox.env);
+  }
+  for (const key of [
+    'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET', 'GATEWAY_SECRET',
+    'STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET', 'YOOKASSA_SHOP_ID', 'YOOKASSA_SECRET_KEY', 'PAYMENT_RETURN_URL',
+  ] as const) {
     const value = process.env[key];
     if (value) env[key] = value;
   }
@@ -52,11 +67,14 @@ try {
   for (const s of readRoverConfig().subgraphs) ports[s.name] = Number(new URL(s.routingUrl).port);
   const stack = await startStack({ databaseUrl, env, ports, seed: true, logLevel: config.LOG_LEVEL });
   stoppers.unshift(stack.stop);
+  const payment = stack.subgraphs.get('payment');
+  if (sandbox && payment) sandbox.connect(payment.url);
   process.stdout.write(
     [
       '',
       `VegShare supergraph: ${stack.gatewayUrl}/graphql  (explorer: ${stack.gatewayUrl}/explorer)`,
       `Demo accounts (password "${demo.password}"): ${Object.values(demo.users).map((u) => u.email).join(', ')}`,
+      ...(sandbox ? [`Payment sandbox (no real money): Stripe API ${sandbox.stripe.url} (publishable key ${sandbox.env['STRIPE_PUBLISHABLE_KEY'] ?? ''}), YooKassa API ${sandbox.yookassa.apiUrl}`] : []),
       '',
     ].join('\n'),
   );

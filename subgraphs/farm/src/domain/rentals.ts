@@ -7,6 +7,7 @@ import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isExclusionViolation } from './db-errors.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
+import { publishRentalBooking } from '../payments/bookings.ts';
 
 export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
 export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
@@ -43,6 +44,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     throw error;
   }
   await ctx.events.rentalChanged(rental, plot.farmId);
+  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, rental);
   return rental;
 }
 
@@ -80,6 +82,7 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
   await ctx.events.rentalChanged(updated, plot.farmId);
+  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, updated);
   await publishActivity(ctx.bus, ctx.logger, activity);
   return updated;
 }
