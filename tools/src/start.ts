@@ -33,7 +33,9 @@ const config = (() => {
         EMBEDDED_PG_SHARED_DIR: z.string().min(1).default('/var/lib/vegshare'),
         PORT: configFields.port(4000),
         HOST: configFields.host,
-        PUBLIC_HOST: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]{1,253})$/, 'expected a host name or an IP address, without scheme or port').default('localhost'),
+        PUBLIC_HOST: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]{1,253})$/, 'expected a host name or an IP address, without scheme or port')
+          .refine((h) => !['0.0.0.0', '::', '[::]'].includes(h), 'expected the address other devices use (e.g. 192.168.1.20), not a listen-everywhere address')
+          .default('localhost'),
         GATEWAY_SECRET: configFields.secret.optional(),
         LOG_LEVEL: configFields.logLevel,
         DATA_DIR: z.string().default(join(repoRoot, '.data')),
