@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { configFields, parseConfig } from '@vegshare/kit';
 import { defaultSafelistMode, SAFELIST_MODES } from './persisted/safelist.ts';
 
-const schema = z.object({
+export const schema = z.object({
   PORT: configFields.port(4000),
   /** Address to listen on (every interface by default: the gateway is the public entry). */
   HOST: configFields.host,

@@ -5,8 +5,7 @@
 // 127.0.0.1 and answer only the gateway (a random GATEWAY_SECRET per start unless one is set). Any failure is one line.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { configFields, ConfigError, createLogger, demo, parseConfig } from '@vegshare/kit';
+import { ConfigError, createLogger, demo } from '@vegshare/kit';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateAll } from './migrate.ts';
 import { assertPortsFree, type PortClaim } from './ports.ts';
@@ -14,34 +13,17 @@ import { isLoopbackHost, publicOrigins } from './public-origins.ts';
 import { serviceEnv, servicePrefix } from './service-env.ts';
 import { loadService } from './services.ts';
 import { startStack, SUBGRAPH_HOST } from './stack.ts';
+import { loadStartConfig } from './start-config.ts';
 import { explainStartFailure } from './start-errors.ts';
 import { startLocalS3 } from './testing/s3.ts';
-import { readRoverConfig, repoRoot } from './workspace.ts';
+import { readRoverConfig } from './workspace.ts';
 
 /** Port of the customer web app's dev server (`npm run web --prefix mobile`), the origin of links in emails. */
 const APP_PORT = 8081;
 
 const config = (() => {
   try {
-    return parseConfig(
-      z.object({
-        DATABASE_URL: configFields.postgresUrl.optional(),
-        REDIS_URL: configFields.redisUrl.optional(),
-        S3_ENDPOINT: configFields.url.optional(),
-        EMBEDDED_PG_PORT: configFields.port(54329),
-        EMBEDDED_S3_PORT: configFields.port(4569),
-        EMBEDDED_PG_SHARED_DIR: z.string().min(1).default('/var/lib/vegshare'),
-        PORT: configFields.port(4000),
-        HOST: configFields.host,
-        PUBLIC_HOST: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]{1,253})$/, 'expected a host name or an IP address, without scheme or port')
-          .refine((h) => !['0.0.0.0', '::', '[::]'].includes(h), 'expected the address other devices use (e.g. 192.168.1.20), not a listen-everywhere address')
-          .default('localhost'),
-        GATEWAY_SECRET: configFields.secret.optional(),
-        LOG_LEVEL: configFields.logLevel,
-        DATA_DIR: z.string().default(join(repoRoot, '.data')),
-      }),
-      process.env,
-    );
+    return loadStartConfig();
   } catch (error) {
     process.stderr.write(`start: ${explainStartFailure(error)}\n`);
     process.exit(1);
