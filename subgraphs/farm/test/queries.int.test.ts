@@ -24,7 +24,7 @@ async function counted(query: string, as: { id: string; roles: readonly string[]
 
 const NESTED = `{
   farms(first: 50) { edges { node { name plots {
-    code
+    code status
     rentals(first: 10) { edges { node { status customer { id }
       plan { version items { crop { name } areaM2 plantCount harvestOn } }
       tasks(first: 50) { edges { node { kind dueOn crop { name } plot { code farm { name } } } } }
@@ -87,6 +87,12 @@ describe('plot search', () => {
     expect(now.edges.map((e) => e.node.id)).toContain(demo.plots.greenA2);
     const later = await search({ from: `${Y + 3}-06-01`, to: `${Y + 3}-07-01`, farmId: demo.farms.greenAcres });
     expect(later.edges.map((e) => e.node.id)).toContain(demo.plots.greenA1);
+  });
+
+  it('without dates, finds plots free today: the demo plot rented this year is not among them', async () => {
+    const today = await search({ farmId: demo.farms.greenAcres });
+    expect(today.edges.map((e) => e.node.id)).not.toContain(demo.plots.greenA1);
+    expect(today.edges.map((e) => e.node.id)).toContain(demo.plots.greenA2);
   });
 
   it('filters by price and area, cheapest first', async () => {

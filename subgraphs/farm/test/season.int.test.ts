@@ -73,6 +73,65 @@ describe('rentals', () => {
   });
 });
 
+describe('plot status and availability for the period asked', () => {
+  const STATUS = `query($id: ID!) { plot(id: $id) {
+    now: status
+    june: status(from: "${Y}-06-01", to: "${Y}-06-02")
+    lastDay: status(from: "${Y}-09-30", to: "${Y}-10-01")
+    autumn: status(from: "${Y}-10-01", to: "${Y}-11-01")
+  } }`;
+  const status = async (id: string) => (await h.gql(STATUS, { id })).body.data?.['plot'];
+  const found = async (id: string, from: string, to: string) => {
+    const r = await h.gql('query($f: PlotSearchInput) { availablePlots(filter: $f, first: 100) { edges { node { id } } } }', { f: { farmId: demo.farms.greenAcres, from, to } });
+    return (r.body.data?.['availablePlots'] as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === id);
+  };
+  const newPlot = async (code: string) =>
+    ((await h.gql(`mutation { createPlot(farmId: "${demo.farms.greenAcres}", input: { code: "${code}", areaM2: 10, pricePerSeasonCents: 5000 }) { id } }`, {}, users.farmer)).body.data?.['createPlot'] as { id: string }).id;
+
+  it('is RENTED today on the demo plot rented all this year, AVAILABLE in a later year', async () => {
+    const r = await h.gql(`{ plot(id: "${demo.plots.greenA1}") { status later: status(from: "${Y + 3}-06-01", to: "${Y + 3}-07-01") } }`);
+    expect(r.body.data).toEqual({ plot: { status: 'RENTED', later: 'AVAILABLE' } });
+  });
+
+  it('follows a rental through its lifecycle: held while REQUESTED and ACTIVE, free once it ends', async () => {
+    const plotId = await newPlot('S-1');
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'AVAILABLE', lastDay: 'AVAILABLE', autumn: 'AVAILABLE' });
+    const requested = await h.gql(`mutation($p: ID!) { requestRental(plotId: $p, startsOn: "${Y}-04-01", endsOn: "${Y}-10-01") { id plot { status(from: "${Y}-06-01", to: "${Y}-06-02") } } }`, { p: plotId }, users.customer2);
+    const rental = requested.body.data?.['requestRental'] as { id: string; plot: { status: string } };
+    expect(rental.plot.status).toBe('RENTED');
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'RENTED', lastDay: 'RENTED', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-06-01`, `${Y}-06-02`)).toBe(false);
+    expect(await found(plotId, `${Y}-10-01`, `${Y}-11-01`)).toBe(true);
+
+    const activated = await h.gql(`mutation { activateRental(id: "${rental.id}") { status plot { status(from: "${Y}-06-01", to: "${Y}-06-02") } } }`, {}, users.farmer);
+    expect(activated.body.data).toEqual({ activateRental: { status: 'ACTIVE', plot: { status: 'RENTED' } } });
+    expect(await status(plotId)).toMatchObject({ june: 'RENTED', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-03-01`, `${Y}-04-02`)).toBe(false);
+
+    await h.gql(`mutation { endRental(id: "${rental.id}") { status } }`, {}, users.farmer);
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'AVAILABLE', lastDay: 'AVAILABLE', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-06-01`, `${Y}-06-02`)).toBe(true);
+  });
+
+  it('keeps a plot the farm lets outside VegShare, or rests, out of the search for every period and refuses requests for it', async () => {
+    for (const farmStatus of ['RENTED', 'FALLOW'] as const) {
+      const plotId = await newPlot(`S-${farmStatus}`);
+      await h.gql(`mutation { updatePlot(id: "${plotId}", input: { status: ${farmStatus} }) { id } }`, {}, users.farmer);
+      expect(await status(plotId)).toEqual({ now: farmStatus, june: farmStatus, lastDay: farmStatus, autumn: farmStatus });
+      expect(await found(plotId, `${Y + 2}-06-01`, `${Y + 2}-07-01`)).toBe(false);
+      const refused = await h.gql(`mutation { requestRental(plotId: "${plotId}", startsOn: "${Y}-04-01", endsOn: "${Y}-05-01") { id } }`, {}, users.customer2);
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'PLOT_NOT_AVAILABLE' });
+    }
+  });
+
+  it('refuses half a period or an empty one', async () => {
+    const half = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { status(from: "${Y}-06-01") } }`);
+    expect(half.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    const empty = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { status(from: "${Y}-06-01", to: "${Y}-06-01") } }`);
+    expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
+
 describe("a customer's season", () => {
   it('plans crops, gets a generated schedule, follows tasks, harvest and delivery with notifications and a live feed', async () => {
     const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);

@@ -26,6 +26,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   if (dates.endsOn <= todayIso()) throw badInput('endsOn: the rental would be over already', 'endsOn');
   const plot = await plotOrFail(ctx, plotId);
   if (plot.status === 'FALLOW') throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
+  if (plot.status === 'RENTED') throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
   let rental: Rental;
   try {
     rental = await ctx.db.rental.create({
@@ -42,6 +43,8 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     if (isExclusionViolation(error, NO_OVERLAP_CONSTRAINT)) throw plotNotAvailable();
     throw error;
   }
+  // The plot's status and availability in the rest of this request include the new rental.
+  ctx.loaders.liveRentalsByPlot.clear(plotId);
   await ctx.events.rentalChanged(rental, plot.farmId);
   return rental;
 }
@@ -79,6 +82,7 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
+  ctx.loaders.liveRentalsByPlot.clear(plot.id);
   await ctx.events.rentalChanged(updated, plot.farmId);
   await publishActivity(ctx.bus, ctx.logger, activity);
   return updated;
