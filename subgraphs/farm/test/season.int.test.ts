@@ -73,6 +73,49 @@ describe('rentals', () => {
   });
 });
 
+describe('rental notifications', () => {
+  it('tells the farmer of a request or its withdrawal, and the renter of confirmation, decline, cancellation and end', async () => {
+    const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const plotId = ((await h.gql(`mutation { createPlot(farmId: "${demo.farms.greenAcres}", input: { code: "N-1", areaM2: 10, pricePerSeasonCents: 5000 }) { id } }`, {}, users.farmer)).body.data?.['createPlot'] as { id: string }).id;
+    const request = async (month: string) =>
+      ((await h.gql(`mutation { requestRental(plotId: "${plotId}", startsOn: "${Y}-${month}-01", endsOn: "${Y}-${month}-20") { id } }`, {}, users.customer2)).body.data?.['requestRental'] as { id: string }).id;
+    const act = async (verb: 'activateRental' | 'endRental' | 'cancelRental', id: string, as: { id: string; roles: readonly string[] }) => {
+      const r = await h.gql(`mutation { ${verb}(id: "${id}") { status } }`, {}, as);
+      expect(r.body.errors).toBeUndefined();
+    };
+
+    const confirmed = await request('04');
+    await act('activateRental', confirmed, users.farmer);
+    await act('endRental', confirmed, users.admin);
+    const declined = await request('05');
+    await act('cancelRental', declined, users.farmer);
+    const withdrawn = await request('06');
+    await act('cancelRental', withdrawn, users.customer2);
+    const cancelled = await request('07');
+    await act('activateRental', cancelled, users.farmer);
+    await act('cancelRental', cancelled, users.farmer);
+    await new Promise((r) => setTimeout(r, 20));
+    await notes.stop();
+
+    const seen = notes.events.filter((n) => n.link?.startsWith('/rentals/')).map((n) => ({ to: n.userId, kind: n.kind, title: n.title, eventId: n.eventId }));
+    const farmer = users.farmer.id;
+    const renter = users.customer2.id;
+    expect(seen).toEqual([
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${confirmed}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${confirmed}:active` },
+      { to: renter, kind: 'rental', title: 'Rental ended: plot N-1', eventId: `farm:rental:${confirmed}:ended` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${declined}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental request declined: plot N-1', eventId: `farm:rental:${declined}:cancelled` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${withdrawn}:requested` },
+      { to: farmer, kind: 'rental', title: 'Rental request withdrawn: plot N-1', eventId: `farm:rental:${withdrawn}:cancelled` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${cancelled}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${cancelled}:active` },
+      { to: renter, kind: 'rental', title: 'Rental cancelled: plot N-1', eventId: `farm:rental:${cancelled}:cancelled` },
+    ]);
+    expect(notes.events.find((n) => n.eventId === `farm:rental:${confirmed}:requested`)?.body).toBe(`A customer asks for plot N-1 on Green Acres from ${Y}-04-01 until ${Y}-04-20. Confirm or decline the request.`);
+  });
+});
+
 describe('plot status and availability for the period asked', () => {
   const STATUS = `query($id: ID!) { plot(id: $id) {
     now: status
@@ -212,8 +255,9 @@ describe("a customer's season", () => {
     await new Promise((r) => setTimeout(r, 20));
     await notes.stop();
     const mine = notes.events.filter((n) => n.userId === users.customer.id);
-    expect(mine.map((n) => n.kind)).toEqual(['task', 'harvest', 'delivery', 'delivery', 'delivery', 'delivery']);
-    expect(mine[0]?.eventId).toBe(`farm:task:${sow.id}:done`);
+    // The farm confirming the rental, then its work.
+    expect(mine.map((n) => n.kind)).toEqual(['rental', 'task', 'harvest', 'delivery', 'delivery', 'delivery', 'delivery']);
+    expect(mine[1]?.eventId).toBe(`farm:task:${sow.id}:done`);
     expect(new Set(mine.map((n) => n.eventId)).size).toBe(mine.length);
 
     const feed = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { activity(first: 3) { edges { node { kind } } pageInfo { hasNextPage endCursor } } } }`, {}, users.customer);

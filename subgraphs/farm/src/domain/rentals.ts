@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { badInput, conflict, domainError, ErrorCode, forbidden, requireRole, requireViewer } from '@vegshare/kit';
-import type { Rental, RentalStatus } from '../generated/prisma/client.ts';
+import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
 import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isExclusionViolation } from './db-errors.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
+import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
 
 export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
 export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
@@ -46,7 +47,15 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   // The plot's status and availability in the rest of this request include the new rental.
   ctx.loaders.liveRentalsByPlot.clear(plotId);
   await ctx.events.rentalChanged(rental, plot.farmId);
+  await notifyStep(ctx, { rental, from: null, plot, actorId: viewer.userId });
   return rental;
+}
+
+/** Tells the other side of a rental about its step (in app, through the user service's notification pipeline). */
+async function notifyStep(ctx: Context, step: Omit<RentalStep, 'farm'> & { readonly plot: Plot }): Promise<void> {
+  const farm = await ctx.loaders.farm.load(step.plot.farmId);
+  if (!farm) return;
+  for (const request of rentalNotifications({ ...step, farm })) await ctx.events.notify(request);
 }
 
 type Transition = 'activate' | 'end' | 'cancel';
@@ -85,5 +94,6 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   ctx.loaders.liveRentalsByPlot.clear(plot.id);
   await ctx.events.rentalChanged(updated, plot.farmId);
   await publishActivity(ctx.bus, ctx.logger, activity);
+  await notifyStep(ctx, { rental: updated, from: rental.status, plot, actorId: viewer.userId });
   return updated;
 }
