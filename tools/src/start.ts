@@ -9,6 +9,7 @@ import { ConfigError, createLogger, demo } from '@vegshare/kit';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateAll } from './migrate.ts';
 import { assertPortsFree, type PortClaim } from './ports.ts';
+import { assertReachable, type ExternalService } from './reachability.ts';
 import { isLoopbackHost, publicOrigins } from './public-origins.ts';
 import { serviceEnv, servicePrefix } from './service-env.ts';
 import { loadService } from './services.ts';
@@ -87,6 +88,13 @@ try {
     ...(config.S3_ENDPOINT ? {} : { S3_ENDPOINT: 'http://127.0.0.1:1', S3_ACCESS_KEY: 'x', S3_SECRET_KEY: 'x', S3_BUCKET: 'vegshare' }),
   });
   await assertPortsFree(claims);
+  const external: ExternalService[] = [];
+  if (config.REDIS_URL) external.push({ variable: 'REDIS_URL', url: config.REDIS_URL, defaultPort: 6379, fix: 'start Redis there, or unset REDIS_URL for the in-process bus and queue' });
+  if (config.S3_ENDPOINT) {
+    const https = config.S3_ENDPOINT.startsWith('https:');
+    external.push({ variable: 'S3_ENDPOINT', url: config.S3_ENDPOINT, defaultPort: https ? 443 : 80, fix: 'start the S3 API there, or unset S3_ENDPOINT for the embedded one' });
+  }
+  await assertReachable(external);
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

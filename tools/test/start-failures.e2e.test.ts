@@ -75,6 +75,13 @@ describe('npm start failures', () => {
     expectOneLine(result, /^start: .*postgres holds data of another Postgres version .*: move that directory away/);
   }, 90_000);
 
+  it('a REDIS_URL nothing answers at', async () => {
+    const [closed] = await freePorts(1);
+    const env = await isolatedEnv(join(dir, 'no-redis'));
+    const result = await failingStart({ ...env, REDIS_URL: `redis://127.0.0.1:${closed}` });
+    expectOneLine(result, new RegExp(`^start: nothing answers at 127\\.0\\.0\\.1:${closed} \\(REDIS_URL; ECONNREFUSED\\): start Redis there, or unset REDIS_URL`));
+  }, 60_000);
+
   it('a DATABASE_URL nothing answers at', async () => {
     const [closed] = await freePorts(1);
     const env = await isolatedEnv(join(dir, 'no-database'));
