@@ -35,3 +35,9 @@ export type StartConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env for the start's own settings. */
 export const loadStartConfig = (env: Record<string, string | undefined> = process.env): StartConfig => parseConfig(schema, env);
+
+/**
+ * The environment the start hands on to the services it runs (each validates its own part in its env.ts, see
+ * service-env.ts), read here so that this module stays the start's only reader of process.env.
+ */
+export const serviceSourceEnvironment = (): Readonly<Record<string, string | undefined>> => ({ ...process.env });

@@ -14,7 +14,7 @@ import { isLoopbackHost, publicOrigins } from './public-origins.ts';
 import { serviceEnv, servicePrefix } from './service-env.ts';
 import { loadService } from './services.ts';
 import { startStack, SUBGRAPH_HOST } from './stack.ts';
-import { loadStartConfig } from './start-config.ts';
+import { loadStartConfig, serviceSourceEnvironment } from './start-config.ts';
 import { explainStartFailure } from './start-errors.ts';
 import { startLocalS3 } from './testing/s3.ts';
 import { readRoverConfig } from './workspace.ts';
@@ -31,16 +31,17 @@ const config = (() => {
   }
 })();
 const logger = createLogger('start', config.LOG_LEVEL);
+const environment = serviceSourceEnvironment();
 const stoppers: (() => Promise<void>)[] = [];
 const publicHost = config.PUBLIC_HOST.replace(/^\[(.*)\]$/, '$1');
 const exposed = !isLoopbackHost(publicHost);
 
 const subgraphs = readRoverConfig().subgraphs.map((s) => ({ name: s.name, port: Number(new URL(s.routingUrl).port) }));
 const ports: Record<string, number> = { gateway: config.PORT };
-const claims: PortClaim[] = [{ port: config.PORT, host: config.HOST, what: 'gateway', variable: 'PORT' }];
+const claims: PortClaim[] = [];
 for (const s of subgraphs) {
   const variable = `${servicePrefix(s.name)}PORT`;
-  const port = Number(process.env[variable] ?? s.port); // checked with the service's config below
+  const port = Number(environment[variable] ?? s.port); // checked with the service's config below
   ports[s.name] = port;
   claims.push({ port, host: SUBGRAPH_HOST, what: `${s.name} subgraph`, variable });
 }
@@ -52,7 +53,8 @@ const origins = publicOrigins({ host: publicHost, gatewayPort: config.PORT, s3Po
 const derived: Record<string, string> = { APP_URL: origins.app, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
 /** What the start decides for every service; not overridable. */
 const wiring: Record<string, string> = { GATEWAY_SECRET: config.GATEWAY_SECRET ?? randomBytes(32).toString('base64url') };
-const envFor = (service: string) => serviceEnv(service, process.env, { defaults: derived, wiring });
+const envFor = (service: string) => serviceEnv(service, environment, { defaults: derived, wiring });
+claims.unshift({ port: config.PORT, host: envFor('gateway')['HOST'] ?? config.HOST, what: 'gateway', variable: 'PORT' });
 
 interface ConfigLoader {
   loadConfig(env: Record<string, string | undefined>): unknown;
@@ -73,6 +75,14 @@ async function checkServiceConfigs(placeholders: Record<string, string>): Promis
     }
   }
 }
+
+/** Ctrl-C or SIGTERM, also while starting: stop what runs (the stack, S3, Postgres), then exit. */
+const shutdown = async () => {
+  for (const stop of stoppers) await stop().catch(() => undefined);
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());
 
 /** While starting, a stray rejection (a library's unawaited promise) is a start failure too: one line, then exit. */
 const failedWhileStarting = (reason: unknown) => {
@@ -119,7 +129,7 @@ try {
     Object.assign(derived, { S3_BUCKET });
     Object.assign(wiring, connection);
   }
-  const stack = await startStack({ databaseUrl, envFor, ports, seed: true, logLevel: config.LOG_LEVEL, env: config.REDIS_URL ? { REDIS_URL: config.REDIS_URL } : {} });
+  const stack = await startStack({ databaseUrl, envFor, ports, seed: true, logLevel: config.LOG_LEVEL });
   stoppers.unshift(stack.stop);
   const mailbox = `http://127.0.0.1:${stack.subgraphs.get('auth')?.port ?? ports['auth']}/dev/mailbox?email=<address>`;
   process.stdout.write(
@@ -139,10 +149,3 @@ try {
   for (const stop of stoppers) await stop().catch(() => undefined);
   process.exit(1);
 }
-
-const shutdown = async () => {
-  for (const stop of stoppers) await stop().catch(() => undefined);
-  process.exit(0);
-};
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());
