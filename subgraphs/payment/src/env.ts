@@ -6,7 +6,7 @@ export const YOOKASSA_NOTIFICATION_SOURCES = '185.71.76.0/27,185.71.77.0/27,77.7
 
 const list = (fallback: string) => z.string().default(fallback).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
-const schema = z
+export const schema = z
   .object({
     ...subgraphConfigShape(4006),
     /** Where the provider's payment page sends the customer back (the app's result screen). */

@@ -53,7 +53,7 @@ export const workerConfigShape = {
   DATABASE_URL: configFields.postgresUrl,
 };
 
-const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape });
+export const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape });
 export type TranscodingConfig = z.infer<typeof schema>;
 const workerSchema = z.object(workerConfigShape);
 export type WorkerConfig = z.infer<typeof workerSchema>;
