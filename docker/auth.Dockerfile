@@ -16,6 +16,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/farm/package.json subgraphs/farm/
 COPY subgraphs/streaming/package.json subgraphs/streaming/
 COPY subgraphs/transcoding/package.json subgraphs/transcoding/
+COPY subgraphs/payment/package.json subgraphs/payment/
 # Install scripts stay off, as on the development machines: Prisma's client is generated offline below.
 RUN npm ci --ignore-scripts
 
@@ -39,6 +40,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/farm/package.json subgraphs/farm/
 COPY subgraphs/streaming/package.json subgraphs/streaming/
 COPY subgraphs/transcoding/package.json subgraphs/transcoding/
+COPY subgraphs/payment/package.json subgraphs/payment/
 RUN npm ci --omit=dev --ignore-scripts --workspace @vegshare/kit --workspace @vegshare/auth --include-workspace-root \
   && npm cache clean --force
 

@@ -16,6 +16,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/farm/package.json subgraphs/farm/
 COPY subgraphs/streaming/package.json subgraphs/streaming/
 COPY subgraphs/transcoding/package.json subgraphs/transcoding/
+COPY subgraphs/payment/package.json subgraphs/payment/
 # Install scripts stay off, as on the development machines: Prisma's client is generated offline below.
 RUN npm ci --ignore-scripts
 
@@ -31,6 +32,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/farm/package.json subgraphs/farm/
 COPY subgraphs/streaming/package.json subgraphs/streaming/
 COPY subgraphs/transcoding/package.json subgraphs/transcoding/
+COPY subgraphs/payment/package.json subgraphs/payment/
 RUN npm ci --omit=dev --ignore-scripts --workspace @vegshare/kit --workspace @vegshare/tools --include-workspace-root \
   && npm cache clean --force
 
@@ -51,6 +53,7 @@ COPY subgraphs/user/prisma/migrations subgraphs/user/prisma/migrations
 COPY subgraphs/farm/prisma/migrations subgraphs/farm/prisma/migrations
 COPY subgraphs/streaming/prisma/migrations subgraphs/streaming/prisma/migrations
 COPY subgraphs/transcoding/prisma/migrations subgraphs/transcoding/prisma/migrations
+COPY subgraphs/payment/prisma/migrations subgraphs/payment/prisma/migrations
 USER 10001:10001
 # A one-shot process: no endpoint to check.
 HEALTHCHECK NONE

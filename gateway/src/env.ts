@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { configFields, parseConfig } from '@vegshare/kit';
 import { defaultSafelistMode, SAFELIST_MODES } from './persisted/safelist.ts';
 
-const schema = z.object({
+export const schema = z.object({
   PORT: configFields.port(4000),
+  /** Address to listen on (every interface by default: the gateway is the public entry). */
+  HOST: configFields.host,
   LOG_LEVEL: configFields.logLevel,
   /** Composed supergraph SDL; reloaded when the file changes. Default: the repository's schema/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().min(1).default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),

@@ -129,6 +129,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const server = await startServiceServer({
     name: 'gateway',
     port: config.PORT,
+    host: config.HOST,
     logger,
     metrics,
     readiness: [

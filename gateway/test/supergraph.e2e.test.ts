@@ -7,6 +7,7 @@ import { demo } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { startStack, type RunningStack } from '@vegshare/tools/stack';
+import { waitFor } from '@vegshare/tools/testing/wait';
 import { loadGatewayConfig, startGateway } from '../src/index.ts';
 import { loadPersistedOperations } from '../src/persisted/manifest.ts';
 
@@ -116,6 +117,23 @@ describe('the supergraph end to end', () => {
     const deep = `{ plot(id: "x") { ${'farm { plots { '.repeat(levels)}code${' } }'.repeat(levels)} } }`;
     const result = await gql(deep);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_DEPTH' });
+  });
+
+  it('notifies the farmer of a rental request and the customer of its confirmation, in app, through the user service', async () => {
+    const customer = { authorization: `Bearer ${await login(demo.users.customer.email)}` };
+    const farmer = { authorization: `Bearer ${await login(demo.users.farmer.email)}` };
+    const titles = async (headers: Record<string, string>) =>
+      ((await gql('{ notifications(first: 50) { edges { node { kind title link } } } }', {}, headers)).data?.['notifications'].edges as { node: { kind: string; title: string; link: string } }[]).map((e) => e.node);
+    const year = new Date().getUTCFullYear() + 2;
+    const requested = await gql(`mutation { requestRental(plotId: "${demo.plots.greenB1}", startsOn: "${year}-04-01", endsOn: "${year}-10-01") { id } }`, {}, customer);
+    expect(requested.errors).toBeUndefined();
+    const rentalId = requested.data?.['requestRental'].id as string;
+    const forFarmer = await waitFor(() => titles(farmer), (list) => list.some((n) => n.link === `/rentals/${rentalId}`), 10_000);
+    expect(forFarmer.find((n) => n.link === `/rentals/${rentalId}`)).toEqual({ kind: 'rental', title: 'New rental request: plot B-1', link: `/rentals/${rentalId}` });
+
+    expect((await gql(`mutation { activateRental(id: "${rentalId}") { status } }`, {}, farmer)).data?.['activateRental']).toEqual({ status: 'ACTIVE' });
+    const forCustomer = await waitFor(() => titles(customer), (list) => list.some((n) => n.link === `/rentals/${rentalId}`), 10_000);
+    expect(forCustomer.filter((n) => n.link === `/rentals/${rentalId}`)).toEqual([{ kind: 'rental', title: 'Rental confirmed: plot B-1', link: `/rentals/${rentalId}` }]);
   });
 
   it('streams a stream status change over graphql-ws with fields from farm resolved per event', async () => {

@@ -1,19 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
-import { createLogger, MemoryEventBus, type EventBus, type Logger, type RunningSubgraph } from '@vegshare/kit';
+import { MemoryEventBus, type EventBus, type Logger, type RunningSubgraph } from '@vegshare/kit';
 import { readRoverConfig, repoRoot } from './workspace.ts';
 import { loadService } from './services.ts';
 
 export interface StackOptions {
   readonly databaseUrl: string;
-  /** Extra environment for every service (S3_*, REDIS_URL, secrets…). */
+  /** Extra environment for every service (S3_*, REDIS_URL…); `GATEWAY_SECRET` here is used instead of a random one. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Each service's own environment (see service-env.ts), over `env`; the stack's wiring still wins. */
+  readonly envFor?: (service: string) => Readonly<Record<string, string>>;
   /** Fixed ports by service name (`gateway` included); 0 / absent = ephemeral. */
   readonly ports?: Readonly<Record<string, number>>;
   /** One bus for every in-process service when no REDIS_URL is given. */
   readonly events?: EventBus;
   readonly seed?: boolean;
-  /** Level of every service's own logger (each tagged with its service name). */
+  /** Default level of every service's logger (each tagged with its service name); LOG_LEVEL in `envFor` overrides it. */
   readonly logLevel?: LevelWithSilent;
 }
 
@@ -21,6 +24,8 @@ export interface RunningStack {
   readonly gatewayUrl: string;
   readonly subgraphs: ReadonlyMap<string, RunningSubgraph>;
   readonly events: EventBus;
+  /** The secret every subgraph requires of callers (`x-gateway-secret`), which only the gateway knows. */
+  readonly gatewaySecret: string;
   stop(): Promise<void>;
 }
 
@@ -29,50 +34,55 @@ interface GatewayModule {
   startGateway(config: unknown, deps?: { logger?: Logger }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
 }
 
+/** Subgraphs listen on loopback only: the gateway, in the same process, is their only caller. */
+export const SUBGRAPH_HOST = '127.0.0.1';
+
 /**
  * The whole supergraph in this process: every subgraph of rover.yaml (auth first, so the others can reach its
- * JWKS), optionally seeded, then the gateway routed to them. Used by the embedded start and by end-to-end tests.
+ * JWKS), optionally seeded, then the gateway routed to them. Subgraphs listen on 127.0.0.1 and refuse callers without
+ * the gateway secret (random unless `env.GATEWAY_SECRET` is given). Used by the embedded start and end-to-end tests.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const logLevel = options.logLevel ?? 'silent';
   const events = options.events ?? new MemoryEventBus();
   const names = readRoverConfig().subgraphs.map((s) => s.name);
   const ordered = ['auth', ...names.filter((n) => n !== 'auth')].filter((n) => names.includes(n));
   const running = new Map<string, RunningSubgraph>();
-  const base: Record<string, string> = {
-    DATABASE_URL: options.databaseUrl,
-    LOG_LEVEL: logLevel,
+  const gatewaySecret = options.env?.['GATEWAY_SECRET'] ?? randomBytes(32).toString('base64url');
+  const envOf = (name: string, wiring: Record<string, string>): Record<string, string> => ({
+    LOG_LEVEL: options.logLevel ?? 'silent',
     ...options.env,
-  };
+    ...options.envFor?.(name),
+    DATABASE_URL: options.databaseUrl,
+    GATEWAY_SECRET: gatewaySecret,
+    ...wiring,
+  });
   try {
     for (const name of ordered) {
       const service = await loadService(name);
       if (options.seed) await service.seed(options.databaseUrl);
-      const env: Record<string, string> = { ...base, PORT: String(options.ports?.[name] ?? 0) };
       const auth = running.get('auth');
-      if (auth) env['AUTH_JWKS_URL'] = `${auth.url}/.well-known/jwks.json`;
-      const started = await service.start(service.loadConfig(env), {
-        logger: createLogger(name, logLevel as LevelWithSilent),
-        events,
+      const env = envOf(name, {
+        PORT: String(options.ports?.[name] ?? 0),
+        HOST: SUBGRAPH_HOST,
+        ...(auth ? { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json` } : {}),
       });
-      running.set(name, started);
+      // Each service builds its logger from its own LOG_LEVEL (tagged with its name).
+      running.set(name, await service.start(service.loadConfig(env), { events }));
     }
     const gatewayModule = (await import('@vegshare/gateway')) as unknown as GatewayModule;
     const auth = running.get('auth');
-    const gatewayEnv: Record<string, string> = {
-      ...base,
+    const gatewayEnv = envOf('gateway', {
       PORT: String(options.ports?.['gateway'] ?? 0),
       SUPERGRAPH_PATH: join(repoRoot, 'schema/supergraph.graphql'),
       SUBGRAPH_URLS: [...running].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
       ...(auth ? { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_INTERNAL_URL: auth.url } : {}),
-    };
-    const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv), {
-      logger: createLogger('gateway', logLevel as LevelWithSilent),
     });
+    const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv));
     return {
       gatewayUrl: gateway.url,
       subgraphs: running,
       events,
+      gatewaySecret,
       async stop() {
         await gateway.stop(2000);
         for (const s of [...running.values()].reverse()) await s.stop(2000);

@@ -23,6 +23,8 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
 /** Reusable field schemas for the variables most services share. */
 export const configFields = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  /** A listen address: an IPv4/IPv6 address or a host name; `0.0.0.0` (every interface) by default. */
+  host: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'expected an address such as 127.0.0.1 or 0.0.0.0').default('0.0.0.0'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: z.string().url(),
   postgresUrl: z

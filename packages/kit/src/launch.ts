@@ -24,7 +24,7 @@ export interface ServiceDeps {
 
 export interface LaunchOptions<TContext extends BaseContext> {
   readonly name: string;
-  readonly config: Pick<SubgraphConfig, 'PORT' | 'LOG_LEVEL' | 'GATEWAY_SECRET' | 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'> & {
+  readonly config: Pick<SubgraphConfig, 'PORT' | 'HOST' | 'LOG_LEVEL' | 'GATEWAY_SECRET' | 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'> & {
     readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   };
   /** URL of the subgraph's schema.graphql (SDL-first). */
@@ -55,6 +55,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     const running = await startSubgraph<TContext>({
       name: options.name,
       port: options.config.PORT,
+      host: options.config.HOST,
       typeDefs,
       resolvers: options.resolvers,
       logger,

@@ -6,6 +6,8 @@ import { createJwtVerifier, type TokenVerifier } from './auth.ts';
 export function subgraphConfigShape(defaultPort: number) {
   return {
     PORT: configFields.port(defaultPort),
+    /** Address to listen on: all interfaces by default (a pod, a container); the embedded start binds 127.0.0.1. */
+    HOST: configFields.host,
     LOG_LEVEL: configFields.logLevel,
     DATABASE_URL: configFields.postgresUrl,
     /** Shared secret the gateway sends; when set, other callers are refused. */

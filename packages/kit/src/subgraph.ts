@@ -18,6 +18,8 @@ export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 export interface SubgraphOptions<TContext extends BaseContext> {
   readonly name: string;
   readonly port: number;
+  /** Listen address (default every interface). */
+  readonly host?: string;
   readonly typeDefs: DocumentNode;
   /** Generated resolver map (codegen `Resolvers`); checked against the SDL by buildSubgraphSchema at start. */
   readonly resolvers: object;
@@ -80,6 +82,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const server = await startServiceServer({
     name: options.name,
     port: options.port,
+    ...(options.host ? { host: options.host } : {}),
     logger: options.logger,
     metrics: options.metrics,
     readiness: options.readiness,

@@ -4,7 +4,7 @@ import { configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
 
-const schema = z
+export const schema = z
   .object({
     ...subgraphConfigShape(4001),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

@@ -22,6 +22,8 @@ export interface FarmDbHandle {
  */
 export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): FarmDbHandle {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, options: `-c search_path=${FARM_SCHEMA}` });
+  // An idle connection the server ends (restart, failover, a dropped test database) leaves the pool; not an unhandled error.
+  pool.on('error', () => undefined);
   const onQuery = options.onQuery;
   if (onQuery) {
     pool.on('connect', (client) => {

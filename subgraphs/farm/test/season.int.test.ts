@@ -73,6 +73,108 @@ describe('rentals', () => {
   });
 });
 
+describe('rental notifications', () => {
+  it('tells the farmer of a request or its withdrawal, and the renter of confirmation, decline, cancellation and end', async () => {
+    const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const plotId = ((await h.gql(`mutation { createPlot(farmId: "${demo.farms.greenAcres}", input: { code: "N-1", areaM2: 10, pricePerSeasonCents: 5000 }) { id } }`, {}, users.farmer)).body.data?.['createPlot'] as { id: string }).id;
+    const request = async (month: string) =>
+      ((await h.gql(`mutation { requestRental(plotId: "${plotId}", startsOn: "${Y}-${month}-01", endsOn: "${Y}-${month}-20") { id } }`, {}, users.customer2)).body.data?.['requestRental'] as { id: string }).id;
+    const act = async (verb: 'activateRental' | 'endRental' | 'cancelRental', id: string, as: { id: string; roles: readonly string[] }) => {
+      const r = await h.gql(`mutation { ${verb}(id: "${id}") { status } }`, {}, as);
+      expect(r.body.errors).toBeUndefined();
+    };
+
+    const confirmed = await request('04');
+    await act('activateRental', confirmed, users.farmer);
+    await act('endRental', confirmed, users.admin);
+    const declined = await request('05');
+    await act('cancelRental', declined, users.farmer);
+    const withdrawn = await request('06');
+    await act('cancelRental', withdrawn, users.customer2);
+    const cancelled = await request('07');
+    await act('activateRental', cancelled, users.farmer);
+    await act('cancelRental', cancelled, users.farmer);
+    await new Promise((r) => setTimeout(r, 20));
+    await notes.stop();
+
+    const seen = notes.events.filter((n) => n.link?.startsWith('/rentals/')).map((n) => ({ to: n.userId, kind: n.kind, title: n.title, eventId: n.eventId }));
+    const farmer = users.farmer.id;
+    const renter = users.customer2.id;
+    expect(seen).toEqual([
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${confirmed}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${confirmed}:active` },
+      { to: renter, kind: 'rental', title: 'Rental ended: plot N-1', eventId: `farm:rental:${confirmed}:ended` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${declined}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental request declined: plot N-1', eventId: `farm:rental:${declined}:cancelled` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${withdrawn}:requested` },
+      { to: farmer, kind: 'rental', title: 'Rental request withdrawn: plot N-1', eventId: `farm:rental:${withdrawn}:cancelled` },
+      { to: farmer, kind: 'rental', title: 'New rental request: plot N-1', eventId: `farm:rental:${cancelled}:requested` },
+      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${cancelled}:active` },
+      { to: renter, kind: 'rental', title: 'Rental cancelled: plot N-1', eventId: `farm:rental:${cancelled}:cancelled` },
+    ]);
+    expect(notes.events.find((n) => n.eventId === `farm:rental:${confirmed}:requested`)?.body).toBe(`A customer asks for plot N-1 on Green Acres from ${Y}-04-01 until ${Y}-04-20. Confirm or decline the request.`);
+  });
+});
+
+describe('plot status and availability for the period asked', () => {
+  const STATUS = `query($id: ID!) { plot(id: $id) {
+    now: status
+    june: status(from: "${Y}-06-01", to: "${Y}-06-02")
+    lastDay: status(from: "${Y}-09-30", to: "${Y}-10-01")
+    autumn: status(from: "${Y}-10-01", to: "${Y}-11-01")
+  } }`;
+  const status = async (id: string) => (await h.gql(STATUS, { id })).body.data?.['plot'];
+  const found = async (id: string, from: string, to: string) => {
+    const r = await h.gql('query($f: PlotSearchInput) { availablePlots(filter: $f, first: 100) { edges { node { id } } } }', { f: { farmId: demo.farms.greenAcres, from, to } });
+    return (r.body.data?.['availablePlots'] as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === id);
+  };
+  const newPlot = async (code: string) =>
+    ((await h.gql(`mutation { createPlot(farmId: "${demo.farms.greenAcres}", input: { code: "${code}", areaM2: 10, pricePerSeasonCents: 5000 }) { id } }`, {}, users.farmer)).body.data?.['createPlot'] as { id: string }).id;
+
+  it('is RENTED today on the demo plot rented all this year, AVAILABLE in a later year', async () => {
+    const r = await h.gql(`{ plot(id: "${demo.plots.greenA1}") { status later: status(from: "${Y + 3}-06-01", to: "${Y + 3}-07-01") } }`);
+    expect(r.body.data).toEqual({ plot: { status: 'RENTED', later: 'AVAILABLE' } });
+  });
+
+  it('follows a rental through its lifecycle: held while REQUESTED and ACTIVE, free once it ends', async () => {
+    const plotId = await newPlot('S-1');
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'AVAILABLE', lastDay: 'AVAILABLE', autumn: 'AVAILABLE' });
+    const requested = await h.gql(`mutation($p: ID!) { requestRental(plotId: $p, startsOn: "${Y}-04-01", endsOn: "${Y}-10-01") { id plot { status(from: "${Y}-06-01", to: "${Y}-06-02") } } }`, { p: plotId }, users.customer2);
+    const rental = requested.body.data?.['requestRental'] as { id: string; plot: { status: string } };
+    expect(rental.plot.status).toBe('RENTED');
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'RENTED', lastDay: 'RENTED', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-06-01`, `${Y}-06-02`)).toBe(false);
+    expect(await found(plotId, `${Y}-10-01`, `${Y}-11-01`)).toBe(true);
+
+    const activated = await h.gql(`mutation { activateRental(id: "${rental.id}") { status plot { status(from: "${Y}-06-01", to: "${Y}-06-02") } } }`, {}, users.farmer);
+    expect(activated.body.data).toEqual({ activateRental: { status: 'ACTIVE', plot: { status: 'RENTED' } } });
+    expect(await status(plotId)).toMatchObject({ june: 'RENTED', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-03-01`, `${Y}-04-02`)).toBe(false);
+
+    await h.gql(`mutation { endRental(id: "${rental.id}") { status } }`, {}, users.farmer);
+    expect(await status(plotId)).toEqual({ now: 'AVAILABLE', june: 'AVAILABLE', lastDay: 'AVAILABLE', autumn: 'AVAILABLE' });
+    expect(await found(plotId, `${Y}-06-01`, `${Y}-06-02`)).toBe(true);
+  });
+
+  it('keeps a plot the farm lets outside VegShare, or rests, out of the search for every period and refuses requests for it', async () => {
+    for (const farmStatus of ['RENTED', 'FALLOW'] as const) {
+      const plotId = await newPlot(`S-${farmStatus}`);
+      await h.gql(`mutation { updatePlot(id: "${plotId}", input: { status: ${farmStatus} }) { id } }`, {}, users.farmer);
+      expect(await status(plotId)).toEqual({ now: farmStatus, june: farmStatus, lastDay: farmStatus, autumn: farmStatus });
+      expect(await found(plotId, `${Y + 2}-06-01`, `${Y + 2}-07-01`)).toBe(false);
+      const refused = await h.gql(`mutation { requestRental(plotId: "${plotId}", startsOn: "${Y}-04-01", endsOn: "${Y}-05-01") { id } }`, {}, users.customer2);
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'PLOT_NOT_AVAILABLE' });
+    }
+  });
+
+  it('refuses half a period or an empty one', async () => {
+    const half = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { status(from: "${Y}-06-01") } }`);
+    expect(half.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    const empty = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { status(from: "${Y}-06-01", to: "${Y}-06-01") } }`);
+    expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
+
 describe("a customer's season", () => {
   it('plans crops, gets a generated schedule, follows tasks, harvest and delivery with notifications and a live feed', async () => {
     const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);
@@ -153,8 +255,9 @@ describe("a customer's season", () => {
     await new Promise((r) => setTimeout(r, 20));
     await notes.stop();
     const mine = notes.events.filter((n) => n.userId === users.customer.id);
-    expect(mine.map((n) => n.kind)).toEqual(['task', 'harvest', 'delivery', 'delivery', 'delivery', 'delivery']);
-    expect(mine[0]?.eventId).toBe(`farm:task:${sow.id}:done`);
+    // The farm confirming the rental, then its work.
+    expect(mine.map((n) => n.kind)).toEqual(['rental', 'task', 'harvest', 'delivery', 'delivery', 'delivery', 'delivery']);
+    expect(mine[1]?.eventId).toBe(`farm:task:${sow.id}:done`);
     expect(new Set(mine.map((n) => n.eventId)).size).toBe(mine.length);
 
     const feed = await h.gql(`{ plot(id: "${demo.plots.greenA2}") { activity(first: 3) { edges { node { kind } } pageInfo { hasNextPage endCursor } } } }`, {}, users.customer);

@@ -3,7 +3,7 @@ import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape 
 
 const seconds = (fallback: number, max = 86_400) => z.coerce.number().positive().max(max).default(fallback);
 
-const schema = z.object({
+export const schema = z.object({
   ...subgraphConfigShape(4004),
   ...objectStoreConfigShape,
   /** HMAC key of playback URLs; every replica must share it. Absent: a random key per process (embedded default, one replica). */

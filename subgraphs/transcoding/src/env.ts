@@ -91,7 +91,7 @@ const serviceShape = {
   VOD_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(900),
 };
 
-const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape, ...serviceShape });
+export const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape, ...serviceShape });
 export type TranscodingConfig = z.infer<typeof schema>;
 const workerSchema = z.object(workerConfigShape);
 export type WorkerConfig = z.infer<typeof workerSchema>;

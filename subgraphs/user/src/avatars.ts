@@ -57,7 +57,7 @@ async function readHead(stream: Readable, bytes: number): Promise<Buffer> {
 }
 
 export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger): AvatarStore {
-  const { client, bucket } = store;
+  const { client, publicClient, bucket } = store;
 
   const removeObject = async (key: string): Promise<void> => {
     try {
@@ -81,7 +81,7 @@ export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger
       // Forget this user's stale grants so the table does not grow.
       await db.avatarUpload.deleteMany({ where: { userId, expiresAt: { lt: new Date(Date.now() - CONFIRM_GRACE_MS) } } });
       await db.avatarUpload.create({ data: { key, userId, contentType, sizeBytes, expiresAt } });
-      const url = await client.presignedPutObject(bucket, key, UPLOAD_TTL_SECONDS);
+      const url = await publicClient.presignedPutObject(bucket, key, UPLOAD_TTL_SECONDS);
       return { url, key, contentType, sizeBytes, expiresAt };
     },
 
@@ -138,7 +138,7 @@ export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger
 
     url(key, now = new Date()) {
       const signedAt = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
-      return client.presignedGetObject(bucket, key, 2 * 3600, {}, signedAt);
+      return publicClient.presignedGetObject(bucket, key, 2 * 3600, {}, signedAt);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
-const schema = z.object({
+export const schema = z.object({
   ...subgraphConfigShape(4002),
   /** Avatars live in this bucket under `avatars/<userId>/`. */
   ...objectStoreConfigShape,

@@ -155,3 +155,32 @@ describe('avatar upload', () => {
     expect(codes(await h.gql(CONFIRM, { k: 'avatars/../../etc/passwd' }, owner.token))).toEqual(['NOT_FOUND']);
   });
 });
+
+describe('avatar URLs for clients on another host (S3_PUBLIC_ENDPOINT)', () => {
+  let pub: Harness;
+  beforeAll(async () => {
+    // The service talks to S3 at 127.0.0.1; clients are told another name of the same server, as a phone is told the
+    // LAN address while the services use loopback.
+    pub = await startHarness({ env: (s3) => ({ S3_PUBLIC_ENDPOINT: s3.env.S3_ENDPOINT.replace('127.0.0.1', 'localhost') }) });
+  });
+  afterAll(async () => {
+    await pub?.close();
+  });
+
+  it('signs upload and download URLs for the public endpoint, and both work there', async () => {
+    const publicOrigin = pub.s3.env.S3_ENDPOINT.replace('127.0.0.1', 'localhost');
+    const id = randomUUID();
+    const token = await pub.tokens.mint(id);
+    const bytes = image('image/webp', 512);
+    const requested = await pub.gql<{ requestAvatarUpload: Ticket }>(REQUEST, { t: 'image/webp', s: bytes.length }, token);
+    const ticket = requested.body.data!.requestAvatarUpload;
+    expect(new URL(ticket.url).origin).toBe(publicOrigin);
+    expect(await put(ticket, bytes)).toBe(200);
+    const confirmed = await pub.gql<{ confirmAvatarUpload: { avatarUrl: string } }>(CONFIRM, { k: ticket.key }, token);
+    const avatarUrl = confirmed.body.data!.confirmAvatarUpload.avatarUrl;
+    expect(new URL(avatarUrl).origin).toBe(publicOrigin);
+    const download = await fetch(avatarUrl);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});

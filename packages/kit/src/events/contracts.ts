@@ -133,6 +133,57 @@ export interface RecordingsExpired {
   readonly jobIds: readonly string[];
 }
 
+/** What a booking is: a plot rental or an animal adoption (both paid through the payment subgraph). */
+export type BookingKind = 'RENTAL' | 'ADOPTION';
+
+/**
+ * farm → payment: a booking was requested or changed. Carries what a payment needs (price, currency, the farm and
+ * its farmer). REQUESTED = held, waiting for payment and the farm's confirmation; ACTIVE = confirmed by the farm
+ * (adoptions are confirmed when made); ENDED / CANCELLED = over (a payment not captured yet is cancelled).
+ */
+export interface BookingChanged {
+  readonly kind: BookingKind;
+  readonly bookingId: string;
+  readonly customerId: string;
+  readonly farmId: string;
+  readonly farmerId: string;
+  readonly status: 'REQUESTED' | 'ACTIVE' | 'ENDED' | 'CANCELLED';
+  /** ISO dates (YYYY-MM-DD), inclusive start, exclusive end. */
+  readonly startsOn: string;
+  readonly endsOn: string;
+  /** Price in the smallest unit of `currency`. */
+  readonly priceCents: number;
+  /** ISO 4217; null = the farm's currency as configured in the payment subgraph. */
+  readonly currency: string | null;
+  /** What is paid for, for the customer and the receipt (e.g. "Plot A-1, Green Acres, 2027-03-01 – 2027-11-01"). */
+  readonly title: string;
+}
+
+/**
+ * payment → farm: release a booking (cancel it) because its payment was not made in time, was cancelled, or the
+ * customer cancelled it. A command carried as an event: re-published until the farm's BookingChanged shows the
+ * booking CANCELLED or ENDED; the farm's handler is idempotent.
+ */
+export interface BookingReleaseRequested {
+  readonly kind: BookingKind;
+  readonly bookingId: string;
+  readonly reason: 'HOLD_EXPIRED' | 'PAYMENT_CANCELED' | 'NOT_CONFIRMED' | 'CUSTOMER_CANCELLED';
+}
+
+/** payment → any: a payment's state changed (published after the change committed). */
+export interface PaymentChanged {
+  readonly paymentId: string;
+  readonly bookingKind: BookingKind;
+  readonly bookingId: string;
+  readonly customerId: string;
+  readonly farmId: string;
+  readonly status: 'PENDING' | 'WAITING_FOR_CAPTURE' | 'SUCCEEDED' | 'CANCELED';
+  readonly amountCents: number;
+  readonly refundedCents: number;
+  readonly currency: string;
+  readonly version: number;
+}
+
 export const eventTopics = {
   userRegistered: 'auth.user.registered',
   notificationRequested: 'user.notification.requested',
@@ -147,4 +198,7 @@ export const eventTopics = {
   timelapseReady: 'transcoding.timelapse.ready',
   plotTimelapseReady: 'streaming.timelapse.ready',
   recordingsExpired: 'transcoding.recordings.expired',
+  bookingChanged: 'farm.booking.changed',
+  bookingReleaseRequested: 'payment.booking.release.requested',
+  paymentChanged: 'payment.payment.changed',
 } as const;

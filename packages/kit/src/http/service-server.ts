@@ -33,6 +33,7 @@ export interface RunningServer {
 }
 
 const READY_TIMEOUT_MS = 2000;
+const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::', '']);
 
 async function probe(check: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
@@ -113,11 +114,13 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     });
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port }, `${options.name} listening`);
+  const host = options.host ?? '0.0.0.0';
+  logger.info({ host, port }, `${options.name} listening`);
   return {
     server,
     port,
-    url: `http://127.0.0.1:${port}`,
+    // A wildcard address is reached locally through loopback; a specific one only through itself.
+    url: `http://${WILDCARD_ADDRESSES.has(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`,
     async close(graceMs = 10_000) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -541,6 +541,10 @@ export type Plot = {
   /** Rentals of this plot, newest first: the farm's farmer and admins see all, a customer only their own. */
   rentals: RentalConnection;
   soil: Scalars['String']['output'];
+  /**
+   * The plot's status for [from, to) (give both or neither; default today, i.e. [today, tomorrow)): FALLOW when the
+   * farm rests it, RENTED when a REQUESTED or ACTIVE rental overlaps the period, else AVAILABLE.
+   */
   status: PlotStatus;
   sunExposure: SunExposure;
   /** Tasks on this plot by due date: the farm's farmer, admins and the current renter. */
@@ -559,6 +563,13 @@ export type PlotActivityArgs = {
 export type PlotRentalsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A bed or plot on a farm that a customer can rent. */
+export type PlotStatusArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -591,6 +602,7 @@ export type PlotInput = {
   photos?: InputMaybe<Array<Scalars['String']['input']>>;
   pricePerSeasonCents: Scalars['Int']['input'];
   soil?: InputMaybe<Scalars['String']['input']>;
+  /** The farm's setting: AVAILABLE (offered), FALLOW (resting) or RENTED (let outside VegShare). Rentals through VegShare show in `Plot.status` by themselves. */
   status?: InputMaybe<PlotStatus>;
   sunExposure?: InputMaybe<SunExposure>;
 };
@@ -598,7 +610,7 @@ export type PlotInput = {
 /** Filters of the plot search; all optional. */
 export type PlotSearchInput = {
   farmId?: InputMaybe<Scalars['ID']['input']>;
-  /** Free for the whole range [from, to) (no REQUESTED or ACTIVE rental overlaps it). */
+  /** Free for the whole range [from, to) (no REQUESTED or ACTIVE rental overlaps it); give both or neither (default: free today). */
   from?: InputMaybe<Scalars['Date']['input']>;
   maxAreaM2?: InputMaybe<Scalars['Float']['input']>;
   maxPricePerSeasonCents?: InputMaybe<Scalars['Int']['input']>;
@@ -609,11 +621,11 @@ export type PlotSearchInput = {
 };
 
 export type PlotStatus =
-  /** Open for rental. */
+  /** Free for the period asked: no rental holds any of it. */
   | 'AVAILABLE'
   /** Resting or being prepared; not rentable. */
   | 'FALLOW'
-  /** Rented for at least part of the current season. */
+  /** A requested or active rental holds at least part of the period asked (or the farm lets the plot outside VegShare). */
   | 'RENTED';
 
 export type PlotUpdateInput = {
@@ -623,6 +635,7 @@ export type PlotUpdateInput = {
   photos?: InputMaybe<Array<Scalars['String']['input']>>;
   pricePerSeasonCents?: InputMaybe<Scalars['Int']['input']>;
   soil?: InputMaybe<Scalars['String']['input']>;
+  /** The farm's setting (see PlotInput.status). */
   status?: InputMaybe<PlotStatus>;
   sunExposure?: InputMaybe<SunExposure>;
 };
@@ -631,7 +644,7 @@ export type Query = {
   __typename?: 'Query';
   /** An animal by id, or null. */
   animal?: Maybe<Animal>;
-  /** Plots that can be rented, by filters; nearest first with `near`, else cheapest first. */
+  /** Plots that can be rented for the period of `filter` (default: today), by filters; nearest first with `near`, else cheapest first. */
   availablePlots: PlotConnection;
   /** The crop catalogue ordered by name. */
   crops: Array<Crop>;
@@ -1337,7 +1350,7 @@ export type PlotResolvers<ContextType = Context, ParentType extends ResolversPar
   pricePerSeasonCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rentals?: Resolver<ResolversTypes['RentalConnection'], ParentType, ContextType, RequireFields<PlotRentalsArgs, 'first'>>;
   soil?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['PlotStatus'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PlotStatus'], ParentType, ContextType, Partial<PlotStatusArgs>>;
   sunExposure?: Resolver<ResolversTypes['SunExposure'], ParentType, ContextType>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<PlotTasksArgs, 'first'>>;
 }>;

@@ -7,6 +7,7 @@ import { managesFarm, requireFarmManager } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { cents, isoDate, parseInput, photoList, text } from './validation.ts';
 import { writeActivity, type ActivityRecord } from './activity.ts';
+import { publishAdoptionBooking } from '../payments/bookings.ts';
 
 const animalInput = z.object({
   name: text(80, 1),
@@ -54,7 +55,9 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
   const animal = await animalOrFail(ctx, animalId);
   const existing = (await ctx.loaders.activeAdoptionsByAnimal.load(animal.id)).some((a) => a.customerId === viewer.userId);
   if (existing) throw conflict(`You already adopt ${animal.name}`);
-  return ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  const adoption = await ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  await publishAdoptionBooking(ctx.bus, ctx.logger, ctx.loaders, adoption);
+  return adoption;
 }
 
 export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption> {
@@ -66,7 +69,9 @@ export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption
   if (adoption.customerId !== viewer.userId && !(farm && managesFarm(viewer, farm))) throw forbidden('This adoption is not yours');
   const { count } = await ctx.db.adoption.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
   if (count === 0) throw conflict(`A ${adoption.status} adoption cannot be cancelled`);
-  return ctx.db.adoption.findUniqueOrThrow({ where: { id } });
+  const cancelled = await ctx.db.adoption.findUniqueOrThrow({ where: { id } });
+  await publishAdoptionBooking(ctx.bus, ctx.logger, ctx.loaders, cancelled);
+  return cancelled;
 }
 
 const updateInput = z.object({ message: text(2000, 1), photos: photoList.nullish() });

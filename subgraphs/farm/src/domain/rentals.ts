@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { badInput, conflict, domainError, ErrorCode, forbidden, requireRole, requireViewer } from '@vegshare/kit';
-import type { Rental, RentalStatus } from '../generated/prisma/client.ts';
+import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
 import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isExclusionViolation } from './db-errors.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
+import { publishRentalBooking } from '../payments/bookings.ts';
+import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
 
 export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
 export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
@@ -26,6 +28,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   if (dates.endsOn <= todayIso()) throw badInput('endsOn: the rental would be over already', 'endsOn');
   const plot = await plotOrFail(ctx, plotId);
   if (plot.status === 'FALLOW') throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
+  if (plot.status === 'RENTED') throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
   let rental: Rental;
   try {
     rental = await ctx.db.rental.create({
@@ -42,8 +45,19 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     if (isExclusionViolation(error, NO_OVERLAP_CONSTRAINT)) throw plotNotAvailable();
     throw error;
   }
+  // The plot's status and availability in the rest of this request include the new rental.
+  ctx.loaders.liveRentalsByPlot.clear(plotId);
   await ctx.events.rentalChanged(rental, plot.farmId);
+  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, rental);
+  await notifyStep(ctx, { rental, from: null, plot, actorId: viewer.userId });
   return rental;
+}
+
+/** Tells the other side of a rental about its step (in app, through the user service's notification pipeline). */
+async function notifyStep(ctx: Context, step: Omit<RentalStep, 'farm'> & { readonly plot: Plot }): Promise<void> {
+  const farm = await ctx.loaders.farm.load(step.plot.farmId);
+  if (!farm) return;
+  for (const request of rentalNotifications({ ...step, farm })) await ctx.events.notify(request);
 }
 
 type Transition = 'activate' | 'end' | 'cancel';
@@ -79,7 +93,10 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
+  ctx.loaders.liveRentalsByPlot.clear(plot.id);
   await ctx.events.rentalChanged(updated, plot.farmId);
+  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, updated);
   await publishActivity(ctx.bus, ctx.logger, activity);
+  await notifyStep(ctx, { rental: updated, from: rental.status, plot, actorId: viewer.userId });
   return updated;
 }

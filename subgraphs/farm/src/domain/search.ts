@@ -4,30 +4,30 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { Plot } from '../generated/prisma/client.ts';
 import type { PlotSearchInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
+import { periodOrToday } from './availability.ts';
 import { clampFirst, decodeCursor, encodeCursor, type Connection, type Edge } from './pagination.ts';
 import { isoDate, latitude, longitude, parseInput, uuid } from './validation.ts';
 
-const filterInput = z
-  .object({
-    from: isoDate.nullish(),
-    to: isoDate.nullish(),
-    farmId: uuid.nullish(),
-    maxPricePerSeasonCents: z.number().int().min(0).nullish(),
-    minAreaM2: z.number().min(0).max(1e6).nullish(),
-    maxAreaM2: z.number().min(0).max(1e6).nullish(),
-    near: z.object({ latitude, longitude, radiusKm: z.number().gt(0).max(20_000).nullish() }).nullish(),
-  })
-  .refine((f) => !f.from === !f.to, { message: 'give both from and to, or neither', path: ['to'] })
-  .refine((f) => !f.from || !f.to || f.to > f.from, { message: 'must be after from', path: ['to'] });
+const filterInput = z.object({
+  from: isoDate.nullish(),
+  to: isoDate.nullish(),
+  farmId: uuid.nullish(),
+  maxPricePerSeasonCents: z.number().int().min(0).nullish(),
+  minAreaM2: z.number().min(0).max(1e6).nullish(),
+  maxAreaM2: z.number().min(0).max(1e6).nullish(),
+  near: z.object({ latitude, longitude, radiusKm: z.number().gt(0).max(20_000).nullish() }).nullish(),
+});
 
 export type PlotSearchEdge = Edge<Plot> & { distanceKm: number | null };
 
 /**
- * Rentable plots (not FALLOW, no live rental overlapping [from, to)), filtered by farm, price and area; with `near`,
+ * Rentable plots (offered by the farm, no live rental overlapping [from, to), default today), filtered by farm, price
+ * and area; with `near`,
  * within the radius and nearest first (haversine in SQL), else cheapest first. Keyset pagination on (sort key, id).
  */
 export async function availablePlots(ctx: Context, filter: PlotSearchInput | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Plot, PlotSearchEdge>> {
   const f = parseInput(filterInput, filter ?? {}, 'filter');
+  const period = periodOrToday(f.from, f.to, 'filter');
   const limit = clampFirst(first);
   const cursor = decodeCursor(after);
   if (cursor && typeof cursor.key !== 'number') throw badInput('after: not a cursor of this search', 'after');
@@ -36,14 +36,14 @@ export async function availablePlots(ctx: Context, filter: PlotSearchInput | nul
     ? Prisma.sql`(6371.0 * 2 * asin(sqrt(power(sin(radians(f.latitude - ${near.latitude}) / 2), 2) + cos(radians(${near.latitude})) * cos(radians(f.latitude)) * power(sin(radians(f.longitude - ${near.longitude}) / 2), 2))))`
     : Prisma.sql`NULL::float8`;
   const sortKey = near ? Prisma.sql`x.distance` : Prisma.sql`x.price`;
-  const conditions: Prisma.Sql[] = [Prisma.sql`p.status <> 'FALLOW'`];
+  const conditions: Prisma.Sql[] = [
+    Prisma.sql`p.status = 'AVAILABLE'`,
+    Prisma.sql`NOT EXISTS (SELECT 1 FROM rental r WHERE r.plot_id = p.id AND r.status IN ('REQUESTED', 'ACTIVE') AND r.period && daterange(${period.from}::date, ${period.to}::date, '[)'))`,
+  ];
   if (f.farmId) conditions.push(Prisma.sql`p.farm_id = ${f.farmId}::uuid`);
   if (f.maxPricePerSeasonCents !== null && f.maxPricePerSeasonCents !== undefined) conditions.push(Prisma.sql`p.price_per_season_cents <= ${f.maxPricePerSeasonCents}`);
   if (f.minAreaM2 !== null && f.minAreaM2 !== undefined) conditions.push(Prisma.sql`p.area_m2 >= ${f.minAreaM2}`);
   if (f.maxAreaM2 !== null && f.maxAreaM2 !== undefined) conditions.push(Prisma.sql`p.area_m2 <= ${f.maxAreaM2}`);
-  if (f.from && f.to) {
-    conditions.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM rental r WHERE r.plot_id = p.id AND r.status IN ('REQUESTED', 'ACTIVE') AND r.period && daterange(${f.from}::date, ${f.to}::date, '[)'))`);
-  }
   const outer: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (near) outer.push(Prisma.sql`x.distance <= ${near.radiusKm ?? 50}`);
   if (cursor) outer.push(Prisma.sql`(${sortKey}, x.id) > (${Number(cursor.key)}::float8, ${cursor.id}::uuid)`);

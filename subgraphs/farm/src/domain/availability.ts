@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Plot, PlotStatus, Rental } from '../generated/prisma/client.ts';
+import type { Context } from '../context.ts';
+import { addDays, toDbDate, todayIso } from './dates.ts';
+import { isoDate, parseInput } from './validation.ts';
+
+/** A half-open date range [from, to) of ISO dates. */
+export interface Period {
+  readonly from: string;
+  readonly to: string;
+}
+
+const periodInput = z
+  .object({ from: isoDate.nullish(), to: isoDate.nullish() })
+  .refine((p) => !p.from === !p.to, { message: 'give both from and to, or neither', path: ['to'] })
+  .refine((p) => !p.from || !p.to || p.to > p.from, { message: 'must be after from', path: ['to'] });
+
+/** The period asked for, or today ([today, tomorrow)) when none is: "now". `prefix` names the argument in errors. */
+export function periodOrToday(from: string | null | undefined, to: string | null | undefined, prefix?: string, now = new Date()): Period {
+  const p = parseInput(periodInput, { from, to }, prefix);
+  if (p.from && p.to) return { from: p.from, to: p.to };
+  const today = todayIso(now);
+  return { from: today, to: addDays(today, 1) };
+}
+
+/** Whether a live rental holds part of the period (both ranges are [start, end)). */
+export const overlaps = (rental: Pick<Rental, 'startsOn' | 'endsOn'>, period: Period): boolean =>
+  rental.startsOn < toDbDate(period.to) && rental.endsOn > toDbDate(period.from);
+
+/**
+ * A plot's status for a period: FALLOW or RENTED when the farm set it so (resting, or let outside VegShare), RENTED
+ * when a REQUESTED or ACTIVE rental holds part of the period, else AVAILABLE. One batched query for all plots of a
+ * request (their live rentals), whatever the periods asked.
+ */
+export async function plotStatus(ctx: Context, plot: Pick<Plot, 'id' | 'status'>, period: Period): Promise<PlotStatus> {
+  if (plot.status !== 'AVAILABLE') return plot.status;
+  const live = await ctx.loaders.liveRentalsByPlot.load(plot.id);
+  return live.some((r) => overlaps(r, period)) ? 'RENTED' : 'AVAILABLE';
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
+
+export type PaymentDb = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+export const PAYMENT_SCHEMA = 'payment';
+
+export interface PaymentDbHandle {
+  readonly db: PaymentDb;
+  close(): Promise<void>;
+}
+
+/** Prisma on a node-postgres pool bound to the "payment" schema (search_path too, for the raw statements: claims, locks, sums). */
+export function openPaymentDb(databaseUrl: string, maxConnections = 10): PaymentDbHandle {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, options: `-c search_path=${PAYMENT_SCHEMA}` });
+  // An idle connection the server closed (restart, failover) is dropped from the pool, not an unhandled error.
+  pool.on('error', () => undefined);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { schema: PAYMENT_SCHEMA }) });
+  return {
+    db,
+    async close() {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Locks a payment row for the rest of the transaction (every change of a payment goes through this). */
+export async function lockPayment(tx: Tx, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM payment WHERE id = ${id}::uuid FOR UPDATE`;
+}
+
+/** Serialises ledger postings that take money out of one owner's accounts (refunds after release, payouts). */
+export async function lockLedgerOwner(tx: Tx, ownerId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${ownerId}`}))`;
+}
+
+/** SQLSTATEs and Prisma codes behind Prisma's driver-adapter wrappers (they sit at different depths per error). */
+function codesOf(error: unknown, depth = 0): string[] {
+  if (depth > 4 || error === null || typeof error !== 'object') return [];
+  const e = error as Record<string, unknown>;
+  const own = ['code', 'originalCode', 'kind'].map((k) => e[k]).filter((v): v is string => typeof v === 'string');
+  return [...own, ...['cause', 'meta', 'driverAdapterError'].flatMap((k) => codesOf(e[k], depth + 1))];
+}
+
+/** True for a unique-constraint violation (two deliveries creating the same booking's payment at once). */
+export const isUniqueViolation = (error: unknown): boolean => codesOf(error).some((c) => c === 'P2002' || c === '23505' || c === 'UniqueConstraintViolation');

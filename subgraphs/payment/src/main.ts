@@ -1,0 +1,4 @@
+import { runAsProcess } from '@vegshare/kit';
+import { loadPaymentConfig, startPaymentService } from './service.ts';
+
+await runAsProcess('payment', () => startPaymentService(loadPaymentConfig()));

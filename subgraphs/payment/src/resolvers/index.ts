@@ -1,0 +1,9 @@
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { DateTime } from './DateTime.ts';
+import { Query } from './Query.ts';
+import { Mutation } from './Mutation.ts';
+import { Payment } from './Payment.ts';
+import { Payout, PayoutStatement } from './Payout.ts';
+import { Adoption, Farm, Rental, User } from './entities.ts';
+
+export const resolvers: Resolvers = { DateTime, Query, Mutation, Payment, Payout, PayoutStatement, Rental, Adoption, User, Farm };

@@ -1,0 +1,77 @@
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, type RouteHandler, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
+import { loadPaymentConfig, type PaymentConfig } from './env.ts';
+import { openPaymentDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+import { paymentMetrics, type PaymentDeps } from './domain/deps.ts';
+import { subscribeToEvents } from './events.ts';
+import { startWorker } from './worker.ts';
+import { providersFromConfig } from './providers/from-config.ts';
+import { stripeWebhook, yookassaWebhook } from './webhooks/routes.ts';
+import { seedPayment } from './seed.ts';
+import type { Context } from './context.ts';
+
+export { loadPaymentConfig, type PaymentConfig } from './env.ts';
+
+export interface RunningPaymentService extends RunningSubgraph {
+  /** The service's domain dependencies (tests drive the worker and read the database through them). */
+  readonly deps: PaymentDeps;
+  /** Resolves after a full worker pass that started after the call. */
+  drain(): Promise<void>;
+  /** Resolves once every event received so far has been handled. */
+  idle(): Promise<void>;
+}
+
+export interface PaymentServiceDeps extends ServiceDeps {
+  /** The service's clock (tests move it to expire holds and start bookings); the database's clock still stamps rows. */
+  readonly clock?: () => Date;
+}
+
+/** Starts the payment subgraph with its worker and webhooks; used by main.ts, the embedded start and the tests alike. */
+export async function startPaymentService(config: PaymentConfig, deps: PaymentServiceDeps = {}): Promise<RunningPaymentService> {
+  const logger = deps.logger ?? createLogger('payment', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('payment');
+  const handle = openPaymentDb(config.DATABASE_URL);
+  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const providers = providersFromConfig(config);
+  if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
+  if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
+  const base = { db: handle.db, config, provider: providers.get, bus, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
+  const worker = startWorker(base, config.WORKER_INTERVAL_MS);
+  const domain: PaymentDeps = { ...base, kick: worker.kick };
+  const subscriptions = await subscribeToEvents(bus, domain, logger);
+  const publicRoutes: Record<string, RouteHandler> = { '/webhooks/yookassa': yookassaWebhook(domain) };
+  if (providers.stripe && config.STRIPE_WEBHOOK_SECRET) publicRoutes['/webhooks/stripe'] = stripeWebhook(domain, providers.stripe.client, config.STRIPE_WEBHOOK_SECRET);
+  const running = await launchSubgraph<Context>({
+    name: 'payment',
+    config,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    deps: { ...deps, logger, metrics },
+    context: (viewer) => ({ viewer, deps: domain, loaders: createLoaders(handle.db), logger }),
+    readiness: () => [{ name: 'postgres', check: async () => void (await handle.db.$queryRaw`SELECT 1`) }],
+    publicRoutes,
+    onStop: async () => {
+      await subscriptions.close();
+      await worker.stop();
+      if (!deps.events) await bus.close();
+      await handle.close();
+    },
+  });
+  worker.bind(domain);
+  return { ...running, deps: domain, drain: worker.drain, idle: subscriptions.idle };
+}
+
+export const service: ServiceModule<PaymentConfig> = {
+  name: 'payment',
+  loadConfig: loadPaymentConfig,
+  start: startPaymentService,
+  async seed(databaseUrl) {
+    const { db, close } = openPaymentDb(databaseUrl, 2);
+    try {
+      await seedPayment(db);
+    } finally {
+      await close();
+    }
+  },
+};
