@@ -24,3 +24,16 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
     if (!(await isFree(claim.port, claim.host))) throw portInUse(claim.port, claims);
   }
 }
+
+/** A port nothing listens on right now (for a service whose URL must be known before it starts). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ port: 0, host }, () => resolve());
+  });
+  const address = probe.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

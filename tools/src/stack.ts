@@ -4,6 +4,8 @@ import type { LevelWithSilent } from 'pino';
 import { MemoryEventBus, type EventBus, type Logger, type RunningSubgraph } from '@vegshare/kit';
 import { readRoverConfig, repoRoot } from './workspace.ts';
 import { loadService } from './services.ts';
+import { freePort } from './ports.ts';
+import { startDemoCameras, type DemoCameras } from './demo-cameras/demo-cameras.ts';
 
 export interface StackOptions {
   readonly databaseUrl: string;
@@ -18,6 +20,11 @@ export interface StackOptions {
   readonly seed?: boolean;
   /** Default level of every service's logger (each tagged with its service name); LOG_LEVEL in `envFor` overrides it. */
   readonly logLevel?: LevelWithSilent;
+  /**
+   * Run the demo cameras (a local RTMP server with a test-pattern camera per demo camera, made with the ffmpeg the
+   * transcoder uses) and seed the demo cameras to stream from it; `dataDir` keeps the test-pattern clip.
+   */
+  readonly demoCameras?: { readonly dataDir: string };
 }
 
 export interface RunningStack {
@@ -26,6 +33,8 @@ export interface RunningStack {
   readonly events: EventBus;
   /** The secret every subgraph requires of callers (`x-gateway-secret`), which only the gateway knows. */
   readonly gatewaySecret: string;
+  /** The demo cameras, when asked for (tests drop and restore them). */
+  readonly demoCameras: DemoCameras | null;
   stop(): Promise<void>;
 }
 
@@ -48,18 +57,31 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ordered = ['auth', ...names.filter((n) => n !== 'auth')].filter((n) => names.includes(n));
   const running = new Map<string, RunningSubgraph>();
   const gatewaySecret = options.env?.['GATEWAY_SECRET'] ?? randomBytes(32).toString('base64url');
+  // The gateway's port is known before the subgraphs start: playback URLs they hand out point at its origin.
+  const gatewayPort = options.ports?.['gateway'] || (await freePort());
+  // streaming (which serves media) and transcoding (which signs VOD URLs) share one playback key.
+  const playbackSecret = options.envFor?.('streaming')['PLAYBACK_SIGNING_SECRET'] ?? options.env?.['PLAYBACK_SIGNING_SECRET'] ?? randomBytes(32).toString('base64url');
   const envOf = (name: string, wiring: Record<string, string>): Record<string, string> => ({
     LOG_LEVEL: options.logLevel ?? 'silent',
+    PLAYBACK_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
     ...options.env,
     ...options.envFor?.(name),
     DATABASE_URL: options.databaseUrl,
     GATEWAY_SECRET: gatewaySecret,
+    PLAYBACK_SIGNING_SECRET: playbackSecret,
     ...wiring,
   });
+  let demoCameras: DemoCameras | null = null;
   try {
+    if (options.demoCameras) {
+      const transcoding = envOf('transcoding', {});
+      const { resolveFfmpeg } = (await import('@vegshare/transcoding/media/ffmpeg-binary')) as typeof import('@vegshare/transcoding/media/ffmpeg-binary');
+      const binaries = await resolveFfmpeg({ ffmpegPath: transcoding['FFMPEG_PATH'], ffprobePath: transcoding['FFPROBE_PATH'] });
+      demoCameras = await startDemoCameras({ ffmpeg: binaries.ffmpeg, dataDir: options.demoCameras.dataDir });
+    }
     for (const name of ordered) {
       const service = await loadService(name);
-      if (options.seed) await service.seed(options.databaseUrl);
+      if (options.seed) await service.seed(options.databaseUrl, demoCameras ? { demoCameraBaseUrl: demoCameras.baseUrl } : {});
       const auth = running.get('auth');
       const env = envOf(name, {
         PORT: String(options.ports?.[name] ?? 0),
@@ -72,7 +94,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const gatewayModule = (await import('@vegshare/gateway')) as unknown as GatewayModule;
     const auth = running.get('auth');
     const gatewayEnv = envOf('gateway', {
-      PORT: String(options.ports?.['gateway'] ?? 0),
+      PORT: String(gatewayPort),
       SUPERGRAPH_PATH: join(repoRoot, 'schema/supergraph.graphql'),
       SUBGRAPH_URLS: [...running].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
       ...(auth ? { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_INTERNAL_URL: auth.url } : {}),
@@ -83,14 +105,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       subgraphs: running,
       events,
       gatewaySecret,
+      demoCameras,
       async stop() {
         await gateway.stop(2000);
         for (const s of [...running.values()].reverse()) await s.stop(2000);
+        await demoCameras?.stop();
         if (!options.events) await events.close();
       },
     };
   } catch (error) {
     for (const s of [...running.values()].reverse()) await s.stop(500).catch(() => undefined);
+    await demoCameras?.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -31,6 +31,8 @@ export const schema = z.object({
   /** Shared by the gateway and every subgraph; random per start when unset. */
   GATEWAY_SECRET: configFields.secret.optional(),
   LOG_LEVEL: configFields.logLevel,
+  /** Run the demo farm's cameras (a local RTMP server with test-pattern cameras) so the demo streams play. */
+  DEMO_CAMERAS: configFields.bool.default(true),
   /** Embedded Postgres data (`postgres/`) and S3 objects (`s3/`). */
   DATA_DIR: z.string().default(join(repoRoot, '.data')),
 });

@@ -55,7 +55,7 @@ if (!environment['STRIPE_SECRET_KEY'] && !environment['YOOKASSA_SHOP_ID']) {
 
 const origins = publicOrigins({ host: publicHost, gatewayPort: config.PORT, s3Port: config.S3_ENDPOINT ? null : config.EMBEDDED_S3_PORT, appPort: APP_PORT });
 /** What the start derives from PUBLIC_HOST; a variable the user sets (plainly or with a service prefix) wins. */
-const derived: Record<string, string> = { APP_URL: origins.app, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
+const derived: Record<string, string> = { APP_URL: origins.app, PLAYBACK_BASE_URL: origins.gateway, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
 /** What the start decides for every service; not overridable. */
 const wiring: Record<string, string> = { GATEWAY_SECRET: config.GATEWAY_SECRET ?? randomBytes(32).toString('base64url') };
 const envFor = (service: string) => serviceEnv(service, environment, { defaults: derived, wiring });
@@ -141,7 +141,7 @@ try {
     stoppers.push(sandbox.stop);
     Object.assign(wiring, sandbox.env);
   }
-  const stack = await startStack({ databaseUrl, envFor, ports, seed: true, logLevel: config.LOG_LEVEL });
+  const stack = await startStack({ databaseUrl, envFor, ports, seed: true, logLevel: config.LOG_LEVEL, ...(config.DEMO_CAMERAS ? { demoCameras: { dataDir: config.DATA_DIR } } : {}) });
   stoppers.unshift(stack.stop);
   const payment = stack.subgraphs.get('payment');
   if (sandbox && payment) sandbox.connect(payment.url);

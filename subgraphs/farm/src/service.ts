@@ -7,6 +7,7 @@ import { seedFarm } from './seed.ts';
 import { FarmEvents } from './domain/notify.ts';
 import type { Context } from './context.ts';
 import { subscribeToReleaseRequests } from './payments/release-requests.ts';
+import { subscribeToTimelapses } from './domain/timelapse-activity.ts';
 
 export { loadFarmConfig, type FarmConfig } from './env.ts';
 
@@ -23,6 +24,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const events = new FarmEvents(bus, logger);
   const stopReleases = await subscribeToReleaseRequests(db, bus, events, logger);
+  const stopTimelapses = await subscribeToTimelapses(db, bus, logger);
   return launchSubgraph<Context>({
     name: 'farm',
     config,
@@ -33,6 +35,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
     readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
     onStop: async () => {
       await stopReleases();
+      await stopTimelapses();
       if (!deps.events) await bus.close();
       await handle.close();
     },

@@ -123,6 +123,7 @@ export interface TimelapseReady {
 export interface PlotTimelapseReady {
   readonly timelapseId: string;
   readonly cameraId: string;
+  readonly cameraName: string;
   readonly plotId: string;
   readonly farmId: string;
   readonly day: string;

@@ -36,6 +36,8 @@ export type ActivityEvent = {
   plot?: Maybe<Plot>;
   /** Id of the task, harvest, delivery … the entry is about. */
   subjectId?: Maybe<Scalars['ID']['output']>;
+  /** The timelapse of a TIMELAPSE_READY entry (null for those not allowed to watch its camera). */
+  timelapse?: Maybe<Timelapse>;
 };
 
 export type ActivityEventConnection = {
@@ -57,7 +59,9 @@ export type ActivityKind =
   | 'HARVEST_RECORDED'
   | 'PLAN_CHANGED'
   | 'RENTAL_CHANGED'
-  | 'TASK_COMPLETED';
+  | 'TASK_COMPLETED'
+  /** A daily timelapse of a camera on the plot is ready (`timelapse`). */
+  | 'TIMELAPSE_READY';
 
 /** A customer's adoption of an animal for a period (start inclusive, end exclusive). */
 export type Adoption = {
@@ -870,6 +874,11 @@ export type TaskStatus =
   | 'OPEN'
   | 'SKIPPED';
 
+export type Timelapse = {
+  __typename?: 'Timelapse';
+  id: Scalars['ID']['output'];
+};
+
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
@@ -1065,6 +1074,7 @@ export type ResolversTypes = ResolversObject<{
   TaskInput: TaskInput;
   TaskKind: TaskKind;
   TaskStatus: TaskStatus;
+  Timelapse: ResolverTypeWrapper<Timelapse>;
   User: ResolverTypeWrapper<User>;
 }>;
 
@@ -1125,6 +1135,7 @@ export type ResolversParentTypes = ResolversObject<{
   TaskConnection: Omit<TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskInput: TaskInput;
+  Timelapse: Timelapse;
   User: User;
 }>;
 
@@ -1138,6 +1149,7 @@ export type ActivityEventResolvers<ContextType = Context, ParentType extends Res
   photos?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   plot?: Resolver<Maybe<ResolversTypes['Plot']>, ParentType, ContextType>;
   subjectId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  timelapse?: Resolver<Maybe<ResolversTypes['Timelapse']>, ParentType, ContextType>;
 }>;
 
 export type ActivityEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityEventConnection'] = ResolversParentTypes['ActivityEventConnection']> = ResolversObject<{
@@ -1443,6 +1455,10 @@ export type TaskEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 }>;
 
+export type TimelapseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Timelapse'] = ResolversParentTypes['Timelapse']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -1486,6 +1502,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
+  Timelapse?: TimelapseResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "ActivityKind" ADD VALUE 'TIMELAPSE_READY';
+

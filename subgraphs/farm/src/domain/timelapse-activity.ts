@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { eventTopics, type EventBus, type Logger, type PlotTimelapseReady } from '@vegshare/kit';
+import type { FarmDb } from '../db.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { publishActivity, writeActivity } from './activity.ts';
+
+const schema = z.object({
+  timelapseId: z.string().uuid(),
+  cameraId: z.string().uuid(),
+  cameraName: z.string().max(200),
+  plotId: z.string().uuid(),
+  farmId: z.string().uuid(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+}) satisfies z.ZodType<PlotTimelapseReady>;
+
+/**
+ * A plot's camera made its daily timelapse: the plot's activity feed says so (once per timelapse, by a unique index),
+ * live subscribers see it. Whether someone may play it is decided by the streaming subgraph when the entry's
+ * `timelapse` is resolved.
+ */
+export async function applyPlotTimelapseReady(db: FarmDb, bus: EventBus, logger: Logger, event: PlotTimelapseReady): Promise<void> {
+  const plot = await db.plot.findUnique({ where: { id: event.plotId }, select: { id: true, farmId: true } });
+  if (!plot || plot.farmId !== event.farmId) return;
+  try {
+    const row = await writeActivity(db, { kind: 'TIMELAPSE_READY', plotId: plot.id, subjectId: event.timelapseId, message: `Timelapse of ${event.day} from “${event.cameraName}”` });
+    await publishActivity(bus, logger, row);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return; // already in the feed
+    throw error;
+  }
+}
+
+/** Subscribes the farm to the streaming subgraph's timelapse announcements; returns the unsubscribe function. */
+export async function subscribeToTimelapses(db: FarmDb, bus: EventBus, logger: Logger): Promise<() => Promise<void>> {
+  const running = new Set<Promise<void>>();
+  const off = await bus.subscribe<unknown>(eventTopics.plotTimelapseReady, (payload) => {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) return logger.warn('dropped malformed PlotTimelapseReady');
+    const work: Promise<void> = applyPlotTimelapseReady(db, bus, logger, parsed.data)
+      .catch((err: unknown) => logger.error({ err, timelapseId: parsed.data.timelapseId }, 'could not add a timelapse to the feed'))
+      .finally(() => running.delete(work));
+    running.add(work);
+  });
+  return async () => {
+    await off();
+    await Promise.allSettled([...running]);
+  };
+}
