@@ -51,11 +51,11 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
   const store = new JobStore(db, bus);
   const before = await db.transcodeJob.findUnique({ where: { id: jobId } });
   if (!before || !isActive(before.status)) return;
-  const endLive = async (row: TranscodeJobRow | null) => {
+  const endLive = async () => {
     const ended = await store.update(jobId, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), liveStatus: null });
-    if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: (row ?? ended).renditions });
+    if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions });
   };
-  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive(before);
+  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive();
 
   // Admission by measured CPU cost: live jobs wait briefly for room, then fail clearly; batch jobs just wait.
   if (!governor.tryAdmit(jobId, before.kind, `${before.kind}:${before.profile}`)) {
@@ -158,7 +158,7 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
   const reason = () => (controller.signal.aborted ? (controller.signal.reason as StopReason) : null);
   /** A stopped or handed-over job: what the row and the queue should do, the same after a clean end or an error. */
   const settleStopped = async (why: StopReason): Promise<void> => {
-    if (why.kind === 'stop') return endLive(job);
+    if (why.kind === 'stop') return endLive();
     if (why.kind === 'shutdown') {
       await store.update(jobId, { status: 'QUEUED' });
       throw new RequeueError('worker shutting down');
