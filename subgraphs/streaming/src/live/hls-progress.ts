@@ -13,12 +13,17 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
-const reached = (p: Position, msn: number, part: number | null): boolean => p.msn > msn || (p.msn === msn && (part === null || p.part >= part));
+/**
+ * Whether the playlist at `p` satisfies a blocking reload for (msn, part). Without a part the whole segment must be
+ * listed (RFC 8216bis §6.2.5.2), which a position shows only once a later segment's part is: a position at `msn`
+ * may be that segment still open. (The last segment of an encoder run therefore waits for the timeout.)
+ */
+const reached = (p: Position, msn: number, part: number | null): boolean => p.msn > msn || (part !== null && p.msn === msn && p.part >= part);
 
 /**
  * Where each live rendition's playlist stands (from the transcoder's LiveHlsProgress events), and the LL-HLS
  * blocking playlist reloads waiting for it: a request for `_HLS_msn=M&_HLS_part=P` waits until the playlist lists
- * part P of segment M (or, without P, the whole segment M).
+ * part P of segment M (or, without P, the whole segment M: until a part of a later segment is listed).
  */
 export class HlsProgressBoard {
   readonly #positions = new Map<string, Position>();
