@@ -41,7 +41,8 @@ export function parseMediaPath(path: string): MediaPath | null {
   const key = path.slice(MEDIA_PREFIX.length);
   if (key.includes('..')) return null;
   const extension = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  if (!(extension in MEDIA_CONTENT_TYPES)) return null;
+  // Own keys only: `in` also finds Object.prototype's (`x.constructor` would pass, with a function as content type).
+  if (!Object.hasOwn(MEDIA_CONTENT_TYPES, extension)) return null;
   for (const shape of SHAPES) {
     const match = shape.pattern.exec(key);
     if (match) return { key, scope: shape.scope(match), extension };

@@ -13,8 +13,12 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
-/** The playlist lists part `part` of segment `msn` (or, without a part, the whole segment `msn`). */
-export const reachedMsn = (msn: number, part: number | null) => (p: Position): boolean => p.msn > msn || (p.msn === msn && (part === null || p.part >= part));
+/**
+ * The playlist lists part `part` of segment `msn`, or — without a part — the whole segment `msn` (RFC 8216bis
+ * 6.2.5.2), which a position shows only once a later segment's part is listed (a position at `msn` may be that
+ * segment still open; the last segment of an encoder run therefore waits for the timeout).
+ */
+export const reachedMsn = (msn: number, part: number | null) => (p: Position): boolean => p.msn > msn || (part !== null && p.msn === msn && p.part >= part);
 /** Part `partId` (and everything before it) is in S3. */
 export const reachedPart = (partId: number) => (p: Position): boolean => p.partId >= partId;
 

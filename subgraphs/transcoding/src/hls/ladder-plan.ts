@@ -15,10 +15,10 @@ export interface LadderPlan {
   readonly renditions: readonly PlannedRendition[];
   readonly audio: 'copy' | 'encode' | 'none';
   readonly audioKbps: number;
-  /** The source's frame rate, when known. */
-  readonly fps: number | null;
   /** Why the source is not passed through, when it is not (for logs and the job's record). */
   readonly passThroughRefused: string | null;
+  /** One frame of the source (every rung keeps its frame rate), when the probe knew it: how far parts overrun. */
+  readonly frameSeconds?: number | null;
 }
 
 const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
@@ -52,14 +52,26 @@ export function planLadder(profile: LadderProfile, probe: ProbeResult, options: 
     }
   }
   const audio = !probe.audio ? 'none' : probe.audio.codec === 'aac' && !problem ? 'copy' : 'encode';
-  return { renditions, audio, audioKbps: profile.audioKbps, fps: video.fps, passThroughRefused: problem };
+  return { renditions, audio, audioKbps: profile.audioKbps, passThroughRefused: problem, frameSeconds: video.fps ? 1 / video.fps : null };
+}
+
+/**
+ * The longest LL-HLS part (EXT-X-PART-INF PART-TARGET) that `-frag_duration partSeconds` produces. ffmpeg closes a
+ * fragment before the first packet that finds it at least that long, so a fragment runs up to one frame past it
+ * (0.52 s parts at 25 fps for 0.5 s), and RFC 8216bis makes PART-TARGET the maximum part duration. One frame more,
+ * rounded up to 10 ms (timestamps of RTMP cameras jitter by a millisecond); a fifteenth of a second when the frame
+ * rate is unknown.
+ */
+export function partTargetSeconds(partSeconds: number, frameSeconds: number | null | undefined): number {
+  const frame = frameSeconds && frameSeconds > 0 && frameSeconds < 1 ? frameSeconds : 1 / 15;
+  return Math.ceil((partSeconds + frame) * 100 - 1e-9) / 100;
 }
 
 export interface LadderArgsOptions {
   /** Where each rendition's fMP4 goes (unix:// or tcp://), by rendition name. */
   readonly outputs: ReadonlyMap<string, string>;
   readonly inputOptions: readonly string[];
-  /** Live: fragments of at most this long (LL-HLS parts); VOD: one fragment per keyframe interval. */
+  /** Live: fragments of about this long (LL-HLS parts, at most partTargetSeconds); VOD: one per keyframe interval. */
   readonly partSeconds: number | null;
   /** Keyframe interval of encoded rungs when the source's keyframes are not followed. */
   readonly segmentSeconds: number;

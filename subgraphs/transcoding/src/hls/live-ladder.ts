@@ -1,6 +1,6 @@
 import type { ObjectStore } from '@vegshare/kit';
 import { FragmentStream, type MediaFragment } from '../media/fmp4/fragment-stream.ts';
-import type { LadderPlan } from './ladder-plan.ts';
+import { partTargetSeconds, type LadderPlan } from './ladder-plan.ts';
 import { objectMeta } from './media-types.ts';
 import { masterPlaylist, type MasterVariant } from './playlists.ts';
 import { RenditionOutput, type SegmentLog } from './rendition-output.ts';
@@ -60,7 +60,8 @@ export class LiveLadder {
           prefix: `${options.prefix}${r.name}/`,
           name: r.name,
           segmentSeconds: options.segmentSeconds,
-          partSeconds: options.partSeconds,
+          // What the playlist announces as PART-TARGET: the longest part ffmpeg cuts for this part length.
+          partSeconds: partTargetSeconds(options.partSeconds, options.plan.frameSeconds),
           windowSegments: options.windowSegments,
           log: options.log,
           onPublished: (p) => options.onProgress({ rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId }),

@@ -15,7 +15,10 @@ export interface Part {
 export interface Segment {
   /** Media sequence number. */
   readonly msn: number;
-  /** Wall-clock time of the segment's first frame (EXT-X-PROGRAM-DATE-TIME). */
+  /**
+   * Wall-clock time of the segment's first frame (EXT-X-PROGRAM-DATE-TIME). For a segment cut here it is read from
+   * the run's clock each time, so a segment opened during a burst of old frames gets the date the whole burst shows.
+   */
   readonly programDateTime: Date;
   /** First segment after a restart of the encoder: EXT-X-DISCONTINUITY, and the init section of its run. */
   readonly discontinuity: boolean;
@@ -121,9 +124,13 @@ export class RenditionTimeline {
       return null;
     }
     if (!this.#current) {
+      const mediaStart = fragment.start;
       this.#current = {
         msn: this.#nextMsn,
-        programDateTime: new Date(Math.round(wallClockOf(fragment.start) * 1000)),
+        // Not fixed when the segment opens: the clock anchor only learns how old a burst was from its last fragment.
+        get programDateTime() {
+          return new Date(Math.round(wallClockOf(mediaStart) * 1000));
+        },
         discontinuity: this.#pendingDiscontinuity,
         map: this.#map,
         independent: fragment.independent,

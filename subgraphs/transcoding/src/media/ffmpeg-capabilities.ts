@@ -51,17 +51,24 @@ export interface CapabilityReport {
 
 /** Asks the binaries what they can do; `missing` names every required part they lack. */
 export async function checkCapabilities(binaries: FfmpegBinaries): Promise<CapabilityReport> {
-  const [encoders, decoders, muxers, demuxers, filters, protos, mp4, rtsp] = await Promise.all([
-    run(binaries.ffmpeg, ['-encoders']).then(listed),
-    run(binaries.ffmpeg, ['-decoders']).then(listed),
-    run(binaries.ffmpeg, ['-muxers']).then(listed),
-    run(binaries.ffmpeg, ['-demuxers']).then(listed),
-    run(binaries.ffmpeg, ['-filters']).then(listed),
-    run(binaries.ffmpeg, ['-protocols']).then(protocols),
-    run(binaries.ffmpeg, ['-h', 'muxer=mp4']),
-    run(binaries.ffmpeg, ['-h', 'demuxer=rtsp']),
-  ]);
   const missing: string[] = [];
+  // A question the binary cannot answer (exits non-zero, times out) counts as lacking its answer: it is reported
+  // with the rest, in the one-line refusal, not thrown as a multi-line "Command failed".
+  const ask = (args: readonly string[]): Promise<string> =>
+    run(binaries.ffmpeg, args).catch((error: unknown) => {
+      missing.push(`an answer to "ffmpeg ${args.join(' ')}" (${(error as Error).message.split('\n')[0] ?? 'failed'})`);
+      return '';
+    });
+  const [encoders, decoders, muxers, demuxers, filters, protos, mp4, rtsp] = await Promise.all([
+    ask(['-encoders']).then(listed),
+    ask(['-decoders']).then(listed),
+    ask(['-muxers']).then(listed),
+    ask(['-demuxers']).then(listed),
+    ask(['-filters']).then(listed),
+    ask(['-protocols']).then(protocols),
+    ask(['-h', 'muxer=mp4']),
+    ask(['-h', 'demuxer=rtsp']),
+  ]);
   for (const name of REQUIRED.encoders) if (!encoders.has(name)) missing.push(`encoder ${name}`);
   for (const name of REQUIRED.decoders) if (!decoders.has(name)) missing.push(`decoder ${name}`);
   for (const name of REQUIRED.muxers) if (!muxers.has(name)) missing.push(`muxer ${name}`);

@@ -44,19 +44,35 @@ export class FragmentStream {
     }
   }
 
-  /** The next complete top-level box, if the buffered bytes hold one. */
+  /** The first `n` buffered bytes (fewer when fewer are buffered), joining only the chunks they span. */
+  #head(n: number): Buffer {
+    const spanned: Buffer[] = [];
+    let length = 0;
+    for (const chunk of this.#pending) {
+      if (length >= n) break;
+      spanned.push(chunk);
+      length += chunk.length;
+    }
+    return spanned.length === 1 ? spanned[0]! : Buffer.concat(spanned, Math.min(n, length));
+  }
+
+  /**
+   * The next complete top-level box, if the buffered bytes hold one. The chunks are joined only once the box is
+   * complete: joining on every chunk would copy a large mdat over and over (quadratic in its number of chunks).
+   */
   #nextBox(): Box | null {
     if (this.#pendingBytes < 8) return null;
-    if (this.#pending.length > 1) this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
-    const data = this.#pending[0]!;
-    let size = data.readUInt32BE(0);
+    const head = this.#head(16);
+    let size = head.readUInt32BE(0);
     if (size === 1) {
-      if (data.length < 16) return null;
-      size = Number(data.readBigUInt64BE(8));
+      if (head.length < 16) return null;
+      size = Number(head.readBigUInt64BE(8));
     }
     if (size < 8) throw new Mp4FormatError(`box of ${size} bytes in the stream`);
     if (size > this.maxBoxBytes) throw new Mp4FormatError(`box of ${size} bytes is over the ${this.maxBoxBytes} byte limit`);
-    if (data.length < size) return null;
+    if (this.#pendingBytes < size) return null;
+    if (this.#pending.length > 1) this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
+    const data = this.#pending[0]!;
     const bytes = data.subarray(0, size);
     const rest = data.subarray(size);
     this.#pending = rest.length ? [rest] : [];

@@ -3,6 +3,11 @@ import type { InitSegment } from './init-segment.ts';
 
 /** sample_is_non_sync_sample in ISO/IEC 14496-12 sample flags. */
 const NON_SYNC = 0x00010000;
+/**
+ * More samples than any fragment of a live or VOD ladder holds (a minute of 48 kHz AAC is ~2,800). A trun without
+ * per-sample fields takes no bytes per sample, so its count is checked here rather than by the reads.
+ */
+const MAX_SAMPLES_PER_RUN = 1 << 20;
 
 export interface TrackRun {
   readonly trackId: number;
@@ -50,6 +55,7 @@ function trafRun(traf: Box, init: InitSegment): TrackRun {
       if (!track) throw new Mp4FormatError(`fragment of unknown track ${trackId}`);
       const { flags } = r.fullBox();
       const count = r.u32();
+      if (count > MAX_SAMPLES_PER_RUN) throw new Mp4FormatError(`trun of track ${trackId} claims ${count} samples`);
       if (flags & 0x01) r.skip(4);
       const firstFlags = flags & 0x04 ? r.u32() : null;
       for (let i = 0; i < count; i += 1) {
