@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface CameraPublisher {
+  /** The publishing ffmpeg, while it runs. */
+  readonly pid: number | undefined;
   /** The RTMP URL the camera publishes to (and the transcoder pulls from). */
   readonly url: string;
   readonly running: boolean;
@@ -39,6 +41,9 @@ export function publishCamera(ffmpeg: string, clip: string, url: string, onExit?
   launch();
   return {
     url,
+    get pid() {
+      return child?.pid;
+    },
     get running() {
       return child !== null;
     },

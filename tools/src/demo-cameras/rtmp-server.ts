@@ -9,6 +9,8 @@ export interface RtmpServer {
   /** rtmp://127.0.0.1:<port> */
   readonly url: string;
   readonly port: number;
+  /** The server's process (benchmarks leave it out of what they measure). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startRtmpServer(options: { port?: number } = {}): Promise<
   return {
     url: `rtmp://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

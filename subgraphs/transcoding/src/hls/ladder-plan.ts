@@ -79,8 +79,6 @@ export interface LadderArgsOptions {
   readonly live: boolean;
   /** x264 threads per encoded rung (live: 1 keeps many cameras from fighting over cores). */
   readonly encoderThreads: number | null;
-  /** JPEG stills: one every `everySeconds` into `pattern` (numbered: %06d). */
-  readonly snapshots?: { readonly pattern: string; readonly everySeconds: number; readonly height: number } | undefined;
   /** VOD thumbnails: one every `everySeconds` into `pattern` (numbered). */
   readonly thumbnails?: { readonly pattern: string; readonly everySeconds: number } | undefined;
 }
@@ -121,10 +119,6 @@ export function ladderArgs(plan: LadderPlan, options: LadderArgsOptions): Ffmpeg
       );
     }
     outputs.push({ path, options: [...video, ...audio, ...movflags] });
-  }
-  if (options.snapshots) {
-    const { everySeconds, height, pattern } = options.snapshots;
-    outputs.push({ path: pattern, options: ['-map 0:v:0', `-vf fps=1/${everySeconds},scale=-2:${height}`, '-q:v 4', '-f image2'] });
   }
   if (options.thumbnails) {
     outputs.push({ path: options.thumbnails.pattern, options: ['-map 0:v:0', `-vf fps=1/${options.thumbnails.everySeconds},scale=-2:180`, '-q:v 5', '-f image2'] });

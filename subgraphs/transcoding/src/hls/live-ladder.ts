@@ -170,6 +170,13 @@ export class LiveLadder {
     if (!this.#masterWritten) await this.publishMasterWhenReady();
   }
 
+  /** The newest finished segment of the top rendition, if newer than `afterMsn`. */
+  latestSegment(afterMsn: number): { readonly init: Buffer; readonly media: Buffer; readonly at: Date; readonly msn: number } | null {
+    const top = this.outputs.get(this.options.plan.renditions[0]?.name ?? '');
+    const latest = top?.latestSegment ?? null;
+    return latest && latest.msn > afterMsn ? latest : null;
+  }
+
   /** Seconds recorded in the longest rendition (for the recording's length). */
   get recordedRenditions(): number {
     return [...this.outputs.values()].filter((o) => o.completeSegments > 0).length;

@@ -57,6 +57,7 @@ export class RenditionOutput {
   #seconds = 0;
   #peakBitsPerSecond = 0;
   #ended = false;
+  #latest: { init: Buffer; media: Buffer; at: Date; msn: number } | null = null;
 
   private constructor(
     private readonly options: RenditionOutputOptions,
@@ -142,9 +143,15 @@ export class RenditionOutput {
     });
   }
 
+  /** The newest finished segment with its initialisation segment (snapshots are taken from it). */
+  get latestSegment(): { readonly init: Buffer; readonly media: Buffer; readonly at: Date; readonly msn: number } | null {
+    return this.#latest;
+  }
+
   async #storeSegment(segment: Segment, bytes: Buffer[]): Promise<void> {
     const body = Buffer.concat(bytes);
     await this.#put(segmentUri(segment.msn), body);
+    if (this.#init) this.#latest = { init: this.#init.bytes, media: body, at: segment.programDateTime, msn: segment.msn };
     await this.options.log.append(this.options.name, segment);
     this.#bytes += body.length;
     this.#seconds += segment.duration;

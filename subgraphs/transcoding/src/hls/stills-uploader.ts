@@ -3,18 +3,11 @@ import { join } from 'node:path';
 import type { ObjectStore } from '@vegshare/kit';
 import { objectMeta } from './media-types.ts';
 
-/** S3 key of a camera's snapshot taken at `at`: snapshots/<camera>/<YYYY-MM-DD>/<HHMMSS.mmm>.jpg (UTC). */
-export function snapshotKey(cameraId: string, at: Date): string {
-  const iso = at.toISOString();
-  return `snapshots/${cameraId}/${iso.slice(0, 10)}/${iso.slice(11, 23).replace(/:/g, '')}.jpg`;
-}
-
 /** Where a still goes in S3: from its file name and the time ffmpeg finished writing it. */
 export type StillKey = (name: string, writtenAt: Date) => string;
 
 /**
- * Moves the JPEG stills ffmpeg writes into a local folder to S3 (camera snapshots for the daily timelapse, VOD
- * thumbnails). The newest file may still be being written, so it waits for the next one (or for the final flush
+ * Moves the JPEG stills ffmpeg writes into a local folder to S3 (VOD thumbnails). The newest file may still be being written, so it waits for the next one (or for the final flush
  * once ffmpeg has stopped). Each file is removed locally once uploaded.
  */
 export class StillsUploader {

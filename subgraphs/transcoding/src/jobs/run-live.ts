@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backoffDelay, PermanentError } from '../queue/job-queue.ts';
 import { planLadder, ladderArgs, type LadderPlan } from '../hls/ladder-plan.ts';
 import { FragmentSockets } from '../hls/fragment-sockets.ts';
 import { LiveLadder, type LadderRun } from '../hls/live-ladder.ts';
-import { snapshotKey, StillsUploader } from '../hls/stills-uploader.ts';
+import { SnapshotTaker } from '../hls/snapshots.ts';
 import { liveInputArgs, liveProbeArgs } from '../media/live-input.ts';
 import { probeInput, type ProbeResult } from '../media/probe.ts';
 import { DEFAULT_LIVE_PROFILE, profileOf } from '../media/profiles.ts';
@@ -88,18 +87,30 @@ export async function runLive(run: JobRun): Promise<void> {
     log: segmentLogOf(run.db, job.id),
     onProgress: (p) => run.hlsProgress(p),
   });
-  const stills = join(run.workDir, 'snapshots');
-  await mkdir(stills, { recursive: true });
-  const cameraId = job.cameraId;
-  const snapshots = cameraId ? new StillsUploader(run.store, stills, (_name, at) => snapshotKey(cameraId, at), (err) => logger.warn({ err }, 'snapshot upload failed')) : null;
-  snapshots?.start(2_000);
+  // Stills for the day's timelapse, from the newest finished segment (no decoder on every frame for them).
+  let lastStill = -1;
+  const snapshots = job.cameraId
+    ? new SnapshotTaker({
+        binaries: run.binaries,
+        store: run.store,
+        cameraId: job.cameraId,
+        dir: join(run.workDir, 'snapshots'),
+        latest: () => {
+          const sample = ladder.latestSegment(lastStill);
+          if (sample) lastStill = sample.msn;
+          return sample;
+        },
+        onError: (err) => logger.warn({ err }, 'snapshot failed'),
+      })
+    : null;
+  snapshots?.start(config.SNAPSHOT_INTERVAL_SECONDS * 1000);
   let onAir = false;
   let runs = 0;
 
   try {
     while (!run.signal.aborted) {
       runs += 1;
-      const end = await encoderRun(run, ladder, plan, runs, stills, (reason) => {
+      const end = await encoderRun(run, ladder, plan, (reason) => {
         // Say so the moment the watchdog sees it, not after ffmpeg has wound down.
         onAir = false;
         cameraOnline = false;
@@ -133,7 +144,7 @@ export async function runLive(run: JobRun): Promise<void> {
       await waitAfterFailure(end.reason);
     }
   } finally {
-    await snapshots?.stop();
+    snapshots?.stop();
     if (run.signal.aborted) {
       // Stopped (or cancelled, or handed over): the playlists become the session's recording.
       const reason = run.signal.reason as { kind?: string } | undefined;
@@ -155,8 +166,6 @@ async function encoderRun(
   run: JobRun,
   ladder: LiveLadder,
   plan: LadderPlan,
-  runNumber: number,
-  stills: string,
   cameraSilent: (reason: string) => void,
   alive: () => void,
   onTick: (current: LadderRun) => Promise<void>,
@@ -207,7 +216,6 @@ async function encoderRun(
         preset: config.LIVE_X264_PRESET,
         live: true,
         encoderThreads: 1,
-        snapshots: run.job.cameraId ? { pattern: join(stills, `r${runNumber}-%06d.jpg`), everySeconds: config.SNAPSHOT_INTERVAL_SECONDS, height: 720 } : undefined,
       }),
       cwd: run.workDir,
       signal: abort.signal,
