@@ -4,6 +4,12 @@ import type { TranscodeJobKind } from '../generated/prisma/client.ts';
 /** What a kind of job costs before anything of it has been measured, in cores (measured on a 2-core VM, README). */
 const INITIAL_ESTIMATE: Readonly<Record<TranscodeJobKind, number>> = { LIVE: 0.2, VOD: 1, TIMELAPSE: 0.5, THUMBNAIL: 0.3 };
 
+/**
+ * The least a live job is assumed to cost, whatever was measured: jobs whose camera is silent use next to nothing
+ * and must not teach the governor that live jobs are free.
+ */
+const MIN_LIVE_COST = 0.05;
+
 /** Live jobs compete for the budget; batch jobs run niced in the CPU that is left, one at a time by default. */
 export const isBatch = (kind: TranscodeJobKind): boolean => kind !== 'LIVE';
 
@@ -54,13 +60,14 @@ export class CpuGovernor {
 
   /** What a job of this class is expected to cost, in cores. */
   estimate(kind: TranscodeJobKind, costClass: string): number {
-    return this.#learnt.get(costClass) ?? INITIAL_ESTIMATE[kind];
+    const learnt = this.#learnt.get(costClass) ?? INITIAL_ESTIMATE[kind];
+    return isBatch(kind) ? learnt : Math.max(MIN_LIVE_COST, learnt);
   }
 
   /** Cores the running live jobs use now (measured where known, else their estimate). */
   get liveLoad(): number {
     let load = 0;
-    for (const job of this.#running.values()) if (!isBatch(job.kind)) load += job.measured ?? job.estimate;
+    for (const job of this.#running.values()) if (!isBatch(job.kind)) load += Math.max(MIN_LIVE_COST, job.measured ?? job.estimate);
     return load;
   }
 
