@@ -59,14 +59,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { events?: EventBus; seed?: (db: UserDb) => Promise<void> } = {}): Promise<Harness> {
+export async function startHarness(options: { events?: EventBus; seed?: (db: UserDb) => Promise<void>; env?: Record<string, string> } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const s3 = await startLocalS3();
   const tokens = await createTokens();
   const events = options.events ?? new MemoryEventBus();
   const db = createUserDb(database.url);
   if (options.seed) await options.seed(db);
-  const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env });
+  const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env, ...options.env });
   const services: RunningSubgraph[] = [];
   const startReplica = async (bus: EventBus = events) => {
     const running = await startUserService(config, { logger: createLogger('user', 'silent'), verifier: tokens.verifier, events: bus });
