@@ -5,6 +5,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
 import { FarmEvents } from './domain/notify.ts';
+import { subscribeToAccountErasure } from './domain/account-erasure.ts';
 import type { Context } from './context.ts';
 
 export { loadFarmConfig, type FarmConfig } from './env.ts';
@@ -21,6 +22,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const db = handle.db;
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const events = new FarmEvents(bus, logger);
+  const stopErasure = await subscribeToAccountErasure(bus, db, events, logger);
   return launchSubgraph<Context>({
     name: 'farm',
     config,
@@ -30,6 +32,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
     context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
     readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
     onStop: async () => {
+      await stopErasure();
       if (!deps.events) await bus.close();
       await handle.close();
     },
