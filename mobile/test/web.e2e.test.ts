@@ -82,10 +82,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   }
 
   /** A customer with an ACTIVE rental (months ahead, so no other test's dates overlap) on a plot of its own. */
-  async function customerWithRental(email: string): Promise<{ token: string; rentalId: string; plotId: string }> {
+  async function customerWithRental(email: string): Promise<{ token: string; rentalId: string; plotId: string; startsOn: number }> {
     const token = await signIn(stack.gatewayUrl, email, PASSWORD);
     const { availablePlots } = await gql<{ availablePlots: { edges: { node: { id: string } }[] } }>(stack.gatewayUrl, '{ availablePlots(first: 20) { edges { node { id } } } }', {}, token);
     const taken = new Set<string>();
+    const startsOn = (n: number) => 200 + n * 40;
     for (const edge of [...availablePlots.edges].reverse()) {
       const plotId = edge.node.id;
       if (taken.has(plotId)) continue;
@@ -93,13 +94,13 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       const res = await fetch(`${stack.gatewayUrl}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }', variables: { p: plotId, s: day(200 + taken.size * 40), e: day(230 + taken.size * 40) } }),
+        body: JSON.stringify({ query: 'mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }', variables: { p: plotId, s: day(startsOn(taken.size)), e: day(startsOn(taken.size) + 30) } }),
       });
       const body = (await res.json()) as { data?: { requestRental: { id: string } } };
       const rentalId = body.data?.requestRental.id;
       if (!rentalId) continue;
       await gql(stack.gatewayUrl, 'mutation($id: ID!) { activateRental(id: $id) { id } }', { id: rentalId }, adminToken);
-      return { token, rentalId, plotId };
+      return { token, rentalId, plotId, startsOn: startsOn(taken.size) };
     }
     throw new Error('no plot could be rented');
   }
@@ -107,8 +108,8 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   it('signs up, rents a plot and sees a task completion and a live stream arrive without reload', async (ctx) => {
     ctx.onTestFailed(onFailure(() => page, 'journey'));
     const snap = shotOf(page);
-    // ── Sign up ──
-    await page.goto(web.url);
+    // ── Sign up ── (a production build ignores `?api=`: were it honoured, the password would go to that URL)
+    await page.goto(`${web.url}/?api=${encodeURIComponent('http://127.0.0.1:9/graphql')}`);
     await page.getByTestId('auth-screen').waitFor();
     await page.getByTestId('mode-signUp').click();
     await page.getByTestId('display-name').fill('Test Gardener');
@@ -236,11 +237,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     try {
       await p.goto(web.url);
       await signUpThroughUi(p, email);
-      const { rentalId, plotId } = await customerWithRental(email);
+      const { rentalId, plotId, startsOn } = await customerWithRental(email);
       const { createTask } = await gql<{ createTask: { id: string } }>(
         stack.gatewayUrl,
         'mutation($input: TaskInput!) { createTask(input: $input) { id } }',
-        { input: { plotId, kind: 'WATER', title: 'Water the beans', dueOn: day(205) } },
+        { input: { plotId, kind: 'WATER', title: 'Water the beans', dueOn: day(startsOn + 5) } },
         adminToken,
       );
       // A deep link into the signed-in app.

@@ -17,7 +17,7 @@ export const en = {
     pullToRefresh: 'Pull to refresh',
   },
   connection: {
-    offline: 'Offline — showing what was saved on this device',
+    offline: 'Offline — showing the last data received',
     reconnecting: 'Reconnecting…',
     live: 'Live',
     paused: 'Live updates paused — reconnecting',
