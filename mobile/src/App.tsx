@@ -172,6 +172,6 @@ function Root() {
 /** A tapped push opens the screen it is about. */
 function TapHandler() {
   const { openUrl } = useNav();
-  useEffect(() => listenForTaps((url) => void openUrl(url)), [openUrl]);
+  useEffect(() => listenForTaps((url) => void (openUrl(url) || openUrl('/notifications'))), [openUrl]);
   return null;
 }

@@ -31,6 +31,8 @@ const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) =
   [new RegExp(`^/rentals/${ID}$`), (m) => ({ name: 'rental', rentalId: m[1]! })],
   [new RegExp(`^/rentals/${ID}/plan$`), (m) => ({ name: 'plan', rentalId: m[1]! })],
   [new RegExp(`^/cameras/${ID}$`), (m) => ({ name: 'camera', cameraId: m[1]! })],
+  // Deliveries have no screen of their own: their rental list shows them.
+  [new RegExp(`^/deliveries/${ID}$`), () => ({ name: 'rentals' })],
   [/^\/notifications$/, () => ({ name: 'notifications' })],
   [/^\/profile$/, () => ({ name: 'profile' })],
   [/^\/profile\/delete$/, () => ({ name: 'deleteAccount' })],

@@ -38,6 +38,8 @@ describe('routes', () => {
   it('accepts the links notifications carry and trailing slashes', () => {
     expect(routeFromUrl(`/rentals/${id}/`)).toEqual({ name: 'rental', rentalId: id });
     expect(routeFromUrl('/')).toEqual({ name: 'explore' });
+    expect(routeFromUrl(`/deliveries/${id}`)).toEqual({ name: 'rentals' });
+    expect(routeFromUrl(`/plots/${id}`)).toEqual({ name: 'plot', plotId: id });
   });
 
   it('opens a deep link above its tab, so Back has somewhere to go', () => {
