@@ -61,6 +61,8 @@ function Root() {
   const [loaded, setLoaded] = useState(false);
   const pendingRoute = useRef<Route | null>(null);
   const signUpLanguage = useRef<Language | null>(null);
+  // While the language of a new account is being written to its profile, the profile's default ('en') must not win.
+  const [savingSignUpLanguage, setSavingSignUpLanguage] = useState(false);
   useDocumentLanguage(language);
 
   useEffect(() => {
@@ -99,7 +101,10 @@ function Root() {
     const language = signUpLanguage.current;
     if (language) {
       signUpLanguage.current = null;
-      void client.apollo.mutate({ mutation: UpdateProfileDocument, variables: { input: { locale: PROFILE_LOCALE[language] } } }).catch(() => undefined);
+      void client.apollo
+        .mutate({ mutation: UpdateProfileDocument, variables: { input: { locale: PROFILE_LOCALE[language] } } })
+        .catch(() => undefined)
+        .finally(() => setSavingSignUpLanguage(false));
     }
   }, [push, userId, client]);
 
@@ -133,7 +138,18 @@ function Root() {
   );
 
   const value = useMemo<AppContextValue>(
-    () => ({ store, session, client, push, signOut, setLanguage, rememberSignUpLanguage: () => void (signUpLanguage.current = (i18n.language as Language) ?? 'en') }),
+    () => ({
+      store,
+      session,
+      client,
+      push,
+      signOut,
+      setLanguage,
+      rememberSignUpLanguage: () => {
+        signUpLanguage.current = (i18n.language as Language) ?? 'en';
+        setSavingSignUpLanguage(true);
+      },
+    }),
     [store, session, client, push, signOut, setLanguage, i18n],
   );
 
@@ -151,7 +167,7 @@ function Root() {
                 {session ? (
                   <>
                     <TapHandler />
-                    <LocaleSync />
+                    {savingSignUpLanguage ? null : <LocaleSync />}
                     <Shell />
                   </>
                 ) : (

@@ -279,6 +279,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('auth-screen').waitFor();
       expect(await p.getByTestId('submit-auth').innerText()).toBe('Войти');
       expect(await p.evaluate(() => document.documentElement.lang)).toBe('ru');
+      // Server errors are shown in the UI's language (by their stable code).
+      await signInThroughUi(p, email, 'not-the-password');
+      await expect.poll(() => p.getByTestId('error').innerText(), { timeout: 20_000 }).toMatch(/Проверьте эл\. почту и пароль/);
+      await p.getByTestId('email').fill('');
+      await p.getByTestId('password').fill('');
       await snap('ru-01-sign-in');
       await signUpThroughUi(p, email, 'Анна Иванова');
       await p.getByTestId('plot-list').waitFor({ timeout: 30_000 });
@@ -296,7 +301,10 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
         await signInThroughUi(english.page, email);
         await english.page.getByTestId('rental-screen').waitFor({ timeout: 30_000 });
         await expect.poll(() => english.page.getByTestId('rental-status').innerText(), { timeout: 20_000 }).toBe('Активна');
-        expect(await english.page.getByTestId('rental-screen').innerText()).toMatch(/План посадок/);
+        const rentalText = await english.page.getByTestId('rental-screen').innerText();
+        expect(rentalText).toMatch(/План посадок/);
+        expect(rentalText).toMatch(/\d{1,2} (янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)[а-я]*\.? \d{4}/);
+        expect(rentalText).toMatch(/\d+,\d{2}\s€ за аренду/);
         expect(await english.page.evaluate(() => document.documentElement.lang)).toBe('ru');
         await shotOf(english.page)('ru-03-rental');
       } finally {

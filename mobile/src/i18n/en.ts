@@ -192,6 +192,16 @@ export const en = {
     confirm: 'Delete my account for good',
     deleting: 'Deleting…',
   },
+  errors: {
+    UNAUTHENTICATED: 'Check your email and password, or sign in again.',
+    FORBIDDEN: 'You are not allowed to do this.',
+    NOT_FOUND: 'This no longer exists.',
+    CONFLICT: 'This changed meanwhile; refresh and try again.',
+    PLOT_NOT_AVAILABLE: 'The plot is already rented for some of these dates.',
+    RATE_LIMITED: 'Too many attempts. Try again in {{minutes}} min.',
+    BAD_USER_INPUT: 'Check what you entered.',
+    INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Try again later.',
+  },
   languages: { en: 'English', ru: 'Русский' },
   kinds: {
     rental: 'Rentals',

@@ -51,12 +51,25 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-/** Human text of an error: the server's message for GraphQL errors, a translated hint for network problems. */
+const KNOWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR']);
+
+/**
+ * Human text of an error in the current language: a translated sentence per error code (the server's stable
+ * `extensions.code`), except that English shows the server's own, more precise message for input problems; network
+ * problems get a connection hint.
+ */
 export function useErrorMessage(): (error: unknown) => string {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (error) => {
     if (!error) return '';
-    if (CombinedGraphQLErrors.is(error)) return error.errors[0]?.message ?? t('common.networkError');
+    if (CombinedGraphQLErrors.is(error)) {
+      const first = error.errors[0];
+      const code = String(first?.extensions?.['code'] ?? '');
+      if (first?.extensions?.['reason'] === 'PLOT_NOT_AVAILABLE') return t('errors.PLOT_NOT_AVAILABLE');
+      if (code === 'RATE_LIMITED') return t('errors.RATE_LIMITED', { minutes: Math.max(1, Math.ceil(Number(first?.extensions?.['retryAfter'] ?? 60) / 60)) });
+      if (code === 'BAD_USER_INPUT' && i18n.language === 'en' && first?.message) return first.message;
+      return KNOWN_CODES.has(code) ? t(`errors.${code}`) : t('errors.INTERNAL_SERVER_ERROR');
+    }
     if (error instanceof Error && error.message === 'SESSION_ENDED') return t('common.sessionEnded');
     return t('common.networkError');
   };

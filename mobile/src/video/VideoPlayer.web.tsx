@@ -52,11 +52,20 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
         if (!HlsClass.isSupported()) return setState('error');
         const hls = new HlsClass({ lowLatencyMode: live, startPosition: -1, capLevelToPlayerSize: false, backBufferLength: live ? 30 : Infinity });
         hlsRef.current = hls;
+        // A few recoveries (a network hiccup, a decoder glitch), then an honest error instead of retrying forever.
+        let recoveries = 0;
         hls.on(HlsClass.Events.ERROR, (_event, data) => {
           if (!data.fatal) return;
-          if (data.type === HlsClass.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+          recoveries += 1;
+          if (recoveries > 3) {
+            hls.stopLoad();
+            setState('error');
+          } else if (data.type === HlsClass.ErrorTypes.NETWORK_ERROR) hls.startLoad();
           else if (data.type === HlsClass.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
           else setState('error');
+        });
+        hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
+          recoveries = 0;
         });
         hls.on(HlsClass.Events.MANIFEST_PARSED, (_event, data) => {
           setRenditions(sortRenditions(data.levels.map((l, i) => ({ key: String(i), height: l.height || null, bitrate: l.bitrate || null }))));
