@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Pressable, Text, View } from 'react-native';
 import { useSafeAreaInsets } from 'react-native-safe-area-context';
 import { useConnection } from './apollo/use-connection';
+import { useApp } from './app-context';
 import { NotificationsDocument, OnNotificationAddedDocument } from './graphql/operations';
 import { useNav } from './nav';
 import { TABS } from './nav/routes';
@@ -63,9 +64,11 @@ function useUnreadCount(): number {
 /** An honest line about the live connection: shown while it is down or coming back. */
 export function ConnectionBanner() {
   const status = useConnection();
+  const { client } = useApp();
   const { t } = useTranslation();
   const { colors } = useTheme();
-  if (status === 'online') return null;
+  // Nothing to say while the first connection is being made; after that every loss of it is shown.
+  if (status === 'online' || (status === 'connecting' && !client.connection.everConnected)) return null;
   return (
     <View testID="connection-banner" accessibilityRole="alert" accessibilityLiveRegion="polite" style={{ backgroundColor: colors.banner, paddingVertical: space(2), paddingHorizontal: space(4) }}>
       <Text style={{ color: colors.bannerText, textAlign: 'center' }}>{status === 'offline' ? t('connection.offline') : t('connection.reconnecting')}</Text>
