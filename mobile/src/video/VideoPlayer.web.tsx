@@ -42,14 +42,21 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
     const onPause = () => setState('paused');
     video.addEventListener('playing', onPlaying);
     video.addEventListener('pause', onPause);
-    const native = kind === 'mp4' || video.canPlayType('application/vnd.apple.mpegurl') !== '';
-    if (native) {
+    const playNatively = () => {
       video.src = url;
       void video.play().catch(() => undefined);
-    } else {
+    };
+    if (kind === 'mp4') playNatively();
+    else {
+      // hls.js wherever Media Source Extensions exist (its low-latency mode and rendition control are what we want,
+      // even where the browser also plays HLS itself); the browser's own HLS only without MSE (older iOS Safari).
       void import('hls.js').then(({ default: HlsClass }) => {
         if (destroyed) return;
-        if (!HlsClass.isSupported()) return setState('error');
+        if (!HlsClass.isSupported()) {
+          if (video.canPlayType('application/vnd.apple.mpegurl')) playNatively();
+          else setState('error');
+          return;
+        }
         const hls = new HlsClass({ lowLatencyMode: live, startPosition: -1, capLevelToPlayerSize: false, backBufferLength: live ? 30 : Infinity });
         hlsRef.current = hls;
         // A few recoveries (a network hiccup, a decoder glitch), then an honest error instead of retrying forever.
@@ -116,7 +123,7 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
   const autoName = autoLevel !== null ? renditions.find((r) => r.key === autoLevel) : undefined;
   const button = { minHeight: TOUCH, minWidth: TOUCH, padding: '0 12px', borderRadius: 8, border: `1px solid ${colors.border}`, background: colors.card, color: colors.text, fontSize: 15, cursor: 'pointer' } as const;
   return (
-    <div data-testid={testID} data-state={state} data-live={live ? 'true' : 'false'} data-quality={choice} style={{ width: '100%' }}>
+    <div data-testid={testID} data-state={state} data-live={live ? 'true' : 'false'} data-quality={choice} data-behind-live={behind === null ? undefined : behind.toFixed(1)} style={{ width: '100%' }}>
       <div style={{ position: 'relative', width: '100%', aspectRatio: '16 / 9', background: '#000', borderRadius: 12, overflow: 'hidden' }}>
         <video ref={ref} muted playsInline autoPlay controls={!live} aria-label={live ? t('enums.streamStatus.LIVE') : t('camera.playing')} style={{ width: '100%', height: '100%' }} />
         {live ? (
