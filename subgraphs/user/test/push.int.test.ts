@@ -114,13 +114,15 @@ describe('push delivery', () => {
     await h.events.publish(eventTopics.notificationRequested, request(userId, { title: 'while open' }));
     await eventually(async () => live.received.filter((r) => r.notificationAdded.title === 'while open').length, (n) => n === 1);
     await new Promise((r) => setTimeout(r, 500));
-    expect(sentTo(tokens)).toHaveLength(0);
+    // Probes published before the subscription was open may have been pushed (the user was offline then); nothing after.
+    const real = () => sentTo(tokens).filter((m) => m.title !== 'probe');
+    expect(real()).toHaveLength(0);
     await live.close();
     await eventually(async () => h.db.notification.count({ where: { userId } }), (n) => n >= 2);
     await new Promise((r) => setTimeout(r, 200)); // the server notices the socket closed
     await h.events.publish(eventTopics.notificationRequested, request(userId, { title: 'after close' }));
-    await eventually(async () => sentTo(tokens).map((m) => m.title), (titles) => titles.includes('after close'));
-    expect(sentTo(tokens).map((m) => m.title)).toEqual(['after close']);
+    await eventually(async () => real().map((m) => m.title), (titles) => titles.includes('after close'));
+    expect(real().map((m) => m.title)).toEqual(['after close']);
   });
 
   it('honours the push preference per kind, and pushes a kind with in-app off without listing it as unread', async () => {
@@ -155,8 +157,9 @@ describe('push delivery', () => {
     expo.failNextSends(2, 503);
     await h.events.publish(eventTopics.notificationRequested, request(userId));
     await eventually(async () => sentTo(tokens).length, (n) => n === 1, 20_000);
-    const message = await h.db.pushMessage.findFirstOrThrow({ where: { device: { userId } } });
-    expect(message.status === 'SENT' || message.status === 'DELIVERED').toBe(true);
+    // The server answered with a ticket: the message is recorded as sent (then delivered once its receipt is read).
+    await eventually(async () => (await h.db.pushMessage.findFirstOrThrow({ where: { device: { userId } } })).status, (s) => s === 'SENT' || s === 'DELIVERED');
+    expect((await h.db.pushMessage.findFirstOrThrow({ where: { device: { userId } } })).attempts).toBeLessThanOrEqual(3);
 
     const doomed = await userWithDevices(1);
     expo.failNextSends(1_000, 503);
