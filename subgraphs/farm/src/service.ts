@@ -5,6 +5,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
 import { FarmEvents } from './domain/notify.ts';
+import { subscribeToAccountErasure } from './domain/account-erasure.ts';
 import type { Context } from './context.ts';
 import { subscribeToReleaseRequests } from './payments/release-requests.ts';
 
@@ -23,6 +24,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const events = new FarmEvents(bus, logger);
   const stopReleases = await subscribeToReleaseRequests(db, bus, events, logger);
+  const stopErasure = await subscribeToAccountErasure(bus, db, events, logger);
   return launchSubgraph<Context>({
     name: 'farm',
     config,
@@ -33,6 +35,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
     readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
     onStop: async () => {
       await stopReleases();
+      await stopErasure();
       if (!deps.events) await bus.close();
       await handle.close();
     },

@@ -3,6 +3,7 @@ import { eventTopics, type EventBus, type LiveTranscodeStatus, type Logger } fro
 import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { eraseViewer, userDeletedSchema } from './account-erasure.ts';
 import type { StreamControl } from './stream-control.ts';
 
 export const liveTranscodeStatusSchema = z.object({
@@ -39,6 +40,7 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
     on(eventTopics.farmChanged, farmChangedSchema, (e) => e.farmId, (e) => applyFarmChanged(db, e)),
     on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, (e) => applyRentalChanged(db, e)),
     on(eventTopics.liveTranscodeStatus, liveTranscodeStatusSchema, (e) => e.streamId, (e) => control.applyTranscodeStatus(e)),
+    on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
   ]);
   return {
     idle: () => queue.idle(),
