@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rootRequire = createRequire(resolve(repoRoot, 'package.json'));
 
-// The app's browser test, run from the repository root with the root's vitest (it starts the supergraph in process
-// from tools/). One graphql instance for the services, as in the root config.
+// The app's tests, run from the repository root with the root's vitest: unit tests of the app's platform-free modules
+// (test/unit) and the browser test of the web build (it starts the supergraph in process from tools/). One graphql
+// instance for the services, as in the root config.
 export default defineConfig({
   root: repoRoot,
   resolve: { alias: [{ find: /^graphql$/, replacement: rootRequire.resolve('graphql') }] },

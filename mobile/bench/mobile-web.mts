@@ -9,7 +9,7 @@ import { startStack } from '../../tools/src/stack.ts';
 import { createTestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3 } from '../../tools/src/testing/s3.ts';
 import { defaultDist, serveWeb } from '../scripts/serve-web.mts';
-import { chromiumArgs, chromiumPath, gql, hasChromium } from '../test/support.ts';
+import { chromiumArgs, chromiumPath, hasChromium } from '../test/support.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 
@@ -49,17 +49,6 @@ if (hasChromium) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   try {
-    const login = await gql<{ login: { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; email: string; roles: string[] } } }>(
-      stack.gatewayUrl,
-      'mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { id email roles } } }',
-      { input: { email: demo.users.customer.email, password: demo.password } },
-    );
-    const session = JSON.stringify({
-      accessToken: login.login.accessToken,
-      refreshToken: login.login.refreshToken,
-      expiresAt: Date.now() + login.login.expiresIn * 1000,
-      user: login.login.user,
-    });
     const signInScreen: number[] = [];
     const plotList: number[] = [];
     for (let i = 0; i < RUNS + 1; i++) {
@@ -71,12 +60,17 @@ if (hasChromium) {
       const t1 = await page.evaluate(() => performance.now());
       await visitor.close();
 
+      // Sessions live in memory on the web (never in storage), so the customer signs in through the form; the time
+      // counted is from submitting it to the plot list with the gateway's data.
       const signedIn = await browser.newContext({ viewport: { width: 430, height: 900 } });
-      await signedIn.addInitScript((value) => localStorage.setItem('vegshare.session.v1', value), session);
       const page2 = await signedIn.newPage();
-      await page2.goto(web.url, { waitUntil: 'commit' });
+      await page2.goto(web.url);
+      await page2.getByTestId('email').fill(demo.users.customer.email);
+      await page2.getByTestId('password').fill(demo.password);
+      const submitted = await page2.evaluate(() => performance.now());
+      await page2.getByTestId('submit-auth').click();
       await page2.getByTestId('plot-list').locator('[data-testid^="plot-"]').first().waitFor();
-      const t2 = await page2.evaluate(() => performance.now());
+      const t2 = (await page2.evaluate(() => performance.now())) - submitted;
       await signedIn.close();
       if (i > 0) {
         // the first run warms the gateway's query plans and the server's file cache
@@ -87,7 +81,7 @@ if (hasChromium) {
     timing = {
       runs: RUNS,
       signInScreenMs: { median: Math.round(median(signInScreen)), p90: Math.round(p90(signInScreen)) },
-      firstMeaningfulScreenMs: { median: Math.round(median(plotList)), p90: Math.round(p90(plotList)), what: 'signed-in customer: plot list with data from the gateway' },
+      firstMeaningfulScreenMs: { median: Math.round(median(plotList)), p90: Math.round(p90(plotList)), what: 'sign-in submitted → plot list with data from the gateway' },
     };
   } finally {
     await browser.close();

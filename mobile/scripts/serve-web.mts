@@ -24,6 +24,11 @@ const types: Record<string, string> = {
 
 export interface WebServer {
   readonly url: string;
+  /**
+   * Cuts the app off from the gateway for `ms`, as a dead mobile network would: open WebSockets are dropped, new ones
+   * and /graphql requests are refused until then (tests of reconnecting).
+   */
+  interrupt(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -34,8 +39,15 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`no web export in ${dir}: run \`npm run export:web\` in mobile/`);
   const gateway = new URL(options.gatewayUrl);
   const isGraphql = (req: IncomingMessage) => (req.url ?? '').split('?')[0] === '/graphql';
+  const tunnels = new Set<{ destroy(): void }>();
+  let downUntil = 0;
+  const down = () => Date.now() < downUntil;
 
   const server: Server = createServer((req, res) => {
+    if (isGraphql(req) && down()) {
+      req.socket.destroy();
+      return;
+    }
     if (isGraphql(req)) {
       const upstream = httpRequest(
         { host: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers: { ...req.headers, host: gateway.host } },
@@ -63,7 +75,7 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
 
   // graphql-ws: pass the upgrade through as raw bytes.
   server.on('upgrade', (req, socket, head) => {
-    if (!isGraphql(req)) return socket.destroy();
+    if (!isGraphql(req) || down()) return socket.destroy();
     const upstream = connect(Number(gateway.port || 80), gateway.hostname, () => {
       const headers = Object.entries({ ...req.headers, host: gateway.host })
         .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]))
@@ -74,9 +86,12 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
       socket.pipe(upstream);
     });
     const end = () => {
+      tunnels.delete(tunnel);
       upstream.destroy();
       socket.destroy();
     };
+    const tunnel = { destroy: end };
+    tunnels.add(tunnel);
     upstream.on('error', end);
     socket.on('error', end);
     upstream.on('close', end);
@@ -87,6 +102,10 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    interrupt(ms) {
+      downUntil = Date.now() + ms;
+      for (const tunnel of [...tunnels]) tunnel.destroy();
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

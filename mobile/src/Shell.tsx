@@ -1,8 +1,15 @@
-import { useQuery, useSubscription } from '@apollo/client';
-import { Pressable, StyleSheet, Text, View } from 'react-native';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
+import { Pressable, Text, View } from 'react-native';
+import { useSafeAreaInsets } from 'react-native-safe-area-context';
+import { useConnection } from './apollo/use-connection';
+import { useApp } from './app-context';
 import { NotificationsDocument, OnNotificationAddedDocument } from './graphql/operations';
-import { useNav, type TabName } from './nav';
+import { useNav } from './nav';
+import { TABS } from './nav/routes';
+import { addNotificationToCache } from './notifications-cache';
 import { CameraScreen } from './screens/CameraScreen';
+import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
 import { ExploreScreen } from './screens/ExploreScreen';
 import { NotificationsScreen } from './screens/NotificationsScreen';
 import { PlanScreen } from './screens/PlanScreen';
@@ -10,15 +17,9 @@ import { PlotScreen } from './screens/PlotScreen';
 import { ProfileScreen } from './screens/ProfileScreen';
 import { RentalScreen } from './screens/RentalScreen';
 import { RentalsScreen } from './screens/RentalsScreen';
-import { addNotificationToCache } from './notifications-cache';
-import { colors, space } from './ui/theme';
-
-const tabs: { name: TabName; label: string }[] = [
-  { name: 'explore', label: 'Explore' },
-  { name: 'rentals', label: 'My plots' },
-  { name: 'notifications', label: 'Alerts' },
-  { name: 'profile', label: 'Profile' },
-];
+import { ForgotPasswordScreen, ResetPasswordScreen } from './screens/PasswordScreens';
+import { space, TOUCH } from './ui/theme';
+import { useTheme } from './ui/theme-context';
 
 function CurrentScreen() {
   const { route } = useNav();
@@ -39,6 +40,12 @@ function CurrentScreen() {
       return <NotificationsScreen />;
     case 'profile':
       return <ProfileScreen />;
+    case 'deleteAccount':
+      return <DeleteAccountScreen />;
+    case 'forgotPassword':
+      return <ForgotPasswordScreen />;
+    case 'resetPassword':
+      return <ResetPasswordScreen token={route.token} />;
   }
 }
 
@@ -54,55 +61,68 @@ function useUnreadCount(): number {
   return data?.notifications.unreadCount ?? 0;
 }
 
-export function Shell() {
-  const nav = useNav();
-  const unread = useUnreadCount();
+/** An honest line about the live connection: shown while it is down or coming back. */
+export function ConnectionBanner() {
+  const status = useConnection();
+  const { client } = useApp();
+  const { t } = useTranslation();
+  const { colors } = useTheme();
+  // Nothing to say while the first connection is being made; after that every loss of it is shown.
+  if (status === 'online' || (status === 'connecting' && !client.connection.everConnected)) return null;
   return (
-    <View style={{ flex: 1 }}>
-      <View style={styles.header}>
-        {nav.canGoBack ? (
-          <Pressable testID="back" accessibilityRole="button" onPress={nav.back} style={styles.back}>
-            <Text style={styles.backText}>‹ Back</Text>
-          </Pressable>
-        ) : (
-          <Text style={styles.brand}>VegShare</Text>
-        )}
-      </View>
-      <View style={{ flex: 1 }}>
-        <CurrentScreen />
-      </View>
-      <View style={styles.tabBar} accessibilityRole="tablist">
-        {tabs.map((t) => (
-          <Pressable
-            key={t.name}
-            testID={`tab-${t.name}`}
-            accessibilityRole="tab"
-            accessibilityState={{ selected: nav.currentTab === t.name }}
-            onPress={() => nav.tab(t.name)}
-            style={styles.tab}
-          >
-            <Text style={[styles.tabText, nav.currentTab === t.name && styles.tabActive]}>{t.label}</Text>
-            {t.name === 'notifications' && unread > 0 ? (
-              <View style={styles.badge} testID="unread-badge">
-                <Text style={styles.badgeText}>{unread > 99 ? '99+' : unread}</Text>
-              </View>
-            ) : null}
-          </Pressable>
-        ))}
-      </View>
+    <View testID="connection-banner" accessibilityRole="alert" accessibilityLiveRegion="polite" style={{ backgroundColor: colors.banner, paddingVertical: space(2), paddingHorizontal: space(4) }}>
+      <Text style={{ color: colors.bannerText, textAlign: 'center' }}>{status === 'offline' ? t('connection.offline') : t('connection.reconnecting')}</Text>
     </View>
   );
 }
 
-const styles = StyleSheet.create({
-  header: { height: 52, justifyContent: 'center', paddingHorizontal: space(4), backgroundColor: colors.card, borderBottomWidth: 1, borderColor: colors.border },
-  brand: { fontSize: 20, fontWeight: '800', color: colors.primary },
-  back: { paddingVertical: space(2) },
-  backText: { fontSize: 17, color: colors.primary, fontWeight: '600' },
-  tabBar: { flexDirection: 'row', borderTopWidth: 1, borderColor: colors.border, backgroundColor: colors.card },
-  tab: { flex: 1, alignItems: 'center', paddingVertical: space(3), flexDirection: 'row', justifyContent: 'center', gap: space(1) },
-  tabText: { color: colors.muted, fontWeight: '600' },
-  tabActive: { color: colors.primary },
-  badge: { backgroundColor: colors.live, borderRadius: 999, minWidth: 20, paddingHorizontal: 5, alignItems: 'center' },
-  badgeText: { color: '#fff', fontSize: 12, fontWeight: '700' },
-});
+export function Shell() {
+  const nav = useNav();
+  const unread = useUnreadCount();
+  const insets = useSafeAreaInsets();
+  const { t } = useTranslation();
+  const { styles, colors } = useTheme();
+  return (
+    <View style={{ flex: 1, paddingLeft: insets.left, paddingRight: insets.right }}>
+      <View style={{ paddingTop: insets.top, backgroundColor: colors.card, borderBottomWidth: 1, borderColor: colors.border }}>
+        <View style={{ minHeight: 52, justifyContent: 'center', paddingHorizontal: space(4) }}>
+          {nav.canGoBack ? (
+            <Pressable testID="back" accessibilityRole="button" accessibilityLabel={t('common.back')} onPress={nav.back} hitSlop={8} style={{ minHeight: TOUCH, minWidth: TOUCH, justifyContent: 'center' }}>
+              <Text style={{ fontSize: 17, color: colors.primary, fontWeight: '600' }}>‹ {t('common.back')}</Text>
+            </Pressable>
+          ) : (
+            <Text style={{ fontSize: 20, fontWeight: '800', color: colors.primary }}>{t('common.appName')}</Text>
+          )}
+        </View>
+      </View>
+      <ConnectionBanner />
+      <View style={{ flex: 1 }}>
+        <CurrentScreen />
+      </View>
+      <View style={{ flexDirection: 'row', borderTopWidth: 1, borderColor: colors.border, backgroundColor: colors.card, paddingBottom: insets.bottom }} accessibilityRole="tablist">
+        {TABS.map((name) => {
+          const selected = nav.currentTab === name;
+          return (
+            <Pressable
+              key={name}
+              testID={`tab-${name}`}
+              accessibilityRole="tab"
+              accessibilityState={{ selected }}
+              onPress={() => nav.tab(name)}
+              style={{ flex: 1, minHeight: TOUCH + 8, alignItems: 'center', justifyContent: 'center', flexDirection: 'row', gap: space(1), paddingVertical: space(2) }}
+            >
+              <Text numberOfLines={1} style={[styles.muted, { fontWeight: '600', fontSize: 13 }, selected && { color: colors.primary }]}>
+                {t(`tabs.${name}`)}
+              </Text>
+              {name === 'notifications' && unread > 0 ? (
+                <View style={{ backgroundColor: colors.live, borderRadius: 999, minWidth: 20, paddingHorizontal: 5, alignItems: 'center' }} testID="unread-badge">
+                  <Text style={{ color: colors.primaryText, fontSize: 12, fontWeight: '700' }}>{unread > 99 ? '99+' : unread}</Text>
+                </View>
+              ) : null}
+            </Pressable>
+          );
+        })}
+      </View>
+    </View>
+  );
+}

@@ -8,9 +8,9 @@ interface NotificationsField {
   [key: string]: unknown;
 }
 
-/** Puts a notification that arrived by subscription at the top of the list and bumps the unread count. */
-export function addNotificationToCache(cache: ApolloCache<unknown>, notification: NotificationFieldsFragment): void {
-  const ref = cache.writeFragment({ fragment: NotificationFields, data: { ...notification, __typename: 'Notification' } as NotificationFieldsFragment });
+/** Puts a notification that arrived by subscription at the top of the list and bumps the unread count (once). */
+export function addNotificationToCache(cache: ApolloCache, notification: NotificationFieldsFragment): void {
+  const ref = cache.writeFragment({ fragment: NotificationFields, data: notification });
   if (!ref) return;
   cache.modify({
     fields: {
@@ -29,7 +29,7 @@ export function addNotificationToCache(cache: ApolloCache<unknown>, notification
 }
 
 /** After marking read: the new unread count (the list itself is refetched). */
-export function setUnreadCount(cache: ApolloCache<unknown>, unreadCount: number): void {
+export function setUnreadCount(cache: ApolloCache, unreadCount: number): void {
   cache.modify({
     fields: {
       notifications(value: unknown) {

@@ -1,5 +1,11 @@
-import { InMemoryCache } from '@apollo/client';
+import { InMemoryCache, type Reference } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
+
+/** A by-id root field served from the cache when the entity is there already (list → detail without a request). */
+const byId = (typename: string) => ({
+  read: (existing: Reference | undefined, { args, toReference }: { args: Record<string, unknown> | null; toReference: (o: { __typename: string; id: string }) => Reference | undefined }) =>
+    existing ?? (typeof args?.['id'] === 'string' ? toReference({ __typename: typename, id: args['id'] }) : undefined),
+});
 
 /**
  * Normalised cache: entities by id (the federation keys), connections merged page by page (Relay cursors), one list
@@ -15,11 +21,10 @@ export function createCache(): InMemoryCache {
           myRentals: relayStylePagination(['status']),
           myDeliveries: relayStylePagination(),
           notifications: relayStylePagination(),
-          // Reads of one entity by id come from the cache when it is there already.
-          plot: { read: (existing, { args, toReference }) => existing ?? (args?.['id'] ? toReference({ __typename: 'Plot', id: args['id'] as string }) : undefined) },
-          farm: { read: (existing, { args, toReference }) => existing ?? (args?.['id'] ? toReference({ __typename: 'Farm', id: args['id'] as string }) : undefined) },
-          rental: { read: (existing, { args, toReference }) => existing ?? (args?.['id'] ? toReference({ __typename: 'Rental', id: args['id'] as string }) : undefined) },
-          camera: { read: (existing, { args, toReference }) => existing ?? (args?.['id'] ? toReference({ __typename: 'Camera', id: args['id'] as string }) : undefined) },
+          plot: byId('Plot'),
+          farm: byId('Farm'),
+          rental: byId('Rental'),
+          camera: byId('Camera'),
           // Signed playback URLs expire: never merged, always asked again.
           playbackUrl: { merge: false },
         },
@@ -39,7 +44,8 @@ export function createCache(): InMemoryCache {
       Season: { keyFields: false },
       PageInfo: { keyFields: false },
       PlaybackUrl: { keyFields: false },
-      User: { fields: { addresses: { merge: false } } },
+      NotificationPreference: { keyFields: false },
+      User: { fields: { addresses: { merge: false }, notificationPreferences: { merge: false }, pushDevices: { merge: false } } },
     },
   });
 }

@@ -1,7 +1,7 @@
-import AsyncStorage from '@react-native-async-storage/async-storage';
 import { print } from 'graphql';
 import type { AuthPayloadFieldsFragment } from '../gql/graphql';
 import { RefreshSessionDocument } from '../graphql/operations';
+import type { TokenStorage } from './storage-types';
 
 export interface Session {
   readonly accessToken: string;
@@ -11,9 +11,8 @@ export interface Session {
   readonly user: { readonly id: string; readonly email: string | null; readonly roles: readonly string[] };
 }
 
-const STORAGE_KEY = 'vegshare.session.v1';
 /** Refresh this long before the access token expires, so requests in flight never carry a stale token. */
-const REFRESH_MARGIN_MS = 30_000;
+export const REFRESH_MARGIN_MS = 30_000;
 
 export function sessionFromPayload(payload: AuthPayloadFieldsFragment, now = Date.now()): Session {
   return {
@@ -24,19 +23,34 @@ export function sessionFromPayload(payload: AuthPayloadFieldsFragment, now = Dat
   };
 }
 
+function parseSession(raw: string | null): Session | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Partial<Session>;
+    if (typeof s.accessToken !== 'string' || typeof s.refreshToken !== 'string' || typeof s.expiresAt !== 'number' || typeof s.user?.id !== 'string') return null;
+    return s as Session;
+  } catch {
+    return null;
+  }
+}
+
 type Listener = (session: Session | null) => void;
 
 /**
- * The signed-in session: kept in memory, persisted in AsyncStorage (localStorage on web), refreshed transparently.
- * Refresh tokens rotate on every use, so concurrent refreshes are collapsed into one request (a second use of the
- * same refresh token would revoke the session).
+ * The signed-in session: kept in memory and in `storage` (the device's secure store; memory only on the web),
+ * refreshed transparently. Refresh tokens rotate on every use, so concurrent refreshes are collapsed into one request
+ * (a second use of the same refresh token would revoke the session).
  */
 export class SessionStore {
   private session: Session | null = null;
   private listeners = new Set<Listener>();
   private refreshing: Promise<Session | null> | null = null;
 
-  constructor(private readonly httpUrl: string) {}
+  constructor(
+    private readonly httpUrl: string,
+    private readonly storage: TokenStorage,
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
 
   get current(): Session | null {
     return this.session;
@@ -44,8 +58,7 @@ export class SessionStore {
 
   async load(): Promise<Session | null> {
     try {
-      const raw = await AsyncStorage.getItem(STORAGE_KEY);
-      this.session = raw ? (JSON.parse(raw) as Session) : null;
+      this.session = parseSession(await this.storage.get());
     } catch {
       this.session = null;
     }
@@ -59,16 +72,19 @@ export class SessionStore {
 
   async set(session: Session | null): Promise<void> {
     this.session = session;
-    if (session) await AsyncStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-    else await AsyncStorage.removeItem(STORAGE_KEY);
-    for (const l of this.listeners) l(session);
+    try {
+      if (session) await this.storage.set(JSON.stringify(session));
+      else await this.storage.remove();
+    } finally {
+      for (const l of this.listeners) l(session);
+    }
   }
 
   /** A token that is valid for a while yet: refreshes first when the current one is about to expire. */
-  async freshAccessToken(): Promise<string | null> {
+  async freshAccessToken(now = Date.now()): Promise<string | null> {
     const s = this.session;
     if (!s) return null;
-    if (s.expiresAt - Date.now() > REFRESH_MARGIN_MS) return s.accessToken;
+    if (s.expiresAt - now > REFRESH_MARGIN_MS) return s.accessToken;
     const next = await this.refresh();
     return next?.accessToken ?? null;
   }
@@ -86,7 +102,7 @@ export class SessionStore {
     if (!s) return null;
     let response: Response;
     try {
-      response = await fetch(this.httpUrl, {
+      response = await this.fetchImpl(this.httpUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: print(RefreshSessionDocument), variables: { refreshToken: s.refreshToken } }),
@@ -100,6 +116,8 @@ export class SessionStore {
     } | null;
     const payload = body?.data?.refreshSession;
     if (payload) {
+      // Signed out meanwhile: do not bring the session back.
+      if (this.session !== s) return this.session;
       const next = sessionFromPayload(payload);
       await this.set(next);
       return next;

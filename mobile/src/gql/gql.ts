@@ -51,6 +51,14 @@ type Documents = {
     "\n  mutation CreateDeliveryAddress($input: DeliveryAddressInput!) {\n    createDeliveryAddress(input: $input) {\n      ...AddressFields\n    }\n  }\n": typeof types.CreateDeliveryAddressDocument,
     "\n  mutation DeleteDeliveryAddress($id: ID!) {\n    deleteDeliveryAddress(id: $id)\n  }\n": typeof types.DeleteDeliveryAddressDocument,
     "\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n": typeof types.SetDefaultDeliveryAddressDocument,
+    "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n    }\n  }\n": typeof types.CameraRecordingsDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
+    "\n  mutation RegisterPushDevice($input: RegisterPushDeviceInput!) {\n    registerPushDevice(input: $input) {\n      id\n      platform\n      lastSeenAt\n    }\n  }\n": typeof types.RegisterPushDeviceDocument,
+    "\n  mutation UnregisterPushDevice($token: String!) {\n    unregisterPushDevice(token: $token)\n  }\n": typeof types.UnregisterPushDeviceDocument,
+    "\n  query NotificationPreferences {\n    me {\n      id\n      notificationPreferences {\n        kind\n        email\n        push\n        inApp\n      }\n    }\n  }\n": typeof types.NotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {\n    updateNotificationPreference(input: $input) {\n      kind\n      email\n      push\n      inApp\n    }\n  }\n": typeof types.UpdateNotificationPreferenceDocument,
 };
 const documents: Documents = {
     "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
@@ -90,6 +98,14 @@ const documents: Documents = {
     "\n  mutation CreateDeliveryAddress($input: DeliveryAddressInput!) {\n    createDeliveryAddress(input: $input) {\n      ...AddressFields\n    }\n  }\n": types.CreateDeliveryAddressDocument,
     "\n  mutation DeleteDeliveryAddress($id: ID!) {\n    deleteDeliveryAddress(id: $id)\n  }\n": types.DeleteDeliveryAddressDocument,
     "\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n": types.SetDefaultDeliveryAddressDocument,
+    "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n    }\n  }\n": types.CameraRecordingsDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
+    "\n  mutation RegisterPushDevice($input: RegisterPushDeviceInput!) {\n    registerPushDevice(input: $input) {\n      id\n      platform\n      lastSeenAt\n    }\n  }\n": types.RegisterPushDeviceDocument,
+    "\n  mutation UnregisterPushDevice($token: String!) {\n    unregisterPushDevice(token: $token)\n  }\n": types.UnregisterPushDeviceDocument,
+    "\n  query NotificationPreferences {\n    me {\n      id\n      notificationPreferences {\n        kind\n        email\n        push\n        inApp\n      }\n    }\n  }\n": types.NotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {\n    updateNotificationPreference(input: $input) {\n      kind\n      email\n      push\n      inApp\n    }\n  }\n": types.UpdateNotificationPreferenceDocument,
 };
 
 /**
@@ -254,6 +270,38 @@ export function graphql(source: "\n  mutation DeleteDeliveryAddress($id: ID!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n"): (typeof documents)["\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n    }\n  }\n"): (typeof documents)["\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegisterPushDevice($input: RegisterPushDeviceInput!) {\n    registerPushDevice(input: $input) {\n      id\n      platform\n      lastSeenAt\n    }\n  }\n"): (typeof documents)["\n  mutation RegisterPushDevice($input: RegisterPushDeviceInput!) {\n    registerPushDevice(input: $input) {\n      id\n      platform\n      lastSeenAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnregisterPushDevice($token: String!) {\n    unregisterPushDevice(token: $token)\n  }\n"): (typeof documents)["\n  mutation UnregisterPushDevice($token: String!) {\n    unregisterPushDevice(token: $token)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationPreferences {\n    me {\n      id\n      notificationPreferences {\n        kind\n        email\n        push\n        inApp\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationPreferences {\n    me {\n      id\n      notificationPreferences {\n        kind\n        email\n        push\n        inApp\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {\n    updateNotificationPreference(input: $input) {\n      kind\n      email\n      push\n      inApp\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {\n    updateNotificationPreference(input: $input) {\n      kind\n      email\n      push\n      inApp\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -554,3 +554,75 @@ export const SetDefaultDeliveryAddressDocument = graphql(`
     }
   }
 `);
+
+export const CameraRecordingsDocument = graphql(`
+  query CameraRecordings($cameraId: ID!) {
+    recordings(cameraId: $cameraId, first: 10) {
+      id
+      startedAt
+      endedAt
+      durationSeconds
+      renditions
+    }
+  }
+`);
+
+// ── Account, password and push ───────────────────────────────────────────────────────────────────────────────────
+export const RequestPasswordResetDocument = graphql(`
+  mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+export const ResetPasswordDocument = graphql(`
+  mutation ResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input)
+  }
+`);
+
+export const DeleteAccountDocument = graphql(`
+  mutation DeleteAccount($password: String!) {
+    deleteAccount(password: $password)
+  }
+`);
+
+export const RegisterPushDeviceDocument = graphql(`
+  mutation RegisterPushDevice($input: RegisterPushDeviceInput!) {
+    registerPushDevice(input: $input) {
+      id
+      platform
+      lastSeenAt
+    }
+  }
+`);
+
+export const UnregisterPushDeviceDocument = graphql(`
+  mutation UnregisterPushDevice($token: String!) {
+    unregisterPushDevice(token: $token)
+  }
+`);
+
+export const NotificationPreferencesDocument = graphql(`
+  query NotificationPreferences {
+    me {
+      id
+      notificationPreferences {
+        kind
+        email
+        push
+        inApp
+      }
+    }
+  }
+`);
+
+export const UpdateNotificationPreferenceDocument = graphql(`
+  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {
+    updateNotificationPreference(input: $input) {
+      kind
+      email
+      push
+      inApp
+    }
+  }
+`);

@@ -1,13 +1,21 @@
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
 import { Text, View } from 'react-native';
-import { timeAgo } from '../dates';
+import { useTimeAgo } from '../app-context';
 import { MarkNotificationsReadDocument, NotificationsDocument } from '../graphql/operations';
+import { useNav } from '../nav';
+import { routeFromUrl } from '../nav/routes';
 import { setUnreadCount } from '../notifications-cache';
-import { Button, Card, Empty, ErrorView, Loading, LoadMore, Screen, styles } from '../ui/components';
-import { colors, space } from '../ui/theme';
+import { Button, Card, Empty, ErrorView, Loading, LoadMore, Screen } from '../ui/components';
+import { space } from '../ui/theme';
+import { useTheme } from '../ui/theme-context';
 
 export function NotificationsScreen() {
-  const { data, loading, error, refetch, fetchMore } = useQuery(NotificationsDocument, { variables: { first: 20 }, notifyOnNetworkStatusChange: true });
+  const nav = useNav();
+  const ago = useTimeAgo();
+  const { t } = useTranslation();
+  const { styles, colors } = useTheme();
+  const { data, loading, error, refetch, fetchMore } = useQuery(NotificationsDocument, { variables: { first: 20 } });
   const [markRead, markState] = useMutation(MarkNotificationsReadDocument, {
     update: (cache, result) => {
       if (result.data) setUnreadCount(cache, result.data.markNotificationsRead.unreadCount);
@@ -20,20 +28,31 @@ export function NotificationsScreen() {
     await refetch();
   };
   return (
-    <Screen title="Notifications" testID="notifications-screen">
-      {unread > 0 ? <Button testID="mark-all-read" title={`Mark all ${unread} as read`} kind="secondary" disabled={markState.loading} onPress={() => void mark(null)} /> : null}
+    <Screen title={t('notifications.title')} testID="notifications-screen" onRefresh={() => refetch()}>
+      {unread > 0 ? <Button testID="mark-all-read" title={t('notifications.markAll', { count: unread })} kind="secondary" disabled={markState.loading} onPress={() => void mark(null)} /> : null}
       {!data && loading ? <Loading /> : null}
       {error && !data ? <ErrorView error={error} onRetry={() => void refetch()} /> : null}
-      {data && items.length === 0 ? <Empty text="No notifications yet." /> : null}
-      {items.map(({ node: n }) => (
-        <Card key={n.id} testID={`notification-${n.id}`} onPress={n.read ? undefined : () => void mark([n.id])} style={n.read ? undefined : { borderColor: colors.primary }}>
-          <View style={styles.between}>
-            <Text style={[styles.strong, n.read && { fontWeight: '400' }]}>{n.title}</Text>
-            <Text style={styles.muted}>{timeAgo(n.createdAt)}</Text>
-          </View>
-          <Text style={[styles.text, { marginTop: space(1) }]}>{n.body}</Text>
-        </Card>
-      ))}
+      {data && items.length === 0 ? <Empty text={t('notifications.none')} /> : null}
+      {items.map(({ node: n }) => {
+        const target = n.link ? routeFromUrl(n.link) : null;
+        return (
+          <Card
+            key={n.id}
+            testID={`notification-${n.id}`}
+            onPress={() => {
+              if (!n.read) void mark([n.id]);
+              if (target) nav.push(target);
+            }}
+            style={n.read ? undefined : { borderColor: colors.primary, borderWidth: 2 }}
+          >
+            <View style={styles.between}>
+              <Text style={[styles.strong, { flexShrink: 1 }, n.read && { fontWeight: '400' }]}>{n.title}</Text>
+              <Text style={styles.muted}>{ago(n.createdAt)}</Text>
+            </View>
+            <Text style={[styles.text, { marginTop: space(1) }]}>{n.body}</Text>
+          </Card>
+        );
+      })}
       <LoadMore hasMore={data?.notifications.pageInfo.hasNextPage ?? false} loading={loading} onPress={() => void fetchMore({ variables: { after: data?.notifications.pageInfo.endCursor } })} />
     </Screen>
   );

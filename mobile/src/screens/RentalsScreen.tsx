@@ -1,33 +1,35 @@
-import { useQuery } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
 import { Text, View } from 'react-native';
-import { shortDate } from '../dates';
+import { useFormat } from '../app-context';
 import { MyRentalsDocument } from '../graphql/operations';
 import { useNav } from '../nav';
-import { Card, Empty, ErrorView, Loading, LoadMore, Pill, Screen, styles } from '../ui/components';
-import { colors } from '../ui/theme';
-
-export const rentalColor = (status: string): string =>
-  status === 'ACTIVE' ? colors.primary : status === 'REQUESTED' ? colors.accent : colors.muted;
+import { Card, Empty, ErrorView, Loading, LoadMore, Pill, Screen } from '../ui/components';
+import { useTheme } from '../ui/theme-context';
+import { rentalTone } from './labels';
 
 export function RentalsScreen() {
   const nav = useNav();
-  const { data, loading, error, refetch, fetchMore } = useQuery(MyRentalsDocument, { variables: { first: 10 }, notifyOnNetworkStatusChange: true });
+  const f = useFormat();
+  const { t } = useTranslation();
+  const { styles } = useTheme();
+  const { data, loading, error, refetch, fetchMore } = useQuery(MyRentalsDocument, { variables: { first: 10 } });
   const rentals = data?.myRentals.edges ?? [];
   return (
-    <Screen title="My plots" testID="rentals-screen">
+    <Screen title={t('rentals.title')} testID="rentals-screen" onRefresh={() => refetch()}>
       {!data && loading ? <Loading /> : null}
       {error && !data ? <ErrorView error={error} onRetry={() => void refetch()} /> : null}
-      {data && rentals.length === 0 ? <Empty text="You have not rented a plot yet. Explore the farms to find one." /> : null}
+      {data && rentals.length === 0 ? <Empty text={t('rentals.none')} /> : null}
       {rentals.map(({ node: r }) => (
         <Card key={r.id} testID={`rental-${r.id}`} onPress={() => nav.push({ name: 'rental', rentalId: r.id })}>
           <View style={styles.between}>
-            <Text style={styles.strong}>
+            <Text style={[styles.strong, { flexShrink: 1 }]}>
               {r.plot.farm.name} · {r.plot.code}
             </Text>
-            <Pill text={r.status} color={rentalColor(r.status)} />
+            <Pill text={t(`enums.rentalStatus.${r.status}`)} tone={rentalTone(r.status)} />
           </View>
           <Text style={styles.muted}>
-            {shortDate(r.startsOn)} → {shortDate(r.endsOn)} · {r.plot.areaM2} m²
+            {f.date(r.startsOn)} → {f.date(r.endsOn)} · {f.number(r.plot.areaM2, 0)} m²
           </Text>
         </Card>
       ))}

@@ -1,62 +1,97 @@
-import type { ApolloError } from '@apollo/client';
-import type { ReactNode } from 'react';
-import { ActivityIndicator, Pressable, ScrollView, StyleSheet, Text, TextInput, View, type TextInputProps, type ViewStyle } from 'react-native';
-import { colors, space } from './theme';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ActivityIndicator, KeyboardAvoidingView, Platform, Pressable, RefreshControl, ScrollView, Switch, Text, TextInput, View, type TextInputProps, type ViewStyle } from 'react-native';
+import { useTheme } from './theme-context';
+import { space, TOUCH } from './theme';
 
-export function Screen({ children, title, testID, scroll = true }: { children: ReactNode; title?: string; testID?: string; scroll?: boolean }) {
-  const body = (
-    <>
-      {title ? (
-        <Text accessibilityRole="header" style={styles.title}>
-          {title}
-        </Text>
-      ) : null}
-      {children}
-    </>
-  );
-  return scroll ? (
-    <ScrollView testID={testID} style={styles.screen} contentContainerStyle={styles.screenContent}>
-      {body}
-    </ScrollView>
-  ) : (
-    <View testID={testID} style={[styles.screen, styles.screenContent]}>
-      {body}
-    </View>
+/**
+ * A screen: scrolls, avoids the keyboard (forms stay visible while typing), and offers pull-to-refresh when
+ * `onRefresh` is given (every list does).
+ */
+export function Screen({ children, title, testID, onRefresh }: { children: ReactNode; title?: string; testID?: string; onRefresh?: () => Promise<unknown> }) {
+  const { styles, colors } = useTheme();
+  const [refreshing, setRefreshing] = useState(false);
+  const refresh = onRefresh
+    ? () => {
+        setRefreshing(true);
+        void onRefresh()
+          .catch(() => undefined)
+          .finally(() => setRefreshing(false));
+      }
+    : undefined;
+  return (
+    <KeyboardAvoidingView style={{ flex: 1 }} behavior={Platform.OS === 'ios' ? 'padding' : undefined}>
+      <ScrollView
+        testID={testID}
+        style={styles.screen}
+        contentContainerStyle={styles.screenContent}
+        keyboardShouldPersistTaps="handled"
+        refreshControl={refresh ? <RefreshControl refreshing={refreshing} onRefresh={refresh} tintColor={colors.primary} colors={[colors.primary]} /> : undefined}
+      >
+        {title ? (
+          <Text accessibilityRole="header" style={styles.title}>
+            {title}
+          </Text>
+        ) : null}
+        {children}
+      </ScrollView>
+    </KeyboardAvoidingView>
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { styles, colors } = useTheme();
+  const { t } = useTranslation();
   return (
     <View style={styles.center} testID="loading" accessibilityRole="progressbar">
       <ActivityIndicator color={colors.primary} />
-      <Text style={styles.muted}>{label}</Text>
+      <Text style={styles.muted}>{label ?? t('common.loading')}</Text>
     </View>
   );
 }
 
-/** Human text of an Apollo error: the first GraphQL message, or a network hint. */
-export function errorMessage(error: ApolloError | Error | undefined | null): string {
-  if (!error) return '';
-  const apollo = error as Partial<ApolloError>;
-  const first = apollo.graphQLErrors?.[0];
-  if (first) return first.message;
-  if (apollo.networkError) return 'Cannot reach VegShare. Check your connection and try again.';
-  return error.message;
+const KNOWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR']);
+
+/**
+ * Human text of an error in the current language: a translated sentence per error code (the server's stable
+ * `extensions.code`), except that English shows the server's own, more precise message for input problems; network
+ * problems get a connection hint.
+ */
+export function useErrorMessage(): (error: unknown) => string {
+  const { t, i18n } = useTranslation();
+  return (error) => {
+    if (!error) return '';
+    if (CombinedGraphQLErrors.is(error)) {
+      const first = error.errors[0];
+      const code = String(first?.extensions?.['code'] ?? '');
+      if (first?.extensions?.['reason'] === 'PLOT_NOT_AVAILABLE') return t('errors.PLOT_NOT_AVAILABLE');
+      if (code === 'RATE_LIMITED') return t('errors.RATE_LIMITED', { minutes: Math.max(1, Math.ceil(Number(first?.extensions?.['retryAfter'] ?? 60) / 60)) });
+      if (code === 'BAD_USER_INPUT' && i18n.language === 'en' && first?.message) return first.message;
+      return KNOWN_CODES.has(code) ? t(`errors.${code}`) : t('errors.INTERNAL_SERVER_ERROR');
+    }
+    if (error instanceof Error && error.message === 'SESSION_ENDED') return t('common.sessionEnded');
+    return t('common.networkError');
+  };
 }
 
-export function ErrorView({ error, onRetry }: { error: ApolloError | Error; onRetry?: () => void }) {
+export function ErrorView({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { styles } = useTheme();
+  const { t } = useTranslation();
+  const message = useErrorMessage();
   return (
     <View style={[styles.card, styles.errorCard]} testID="error" accessibilityRole="alert">
-      <Text style={styles.errorText}>{errorMessage(error)}</Text>
-      {onRetry ? <Button title="Try again" kind="secondary" onPress={onRetry} /> : null}
+      <Text style={styles.errorText}>{message(error)}</Text>
+      {onRetry ? <Button title={t('common.retry')} kind="secondary" onPress={onRetry} /> : null}
     </View>
   );
 }
 
 export function Empty({ text, testID }: { text: string; testID?: string }) {
+  const { styles } = useTheme();
   return (
     <View style={styles.center} testID={testID ?? 'empty'}>
-      <Text style={styles.muted}>{text}</Text>
+      <Text style={[styles.muted, { textAlign: 'center' }]}>{text}</Text>
     </View>
   );
 }
@@ -68,6 +103,7 @@ export function Button({
   disabled,
   testID,
   style,
+  accessibilityLabel,
 }: {
   title: string;
   onPress: () => void;
@@ -75,14 +111,18 @@ export function Button({
   disabled?: boolean;
   testID?: string;
   style?: ViewStyle;
+  accessibilityLabel?: string;
 }) {
+  const { styles, colors } = useTheme();
   return (
     <Pressable
       testID={testID}
       accessibilityRole="button"
+      accessibilityLabel={accessibilityLabel}
       accessibilityState={{ disabled: !!disabled }}
       disabled={disabled}
       onPress={onPress}
+      hitSlop={4}
       style={({ pressed }) => [styles.button, styles[kind], (pressed || disabled) && { opacity: 0.6 }, style]}
     >
       <Text style={[styles.buttonText, kind !== 'primary' && { color: kind === 'danger' ? colors.danger : colors.primary }]}>{title}</Text>
@@ -91,6 +131,7 @@ export function Button({
 }
 
 export function Field({ label, ...props }: TextInputProps & { label: string }) {
+  const { styles, colors } = useTheme();
   return (
     <View style={{ marginBottom: space(3) }}>
       <Text style={styles.label}>{label}</Text>
@@ -99,7 +140,8 @@ export function Field({ label, ...props }: TextInputProps & { label: string }) {
   );
 }
 
-export function Card({ children, onPress, testID, style }: { children: ReactNode; onPress?: () => void; testID?: string; style?: ViewStyle }) {
+export function Card({ children, onPress, testID, style, accessibilityLabel }: { children: ReactNode; onPress?: () => void; testID?: string; style?: ViewStyle; accessibilityLabel?: string }) {
+  const { styles } = useTheme();
   if (!onPress) {
     return (
       <View testID={testID} style={[styles.card, style]}>
@@ -108,22 +150,30 @@ export function Card({ children, onPress, testID, style }: { children: ReactNode
     );
   }
   return (
-    <Pressable testID={testID} accessibilityRole="button" onPress={onPress} style={({ pressed }) => [styles.card, style, pressed && { opacity: 0.8 }]}>
+    <Pressable testID={testID} accessibilityRole="button" accessibilityLabel={accessibilityLabel} onPress={onPress} style={({ pressed }) => [styles.card, { minHeight: TOUCH }, style, pressed && { opacity: 0.8 }]}>
       {children}
     </Pressable>
   );
 }
 
 export function Section({ title, children, testID }: { title: string; children: ReactNode; testID?: string }) {
+  const { styles } = useTheme();
   return (
     <View style={{ marginTop: space(4) }} testID={testID}>
-      <Text style={styles.sectionTitle}>{title}</Text>
+      <Text accessibilityRole="header" style={styles.sectionTitle}>
+        {title}
+      </Text>
       {children}
     </View>
   );
 }
 
-export function Pill({ text, color = colors.primary, testID }: { text: string; color?: string; testID?: string }) {
+export type Tone = 'primary' | 'accent' | 'muted' | 'live' | 'danger';
+
+/** A status label: text in the tone's colour (contrast ≥ 4.5:1 on cards), a border of the same colour. */
+export function Pill({ text, tone = 'primary', testID }: { text: string; tone?: Tone; testID?: string }) {
+  const { styles, colors } = useTheme();
+  const color = colors[tone];
   return (
     <View testID={testID} style={[styles.pill, { borderColor: color }]}>
       <Text style={[styles.pillText, { color }]}>{text}</Text>
@@ -132,39 +182,51 @@ export function Pill({ text, color = colors.primary, testID }: { text: string; c
 }
 
 export function LoadMore({ hasMore, loading, onPress }: { hasMore: boolean; loading: boolean; onPress: () => void }) {
+  const { t } = useTranslation();
   if (!hasMore) return null;
-  return <Button testID="load-more" title={loading ? 'Loading…' : 'Load more'} kind="secondary" disabled={loading} onPress={onPress} />;
+  return <Button testID="load-more" title={loading ? t('common.loading') : t('common.loadMore')} kind="secondary" disabled={loading} onPress={onPress} />;
 }
 
-export function money(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
+/** Choose one of a few options (list/map, language, video quality). */
+export function Segmented<T extends string>({ options, value, onChange, testID }: { options: readonly { value: T; label: string }[]; value: T; onChange: (v: T) => void; testID?: string }) {
+  const { styles, colors } = useTheme();
+  return (
+    <View style={[styles.row, { flexWrap: 'wrap' }]} accessibilityRole="radiogroup" testID={testID}>
+      {options.map((o) => {
+        const selected = o.value === value;
+        return (
+          <Pressable
+            key={o.value}
+            testID={testID ? `${testID}-${o.value}` : undefined}
+            accessibilityRole="radio"
+            accessibilityState={{ selected, checked: selected }}
+            onPress={() => onChange(o.value)}
+            style={[styles.button, selected ? styles.primary : styles.secondary, { flexGrow: 1, paddingHorizontal: space(3) }]}
+          >
+            <Text style={[styles.buttonText, !selected && { color: colors.primary }]}>{o.label}</Text>
+          </Pressable>
+        );
+      })}
+    </View>
+  );
 }
 
-export const styles = StyleSheet.create({
-  screen: { flex: 1, backgroundColor: colors.bg },
-  screenContent: { padding: space(4), paddingBottom: space(8), maxWidth: 720, width: '100%', alignSelf: 'center' },
-  title: { fontSize: 26, fontWeight: '700', color: colors.text, marginBottom: space(3) },
-  sectionTitle: { fontSize: 18, fontWeight: '700', color: colors.text, marginBottom: space(2) },
-  center: { alignItems: 'center', justifyContent: 'center', padding: space(6), gap: space(2) },
-  muted: { color: colors.muted },
-  text: { color: colors.text },
-  strong: { color: colors.text, fontWeight: '700' },
-  card: { backgroundColor: colors.card, borderRadius: 12, padding: space(4), marginBottom: space(3), borderWidth: 1, borderColor: colors.border },
-  errorCard: { borderColor: colors.danger, gap: space(2) },
-  errorText: { color: colors.danger },
-  button: { borderRadius: 10, paddingVertical: space(3), paddingHorizontal: space(4), alignItems: 'center', marginVertical: space(1) },
-  primary: { backgroundColor: colors.primary },
-  secondary: { backgroundColor: 'transparent', borderWidth: 1, borderColor: colors.primary },
-  danger: { backgroundColor: 'transparent', borderWidth: 1, borderColor: colors.danger },
-  buttonText: { color: colors.primaryText, fontWeight: '600', fontSize: 16 },
-  label: { color: colors.muted, marginBottom: space(1), fontSize: 13 },
-  input: { borderWidth: 1, borderColor: colors.border, borderRadius: 8, padding: space(3), backgroundColor: '#fff', color: colors.text, fontSize: 16 },
-  pill: { borderWidth: 1, borderRadius: 999, paddingHorizontal: space(2), paddingVertical: 2, alignSelf: 'flex-start' },
-  pillText: { fontSize: 12, fontWeight: '700' },
-  row: { flexDirection: 'row', alignItems: 'center', gap: space(2) },
-  between: { flexDirection: 'row', alignItems: 'center', justifyContent: 'space-between', gap: space(2) },
-});
+export function ToggleRow({ label, value, onChange, testID, disabled }: { label: string; value: boolean; onChange: (v: boolean) => void; testID?: string; disabled?: boolean }) {
+  const { styles, colors } = useTheme();
+  return (
+    <View style={[styles.between, { minHeight: TOUCH }]}>
+      <Text style={styles.text}>{label}</Text>
+      <Switch testID={testID} accessibilityLabel={label} value={value} disabled={disabled} onValueChange={onChange} trackColor={{ true: colors.primary, false: colors.border }} />
+    </View>
+  );
+}
+
+/** A link-styled button (opens pages outside the app, or another screen). */
+export function TextLink({ title, onPress, testID }: { title: string; onPress: () => void; testID?: string }) {
+  const { styles } = useTheme();
+  return (
+    <Pressable testID={testID} accessibilityRole="link" onPress={onPress} hitSlop={8}>
+      <Text style={styles.link}>{title}</Text>
+    </Pressable>
+  );
+}

@@ -33,6 +33,14 @@ export const schema = z
     /** argon2id memory in KiB (OWASP minimum 19 MiB) and passes; changing them rehashes on the next login. */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(1_048_576).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
+    /** Services that must acknowledge a deleted account's erasure (UserDataErased), comma-separated. */
+    ACCOUNT_ERASURE_SERVICES: z
+      .string()
+      .default('user,farm,streaming')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected service names such as user,farm')).min(1)),
+    /** How often UserDeleted is published again for deletions not yet acknowledged by every service, in ms. */
+    ACCOUNT_ERASURE_REPUBLISH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {

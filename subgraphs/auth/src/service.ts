@@ -24,7 +24,9 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   const ownsEvents = !deps.events;
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+  let stopDeletions: (() => Promise<void>) | null = null;
   const release = async () => {
+    await stopDeletions?.();
     redis?.disconnect();
     if (ownsEvents) await events.close();
     await db.$disconnect();
@@ -33,6 +35,8 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
     await redis?.connect();
     const services = createAuthServices(config, db, events, redis, logger);
     await services.keys.ensureKey();
+    await services.deletions.start();
+    stopDeletions = () => services.deletions.stop();
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
     const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
     return await launchSubgraph<Context>({

@@ -4,6 +4,7 @@ import type { EventBus } from '@vegshare/kit';
 import type { AuthDb } from './db.ts';
 import type { AuthConfig } from './env.ts';
 import { Accounts } from './accounts.ts';
+import { AccountDeletions } from './account-deletion.ts';
 import { ApiKeys } from './api-keys.ts';
 import { SigningKeyStore } from './keys/key-store.ts';
 import { Outbox } from './outbox.ts';
@@ -19,6 +20,7 @@ export interface AuthServices {
   readonly sessions: Sessions;
   readonly accounts: Accounts;
   readonly apiKeys: ApiKeys;
+  readonly deletions: AccountDeletions;
 }
 
 export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger): AuthServices {
@@ -30,6 +32,10 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     { prefix: config.RATE_LIMIT_PREFIX, loginPerIp: config.LOGIN_IP_LIMIT, registerPerIp: config.REGISTER_IP_LIMIT, freeFailures: config.LOGIN_FREE_FAILURES },
     redis,
   );
-  const accounts = new Accounts({ db, passwords, sessions, limits, outbox: new Outbox(logger, config.DEV_MAILBOX), events, logger, appUrl: config.APP_URL });
-  return { keys, tokens, sessions, accounts, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS) };
+  const outbox = new Outbox(logger, config.DEV_MAILBOX);
+  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events, logger, appUrl: config.APP_URL });
+  const deletions = new AccountDeletions({
+    db, passwords, limits, outbox, events, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
+  });
+  return { keys, tokens, sessions, accounts, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS), deletions };
 }

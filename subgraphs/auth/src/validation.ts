@@ -32,6 +32,7 @@ export const inputs = {
   }),
   login: z.object({ email, password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long') }),
   refreshToken: opaqueToken,
+  currentPassword: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
   oneTimeToken: opaqueToken,
   changePassword: z.object({ currentPassword: z.string().min(1, 'Current password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'), newPassword: z.string() }),
   resetPassword: z.object({ token: opaqueToken, newPassword: z.string() }),

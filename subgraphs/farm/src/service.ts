@@ -5,6 +5,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
 import { FarmEvents } from './domain/notify.ts';
+import { subscribeToAccountErasure } from './domain/account-erasure.ts';
 import type { Context } from './context.ts';
 import { subscribeToReleaseRequests } from './payments/release-requests.ts';
 import { subscribeToTimelapses } from './domain/timelapse-activity.ts';
@@ -25,6 +26,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const events = new FarmEvents(bus, logger);
   const stopReleases = await subscribeToReleaseRequests(db, bus, events, logger);
   const stopTimelapses = await subscribeToTimelapses(db, bus, logger);
+  const stopErasure = await subscribeToAccountErasure(bus, db, events, logger);
   return launchSubgraph<Context>({
     name: 'farm',
     config,
@@ -36,6 +38,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
     onStop: async () => {
       await stopReleases();
       await stopTimelapses();
+      await stopErasure();
       if (!deps.events) await bus.close();
       await handle.close();
     },

@@ -7,6 +7,7 @@ import { applyRecordingsExpired, applyTimelapseReady, recordingsExpiredSchema, t
 import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { eraseViewer, userDeletedSchema } from './account-erasure.ts';
 import type { StreamControl } from './stream-control.ts';
 
 export const liveTranscodeStatusSchema = z.object({
@@ -72,6 +73,7 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
     on(eventTopics.recordingsExpired, recordingsExpiredSchema, () => 'all', (e) => applyRecordingsExpired(db, e.jobIds)),
     onFast(eventTopics.liveHlsProgress, liveHlsProgressSchema, (e) => views.board.update(e)),
     onFast(eventTopics.transcoderCapacity, workerCapacitySchema, (e) => views.capacity.update(e)),
+    on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
   ]);
   return {
     idle: () => queue.idle(),

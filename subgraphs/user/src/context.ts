@@ -3,6 +3,7 @@ import type { EventBus, Viewer } from '@vegshare/kit';
 import type { UserDb } from './db.ts';
 import type { UserLoaders } from './loaders.ts';
 import type { AvatarStore } from './avatars.ts';
+import type { Presence } from './push/presence.ts';
 
 /** Per-request (and per graphql-ws connection) context. */
 export interface Context {
@@ -11,5 +12,7 @@ export interface Context {
   readonly loaders: UserLoaders;
   readonly avatars: AvatarStore;
   readonly events: EventBus;
+  /** Who has a live session (an open notificationAdded subscription), across replicas. */
+  readonly presence: Presence;
   readonly logger: Logger;
 }

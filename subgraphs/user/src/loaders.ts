@@ -12,6 +12,11 @@ export function createLoaders(db: UserDb) {
         db.deliveryAddress.findMany({ where: { userId: { in: [...userIds] } }, orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
       (a) => a.userId,
     ),
+    /** Most recently seen first. */
+    pushDevicesByUser: groupLoader(
+      (userIds: readonly string[]) => db.pushDevice.findMany({ where: { userId: { in: [...userIds] } }, orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }] }),
+      (d) => d.userId,
+    ),
     preferencesByUser: groupLoader(
       (userIds: readonly string[]) => db.notificationPreference.findMany({ where: { userId: { in: [...userIds] } } }),
       (p) => p.userId,

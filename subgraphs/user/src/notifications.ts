@@ -5,6 +5,9 @@ import type { UserDb } from './db.ts';
 import type { Notification } from './generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
 import { isCleanLine, isCleanText } from './validation.ts';
+import { isDeleted } from './erasure.ts';
+import type { Presence } from './push/presence.ts';
+import { queuePushes } from './push/queue.ts';
 
 export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;
@@ -42,28 +45,42 @@ export const notificationRequestedSchema: z.ZodType<NotificationRequested, unkno
   link: z.string().max(2000).refine(isCleanLine).nullish().transform((v) => v ?? null),
 });
 
-export type DeliveryOutcome = 'delivered' | 'duplicate' | 'muted' | 'invalid';
+export type DeliveryOutcome = 'delivered' | 'duplicate' | 'muted' | 'invalid' | 'deleted';
+
+/** How a delivered notification reaches a user who has no live session: push to their registered devices. */
+export interface PushChannel {
+  readonly presence: Presence;
+  /** Called after pushes were queued (wakes the push worker). */
+  readonly queued: () => void;
+}
 
 /**
- * Handles one NotificationRequested event: respects the user's in-app preference, persists it exactly once
+ * Handles one NotificationRequested event: respects the user's preferences, persists it exactly once
  * (INSERT … ON CONFLICT (user_id, event_id) DO NOTHING RETURNING: of several replicas or re-publishes only one inserts) and
- * publishes the inserted row on the user's topic; the replica that inserted is the only one that publishes.
+ * publishes the inserted row on the user's topic; the replica that inserted is the only one that publishes. When the
+ * kind is enabled for push and no live session of the user is subscribed (on any replica), the notification is queued
+ * as a push to each of the user's devices.
  */
-export async function deliverNotification(db: UserDb, bus: EventBus, event: unknown, logger: Logger): Promise<DeliveryOutcome> {
+export async function deliverNotification(db: UserDb, bus: EventBus, event: unknown, logger: Logger, push?: PushChannel): Promise<DeliveryOutcome> {
   const parsed = notificationRequestedSchema.safeParse(event);
   if (!parsed.success) {
     logger.warn({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped invalid NotificationRequested event');
     return 'invalid';
   }
   const request = parsed.data;
+  if (await isDeleted(db, request.userId)) return 'deleted';
   const channels = await channelsFor(db, request.userId, request.kind);
-  if (!channels.inApp) return 'muted';
+  if (!channels.inApp && !channels.push) return 'muted';
   const [inserted] = await db.notification.createManyAndReturn({
-    data: [{ eventId: request.eventId, userId: request.userId, kind: request.kind, title: request.title, body: request.body, link: request.link ?? null }],
+    data: [{ eventId: request.eventId, userId: request.userId, kind: request.kind, title: request.title, body: request.body, link: request.link ?? null, ...(channels.inApp ? {} : { readAt: new Date() }) }],
     skipDuplicates: true,
   });
   if (!inserted) return 'duplicate';
-  await bus.publish<NotificationWire>(topics.notification(inserted.userId), toWire(inserted));
+  if (channels.inApp) await bus.publish<NotificationWire>(topics.notification(inserted.userId), toWire(inserted));
+  if (push && channels.push && !(channels.inApp && (await push.presence.isOnline(inserted.userId)))) {
+    const queued = await queuePushes(db, inserted);
+    if (queued) push.queued();
+  }
   return 'delivered';
 }
 

@@ -15,8 +15,8 @@ export interface Preference extends Channels {
   readonly kind: string;
 }
 
-/** What a user gets before choosing: email and in-app on, push off (no device registered yet). */
-export const DEFAULT_CHANNELS: Channels = { email: true, push: false, inApp: true };
+/** What a user gets before choosing: every channel on. Push reaches only devices registered after the OS permission prompt, which is the opt-in. */
+export const DEFAULT_CHANNELS: Channels = { email: true, push: true, inApp: true };
 
 const channelsOf = (row: PreferenceRow): Channels => ({ email: row.email, push: row.push, inApp: row.inApp });
 

@@ -3,6 +3,7 @@ import type { UserDb } from './db.ts';
 import type { Profile } from './generated/prisma/client.ts';
 import type { ProfileChanges } from './validation.ts';
 import { displayNameSchema } from './validation.ts';
+import { assertNotDeleted, isDeleted } from './erasure.ts';
 
 /** Name given to a profile created without one (the registration event was missed or carried a bad name). */
 export const DEFAULT_DISPLAY_NAME = 'VegShare member';
@@ -12,6 +13,7 @@ export const DEFAULT_DISPLAY_NAME = 'VegShare member';
  * (INSERT … ON CONFLICT DO NOTHING): an existing profile is never overwritten. Returns whether a profile was created.
  */
 export async function createRegisteredProfile(db: UserDb, event: Pick<UserRegistered, 'userId' | 'displayName'>): Promise<boolean> {
+  if (await isDeleted(db, event.userId)) return false;
   const name = displayNameSchema.safeParse(event.displayName);
   const { count } = await db.profile.createMany({
     data: [{ id: event.userId, displayName: name.success ? name.data : DEFAULT_DISPLAY_NAME }],
@@ -30,6 +32,7 @@ export function defaultProfile(userId: string): Profile {
 export async function ensureProfile(db: UserDb, userId: string): Promise<Profile> {
   const existing = await db.profile.findUnique({ where: { id: userId } });
   if (existing) return existing;
+  await assertNotDeleted(db, userId);
   await db.profile.createMany({ data: [{ id: userId, displayName: DEFAULT_DISPLAY_NAME }], skipDuplicates: true });
   return db.profile.findUniqueOrThrow({ where: { id: userId } });
 }

@@ -17,6 +17,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedUser } from './seed.ts';
 import { subscribeToEvents } from './subscribers.ts';
+import { startPush } from './push/start.ts';
 
 export { loadUserConfig, type UserConfig } from './env.ts';
 
@@ -29,9 +30,11 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
   const ownsEvents = deps.events === undefined;
   const objects = createObjectStore(config);
   const avatars = createAvatarStore(db, objects, logger);
+  const push = startPush(config, db, logger, metrics);
   let unsubscribe: (() => Promise<void>) | null = null;
   const release = async (): Promise<void> => {
     await unsubscribe?.();
+    await push.stop();
     if (ownsEvents) await events.close();
     await db.$disconnect();
   };
@@ -43,7 +46,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     logger.warn({ err }, 'could not ensure the avatar bucket exists');
   }
   try {
-    unsubscribe = await subscribeToEvents(db, events, logger, metrics);
+    unsubscribe = await subscribeToEvents(db, events, logger, metrics, { objects, push: push.channel });
   } catch (error) {
     await release();
     throw error;
@@ -55,7 +58,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
     deps: { ...deps, logger, metrics },
-    context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, logger: requestLogger }),
+    context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, presence: push.channel.presence, logger: requestLogger }),
     readiness: () => {
       const checks: ReadinessCheck[] = [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },

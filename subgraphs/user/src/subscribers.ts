@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus, type ServiceMetrics } from '@vegshare/kit';
+import { eventTopics, isUuid, type EventBus, type ObjectStore, type ServiceMetrics } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from './db.ts';
-import { deliverNotification } from './notifications.ts';
+import { deliverNotification, type PushChannel } from './notifications.ts';
+import { onUserDeleted } from './erasure.ts';
 import { createRegisteredProfile } from './profiles.ts';
 
 const userRegisteredSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), displayName: z.string() });
@@ -12,9 +13,10 @@ const userRegisteredSchema = z.object({ userId: z.string().refine(isUuid, 'must 
  * replica handles every event and the database decides which one wins. Returns a function that unsubscribes and
  * waits for handlers still running.
  */
-export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger, metrics: ServiceMetrics): Promise<() => Promise<void>> {
+export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger, metrics: ServiceMetrics, deps: { objects: ObjectStore; push: PushChannel }): Promise<() => Promise<void>> {
   const notificationRequests = metrics.counter('user_notification_requests_total', 'NotificationRequested events by outcome (delivered, duplicate, muted, invalid)', ['outcome']);
   const profilesCreated = metrics.counter('user_profiles_created_total', 'Profiles created from UserRegistered events');
+  const accountsErased = metrics.counter('user_accounts_erased_total', 'Deleted accounts whose data was erased (UserDeleted events, re-deliveries included)');
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>, what: string): void => {
     const tracked = work.catch((err: unknown) => logger.error({ err }, `${what} failed`)).finally(() => running.delete(tracked));
@@ -37,7 +39,7 @@ export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logge
   });
   const offNotifications = await bus.subscribe<unknown>(eventTopics.notificationRequested, (payload) => {
     track(
-      deliverNotification(db, bus, payload, logger).then((outcome) => {
+      deliverNotification(db, bus, payload, logger, deps.push).then((outcome) => {
         notificationRequests.inc({ outcome });
         logger.debug({ outcome }, 'notification requested');
       }),
@@ -45,9 +47,19 @@ export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logge
     );
   });
 
+  const offDeleted = await bus.subscribe<unknown>(eventTopics.userDeleted, (payload) => {
+    track(
+      onUserDeleted(db, deps.objects, bus, payload, logger).then((erased) => {
+        if (erased) accountsErased.inc();
+      }),
+      'erasing a deleted account',
+    );
+  });
+
   return async () => {
     await offRegistered();
     await offNotifications();
+    await offDeleted();
     await Promise.allSettled([...running]);
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
 import { MAX_ADDRESSES_PER_USER } from '../src/addresses.ts';
 import { createAvatarStore } from '../src/avatars.ts';
+import { memoryPresence } from '../src/push/presence.ts';
 import type { Context } from '../src/context.ts';
 import { USER_SCHEMA } from '../src/db.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
@@ -175,7 +176,7 @@ describe('delivery addresses', () => {
 });
 
 describe('batching', () => {
-  it('resolves users with addresses, default address and preferences in a constant number of SQL statements', async () => {
+  it('resolves users with addresses, default address, preferences and push devices in a constant number of SQL statements', async () => {
     const db = new PrismaClient({ adapter: pgAdapter(h.database.url, USER_SCHEMA), log: [{ emit: 'event', level: 'query' }] });
     let statements = 0;
     db.$on('query', () => {
@@ -183,13 +184,13 @@ describe('batching', () => {
     });
     const logger = createLogger('user', 'silent');
     const viewer: Viewer = { userId: randomUUID(), roles: ['ADMIN'], sessionId: null, scopes: [] };
-    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), events: h.events, logger });
+    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), events: h.events, presence: memoryPresence(), logger });
     const users = Array.from({ length: 12 }, () => ({ id: randomUUID() }));
     await h.db.profile.createMany({ data: users.map((u) => ({ id: u.id, displayName: 'Batch' })) });
     const address = { recipientName: 'X', line1: 'Y', postalCode: '1000', countryCode: 'BE' };
     await h.db.deliveryAddress.createMany({ data: users.flatMap((u) => [{ ...address, userId: u.id, city: 'One', isDefault: true }, { ...address, userId: u.id, city: 'Two' }]) });
     await h.db.notificationPreference.createMany({ data: users.map((u) => ({ userId: u.id, kind: 'task', email: false, push: false, inApp: false })) });
-    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName avatarUrl phone addresses { city } defaultAddress { city } notificationPreferences { kind inApp } } } }';
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName avatarUrl phone addresses { city } defaultAddress { city } notificationPreferences { kind inApp } pushDevices { platform } } } }';
     const run = async (ids: string[]) => {
       statements = 0;
       const response = await h.service.apollo.executeOperation({ query, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } }, { contextValue: context() });
@@ -199,7 +200,7 @@ describe('batching', () => {
     try {
       const one = await run([users[0]!.id]);
       const twelve = await run(users.map((u) => u.id));
-      expect(one).toBe(3);
+      expect(one).toBe(4); // profiles, addresses, preferences, push devices
       expect(twelve).toBe(one);
     } finally {
       await db.$disconnect();

@@ -62,8 +62,8 @@ export interface Harness {
 export interface HarnessOptions {
   readonly events?: EventBus;
   readonly seed?: (db: UserDb) => Promise<void>;
-  /** More variables for the service, given its S3 (e.g. S3_PUBLIC_ENDPOINT). */
-  readonly env?: (s3: LocalS3) => Record<string, string>;
+  /** More variables for the service, or a function of its S3 giving them (e.g. S3_PUBLIC_ENDPOINT). */
+  readonly env?: Record<string, string> | ((s3: LocalS3) => Record<string, string>);
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,7 +73,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const events = options.events ?? new MemoryEventBus();
   const db = createUserDb(database.url);
   if (options.seed) await options.seed(db);
-  const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env, ...options.env?.(s3) });
+  const extra = typeof options.env === 'function' ? options.env(s3) : options.env;
+  const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env, ...extra });
   const services: RunningSubgraph[] = [];
   const startReplica = async (bus: EventBus = events) => {
     const running = await startUserService(config, { logger: createLogger('user', 'silent'), verifier: tokens.verifier, events: bus });

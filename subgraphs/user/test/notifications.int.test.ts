@@ -103,7 +103,7 @@ describe('notifications from NotificationRequested events over Redis', () => {
   it('respects in-app preferences: a muted kind is neither stored nor pushed', async () => {
     const userId = randomUUID();
     const token = await h.tokens.mint(userId);
-    const pref = await h.gql('mutation { updateNotificationPreference(input: { kind: "delivery", inApp: false }) { kind email push inApp } }', {}, token);
+    const pref = await h.gql('mutation { updateNotificationPreference(input: { kind: "delivery", inApp: false, push: false }) { kind email push inApp } }', {}, token);
     expect(pref.body.data).toEqual({ updateNotificationPreference: { kind: 'delivery', email: true, push: false, inApp: false } });
     const sub = subscribe<Added>(h.service, ADDED, token);
     try {

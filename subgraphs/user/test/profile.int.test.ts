@@ -76,7 +76,7 @@ describe('privacy of phone, addresses and preferences', () => {
 
   it('lists every known notification kind with defaults for the owner', async () => {
     const res = await h.gql<{ me: { notificationPreferences: { kind: string; email: boolean; push: boolean; inApp: boolean }[] } }>('{ me { notificationPreferences { kind email push inApp } } }', {}, customer);
-    expect(res.body.data?.me.notificationPreferences).toContainEqual({ kind: 'rental', email: true, push: false, inApp: true });
+    expect(res.body.data?.me.notificationPreferences).toContainEqual({ kind: 'rental', email: true, push: true, inApp: true });
     expect(res.body.data?.me.notificationPreferences.map((p) => p.kind)).toContain('delivery');
   });
 });

@@ -185,8 +185,27 @@ export interface PaymentChanged {
   readonly version: number;
 }
 
+/**
+ * auth → every service holding personal data: an account was deleted; erase or anonymise what belongs to it.
+ * Re-published by auth until every service in its erasure list answered with UserDataErased (handlers are idempotent).
+ */
+export interface UserDeleted {
+  readonly userId: string;
+  /** ISO 8601 instant of the deletion. */
+  readonly deletedAt: string;
+}
+
+/** any → auth: this service has erased or anonymised the data of a deleted account (acknowledges UserDeleted). */
+export interface UserDataErased {
+  readonly userId: string;
+  /** The acknowledging service's name, e.g. 'user', 'farm', 'streaming'. */
+  readonly service: string;
+}
+
 export const eventTopics = {
   userRegistered: 'auth.user.registered',
+  userDeleted: 'auth.user.deleted',
+  userDataErased: 'account.data.erased',
   notificationRequested: 'user.notification.requested',
   farmChanged: 'farm.farm.changed',
   rentalChanged: 'farm.rental.changed',

@@ -83,6 +83,12 @@ export type Mutation = {
   changePassword: Scalars['Boolean']['output'];
   /** Creates an API key for the signed-in partner. Requires PARTNER. */
   createApiKey: CreatedApiKey;
+  /**
+   * Deletes the signed-in user's account after checking the password: sessions, tokens and API keys end at once, every
+   * service erases or anonymises the user's data (running rentals are cancelled), and a confirmation email is sent.
+   * Cannot be undone.
+   */
+  deleteAccount: Scalars['Boolean']['output'];
   /** Signs in. Unknown email and wrong password give the same UNAUTHENTICATED error. Rate-limited per IP and account. */
   login: AuthPayload;
   /** Ends the session of the current access token. */
@@ -117,6 +123,11 @@ export type MutationChangePasswordArgs = {
 
 export type MutationCreateApiKeyArgs = {
   input: CreateApiKeyInput;
+};
+
+
+export type MutationDeleteAccountArgs = {
+  password: Scalars['String']['input'];
 };
 
 
@@ -390,6 +401,7 @@ export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends Res
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'password'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   logoutEverywhere?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -23,6 +23,7 @@ export const Mutation: MutationResolvers = {
   verifyEmail: (_, { token }, ctx) => ctx.auth.accounts.verifyEmail(parseInput(inputs.oneTimeToken, token, 'token')),
   requestPasswordReset: (_, { email }, ctx) => ctx.auth.accounts.requestPasswordReset(parseInput(inputs.email, email, 'email'), ctx.request),
   resetPassword: (_, { input }, ctx) => ctx.auth.accounts.resetPassword(parseInput(inputs.resetPassword, input, 'input')),
+  deleteAccount: async (_, { password }, ctx) => ctx.auth.deletions.deleteAccount((await sessionViewer(ctx)).userId, parseInput(inputs.currentPassword, password, 'password'), ctx.request),
   setRoles: async (_, args, ctx) => {
     const admin = await activeViewer(ctx, 'ADMIN');
     const { userId, roles } = parseInput(inputs.setRoles, args);

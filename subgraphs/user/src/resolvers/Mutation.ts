@@ -4,6 +4,7 @@ import { createAddress, deleteAddress, setDefaultAddress, updateAddress } from '
 import { markRead } from '../notifications.ts';
 import { updatePreference } from '../preferences.ts';
 import { updateProfile } from '../profiles.ts';
+import { parsePushToken, registerDevice, unregisterDevice } from '../push/devices.ts';
 import { addressInputSchema, addressPatchSchema, notificationKindSchema, parseInput, updateProfileSchema } from '../validation.ts';
 
 export const Mutation: MutationResolvers = {
@@ -28,4 +29,7 @@ export const Mutation: MutationResolvers = {
     });
   },
   markNotificationsRead: (_, { input }, { viewer, db }) => markRead(db, requireViewer(viewer).userId, input),
+
+  registerPushDevice: (_, { input }, { viewer, db }) => registerDevice(db, requireViewer(viewer), parsePushToken(input.token), input.platform),
+  unregisterPushDevice: (_, { token }, { viewer, db }) => unregisterDevice(db, requireViewer(viewer), token),
 };

@@ -20,6 +20,10 @@ export const User: UserResolvers = {
     assertCanSeePrivate(viewer, user.id);
     return (await loaders.addressesByUser.load(user.id)).find((a) => a.isDefault) ?? null;
   },
+  pushDevices: (user, _, { viewer, loaders }) => {
+    assertCanSeePrivate(viewer, user.id);
+    return loaders.pushDevicesByUser.load(user.id);
+  },
   notificationPreferences: async (user, _, { viewer, loaders }) => {
     assertCanSeePrivate(viewer, user.id);
     return preferenceList(await loaders.preferencesByUser.load(user.id));

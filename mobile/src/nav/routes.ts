@@ -1,0 +1,138 @@
+/** Every screen of the app and its parameters; each has a path, so each can be deep-linked and has a web URL. */
+export type Route =
+  | { name: 'explore' }
+  | { name: 'plot'; plotId: string }
+  | { name: 'rentals' }
+  | { name: 'rental'; rentalId: string }
+  | { name: 'plan'; rentalId: string }
+  | { name: 'camera'; cameraId: string }
+  | { name: 'notifications' }
+  | { name: 'profile' }
+  | { name: 'deleteAccount' }
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword'; token: string };
+
+export type TabName = 'explore' | 'rentals' | 'notifications' | 'profile';
+export const TABS: readonly TabName[] = ['explore', 'rentals', 'notifications', 'profile'];
+
+/** Routes shown to signed-out visitors too (links from emails). */
+export const isPublicRoute = (route: Route): boolean => route.name === 'forgotPassword' || route.name === 'resetPassword';
+
+/** Hosts whose https links open the app (universal links / Android App Links); see app.config.ts. */
+export const LINK_HOSTS = ['vegshare.app', 'www.vegshare.app'];
+export const SCHEME = 'vegshare';
+
+const ID = '([A-Za-z0-9-]{1,64})';
+const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) => Route | null][] = [
+  [/^\/?$/, () => ({ name: 'explore' })],
+  [/^\/explore$/, () => ({ name: 'explore' })],
+  [new RegExp(`^/plots/${ID}$`), (m) => ({ name: 'plot', plotId: m[1]! })],
+  [/^\/rentals$/, () => ({ name: 'rentals' })],
+  [new RegExp(`^/rentals/${ID}$`), (m) => ({ name: 'rental', rentalId: m[1]! })],
+  [new RegExp(`^/rentals/${ID}/plan$`), (m) => ({ name: 'plan', rentalId: m[1]! })],
+  [new RegExp(`^/cameras/${ID}$`), (m) => ({ name: 'camera', cameraId: m[1]! })],
+  // Deliveries have no screen of their own: their rental list shows them.
+  [new RegExp(`^/deliveries/${ID}$`), () => ({ name: 'rentals' })],
+  [/^\/notifications$/, () => ({ name: 'notifications' })],
+  [/^\/profile$/, () => ({ name: 'profile' })],
+  [/^\/profile\/delete$/, () => ({ name: 'deleteAccount' })],
+  [/^\/forgot-password$/, () => ({ name: 'forgotPassword' })],
+  [/^\/reset-password$/, (_m, q) => {
+    const token = q.get('token');
+    return token && /^[A-Za-z0-9_-]{16,256}$/.test(token) ? { name: 'resetPassword', token } : { name: 'forgotPassword' };
+  }],
+];
+
+/**
+ * The route of a path or link: `/rentals/42`, `vegshare://rentals/42`, `https://vegshare.app/rentals/42`. Null for
+ * anything else (unknown paths, foreign hosts).
+ */
+export function routeFromUrl(url: string): Route | null {
+  let path: string;
+  let query: URLSearchParams;
+  const scheme = new RegExp(`^${SCHEME}:(//)?`, 'i');
+  if (scheme.test(url)) {
+    const rest = url.replace(scheme, '/');
+    const [p, q] = rest.split('?', 2) as [string, string | undefined];
+    path = p;
+    query = new URLSearchParams(q ?? '');
+  } else if (/^https?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return null;
+    }
+    if (!LINK_HOSTS.includes(parsed.hostname) && !isSameOrigin(parsed)) return null;
+    path = parsed.pathname;
+    query = parsed.searchParams;
+  } else if (url.startsWith('/')) {
+    const [p, q] = url.split('?', 2) as [string, string | undefined];
+    path = p;
+    query = new URLSearchParams(q ?? '');
+  } else return null;
+  path = path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  for (const [pattern, build] of patterns) {
+    const m = pattern.exec(path);
+    if (m) return build(m, query);
+  }
+  return null;
+}
+
+function isSameOrigin(url: URL): boolean {
+  const location = (globalThis as { location?: { origin?: string } }).location;
+  return typeof location?.origin === 'string' && url.origin === location.origin;
+}
+
+/** The path of a route (web URL, and the path part of `vegshare://` links). */
+export function pathOf(route: Route): string {
+  switch (route.name) {
+    case 'explore':
+      return '/explore';
+    case 'plot':
+      return `/plots/${route.plotId}`;
+    case 'rentals':
+      return '/rentals';
+    case 'rental':
+      return `/rentals/${route.rentalId}`;
+    case 'plan':
+      return `/rentals/${route.rentalId}/plan`;
+    case 'camera':
+      return `/cameras/${route.cameraId}`;
+    case 'notifications':
+      return '/notifications';
+    case 'profile':
+      return '/profile';
+    case 'deleteAccount':
+      return '/profile/delete';
+    case 'forgotPassword':
+      return '/forgot-password';
+    case 'resetPassword':
+      return `/reset-password?token=${encodeURIComponent(route.token)}`;
+  }
+}
+
+/** The tab a route belongs to (highlighted in the tab bar; the root of its stack). */
+export function tabOf(route: Route): TabName {
+  switch (route.name) {
+    case 'explore':
+    case 'plot':
+      return 'explore';
+    case 'notifications':
+      return 'notifications';
+    case 'profile':
+    case 'deleteAccount':
+    case 'forgotPassword':
+    case 'resetPassword':
+      return 'profile';
+    default:
+      return 'rentals';
+  }
+}
+
+/** The stack a deep link opens: its tab's root below it, so Back leads somewhere sensible. */
+export function stackFor(route: Route): Route[] {
+  const root: Route = { name: tabOf(route) };
+  if (route.name === 'plan') return [root, { name: 'rental', rentalId: route.rentalId }, route];
+  return route.name === root.name ? [route] : [root, route];
+}

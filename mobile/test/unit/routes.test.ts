@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { pathOf, routeFromUrl, stackFor, type Route } from '../../src/nav/routes';
+
+const id = '5f0c6a43-1c1e-4c1b-9d0a-2b6f0c0f4a11';
+const every: Route[] = [
+  { name: 'explore' },
+  { name: 'plot', plotId: id },
+  { name: 'rentals' },
+  { name: 'rental', rentalId: id },
+  { name: 'plan', rentalId: id },
+  { name: 'camera', cameraId: id },
+  { name: 'notifications' },
+  { name: 'profile' },
+  { name: 'deleteAccount' },
+  { name: 'forgotPassword' },
+  { name: 'resetPassword', token: 'abcdefghijklmnop_QRSTUV-123' },
+];
+
+describe('routes', () => {
+  it('gives every screen a path that leads back to it, as a path, a vegshare:// link and a universal link', () => {
+    for (const route of every) {
+      const path = pathOf(route);
+      expect(routeFromUrl(path)).toEqual(route);
+      expect(routeFromUrl(`vegshare:/${path}`)).toEqual(route);
+      expect(routeFromUrl(`vegshare://${path.slice(1)}`)).toEqual(route);
+      expect(routeFromUrl(`https://vegshare.app${path}`)).toEqual(route);
+    }
+  });
+
+  it('refuses unknown paths, foreign hosts and malformed ids', () => {
+    expect(routeFromUrl('/admin')).toBeNull();
+    expect(routeFromUrl('https://evil.example/rentals/1')).toBeNull();
+    expect(routeFromUrl('/rentals/<script>')).toBeNull();
+    expect(routeFromUrl('javascript:alert(1)')).toBeNull();
+    expect(routeFromUrl('/reset-password?token=short')).toEqual({ name: 'forgotPassword' });
+  });
+
+  it('accepts the links notifications carry and trailing slashes', () => {
+    expect(routeFromUrl(`/rentals/${id}/`)).toEqual({ name: 'rental', rentalId: id });
+    expect(routeFromUrl('/')).toEqual({ name: 'explore' });
+    expect(routeFromUrl(`/deliveries/${id}`)).toEqual({ name: 'rentals' });
+    expect(routeFromUrl(`/plots/${id}`)).toEqual({ name: 'plot', plotId: id });
+  });
+
+  it('opens a deep link above its tab, so Back has somewhere to go', () => {
+    expect(stackFor({ name: 'plan', rentalId: id }).map((r) => r.name)).toEqual(['rentals', 'rental', 'plan']);
+    expect(stackFor({ name: 'camera', cameraId: id }).map((r) => r.name)).toEqual(['rentals', 'camera']);
+    expect(stackFor({ name: 'notifications' }).map((r) => r.name)).toEqual(['notifications']);
+  });
+});

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { eventTopics, isUuid, type EventBus, type UserDataErased } from '@vegshare/kit';
+import type { FarmDb } from '../db.ts';
+import type { FarmEvents } from './notify.ts';
+
+const userDeletedSchema = z.object({ userId: z.string().refine(isUuid), deletedAt: z.string() });
+/** What replaces a deleted customer's delivery address and free text. */
+export const ERASED = '[erased: account deleted]';
+
+/**
+ * Anonymises what the farm keeps about a deleted customer: running rentals and adoptions are cancelled (RentalChanged
+ * tells streaming to stop their camera access), delivery addresses and notes and their planting-plan notes are erased,
+ * and activity no longer names them as actor. Rentals, harvests and deliveries stay as the farm's records under the
+ * account's id, which no longer leads to a person. Idempotent.
+ */
+export async function eraseCustomer(db: FarmDb, events: FarmEvents, userId: string): Promise<{ cancelledRentals: number }> {
+  const running = await db.rental.findMany({ where: { customerId: userId, status: { in: ['REQUESTED', 'ACTIVE'] } }, include: { plot: { select: { farmId: true } } } });
+  await db.$transaction([
+    db.rental.updateMany({ where: { id: { in: running.map((r) => r.id) }, status: { in: ['REQUESTED', 'ACTIVE'] } }, data: { status: 'CANCELLED' } }),
+    db.plantingPlan.updateMany({ where: { rental: { customerId: userId } }, data: { notes: '' } }),
+    db.delivery.updateMany({ where: { customerId: userId, status: { in: ['REQUESTED', 'SCHEDULED', 'OUT_FOR_DELIVERY'] } }, data: { status: 'FAILED' } }),
+    db.delivery.updateMany({ where: { customerId: userId }, data: { addressText: ERASED, note: '' } }),
+    db.adoption.updateMany({ where: { customerId: userId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } }),
+    db.activityEvent.updateMany({ where: { actorId: userId }, data: { actorId: null } }),
+  ]);
+  for (const rental of running) await events.rentalChanged({ ...rental, status: 'CANCELLED' }, rental.plot.farmId);
+  return { cancelledRentals: running.length };
+}
+
+/** Handles UserDeleted from auth and acknowledges it (auth re-publishes until every service did). */
+export async function subscribeToAccountErasure(bus: EventBus, db: FarmDb, events: FarmEvents, logger: Logger): Promise<() => Promise<void>> {
+  const running = new Set<Promise<void>>();
+  const off = await bus.subscribe<unknown>(eventTopics.userDeleted, (payload) => {
+    const event = userDeletedSchema.safeParse(payload);
+    if (!event.success) return;
+    const work = eraseCustomer(db, events, event.data.userId)
+      .then(async ({ cancelledRentals }) => {
+        logger.info({ userId: event.data.userId, cancelledRentals }, 'anonymised the farm data of a deleted account');
+        await bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.data.userId, service: 'farm' });
+      })
+      .catch((err: unknown) => logger.error({ err }, 'erasing a deleted account failed'))
+      .finally(() => running.delete(work));
+    running.add(work);
+  });
+  return async () => {
+    await off();
+    await Promise.allSettled([...running]);
+  };
+}
