@@ -8,8 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demo, eventTopics, type LiveTranscodeStatus, type NotificationRequested } from '@vegshare/kit';
+import { demo, eventTopics, type NotificationRequested } from '@vegshare/kit';
 import { startStack, type RunningStack } from '../../tools/src/stack.ts';
+import { publishCamera, type CameraPublisher } from '../../tools/src/demo-cameras/camera-publisher.ts';
+import { startRtmpServer, type RtmpServer } from '../../tools/src/demo-cameras/rtmp-server.ts';
+import { ensureTestPattern } from '../../tools/src/demo-cameras/test-pattern.ts';
+import { resolveFfmpeg } from '../../subgraphs/transcoding/src/media/ffmpeg-binary.ts';
 import { createTestDatabase, type TestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3, type LocalS3 } from '../../tools/src/testing/s3.ts';
 import { serveWeb, type WebServer } from '../scripts/serve-web.mts';
@@ -30,13 +34,20 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   let browser: Browser;
   let page: Page;
   let adminToken: string;
+  let rtmp: RtmpServer;
+  let bedCamera: CameraPublisher;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     db = await createTestDatabase();
     s3 = await startLocalS3();
-    // No ffmpeg workers: the test plays the transcoder's part by publishing its status events on the stack's bus.
-    stack = await startStack({ databaseUrl: db.url, env: { ...s3.env, RUN_WORKERS: 'false', PUSH_WORKER: 'false' }, seed: true });
+    // A real camera for the plot: a test pattern published to an RTMP server; the transcoder (with the ffmpeg it finds,
+    // as `npm start` does) makes it LIVE — nothing in this test reports a stream status itself.
+    const { ffmpeg } = await resolveFfmpeg();
+    rtmp = await startRtmpServer();
+    const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 10, videoKbps: 2000, audio: true });
+    bedCamera = publishCamera(ffmpeg, clip, `${rtmp.url}/farm/bed`);
+    stack = await startStack({ databaseUrl: db.url, env: { ...s3.env, PUSH_WORKER: 'false' }, seed: true });
     web = await serveWeb({ gatewayUrl: stack.gatewayUrl });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
@@ -48,6 +59,8 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await browser?.close();
     await web?.close();
     await stack?.stop();
+    await bedCamera?.stop();
+    await rtmp?.stop();
     await s3?.stop();
     await db?.drop();
   });
@@ -151,7 +164,7 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     const { registerCamera: camera } = await gql<{ registerCamera: { id: string; stream: { id: string } } }>(
       stack.gatewayUrl,
       'mutation($input: RegisterCameraInput!) { registerCamera(input: $input) { id stream { id } } }',
-      { input: { farmId: plot.farm.id, plotId, name: 'Bed camera', sourceUrl: 'rtsp://127.0.0.1:8554/bed' } },
+      { input: { farmId: plot.farm.id, plotId, name: 'Bed camera', sourceUrl: `${rtmp.url}/farm/bed` } },
       adminToken,
     );
     await gql(stack.gatewayUrl, 'mutation($id: ID!) { activateRental(id: $id) { id status } }', { id: rental.id }, adminToken);
@@ -188,27 +201,40 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await page.getByTestId('activity-TASK_COMPLETED').first().scrollIntoViewIfNeeded();
     await snap('07-task-completed-live');
 
-    // ── Live camera: the playback request starts the stream, the "transcoder" reports LIVE ──
+    // ── Live camera: the playback request starts the stream; the transcoder pulls the camera and reports LIVE ──
     await page.getByTestId(`watch-${camera.id}`).click();
     await page.getByTestId('camera-screen').waitFor();
     await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).not.toBe('Not streaming');
     await snap('08-camera-starting');
-    await page.waitForTimeout(1000); // subscriptions to status and viewers established
-    const live: LiveTranscodeStatus = {
-      streamId: camera.stream.id,
-      jobId: randomUUID(),
-      status: 'LIVE',
-      masterPlaylistKey: `live/${camera.stream.id}/master.m3u8`,
-      renditions: ['720p', '480p', '360p'],
-      error: null,
-      at: new Date().toISOString(),
-    };
-    await stack.events.publish(eventTopics.liveTranscodeStatus, live);
-    await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).toBe('● LIVE');
+    await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 60_000 }).toBe('● LIVE');
     await page.getByTestId('video').waitFor();
+    // The picture really plays: the video element's playhead moves on.
+    const playhead = () => page.evaluate(() => document.querySelector('video')?.currentTime ?? 0);
+    await expect.poll(playhead, { timeout: 30_000 }).toBeGreaterThan(1);
+    const before = await playhead();
+    await page.waitForTimeout(2_000);
+    expect(await playhead()).toBeGreaterThan(before + 1);
     // The player's heartbeat counts this viewer; the count arrives by subscription.
     await expect.poll(() => page.getByTestId('viewer-count').innerText(), { timeout: 20_000 }).toMatch(/^[1-9]\d* watching$/);
     await snap('09-camera-live');
+
+    // ── The farm stops the stream: the session is a recording the renter plays from the camera's archive ──
+    await gql(stack.gatewayUrl, 'mutation($id: ID!) { stopStream(cameraId: $id) { status } }', { id: camera.id }, adminToken);
+    await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).not.toBe('● LIVE');
+    let recordingId = '';
+    await expect
+      .poll(async () => {
+        const { recordings } = await gql<{ recordings: { id: string }[] }>(stack.gatewayUrl, 'query($id: ID!) { recordings(cameraId: $id) { id } }', { id: camera.id }, adminToken);
+        recordingId = recordings[0]?.id ?? '';
+        return recordingId;
+      }, { timeout: 20_000 })
+      .not.toBe('');
+    await page.goBack();
+    await page.getByTestId(`watch-${camera.id}`).click();
+    await page.getByTestId(`play-recording-${recordingId}`).click({ timeout: 20_000 });
+    await page.getByTestId('archive-video').waitFor();
+    const archivePlayhead = () => page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('video')].map((v) => v.currentTime)));
+    await expect.poll(archivePlayhead, { timeout: 30_000 }).toBeGreaterThan(1);
 
     // ── Notifications (delivered to the open app by the notificationAdded subscription) and profile ──
     const { rental: owned } = await gql<{ rental: { customer: { id: string } } }>(stack.gatewayUrl, 'query($id: ID!) { rental(id: $id) { customer { id } } }', { id: rental.id }, adminToken);

@@ -307,6 +307,7 @@ export const CameraTimelapsesDocument = graphql(`
       day
       durationSeconds
       frameCount
+      playbackUrl
     }
   }
 `);
@@ -563,6 +564,7 @@ export const CameraRecordingsDocument = graphql(`
       endedAt
       durationSeconds
       renditions
+      playbackUrl
     }
   }
 `);

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Text, View } from 'react-native';
 import { useConnection } from '../apollo/use-connection';
 import { useFormat, useTimeAgo } from '../app-context';
 import { CameraRecordingsDocument, CameraTimelapsesDocument, CameraViewDocument, HeartbeatDocument, OnStreamStatusDocument, OnViewerCountDocument, PlaybackUrlDocument } from '../graphql/operations';
-import { Card, Empty, ErrorView, Loading, Pill, Screen, Section } from '../ui/components';
+import { Button, Card, Empty, ErrorView, Loading, Pill, Screen, Section } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
 import { VideoPlayer } from '../video/VideoPlayer';
@@ -22,15 +22,26 @@ function useHeartbeat(streamId: string | undefined, active: boolean) {
   }, [streamId, active, beat]);
 }
 
-/** Recorded sessions and daily timelapses of the camera. */
+/** What the archive plays: a recording (HLS VOD) or a timelapse (MP4), by id. */
+type Playing = { readonly kind: 'recording' | 'timelapse'; readonly id: string } | null;
+
+/**
+ * Recorded sessions and daily timelapses of the camera, each playable in place. Their URLs are signed and short-lived:
+ * the list is fetched again when one is opened, so the player gets a fresh URL.
+ */
 function Archive({ cameraId }: { cameraId: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { styles } = useTheme();
-  const recordings = useQuery(CameraRecordingsDocument, { variables: { cameraId } });
-  const timelapses = useQuery(CameraTimelapsesDocument, { variables: { cameraId } });
+  const recordings = useQuery(CameraRecordingsDocument, { variables: { cameraId }, fetchPolicy: 'cache-and-network' });
+  const timelapses = useQuery(CameraTimelapsesDocument, { variables: { cameraId }, fetchPolicy: 'cache-and-network' });
+  const [playing, setPlaying] = useState<Playing>(null);
   const recs = recordings.data?.recordings ?? [];
   const tls = timelapses.data?.timelapses ?? [];
+  const open = (next: NonNullable<Playing>) => {
+    void (next.kind === 'recording' ? recordings.refetch() : timelapses.refetch());
+    setPlaying(next);
+  };
   return (
     <>
       <Section title={t('camera.recordings')} testID="recordings">
@@ -39,6 +50,11 @@ function Archive({ cameraId }: { cameraId: string }) {
           <Card key={r.id} testID={`recording-${r.id}`}>
             <Text style={styles.text}>{t('camera.recording', { date: f.dateTime(r.startedAt), duration: f.duration(r.durationSeconds) })}</Text>
             {r.renditions.length ? <Text style={styles.muted}>{r.renditions.join(' · ')}</Text> : null}
+            {playing?.kind === 'recording' && playing.id === r.id ? (
+              <VideoPlayer key={r.playbackUrl} url={r.playbackUrl} live={false} kind="hls" testID="archive-video" />
+            ) : (
+              <Button title={t('camera.play')} onPress={() => open({ kind: 'recording', id: r.id })} testID={`play-recording-${r.id}`} />
+            )}
           </Card>
         ))}
       </Section>
@@ -47,6 +63,11 @@ function Archive({ cameraId }: { cameraId: string }) {
         {tls.map((tl) => (
           <Card key={tl.id} testID={`timelapse-${tl.id}`}>
             <Text style={styles.text}>{t('rental.timelapse', { date: f.date(tl.day), duration: f.duration(tl.durationSeconds) })}</Text>
+            {playing?.kind === 'timelapse' && playing.id === tl.id ? (
+              <VideoPlayer key={tl.playbackUrl} url={tl.playbackUrl} live={false} kind="mp4" testID="archive-video" />
+            ) : (
+              <Button title={t('camera.play')} onPress={() => open({ kind: 'timelapse', id: tl.id })} testID={`play-timelapse-${tl.id}`} />
+            )}
           </Card>
         ))}
       </Section>
