@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type NotificationRequested, type RentalChanged } from '@vegshare/kit';
 import fc from 'fast-check';
-import { topics } from '@vegshare/kit';
-import { PlaybackSigner } from '../src/playback-signing.ts';
 import { canTransition } from '../src/stream-machine.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';
 import { codeOf, gql, recordTopic, SIGNING_SECRET, startHarness, users, waitFor, type Harness } from './support.ts';
@@ -47,7 +45,7 @@ describe('cameras and who may see what', () => {
   it('shows the source URL only to the farm’s farmer and admins', async () => {
     const id = demo.cameras.greenA1;
     expect((await gql(h, Q, { id }, tokens.farmer)).data).toEqual({
-      camera: { name: 'Plot A-1', public: false, enabled: true, health: 'UNKNOWN', sourceUrl: 'rtsp://cameras.demo.vegshare.local/green-acres/a1', farm: { id: demo.farms.greenAcres }, plot: { id: demo.plots.greenA1 } },
+      camera: { name: 'Plot A-1', public: false, enabled: true, health: 'UNKNOWN', sourceUrl: 'rtsp://cameras.demo.vegshare.local/green-acres-a1', farm: { id: demo.farms.greenAcres }, plot: { id: demo.plots.greenA1 } },
     });
     expect((await gql<{ camera: { sourceUrl: string } }>(h, Q, { id }, tokens.admin)).data?.camera.sourceUrl).toMatch(/^rtsp:/);
     for (const token of [tokens.farmer2, tokens.customer, undefined]) {
@@ -153,12 +151,14 @@ describe('stream lifecycle', () => {
   it('starts on demand, re-asks the transcoder while STARTING, follows its status reports', async () => {
     const id = streamOf['greenA1'] ?? '';
     const requests = await recordTopic<LiveTranscodeRequested>(h.bus, eventTopics.liveTranscodeRequested);
+    const notifications = await recordTopic<NotificationRequested>(h.bus, eventTopics.notificationRequested);
     await h.service.control.stop(id, 'test reset'); // earlier tests asked for playback URLs
     await h.db.stream.update({ where: { id }, data: { status: 'IDLE' } });
     const r = await gql<{ playbackUrl: { stream: { status: string } } }>(h, PLAYBACK, { s: id }, tokens.customer);
     expect(r.data?.playbackUrl.stream.status).toBe('STARTING');
     await waitFor(() => requests.events.length, (n) => n >= 1);
-    expect(requests.events[0]).toEqual({ streamId: id, cameraId: demo.cameras.greenA1, sourceUrl: 'rtsp://cameras.demo.vegshare.local/green-acres/a1', profile: 'live-hls-ladder' });
+    // The job the transcoder makes belongs to the camera's farm (farmers see their farms' jobs only).
+    expect(requests.events[0]).toEqual({ streamId: id, cameraId: demo.cameras.greenA1, farmId: demo.farms.greenAcres, sourceUrl: 'rtsp://cameras.demo.vegshare.local/green-acres-a1', profile: 'live-hls-ladder' });
     await h.service.control.republishStarting();
     await waitFor(() => requests.events.filter((e) => e.streamId === id).length, (n) => n >= 2);
 
@@ -176,6 +176,31 @@ describe('stream lifecycle', () => {
     await h.service.eventsIdle();
     expect((await streamRow(id)).updatedAt).toEqual(live.updatedAt);
     await requests.stop();
+
+    // The camera drops: RECONNECTING with the transcoder's reason in lastError (a new reason replaces it), the camera
+    // OFFLINE; it comes back: LIVE, no error, ONLINE. The farmer hears of both, with the reason, and of nothing else
+    // (a camera seen for the first time is not "back").
+    const ladder = { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] };
+    const healthOf = async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health;
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'RECONNECTING', { ...ladder, error: 'no video from the camera for 3.0 s', cameraOnline: false }));
+    const reconnecting = await waitFor(() => streamRow(id), (s) => s.status === 'RECONNECTING');
+    expect(reconnecting.lastError).toBe('no video from the camera for 3.0 s');
+    expect(await healthOf()).toBe('OFFLINE');
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'RECONNECTING', { ...ladder, error: 'camera not reachable: Connection refused', cameraOnline: false }));
+    await waitFor(() => streamRow(id), (s) => s.lastError === 'camera not reachable: Connection refused');
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { ...ladder, cameraOnline: true }));
+    const back = await waitFor(() => streamRow(id), (s) => s.status === 'LIVE');
+    expect(back).toMatchObject({ lastError: null, startedAt: live.startedAt });
+    expect(await healthOf()).toBe('ONLINE');
+    await new Promise((r) => setTimeout(r, 100));
+    await h.service.eventsIdle();
+    await notifications.stop();
+    expect(notifications.events.map((n) => [n.userId, n.kind, n.title])).toEqual([
+      [users.farmer.id, 'stream', 'Camera “Plot A-1” is offline'],
+      [users.farmer.id, 'stream', 'Camera “Plot A-1” is back online'],
+    ]);
+    expect(notifications.events[0]?.body).toContain('no video from the camera for 3.0 s');
+    expect(notifications.events[0]?.link).toBe(`vegshare://cameras/${demo.cameras.greenA1}`);
 
     const q = await gql(h, 'query($id: ID!) { stream(id: $id) { status renditions startedAt lastError viewers camera { id } } }', { id }, tokens.customer);
     expect((q.data?.['stream'] as { viewers: number }).viewers).toBeGreaterThanOrEqual(1); // this customer, at least
@@ -216,7 +241,7 @@ describe('stream lifecycle', () => {
     tampered.set('s', `${(sig.get('s') ?? '').slice(0, -2)}AA`);
     const otherViewer = new URLSearchParams(sig);
     otherViewer.set('v', users.stranger.id);
-    const expired = new PlaybackSigner(SIGNING_SECRET, 60).sign(id, users.customer.id, Date.now() - 120_000).query;
+    const expired = new MediaSigner(SIGNING_SECRET, 60).sign(id, users.customer.id, Date.now() - 120_000).query;
     const refused = [
       `${base}/master.m3u8`,
       `${base}/master.m3u8?${tampered}`,
@@ -235,7 +260,7 @@ describe('stream lifecycle', () => {
       expect({ url, status }).toEqual({ url, status: 403 });
     }
     expect((await fetch(`${base}/720p/seg_09999.ts${master.search}`)).status).toBe(404);
-    expect((await fetch(`${h.service.url}/hls/${streamOf['greenOverview']}/master.m3u8?${new PlaybackSigner(SIGNING_SECRET, 60).sign(streamOf['greenOverview'] ?? '', 'x').query}`)).status).toBe(404);
+    expect((await fetch(`${h.service.url}/hls/${streamOf['greenOverview']}/master.m3u8?${new MediaSigner(SIGNING_SECRET, 60).sign(streamOf['greenOverview'] ?? '', 'x').query}`)).status).toBe(404);
   });
 
   it('counts viewers by heartbeat and stops an on-demand stream nobody watches', async () => {
@@ -308,10 +333,22 @@ describe('stream lifecycle', () => {
     await h.service.control.republishStarting(Date.now() + 61_000);
     expect(await streamRow(id)).toMatchObject({ status: 'FAILED', lastError: 'The transcoder did not start the stream in time' });
 
+    // Health follows the camera, not our encoder: video arrives but the encoder fails → FAILED with the reason, ONLINE.
+    const healthOf = async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health;
     await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'FAILED', { error: 'connection refused by camera' }));
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'FAILED', { error: 'ffmpeg: Invalid data found when processing input', cameraOnline: true }));
+    await waitFor(() => streamRow(id), (s) => s.status === 'FAILED' && s.lastError === 'ffmpeg: Invalid data found when processing input');
+    expect(await healthOf()).toBe('ONLINE');
+    // The camera does not answer → FAILED with the reason, OFFLINE.
+    await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'FAILED', { error: 'connection refused by camera', cameraOnline: false }));
     await waitFor(() => streamRow(id), (s) => s.status === 'FAILED' && s.lastError === 'connection refused by camera');
-    expect((await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health).toBe('OFFLINE');
+    expect(await healthOf()).toBe('OFFLINE');
+    // A report that does not know about the camera (cameraOnline null, e.g. no transcoder had room) leaves health alone.
+    await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'FAILED', { error: 'CAPACITY_EXHAUSTED: no transcoder has CPU for another live stream', cameraOnline: null }));
+    await waitFor(() => streamRow(id), (s) => s.status === 'FAILED' && s.lastError?.startsWith('CAPACITY_EXHAUSTED') === true);
+    expect(await healthOf()).toBe('OFFLINE');
   });
 
   it('publishes only valid transitions, in order, under concurrent starts, stops and transcoder reports', async () => {
