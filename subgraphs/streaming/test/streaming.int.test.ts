@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type NotificationRequested, type RentalChanged } from '@vegshare/kit';
+import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type RentalChanged, type TranscoderCapacity } from '@vegshare/kit';
 import fc from 'fast-check';
 import { canTransition } from '../src/stream-machine.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';
@@ -10,7 +10,8 @@ const tokens: Record<keyof typeof users, string> = { customer: '', farmer: '', f
 const streamOf: Record<string, string> = {};
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Blocking playlist reloads are held at most 1 s here (6 s by default), so the bound can be seen.
+  h = await startHarness({ HLS_BLOCK_MAX_MS: '1000' });
   for (const [name, user] of Object.entries(users) as [keyof typeof users, (typeof users)[keyof typeof users]][]) tokens[name] = await h.token(user.id, user.roles);
   for (const [name, id] of Object.entries(demo.cameras)) {
     const r = await gql<{ camera: { stream: { id: string } } }>(h, 'query($id: ID!) { camera(id: $id) { stream { id } } }', { id });
@@ -33,6 +34,14 @@ const statusEvent = (streamId: string, status: LiveTranscodeStatus['status'], ex
   ...extra,
 });
 const streamRow = (id: string) => h.db.stream.findUniqueOrThrow({ where: { id } });
+/** Writes an object where the transcoder would (the service's bucket in s3rver). */
+async function put(key: string, body: string | Buffer): Promise<void> {
+  const { Client } = await import('minio');
+  const s3 = new Client({ endPoint: '127.0.0.1', port: Number(new URL(h.s3.env.S3_ENDPOINT).port), useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', pathStyle: true });
+  const bucket = h.s3.env.S3_BUCKET;
+  if (!(await s3.bucketExists(bucket))) await s3.makeBucket(bucket);
+  await s3.putObject(bucket, key, typeof body === 'string' ? Buffer.from(body) : body);
+}
 /** The playback URL re-pointed at the test service (PLAYBACK_BASE_URL is a placeholder here). */
 const local = (url: string): string => {
   const u = new URL(url);
@@ -210,14 +219,11 @@ describe('stream lifecycle', () => {
   it('serves the HLS ladder from S3 to signed URLs only, never answering 500', async () => {
     const id = streamOf['greenA1'] ?? '';
     const dir = `live/${id}/job-1`;
-    const { client, bucket } = { client: (await import('minio')).Client, bucket: h.s3.env.S3_BUCKET };
-    const s3 = new client({ endPoint: '127.0.0.1', port: Number(new URL(h.s3.env.S3_ENDPOINT).port), useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', pathStyle: true });
-    if (!(await s3.bucketExists(bucket))) await s3.makeBucket(bucket);
-    await s3.putObject(bucket, `${dir}/master.m3u8`, '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2500000\n720p/index.m3u8\n');
-    await s3.putObject(bucket, `${dir}/720p/index.m3u8`, '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg_00001.ts\n');
+    await put(`${dir}/master.m3u8`, '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2500000\n720p/index.m3u8\n');
+    await put(`${dir}/720p/index.m3u8`, '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg_00001.ts\n');
     const segment = Buffer.from([0x47, 1, 2, 3, 4, 5]);
-    await s3.putObject(bucket, `${dir}/720p/seg_00001.ts`, segment);
-    await s3.putObject(bucket, `live/${id}/secret.json`, '{}');
+    await put(`${dir}/720p/seg_00001.ts`, segment);
+    await put(`live/${id}/secret.json`, '{}');
 
     const r = await gql<{ playbackUrl: { url: string } }>(h, PLAYBACK, { s: id }, tokens.customer);
     const master = new URL(local(r.data?.playbackUrl.url ?? ''));
@@ -226,7 +232,12 @@ describe('stream lifecycle', () => {
     expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     const body = await res.text();
     const variantLine = body.split('\n').find((l) => l.startsWith('720p/')) ?? '';
-    expect(variantLine).toBe(`720p/index.m3u8${master.search}`);
+    // The playlist's URIs carry a grant for the same viewer, renewed while they may still watch (live outlasts one grant).
+    expect(variantLine).toMatch(/^720p\/index\.m3u8\?v=[^&]+&e=\d+&s=[\w-]{43}$/);
+    const renewed = new URL(variantLine, master).searchParams;
+    expect(renewed.get('v')).toBe(users.customer.id);
+    expect(Number(renewed.get('e'))).toBeGreaterThanOrEqual(Number(master.searchParams.get('e')));
+    expect(new MediaSigner(SIGNING_SECRET, 60).verify(id, renewed).ok).toBe(true);
     const variant = await fetch(new URL(variantLine, master));
     expect(variant.status).toBe(200);
     const segLine = (await variant.text()).split('\n').find((l) => l.startsWith('seg_')) ?? '';
@@ -261,6 +272,85 @@ describe('stream lifecycle', () => {
     }
     expect((await fetch(`${base}/720p/seg_09999.ts${master.search}`)).status).toBe(404);
     expect((await fetch(`${h.service.url}/hls/${streamOf['greenOverview']}/master.m3u8?${new MediaSigner(SIGNING_SECRET, 60).sign(streamOf['greenOverview'] ?? '', 'x').query}`)).status).toBe(404);
+    // A grant is not renewed for a viewer the projections do not show as allowed (an admin here): the URIs carry theirs.
+    const asAdmin = new URL(local((await gql<{ playbackUrl: { url: string } }>(h, PLAYBACK, { s: id }, tokens.admin)).data?.playbackUrl.url ?? ''));
+    const adminBody = await (await fetch(asAdmin)).text();
+    expect(adminBody.split('\n')).toContain(`720p/index.m3u8${asAdmin.search}`);
+    for (const method of ['POST', 'DELETE']) expect((await fetch(master, { method })).status).toBe(405);
+    expect((await fetch(master, { method: 'OPTIONS' })).status).toBe(204);
+  });
+
+  it('holds LL-HLS blocking playlist reloads and preload-hinted parts until the transcoder reports them, within bounds', async () => {
+    const id = streamOf['greenA1'] ?? '';
+    const dir = `live/${id}/job-1/720p`;
+    const playlist = (msn: number, parts: number) =>
+      ['#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-PART-INF:PART-TARGET=0.54', '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.62', `#EXT-X-MEDIA-SEQUENCE:${msn}`, '#EXT-X-MAP:URI="init-a.mp4"', '#EXT-X-PROGRAM-DATE-TIME:2030-01-01T00:00:00.000Z', ...Array.from({ length: parts }, (_, i) => `#EXT-X-PART:DURATION=0.5,URI="part${msn * 1000 + i}.m4s"`), `#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part${msn * 1000 + parts}.m4s"`, ''].join('\n');
+    const progress = (msn: number, part: number) => h.bus.publish(eventTopics.liveHlsProgress, { streamId: id, jobId: 'job-1', rendition: '720p', msn, part, partId: msn * 1000 + part } satisfies LiveHlsProgress);
+    await put(`${dir}/index.m3u8`, playlist(1, 1));
+    await progress(1, 0);
+    const r = await gql<{ playbackUrl: { url: string } }>(h, PLAYBACK, { s: id }, tokens.customer);
+    const masterUrl = new URL(local(r.data?.playbackUrl.url ?? ''));
+    const grant = masterUrl.search;
+    const media = new URL(`720p/index.m3u8${grant}`, masterUrl);
+    const timed = async (url: string) => {
+      const started = Date.now();
+      const res = await fetch(url);
+      return { status: res.status, body: await res.text(), ms: Date.now() - started };
+    };
+    // Wait until the board knows where the playlist stands (events travel through Redis).
+    await waitFor(() => timed(`${media}&_HLS_msn=1&_HLS_part=0`), (a) => a.status === 200 && a.ms < 500);
+
+    // Part 1 of segment 1: held until the transcoder says the playlist lists it, then the new playlist is served.
+    const next = timed(`${media}&_HLS_msn=1&_HLS_part=1`);
+    await new Promise((r) => setTimeout(r, 400));
+    await put(`${dir}/index.m3u8`, playlist(1, 2));
+    await progress(1, 1);
+    const answered = await next;
+    expect(answered.status).toBe(200);
+    expect(answered.ms).toBeGreaterThanOrEqual(380);
+    expect(answered.body).toMatch(/URI="part1001\.m4s\?v=[^"]+"/);
+    // Without _HLS_part: the whole segment 1, which a part of segment 2 proves complete.
+    const whole = timed(`${media}&_HLS_msn=1`);
+    await new Promise((r) => setTimeout(r, 300));
+    await progress(1, 2);
+    await new Promise((r) => setTimeout(r, 200));
+    await put(`${dir}/index.m3u8`, playlist(2, 1));
+    await progress(2, 0);
+    const wholeAnswer = await whole;
+    expect(wholeAnswer.ms).toBeGreaterThanOrEqual(480);
+    expect(wholeAnswer.body).toContain('#EXT-X-MEDIA-SEQUENCE:2');
+    // Nothing comes: the current playlist after HLS_BLOCK_MAX_MS (1 s here), not a hung request.
+    const stalled = await timed(`${media}&_HLS_msn=3&_HLS_part=0`);
+    expect(stalled.status).toBe(200);
+    expect(stalled.ms).toBeGreaterThanOrEqual(900);
+    expect(stalled.ms).toBeLessThan(5_000);
+    expect(stalled.body).toContain('#EXT-X-MEDIA-SEQUENCE:2');
+
+    // Bad blocking requests are refused at once: far beyond the live edge, malformed, a part without a segment, the master.
+    for (const query of ['_HLS_msn=9', '_HLS_msn=-1', '_HLS_msn=1.5', '_HLS_msn=abc', '_HLS_part=1', '_HLS_msn=2&_HLS_part=x', `_HLS_msn=${'9'.repeat(12)}`]) {
+      const res = await timed(`${media}&${query}`);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect(res.ms).toBeLessThan(500);
+    }
+    expect((await fetch(`${new URL(`../master.m3u8${grant}`, media)}&_HLS_msn=1`)).status).toBe(400);
+
+    // The preload-hinted part is asked for before it exists: held until it is in S3 and reported, then served.
+    const hinted = fetch(new URL(`part2001.m4s${grant}`, media));
+    await new Promise((r) => setTimeout(r, 300));
+    const bytes = Buffer.from('a part of a segment');
+    await put(`${dir}/part2001.m4s`, bytes);
+    await progress(2, 1);
+    const part = await hinted;
+    expect(part.status).toBe(200);
+    expect(part.headers.get('content-type')).toBe('video/iso.segment');
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes);
+    // A hinted part that never comes is a 404 after the bound; a missing segment is a 404 at once.
+    const never = await timed(new URL(`part2999.m4s${grant}`, media).toString());
+    expect(never.status).toBe(404);
+    expect(never.ms).toBeGreaterThanOrEqual(900);
+    const missing = await timed(new URL(`s77.m4s${grant}`, media).toString());
+    expect(missing.status).toBe(404);
+    expect(missing.ms).toBeLessThan(500);
   });
 
   it('counts viewers by heartbeat and stops an on-demand stream nobody watches', async () => {
@@ -380,6 +470,42 @@ describe('stream lifecycle', () => {
     );
   });
 
+  it('refuses a start at once with CAPACITY_EXHAUSTED while every transcoder reports no room, and starts once one has', async () => {
+    const orchard = streamOf['orchard1'] ?? '';
+    const START = 'mutation($c: ID!) { startStream(cameraId: $c) { id status } }';
+    const requests = await recordTopic<LiveTranscodeRequested>(h.bus, eventTopics.liveTranscodeRequested);
+    const capacity = (workerId: string, liveHeadroom: number, liveJobCost = 0.4): Promise<void> =>
+      h.bus.publish(eventTopics.transcoderCapacity, { workerId, liveHeadroom, liveJobCost, at: new Date().toISOString() } satisfies TranscoderCapacity);
+    await capacity('worker-a', 0.1);
+    await capacity('worker-b', 0.39);
+    const refused = await waitFor(() => gql(h, START, { c: demo.cameras.orchard1 }, tokens.admin), (r) => codeOf(r) === 'CAPACITY_EXHAUSTED');
+    expect(refused.errors?.[0]?.message).toMatch(/no transcoder has room/i);
+    // Asking to watch an idle stream starts it on demand: refused the same way, at once, not after a start timeout.
+    const started = Date.now();
+    expect(codeOf(await gql(h, PLAYBACK, { s: orchard }, tokens.admin))).toBe('CAPACITY_EXHAUSTED');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await streamRow(orchard)).status).not.toBe('STARTING');
+    // A malformed report changes nothing.
+    await h.bus.publish(eventTopics.transcoderCapacity, { workerId: 'worker-c', liveHeadroom: -5, liveJobCost: 0.4, at: 'now' });
+    expect(codeOf(await gql(h, START, { c: demo.cameras.orchard1 }, tokens.admin))).toBe('CAPACITY_EXHAUSTED');
+    expect(requests.events.filter((e) => e.streamId === orchard)).toEqual([]);
+    // One worker with room: the start goes ahead and the transcoder is asked.
+    await capacity('worker-b', 100);
+    const ok = await waitFor(() => gql<{ startStream: { status: string } }>(h, START, { c: demo.cameras.orchard1 }, tokens.admin), (r) => r.data?.startStream.status === 'STARTING');
+    expect(ok.errors).toBeUndefined();
+    await waitFor(() => requests.events.filter((e) => e.streamId === orchard).length, (n) => n === 1);
+    // A running stream is never refused (a second viewer joins it), while new ones are.
+    await capacity('worker-b', 0);
+    await waitFor(() => gql(h, START, { c: demo.cameras.greenA1 }, tokens.admin), (r) => codeOf(r) === 'CAPACITY_EXHAUSTED');
+    const joined = await gql<{ playbackUrl: { stream: { status: string } } }>(h, PLAYBACK, { s: orchard }, tokens.admin);
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data?.playbackUrl.stream.status).toBe('STARTING');
+    await h.service.control.stop(orchard, 'test');
+    await requests.stop();
+    // Later tests start streams freely.
+    await capacity('worker-a', 1000, 0.01);
+  });
+
   it('serves health, readiness (postgres, object store, redis) and metrics', async () => {
     const ready = await fetch(`${h.service.url}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
@@ -387,6 +513,7 @@ describe('stream lifecycle', () => {
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     expect(metrics).toContain('route="/hls/*"');
     expect(metrics).toContain('streaming_stream_failures_total');
+    expect(metrics).toMatch(/^streaming_hls_blocking_reloads\{[^}]*\} \d+$/m);
   });
 });
 

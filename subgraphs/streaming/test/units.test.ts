@@ -86,6 +86,10 @@ describe('HLS paths', () => {
   it('accepts playlists and segments below the stream folder', () => {
     expect(parseHlsPath(`/hls/${STREAM}/master.m3u8`)).toEqual({ streamId: STREAM, file: 'master.m3u8', extension: 'm3u8' });
     expect(parseHlsPath(`/hls/${STREAM}/720p/seg_00001.ts`)).toMatchObject({ file: '720p/seg_00001.ts', extension: 'ts' });
+    // What the LL-HLS ladder writes: segments, parts (named by rendition-wide id) and a run's init segment.
+    expect(parseHlsPath(`/hls/${STREAM}/720p/s12.m4s`)).toMatchObject({ file: '720p/s12.m4s', extension: 'm4s' });
+    expect(parseHlsPath(`/hls/${STREAM}/360p/part12004.m4s`)).toMatchObject({ file: '360p/part12004.m4s', extension: 'm4s' });
+    expect(parseHlsPath(`/hls/${STREAM}/720p/init-mb2x1.mp4`)).toMatchObject({ file: '720p/init-mb2x1.mp4', extension: 'mp4' });
     expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, '720p/index.m3u8')).toBe(`live/${STREAM}/job-1/720p/index.m3u8`);
     expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, 'master.m3u8')).toBe(`live/${STREAM}/job-1/master.m3u8`);
   });
