@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type RentalChanged, type TranscoderCapacity } from '@vegshare/kit';
+import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type PlotTimelapseReady, type RecordingsExpired, type RentalChanged, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
 import fc from 'fast-check';
 import { canTransition } from '../src/stream-machine.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';
@@ -22,10 +22,12 @@ afterAll(async () => {
   await h?.stop();
 });
 
+/** The transcode job of the live session most tests report on (job ids are UUIDs: a recording's media key has one). */
+const LIVE_JOB = '6b1d0c2e-3f4a-4b5c-9d6e-7f8091a2b3c4';
 const PLAYBACK = 'query($s: ID!) { playbackUrl(streamId: $s) { url expiresAt stream { id status } } }';
 const statusEvent = (streamId: string, status: LiveTranscodeStatus['status'], extra: Partial<LiveTranscodeStatus> = {}): LiveTranscodeStatus => ({
   streamId,
-  jobId: 'job-1',
+  jobId: LIVE_JOB,
   status,
   masterPlaylistKey: null,
   renditions: [],
@@ -172,13 +174,13 @@ describe('stream lifecycle', () => {
     await waitFor(() => requests.events.filter((e) => e.streamId === id).length, (n) => n >= 2);
 
     await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'STARTING'));
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] }));
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`, renditions: ['720p', '360p'] }));
     const live = await waitFor(() => streamRow(id), (s) => s.status === 'LIVE');
-    expect(live).toMatchObject({ jobId: 'job-1', renditions: ['720p', '360p'], masterPlaylistKey: `live/${id}/job-1/master.m3u8` });
+    expect(live).toMatchObject({ jobId: LIVE_JOB, renditions: ['720p', '360p'], masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8` });
     expect(live.startedAt).toBeInstanceOf(Date);
     await waitFor(async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health, (health) => health === 'ONLINE');
     // A second LIVE report, and a garbage one, change nothing.
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] }));
+    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`, renditions: ['720p', '360p'] }));
     await h.bus.publish(eventTopics.liveTranscodeStatus, { streamId: id, status: 'EXPLODED' });
     await h.service.control.republishStarting();
     await new Promise((r) => setTimeout(r, 100));
@@ -189,7 +191,7 @@ describe('stream lifecycle', () => {
     // The camera drops: RECONNECTING with the transcoder's reason in lastError (a new reason replaces it), the camera
     // OFFLINE; it comes back: LIVE, no error, ONLINE. The farmer hears of both, with the reason, and of nothing else
     // (a camera seen for the first time is not "back").
-    const ladder = { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] };
+    const ladder = { masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`, renditions: ['720p', '360p'] };
     const healthOf = async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health;
     await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'RECONNECTING', { ...ladder, error: 'no video from the camera for 3.0 s', cameraOnline: false }));
     const reconnecting = await waitFor(() => streamRow(id), (s) => s.status === 'RECONNECTING');
@@ -218,7 +220,7 @@ describe('stream lifecycle', () => {
 
   it('serves the HLS ladder from S3 to signed URLs only, never answering 500', async () => {
     const id = streamOf['greenA1'] ?? '';
-    const dir = `live/${id}/job-1`;
+    const dir = `live/${id}/${LIVE_JOB}`;
     await put(`${dir}/master.m3u8`, '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2500000\n720p/index.m3u8\n');
     await put(`${dir}/720p/index.m3u8`, '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg_00001.ts\n');
     const segment = Buffer.from([0x47, 1, 2, 3, 4, 5]);
@@ -282,10 +284,10 @@ describe('stream lifecycle', () => {
 
   it('holds LL-HLS blocking playlist reloads and preload-hinted parts until the transcoder reports them, within bounds', async () => {
     const id = streamOf['greenA1'] ?? '';
-    const dir = `live/${id}/job-1/720p`;
+    const dir = `live/${id}/${LIVE_JOB}/720p`;
     const playlist = (msn: number, parts: number) =>
       ['#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-PART-INF:PART-TARGET=0.54', '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.62', `#EXT-X-MEDIA-SEQUENCE:${msn}`, '#EXT-X-MAP:URI="init-a.mp4"', '#EXT-X-PROGRAM-DATE-TIME:2030-01-01T00:00:00.000Z', ...Array.from({ length: parts }, (_, i) => `#EXT-X-PART:DURATION=0.5,URI="part${msn * 1000 + i}.m4s"`), `#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part${msn * 1000 + parts}.m4s"`, ''].join('\n');
-    const progress = (msn: number, part: number) => h.bus.publish(eventTopics.liveHlsProgress, { streamId: id, jobId: 'job-1', rendition: '720p', msn, part, partId: msn * 1000 + part } satisfies LiveHlsProgress);
+    const progress = (msn: number, part: number) => h.bus.publish(eventTopics.liveHlsProgress, { streamId: id, jobId: LIVE_JOB, rendition: '720p', msn, part, partId: msn * 1000 + part } satisfies LiveHlsProgress);
     await put(`${dir}/index.m3u8`, playlist(1, 1));
     await progress(1, 0);
     const r = await gql<{ playbackUrl: { url: string } }>(h, PLAYBACK, { s: id }, tokens.customer);
@@ -376,7 +378,7 @@ describe('stream lifecycle', () => {
 
   it('records a session when the transcoder reports ENDED with a playlist, and hides recordings from strangers', async () => {
     const id = streamOf['greenA1'] ?? '';
-    const ended = statusEvent(id, 'ENDED', { masterPlaylistKey: `live/${id}/job-1/master.m3u8`, renditions: ['720p', '360p'] });
+    const ended = statusEvent(id, 'ENDED', { masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`, renditions: ['720p', '360p'] });
     await h.bus.publish(eventTopics.liveTranscodeStatus, ended);
     await h.bus.publish(eventTopics.liveTranscodeStatus, ended);
     await waitFor(() => h.db.recording.count({ where: { streamId: id } }), (n) => n === 1);
@@ -514,6 +516,188 @@ describe('stream lifecycle', () => {
     expect(metrics).toContain('route="/hls/*"');
     expect(metrics).toContain('streaming_stream_failures_total');
     expect(metrics).toMatch(/^streaming_hls_blocking_reloads\{[^}]*\} \d+$/m);
+  });
+});
+
+describe('recordings and timelapses as finished media (/media)', () => {
+  const JOB = '7a3c0e1f-9d2b-4c5e-8f6a-1b2c3d4e5f60';
+  const OTHER_JOB = '7a3c0e1f-9d2b-4c5e-8f6a-1b2c3d4e5f61';
+  const DAY = '2030-01-02';
+  const segment = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+  const mp4 = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+  let streamId = '';
+  let prefix = '';
+  const REC = 'query($c: ID!) { recordings(cameraId: $c) { id playbackUrl renditions } }';
+  const TL = 'query($c: ID!) { timelapses(cameraId: $c) { id day durationSeconds frameCount videoKey playbackUrl job { id } camera { id } } }';
+
+  beforeAll(async () => {
+    streamId = streamOf['greenA1'] ?? '';
+    prefix = `live/${streamId}/${JOB}/`;
+    await put(`${prefix}master.m3u8`, '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2"\n360p/index.m3u8\n');
+    await put(`${prefix}360p/index.m3u8`, '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1800\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI="init-a.mp4"\n#EXTINF:1800,\ns0.m4s\n#EXTINF:1800,\ns1.m4s\n#EXT-X-ENDLIST\n');
+    await put(`${prefix}360p/init-a.mp4`, Buffer.from('init'));
+    await put(`${prefix}360p/s0.m4s`, segment);
+    await put(`${prefix}360p/s1.m4s`, segment);
+    await put(`live/${streamId}/${OTHER_JOB}/master.m3u8`, '#EXTM3U\n');
+    await put(`timelapses/${demo.cameras.greenA1}/${DAY}.mp4`, mp4);
+    await put(`snapshots/${demo.cameras.greenA1}/${DAY}/12-00-00.jpg`, Buffer.from('jpeg'));
+    await put(`uploads/${demo.farms.greenAcres}/${JOB}/source`, Buffer.from('video'));
+    // Two finished sessions of the camera (reported late: the stream's current state is not touched).
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    for (const job of [JOB, OTHER_JOB]) await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(streamId, 'ENDED', { jobId: job, masterPlaylistKey: `live/${streamId}/${job}/master.m3u8`, renditions: ['360p'], at: hourAgo }));
+    await waitFor(() => h.db.recording.count({ where: { jobId: { in: [JOB, OTHER_JOB] } } }), (n) => n === 2);
+  });
+
+  const recordingUrl = async (token: string, job = JOB): Promise<URL> => {
+    const r = await gql<{ recordings: { id: string; playbackUrl: string }[] }>(h, REC, { c: demo.cameras.greenA1 }, token);
+    expect(r.errors).toBeUndefined();
+    const url = r.data?.recordings.map((x) => new URL(x.playbackUrl)).find((u) => u.pathname.includes(job));
+    expect(url).toBeDefined();
+    return new URL(local(url!.toString()));
+  };
+
+  it('plays a recording through a grant for its own folder: playlists carry a grant long enough to play them through', async () => {
+    const master = await recordingUrl(tokens.customer);
+    expect(master.pathname).toBe(`/media/${prefix}master.m3u8`);
+    const res = await fetch(master);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    const variantLine = (await res.text()).split('\n').find((l) => l.startsWith('360p/')) ?? '';
+    const variant = new URL(variantLine, master);
+    const grant = variant.searchParams;
+    const lifetime = (params: URLSearchParams) => Number(params.get('e')) * 1000 - Date.now();
+    expect(grant.get('v')).toBe(users.customer.id);
+    expect(new MediaSigner(SIGNING_SECRET, 60).verify(prefix, grant).ok).toBe(true);
+    // The URL handed out lives two minutes; the master's URIs ten (time to open a rendition) ...
+    expect(lifetime(grant)).toBeGreaterThan(590_000);
+    expect(lifetime(grant)).toBeLessThanOrEqual(600_000);
+    // ... and a rendition's URIs as long as it plays (an hour here) plus ten minutes.
+    const playlist = await (await fetch(variant)).text();
+    expect(playlist).toMatch(/#EXT-X-MAP:URI="init-a\.mp4\?v=[^"]+"/);
+    const segLine = playlist.split('\n').find((l) => l.startsWith('s1.m4s?')) ?? '';
+    const segGrant = new URL(segLine, variant).searchParams;
+    expect(lifetime(segGrant)).toBeGreaterThan(4_190_000);
+    expect(lifetime(segGrant)).toBeLessThanOrEqual(4_200_000);
+    const seg = await fetch(new URL(segLine, variant));
+    expect(seg.status).toBe(200);
+    expect(seg.headers.get('content-type')).toBe('video/iso.segment');
+    expect(seg.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await seg.arrayBuffer())).toEqual(segment);
+    // Strangers see no recordings (so get no URL).
+    expect(codeOf(await gql(h, REC, { c: demo.cameras.greenA1 }, tokens.stranger))).toBe('FORBIDDEN');
+  });
+
+  it('answers byte ranges (206), refuses unsatisfiable ones (416), and HEAD gives the size', async () => {
+    const master = await recordingUrl(tokens.customer);
+    const seg = new URL(`360p/s0.m4s${master.search}`, master);
+    const ranged = async (range: string) => {
+      const res = await fetch(seg, { headers: { range } });
+      return { status: res.status, contentRange: res.headers.get('content-range'), length: res.headers.get('content-length'), body: Buffer.from(await res.arrayBuffer()) };
+    };
+    expect(await ranged('bytes=10-19')).toEqual({ status: 206, contentRange: 'bytes 10-19/1000', length: '10', body: segment.subarray(10, 20) });
+    expect(await ranged('bytes=-10')).toEqual({ status: 206, contentRange: 'bytes 990-999/1000', length: '10', body: segment.subarray(990) });
+    expect(await ranged('bytes=995-')).toEqual({ status: 206, contentRange: 'bytes 995-999/1000', length: '5', body: segment.subarray(995) });
+    expect(await ranged('bytes=990-5000')).toMatchObject({ status: 206, contentRange: 'bytes 990-999/1000', body: segment.subarray(990) });
+    for (const bad of ['bytes=1000-', 'bytes=5-2', 'bytes=-', 'bytes=a-b', 'items=0-1', 'bytes=0-1,5-6']) {
+      const r = await ranged(bad);
+      expect({ bad, status: r.status, contentRange: r.contentRange }).toEqual({ bad, status: 416, contentRange: 'bytes */1000' });
+    }
+    const head = await fetch(seg, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, '1000', 0]);
+    const preflight = await fetch(seg, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('range');
+    expect((await fetch(seg, { method: 'PUT', body: 'x' })).status).toBe(405);
+  });
+
+  it('keeps every grant to its scope and serves only the documented key shapes', async () => {
+    const master = await recordingUrl(tokens.customer);
+    const grant = master.search;
+    const signer = new MediaSigner(SIGNING_SECRET, 60);
+    const base = `${h.service.url}/media`;
+    // Another session of the same camera, the camera's timelapse, the live stream: other scopes, other grants.
+    for (const path of [`live/${streamId}/${OTHER_JOB}/master.m3u8`, `timelapses/${demo.cameras.greenA1}/${DAY}.mp4`]) expect((await fetch(`${base}/${path}${grant}`)).status).toBe(403);
+    expect((await fetch(`${h.service.url}/hls/${streamId}/master.m3u8${grant}`)).status).toBe(403);
+    // Tampered, someone else's or expired: refused.
+    const otherViewer = new URLSearchParams(master.searchParams);
+    otherViewer.set('v', users.stranger.id);
+    const expired = signer.sign(prefix, users.customer.id, Date.now() - 120_000).query;
+    for (const query of [otherViewer.toString(), expired, '', 'v=x&e=1&s=short']) expect((await fetch(`${master.origin}${master.pathname}?${query}`)).status).toBe(403);
+    expect(await (await fetch(`${master.origin}${master.pathname}?${expired}`)).json()).toEqual({ error: 'media URL expired' });
+    // Inside the scope but not there: 404.
+    expect((await fetch(`${base}/${prefix}360p/s9.m4s${grant}`)).status).toBe(404);
+    // Objects that are not finished media are never served, even with a grant signed for exactly their key.
+    const hidden = [
+      `uploads/${demo.farms.greenAcres}/${JOB}/source`,
+      `snapshots/${demo.cameras.greenA1}/${DAY}/12-00-00.jpg`,
+      `live/${streamId}/secret.json`,
+      `${prefix}../${OTHER_JOB}/master.m3u8`,
+      `${prefix}360p%2fs0.m4s`,
+      `${prefix}360p/s0.m4s%00`,
+    ];
+    for (const key of hidden) {
+      const forged = signer.sign(key, users.customer.id).query;
+      const { status } = await fetchRaw(`${base}/${key}?${forged}`);
+      expect({ key, status }).toEqual({ key, status: 403 });
+    }
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    expect(metrics).toContain('route="/media/*"');
+  });
+
+  it('keeps a camera’s timelapse for those allowed to watch it, puts a plot’s in its feed, and plays it with ranges', async () => {
+    const feed = await recordTopic<PlotTimelapseReady>(h.bus, eventTopics.plotTimelapseReady);
+    const ready: TimelapseReady = { jobId: JOB, cameraId: demo.cameras.greenA1, day: DAY, videoKey: `timelapses/${demo.cameras.greenA1}/${DAY}.mp4`, durationSeconds: 4.5, frameCount: 120 };
+    await h.bus.publish(eventTopics.timelapseReady, ready);
+    const listed = await waitFor(() => gql<{ timelapses: { id: string; day: string; durationSeconds: number; frameCount: number; videoKey: string; playbackUrl: string; job: { id: string } | null; camera: { id: string } }[] }>(h, TL, { c: demo.cameras.greenA1 }, tokens.customer), (r) => (r.data?.timelapses.length ?? 0) > 0);
+    const timelapse = listed.data!.timelapses[0]!;
+    expect(timelapse).toMatchObject({ day: DAY, durationSeconds: 4.5, frameCount: 120, videoKey: ready.videoKey, job: null, camera: { id: demo.cameras.greenA1 } });
+    // The farmer sees which job made it; strangers see nothing.
+    expect((await gql<{ timelapses: { job: { id: string } | null }[] }>(h, TL, { c: demo.cameras.greenA1 }, tokens.farmer)).data?.timelapses[0]?.job).toEqual({ id: JOB });
+    expect(codeOf(await gql(h, TL, { c: demo.cameras.greenA1 }, tokens.stranger))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(h, TL, { c: demo.cameras.greenA1 }))).toBe('UNAUTHENTICATED');
+    expect((await gql<{ camera: { timelapses: unknown[] } }>(h, 'query($id: ID!) { camera(id: $id) { timelapses { id } } }', { id: demo.cameras.greenA1 }, tokens.farmer2)).data?.camera.timelapses).toEqual([]);
+    // The plot's activity feed hears of it (farm resolves the Timelapse entity back here, for watchers only).
+    await waitFor(() => feed.events.length, (n) => n === 1);
+    expect(feed.events[0]).toEqual({ timelapseId: timelapse.id, cameraId: demo.cameras.greenA1, cameraName: 'Plot A-1', plotId: demo.plots.greenA1, farmId: demo.farms.greenAcres, day: DAY });
+    const ENTITY = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Timelapse { id day } } }';
+    expect((await gql(h, ENTITY, { r: [{ __typename: 'Timelapse', id: timelapse.id }] }, tokens.customer)).data).toEqual({ _entities: [{ id: timelapse.id, day: DAY }] });
+    expect((await gql(h, ENTITY, { r: [{ __typename: 'Timelapse', id: timelapse.id }] }, tokens.stranger)).data).toEqual({ _entities: [null] });
+
+    // The MP4 through its own grant, seekable.
+    const url = new URL(local(timelapse.playbackUrl));
+    expect(url.pathname).toBe(`/media/${ready.videoKey}`);
+    const whole = await fetch(url);
+    expect([whole.status, whole.headers.get('content-type'), whole.headers.get('content-length')]).toEqual([200, 'video/mp4', '5000']);
+    expect(Buffer.from(await whole.arrayBuffer())).toEqual(mp4);
+    const part = await fetch(url, { headers: { range: 'bytes=4000-4099' } });
+    expect([part.status, part.headers.get('content-range')]).toEqual([206, 'bytes 4000-4099/5000']);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(mp4.subarray(4000, 4100));
+    expect((await fetch(url, { headers: { range: 'bytes=5000-' } })).status).toBe(416);
+
+    // A remake replaces it (one per camera and day); a camera without a plot, or one that is gone, adds nothing to a feed.
+    await h.bus.publish(eventTopics.timelapseReady, { ...ready, jobId: OTHER_JOB, frameCount: 130 });
+    await h.bus.publish(eventTopics.timelapseReady, { ...ready, cameraId: demo.cameras.greenOverview, videoKey: `timelapses/${demo.cameras.greenOverview}/${DAY}.mp4` });
+    await h.bus.publish(eventTopics.timelapseReady, { ...ready, cameraId: '30000000-0000-4000-8000-0000000000ff' });
+    await h.bus.publish(eventTopics.timelapseReady, { ...ready, day: 'yesterday' });
+    await waitFor(() => h.db.timelapse.findMany({ where: { day: DAY }, orderBy: { cameraId: 'asc' } }), (rows) => rows.length === 2 && rows.some((r) => r.frameCount === 130));
+    await new Promise((r) => setTimeout(r, 100));
+    await h.service.eventsIdle();
+    const rows = await h.db.timelapse.findMany({ where: { day: DAY }, orderBy: { cameraId: 'asc' } });
+    expect(rows.map((r) => [r.cameraId, r.jobId, r.frameCount])).toEqual([
+      [demo.cameras.greenA1, OTHER_JOB, 130],
+      [demo.cameras.greenOverview, JOB, 120],
+    ]);
+    expect(rows[0]?.id).toBe(timelapse.id);
+    expect(feed.events.map((e) => [e.timelapseId, e.plotId])).toEqual([[timelapse.id, demo.plots.greenA1], [timelapse.id, demo.plots.greenA1]]);
+    await feed.stop();
+  });
+
+  it('forgets recordings whose media the transcoder deleted (RecordingsExpired)', async () => {
+    await h.bus.publish(eventTopics.recordingsExpired, { jobIds: [OTHER_JOB, 'not-a-known-job'] } satisfies RecordingsExpired);
+    await waitFor(() => h.db.recording.findMany({ where: { jobId: { in: [JOB, OTHER_JOB] } } }), (rows) => rows.length === 1);
+    const r = await gql<{ recordings: { playbackUrl: string }[] }>(h, REC, { c: demo.cameras.greenA1 }, tokens.customer);
+    expect(r.data?.recordings.some((x) => x.playbackUrl.includes(OTHER_JOB))).toBe(false);
+    expect(r.data?.recordings.some((x) => x.playbackUrl.includes(JOB))).toBe(true);
   });
 });
 
