@@ -192,12 +192,15 @@ export class StreamControl {
       : event.status === 'LIVE' ? 'ONLINE'
       : null;
     if (!health) return;
-    const { count } = await this.deps.db.camera.updateMany({ where: { id: stream.cameraId, health: { not: health } }, data: { health } });
+    const before = await this.deps.db.camera.findUnique({ where: { id: stream.cameraId } });
+    if (!before || before.health === health) return;
+    // Compare-and-set: of replicas that see the same change, one moves it (and publishes and notifies).
+    const { count } = await this.deps.db.camera.updateMany({ where: { id: before.id, health: before.health }, data: { health } });
     if (!count) return;
-    const camera = await this.deps.db.camera.findUnique({ where: { id: stream.cameraId } });
-    if (!camera) return;
+    const camera = { ...before, health };
     await this.deps.bus.publish(topics.cameraHealth(camera.farmId), { cameraId: camera.id });
-    await this.#notifyHealth(camera, health, event);
+    // "Back online" only after "offline": a camera seen for the first time (UNKNOWN) is not news to its farmer.
+    if (health === 'OFFLINE' || before.health === 'OFFLINE') await this.#notifyHealth(camera, health, event);
   }
 
   readonly #lastNotified = new Map<string, number>();

@@ -49,7 +49,8 @@ describe('streaming on the embedded defaults', () => {
     });
     const body = (await res.json()) as { data: { playbackUrl: { url: string; stream: { status: string } } } };
     expect(body.data.playbackUrl.stream.status).toBe('STARTING');
-    expect(body.data.playbackUrl.url).toMatch(new RegExp(`^http://localhost:4004/hls/${streamId}/master\\.m3u8\\?v=anon%3A`));
+    // Players reach /hls/ through the gateway's origin by default (PLAYBACK_BASE_URL), not this service's port.
+    expect(body.data.playbackUrl.url).toMatch(new RegExp(`^http://localhost:4000/hls/${streamId}/master\\.m3u8\\?v=anon%3A`));
     await waitFor(() => requests.length, (n) => n >= 1);
     const live: LiveTranscodeStatus = { streamId, jobId: 'j', status: 'LIVE', masterPlaylistKey: `live/${streamId}/j/master.m3u8`, renditions: ['360p'], error: null, at: new Date().toISOString() };
     await bus.publish(eventTopics.liveTranscodeStatus, live);

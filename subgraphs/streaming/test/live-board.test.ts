@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CapacityView, workerCapacitySchema } from '../src/live/capacity-view.ts';
-import { HlsProgressBoard } from '../src/live/hls-progress.ts';
+import { HlsProgressBoard, reachedMsn, reachedPart } from '../src/live/hls-progress.ts';
 
 const STREAM = '50000000-0000-4000-8000-000000000001';
 const OTHER = '50000000-0000-4000-8000-000000000002';
-const progress = (msn: number, part: number, jobId = 'job-1', rendition = '720p', streamId = STREAM) => ({ streamId, jobId, rendition, msn, part });
+/**
+ * A rendition's position as the transcoder reports it. Part ids run on across segments (here: ten a segment, as if
+ * every segment had ten parts), so a later segment's part always has the higher id.
+ */
+const progress = (msn: number, part: number, jobId = 'job-1', rendition = '720p', streamId = STREAM) => ({ streamId, jobId, rendition, msn, part, partId: msn * 10 + part });
 
 /** Whether a promise has settled by the time the current microtasks ran (it never waits for a timer). */
 async function settled<T>(promise: Promise<T>): Promise<{ done: boolean; value?: T }> {
@@ -17,9 +21,9 @@ describe('HlsProgressBoard', () => {
   it('answers at once when the playlist already lists the part', async () => {
     const board = new HlsProgressBoard();
     board.update(progress(5, 2));
-    await expect(board.waitFor(STREAM, '720p', 5, 2, 10_000)).resolves.toBe(true);
-    await expect(board.waitFor(STREAM, '720p', 5, 0, 10_000)).resolves.toBe(true);
-    await expect(board.waitFor(STREAM, '720p', 4, 7, 10_000)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(5, 2), 10_000)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(5, 0), 10_000)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(4, 7), 10_000)).resolves.toBe(true);
     expect(board.waiting).toBe(0);
     expect(board.position(STREAM, '720p')).toMatchObject({ jobId: 'job-1', msn: 5, part: 2 });
     expect(board.position(STREAM, '360p')).toBeNull();
@@ -28,10 +32,10 @@ describe('HlsProgressBoard', () => {
   it('holds a blocking reload until its part is listed, and only then', async () => {
     const board = new HlsProgressBoard();
     board.update(progress(5, 2));
-    const next = board.waitFor(STREAM, '720p', 5, 3, 10_000);
-    const nextSegment = board.waitFor(STREAM, '720p', 6, 0, 10_000);
-    const other = board.waitFor(STREAM, '360p', 5, 3, 10_000);
-    const otherStream = board.waitFor(OTHER, '720p', 5, 3, 10_000);
+    const next = board.waitUntil(STREAM, '720p', reachedMsn(5, 3), 10_000);
+    const nextSegment = board.waitUntil(STREAM, '720p', reachedMsn(6, 0), 10_000);
+    const other = board.waitUntil(STREAM, '360p', reachedMsn(5, 3), 10_000);
+    const otherStream = board.waitUntil(OTHER, '720p', reachedMsn(5, 3), 10_000);
     expect(board.waiting).toBe(4);
     board.update(progress(5, 3));
     expect(await settled(next)).toEqual({ done: true, value: true });
@@ -52,8 +56,8 @@ describe('HlsProgressBoard', () => {
   it('releases many waiters of one playlist together', async () => {
     const board = new HlsProgressBoard();
     board.update(progress(1, 0));
-    const waits = Array.from({ length: 50 }, () => board.waitFor(STREAM, '720p', 1, 1, 10_000));
-    const farther = board.waitFor(STREAM, '720p', 1, 2, 10_000);
+    const waits = Array.from({ length: 50 }, () => board.waitUntil(STREAM, '720p', reachedMsn(1, 1), 10_000));
+    const farther = board.waitUntil(STREAM, '720p', reachedMsn(1, 2), 10_000);
     board.update(progress(1, 1));
     await expect(Promise.all(waits)).resolves.toEqual(Array(50).fill(true));
     expect(board.waiting).toBe(1);
@@ -65,12 +69,12 @@ describe('HlsProgressBoard', () => {
     const board = new HlsProgressBoard();
     board.update(progress(1, 0));
     const started = Date.now();
-    await expect(board.waitFor(STREAM, '720p', 3, 0, 60)).resolves.toBe(false);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(3, 0), 60)).resolves.toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
     expect(board.waiting).toBe(0);
     // A part reached after the timeout changes nothing for the request that gave up.
     board.update(progress(3, 0));
-    await expect(board.waitFor(STREAM, '720p', 3, 0, 60)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(3, 0), 60)).resolves.toBe(true);
   });
 
   it('keeps a session moving forward only, and starts over for a new job', async () => {
@@ -83,7 +87,7 @@ describe('HlsProgressBoard', () => {
     // A new session restarts the numbering: its first part counts, and waits are measured against it.
     board.update(progress(0, 0, 'job-2'));
     expect(board.position(STREAM, '720p')).toMatchObject({ jobId: 'job-2', msn: 0, part: 0 });
-    const wait = board.waitFor(STREAM, '720p', 0, 1, 10_000);
+    const wait = board.waitUntil(STREAM, '720p', reachedMsn(0, 1), 10_000);
     expect((await settled(wait)).done).toBe(false);
     board.update(progress(0, 1, 'job-2'));
     await expect(wait).resolves.toBe(true);
@@ -92,7 +96,7 @@ describe('HlsProgressBoard', () => {
   it('without _HLS_part, waits for the whole segment, not its first parts (RFC 8216bis blocking reload)', async () => {
     const board = new HlsProgressBoard();
     board.update(progress(7, 3));
-    const whole = board.waitFor(STREAM, '720p', 8, null, 10_000);
+    const whole = board.waitUntil(STREAM, '720p', reachedMsn(8, null), 10_000);
     // Segment 8 opens: its parts are listed, but it is not complete yet.
     board.update(progress(8, 0));
     board.update(progress(8, 1));
@@ -100,7 +104,32 @@ describe('HlsProgressBoard', () => {
     // Segment 9 begins: 8 is complete in the playlist.
     board.update(progress(9, 0));
     expect(await settled(whole)).toEqual({ done: true, value: true });
-    await expect(board.waitFor(STREAM, '720p', 8, null, 10_000)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedMsn(8, null), 10_000)).resolves.toBe(true);
+  });
+});
+
+describe('HlsProgressBoard and preload-hinted parts', () => {
+  it('holds a request for a hinted part until that part (by its rendition-wide id) is in S3', async () => {
+    const board = new HlsProgressBoard();
+    board.update(progress(5, 9)); // part 59, the last of segment 5
+    await expect(board.waitUntil(STREAM, '720p', reachedPart(59), 10_000)).resolves.toBe(true);
+    await expect(board.waitUntil(STREAM, '720p', reachedPart(12), 10_000)).resolves.toBe(true);
+    // The hint names part 60: the first part of segment 6, whose number the player does not need to know.
+    const hinted = board.waitUntil(STREAM, '720p', reachedPart(60), 10_000);
+    const later = board.waitUntil(STREAM, '720p', reachedPart(61), 10_000);
+    const otherRendition = board.waitUntil(STREAM, '360p', reachedPart(60), 10_000);
+    expect((await settled(hinted)).done).toBe(false);
+    board.update(progress(6, 0));
+    expect(await settled(hinted)).toEqual({ done: true, value: true });
+    expect((await settled(later)).done).toBe(false);
+    expect((await settled(otherRendition)).done).toBe(false);
+    board.update(progress(6, 1));
+    expect(await settled(later)).toEqual({ done: true, value: true });
+    board.update(progress(6, 0, 'job-1', '360p'));
+    expect(await settled(otherRendition)).toEqual({ done: true, value: true });
+    // A part that never comes (the camera stopped): the request gives up after the timeout.
+    await expect(board.waitUntil(STREAM, '720p', reachedPart(99), 30)).resolves.toBe(false);
+    expect(board.waiting).toBe(0);
   });
 });
 

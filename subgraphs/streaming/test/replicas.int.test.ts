@@ -1,6 +1,6 @@
 // Two replicas of the service on one database, one Redis: each event is applied once, grants verify on either.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, eventTopics, RedisEventBus, topics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { createLogger, demo, eventTopics, RedisEventBus, topics, type LiveTranscodeStatus, type NotificationRequested } from '@vegshare/kit';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';
 import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './support.ts';
@@ -55,5 +55,22 @@ describe('replicas', () => {
     });
     expect(await res.json()).toEqual({ data: { heartbeat: before + 1 } });
     expect((await gql(h, 'query($s: ID!) { stream(id: $s) { viewers } }', { s: streamId })).data).toEqual({ stream: { viewers: before + 1 } });
+  });
+
+  it('publish a camera’s health change and notify its farmer once, though both replicas see the report', async () => {
+    const streamId = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenA1 } })).id;
+    const health = await recordTopic<{ cameraId: string }>(h.bus, topics.cameraHealth(demo.farms.greenAcres));
+    const notes = await recordTopic<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const report = (status: LiveTranscodeStatus['status'], cameraOnline: boolean, error: string | null): LiveTranscodeStatus => ({ streamId, jobId: 'job-r', status, masterPlaylistKey: `live/${streamId}/job-r/master.m3u8`, renditions: ['480p'], error, at: new Date().toISOString(), cameraOnline });
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('RECONNECTING', false, 'no video from the camera for 3.0 s'));
+    await waitFor(() => notes.events.length, (n) => n >= 1);
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('LIVE', true, null));
+    await waitFor(() => notes.events.length, (n) => n >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([h.service.eventsIdle(), second.eventsIdle()]);
+    expect(health.events).toEqual([{ cameraId: demo.cameras.greenA1 }, { cameraId: demo.cameras.greenA1 }]);
+    expect(notes.events.map((n) => n.title)).toEqual(['Camera “Plot A-1” is offline', 'Camera “Plot A-1” is back online']);
+    await health.stop();
+    await notes.stop();
   });
 });

@@ -115,6 +115,37 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     expect(sub.errors).toHaveLength(1);
   });
 
+  it('tells the farm’s farmer when a camera goes offline and comes back, from what the transcoder sees of the camera', async () => {
+    const farmer = await h.token(users.farmer.id, users.farmer.roles);
+    const admin = await h.token(users.admin.id, users.admin.roles);
+    const HEALTH = 'subscription($f: ID!) { cameraHealthChanged(farmId: $f) { id name health } }';
+    const sub = collect(connect(farmer), HEALTH, { f: demo.farms.greenAcres }, (d) => d['cameraHealthChanged'] as { id: string; health: string });
+    await settled();
+    await gql(h, 'mutation($c: ID!) { startStream(cameraId: $c) { status } }', { c: demo.cameras.greenA1 }, admin);
+    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'STARTING');
+    const at = () => new Date(Date.now() + 1000).toISOString();
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('RECONNECTING', { error: 'no video from the camera for 3.0 s', cameraOnline: false, at: at() }));
+    await waitFor(() => sub.values, (v) => v.length >= 1);
+    // Our encoder failing while the camera still sends video is not a health change.
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('LIVE', { cameraOnline: true, at: at() }));
+    await waitFor(() => sub.values, (v) => v.length >= 2);
+    await h.bus.publish(eventTopics.liveTranscodeStatus, report('FAILED', { error: 'ffmpeg: Conversion failed', cameraOnline: true, at: at() }));
+    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'FAILED');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sub.values).toEqual([
+      { id: demo.cameras.greenA1, name: 'Plot A-1 north', health: 'OFFLINE' },
+      { id: demo.cameras.greenA1, name: 'Plot A-1 north', health: 'ONLINE' },
+    ]);
+    expect(sub.errors).toEqual([]);
+    sub.stop();
+    // Only the farm's farmer and admins may listen.
+    const stranger = await h.token(users.farmer2.id, users.farmer2.roles);
+    const refused = [collect(connect(stranger), HEALTH, { f: demo.farms.greenAcres }, (d) => d), collect(connect(), HEALTH, { f: demo.farms.greenAcres }, (d) => d), collect(connect(farmer), HEALTH, { f: 'nope' }, (d) => d)];
+    await Promise.all(refused.map((r) => r.done));
+    expect(refused.map((r) => (r.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code))).toEqual([['FORBIDDEN'], ['UNAUTHENTICATED'], ['NOT_FOUND']]);
+    for (const r of refused) expect(r.values).toEqual([]);
+  });
+
   it('publishes the viewer count as heartbeats arrive, public cameras to anyone', async () => {
     const overview = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenOverview } })).id;
     const sub = collect(connect(), VIEWERS, { s: overview }, (d) => d['viewerCount'] as number);

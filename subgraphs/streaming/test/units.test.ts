@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canTransition, STREAM_STATUSES, sourcesOf } from '../src/stream-machine.ts';
-import { PlaybackSigner } from '../src/playback-signing.ts';
+import { MediaSigner } from '@vegshare/kit';
 import { objectKeyFor, parseHlsPath } from '../src/hls-path.ts';
 import { signPlaylist } from '../src/hls-playlist.ts';
 import { parseRegisterCamera, parseUpdateCamera } from '../src/camera-input.ts';
@@ -40,7 +40,7 @@ describe('stream status machine', () => {
 });
 
 describe('playback signing', () => {
-  const signer = new PlaybackSigner('a-signing-secret-of-enough-length', 120);
+  const signer = new MediaSigner('a-signing-secret-of-enough-length', 120);
   const now = 1_800_000_000_000;
 
   it('verifies its own grant for the same stream and viewer until it expires', () => {
@@ -59,7 +59,7 @@ describe('playback signing', () => {
     const later = new URLSearchParams(params);
     later.set('e', String(Number(params.get('e')) + 3600));
     expect(signer.verify(STREAM, later, now)).toEqual({ ok: false, reason: 'bad-signature' });
-    const foreign = new PlaybackSigner('another-secret-of-enough-length!', 120);
+    const foreign = new MediaSigner('another-secret-of-enough-length!', 120);
     expect(foreign.verify(STREAM, params, now)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(signer.verify(STREAM, new URLSearchParams(''), now)).toEqual({ ok: false, reason: 'missing' });
   });
@@ -78,7 +78,7 @@ describe('playback signing', () => {
   });
 
   it('will not issue URLs living longer than 5 minutes', () => {
-    expect(() => new PlaybackSigner('a-signing-secret-of-enough-length', 301)).toThrow(RangeError);
+    expect(() => new MediaSigner('a-signing-secret-of-enough-length', 301)).toThrow(RangeError);
   });
 });
 
@@ -86,6 +86,10 @@ describe('HLS paths', () => {
   it('accepts playlists and segments below the stream folder', () => {
     expect(parseHlsPath(`/hls/${STREAM}/master.m3u8`)).toEqual({ streamId: STREAM, file: 'master.m3u8', extension: 'm3u8' });
     expect(parseHlsPath(`/hls/${STREAM}/720p/seg_00001.ts`)).toMatchObject({ file: '720p/seg_00001.ts', extension: 'ts' });
+    // What the LL-HLS ladder writes: segments, parts (named by rendition-wide id) and a run's init segment.
+    expect(parseHlsPath(`/hls/${STREAM}/720p/s12.m4s`)).toMatchObject({ file: '720p/s12.m4s', extension: 'm4s' });
+    expect(parseHlsPath(`/hls/${STREAM}/360p/part12004.m4s`)).toMatchObject({ file: '360p/part12004.m4s', extension: 'm4s' });
+    expect(parseHlsPath(`/hls/${STREAM}/720p/init-mb2x1.mp4`)).toMatchObject({ file: '720p/init-mb2x1.mp4', extension: 'mp4' });
     expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, '720p/index.m3u8')).toBe(`live/${STREAM}/job-1/720p/index.m3u8`);
     expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, 'master.m3u8')).toBe(`live/${STREAM}/job-1/master.m3u8`);
   });

@@ -27,6 +27,7 @@ let service: RunningTranscoding;
 let config: TranscodingConfig;
 let env: Record<string, string>;
 let work: string;
+let clip: string;
 const children = new Set<ChildProcess>();
 const pools: WorkerPool[] = [];
 const queues: BullJobQueue[] = [];
@@ -81,9 +82,9 @@ beforeAll(async () => {
   db = createTranscodingDb(database.url, 4);
   bus = new RedisEventBus(REDIS_URL, logger, env['EVENT_PREFIX']);
   service = await startTranscodingService(config, { logger, events: bus });
-  const clip = join(work, 'clip.mp4');
-  await makeClip(clip, 20, '320x180');
-  await store.client.fPutObject(store.bucket, 'recordings/failover/clip.mp4', clip, {});
+  // 360p, so the hls-360-240 ladder encodes both rungs.
+  clip = join(work, 'clip.mp4');
+  await makeClip(clip, 20, '640x360');
 });
 afterAll(async () => {
   for (const child of children) process.kill(-child.pid!, 'SIGKILL');
@@ -100,8 +101,8 @@ afterAll(async () => {
 describe('BullMQ worker pool', () => {
   it('finishes a job on another worker when its worker process is killed mid-job', async () => {
     const a = await spawnWorker();
-    const jobs = createJobs(db, bus, config);
-    const job = await jobs.vod('recordings/failover/clip.mp4');
+    const jobs = createJobs(db, bus, store, config);
+    const job = await jobs.vod(clip);
     const running = await waitFor('running on worker A', async () => {
       const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
       return row.status === 'RUNNING' && (row.processedMs ?? 0) > 0 && row;
@@ -117,17 +118,18 @@ describe('BullMQ worker pool', () => {
     }, 90_000, 250);
     expect(done).toMatchObject({ status: 'SUCCEEDED', workerId: b.workerId, error: null });
     expect(done.attempts).toBe(2);
+    expect(done.renditions).toEqual(['360p', '240p']);
     const keys = await listKeys(store, `vod/${job.id}/`);
     expect(keys).toContain(`vod/${job.id}/master.m3u8`);
-    // 20 s in 2 s segments for 360p, 240p and audio
-    expect(keys.filter((k) => k.endsWith('.m4s')).length).toBeGreaterThanOrEqual(3 * 10);
+    // 20 s in 2 s segments for 360p and 240p (audio muxed into each)
+    for (const rendition of ['360p', '240p']) expect(keys.filter((k) => k.startsWith(`vod/${job.id}/${rendition}/`) && k.endsWith('.m4s')).length).toBeGreaterThanOrEqual(10);
   }, 150_000);
 
   it('drains on SIGTERM: the running job goes back to the queue and another worker finishes it', async () => {
     for (const pool of pools.splice(0)) await pool.close(500);
     const c = await spawnWorker();
-    const jobs = createJobs(db, bus, config);
-    const job = await jobs.vod('recordings/failover/clip.mp4');
+    const jobs = createJobs(db, bus, store, config);
+    const job = await jobs.vod(clip);
     await waitFor('running on worker C', async () => {
       const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
       return row.status === 'RUNNING' && row.workerId === c.workerId && (row.processedMs ?? 0) > 0;

@@ -11,11 +11,10 @@ import { partUri, RenditionTimeline, segmentUri, type Segment } from '../src/hls
  */
 
 /**
- * Rules where hls-parser is stricter than RFC 8216bis, for live playlists: the RFC lets a server omit
- * EXT-X-PRELOAD-HINT (MAY), and it asks for parts to be removed after three *target durations*, which hls-parser
- * approximates as the last three segments.
+ * Where hls-parser is stricter than RFC 8216bis, for live playlists: the RFC asks for parts to be removed after three
+ * *target durations*, which hls-parser approximates as the last three segments.
  */
-const STRICTER_THAN_RFC = [/must contain an EXT-X-PRELOAD-HINT tag/, /Remove EXT-X-PART tags from the Playlist after they are greater than three target durations/];
+const STRICTER_THAN_RFC = [/Remove EXT-X-PART tags from the Playlist after they are greater than three target durations/];
 
 /** Parses with every hls-parser complaint collected (not only the first, as strict mode would). */
 function parse(text: string): { playlist: HLS.types.MediaPlaylist | HLS.types.MasterPlaylist; complaints: string[] } {
@@ -29,21 +28,41 @@ function parse(text: string): { playlist: HLS.types.MediaPlaylist | HLS.types.Ma
   }
 }
 
+/**
+ * Parses a media playlist, failing on any complaint not `allowed`. hls-parser reads EXT-X-PRELOAD-HINT as a `hint`
+ * part of the segment it belongs to (a new one when the last listed segment is complete); those are taken out here,
+ * so `segments` are what the playlist lists, and the hint is checked on its own.
+ */
 function parseMedia(text: string, allowed: readonly RegExp[] = []): HLS.types.MediaPlaylist {
   const { playlist, complaints } = parse(text);
   expect(complaints.filter((c) => !allowed.some((a) => a.test(c)))).toEqual([]);
   expect(playlist.isMasterPlaylist).toBe(false);
-  return playlist as HLS.types.MediaPlaylist;
+  const media = playlist as HLS.types.MediaPlaylist;
+  const hinted = media.segments.flatMap((s) => s.parts.filter((p) => p.hint));
+  expect(hinted.length).toBeLessThanOrEqual(1);
+  for (const s of media.segments) s.parts = s.parts.filter((p) => !p.hint);
+  const last = media.segments.at(-1);
+  if (hinted.length && last && !last.uri && last.parts.length === 0) media.segments.pop();
+  return media;
+}
+
+/** The part a playlist hints (EXT-X-PRELOAD-HINT), as hls-parser reads it. */
+function hintOf(text: string): string | null {
+  const { playlist } = parse(text);
+  return (playlist as HLS.types.MediaPlaylist).segments.flatMap((s) => s.parts.filter((p) => p.hint).map((p) => p.uri))[0] ?? null;
 }
 
 afterEach(() => HLS.setOptions({ strictMode: false, silent: false }));
 
 const T0 = Date.UTC(2030, 4, 1, 12, 0, 0);
 
+/** Rendition-wide id of part `index` of segment `msn` in these hand-made windows (unique, increasing). */
+const partId = (msn: number, index: number): number => msn * 100 + index;
+
 /** A complete (or open) segment of `partCount` parts of `partSeconds`, the first one independent. */
-function segment(msn: number, options: { parts?: number; partSeconds?: number; complete?: boolean; discontinuity?: boolean; map?: string; at?: number } = {}): Segment {
+function segment(msn: number, options: { parts?: number; partSeconds?: number; complete?: boolean; discontinuity?: boolean; map?: string; at?: number; partsListable?: boolean } = {}): Segment {
   const partSeconds = options.partSeconds ?? 0.5;
-  const parts = Array.from({ length: options.parts ?? 2 }, (_, index) => ({ index, duration: partSeconds, independent: index === 0, uri: partUri(msn, index) }));
+  const parts = Array.from({ length: options.parts ?? 2 }, (_, index) => ({ index, id: partId(msn, index), duration: partSeconds, independent: index === 0, uri: partUri(partId(msn, index)) }));
   return {
     msn,
     programDateTime: new Date(options.at ?? T0 + msn * 1000),
@@ -51,10 +70,17 @@ function segment(msn: number, options: { parts?: number; partSeconds?: number; c
     map: options.map ?? 'init-a.mp4',
     independent: true,
     parts,
+    partsListable: options.partsListable ?? true,
     duration: parts.reduce((t, p) => t + p.duration, 0),
     complete: options.complete ?? true,
   };
 }
+
+/** What RenditionOutput hints: the part after the last one of the newest segment. */
+const nextPart = (segments: readonly Segment[]): string | null => {
+  const last = segments.at(-1)?.parts.at(-1);
+  return last ? partUri(last.id + 1) : null;
+};
 
 const live = (segments: Segment[], extra: Partial<LivePlaylistInput> = {}): string =>
   livePlaylist({
@@ -64,6 +90,7 @@ const live = (segments: Segment[], extra: Partial<LivePlaylistInput> = {}): stri
     partWindowSeconds: 2,
     discontinuitySequence: 0,
     renditionReports: [{ uri: '../360p/index.m3u8', lastMsn: 13, lastPart: 0 }],
+    preloadHint: nextPart(segments),
     ...extra,
   });
 
@@ -93,7 +120,7 @@ describe('livePlaylist', () => {
       [12, segmentUri(12), 1],
       [13, '', null],
     ]);
-    expect(playlist.segments.at(-1)!.parts.map((p) => [p.uri, p.duration, p.independent])).toEqual([[partUri(13, 0), 0.5, true]]);
+    expect(playlist.segments.at(-1)!.parts.map((p) => [p.uri, p.duration, p.independent])).toEqual([[partUri(partId(13, 0)), 0.5, true]]);
     const tail = text.slice(text.lastIndexOf('#EXT-X-PROGRAM-DATE-TIME'));
     expect(tail).not.toContain('#EXTINF');
     expect(tail).not.toContain(segmentUri(13));
@@ -108,13 +135,30 @@ describe('livePlaylist', () => {
       expect(s.parts.map((p) => p.independent ?? false)).toEqual(s.parts.map((_, i) => i === 0));
       if (s.parts.length && s.duration) expect(s.parts.reduce((t, p) => t + (p.duration ?? 0), 0)).toBeCloseTo(s.duration, 6);
     }
-    expect(text).toContain(`#EXT-X-PART:DURATION=0.5,URI="${partUri(12, 0)}",INDEPENDENT=YES\n#EXT-X-PART:DURATION=0.5,URI="${partUri(12, 1)}"\n`);
+    expect(text).toContain(`#EXT-X-PART:DURATION=0.5,URI="${partUri(partId(12, 0))}",INDEPENDENT=YES\n#EXT-X-PART:DURATION=0.5,URI="${partUri(partId(12, 1))}"\n`);
     // A segment whose parts were deleted from storage lists none, even inside the window.
     const pruned = segment(12);
     pruned.parts.length = 0;
     expect(parseMedia(live([segment(11), pruned, segment(13, { parts: 1, complete: false })]), STRICTER_THAN_RFC).segments.map((s) => s.parts.length)).toEqual([2, 0, 1]);
     // With a window of one part, only the open segment shows parts, and hls-parser has nothing to add.
-    expect(parseMedia(live(window, { partWindowSeconds: 0.1 }), [STRICTER_THAN_RFC[0]!]).segments.map((s) => s.parts.length)).toEqual([0, 0, 0, 1]);
+    expect(parseMedia(live(window, { partWindowSeconds: 0.1 })).segments.map((s) => s.parts.length)).toEqual([0, 0, 0, 1]);
+    // A segment whose parts overran the part target (a run's GOP-cache burst) is listed whole, even at the edge.
+    const burst = parseMedia(live([segment(11), segment(12, { partsListable: false }), segment(13, { parts: 1, complete: false })]), STRICTER_THAN_RFC);
+    expect(burst.segments.map((s) => [s.mediaSequenceNumber, s.parts.length, s.uri])).toEqual([[11, 2, segmentUri(11)], [12, 0, segmentUri(12)], [13, 1, '']]);
+  });
+
+  it('hints the next part (EXT-X-PRELOAD-HINT) after the parts and before the rendition reports, never once ended', () => {
+    expect(hintOf(text)).toBe(partUri(partId(13, 1)));
+    // After a complete segment the hint opens the next one.
+    expect(hintOf(live([segment(10), segment(11)]))).toBe(partUri(partId(11, 2)));
+    const hint = `#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${partUri(partId(13, 1))}"`;
+    expect(text.split('\n').filter((l) => l.startsWith('#EXT-X-PRELOAD-HINT'))).toEqual([hint]);
+    expect(text.indexOf(hint)).toBeGreaterThan(text.lastIndexOf('#EXT-X-PART:'));
+    expect(text.indexOf(hint)).toBeLessThan(text.indexOf('#EXT-X-RENDITION-REPORT'));
+    // Without a hint (nothing cut yet), hls-parser asks for one: the playlist carries it whenever there are parts.
+    const { complaints } = parse(live(window, { preloadHint: null }));
+    expect(complaints.some((c) => /must contain an EXT-X-PRELOAD-HINT tag/.test(c))).toBe(true);
+    expect(live(window, { ended: true, preloadHint: 'part9999.m4s' })).not.toContain('PRELOAD-HINT');
   });
 
   it('dates every segment and marks a new encoder run with a discontinuity and its own map', () => {
@@ -173,7 +217,7 @@ describe('livePlaylist', () => {
         const open = timeline.current;
         const window = [...all.slice(-6), ...(open ? [open] : [])];
         if (!window.length) return;
-        const text = live(window, { discontinuitySequence: all.slice(0, -6).filter((s) => s.discontinuity).length });
+        const text = live(window, { discontinuitySequence: all.slice(0, -6).filter((s) => s.discontinuity).length, preloadHint: partUri(timeline.nextPartId) });
         const playlist = parseMedia(text, STRICTER_THAN_RFC);
         expect(playlist.segments.map((s) => s.mediaSequenceNumber)).toEqual(window.map((s) => s.msn));
         // Numbers run on without gaps, across restarts.
@@ -187,6 +231,10 @@ describe('livePlaylist', () => {
           if (parsed.parts.length) expect(parsed.parts[0]!.independent ?? false).toBe(source.parts[0]!.independent);
         }
         expect(text.match(/^#EXT-X-PROGRAM-DATE-TIME:/gm)).toHaveLength(window.length);
+        // The hinted part is the next one the timeline will cut: a name no listed part has.
+        const hint = hintOf(text);
+        expect(hint).toBe(partUri(timeline.nextPartId));
+        expect(playlist.segments.flatMap((s) => s.parts.map((p) => p.uri))).not.toContain(hint);
       }),
       { numRuns: 150 },
     );

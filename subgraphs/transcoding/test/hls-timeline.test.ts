@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
-import { ClockAnchor, partUri, RenditionTimeline, segmentUri, type Segment, type TimelineStep } from '../src/hls/timeline.ts';
+import { ClockAnchor, firstPartIdAfter, partUri, RenditionTimeline, segmentUri, type Segment, type TimelineStep } from '../src/hls/timeline.ts';
 
 /** A fragment as FragmentStream hands it over; the timeline looks only at its times and independence. */
 const fragment = (start: number, duration: number, independent: boolean): MediaFragment => ({
@@ -60,14 +60,39 @@ describe('RenditionTimeline', () => {
   it('lists each fragment as a part of the open segment, with its own URI and independence', () => {
     const timeline = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4 }, 7);
     timeline.startRun('init-a.mp4', false);
+    // Part ids run on across segments, from a start that follows the first segment number (no name is reused when
+    // another worker takes the session over after segment 7 was logged).
+    expect(timeline.nextPartId).toBe(firstPartIdAfter(7));
     const { steps } = feed(timeline, [fragment(0, 0.52, true), fragment(0.52, 0.48, false), fragment(1, 0.52, true)]);
-    expect(steps.map((s) => s && [s.segment.msn, s.part.index, s.part.uri, s.part.independent, s.closed?.msn ?? null])).toEqual([
-      [7, 0, partUri(7, 0), true, null],
-      [7, 1, partUri(7, 1), false, null],
-      [8, 0, partUri(8, 0), true, 7],
+    expect(steps.map((s) => s && [s.segment.msn, s.part.index, s.part.id, s.part.uri, s.part.independent, s.closed?.msn ?? null])).toEqual([
+      [7, 0, 7000, partUri(7000), true, null],
+      [7, 1, 7001, partUri(7001), false, null],
+      [8, 0, 7002, partUri(7002), true, 7],
     ]);
-    expect(partUri(7, 1)).toBe('p7.1.m4s');
+    // The next part's name is known before it exists (EXT-X-PRELOAD-HINT).
+    expect(timeline.nextPartId).toBe(7003);
+    expect(partUri(7001)).toBe('part7001.m4s');
     expect(segmentUri(7)).toBe('s7.m4s');
+    expect(firstPartIdAfter(8)).toBeGreaterThan(7002);
+  });
+
+  it('lists a segment by its parts only while every part is within the part target', () => {
+    const timeline = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4, partTarget: 0.54 });
+    timeline.startRun('init-a.mp4', false);
+    // A run's first segment replays the relay's GOP cache in one long fragment; the next ones come in parts.
+    const { closed } = feed(timeline, [fragment(0, 1, true), ...fragments(1, 3.5, 0.52, 1)]);
+    expect(closed.map((s) => [s.msn, s.partsListable])).toEqual([[0, false], [1, true], [2, true]]);
+    expect(timeline.current).toMatchObject({ msn: 3, partsListable: true });
+    // A part that overruns the target (by more than rounding) spoils its own segment only.
+    const overrun = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4, partTarget: 0.54 });
+    overrun.startRun('init-a.mp4', false);
+    const steps = feed(overrun, [fragment(0, 0.5, true), fragment(0.5, 0.6, false), fragment(1.1, 0.5, true), fragment(1.6, 0.5405, false), fragment(2.1405, 0.5, true)]).closed;
+    // (0.5405 s is within the millisecond of rounding the target allows.)
+    expect(steps.map((s) => [s.msn, s.partsListable])).toEqual([[0, false], [1, true]]);
+    // Without a part target every segment lists its parts.
+    const free = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4 });
+    free.startRun('init-a.mp4', false);
+    expect(feed(free, [fragment(0, 1.5, true), fragment(1.5, 0.5, true), fragment(2, 0.5, true)]).closed.map((s) => s.partsListable)).toEqual([true]);
   });
 
   it('cuts a segment past maxSegmentSeconds even without a keyframe', () => {

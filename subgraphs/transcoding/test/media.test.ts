@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseProgressLine, throttle } from '../src/media/progress.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { ladderPlan, liveInputOptions } from '../src/media/commands.ts';
+import { thumbnailPlan, timelapsePlan } from '../src/media/commands.ts';
+import { liveInputArgs, liveProbeArgs } from '../src/media/live-input.ts';
 import { dashManifestFromHls } from '../src/media/dash-manifest.ts';
-import { profiles } from '../src/media/profiles.ts';
 import { toArgs } from '../src/media/run-ffmpeg.ts';
 import { backoffDelay, msUntilDaily } from '../src/queue/job-queue.ts';
 import { redactCredentials } from '../src/jobs/job-run.ts';
@@ -86,30 +86,31 @@ describe('playlists and manifests', () => {
 });
 
 describe('ffmpeg command plans', () => {
-  it('aligns keyframes to segments: GOP = fps × segment seconds, forced keyframes, no scene cuts', () => {
-    const plan = ladderPlan({ profile: profiles['hls-720-480-360']!, segmentSeconds: 2, preset: 'veryfast', hasAudio: true, thumbnailEverySeconds: 10 });
-    const args = toArgs(plan.outputs[0]!.options);
-    const value = (flag: string) => args[args.indexOf(flag) + 1];
-    expect(value('-g')).toBe('60');
-    expect(value('-keyint_min')).toBe('60');
-    expect(value('-sc_threshold')).toBe('0');
-    expect(value('-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
-    expect(value('-hls_segment_type')).toBe('fmp4');
-    expect(value('-hls_time')).toBe('2');
-    expect(value('-var_stream_map')).toBe('v:0,agroup:aud,name:720p v:1,agroup:aud,name:480p v:2,agroup:aud,name:360p a:0,agroup:aud,name:audio');
-    expect(plan.complexFilter).toBe('[0:v]fps=30,split=4[s0][s1][s2][s3];[s0]scale=-2:720[v0];[s1]scale=-2:480[v1];[s2]scale=-2:360[v2];[s3]fps=1/10,scale=-2:180[thumb]');
-    expect(plan.outputs[1]?.path).toBe('thumbnails/thumb_%05d.jpg');
+  // The ladder's own arguments (pass-through, encoded rungs, fragments) are tested in ladder-plan.test.ts.
+  const debian = { rtspTimeoutOption: 'timeout' } as const;
+  const npm41 = { rtspTimeoutOption: 'stimeout' } as const;
+
+  it('reads a live camera over TCP with a socket timeout in the option its ffmpeg knows, decoding on one thread', () => {
+    expect(liveInputArgs('rtsp://admin:pw@cam.local/1', debian, 3_000)).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-fflags', '+genpts+nobuffer', '-threads', '1']);
+    // ffmpeg 4.1 (the npm-shipped build) calls the RTSP socket timeout `stimeout` (its `timeout` means listen).
+    expect(liveInputArgs('RTSPS://cam.local/1', npm41, 2_500)).toEqual(['-rtsp_transport', 'tcp', '-stimeout', '2500000', '-fflags', '+genpts+nobuffer', '-threads', '1']);
+    expect(liveInputArgs('rtmp://relay.local/live/cam', debian, 3_000)).toEqual(['-rw_timeout', '3000000', '-fflags', '+genpts+nobuffer', '-threads', '1']);
+    // The probe gets the same transport and timeout, without decoder options.
+    expect(liveProbeArgs('rtsp://cam.local/1', npm41, 5_000)).toEqual(['-rtsp_transport', 'tcp', '-stimeout', '5000000']);
+    expect(liveProbeArgs('rtmps://relay.local/live/cam', debian, 5_000)).toEqual(['-rw_timeout', '5000000']);
   });
 
-  it('keeps a sliding window with continuing numbers for live, and no audio group without audio', () => {
-    const plan = ladderPlan({ profile: profiles['hls-360-240']!, segmentSeconds: 2, preset: 'ultrafast', hasAudio: false, liveWindowSegments: 6, inputOptions: liveInputOptions('rtsp://cam/1') });
-    const args = toArgs(plan.outputs[0]!.options);
-    expect(args[args.indexOf('-hls_list_size') + 1]).toBe('6');
-    expect(args[args.indexOf('-hls_start_number_source') + 1]).toBe('datetime');
-    expect(args[args.indexOf('-var_stream_map') + 1]).toBe('v:0,name:360p v:1,name:240p');
-    expect(args).not.toContain('-c:a');
-    expect(plan.inputOptions).toContain('-rtsp_transport tcp');
-    expect(liveInputOptions('rtmp://cam/live')).toContain('-rw_timeout 5000000');
+  it('makes a timelapse from numbered stills: 720p H.264 at 30 fps that starts at once, no audio', () => {
+    const plan = timelapsePlan({ kind: 'frames', frameRate: 6 }, 'veryfast', 'timelapse.mp4');
+    expect(plan.inputOptions).toEqual(['-framerate 6']);
+    expect(plan.outputs).toEqual([{ path: 'timelapse.mp4', options: ['-vf scale=-2:720:flags=bicubic,fps=30', '-c:v libx264', '-preset veryfast', '-pix_fmt yuv420p', '-movflags +faststart', '-an'] }]);
+    expect(toArgs(plan.outputs[0]!.options)).toContain('+faststart');
+  });
+
+  it('takes a thumbnail every N seconds of the first video stream', () => {
+    const plan = thumbnailPlan(10);
+    expect(plan.outputs).toEqual([{ path: 'thumbnails/thumb_%05d.jpg', options: ['-map 0:v:0', '-vf fps=1/10,scale=-2:360', '-f image2', '-q:v 4'] }]);
+    expect(plan.complexFilter).toBeNull();
   });
 });
 

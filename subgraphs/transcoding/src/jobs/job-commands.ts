@@ -30,21 +30,37 @@ async function create(deps: JobCommandDeps, data: Prisma.TranscodeJobUncheckedCr
   return row;
 }
 
-/** A VOD job from a farmer's upload (the upload is used once: a second request returns the first job). */
+/** Another request made the upload's job first (the transaction that lost rolls back its own). */
+class UploadTaken extends Error {}
+
+/** A VOD job from a farmer's upload (the upload is used once: a second request, even a concurrent one, returns the first job). */
 export async function createVodJob(deps: JobCommandDeps, input: { uploadId: string; sourceKey: string; farmId: string; cameraId: string | null; profile: string; requestedBy: string }): Promise<TranscodeJobRow> {
-  return deps.db.$transaction(async (tx) => {
-    const upload = await tx.vodUpload.findUniqueOrThrow({ where: { id: input.uploadId } });
-    if (upload.jobId) return tx.transcodeJob.findUniqueOrThrow({ where: { id: upload.jobId } });
-    const row = await tx.transcodeJob.create({
-      data: { kind: 'VOD', source: `s3://${input.sourceKey}`, profile: input.profile, cameraId: input.cameraId, farmId: input.farmId, requestedBy: input.requestedBy, maxAttempts: deps.config.JOB_ATTEMPTS, renditions: renditionNames(profileOf(input.profile) ?? profileOf(DEFAULT_PROFILE)!) },
-    });
-    await tx.vodUpload.update({ where: { id: input.uploadId }, data: { jobId: row.id } });
-    return row;
-  }).then(async (row) => {
-    if (row.status === 'QUEUED' && row.attempts === 0) await enqueueJob(deps, row);
-    await publishJob(deps.bus, row);
-    return row;
-  });
+  const jobOfUpload = async (): Promise<TranscodeJobRow | null> => {
+    const upload = await deps.db.vodUpload.findUniqueOrThrow({ where: { id: input.uploadId } });
+    return upload.jobId ? deps.db.transcodeJob.findUniqueOrThrow({ where: { id: upload.jobId } }) : null;
+  };
+  let row = await jobOfUpload();
+  if (!row) {
+    try {
+      row = await deps.db.$transaction(async (tx) => {
+        const created = await tx.transcodeJob.create({
+          data: { kind: 'VOD', source: `s3://${input.sourceKey}`, profile: input.profile, cameraId: input.cameraId, farmId: input.farmId, requestedBy: input.requestedBy, maxAttempts: deps.config.JOB_ATTEMPTS, renditions: renditionNames(profileOf(input.profile) ?? profileOf(DEFAULT_PROFILE)!) },
+        });
+        // Claimed only while no job has it: of two concurrent requests, the second waits for the first's row lock,
+        // then finds the upload taken and rolls back its job.
+        const claimed = await tx.vodUpload.updateMany({ where: { id: input.uploadId, jobId: null }, data: { jobId: created.id } });
+        if (claimed.count === 0) throw new UploadTaken();
+        return created;
+      });
+    } catch (error) {
+      if (!(error instanceof UploadTaken)) throw error;
+      row = await jobOfUpload();
+      if (!row) throw error;
+    }
+  }
+  if (row.status === 'QUEUED' && row.attempts === 0) await enqueueJob(deps, row);
+  await publishJob(deps.bus, row);
+  return row;
 }
 
 /** Idempotent per camera and day: an active or finished timelapse job for the same day is returned as is. */

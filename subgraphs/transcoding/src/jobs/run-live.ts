@@ -67,7 +67,11 @@ export async function runLive(run: JobRun): Promise<void> {
       await waitAfterFailure(`camera not reachable: ${firstLine(error)}`);
     }
   }
-  if (!probe) return;
+  if (!probe) {
+    // Stopped before the camera ever answered: nothing was recorded, so the session must not name a recording.
+    await run.update({ masterPlaylistKey: null });
+    return;
+  }
   let plan: LadderPlan;
   try {
     plan = planLadder(profile, probe, { passThrough: config.LIVE_PASSTHROUGH });

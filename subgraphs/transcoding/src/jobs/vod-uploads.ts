@@ -3,7 +3,7 @@ import { badInput, notFound, type Viewer } from '@vegshare/kit';
 import type { Context } from '../context.ts';
 import type { VodUpload } from '../generated/prisma/client.ts';
 import type { VodUploadGrant } from '../models.ts';
-import { requireFarmOperator } from '../resolvers/access.ts';
+import { requireFarmOperator, requireOperator } from '../resolvers/access.ts';
 
 /** Video containers ffmpeg reads and farmers' phones and cameras produce. */
 export const VOD_CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/x-matroska', 'video/webm'] as const;
@@ -35,8 +35,12 @@ export async function createVodUpload(ctx: Context, input: VodUploadRequest): Pr
   return { id, uploadUrl, contentType: input.contentType, maxBytes: input.sizeBytes, expiresAt };
 }
 
-/** The upload, if the caller runs its farm (another farm's upload is NOT_FOUND). */
+/**
+ * The upload, if the caller runs its farm (another farm's upload is NOT_FOUND). Like jobs: no viewer is
+ * UNAUTHENTICATED and a non-operator FORBIDDEN, so the app can tell "sign in" from "not yours".
+ */
 async function visibleUpload(ctx: Context, id: string): Promise<{ upload: VodUpload; viewer: Viewer }> {
+  requireOperator(ctx.viewer);
   const upload = await ctx.db.vodUpload.findUnique({ where: { id } });
   if (!upload) throw notFound('VodUpload', id);
   try {
