@@ -24,11 +24,11 @@ export interface LivePlaylistInput {
   readonly ended?: boolean;
 }
 
-function segmentLines(segment: Segment, previousMap: string | null, withParts: boolean): string[] {
+function segmentLines(segment: Segment, previousMap: string | null, withParts: boolean, dated = true): string[] {
   const lines: string[] = [];
   if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
   if (segment.map !== previousMap) lines.push(`#EXT-X-MAP:URI="${segment.map}"`);
-  lines.push(`#EXT-X-PROGRAM-DATE-TIME:${segment.programDateTime.toISOString()}`);
+  if (dated) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${segment.programDateTime.toISOString()}`);
   if (withParts) {
     for (const part of segment.parts) lines.push(`#EXT-X-PART:DURATION=${seconds(part.duration)},URI="${part.uri}"${part.independent ? ',INDEPENDENT=YES' : ''}`);
   }
@@ -63,13 +63,16 @@ export function livePlaylist(input: LivePlaylistInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Every segment of a finished session as a VOD playlist (a recording). */
-export function vodPlaylist(segments: readonly Segment[]): string {
+/**
+ * Every segment of a finished session as a VOD playlist (a recording, dated with when it was filmed), or of a VOD
+ * transcode (`dated: false`: an uploaded file has no wall-clock time).
+ */
+export function vodPlaylist(segments: readonly Segment[], options: { dated?: boolean } = {}): string {
   const target = Math.max(1, ...segments.map((s) => Math.ceil(s.duration)));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-PLAYLIST-TYPE:VOD', `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.msn ?? 0}`];
   let map: string | null = null;
   for (const segment of segments) {
-    lines.push(...segmentLines({ ...segment, complete: true }, map, false));
+    lines.push(...segmentLines({ ...segment, complete: true }, map, false, options.dated ?? true));
     map = segment.map;
   }
   lines.push('#EXT-X-ENDLIST');

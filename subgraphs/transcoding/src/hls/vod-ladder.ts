@@ -76,7 +76,7 @@ class VodRendition {
   async finish(): Promise<string> {
     const last = this.#timeline.close();
     if (last) this.#store(last, this.#open.splice(0));
-    const playlist = vodPlaylist(this.#segments.map((s) => ({ ...s, discontinuity: false })));
+    const playlist = vodPlaylist(this.#segments.map((s) => ({ ...s, discontinuity: false })), { dated: false });
     this.#then(() => this.#put('index.m3u8', playlist));
     await this.#chain;
     if (this.#failure !== null) throw this.#failure instanceof Error ? this.#failure : new Error(String(this.#failure));

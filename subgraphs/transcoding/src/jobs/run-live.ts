@@ -154,7 +154,8 @@ export async function runLive(run: JobRun): Promise<void> {
       const reason = run.signal.reason as { kind?: string } | undefined;
       if (reason?.kind === 'stop') {
         await ladder.end().catch((err: unknown) => logger.warn({ err }, 'closing the live playlists failed'));
-        await run.update({ masterPlaylistKey: ladder.recordedRenditions > 0 ? ladder.masterKey : null });
+        // A recording only when its master playlist exists (every rendition recorded a segment), else nothing to play.
+        await run.update({ masterPlaylistKey: ladder.playable ? ladder.masterKey : null });
       } else {
         await ladder.flush().catch(() => undefined);
       }
