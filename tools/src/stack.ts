@@ -26,7 +26,7 @@ export interface RunningStack {
 
 interface GatewayModule {
   loadGatewayConfig(env: Record<string, string | undefined>): unknown;
-  startGateway(config: unknown, deps?: { logger?: Logger }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
+  startGateway(config: unknown, deps?: { logger?: Logger; events?: EventBus }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
 }
 
 /**
@@ -68,6 +68,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
     const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv), {
       logger: createLogger('gateway', logLevel as LevelWithSilent),
+      // Revocations reach the gateway on the same bus as the subgraphs.
+      events,
     });
     return {
       gatewayUrl: gateway.url,

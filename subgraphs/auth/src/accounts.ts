@@ -10,6 +10,7 @@ import type { RequestMeta } from './request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';
+import type { AccessRevocations } from './revocations.ts';
 import { GraphQLError } from 'graphql';
 
 export interface AccountDeps {
@@ -19,6 +20,7 @@ export interface AccountDeps {
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
   readonly events: EventBus;
+  readonly revocations: AccessRevocations;
   readonly logger: Logger;
   readonly appUrl: string;
 }
@@ -179,11 +181,22 @@ export class Accounts {
     return true;
   }
 
-  /** Replaces a user's roles (admin only, checked by the caller); an admin cannot drop their own ADMIN role. */
+  /**
+   * Replaces a user's roles (admin only, checked by the caller against the admin's current roles); an admin cannot
+   * drop their own ADMIN role. Tokens issued before are read with the new roles everywhere within a second.
+   */
   async setRoles(adminId: string, userId: string, roles: readonly Role[]): Promise<UserRow> {
     if (adminId === userId && !roles.includes('ADMIN')) throw conflict('You cannot remove your own ADMIN role');
-    const { count } = await this.deps.db.user.updateMany({ where: { id: userId }, data: { roles: [...roles] } });
-    if (count === 0) throw notFound('User', userId);
-    return this.deps.db.user.findUniqueOrThrow({ where: { id: userId } });
+    const at = new Date();
+    const [user] = await this.deps.db.user.updateManyAndReturn({ where: { id: userId }, data: { roles: [...roles], rolesChangedAt: at } });
+    if (!user) throw notFound('User', userId);
+    await this.deps.revocations.rolesChanged(userId, user.roles, at);
+    return user;
+  }
+
+  /** The account's roles as stored now (authorization of role management never trusts a token's claim). */
+  async currentRoles(userId: string): Promise<readonly Role[]> {
+    const user = await this.deps.db.user.findUnique({ where: { id: userId }, select: { roles: true } });
+    return (user?.roles ?? []) as Role[];
   }
 }

@@ -3,6 +3,7 @@ import type { AuthDb } from './db.ts';
 import type { ApiKey as ApiKeyRow } from './generated/prisma/client.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
+import type { AccessRevocations } from './revocations.ts';
 
 export const API_KEY_PREFIX = 'vsk_';
 const MAX_ACTIVE_KEYS = 20;
@@ -27,6 +28,7 @@ export class ApiKeys {
     private readonly db: AuthDb,
     private readonly tokens: AccessTokenIssuer,
     private readonly tokenTtlSeconds: number,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   async create(partnerId: string, input: { name: string; scopes: readonly string[] }): Promise<CreatedApiKeyResult> {
@@ -47,7 +49,9 @@ export class ApiKeys {
     const key = await this.db.apiKey.findFirst({ where: { id, partnerId } });
     if (!key) throw notFound('ApiKey', id);
     if (key.revokedAt) return key;
-    return this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = await this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await this.revocations.apiKeyRevoked(partnerId, id, revoked.revokedAt ?? new Date());
+    return revoked;
   }
 
   /** The gateway's exchange: a valid, unrevoked key of an account that is still a PARTNER → a partner JWT; else null. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
@@ -7,7 +7,6 @@ export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secre
 const schema = z
   .object({
     ...subgraphConfigShape(4001),
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     /** Encrypts signing keys at rest (AES-256-GCM, key derived with scrypt). Required in production. */
     AUTH_KEY_ENCRYPTION_SECRET: configFields.secret.optional(),
     /** Access-token lifetime: 10–15 minutes in production, shorter allowed for tests. */
@@ -16,12 +15,13 @@ const schema = z
     SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Lifetime of the partner JWT the gateway gets for an API key, in seconds. */
     API_KEY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(300),
-    /** `GET /dev/mailbox?email=` shows queued mail and mail links are logged. Default on unless NODE_ENV=production. */
+    /**
+     * `GET /dev/mailbox?email=` (from loopback only) shows queued mail and mail links are logged. Only with
+     * NODE_ENV=development, where it is the default; refused anywhere else.
+     */
     DEV_MAILBOX: configFields.bool.optional(),
     /** Base URL of the app, for links in emails. */
     APP_URL: configFields.url.default('http://localhost:8081'),
-    /** How many x-forwarded-for entries (from the right) were added by proxies we trust (the gateway: 1). */
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
     /** Sign-in attempts per IP per 15 minutes. */
     LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
     /** Registrations per IP per hour. */
@@ -35,17 +35,18 @@ const schema = z
     ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
   })
   .superRefine((c, ctx) => {
+    checkSubgraphConfig(c, ctx);
     if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_KEY_ENCRYPTION_SECRET'], message: 'required in production' });
     }
-    if (c.NODE_ENV === 'production' && c.DEV_MAILBOX) {
-      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'must not be enabled in production' });
+    if (c.NODE_ENV !== 'development' && c.DEV_MAILBOX) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'only with NODE_ENV=development' });
     }
   })
   .transform((c) => ({
     ...c,
     AUTH_KEY_ENCRYPTION_SECRET: c.AUTH_KEY_ENCRYPTION_SECRET ?? DEV_KEY_ENCRYPTION_SECRET,
-    DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV !== 'production',
+    DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV === 'development',
   }));
 export type AuthConfig = z.infer<typeof schema>;
 

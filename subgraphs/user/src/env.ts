@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 const schema = z.object({
   ...subgraphConfigShape(4002),
   /** Avatars live in this bucket under `avatars/<userId>/`. */
   ...objectStoreConfigShape,
-});
+}).superRefine(checkSubgraphConfig);
 export type UserConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the user service. */

@@ -6,6 +6,12 @@ export interface EventBus {
   /** Resolves once the subscription is active; the returned function unsubscribes. */
   subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * Told when the bus loses its connection (false) and when it is back (true); events published in between may never
+   * arrive. Absent on buses that cannot lose events in transit (the in-process bus). Returns the function that stops
+   * telling.
+   */
+  onConnectionChange?(listener: (connected: boolean) => void): () => void;
 }
 
 /** Topic names shared by publishers and subscribers. */
