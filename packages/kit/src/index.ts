@@ -28,3 +28,4 @@ export * from './revocation/revocation-sync.ts';
 export * from './revocation/http-revocation-source.ts';
 export * from './revocation/access-revoked-schema.ts';
 export * from './http/operation-stream.ts';
+export * from './events/access-guard.ts';

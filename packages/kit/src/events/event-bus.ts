@@ -7,8 +7,8 @@ export interface EventBus {
   subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /**
-   * Told when the bus loses its connection (false) and when it is back (true); events published in between may never
-   * arrive. Absent on buses that cannot lose events in transit (the in-process bus). Returns the function that stops
+   * Told the connection's state at once, then whenever the bus loses its connection (false) and when it is back
+   * (true); events published in between may never arrive. Absent on buses that cannot lose events in transit (the in-process bus). Returns the function that stops
    * telling.
    */
   onConnectionChange?(listener: (connected: boolean) => void): () => void;

@@ -32,6 +32,7 @@ export class RedisEventBus implements EventBus {
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
     this.#connectionListeners.add(listener);
+    listener(this.#connected);
     return () => this.#connectionListeners.delete(listener);
   }
 

@@ -78,21 +78,30 @@ export class RevocationSync {
   /** Subscribes to live events, then catches up; waits up to `firstSyncTimeoutMs` for the first catch-up to succeed. */
   async start(firstSyncTimeoutMs = 5000): Promise<void> {
     const { bus, logger } = this.#options;
+    let first = true;
     const stopConnection = bus.onConnectionChange?.((connected) => {
+      const changed = connected !== this.#busConnected;
       this.#busConnected = connected;
-      if (connected) this.#busUpSince = this.#now();
-      logger.info({ connected }, connected ? 'revocation events flowing again; catching up' : 'revocation events interrupted; polling auth');
-      void this.syncNow();
-      this.#schedule();
+      if (connected && changed) this.#busUpSince = this.#now();
+      if (changed && !first) logger.info({ connected }, connected ? 'revocation events flowing again; catching up' : 'revocation events interrupted; polling auth every second');
+      first = false;
+      if (changed) {
+        void this.syncNow();
+        this.#schedule();
+      }
     });
     if (stopConnection) this.#cleanups.push(stopConnection);
-    this.#cleanups.push(
-      await bus.subscribe<unknown>(eventTopics.accessRevoked, (payload) => {
-        const change = parseAccessRevoked(payload);
-        if (change) this.view.apply(change);
-        else logger.warn('dropped malformed access-revoked event');
-      }),
-    );
+    // Not awaited: a bus that is down would hold the start; the catch-up below covers until it is up.
+    const subscribed = bus.subscribe<unknown>(eventTopics.accessRevoked, (payload) => {
+      const change = parseAccessRevoked(payload);
+      if (change) this.view.apply(change);
+      else logger.warn('dropped malformed access-revoked event');
+    });
+    subscribed.catch((err: unknown) => logger.warn({ err }, 'could not subscribe to revocation events; relying on catch-up'));
+    this.#cleanups.push(async () => {
+      const unsubscribe = await Promise.race([subscribed.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      await unsubscribe?.();
+    });
     const deadline = this.#now() + firstSyncTimeoutMs;
     while (!this.#stopped && !(await this.syncNow()) && this.#now() < deadline) await new Promise((r) => setTimeout(r, 200));
     this.#schedule();
