@@ -18,6 +18,7 @@ import {
   operationLabeler,
   RevocationSync,
   type EventBus,
+  type RevocationSource,
   type Logger,
   type ServiceMetrics,
   type TokenVerifier,
@@ -55,6 +56,8 @@ export interface GatewayDeps {
   readonly verifier?: TokenVerifier;
   /** The services' event bus (revocations arrive on it); built from REDIS_URL when absent. */
   readonly events?: EventBus;
+  /** Where revocations are caught up from; default: the auth service's /internal/revocations. */
+  readonly revocationSource?: RevocationSource;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -74,7 +77,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   // What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth.
   const revocations = new RevocationSync({
     bus: events,
-    source: httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
+    source: deps.revocationSource ?? httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
     logger,
     syncMs: config.REVOCATION_SYNC_SECONDS * 1000,
     maxStaleMs: config.REVOCATION_MAX_STALE_SECONDS * 1000,

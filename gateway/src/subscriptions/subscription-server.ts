@@ -43,6 +43,8 @@ interface ConnectionState {
   context: GatewayContext | null;
   /** Open subscriptions of the connection, to end them from outside (access ended, schema reloaded). */
   readonly streams: Set<EndableStream>;
+  /** Subscriptions accepted by onSubscribe whose stream is not open yet (they count against the cap already). */
+  pending: number;
   unwatch: (() => void) | null;
 }
 
@@ -90,7 +92,7 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
   const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 256 * 1024 });
   const stateOf = (ctx: WsContext<Record<string, unknown>, Extra>): ConnectionState => {
     let state = states.get(ctx);
-    if (!state) states.set(ctx, (state = { context: null, streams: new Set(), unwatch: null }));
+    if (!state) states.set(ctx, (state = { context: null, streams: new Set(), pending: 0, unwatch: null }));
     return state;
   };
 
@@ -227,7 +229,7 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
           if (!isGated(gated)) return [...gated];
           let plan: SubscriptionPlan | null = null;
           if (gated.operation.operation === 'subscription') {
-            if (state.streams.size >= maxSubs) {
+            if (state.streams.size + state.pending >= maxSubs) {
               return [new GraphQLError(`At most ${maxSubs} subscriptions per connection`, { extensions: { code: 'SUBSCRIPTION_LIMIT' } })];
             }
             try {
@@ -236,6 +238,7 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
               if (error instanceof SubscriptionPlanningError) return [...error.errors];
               throw error;
             }
+            state.pending += 1;
           }
           const contextValue: OperationContextValue = { gateway, plan, socket: ctx.extra.socket, connection: state, query: gated.query };
           const args: ExecutionArgs = {
@@ -253,6 +256,7 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
       subscribe: (args) => {
         const value = args.contextValue as OperationContextValue;
         const connection = value.connection;
+        connection.pending = Math.max(0, connection.pending - 1);
         const stream = endableStream(
           subscribeIterator(value, (args.variableValues ?? {}) as Record<string, unknown>),
           (error) => refuse(error)[0] as GraphQLError,
