@@ -1,4 +1,5 @@
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit';
 import type { GatewayContext } from './context.ts';
 import type { PersistedOperationsPolicy } from './persisted/safelist.ts';
 
@@ -7,6 +8,7 @@ export interface OperationRequest {
   readonly query?: string | null | undefined;
   readonly operationName?: string | null | undefined;
   readonly extensions?: Readonly<Record<string, unknown>> | null | undefined;
+  readonly variables?: Readonly<Record<string, unknown>> | null | undefined;
 }
 
 export interface GatedOperation {
@@ -54,6 +56,9 @@ export class OperationGate {
     }
     const errors = validate(this.options.schema(), document, [...specifiedRules, ...this.options.rules]);
     if (errors.length) return errors.map((e) => coded(this.options.hideSchemaDetails ? withoutSuggestions(e) : e, 'GRAPHQL_VALIDATION_FAILED'));
+    const illFormed = illFormedPath(request.variables ?? {});
+    if (illFormed) return [illFormedInputError(`Variable ${illFormed}`)];
+    if (documentHasIllFormedText(document)) return [illFormedInputError('The operation')];
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       const message = request.operationName ? `Unknown operation named "${request.operationName}"` : 'Must provide an operation name when the document contains several operations';

@@ -29,3 +29,5 @@ export * from './revocation/http-revocation-source.ts';
 export * from './revocation/access-revoked-schema.ts';
 export * from './http/operation-stream.ts';
 export * from './events/access-guard.ts';
+export * from './scalars.ts';
+export * from './well-formed-input.ts';

@@ -25,6 +25,8 @@ export interface ServiceDeps {
   readonly verifier?: TokenVerifier;
   /** Event bus shared with other in-process services (embedded start, tests); otherwise built from REDIS_URL. */
   readonly events?: EventBus;
+  /** Where revocations are caught up from, instead of the auth service (a subgraph tested on its own). */
+  readonly revocationSource?: RevocationSource;
 }
 
 export interface LaunchOptions<TContext extends BaseContext> {
@@ -84,7 +86,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
   const metrics = options.deps.metrics ?? createMetrics(options.name);
   const revocations = new RevocationSync({
     bus: options.events,
-    source: options.revocationSource ?? httpRevocationSource({ authUrl: authInternalUrl(options.config), gatewaySecret: options.config.GATEWAY_SECRET }),
+    source: options.revocationSource ?? options.deps.revocationSource ?? httpRevocationSource({ authUrl: authInternalUrl(options.config), gatewaySecret: options.config.GATEWAY_SECRET }),
     logger,
     syncMs: options.config.REVOCATION_SYNC_SECONDS * 1000,
     maxStaleMs: options.config.REVOCATION_MAX_STALE_SECONDS * 1000,

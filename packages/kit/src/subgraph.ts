@@ -10,6 +10,7 @@ import { startServiceServer, type ReadinessCheck, type RouteHandler, type Runnin
 import type { ServiceMetrics } from './metrics.ts';
 import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
 import { serveSubscriptions } from './http/subscriptions.ts';
+import { wellFormedInputPlugin } from './well-formed-input.ts';
 
 import { GATEWAY_SECRET_HEADER, gatewaySecretGuard, gatewaySecretMatcher } from './gateway-secret.ts';
 
@@ -63,6 +64,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin<TContext>(options.metrics),
+      wellFormedInputPlugin<TContext>(),
       ...(options.plugins ?? []),
     ],
     // The gateway sends JSON with the right content type; the CSRF check protects against browsers.

@@ -75,8 +75,11 @@ export class RevocationSync {
     return { busConnected: this.#busConnected, lastSyncAt: Number.isFinite(this.#lastSyncAt) ? this.#lastSyncAt : null, current: this.isCurrent() };
   }
 
-  /** Subscribes to live events, then catches up; waits up to `firstSyncTimeoutMs` for the first catch-up to succeed. */
-  async start(firstSyncTimeoutMs = 5000): Promise<void> {
+  /**
+   * Subscribes to live events and catches up once; when that fails (auth not up yet) the catch-up is retried every
+   * `fallbackPollMs`, and tokens are refused (503) until one succeeds — readiness says so meanwhile.
+   */
+  async start(): Promise<void> {
     const { bus, logger } = this.#options;
     let first = true;
     const stopConnection = bus.onConnectionChange?.((connected) => {
@@ -102,8 +105,7 @@ export class RevocationSync {
       const unsubscribe = await Promise.race([subscribed.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
       await unsubscribe?.();
     });
-    const deadline = this.#now() + firstSyncTimeoutMs;
-    while (!this.#stopped && !(await this.syncNow()) && this.#now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await this.syncNow();
     this.#schedule();
   }
 
@@ -135,7 +137,7 @@ export class RevocationSync {
   #schedule(): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
-    const delay = this.#busConnected ? this.#syncMs : this.#fallbackPollMs;
+    const delay = this.#busConnected && this.isCurrent() ? this.#syncMs : this.#fallbackPollMs;
     this.#timer = setTimeout(() => {
       void this.syncNow().finally(() => this.#schedule());
     }, delay);
