@@ -39,6 +39,7 @@ import { operationResolution } from './operation-resolution.ts';
 import { ApiKeyExchanger, invalidApiKey, keyId } from './api-keys.ts';
 import { clientIpResolver } from './client-ip.ts';
 import { OperationGate } from './operation-gate.ts';
+import { InputScalarCheck } from './input-scalars.ts';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/subscription-server.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
@@ -109,8 +110,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   let services: ServiceMap = {};
   let urls = new Map<string, string>();
   let schemaLoads = 0;
+  const scalarCheck = new InputScalarCheck();
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
     planner.update(coreSupergraphSdl);
+    scalarCheck.update(apiSchema);
     // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
     if (schemaLoads++ > 0) subscriptions?.endAll('schema-reload');
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
@@ -123,7 +126,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics, operationLabeler({ known: persistedOperations.operations.map((op) => op.name) })), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>(), wellFormedInputPlugin<GatewayContext>()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics, operationLabeler({ known: persistedOperations.operations.map((op) => op.name) })), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>(), wellFormedInputPlugin<GatewayContext>(), scalarCheck.plugin()],
     persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
     validationRules: limitRules,
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
@@ -216,6 +219,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       maxTokens: defaultOperationLimits.maxTokens,
       persisted,
       hideSchemaDetails: config.NODE_ENV === 'production',
+      scalars: scalarCheck,
     }),
     formatError,
     access: revocations.view,

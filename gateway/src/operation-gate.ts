@@ -2,6 +2,7 @@ import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type Do
 import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit';
 import type { GatewayContext } from './context.ts';
 import type { PersistedOperationsPolicy } from './persisted/safelist.ts';
+import type { InputScalarCheck } from './input-scalars.ts';
 
 /** What a graphql-ws `subscribe` message asks for (the GraphQL-over-HTTP request fields). */
 export interface OperationRequest {
@@ -28,6 +29,8 @@ export interface OperationGateOptions {
   readonly persisted: PersistedOperationsPolicy;
   /** As Apollo Server's `hideSchemaDetailsFromClientErrors`: no "Did you mean …?" suggestions (production). */
   readonly hideSchemaDetails: boolean;
+  /** The custom-scalar check the HTTP pipeline runs as a plugin. */
+  readonly scalars: InputScalarCheck;
 }
 
 const coded = (error: GraphQLError, code: string): GraphQLError =>
@@ -64,6 +67,8 @@ export class OperationGate {
       const message = request.operationName ? `Unknown operation named "${request.operationName}"` : 'Must provide an operation name when the document contains several operations';
       return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     }
+    const scalarErrors = this.options.scalars.check(document, operation, request.variables ?? undefined);
+    if (scalarErrors.length) return scalarErrors;
     return { query: resolved, document, operation };
   }
 }

@@ -67,7 +67,7 @@ export function createErrorFormatter(logger: Logger) {
       return { message: formatted.message, extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: formatted.extensions['limit'] } };
     }
     const code = formatted.extensions?.['code'];
-    if (code === undefined && formatted.message === APQ_HASH_MISMATCH) {
+    if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && formatted.message === APQ_HASH_MISMATCH) {
       return { message: 'The persisted-query hash is not the SHA-256 of the query text', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } };
     }
     // Already masked (an error formatted once, e.g. by Apollo, passing through a second formatter).

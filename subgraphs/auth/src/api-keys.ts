@@ -32,11 +32,16 @@ export class ApiKeys {
   ) {}
 
   async create(partnerId: string, input: { name: string; scopes: readonly string[] }): Promise<CreatedApiKeyResult> {
-    const active = await this.db.apiKey.count({ where: { partnerId, revokedAt: null } });
-    if (active >= MAX_ACTIVE_KEYS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
     const secret = randomSecret(API_KEY_PREFIX);
-    const apiKey = await this.db.apiKey.create({
-      data: { partnerId, name: input.name, scopes: [...input.scopes], prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: sha256(secret) },
+    const apiKey = await this.db.$transaction(async (tx) => {
+      // One creation per partner at a time (a transaction-scoped advisory lock), so concurrent calls cannot all pass
+      // the count and exceed the cap.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`api-keys:${partnerId}`}, 0))`;
+      const active = await tx.apiKey.count({ where: { partnerId, revokedAt: null } });
+      if (active >= MAX_ACTIVE_KEYS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
+      return tx.apiKey.create({
+        data: { partnerId, name: input.name, scopes: [...input.scopes], prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: sha256(secret) },
+      });
     });
     return { apiKey, secret };
   }

@@ -228,11 +228,11 @@ describe('authorization and validation', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }] });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }, { name: 'revocations', ok: true }] });
   });
 
   it('exports job metrics', async () => {
-    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const text = await (await fetch(`${service.metricsUrl}/metrics`)).text();
     expect(text).toMatch(/transcode_jobs_total\{[^}]*kind="VOD"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
     expect(text).toMatch(/transcode_jobs_total\{[^}]*outcome="cancel"/);
     // Queue depth from the job table, as the alert rules and dashboard read it.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conflict, forbidden, notFound, requireRole, requireViewer } from '@vegshare/kit';
 import type { Adoption, Animal } from '../generated/prisma/client.ts';
+import { isUniqueViolation } from './db-errors.ts';
 import type { AnimalInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { managesFarm, requireFarmManager } from './access.ts';
@@ -54,7 +55,13 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
   const animal = await animalOrFail(ctx, animalId);
   const existing = (await ctx.loaders.activeAdoptionsByAnimal.load(animal.id)).some((a) => a.customerId === viewer.userId);
   if (existing) throw conflict(`You already adopt ${animal.name}`);
-  return ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  try {
+    return await ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  } catch (error) {
+    // Concurrent calls all pass the check above; Postgres lets exactly one in (adoption_one_live_per_customer).
+    if (isUniqueViolation(error)) throw conflict(`You already adopt ${animal.name}`);
+    throw error;
+  }
 }
 
 export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption> {
