@@ -2,7 +2,8 @@
 // gateway, straight at a subgraph, over HTTP and graphql-ws.
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { demo, type EventBus } from '@vegshare/kit';
+import { createLogger, demo, type EventBus } from '@vegshare/kit';
+import { loadGatewayConfig, startGateway } from '@vegshare/gateway';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { startStack, type RunningStack } from '@vegshare/tools/stack';
@@ -44,6 +45,8 @@ export interface Suite {
   subgraph(name: string): string;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Gql<T>>;
   login(email: string, password?: string): Promise<{ accessToken: string; refreshToken: string; sessionId: string }>;
+  /** Another gateway in front of the same subgraphs, with extra configuration (stopped by close()). */
+  gateway(env: Record<string, string>): Promise<{ url: string }>;
   /** A graphql-ws client of the gateway (or of `url`), with connection_init `params`. */
   ws(params?: Record<string, unknown>, url?: string): Client;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     ...(options.events ? { events: options.events } : {}),
   });
   const clients: Client[] = [];
+  const gateways: { stop(graceMs?: number): Promise<void> }[] = [];
   const gql = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     post<T>(`${stack.gatewayUrl}/graphql`, { query, variables }, headers);
   return {
@@ -85,6 +89,23 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       if (!r.data) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
       return { accessToken: r.data.login.accessToken, refreshToken: r.data.login.refreshToken, sessionId: r.data.login.session.id };
     },
+    async gateway(env) {
+      const auth = stack.subgraphs.get('auth');
+      const started = await startGateway(
+        loadGatewayConfig({
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          GATEWAY_SECRET,
+          SUBGRAPH_URLS: [...stack.subgraphs].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
+          AUTH_JWKS_URL: `${auth?.url ?? ''}/.well-known/jwks.json`,
+          AUTH_INTERNAL_URL: auth?.url ?? '',
+          ...env,
+        }),
+        { logger: createLogger('gateway', 'silent'), events: stack.events },
+      );
+      gateways.push(started);
+      return started;
+    },
     ws(params = {}, url = `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`) {
       const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
       clients.push(client);
@@ -92,6 +113,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
+      for (const g of gateways) await g.stop(500);
       await stack.stop();
       await s3.stop();
       await database.drop();
