@@ -69,6 +69,14 @@ function errorResult(message: string, code: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
 
+/** The errors of an upstream `error` message (a list of formatted GraphQL errors), or null for other failures. */
+function upstreamRefusal(error: unknown): ExecutionResult | null {
+  if (!Array.isArray(error) || error.length === 0) return null;
+  const errors = error.filter((e): e is { message: string; extensions?: Record<string, unknown> } => typeof (e as { message?: unknown }).message === 'string');
+  if (errors.length !== error.length) return null;
+  return { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) };
+}
+
 /**
  * Federated subscriptions on the gateway's /graphql endpoint over graphql-ws: each subscription is planned with the
  * Federation query planner, its root field subscribed upstream on the owning subgraph (shared between identical
@@ -154,9 +162,12 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
             });
         },
         error: (error) => {
-          options.logger.warn({ err: error }, 'upstream subscription failed');
+          // The owning subgraph refused the operation (an `error` message: rights, scopes, input): its coded errors
+          // reach the client as they are (the formatter masks anything uncoded); a broken connection is our failure.
+          const refused = upstreamRefusal(error);
+          if (!refused) options.logger.warn({ err: error }, 'upstream subscription failed');
           chain = chain.then(() => {
-            push(errorResult('The subscription source failed', 'UPSTREAM_SUBSCRIPTION_FAILED'));
+            push(refused ?? errorResult('The subscription source failed', 'UPSTREAM_SUBSCRIPTION_FAILED'));
             finish();
           });
         },

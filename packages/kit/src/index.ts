@@ -31,3 +31,4 @@ export * from './http/operation-stream.ts';
 export * from './events/access-guard.ts';
 export * from './scalars.ts';
 export * from './well-formed-input.ts';
+export * from './scopes.ts';

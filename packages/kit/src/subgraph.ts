@@ -11,6 +11,7 @@ import type { ServiceMetrics } from './metrics.ts';
 import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
 import { serveSubscriptions } from './http/subscriptions.ts';
 import { wellFormedInputPlugin } from './well-formed-input.ts';
+import { ScopePolicy, scopeRefusal, scopesPlugin } from './scopes.ts';
 
 import { GATEWAY_SECRET_HEADER, gatewaySecretGuard, gatewaySecretMatcher } from './gateway-secret.ts';
 
@@ -53,6 +54,8 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
   const formatError = createErrorFormatter(options.logger);
+  // Partner API keys: the scopes the schema declares (@apiScopes) are enforced here, for HTTP and graphql-ws alike.
+  const scopes = new ScopePolicy(schema);
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -65,6 +68,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin<TContext>(options.metrics),
       wellFormedInputPlugin<TContext>(),
+      scopesPlugin<TContext>(scopes),
       ...(options.plugins ?? []),
     ],
     // The gateway sends JSON with the right content type; the CSRF check protects against browsers.
@@ -97,6 +101,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
           logger: options.logger,
           formatError,
           ...(options.watchAccess ? { watchAccess: options.watchAccess } : {}),
+          refuse: (context: TContext, document: DocumentNode) => scopeRefusal(scopes, context, document),
           context: async (params) => {
             if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER])) throw new Error('missing or wrong gateway secret');
             return connectionContext(params);

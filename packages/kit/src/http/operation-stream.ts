@@ -86,9 +86,16 @@ export const asGraphQLError = (error: unknown): GraphQLError =>
 
 /** One error, whatever its form (a GraphQLError, or an already formatted one from Apollo), formatted for the client. */
 export function formatForClient(format: ErrorFormatter, error: unknown): GraphQLFormattedError {
-  if (error instanceof GraphQLError) return format(error.toJSON(), error);
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return format(error as GraphQLFormattedError, error);
-  return format({ message: String(error) }, error);
+  const formatted =
+    error instanceof GraphQLError
+      ? format(error.toJSON(), error)
+      : typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+        ? format(error as GraphQLFormattedError, error)
+        : format({ message: String(error) }, error);
+  // `extensions.http` tells an HTTP server which status to answer with; it is no part of the error a client gets.
+  if (!formatted.extensions || !('http' in formatted.extensions)) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { asGraphQLError, endableStream, wsErrorHooks, type EndableStream, type ErrorFormatter } from './operation-stream.ts';
 
@@ -19,6 +19,8 @@ export interface SubgraphSubscriptionOptions<TContext> {
    * that stops watching.
    */
   readonly watchAccess?: (connectionParams: Readonly<Record<string, unknown>>, narrowed: () => void) => Promise<() => void>;
+  /** Refuses an operation for this caller (e.g. an API key whose scopes do not cover it), as over HTTP; null: allowed. */
+  readonly refuse?: (context: TContext, document: DocumentNode) => GraphQLError | null;
   readonly path?: string;
 }
 
@@ -59,6 +61,21 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
         connections.get(ctx)?.unwatch?.();
       },
       context: async (ctx) => (await options.context(connections.get(ctx)?.params ?? {})) as object,
+      // Parsed and validated here (graphql-ws would otherwise), then refused or run with the context checked.
+      onSubscribe: async (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: 5000 });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const invalid = validate(options.schema, document);
+        if (invalid.length) return [...invalid];
+        const contextValue = await options.context(connections.get(ctx)?.params ?? {});
+        const refusal = options.refuse?.(contextValue, document);
+        if (refusal) return [refusal];
+        return { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
+      },
       // Every subscription's stream: an exception in it ends that operation with an error, never the socket.
       onOperation: (ctx, _id, _payload, _args, result) => {
         const connection = connections.get(ctx);
