@@ -11,6 +11,7 @@ import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';
 import type { AccessRevocations } from './revocations.ts';
+import type { DeviceTokens } from './device-tokens.ts';
 import { GraphQLError } from 'graphql';
 
 export interface AccountDeps {
@@ -21,6 +22,7 @@ export interface AccountDeps {
   readonly outbox: Outbox;
   readonly events: EventBus;
   readonly revocations: AccessRevocations;
+  readonly devices: DeviceTokens;
   readonly logger: Logger;
   readonly appUrl: string;
 }
@@ -70,22 +72,28 @@ export class Accounts {
     }
     const event: UserRegistered = { userId: user.id, email: user.email, displayName: input.displayName, roles: user.roles };
     await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
-    return this.deps.sessions.start(user, meta);
+    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
-  async login(input: { email: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
+  /**
+   * Signs in. Per IP and per account limits apply; a device that signed in to this account before (its device token)
+   * is let through the account's back-off, so an attacker's failures from elsewhere do not lock the owner out.
+   */
+  async login(input: { email: string; password: string; deviceToken?: string | null }, meta: RequestMeta): Promise<SignedIn> {
     const { email } = input;
+    const user = await this.deps.db.user.findUnique({ where: { email } });
+    const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
     try {
       await this.deps.limits.loginAttempt(meta.ip);
-      await this.deps.limits.assertAccountOpen(email);
+      if (!device || !(await this.deps.limits.deviceTrusted(device))) await this.deps.limits.assertAccountOpen(email);
     } catch (error) {
       if (error instanceof GraphQLError) await auditLogin(this.deps.db, { email, userId: null, outcome: 'RATE_LIMITED', meta });
       throw error;
     }
-    const user = await this.deps.db.user.findUnique({ where: { email } });
     const result = user ? await this.deps.passwords.verify(user.passwordHash, input.password) : { ok: await this.deps.passwords.verifyDummy(input.password), upgradedHash: null };
     if (!user || !result.ok) {
       await this.deps.limits.accountFailure(email);
+      if (device) await this.deps.limits.deviceFailure(device);
       await auditLogin(this.deps.db, { email, userId: user?.id ?? null, outcome: 'BAD_CREDENTIALS', meta });
       throw badCredentials();
     }
@@ -96,7 +104,7 @@ export class Accounts {
     }
     await this.deps.limits.accountSuccess(email);
     await auditLogin(this.deps.db, { email, userId: user.id, outcome: 'SUCCESS', meta });
-    return this.deps.sessions.start(current, meta);
+    return { ...(await this.deps.sessions.start(current, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Changes the password after checking the current one; every other session ends. */

@@ -12,6 +12,7 @@ import { AuthRateLimits } from './rate-limits.ts';
 import { Sessions } from './sessions.ts';
 import { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { AccessRevocations } from './revocations.ts';
+import { DeviceTokens } from './device-tokens.ts';
 
 /** Everything the resolvers and routes call, built once per process. */
 export interface AuthServices {
@@ -33,6 +34,6 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     { prefix: config.RATE_LIMIT_PREFIX, loginPerIp: config.LOGIN_IP_LIMIT, registerPerIp: config.REGISTER_IP_LIMIT, freeFailures: config.LOGIN_FREE_FAILURES },
     redis,
   );
-  const accounts = new Accounts({ db, passwords, sessions, limits, outbox: new Outbox(logger, config.DEV_MAILBOX), events, revocations, logger, appUrl: config.APP_URL });
+  const accounts = new Accounts({ db, passwords, sessions, limits, outbox: new Outbox(logger, config.DEV_MAILBOX), events, revocations, devices: new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET), logger, appUrl: config.APP_URL });
   return { keys, tokens, sessions, accounts, revocations, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations) };
 }

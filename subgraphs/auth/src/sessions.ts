@@ -14,6 +14,8 @@ export interface SignedIn {
   readonly refreshToken: string;
   readonly user: UserRow;
   readonly session: SessionRow;
+  /** Proof that this device signed in to the account (login and registration only; see DeviceTokens). */
+  readonly deviceToken?: string;
 }
 
 export interface SessionSettings {

@@ -30,7 +30,11 @@ export const inputs = {
       .max(80, 'Display name must be at most 80 characters')
       .refine((s) => !CONTROL.test(s), 'Display name must not contain control characters'),
   }),
-  login: z.object({ email, password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long') }),
+  login: z.object({
+    email,
+    password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
+    deviceToken: z.string().max(200, 'deviceToken is not one of ours').nullish().transform((v) => v ?? null),
+  }),
   refreshToken: opaqueToken,
   oneTimeToken: opaqueToken,
   changePassword: z.object({ currentPassword: z.string().min(1, 'Current password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'), newPassword: z.string() }),

@@ -41,6 +41,11 @@ export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** EdDSA-signed JWT for `Authorization: Bearer`; short-lived (see expiresIn). */
   accessToken: Scalars['String']['output'];
+  /**
+   * Proof that this device signed in to the account (on login and registration; null on refresh). Keep it and send it
+   * as `LoginInput.deviceToken`: it lets this device sign in while the account is in back-off after failures elsewhere.
+   */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
   /** Opaque single-use token for refreshSession; a new one is returned each time. Store it securely. */
@@ -73,6 +78,8 @@ export type CreatedApiKey = {
 };
 
 export type LoginInput = {
+  /** The deviceToken of an earlier sign-in on this device, if any. */
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
@@ -375,6 +382,7 @@ export type ApiKeyResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deviceToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   session?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
