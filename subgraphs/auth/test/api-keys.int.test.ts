@@ -50,8 +50,8 @@ describe('partner API keys', () => {
     expect(list.body.data?.myApiKeys[0]?.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list.body)).not.toContain(secret);
 
-    // A partner token from a key cannot manage keys (it has no session).
-    expect(codeOf(await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'] } }, bearer(token.accessToken)))).toBe('UNAUTHENTICATED');
+    // A partner token from a key cannot manage keys: mutations declare no scope a key could hold (and it has no session).
+    expect(codeOf(await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'] } }, bearer(token.accessToken)))).toBe('FORBIDDEN');
 
     const revoked = await h.gql<{ revokeApiKey: { revokedAt: string | null } }>('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, bearer(partner.accessToken));
     expect(revoked.body.data?.revokeApiKey.revokedAt).not.toBeNull();
