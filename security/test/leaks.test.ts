@@ -1,8 +1,9 @@
 // Finding 8: smaller leaks — metrics on an internal port only, a bounded operation-name label, and a per-account lock
 // that no longer locks the owner's own device out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
-import { codeOf, startSuite, type Suite } from './harness.ts';
+import { createLogger, demo, MemoryEventBus } from '@vegshare/kit';
+import { loadService } from '@vegshare/tools/services';
+import { GATEWAY_SECRET, codeOf, post, startSuite, type Suite } from './harness.ts';
 
 let suite: Suite;
 beforeAll(async () => {
@@ -68,5 +69,48 @@ describe('per-account lock', () => {
     const deviceToken = (await login(email, demo.password)).data?.login.deviceToken as string;
     for (let i = 0; i < 6; i += 1) await login(email, `guess ${i}`, deviceToken);
     expect(codeOf(await login(email, demo.password, deviceToken))).toBe('RATE_LIMITED');
+  });
+});
+
+describe('sign-up does not reveal who has an account', () => {
+  const SIGN_UP = 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted email } }';
+  const mailbox = async (email: string) =>
+    ((await (await fetch(`${suite.subgraph('auth')}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as { messages: { kind: string; body: string }[] }).messages;
+
+  it('answers an existing email exactly as a new one, and emails the owner instead', async () => {
+    const fresh = `new.${Date.now()}@example.test`;
+    const taken = demo.users.customer.email;
+    const input = (email: string) => ({ i: { email, password: 'correct horse battery staple', displayName: 'Someone' } });
+    const a = await suite.gql(SIGN_UP, input(fresh));
+    const b = await suite.gql(SIGN_UP, input(taken));
+    expect({ status: a.status, errors: a.errors, accepted: (a.data as { signUp: { accepted: boolean } }).signUp.accepted }).toEqual({ status: b.status, errors: b.errors, accepted: (b.data as { signUp: { accepted: boolean } }).signUp.accepted });
+    expect((await mailbox(taken)).map((m) => m.kind)).toContain('ACCOUNT_EXISTS');
+    expect((await mailbox(fresh)).map((m) => m.kind)).toEqual(['EMAIL_VERIFICATION']);
+
+    // The pending account cannot sign in — refused exactly like a wrong password.
+    const early = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: fresh, password: 'correct horse battery staple' } });
+    const wrong = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: taken, password: 'not the password at all' } });
+    expect(early.errors).toEqual(wrong.errors);
+
+    // The mailbox owner completes it with the emailed code, choosing the password.
+    const code = /code: (\S+)/.exec((await mailbox(fresh))[0]?.body ?? '')?.[1] as string;
+    const done = await suite.gql<{ completeSignUp: { accessToken: string; user: { email: string } } }>('mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken user { email } } }', { i: { token: code, password: 'a different horse battery' } });
+    expect(done.errors).toBeUndefined();
+    expect(done.data?.completeSignUp.user.email).toBe(fresh);
+    expect((await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: fresh, password: 'a different horse battery' } })).errors).toBeUndefined();
+  });
+
+  it('turns the email-revealing register mutation off in production', async () => {
+    const service = await loadService('auth');
+    const auth = await service.start(
+      service.loadConfig({ DATABASE_URL: suite.database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'production', GATEWAY_SECRET, AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value' }),
+      { logger: createLogger('auth', 'silent'), events: new MemoryEventBus() },
+    );
+    try {
+      const r = await post(`${auth.url}/graphql`, { query: 'mutation { register(input: { email: "x@example.test", password: "correct horse battery staple", displayName: "X" }) { accessToken } }' }, { 'x-gateway-secret': GATEWAY_SECRET });
+      expect(codeOf(r)).toBe('FORBIDDEN');
+    } finally {
+      await auth.stop(500);
+    }
   });
 });

@@ -20,6 +20,11 @@ const schema = z
      * NODE_ENV=development, where it is the default; refused anywhere else.
      */
     DEV_MAILBOX: configFields.bool.optional(),
+    /**
+     * Keep the deprecated `register` mutation (signs in at once, so it tells whether an email is taken). Default: on in
+     * development and test for the current app, off in production, where it answers FORBIDDEN: use signUp.
+     */
+    REGISTER_MUTATION: configFields.bool.optional(),
     /** Base URL of the app, for links in emails. */
     APP_URL: configFields.url.default('http://localhost:8081'),
     /** Sign-in attempts per IP per 15 minutes. */
@@ -47,6 +52,7 @@ const schema = z
     ...c,
     AUTH_KEY_ENCRYPTION_SECRET: c.AUTH_KEY_ENCRYPTION_SECRET ?? DEV_KEY_ENCRYPTION_SECRET,
     DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV === 'development',
+    REGISTER_MUTATION: c.REGISTER_MUTATION ?? c.NODE_ENV !== 'production',
   }));
 export type AuthConfig = z.infer<typeof schema>;
 

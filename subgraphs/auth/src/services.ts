@@ -22,6 +22,8 @@ export interface AuthServices {
   readonly accounts: Accounts;
   readonly apiKeys: ApiKeys;
   readonly revocations: AccessRevocations;
+  /** Whether the deprecated, email-revealing `register` mutation is served (REGISTER_MUTATION). */
+  readonly registerMutation: boolean;
 }
 
 export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger): AuthServices {
@@ -35,5 +37,5 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     redis,
   );
   const accounts = new Accounts({ db, passwords, sessions, limits, outbox: new Outbox(logger, config.DEV_MAILBOX), events, revocations, devices: new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET), logger, appUrl: config.APP_URL });
-  return { keys, tokens, sessions, accounts, revocations, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations) };
+  return { keys, tokens, sessions, accounts, revocations, registerMutation: config.REGISTER_MUTATION, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations) };
 }

@@ -62,6 +62,13 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+export type CompleteSignUpInput = {
+  /** The account's password (8 to 128 characters, not one of the most common breached passwords). */
+  password: Scalars['String']['input'];
+  /** The code from the sign-up email. */
+  token: Scalars['String']['input'];
+};
+
 export type CreateApiKeyInput = {
   /** Label (1 to 80 characters). */
   name: Scalars['String']['input'];
@@ -88,6 +95,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the password and ends every other session. */
   changePassword: Scalars['Boolean']['output'];
+  /** Completes a sign-up with the emailed code, sets the password and signs this device in. */
+  completeSignUp: AuthPayload;
   /** Creates an API key for the signed-in partner. Requires PARTNER. */
   createApiKey: CreatedApiKey;
   /** Signs in. Unknown email and wrong password give the same UNAUTHENTICATED error. Rate-limited per IP and account. */
@@ -98,7 +107,11 @@ export type Mutation = {
   logoutEverywhere: Scalars['Int']['output'];
   /** Exchanges a refresh token for new tokens; the old one stops working. Reusing an old one revokes its session. */
   refreshSession: AuthPayload;
-  /** Creates a CUSTOMER account, signs it in and emails a verification link. Rate-limited per IP. */
+  /**
+   * Creates a CUSTOMER account, signs it in and emails a verification link. Rate-limited per IP. It tells whether an
+   * email already has an account, so production turns it off (FORBIDDEN; REGISTER_MUTATION): use signUp.
+   * @deprecated Reveals whether an email is registered; use signUp and completeSignUp.
+   */
   register: AuthPayload;
   /** Emails a new verification link to the signed-in user (no-op when already verified). */
   requestEmailVerification: Scalars['Boolean']['output'];
@@ -112,6 +125,11 @@ export type Mutation = {
   revokeSession: Scalars['Boolean']['output'];
   /** Replaces a user's roles. Requires ADMIN. */
   setRoles: User;
+  /**
+   * Starts a CUSTOMER account without revealing whether the email is taken: a code is emailed to a new address (or the
+   * owner of an existing one is told). Rate-limited per IP and address.
+   */
+  signUp: SignUpResult;
   /** Confirms an email with the token from the verification email. */
   verifyEmail: Scalars['Boolean']['output'];
 };
@@ -119,6 +137,11 @@ export type Mutation = {
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationCompleteSignUpArgs = {
+  input: CompleteSignUpInput;
 };
 
 
@@ -165,6 +188,11 @@ export type MutationRevokeSessionArgs = {
 export type MutationSetRolesArgs = {
   roles: Array<Role>;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSignUpArgs = {
+  input: RegisterInput;
 };
 
 
@@ -221,6 +249,14 @@ export type Session = {
   lastSeenAt: Scalars['String']['output'];
   /** User agent of the device that signed in. */
   userAgent: Scalars['String']['output'];
+};
+
+/** The answer to signUp: the same whether or not the email already has an account. */
+export type SignUpResult = {
+  __typename?: 'SignUpResult';
+  /** Always true: a code was emailed to a new address, or its owner was told someone tried to sign up. */
+  accepted: Scalars['Boolean']['output'];
+  email: Scalars['String']['output'];
 };
 
 /** A person with a VegShare account. Identity and credentials are owned here; other subgraphs add fields. */
@@ -337,6 +373,7 @@ export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<SignedIn>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ChangePasswordInput: ChangePasswordInput;
+  CompleteSignUpInput: CompleteSignUpInput;
   CreateApiKeyInput: CreateApiKeyInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKeyResult>;
   LoginInput: LoginInput;
@@ -347,6 +384,7 @@ export type ResolversTypes = ResolversObject<{
   ResetPasswordInput: ResetPasswordInput;
   Role: Role;
   Session: ResolverTypeWrapper<SessionRow>;
+  SignUpResult: ResolverTypeWrapper<SignUpResult>;
   User: ResolverTypeWrapper<UserRow>;
 }>;
 
@@ -358,6 +396,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuthPayload: SignedIn;
   Int: Scalars['Int']['output'];
   ChangePasswordInput: ChangePasswordInput;
+  CompleteSignUpInput: CompleteSignUpInput;
   CreateApiKeyInput: CreateApiKeyInput;
   CreatedApiKey: CreatedApiKeyResult;
   LoginInput: LoginInput;
@@ -367,6 +406,7 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterInput: RegisterInput;
   ResetPasswordInput: ResetPasswordInput;
   Session: SessionRow;
+  SignUpResult: SignUpResult;
   User: UserRow;
 }>;
 
@@ -397,6 +437,7 @@ export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends Res
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  completeSignUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteSignUpArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -409,6 +450,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetRolesArgs, 'roles' | 'userId'>>;
+  signUp?: Resolver<ResolversTypes['SignUpResult'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
@@ -428,6 +470,11 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   userAgent?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SignUpResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SignUpResult'] = ResolversParentTypes['SignUpResult']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -444,6 +491,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SignUpResult?: SignUpResultResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 
