@@ -21,4 +21,6 @@ export const topics = {
   viewerCount: (streamId: string) => `streaming.stream.${streamId}.viewers`,
   transcodeJob: (jobId: string) => `transcoding.job.${jobId}`,
   notification: (userId: string) => `user.${userId}.notification`,
+  /** streaming: who may watch a plot's cameras changed (a rental projection was applied); subscriptions re-check. */
+  plotWatchers: (plotId: string) => `streaming.plot.${plotId}.watchers`,
 } as const;

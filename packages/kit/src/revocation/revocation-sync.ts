@@ -50,6 +50,8 @@ export class RevocationSync {
   #busUpSince: number;
   #lastSyncAt = Number.NEGATIVE_INFINITY;
   #syncing: Promise<boolean> | null = null;
+  /** Whether the last catch-up failed (a failure is logged once as a warning, then at debug until one succeeds). */
+  #failing = false;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   readonly #cleanups: (() => unknown)[] = [];
@@ -127,9 +129,13 @@ export class RevocationSync {
       const changes = await this.#options.source.changesSince(since);
       for (const change of changes) this.view.apply(change);
       this.#lastSyncAt = Math.max(this.#lastSyncAt, startedAt);
+      if (this.#failing) this.#options.logger.info('revocation catch-up works again');
+      this.#failing = false;
       return true;
     } catch (err) {
-      this.#options.logger.warn({ err }, 'revocation catch-up failed');
+      if (this.#failing) this.#options.logger.debug({ err }, 'revocation catch-up failed again');
+      else this.#options.logger.warn({ err }, 'revocation catch-up failed; retrying every second');
+      this.#failing = true;
       return false;
     }
   }
