@@ -172,7 +172,7 @@ describe('the checks catch broken manifests', () => {
       }
     }));
     expect(errors).toContain('[prod] Deployment streaming: DATABASE_URL reads Secret vegshare-streaming key DB_URL, which k8s/secrets.example.yaml does not document');
-    expect(errors).toContain('[prod] Deployment streaming: PORT 4010 is not a containerPort (4004)');
+    expect(errors).toContain('[prod] Deployment streaming: PORT 4010 is not a containerPort (4004, 9464)');
   });
 
   it('routing URLs that miss a Service or differ from rover.prod.yaml, and a KEDA list that is not the queue', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 const seconds = (fallback: number, max = 86_400) => z.coerce.number().positive().max(max).default(fallback);
 
@@ -24,7 +24,7 @@ export const schema = z.object({
   PRESENCE_SWEEP_SECONDS: seconds(5, 60),
   /** Prefix of this service's Redis keys (viewer presence). */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('vegshare:streaming:'),
-});
+}).superRefine(checkSubgraphConfig);
 export type StreamingConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the streaming service. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, type EventBus, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
+import { eventTopics, topics, type EventBus, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -38,7 +38,11 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
   }
   const unsubscribe = await Promise.all([
     on(eventTopics.farmChanged, farmChangedSchema, (e) => e.farmId, (e) => applyFarmChanged(db, e)),
-    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, (e) => applyRentalChanged(db, e)),
+    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, async (e) => {
+      await applyRentalChanged(db, e);
+      // Once the projection holds the change, open subscriptions on the plot's cameras check their viewers again.
+      await bus.publish(topics.plotWatchers(e.plotId), { plotId: e.plotId });
+    }),
     on(eventTopics.liveTranscodeStatus, liveTranscodeStatusSchema, (e) => e.streamId, (e) => control.applyTranscodeStatus(e)),
     on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
   ]);

@@ -347,7 +347,7 @@ describe('stream lifecycle', () => {
     const ready = await fetch(`${h.service.url}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.service.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('route="/hls/*"');
     expect(metrics).toContain('streaming_stream_failures_total');
   });

@@ -1,7 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -53,7 +53,7 @@ export const workerConfigShape = {
   DATABASE_URL: configFields.postgresUrl,
 };
 
-export const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape });
+export const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape }).superRefine(checkSubgraphConfig);
 export type TranscodingConfig = z.infer<typeof schema>;
 const workerSchema = z.object(workerConfigShape);
 export type WorkerConfig = z.infer<typeof workerSchema>;

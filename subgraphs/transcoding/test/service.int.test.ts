@@ -12,6 +12,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
 import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './helpers.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 let database: TestDatabase;
 let s3: LocalS3;
@@ -68,7 +69,7 @@ beforeAll(async () => {
   const seedDb = createTranscodingDb(database.url, 1);
   await seedTranscoding(seedDb);
   await seedDb.$disconnect();
-  service = await startTranscodingService(config, { logger: createLogger('transcoding', 'silent'), verifier: tokens.verifier });
+  service = await startTranscodingService(config, { logger: createLogger('transcoding', 'silent'), verifier: tokens.verifier, revocationSource: withoutAuthService });
   [farmer, admin, customer] = await Promise.all([
     tokens.mint(demo.users.farmer.id, ['FARMER']),
     tokens.mint(demo.users.admin.id, ['ADMIN']),
@@ -227,11 +228,11 @@ describe('authorization and validation', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }] });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }, { name: 'revocations', ok: true }] });
   });
 
   it('exports job metrics', async () => {
-    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const text = await (await fetch(`${service.metricsUrl}/metrics`)).text();
     expect(text).toMatch(/transcode_jobs_total\{[^}]*kind="VOD"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
     expect(text).toMatch(/transcode_jobs_total\{[^}]*outcome="cancel"/);
     // Queue depth from the job table, as the alert rules and dashboard read it.

@@ -6,6 +6,6 @@ import { TranscodeJob } from './TranscodeJob.ts';
 import { WorkerNode } from './WorkerNode.ts';
 import { Timelapse } from './Timelapse.ts';
 import { Camera } from './Camera.ts';
-import { DateTime } from './DateTime.ts';
+import { DateTimeScalar as DateTime } from '@vegshare/kit';
 
 export const resolvers: Resolvers = { Query, Mutation, Subscription, TranscodeJob, WorkerNode, Timelapse, Camera, DateTime };
