@@ -99,6 +99,17 @@ describe('revocation reaches every service within a second', () => {
     expect((await suite.gql<{ me: { roles: string[] } }>(ME, {}, bearer(second.accessToken))).data?.me.roles).toEqual(['CUSTOMER']);
   });
 
+  it('deleteAccount: the deleted account’s still-valid token stops working everywhere within a second', async () => {
+    const user = await register('leaving');
+    await worksEverywhere(user.token);
+    const deleted = await suite.gql('mutation($p: String!) { deleteAccount(password: $p) }', { p: 'correct horse battery staple' }, bearer(user.token));
+    expect(deleted.data).toEqual({ deleteAccount: true });
+    // Its sessions are gone with the account, so nothing says SESSIONS_ENDED: ACCOUNT_DELETED covers every token.
+    const ms = await timeUntil(async () => (await refusedEverywhere(user.token)) && codeOf(await direct('payment', '{ myPayments(first: 1) { edges { node { id } } } }', user.token)) === 'UNAUTHENTICATED', 1000);
+    expect(ms).toBeLessThan(1000);
+    expect(await newSocketRefused(user.token)).toBe(true);
+  });
+
   it('a revoked API key stops working within a second, although the gateway had its token cached', async () => {
     const partner = await suite.login(demo.users.partner.email);
     const created = await suite.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(

@@ -52,6 +52,18 @@ describe('RevocationView', () => {
     expect(code(() => view.current(key))).toBe('UNAUTHENTICATED');
   });
 
+  it('refuses every token of a deleted account, user and API-key tokens alike, and tells its watchers', () => {
+    const view = new RevocationView({ now: () => now });
+    const narrowed: boolean[] = [];
+    view.watch('u1', () => narrowed.push(accessNarrowed(view, viewer())));
+    view.apply({ kind: 'ACCOUNT_DELETED', userId: 'u1', at: now });
+    expect(code(() => view.current(viewer()))).toBe('UNAUTHENTICATED');
+    expect(code(() => view.current(viewer({ sessionId: 'another' })))).toBe('UNAUTHENTICATED');
+    expect(code(() => view.current(viewer({ sessionId: null, apiKeyId: 'k1', roles: ['PARTNER'] })))).toBe('UNAUTHENTICATED');
+    expect(view.current(viewer({ userId: 'u2' })).userId).toBe('u2');
+    expect(narrowed).toEqual([true]);
+  });
+
   it('tells watchers of a user, and says when access narrowed', () => {
     const view = new RevocationView({ now: () => now });
     const seen: string[] = [];

@@ -41,7 +41,7 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
   const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events, revocations, devices: new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET), logger, appUrl: config.APP_URL });
   const deletions = new AccountDeletions({
-    db, passwords, limits, outbox, events, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
+    db, passwords, limits, outbox, events, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
   });
   return {
     keys, tokens, sessions, accounts, revocations, deletions, registerMutation: config.REGISTER_MUTATION,

@@ -148,7 +148,9 @@ export type AccessRevoked =
   /** The account's roles now; tokens issued before `at` are read with these roles. */
   | { readonly kind: 'ROLES_CHANGED'; readonly userId: string; readonly roles: readonly string[]; readonly at: number }
   /** A partner's API key was revoked (`userId` is the partner). */
-  | { readonly kind: 'API_KEY_REVOKED'; readonly userId: string; readonly apiKeyId: string; readonly at: number };
+  | { readonly kind: 'API_KEY_REVOKED'; readonly userId: string; readonly apiKeyId: string; readonly at: number }
+  /** The account was deleted (its sessions and API keys went with it): every token of `userId` is refused. */
+  | { readonly kind: 'ACCOUNT_DELETED'; readonly userId: string; readonly at: number };
 
 export const eventTopics = {
   accessRevoked: 'auth.access.revoked',
