@@ -71,7 +71,9 @@ export class RedisEventBus implements EventBus {
       set.delete(h);
       if (set.size === 0 && this.#handlers.get(topic) === set) {
         this.#handlers.delete(topic);
-        await this.#sub.unsubscribe(this.prefix + topic);
+        // While Redis is unreachable the command would wait out every reconnect attempt (a service stopping then
+        // would hang); the channel is re-subscribed on reconnect and its messages find no handler, so skip it.
+        if (this.#connected) await this.#sub.unsubscribe(this.prefix + topic);
       }
     };
   }
