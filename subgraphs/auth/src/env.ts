@@ -41,7 +41,7 @@ export const schema = z
     /** Services that must acknowledge a deleted account's erasure (UserDataErased), comma-separated. */
     ACCOUNT_ERASURE_SERVICES: z
       .string()
-      .default('user,farm,streaming')
+      .default('user,farm,streaming,payment')
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected service names such as user,farm')).min(1)),
     /** How often UserDeleted is published again for deletions not yet acknowledged by every service, in ms. */
