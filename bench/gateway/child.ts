@@ -8,10 +8,12 @@ export interface ReadyMessage {
   readonly url: string;
   /** The GraphQL endpoint (absolute URL). */
   readonly endpoint: string;
+  /** Base URL of the internal /metrics listener (our services), when there is one. */
+  readonly metricsUrl?: string;
 }
 
-export function announce(url: string, endpoint: string, stop: () => Promise<void>): void {
-  const message: ReadyMessage = { ready: true, url, endpoint };
+export function announce(url: string, endpoint: string, stop: () => Promise<void>, metricsUrl?: string): void {
+  const message: ReadyMessage = { ready: true, url, endpoint, ...(metricsUrl ? { metricsUrl } : {}) };
   process.send?.(message);
   let stopping = false;
   const shutdown = () => {

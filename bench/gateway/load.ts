@@ -60,7 +60,7 @@ export function countGraphqlRequests(metricsText: string): number {
   return total;
 }
 
-/** /graphql requests a subgraph has served so far, from its /metrics. */
+/** /graphql requests a subgraph has served so far, from its /metrics (at its internal metrics URL). */
 export async function graphqlRequestCount(baseUrl: string): Promise<number> {
   return countGraphqlRequests(await (await fetch(`${baseUrl}/metrics`)).text());
 }

@@ -9,6 +9,8 @@ export interface BenchProcess {
   readonly pid: number;
   readonly url: string;
   readonly endpoint: string;
+  /** Base URL of its /metrics (our services serve metrics on an internal port). */
+  readonly metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
       if (!isReady(message) || child.pid === undefined) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ label: options.label, pid: child.pid, url: message.url, endpoint: message.endpoint, stop: () => stopChild(child) });
+      resolve({ label: options.label, pid: child.pid, url: message.url, endpoint: message.endpoint, metricsUrl: message.metricsUrl ?? message.url, stop: () => stopChild(child) });
     });
   });
 }

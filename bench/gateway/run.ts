@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     const jwks = `${auth.url}/.well-known/jwks.json`;
     await Promise.all(ordered.filter((n) => n !== 'auth').map((n) => spawnSubgraph(n, { AUTH_JWKS_URL: jwks })));
     log(`subgraphs up: ${[...subgraphs].map(([n, p]) => `${n}=${p.url}`).join(' ')}`);
-    const subgraphUrls = [...subgraphs.values()].map((p) => p.url);
+    const subgraphUrls = [...subgraphs.values()].map((p) => p.metricsUrl);
     const subgraphPids = [...subgraphs.values()].map((p) => p.pid);
     const endpointOf = (name: string) => {
       const p = subgraphs.get(name);

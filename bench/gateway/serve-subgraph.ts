@@ -11,7 +11,7 @@ try {
   const running = await service.start(service.loadConfig(env), {
     logger: createLogger(name, (process.env['LOG_LEVEL'] ?? 'warn') as 'warn'),
   });
-  announce(running.url, `${running.url}/graphql`, () => running.stop(1000));
+  announce(running.url, `${running.url}/graphql`, () => running.stop(1000), running.metricsUrl);
 } catch (error) {
   fail(`subgraph ${name}`, error);
 }

@@ -37,6 +37,12 @@ export class ApiKeyExchanger {
     this.#cache = new LRUCache({ max: 10_000, ttlAutopurge: false });
   }
 
+  /** Drops what is remembered for a key (its token was refused: the key was revoked). */
+  forget(apiKey: string): void {
+    const id = keyId(apiKey);
+    this.#cache.delete(id);
+  }
+
   /** `Bearer <jwt>` for a valid key; throws UNAUTHENTICATED otherwise. */
   async authorizationFor(apiKey: string): Promise<string> {
     if (apiKey.length < 16 || apiKey.length > 200) throw invalidApiKey();

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { configFields, parseConfig } from '@vegshare/kit';
+import proxyaddr from 'proxy-addr';
+import { checkSubgraphConfig, configFields, NODE_ENVS, parseConfig } from '@vegshare/kit';
 import { defaultSafelistMode, SAFELIST_MODES } from './persisted/safelist.ts';
 
 export const schema = z.object({
@@ -26,9 +27,36 @@ export const schema = z.object({
       }
       return map;
     }),
+  /** Sent to every subgraph, which answers nobody else; required with NODE_ENV=production. */
   GATEWAY_SECRET: configFields.secret.optional(),
   /** Where /hls/ and /media/ are passed on to; default: the streaming subgraph's origin. */
   MEDIA_UPSTREAM_URL: configFields.url.optional(),
+  /**
+   * Proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated IPs or CIDRs, e.g. the ingress
+   * controller's pod network): the client address is the rightmost entry not added by one of them. Empty (default):
+   * X-Forwarded-For is ignored and the TCP peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const list = raw.split(',').map((p) => p.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(list);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid IP or CIDR' });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  /** Internal port of /metrics; 0 = any free port (logged). */
+  METRICS_PORT: configFields.port(0),
+  /** Interface /metrics listens on: loopback by default, 0.0.0.0 where Prometheus scrapes the pod. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Revocation catch-up from auth while revocation events flow (every second while they do not). */
+  REVOCATION_SYNC_SECONDS: z.coerce.number().positive().max(300).default(15),
+  /** With no revocation events and no catch-up for this long, access tokens are refused (503). */
+  REVOCATION_MAX_STALE_SECONDS: z.coerce.number().positive().max(900).default(30),
   AUTH_JWKS_URL: configFields.url.default('http://localhost:4001/.well-known/jwks.json'),
   /** Base URL of the auth service's internal routes (API-key exchange). */
   AUTH_INTERNAL_URL: configFields.url.default('http://localhost:4001'),
@@ -55,8 +83,8 @@ export const schema = z.object({
   PERSISTED_OPERATIONS_PATH: z.string().min(1).default(fileURLToPath(new URL('../persisted-operations.json', import.meta.url))),
   /** Who may only run manifest operations: `off`, `api-keys` (partner API-key callers) or `all`; default `api-keys` with NODE_ENV=production, else `off`. */
   SAFELIST_MODE: z.enum(SAFELIST_MODES).optional(),
-  NODE_ENV: z.string().default('development'),
-}).transform((c) => ({
+  NODE_ENV: z.enum(NODE_ENVS).default('development'),
+}).superRefine(checkSubgraphConfig).transform((c) => ({
   ...c,
   EXPLORER_ENABLED: c.EXPLORER_ENABLED ?? c.NODE_ENV !== 'production',
   SAFELIST_MODE: c.SAFELIST_MODE ?? defaultSafelistMode(c.NODE_ENV),

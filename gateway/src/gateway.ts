@@ -12,6 +12,14 @@ import {
   verifierFromConfig,
   initTracing,
   viewerFromHeaders,
+  withAccessView,
+  wellFormedInputPlugin,
+  eventBusFromConfig,
+  httpRevocationSource,
+  operationLabeler,
+  RevocationSync,
+  type EventBus,
+  type RevocationSource,
   type Logger,
   type ServiceMetrics,
   type TokenVerifier,
@@ -29,13 +37,16 @@ import { sharedReadKey } from './shared-reads.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
 import { operationResolution } from './operation-resolution.ts';
-import { ApiKeyExchanger, keyId } from './api-keys.ts';
+import { ApiKeyExchanger, invalidApiKey, keyId } from './api-keys.ts';
+import { clientIpResolver } from './client-ip.ts';
+import { OperationGate } from './operation-gate.ts';
+import { InputScalarCheck } from './input-scalars.ts';
+import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/subscription-server.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
 import { fileURLToPath } from 'node:url';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamPool } from './subscriptions/upstream-pool.ts';
-import { serveGatewaySubscriptions } from './subscriptions/subscription-server.ts';
 import { loadPersistedOperations } from './persisted/manifest.ts';
 import { persistedOperationsPolicy } from './persisted/safelist.ts';
 import { redisApqCache } from './persisted/redis-apq-cache.ts';
@@ -46,6 +57,10 @@ export interface GatewayDeps {
   readonly logger?: Logger;
   readonly metrics?: ServiceMetrics;
   readonly verifier?: TokenVerifier;
+  /** The services' event bus (revocations arrive on it); built from REDIS_URL when absent. */
+  readonly events?: EventBus;
+  /** Where revocations are caught up from; default: the auth service's /internal/revocations. */
+  readonly revocationSource?: RevocationSource;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -54,8 +69,6 @@ export interface RunningGateway extends RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-const clientIpOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
-
 /** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   // First, so that an inconsistent manifest refuses the start before anything is opened.
@@ -63,7 +76,18 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const verifier = deps.verifier ?? verifierFromConfig(config);
+  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  // What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth.
+  const revocations = new RevocationSync({
+    bus: events,
+    source: deps.revocationSource ?? httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
+    logger,
+    syncMs: config.REVOCATION_SYNC_SECONDS * 1000,
+    maxStaleMs: config.REVOCATION_MAX_STALE_SECONDS * 1000,
+  });
+  await revocations.start();
+  const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);
+  const clientIpOf = clientIpResolver(config.TRUSTED_PROXIES);
   const fetches = metrics.counter('gateway_subgraph_fetches_total', 'Subgraph fetches by subgraph and outcome (sent, or deduplicated onto an identical one in flight)', ['subgraph', 'outcome']);
   const counter: FetchCounter = {
     sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
@@ -77,14 +101,22 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     buildService: ({ name, url }) => dataSource(name, config.SUBGRAPH_URLS[name] ?? url ?? ''),
     logger,
   });
+  // One rules object for both transports: Apollo Server validates HTTP operations with it, the gate WebSocket ones.
   const limitRules = operationLimitRules();
+  const formatError = createErrorFormatter(logger);
   const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: limitRules });
+  let subscriptions: GatewaySubscriptions | null = null;
   // Subscriptions are planned from the same supergraph, and partner operations checked against it, at every hot reload.
   const planner = new SubscriptionPlanner();
   let services: ServiceMap = {};
   let urls = new Map<string, string>();
+  let schemaLoads = 0;
+  const scalarCheck = new InputScalarCheck();
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
     planner.update(coreSupergraphSdl);
+    scalarCheck.update(apiSchema);
+    // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
+    if (schemaLoads++ > 0) subscriptions?.endAll('schema-reload');
     urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
     services = Object.fromEntries([...urls].map(([name, url]) => [name, dataSource(name, url)]));
     persisted.checkSchema(apiSchema);
@@ -94,8 +126,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>()],
+    formatError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics, operationLabeler({ known: persistedOperations.operations.map((op) => op.name) })), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>(), wellFormedInputPlugin<GatewayContext>(), scalarCheck.plugin()],
     persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
     validationRules: limitRules,
     parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
@@ -114,7 +146,17 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       await limits.consumeApiKey(keyId(apiKey));
       authHeaders = { authorization: await exchanger.authorizationFor(apiKey) };
     }
-    const viewer = await viewerFromHeaders(authHeaders, verifier);
+    let viewer;
+    try {
+      viewer = await viewerFromHeaders(authHeaders, verifier);
+    } catch (error) {
+      // A revoked key's cached token: forget it, so the next call asks auth (which refuses the key).
+      if (viaApiKey) {
+        exchanger.forget(apiKey);
+        throw invalidApiKey();
+      }
+      throw error;
+    }
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
@@ -132,7 +174,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     host: config.HOST,
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
+    metricsHost: config.METRICS_HOST,
     readiness: [
+      {
+        name: 'revocations',
+        check: async () => {
+          if (!revocations.isCurrent()) throw new Error('revocation view is stale (no events and no catch-up from auth)');
+        },
+      },
       {
         name: 'subgraphs',
         check: async () => {
@@ -161,17 +211,26 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
-  const subscriptions = serveGatewaySubscriptions({
+  subscriptions = serveGatewaySubscriptions({
     server: server.server,
     planner,
     pool,
     services: () => services,
     serviceUrl: (name) => urls.get(name) ?? '',
-    refuseOperation: (context, query) => persisted.refusal(context, query),
-    authenticate: (params, clientIp) => {
+    gate: new OperationGate({
+      schema: () => planner.state.apiGraphQLSchema,
+      rules: limitRules,
+      maxTokens: defaultOperationLimits.maxTokens,
+      persisted,
+      hideSchemaDetails: config.NODE_ENV === 'production',
+      scalars: scalarCheck,
+    }),
+    formatError,
+    access: revocations.view,
+    authenticate: (params, request) => {
       const authorization = params['authorization'] ?? params['Authorization'];
       const apiKey = params['x-api-key'];
-      return contextFrom({ ...(typeof authorization === 'string' ? { authorization } : {}), ...(typeof apiKey === 'string' ? { 'x-api-key': apiKey } : {}) }, clientIp);
+      return contextFrom({ ...(typeof authorization === 'string' ? { authorization } : {}), ...(typeof apiKey === 'string' ? { 'x-api-key': apiKey } : {}), ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}) }, clientIpOf(request));
     },
     executeOperation: async (request, contextValue) => {
       const response = await apollo.executeOperation(
@@ -187,11 +246,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   return {
     ...server,
     get subscriptions() {
-      return { connections: subscriptions.connections, upstreams: pool.upstreamCount };
+      return { connections: subscriptions?.connections ?? 0, upstreams: pool.upstreamCount };
     },
     async stop(graceMs) {
-      await subscriptions.close();
+      await subscriptions?.close();
       await pool.close();
+      await revocations.stop();
+      if (!deps.events) await events.close();
       await limits.close();
       await subgraphFetcher.close();
       await media.close();

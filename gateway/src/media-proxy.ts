@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
 import type { Logger, RouteHandler } from '@vegshare/kit';
 
 /** Request headers a player's media request may carry upstream (never cookies or credentials: the URL's grant decides). */
-const FORWARDED_REQUEST = ['range', 'if-none-match', 'if-modified-since', 'accept-encoding'] as const;
+const FORWARDED_REQUEST = ['range', 'if-none-match', 'if-modified-since', 'accept-encoding', 'origin', 'access-control-request-method', 'access-control-request-headers'] as const;
 /** Response headers passed back to the player. */
 const FORWARDED_RESPONSE = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'cache-control', 'etag', 'last-modified', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age', 'vary'] as const;
 

@@ -3,7 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph } from './fixtures.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 let ticks: RunningSubgraph;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
   catalog = await startCatalog({ count: 0 });
   gateway = await startGateway(loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }), {
-    logger: createLogger('gateway', 'silent'),
+    logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked,
     verifier: tokens.verifier,
   });
 });
@@ -95,7 +95,7 @@ describe('gateway response compression', () => {
   });
 
   it('gives every request joined to a shared execution its own correctly encoded body', async () => {
-    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.metricsUrl}/metrics`)).text())?.[1] ?? 0);
     const before = await count();
     const codings = ['br', 'gzip', 'identity', 'gzip, br'] as const;
     const results = await Promise.all(Array.from({ length: 32 }, (_, i) => post(gateway.url, largeRead('shared'), { 'accept-encoding': codings[i % codings.length] ?? 'identity' })));

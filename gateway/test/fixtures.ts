@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import composition from '@apollo/composition';
 import { parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createJwtVerifier, createLogger, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
 
 export const ISSUER = 'https://auth.test';
+
+/** The fixture subgraphs have no auth service: its revocation feed, for them, holds nothing revoked. */
+export const nothingRevoked: RevocationSource = { changesSince: async () => [] };
 export const AUDIENCE = 'vegshare-test';
 
 /** An Ed25519 key pair and a verifier over its JWKS, to mint real tokens in tests. */

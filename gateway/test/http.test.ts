@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph } from './fixtures.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
 
 let ticks: RunningSubgraph;
 let catalog: RunningSubgraph;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   catalog = await startCatalog({ count: 0 });
   gateway = await startGateway(
     loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: 'fixture-gateway-secret-0123', LOG_LEVEL: 'silent' }),
-    { logger: createLogger('gateway', 'silent'), verifier: tokens.verifier },
+    { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked, verifier: tokens.verifier },
   );
 });
 afterAll(async () => {
@@ -85,7 +85,7 @@ describe('gateway over HTTP', () => {
     expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
     const ready = await fetch(`${gateway.url}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
-    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toContain('graphql_operations_total');
+    expect(await (await fetch(`${gateway.metricsUrl}/metrics`)).text()).toContain('graphql_operations_total');
   });
 
   it('serves the self-hosted explorer with a strict CSP and no external assets', async () => {
@@ -104,7 +104,7 @@ describe('gateway over HTTP', () => {
 describe('subgraph fetch deduplication', () => {
   it('sends identical concurrent reads once, gives every caller its own correct answer, and counts it', async () => {
     const metric = async () => {
-      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const text = await (await fetch(`${gateway.metricsUrl}/metrics`)).text();
       const read = (outcome: string) => Number(new RegExp(`gateway_subgraph_fetches_total\\{[^}]*subgraph="catalog"[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
       return { sent: read('sent'), deduplicated: read('deduplicated') };
     };
@@ -120,7 +120,7 @@ describe('subgraph fetch deduplication', () => {
 
 describe('shared execution of identical client reads', () => {
   it('answers identical concurrent reads from one execution, never shares mutations or different callers', async () => {
-    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.metricsUrl}/metrics`)).text())?.[1] ?? 0);
     const before = await count();
     const token = await tokens.sign('reader-1', ['CUSTOMER']);
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => post({ query: '{ ping camera(id: "shared") { name } }' }, i % 2 ? { authorization: `Bearer ${token}` } : {})));

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
 import { sha256Hex } from '../src/persisted/manifest.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent } from './fixtures.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent, nothingRevoked } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -56,7 +56,7 @@ const codeOf = (body: Body) => body.errors?.[0]?.extensions?.['code'];
 function start(env: Record<string, string>): Promise<RunningGateway> {
   return startGateway(
     loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent', PERSISTED_OPERATIONS_PATH: join(dir, 'manifest.json'), ...env }),
-    { logger: createLogger('gateway', 'silent') },
+    { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
   );
 }
 
@@ -95,7 +95,7 @@ describe('manifest operations', () => {
     const search = new URLSearchParams({ extensions: JSON.stringify(persisted(sha256Hex(CAMERA))), variables: JSON.stringify({ id: 'c2' }) });
     const get = await fetch(`${open.url}/graphql?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(await get.json()).toEqual({ data: { camera: { id: 'c2', name: 'Camera c2' } } });
-    expect(await (await fetch(`${open.url}/metrics`)).text()).toMatch(/gateway_persisted_operations_total\{[^}]*outcome="manifest_id"[^}]*\} 2/);
+    expect(await (await fetch(`${open.metricsUrl}/metrics`)).text()).toMatch(/gateway_persisted_operations_total\{[^}]*outcome="manifest_id"[^}]*\} 2/);
   });
 
   it('refuses to start with a manifest whose id is not the sha256 of its body, or that is not a manifest', async () => {
@@ -178,7 +178,7 @@ describe('SAFELIST_MODE=all', () => {
   });
 
   it('counts refusals by outcome', async () => {
-    const text = await (await fetch(`${locked.url}/metrics`)).text();
+    const text = await (await fetch(`${locked.metricsUrl}/metrics`)).text();
     expect(text).toMatch(/gateway_persisted_operations_total\{[^}]*outcome="not_in_safelist"[^}]*\} [1-9]/);
     expect(text).toMatch(/gateway_persisted_operations_total\{[^}]*outcome="not_in_list"[^}]*\} [1-9]/);
     expect(text).toMatch(/graphql_errors_total\{[^}]*code="QUERY_NOT_IN_SAFELIST"[^}]*\} [1-9]/);

@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent } from './fixtures.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent, nothingRevoked } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 const bus = new MemoryEventBus();
@@ -77,7 +77,7 @@ beforeAll(async () => {
   catalog = await startCatalog(entityCalls);
   const supergraph = writeFixtureSupergraph(ticks.url, catalog.url);
   gateway = await startGateway(loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }), {
-    logger: createLogger('gateway', 'silent'),
+    logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked,
     verifier: tokens.verifier,
   });
 });
@@ -168,7 +168,7 @@ describe('gateway shutdown', () => {
   it('tells connected clients to reconnect (close 1012) when it drains', async () => {
     const second = await startGateway(
       loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }),
-      { logger: createLogger('gateway', 'silent'), verifier: tokens.verifier },
+      { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked, verifier: tokens.verifier },
     );
     let code = 0;
     const client = createClient({

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph } from './fixtures.ts';
+import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -45,7 +45,7 @@ describe('tracing', () => {
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     const gateway = await startGateway(
       loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: 'fixture-gateway-secret-0123', LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
-      { logger: createLogger('gateway', 'silent') },
+      { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
     );
     const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ping camera(id: "c1") { name } }' }) });
     expect(res.status).toBe(200);

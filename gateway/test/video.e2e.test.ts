@@ -124,6 +124,9 @@ describe('live video through the gateway', () => {
     const playlist = HLS.parse(media.body) as HLS.types.MediaPlaylist;
     expect(playlist.segments.some((s) => s.uri)).toBe(true);
     expect(media.body).toMatch(/CAN-BLOCK-RELOAD=YES/);
+    // A web player on another origin: the preflight passes the gateway with what the browser asked for.
+    const preflight = await fetch(mediaUrl, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range, x-player-session' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin'), preflight.headers.get('access-control-allow-headers')]).toEqual([204, '*', 'range, x-player-session']);
 
     // A blocking reload for the next part is held until it exists (well under the 6 s bound), then lists it.
     const last = playlist.segments.at(-1)!;

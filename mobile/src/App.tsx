@@ -9,7 +9,8 @@ import { SafeAreaProvider } from 'react-native-safe-area-context';
 import { AppContext, type AppContextValue } from './app-context';
 import { createAppClient } from './apollo/client';
 import { SessionStore, type Session } from './auth/session';
-import { createTokenStorage } from './auth/storage';
+import { DeviceTokens } from './auth/device-tokens';
+import { createDeviceTokenStorage, createTokenStorage } from './auth/storage';
 import { graphqlHttpUrl } from './config';
 import { LogoutDocument, UpdateProfileDocument } from './graphql/operations';
 import { createI18n, PROFILE_LOCALE, resolveLanguage, type Language } from './i18n';
@@ -55,6 +56,7 @@ function Root() {
   const { scheme, colors } = useTheme();
   const httpUrl = useMemo(graphqlHttpUrl, []);
   const store = useMemo(() => new SessionStore(httpUrl, createTokenStorage()), [httpUrl]);
+  const devices = useMemo(() => new DeviceTokens(createDeviceTokenStorage()), []);
   const i18n = useMemo(() => createI18n(deviceLanguage()), []);
   const [language, setLanguageState] = useState<string>(i18n.language);
   const [session, setSession] = useState<Session | null>(null);
@@ -140,6 +142,7 @@ function Root() {
   const value = useMemo<AppContextValue>(
     () => ({
       store,
+      devices,
       session,
       client,
       push,
@@ -150,7 +153,7 @@ function Root() {
         setSavingSignUpLanguage(true);
       },
     }),
-    [store, session, client, push, signOut, setLanguage, i18n],
+    [store, devices, session, client, push, signOut, setLanguage, i18n],
   );
 
   const ready = loaded && restored === client;

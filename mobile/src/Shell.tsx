@@ -18,6 +18,7 @@ import { ProfileScreen } from './screens/ProfileScreen';
 import { RentalScreen } from './screens/RentalScreen';
 import { RentalsScreen } from './screens/RentalsScreen';
 import { ForgotPasswordScreen, ResetPasswordScreen } from './screens/PasswordScreens';
+import { CompleteSignUpScreen } from './screens/SignUpScreens';
 import { space, TOUCH } from './ui/theme';
 import { useTheme } from './ui/theme-context';
 
@@ -46,6 +47,9 @@ function CurrentScreen() {
       return <ForgotPasswordScreen />;
     case 'resetPassword':
       return <ResetPasswordScreen token={route.token} />;
+    case 'completeSignUp':
+      // Completing another account's sign-up signs this device in as that account.
+      return <CompleteSignUpScreen token={route.token} />;
   }
 }
 

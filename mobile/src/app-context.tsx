@@ -1,12 +1,15 @@
 import { createContext, useContext, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppClient } from './apollo/client';
+import type { DeviceTokens } from './auth/device-tokens';
 import type { Session, SessionStore } from './auth/session';
 import { createFormat, languageOf, type Format, type Language } from './i18n';
 import type { PushLifecycle } from './push/lifecycle';
 
 export interface AppContextValue {
   readonly store: SessionStore;
+  /** Device tokens of the accounts that signed in here, sent with their next sign-in. */
+  readonly devices: DeviceTokens;
   readonly session: Session | null;
   readonly client: AppClient;
   readonly push: PushLifecycle;

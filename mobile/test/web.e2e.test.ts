@@ -1,12 +1,15 @@
-// The app's web build in headless Chromium against the whole supergraph started in this process: sign up, browse,
-// rent a plot, see the farm's work (task completed) and a camera going live arrive without a reload; then, each with
-// its own visitor: a task completed while the connection was down shows up after reconnecting, the Russian UI with a
-// deep link, a password reset through the emailed link, and account deletion.
+// The app's web build in headless Chromium against the whole supergraph started in this process, as in production
+// (NODE_ENV=production: the old `register` is off and mail is only sent, so codes and links are read from the mail
+// auth queued): sign up with the emailed code, browse, rent a plot, see the farm's work (task completed) and a camera
+// going live arrive without a reload; then, each with its own visitor: a task completed while the connection was down
+// shows up after reconnecting, the Russian UI with a deep link, a password reset through the emailed link, and a
+// sign-up completed through the emailed link followed by account deletion.
 // Screenshots go to test-results/screenshots; `npm run screenshots` (VEGSHARE_SCREENSHOTS=1) refreshes the tracked ones.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { demo, eventTopics, type NotificationRequested } from '@vegshare/kit';
 import { startStack, type RunningStack } from '../../tools/src/stack.ts';
@@ -24,6 +27,12 @@ const shots = tracked ? join(import.meta.dirname, '..', 'screenshots') : join(im
 if (!hasChromium) console.warn(`[mobile web e2e] SKIPPED: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 const PASSWORD = 'carrots-and-beans-42';
+/**
+ * Each browser comes from its own client address, as the ingress reports it (the web server in front of the gateway
+ * plays the ingress, a trusted proxy): auth limits sign-up and reset mails per client address.
+ */
+let visitors = 0;
+const clientAddress = () => ({ 'x-forwarded-for': `198.51.100.${(visitors += 1)}` });
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', () => {
@@ -47,11 +56,15 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     rtmp = await startRtmpServer();
     const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 10, videoKbps: 2000, audio: true });
     bedCamera = publishCamera(ffmpeg, clip, `${rtmp.url}/farm/bed`);
-    stack = await startStack({ databaseUrl: db.url, env: { ...s3.env, PUSH_WORKER: 'false' }, seed: true });
+    stack = await startStack({
+      databaseUrl: db.url,
+      env: { ...s3.env, PUSH_WORKER: 'false', NODE_ENV: 'production', AUTH_KEY_ENCRYPTION_SECRET: 'mobile-e2e-key-encryption-secret', TRUSTED_PROXIES: '127.0.0.1/32' },
+      seed: true,
+    });
     web = await serveWeb({ gatewayUrl: stack.gatewayUrl });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-    page = await browser.newPage({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
+    page = await browser.newPage({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', extraHTTPHeaders: clientAddress() });
     adminToken = await signIn(stack.gatewayUrl, demo.users.admin.email, demo.password);
   });
 
@@ -73,17 +86,43 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
 
   /** A new visitor (own cookies, storage and memory) with the given browser language. */
   async function visitor(locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale });
+    const context = await browser.newContext({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale, extraHTTPHeaders: clientAddress() });
     return { context, page: await context.newPage() };
   }
 
-  async function signUpThroughUi(p: Page, email: string, name = 'Test Gardener'): Promise<void> {
+  /** The mail auth queued for an address (production sends it; nothing shows it on a dev mailbox). */
+  async function mailTo(email: string): Promise<{ kind: string; body: string }[]> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query<{ kind: string; body: string }>('SELECT kind, body FROM auth.outbox WHERE recipient = $1 ORDER BY created_at', [email])).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The code of the sign-up mail, once it is there. */
+  async function signUpCode(email: string): Promise<string> {
+    let code: string | undefined;
+    await expect.poll(async () => (code = /Verification code: ([A-Za-z0-9_-]+)/.exec((await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '')?.[1]), { timeout: 20_000 }).toBeTruthy();
+    return code!;
+  }
+
+  /** Fills the sign-up form and sends it; the app then asks for the emailed code. */
+  async function startSignUpThroughUi(p: Page, email: string, name: string): Promise<void> {
     await p.getByTestId('auth-screen').waitFor();
     await p.getByTestId('mode-signUp').click();
     await p.getByTestId('display-name').fill(name);
     await p.getByTestId('email').fill(email);
     await p.getByTestId('password').fill(PASSWORD);
     await p.getByTestId('submit-auth').click();
+    await p.getByTestId('sign-up-code-sent').waitFor({ timeout: 20_000 });
+  }
+
+  async function signUpThroughUi(p: Page, email: string, name = 'Test Gardener'): Promise<void> {
+    await startSignUpThroughUi(p, email, name);
+    await p.getByTestId('sign-up-code').fill(await signUpCode(email));
+    await p.getByTestId('finish-sign-up').click();
     await p.getByTestId('tab-profile').waitFor({ timeout: 30_000 });
   }
 
@@ -131,6 +170,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await page.getByTestId('password').fill(PASSWORD);
     await snap('01-sign-up');
     await page.getByTestId('submit-auth').click();
+    // The same answer whether or not the email has an account: a code is on its way.
+    await page.getByTestId('sign-up-code-sent').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('sign-up-code-sent').innerText()).toContain(email);
+    await page.getByTestId('sign-up-code').fill(await signUpCode(email));
+    await page.getByTestId('finish-sign-up').click();
 
     // ── Explore: list and map ──
     await page.getByTestId('plot-list').waitFor({ timeout: 30_000 });
@@ -353,8 +397,10 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
 
   it('resets a forgotten password through the emailed link', async (ctx) => {
     const email = `forgot-${randomUUID().slice(0, 8)}@example.test`;
-    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email, password: PASSWORD, displayName: 'Forgetful' } });
     const { context, page: p } = await visitor();
+    // An account signed up earlier (the app's two steps, through the API).
+    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', { i: { email, password: PASSWORD, displayName: 'Forgetful' } });
+    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', { i: { token: await signUpCode(email), password: PASSWORD } });
     ctx.onTestFailed(onFailure(() => p, 'forgot'));
     try {
       await p.goto(web.url);
@@ -364,9 +410,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('reset-email').fill(email);
       await p.getByTestId('send-reset').click();
       await p.getByTestId('reset-sent').waitFor();
-      const auth = stack.subgraphs.get('auth')!;
-      const { messages } = (await (await fetch(`${auth.url}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as { messages: { body: string; kind: string }[] };
-      const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(messages.find((m) => m.kind === 'PASSWORD_RESET')!.body)!;
+      let body = '';
+      await expect.poll(async () => (body = (await mailTo(email)).find((m) => m.kind === 'PASSWORD_RESET')?.body ?? ''), { timeout: 20_000 }).not.toBe('');
+      const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(body)!;
       // The emailed link opens the app's reset screen (same path on the web as the universal link on phones).
       await p.goto(`${web.url}/reset-password?token=${link[1]}`);
       await p.getByTestId('reset-screen').waitFor();
@@ -381,13 +427,20 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     }
   });
 
-  it('deletes the account from the app: signed out, unable to sign in again, confirmation mailed', async (ctx) => {
+  it('completes a sign-up through the emailed link, then deletes the account: signed out, unable to sign in again, confirmation mailed', async (ctx) => {
     const email = `delete-${randomUUID().slice(0, 8)}@example.test`;
     const { context, page: p } = await visitor();
     ctx.onTestFailed(onFailure(() => p, 'delete'));
     try {
       await p.goto(web.url);
-      await signUpThroughUi(p, email, 'Leaving Soon');
+      await startSignUpThroughUi(p, email, 'Leaving Soon');
+      // The email's link (APP_URL/verify-email?token=…) opens the screen that completes the account.
+      const link = /https?:\/\/\S+\/verify-email\?token=([A-Za-z0-9_-]+)/.exec((await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '')!;
+      await p.goto(`${web.url}/verify-email?token=${link[1]}`);
+      await p.getByTestId('complete-sign-up-screen').waitFor();
+      await p.getByTestId('sign-up-password').fill(PASSWORD);
+      await p.getByTestId('finish-sign-up').click();
+      await p.getByTestId('tab-profile').waitFor({ timeout: 30_000 });
       await p.getByTestId('tab-profile').click();
       await p.getByTestId('delete-account').click();
       await p.getByTestId('delete-account-screen').waitFor();
@@ -401,9 +454,7 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('auth-screen').waitFor({ timeout: 20_000 });
       await signInThroughUi(p, email);
       await p.getByTestId('error').waitFor({ timeout: 20_000 });
-      const auth = stack.subgraphs.get('auth')!;
-      const { messages } = (await (await fetch(`${auth.url}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as { messages: { kind: string }[] };
-      expect(messages.map((m) => m.kind)).toEqual(['ACCOUNT_DELETED']);
+      expect((await mailTo(email)).map((m) => m.kind)).toEqual(['ACCOUNT_DELETED']);
     } finally {
       await context.close();
     }

@@ -40,7 +40,7 @@ export interface RunningStack {
 
 interface GatewayModule {
   loadGatewayConfig(env: Record<string, string | undefined>): unknown;
-  startGateway(config: unknown, deps?: { logger?: Logger }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
+  startGateway(config: unknown, deps?: { logger?: Logger; events?: EventBus }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
 }
 
 /** Subgraphs listen on loopback only: the gateway, in the same process, is their only caller. */
@@ -99,7 +99,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       SUBGRAPH_URLS: [...running].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
       ...(auth ? { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_INTERNAL_URL: auth.url } : {}),
     });
-    const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv));
+    // Revocations reach the gateway on the same bus as the subgraphs.
+    const gateway = await gatewayModule.startGateway(gatewayModule.loadGatewayConfig(gatewayEnv), { events });
     return {
       gatewayUrl: gateway.url,
       subgraphs: running,

@@ -1,7 +1,8 @@
 // Account deletion across the whole supergraph (every subgraph in process, the real gateway): a customer with a
 // profile, an address, a push device and an active rental with a camera deletes the account; auth deletes it and
 // publishes UserDeleted, user erases the profile, farm cancels the rental and erases delivery text, streaming drops
-// the camera rights, and each acknowledges, which completes the deletion in auth.
+// the camera rights, payment erases the receipt address (the rental's payment was never made, so no refund can need
+// it), and each acknowledges, which completes the deletion in auth.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/kit';
@@ -73,12 +74,16 @@ describe('account deletion', () => {
     const farmer = (await ok<{ login: { accessToken: string } }>('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: demo.users.admin.email, password: demo.password } })).login.accessToken;
     await ok('mutation($id: ID!) { activateRental(id: $id) { id } }', { id: requestRental.id }, farmer);
     await waitFor(() => count('SELECT count(*) AS n FROM streaming.plot_rental WHERE customer_id = $1', userId), (n) => n === 1);
+    await waitFor(() => count('SELECT count(*) AS n FROM payment.customer_contact WHERE user_id = $1', userId), (n) => n === 1);
+    expect(await count('SELECT count(*) AS n FROM payment.payment WHERE customer_id = $1', userId)).toBe(1);
 
     const wrong = await gql('mutation { deleteAccount(password: "nope") }', {}, token);
     expect(wrong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await ok<{ deleteAccount: boolean }>('mutation($p: String!) { deleteAccount(password: $p) }', { p: password }, token)).deleteAccount).toBe(true);
 
     await waitFor(() => count('SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND completed_at IS NOT NULL', userId), (n) => n === 1, 15_000);
+    expect(await count(`SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND erased_by @> ARRAY['user','farm','streaming','payment']`, userId)).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM payment.customer_contact WHERE user_id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM auth."user" WHERE id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM "user".profile WHERE id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM "user".delivery_address WHERE user_id = $1', userId)).toBe(0);

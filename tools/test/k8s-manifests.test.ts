@@ -37,7 +37,7 @@ const container = (deployment: K8sObject, name: string): JsonObject =>
 describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('renders the whole stack into the vegshare namespace', () => {
     const objects = get(overlay);
-    for (const name of ['gateway', 'auth', 'user', 'farm', 'streaming', 'transcoding', 'transcoding-worker']) {
+    for (const name of ['gateway', 'auth', 'user', 'farm', 'streaming', 'transcoding', 'transcoding-worker', 'payment']) {
       expect(find(objects, 'Deployment', name), name).toBeDefined();
     }
     for (const kind of ['Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Job', 'Ingress', 'NetworkPolicy', 'ConfigMap']) {
@@ -97,21 +97,22 @@ describe('overlay differences', () => {
 });
 
 describe('network policies', () => {
-  /** Peers that may open connections to a subgraph's pods: the gateway, Prometheus, and two documented exceptions. */
+  /** Peers that may open connections to a subgraph's pods: the gateway, Prometheus, and three documented exceptions. */
   const allowedPeer = (target: string, peer: JsonObject): boolean => {
     const text = JSON.stringify(peer);
     if (text === JSON.stringify({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } })) return true;
     if (text === JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } })) return true;
-    if (target === 'streaming' && text === JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } })) return true;
+    // Playback (/hls/) and the providers' webhooks (/webhooks/) come through the ingress.
+    if ((target === 'streaming' || target === 'payment') && text === JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } })) return true;
     return target === 'auth' && text.includes('"values":["subgraph","worker"]');
   };
 
-  it.each(OVERLAYS)('%s: only the gateway reaches the subgraphs (plus Prometheus, JWKS for auth, playback for streaming)', (overlay) => {
+  it.each(OVERLAYS)('%s: only the gateway reaches the subgraphs (plus Prometheus, JWKS for auth, playback for streaming, webhooks for payment)', (overlay) => {
     const objects = get(overlay);
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     expect(policies.some((p) => JSON.stringify((p['spec'] as JsonObject)['podSelector']) === '{}' && JSON.stringify((p['spec'] as JsonObject)['policyTypes']) === '["Ingress","Egress"]')).toBe(true);
     const violations: string[] = [];
-    for (const name of ['auth', 'user', 'farm', 'streaming', 'transcoding']) {
+    for (const name of ['auth', 'user', 'farm', 'streaming', 'transcoding', 'payment']) {
       const labels = ((find(objects, 'Deployment', name)['spec'] as JsonObject)['template'] as { metadata: { labels: JsonObject } }).metadata.labels;
       for (const policy of policies) {
         const spec = policy['spec'] as JsonObject;
@@ -125,6 +126,20 @@ describe('network policies', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it.each(OVERLAYS)('%s: the gateway and every subgraph expose /metrics on their own port 9464, scraped there and reachable only from monitoring', (overlay) => {
+    const objects = get(overlay);
+    for (const name of ['gateway', 'auth', 'user', 'farm', 'streaming', 'transcoding', 'payment']) {
+      const template = (find(objects, 'Deployment', name)['spec'] as JsonObject)['template'] as { metadata: { annotations: JsonObject } };
+      expect(template.metadata.annotations['prometheus.io/port'], name).toBe('9464');
+      const ports = container(find(objects, 'Deployment', name), name)['ports'] as JsonObject[];
+      expect(ports.find((p) => p['name'] === 'metrics')?.['containerPort'], name).toBe(9464);
+      const servicePorts = (find(objects, 'Service', name)['spec'] as { ports: JsonObject[] }).ports;
+      expect(servicePorts.find((p) => p['name'] === 'metrics')?.['targetPort'], name).toBe('metrics');
+    }
   });
 });
 
@@ -172,7 +187,7 @@ describe('the checks catch broken manifests', () => {
       }
     }));
     expect(errors).toContain('[prod] Deployment streaming: DATABASE_URL reads Secret vegshare-streaming key DB_URL, which k8s/secrets.example.yaml does not document');
-    expect(errors).toContain('[prod] Deployment streaming: PORT 4010 is not a containerPort (4004)');
+    expect(errors).toContain('[prod] Deployment streaming: PORT 4010 is not a containerPort (4004, 9464)');
   });
 
   it('routing URLs that miss a Service or differ from rover.prod.yaml, and a KEDA list that is not the queue', async () => {

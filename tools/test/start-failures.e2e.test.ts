@@ -21,9 +21,12 @@ afterAll(async () => {
 
 /** Every port the start would take, free, and its data in `dataDir`. */
 async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
-  const free = await freePorts(3 + subgraphNames.length);
+  const free = await freePorts(5 + subgraphNames.length);
   const env: Record<string, string> = { PORT: String(free[0]), EMBEDDED_PG_PORT: String(free[1]), EMBEDDED_S3_PORT: String(free[2]), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  subgraphNames.forEach((name, i) => (env[`${name.toUpperCase()}_PORT`] = String(free[3 + i])));
+  // The payment sandbox too: its default ports are another npm start's on a shared machine.
+  env['SANDBOX_STRIPE_PORT'] = String(free[3]);
+  env['SANDBOX_YOOKASSA_PORT'] = String(free[4]);
+  subgraphNames.forEach((name, i) => (env[`${name.toUpperCase()}_PORT`] = String(free[5 + i])));
   return env;
 }
 

@@ -80,13 +80,16 @@ beforeAll(async () => {
     // Not root: the start runs in place (the root-only part is skipped below), its data in the private directory.
     cwd = repoRoot;
   }
-  const free = await freePorts(3 + subgraphNames.length);
-  ports = { gateway: free[0]!, pg: free[1]!, s3: free[2]! };
-  subgraphNames.forEach((name, i) => (ports[name] = free[3 + i]!));
+  const free = await freePorts(5 + subgraphNames.length);
+  ports = { gateway: free[0]!, pg: free[1]!, s3: free[2]!, stripe: free[3]!, yookassa: free[4]! };
+  subgraphNames.forEach((name, i) => (ports[name] = free[5 + i]!));
   const env: Record<string, string> = {
     PORT: String(ports['gateway']),
     EMBEDDED_PG_PORT: String(ports['pg']),
     EMBEDDED_S3_PORT: String(ports['s3']),
+    // The payment sandbox too: its default ports are another npm start's on a shared machine.
+    SANDBOX_STRIPE_PORT: String(ports['stripe']),
+    SANDBOX_YOOKASSA_PORT: String(ports['yookassa']),
     EMBEDDED_PG_SHARED_DIR: sharedDir,
     PUBLIC_HOST: publicHost,
     LOG_LEVEL: 'warn',

@@ -79,13 +79,13 @@ describe('measuring a real subgraph process', () => {
     if (!op) throw new Error('operation missing');
     const reply = await postGraphQL(farm.endpoint, requestBody(op), { 'x-gateway-secret': secret });
     expect(reply.json?.errors).toBeUndefined();
-    const before = await graphqlRequestCount(farm.url);
+    const before = await graphqlRequestCount(farm.metricsUrl);
     const cpu = cpuSeconds(farm.pid);
     const result = await drive({ url: farm.endpoint, body: requestBody(op), headers: { 'x-gateway-secret': secret }, connections: 2, seconds: 1, expectBody: reply.text });
     expect(result.requests).toBeGreaterThan(0);
     expect(result.failures).toBe(0);
     // autocannon may abandon the last in-flight request of each connection when time is up.
-    const counted = (await graphqlRequestCount(farm.url)) - before;
+    const counted = (await graphqlRequestCount(farm.metricsUrl)) - before;
     expect(counted).toBeGreaterThanOrEqual(result.requests);
     expect(counted).toBeLessThanOrEqual(result.requests + 2);
     expect(cpuSeconds(farm.pid)).toBeGreaterThan(cpu);

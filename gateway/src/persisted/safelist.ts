@@ -60,8 +60,12 @@ export interface PersistedOperationsPolicy {
    * that is not a manifest operation (HTTP, and queries or mutations sent over graphql-ws).
    */
   readonly plugin: ApolloServerPlugin<GatewayContext>;
-  /** For graphql-ws subscribe messages: the refusal of a restricted caller's unlisted operation text, or null. */
-  refusal(context: GatewayContext, query: string): GraphQLError | null;
+  /**
+   * The same rules for graphql-ws `subscribe` messages: the text to run (a manifest id resolved to its body), or the
+   * error to answer with — an unlisted text or id of a restricted caller, an unknown id (automatic persisted queries
+   * are registered over HTTP only), no text at all.
+   */
+  resolve(context: GatewayContext, query: string | undefined, extensions: Readonly<Record<string, unknown>> | undefined): string | GraphQLError;
   /** Logs every manifest operation the (new) schema no longer accepts: partners calling it would get errors. */
   checkSchema(schema: GraphQLSchema): void;
 }
@@ -135,10 +139,29 @@ export function persistedOperationsPolicy(options: PersistedOperationsPolicyOpti
 
   return {
     plugin,
-    refusal(context, query) {
-      if (!restricted(context) || operations.byText(query)) return null;
-      outcomes.inc({ outcome: 'not_in_safelist' });
-      return notInSafelist();
+    resolve(context, query, extensions) {
+      const hash = persistedHashOf(extensions);
+      if (typeof query === 'string' && query !== '') {
+        const listed = operations.byText(query);
+        if (listed) outcomes.inc({ outcome: 'manifest_text' });
+        if (!listed && restricted(context)) {
+          outcomes.inc({ outcome: 'not_in_safelist' });
+          return notInSafelist();
+        }
+        return query;
+      }
+      if (hash === undefined) return new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } });
+      const listed = operations.get(hash);
+      if (listed) {
+        outcomes.inc({ outcome: 'manifest_id' });
+        return listed.body;
+      }
+      if (restricted(context)) {
+        outcomes.inc({ outcome: 'not_in_list' });
+        return notInList();
+      }
+      outcomes.inc({ outcome: 'apq_miss' });
+      return new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
     },
     checkSchema(schema) {
       const problems = operations.problemsAgainst(schema, options.validationRules);

@@ -1,6 +1,7 @@
 import federation from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
+import { defaultOperationLimits } from '../operation-limits.ts';
 import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -67,7 +68,8 @@ export class SubscriptionPlanner {
     const state = this.state;
     let document: DocumentNode;
     try {
-      document = parse(query, { maxTokens: 2000 });
+      // Already within the parser's token limit: the operation gate checked the same text.
+      document = parse(query, { maxTokens: defaultOperationLimits.maxTokens });
     } catch (error) {
       throw new SubscriptionPlanningError([new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
     }

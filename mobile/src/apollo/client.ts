@@ -33,7 +33,7 @@ export interface AppClientOptions {
   readonly pongTimeoutMs?: number;
 }
 
-const SKIP_REFRESH = new Set(['Login', 'Register', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword']);
+const SKIP_REFRESH = new Set(['Login', 'SignUp', 'CompleteSignUp', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword']);
 
 /**
  * Apollo Client for one signed-in session (or for a signed-out visitor):

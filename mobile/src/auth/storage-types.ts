@@ -30,25 +30,32 @@ export interface SecureStoreApi {
 }
 
 export const SESSION_KEY = 'vegshare.session.v2';
+/** The device tokens of accounts that signed in on this device (kept across sign-outs; see device-tokens.ts). */
+export const DEVICE_TOKENS_KEY = 'vegshare.device-tokens.v1';
 
 /**
  * The session in the device's secure store, readable after the first unlock (so a background refresh works) and never
  * backed up to another device. `legacy` is the AsyncStorage of earlier versions: a session found there is moved.
  */
-export function secureStorage(store: SecureStoreApi, keychainAccessible: number, legacy?: { getItem(k: string): Promise<string | null>; removeItem(k: string): Promise<void> }): TokenStorage {
+export function secureStorage(
+  store: SecureStoreApi,
+  keychainAccessible: number,
+  legacy?: { getItem(k: string): Promise<string | null>; removeItem(k: string): Promise<void> },
+  key = SESSION_KEY,
+): TokenStorage {
   const options = { keychainAccessible };
   return {
     persistent: true,
     async get() {
-      const value = await store.getItemAsync(SESSION_KEY, options);
+      const value = await store.getItemAsync(key, options);
       if (value || !legacy) return value;
       const old = await legacy.getItem('vegshare.session.v1');
       if (!old) return null;
-      await store.setItemAsync(SESSION_KEY, old, options);
+      await store.setItemAsync(key, old, options);
       await legacy.removeItem('vegshare.session.v1');
       return old;
     },
-    set: (value) => store.setItemAsync(SESSION_KEY, value, options),
-    remove: () => store.deleteItemAsync(SESSION_KEY, options),
+    set: (value) => store.setItemAsync(key, value, options),
+    remove: () => store.deleteItemAsync(key, options),
   };
 }

@@ -12,3 +12,8 @@ export function createTokenStorage(): TokenStorage {
   }
   return memoryStorage();
 }
+
+/** The web: device tokens in memory too (a reload forgets them, like the session). */
+export function createDeviceTokenStorage(): TokenStorage {
+  return memoryStorage();
+}

@@ -14,8 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    deviceToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation SignUp($input: RegisterInput!) {\n    signUp(input: $input) {\n      accepted\n      email\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation CompleteSignUp($input: CompleteSignUpInput!) {\n    completeSignUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.CompleteSignUpDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
@@ -61,8 +62,9 @@ type Documents = {
     "\n  mutation UpdateNotificationPreference($input: NotificationPreferenceInput!) {\n    updateNotificationPreference(input: $input) {\n      kind\n      email\n      push\n      inApp\n    }\n  }\n": typeof types.UpdateNotificationPreferenceDocument,
 };
 const documents: Documents = {
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    deviceToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation SignUp($input: RegisterInput!) {\n    signUp(input: $input) {\n      accepted\n      email\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation CompleteSignUp($input: CompleteSignUpInput!) {\n    completeSignUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.CompleteSignUpDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
@@ -125,11 +127,15 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    deviceToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    expiresIn\n    refreshToken\n    deviceToken\n    user {\n      id\n      email\n      roles\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignUp($input: RegisterInput!) {\n    signUp(input: $input) {\n      accepted\n      email\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: RegisterInput!) {\n    signUp(input: $input) {\n      accepted\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSignUp($input: CompleteSignUpInput!) {\n    completeSignUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignUp($input: CompleteSignUpInput!) {\n    completeSignUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

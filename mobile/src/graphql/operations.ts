@@ -6,6 +6,7 @@ export const AuthPayloadFields = graphql(`
     accessToken
     expiresIn
     refreshToken
+    deviceToken
     user {
       id
       email
@@ -14,9 +15,20 @@ export const AuthPayloadFields = graphql(`
   }
 `);
 
-export const RegisterDocument = graphql(`
-  mutation Register($input: RegisterInput!) {
-    register(input: $input) {
+// Sign-up in two steps, answered the same whether or not the email has an account: a code is emailed, then the code
+// (with the password) completes the account and signs in. The old one-step `register` revealed taken emails.
+export const SignUpDocument = graphql(`
+  mutation SignUp($input: RegisterInput!) {
+    signUp(input: $input) {
+      accepted
+      email
+    }
+  }
+`);
+
+export const CompleteSignUpDocument = graphql(`
+  mutation CompleteSignUp($input: CompleteSignUpInput!) {
+    completeSignUp(input: $input) {
       ...AuthPayloadFields
     }
   }

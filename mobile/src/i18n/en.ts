@@ -34,6 +34,12 @@ export const en = {
     invalidEmail: 'Enter a valid email address.',
     shortPassword: 'The password needs at least 8 characters.',
     nameRequired: 'Tell us your name.',
+    codeSent: 'We emailed a code to {{email}}. Enter it here, or open the link in the email on this device, to finish creating your account.',
+    code: 'Code from the email',
+    finish: 'Finish creating the account',
+    completeTitle: 'Finish creating your account',
+    completeIntro: 'Choose the password of your new account to finish.',
+    startOver: 'Use another email',
     legal: 'By continuing you accept the terms of use and the privacy policy.',
   },
   forgot: {

@@ -10,19 +10,22 @@ export type Route =
   | { name: 'profile' }
   | { name: 'deleteAccount' }
   | { name: 'forgotPassword' }
-  | { name: 'resetPassword'; token: string };
+  | { name: 'resetPassword'; token: string }
+  | { name: 'completeSignUp'; token: string };
 
 export type TabName = 'explore' | 'rentals' | 'notifications' | 'profile';
 export const TABS: readonly TabName[] = ['explore', 'rentals', 'notifications', 'profile'];
 
 /** Routes shown to signed-out visitors too (links from emails). */
-export const isPublicRoute = (route: Route): boolean => route.name === 'forgotPassword' || route.name === 'resetPassword';
+export const isPublicRoute = (route: Route): boolean => route.name === 'forgotPassword' || route.name === 'resetPassword' || route.name === 'completeSignUp';
 
 /** Hosts whose https links open the app (universal links / Android App Links); see app.config.ts. */
 export const LINK_HOSTS = ['vegshare.app', 'www.vegshare.app'];
 export const SCHEME = 'vegshare';
 
 const ID = '([A-Za-z0-9-]{1,64})';
+/** The one-time codes auth emails (base64url). */
+const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) => Route | null][] = [
   [/^\/?$/, () => ({ name: 'explore' })],
   [/^\/explore$/, () => ({ name: 'explore' })],
@@ -39,7 +42,12 @@ const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) =
   [/^\/forgot-password$/, () => ({ name: 'forgotPassword' })],
   [/^\/reset-password$/, (_m, q) => {
     const token = q.get('token');
-    return token && /^[A-Za-z0-9_-]{16,256}$/.test(token) ? { name: 'resetPassword', token } : { name: 'forgotPassword' };
+    return token && TOKEN.test(token) ? { name: 'resetPassword', token } : { name: 'forgotPassword' };
+  }],
+  // The sign-up email's link (auth's `APP_URL/verify-email?token=`): the code that completes the account.
+  [/^\/verify-email$/, (_m, q) => {
+    const token = q.get('token');
+    return token && TOKEN.test(token) ? { name: 'completeSignUp', token } : { name: 'explore' };
   }],
 ];
 
@@ -109,6 +117,8 @@ export function pathOf(route: Route): string {
       return '/forgot-password';
     case 'resetPassword':
       return `/reset-password?token=${encodeURIComponent(route.token)}`;
+    case 'completeSignUp':
+      return `/verify-email?token=${encodeURIComponent(route.token)}`;
   }
 }
 
@@ -124,6 +134,7 @@ export function tabOf(route: Route): TabName {
     case 'deleteAccount':
     case 'forgotPassword':
     case 'resetPassword':
+    case 'completeSignUp':
       return 'profile';
     default:
       return 'rentals';

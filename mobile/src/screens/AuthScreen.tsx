@@ -6,15 +6,16 @@ import { useSafeAreaInsets } from 'react-native-safe-area-context';
 import { useApp } from '../app-context';
 import { sessionFromPayload } from '../auth/session';
 import { legalUrls } from '../config';
-import { LoginDocument, RegisterDocument } from '../graphql/operations';
+import { LoginDocument, SignUpDocument } from '../graphql/operations';
 import { useNav } from '../nav';
 import { Button, Card, ErrorView, Field, Screen, Segmented, TextLink } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
 import { LanguagePicker } from './LanguagePicker';
+import { CompleteSignUpForm } from './SignUpScreens';
 
 export function AuthScreen() {
-  const { store, rememberSignUpLanguage } = useApp();
+  const { store, devices } = useApp();
   const nav = useNav();
   const { t } = useTranslation();
   const { styles, colors } = useTheme();
@@ -25,9 +26,11 @@ export function AuthScreen() {
   const [displayName, setDisplayName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [login, loginState] = useMutation(LoginDocument);
-  const [register, registerState] = useMutation(RegisterDocument);
-  const busy = loginState.loading || registerState.loading;
-  const error = mode === 'signIn' ? loginState.error : registerState.error;
+  const [signUp, signUpState] = useMutation(SignUpDocument);
+  // After signUp: the address the code went to (the form then asks for the code).
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
+  const busy = loginState.loading || signUpState.loading;
+  const error = mode === 'signIn' ? loginState.error : signUpState.error;
 
   const submit = async () => {
     setProblem(null);
@@ -36,14 +39,17 @@ export function AuthScreen() {
     if (mode === 'signUp' && !displayName.trim()) return setProblem(t('auth.nameRequired'));
     try {
       if (mode === 'signIn') {
-        const { data } = await login({ variables: { input: { email: email.trim(), password } } });
-        if (data) await store.set(sessionFromPayload(data.login));
-      } else {
-        const { data } = await register({ variables: { input: { email: email.trim(), password, displayName: displayName.trim() } } });
+        // A device that signed in to this account before passes the account's back-off after failures elsewhere.
+        const deviceToken = await devices.get(email).catch(() => undefined);
+        const { data } = await login({ variables: { input: { email: email.trim(), password, ...(deviceToken ? { deviceToken } : {}) } } });
         if (data) {
-          rememberSignUpLanguage();
-          await store.set(sessionFromPayload(data.register));
+          await devices.remember(email, data.login.deviceToken).catch(() => undefined);
+          await store.set(sessionFromPayload(data.login));
         }
+      } else {
+        // The answer is the same whether or not the email has an account: a code is on its way either way.
+        const { data } = await signUp({ variables: { input: { email: email.trim(), password, displayName: displayName.trim() } } });
+        if (data) setCodeSentTo(data.signUp.email);
       }
     } catch {
       // shown from the mutation state
@@ -63,26 +69,38 @@ export function AuthScreen() {
           <View style={{ marginBottom: space(3) }}>
             <Segmented testID="mode" value={mode} onChange={setMode} options={[{ value: 'signIn', label: t('auth.signIn') }, { value: 'signUp', label: t('auth.signUp') }]} />
           </View>
-          {mode === 'signUp' ? <Field testID="display-name" label={t('auth.name')} value={displayName} onChangeText={setDisplayName} autoComplete="name" textContentType="name" /> : null}
-          <Field testID="email" label={t('auth.email')} value={email} onChangeText={setEmail} autoCapitalize="none" keyboardType="email-address" autoComplete="email" textContentType="emailAddress" />
-          <Field
-            testID="password"
-            label={t('auth.password')}
-            value={password}
-            onChangeText={setPassword}
-            secureTextEntry
-            autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
-            textContentType={mode === 'signIn' ? 'password' : 'newPassword'}
-            onSubmitEditing={() => void submit()}
-          />
-          {problem ? (
-            <Text style={[styles.errorText, { marginBottom: space(2) }]} testID="form-problem">
-              {problem}
-            </Text>
-          ) : null}
-          {error ? <ErrorView error={error} /> : null}
-          <Button testID="submit-auth" title={busy ? t('common.pleaseWait') : mode === 'signIn' ? t('auth.signIn') : t('auth.signUp')} disabled={busy} onPress={() => void submit()} />
-          {mode === 'signIn' ? <TextLink testID="forgot-password" title={t('auth.forgot')} onPress={() => nav.push({ name: 'forgotPassword' })} /> : null}
+          {mode === 'signUp' && codeSentTo !== null ? (
+            <>
+              <Text testID="sign-up-code-sent" style={[styles.text, { marginBottom: space(3) }]}>
+                {t('auth.codeSent', { email: codeSentTo })}
+              </Text>
+              <CompleteSignUpForm token="" askToken password={password} />
+              <TextLink testID="sign-up-start-over" title={t('auth.startOver')} onPress={() => setCodeSentTo(null)} />
+            </>
+          ) : (
+            <>
+              {mode === 'signUp' ? <Field testID="display-name" label={t('auth.name')} value={displayName} onChangeText={setDisplayName} autoComplete="name" textContentType="name" /> : null}
+              <Field testID="email" label={t('auth.email')} value={email} onChangeText={setEmail} autoCapitalize="none" keyboardType="email-address" autoComplete="email" textContentType="emailAddress" />
+              <Field
+                testID="password"
+                label={t('auth.password')}
+                value={password}
+                onChangeText={setPassword}
+                secureTextEntry
+                autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
+                textContentType={mode === 'signIn' ? 'password' : 'newPassword'}
+                onSubmitEditing={() => void submit()}
+              />
+              {problem ? (
+                <Text style={[styles.errorText, { marginBottom: space(2) }]} testID="form-problem">
+                  {problem}
+                </Text>
+              ) : null}
+              {error ? <ErrorView error={error} /> : null}
+              <Button testID="submit-auth" title={busy ? t('common.pleaseWait') : mode === 'signIn' ? t('auth.signIn') : t('auth.signUp')} disabled={busy} onPress={() => void submit()} />
+              {mode === 'signIn' ? <TextLink testID="forgot-password" title={t('auth.forgot')} onPress={() => nav.push({ name: 'forgotPassword' })} /> : null}
+            </>
+          )}
         </Card>
         <Text style={[styles.muted, { marginTop: space(2) }]}>{t('auth.legal')}</Text>
         <View style={[styles.row, { flexWrap: 'wrap' }]}>

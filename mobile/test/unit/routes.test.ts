@@ -14,6 +14,7 @@ const every: Route[] = [
   { name: 'deleteAccount' },
   { name: 'forgotPassword' },
   { name: 'resetPassword', token: 'abcdefghijklmnop_QRSTUV-123' },
+  { name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' },
 ];
 
 describe('routes', () => {
@@ -33,6 +34,13 @@ describe('routes', () => {
     expect(routeFromUrl('/rentals/<script>')).toBeNull();
     expect(routeFromUrl('javascript:alert(1)')).toBeNull();
     expect(routeFromUrl('/reset-password?token=short')).toEqual({ name: 'forgotPassword' });
+    expect(routeFromUrl('/verify-email?token=short')).toEqual({ name: 'explore' });
+  });
+
+  it('opens the sign-up email’s link (auth’s APP_URL/verify-email) on the screen that completes the account', () => {
+    expect(routeFromUrl('http://localhost:8081/verify-email?token=abcdefghijklmnop_QRSTUV-456')).toBeNull(); // a foreign origin
+    expect(routeFromUrl('https://vegshare.app/verify-email?token=abcdefghijklmnop_QRSTUV-456')).toEqual({ name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' });
+    expect(stackFor({ name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' }).map((r) => r.name)).toEqual(['profile', 'completeSignUp']);
   });
 
   it('accepts the links notifications carry and trailing slashes', () => {

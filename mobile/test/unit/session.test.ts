@@ -1,15 +1,18 @@
-// The app's session against the real auth service (fresh database, Redis rate limits): tokens kept in the secure
-// store, refreshed ahead of expiry, concurrent refreshes collapsed into one (a reused refresh token would revoke the
-// session), a refused refresh signs out, an unreachable server keeps the session.
+// The app's session against the real auth service (fresh database, Redis rate limits, NODE_ENV=production, accounts
+// signed up as the app does): tokens kept in the secure store, refreshed ahead of expiry, concurrent refreshes
+// collapsed into one (a reused refresh token would revoke the session), a refused refresh signs out, an unreachable
+// server keeps the session.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register, startHarness, bearer, type Harness } from '../../../subgraphs/auth/test/harness.ts';
+import { bearer, type Harness } from '../../../subgraphs/auth/test/harness.ts';
 import { SessionStore, sessionFromPayload, type Session } from '../../src/auth/session';
 import { memoryStorage, secureStorage, SESSION_KEY, type SecureStoreApi, type TokenStorage } from '../../src/auth/storage-types';
 import { createTokenStorage as webStorage } from '../../src/auth/storage.web';
+import { signUpAsApp, startProductionAuth, throughGateway } from './auth-service';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startProductionAuth();
 });
 afterAll(async () => h?.close());
 
@@ -27,13 +30,13 @@ function keychain(): SecureStoreApi & { items: Map<string, string>; accessibilit
 }
 
 async function signedIn(storage: TokenStorage = memoryStorage()): Promise<{ store: SessionStore; calls: () => number; session: Session }> {
-  const payload = await register(h);
+  const payload = await signUpAsApp(h, `session-${randomUUID().slice(0, 8)}@example.test`);
   let calls = 0;
   const store = new SessionStore(`${h.url}/graphql`, storage, (...args) => {
     calls += 1;
-    return fetch(...args);
+    return throughGateway(...args);
   });
-  const session = sessionFromPayload({ ...payload, __typename: 'AuthPayload', user: { ...payload.user, __typename: 'User', roles: payload.user.roles as never } } as never);
+  const session = sessionFromPayload(payload);
   await store.set(session);
   return { store, calls: () => calls, session };
 }

@@ -3,14 +3,36 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './metrics.ts';
 
-/** Counts operations and errors by stable code. */
-export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<T> {
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Bounds the `operation` label of the metrics: a client picks operation names freely, and every new label value is
+ * a new time series in Prometheus. Names in `known` (e.g. the partner manifest) always keep their own label; other
+ * names only for operations that were resolved, and only the first `max` distinct ones; everything else is `other`.
+ */
+export function operationLabeler(options: { readonly max?: number; readonly known?: Iterable<string> } = {}): (name: string | null | undefined, resolved: boolean) => string {
+  const max = options.max ?? 100;
+  const known = new Set(options.known ?? []);
+  const seen = new Set<string>();
+  return (name, resolved) => {
+    if (!name) return 'anonymous';
+    if (known.has(name)) return name;
+    if (!resolved || !OPERATION_NAME.test(name)) return 'other';
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return 'other';
+    seen.add(name);
+    return name;
+  };
+}
+
+/** Counts operations (by a bounded set of names) and errors by stable code. */
+export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics, label = operationLabeler()): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ operationName, operation, errors }) {
           metrics.graphqlOperations.inc({
-            operation: operationName ?? 'anonymous',
+            operation: label(operationName, operation !== undefined && operation !== null),
             type: operation?.operation ?? 'unknown',
             outcome: errors?.length ? 'error' : 'ok',
           });
@@ -28,8 +50,11 @@ const EXPOSED_CODES = new Set([
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'PAYLOAD_TOO_LARGE', 'OPERATION_LIMIT_EXCEEDED',
   'SERVICE_UNAVAILABLE', 'SUBSCRIPTION_LIMIT', 'SLOW_CONSUMER', 'UPSTREAM_SUBSCRIPTION_FAILED', 'PERSISTED_QUERY_NOT_ALLOWED',
-  'PERSISTED_QUERY_NOT_IN_LIST', 'QUERY_NOT_IN_SAFELIST',
+  'PERSISTED_QUERY_NOT_IN_LIST', 'QUERY_NOT_IN_SAFELIST', 'PERSISTED_QUERY_HASH_MISMATCH', 'SUBSCRIPTION_SCHEMA_RELOAD',
 ]);
+
+/** Apollo Server's APQ check reports a hash that is not the text's SHA-256 with this message and no code. */
+const APQ_HASH_MISMATCH = 'provided sha does not match query';
 
 /**
  * Masks anything that is not a deliberate client-facing error: unexpected exceptions (database, bugs)
@@ -42,6 +67,11 @@ export function createErrorFormatter(logger: Logger) {
       return { message: formatted.message, extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: formatted.extensions['limit'] } };
     }
     const code = formatted.extensions?.['code'];
+    if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && formatted.message === APQ_HASH_MISMATCH) {
+      return { message: 'The persisted-query hash is not the SHA-256 of the query text', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } };
+    }
+    // Already masked (an error formatted once, e.g. by Apollo, passing through a second formatter).
+    if (code === 'INTERNAL_SERVER_ERROR' && formatted.message === 'Internal server error') return formatted;
     // graphql-js's parser `maxTokens` guard reports a parse failure; it is a limit, not a syntax error.
     if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th\w* \d+ tokens/.test(formatted.message)) {
       return { message: 'Operation has too many tokens', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_TOKENS' } };

@@ -13,6 +13,19 @@ export interface Viewer {
   readonly sessionId: string | null;
   /** Scopes of a partner API key, empty for user sessions. */
   readonly scopes: readonly string[];
+  /** The partner API key the token was exchanged for (`akid`), null for user sessions. */
+  readonly apiKeyId: string | null;
+  /** When the token was issued (`iat`, seconds since the epoch): a role change after it overrides its roles. */
+  readonly issuedAt: number;
+}
+
+/**
+ * What ended since a token was issued (revoked sessions and API keys, changed roles), so that every service refuses
+ * the token at once instead of when it expires. `current` is called on every verified token.
+ */
+export interface AccessView {
+  /** The viewer as things stand: its roles as they are now; throws UNAUTHENTICATED when its session or key ended. */
+  current(viewer: Viewer): Viewer;
 }
 
 export interface TokenVerifier {
@@ -74,6 +87,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         roles: Object.freeze(rolesOf(payload)),
         sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
         scopes: Object.freeze(typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : []),
+        apiKeyId: typeof payload['akid'] === 'string' ? payload['akid'] : null,
+        issuedAt: payload.iat as number,
       });
       return { viewer, expiresAt: (payload.exp as number) * 1000 };
     } catch {
@@ -94,6 +109,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       return fresh.viewer;
     },
   };
+}
+
+/** A verifier whose every verified token is checked against what ended since (revocations, role changes). */
+export function withAccessView(verifier: TokenVerifier, access: AccessView): TokenVerifier {
+  return { verify: async (token) => access.current(await verifier.verify(token)) };
 }
 
 /** Reads `Authorization: Bearer <jwt>`; no header means an anonymous viewer (null). */

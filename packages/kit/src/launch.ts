@@ -3,13 +3,18 @@ import type { IncomingMessage } from 'node:http';
 import type { BaseContext } from '@apollo/server';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { viewerFromHeaders, type TokenVerifier, type Viewer } from './auth.ts';
+import { viewerFromHeaders, withAccessView, type TokenVerifier, type Viewer } from './auth.ts';
 import { createLogger } from './logger.ts';
 import { initTracing } from './tracing.ts';
 import type { EventBus } from './events/event-bus.ts';
+import { RevocationSync, type RevocationSource } from './revocation/revocation-sync.ts';
+import { accessNarrowed } from './revocation/revocation-view.ts';
+import { httpRevocationSource } from './revocation/http-revocation-source.ts';
+import { assertProductionReady, authInternalUrl } from './service-config.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import type { ReadinessCheck, RouteHandler } from './http/service-server.ts';
 import { verifierFromConfig, type SubgraphConfig } from './service-config.ts';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { startSubgraph, type RunningSubgraph } from './subgraph.ts';
 
 /** What the caller may inject (tests, the embedded start); everything else is built from config. */
@@ -20,13 +25,35 @@ export interface ServiceDeps {
   readonly verifier?: TokenVerifier;
   /** Event bus shared with other in-process services (embedded start, tests); otherwise built from REDIS_URL. */
   readonly events?: EventBus;
+  /** Where revocations are caught up from, instead of the auth service (a subgraph tested on its own). */
+  readonly revocationSource?: RevocationSource;
 }
 
 export interface LaunchOptions<TContext extends BaseContext> {
   readonly name: string;
-  readonly config: Pick<SubgraphConfig, 'PORT' | 'HOST' | 'LOG_LEVEL' | 'GATEWAY_SECRET' | 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'> & {
+  readonly config: Pick<
+    SubgraphConfig,
+    | 'PORT'
+    | 'HOST'
+    | 'LOG_LEVEL'
+    | 'NODE_ENV'
+    | 'GATEWAY_SECRET'
+    | 'AUTH_JWKS_URL'
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'METRICS_PORT'
+    | 'METRICS_HOST'
+    | 'REVOCATION_SYNC_SECONDS'
+    | 'REVOCATION_MAX_STALE_SECONDS'
+  > & {
     readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+    readonly AUTH_INTERNAL_URL?: string | undefined;
   };
+  /** The service's event bus: revocations arrive on it. */
+  readonly events: EventBus;
+  /** Where revocations are caught up from; default: the auth service's internal feed (auth passes its own tables). */
+  readonly revocationSource?: RevocationSource;
+  readonly plugins?: readonly ApolloServerPlugin<TContext>[];
   /** URL of the subgraph's schema.graphql (SDL-first). */
   readonly schemaFile: URL;
   readonly resolvers: object;
@@ -44,14 +71,36 @@ export interface LaunchOptions<TContext extends BaseContext> {
   readonly onStop?: () => Promise<void>;
 }
 
-/** Starts one subgraph service the same way everywhere: logger, metrics, token verification, readiness, shutdown. */
-export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningSubgraph> {
+export interface LaunchedSubgraph extends RunningSubgraph {
+  /** The revocation view and its feed (tests wait on it; readiness reports it). */
+  readonly revocations: RevocationSync;
+}
+
+/**
+ * Starts one subgraph service the same way everywhere: logger, metrics on their own port, token verification
+ * against the revocation view, readiness, shutdown. A production config without a gateway secret is refused.
+ */
+export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<LaunchedSubgraph> {
+  assertProductionReady(options.config);
   const logger = options.deps.logger ?? createLogger(options.name, options.config.LOG_LEVEL);
   const tracing = initTracing(options.name, options.config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = options.deps.metrics ?? createMetrics(options.name);
-  const verifier = options.deps.verifier ?? verifierFromConfig(options.config);
+  const revocations = new RevocationSync({
+    bus: options.events,
+    source: options.revocationSource ?? options.deps.revocationSource ?? httpRevocationSource({ authUrl: authInternalUrl(options.config), gatewaySecret: options.config.GATEWAY_SECRET }),
+    logger,
+    syncMs: options.config.REVOCATION_SYNC_SECONDS * 1000,
+    maxStaleMs: options.config.REVOCATION_MAX_STALE_SECONDS * 1000,
+  });
+  const view = revocations.view;
+  const verifier = withAccessView(options.deps.verifier ?? verifierFromConfig(options.config), view);
   const typeDefs = parse(readFileSync(options.schemaFile, 'utf8'));
+  const viewerOf = (params: Readonly<Record<string, unknown>>): Promise<Viewer | null> => {
+    const authorization = params['authorization'];
+    return viewerFromHeaders(typeof authorization === 'string' ? { authorization } : {}, verifier);
+  };
   try {
+    await revocations.start();
     const running = await startSubgraph<TContext>({
       name: options.name,
       port: options.config.PORT,
@@ -60,27 +109,45 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       resolvers: options.resolvers,
       logger,
       metrics,
-      readiness: options.readiness(logger),
+      readiness: [
+        ...options.readiness(logger),
+        {
+          name: 'revocations',
+          check: async () => {
+            if (!revocations.isCurrent()) throw new Error('revocation view is stale (no events and no catch-up from auth)');
+          },
+        },
+      ],
       gatewaySecret: options.config.GATEWAY_SECRET,
+      metricsPort: options.config.METRICS_PORT,
+      metricsHost: options.config.METRICS_HOST,
+      ...(options.plugins ? { plugins: options.plugins } : {}),
       ...(options.routes ? { routes: options.routes } : {}),
       ...(options.publicRoutes ? { publicRoutes: options.publicRoutes } : {}),
       context: async (req) => options.context(await viewerFromHeaders(req.headers, verifier), logger, req),
       // graphql-ws: the gateway puts the caller's `authorization` (and the gateway secret) in connection_init.
-      connectionContext: async (params) => {
-        const authorization = params['authorization'];
-        const headers = typeof authorization === 'string' ? { authorization } : {};
-        return options.context(await viewerFromHeaders(headers, verifier), logger, null);
+      connectionContext: async (params) => options.context(await viewerOf(params), logger, null),
+      // A connection's subscriptions end (FORBIDDEN) as soon as its session or key ends or it loses a role.
+      watchAccess: async (params, narrowed) => {
+        const viewer = await viewerOf(params);
+        if (!viewer) return () => undefined;
+        return view.watch(viewer.userId, () => {
+          if (accessNarrowed(view, viewer)) narrowed();
+        });
       },
     });
     return {
       ...running,
+      revocations,
       async stop(graceMs) {
         await running.stop(graceMs);
+        await revocations.stop();
         await options.onStop?.();
         await tracing.shutdown();
       },
     };
   } catch (error) {
+    await revocations.stop();
     await options.onStop?.();
     throw error;
   }

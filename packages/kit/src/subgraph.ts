@@ -1,19 +1,21 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { apolloHandler } from './http/apollo-handler.ts';
-import { sendJson } from './http/body.ts';
 import { startServiceServer, type ReadinessCheck, type RouteHandler, type RunningServer } from './http/service-server.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
 import { serveSubscriptions } from './http/subscriptions.ts';
+import { wellFormedInputPlugin } from './well-formed-input.ts';
+import { ScopePolicy, scopeRefusal, scopesPlugin } from './scopes.ts';
 
-export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+import { GATEWAY_SECRET_HEADER, gatewaySecretGuard, gatewaySecretMatcher } from './gateway-secret.ts';
+
+export { GATEWAY_SECRET_HEADER, gatewaySecretGuard } from './gateway-secret.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   readonly name: string;
@@ -35,6 +37,13 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   readonly routes?: Readonly<Record<string, RouteHandler>>;
   /** Routes anyone may call, outside the gateway-secret guard (a JWKS, signed media, a dev mailbox). */
   readonly publicRoutes?: Readonly<Record<string, RouteHandler>>;
+  /** Internal metrics listener (see ServiceServerOptions). */
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+  /** Ends a graphql-ws connection's subscriptions when the caller's access shrinks (see serveSubscriptions). */
+  readonly watchAccess?: (connectionParams: Readonly<Record<string, unknown>>, narrowed: () => void) => Promise<() => void>;
+  /** Apollo plugins added to the kit's own (metrics, masking). */
+  readonly plugins?: readonly ApolloServerPlugin<TContext>[];
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -43,32 +52,27 @@ export interface RunningSubgraph extends RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** True when `given` is the gateway secret (compared in constant time, whatever the lengths). */
-const isGatewaySecret = (given: unknown, expected: Buffer): boolean => typeof given === 'string' && timingSafeEqual(digest(given), expected);
-
-/** Guard that admits only the gateway (shared secret, compared in constant time). */
-export function gatewaySecretGuard(secret: string | undefined) {
-  if (!secret) return undefined;
-  const expected = digest(secret);
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (isGatewaySecret(req.headers[GATEWAY_SECRET_HEADER], expected)) return true;
-    sendJson(res, 403, { errors: [{ message: 'Subgraphs accept traffic only from the gateway', extensions: { code: 'FORBIDDEN' } }] });
-    return false;
-  };
-}
-
 /** Builds and serves one federated subgraph with health, readiness, metrics and masked errors. */
 export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const formatError = createErrorFormatter(options.logger);
+  // Partner API keys: the scopes the schema declares (@apiScopes) are enforced here, for HTTP and graphql-ws alike.
+  const scopes = new ScopePolicy(schema);
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(options.logger),
+    formatError,
     // No cache-control hints are used: without the default cache-control plugin no field resolver is wrapped per call
     // (it was a sixth of a list query's CPU).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), metricsPlugin<TContext>(options.metrics)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin<TContext>(options.metrics),
+      wellFormedInputPlugin<TContext>(),
+      scopesPlugin<TContext>(scopes),
+      ...(options.plugins ?? []),
+    ],
     // The gateway sends JSON with the right content type; the CSRF check protects against browsers.
     csrfPrevention: true,
   });
@@ -87,16 +91,22 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     metrics: options.metrics,
     readiness: options.readiness,
     routes,
+    ...(options.metricsPort !== undefined ? { metricsPort: options.metricsPort } : {}),
+    ...(options.metricsHost !== undefined ? { metricsHost: options.metricsHost } : {}),
   });
   const connectionContext = options.connectionContext;
+  const isGatewaySecret = gatewaySecretMatcher(options.gatewaySecret);
   const subscriptions =
     schema.getSubscriptionType() && connectionContext
       ? serveSubscriptions<TContext>({
           server: server.server,
           schema,
           logger: options.logger,
+          formatError,
+          ...(options.watchAccess ? { watchAccess: options.watchAccess } : {}),
+          refuse: (context: TContext, document: DocumentNode) => scopeRefusal(scopes, context, document),
           context: async (params) => {
-            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER], digest(options.gatewaySecret))) throw new Error('missing or wrong gateway secret');
+            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER])) throw new Error('missing or wrong gateway secret');
             return connectionContext(params);
           },
         })

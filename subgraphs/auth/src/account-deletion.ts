@@ -6,6 +6,7 @@ import type { Outbox } from './outbox.ts';
 import type { PasswordService } from './passwords/hasher.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
 import type { RequestMeta } from './request-meta.ts';
+import type { AccessRevocations } from './revocations.ts';
 import { auditLogin } from './audit.ts';
 
 export interface AccountDeletionDeps {
@@ -14,6 +15,8 @@ export interface AccountDeletionDeps {
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
   readonly events: EventBus;
+  /** Ends the deleted account's still-valid access tokens in every service (its sessions and keys cascade away). */
+  readonly revocations: AccessRevocations;
   readonly logger: Logger;
   readonly appUrl: string;
   /** Services that must acknowledge the erasure (ACCOUNT_ERASURE_SERVICES). */
@@ -69,6 +72,7 @@ export class AccountDeletions {
       return row;
     });
     this.deps.logger.info({ userId }, 'account deleted');
+    await this.deps.revocations.accountDeleted(userId, deletion.deletedAt);
     await this.#publish(userId, deletion.deletedAt);
     return true;
   }

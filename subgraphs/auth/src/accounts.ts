@@ -10,6 +10,8 @@ import type { RequestMeta } from './request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';
+import type { AccessRevocations } from './revocations.ts';
+import type { DeviceTokens } from './device-tokens.ts';
 import { GraphQLError } from 'graphql';
 
 export interface AccountDeps {
@@ -19,6 +21,8 @@ export interface AccountDeps {
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
   readonly events: EventBus;
+  readonly revocations: AccessRevocations;
+  readonly devices: DeviceTokens;
   readonly logger: Logger;
   readonly appUrl: string;
 }
@@ -68,22 +72,91 @@ export class Accounts {
     }
     const event: UserRegistered = { userId: user.id, email: user.email, displayName: input.displayName, roles: user.roles };
     await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
-    return this.deps.sessions.start(user, meta);
+    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
-  async login(input: { email: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
+  /**
+   * Signs in. Per IP and per account limits apply; a device that signed in to this account before (its device token)
+   * is let through the account's back-off, so an attacker's failures from elsewhere do not lock the owner out.
+   */
+  /**
+   * Starts an account without saying whether the email is taken: the answer is the same either way. A new address
+   * gets a pending account and a code by email (completeSignUp turns it into a signed-in account); the owner of an
+   * existing one gets an email saying someone tried to sign up with it. Both paths hash the password (same time).
+   */
+  async signUp(input: { email: string; password: string; displayName: string }, meta: RequestMeta): Promise<{ accepted: true; email: string }> {
+    assertAcceptablePassword(input.password, 'input.password', input.email);
+    await this.deps.limits.registration(meta.ip);
+    await this.deps.limits.emailRequest(meta.ip, input.email);
+    const passwordHash = await this.deps.passwords.hash(input.password);
+    await this.deps.db.$transaction(async (tx) => {
+      const existing = await tx.user.findUnique({ where: { email: input.email } });
+      if (existing && !existing.pendingSignUp) {
+        await this.deps.outbox.enqueue(tx, {
+          kind: 'ACCOUNT_EXISTS',
+          to: existing.email,
+          subject: 'Someone tried to create a VegShare account with your email',
+          body: `Someone asked to create a VegShare account with this address, which already has one. If it was you, sign in (or reset your password: ${this.#appLink('reset-password')}). If it was not, you need not do anything.\n`,
+          link: this.#appLink('sign-in'),
+        });
+        return;
+      }
+      const user = existing
+        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash, pendingDisplayName: input.displayName } })
+        : await tx.user.create({ data: { email: input.email, passwordHash, roles: ['CUSTOMER'], pendingSignUp: true, pendingDisplayName: input.displayName } });
+      await this.#sendVerification(tx, user);
+    });
+    return { accepted: true, email: input.email };
+  }
+
+  /**
+   * Completes a sign-up with the code from its email: the mailbox is proven, the password given here becomes the
+   * account's (so a code requested by someone else cannot hand them the account), and this device is signed in.
+   */
+  async completeSignUp(input: { token: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
+    await this.deps.limits.loginAttempt(meta.ip);
+    const passwordHash = await this.deps.passwords.hash(input.password);
+    const completed = await this.deps.db.$transaction(async (tx) => {
+      const userId = await consumeOneTimeToken(tx, input.token, 'EMAIL_VERIFICATION');
+      if (!userId) return null;
+      const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
+      assertAcceptablePassword(input.password, 'input.password', user.email);
+      const wasPending = user.pendingSignUp;
+      const updated = await tx.user.update({
+        where: { id: userId },
+        data: { pendingSignUp: false, pendingDisplayName: null, emailVerifiedAt: user.emailVerifiedAt ?? new Date(), ...(wasPending ? { passwordHash } : {}) },
+      });
+      return { user: updated, wasPending, displayName: user.pendingDisplayName };
+    });
+    if (!completed) throw invalidLink();
+    if (!completed.wasPending) throw invalidLink();
+    const { user } = completed;
+    const event: UserRegistered = { userId: user.id, email: user.email, displayName: completed.displayName ?? 'VegShare member', roles: user.roles };
+    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
+    await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta });
+    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
+  }
+
+  #appLink(path: string): string {
+    return `${this.deps.appUrl.replace(/\/$/, '')}/${path}`;
+  }
+
+  async login(input: { email: string; password: string; deviceToken?: string | null }, meta: RequestMeta): Promise<SignedIn> {
     const { email } = input;
+    const user = await this.deps.db.user.findUnique({ where: { email } });
+    const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
     try {
       await this.deps.limits.loginAttempt(meta.ip);
-      await this.deps.limits.assertAccountOpen(email);
+      if (!device || !(await this.deps.limits.deviceTrusted(device))) await this.deps.limits.assertAccountOpen(email);
     } catch (error) {
       if (error instanceof GraphQLError) await auditLogin(this.deps.db, { email, userId: null, outcome: 'RATE_LIMITED', meta });
       throw error;
     }
-    const user = await this.deps.db.user.findUnique({ where: { email } });
     const result = user ? await this.deps.passwords.verify(user.passwordHash, input.password) : { ok: await this.deps.passwords.verifyDummy(input.password), upgradedHash: null };
-    if (!user || !result.ok) {
+    // A sign-up not completed from its mailbox cannot sign in, and says so no differently than a wrong password.
+    if (!user || !result.ok || user.pendingSignUp) {
       await this.deps.limits.accountFailure(email);
+      if (device) await this.deps.limits.deviceFailure(device);
       await auditLogin(this.deps.db, { email, userId: user?.id ?? null, outcome: 'BAD_CREDENTIALS', meta });
       throw badCredentials();
     }
@@ -94,7 +167,7 @@ export class Accounts {
     }
     await this.deps.limits.accountSuccess(email);
     await auditLogin(this.deps.db, { email, userId: user.id, outcome: 'SUCCESS', meta });
-    return this.deps.sessions.start(current, meta);
+    return { ...(await this.deps.sessions.start(current, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Changes the password after checking the current one; every other session ends. */
@@ -179,11 +252,22 @@ export class Accounts {
     return true;
   }
 
-  /** Replaces a user's roles (admin only, checked by the caller); an admin cannot drop their own ADMIN role. */
+  /**
+   * Replaces a user's roles (admin only, checked by the caller against the admin's current roles); an admin cannot
+   * drop their own ADMIN role. Tokens issued before are read with the new roles everywhere within a second.
+   */
   async setRoles(adminId: string, userId: string, roles: readonly Role[]): Promise<UserRow> {
     if (adminId === userId && !roles.includes('ADMIN')) throw conflict('You cannot remove your own ADMIN role');
-    const { count } = await this.deps.db.user.updateMany({ where: { id: userId }, data: { roles: [...roles] } });
-    if (count === 0) throw notFound('User', userId);
-    return this.deps.db.user.findUniqueOrThrow({ where: { id: userId } });
+    const at = new Date();
+    const [user] = await this.deps.db.user.updateManyAndReturn({ where: { id: userId }, data: { roles: [...roles], rolesChangedAt: at } });
+    if (!user) throw notFound('User', userId);
+    await this.deps.revocations.rolesChanged(userId, user.roles, at);
+    return user;
+  }
+
+  /** The account's roles as stored now (authorization of role management never trusts a token's claim). */
+  async currentRoles(userId: string): Promise<readonly Role[]> {
+    const user = await this.deps.db.user.findUnique({ where: { id: userId }, select: { roles: true } });
+    return (user?.roles ?? []) as Role[];
   }
 }

@@ -3,6 +3,7 @@ import type { AuthDb } from './db.ts';
 import type { ApiKey as ApiKeyRow } from './generated/prisma/client.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
+import type { AccessRevocations } from './revocations.ts';
 
 export const API_KEY_PREFIX = 'vsk_';
 const MAX_ACTIVE_KEYS = 20;
@@ -27,14 +28,20 @@ export class ApiKeys {
     private readonly db: AuthDb,
     private readonly tokens: AccessTokenIssuer,
     private readonly tokenTtlSeconds: number,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   async create(partnerId: string, input: { name: string; scopes: readonly string[] }): Promise<CreatedApiKeyResult> {
-    const active = await this.db.apiKey.count({ where: { partnerId, revokedAt: null } });
-    if (active >= MAX_ACTIVE_KEYS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
     const secret = randomSecret(API_KEY_PREFIX);
-    const apiKey = await this.db.apiKey.create({
-      data: { partnerId, name: input.name, scopes: [...input.scopes], prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: sha256(secret) },
+    const apiKey = await this.db.$transaction(async (tx) => {
+      // One creation per partner at a time (a transaction-scoped advisory lock), so concurrent calls cannot all pass
+      // the count and exceed the cap.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`api-keys:${partnerId}`}, 0))`;
+      const active = await tx.apiKey.count({ where: { partnerId, revokedAt: null } });
+      if (active >= MAX_ACTIVE_KEYS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
+      return tx.apiKey.create({
+        data: { partnerId, name: input.name, scopes: [...input.scopes], prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: sha256(secret) },
+      });
     });
     return { apiKey, secret };
   }
@@ -47,7 +54,9 @@ export class ApiKeys {
     const key = await this.db.apiKey.findFirst({ where: { id, partnerId } });
     if (!key) throw notFound('ApiKey', id);
     if (key.revokedAt) return key;
-    return this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = await this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await this.revocations.apiKeyRevoked(partnerId, id, revoked.revokedAt ?? new Date());
+    return revoked;
   }
 
   /** The gateway's exchange: a valid, unrevoked key of an account that is still a PARTNER → a partner JWT; else null. */

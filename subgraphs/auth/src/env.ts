@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
@@ -7,7 +7,6 @@ export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secre
 export const schema = z
   .object({
     ...subgraphConfigShape(4001),
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     /** Encrypts signing keys at rest (AES-256-GCM, key derived with scrypt). Required in production. */
     AUTH_KEY_ENCRYPTION_SECRET: configFields.secret.optional(),
     /** Access-token lifetime: 10–15 minutes in production, shorter allowed for tests. */
@@ -16,12 +15,18 @@ export const schema = z
     SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Lifetime of the partner JWT the gateway gets for an API key, in seconds. */
     API_KEY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(300),
-    /** `GET /dev/mailbox?email=` shows queued mail and mail links are logged. Default on unless NODE_ENV=production. */
+    /**
+     * `GET /dev/mailbox?email=` (from loopback only) shows queued mail and mail links are logged. Only with
+     * NODE_ENV=development, where it is the default; refused anywhere else.
+     */
     DEV_MAILBOX: configFields.bool.optional(),
+    /**
+     * Keep the deprecated `register` mutation (signs in at once, so it tells whether an email is taken). Default: on in
+     * development and test for the current app, off in production, where it answers FORBIDDEN: use signUp.
+     */
+    REGISTER_MUTATION: configFields.bool.optional(),
     /** Base URL of the app, for links in emails. */
     APP_URL: configFields.url.default('http://localhost:8081'),
-    /** How many x-forwarded-for entries (from the right) were added by proxies we trust (the gateway: 1). */
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
     /** Sign-in attempts per IP per 15 minutes. */
     LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
     /** Registrations per IP per hour. */
@@ -36,24 +41,26 @@ export const schema = z
     /** Services that must acknowledge a deleted account's erasure (UserDataErased), comma-separated. */
     ACCOUNT_ERASURE_SERVICES: z
       .string()
-      .default('user,farm,streaming')
+      .default('user,farm,streaming,payment')
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected service names such as user,farm')).min(1)),
     /** How often UserDeleted is published again for deletions not yet acknowledged by every service, in ms. */
     ACCOUNT_ERASURE_REPUBLISH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((c, ctx) => {
+    checkSubgraphConfig(c, ctx);
     if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_KEY_ENCRYPTION_SECRET'], message: 'required in production' });
     }
-    if (c.NODE_ENV === 'production' && c.DEV_MAILBOX) {
-      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'must not be enabled in production' });
+    if (c.NODE_ENV !== 'development' && c.DEV_MAILBOX) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'only with NODE_ENV=development' });
     }
   })
   .transform((c) => ({
     ...c,
     AUTH_KEY_ENCRYPTION_SECRET: c.AUTH_KEY_ENCRYPTION_SECRET ?? DEV_KEY_ENCRYPTION_SECRET,
-    DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV !== 'production',
+    DEV_MAILBOX: c.DEV_MAILBOX ?? c.NODE_ENV === 'development',
+    REGISTER_MUTATION: c.REGISTER_MUTATION ?? c.NODE_ENV !== 'production',
   }));
 export type AuthConfig = z.infer<typeof schema>;
 

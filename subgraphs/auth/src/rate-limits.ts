@@ -29,6 +29,7 @@ export class AuthRateLimits {
   readonly #emailRequests: RateLimiterAbstract;
   readonly #accountFailures: RateLimiterAbstract;
   readonly #accountLock: RateLimiterAbstract;
+  readonly #deviceFailures: RateLimiterAbstract;
 
   constructor(
     private readonly settings: RateLimitSettings,
@@ -43,6 +44,20 @@ export class AuthRateLimits {
     this.#emailRequests = make('email', 5, 60 * 60);
     this.#accountFailures = make('account-failures', 10_000, 60 * 60);
     this.#accountLock = make('account-lock', 1, 1);
+    this.#deviceFailures = make('device-failures', 10_000, 60 * 60);
+  }
+
+  /**
+   * Whether a device that signed in before (a valid device token) still passes the account's back-off: yes, until it
+   * has itself failed `freeFailures` times within the hour (then it waits like everyone).
+   */
+  async deviceTrusted(device: string): Promise<boolean> {
+    const res = await this.#deviceFailures.get(device);
+    return (res?.consumedPoints ?? 0) < this.settings.freeFailures;
+  }
+
+  async deviceFailure(device: string): Promise<void> {
+    await this.#deviceFailures.penalty(device, 1);
   }
 
   /** Consumes one point or throws RATE_LIMITED with the wait in `retryAfter`. */

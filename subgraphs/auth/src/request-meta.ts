@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { clientAddress } from '@vegshare/kit';
 
 /** Who is calling, as far as the network can tell: used for sessions, rate limits and the audit log. */
 export interface RequestMeta {
@@ -10,18 +10,10 @@ export interface RequestMeta {
 const MAX_USER_AGENT = 512;
 
 /**
- * The client address: with `trustedHops` proxies in front (the gateway appends the address it saw), the entry
- * `trustedHops` from the right of x-forwarded-for; entries further left are client-supplied and ignored.
+ * The client address is the one the gateway vouched for (x-forwarded-for on a request carrying the gateway secret,
+ * see the kit's clientAddress), else the TCP peer: a caller of this subgraph cannot choose its address.
  */
-export function requestMeta(req: IncomingMessage, trustedHops: number): RequestMeta {
-  const socketIp = req.socket.remoteAddress ?? '';
-  let ip = socketIp;
-  const header = req.headers['x-forwarded-for'];
-  if (trustedHops > 0 && header) {
-    const entries = (Array.isArray(header) ? header.join(',') : header).split(',').map((s) => s.trim()).filter(Boolean);
-    const candidate = entries[entries.length - trustedHops];
-    if (candidate && isIP(candidate)) ip = candidate;
-  }
+export function requestMeta(req: IncomingMessage): RequestMeta {
   const ua = req.headers['user-agent'];
-  return { ip: ip.replace(/^::ffff:/, '') || 'unknown', userAgent: (typeof ua === 'string' ? ua : '').slice(0, MAX_USER_AGENT) };
+  return { ip: clientAddress(req), userAgent: (typeof ua === 'string' ? ua : '').slice(0, MAX_USER_AGENT) };
 }

@@ -7,7 +7,8 @@ import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
 import { createAuthServices } from './services.ts';
 import { requestMeta } from './request-meta.ts';
-import { apiKeyTokenRoute, devMailboxRoute, jwksRoute } from './http/routes.ts';
+import { apiKeyTokenRoute, devMailboxRoute, jwksRoute, revocationsRoute } from './http/routes.ts';
+import { REVOCATIONS_PATH } from '@vegshare/kit';
 import type { Context } from './context.ts';
 
 export { loadAuthConfig, type AuthConfig } from './env.ts';
@@ -45,12 +46,15 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       deps: { ...deps, logger, metrics, verifier, events },
-      context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req, config.TRUSTED_PROXY_HOPS) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
+      events,
+      // auth catches up from its own tables; the others read them through /internal/revocations.
+      revocationSource: services.revocations.source,
+      context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
       readiness: () => [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
-      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger) },
+      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger), [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source) },
       // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {
         '/.well-known/jwks.json': jwksRoute(services),

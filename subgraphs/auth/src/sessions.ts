@@ -5,6 +5,7 @@ import type { RequestMeta } from './request-meta.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { auditLogin } from './audit.ts';
+import type { AccessRevocations } from './revocations.ts';
 
 export interface SignedIn {
   readonly accessToken: string;
@@ -13,6 +14,8 @@ export interface SignedIn {
   readonly refreshToken: string;
   readonly user: UserRow;
   readonly session: SessionRow;
+  /** Proof that this device signed in to the account (login and registration only; see DeviceTokens). */
+  readonly deviceToken?: string;
 }
 
 export interface SessionSettings {
@@ -31,10 +34,14 @@ export class Sessions {
     private readonly db: AuthDb,
     private readonly tokens: AccessTokenIssuer,
     private readonly settings: SessionSettings,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   async #signedIn(user: UserRow, session: SessionRow, refreshToken: string): Promise<SignedIn> {
-    const access = await this.tokens.issue({ userId: user.id, roles: user.roles as Role[], sessionId: session.id }, this.settings.accessTokenTtlSeconds);
+    // An access token never outlives its session: the session's end is its end everywhere, event or no event.
+    const sessionLeft = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+    const ttl = Math.max(1, Math.min(this.settings.accessTokenTtlSeconds, sessionLeft));
+    const access = await this.tokens.issue({ userId: user.id, roles: user.roles as Role[], sessionId: session.id }, ttl);
     return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, user, session };
   }
 
@@ -80,18 +87,25 @@ export class Sessions {
     return this.#signedIn(outcome.user, outcome.session, next);
   }
 
+  /** Ends one session; every service refuses its access tokens within a second (AccessRevoked event). */
   async revoke(sessionId: string, reason: string): Promise<boolean> {
-    const { count } = await this.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
-    return count > 0;
+    const at = new Date();
+    const ended = await this.db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: at, revokedReason: reason }, select: { id: true, userId: true } });
+    const [session] = ended;
+    if (session) await this.revocations.sessionsEnded(session.userId, [session.id], at);
+    return ended.length > 0;
   }
 
   /** Revokes every active session of a user, except `keep`; returns how many were ended. */
   async revokeAll(userId: string, reason: string, keep?: string): Promise<number> {
-    const { count } = await this.db.session.updateMany({
+    const at = new Date();
+    const ended = await this.db.session.updateManyAndReturn({
       where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
-      data: { revokedAt: new Date(), revokedReason: reason },
+      data: { revokedAt: at, revokedReason: reason },
+      select: { id: true },
     });
-    return count;
+    await this.revocations.sessionsEnded(userId, ended.map((s) => s.id), at);
+    return ended.length;
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {

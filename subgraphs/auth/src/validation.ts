@@ -30,7 +30,12 @@ export const inputs = {
       .max(80, 'Display name must be at most 80 characters')
       .refine((s) => !CONTROL.test(s), 'Display name must not contain control characters'),
   }),
-  login: z.object({ email, password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long') }),
+  completeSignUp: z.object({ token: z.string().min(1).max(200), password: z.string().max(1024) }),
+  login: z.object({
+    email,
+    password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
+    deviceToken: z.string().max(200, 'deviceToken is not one of ours').nullish().transform((v) => v ?? null),
+  }),
   refreshToken: opaqueToken,
   currentPassword: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
   oneTimeToken: opaqueToken,

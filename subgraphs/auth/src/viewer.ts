@@ -1,4 +1,4 @@
-import { requireRole, requireViewer, unauthenticated, type Role, type Viewer } from '@vegshare/kit';
+import { forbidden, requireRole, requireViewer, unauthenticated, type Role, type Viewer } from '@vegshare/kit';
 import type { Context } from './context.ts';
 
 /**
@@ -8,6 +8,10 @@ import type { Context } from './context.ts';
 export async function activeViewer(ctx: Context, ...roles: Role[]): Promise<Viewer> {
   const viewer = roles.length ? requireRole(ctx.viewer, ...roles) : requireViewer(ctx.viewer);
   if (viewer.sessionId && !(await ctx.auth.sessions.isActive(viewer.sessionId, viewer.userId))) throw unauthenticated('This session has ended; sign in again');
+  // Where a role grants something here (role management, API keys), it is the stored role, not the token's claim.
+  if (roles.length && !(await ctx.auth.accounts.currentRoles(viewer.userId)).some((r) => roles.includes(r))) {
+    throw forbidden(`Requires role ${roles.join(' or ')}`);
+  }
   return viewer;
 }
 

@@ -37,7 +37,7 @@ describe('registration', () => {
     expect(auth.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const verifier = createJwtVerifier({ keys: new URL(`${h.url}/.well-known/jwks.json`), issuer: 'https://auth.vegshare.local', audience: 'vegshare-api' });
-    expect(await verifier.verify(auth.accessToken)).toEqual({ userId: auth.user.id, roles: ['CUSTOMER'], sessionId: auth.session.id, scopes: [] });
+    expect(await verifier.verify(auth.accessToken)).toEqual({ userId: auth.user.id, roles: ['CUSTOMER'], sessionId: auth.session.id, scopes: [], apiKeyId: null, issuedAt: expect.any(Number) });
 
     expect(registered).toContainEqual({ userId: auth.user.id, email: email.toLowerCase(), displayName: 'Zoé', roles: ['CUSTOMER'] });
 
@@ -271,7 +271,7 @@ describe('roles and private fields', () => {
 describe('service', () => {
   it('serves readiness with postgres and redis checks', async () => {
     const ready = await fetch(`${h.url}/ready`);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'redis', ok: true }] });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'redis', ok: true }, { name: 'revocations', ok: true }] });
   });
 
   it('keeps AUTH_FIELDS in sync with the schema', async () => {

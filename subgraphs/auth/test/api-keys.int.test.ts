@@ -43,15 +43,15 @@ describe('partner API keys', () => {
     const token = (await res.json()) as { accessToken: string; expiresIn: number; keyId: string; partnerId: string };
     expect(token).toMatchObject({ expiresIn: 300, keyId: apiKey.id, partnerId: demo.users.partner.id });
     const verifier = createJwtVerifier({ keys: new URL(`${h.url}/.well-known/jwks.json`), issuer: 'https://auth.vegshare.local', audience: 'vegshare-api' });
-    expect(await verifier.verify(token.accessToken)).toEqual({ userId: demo.users.partner.id, roles: ['PARTNER'], sessionId: null, scopes: ['farms:read', 'plots:read'] });
+    expect(await verifier.verify(token.accessToken)).toEqual({ userId: demo.users.partner.id, roles: ['PARTNER'], sessionId: null, scopes: ['farms:read', 'plots:read'], apiKeyId: apiKey.id, issuedAt: expect.any(Number) });
 
     const list = await h.gql<{ myApiKeys: { id: string; name: string; lastUsedAt: string | null }[] }>('{ myApiKeys { id name lastUsedAt } }', {}, bearer(partner.accessToken));
     expect(list.body.data?.myApiKeys[0]).toMatchObject({ id: apiKey.id, name: 'Bistro POS' });
     expect(list.body.data?.myApiKeys[0]?.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list.body)).not.toContain(secret);
 
-    // A partner token from a key cannot manage keys (it has no session).
-    expect(codeOf(await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'] } }, bearer(token.accessToken)))).toBe('UNAUTHENTICATED');
+    // A partner token from a key cannot manage keys: mutations declare no scope a key could hold (and it has no session).
+    expect(codeOf(await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'] } }, bearer(token.accessToken)))).toBe('FORBIDDEN');
 
     const revoked = await h.gql<{ revokeApiKey: { revokedAt: string | null } }>('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, bearer(partner.accessToken));
     expect(revoked.body.data?.revokeApiKey.revokedAt).not.toBeNull();

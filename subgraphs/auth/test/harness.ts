@@ -5,6 +5,7 @@ import { loadAuthConfig, startAuthService } from '../src/service.ts';
 import { createAuthDb, type AuthDb } from '../src/db.ts';
 
 export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const HARNESS_GATEWAY_SECRET = 'auth-harness-gateway-secret-0123';
 
 export interface GqlError {
   message: string;
@@ -33,7 +34,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const config = loadAuthConfig({
     DATABASE_URL: database.url,
     PORT: '0',
-    NODE_ENV: 'test',
+    // development: the dev mailbox (loopback only) is what these tests read mail from.
+    NODE_ENV: 'development',
+    // The gateway's secret: only requests carrying it may state the client's address in x-forwarded-for.
+    GATEWAY_SECRET: HARNESS_GATEWAY_SECRET,
     REDIS_URL,
     RATE_LIMIT_PREFIX: `test:${randomBytes(6).toString('hex')}`,
     LOGIN_IP_LIMIT: '1000',
@@ -43,7 +47,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const service = await startAuthService(config, { logger: createLogger('auth', 'silent'), events });
   const db = createAuthDb(database.url);
-  const secret = env['GATEWAY_SECRET'];
+  const secret = env['GATEWAY_SECRET'] ?? HARNESS_GATEWAY_SECRET;
   return {
     service,
     database,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
-export const schema = z.object({ ...subgraphConfigShape(4003) });
+export const schema = z.object({ ...subgraphConfigShape(4003) }).superRefine(checkSubgraphConfig);
 export type FarmConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the farm service. */

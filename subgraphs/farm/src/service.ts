@@ -31,6 +31,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
     name: 'farm',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
+    events: bus,
     resolvers,
     deps: { ...deps, logger },
     context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startFarmService, loadFarmConfig } from '../src/service.ts';
 import { createFarmDb } from '../src/db.ts';
 import { seedFarm } from '../src/seed.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 let database: TestDatabase;
 let service: RunningSubgraph;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const db = createFarmDb(database.url);
   await seedFarm(db);
   await db.$disconnect();
-  service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { logger: createLogger('farm', 'silent') });
+  service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { logger: createLogger('farm', 'silent'), revocationSource: withoutAuthService });
 });
 afterAll(async () => {
   await service?.stop(1000);
@@ -58,8 +59,10 @@ describe('farm subgraph', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }] });
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'revocations', ok: true }] });
+    // Metrics are on the internal listener only, never on the service's own port.
+    expect((await fetch(`${service.url}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`${service.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('graphql_operations_total');
     expect(metrics).toContain('service="farm"');
   });

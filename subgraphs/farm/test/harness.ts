@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startFarmService, loadFarmConfig, type FarmDeps } from '../src/service.ts';
 import { createFarmDb } from '../src/db.ts';
 import { seedFarm } from '../src/seed.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 const issuer = 'https://auth.test.local';
 const audience = 'vegshare-test';
@@ -36,7 +37,7 @@ export async function startHarness(deps: Omit<FarmDeps, 'verifier' | 'events' | 
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
   const verifier = createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer, audience });
   const bus = new MemoryEventBus();
-  const service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { ...deps, logger: createLogger('farm', 'silent'), verifier, events: bus });
+  const service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { ...deps, logger: createLogger('farm', 'silent'), verifier, events: bus, revocationSource: withoutAuthService });
   const token = (userId: string, roles: Role[]) =>
     new SignJWT({ roles }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
   return {

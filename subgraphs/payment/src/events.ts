@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type BookingChanged, type EventBus, type FarmChanged, type Logger } from '@vegshare/kit';
+import { eventTopics, isUuid, type BookingChanged, type EventBus, type FarmChanged, type Logger, type UserDeleted } from '@vegshare/kit';
 import type { PaymentDeps } from './domain/deps.ts';
 import { bookingChangedSchema, onBookingChanged } from './domain/bookings.ts';
 import { applyFarmChanged } from './domain/farm-accounts.ts';
+import { onUserDeleted, userDeletedSchema } from './domain/erasure.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
 const farmChangedSchema = z.object({ farmId: uuid, ownerId: uuid, name: z.string().max(200) }) satisfies z.ZodType<FarmChanged>;
@@ -15,8 +16,8 @@ export interface Subscriptions {
 }
 
 /**
- * The events the payment service consumes: bookings (farm), farms' owners (farm) and customers' e-mail addresses
- * for receipts (auth). Each is validated, then handled; handlers are idempotent, so every replica may handle every event.
+ * The events the payment service consumes: bookings (farm), farms' owners (farm), customers' e-mail addresses
+ * for receipts (auth) and deleted accounts (auth: erased and acknowledged, see domain/erasure.ts). Each is validated, then handled; handlers are idempotent, so every replica may handle every event.
  */
 export async function subscribeToEvents(bus: EventBus, deps: PaymentDeps, logger: Logger): Promise<Subscriptions> {
   const running = new Set<Promise<unknown>>();
@@ -39,6 +40,7 @@ export async function subscribeToEvents(bus: EventBus, deps: PaymentDeps, logger
     on(eventTopics.userRegistered, userRegisteredSchema, async (e) => {
       await deps.db.customerContact.upsert({ where: { userId: e.userId }, create: { userId: e.userId, email: e.email }, update: { email: e.email } });
     }),
+    on<UserDeleted>(eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e)),
   ]);
   const idle = async () => {
     while (running.size > 0) await Promise.allSettled([...running]);

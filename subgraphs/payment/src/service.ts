@@ -45,6 +45,7 @@ export async function startPaymentService(config: PaymentConfig, deps: PaymentSe
   const running = await launchSubgraph<Context>({
     name: 'payment',
     config,
+    events: bus,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
     deps: { ...deps, logger, metrics },

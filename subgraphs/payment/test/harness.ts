@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalStripe, type LocalStripe } from '@vegshare/tools/testing/payments/stripe-server';
 import { startLocalYooKassa, type LocalYooKassa, type LocalYooKassaOptions } from '@vegshare/tools/testing/payments/yookassa-server';
 import { waitFor } from '@vegshare/tools/testing/wait';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 import { loadPaymentConfig, startPaymentService, type RunningPaymentService } from '../src/service.ts';
 import { openPaymentDb } from '../src/db.ts';
 import { seedPayment } from '../src/seed.ts';
@@ -17,6 +18,13 @@ import type { Payment } from '../src/generated/prisma/client.ts';
 
 const issuer = 'https://auth.test.local';
 const audience = 'vegshare-test';
+
+/** Who calls: a user session, or (with `apiKey`) a partner's API-key token as auth mints it (`akid`, `scope`). */
+export interface Caller {
+  readonly id: string;
+  readonly roles: readonly string[];
+  readonly apiKey?: { readonly id: string; readonly scopes: readonly string[] };
+}
 
 export interface GqlResult {
   status: number;
@@ -43,7 +51,7 @@ export interface PaymentHarness {
   advance(ms: number): void;
   /** The service's clock. */
   now(): Date;
-  gql(query: string, variables?: Record<string, unknown>, as?: { id: string; roles: readonly string[] }): Promise<GqlResult>;
+  gql(query: string, variables?: Record<string, unknown>, as?: Caller): Promise<GqlResult>;
   /** Publishes a BookingChanged as the farm would and waits until the service handled it. */
   book(event: BookingChanged): Promise<void>;
   payment(bookingId: string): Promise<Payment | null>;
@@ -81,11 +89,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     ...options.env,
   };
   for (const name of options.unconfigured ?? []) for (const key of Object.keys(name === 'STRIPE' ? stripe.env : yookassa.env)) delete env[key];
-  const service = await startPaymentService(loadPaymentConfig(env), { logger: createLogger('payment', 'silent'), verifier, events: bus, clock: () => new Date(Date.now() + offset) });
+  const service = await startPaymentService(loadPaymentConfig(env), {
+    logger: createLogger('payment', 'silent'),
+    verifier,
+    events: bus,
+    // No auth service here: nothing is revoked but what the test publishes on the bus.
+    revocationSource: withoutAuthService,
+    clock: () => new Date(Date.now() + offset),
+  });
   stripe.setWebhookUrl(`${service.url}/webhooks/stripe`);
   yookassa.setNotificationUrl(`${service.url}/webhooks/yookassa`);
-  const token = (userId: string, roles: readonly string[]) =>
-    new SignJWT({ roles: [...roles] as Role[] }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+  const token = (userId: string, roles: readonly string[], apiKey?: Caller['apiKey']) =>
+    new SignJWT({ roles: [...roles] as Role[], ...(apiKey ? { akid: apiKey.id, scope: apiKey.scopes.join(' ') } : {}) }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
   const payment = (bookingId: string) => service.deps.db.payment.findFirst({ where: { bookingId } });
   return {
     service,
@@ -99,7 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     now: () => new Date(Date.now() + offset),
     async gql(query, variables = {}, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (as) headers['authorization'] = `Bearer ${await token(as.id, as.roles)}`;
+      if (as) headers['authorization'] = `Bearer ${await token(as.id, as.roles, as.apiKey)}`;
       const res = await fetch(`${service.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return { status: res.status, body: (await res.json()) as GqlResult['body'] };
     },

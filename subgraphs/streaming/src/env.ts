@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 const seconds = (fallback: number, max = 86_400) => z.coerce.number().positive().max(max).default(fallback);
 
@@ -31,7 +31,7 @@ export const schema = z.object({
   CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS: seconds(300, 86_400),
   /** Prefix of this service's Redis keys (viewer presence). */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('vegshare:streaming:'),
-});
+}).superRefine(checkSubgraphConfig);
 export type StreamingConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the streaming service. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
+import { eventTopics, topics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
 import type { CapacityView } from './live/capacity-view.ts';
 import { workerCapacitySchema } from './live/capacity-view.ts';
 import type { HlsProgressBoard } from './live/hls-progress.ts';
@@ -67,7 +67,11 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
   }
   const unsubscribe = await Promise.all([
     on(eventTopics.farmChanged, farmChangedSchema, (e) => e.farmId, (e) => applyFarmChanged(db, e)),
-    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, (e) => applyRentalChanged(db, e)),
+    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, async (e) => {
+      await applyRentalChanged(db, e);
+      // Once the projection holds the change, open subscriptions on the plot's cameras check their viewers again.
+      await bus.publish(topics.plotWatchers(e.plotId), { plotId: e.plotId });
+    }),
     on(eventTopics.liveTranscodeStatus, liveTranscodeStatusSchema, (e) => e.streamId, (e) => control.applyTranscodeStatus(e)),
     on(eventTopics.timelapseReady, timelapseReadySchema, (e) => `${e.cameraId}:${e.day}`, (e) => applyTimelapseReady(db, bus, e)),
     on(eventTopics.recordingsExpired, recordingsExpiredSchema, () => 'all', (e) => applyRecordingsExpired(db, e.jobIds)),

@@ -106,6 +106,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
     name: 'streaming',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
+    events: bus,
     resolvers,
     deps: { ...deps, logger, metrics, events: bus },
     context: (viewer) => requestContext(viewer, db, runtime),

@@ -4,6 +4,7 @@ import { createLogger, demo, eventTopics, RedisEventBus, topics, type LiveTransc
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';
 import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './support.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 let h: Harness;
 let second: RunningStreaming;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   const logger = createLogger('streaming', 'silent');
   secondBus = new RedisEventBus(REDIS_URL, logger, h.env['REDIS_KEY_PREFIX']);
   // Replica 2 runs as in production: /graphql only for the gateway; /hls/ stays public (signed URLs).
-  second = await startStreamingService(loadStreamingConfig({ ...h.env, GATEWAY_SECRET }), { logger, events: secondBus, verifier: h.verifier });
+  second = await startStreamingService(loadStreamingConfig({ ...h.env, GATEWAY_SECRET }), { logger, events: secondBus, verifier: h.verifier, revocationSource: withoutAuthService });
 });
 afterAll(async () => {
   await second?.stop(500);

@@ -512,7 +512,7 @@ describe('stream lifecycle', () => {
     const ready = await fetch(`${h.service.url}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.service.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('route="/hls/*"');
     expect(metrics).toContain('streaming_stream_failures_total');
     expect(metrics).toMatch(/^streaming_hls_blocking_reloads\{[^}]*\} \d+$/m);
@@ -607,6 +607,11 @@ describe('recordings and timelapses as finished media (/media)', () => {
     const preflight = await fetch(seg, { method: 'OPTIONS' });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toBe('range');
+    // A player (or a browser extension) that adds its own header still gets the picture; a malformed list gets `range`.
+    const asked = (headers: string) => fetch(seg, { method: 'OPTIONS', headers: { 'access-control-request-headers': headers } }).then((r) => r.headers.get('access-control-allow-headers'));
+    expect(await asked('range, x-forwarded-for')).toBe('range, x-forwarded-for');
+    expect(await asked('range, bad header\r')).toBe('range');
+    expect(await asked(Array.from({ length: 30 }, (_, i) => `x-h${i}`).join(','))).toBe('range');
     expect((await fetch(seg, { method: 'PUT', body: 'x' })).status).toBe(405);
   });
 
@@ -640,7 +645,7 @@ describe('recordings and timelapses as finished media (/media)', () => {
       const { status } = await fetchRaw(`${base}/${key}?${forged}`);
       expect({ key, status }).toEqual({ key, status: 403 });
     }
-    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.service.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('route="/media/*"');
   });
 

@@ -8,6 +8,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { createStreamingDb, type StreamingDb } from '../src/db.ts';
 import { seedStreaming } from '../src/seed.ts';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const ISSUER = 'https://auth.test.vegshare.local';
@@ -66,7 +67,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       ...env,
   };
   const verifier = createJwtVerifier({ keys, issuer: ISSUER, audience: AUDIENCE });
-  const service = await startStreamingService(loadStreamingConfig(serviceEnv), { logger, events: bus, verifier });
+  const service = await startStreamingService(loadStreamingConfig(serviceEnv), { logger, events: bus, verifier, revocationSource: withoutAuthService });
   return {
     service,
     db,

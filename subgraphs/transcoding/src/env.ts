@@ -1,7 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const seconds = (fallback: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(fallback);
@@ -91,7 +91,9 @@ const serviceShape = {
   VOD_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(900),
 };
 
-export const schema = z.object({ ...subgraphConfigShape(4005), ...workerConfigShape, ...serviceShape });
+export const schema = z
+  .object({ ...subgraphConfigShape(4005), ...workerConfigShape, ...serviceShape })
+  .superRefine(checkSubgraphConfig);
 export type TranscodingConfig = z.infer<typeof schema>;
 const workerSchema = z.object(workerConfigShape);
 export type WorkerConfig = z.infer<typeof workerSchema>;

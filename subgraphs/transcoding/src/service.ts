@@ -128,6 +128,7 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     name: 'transcoding',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
+    events: bus,
     resolvers,
     deps: { ...deps, logger, metrics, events: bus },
     context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log, ownedFarms: ownedFarmsOf(db, viewer), signer }),

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import HLS from 'hls-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 import { createLogger, createObjectStore, demo, eventTopics, MemoryEventBus, type LiveHlsProgress, type LiveTranscodeRequested, type LiveTranscodeStatus, type ObjectStore, type TimelapseReady } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
@@ -95,7 +96,7 @@ describe.each(variants)('live camera → LL-HLS in S3 with $name', (variant) => 
       if (s.status === 'LIVE' && s.masterPlaylistKey) playableAtLive.push(playableNow(s));
     });
     const config = loadTranscodingConfig({ DATABASE_URL: database.url, PORT: '0', ...s3.env, ...variant.env, SNAPSHOT_INTERVAL_SECONDS: '1', TIMELAPSE_SECONDS: '2', WORK_DIR: join(work, 'jobs') });
-    service = await startTranscodingService(config, { logger: createLogger('transcoding', 'silent'), events: bus, verifier: tokens.verifier });
+    service = await startTranscodingService(config, { logger: createLogger('transcoding', 'silent'), events: bus, verifier: tokens.verifier, revocationSource: withoutAuthService });
   }, 120_000);
 
   async function playableNow(s: LiveTranscodeStatus): Promise<string[]> {

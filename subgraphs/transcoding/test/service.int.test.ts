@@ -31,6 +31,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding, type TranscodingConfig } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
 import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, objectExists, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './helpers.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 const SIGNING_SECRET = 'the-playback-key-streaming-and-transcoding-share';
 const logger = createLogger('transcoding', 'silent');
@@ -143,7 +144,7 @@ beforeAll(async () => {
   await seedTranscoding(seedDb);
   await seedDb.$disconnect();
   bus = new MemoryEventBus();
-  service = await startTranscodingService(config, { logger, verifier: tokens.verifier, events: bus });
+  service = await startTranscodingService(config, { logger, verifier: tokens.verifier, events: bus, revocationSource: withoutAuthService });
   [farmer, farmer2, admin, customer] = await Promise.all([
     tokens.mint(demo.users.farmer.id, ['FARMER']),
     tokens.mint(demo.users.farmer2.id, ['FARMER']),
@@ -471,11 +472,11 @@ describe('authorization and validation', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }] });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'queue', ok: true }, { name: 's3', ok: true }, { name: 'revocations', ok: true }] });
   });
 
   it('exports job and CPU metrics', async () => {
-    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const text = await (await fetch(`${service.metricsUrl}/metrics`)).text();
     expect(text).toMatch(/transcode_jobs_total\{[^}]*kind="VOD"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
     expect(text).toMatch(/transcode_jobs_total\{[^}]*outcome="cancel"/);
     // Queue depth from the job table, as the alert rules and dashboard read it.
@@ -700,7 +701,7 @@ describe('live jobs under a tiny CPU budget', () => {
       LIVE_START_TIMEOUT_MS: '2000',
       WORK_DIR: join(work, 'live-jobs'),
     });
-    liveService = await startTranscodingService(liveConfig, { logger, verifier: tokens.verifier, events: liveBus });
+    liveService = await startTranscodingService(liveConfig, { logger, verifier: tokens.verifier, events: liveBus, revocationSource: withoutAuthService });
   });
   afterAll(async () => {
     await liveService?.stop(1000);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 export const schema = z.object({
   ...subgraphConfigShape(4002),
@@ -20,7 +20,7 @@ export const schema = z.object({
   PUSH_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(30 * 60_000),
   /** Attempts (sends and receipt checks) before a message is given up as FAILED. */
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
-});
+}).superRefine(checkSubgraphConfig);
 export type UserConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the user service. */

@@ -56,6 +56,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     name: 'user',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
+    events: events,
     resolvers,
     deps: { ...deps, logger, metrics },
     context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, presence: push.channel.presence, logger: requestLogger }),

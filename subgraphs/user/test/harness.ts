@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadUserConfig, startUserService } from '../src/service.ts';
 import { createUserDb, type UserDb } from '../src/db.ts';
+import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 export const ISSUER = 'https://auth.test.vegshare.local';
 export const AUDIENCE = 'vegshare-test';
@@ -77,7 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env, ...extra });
   const services: RunningSubgraph[] = [];
   const startReplica = async (bus: EventBus = events) => {
-    const running = await startUserService(config, { logger: createLogger('user', 'silent'), verifier: tokens.verifier, events: bus });
+    const running = await startUserService(config, { logger: createLogger('user', 'silent'), verifier: tokens.verifier, events: bus, revocationSource: withoutAuthService });
     services.push(running);
     return running;
   };

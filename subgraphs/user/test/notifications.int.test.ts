@@ -152,7 +152,7 @@ describe('notifications from NotificationRequested events over Redis', () => {
   it('reports Redis in readiness', async () => {
     const ready = (await (await fetch(`${replicaB.url}/ready`)).json()) as { checks: { name: string; ok: boolean }[] };
     expect(ready.checks).toContainEqual({ name: 'redis', ok: true });
-    const metrics = await (await fetch(`${replicaB.url}/metrics`)).text();
+    const metrics = await (await fetch(`${replicaB.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/user_notification_requests_total\{outcome="delivered",service="user"\} [1-9]/);
     expect(metrics).toMatch(/user_notification_requests_total\{outcome="duplicate",service="user"\} [1-9]/);
   });

@@ -190,7 +190,8 @@ describe('operations', () => {
   it('serves health, readiness (postgres, s3) and metrics', async () => {
     expect((await fetch(`${h.service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${h.service.url}/ready`);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 's3', ok: true }] });
-    expect(await (await fetch(`${h.service.url}/metrics`)).text()).toContain('service="user"');
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 's3', ok: true }, { name: 'revocations', ok: true }] });
+    expect((await fetch(`${h.service.url}/metrics`)).status).toBe(404);
+    expect(await (await fetch(`${h.service.metricsUrl}/metrics`)).text()).toContain('service="user"');
   });
 });

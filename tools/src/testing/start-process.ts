@@ -30,7 +30,9 @@ export interface StartProcess {
 
 /** Runs `npm start --ignore-scripts` (the start script without `prestart`'s code generation) in `cwd` with `env`. */
 export function runNpmStart(cwd: string, env: Readonly<Record<string, string>>): StartProcess {
-  const child = spawn('npm', ['start', '--ignore-scripts'], { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As a user's shell has it: not vitest's NODE_ENV=test (which would, for one, turn auth's dev mailbox off).
+  const { NODE_ENV: _testRunner, ...inherited } = process.env;
+  const child = spawn('npm', ['start', '--ignore-scripts'], { cwd, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

@@ -202,7 +202,22 @@ export interface UserDataErased {
   readonly service: string;
 }
 
+/**
+ * auth → every service: access that ended or changed, so a still-valid access token stops working everywhere
+ * (see revocation/). `at` is auth's clock, in ms since the epoch.
+ */
+export type AccessRevoked =
+  /** Sessions ended: logout, logoutEverywhere, revokeSession, password change or reset, refresh-token reuse. */
+  | { readonly kind: 'SESSIONS_ENDED'; readonly userId: string; readonly sessionIds: readonly string[]; readonly at: number }
+  /** The account's roles now; tokens issued before `at` are read with these roles. */
+  | { readonly kind: 'ROLES_CHANGED'; readonly userId: string; readonly roles: readonly string[]; readonly at: number }
+  /** A partner's API key was revoked (`userId` is the partner). */
+  | { readonly kind: 'API_KEY_REVOKED'; readonly userId: string; readonly apiKeyId: string; readonly at: number }
+  /** The account was deleted (its sessions and API keys went with it): every token of `userId` is refused. */
+  | { readonly kind: 'ACCOUNT_DELETED'; readonly userId: string; readonly at: number };
+
 export const eventTopics = {
+  accessRevoked: 'auth.access.revoked',
   userRegistered: 'auth.user.registered',
   userDeleted: 'auth.user.deleted',
   userDataErased: 'account.data.erased',

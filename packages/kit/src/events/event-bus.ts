@@ -6,6 +6,12 @@ export interface EventBus {
   /** Resolves once the subscription is active; the returned function unsubscribes. */
   subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * Told the connection's state at once, then whenever the bus loses its connection (false) and when it is back
+   * (true); events published in between may never arrive. Absent on buses that cannot lose events in transit (the in-process bus). Returns the function that stops
+   * telling.
+   */
+  onConnectionChange?(listener: (connected: boolean) => void): () => void;
 }
 
 /** Topic names shared by publishers and subscribers. */
@@ -17,4 +23,6 @@ export const topics = {
   cameraHealth: (farmId: string) => `streaming.farm.${farmId}.camera-health`,
   transcodeJob: (jobId: string) => `transcoding.job.${jobId}`,
   notification: (userId: string) => `user.${userId}.notification`,
+  /** streaming: who may watch a plot's cameras changed (a rental projection was applied); subscriptions re-check. */
+  plotWatchers: (plotId: string) => `streaming.plot.${plotId}.watchers`,
 } as const;

@@ -10,12 +10,30 @@ export class RedisEventBus implements EventBus {
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #handlers = new Map<string, Set<EventHandler<unknown>>>();
+  readonly #connectionListeners = new Set<(connected: boolean) => void>();
+  #connected = false;
 
   constructor(url: string, private readonly logger: Logger, private readonly prefix = 'vegshare:') {
     this.#pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.#sub = new Redis(url, { lazyConnect: false });
     this.#sub.on('message', (channel: string, message: string) => this.#deliver(channel, message));
     for (const r of [this.#pub, this.#sub]) r.on('error', (err: Error) => this.logger.warn({ err }, 'redis event bus connection error'));
+    // The subscribing connection is what can miss events: tell listeners when it drops and when it is back
+    // (ioredis has re-subscribed every channel by 'ready').
+    this.#sub.on('ready', () => this.#setConnected(true));
+    this.#sub.on('close', () => this.#setConnected(false));
+  }
+
+  #setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    for (const listener of [...this.#connectionListeners]) listener(connected);
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.#connectionListeners.add(listener);
+    listener(this.#connected);
+    return () => this.#connectionListeners.delete(listener);
   }
 
   #deliver(channel: string, message: string): void {
@@ -53,7 +71,9 @@ export class RedisEventBus implements EventBus {
       set.delete(h);
       if (set.size === 0 && this.#handlers.get(topic) === set) {
         this.#handlers.delete(topic);
-        await this.#sub.unsubscribe(this.prefix + topic);
+        // While Redis is unreachable the command would wait out every reconnect attempt (a service stopping then
+        // would hang); the channel is re-subscribed on reconnect and its messages find no handler, so skip it.
+        if (this.#connected) await this.#sub.unsubscribe(this.prefix + topic);
       }
     };
   }
@@ -65,6 +85,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.#handlers.clear();
+    this.#connectionListeners.clear();
     this.#sub.disconnect();
     await this.#pub.quit();
   }

@@ -22,12 +22,20 @@ export interface ServiceServerOptions {
   readonly readiness: readonly ReadinessCheck[];
   /** Extra routes by exact path (`/graphql`) or by prefix (`/hls/*` matches `/hls/` and everything below). */
   readonly routes: Readonly<Record<string, RouteHandler>>;
+  /**
+   * Where Prometheus scrapes `/metrics`: an internal listener apart from the service's port (0 = any free port),
+   * on `metricsHost` (default loopback). The service's own port never serves metrics.
+   */
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
 }
 
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly url: string;
+  /** Base URL of the internal metrics listener (`/metrics`). */
+  readonly metricsUrl: string;
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the rest. */
   close(graceMs?: number): Promise<void>;
 }
@@ -53,8 +61,8 @@ async function probe(check: ReadinessCheck): Promise<{ name: string; ok: boolean
 }
 
 /**
- * The HTTP shell every service runs in: `/health` (process alive), `/ready` (every dependency reachable),
- * `/metrics` (Prometheus), plus the service's own routes. Errors become a JSON 500 without details.
+ * The HTTP shell every service runs in: `/health` (process alive), `/ready` (every dependency reachable), plus the
+ * service's own routes; `/metrics` (Prometheus) on a separate internal listener. Errors become a JSON 500 without details.
  */
 export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
   const { logger, metrics } = options;
@@ -70,7 +78,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
     });
-    const run = route === '/health' || route === '/ready' || route === '/metrics' ? handle(req, res, path, search) : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
+    const run = route === '/health' || route === '/ready' ? handle(req, res, path, search) : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
     void run.catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
@@ -84,7 +92,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     .map((k) => ({ key: k, prefix: k.slice(0, -1) }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
   function routeOf(path: string): string {
-    if (path in options.routes || path === '/health' || path === '/ready' || path === '/metrics') return path;
+    if (path in options.routes || path === '/health' || path === '/ready') return path;
     return prefixes.find((p) => path.startsWith(p.prefix))?.key ?? 'other';
   }
 
@@ -95,34 +103,33 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       const ok = !draining && checks.every((c) => c.ok);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : 'unavailable', service: options.name, checks });
     }
-    if (path === '/metrics') {
-      const body = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(body);
-      return;
-    }
     const handler = options.routes[routeOf(path)];
     if (!handler) return sendJson(res, 404, { error: 'not found' });
     await handler(req, res, search);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
   const host = options.host ?? '0.0.0.0';
-  logger.info({ host, port }, `${options.name} listening`);
+  const port = await listen(server, options.port, host);
+  let metricsServer: Server;
+  let metricsPort: number;
+  const metricsHost = options.metricsHost ?? '127.0.0.1';
+  try {
+    metricsServer = metricsListener(metrics, logger);
+    metricsPort = await listen(metricsServer, options.metricsPort ?? 0, metricsHost);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  logger.info({ host, port, metricsPort, metricsHost }, `${options.name} listening`);
   return {
     server,
     port,
-    // A wildcard address is reached locally through loopback; a specific one only through itself.
-    url: `http://${WILDCARD_ADDRESSES.has(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: localUrl(host, port),
+    metricsUrl: localUrl(metricsHost, metricsPort),
     async close(graceMs = 10_000) {
       draining = true;
+      metricsServer.close();
+      metricsServer.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -130,4 +137,37 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       clearTimeout(timer);
     },
   };
+}
+
+/** A wildcard address is reached locally through loopback; a specific one only through itself. */
+function localUrl(host: string, port: number): string {
+  return `http://${WILDCARD_ADDRESSES.has(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** The internal listener: `/metrics` only, never exposed on the service's own port. */
+function metricsListener(metrics: ServiceMetrics, logger: Logger): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendJson(res, 404, { error: 'not found' });
+    metrics.registry.metrics().then(
+      (body) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'metrics collection failed');
+        sendJson(res, 500, { error: 'metrics unavailable' });
+      },
+    );
+  });
 }

@@ -41,6 +41,11 @@ export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** EdDSA-signed JWT for `Authorization: Bearer`; short-lived (see expiresIn). */
   accessToken: Scalars['String']['output'];
+  /**
+   * Proof that this device signed in to the account (on login and registration; null on refresh). Keep it and send it
+   * as `LoginInput.deviceToken`: it lets this device sign in while the account is in back-off after failures elsewhere.
+   */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
   /** Opaque single-use token for refreshSession; a new one is returned each time. Store it securely. */
@@ -55,6 +60,13 @@ export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   /** 8 to 128 characters, not one of the most common breached passwords. */
   newPassword: Scalars['String']['input'];
+};
+
+export type CompleteSignUpInput = {
+  /** The account's password (8 to 128 characters, not one of the most common breached passwords). */
+  password: Scalars['String']['input'];
+  /** The code from the sign-up email. */
+  token: Scalars['String']['input'];
 };
 
 export type CreateApiKeyInput = {
@@ -73,6 +85,8 @@ export type CreatedApiKey = {
 };
 
 export type LoginInput = {
+  /** The deviceToken of an earlier sign-in on this device, if any. */
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
@@ -81,6 +95,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the password and ends every other session. */
   changePassword: Scalars['Boolean']['output'];
+  /** Completes a sign-up with the emailed code, sets the password and signs this device in. */
+  completeSignUp: AuthPayload;
   /** Creates an API key for the signed-in partner. Requires PARTNER. */
   createApiKey: CreatedApiKey;
   /**
@@ -97,7 +113,11 @@ export type Mutation = {
   logoutEverywhere: Scalars['Int']['output'];
   /** Exchanges a refresh token for new tokens; the old one stops working. Reusing an old one revokes its session. */
   refreshSession: AuthPayload;
-  /** Creates a CUSTOMER account, signs it in and emails a verification link. Rate-limited per IP. */
+  /**
+   * Creates a CUSTOMER account, signs it in and emails a verification link. Rate-limited per IP. It tells whether an
+   * email already has an account, so production turns it off (FORBIDDEN; REGISTER_MUTATION): use signUp.
+   * @deprecated Reveals whether an email is registered; use signUp and completeSignUp.
+   */
   register: AuthPayload;
   /** Emails a new verification link to the signed-in user (no-op when already verified). */
   requestEmailVerification: Scalars['Boolean']['output'];
@@ -111,6 +131,11 @@ export type Mutation = {
   revokeSession: Scalars['Boolean']['output'];
   /** Replaces a user's roles. Requires ADMIN. */
   setRoles: User;
+  /**
+   * Starts a CUSTOMER account without revealing whether the email is taken: a code is emailed to a new address (or the
+   * owner of an existing one is told). Rate-limited per IP and address.
+   */
+  signUp: SignUpResult;
   /** Confirms an email with the token from the verification email. */
   verifyEmail: Scalars['Boolean']['output'];
 };
@@ -118,6 +143,11 @@ export type Mutation = {
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationCompleteSignUpArgs = {
+  input: CompleteSignUpInput;
 };
 
 
@@ -169,6 +199,11 @@ export type MutationRevokeSessionArgs = {
 export type MutationSetRolesArgs = {
   roles: Array<Role>;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSignUpArgs = {
+  input: RegisterInput;
 };
 
 
@@ -225,6 +260,14 @@ export type Session = {
   lastSeenAt: Scalars['String']['output'];
   /** User agent of the device that signed in. */
   userAgent: Scalars['String']['output'];
+};
+
+/** The answer to signUp: the same whether or not the email already has an account. */
+export type SignUpResult = {
+  __typename?: 'SignUpResult';
+  /** Always true: a code was emailed to a new address, or its owner was told someone tried to sign up. */
+  accepted: Scalars['Boolean']['output'];
+  email: Scalars['String']['output'];
 };
 
 /** A person with a VegShare account. Identity and credentials are owned here; other subgraphs add fields. */
@@ -341,6 +384,7 @@ export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<SignedIn>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ChangePasswordInput: ChangePasswordInput;
+  CompleteSignUpInput: CompleteSignUpInput;
   CreateApiKeyInput: CreateApiKeyInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKeyResult>;
   LoginInput: LoginInput;
@@ -351,6 +395,7 @@ export type ResolversTypes = ResolversObject<{
   ResetPasswordInput: ResetPasswordInput;
   Role: Role;
   Session: ResolverTypeWrapper<SessionRow>;
+  SignUpResult: ResolverTypeWrapper<SignUpResult>;
   User: ResolverTypeWrapper<UserRow>;
 }>;
 
@@ -362,6 +407,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuthPayload: SignedIn;
   Int: Scalars['Int']['output'];
   ChangePasswordInput: ChangePasswordInput;
+  CompleteSignUpInput: CompleteSignUpInput;
   CreateApiKeyInput: CreateApiKeyInput;
   CreatedApiKey: CreatedApiKeyResult;
   LoginInput: LoginInput;
@@ -371,6 +417,7 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterInput: RegisterInput;
   ResetPasswordInput: ResetPasswordInput;
   Session: SessionRow;
+  SignUpResult: SignUpResult;
   User: UserRow;
 }>;
 
@@ -386,6 +433,7 @@ export type ApiKeyResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deviceToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   session?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
@@ -400,6 +448,7 @@ export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends Res
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  completeSignUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteSignUpArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'password'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
@@ -413,6 +462,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetRolesArgs, 'roles' | 'userId'>>;
+  signUp?: Resolver<ResolversTypes['SignUpResult'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
@@ -432,6 +482,11 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   userAgent?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SignUpResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SignUpResult'] = ResolversParentTypes['SignUpResult']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -448,6 +503,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SignUpResult?: SignUpResultResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

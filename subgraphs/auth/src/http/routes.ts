@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from '@vegshare/kit';
+import { BodyTooLargeError, readBody, sendJson, type RevocationSource, type RouteHandler } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { AuthDb } from '../db.ts';
 import { mailboxOf } from '../outbox.ts';
@@ -16,9 +16,15 @@ export function jwksRoute(services: AuthServices): RouteHandler {
   };
 }
 
-/** GET /dev/mailbox?email=…: mail queued in the outbox for an address (development only, DEV_MAILBOX). */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * GET /dev/mailbox?email=…: mail queued in the outbox for an address (NODE_ENV=development only, DEV_MAILBOX), and
+ * only to a client on this machine: it hands out reset links, so it must never be reachable from a network.
+ */
 export function devMailboxRoute(db: AuthDb): RouteHandler {
   return async (req, res, search) => {
+    if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined) return sendJson(res, 403, { error: 'the dev mailbox answers only on loopback' });
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
     const email = new URLSearchParams(search).get('email');
     if (!email) return sendJson(res, 400, { error: 'pass ?email=' });
@@ -52,5 +58,19 @@ export function apiKeyTokenRoute(services: AuthServices, logger: Logger): RouteH
       return invalidKey(res);
     }
     sendJson(res, 200, token);
+  };
+}
+
+/**
+ * GET /internal/revocations?since=<ms>: every session, role and API-key change since then (at most the last 20
+ * minutes), for the other services' catch-up when revocation events may have been lost. Behind the gateway secret.
+ */
+export function revocationsRoute(source: RevocationSource): RouteHandler {
+  return async (req, res, search) => {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+    const since = Number(new URLSearchParams(search).get('since'));
+    if (!Number.isFinite(since)) return sendJson(res, 400, { error: 'pass ?since=<ms since the epoch>' });
+    const changes = await source.changesSince(Math.max(since, Date.now() - 20 * 60_000));
+    sendJson(res, 200, { changes });
   };
 }

@@ -1,10 +1,15 @@
-import { requireRole, type Role } from '@vegshare/kit';
+import { forbidden, requireRole, type Role } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { inputs, parseInput } from '../validation.ts';
 import { activeViewer, sessionViewer } from '../viewer.ts';
 
 export const Mutation: MutationResolvers = {
-  register: (_, { input }, ctx) => ctx.auth.accounts.register(parseInput(inputs.register, input, 'input'), ctx.request),
+  register: (_, { input }, ctx) => {
+    if (!ctx.auth.registerMutation) throw forbidden('register is turned off here: it reveals whether an email is registered; use signUp');
+    return ctx.auth.accounts.register(parseInput(inputs.register, input, 'input'), ctx.request);
+  },
+  signUp: (_, { input }, ctx) => ctx.auth.accounts.signUp(parseInput(inputs.register, input, 'input'), ctx.request),
+  completeSignUp: (_, { input }, ctx) => ctx.auth.accounts.completeSignUp(parseInput(inputs.completeSignUp, input, 'input'), ctx.request),
   login: (_, { input }, ctx) => ctx.auth.accounts.login(parseInput(inputs.login, input, 'input'), ctx.request),
   refreshSession: (_, { refreshToken }, ctx) => ctx.auth.sessions.refresh(parseInput(inputs.refreshToken, refreshToken, 'refreshToken'), ctx.request),
   logout: async (_, __, ctx) => ctx.auth.sessions.revoke((await sessionViewer(ctx)).sessionId, 'logout'),

@@ -1013,7 +1013,6 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   ActivityEvent: ResolverTypeWrapper<ActivityRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityEventConnection: ResolverTypeWrapper<Omit<ActivityEventConnection, 'edges'> & { edges: Array<ResolversTypes['ActivityEventEdge']> }>;
   ActivityEventEdge: ResolverTypeWrapper<Omit<ActivityEventEdge, 'node'> & { node: ResolversTypes['ActivityEvent'] }>;
   ActivityKind: ActivityKind;
@@ -1076,13 +1075,13 @@ export type ResolversTypes = ResolversObject<{
   TaskStatus: TaskStatus;
   Timelapse: ResolverTypeWrapper<Timelapse>;
   User: ResolverTypeWrapper<User>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ActivityEvent: ActivityRecord;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   ActivityEventConnection: Omit<ActivityEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ActivityEventEdge']> };
   ActivityEventEdge: Omit<ActivityEventEdge, 'node'> & { node: ResolversParentTypes['ActivityEvent'] };
   Adoption: AdoptionRow;
@@ -1137,7 +1136,14 @@ export type ResolversParentTypes = ResolversObject<{
   TaskInput: TaskInput;
   Timelapse: Timelapse;
   User: User;
+  String: Scalars['String']['output'];
 }>;
+
+export type ApiScopesDirectiveArgs = {
+  anyOf: Array<Array<Scalars['String']['input']>>;
+};
+
+export type ApiScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = ApiScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActivityEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityEvent'] = ResolversParentTypes['ActivityEvent']> = ResolversObject<{
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -1506,3 +1512,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  apiScopes?: ApiScopesDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conflict, forbidden, notFound, requireRole, requireViewer } from '@vegshare/kit';
 import type { Adoption, Animal } from '../generated/prisma/client.ts';
+import { isUniqueViolation } from './db-errors.ts';
 import type { AnimalInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { managesFarm, requireFarmManager } from './access.ts';
@@ -55,7 +56,14 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
   const animal = await animalOrFail(ctx, animalId);
   const existing = (await ctx.loaders.activeAdoptionsByAnimal.load(animal.id)).some((a) => a.customerId === viewer.userId);
   if (existing) throw conflict(`You already adopt ${animal.name}`);
-  const adoption = await ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  let adoption: Adoption;
+  try {
+    adoption = await ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+  } catch (error) {
+    // Concurrent calls all pass the check above; Postgres lets exactly one in (adoption_one_live_per_customer).
+    if (isUniqueViolation(error)) throw conflict(`You already adopt ${animal.name}`);
+    throw error;
+  }
   await publishAdoptionBooking(ctx.bus, ctx.logger, ctx.loaders, adoption);
   return adoption;
 }

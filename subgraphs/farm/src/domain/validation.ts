@@ -14,10 +14,32 @@ export const text = (max: number, min = 0) =>
     .transform((s) => s.trim())
     .refine((s) => s.length >= min, min === 1 ? 'must not be empty' : `at least ${min} characters`);
 
+/** A key in our media bucket: path segments of letters, digits, `_ . -`; no scheme, no `..`, no leading slash. */
+const STORAGE_KEY = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/** An https URL on a real host without credentials: what a client may show or fetch without being fooled. */
+function isHttpsUrl(value: string): boolean {
+  if (!value.startsWith('https://')) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.length > 0 && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A photo: a key in the media bucket (no scheme at all, so never `javascript:` or `data:`), or an https URL; nothing
+ * else is stored, since clients put these in `src`/`href`.
+ */
+export const photoReference = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((s) => STORAGE_KEY.test(s) || isHttpsUrl(s), 'must be an https:// URL or a media key such as farms/green-acres/1.jpg');
+
 /** S3 keys or https URLs of photos; at most 20. */
-export const photoList = z
-  .array(z.string().min(1).max(512).regex(/^[^\s\u0000-\u001F\u007F]+$/, 'must be an S3 key or URL without spaces'))
-  .max(20, 'at most 20 photos');
+export const photoList = z.array(photoReference).max(20, 'at most 20 photos');
 
 /** Calendar date YYYY-MM-DD between 2000 and 2100. */
 export const isoDate = z

@@ -1,16 +1,26 @@
-import { eventIterator, topics } from '@vegshare/kit';
+import { eventIterator, eventTopics, topics, whileAllowed, type RentalChanged } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import type { ActivityRecord } from '../domain/activity.ts';
 import { plotOrFail, requirePlotInsider } from '../domain/access.ts';
+import { createLoaders } from '../loaders.ts';
 import { idArg } from './ids.ts';
 
 export const Subscription: SubscriptionResolvers = {
   plotActivity: {
-    /** Only the plot's current renter, its farmer and admins; checked once when subscribing. */
+    /**
+     * Only the plot's current renter, its farmer and admins: checked when subscribing and again whenever a rental of
+     * the plot changes (fresh loaders), so a renter whose rental is cancelled or ended stops receiving at once.
+     */
     subscribe: async (_, { plotId }, ctx) => {
       const plot = await plotOrFail(ctx, idArg(plotId, 'plotId'));
       await requirePlotInsider(ctx, plot);
-      return eventIterator<ActivityRecord>(ctx.bus, topics.plotActivity(plot.id));
+      const events = await eventIterator<ActivityRecord>(ctx.bus, topics.plotActivity(plot.id));
+      return whileAllowed<ActivityRecord, RentalChanged>(events, {
+        bus: ctx.bus,
+        topic: eventTopics.rentalChanged,
+        relevant: (change) => change.plotId === plot.id,
+        recheck: () => requirePlotInsider({ ...ctx, loaders: createLoaders(ctx.db) }, plot),
+      });
     },
     resolve: (payload: ActivityRecord) => payload,
   },

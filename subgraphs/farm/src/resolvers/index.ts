@@ -14,7 +14,7 @@ import { Delivery } from './Delivery.ts';
 import { Animal } from './Animal.ts';
 import { Adoption } from './Adoption.ts';
 import { ActivityEvent } from './ActivityEvent.ts';
-import { DateScalar, DateTimeScalar } from './scalars.ts';
+import { DateScalar, DateTimeScalar } from '@vegshare/kit';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,

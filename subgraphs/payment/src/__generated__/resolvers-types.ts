@@ -94,6 +94,10 @@ export type LedgerHealth = {
   negativeAccounts: Scalars['Int']['output'];
 };
 
+/**
+ * Customers', farmers' and admins' operations on their own money; none is a partner operation, so partner API keys are
+ * refused every one of them (FORBIDDEN, reason INSUFFICIENT_SCOPE).
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -110,11 +114,19 @@ export type Mutation = {
 };
 
 
+/**
+ * Customers', farmers' and admins' operations on their own money; none is a partner operation, so partner API keys are
+ * refused every one of them (FORBIDDEN, reason INSUFFICIENT_SCOPE).
+ */
 export type MutationCancelBookingArgs = {
   paymentId: Scalars['ID']['input'];
 };
 
 
+/**
+ * Customers', farmers' and admins' operations on their own money; none is a partner operation, so partner API keys are
+ * refused every one of them (FORBIDDEN, reason INSUFFICIENT_SCOPE).
+ */
 export type MutationCreatePayoutArgs = {
   currency: Scalars['String']['input'];
   farmerId: Scalars['ID']['input'];
@@ -122,12 +134,20 @@ export type MutationCreatePayoutArgs = {
 };
 
 
+/**
+ * Customers', farmers' and admins' operations on their own money; none is a partner operation, so partner API keys are
+ * refused every one of them (FORBIDDEN, reason INSUFFICIENT_SCOPE).
+ */
 export type MutationMarkPayoutPaidArgs = {
   id: Scalars['ID']['input'];
   reference: Scalars['String']['input'];
 };
 
 
+/**
+ * Customers', farmers' and admins' operations on their own money; none is a partner operation, so partner API keys are
+ * refused every one of them (FORBIDDEN, reason INSUFFICIENT_SCOPE).
+ */
 export type MutationUpdateFarmPaymentSettingsArgs = {
   farmId: Scalars['ID']['input'];
   input: FarmPaymentSettingsInput;
@@ -561,7 +581,6 @@ export type ResolversTypes = ResolversObject<{
   Farm: ResolverTypeWrapper<EntityRef>;
   FarmPaymentSettings: ResolverTypeWrapper<FarmSettings>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   FarmPaymentSettingsInput: FarmPaymentSettingsInput;
   FarmerBalance: ResolverTypeWrapper<FarmerBalance>;
   LedgerHealth: ResolverTypeWrapper<LedgerHealth>;
@@ -591,6 +610,7 @@ export type ResolversTypes = ResolversObject<{
   Rental: ResolverTypeWrapper<EntityRef>;
   StatementLine: ResolverTypeWrapper<Omit<StatementLine, 'payment'> & { payment: ResolversTypes['Payment'] }>;
   User: ResolverTypeWrapper<EntityRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -601,7 +621,6 @@ export type ResolversParentTypes = ResolversObject<{
   Farm: EntityRef;
   FarmPaymentSettings: FarmSettings;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   FarmPaymentSettingsInput: FarmPaymentSettingsInput;
   FarmerBalance: FarmerBalance;
   LedgerHealth: LedgerHealth;
@@ -627,7 +646,14 @@ export type ResolversParentTypes = ResolversObject<{
   Rental: EntityRef;
   StatementLine: Omit<StatementLine, 'payment'> & { payment: ResolversParentTypes['Payment'] };
   User: EntityRef;
+  String: Scalars['String']['output'];
 }>;
+
+export type ApiScopesDirectiveArgs = {
+  anyOf: Array<Array<Scalars['String']['input']>>;
+};
+
+export type ApiScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = ApiScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AdoptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Adoption'] = ResolversParentTypes['Adoption'], FederationReferenceType extends FederationReferenceTypes['Adoption'] = FederationReferenceTypes['Adoption']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Adoption']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -870,3 +896,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  apiScopes?: ApiScopesDirectiveResolver<any, any, ContextType>;
+}>;

@@ -419,7 +419,6 @@ export type ResolversTypes = ResolversObject<{
   Camera: ResolverTypeWrapper<CameraRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CameraHealth: CameraHealth;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -437,6 +436,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   TranscodeJob: ResolverTypeWrapper<EntityRef>;
   UpdateCameraInput: UpdateCameraInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -444,7 +444,6 @@ export type ResolversParentTypes = ResolversObject<{
   Camera: CameraRow;
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Farm: EntityRef;
@@ -460,7 +459,14 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   TranscodeJob: EntityRef;
   UpdateCameraInput: UpdateCameraInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type ApiScopesDirectiveArgs = {
+  anyOf: Array<Array<Scalars['String']['input']>>;
+};
+
+export type ApiScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = ApiScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CameraResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Camera'] = ResolversParentTypes['Camera'], FederationReferenceType extends FederationReferenceTypes['Camera'] = FederationReferenceTypes['Camera']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Camera']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -579,3 +585,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   TranscodeJob?: TranscodeJobResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  apiScopes?: ApiScopesDirectiveResolver<any, any, ContextType>;
+}>;

@@ -81,7 +81,7 @@ export function hlsHandler(deps: HlsHandlerDeps) {
   const readPlaylist = playlistReader(deps.store);
   return async (req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> => {
     allowCors(res);
-    if (req.method === 'OPTIONS') return preflight(res);
+    if (req.method === 'OPTIONS') return preflight(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const target = parseHlsPath(path);
     if (!target) return refuse(res, 403, 'forbidden');

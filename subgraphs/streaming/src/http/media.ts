@@ -46,7 +46,7 @@ function byteRange(header: string | undefined, size: number): { start: number; e
 export function mediaHandler(deps: MediaHandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> => {
     allowCors(res);
-    if (req.method === 'OPTIONS') return preflight(res);
+    if (req.method === 'OPTIONS') return preflight(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const target = parseMediaPath(path);
     if (!target) return refuse(res, 403, 'forbidden');

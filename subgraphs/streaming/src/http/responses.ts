@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
 /** A JSON error body with the right status; nothing here ever answers 500 for a client's input. */
@@ -31,7 +31,17 @@ export function allowCors(res: ServerResponse): void {
   res.setHeader('access-control-expose-headers', 'content-length, content-range, accept-ranges');
 }
 
-export function preflight(res: ServerResponse): void {
-  res.writeHead(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'range', 'access-control-max-age': '600' });
+/** Header names a preflight may ask for: tokens only, a bounded list (players add their own, proxies and extensions too). */
+const REQUESTED_HEADERS = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+){0,19}$/;
+
+/**
+ * Answers a CORS preflight. The headers a player asks for are allowed as asked (a signed URL, not a header or a
+ * cookie, authorizes, and no credentials are allowed), so a player or a browser extension that adds its own header
+ * does not lose the picture; a malformed list gets `range` only.
+ */
+export function preflight(req: IncomingMessage, res: ServerResponse): void {
+  const asked = req.headers['access-control-request-headers'];
+  const allowed = typeof asked === 'string' && asked.length <= 1000 && REQUESTED_HEADERS.test(asked.trim()) ? asked.trim() : 'range';
+  res.writeHead(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': allowed, 'access-control-max-age': '600', vary: 'access-control-request-headers' });
   res.end();
 }

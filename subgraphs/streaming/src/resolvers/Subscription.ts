@@ -1,28 +1,37 @@
-import { eventIterator, isUuid, notFound, topics } from '@vegshare/kit';
+import { eventIterator, isUuid, notFound, topics, whileAllowed, type EventBus } from '@vegshare/kit';
 import { requireFarmManager } from '../access.ts';
 import type { Context } from '../context.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
+import type { StreamingDb } from '../db.ts';
 import { createLoaders } from '../loaders.ts';
 import { watchableStream } from '../playback.ts';
 import { streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../stream-snapshot.ts';
+import type { Viewer } from '@vegshare/kit';
 
 /**
- * Root subscription fields; the gateway subscribes here over graphql-ws. Rights are checked when subscribing,
- * with fresh loaders (a connection's context lives as long as the socket, its loader cache would go stale).
+ * Events of a stream for as long as the viewer may watch it: checked when subscribing (fresh loaders: a connection's
+ * context lives as long as the socket) and again whenever who may watch the camera's plot changes (a rental of it
+ * was cancelled, ended or started), so a former renter stops receiving at once (FORBIDDEN, then complete).
  */
+async function watched<T>(bus: EventBus, db: StreamingDb, viewer: Viewer | null, streamId: string, topicOf: (streamId: string) => string): Promise<AsyncIterableIterator<T>> {
+  const { stream, camera } = await watchableStream(createLoaders(db), viewer, streamId);
+  const events = await eventIterator<T>(bus, topicOf(stream.id));
+  if (!camera.plotId || camera.isPublic) return events;
+  return whileAllowed<T>(events, {
+    bus,
+    topic: topics.plotWatchers(camera.plotId),
+    recheck: async () => void (await watchableStream(createLoaders(db), viewer, streamId)),
+  });
+}
+
+/** Root subscription fields; the gateway subscribes here over graphql-ws. */
 export const Subscription: SubscriptionResolvers = {
   streamStatusChanged: {
-    subscribe: async (_, { streamId }, { db, runtime, viewer }) => {
-      const { stream } = await watchableStream(createLoaders(db), viewer, streamId);
-      return eventIterator<StreamSnapshot>(runtime.bus, topics.streamStatus(stream.id));
-    },
+    subscribe: (_, { streamId }, { db, runtime, viewer }) => watched<StreamSnapshot>(runtime.bus, db, viewer, streamId, topics.streamStatus),
     resolve: (payload: StreamSnapshot) => streamFromSnapshot(payload),
   },
   viewerCount: {
-    subscribe: async (_, { streamId }, { db, runtime, viewer }) => {
-      const { stream } = await watchableStream(createLoaders(db), viewer, streamId);
-      return eventIterator<ViewerCountEvent>(runtime.bus, topics.viewerCount(stream.id));
-    },
+    subscribe: (_, { streamId }, { db, runtime, viewer }) => watched<ViewerCountEvent>(runtime.bus, db, viewer, streamId, topics.viewerCount),
     resolve: (payload: ViewerCountEvent) => payload.viewers,
   },
   cameraHealthChanged: {

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Camera } from './Camera.ts';
-import { DateTime } from './DateTime.ts';
+import { DateTimeScalar as DateTime } from '@vegshare/kit';
 import { Farm } from './Farm.ts';
 import { Mutation } from './Mutation.ts';
 import { Plot } from './Plot.ts';

@@ -4,6 +4,6 @@ import { Mutation } from './Mutation.ts';
 import { Subscription } from './Subscription.ts';
 import { TranscodeJob } from './TranscodeJob.ts';
 import { WorkerNode } from './WorkerNode.ts';
-import { DateTime } from './DateTime.ts';
+import { DateTimeScalar as DateTime } from '@vegshare/kit';
 
 export const resolvers: Resolvers = { Query, Mutation, Subscription, TranscodeJob, WorkerNode, DateTime };

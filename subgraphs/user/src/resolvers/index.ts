@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { DateTime } from './DateTime.ts';
+import { DateTimeScalar as DateTime } from '@vegshare/kit';
 import { DeliveryAddress } from './DeliveryAddress.ts';
 import { Mutation } from './Mutation.ts';
 import { Notification } from './Notification.ts';

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "account_deletion_deleted_at_idx" ON "account_deletion"("deleted_at");
+
