@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSocialConfig, socialConfigShape } from './social/settings.ts';
 
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
@@ -33,8 +34,11 @@ export const schema = z
     /** argon2id memory in KiB (OWASP minimum 19 MiB) and passes; changing them rehashes on the next login. */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(1_048_576).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
+    /** Social sign-in providers and our OAuth2 authorization server (social/settings.ts). */
+    ...socialConfigShape,
   })
   .superRefine((c, ctx) => {
+    checkSocialConfig(c, ctx);
     if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_KEY_ENCRYPTION_SECRET'], message: 'required in production' });
     }
