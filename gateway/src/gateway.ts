@@ -29,6 +29,7 @@ import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
 import { operationResolution } from './operation-resolution.ts';
 import { ApiKeyExchanger, keyId } from './api-keys.ts';
+import { oauthProxyRoutes } from './oauth-proxy.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
 import { fileURLToPath } from 'node:url';
@@ -117,7 +118,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
-      viaApiKey,
+      // A partner's OAuth client_credentials token (no session, like an exchanged API key) is the integration surface too.
+      viaApiKey: viaApiKey || (viewer !== null && viewer.sessionId === null),
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
@@ -154,6 +156,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         onShared: () => sharedRequests.inc(),
         compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
       }),
+      ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
     },
   });

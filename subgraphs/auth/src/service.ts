@@ -9,6 +9,7 @@ import { createAuthServices } from './services.ts';
 import { requestMeta } from './request-meta.ts';
 import { apiKeyTokenRoute, devMailboxRoute, jwksRoute } from './http/routes.ts';
 import type { Context } from './context.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 
 export { loadAuthConfig, type AuthConfig } from './env.ts';
 
@@ -46,7 +47,7 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
-      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger) },
+      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger), ...oauthRoutes({ config, db, services, redis, metaOf: (r) => requestMeta(r, config.TRUSTED_PROXY_HOPS), logger, metrics }) },
       // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {
         '/.well-known/jwks.json': jwksRoute(services),

@@ -11,6 +11,10 @@ import { argon2idHasher, bcryptHasher, PasswordService } from './passwords/hashe
 import { AuthRateLimits } from './rate-limits.ts';
 import { Sessions } from './sessions.ts';
 import { AccessTokenIssuer } from './tokens/access-tokens.ts';
+import { OAuthClients } from './oauth/clients.ts';
+import { ProviderClients } from './social/provider-clients.ts';
+import { socialSettingsFrom } from './social/settings.ts';
+import { SocialSignIn } from './social/social-sign-in.ts';
 
 /** Everything the resolvers and routes call, built once per process. */
 export interface AuthServices {
@@ -19,6 +23,8 @@ export interface AuthServices {
   readonly sessions: Sessions;
   readonly accounts: Accounts;
   readonly apiKeys: ApiKeys;
+  readonly social: SocialSignIn;
+  readonly oauthClients: OAuthClients;
 }
 
 export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger): AuthServices {
@@ -31,5 +37,8 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     redis,
   );
   const accounts = new Accounts({ db, passwords, sessions, limits, outbox: new Outbox(logger, config.DEV_MAILBOX), events, logger, appUrl: config.APP_URL });
-  return { keys, tokens, sessions, accounts, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS) };
+  const socialSettings = socialSettingsFrom(config);
+  const outbox = new Outbox(logger, config.DEV_MAILBOX);
+  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events, logger, appUrl: config.APP_URL });
+  return { keys, tokens, sessions, accounts, apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS), social, oauthClients: new OAuthClients(db) };
 }
