@@ -27,7 +27,8 @@ export function sendOAuthJson(res: ServerResponse, status: number, payload: unkn
 
 export function sendOAuthError(res: ServerResponse, err: OAuthError): void {
   const headers: Record<string, string> = {};
-  if (err.status === 401) headers['www-authenticate'] = err.basic ? 'Basic realm="vegshare", charset="UTF-8"' : 'Bearer error="invalid_client"';
+  // RFC 6749 §5.2: a client that tried HTTP Basic is challenged for Basic; other methods get the 401 body alone.
+  if (err.status === 401 && err.basic) headers['www-authenticate'] = 'Basic realm="vegshare", charset="UTF-8"';
   if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.retryAfterSeconds);
   sendOAuthJson(res, err.status, { error: err.error, error_description: err.description }, headers);
 }
