@@ -99,7 +99,7 @@ export function checkSocialConfig(c: SocialEnv, ctx: z.RefinementCtx): void {
     if (!URL.canParse(uri) || /[#?]/.test(uri)) ctx.addIssue({ code: 'custom', path: ['SOCIAL_REDIRECT_URIS'], message: `not an absolute URI without query or fragment: ${uri}` });
   }
   if (c.NODE_ENV === 'production') {
-    for (const key of ['VK_ID_URL', 'YANDEX_OAUTH_URL', 'YANDEX_LOGIN_URL', 'GOOGLE_ISSUER', 'APPLE_ISSUER', 'PUBLIC_API_URL'] as const) {
+    for (const key of ['VK_ID_URL', 'YANDEX_OAUTH_URL', 'YANDEX_LOGIN_URL', 'GOOGLE_ISSUER', 'APPLE_ISSUER'] as const) {
       if (!c[key].startsWith('https://')) ctx.addIssue({ code: 'custom', path: [key], message: 'must be https:// in production' });
     }
   }
