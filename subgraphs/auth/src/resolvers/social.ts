@@ -20,8 +20,9 @@ export const socialMutation: MutationResolvers = {
   },
   completeSocialSignIn: async (_, { input }, ctx) => {
     const parsed = parseInput(socialInputs.complete, input, 'input');
-    const viewerId = ctx.viewer?.sessionId ? (await sessionViewer(ctx)).userId : null;
-    return ctx.auth.social.complete(parsed, viewerId, ctx.request);
+    // A stale token does not stand in the way of signing in; only finishing a link needs the signed-in user.
+    const linkingUser = async () => (ctx.viewer ? (await sessionViewer(ctx)).userId : null);
+    return ctx.auth.social.complete(parsed, linkingUser, ctx.request);
   },
   proveSocialLinkWithPassword: (_, args, ctx) =>
     ctx.auth.social.proveWithPassword(parseInput(socialInputs.ticket, args.ticket, 'ticket'), parseInput(socialInputs.password, args.password, 'password'), ctx.request),

@@ -167,7 +167,8 @@ export class SocialSignIn {
   }
 
   /** Finishes a sign-in with the code the provider sent back to the app. */
-  async complete(input: CompleteInput, viewerId: string | null, meta: RequestMeta): Promise<SocialSignInOutcome> {
+  /** `linkingUser` resolves the signed-in user (asked only when the sign-in was started to link an identity). */
+  async complete(input: CompleteInput, linkingUser: () => Promise<string | null>, meta: RequestMeta): Promise<SocialSignInOutcome> {
     await this.deps.limits.loginAttempt(meta.ip);
     const now = new Date();
     const stateHash = sha256(input.state);
@@ -176,7 +177,7 @@ export class SocialSignIn {
     const request = spent.count === 1 ? await this.deps.db.socialAuthRequest.findUnique({ where: { stateHash } }) : null;
     if (!request) throw invalidState();
     const provider = this.#provider(request.provider, 'input.state');
-    if (request.linkUserId && request.linkUserId !== viewerId) throw forbidden('Finish linking while signed in to the account that started it');
+    if (request.linkUserId && request.linkUserId !== (await linkingUser())) throw forbidden('Finish linking while signed in to the account that started it');
     const method = `social:${provider.id}`;
     let profile: ProviderProfile;
     try {
@@ -319,12 +320,17 @@ export class SocialSignIn {
   }
 
   /**
-   * Mails a single-use code (and a link carrying it) to the account the provider's email belongs to, or, when the
-   * provider did not verify it, to that address or the one the user gives. Whoever proves the mailbox gets the identity.
+   * Mails a single-use code (and a link carrying it) to the account the provider's verified email belongs to
+   * (PROOF_REQUIRED), or, when the provider did not vouch for an address, to that address or one the user types, for a
+   * new account. An unvouched address that already has an account gets a warning and no code: otherwise a provider
+   * account set up with someone else's address (or a typed one) could have its owner click the identity onto their own
+   * account. That owner links with the password (proveSocialLinkWithPassword) or from a signed-in session instead.
+   * The answer is the same either way.
    */
   async sendCode(ticket: string, email: string | null, meta: RequestMeta): Promise<boolean> {
     const row = await this.#openTicket(ticket);
     let target: string | null;
+    let warnOnly = false;
     if (row.userId) {
       const owner = await this.deps.db.user.findUnique({ where: { id: row.userId } });
       if (!owner) throw invalidTicket();
@@ -332,12 +338,27 @@ export class SocialSignIn {
       target = owner.email;
     } else {
       target = email ?? row.email;
+      if (target) warnOnly = (await this.deps.db.user.count({ where: { email: target } })) > 0;
     }
     if (!target) throw badInput('Enter the email address to confirm', 'email');
     await this.deps.limits.emailRequest(meta.ip, target);
-    const code = randomSecret();
-    const link = `${this.deps.appUrl.replace(/\/$/, '')}/link-account?code=${code}`;
     const provider = this.deps.settings.providers.get(row.provider as SocialProviderId)?.displayName ?? row.provider;
+    const appUrl = this.deps.appUrl.replace(/\/$/, '');
+    if (warnOnly) {
+      const link = `${appUrl}/settings`;
+      await this.deps.db.$transaction((tx) =>
+        this.deps.outbox.enqueue(tx, {
+          kind: 'SOCIAL_LINK',
+          to: target,
+          subject: `Someone tried to sign in to VegShare with ${provider} using this address`,
+          body: `Someone tried to sign in to VegShare with a ${provider} account that gives this email address, which already has a VegShare account. ${provider} does not confirm that address, so nothing was linked.\n\nIf it was you, sign in to VegShare and link ${provider} in your settings (${link}), or enter your VegShare password when the app asks for it.\n\nIf it was not you, you need not do anything.\n`,
+          link,
+        }),
+      );
+      return true;
+    }
+    const code = randomSecret();
+    const link = `${appUrl}/link-account?code=${code}`;
     await this.deps.db.$transaction(async (tx) => {
       await tx.socialLinkTicket.update({ where: { id: row.id }, data: { codeHash: sha256(code), codeEmail: target, expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
       await this.deps.outbox.enqueue(tx, {
@@ -351,23 +372,30 @@ export class SocialSignIn {
     return true;
   }
 
-  /** Spends a mailed code: links the identity to the address's account (creating it when there is none) and signs in. */
+  /**
+   * Spends a mailed code: links the identity to the proven account (PROOF_REQUIRED), or makes a new account for the
+   * confirmed address, and signs in.
+   */
   async confirmCode(code: string, meta: RequestMeta): Promise<SignedIn> {
     await this.deps.limits.loginAttempt(meta.ip);
     const row = await this.deps.db.socialLinkTicket.findUnique({ where: { codeHash: sha256(code) } });
     if (!row?.codeEmail || row.usedAt || row.expiresAt <= new Date()) throw invalidCode();
     const email = row.codeEmail;
     const profile = this.#profileOf(row);
-    const owner = await this.deps.db.user.findUnique({ where: { email } });
     let user: UserRow;
-    if (owner) {
+    if (row.userId) {
+      const ownerId = row.userId;
       user = await this.deps.db.$transaction(async (tx) => {
         await this.#spendTicket(tx, row.id);
-        await this.#link(tx, owner.id, row.provider, profile);
+        await this.#link(tx, ownerId, row.provider, profile);
+        const owner = await tx.user.findUniqueOrThrow({ where: { id: ownerId } });
         // The mailbox is proven.
-        return owner.emailVerifiedAt ? owner : tx.user.update({ where: { id: owner.id }, data: { emailVerifiedAt: new Date() } });
+        return owner.emailVerifiedAt ? owner : tx.user.update({ where: { id: ownerId }, data: { emailVerifiedAt: new Date() } });
       });
     } else {
+      if ((await this.deps.db.user.count({ where: { email } })) > 0) {
+        throw conflict('This email address has an account meanwhile: sign in to it and link the provider from your settings');
+      }
       await this.#spendTicket(this.deps.db, row.id);
       user = (await this.#createAccount(row.provider, profile, email).catch((error: unknown) => {
         if (isUniqueViolation(error)) throw conflict('This email or provider account was registered meanwhile; start the sign-in again');
