@@ -117,7 +117,7 @@ export type Mutation = {
   changePassword: Scalars['Boolean']['output'];
   /** Finishes a social sign-in with the code from the redirect. Each started sign-in accepts one attempt. */
   completeSocialSignIn: SocialSignInResult;
-  /** Spends a mailed code: links the identity to that address's account (or creates it) and signs in. */
+  /** Spends a mailed code: links the identity to the proven account (PROOF_REQUIRED) or makes the new account, and signs in. */
   confirmSocialLink: AuthPayload;
   /** Creates an API key for the signed-in partner. Requires PARTNER. */
   createApiKey: CreatedApiKey;
@@ -149,7 +149,8 @@ export type Mutation = {
   revokeSession: Scalars['Boolean']['output'];
   /**
    * Mails a single-use code (with a link carrying it) for a pending social sign-in: to the account's address
-   * (PROOF_REQUIRED), or to the provider's or the given address (EMAIL_CONFIRMATION_REQUIRED).
+   * (PROOF_REQUIRED), or to the provider's or the given address for a new account (EMAIL_CONFIRMATION_REQUIRED; an address
+   * that already has an account gets a warning without a code). Always true; rate-limited per IP and address.
    */
   sendSocialLinkCode: Scalars['Boolean']['output'];
   /** Replaces a user's roles. Requires ADMIN. */
@@ -410,8 +411,9 @@ export type SocialSignInResult = {
 /** How a social sign-in ended. */
 export type SocialSignInStatus =
   /**
-   * The provider did not vouch for an email (or shared none): confirm an address with sendSocialLinkCode and the mailed code
-   * (an existing account with that address gets the identity; otherwise a new account is made).
+   * The provider did not vouch for an email (or shared none): sendSocialLinkCode mails a code for a new account to that
+   * address (or a typed one); an address that already has an account gets a warning instead, and its owner links with
+   * proveSocialLinkWithPassword or from a signed-in session.
    */
   | 'EMAIL_CONFIRMATION_REQUIRED'
   /** The identity is now linked to the signed-in account that started the sign-in. */
