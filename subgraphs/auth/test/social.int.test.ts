@@ -364,6 +364,18 @@ describe('social sign-in', () => {
 });
 
 describe('social sign-in limits', () => {
+  it('answers SERVICE_UNAVAILABLE, not an internal error, while a provider cannot be discovered', async () => {
+    const port = await freePort();
+    const down = await startHarness({ SOCIAL_REDIRECT_URIS: APP_REDIRECT, GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 'g-secret', GOOGLE_ISSUER: `http://127.0.0.1:${port}` });
+    try {
+      const res = await down.gql(START, { p: 'GOOGLE', r: APP_REDIRECT });
+      expect(codeOf(res)).toBe('SERVICE_UNAVAILABLE');
+      expect(await down.db.socialAuthRequest.count()).toBe(0);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('counts sign-ins against the per-IP limit', async () => {
     const google = await startFakeProvider('google', { redirectUris: [APP_REDIRECT] });
     const limited = await startHarness({ LOGIN_IP_LIMIT: '3', SOCIAL_REDIRECT_URIS: APP_REDIRECT, ...google.env });
