@@ -41,6 +41,7 @@ import { clientIpResolver } from './client-ip.ts';
 import { OperationGate } from './operation-gate.ts';
 import { InputScalarCheck } from './input-scalars.ts';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/subscription-server.ts';
+import { oauthProxyRoutes } from './oauth-proxy.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
 import { fileURLToPath } from 'node:url';
@@ -159,7 +160,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
-      viaApiKey,
+      // A partner's OAuth client_credentials token (no session, like an exchanged API key) is the integration surface too.
+      viaApiKey: viaApiKey || (viewer !== null && viewer.sessionId === null),
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
@@ -204,6 +206,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         onShared: () => sharedRequests.inc(),
         compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
       }),
+      ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger, clientIpOf }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
     },
   });

@@ -117,7 +117,7 @@ describe('login', () => {
     expect(ok.body.errors).toBeUndefined();
     const hash = (await h.db.user.findUniqueOrThrow({ where: { email } })).passwordHash;
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
-    expect(await argon2.verify(hash, 'imported-secret-42')).toBe(true);
+    expect(await argon2.verify(hash ?? '', 'imported-secret-42')).toBe(true);
     expect(codeOf(await h.gql(LOGIN, { input: { email, password: 'imported-secret-42' } }))).toBeUndefined();
   });
 
