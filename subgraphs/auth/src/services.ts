@@ -51,11 +51,11 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     db, passwords, limits, outbox, events, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
   });
   const socialSettings = socialSettingsFrom(config);
-  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events, logger, appUrl: config.APP_URL });
+  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events, devices, logger, appUrl: config.APP_URL });
   return {
     keys, tokens, sessions, accounts, revocations, deletions, registerMutation: config.REGISTER_MUTATION,
     apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations),
     social,
-    oauthClients: new OAuthClients(db),
+    oauthClients: new OAuthClients(db, revocations),
   };
 }

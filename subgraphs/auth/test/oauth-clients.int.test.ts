@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createJwtVerifier, demo } from '@vegshare/kit';
+import { createJwtVerifier, demo, eventTopics, type AccessRevoked } from '@vegshare/kit';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, codeOf, LOGIN, register, startHarness, type AuthPayload, type Harness } from './harness.ts';
 
@@ -52,12 +52,13 @@ async function createClient(input: Record<string, unknown>, token = partner.acce
   return res.body.data.createOAuthClient;
 }
 
-const insecure = { execute: [oidc.allowInsecureRequests] };
-const discover = (clientId: string, auth: oidc.ClientAuth) => oidc.discovery(new URL(url), clientId, undefined, auth, insecure);
+// Behind the gateway in production: the partner's requests reach auth with the gateway secret, as the gateway forwards them.
+const insecure = () => ({ execute: [oidc.allowInsecureRequests], [oidc.customFetch]: (u: string, o: oidc.CustomFetchOptions) => h.fetch(u, o as RequestInit) });
+const discover = (clientId: string, auth: oidc.ClientAuth) => oidc.discovery(new URL(url), clientId, undefined, auth, insecure());
 
 /** A raw token request, to look at statuses and headers openid-client hides. */
 const tokenRequest = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body).toString() });
+  h.fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body).toString() });
 const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` });
 
 async function oauthError(promise: Promise<unknown>): Promise<string> {
@@ -72,7 +73,7 @@ async function oauthError(promise: Promise<unknown>): Promise<string> {
 
 describe('partner OAuth clients', () => {
   it('publishes metadata; client_secret_basic gets short-lived tokens carrying scopes like an API key token', async () => {
-    const metadata = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const metadata = (await (await h.fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(metadata).toMatchObject({
       issuer: url,
       token_endpoint: `${url}/oauth/token`,
@@ -82,7 +83,7 @@ describe('partner OAuth clients', () => {
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     });
-    expect(await (await fetch(`${url}/.well-known/oauth-authorization-server`)).json()).toEqual(metadata);
+    expect(await (await h.fetch(`${url}/.well-known/oauth-authorization-server`)).json()).toEqual(metadata);
 
     const { client, clientSecret } = await createClient({});
     expect(client).toMatchObject({ authMethod: 'CLIENT_SECRET_BASIC', scopes: ['farms:read', 'plots:read'], lastUsedAt: null });
@@ -105,8 +106,9 @@ describe('partner OAuth clients', () => {
     expect((await oidc.clientCredentialsGrant(config, { scope: 'farms:read' })).scope).toBe('farms:read');
     expect(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'farms:read rentals:write' }))).toBe('invalid_scope');
 
-    // The token is an integration's: it cannot manage clients (no session).
-    expect(codeOf(await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'], authMethod: 'CLIENT_SECRET_POST' } }, bearer(tokens.access_token)))).toBe('UNAUTHENTICATED');
+    // The token is an integration's: it cannot manage clients (mutations without a scope are closed to partner tokens).
+    const manage = await h.gql(CREATE, { i: { name: 'x', scopes: ['farms:read'], authMethod: 'CLIENT_SECRET_POST' } }, bearer(tokens.access_token));
+    expect(manage.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'INSUFFICIENT_SCOPE' });
     const listed = await h.gql<{ myOAuthClients: { id: string; lastUsedAt: string | null }[] }>('{ myOAuthClients { id lastUsedAt } }', {}, bearer(partner.accessToken));
     expect(listed.body.data?.myOAuthClients.find((c) => c.id === client.id)?.lastUsedAt).not.toBeNull();
   });
@@ -128,13 +130,13 @@ describe('partner OAuth clients', () => {
     expect([both.status, ((await both.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
     const code = await tokenRequest({ grant_type: 'authorization_code', code: 'x', client_id: client.clientId, client_secret: secret });
     expect(((await code.json()) as { error: string }).error).toBe('unsupported_grant_type');
-    const repeated = await fetch(`${url}/oauth/token`, {
+    const repeated = await h.fetch(`${url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${secret}&scope=crops:read&scope=farms:read`,
     });
     expect(((await repeated.json()) as { error: string }).error).toBe('invalid_request');
-    const json = await fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+    const json = await h.fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
     expect(json.status).toBe(400);
 
     expect((await h.gql(REVOKE, { id: client.id }, bearer(partner.accessToken))).body.errors).toBeUndefined();
@@ -203,8 +205,43 @@ describe('partner OAuth clients', () => {
     expect(await oidc.tokenIntrospection(config, token)).toEqual({ active: false });
     await oidc.tokenRevocation(config, token); // idempotent
 
-    const unauthenticated = await fetch(`${url}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    const unauthenticated = await h.fetch(`${url}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
     expect(unauthenticated.status).toBe(401);
+  });
+
+  it('revoking a client or one token publishes it like a revoked API key, and the catch-up feed reports both', async () => {
+    const published: AccessRevoked[] = [];
+    const stop = await h.events.subscribe<AccessRevoked>(eventTopics.accessRevoked, (change) => void published.push(change));
+    try {
+      const { client, clientSecret } = await createClient({});
+      const config = await discover(client.clientId, oidc.ClientSecretBasic(clientSecret ?? ''));
+      const first = await oidc.clientCredentialsGrant(config);
+      const second = await oidc.clientCredentialsGrant(config);
+      const since = Date.now() - 1000;
+      // Tokens name the client as API-key tokens name their key (akid), so one revocation mechanism covers both.
+      expect(decodeJwt(first.access_token)).toMatchObject({ akid: client.id, client_id: client.clientId, sub: demo.users.partner.id });
+
+      await oidc.tokenRevocation(config, first.access_token);
+      const jti = decodeJwt(first.access_token).jti as string;
+      await expect.poll(() => published.filter((c) => c.kind === 'TOKEN_REVOKED')).toEqual([{ kind: 'TOKEN_REVOKED', userId: demo.users.partner.id, tokenId: jti, at: expect.any(Number) }]);
+      // Only the token revoked: the client's other token is not in any revocation.
+      expect(JSON.stringify(published)).not.toContain(decodeJwt(second.access_token).jti as string);
+
+      expect((await h.gql(REVOKE, { id: client.id }, bearer(partner.accessToken))).body.errors).toBeUndefined();
+      await expect.poll(() => published.filter((c) => c.kind === 'API_KEY_REVOKED')).toEqual([{ kind: 'API_KEY_REVOKED', userId: demo.users.partner.id, apiKeyId: client.id, at: expect.any(Number) }]);
+
+      // The catch-up feed (what every service reads when events were lost) tells the same from the tables.
+      const feed = await h.fetch(`/internal/revocations?since=${since}`);
+      const { changes } = (await feed.json()) as { changes: AccessRevoked[] };
+      expect(changes).toEqual(expect.arrayContaining([
+        { kind: 'TOKEN_REVOKED', userId: demo.users.partner.id, tokenId: jti, at: expect.any(Number) },
+        { kind: 'API_KEY_REVOKED', userId: demo.users.partner.id, apiKeyId: client.id, at: expect.any(Number) },
+      ]));
+      // Without the gateway secret the feed answers nobody.
+      expect((await fetch(`${url}/internal/revocations?since=${since}`)).status).toBe(403);
+    } finally {
+      await stop();
+    }
   });
 
   it('admins register clients for partners only; customers cannot register any', async () => {
@@ -229,7 +266,7 @@ describe('partner OAuth limits', () => {
       const statuses: number[] = [];
       let retryAfter: string | null = null;
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${limited.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+        const res = await limited.fetch(`${limited.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
         statuses.push(res.status);
         retryAfter = res.headers.get('retry-after');
       }

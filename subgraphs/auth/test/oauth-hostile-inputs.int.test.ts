@@ -87,7 +87,7 @@ describe('hostile inputs to social sign-in and OAuth clients', () => {
           const body = new URLSearchParams(pairs).toString();
           const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
           if (authorization !== null) headers['authorization'] = `Basic ${Buffer.from(authorization).toString('base64')}`;
-          const res = await fetch(`${h.url}${path}`, { method: 'POST', headers, body });
+          const res = await h.fetch(`${h.url}${path}`, { method: 'POST', headers, body });
           expect(res.status).toBeLessThan(500);
           const json = (await res.json()) as Record<string, unknown>;
           if (res.status >= 400) expect(typeof json['error']).toBe('string');

@@ -280,15 +280,16 @@ const decodeHtml = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#3
 /**
  * What a browser does between the authorization URL and the app: follows the provider's redirects (with cookies) and
  * submits a form_post page; returns the URL the browser finally reaches under `appRedirectPrefix` (the app's redirect
- * URI with code and state).
+ * URI with code and state). `headersFor` adds headers per request (a test without the gateway in front of auth adds the
+ * gateway secret the gateway would add to the form_post callback).
  */
-export async function followSignIn(authorizationUrl: string, appRedirectPrefix: string): Promise<URL> {
+export async function followSignIn(authorizationUrl: string, appRedirectPrefix: string, headersFor: (url: URL) => Record<string, string> = () => ({})): Promise<URL> {
   const jar = new CookieJar();
   let url = new URL(authorizationUrl);
   let init: RequestInit = {};
   for (let hop = 0; hop < 12; hop++) {
     if (url.href.startsWith(appRedirectPrefix)) return url;
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header(url) } });
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), ...headersFor(url), cookie: jar.header(url) } });
     jar.store(url, res);
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');

@@ -7,6 +7,7 @@ import { BodyTooLargeError, readBody, sendJson, type RouteHandler, type ServiceM
 import type { AuthDb } from '../db.ts';
 import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
 import type { RequestMeta } from '../request-meta.ts';
+import type { AccessRevocations } from '../revocations.ts';
 import type { AccessTokenIssuer } from '../tokens/access-tokens.ts';
 import { API_SCOPES } from '../validation.ts';
 import { authenticateClient } from './client-auth.ts';
@@ -30,6 +31,8 @@ export interface AuthorizationServerOptions {
   readonly db: AuthDb;
   readonly clients: OAuthClients;
   readonly tokens: AccessTokenIssuer;
+  /** Publishes a revoked token, so the gateway and every subgraph refuse it too (not only introspection). */
+  readonly revocations: AccessRevocations;
   /** Verifies our own access tokens (the signing key store, EdDSA only). */
   readonly verificationKeys: JWTVerifyGetKey;
   readonly issuer: string;
@@ -193,7 +196,10 @@ export class PartnerAuthorizationServer {
     };
   }
 
-  /** RFC 7009: always 200 for an authenticated client; its own valid token is remembered as revoked until it expires. */
+  /**
+   * RFC 7009: always 200 for an authenticated client; its own valid token is remembered as revoked until it expires
+   * and published as TOKEN_REVOKED, so the gateway and every subgraph refuse it within a second like any revocation.
+   */
   async revoke(req: IncomingMessage): Promise<void> {
     const body = await this.#form(req);
     const client = await this.#client(req, body);
@@ -202,11 +208,12 @@ export class PartnerAuthorizationServer {
     const payload = await this.#verify(token);
     if (!payload || payload['client_id'] !== client.clientId) return;
     const jti = String(payload.jti);
-    await this.options.db.oAuthRevokedToken.upsert({
+    const row = await this.options.db.oAuthRevokedToken.upsert({
       where: { jti },
       create: { jti, clientId: client.id, expiresAt: new Date((payload.exp as number) * 1000) },
       update: {},
     });
+    await this.options.revocations.tokenRevoked(client.partnerId, jti, row.revokedAt);
   }
 
   #handle(endpoint: Endpoint, run: (req: IncomingMessage, res: ServerResponse) => Promise<void>): RouteHandler {

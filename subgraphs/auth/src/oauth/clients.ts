@@ -2,6 +2,7 @@ import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { badInput, conflict, notFound } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { OAuthClient as ClientRow, Prisma } from '../generated/prisma/client.ts';
+import type { AccessRevocations } from '../revocations.ts';
 import { randomSecret, sha256 } from '../secrets.ts';
 
 export const CLIENT_ID_PREFIX = 'vsc_';
@@ -61,7 +62,10 @@ export async function parseClientJwks(raw: string, field: string): Promise<JSONW
 
 /** Partner OAuth2 clients for the client_credentials grant: created by the partner (or an admin for them), revocable. */
 export class OAuthClients {
-  constructor(private readonly db: AuthDb) {}
+  constructor(
+    private readonly db: AuthDb,
+    private readonly revocations: AccessRevocations,
+  ) {}
 
   async create(
     partnerId: string,
@@ -94,12 +98,18 @@ export class OAuthClients {
     return this.db.oAuthClient.findMany({ where: { partnerId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 100 });
   }
 
-  /** Revokes a client (its owner, or an admin with `anyPartner`); it can no longer obtain, introspect or revoke tokens. */
+  /**
+   * Revokes a client (its owner, or an admin with `anyPartner`): it can no longer obtain, introspect or revoke tokens,
+   * and the tokens it already holds are refused everywhere within a second — published like a revoked API key, since
+   * its tokens carry the client's id as `akid` (and the catch-up feed reports it from `revoked_at`).
+   */
   async revoke(callerId: string, id: string, anyPartner: boolean): Promise<ClientRow> {
     const client = await this.db.oAuthClient.findFirst({ where: anyPartner ? { id } : { id, partnerId: callerId } });
     if (!client) throw notFound('OAuthClient', id);
     if (client.revokedAt) return client;
-    return this.db.oAuthClient.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = await this.db.oAuthClient.update({ where: { id }, data: { revokedAt: new Date() } });
+    await this.revocations.apiKeyRevoked(revoked.partnerId, revoked.id, revoked.revokedAt ?? new Date());
+    return revoked;
   }
 
   /** An active client of an account that is still a PARTNER, by its public client_id. */

@@ -61,6 +61,7 @@ export function oauthRoutes(deps: OAuthRouteDeps): Record<string, RouteHandler> 
     db: deps.db,
     clients: services.oauthClients,
     tokens: services.tokens,
+    revocations: services.revocations,
     verificationKeys: services.keys.getKey,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
