@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTopics, type UserRegistered } from '@vegshare/kit';
 import { followSignIn, startFakeProvider, type FakeProvider, type FakeProviderKind } from '@vegshare/tools/testing/social-providers';
-import { AUTH_FIELDS, bearer, codeOf, GOOD_PASSWORD, register, startHarness, uniqueEmail, type AuthPayload, type GqlResponse, type Harness } from './harness.ts';
+import { AUTH_FIELDS, bearer, HARNESS_GATEWAY_SECRET, codeOf, GOOD_PASSWORD, LOGIN, register, startHarness, uniqueEmail, type AuthPayload, type GqlResponse, type Harness } from './harness.ts';
 
 const APP_REDIRECT = 'http://app.test/auth/callback';
 
@@ -18,6 +18,8 @@ const SEND_CODE = `mutation($t: String!, $e: String) { sendSocialLinkCode(ticket
 const CONFIRM = `mutation($c: String!) { confirmSocialLink(code: $c) { ${AUTH_FIELDS} } }`;
 const IDENTITIES = `{ mySocialIdentities { id provider email privateEmail createdAt lastUsedAt } }`;
 const UNLINK = `mutation($id: ID!) { unlinkSocialIdentity(id: $id) }`;
+const SIGN_UP = `mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }`;
+const COMPLETE_SIGN_UP = `mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { ${AUTH_FIELDS} } }`;
 
 interface Outcome {
   status: 'SIGNED_IN' | 'LINKED' | 'PROOF_REQUIRED' | 'EMAIL_CONFIRMATION_REQUIRED';
@@ -79,7 +81,8 @@ async function start(kind: FakeProviderKind, headers: Record<string, string> = {
 /** The browser part: the provider signs `sub` in and sends the browser back to the app with code and state. */
 async function authorize(kind: FakeProviderKind, sub: string, authorizationUrl: string): Promise<Callback> {
   fake(kind).signInAs(sub);
-  const back = await followSignIn(authorizationUrl, APP_REDIRECT);
+  // Apple's form_post reaches auth through the gateway in production, which adds its secret.
+  const back = await followSignIn(authorizationUrl, APP_REDIRECT, (url) => (url.origin === new URL(h.url).origin ? { 'x-gateway-secret': HARNESS_GATEWAY_SECRET } : {}));
   const q = back.searchParams;
   return { state: q.get('state') ?? '', code: q.get('code') ?? '', iss: q.get('iss'), deviceId: q.get('device_id') };
 }
@@ -99,6 +102,14 @@ async function signIn(kind: FakeProviderKind, sub: string, headers: Record<strin
 async function mailedCode(email: string): Promise<string> {
   const mail = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: 'SOCIAL_LINK' }, orderBy: { createdAt: 'desc' } });
   const match = /link-account\?code=([A-Za-z0-9_-]+)/.exec(mail.body);
+  if (!match?.[1]) throw new Error('no code in the mail');
+  return match[1];
+}
+
+/** The code of the newest sign-up (email verification) mail to `email`. */
+async function verificationCode(email: string): Promise<string> {
+  const mail = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: 'EMAIL_VERIFICATION' }, orderBy: { createdAt: 'desc' } });
+  const match = /Verification code: ([A-Za-z0-9_-]+)/.exec(mail.body);
   if (!match?.[1]) throw new Error('no code in the mail');
   return match[1];
 }
@@ -266,7 +277,7 @@ describe('social sign-in', () => {
     const lastRequest = await h.db.socialAuthRequest.findFirstOrThrow({ where: { provider: 'apple' }, orderBy: { createdAt: 'desc' } });
     expect(lastRequest.postedName).toBeNull();
     // The relay answers only for a sign-in it started.
-    const stray = await fetch(`${h.url}/oauth/social/callback/apple`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=forged-state-value&code=x' });
+    const stray = await h.fetch(`${h.url}/oauth/social/callback/apple`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=forged-state-value&code=x' });
     expect(stray.status).toBe(400);
     expect(stray.headers.get('location')).toBeNull();
   });
@@ -294,6 +305,71 @@ describe('social sign-in', () => {
     await h.gql(SEND_CODE, { t: noEmail.ticket, e: chosen }, ownAddress());
     const made = await h.gql<{ confirmSocialLink: AuthPayload }>(CONFIRM, { c: await mailedCode(chosen) });
     expect(made.body.data?.confirmSocialLink.user.email).toBe(chosen);
+  });
+
+  it('a sign-up still pending confirmation is no account: a verified provider email takes the address, and nothing the sign-up supplied survives', async () => {
+    const email = uniqueEmail('pending-google');
+    // Someone signs up with the address but never proves it (the code went to the mailbox, which is not theirs).
+    const typed = 'someone else typed this password';
+    const signUp = await h.gql(SIGN_UP, { i: { email, password: typed, displayName: 'Not The Owner' } }, ownAddress());
+    expect(signUp.body.data).toEqual({ signUp: { accepted: true } });
+    const pendingUser = await h.db.user.findUniqueOrThrow({ where: { email } });
+    expect(pendingUser.pendingSignUp).toBe(true);
+    const signUpCode = await verificationCode(email);
+
+    // The mailbox's owner signs in with Google, which vouches for the address.
+    const sub = subject('pg');
+    fake('google').addAccount({ sub, email, emailVerified: true, givenName: 'Olga', familyName: 'Owner' });
+    const outcome = await signIn('google', sub);
+    expect(outcome.status).toBe('SIGNED_IN');
+    expect(outcome.auth?.user).toMatchObject({ id: pendingUser.id, email, emailVerified: true });
+    expect(outcome.auth?.deviceToken).toMatch(/^vsd1\./);
+    const user = await h.db.user.findUniqueOrThrow({ where: { id: pendingUser.id } });
+    expect([user.pendingSignUp, user.passwordHash, user.pendingDisplayName]).toEqual([false, null, null]);
+    // The registration is announced now, named by Google — not by what the unproven sign-up typed.
+    await expect.poll(() => registered.find((e) => e.userId === pendingUser.id)).toMatchObject({ email, displayName: 'Olga Owner' });
+
+    // Whoever typed the sign-up password has no way in: neither the password nor the sign-up's code works.
+    expect(codeOf(await h.gql(LOGIN, { input: { email, password: typed } }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await h.gql(COMPLETE_SIGN_UP, { i: { token: signUpCode, password: typed } }))).toBe('BAD_USER_INPUT');
+    // The owner keeps signing in with Google.
+    expect((await signIn('google', sub)).auth?.user.id).toBe(pendingUser.id);
+  });
+
+  it('a pending sign-up’s password proves nothing for an unvouched provider email; the code mailed to the address decides', async () => {
+    const email = uniqueEmail('pending-vk');
+    const typed = 'a password the mailbox never confirmed';
+    expect((await h.gql(SIGN_UP, { i: { email, password: typed, displayName: 'Sign-up' } }, ownAddress())).body.errors).toBeUndefined();
+    const pendingUser = await h.db.user.findUniqueOrThrow({ where: { email } });
+    const sub = String(920_000_000 + n++);
+    fake('vk').addAccount({ sub, email, givenName: 'Vasilisa' });
+
+    const started = await signIn('vk', sub);
+    expect(started).toMatchObject({ status: 'EMAIL_CONFIRMATION_REQUIRED', email, auth: null });
+    // The sign-up's password would have put this VK identity on the address without anyone proving the mailbox.
+    expect(codeOf(await h.gql(PROVE, { t: started.ticket, p: typed }))).toBe('UNAUTHENTICATED');
+    expect(await h.db.socialIdentity.count({ where: { provider: 'vk', subject: sub } })).toBe(0);
+    // A pending sign-up is no account, so the address gets a code (not the owner's warning), and the code claims it.
+    expect((await h.gql(SEND_CODE, { t: started.ticket }, ownAddress())).body.data).toEqual({ sendSocialLinkCode: true });
+    const confirmed = await h.gql<{ confirmSocialLink: AuthPayload }>(CONFIRM, { c: await mailedCode(email) });
+    expect(confirmed.body.data?.confirmSocialLink.user).toMatchObject({ id: pendingUser.id, email, emailVerified: true });
+    const user = await h.db.user.findUniqueOrThrow({ where: { id: pendingUser.id } });
+    expect([user.pendingSignUp, user.passwordHash]).toEqual([false, null]);
+    expect(codeOf(await h.gql(LOGIN, { input: { email, password: typed } }))).toBe('UNAUTHENTICATED');
+    expect((await signIn('vk', sub)).auth?.user.id).toBe(pendingUser.id);
+  });
+
+  it('a sign-up completed from its mailbox is an account like any other: a provider email of it needs proof', async () => {
+    const email = uniqueEmail('completed');
+    expect((await h.gql(SIGN_UP, { i: { email, password: GOOD_PASSWORD, displayName: 'Done' } }, ownAddress())).body.errors).toBeUndefined();
+    const done = await h.gql<{ completeSignUp: AuthPayload }>(COMPLETE_SIGN_UP, { i: { token: await verificationCode(email), password: GOOD_PASSWORD } });
+    expect(done.body.errors).toBeUndefined();
+    const sub = subject('cg');
+    fake('google').addAccount({ sub, email, emailVerified: true });
+    const outcome = await signIn('google', sub);
+    expect(outcome).toMatchObject({ status: 'PROOF_REQUIRED', email, auth: null });
+    const proven = await h.gql<{ proveSocialLinkWithPassword: AuthPayload }>(PROVE, { t: outcome.ticket, p: GOOD_PASSWORD });
+    expect(proven.body.data?.proveSocialLinkWithPassword.user.id).toBe(done.body.data?.completeSignUp.user.id);
   });
 
   it('links and unlinks identities, but never the last way to sign in', async () => {

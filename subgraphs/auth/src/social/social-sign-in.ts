@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { badInput, conflict, domainError, ErrorCode, eventTopics, forbidden, notFound, unauthenticated, type EventBus, type UserRegistered } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
+import type { DeviceTokens } from '../device-tokens.ts';
 import type { SocialIdentity as IdentityRow, SocialLinkTicket as TicketRow, User as UserRow } from '../generated/prisma/client.ts';
 import type { PasswordService } from '../passwords/hasher.ts';
 import type { AuthRateLimits } from '../rate-limits.ts';
@@ -54,9 +55,14 @@ export interface SocialSignInDeps {
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
   readonly events: EventBus;
+  /** Device tokens, as a password sign-in hands out (they let this device through the account's back-off later). */
+  readonly devices: DeviceTokens;
   readonly logger: Logger;
   readonly appUrl: string;
 }
+
+/** Thrown inside a transaction to roll it back: the pending sign-up was completed from its mailbox meanwhile. */
+class SignUpCompletedMeanwhile extends Error {}
 
 const invalidState = () => badInput('This sign-in has expired or was already used; start again', 'input.state');
 const invalidTicket = () => badInput('This sign-in has expired or was already finished; start again', 'ticket');
@@ -204,15 +210,20 @@ export class SocialSignIn {
       return { status: 'SIGNED_IN', provider: provider.id, identity, auth: await this.#signIn(user, provider.id, meta) };
     }
     if (profile.email && profile.emailVerified) {
-      const existing = await this.deps.db.user.findUnique({ where: { email: profile.email } });
-      if (!existing) {
+      let owner = await this.deps.db.user.findUnique({ where: { email: profile.email } });
+      if (!owner) {
         const created = await this.#createAccount(provider.id, profile, profile.email).catch((error: unknown) => {
           if (isUniqueViolation(error)) return null; // the email or the identity was taken meanwhile: treat as existing
           throw error;
         });
         if (created) return { status: 'SIGNED_IN', provider: provider.id, identity: created.identity, auth: await this.#signIn(created.user, provider.id, meta) };
+        owner = await this.deps.db.user.findUniqueOrThrow({ where: { email: profile.email } });
       }
-      const owner = existing ?? (await this.deps.db.user.findUniqueOrThrow({ where: { email: profile.email } }));
+      if (owner.pendingSignUp) {
+        // The provider proved the mailbox that the pending sign-up never did: the proven owner takes the address.
+        const claimed = await this.#claimPendingSignUp(owner, provider.id, profile, null);
+        if (claimed) return { status: 'SIGNED_IN', provider: provider.id, identity: claimed.identity, auth: await this.#signIn(claimed.user, provider.id, meta) };
+      }
       const ticket = await this.#ticket(provider.id, profile, owner.id);
       return { status: 'PROOF_REQUIRED', provider: provider.id, ticket, email: owner.email };
     }
@@ -249,10 +260,48 @@ export class SocialSignIn {
       const identity = await tx.socialIdentity.create({ data: { userId: user.id, provider, subject: profile.subject, ...this.#identityData(profile) } });
       return { user, identity };
     });
-    const displayName = profile.displayName ?? email.split('@')[0]?.slice(0, MAX_NAME) ?? 'VegShare user';
-    const event: UserRegistered = { userId: result.user.id, email, displayName, roles: result.user.roles };
-    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: result.user.id }, 'publishing UserRegistered failed'));
+    await this.#announce(result.user, profile);
     return result;
+  }
+
+  /** UserRegistered, named from the provider (never from what an unproven sign-up typed). */
+  async #announce(user: UserRow, profile: ProviderProfile): Promise<void> {
+    const displayName = profile.displayName ?? user.email.split('@')[0]?.slice(0, MAX_NAME) ?? 'VegShare user';
+    const event: UserRegistered = { userId: user.id, email: user.email, displayName, roles: user.roles };
+    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
+  }
+
+  /**
+   * A sign-up still pending confirmation (signUp, no completeSignUp yet) is a claim on an address that nobody proved,
+   * not an account: whoever proves the mailbox (the provider's verified email, or our mailed code) takes it. The account
+   * becomes this identity's, and nothing the unproven sign-up supplied survives — its password is discarded and its
+   * emailed code spent — so someone who signed up with another person's address cannot keep a way in once the owner
+   * arrives (account pre-hijacking). The owner who did sign up sets a password with the password-reset mail. Null when
+   * the sign-up was completed meanwhile (then it is an account like any other).
+   */
+  async #claimPendingSignUp(pending: UserRow, provider: string, profile: ProviderProfile, ticketId: string | null): Promise<{ user: UserRow; identity: IdentityRow } | null> {
+    const now = new Date();
+    let claimed: { user: UserRow; identity: IdentityRow };
+    try {
+      claimed = await this.deps.db.$transaction(async (tx) => {
+        if (ticketId) await this.#spendTicket(tx, ticketId);
+        // Tokens first, as completeSignUp spends its token before it updates the user: the same lock order.
+        await tx.oneTimeToken.updateMany({ where: { userId: pending.id, purpose: 'EMAIL_VERIFICATION', usedAt: null }, data: { usedAt: now } });
+        const [user] = await tx.user.updateManyAndReturn({
+          where: { id: pending.id, pendingSignUp: true },
+          data: { pendingSignUp: false, pendingDisplayName: null, passwordHash: null, passwordChangedAt: now, emailVerifiedAt: now },
+        });
+        if (!user) throw new SignUpCompletedMeanwhile();
+        const identity = await this.#link(tx, user.id, provider, profile);
+        return { user, identity };
+      });
+    } catch (error) {
+      if (error instanceof SignUpCompletedMeanwhile) return null;
+      throw error;
+    }
+    this.deps.logger.info({ userId: claimed.user.id, provider }, 'pending sign-up claimed by a proven social identity');
+    await this.#announce(claimed.user, profile);
+    return claimed;
   }
 
   async #ticket(provider: string, profile: ProviderProfile, userId: string | null): Promise<string> {
@@ -290,7 +339,7 @@ export class SocialSignIn {
 
   async #signIn(user: UserRow, provider: string, meta: RequestMeta): Promise<SignedIn> {
     await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta, method: `social:${provider}` });
-    return this.deps.sessions.start(user, meta);
+    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Proves the account with its password (rate-limited and audited like a login), links the identity and signs in. */
@@ -306,7 +355,8 @@ export class SocialSignIn {
     await this.deps.limits.assertAccountOpen(accountKey);
     const check = user ? await this.deps.passwords.verify(user.passwordHash, password) : { ok: await this.deps.passwords.verifyDummy(password) };
     const method = `social:${row.provider}`;
-    if (!user || !check.ok) {
+    // A pending sign-up's password was never proven by its mailbox: it proves nothing (and says so like a wrong one).
+    if (!user || !check.ok || user.pendingSignUp) {
       await this.deps.limits.accountFailure(accountKey);
       await auditLogin(this.deps.db, { email: accountKey, userId: user?.id ?? null, outcome: 'BAD_CREDENTIALS', meta, method });
       throw unauthenticated('The password is incorrect');
@@ -338,7 +388,8 @@ export class SocialSignIn {
       target = owner.email;
     } else {
       target = email ?? row.email;
-      if (target) warnOnly = (await this.deps.db.user.count({ where: { email: target } })) > 0;
+      // A pending sign-up is no account yet: the code goes out, and whoever holds the mailbox takes the address.
+      if (target) warnOnly = (await this.deps.db.user.count({ where: { email: target, pendingSignUp: false } })) > 0;
     }
     if (!target) throw badInput('Enter the email address to confirm', 'email');
     await this.deps.limits.emailRequest(meta.ip, target);
@@ -393,9 +444,10 @@ export class SocialSignIn {
         return owner.emailVerifiedAt ? owner : tx.user.update({ where: { id: ownerId }, data: { emailVerifiedAt: new Date() } });
       });
     } else {
-      if ((await this.deps.db.user.count({ where: { email } })) > 0) {
-        throw conflict('This email address has an account meanwhile: sign in to it and link the provider from your settings');
-      }
+      const existing = await this.deps.db.user.findUnique({ where: { email } });
+      const claimed = existing?.pendingSignUp ? await this.#claimPendingSignUp(existing, row.provider, profile, row.id) : null;
+      if (claimed) return this.#signIn(claimed.user, row.provider, meta);
+      if (existing) throw conflict('This email address has an account meanwhile: sign in to it and link the provider from your settings');
       await this.#spendTicket(this.deps.db, row.id);
       user = (await this.#createAccount(row.provider, profile, email).catch((error: unknown) => {
         if (isUniqueViolation(error)) throw conflict('This email or provider account was registered meanwhile; start the sign-in again');
