@@ -157,11 +157,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       }
       throw error;
     }
+    // A partner's OAuth client_credentials token (no session, the client's id as `akid`): limited per client, as a key is
+    // per key. Counted only once the token is verified, so nobody spends another client's budget with a forged one.
+    const sessionless = viewer !== null && viewer.sessionId === null;
+    if (!viaApiKey && viewer?.sessionId === null && viewer.apiKeyId !== null) await limits.consumeOAuthClient(viewer.apiKeyId);
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
       // A partner's OAuth client_credentials token (no session, like an exchanged API key) is the integration surface too.
-      viaApiKey: viaApiKey || (viewer !== null && viewer.sessionId === null),
+      viaApiKey: viaApiKey || sessionless,
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
