@@ -80,7 +80,7 @@ export class ProviderClients {
 
   async #build(provider: ProviderSettings): Promise<CachedConfiguration> {
     const { endpoints } = provider;
-    const insecure = this.settings.allowHttp && endpoints.issuer.startsWith('http://');
+    const insecure = endpoints.issuer.startsWith('http://') && this.settings.allowHttp(endpoints.issuer);
     const options = { timeout: PROVIDER_TIMEOUT_S, ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}) };
     let config: oidc.Configuration;
     if (endpoints.kind === 'oidc') {

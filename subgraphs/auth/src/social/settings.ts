@@ -73,11 +73,21 @@ export interface SocialSettings {
   /** Where form_post providers send the browser back: `<PUBLIC_API_URL>/oauth/social/callback/<provider>`. */
   readonly callbackUrl: (provider: SocialProviderId) => string;
   readonly publicApiUrl: string;
-  /** http:// provider URLs are accepted outside production only (local test providers). */
-  readonly allowHttp: boolean;
+  /**
+   * Whether a http:// provider URL may be used: outside production any (local test providers), in production only on
+   * loopback, where the traffic never leaves the machine (a local stand-in provider).
+   */
+  readonly allowHttp: (url: string) => boolean;
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** http://127.x.x.x, http://[::1] or http://localhost: nothing sent there leaves the machine, so TLS adds nothing. */
+export function isLoopbackHttp(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && (hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname));
+}
 
 /** Reports variables that only make sense together (a client id without its secret…) and http URLs in production. */
 export function checkSocialConfig(c: SocialEnv, ctx: z.RefinementCtx): void {
@@ -100,7 +110,7 @@ export function checkSocialConfig(c: SocialEnv, ctx: z.RefinementCtx): void {
   }
   if (c.NODE_ENV === 'production') {
     for (const key of ['VK_ID_URL', 'YANDEX_OAUTH_URL', 'YANDEX_LOGIN_URL', 'GOOGLE_ISSUER', 'APPLE_ISSUER'] as const) {
-      if (!c[key].startsWith('https://')) ctx.addIssue({ code: 'custom', path: [key], message: 'must be https:// in production' });
+      if (!c[key].startsWith('https://') && !isLoopbackHttp(c[key])) ctx.addIssue({ code: 'custom', path: [key], message: 'must be https:// in production (http only on loopback)' });
     }
   }
 }
@@ -171,6 +181,6 @@ export function socialSettingsFrom(c: SocialEnv): SocialSettings {
     redirectUris,
     publicApiUrl,
     callbackUrl: (provider) => `${publicApiUrl}/oauth/social/callback/${provider}`,
-    allowHttp: c.NODE_ENV !== 'production',
+    allowHttp: (url) => c.NODE_ENV !== 'production' || isLoopbackHttp(url),
   };
 }
