@@ -57,9 +57,11 @@ subscription StreamStatus($streamId: ID!) {
 #    -> {"access_token": "...", "token_type": "Bearer", "expires_in": 300, "scope": "farms:read"}
 #    A scope you ask for must be one of the client's; without "scope" you get all of them.
 # 4. Call the API with "Authorization: Bearer <access_token>" (paste it in the headers tab) and run the query below.
-#    Tokens carry their scopes like API-key tokens; fields outside them are refused.
+#    Tokens carry their scopes like API-key tokens; fields outside them are refused (FORBIDDEN, INSUFFICIENT_SCOPE).
+#    Each client has its own rate limit per minute, like an API key (RATE_LIMITED, HTTP 429, Retry-After).
 # 5. POST /oauth/introspect token=... tells whether a token of yours is still active; POST /oauth/revoke token=...
-#    retires one (both with the same client authentication). revokeOAuthClient(id) retires the client.
+#    retires one (both with the same client authentication). revokeOAuthClient(id) retires the client. Either way
+#    the API refuses the retired tokens within a second.
 query FarmsWithAnOAuthToken {
   farms(first: 5) {
     edges { node { name locality plots { code areaM2 } } }

@@ -169,7 +169,7 @@ export type Mutation = {
   resetPassword: Scalars['Boolean']['output'];
   /** Revokes one of the signed-in partner's API keys. Requires PARTNER. */
   revokeApiKey: ApiKey;
-  /** Revokes one of the signed-in partner's OAuth clients (ADMIN: any); it can no longer obtain tokens. */
+  /** Revokes one of the signed-in partner's OAuth clients (ADMIN: any): it can no longer obtain tokens, and the tokens it holds are refused everywhere within a second. */
   revokeOAuthClient: OAuthClient;
   /** Ends one of the signed-in user's sessions. */
   revokeSession: Scalars['Boolean']['output'];
