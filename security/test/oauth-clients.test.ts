@@ -122,10 +122,14 @@ describe('revocation of OAuth clients and tokens reaches every service within a 
     const client = await createClient(['crops:read']);
     const [revokedToken, otherToken] = [await token(client), await token(client)];
     await worksEverywhere(revokedToken);
+    // A socket opened before the revocation: the gateway checks its token again for every operation.
+    const open = suite.ws({ authorization: `Bearer ${revokedToken}` });
+    expect((await wsOnce(open, CROPS)).errors).toBeUndefined();
     expect((await oauth('/oauth/revoke', client, { token: revokedToken })).status).toBe(200);
     const ms = await timeUntil(() => refusedOverHttp(revokedToken), 1000);
     expect(ms).toBeLessThan(1000);
     expect(await refusedOnNewSocket(revokedToken)).toBe(true);
+    expect(await wsCode(open, CROPS)).toBe('UNAUTHENTICATED');
     await worksEverywhere(otherToken);
     expect((await wsOnce(suite.ws({ authorization: `Bearer ${otherToken}` }), CROPS)).errors).toBeUndefined();
   });
