@@ -5,7 +5,10 @@ export interface GatewayContext {
   readonly viewer: Viewer | null;
   /** `Bearer <jwt>` to forward: the caller's own token, or the one an API key was exchanged for. */
   readonly authorization: string | null;
-  /** The caller authenticated with a partner API key (`x-api-key`, no bearer token): the safelist may restrict it. */
+  /**
+   * The caller is a partner integration: a partner API key (`x-api-key`, no bearer token) or a token without a session
+   * (an OAuth client_credentials token): the safelist may restrict it.
+   */
   readonly viaApiKey: boolean;
   readonly clientIp: string;
   readonly userAgent: string | null;

@@ -65,7 +65,7 @@ export const schema = z.object({
   REDIS_URL: configFields.redisUrl.optional(),
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
-  /** Requests per minute allowed for one partner API key (all replicas together when REDIS_URL is set). */
+  /** Requests per minute allowed for one partner API key, and for one OAuth client (all replicas together when REDIS_URL is set). */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Share identical reads in flight (client requests and subgraph fetches); `false` turns both off (benchmarks). */
   DEDUP_ENABLED: configFields.bool.default(true),

@@ -42,6 +42,7 @@ import { clientIpResolver } from './client-ip.ts';
 import { OperationGate } from './operation-gate.ts';
 import { InputScalarCheck } from './input-scalars.ts';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/subscription-server.ts';
+import { oauthProxyRoutes } from './oauth-proxy.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { operationLimitRules, defaultOperationLimits } from './operation-limits.ts';
 import { fileURLToPath } from 'node:url';
@@ -157,10 +158,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       }
       throw error;
     }
+    // A partner's OAuth client_credentials token (no session, the client's id as `akid`): limited per client, as a key is
+    // per key. Counted only once the token is verified, so nobody spends another client's budget with a forged one.
+    const sessionless = viewer !== null && viewer.sessionId === null;
+    if (!viaApiKey && viewer?.sessionId === null && viewer.apiKeyId !== null) await limits.consumeOAuthClient(viewer.apiKeyId);
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
-      viaApiKey,
+      // A partner's OAuth client_credentials token (no session, like an exchanged API key) is the integration surface too.
+      viaApiKey: viaApiKey || sessionless,
       clientIp,
       userAgent: headers['user-agent'] ?? null,
     };
@@ -206,6 +212,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         onShared: () => sharedRequests.inc(),
         compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
       }),
+      ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger, clientIpOf }),
       ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
       ...media.routes,
     },

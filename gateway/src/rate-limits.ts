@@ -5,29 +5,39 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export interface GatewayRateLimits {
   /** Counts one request for a partner key (by hash); throws RATE_LIMITED (HTTP 429) past the limit. */
   consumeApiKey(keyHash: string): Promise<void>;
+  /** Counts one request for a partner OAuth client (the `akid` of its client_credentials token), with the same limit. */
+  consumeOAuthClient(clientId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Per-API-key limits, shared by all gateway replicas through Redis when REDIS_URL is set. */
+/**
+ * Per-credential limits for partners — API keys and OAuth clients alike, each its own bucket of `perKeyPerMinute` —
+ * shared by all gateway replicas through Redis when REDIS_URL is set.
+ */
 export function createRateLimits(options: { redisUrl: string | undefined; perKeyPerMinute: number }): GatewayRateLimits {
   const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
-  const limiter: RateLimiterAbstract = redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'vegshare:gw:apikey', points: options.perKeyPerMinute, duration: 60, insuranceLimiter: new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }) })
-    : new RateLimiterMemory({ keyPrefix: 'apikey', points: options.perKeyPerMinute, duration: 60 });
-  return {
-    async consumeApiKey(keyHash) {
-      try {
-        await limiter.consume(keyHash);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) {
-          const retryAfter = Math.ceil(error.msBeforeNext / 1000);
-          throw new GraphQLError('Rate limit exceeded for this API key', {
-            extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
-          });
-        }
-        throw error;
+  const limiter = (prefix: string): RateLimiterAbstract =>
+    redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `vegshare:gw:${prefix}`, points: options.perKeyPerMinute, duration: 60, insuranceLimiter: new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }) })
+      : new RateLimiterMemory({ keyPrefix: prefix, points: options.perKeyPerMinute, duration: 60 });
+  const consume = async (on: RateLimiterAbstract, key: string, what: string): Promise<void> => {
+    try {
+      await on.consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) {
+        const retryAfter = Math.ceil(error.msBeforeNext / 1000);
+        throw new GraphQLError(`Rate limit exceeded for this ${what}`, {
+          extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+        });
       }
-    },
+      throw error;
+    }
+  };
+  const apiKeys = limiter('apikey');
+  const oauthClients = limiter('oauth-client');
+  return {
+    consumeApiKey: (keyHash) => consume(apiKeys, keyHash, 'API key'),
+    consumeOAuthClient: (clientId) => consume(oauthClients, clientId, 'OAuth client'),
     async close() {
       redis?.disconnect();
     },

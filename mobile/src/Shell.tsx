@@ -19,6 +19,7 @@ import { RentalScreen } from './screens/RentalScreen';
 import { RentalsScreen } from './screens/RentalsScreen';
 import { ForgotPasswordScreen, ResetPasswordScreen } from './screens/PasswordScreens';
 import { CompleteSignUpScreen } from './screens/SignUpScreens';
+import { LinkAccountScreen, SocialCallbackScreen } from './screens/SocialScreens';
 import { space, TOUCH } from './ui/theme';
 import { useTheme } from './ui/theme-context';
 
@@ -50,6 +51,11 @@ function CurrentScreen() {
     case 'completeSignUp':
       // Completing another account's sign-up signs this device in as that account.
       return <CompleteSignUpScreen token={route.token} />;
+    case 'socialCallback':
+      // Likewise a social sign-in finished here signs this device in as whoever it signs in.
+      return <SocialCallbackScreen callback={route.callback} />;
+    case 'linkAccount':
+      return <LinkAccountScreen code={route.code} />;
   }
 }
 

@@ -3,10 +3,13 @@
 // auth queued): sign up with the emailed code, browse, rent a plot, see the farm's work (task completed) and a camera
 // going live arrive without a reload; then, each with its own visitor: a task completed while the connection was down
 // shows up after reconnecting, the Russian UI with a deep link, a password reset through the emailed link, and a
-// sign-up completed through the emailed link followed by account deletion.
+// sign-up completed through the emailed link followed by account deletion, and social sign-in with a Google-like
+// OpenID provider run here (oidc-provider): a full-page redirect there and back to /auth/callback, for a new account and
+// for an existing one whose password links the provider.
 // Screenshots go to test-results/screenshots; `npm run screenshots` (VEGSHARE_SCREENSHOTS=1) refreshes the tracked ones.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -19,6 +22,7 @@ import { ensureTestPattern } from '../../tools/src/demo-cameras/test-pattern.ts'
 import { resolveFfmpeg } from '../../subgraphs/transcoding/src/media/ffmpeg-binary.ts';
 import { createTestDatabase, type TestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3, type LocalS3 } from '../../tools/src/testing/s3.ts';
+import { startFakeProvider, type FakeProvider } from '../../tools/src/testing/social-providers.ts';
 import { serveWeb, type WebServer } from '../scripts/serve-web.mts';
 import { chromiumArgs, chromiumPath, gql, hasChromium, signIn } from './support.ts';
 
@@ -35,11 +39,21 @@ let visitors = 0;
 const clientAddress = () => ({ 'x-forwarded-for': `198.51.100.${(visitors += 1)}` });
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', () => {
   let db: TestDatabase;
   let s3: LocalS3;
   let stack: RunningStack;
   let web: WebServer;
+  /** A Google-like OpenID provider; auth finds it by discovery, the browser signs in there. */
+  let google: FakeProvider;
   let browser: Browser;
   let page: Page;
   let adminToken: string;
@@ -56,12 +70,25 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     rtmp = await startRtmpServer();
     const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 10, videoKbps: 2000, audio: true });
     bedCamera = publishCamera(ffmpeg, clip, `${rtmp.url}/farm/bed`);
+    // The web app's origin is known before the stack starts: it is the redirect URI social sign-in returns to.
+    const webPort = await freePort();
+    const appCallback = `http://127.0.0.1:${webPort}/auth/callback`;
+    google = await startFakeProvider('google', { redirectUris: [appCallback] });
     stack = await startStack({
       databaseUrl: db.url,
-      env: { ...s3.env, PUSH_WORKER: 'false', NODE_ENV: 'production', AUTH_KEY_ENCRYPTION_SECRET: 'mobile-e2e-key-encryption-secret', TRUSTED_PROXIES: '127.0.0.1/32' },
+      env: {
+        ...s3.env,
+        PUSH_WORKER: 'false',
+        NODE_ENV: 'production',
+        AUTH_KEY_ENCRYPTION_SECRET: 'mobile-e2e-key-encryption-secret',
+        TRUSTED_PROXIES: '127.0.0.1/32',
+        // Production wants https providers; a loopback one (this test's) is the exception.
+        ...google.env,
+        SOCIAL_REDIRECT_URIS: appCallback,
+      },
       seed: true,
     });
-    web = await serveWeb({ gatewayUrl: stack.gatewayUrl });
+    web = await serveWeb({ gatewayUrl: stack.gatewayUrl, port: webPort });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
     page = await browser.newPage({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', extraHTTPHeaders: clientAddress() });
@@ -74,6 +101,7 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await stack?.stop();
     await bedCamera?.stop();
     await rtmp?.stop();
+    await google?.close();
     await s3?.stop();
     await db?.drop();
   });
@@ -348,6 +376,7 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.goto(web.url);
       await p.getByTestId('auth-screen').waitFor();
       expect(await p.getByTestId('submit-auth').innerText()).toBe('Войти');
+      expect(await p.getByTestId('social-google').innerText()).toBe('Войти через Google');
       expect(await p.evaluate(() => document.documentElement.lang)).toBe('ru');
       // Server errors are shown in the UI's language (by their stable code).
       await signInThroughUi(p, email, 'not-the-password');
@@ -455,6 +484,89 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await signInThroughUi(p, email);
       await p.getByTestId('error').waitFor({ timeout: 20_000 });
       expect((await mailTo(email)).map((m) => m.kind)).toEqual(['ACCOUNT_DELETED']);
+    } finally {
+      await context.close();
+    }
+  });
+  it('signs in with Google: the page goes to the provider and comes back to /auth/callback, signed in to a new account', async (ctx) => {
+    const email = `google-${randomUUID().slice(0, 8)}@example.test`;
+    const sub = `g-${randomUUID()}`;
+    google.addAccount({ sub, email, emailVerified: true, givenName: 'Galina', familyName: 'Gryadkina' });
+    google.signInAs(sub);
+    const { context, page: p } = await visitor();
+    ctx.onTestFailed(onFailure(() => p, 'social-google'));
+    // Every document the tab loads, redirects included: the provider's pages and the way back.
+    const visited: string[] = [];
+    p.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === p.mainFrame()) visited.push(request.url());
+    });
+    try {
+      await p.goto(web.url);
+      await p.getByTestId('auth-screen').waitFor();
+      // Only the providers auth has configured are offered.
+      await p.getByTestId('social-google').waitFor({ timeout: 20_000 });
+      expect(await p.getByTestId('social-sign-in').locator('[data-testid^="social-"]').count()).toBe(1);
+      expect(await p.getByTestId('social-google').innerText()).toBe('Continue with Google');
+      await shotOf(p)('14-social-sign-in');
+      await p.getByTestId('social-google').click();
+      // The whole page went to the provider (no popup, no frame) and came back to the app's redirect URI.
+      await p.getByTestId('tab-profile').waitFor({ timeout: 30_000 });
+      expect(visited.some((url) => url.startsWith(`${google.url}/`))).toBe(true);
+      expect(visited.some((url) => url.startsWith(`${web.url}/auth/callback?`))).toBe(true);
+      expect(p.frames()).toHaveLength(1);
+      expect(new URL(p.url()).pathname).toBe('/explore');
+      // The account is Google's: named as Google says, signed in with our own tokens.
+      await p.getByTestId('tab-profile').click();
+      await expect.poll(() => p.getByTestId('profile-name').inputValue(), { timeout: 20_000 }).toBe('Galina Gryadkina');
+      // The started sign-in's state is gone from the tab's storage, and no token was ever put there.
+      expect(await p.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).toBe('{}{}');
+      // The same redirect opened in another browser signs nobody in there: that browser started no sign-in (and the
+      // state is spent anyway), so a link crafted from someone's callback cannot sign a victim into their account.
+      const callback = visited.find((url) => url.startsWith(`${web.url}/auth/callback?`))!;
+      const replay = await visitor();
+      try {
+        await replay.page.goto(callback);
+        await replay.page.getByTestId('social-failed').waitFor({ timeout: 20_000 });
+        expect(await replay.page.getByTestId('tab-profile').count()).toBe(0);
+      } finally {
+        await replay.context.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('signs in with Google to an existing account only after its password proves it, then directly', async (ctx) => {
+    const email = `google-owner-${randomUUID().slice(0, 8)}@example.test`;
+    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', { i: { email, password: PASSWORD, displayName: 'Owner' } });
+    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', { i: { token: await signUpCode(email), password: PASSWORD } });
+    const sub = `g-${randomUUID()}`;
+    google.addAccount({ sub, email, emailVerified: true, givenName: 'Olga' });
+    google.signInAs(sub);
+    const { context, page: p } = await visitor();
+    ctx.onTestFailed(onFailure(() => p, 'social-proof'));
+    try {
+      await p.goto(web.url);
+      await p.getByTestId('social-google').click();
+      // Google vouches for the address, but nothing is linked until the account is proven.
+      await p.getByTestId('social-proof').waitFor({ timeout: 30_000 });
+      expect(await p.getByTestId('social-proof').innerText()).toContain(email);
+      await shotOf(p)('15-social-proof');
+      await p.getByTestId('social-password').fill('not the password');
+      await p.getByTestId('social-prove').click();
+      await p.getByTestId('error').waitFor({ timeout: 20_000 });
+      await p.getByTestId('social-password').fill(PASSWORD);
+      await p.getByTestId('social-prove').click();
+      await p.getByTestId('tab-profile').waitFor({ timeout: 30_000 });
+
+      // Signed out, Google signs the owner in directly from now on.
+      await p.getByTestId('tab-profile').click();
+      await p.getByTestId('sign-out').click();
+      await p.getByTestId('auth-screen').waitFor({ timeout: 20_000 });
+      await p.getByTestId('social-google').click();
+      await p.getByTestId('tab-profile').waitFor({ timeout: 30_000 });
+      await p.getByTestId('tab-profile').click();
+      await expect.poll(() => p.getByTestId('profile-name').inputValue(), { timeout: 20_000 }).toBe('Owner');
     } finally {
       await context.close();
     }

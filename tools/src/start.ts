@@ -55,7 +55,7 @@ if (!environment['STRIPE_SECRET_KEY'] && !environment['YOOKASSA_SHOP_ID']) {
 
 const origins = publicOrigins({ host: publicHost, gatewayPort: config.PORT, s3Port: config.S3_ENDPOINT ? null : config.EMBEDDED_S3_PORT, appPort: APP_PORT });
 /** What the start derives from PUBLIC_HOST; a variable the user sets (plainly or with a service prefix) wins. */
-const derived: Record<string, string> = { APP_URL: origins.app, PLAYBACK_BASE_URL: origins.gateway, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
+const derived: Record<string, string> = { APP_URL: origins.app, PUBLIC_API_URL: origins.gateway, PLAYBACK_BASE_URL: origins.gateway, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
 /** What the start decides for every service; not overridable. */
 const wiring: Record<string, string> = { GATEWAY_SECRET: config.GATEWAY_SECRET ?? randomBytes(32).toString('base64url') };
 const envFor = (service: string) => serviceEnv(service, environment, { defaults: derived, wiring });

@@ -65,7 +65,7 @@ function Explorer() {
       <div style={{ flex: 1, minHeight: 0 }}>
         <GraphiQL
           fetcher={fetcher}
-          defaultTabs={exampleOperations.map((op) => ({ query: op.query, ...(op.variables ? { variables: op.variables } : {}) }))}
+          defaultTabs={exampleOperations.map((op) => ({ query: op.query, ...(op.variables ? { variables: op.variables } : {}), ...(op.headers ? { headers: op.headers } : {}) }))}
           defaultEditorToolsVisibility
         />
       </div>

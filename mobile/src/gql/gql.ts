@@ -53,6 +53,12 @@ type Documents = {
     "\n  mutation DeleteDeliveryAddress($id: ID!) {\n    deleteDeliveryAddress(id: $id)\n  }\n": typeof types.DeleteDeliveryAddressDocument,
     "\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n": typeof types.SetDefaultDeliveryAddressDocument,
     "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n      playbackUrl\n    }\n  }\n": typeof types.CameraRecordingsDocument,
+    "\n  query SocialProviders {\n    socialProviders {\n      provider\n      displayName\n    }\n  }\n": typeof types.SocialProvidersDocument,
+    "\n  mutation StartSocialSignIn($provider: SocialProvider!, $redirectUri: String!) {\n    startSocialSignIn(provider: $provider, redirectUri: $redirectUri) {\n      authorizationUrl\n      state\n    }\n  }\n": typeof types.StartSocialSignInDocument,
+    "\n  mutation CompleteSocialSignIn($input: CompleteSocialSignInInput!) {\n    completeSocialSignIn(input: $input) {\n      status\n      provider\n      ticket\n      email\n      auth {\n        ...AuthPayloadFields\n      }\n    }\n  }\n": typeof types.CompleteSocialSignInDocument,
+    "\n  mutation ProveSocialLinkWithPassword($ticket: String!, $password: String!) {\n    proveSocialLinkWithPassword(ticket: $ticket, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.ProveSocialLinkWithPasswordDocument,
+    "\n  mutation SendSocialLinkCode($ticket: String!, $email: String) {\n    sendSocialLinkCode(ticket: $ticket, email: $email)\n  }\n": typeof types.SendSocialLinkCodeDocument,
+    "\n  mutation ConfirmSocialLink($code: String!) {\n    confirmSocialLink(code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.ConfirmSocialLinkDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
@@ -101,6 +107,12 @@ const documents: Documents = {
     "\n  mutation DeleteDeliveryAddress($id: ID!) {\n    deleteDeliveryAddress(id: $id)\n  }\n": types.DeleteDeliveryAddressDocument,
     "\n  mutation SetDefaultDeliveryAddress($id: ID!) {\n    setDefaultDeliveryAddress(id: $id) {\n      id\n      isDefault\n    }\n  }\n": types.SetDefaultDeliveryAddressDocument,
     "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n      playbackUrl\n    }\n  }\n": types.CameraRecordingsDocument,
+    "\n  query SocialProviders {\n    socialProviders {\n      provider\n      displayName\n    }\n  }\n": types.SocialProvidersDocument,
+    "\n  mutation StartSocialSignIn($provider: SocialProvider!, $redirectUri: String!) {\n    startSocialSignIn(provider: $provider, redirectUri: $redirectUri) {\n      authorizationUrl\n      state\n    }\n  }\n": types.StartSocialSignInDocument,
+    "\n  mutation CompleteSocialSignIn($input: CompleteSocialSignInInput!) {\n    completeSocialSignIn(input: $input) {\n      status\n      provider\n      ticket\n      email\n      auth {\n        ...AuthPayloadFields\n      }\n    }\n  }\n": types.CompleteSocialSignInDocument,
+    "\n  mutation ProveSocialLinkWithPassword($ticket: String!, $password: String!) {\n    proveSocialLinkWithPassword(ticket: $ticket, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.ProveSocialLinkWithPasswordDocument,
+    "\n  mutation SendSocialLinkCode($ticket: String!, $email: String) {\n    sendSocialLinkCode(ticket: $ticket, email: $email)\n  }\n": types.SendSocialLinkCodeDocument,
+    "\n  mutation ConfirmSocialLink($code: String!) {\n    confirmSocialLink(code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n": types.ConfirmSocialLinkDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": types.ResetPasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
@@ -280,6 +292,30 @@ export function graphql(source: "\n  mutation SetDefaultDeliveryAddress($id: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n      playbackUrl\n    }\n  }\n"): (typeof documents)["\n  query CameraRecordings($cameraId: ID!) {\n    recordings(cameraId: $cameraId, first: 10) {\n      id\n      startedAt\n      endedAt\n      durationSeconds\n      renditions\n      playbackUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialProviders {\n    socialProviders {\n      provider\n      displayName\n    }\n  }\n"): (typeof documents)["\n  query SocialProviders {\n    socialProviders {\n      provider\n      displayName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartSocialSignIn($provider: SocialProvider!, $redirectUri: String!) {\n    startSocialSignIn(provider: $provider, redirectUri: $redirectUri) {\n      authorizationUrl\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation StartSocialSignIn($provider: SocialProvider!, $redirectUri: String!) {\n    startSocialSignIn(provider: $provider, redirectUri: $redirectUri) {\n      authorizationUrl\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSocialSignIn($input: CompleteSocialSignInInput!) {\n    completeSocialSignIn(input: $input) {\n      status\n      provider\n      ticket\n      email\n      auth {\n        ...AuthPayloadFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSocialSignIn($input: CompleteSocialSignInInput!) {\n    completeSocialSignIn(input: $input) {\n      status\n      provider\n      ticket\n      email\n      auth {\n        ...AuthPayloadFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProveSocialLinkWithPassword($ticket: String!, $password: String!) {\n    proveSocialLinkWithPassword(ticket: $ticket, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation ProveSocialLinkWithPassword($ticket: String!, $password: String!) {\n    proveSocialLinkWithPassword(ticket: $ticket, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendSocialLinkCode($ticket: String!, $email: String) {\n    sendSocialLinkCode(ticket: $ticket, email: $email)\n  }\n"): (typeof documents)["\n  mutation SendSocialLinkCode($ticket: String!, $email: String) {\n    sendSocialLinkCode(ticket: $ticket, email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmSocialLink($code: String!) {\n    confirmSocialLink(code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmSocialLink($code: String!) {\n    confirmSocialLink(code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -581,6 +581,62 @@ export const CameraRecordingsDocument = graphql(`
   }
 `);
 
+// ── Social sign-in (VK ID, Yandex ID, Google, Apple) ─────────────────────────────────────────────────────────────
+// The server holds the PKCE verifier and nonce; the app opens the URL in the system browser and brings back the code.
+export const SocialProvidersDocument = graphql(`
+  query SocialProviders {
+    socialProviders {
+      provider
+      displayName
+    }
+  }
+`);
+
+export const StartSocialSignInDocument = graphql(`
+  mutation StartSocialSignIn($provider: SocialProvider!, $redirectUri: String!) {
+    startSocialSignIn(provider: $provider, redirectUri: $redirectUri) {
+      authorizationUrl
+      state
+    }
+  }
+`);
+
+export const CompleteSocialSignInDocument = graphql(`
+  mutation CompleteSocialSignIn($input: CompleteSocialSignInInput!) {
+    completeSocialSignIn(input: $input) {
+      status
+      provider
+      ticket
+      email
+      auth {
+        ...AuthPayloadFields
+      }
+    }
+  }
+`);
+
+export const ProveSocialLinkWithPasswordDocument = graphql(`
+  mutation ProveSocialLinkWithPassword($ticket: String!, $password: String!) {
+    proveSocialLinkWithPassword(ticket: $ticket, password: $password) {
+      ...AuthPayloadFields
+    }
+  }
+`);
+
+export const SendSocialLinkCodeDocument = graphql(`
+  mutation SendSocialLinkCode($ticket: String!, $email: String) {
+    sendSocialLinkCode(ticket: $ticket, email: $email)
+  }
+`);
+
+export const ConfirmSocialLinkDocument = graphql(`
+  mutation ConfirmSocialLink($code: String!) {
+    confirmSocialLink(code: $code) {
+      ...AuthPayloadFields
+    }
+  }
+`);
+
 // ── Account, password and push ───────────────────────────────────────────────────────────────────────────────────
 export const RequestPasswordResetDocument = graphql(`
   mutation RequestPasswordReset($email: String!) {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createNavHost } from './host';
-import { routeFromUrl, stackFor, tabOf, type Route, type TabName } from './routes';
+import { pathOf, routeFromUrl, stackFor, tabOf, type Route, type TabName } from './routes';
 
 export type { Route, TabName } from './routes';
 
@@ -39,6 +39,9 @@ export function NavProvider({ children, initial }: { children: ReactNode; initia
     (url: string) => {
       const route = routeFromUrl(url);
       if (!route) return false;
+      // The link of the screen already open (Android hands a redirect to the browser session and to the app alike).
+      const top = stackRef.current[stackRef.current.length - 1];
+      if (top && pathOf(top) === pathOf(route)) return true;
       go(stackFor(route), 'push');
       return true;
     },

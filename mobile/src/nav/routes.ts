@@ -11,13 +11,27 @@ export type Route =
   | { name: 'deleteAccount' }
   | { name: 'forgotPassword' }
   | { name: 'resetPassword'; token: string }
-  | { name: 'completeSignUp'; token: string };
+  | { name: 'completeSignUp'; token: string }
+  /** Where a social provider sends the browser back (`/auth/callback`, `vegshare://auth/callback`): its answer. */
+  | { name: 'socialCallback'; callback: SocialCallback }
+  /** The link in the mail that confirms a social sign-in (`/link-account?code=`). */
+  | { name: 'linkAccount'; code: string };
+
+/** What a provider's redirect carries: `code` and `state` (plus `iss`, VK ID's `device_id`), or an `error`. */
+export interface SocialCallback {
+  readonly state: string;
+  readonly code: string | null;
+  readonly iss: string | null;
+  readonly deviceId: string | null;
+  readonly error: string | null;
+}
 
 export type TabName = 'explore' | 'rentals' | 'notifications' | 'profile';
 export const TABS: readonly TabName[] = ['explore', 'rentals', 'notifications', 'profile'];
 
 /** Routes shown to signed-out visitors too (links from emails). */
-export const isPublicRoute = (route: Route): boolean => route.name === 'forgotPassword' || route.name === 'resetPassword' || route.name === 'completeSignUp';
+export const isPublicRoute = (route: Route): boolean =>
+  route.name === 'forgotPassword' || route.name === 'resetPassword' || route.name === 'completeSignUp' || route.name === 'socialCallback' || route.name === 'linkAccount';
 
 /** Hosts whose https links open the app (universal links / Android App Links); see app.config.ts. */
 export const LINK_HOSTS = ['vegshare.app', 'www.vegshare.app'];
@@ -26,6 +40,18 @@ export const SCHEME = 'vegshare';
 const ID = '([A-Za-z0-9-]{1,64})';
 /** The one-time codes auth emails (base64url). */
 const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
+/** A provider's parameter, bounded (the server checks them again). */
+const param = (query: URLSearchParams, name: string): string | null => {
+  const value = query.get(name);
+  return value !== null && value.length > 0 && value.length <= 2048 ? value : null;
+};
+
+function socialCallbackOf(query: URLSearchParams): Route {
+  const state = param(query, 'state');
+  if (!state) return { name: 'explore' };
+  return { name: 'socialCallback', callback: { state, code: param(query, 'code'), iss: param(query, 'iss'), deviceId: param(query, 'device_id'), error: param(query, 'error') } };
+}
+
 const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) => Route | null][] = [
   [/^\/?$/, () => ({ name: 'explore' })],
   [/^\/explore$/, () => ({ name: 'explore' })],
@@ -48,6 +74,13 @@ const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) =
   [/^\/verify-email$/, (_m, q) => {
     const token = q.get('token');
     return token && TOKEN.test(token) ? { name: 'completeSignUp', token } : { name: 'explore' };
+  }],
+  // The redirect URI of social sign-in (allow-listed by auth's SOCIAL_REDIRECT_URIS).
+  [/^\/auth\/callback$/, (_m, q) => socialCallbackOf(q)],
+  // The social sign-in confirmation mail's link (auth's `APP_URL/link-account?code=`).
+  [/^\/link-account$/, (_m, q) => {
+    const code = q.get('code');
+    return code && TOKEN.test(code) ? { name: 'linkAccount', code } : { name: 'explore' };
   }],
 ];
 
@@ -119,6 +152,14 @@ export function pathOf(route: Route): string {
       return `/reset-password?token=${encodeURIComponent(route.token)}`;
     case 'completeSignUp':
       return `/verify-email?token=${encodeURIComponent(route.token)}`;
+    case 'socialCallback': {
+      const { state, code, iss, deviceId, error } = route.callback;
+      const query = new URLSearchParams({ state });
+      for (const [key, value] of [['code', code], ['iss', iss], ['device_id', deviceId], ['error', error]] as const) if (value !== null) query.set(key, value);
+      return `/auth/callback?${query.toString()}`;
+    }
+    case 'linkAccount':
+      return `/link-account?code=${encodeURIComponent(route.code)}`;
   }
 }
 
@@ -135,6 +176,8 @@ export function tabOf(route: Route): TabName {
     case 'forgotPassword':
     case 'resetPassword':
     case 'completeSignUp':
+    case 'socialCallback':
+    case 'linkAccount':
       return 'profile';
     default:
       return 'rentals';

@@ -13,6 +13,7 @@ import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
 import { LanguagePicker } from './LanguagePicker';
 import { CompleteSignUpForm } from './SignUpScreens';
+import { SocialSignInButtons } from './SocialScreens';
 
 export function AuthScreen() {
   const { store, devices } = useApp();
@@ -99,6 +100,7 @@ export function AuthScreen() {
               {error ? <ErrorView error={error} /> : null}
               <Button testID="submit-auth" title={busy ? t('common.pleaseWait') : mode === 'signIn' ? t('auth.signIn') : t('auth.signUp')} disabled={busy} onPress={() => void submit()} />
               {mode === 'signIn' ? <TextLink testID="forgot-password" title={t('auth.forgot')} onPress={() => nav.push({ name: 'forgotPassword' })} /> : null}
+              <SocialSignInButtons />
             </>
           )}
         </Card>

@@ -51,7 +51,7 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-const KNOWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR']);
+const KNOWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 
 /**
  * Human text of an error in the current language: a translated sentence per error code (the server's stable
@@ -66,6 +66,7 @@ export function useErrorMessage(): (error: unknown) => string {
       const first = error.errors[0];
       const code = String(first?.extensions?.['code'] ?? '');
       if (first?.extensions?.['reason'] === 'PLOT_NOT_AVAILABLE') return t('errors.PLOT_NOT_AVAILABLE');
+      if (first?.extensions?.['reason'] === 'PROVIDER_REJECTED') return t('errors.PROVIDER_REJECTED');
       if (code === 'RATE_LIMITED') return t('errors.RATE_LIMITED', { minutes: Math.max(1, Math.ceil(Number(first?.extensions?.['retryAfter'] ?? 60) / 60)) });
       if (code === 'BAD_USER_INPUT' && i18n.language === 'en' && first?.message) return first.message;
       return KNOWN_CODES.has(code) ? t(`errors.${code}`) : t('errors.INTERNAL_SERVER_ERROR');

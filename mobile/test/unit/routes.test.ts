@@ -15,6 +15,9 @@ const every: Route[] = [
   { name: 'forgotPassword' },
   { name: 'resetPassword', token: 'abcdefghijklmnop_QRSTUV-123' },
   { name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' },
+  { name: 'socialCallback', callback: { state: 'st4te-value_1', code: 'c0de.value/+=', iss: 'https://appleid.apple.com', deviceId: 'dev-1', error: null } },
+  { name: 'socialCallback', callback: { state: 'st4te-value_2', code: null, iss: null, deviceId: null, error: 'access_denied' } },
+  { name: 'linkAccount', code: 'abcdefghijklmnop_QRSTUV-789' },
 ];
 
 describe('routes', () => {
@@ -26,6 +29,16 @@ describe('routes', () => {
       expect(routeFromUrl(`vegshare://${path.slice(1)}`)).toEqual(route);
       expect(routeFromUrl(`https://vegshare.app${path}`)).toEqual(route);
     }
+  });
+
+  it('reads a social provider’s redirect (the app’s redirect URI) and the social confirmation mail’s link', () => {
+    expect(routeFromUrl('vegshare://auth/callback?code=abc&state=xyz&device_id=dev-9')).toEqual({
+      name: 'socialCallback',
+      callback: { state: 'xyz', code: 'abc', iss: null, deviceId: 'dev-9', error: null },
+    });
+    // Without a state it is nobody's sign-in.
+    expect(routeFromUrl('/auth/callback?code=abc')).toEqual({ name: 'explore' });
+    expect(routeFromUrl('/link-account?code=short')).toEqual({ name: 'explore' });
   });
 
   it('refuses unknown paths, foreign hosts and malformed ids', () => {

@@ -13,8 +13,10 @@ export interface Viewer {
   readonly sessionId: string | null;
   /** Scopes of a partner API key, empty for user sessions. */
   readonly scopes: readonly string[];
-  /** The partner API key the token was exchanged for (`akid`), null for user sessions. */
+  /** The partner credential behind the token (`akid`): an API key's or an OAuth client's id; null for user sessions. */
   readonly apiKeyId: string | null;
+  /** The token's own id (`jti`), so that one token can be revoked on its own (OAuth token revocation); null without. */
+  readonly tokenId: string | null;
   /** When the token was issued (`iat`, seconds since the epoch): a role change after it overrides its roles. */
   readonly issuedAt: number;
 }
@@ -88,6 +90,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
         scopes: Object.freeze(typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : []),
         apiKeyId: typeof payload['akid'] === 'string' ? payload['akid'] : null,
+        tokenId: typeof payload.jti === 'string' ? payload.jti : null,
         issuedAt: payload.iat as number,
       });
       return { viewer, expiresAt: (payload.exp as number) * 1000 };

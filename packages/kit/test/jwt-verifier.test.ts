@@ -32,7 +32,7 @@ describe('JWT verifier cache', () => {
     const token = await k.sign('u1');
     const first = await verifier.verify(token);
     for (let i = 0; i < 5; i += 1) expect(await verifier.verify(token)).toBe(first);
-    expect(first).toEqual({ userId: 'u1', roles: ['CUSTOMER'], sessionId: 's1', scopes: ['farms:read'], apiKeyId: null, issuedAt: expect.any(Number) });
+    expect(first).toEqual({ userId: 'u1', roles: ['CUSTOMER'], sessionId: 's1', scopes: ['farms:read'], apiKeyId: null, tokenId: null, issuedAt: expect.any(Number) });
     expect(k.lookups()).toBe(1);
     // Another token is checked on its own.
     await verifier.verify(await k.sign('u2'));

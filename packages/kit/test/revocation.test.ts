@@ -8,7 +8,7 @@ import type { EventBus } from '../src/events/event-bus.ts';
 import type { Viewer } from '../src/auth.ts';
 
 const now = Date.parse('2026-06-01T10:00:00Z');
-const viewer = (over: Partial<Viewer> = {}): Viewer => ({ userId: 'u1', roles: ['ADMIN'], sessionId: 's1', scopes: [], apiKeyId: null, issuedAt: now / 1000 - 60, ...over });
+const viewer = (over: Partial<Viewer> = {}): Viewer => ({ userId: 'u1', roles: ['ADMIN'], sessionId: 's1', scopes: [], apiKeyId: null, tokenId: 't1', issuedAt: now / 1000 - 60, ...over });
 const code = (fn: () => unknown): unknown => {
   try {
     fn();
@@ -50,6 +50,17 @@ describe('RevocationView', () => {
     expect(view.current(key).roles).toEqual([]);
     view.apply({ kind: 'API_KEY_REVOKED', userId: 'p1', apiKeyId: 'k1', at: now + 2 });
     expect(code(() => view.current(key))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a single revoked token (OAuth revocation) and no other token of the same client', () => {
+    const view = new RevocationView({ now: () => now });
+    const narrowed: boolean[] = [];
+    const token = viewer({ userId: 'p1', roles: ['PARTNER'], sessionId: null, apiKeyId: 'c1', tokenId: 'jti-1' });
+    view.watch('p1', () => narrowed.push(accessNarrowed(view, token)));
+    view.apply({ kind: 'TOKEN_REVOKED', userId: 'p1', tokenId: 'jti-1', at: now });
+    expect(code(() => view.current(token))).toBe('UNAUTHENTICATED');
+    expect(view.current(viewer({ userId: 'p1', roles: ['PARTNER'], sessionId: null, apiKeyId: 'c1', tokenId: 'jti-2' })).userId).toBe('p1');
+    expect(narrowed).toEqual([true]);
   });
 
   it('refuses every token of a deleted account, user and API-key tokens alike, and tells its watchers', () => {

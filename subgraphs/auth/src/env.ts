@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import { checkSocialConfig, socialConfigShape } from './social/settings.ts';
 
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';
@@ -46,9 +47,12 @@ export const schema = z
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected service names such as user,farm')).min(1)),
     /** How often UserDeleted is published again for deletions not yet acknowledged by every service, in ms. */
     ACCOUNT_ERASURE_REPUBLISH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Social sign-in providers and our OAuth2 authorization server (social/settings.ts). */
+    ...socialConfigShape,
   })
   .superRefine((c, ctx) => {
     checkSubgraphConfig(c, ctx);
+    checkSocialConfig(c, ctx);
     if (c.NODE_ENV === 'production' && !c.AUTH_KEY_ENCRYPTION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_KEY_ENCRYPTION_SECRET'], message: 'required in production' });
     }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AuthDb } from './db.ts';
 
 export interface OutgoingMail {
-  readonly kind: 'EMAIL_VERIFICATION' | 'PASSWORD_RESET' | 'ACCOUNT_EXISTS' | 'ACCOUNT_DELETED';
+  readonly kind: 'EMAIL_VERIFICATION' | 'PASSWORD_RESET' | 'ACCOUNT_EXISTS' | 'ACCOUNT_DELETED' | 'SOCIAL_LINK';
   readonly to: string;
   readonly subject: string;
   readonly body: string;

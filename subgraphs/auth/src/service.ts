@@ -10,6 +10,7 @@ import { requestMeta } from './request-meta.ts';
 import { apiKeyTokenRoute, devMailboxRoute, jwksRoute, revocationsRoute } from './http/routes.ts';
 import { REVOCATIONS_PATH } from '@vegshare/kit';
 import type { Context } from './context.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 
 export { loadAuthConfig, type AuthConfig } from './env.ts';
 
@@ -54,7 +55,11 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
-      routes: { '/internal/api-key-token': apiKeyTokenRoute(services, logger), [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source) },
+      routes: {
+        '/internal/api-key-token': apiKeyTokenRoute(services, logger),
+        [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source),
+        ...oauthRoutes({ config, db, services, redis, metaOf: requestMeta, logger, metrics }),
+      },
       // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {
         '/.well-known/jwks.json': jwksRoute(services),

@@ -14,6 +14,10 @@ import { Sessions } from './sessions.ts';
 import { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { AccessRevocations } from './revocations.ts';
 import { DeviceTokens } from './device-tokens.ts';
+import { OAuthClients } from './oauth/clients.ts';
+import { ProviderClients } from './social/provider-clients.ts';
+import { socialSettingsFrom } from './social/settings.ts';
+import { SocialSignIn } from './social/social-sign-in.ts';
 
 /** Everything the resolvers and routes call, built once per process. */
 export interface AuthServices {
@@ -26,6 +30,8 @@ export interface AuthServices {
   readonly revocations: AccessRevocations;
   /** Whether the deprecated, email-revealing `register` mutation is served (REGISTER_MUTATION). */
   readonly registerMutation: boolean;
+  readonly social: SocialSignIn;
+  readonly oauthClients: OAuthClients;
 }
 
 export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger): AuthServices {
@@ -39,12 +45,17 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
     redis,
   );
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
-  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events, revocations, devices: new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET), logger, appUrl: config.APP_URL });
+  const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);
+  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events, revocations, devices, logger, appUrl: config.APP_URL });
   const deletions = new AccountDeletions({
     db, passwords, limits, outbox, events, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
   });
+  const socialSettings = socialSettingsFrom(config);
+  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events, devices, logger, appUrl: config.APP_URL });
   return {
     keys, tokens, sessions, accounts, revocations, deletions, registerMutation: config.REGISTER_MUTATION,
     apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations),
+    social,
+    oauthClients: new OAuthClients(db, revocations),
   };
 }

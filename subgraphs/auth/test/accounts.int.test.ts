@@ -37,7 +37,7 @@ describe('registration', () => {
     expect(auth.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const verifier = createJwtVerifier({ keys: new URL(`${h.url}/.well-known/jwks.json`), issuer: 'https://auth.vegshare.local', audience: 'vegshare-api' });
-    expect(await verifier.verify(auth.accessToken)).toEqual({ userId: auth.user.id, roles: ['CUSTOMER'], sessionId: auth.session.id, scopes: [], apiKeyId: null, issuedAt: expect.any(Number) });
+    expect(await verifier.verify(auth.accessToken)).toEqual({ userId: auth.user.id, roles: ['CUSTOMER'], sessionId: auth.session.id, scopes: [], apiKeyId: null, tokenId: expect.any(String), issuedAt: expect.any(Number) });
 
     expect(registered).toContainEqual({ userId: auth.user.id, email: email.toLowerCase(), displayName: 'Zoé', roles: ['CUSTOMER'] });
 
@@ -117,7 +117,7 @@ describe('login', () => {
     expect(ok.body.errors).toBeUndefined();
     const hash = (await h.db.user.findUniqueOrThrow({ where: { email } })).passwordHash;
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
-    expect(await argon2.verify(hash, 'imported-secret-42')).toBe(true);
+    expect(await argon2.verify(hash ?? '', 'imported-secret-42')).toBe(true);
     expect(codeOf(await h.gql(LOGIN, { input: { email, password: 'imported-secret-42' } }))).toBeUndefined();
   });
 

@@ -43,7 +43,7 @@ describe('partner API keys', () => {
     const token = (await res.json()) as { accessToken: string; expiresIn: number; keyId: string; partnerId: string };
     expect(token).toMatchObject({ expiresIn: 300, keyId: apiKey.id, partnerId: demo.users.partner.id });
     const verifier = createJwtVerifier({ keys: new URL(`${h.url}/.well-known/jwks.json`), issuer: 'https://auth.vegshare.local', audience: 'vegshare-api' });
-    expect(await verifier.verify(token.accessToken)).toEqual({ userId: demo.users.partner.id, roles: ['PARTNER'], sessionId: null, scopes: ['farms:read', 'plots:read'], apiKeyId: apiKey.id, issuedAt: expect.any(Number) });
+    expect(await verifier.verify(token.accessToken)).toEqual({ userId: demo.users.partner.id, roles: ['PARTNER'], sessionId: null, scopes: ['farms:read', 'plots:read'], apiKeyId: apiKey.id, tokenId: expect.any(String), issuedAt: expect.any(Number) });
 
     const list = await h.gql<{ myApiKeys: { id: string; name: string; lastUsedAt: string | null }[] }>('{ myApiKeys { id name lastUsedAt } }', {}, bearer(partner.accessToken));
     expect(list.body.data?.myApiKeys[0]).toMatchObject({ id: apiKey.id, name: 'Bistro POS' });

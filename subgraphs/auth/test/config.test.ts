@@ -22,6 +22,15 @@ describe('auth config', () => {
     expect(() => loadAuthConfig({ DATABASE_URL, NODE_ENV: 'production', GATEWAY_SECRET, AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value', DEV_MAILBOX: 'true' })).toThrow(/DEV_MAILBOX/);
   });
 
+  it('wants https social providers in production, except on loopback (a local stand-in), and allows http elsewhere', () => {
+    const production = { DATABASE_URL, NODE_ENV: 'production', GATEWAY_SECRET: 'a-long-gateway-secret-value', AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value' };
+    expect(() => loadAuthConfig({ ...production, GOOGLE_ISSUER: 'http://accounts.google.com' })).toThrow(/GOOGLE_ISSUER: must be https:\/\/ in production/);
+    expect(() => loadAuthConfig({ ...production, VK_ID_URL: 'http://10.0.0.5:8080' })).toThrow(/VK_ID_URL/);
+    expect(loadAuthConfig({ ...production, GOOGLE_ISSUER: 'http://127.0.0.1:4599' }).GOOGLE_ISSUER).toBe('http://127.0.0.1:4599');
+    expect(loadAuthConfig({ ...production, YANDEX_OAUTH_URL: 'http://localhost:4599' }).YANDEX_OAUTH_URL).toBe('http://localhost:4599');
+    expect(loadAuthConfig({ DATABASE_URL, GOOGLE_ISSUER: 'http://provider.test' }).GOOGLE_ISSUER).toBe('http://provider.test');
+  });
+
   it('keeps the dev mailbox to NODE_ENV=development', () => {
     expect(loadAuthConfig({ DATABASE_URL, NODE_ENV: 'test' }).DEV_MAILBOX).toBe(false);
     expect(() => loadAuthConfig({ DATABASE_URL, NODE_ENV: 'test', DEV_MAILBOX: 'true' })).toThrow(/DEV_MAILBOX: only with NODE_ENV=development/);

@@ -10,7 +10,7 @@ export const HARNESS_GATEWAY_SECRET = 'auth-harness-gateway-secret-0123';
 export interface GqlError {
   message: string;
   path?: string[];
-  extensions?: { code?: string; field?: string; retryAfter?: number };
+  extensions?: { code?: string; field?: string; retryAfter?: number; reason?: string };
 }
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
@@ -24,6 +24,8 @@ export interface Harness {
   readonly events: MemoryEventBus;
   readonly url: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** fetch with the gateway secret, as the gateway forwards /oauth/* and /.well-known/* (a full URL, or a path here). */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       });
       return { status: res.status, body: (await res.json()) as GqlResponse<T>['body'] };
     },
+    fetch(url, init = {}) {
+      const headers = new Headers(init.headers);
+      if (secret) headers.set('x-gateway-secret', secret);
+      return fetch(url.startsWith('/') ? `${service.url}${url}` : url, { ...init, headers });
+    },
     async close() {
       await service.stop(1000);
       await db.$disconnect();
@@ -72,7 +79,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export const AUTH_FIELDS = 'accessToken tokenType expiresIn refreshToken user { id email emailVerified roles } session { id current ip userAgent }';
+export const AUTH_FIELDS = 'accessToken tokenType expiresIn refreshToken user { id email emailVerified roles } session { id current ip userAgent } deviceToken';
 
 export interface AuthPayload {
   accessToken: string;
@@ -81,6 +88,7 @@ export interface AuthPayload {
   refreshToken: string;
   user: { id: string; email: string | null; emailVerified: boolean | null; roles: string[] };
   session: { id: string; current: boolean; ip: string; userAgent: string };
+  deviceToken: string | null;
 }
 
 export const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;

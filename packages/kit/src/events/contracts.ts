@@ -211,8 +211,13 @@ export type AccessRevoked =
   | { readonly kind: 'SESSIONS_ENDED'; readonly userId: string; readonly sessionIds: readonly string[]; readonly at: number }
   /** The account's roles now; tokens issued before `at` are read with these roles. */
   | { readonly kind: 'ROLES_CHANGED'; readonly userId: string; readonly roles: readonly string[]; readonly at: number }
-  /** A partner's API key was revoked (`userId` is the partner). */
+  /**
+   * A partner credential was revoked (`userId` is the partner): an API key, or an OAuth client — its tokens carry the
+   * client's id as `akid` just as API-key tokens carry the key's.
+   */
   | { readonly kind: 'API_KEY_REVOKED'; readonly userId: string; readonly apiKeyId: string; readonly at: number }
+  /** One access token was revoked before it expired (OAuth token revocation, RFC 7009), by its `jti`. */
+  | { readonly kind: 'TOKEN_REVOKED'; readonly userId: string; readonly tokenId: string; readonly at: number }
   /** The account was deleted (its sessions and API keys went with it): every token of `userId` is refused. */
   | { readonly kind: 'ACCOUNT_DELETED'; readonly userId: string; readonly at: number };
 

@@ -9,6 +9,7 @@ export const accessRevokedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('SESSIONS_ENDED'), userId: id, sessionIds: z.array(id).max(10_000), at }),
   z.object({ kind: z.literal('ROLES_CHANGED'), userId: id, roles: z.array(z.string().max(40)).max(20), at }),
   z.object({ kind: z.literal('API_KEY_REVOKED'), userId: id, apiKeyId: id, at }),
+  z.object({ kind: z.literal('TOKEN_REVOKED'), userId: id, tokenId: id, at }),
   z.object({ kind: z.literal('ACCOUNT_DELETED'), userId: id, at }),
 ]) satisfies z.ZodType<AccessRevoked>;
 

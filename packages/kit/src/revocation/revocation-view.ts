@@ -32,14 +32,16 @@ interface RoleChange {
 export type AccessChangeListener = () => void;
 
 /**
- * What ended recently, in memory, fed by `AccessRevoked` events (and the catch-up sync): sessions and API keys that
- * were revoked, accounts that were deleted, and the current roles of accounts whose roles changed. Entries are kept
+ * What ended recently, in memory, fed by `AccessRevoked` events (and the catch-up sync): sessions, API keys, OAuth
+ * clients and single tokens that were revoked, accounts that were deleted, and the current roles of accounts whose roles changed. Entries are kept
  * for the longest token lifetime, after which every token they could affect has expired, so memory stays bounded by
  * the revocations of the last quarter of an hour.
  */
 export class RevocationView implements AccessView {
   readonly #sessions = new Map<string, number>();
   readonly #apiKeys = new Map<string, number>();
+  /** Single tokens revoked by their `jti` (OAuth token revocation). */
+  readonly #tokens = new Map<string, number>();
   /** Deleted accounts: a deleted id never signs in again (a new account gets a new id), so all its tokens are refused. */
   readonly #deletedUsers = new Map<string, number>();
   readonly #roles = new Map<string, RoleChange>();
@@ -66,6 +68,9 @@ export class RevocationView implements AccessView {
       case 'API_KEY_REVOKED':
         this.#apiKeys.set(change.apiKeyId, keepUntil);
         break;
+      case 'TOKEN_REVOKED':
+        this.#tokens.set(change.tokenId, keepUntil);
+        break;
       case 'ACCOUNT_DELETED':
         this.#deletedUsers.set(change.userId, keepUntil);
         break;
@@ -85,6 +90,7 @@ export class RevocationView implements AccessView {
     if (!this.#isCurrent()) throw accessUnconfirmedError();
     if (viewer.sessionId !== null && this.#sessions.has(viewer.sessionId)) throw unauthenticatedError('This session has ended; sign in again');
     if (viewer.apiKeyId !== null && this.#apiKeys.has(viewer.apiKeyId)) throw unauthenticatedError('API key is invalid or revoked');
+    if (viewer.tokenId !== null && this.#tokens.has(viewer.tokenId)) throw unauthenticatedError('Access token was revoked');
     if (this.#deletedUsers.has(viewer.userId)) throw unauthenticatedError('This account was deleted');
     const change = this.#roles.get(viewer.userId);
     // iat has a resolution of one second: a token issued in the second of the change may predate it.
@@ -107,15 +113,15 @@ export class RevocationView implements AccessView {
     };
   }
 
-  /** Entries remembered (sessions, keys, role changes, deleted accounts), for metrics and tests. */
+  /** Entries remembered (sessions, keys, single tokens, role changes, deleted accounts), for metrics and tests. */
   get size(): number {
-    return this.#sessions.size + this.#apiKeys.size + this.#roles.size + this.#deletedUsers.size;
+    return this.#sessions.size + this.#apiKeys.size + this.#tokens.size + this.#roles.size + this.#deletedUsers.size;
   }
 
   #sweep(now: number): void {
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + 10_000;
-    for (const map of [this.#sessions, this.#apiKeys, this.#deletedUsers]) for (const [id, until] of map) if (until <= now) map.delete(id);
+    for (const map of [this.#sessions, this.#apiKeys, this.#tokens, this.#deletedUsers]) for (const [id, until] of map) if (until <= now) map.delete(id);
     for (const [id, change] of this.#roles) if (change.keepUntil <= now) this.#roles.delete(id);
   }
 }

@@ -62,8 +62,9 @@ export function apiKeyTokenRoute(services: AuthServices, logger: Logger): RouteH
 }
 
 /**
- * GET /internal/revocations?since=<ms>: every session, role and API-key change since then (at most the last 20
- * minutes), for the other services' catch-up when revocation events may have been lost. Behind the gateway secret.
+ * GET /internal/revocations?since=<ms>: every session, role, API-key, OAuth-client, single-token and account-deletion
+ * change since then (at most the last 20 minutes), for the other services' catch-up when revocation events may have
+ * been lost. Behind the gateway secret.
  */
 export function revocationsRoute(source: RevocationSource): RouteHandler {
   return async (req, res, search) => {

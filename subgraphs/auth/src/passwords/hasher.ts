@@ -76,7 +76,9 @@ export class PasswordService {
     return this.main.hash(password);
   }
 
-  async verify(storedHash: string, password: string): Promise<VerifyResult> {
+  /** `storedHash` null: an account without a password (social sign-in only), answered as slowly as a wrong password. */
+  async verify(storedHash: string | null, password: string): Promise<VerifyResult> {
+    if (storedHash === null) return { ok: await this.verifyDummy(password), upgradedHash: null };
     const hasher = [this.main, ...this.legacy].find((h) => h.recognizes(storedHash));
     if (!hasher) return { ok: false, upgradedHash: null };
     const ok = await hasher.verify(storedHash, password);

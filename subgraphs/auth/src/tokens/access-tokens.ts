@@ -10,8 +10,10 @@ export interface AccessTokenSubject {
   readonly sessionId?: string;
   /** Space-separated into the `scope` claim (partner API keys). */
   readonly scopes?: readonly string[];
-  /** The API key a partner token was exchanged for. */
+  /** The API key a partner token was exchanged for, or the partner OAuth client's id (the credential behind the token). */
   readonly apiKeyId?: string;
+  /** The OAuth client's public client_id (RFC 9068 `client_id`), for client_credentials tokens. */
+  readonly clientId?: string;
 }
 
 export interface IssuedToken {
@@ -33,6 +35,7 @@ export class AccessTokenIssuer {
     if (subject.sessionId) claims['sid'] = subject.sessionId;
     if (subject.scopes) claims['scope'] = subject.scopes.join(' ');
     if (subject.apiKeyId) claims['akid'] = subject.apiKeyId;
+    if (subject.clientId) claims['client_id'] = subject.clientId;
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
