@@ -220,6 +220,9 @@ export class Accounts {
       return true;
     }
     await this.deps.db.$transaction(async (tx) => {
+      // A sign-up still waiting for its code has no password to reset: the code is what it lacks, so it gets a new one
+      // (completeSignUp sets the password). A reset link here would leave an account that still cannot sign in.
+      if (user.pendingSignUp) return this.#sendVerification(tx, user);
       const token = await issueOneTimeToken(tx, user.id, 'PASSWORD_RESET');
       const link = this.#link('reset-password', token);
       await this.deps.outbox.enqueue(tx, {
@@ -241,6 +244,7 @@ export class Accounts {
       const id = await consumeOneTimeToken(tx, input.token, 'PASSWORD_RESET');
       if (!id) return null;
       const user = await tx.user.findUniqueOrThrow({ where: { id } });
+      if (user.pendingSignUp) return null; // a link issued before the rule above: the sign-up code finishes it
       await tx.user.update({
         where: { id },
         data: { passwordHash, passwordChangedAt: new Date(), emailVerifiedAt: user.emailVerifiedAt ?? new Date() },

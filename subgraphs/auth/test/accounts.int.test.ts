@@ -3,6 +3,7 @@ import * as argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
 import { createJwtVerifier, demo, eventTopics, type UserRegistered } from '@vegshare/kit';
 import { seedAuth } from '../src/seed.ts';
+import { issueOneTimeToken } from '../src/one-time-tokens.ts';
 import { AUTH_FIELDS, bearer, codeOf, GOOD_PASSWORD, LOGIN, REFRESH, REGISTER, register, startHarness, uniqueEmail, type AuthPayload, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -225,6 +226,22 @@ describe('passwords', () => {
     expect(codeOf(await h.gql(reset, { i: { token, newPassword: 'yet another passphrase' } }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await h.gql(REFRESH, { t: a.refreshToken }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await h.gql(LOGIN, { input: { email, password: 'a brand new passphrase' } }))).toBeUndefined();
+  });
+
+  it('answers a reset asked for a pending sign-up with a new sign-up code, which then completes it', async () => {
+    const email = uniqueEmail('pending');
+    const signUp = await h.gql('mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', { i: { email, password: GOOD_PASSWORD, displayName: 'Pending' } });
+    expect(signUp.body.errors).toBeUndefined();
+    expect((await h.gql('mutation($e: String!) { requestPasswordReset(email: $e) }', { e: email })).body.data).toEqual({ requestPasswordReset: true });
+    const mails = await mailbox(email);
+    expect(mails.map((m) => m.kind)).toEqual(['EMAIL_VERIFICATION', 'EMAIL_VERIFICATION']); // newest first
+    // An old reset link of a pending account (issued before this rule) does not make a password that cannot sign in.
+    const user = await h.db.user.findUniqueOrThrow({ where: { email } });
+    const legacy = await issueOneTimeToken(h.db, user.id, 'PASSWORD_RESET');
+    expect(codeOf(await h.gql('mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }', { i: { token: legacy, newPassword: 'a brand new passphrase' } }))).toBe('BAD_USER_INPUT');
+    const done = await h.gql<{ completeSignUp: AuthPayload }>(`mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { ${AUTH_FIELDS} } }`, { i: { token: tokenIn(mails[0]!.body), password: 'the password I chose' } });
+    expect(done.body.errors).toBeUndefined();
+    expect(codeOf(await h.gql(LOGIN, { input: { email, password: 'the password I chose' } }))).toBeUndefined();
   });
 
   it('refuses an expired reset token', async () => {
