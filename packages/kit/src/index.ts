@@ -11,6 +11,7 @@ export * from './events/memory-event-bus.ts';
 export * from './events/redis-event-bus.ts';
 export * from './db/pg-adapter.ts';
 export * from './db/migrations.ts';
+export * from './db/db-errors.ts';
 export * from './service-config.ts';
 export * from './loaders.ts';
 export * from './launch.ts';

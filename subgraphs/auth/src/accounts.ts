@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { badInput, conflict, eventTopics, notFound, unauthenticated, type EventBus, type Role, type UserRegistered } from '@vegshare/kit';
+import { badInput, conflict, eventTopics, isUniqueViolation, notFound, unauthenticated, type EventBus, type Role, type UserRegistered } from '@vegshare/kit';
 import type { AuthDb } from './db.ts';
 import type { User as UserRow } from './generated/prisma/client.ts';
 import type { PasswordService } from './passwords/hasher.ts';
@@ -30,10 +30,6 @@ export interface AccountDeps {
 /** The single answer for an unknown email and a wrong password (no account enumeration). */
 export const badCredentials = () => unauthenticated('Email or password is incorrect');
 const invalidLink = () => badInput('This link is invalid or has expired; request a new one', 'token');
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'P2002';
-}
 
 /** Account life cycle: registration, sign-in, passwords, email verification and reset, roles. */
 export class Accounts {

@@ -1,4 +1,4 @@
-import { capacityExhausted, conflict, eventTopics, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger, type NotificationRequested } from '@vegshare/kit';
+import { capacityExhausted, conflict, eventTopics, isUniqueViolation, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger, type NotificationRequested } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import type { Camera, Prisma, Stream } from './generated/prisma/client.ts';
 import type { StreamStatus } from './generated/prisma/enums.ts';
@@ -237,7 +237,7 @@ export class StreamControl {
         create: { cameraId: stream.cameraId, streamId: stream.id, jobId: event.jobId, masterPlaylistKey: event.masterPlaylistKey ?? '', renditions: [...event.renditions], startedAt, endedAt },
       });
     } catch (error) {
-      if ((error as { code?: string }).code !== 'P2002') throw error; // another replica recorded it first
+      if (!isUniqueViolation(error)) throw error; // another replica recorded it first
     }
   }
 

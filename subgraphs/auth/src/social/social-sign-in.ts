@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { badInput, conflict, domainError, ErrorCode, eventTopics, forbidden, notFound, unauthenticated, type EventBus, type UserRegistered } from '@vegshare/kit';
+import { badInput, conflict, domainError, ErrorCode, eventTopics, isUniqueViolation, forbidden, notFound, unauthenticated, type EventBus, type UserRegistered } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { DeviceTokens } from '../device-tokens.ts';
 import type { SocialIdentity as IdentityRow, SocialLinkTicket as TicketRow, User as UserRow } from '../generated/prisma/client.ts';
@@ -71,10 +71,6 @@ const providerRejected = (provider: ProviderSettings) =>
   domainError(ErrorCode.UNAUTHENTICATED, `${provider.displayName} did not confirm the sign-in; start again`, { reason: 'PROVIDER_REJECTED' });
 const providerUnreachable = (provider: ProviderSettings) =>
   new GraphQLError(`${provider.displayName} cannot be reached right now; try again shortly`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'P2002';
-}
 
 /** The name Apple posts once, on the first authorization: `{"name": {"firstName", "lastName"}}`. */
 export function postedNameOf(raw: string | null): string | null {

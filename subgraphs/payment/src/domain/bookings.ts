@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isUuid, type BookingChanged } from '@vegshare/kit';
-import { isUniqueViolation, lockPayment } from '../db.ts';
+import { isUniqueViolation, isUuid, type BookingChanged } from '@vegshare/kit';
+import { lockPayment } from '../db.ts';
 import type { PaymentDeps } from './deps.ts';
 import { providerForCurrency } from './deps.ts';
 import { money, notifyAbout, publishEffects, type Effect } from './effects.ts';
