@@ -15,6 +15,7 @@ export * from './db/db-errors.ts';
 export * from './service-config.ts';
 export * from './loaders.ts';
 export * from './launch.ts';
+export * from './lifecycle.ts';
 export * from './demo.ts';
 export * from './events/event-iterator.ts';
 export * from './http/subscriptions.ts';
