@@ -1,4 +1,4 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { AuthDb } from './db.ts';
 import { argon2idHasher } from './passwords/hasher.ts';
 

@@ -1,4 +1,4 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { PaymentDb } from './db.ts';
 import { commissionOf } from './money.ts';
 import { postJournal } from './domain/ledger.ts';

@@ -1,4 +1,5 @@
-import { demo, demoCameras, demoFarmOwners, type SeedOptions } from '@vegshare/kit';
+import { type SeedOptions } from '@vegshare/kit';
+import { demo, demoCameras, demoFarmOwners } from '@vegshare/demo';
 import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged } from './projections.ts';
 

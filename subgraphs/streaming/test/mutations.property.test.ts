@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { gql, startHarness, users, type GqlResult, type Harness } from './support.ts';
 
 let h: Harness;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type PlotTimelapseReady, type RecordingsExpired, type RentalChanged, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type PlotTimelapseReady, type RecordingsExpired, type RentalChanged, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import fc from 'fast-check';
 import { canTransition } from '../src/stream-machine.ts';
 import type { StreamSnapshot } from '../src/stream-snapshot.ts';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { demo, eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { gql, startHarness, users, waitFor, type Harness } from './support.ts';
 
 let h: Harness;

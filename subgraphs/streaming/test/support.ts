@@ -2,7 +2,8 @@
 // Ed25519 tokens minted here and verified by the service through a local JWKS.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { createJwtVerifier, createLogger, RedisEventBus, demo, type EventBus, type Role, type TokenVerifier } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, RedisEventBus, type EventBus, type Role, type TokenVerifier } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { createStreamingDb, type StreamingDb } from '../src/db.ts';

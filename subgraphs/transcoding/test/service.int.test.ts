@@ -5,21 +5,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  createLogger,
-  createObjectStore,
-  demo,
-  eventTopics,
-  MediaSigner,
-  MemoryEventBus,
-  type FarmChanged,
-  type LiveTranscodeRequested,
-  type LiveTranscodeStatus,
-  type ObjectStore,
-  type RecordingsExpired,
-  type TimelapseReady,
-  type TranscoderCapacity,
-} from '@vegshare/kit';
+import { createLogger, createObjectStore, eventTopics, MediaSigner, MemoryEventBus, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type ObjectStore, type RecordingsExpired, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { mediaHandler } from '@vegshare/streaming/http/media';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { createDailyTimelapses } from '../src/jobs/job-commands.ts';

@@ -1,4 +1,4 @@
-import { conflict, forbidden, hasRole, isUuid, notFound, type Viewer } from '@vegshare/kit';
+import { conflict, forbidden, isUuid, notFound, type Viewer } from '@vegshare/kit';
 import { lockProfile, type UserDb, type UserTx } from './db.ts';
 import type { DeliveryAddress, Prisma } from './generated/prisma/client.ts';
 import { ensureProfile } from './profiles.ts';
@@ -70,7 +70,3 @@ export async function setDefaultAddress(db: UserDb, viewer: Viewer, id: string):
     return tx.deliveryAddress.update({ where: { id }, data: { isDefault: true } });
   });
 }
-
-/** Whether the viewer may read this address (owner or admin). */
-export const canReadAddress = (viewer: Viewer | null, address: DeliveryAddress): boolean =>
-  viewer !== null && (viewer.userId === address.userId || hasRole(viewer, 'ADMIN'));
