@@ -6,16 +6,16 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedStreaming } from './seed.ts';
 import type { Context, StreamingRuntime } from './context.ts';
-import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './presence.ts';
-import { StreamControl } from './stream-control.ts';
-import { subscribeToEvents } from './event-handlers.ts';
+import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './domain/presence.ts';
+import { StreamControl } from './domain/stream-control.ts';
+import { subscribeToEvents } from './domain/event-handlers.ts';
 import { hlsHandler } from './http/hls.ts';
 import { hlsRoute } from './http/hls-route.ts';
 import { mediaHandler } from './http/media.ts';
-import { HLS_PREFIX } from './hls-path.ts';
-import { CapacityView } from './live/capacity-view.ts';
-import { HlsProgressBoard } from './live/hls-progress.ts';
-import { watchRights } from './live/watch-rights.ts';
+import { HLS_PREFIX } from './domain/hls-path.ts';
+import { CapacityView } from './domain/capacity-view.ts';
+import { HlsProgressBoard } from './domain/hls-progress.ts';
+import { watchRights } from './domain/watch-rights.ts';
 
 export { loadStreamingConfig, type StreamingConfig } from './env.ts';
 

@@ -7,7 +7,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { createStreamingDb } from '../src/db.ts';
 import { seedStreaming } from '../src/seed.ts';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
-import { waitFor } from './support.ts';
+import { waitFor } from './harness.ts';
 
 let database: TestDatabase;
 let s3: LocalS3;

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
-import { gql, startHarness, users, waitFor, type Harness } from './support.ts';
+import { gql, startHarness, users, waitFor, type Harness } from './harness.ts';
 
 let h: Harness;
 let streamId = '';

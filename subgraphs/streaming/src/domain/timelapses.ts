@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventTopics, type EventBus, type PlotTimelapseReady, type TimelapseReady } from '@vegshare/kit';
-import type { StreamingDb } from './db.ts';
+import type { StreamingDb } from '../db.ts';
 
 export const timelapseReadySchema = z.object({
   jobId: z.string().uuid(),

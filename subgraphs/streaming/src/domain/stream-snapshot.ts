@@ -1,4 +1,4 @@
-import type { Stream } from './generated/prisma/client.ts';
+import type { Stream } from '../generated/prisma/client.ts';
 
 /** A stream as published on `topics.streamStatus(id)`: the row with ISO dates (JSON-safe across Redis). */
 export interface StreamSnapshot extends Omit<Stream, 'requestedAt' | 'startedAt' | 'endedAt' | 'updatedAt'> {

@@ -1,7 +1,7 @@
 import { badInput, eventTopics, notFound, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
-import type { StreamingDb } from './db.ts';
-import type { Camera } from './generated/prisma/client.ts';
-import type { StreamingLoaders } from './loaders.ts';
+import type { StreamingDb } from '../db.ts';
+import type { Camera } from '../generated/prisma/client.ts';
+import type { StreamingLoaders } from '../loaders.ts';
 import { requireFarmManager } from './access.ts';
 import type { CameraCreate, CameraPatch } from './camera-input.ts';
 import type { StreamControl } from './stream-control.ts';

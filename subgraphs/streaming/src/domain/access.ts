@@ -1,6 +1,6 @@
 import { forbidden, hasRole, requireViewer, unauthenticated, type Viewer } from '@vegshare/kit';
-import type { Camera } from './generated/prisma/client.ts';
-import type { StreamingLoaders } from './loaders.ts';
+import type { Camera } from '../generated/prisma/client.ts';
+import type { StreamingLoaders } from '../loaders.ts';
 
 /**
  * Who may do what, from the local projections of the farm subgraph's events:

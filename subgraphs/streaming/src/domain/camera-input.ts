@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badInput } from '@vegshare/kit';
-import type { RegisterCameraInput, UpdateCameraInput } from './__generated__/resolvers-types.ts';
+import type { RegisterCameraInput, UpdateCameraInput } from '../__generated__/resolvers-types.ts';
 
 /** Camera sources we can pull: RTSP(S) and RTMP(S) only, with a host, no credentials-in-whitespace tricks. */
 const SOURCE_PROTOCOLS = new Set(['rtsp:', 'rtsps:', 'rtmp:', 'rtmps:']);

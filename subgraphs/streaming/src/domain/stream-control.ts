@@ -1,13 +1,13 @@
 import { capacityExhausted, conflict, eventTopics, isUniqueViolation, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger, type NotificationRequested } from '@vegshare/kit';
-import type { StreamingDb } from './db.ts';
-import type { Camera, Prisma, Stream } from './generated/prisma/client.ts';
-import type { StreamStatus } from './generated/prisma/enums.ts';
+import type { StreamingDb } from '../db.ts';
+import type { Camera, Prisma, Stream } from '../generated/prisma/client.ts';
+import type { StreamStatus } from '../generated/prisma/enums.ts';
 import type { PresenceStore } from './presence.ts';
 import { ACTIVE_STATUSES, canTransition, isActive, sourcesOf } from './stream-machine.ts';
 import { snapshotOf, type ViewerCountEvent } from './stream-snapshot.ts';
 import { SerialQueue } from './serial-queue.ts';
-import type { CapacityView } from './live/capacity-view.ts';
-import type { CameraHealth } from './generated/prisma/enums.ts';
+import type { CapacityView } from './capacity-view.ts';
+import type { CameraHealth } from '../generated/prisma/enums.ts';
 
 export interface StreamTimings {
   readonly idleStopMs: number;

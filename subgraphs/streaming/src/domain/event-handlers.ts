@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { eventTopics, topics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
-import type { CapacityView } from './live/capacity-view.ts';
-import { workerCapacitySchema } from './live/capacity-view.ts';
-import type { HlsProgressBoard } from './live/hls-progress.ts';
+import type { CapacityView } from './capacity-view.ts';
+import { workerCapacitySchema } from './capacity-view.ts';
+import type { HlsProgressBoard } from './hls-progress.ts';
 import { applyRecordingsExpired, applyTimelapseReady, recordingsExpiredSchema, timelapseReadySchema } from './timelapses.ts';
-import type { StreamingDb } from './db.ts';
+import type { StreamingDb } from '../db.ts';
 import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { eraseViewer, userDeletedSchema } from './account-erasure.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FarmChanged, RentalChanged } from '@vegshare/kit';
-import type { StreamingDb } from './db.ts';
+import type { StreamingDb } from '../db.ts';
 
 /**
  * Local projections of the farm subgraph's events. Handlers are idempotent upserts keyed by the farm's own ids,

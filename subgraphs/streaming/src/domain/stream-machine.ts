@@ -1,4 +1,4 @@
-import type { StreamStatus } from './generated/prisma/enums.ts';
+import type { StreamStatus } from '../generated/prisma/enums.ts';
 
 /**
  * The stream lifecycle: IDLE → STARTING → LIVE ⇄ RECONNECTING → ENDED / FAILED; ENDED and FAILED may start again.

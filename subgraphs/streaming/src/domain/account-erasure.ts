@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
-import type { StreamingDb } from './db.ts';
+import type { StreamingDb } from '../db.ts';
 
 export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid), deletedAt: z.string() }) satisfies z.ZodType<UserDeleted>;
 

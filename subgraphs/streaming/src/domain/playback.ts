@@ -1,10 +1,10 @@
 import { conflict, isUuid, MediaSigner, notFound, type Viewer } from '@vegshare/kit';
 import { requireWatcher } from './access.ts';
-import type { StreamingRuntime } from './context.ts';
-import type { StreamingLoaders } from './loaders.ts';
-import type { PlaybackGrant } from './models.ts';
+import type { StreamingRuntime } from '../context.ts';
+import type { StreamingLoaders } from '../loaders.ts';
+import type { PlaybackGrant } from '../models.ts';
 import { isActive } from './stream-machine.ts';
-import type { Camera, Stream } from './generated/prisma/client.ts';
+import type { Camera, Stream } from '../generated/prisma/client.ts';
 
 /** The stream and camera of `streamId` if the viewer may watch it; NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise. */
 export async function watchableStream(loaders: StreamingLoaders, viewer: Viewer | null, streamId: string): Promise<{ stream: Stream; camera: Camera }> {
