@@ -4,7 +4,7 @@ import bcrypt from 'bcryptjs';
 import { createJwtVerifier, eventTopics, type UserRegistered } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
-import { issueOneTimeToken } from '../src/one-time-tokens.ts';
+import { issueOneTimeToken } from '../src/domain/one-time-tokens.ts';
 import { AUTH_FIELDS, bearer, codeOf, GOOD_PASSWORD, LOGIN, REFRESH, REGISTER, register, startHarness, uniqueEmail, type AuthPayload, type Harness } from './harness.ts';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '@vegshare/kit';
-import type { AuthDb } from './db.ts';
-import type { ApiKey as ApiKeyRow } from './generated/prisma/client.ts';
+import type { AuthDb } from '../db.ts';
+import type { ApiKey as ApiKeyRow } from '../generated/prisma/client.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import type { AccessRevocations } from './revocations.ts';

@@ -1,5 +1,5 @@
-import type { AuthDb } from './db.ts';
-import type { OneTimeTokenPurpose } from './generated/prisma/client.ts';
+import type { AuthDb } from '../db.ts';
+import type { OneTimeTokenPurpose } from '../generated/prisma/client.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 
 type Tx = Pick<AuthDb, 'oneTimeToken'>;

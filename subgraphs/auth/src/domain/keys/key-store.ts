@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose';
-import type { AuthDb } from '../db.ts';
-import type { SigningKey } from '../generated/prisma/client.ts';
+import type { AuthDb } from '../../db.ts';
+import type { SigningKey } from '../../generated/prisma/client.ts';
 import { KeyEncryption } from './key-encryption.ts';
 
 export const SIGNING_ALG = 'EdDSA';

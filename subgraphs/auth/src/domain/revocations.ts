@@ -1,5 +1,5 @@
 import { eventTopics, type AccessRevoked, type EventBus, type Logger, type RevocationSource } from '@vegshare/kit';
-import type { AuthDb } from './db.ts';
+import type { AuthDb } from '../db.ts';
 
 /** Most rows one catch-up returns per kind; a larger burst is still complete by the next catch-up's overlap. */
 const MAX_ROWS = 20_000;

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { badInput, conflict, eventTopics, isUniqueViolation, notFound, unauthenticated, type EventBus, type Role, type UserRegistered } from '@vegshare/kit';
-import type { AuthDb } from './db.ts';
-import type { User as UserRow } from './generated/prisma/client.ts';
+import type { AuthDb } from '../db.ts';
+import type { User as UserRow } from '../generated/prisma/client.ts';
 import type { PasswordService } from './passwords/hasher.ts';
 import { assertAcceptablePassword } from './passwords/policy.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
 import type { Outbox } from './outbox.ts';
-import type { RequestMeta } from './request-meta.ts';
+import type { RequestMeta } from '../http/request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';

@@ -1,5 +1,5 @@
 import { forbidden, requireRole, requireViewer, unauthenticated, type Role, type Viewer } from '@vegshare/kit';
-import type { Context } from './context.ts';
+import type { Context } from '../context.ts';
 
 /**
  * The signed-in viewer whose session is still active. Other subgraphs accept an access token until it expires;

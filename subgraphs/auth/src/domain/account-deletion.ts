@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { badInput, eventTopics, isUuid, unauthenticated, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
-import { AUTH_SCHEMA, type AuthDb } from './db.ts';
+import { AUTH_SCHEMA, type AuthDb } from '../db.ts';
 import type { Outbox } from './outbox.ts';
 import type { PasswordService } from './passwords/hasher.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
-import type { RequestMeta } from './request-meta.ts';
+import type { RequestMeta } from '../http/request-meta.ts';
 import type { AccessRevocations } from './revocations.ts';
 import { auditLogin } from './audit.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email } from '../validation.ts';
-import { CLIENT_AUTH_METHODS } from '../oauth/clients.ts';
+import { CLIENT_AUTH_METHODS } from '../../oauth/clients.ts';
 import { API_SCOPES } from '../validation.ts';
 
 // eslint-disable-next-line no-control-regex

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AuthDb } from './db.ts';
+import type { AuthDb } from '../db.ts';
 
 export interface OutgoingMail {
   readonly kind: 'EMAIL_VERIFICATION' | 'PASSWORD_RESET' | 'ACCOUNT_EXISTS' | 'ACCOUNT_DELETED' | 'SOCIAL_LINK';

@@ -1,4 +1,4 @@
-import type { User as UserRow } from './generated/prisma/client.ts';
+import type { User as UserRow } from '../generated/prisma/client.ts';
 
 const own = new WeakSet<UserRow>();
 
