@@ -10,14 +10,14 @@ import {
   type RunningSubgraph,
   type ServiceDeps,
   type ServiceModule, seedWith } from '@vegshare/kit';
-import { createAvatarStore } from './avatars.ts';
+import { createAvatarStore } from './domain/avatars.ts';
 import type { Context } from './context.ts';
 import { createUserDb } from './db.ts';
 import { loadUserConfig, type UserConfig } from './env.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedUser } from './seed.ts';
-import { subscribeToEvents } from './subscribers.ts';
+import { subscribeToEvents } from './domain/event-handlers.ts';
 import { startPush } from './push/start.ts';
 
 export { loadUserConfig, type UserConfig } from './env.ts';

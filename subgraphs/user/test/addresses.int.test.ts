@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
-import { MAX_ADDRESSES_PER_USER } from '../src/addresses.ts';
-import { createAvatarStore } from '../src/avatars.ts';
+import { MAX_ADDRESSES_PER_USER } from '../src/domain/addresses.ts';
+import { createAvatarStore } from '../src/domain/avatars.ts';
 import { memoryPresence } from '../src/push/presence.ts';
 import type { Context } from '../src/context.ts';
 import { USER_SCHEMA } from '../src/db.ts';

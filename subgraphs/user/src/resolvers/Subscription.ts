@@ -1,6 +1,6 @@
 import { eventIterator, requireViewer, topics } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
-import { fromWire, type NotificationWire } from '../notifications.ts';
+import { fromWire, type NotificationWire } from '../domain/notifications.ts';
 import { whilePresent } from '../push/while-present.ts';
 
 export const Subscription: SubscriptionResolvers = {

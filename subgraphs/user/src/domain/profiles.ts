@@ -1,6 +1,6 @@
 import type { UserRegistered } from '@vegshare/kit';
-import type { UserDb } from './db.ts';
-import type { Profile } from './generated/prisma/client.ts';
+import type { UserDb } from '../db.ts';
+import type { Profile } from '../generated/prisma/client.ts';
 import type { ProfileChanges } from './validation.ts';
 import { displayNameSchema } from './validation.ts';
 import { assertNotDeleted, isDeleted } from './erasure.ts';

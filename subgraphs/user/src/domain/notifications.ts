@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { badInput, isUuid, NOTIFICATION_KINDS, topics, type EventBus, type NotificationRequested } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { UserDb } from './db.ts';
-import type { Notification } from './generated/prisma/client.ts';
+import type { UserDb } from '../db.ts';
+import type { Notification } from '../generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
 import { isCleanLine, isCleanText } from './validation.ts';
 import { isDeleted } from './erasure.ts';
-import type { Presence } from './push/presence.ts';
-import { queuePushes } from './push/queue.ts';
+import type { Presence } from '../push/presence.ts';
+import { queuePushes } from '../push/queue.ts';
 
 export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;

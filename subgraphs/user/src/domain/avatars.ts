@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { badInput, conflict, forbidden, notFound, type ObjectStore } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { UserDb } from './db.ts';
-import type { Profile } from './generated/prisma/client.ts';
+import type { UserDb } from '../db.ts';
+import type { Profile } from '../generated/prisma/client.ts';
 import { ensureProfile } from './profiles.ts';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;

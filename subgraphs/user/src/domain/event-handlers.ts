@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, type EventBus, type ObjectStore, type ServiceMetrics } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { UserDb } from './db.ts';
+import type { UserDb } from '../db.ts';
 import { deliverNotification, type PushChannel } from './notifications.ts';
 import { onUserDeleted } from './erasure.ts';
 import { createRegisteredProfile } from './profiles.ts';

@@ -1,6 +1,6 @@
 import { NOTIFICATION_KINDS } from '@vegshare/kit';
-import type { UserDb } from './db.ts';
-import type { NotificationPreference as PreferenceRow } from './generated/prisma/client.ts';
+import type { UserDb } from '../db.ts';
+import type { NotificationPreference as PreferenceRow } from '../generated/prisma/client.ts';
 
 /** Kinds the app knows and lists in settings; services may send other kinds, which use the defaults. */
 /** The kinds senders may use (the event contract); preferences may also hold kinds added later. */

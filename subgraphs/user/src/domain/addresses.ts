@@ -1,6 +1,6 @@
 import { conflict, forbidden, isUuid, notFound, type Viewer } from '@vegshare/kit';
-import { lockProfile, type UserDb, type UserTx } from './db.ts';
-import type { DeliveryAddress, Prisma } from './generated/prisma/client.ts';
+import { lockProfile, type UserDb, type UserTx } from '../db.ts';
+import type { DeliveryAddress, Prisma } from '../generated/prisma/client.ts';
 import { ensureProfile } from './profiles.ts';
 import type { AddressInput, AddressPatch } from './validation.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, unauthenticated, type EventBus, type ObjectStore, type UserDataErased } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { UserDb } from './db.ts';
+import type { UserDb } from '../db.ts';
 
 export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), deletedAt: z.string().datetime() });
 
