@@ -4,7 +4,7 @@ import { openPaymentDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { paymentMetrics, type PaymentDeps } from './domain/deps.ts';
-import { subscribeToEvents } from './events.ts';
+import { subscribeToEvents } from './domain/event-handlers.ts';
 import { startWorker } from './worker.ts';
 import { providersFromConfig } from './providers/from-config.ts';
 import { stripeWebhook, yookassaWebhook } from './webhooks/routes.ts';

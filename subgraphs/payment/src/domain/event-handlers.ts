@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, type BookingChanged, type EventBus, type FarmChanged, type Logger, type UserDeleted } from '@vegshare/kit';
-import type { PaymentDeps } from './domain/deps.ts';
-import { bookingChangedSchema, onBookingChanged } from './domain/bookings.ts';
-import { applyFarmChanged } from './domain/farm-accounts.ts';
-import { onUserDeleted, userDeletedSchema } from './domain/erasure.ts';
+import type { PaymentDeps } from './deps.ts';
+import { bookingChangedSchema, onBookingChanged } from './bookings.ts';
+import { applyFarmChanged } from './farm-accounts.ts';
+import { onUserDeleted, userDeletedSchema } from './erasure.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
 const farmChangedSchema = z.object({ farmId: uuid, ownerId: uuid, name: z.string().max(200) }) satisfies z.ZodType<FarmChanged>;
