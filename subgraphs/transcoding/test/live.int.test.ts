@@ -17,7 +17,7 @@ import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { seedTranscoding } from '../src/seed.ts';
 import { resolveFfmpeg, type FfmpegBinaries } from '../src/media/ffmpeg-binary.ts';
 import { startTestCamera, type TestCamera } from './camera.ts';
-import { createTokens, objectExists, gql, listKeys, processesInDir, removeTempDirs, run, tempDir, waitFor, type Tokens } from './helpers.ts';
+import { createTokens, objectExists, gql, listKeys, processesInDir, removeTempDirs, run, tempDir, waitFor, type Tokens } from './harness.ts';
 
 const DEBIAN = '/usr/bin/ffmpeg';
 

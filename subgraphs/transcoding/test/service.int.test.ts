@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding, type TranscodingConfig } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, objectExists, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './helpers.ts';
+import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, objectExists, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './harness.ts';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 const SIGNING_SECRET = 'the-playback-key-streaming-and-transcoding-share';
