@@ -11,7 +11,7 @@ export interface Context {
   readonly db: UserDb;
   readonly loaders: UserLoaders;
   readonly avatars: AvatarStore;
-  readonly events: EventBus;
+  readonly bus: EventBus;
   /** Who has a live session (an open notificationAdded subscription), across replicas. */
   readonly presence: Presence;
   readonly logger: Logger;

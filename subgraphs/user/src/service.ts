@@ -29,7 +29,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createUserDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const events = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const objects = createObjectStore(config);
     const avatars = createAvatarStore(db, objects, logger);
     const push = resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop());
@@ -40,16 +40,16 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
       // S3 may come up after us; readiness reports it until then.
       logger.warn({ err }, 'could not ensure the avatar bucket exists');
     }
-    resources.onClose('event subscriptions', await subscribeToEvents(db, events, logger, metrics, { objects, push: push.channel }));
+    resources.onClose('event subscriptions', await subscribeToEvents(db, bus, logger, metrics, { objects, push: push.channel }));
 
     return launchSubgraph<Context>({
       name: 'user',
       config,
       schemaFile: new URL('../schema.graphql', import.meta.url),
-      events: events,
+      events: bus,
       resolvers,
       deps: { ...deps, logger, metrics },
-      context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, events, presence: push.channel.presence, logger: requestLogger }),
+      context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, bus, presence: push.channel.presence, logger: requestLogger }),
       readiness: () => {
         const checks: ReadinessCheck[] = [
           { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
@@ -60,7 +60,7 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
             },
           },
         ];
-        if (events instanceof RedisEventBus) checks.push({ name: 'redis', check: () => events.ping() });
+        if (bus instanceof RedisEventBus) checks.push({ name: 'redis', check: () => bus.ping() });
         return checks;
       },
       resources,

@@ -184,7 +184,7 @@ describe('batching', () => {
     });
     const logger = createLogger('user', 'silent');
     const viewer: Viewer = { userId: randomUUID(), roles: ['ADMIN'], sessionId: null, scopes: [], apiKeyId: null, tokenId: null, issuedAt: Math.floor(Date.now() / 1000) };
-    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), events: h.events, presence: memoryPresence(), logger });
+    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), bus: h.events, presence: memoryPresence(), logger });
     const users = Array.from({ length: 12 }, () => ({ id: randomUUID() }));
     await h.db.profile.createMany({ data: users.map((u) => ({ id: u.id, displayName: 'Batch' })) });
     const address = { recipientName: 'X', line1: 'Y', postalCode: '1000', countryCode: 'BE' };
