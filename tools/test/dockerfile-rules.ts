@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../src/workspace.ts';
 
-export const BASE_IMAGE = 'node:20-bookworm-slim';
+const BASE_IMAGE = 'node:20-bookworm-slim';
 
 interface Instruction {
   readonly line: number;
@@ -14,7 +14,7 @@ interface Instruction {
 }
 
 /** Instructions with continuation lines joined; comments and blank lines dropped. */
-export function parseDockerfile(text: string): Instruction[] {
+function parseDockerfile(text: string): Instruction[] {
   const out: Instruction[] = [];
   let pending = '';
   let start = 0;

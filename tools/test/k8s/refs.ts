@@ -11,9 +11,9 @@ import { containersOf, isObject, podSpecsOf, type Json, type JsonObject, type K8
 import { readRoverConfig, repoRoot } from '../../src/workspace.ts';
 
 /** Paths every service serves (packages/kit/src/http/service-server.ts). */
-export const SERVICE_PATHS = { liveness: '/health', readiness: '/ready', metrics: '/metrics', graphql: '/graphql' } as const;
+const SERVICE_PATHS = { liveness: '/health', readiness: '/ready', metrics: '/metrics', graphql: '/graphql' } as const;
 /** Seconds a service drains on SIGTERM (kit's runAsProcess) plus the preStop pause; the grace period must cover both. */
-export const SERVICE_DRAIN_SECONDS = 15;
+const SERVICE_DRAIN_SECONDS = 15;
 
 /** Which config loader checks which Deployment's environment. */
 export interface EnvContract {
