@@ -12,8 +12,8 @@ import { loadStreamingConfig, startStreamingService, type RunningStreaming } fro
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-export const ISSUER = 'https://auth.test.vegshare.local';
-export const AUDIENCE = 'vegshare-api';
+const ISSUER = 'https://auth.test.vegshare.local';
+const AUDIENCE = 'vegshare-api';
 export const SIGNING_SECRET = 'test-playback-signing-secret-0123456789';
 
 export interface Harness {

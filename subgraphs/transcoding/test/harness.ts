@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
 import { readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,8 +10,8 @@ import WebSocket from 'ws';
 import { createJwtVerifier, type ObjectStore, type Role, type TokenVerifier } from '@vegshare/kit';
 
 export const run = promisify(execFile);
-export const ISSUER = 'https://auth.test.local';
-export const AUDIENCE = 'vegshare-test';
+const ISSUER = 'https://auth.test.local';
+const AUDIENCE = 'vegshare-test';
 
 export interface Tokens {
   readonly verifier: TokenVerifier;
@@ -119,7 +119,5 @@ export async function processesInDir(fragment: string): Promise<number[]> {
   }
   return pids;
 }
-
-export const exists = (file: string) => stat(file).then(() => true, () => false);
 
 export const objectExists = (store: ObjectStore, key: string) => store.client.statObject(store.bucket, key).then(() => true, () => false);

@@ -135,7 +135,7 @@ export interface RecordingsExpired {
 }
 
 /** What a booking is: a plot rental or an animal adoption (both paid through the payment subgraph). */
-export type BookingKind = 'RENTAL' | 'ADOPTION';
+type BookingKind = 'RENTAL' | 'ADOPTION';
 
 /**
  * farm → payment: a booking was requested or changed. Carries what a payment needs (price, currency, the farm and

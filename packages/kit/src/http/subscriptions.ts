@@ -24,7 +24,7 @@ export interface SubgraphSubscriptionOptions<TContext> {
   readonly path?: string;
 }
 
-export const accessEndedError = (): GraphQLError =>
+const accessEndedError = (): GraphQLError =>
   new GraphQLError('Your access to this subscription has ended', { extensions: { code: 'FORBIDDEN' } });
 
 interface Connection {
