@@ -226,6 +226,48 @@ const executeThroughApollo =
     return response.body.singleResult as ExecutionResult;
   };
 
+/** graphql-ws on the gateway's HTTP server: subscriptions planned from the loaded supergraph, the same gate and callers as HTTP. */
+function serveSubscriptions(
+  config: GatewayConfig,
+  parts: {
+    server: RunningServer['server'];
+    supergraph: LoadedSupergraph;
+    pool: UpstreamPool;
+    limitRules: ValidationRule[];
+    persisted: PersistedOperationsPolicy;
+    formatError: ErrorFormatter;
+    revocations: RevocationSync;
+    contextFrom: CallerContext;
+    clientIpOf: ClientIpOf;
+    apollo: ApolloServer<GatewayContext>;
+    logger: Logger;
+    metrics: ServiceMetrics;
+  },
+): GatewaySubscriptions {
+  const { supergraph, contextFrom, clientIpOf } = parts;
+  return serveGatewaySubscriptions({
+    server: parts.server,
+    planner: supergraph.planner,
+    pool: parts.pool,
+    services: () => supergraph.services,
+    serviceUrl: (name) => supergraph.urls.get(name) ?? '',
+    gate: new OperationGate({
+      schema: () => supergraph.planner.state.apiGraphQLSchema,
+      rules: parts.limitRules,
+      maxTokens: defaultOperationLimits.maxTokens,
+      persisted: parts.persisted,
+      hideSchemaDetails: config.NODE_ENV === 'production',
+      scalars: supergraph.scalarCheck,
+    }),
+    formatError: parts.formatError,
+    access: parts.revocations.view,
+    authenticate: (params, request) => contextFrom(connectionHeaders(params, request), clientIpOf(request)),
+    executeOperation: executeThroughApollo(parts.apollo),
+    logger: parts.logger,
+    metrics: parts.metrics,
+  });
+}
+
 /** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   // First, so that an inconsistent manifest refuses the start before anything is opened.
@@ -273,27 +315,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     routes: httpRoutes(config, { apollo, context: (req) => contextFrom(req.headers, clientIpOf(req)), onShared: () => sharedRequests.inc(), clientIpOf, logger, mediaRoutes: media.routes }),
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
-  subscriptions = serveGatewaySubscriptions({
-    server: server.server,
-    planner: supergraph.planner,
-    pool,
-    services: () => supergraph.services,
-    serviceUrl: (name) => supergraph.urls.get(name) ?? '',
-    gate: new OperationGate({
-      schema: () => supergraph.planner.state.apiGraphQLSchema,
-      rules: limitRules,
-      maxTokens: defaultOperationLimits.maxTokens,
-      persisted,
-      hideSchemaDetails: config.NODE_ENV === 'production',
-      scalars: supergraph.scalarCheck,
-    }),
-    formatError,
-    access: revocations.view,
-    authenticate: (params, request) => contextFrom(connectionHeaders(params, request), clientIpOf(request)),
-    executeOperation: executeThroughApollo(apollo),
-    logger,
-    metrics,
-  });
+  subscriptions = serveSubscriptions(config, { server: server.server, supergraph, pool, limitRules, persisted, formatError, revocations, contextFrom, clientIpOf, apollo, logger, metrics });
   const open = subscriptions;
   return {
     ...server,
