@@ -1,3 +1,5 @@
+import * as HLS from 'hls-parser';
+
 /**
  * Rewrites an HLS playlist so every relative URI it references carries the playback grant's query string:
  * plain URI lines (variant playlists, segments) and `URI="…"` attributes (EXT-X-MEDIA, EXT-X-MAP, EXT-X-KEY, …).
@@ -23,4 +25,11 @@ export function signPlaylist(playlist: string, grant: string): string {
       return withGrant(trimmed, grant);
     })
     .join('\n');
+}
+
+/** The playing time of a media playlist (the sum of its segments' durations, read with hls-parser); 0 for anything else. */
+export function playlistSeconds(playlist: string): number {
+  if (!playlist.trimStart().startsWith('#EXTM3U')) return 0;
+  const parsed = HLS.parse(playlist);
+  return parsed.isMasterPlaylist ? 0 : parsed.segments.reduce((total, segment) => total + (segment.duration || 0), 0);
 }
