@@ -66,7 +66,7 @@ export interface GatewayDeps {
 
 export interface RunningGateway extends RunningServer {
   /** Live counts: client WebSocket connections and distinct upstream subscriptions. */
-  readonly subscriptions: { readonly connections: number; readonly upstreams: number };
+  readonly subscriptions: { readonly connections: number; readonly upstreams: number; readonly sharedResults: number };
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -249,11 +249,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
     logger,
     metrics,
+    shareAcrossCallers: config.SUBSCRIPTION_SHARING,
   });
   return {
     ...server,
     get subscriptions() {
-      return { connections: subscriptions?.connections ?? 0, upstreams: pool.upstreamCount };
+      return { connections: subscriptions?.connections ?? 0, upstreams: pool.upstreamCount, sharedResults: subscriptions?.sharedResults ?? 0 };
     },
     async stop(graceMs) {
       await subscriptions?.close();
