@@ -120,8 +120,9 @@ const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sor
 
 async function gaugeOf(metricsUrl: string, name: string): Promise<number | null> {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : null;
+  // `name value` or `name{labels} value`.
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
 }
 
 /** One mix: clients connect and subscribe, events warm up the path, then `toggles` measured status changes. */

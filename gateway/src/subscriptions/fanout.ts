@@ -287,5 +287,5 @@ export class SubscriptionFanout {
 }
 
 function baseKeyOf(request: FanoutRequest): string {
-  return `${request.operationKey}\u0000${stringify(request.variables) ?? '{}'}`;
+  return `${request.plan.generation}\u0000${request.operationKey}\u0000${stringify(request.variables) ?? '{}'}`;
 }

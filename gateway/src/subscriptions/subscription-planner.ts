@@ -21,6 +21,8 @@ export interface SubscriptionPlan {
    * upstream subscription and one completion can serve them all (see fanout.ts).
    */
   readonly callerIndependent: boolean;
+  /** Which supergraph it was planned on (counts reloads): plans of different schemas never share a fan-out group. */
+  readonly generation: number;
 }
 
 export interface SupergraphState {
@@ -49,6 +51,7 @@ const PLAN_CACHE_SIZE = 500;
  */
 export class SubscriptionPlanner {
   #state: SupergraphState | null = null;
+  #generation = 0;
   readonly #cache = new Map<string, SubscriptionPlan>();
 
   update(supergraphSdl: string): void {
@@ -62,6 +65,7 @@ export class SubscriptionPlanner {
       planner: new QueryPlanner(supergraph),
       callerIndependent: callerIndependentFields(supergraphGraphQLSchema),
     };
+    this.#generation += 1;
     this.#cache.clear();
   }
 
@@ -103,7 +107,7 @@ export class SubscriptionPlanner {
       throw new SubscriptionPlanningError([new GraphQLError('Subscription could not be planned', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
     }
     const callerIndependent = selectsOnlyCallerIndependent(state.apiGraphQLSchema, state.callerIndependent, document);
-    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest, callerIndependent };
+    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest, callerIndependent, generation: this.#generation };
     if (this.#cache.size >= PLAN_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(key, result);
     return result;
