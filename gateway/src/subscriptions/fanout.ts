@@ -2,7 +2,7 @@ import type { ServiceMap } from '@apollo/gateway';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { stringify } from 'safe-stable-stringify';
-import { formatForClient, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
+import { wsErrorHooks, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
 import type { GatewayContext } from '../context.ts';
 import { completeEvent } from './event-executor.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.ts';
@@ -104,12 +104,14 @@ export class SubscriptionFanout {
   /** Operations (with variables) an anonymous caller was refused: signed-in callers skip the shared class for them. */
   readonly #refusedToAnonymous = new LRUCache<string, true>({ max: 10_000, ttl: 30_000 });
   readonly #share: boolean;
+  readonly #format: ReturnType<typeof wsErrorHooks>['onNext'];
   readonly #eventsCounter;
   readonly #groupsGauge;
   readonly #upstreamsGauge;
 
   constructor(private readonly options: FanoutOptions) {
     this.#share = options.shareAcrossCallers ?? true;
+    this.#format = wsErrorHooks(options.formatError).onNext;
     this.#eventsCounter = options.metrics.counter('gateway_subscription_events_total', 'Subscription events delivered by outcome', ['outcome']);
     this.#groupsGauge = options.metrics.gauge('gateway_subscription_results', 'Distinct subscription results computed per event (operation + variables + rights class)');
     this.#upstreamsGauge = options.metrics.gauge('gateway_subscription_upstreams', 'Upstream subscriptions held open to subgraphs');
@@ -230,7 +232,8 @@ export class SubscriptionFanout {
   /** One serialisation per result; every member still allowed gets the same payload. */
   #broadcast(group: Group, result: ExecutionResult): void {
     if (group.members.size === 0) return;
-    const payload = JSON.stringify(result.errors?.length ? { ...result, errors: result.errors.map((e) => formatForClient(this.options.formatError, e)) } : result);
+    // Formatted (masking, stable codes) exactly as graphql-ws formats results it sends itself.
+    const payload = JSON.stringify(this.#format(null, '', null, null, result));
     let delivered = 0;
     for (const slot of [...group.members]) {
       if (!this.#stillAllowed(slot)) continue;
