@@ -69,6 +69,8 @@ export const schema = z.object({
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Share identical reads in flight (client requests and subgraph fetches); `false` turns both off (benchmarks). */
   DEDUP_ENABLED: configFields.bool.default(true),
+  /** Subscriptions whose result is the same for every permitted caller share one upstream and one completion. */
+  SUBSCRIPTION_SHARING: configFields.bool.default(true),
   /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */
   EXPLORER_ENABLED: configFields.bool.optional(),
   /** Compress /graphql responses (brotli or gzip, per the client's Accept-Encoding); `false` sends them as they are. */

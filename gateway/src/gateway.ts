@@ -67,7 +67,7 @@ export interface GatewayDeps {
 
 export interface RunningGateway extends RunningServer {
   /** Live counts: client WebSocket connections and distinct upstream subscriptions. */
-  readonly subscriptions: { readonly connections: number; readonly upstreams: number };
+  readonly subscriptions: { readonly connections: number; readonly upstreams: number; readonly sharedResults: number };
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -265,6 +265,7 @@ function serveSubscriptions(
     executeOperation: executeThroughApollo(parts.apollo),
     logger: parts.logger,
     metrics: parts.metrics,
+    shareAcrossCallers: config.SUBSCRIPTION_SHARING,
   });
 }
 
@@ -320,7 +321,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   return {
     ...server,
     get subscriptions() {
-      return { connections: open.connections, upstreams: pool.upstreamCount };
+      return { connections: open.connections, upstreams: pool.upstreamCount, sharedResults: open.sharedResults };
     },
     async stop(graceMs) {
       await open.close();

@@ -66,7 +66,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Entity fetches during health checks or subscriptions may run without a request context.
     if (!('clientIp' in context)) return;
     if (context.authorization) headers.set('authorization', context.authorization);
-    headers.set('x-forwarded-for', context.clientIp);
+    // The shared subscription class runs as nobody in particular: no client address to pass on.
+    if (context.clientIp) headers.set('x-forwarded-for', context.clientIp);
     if (context.userAgent) headers.set('user-agent', context.userAgent);
   }
 }

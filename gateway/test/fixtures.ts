@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import composition from '@apollo/composition';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
 
@@ -24,18 +24,24 @@ export async function testTokens(): Promise<{ verifier: TokenVerifier; sign(sub:
   };
 }
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
+const LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
+  @link(url: "https://specs.vegshare.dev/sharing/v1.0", import: ["@callerIndependent"]) @composeDirective(name: "@callerIndependent")
+directive @callerIndependent on FIELD_DEFINITION`;
 
-/** Subgraph "ticks": owns the Subscription root and references cameras owned by "catalog". */
+/**
+ * Subgraph "ticks": owns the Subscription root and references cameras owned by "catalog". `viewer` and `secret`
+ * (FARMER only, null for others) read the caller; `guardedTick` is only for the user named by its channel
+ * (`for-<userId>`): anonymous callers are refused with UNAUTHENTICATED, other users with FORBIDDEN.
+ */
 const TICKS_SDL = `${LINK}
-type Tick { n: Int! channel: String! viewer: String camera: Camera! }
-type Camera @key(fields: "id", resolvable: false) { id: ID! }
+type Tick { n: Int! @callerIndependent channel: String! @callerIndependent viewer: String secret: String camera: Camera! @callerIndependent }
+type Camera @key(fields: "id", resolvable: false) { id: ID! @callerIndependent }
 type Query { ping: String! }
-type Subscription { tick(channel: String!): Tick! }
+type Subscription { tick(channel: String!): Tick! @callerIndependent guardedTick(channel: String!): Tick! @callerIndependent }
 `;
 /** Subgraph "catalog": resolves Camera entities (name, farm) in batches and counts its entity fetches. */
 const CATALOG_SDL = `${LINK}
-type Camera @key(fields: "id") { id: ID! name: String! }
+type Camera @key(fields: "id") { id: ID! @callerIndependent name: String! @callerIndependent }
 type Query { camera(id: ID!): Camera }
 `;
 
@@ -62,8 +68,19 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
           subscribe: (_: unknown, args: { channel: string }) => eventIterator<TickEvent>(bus, `tick.${args.channel}`),
           resolve: (event: TickEvent, _: unknown, ctx: Ctx) => ({ ...event, viewer: ctx.viewer?.userId ?? null }),
         },
+        guardedTick: {
+          subscribe: (_: unknown, args: { channel: string }, ctx: Ctx) => {
+            if (!ctx.viewer) throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
+            if (args.channel !== `for-${ctx.viewer.userId}`) throw new GraphQLError('Not yours', { extensions: { code: 'FORBIDDEN' } });
+            return eventIterator<TickEvent>(bus, `tick.${args.channel}`);
+          },
+          resolve: (event: TickEvent) => event,
+        },
       },
-      Tick: { camera: (t: TickEvent) => ({ __typename: 'Camera', id: t.cameraId }) },
+      Tick: {
+        camera: (t: TickEvent) => ({ __typename: 'Camera', id: t.cameraId }),
+        secret: (t: TickEvent, _: unknown, ctx: Ctx) => (ctx.viewer?.roles.includes('FARMER') ? `secret-${t.n}` : null),
+      },
     },
     logger,
     metrics: createMetrics('ticks'),

@@ -15,7 +15,8 @@ let gateway: RunningGateway;
 let ticksPort: number;
 const clients: Client[] = [];
 
-type Result = { data?: { tick: { n: number; viewer: string | null; camera: { id: string; name: string } } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+type Tick = { n: number; channel?: string; viewer: string | null; secret: string | null; camera: { id: string; name: string } };
+type Result = { data?: { tick: Tick; guardedTick?: Tick } | null; errors?: { message: string; extensions?: { code?: string } }[] };
 
 function connect(token: string | null, extra: { onClose?: (code: number) => void } = {}): Client {
   const client = createClient({
@@ -65,7 +66,7 @@ async function publishUntil(channel: string, done: () => boolean, cameraId = 'ca
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out (upstreams ${gateway.subscriptions.upstreams}, results ${gateway.subscriptions.sharedResults})`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -161,6 +162,68 @@ describe('federated subscriptions through the gateway', () => {
     expect(sub.error).toBeNull();
     expect(sub.results.at(-1)?.data?.tick.camera.id).toBe('cam-2');
     sub.dispose();
+  });
+});
+
+const codeOf = (sub: { results: Result[]; error: unknown }): string | undefined =>
+  sub.results.at(-1)?.errors?.[0]?.extensions?.code ?? (sub.error as { extensions?: { code?: string } }[] | null)?.[0]?.extensions?.code;
+
+describe('fan-out: one upstream, one completion and one serialisation per distinct (operation, rights)', () => {
+  it('shares a caller-independent result between anonymous and signed-in callers, completing each event once', async () => {
+    const query = 'subscription($c: String!) { tick(channel: $c) { n channel camera { id name } } }';
+    const [alice, bob] = await Promise.all([tokens.sign('fan-alice', ['CUSTOMER']), tokens.sign('fan-bob', ['FARMER'])]);
+    const subs = [connect(null), connect(null), connect(null), connect(alice), connect(bob)].map((c) => collect(c, query, { c: 'fan' }));
+    await publishUntil('fan', () => subs.every((s) => s.results.length > 0));
+    await waitFor(() => gateway.subscriptions.upstreams === 1 && gateway.subscriptions.sharedResults === 1);
+    await new Promise((r) => setTimeout(r, 300)); // events published while waiting have arrived
+    const before = entityCalls.count;
+    await bus.publish<TickEvent>('tick.fan', { n: 1000, channel: 'fan', cameraId: 'cam-fan' });
+    await waitFor(() => subs.every((s) => s.results.at(-1)?.data?.tick.n === 1000));
+    // One entity fetch for five clients (a per-caller completion would make five).
+    expect(entityCalls.count - before).toBe(1);
+    const last = subs.map((s) => JSON.stringify(s.results.at(-1)));
+    expect(new Set(last).size).toBe(1);
+    expect(subs[0]?.results.at(-1)?.data?.tick).toEqual({ n: 1000, channel: 'fan', camera: { id: 'cam-fan', name: 'Camera cam-fan' } });
+    for (const s of subs) s.dispose();
+    await waitFor(() => gateway.subscriptions.upstreams === 0 && gateway.subscriptions.sharedResults === 0);
+  });
+
+  it('never shares between callers whose rights differ: the renter receives, a stranger and an anonymous caller are refused', async () => {
+    const query = 'subscription($c: String!) { guardedTick(channel: $c) { n channel camera { id name } } }';
+    const [renter, stranger] = await Promise.all([tokens.sign('renter', ['CUSTOMER']), tokens.sign('stranger', ['CUSTOMER'])]);
+    const anonymous = collect(connect(null), query, { c: 'for-renter' });
+    const strangers = collect(connect(stranger), query, { c: 'for-renter' });
+    const renters = collect(connect(renter), query, { c: 'for-renter' });
+    await publishUntil('for-renter', () => renters.results.length >= 2);
+    await waitFor(() => anonymous.completed && strangers.completed);
+    expect(renters.results.every((r) => r.errors === undefined && r.data?.guardedTick?.channel === 'for-renter')).toBe(true);
+    expect(renters.completed).toBe(false);
+    expect(anonymous.results.some((r) => r.data)).toBe(false);
+    expect(strangers.results.some((r) => r.data)).toBe(false);
+    expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
+    expect(codeOf(strangers)).toBe('FORBIDDEN');
+    // A stranger arriving now (the anonymous refusal is remembered) asks with their own rights at once.
+    const later = collect(connect(await tokens.sign('latecomer', ['CUSTOMER'])), query, { c: 'for-renter' });
+    await waitFor(() => later.completed);
+    expect(later.results.some((r) => r.data)).toBe(false);
+    expect(codeOf(later)).toBe('FORBIDDEN');
+    renters.dispose();
+    await waitFor(() => gateway.subscriptions.upstreams === 0);
+  });
+
+  it('a field that reads the caller splits the result: a farmer sees the farmer-only field, a customer never does', async () => {
+    const query = 'subscription($c: String!) { tick(channel: $c) { n secret } }';
+    const [farmer, customer] = await Promise.all([tokens.sign('split-farmer', ['FARMER']), tokens.sign('split-customer', ['CUSTOMER'])]);
+    const farmers = collect(connect(farmer), query, { c: 'split' });
+    const customers = collect(connect(customer), query, { c: 'split' });
+    const anonymous = collect(connect(null), query, { c: 'split' });
+    await publishUntil('split', () => [farmers, customers, anonymous].every((s) => s.results.length > 1));
+    expect(gateway.subscriptions.sharedResults).toBe(3);
+    expect(farmers.results.every((r) => r.data?.tick.secret === `secret-${r.data?.tick.n}`)).toBe(true);
+    expect(customers.results.every((r) => r.data?.tick.secret === null)).toBe(true);
+    expect(anonymous.results.every((r) => r.data?.tick.secret === null)).toBe(true);
+    for (const s of [farmers, customers, anonymous]) s.dispose();
+    await waitFor(() => gateway.subscriptions.upstreams === 0);
   });
 });
 

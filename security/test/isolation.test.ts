@@ -2,7 +2,7 @@
 // over HTTP and graphql-ws), and farmers only ever manage their own farms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/demo';
-import { GATEWAY_SECRET, bearer, codeOf, post, record, startSuite, timeUntil, type Suite } from './harness.ts';
+import { GATEWAY_SECRET, bearer, codeOf, post, record, startSuite, timeUntil, type Recorded, type Suite } from './harness.ts';
 
 let suite: Suite;
 let partnerToken: string;
@@ -103,5 +103,65 @@ describe('farmers are confined to their own farms', () => {
     );
     expect(reads.errors?.some((e) => e.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
     expect(reads.data?.camera?.sourceUrl ?? null).toBeNull();
+  });
+});
+
+describe('clients whose rights differ never share a subscription result (gateway fan-out)', () => {
+  const STATUS = 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status camera { name farm { name } } } }';
+  const WITH_SOURCE = 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status camera { sourceUrl } } }';
+
+  async function streamOf(camera: string, token: string): Promise<string> {
+    const r = await suite.gql<{ camera: { stream: { id: string } } }>(`{ camera(id: "${camera}") { stream { id } } }`, {}, bearer(token));
+    if (!r.data) throw new Error(JSON.stringify(r.errors));
+    return r.data.camera.stream.id;
+  }
+
+  /** The farmer starts and stops the camera's stream until `done()` holds: each change is an event. */
+  async function toggleUntil(camera: string, farmerToken: string, done: () => boolean): Promise<void> {
+    let live = false;
+    await timeUntil(async () => {
+      if (done()) return true;
+      live = !live;
+      await suite.gql(`mutation { ${live ? 'startStream' : 'stopStream'}(cameraId: "${camera}") { status } }`, {}, bearer(farmerToken));
+      return false;
+    }, 15_000, 400);
+    await suite.gql(`mutation { stopStream(cameraId: "${camera}") { status } }`, {}, bearer(farmerToken));
+  }
+
+  const codeOfSub = (sub: Recorded): unknown =>
+    sub.results.at(-1)?.errors?.[0]?.extensions?.['code'] ?? (sub.error as { extensions?: Record<string, unknown> }[] | null)?.[0]?.extensions?.['code'];
+
+  it('a renter and a stranger on the same private camera: the renter receives its events, the stranger and an anonymous caller are refused', async () => {
+    const [renter, farmer] = await Promise.all([suite.login(demo.users.customer.email), suite.login(demo.users.farmer.email)]);
+    const email = `stranger.${Date.now()}@example.test`;
+    const registered = await suite.gql<{ register: { accessToken: string } }>('mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
+      i: { email, password: 'correct horse battery staple', displayName: 'Stranger' },
+    });
+    const stranger = registered.data?.register.accessToken ?? '';
+    const s = await streamOf(demo.cameras.greenA1, renter.accessToken);
+    const strangers = record(suite.ws({ authorization: `Bearer ${stranger}` }), STATUS, { s });
+    const anonymous = record(suite.ws({}), STATUS, { s });
+    const renters = record(suite.ws({ authorization: `Bearer ${renter.accessToken}` }), STATUS, { s });
+    await toggleUntil(demo.cameras.greenA1, farmer.accessToken, () => renters.results.some((r) => r.data) && strangers.ended !== null && anonymous.ended !== null);
+    expect(renters.ended).toBeNull();
+    expect(renters.results.every((r) => r.errors === undefined)).toBe(true);
+    expect(strangers.results.some((r) => r.data)).toBe(false);
+    expect(anonymous.results.some((r) => r.data)).toBe(false);
+    expect(codeOfSub(strangers)).toBe('FORBIDDEN');
+    expect(codeOfSub(anonymous)).toBe('UNAUTHENTICATED');
+    renters.dispose();
+  });
+
+  it('a farmer-only field splits the result on a public camera: the farmer sees the source URL, a customer and an anonymous caller never do', async () => {
+    const [customer, farmer] = await Promise.all([suite.login(demo.users.customer.email), suite.login(demo.users.farmer.email)]);
+    const s = await streamOf(demo.cameras.greenOverview, customer.accessToken);
+    const subs = [farmer.accessToken, customer.accessToken, null].map((token) => record(suite.ws(token ? { authorization: `Bearer ${token}` } : {}), WITH_SOURCE, { s }));
+    await toggleUntil(demo.cameras.greenOverview, farmer.accessToken, () => subs.every((sub) => sub.results.some((r) => r.data)));
+    const [farmers, customers, anonymous] = subs as [ReturnType<typeof record>, ReturnType<typeof record>, ReturnType<typeof record>];
+    const sources = (sub: ReturnType<typeof record>) => sub.results.flatMap((r) => (r.data ? [(r.data as { streamStatusChanged: { camera: { sourceUrl: string | null } } }).streamStatusChanged.camera.sourceUrl] : []));
+    expect(sources(farmers).every((url) => typeof url === 'string' && url.length > 0)).toBe(true);
+    expect(sources(customers).every((url) => url === null)).toBe(true);
+    expect(sources(anonymous).every((url) => url === null)).toBe(true);
+    for (const sub of subs) sub.dispose();
   });
 });

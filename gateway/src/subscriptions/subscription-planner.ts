@@ -2,6 +2,7 @@ import federation from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
 import { defaultOperationLimits } from '../operation-limits.ts';
+import { callerIndependentFields, selectsOnlyCallerIndependent } from './caller-independence.ts';
 import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -15,6 +16,13 @@ export interface SubscriptionPlan {
   readonly primary: FetchNode;
   /** Entity fetches to other subgraphs that complete each event, if any. */
   readonly rest: PlanNode | undefined;
+  /**
+   * Every selected field is `@callerIndependent`: each caller allowed to subscribe gets the same result, so one
+   * upstream subscription and one completion can serve them all (see fanout.ts).
+   */
+  readonly callerIndependent: boolean;
+  /** Which supergraph it was planned on (counts reloads): plans of different schemas never share a fan-out group. */
+  readonly generation: number;
 }
 
 export interface SupergraphState {
@@ -24,6 +32,8 @@ export interface SupergraphState {
   /** The supergraph schema as graphql-js, as executeQueryPlan expects. */
   readonly supergraphGraphQLSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
+  /** Coordinates of the supergraph's `@callerIndependent` fields. */
+  readonly callerIndependent: ReadonlySet<string>;
 }
 
 export class SubscriptionPlanningError extends Error {
@@ -41,17 +51,21 @@ const PLAN_CACHE_SIZE = 500;
  */
 export class SubscriptionPlanner {
   #state: SupergraphState | null = null;
+  #generation = 0;
   readonly #cache = new Map<string, SubscriptionPlan>();
 
   update(supergraphSdl: string): void {
     const supergraph = federation.Supergraph.build(supergraphSdl);
     const apiSchema = supergraph.apiSchema();
+    const supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
     this.#state = {
       apiSchema,
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
-      supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+      supergraphGraphQLSchema,
       planner: new QueryPlanner(supergraph),
+      callerIndependent: callerIndependentFields(supergraphGraphQLSchema),
     };
+    this.#generation += 1;
     this.#cache.clear();
   }
 
@@ -92,7 +106,8 @@ export class SubscriptionPlanner {
     if (!node || node.kind !== 'Subscription') {
       throw new SubscriptionPlanningError([new GraphQLError('Subscription could not be planned', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
     }
-    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest };
+    const callerIndependent = selectsOnlyCallerIndependent(state.apiGraphQLSchema, state.callerIndependent, document);
+    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest, callerIndependent, generation: this.#generation };
     if (this.#cache.size >= PLAN_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(key, result);
     return result;

@@ -1145,6 +1145,10 @@ export type ApiScopesDirectiveArgs = {
 
 export type ApiScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = ApiScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CallerIndependentDirectiveArgs = { };
+
+export type CallerIndependentDirectiveResolver<Result, Parent, ContextType = Context, Args = CallerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ActivityEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityEvent'] = ResolversParentTypes['ActivityEvent']> = ResolversObject<{
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   animal?: Resolver<Maybe<ResolversTypes['Animal']>, ParentType, ContextType>;
@@ -1514,4 +1518,5 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   apiScopes?: ApiScopesDirectiveResolver<any, any, ContextType>;
+  callerIndependent?: CallerIndependentDirectiveResolver<any, any, ContextType>;
 }>;

@@ -468,6 +468,10 @@ export type ApiScopesDirectiveArgs = {
 
 export type ApiScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = ApiScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CallerIndependentDirectiveArgs = { };
+
+export type CallerIndependentDirectiveResolver<Result, Parent, ContextType = Context, Args = CallerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type CameraResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Camera'] = ResolversParentTypes['Camera'], FederationReferenceType extends FederationReferenceTypes['Camera'] = FederationReferenceTypes['Camera']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Camera']> | FederationReferenceType, FederationReferenceType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -587,4 +591,5 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   apiScopes?: ApiScopesDirectiveResolver<any, any, ContextType>;
+  callerIndependent?: CallerIndependentDirectiveResolver<any, any, ContextType>;
 }>;

@@ -1,0 +1,31 @@
+// The embedded stack in one process (every subgraph and the gateway, as `npm start` runs it), on a fresh seeded
+// database: what the subscription benchmark measures. Announces its URLs over IPC; stopped with SIGTERM.
+import { freePort } from '@vegshare/tools/ports';
+import { startStack } from '@vegshare/tools/stack';
+import { createTestDatabase } from '@vegshare/tools/testing/database';
+import { startLocalS3 } from '@vegshare/tools/testing/s3';
+
+const database = await createTestDatabase();
+const s3 = await startLocalS3();
+const metricsPort = await freePort();
+const stack = await startStack({
+  databaseUrl: database.url,
+  seed: true,
+  env: { ...s3.env, ...(process.env['BENCH_GATEWAY_ENV'] ? Object.fromEntries(process.env['BENCH_GATEWAY_ENV'].split(',').map((kv) => kv.split('=') as [string, string])) : {}) },
+  // The bench registers its signed-in viewers from one address.
+  envFor: (service) => (service === 'auth' ? { REGISTER_IP_LIMIT: '100000', LOGIN_IP_LIMIT: '100000' } : service === 'gateway' ? { METRICS_PORT: String(metricsPort) } : {}),
+  logLevel: 'warn',
+});
+process.send?.({ ready: true, url: stack.gatewayUrl, endpoint: `${stack.gatewayUrl}/graphql`, metricsUrl: `http://127.0.0.1:${metricsPort}` });
+
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  void (async () => {
+    await stack.stop();
+    await s3.stop();
+    await database.drop();
+    process.exit(0);
+  })();
+});
