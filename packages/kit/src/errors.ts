@@ -10,6 +10,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** Nothing can take the work now (e.g. no transcoder has CPU for another live stream); try again later. */
   CAPACITY_EXHAUSTED: 'CAPACITY_EXHAUSTED',
+  /** A live subscription's `after` cursor is older than its resume window: load the list again, subscribe without it. */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './rate-limit-fallback.ts';
 export * from './errors.ts';
 export * from './auth.ts';
 export * from './subgraph.ts';
@@ -16,6 +17,7 @@ export * from './loaders.ts';
 export * from './launch.ts';
 export * from './demo.ts';
 export * from './events/event-iterator.ts';
+export * from './events/live-resume.ts';
 export * from './http/subscriptions.ts';
 export * from './storage/object-store.ts';
 export * from './events/event-bus-from-config.ts';
