@@ -137,7 +137,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   await apollo.start();
 
   const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
-  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE });
+  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE, logger, metrics });
   /** The caller: a bearer token, or a partner API key exchanged for one; anonymous otherwise. */
   const contextFrom = async (headers: IncomingHttpHeaders, clientIp: string): Promise<GatewayContext> => {
     const apiKey = headers['x-api-key'];

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, RateLimitFallback, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
 import { createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -26,6 +26,7 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   const ownsEvents = !deps.events;
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+  const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
   let stopDeletions: (() => Promise<void>) | null = null;
   const release = async () => {
     await stopDeletions?.();
@@ -34,8 +35,10 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
     await db.$disconnect();
   };
   try {
-    await redis?.connect();
-    const services = createAuthServices(config, db, events, redis, logger);
+    // Sign-in must not depend on Redis: a Redis that is down at start is only logged (ioredis keeps reconnecting)
+    // and the rate limits use their in-memory fallback until it answers.
+    await redis?.connect().catch((err: unknown) => logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'));
+    const services = createAuthServices(config, db, events, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();
     stopDeletions = () => services.deletions.stop();
@@ -53,12 +56,11 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
       readiness: () => [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
       routes: {
         '/internal/api-key-token': apiKeyTokenRoute(services, logger),
         [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source),
-        ...oauthRoutes({ config, db, services, redis, metaOf: requestMeta, logger, metrics }),
+        ...oauthRoutes({ config, db, services, redis, rateLimitFallback, metaOf: requestMeta, logger, metrics }),
       },
       // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {
