@@ -9,6 +9,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -23,6 +24,7 @@ RUN npm ci --ignore-scripts
 FROM deps AS build
 COPY tsconfig.base.json rover.yaml ./
 COPY packages/kit packages/kit
+COPY packages/demo packages/demo
 COPY tools/src tools/src
 COPY gateway gateway
 COPY schema schema
@@ -34,6 +36,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -57,6 +60,7 @@ COPY --from=deps /app/node_modules/esbuild node_modules/esbuild
 COPY --from=deps /app/node_modules/@esbuild node_modules/@esbuild
 COPY tsconfig.base.json rover.yaml ./
 COPY packages/kit packages/kit
+COPY packages/demo packages/demo
 COPY gateway/tsconfig.json gateway/
 COPY --from=build /app/gateway/src gateway/src
 COPY --from=build /app/gateway/explorer/dist gateway/explorer/dist

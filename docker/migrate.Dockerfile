@@ -9,6 +9,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -25,6 +26,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -47,6 +49,7 @@ COPY --from=deps /app/node_modules/esbuild node_modules/esbuild
 COPY --from=deps /app/node_modules/@esbuild node_modules/@esbuild
 COPY tsconfig.base.json rover.yaml ./
 COPY packages/kit packages/kit
+COPY packages/demo packages/demo
 COPY tools/src tools/src
 COPY subgraphs/auth/prisma/migrations subgraphs/auth/prisma/migrations
 COPY subgraphs/user/prisma/migrations subgraphs/user/prisma/migrations

@@ -9,6 +9,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -23,6 +24,7 @@ RUN npm ci --ignore-scripts
 FROM deps AS build
 COPY tsconfig.base.json rover.yaml ./
 COPY packages/kit packages/kit
+COPY packages/demo packages/demo
 COPY tools/src tools/src
 COPY subgraphs/transcoding subgraphs/transcoding
 # Prisma client (engineType client: no engine binary at run time), generated offline.
@@ -33,6 +35,7 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/demo/package.json packages/demo/
 COPY tools/package.json tools/
 COPY gateway/package.json gateway/
 COPY subgraphs/auth/package.json subgraphs/auth/
@@ -60,6 +63,7 @@ COPY --from=deps /app/node_modules/esbuild node_modules/esbuild
 COPY --from=deps /app/node_modules/@esbuild node_modules/@esbuild
 COPY tsconfig.base.json rover.yaml ./
 COPY packages/kit packages/kit
+COPY packages/demo packages/demo
 COPY subgraphs/transcoding/schema.graphql subgraphs/transcoding/tsconfig.json subgraphs/transcoding/
 # Sources with the generated Prisma client.
 COPY --from=build /app/subgraphs/transcoding/src subgraphs/transcoding/src

@@ -24,8 +24,8 @@ import {
   type ServiceMetrics,
   type TokenVerifier,
   type RunningServer,
+  apolloHandler,
 } from '@vegshare/kit';
-import { apolloHandler } from '@vegshare/kit/http/apollo-handler';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, LOGIN, REFRESH, REGISTER, register, startHarness, type AuthPayload, type GqlResponse, type Harness } from './harness.ts';
 

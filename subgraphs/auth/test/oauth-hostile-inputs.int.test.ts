@@ -2,7 +2,7 @@
 // stable codes (GraphQL) or OAuth error bodies below 500 (HTTP), never an internal error or a leaked internal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { startFakeProvider, type FakeProvider } from '@vegshare/tools/testing/social-providers';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, LOGIN, register, startHarness, type AuthPayload, type GqlResponse, type Harness } from './harness.ts';

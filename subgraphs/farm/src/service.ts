@@ -1,4 +1,4 @@
-import { createLogger, eventBusFromConfig, launchSubgraph, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, eventBusFromConfig, launchSubgraph, Resources, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
 import { openFarmDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -20,29 +20,25 @@ export interface FarmDeps extends ServiceDeps {
 /** Starts the farm subgraph; used by main.ts, the embedded start and the tests alike. */
 export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promise<RunningSubgraph> {
   const logger = deps.logger ?? createLogger('farm', config.LOG_LEVEL);
-  const handle = openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {});
-  const db = handle.db;
-  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const events = new FarmEvents(bus, logger);
-  const stopReleases = await subscribeToReleaseRequests(db, bus, events, logger);
-  const stopTimelapses = await subscribeToTimelapses(db, bus, logger);
-  const stopErasure = await subscribeToAccountErasure(bus, db, events, logger);
-  return launchSubgraph<Context>({
-    name: 'farm',
-    config,
-    schemaFile: new URL('../schema.graphql', import.meta.url),
-    events: bus,
-    resolvers,
-    deps: { ...deps, logger },
-    context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
-    readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
-    onStop: async () => {
-      await stopReleases();
-      await stopTimelapses();
-      await stopErasure();
-      if (!deps.events) await bus.close();
-      await handle.close();
-    },
+  const resources = new Resources(logger);
+  return resources.build(async () => {
+    const { db } = resources.add('postgres', openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}), (h) => h.close());
+    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const events = new FarmEvents(bus, logger);
+    resources.onClose('release requests', await subscribeToReleaseRequests(db, bus, events, logger));
+    resources.onClose('timelapses', await subscribeToTimelapses(db, bus, logger));
+    resources.onClose('account erasure', await subscribeToAccountErasure(bus, db, events, logger));
+    return launchSubgraph<Context>({
+      name: 'farm',
+      config,
+      schemaFile: new URL('../schema.graphql', import.meta.url),
+      events: bus,
+      resolvers,
+      deps: { ...deps, logger },
+      context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
+      readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
+      resources,
+    });
   });
 }
 

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { demo, encodeFeedCursor } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
+import { encodeFeedCursor } from '@vegshare/kit';
 import { startHarness, users, type FarmHarness } from './harness.ts';
 import { demoSeason } from '../src/seed.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canTransition, STREAM_STATUSES, sourcesOf } from '../src/stream-machine.ts';
+import { canTransition, STREAM_STATUSES, sourcesOf } from '../src/domain/stream-machine.ts';
 import { MediaSigner } from '@vegshare/kit';
-import { objectKeyFor, parseHlsPath } from '../src/hls-path.ts';
-import { signPlaylist } from '../src/hls-playlist.ts';
-import { parseRegisterCamera, parseUpdateCamera } from '../src/camera-input.ts';
+import { objectKeyFor, parseHlsPath } from '../src/domain/hls-path.ts';
+import { signPlaylist } from '../src/domain/hls-playlist.ts';
+import { parseRegisterCamera, parseUpdateCamera } from '../src/domain/camera-input.ts';
 
 const STREAM = '50000000-0000-4000-8000-000000000001';
 

@@ -101,6 +101,3 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
     },
   };
 }
-
-export const subscriptionForbidden = (): GraphQLError =>
-  new GraphQLError('Subscriptions on subgraphs accept only the gateway', { extensions: { code: 'FORBIDDEN' } });

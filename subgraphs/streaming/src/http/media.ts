@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MAX_GRANT_SECONDS, MEDIA_CONTENT_TYPES, parseMediaPath, type Logger, type MediaSigner, type ObjectStore } from '@vegshare/kit';
-import { signPlaylist } from '../hls-playlist.ts';
+import { signPlaylist } from '../domain/hls-playlist.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface MediaHandlerDeps {
