@@ -299,7 +299,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const apq = config.REDIS_URL ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }) : null;
   const apollo = await startApollo(config, metrics, { gateway, persisted, persistedOperations, scalarCheck: supergraph.scalarCheck, limitRules, formatError, apq });
 
-  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE });
+  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE, logger, metrics });
   const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
   const contextFrom: CallerContext = callerContext({ verifier, exchanger, limits });
   const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');

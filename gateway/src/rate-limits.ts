@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimitFallback, type Logger, type ServiceMetrics } from '@vegshare/kit';
 
 export interface GatewayRateLimits {
   /** Counts one request for a partner key (by hash); throws RATE_LIMITED (HTTP 429) past the limit. */
@@ -12,13 +13,23 @@ export interface GatewayRateLimits {
 
 /**
  * Per-credential limits for partners — API keys and OAuth clients alike, each its own bucket of `perKeyPerMinute` —
- * shared by all gateway replicas through Redis when REDIS_URL is set.
+ * shared by all gateway replicas through Redis when REDIS_URL is set; while Redis fails, per replica in memory
+ * (counted in `rate_limit_fallback_total`, `rate_limit_degraded` and logged) rather than refusing partners.
  */
-export function createRateLimits(options: { redisUrl: string | undefined; perKeyPerMinute: number }): GatewayRateLimits {
+export function createRateLimits(options: { redisUrl: string | undefined; perKeyPerMinute: number; logger: Logger; metrics: ServiceMetrics }): GatewayRateLimits {
   const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+  redis?.on('error', (err: Error) => options.logger.debug({ err }, 'rate-limit redis connection error'));
+  const fallback = redis ? new RateLimitFallback(redis, options.logger, options.metrics) : null;
   const limiter = (prefix: string): RateLimiterAbstract =>
-    redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `vegshare:gw:${prefix}`, points: options.perKeyPerMinute, duration: 60, insuranceLimiter: new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }) })
+    redis && fallback
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `vegshare:gw:${prefix}`,
+          points: options.perKeyPerMinute,
+          duration: 60,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: fallback.insure(new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }), prefix),
+        })
       : new RateLimiterMemory({ keyPrefix: prefix, points: options.perKeyPerMinute, duration: 60 });
   const consume = async (on: RateLimiterAbstract, key: string, what: string): Promise<void> => {
     try {

@@ -1,7 +1,6 @@
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, ServerError } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
 import { Observable } from 'rxjs';
@@ -10,6 +9,7 @@ import { graphqlWsUrl } from '../config';
 import { createCache } from './cache';
 import { ConnectionState } from './connection';
 import { persistCache, type CacheStorage, type CachePersistence } from './persist';
+import { ResumingWsLink } from './resume-link';
 
 export interface AppClient {
   readonly apollo: ApolloClient;
@@ -41,7 +41,8 @@ const SKIP_REFRESH = new Set(['Login', 'SignUp', 'CompleteSignUp', 'RefreshSessi
  * - error link: an UNAUTHENTICATED answer refreshes the token once and retries the operation transparently;
  * - split link: subscriptions over graphql-ws on the same path, with the token in `connection_init`; keep-alive pings
  *   with a pong deadline detect dead sockets; every reconnect refetches the active queries, so what happened while the
- *   connection was down (a task completed, a notification) shows up without the user doing anything.
+ *   connection was down (a task completed, a notification) shows up without the user doing anything; live
+ *   subscriptions resume from the cursor of their last event (ResumingWsLink), so their missed events arrive too.
  */
 export function createAppClient(options: AppClientOptions): AppClient {
   const { httpUrl, sessions } = options;
@@ -127,7 +128,7 @@ export function createAppClient(options: AppClientOptions): AppClient {
       const def = getMainDefinition(query);
       return def.kind === 'OperationDefinition' && def.operation === 'subscription';
     },
-    new GraphQLWsLink(ws),
+    new ResumingWsLink(ws, () => void refetchActive()),
     ApolloLink.from([retryAfterRefresh, authLink, http]),
   );
 

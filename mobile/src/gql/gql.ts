@@ -34,17 +34,17 @@ type Documents = {
     "\n  query CameraTimelapses($cameraId: ID!) {\n    timelapses(cameraId: $cameraId, first: 7) {\n      id\n      day\n      durationSeconds\n      frameCount\n      playbackUrl\n    }\n  }\n": typeof types.CameraTimelapsesDocument,
     "\n  fragment ActivityFields on ActivityEvent {\n    id\n    kind\n    message\n    subjectId\n    createdAt\n  }\n": typeof types.ActivityFieldsFragmentDoc,
     "\n  query PlotActivity($plotId: ID!, $first: Int, $after: String) {\n    plot(id: $plotId) {\n      id\n      activity(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ActivityFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.PlotActivityDocument,
-    "\n  subscription OnPlotActivity($plotId: ID!) {\n    plotActivity(plotId: $plotId) {\n      ...ActivityFields\n    }\n  }\n": typeof types.OnPlotActivityDocument,
+    "\n  subscription OnPlotActivity($plotId: ID!, $after: String) {\n    plotActivity(plotId: $plotId, after: $after) {\n      ...ActivityFields\n      cursor\n    }\n  }\n": typeof types.OnPlotActivityDocument,
     "\n  query Crops {\n    crops {\n      id\n      name\n      variety\n      daysToMaturity\n      spacingCm\n      sowingMonths\n      expectedYieldKgPerM2\n    }\n  }\n": typeof types.CropsDocument,
     "\n  mutation SavePlantingPlan($input: PlantingPlanInput!) {\n    savePlantingPlan(input: $input) {\n      ...PlanFields\n      rental {\n        id\n        plan {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SavePlantingPlanDocument,
     "\n  query CameraView($id: ID!) {\n    camera(id: $id) {\n      id\n      name\n      health\n      public\n      stream {\n        id\n        status\n        viewers\n        renditions\n        startedAt\n        lastError\n      }\n    }\n  }\n": typeof types.CameraViewDocument,
     "\n  query PlaybackUrl($streamId: ID!) {\n    playbackUrl(streamId: $streamId) {\n      url\n      expiresAt\n      stream {\n        id\n        status\n        viewers\n      }\n    }\n  }\n": typeof types.PlaybackUrlDocument,
-    "\n  subscription OnStreamStatus($streamId: ID!) {\n    streamStatusChanged(streamId: $streamId) {\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n": typeof types.OnStreamStatusDocument,
+    "\n  subscription OnStreamStatus($streamId: ID!, $after: String) {\n    streamStatusChanged(streamId: $streamId, after: $after) {\n      cursor\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n": typeof types.OnStreamStatusDocument,
     "\n  subscription OnViewerCount($streamId: ID!) {\n    viewerCount(streamId: $streamId)\n  }\n": typeof types.OnViewerCountDocument,
     "\n  mutation Heartbeat($streamId: ID!) {\n    heartbeat(streamId: $streamId)\n  }\n": typeof types.HeartbeatDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    title\n    body\n    link\n    read\n    readAt\n    createdAt\n  }\n": typeof types.NotificationFieldsFragmentDoc,
     "\n  query Notifications($first: Int, $after: String) {\n    notifications(first: $first, after: $after) {\n      unreadCount\n      edges {\n        cursor\n        node {\n          ...NotificationFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.NotificationsDocument,
-    "\n  subscription OnNotificationAdded {\n    notificationAdded {\n      ...NotificationFields\n    }\n  }\n": typeof types.OnNotificationAddedDocument,
+    "\n  subscription OnNotificationAdded($after: String) {\n    notificationAdded(after: $after) {\n      ...NotificationFields\n      cursor\n    }\n  }\n": typeof types.OnNotificationAddedDocument,
     "\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput!) {\n    markNotificationsRead(input: $input) {\n      updatedCount\n      unreadCount\n    }\n  }\n": typeof types.MarkNotificationsReadDocument,
     "\n  fragment AddressFields on DeliveryAddress {\n    id\n    label\n    recipientName\n    line1\n    line2\n    postalCode\n    city\n    region\n    countryCode\n    phone\n    instructions\n    isDefault\n  }\n": typeof types.AddressFieldsFragmentDoc,
     "\n  query Profile {\n    me {\n      id\n      email\n      roles\n      displayName\n      avatarUrl\n      locale\n      timeZone\n      phone\n      addresses {\n        ...AddressFields\n      }\n    }\n  }\n": typeof types.ProfileDocument,
@@ -88,17 +88,17 @@ const documents: Documents = {
     "\n  query CameraTimelapses($cameraId: ID!) {\n    timelapses(cameraId: $cameraId, first: 7) {\n      id\n      day\n      durationSeconds\n      frameCount\n      playbackUrl\n    }\n  }\n": types.CameraTimelapsesDocument,
     "\n  fragment ActivityFields on ActivityEvent {\n    id\n    kind\n    message\n    subjectId\n    createdAt\n  }\n": types.ActivityFieldsFragmentDoc,
     "\n  query PlotActivity($plotId: ID!, $first: Int, $after: String) {\n    plot(id: $plotId) {\n      id\n      activity(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ActivityFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.PlotActivityDocument,
-    "\n  subscription OnPlotActivity($plotId: ID!) {\n    plotActivity(plotId: $plotId) {\n      ...ActivityFields\n    }\n  }\n": types.OnPlotActivityDocument,
+    "\n  subscription OnPlotActivity($plotId: ID!, $after: String) {\n    plotActivity(plotId: $plotId, after: $after) {\n      ...ActivityFields\n      cursor\n    }\n  }\n": types.OnPlotActivityDocument,
     "\n  query Crops {\n    crops {\n      id\n      name\n      variety\n      daysToMaturity\n      spacingCm\n      sowingMonths\n      expectedYieldKgPerM2\n    }\n  }\n": types.CropsDocument,
     "\n  mutation SavePlantingPlan($input: PlantingPlanInput!) {\n    savePlantingPlan(input: $input) {\n      ...PlanFields\n      rental {\n        id\n        plan {\n          id\n        }\n      }\n    }\n  }\n": types.SavePlantingPlanDocument,
     "\n  query CameraView($id: ID!) {\n    camera(id: $id) {\n      id\n      name\n      health\n      public\n      stream {\n        id\n        status\n        viewers\n        renditions\n        startedAt\n        lastError\n      }\n    }\n  }\n": types.CameraViewDocument,
     "\n  query PlaybackUrl($streamId: ID!) {\n    playbackUrl(streamId: $streamId) {\n      url\n      expiresAt\n      stream {\n        id\n        status\n        viewers\n      }\n    }\n  }\n": types.PlaybackUrlDocument,
-    "\n  subscription OnStreamStatus($streamId: ID!) {\n    streamStatusChanged(streamId: $streamId) {\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n": types.OnStreamStatusDocument,
+    "\n  subscription OnStreamStatus($streamId: ID!, $after: String) {\n    streamStatusChanged(streamId: $streamId, after: $after) {\n      cursor\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n": types.OnStreamStatusDocument,
     "\n  subscription OnViewerCount($streamId: ID!) {\n    viewerCount(streamId: $streamId)\n  }\n": types.OnViewerCountDocument,
     "\n  mutation Heartbeat($streamId: ID!) {\n    heartbeat(streamId: $streamId)\n  }\n": types.HeartbeatDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    title\n    body\n    link\n    read\n    readAt\n    createdAt\n  }\n": types.NotificationFieldsFragmentDoc,
     "\n  query Notifications($first: Int, $after: String) {\n    notifications(first: $first, after: $after) {\n      unreadCount\n      edges {\n        cursor\n        node {\n          ...NotificationFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.NotificationsDocument,
-    "\n  subscription OnNotificationAdded {\n    notificationAdded {\n      ...NotificationFields\n    }\n  }\n": types.OnNotificationAddedDocument,
+    "\n  subscription OnNotificationAdded($after: String) {\n    notificationAdded(after: $after) {\n      ...NotificationFields\n      cursor\n    }\n  }\n": types.OnNotificationAddedDocument,
     "\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput!) {\n    markNotificationsRead(input: $input) {\n      updatedCount\n      unreadCount\n    }\n  }\n": types.MarkNotificationsReadDocument,
     "\n  fragment AddressFields on DeliveryAddress {\n    id\n    label\n    recipientName\n    line1\n    line2\n    postalCode\n    city\n    region\n    countryCode\n    phone\n    instructions\n    isDefault\n  }\n": types.AddressFieldsFragmentDoc,
     "\n  query Profile {\n    me {\n      id\n      email\n      roles\n      displayName\n      avatarUrl\n      locale\n      timeZone\n      phone\n      addresses {\n        ...AddressFields\n      }\n    }\n  }\n": types.ProfileDocument,
@@ -219,7 +219,7 @@ export function graphql(source: "\n  query PlotActivity($plotId: ID!, $first: In
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription OnPlotActivity($plotId: ID!) {\n    plotActivity(plotId: $plotId) {\n      ...ActivityFields\n    }\n  }\n"): (typeof documents)["\n  subscription OnPlotActivity($plotId: ID!) {\n    plotActivity(plotId: $plotId) {\n      ...ActivityFields\n    }\n  }\n"];
+export function graphql(source: "\n  subscription OnPlotActivity($plotId: ID!, $after: String) {\n    plotActivity(plotId: $plotId, after: $after) {\n      ...ActivityFields\n      cursor\n    }\n  }\n"): (typeof documents)["\n  subscription OnPlotActivity($plotId: ID!, $after: String) {\n    plotActivity(plotId: $plotId, after: $after) {\n      ...ActivityFields\n      cursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -239,7 +239,7 @@ export function graphql(source: "\n  query PlaybackUrl($streamId: ID!) {\n    pl
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription OnStreamStatus($streamId: ID!) {\n    streamStatusChanged(streamId: $streamId) {\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n"): (typeof documents)["\n  subscription OnStreamStatus($streamId: ID!) {\n    streamStatusChanged(streamId: $streamId) {\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n"];
+export function graphql(source: "\n  subscription OnStreamStatus($streamId: ID!, $after: String) {\n    streamStatusChanged(streamId: $streamId, after: $after) {\n      cursor\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n"): (typeof documents)["\n  subscription OnStreamStatus($streamId: ID!, $after: String) {\n    streamStatusChanged(streamId: $streamId, after: $after) {\n      cursor\n      id\n      status\n      renditions\n      startedAt\n      lastError\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -259,7 +259,7 @@ export function graphql(source: "\n  query Notifications($first: Int, $after: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription OnNotificationAdded {\n    notificationAdded {\n      ...NotificationFields\n    }\n  }\n"): (typeof documents)["\n  subscription OnNotificationAdded {\n    notificationAdded {\n      ...NotificationFields\n    }\n  }\n"];
+export function graphql(source: "\n  subscription OnNotificationAdded($after: String) {\n    notificationAdded(after: $after) {\n      ...NotificationFields\n      cursor\n    }\n  }\n"): (typeof documents)["\n  subscription OnNotificationAdded($after: String) {\n    notificationAdded(after: $after) {\n      ...NotificationFields\n      cursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -355,9 +355,10 @@ export const PlotActivityDocument = graphql(`
 `);
 
 export const OnPlotActivityDocument = graphql(`
-  subscription OnPlotActivity($plotId: ID!) {
-    plotActivity(plotId: $plotId) {
+  subscription OnPlotActivity($plotId: ID!, $after: String) {
+    plotActivity(plotId: $plotId, after: $after) {
       ...ActivityFields
+      cursor
     }
   }
 `);
@@ -425,8 +426,9 @@ export const PlaybackUrlDocument = graphql(`
 `);
 
 export const OnStreamStatusDocument = graphql(`
-  subscription OnStreamStatus($streamId: ID!) {
-    streamStatusChanged(streamId: $streamId) {
+  subscription OnStreamStatus($streamId: ID!, $after: String) {
+    streamStatusChanged(streamId: $streamId, after: $after) {
+      cursor
       id
       status
       renditions
@@ -481,9 +483,10 @@ export const NotificationsDocument = graphql(`
 `);
 
 export const OnNotificationAddedDocument = graphql(`
-  subscription OnNotificationAdded {
-    notificationAdded {
+  subscription OnNotificationAdded($after: String) {
+    notificationAdded(after: $after) {
       ...NotificationFields
+      cursor
     }
   }
 `);

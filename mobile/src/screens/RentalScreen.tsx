@@ -53,7 +53,7 @@ function ActivityFeed({ plotId, onEvent }: { plotId: string; onEvent: (event: Ac
               const existing = (value ?? {}) as ActivityConnection;
               const edges = existing.edges ?? [];
               if (edges.some((e) => e.node.__ref === ref.__ref)) return existing;
-              return { ...existing, edges: [{ __typename: 'ActivityEventEdge', cursor: '', node: ref }, ...edges] };
+              return { ...existing, edges: [{ __typename: 'ActivityEventEdge', cursor: event.cursor, node: ref }, ...edges] };
             },
           },
         });

@@ -15,6 +15,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** Nothing can take the work now (e.g. no transcoder has CPU for another live stream); try again later. */
   CAPACITY_EXHAUSTED: 'CAPACITY_EXHAUSTED',
+  /** A live subscription's `after` cursor is older than its resume window: load the list again, subscribe without it. */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /** A dependency (auth, the revocation feed, a sign-in provider) cannot answer now; try again shortly. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // The request itself: Apollo Server's own codes, body limits, the gateway's operation limits.

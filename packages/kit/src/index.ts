@@ -12,6 +12,7 @@ export { ConfigError, configFields, parseConfig } from './config.ts';
 export { checkSubgraphConfig, subgraphConfigShape, verifierFromConfig, NODE_ENVS } from './service-config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
+export { RateLimitFallback } from './rate-limit-fallback.ts';
 export { initTracing, traceCarrier, withCarrier } from './tracing.ts';
 
 // Errors: one registry of client-facing codes, and the masking that enforces it.
@@ -50,6 +51,18 @@ export { MemoryEventBus } from './events/memory-event-bus.ts';
 export { RedisEventBus } from './events/redis-event-bus.ts';
 export { eventBusFromConfig } from './events/event-bus-from-config.ts';
 export { eventIterator } from './events/event-iterator.ts';
+export {
+  RESUME_WINDOW,
+  cursorExpired,
+  decodeFeedCursor,
+  decodeStateCursor,
+  encodeFeedCursor,
+  encodeStateCursor,
+  feedPositionOf,
+  resumeLog,
+  resumeState,
+  type FeedPosition,
+} from './events/live-resume.ts';
 export { whileAllowed } from './events/access-guard.ts';
 export {
   eventTopics,

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, RateLimitFallback, Resources, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
 import { createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -29,8 +29,11 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       ? resources.add('rate-limit redis', new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }), (r) => r.disconnect())
       : null;
     redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
-    await redis?.connect();
-    const services = createAuthServices(config, db, events, redis, logger);
+    const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
+    // Sign-in must not depend on Redis: a Redis that is down at start is only logged (ioredis keeps reconnecting)
+    // and the rate limits use their in-memory fallback until it answers.
+    await redis?.connect().catch((err: unknown) => logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'));
+    const services = createAuthServices(config, db, events, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();
     resources.onClose('account deletions', () => services.deletions.stop());
@@ -48,12 +51,11 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
       readiness: () => [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ],
       routes: {
         '/internal/api-key-token': apiKeyTokenRoute(services, logger),
         [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source),
-        ...oauthRoutes({ config, db, services, redis, metaOf: requestMeta, logger, metrics }),
+        ...oauthRoutes({ config, db, services, redis, rateLimitFallback, metaOf: requestMeta, logger, metrics }),
       },
       // The JWKS is fetched by every subgraph directly; the dev mailbox is for people.
       publicRoutes: {

@@ -228,7 +228,7 @@ describe('VOD ladder', () => {
     expect(second.data!.requestVodTranscode.id).toBe(id);
     expect(first.data!.requestVodTranscode).toMatchObject({ kind: 'VOD', renditions: ['720p', '480p', '360p'], farm: { id: demo.farms.greenAcres }, camera: { id: demo.cameras.greenA1 } });
     expect((await requestVod(grant.id)).data!.requestVodTranscode.id).toBe(id);
-    const sub = collect<{ transcodeJobUpdated: Job }>(client, `subscription($id: ID!) { transcodeJobUpdated(jobId: $id) { ${JOB_FIELDS} } }`, { id });
+    const sub = collect<{ transcodeJobUpdated: Job & { cursor: string } }>(client, `subscription($id: ID!) { transcodeJobUpdated(jobId: $id) { ${JOB_FIELDS} cursor } }`, { id });
     const PLAY = 'query($id: ID!) { transcodeJob(id: $id) { status playbackUrl } }';
     const early = await gql<{ transcodeJob: { status: string; playbackUrl: string | null } }>(service.url, PLAY, { id }, farmer);
     if (early.data!.transcodeJob.status !== 'SUCCEEDED') expect(early.data!.transcodeJob.playbackUrl).toBeNull();
@@ -237,6 +237,19 @@ describe('VOD ladder', () => {
     expect(done.status).toBe('SUCCEEDED');
     await waitFor('final event', () => sub.events.some((e) => e.transcodeJobUpdated.status === 'SUCCEEDED'), 5_000);
     sub.dispose();
+    // Resuming with an early event's cursor delivers the job's current (final) state first; with the final cursor, nothing;
+    // a cursor of another entity is BAD_USER_INPUT.
+    const final = (await gql<{ transcodeJob: { cursor: string } }>(service.url, 'query($id: ID!) { transcodeJob(id: $id) { cursor } }', { id }, farmer)).data!.transcodeJob.cursor;
+    const RESUME = 'subscription($id: ID!, $a: String) { transcodeJobUpdated(jobId: $id, after: $a) { status cursor } }';
+    const resumed = collect<{ transcodeJobUpdated: { status: string; cursor: string } }>(client, RESUME, { id, a: sub.events[0]!.transcodeJobUpdated.cursor });
+    const upToDate = collect<{ transcodeJobUpdated: { status: string; cursor: string } }>(client, RESUME, { id, a: final });
+    const foreign = collect<{ transcodeJobUpdated: { status: string } }>(client, RESUME, { id, a: Buffer.from(JSON.stringify([randomUUID(), new Date().toISOString(), 'AAAAAAAAAAAAAAAA'])).toString('base64url') });
+    await waitFor('resumed state', () => resumed.events.length > 0 && foreign.errors.length > 0, 5_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(resumed.events).toEqual([{ transcodeJobUpdated: { status: 'SUCCEEDED', cursor: final } }]);
+    expect(upToDate.events).toEqual([]);
+    expect(JSON.stringify(foreign.errors)).toContain('BAD_USER_INPUT');
+    for (const s of [resumed, upToDate, foreign]) s.dispose();
     await client.dispose();
     expect(await db().transcodeJob.count({ where: { source: { contains: grant.id } } })).toBe(1);
     // progress events arrived on the subscription with ffmpeg's figures

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { EventBus } from '@vegshare/kit';
+import type { EventBus, RateLimitFallback } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import { Accounts } from './accounts.ts';
@@ -34,7 +34,7 @@ export interface AuthServices {
   readonly oauthClients: OAuthClients;
 }
 
-export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger): AuthServices {
+export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger, fallback: RateLimitFallback | null = null): AuthServices {
   const keys = new SigningKeyStore(db, config.AUTH_KEY_ENCRYPTION_SECRET, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS));
   const tokens = new AccessTokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const revocations = new AccessRevocations(db, events, logger);
@@ -43,6 +43,7 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
   const limits = new AuthRateLimits(
     { prefix: config.RATE_LIMIT_PREFIX, loginPerIp: config.LOGIN_IP_LIMIT, registerPerIp: config.REGISTER_IP_LIMIT, freeFailures: config.LOGIN_FREE_FAILURES },
     redis,
+    fallback,
   );
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
   const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { domainError, ErrorCode } from '@vegshare/kit';
+import { domainError, ErrorCode, type RateLimitFallback } from '@vegshare/kit';
 import type { GraphQLError } from 'graphql';
 
 export interface RateLimitSettings {
@@ -20,7 +20,8 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
 
 /**
  * Brute-force protection with rate-limiter-flexible: on Redis (shared by every replica) when a client is
- * given, in process memory otherwise. Limits per IP (sign-in, registration, emails) and, per account, a free
+ * given, in process memory otherwise. While Redis fails, every limiter falls back to its own in-memory insurance
+ * (per replica, counted and logged by `fallback`) so sign-in keeps working with limits instead of being refused. Limits per IP (sign-in, registration, emails) and, per account, a free
  * number of failures followed by exponential back-off (1 s, 2 s, 4 s … 15 min), reset by a successful login.
  */
 export class AuthRateLimits {
@@ -34,11 +35,15 @@ export class AuthRateLimits {
   constructor(
     private readonly settings: RateLimitSettings,
     redis: Redis | null,
+    fallback: RateLimitFallback | null = null,
   ) {
-    const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
-      redis
-        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${settings.prefix}:${name}`, points, duration, rejectIfRedisNotReady: true })
-        : new RateLimiterMemory({ keyPrefix: `${settings.prefix}:${name}`, points, duration });
+    const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
+      const memory = () => new RateLimiterMemory({ keyPrefix: `${settings.prefix}:${name}`, points, duration });
+      if (!redis) return memory();
+      // rejectIfRedisNotReady: a down Redis answers at once (no offline queue), and the insurance takes the call.
+      const insuranceLimiter = fallback ? fallback.insure(memory(), name) : undefined;
+      return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${settings.prefix}:${name}`, points, duration, rejectIfRedisNotReady: true, ...(insuranceLimiter ? { insuranceLimiter } : {}) });
+    };
     this.#loginIp = make('login-ip', settings.loginPerIp, 15 * 60);
     this.#registerIp = make('register-ip', settings.registerPerIp, 60 * 60);
     this.#emailRequests = make('email', 5, 60 * 60);
@@ -66,7 +71,7 @@ export class AuthRateLimits {
       await limiter.consume(key);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext / 1000);
-      throw rejection; // store unavailable: fail closed through the error formatter
+      throw rejection; // store unavailable and no fallback: fail closed through the error formatter
     }
   }
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { BodyTooLargeError, readBody, sendJson, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
+import { BodyTooLargeError, readBody, sendJson, type RateLimitFallback, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
@@ -42,6 +42,7 @@ export interface AuthorizationServerOptions {
   readonly ipLimitPerMinute: number;
   readonly rateLimitPrefix: string;
   readonly redis: Redis | null;
+  readonly rateLimitFallback?: RateLimitFallback | null;
   readonly metaOf: (req: IncomingMessage) => RequestMeta;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -63,7 +64,11 @@ export class PartnerAuthorizationServer {
 
   constructor(private readonly options: AuthorizationServerOptions) {
     const settings = { keyPrefix: `${options.rateLimitPrefix}:oauth-ip`, points: options.ipLimitPerMinute, duration: 60 };
-    this.#limiter = options.redis ? new RateLimiterRedis({ storeClient: options.redis, rejectIfRedisNotReady: true, ...settings }) : new RateLimiterMemory(settings);
+    // While Redis fails the limit holds per replica (counted and logged by the fallback), never refusing every client.
+    const insuranceLimiter = options.rateLimitFallback?.insure(new RateLimiterMemory(settings), 'oauth-ip');
+    this.#limiter = options.redis
+      ? new RateLimiterRedis({ storeClient: options.redis, rejectIfRedisNotReady: true, ...settings, ...(insuranceLimiter ? { insuranceLimiter } : {}) })
+      : new RateLimiterMemory(settings);
     this.#requests = options.metrics.counter('auth_oauth_requests_total', 'Partner OAuth requests by endpoint and outcome', ['endpoint', 'outcome']);
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { BodyTooLargeError, readBody, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
+import { BodyTooLargeError, readBody, type RateLimitFallback, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
@@ -14,6 +14,7 @@ export interface OAuthRouteDeps {
   readonly db: AuthDb;
   readonly services: AuthServices;
   readonly redis: Redis | null;
+  readonly rateLimitFallback?: RateLimitFallback | null;
   readonly metaOf: (req: IncomingMessage) => RequestMeta;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -70,6 +71,7 @@ export function oauthRoutes(deps: OAuthRouteDeps): Record<string, RouteHandler> 
     ipLimitPerMinute: config.OAUTH_TOKEN_IP_LIMIT,
     rateLimitPrefix: config.RATE_LIMIT_PREFIX,
     redis: deps.redis,
+    rateLimitFallback: deps.rateLimitFallback ?? null,
     metaOf: deps.metaOf,
     logger: deps.logger,
     metrics: deps.metrics,

@@ -29,6 +29,8 @@ export type ActivityEvent = {
   actor?: Maybe<User>;
   animal?: Maybe<Animal>;
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque position of this entry in its plot's feed (the same as its edge cursor in `Plot.activity`): pass the last one received as `plotActivity(after:)` when subscribing again. */
+  cursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   kind: ActivityKind;
   message: Scalars['String']['output'];
@@ -806,12 +808,18 @@ export type Season = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** New activity on a plot: only its current renter, the farm's farmer and admins. */
+  /**
+   * New activity on a plot: only its current renter, the farm's farmer and admins. With `after` (the `cursor` of the last
+   * entry received, or of the newest edge of `Plot.activity`) the entries missed since then come first, oldest first,
+   * then live ones — in order, without duplicates. Resume window: 24 h and 500 entries; beyond it CURSOR_EXPIRED (load
+   * `Plot.activity` again and subscribe without `after`); a cursor this API did not write is BAD_USER_INPUT.
+   */
   plotActivity: ActivityEvent;
 };
 
 
 export type SubscriptionPlotActivityArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   plotId: Scalars['ID']['input'];
 };
 
@@ -1153,6 +1161,7 @@ export type ActivityEventResolvers<ContextType = Context, ParentType extends Res
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   animal?: Resolver<Maybe<ResolversTypes['Animal']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,4 +1,4 @@
-import { topics, type EventBus, type Logger } from '@vegshare/kit';
+import { topics, type EventBus, type FeedPosition, type Logger } from '@vegshare/kit';
 import type { ActivityEvent as ActivityEventRow, ActivityKind } from '../generated/prisma/client.ts';
 import type { FarmDb } from '../db.ts';
 
@@ -42,4 +42,13 @@ export async function publishActivity(events: EventBus, logger: Logger, row: Act
   } catch (err) {
     logger.warn({ err, activityId: row.id }, 'could not publish plot activity');
   }
+}
+
+/** The plot's entries after a feed position, oldest first (what a resuming `plotActivity` subscriber missed). */
+export function activitySince(db: Pick<FarmDb, 'activityEvent'>, plotId: string, after: FeedPosition, limit: number): Promise<ActivityEventRow[]> {
+  return db.activityEvent.findMany({
+    where: { plotId, OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: limit,
+  });
 }

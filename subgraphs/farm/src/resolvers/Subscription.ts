@@ -1,6 +1,6 @@
-import { eventIterator, eventTopics, topics, whileAllowed, type RentalChanged } from '@vegshare/kit';
+import { decodeFeedCursor, eventIterator, eventTopics, feedPositionOf, resumeLog, topics, whileAllowed, type RentalChanged } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
-import type { ActivityRecord } from '../domain/activity.ts';
+import { activitySince, type ActivityRecord } from '../domain/activity.ts';
 import { plotOrFail, requirePlotInsider } from '../domain/access.ts';
 import { createLoaders } from '../loaders.ts';
 import { idArg } from './ids.ts';
@@ -10,11 +10,14 @@ export const Subscription: SubscriptionResolvers = {
     /**
      * Only the plot's current renter, its farmer and admins: checked when subscribing and again whenever a rental of
      * the plot changes (fresh loaders), so a renter whose rental is cancelled or ended stops receiving at once.
+     * With `after`: live first (buffering), then the plot's stored entries since the cursor, then live ones past them.
      */
-    subscribe: async (_, { plotId }, ctx) => {
+    subscribe: async (_, { plotId, after }, ctx) => {
       const plot = await plotOrFail(ctx, idArg(plotId, 'plotId'));
       await requirePlotInsider(ctx, plot);
-      const events = await eventIterator<ActivityRecord>(ctx.bus, topics.plotActivity(plot.id));
+      const since = after === null || after === undefined ? null : decodeFeedCursor(after);
+      const live = await eventIterator<ActivityRecord>(ctx.bus, topics.plotActivity(plot.id), since ? { bufferSize: 2000 } : {});
+      const events = since ? await resumeLog<ActivityRecord>({ live, after: since, replay: (from, limit) => activitySince(ctx.db, plot.id, from, limit), positionOf: feedPositionOf }) : live;
       return whileAllowed<ActivityRecord, RentalChanged>(events, {
         bus: ctx.bus,
         topic: eventTopics.rentalChanged,

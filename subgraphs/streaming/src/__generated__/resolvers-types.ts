@@ -214,6 +214,8 @@ export type RegisterCameraInput = {
 export type Stream = {
   __typename?: 'Stream';
   camera: Camera;
+  /** Opaque version of this state of the stream: pass the last one received as `streamStatusChanged(after:)` when subscribing again. */
+  cursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Why the stream is not playing: the reason while RECONNECTING (e.g. no video from the camera for 3 s) or after FAILED (CAPACITY_EXHAUSTED when no transcoder had room); null while LIVE. */
   lastError?: Maybe<Scalars['String']['output']>;
@@ -247,7 +249,12 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** A camera of the farm every time its health changes (offline, back online); the farm's farmer and admins. */
   cameraHealthChanged: Camera;
-  /** The stream every time its status, renditions or error change; only for those allowed to watch it. */
+  /**
+   * The stream every time its status, renditions or error change; only for those allowed to watch it. With `after` (the
+   * `cursor` of the last Stream received, from this subscription or a query) the current state comes first unless it is
+   * exactly that one, so a reconnecting client never misses the last state; no window. A cursor of another stream or
+   * one this API did not write is BAD_USER_INPUT.
+   */
   streamStatusChanged: Stream;
   /** The stream's viewer count every time it changes; only for those allowed to watch it. */
   viewerCount: Scalars['Int']['output'];
@@ -260,6 +267,7 @@ export type SubscriptionCameraHealthChangedArgs = {
 
 
 export type SubscriptionStreamStatusChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   streamId: Scalars['ID']['input'];
 };
 
@@ -542,6 +550,7 @@ export type RecordingResolvers<ContextType = Context, ParentType extends Resolve
 export type StreamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Stream'] = ResolversParentTypes['Stream'], FederationReferenceType extends FederationReferenceTypes['Stream'] = FederationReferenceTypes['Stream']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Stream']> | FederationReferenceType, FederationReferenceType, ContextType>;
   camera?: Resolver<ResolversTypes['Camera'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   renditions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,11 +1,11 @@
-import { eventIterator, isUuid, notFound, topics, whileAllowed, type EventBus } from '@vegshare/kit';
+import { encodeStateCursor, eventIterator, isUuid, notFound, resumeState, topics, whileAllowed, type EventBus } from '@vegshare/kit';
 import { requireFarmManager } from '../domain/access.ts';
 import type { Context } from '../context.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import type { StreamingDb } from '../db.ts';
 import { createLoaders } from '../loaders.ts';
 import { watchableStream } from '../domain/playback.ts';
-import { streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../domain/stream-snapshot.ts';
+import { snapshotOf, streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../domain/stream-snapshot.ts';
 import type { Viewer } from '@vegshare/kit';
 
 /**
@@ -13,9 +13,17 @@ import type { Viewer } from '@vegshare/kit';
  * context lives as long as the socket) and again whenever who may watch the camera's plot changes (a rental of it
  * was cancelled, ended or started), so a former renter stops receiving at once (FORBIDDEN, then complete).
  */
-async function watched<T>(bus: EventBus, db: StreamingDb, viewer: Viewer | null, streamId: string, topicOf: (streamId: string) => string): Promise<AsyncIterableIterator<T>> {
+async function watched<T>(
+  bus: EventBus,
+  db: StreamingDb,
+  viewer: Viewer | null,
+  streamId: string,
+  topicOf: (streamId: string) => string,
+  resume?: (live: AsyncIterableIterator<T>, streamId: string) => Promise<AsyncIterableIterator<T>>,
+): Promise<AsyncIterableIterator<T>> {
   const { stream, camera } = await watchableStream(createLoaders(db), viewer, streamId);
-  const events = await eventIterator<T>(bus, topicOf(stream.id));
+  const live = await eventIterator<T>(bus, topicOf(stream.id));
+  const events = resume ? await resume(live, stream.id) : live;
   if (!camera.plotId || camera.isPublic) return events;
   return whileAllowed<T>(events, {
     bus,
@@ -27,7 +35,22 @@ async function watched<T>(bus: EventBus, db: StreamingDb, viewer: Viewer | null,
 /** Root subscription fields; the gateway subscribes here over graphql-ws. */
 export const Subscription: SubscriptionResolvers = {
   streamStatusChanged: {
-    subscribe: (_, { streamId }, { db, runtime, viewer }) => watched<StreamSnapshot>(runtime.bus, db, viewer, streamId, topics.streamStatus),
+    // With `after`: subscribed first, then the stream as it is now unless the client has exactly that state, then live
+    // states newer than it. The cursor names its stream, so it cannot resume another one.
+    subscribe: (_, { streamId, after }, { db, runtime, viewer }) =>
+      watched<StreamSnapshot>(runtime.bus, db, viewer, streamId, topics.streamStatus, async (live, id) =>
+        resumeState<StreamSnapshot>({
+          live,
+          after,
+          entityId: id,
+          current: async () => {
+            const row = await db.stream.findUnique({ where: { id } });
+            return row ? snapshotOf(row) : null;
+          },
+          cursorOf: (s) => encodeStateCursor(s.id, s.updatedAt, streamFromSnapshot(s)),
+          updatedAtOf: (s) => new Date(s.updatedAt),
+        }),
+      ),
     resolve: (payload: StreamSnapshot) => streamFromSnapshot(payload),
   },
   viewerCount: {

@@ -123,12 +123,17 @@ export type RequestVodTranscodeInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Status and progress of one job, throttled; the job's farmer or an admin. */
+  /**
+   * Status and progress of one job, throttled; the job's farmer or an admin. With `after` (the `cursor` of the last
+   * TranscodeJob received) the current state comes first unless it is exactly that one, so a reconnecting client never
+   * misses the last state; no window. A cursor of another job or one this API did not write is BAD_USER_INPUT.
+   */
   transcodeJobUpdated: TranscodeJob;
 };
 
 
 export type SubscriptionTranscodeJobUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   jobId: Scalars['ID']['input'];
 };
 
@@ -140,6 +145,8 @@ export type TranscodeJob = {
   /** The camera the job reads from, when it reads a camera. */
   camera?: Maybe<Camera>;
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque version of this state of the job: pass the last one received as `transcodeJobUpdated(after:)` when subscribing again. */
+  cursor: Scalars['String']['output'];
   /** Last error message of a failed attempt. */
   error?: Maybe<Scalars['String']['output']>;
   /** The farm the job works for (its camera's or its upload's farm). */
@@ -460,6 +467,7 @@ export type TranscodeJobResolvers<ContextType = Context, ParentType extends Reso
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   camera?: Resolver<Maybe<ResolversTypes['Camera']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   farm?: Resolver<Maybe<ResolversTypes['Farm']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

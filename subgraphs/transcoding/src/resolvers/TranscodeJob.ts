@@ -1,4 +1,4 @@
-import { hasRole, mediaScopeOf, mediaUrl } from '@vegshare/kit';
+import { encodeStateCursor, hasRole, mediaScopeOf, mediaUrl } from '@vegshare/kit';
 import type { TranscodeJobResolvers } from '../__generated__/resolvers-types.ts';
 import { profileOf } from '../media/profiles.ts';
 import { canSeeJob, isOperator } from './access.ts';
@@ -10,6 +10,7 @@ export const TranscodeJob: TranscodeJobResolvers = {
     const job = await ctx.loaders.job.load(ref.id);
     return job && (await canSeeJob(ctx, job)) ? job : null;
   },
+  cursor: (job) => encodeStateCursor(job.id, job.updatedAt, job),
   camera: (job) => (job.cameraId ? { id: job.cameraId } : null),
   farm: (job) => (job.farmId ? { id: job.farmId } : null),
   renditions: (job) => (job.renditions.length ? job.renditions : (profileOf(job.profile)?.renditions.map((r) => r.name) ?? [])),

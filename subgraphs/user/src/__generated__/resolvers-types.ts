@@ -205,6 +205,8 @@ export type Notification = {
   __typename?: 'Notification';
   body: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque position in the viewer's notifications (the same as its edge cursor in `notifications`): pass the last one received as `notificationAdded(after:)` when subscribing again. */
+  cursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Kind, as in NotificationPreference.kind. */
   kind: Scalars['String']['output'];
@@ -315,8 +317,18 @@ export type RegisterPushDeviceInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The viewer's new in-app notifications as they arrive. */
+  /**
+   * The viewer's new in-app notifications as they arrive. With `after` (the `cursor` of the last one received, or of the
+   * newest edge of `notifications`) those missed since then come first, oldest first, then live ones — in order, without
+   * duplicates. Resume window: 24 h and 500 notifications; beyond it CURSOR_EXPIRED (load `notifications` again and
+   * subscribe without `after`); a cursor this API did not write is BAD_USER_INPUT.
+   */
   notificationAdded: Notification;
+};
+
+
+export type SubscriptionNotificationAddedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Profile changes; omitted fields stay as they are. */
@@ -564,6 +576,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type NotificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = ResolversObject<{
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   link?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -612,7 +625,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  notificationAdded?: SubscriptionResolver<ResolversTypes['Notification'], "notificationAdded", ParentType, ContextType>;
+  notificationAdded?: SubscriptionResolver<ResolversTypes['Notification'], "notificationAdded", ParentType, ContextType, Partial<SubscriptionNotificationAddedArgs>>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput, isUuid, NOTIFICATION_KINDS, topics, type EventBus, type NotificationRequested } from '@vegshare/kit';
+import { badInput, isUuid, NOTIFICATION_KINDS, topics, type EventBus, type FeedPosition, type NotificationRequested } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 import type { Notification } from '../generated/prisma/client.ts';
@@ -132,4 +132,25 @@ export async function markRead(db: UserDb, userId: string, selection: { ids?: re
   });
   const unreadCount = await db.notification.count({ where: { userId, readAt: null } });
   return { updatedCount: count, unreadCount };
+}
+
+/**
+ * The user's in-app notifications after a feed position, oldest first (what a resuming `notificationAdded` subscriber
+ * missed). A push-only notification (its kind muted in the app) is stored already read — `readAt` set before the row's
+ * `createdAt` — and was never published live, so it is not replayed either.
+ */
+export function notificationsSince(db: UserDb, userId: string, after: FeedPosition, limit: number): Promise<NotificationWire[]> {
+  return db.notification
+    .findMany({
+      where: {
+        userId,
+        AND: [
+          { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] },
+          { OR: [{ readAt: null }, { readAt: { gt: db.notification.fields.createdAt } }] },
+        ],
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    })
+    .then((rows) => rows.map(toWire));
 }
