@@ -7,8 +7,8 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql'
 import { accessNarrowed, asGraphQLError, endableStream, wsErrorHooks, type EndableStream, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
 import { isGated, type OperationGate } from '../operation-gate.ts';
 import type { GatewayContext } from '../context.ts';
-import { SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
-import { UpstreamPool } from './upstream-pool.ts';
+import { type SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
 import { completeEvent } from './event-executor.ts';
 
 export interface SubscriptionServerOptions {

@@ -82,7 +82,7 @@ export function postedNameOf(raw: string | null): string | null {
   try {
     const user = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };
     const parts = [user.name?.firstName, user.name?.lastName].filter((p): p is string => typeof p === 'string' && p.trim().length > 0);
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
     const name = parts.join(' ').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME);
     return name || null;
   } catch {
