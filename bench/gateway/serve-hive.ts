@@ -24,7 +24,8 @@ try {
       }),
     },
   });
-  const server = createServer(gateway);
+  // The runtime's Node listener answers errors itself (its fetch handler returns a promise a Node listener would drop).
+  const server = createServer(gateway.requestListener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;

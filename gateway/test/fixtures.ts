@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import composition from '@apollo/composition';
 import { GraphQLError, parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, type MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
 
 const ISSUER = 'https://auth.test';
 

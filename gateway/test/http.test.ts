@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
@@ -132,7 +133,7 @@ describe('shared execution of identical client reads', () => {
     expect(await count()).toBeGreaterThan(before);
     const { sharedReadKey } = await import('../src/shared-reads.ts');
     const key = sharedReadKey();
-    const req = (headers: Record<string, string>) => ({ method: 'POST', headers }) as unknown as import('node:http').IncomingMessage;
+    const req = (headers: Record<string, string>) => ({ method: 'POST', headers }) as unknown as IncomingMessage;
     expect(key(req({}), { query: 'mutation { x }' })).toBeNull();
     expect(key(req({ 'x-api-key': 'vsk_abc' }), { query: '{ ping }' })).toBeNull();
     expect(key(req({ authorization: 'Bearer a' }), { query: '{ ping }' })).not.toEqual(key(req({ authorization: 'Bearer b' }), { query: '{ ping }' }));

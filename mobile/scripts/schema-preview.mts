@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import composition from '@apollo/composition';
 import federation from '@apollo/federation-internals';
 import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
 import type { DocumentNode } from 'graphql';
 import { readRoverConfig, repoRoot } from '../../tools/src/workspace.ts';
 
 // The root's graphql, the one @apollo/composition uses (mobile/ has its own copy for the app).
-const { Kind, parse, printSchema, visit } = createRequire(join(repoRoot, 'package.json'))('graphql') as typeof import('graphql');
+const { Kind, parse, printSchema, visit } = createRequire(join(repoRoot, 'package.json'))('graphql') as typeof GraphQL;
 const config = readRoverConfig(repoRoot);
 const docs = new Map<string, DocumentNode>(config.subgraphs.map((s) => [s.name, parse(readFileSync(s.schemaFile, 'utf8'))]));
 

@@ -4,7 +4,7 @@ import { badInput, ROLES } from '@vegshare/kit';
 /** Scopes a partner API key may carry; the gateway and subgraphs enforce them per field. */
 export const API_SCOPES = ['farms:read', 'plots:read', 'crops:read', 'rentals:read', 'rentals:write', 'streams:read'] as const;
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Longest password accepted at sign-in (new passwords are limited to 128 by the policy). */
 const LOGIN_PASSWORD_MAX = 1024;

@@ -4,6 +4,7 @@ import { isIsoDate } from './dates.ts';
 
 // Postgres refuses NUL in text and control characters have no business in names; refusing them keeps every
 // bad input a BAD_USER_INPUT instead of a database error.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export const text = (max: number, min = 0) =>

@@ -6,6 +6,9 @@ import { money, publishEffects, type Effect } from './effects.ts';
 import { balanceOf, postJournal } from './ledger.ts';
 import { requireAdmin } from './access.ts';
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
+const CONTROL = /[\u0000-\u001f]/;
+
 export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function parseMonth(month: string): { start: Date; end: Date } {
@@ -56,7 +59,7 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
 export async function markPayoutPaid(deps: PaymentDeps, viewer: Viewer | null, id: string, reference: string): Promise<Payout> {
   const admin = requireAdmin(viewer);
   const ref = reference.trim();
-  if (ref.length < 1 || ref.length > 200 || /[\u0000-\u001f]/.test(ref)) throw badInput('reference: 1–200 printable characters', 'reference');
+  if (ref.length < 1 || ref.length > 200 || CONTROL.test(ref)) throw badInput('reference: 1–200 printable characters', 'reference');
   const payout = await deps.db.$transaction(async (tx) => {
     const { count } = await tx.payout.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'PAID', reference: ref, paidAt: deps.now(), paidById: admin.userId } });
     const row = await tx.payout.findUnique({ where: { id } });

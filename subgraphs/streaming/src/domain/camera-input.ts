@@ -4,11 +4,15 @@ import type { RegisterCameraInput, UpdateCameraInput } from '../__generated__/re
 
 /** Camera sources we can pull: RTSP(S) and RTMP(S) only, with a host, no credentials-in-whitespace tricks. */
 const SOURCE_PROTOCOLS = new Set(['rtsp:', 'rtsps:', 'rtmp:', 'rtmps:']);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const sourceUrlSchema = z
   .string()
   .max(2048, 'at most 2048 characters')
-  .refine((s) => !/[\s\u0000-\u001f\u007f]/.test(s), 'must not contain spaces or control characters')
+  .refine((s) => !SPACE_OR_CONTROL.test(s), 'must not contain spaces or control characters')
   .refine((s) => {
     if (!URL.canParse(s)) return false;
     const url = new URL(s);
@@ -18,7 +22,7 @@ export const sourceUrlSchema = z
 export const cameraNameSchema = z
   .string()
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'must not be empty').max(80, 'at most 80 characters').refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'));
+  .pipe(z.string().min(1, 'must not be empty').max(80, 'at most 80 characters').refine((s) => !CONTROL.test(s), 'must not contain control characters'));
 
 const id = z.string().uuid('expected a UUID');
 

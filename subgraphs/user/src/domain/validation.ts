@@ -3,7 +3,9 @@ import { badInput } from '@vegshare/kit';
 import type { GraphQLError } from 'graphql';
 
 /** Control characters (a single-line field allows none; multi-line ones allow \n and \t). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /** A UTF-16 surrogate without its pair cannot be stored as UTF-8 text. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

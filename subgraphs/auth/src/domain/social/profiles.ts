@@ -42,7 +42,7 @@ const cleanName = (...parts: (string | null | undefined)[]): string | null => {
   const name = parts
     .filter((p): p is string => typeof p === 'string' && p.trim().length > 0)
     .join(' ')
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
     .slice(0, MAX_NAME);

@@ -72,14 +72,16 @@ const providerRejected = (provider: ProviderSettings) =>
 const providerUnreachable = (provider: ProviderSettings) =>
   new GraphQLError(`${provider.displayName} cannot be reached right now; try again shortly`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 /** The name Apple posts once, on the first authorization: `{"name": {"firstName", "lastName"}}`. */
 export function postedNameOf(raw: string | null): string | null {
   if (!raw || raw.length > 4096) return null;
   try {
     const user = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };
     const parts = [user.name?.firstName, user.name?.lastName].filter((p): p is string => typeof p === 'string' && p.trim().length > 0);
-    // eslint-disable-next-line no-control-regex
-    const name = parts.join(' ').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME);
+    const name = parts.join(' ').replace(CONTROL_CHARACTERS, '').trim().slice(0, MAX_NAME);
     return name || null;
   } catch {
     return null;

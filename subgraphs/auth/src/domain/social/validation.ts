@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { email } from '../validation.ts';
-import { CLIENT_AUTH_METHODS } from '../../oauth/clients.ts';
+import type { CLIENT_AUTH_METHODS } from '../../oauth/clients.ts';
 import { API_SCOPES } from '../validation.ts';
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Our own opaque values (state, tickets, codes): 43 base64url characters. */
 const opaque = (message: string) => z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, message);

@@ -1,0 +1,66 @@
+// One ESLint config for the whole repository: the services' workspaces (packages/*, subgraphs/*, gateway, tools,
+// security, bench) and the app (mobile/, its own npm project). Type-aware rules read each file's own tsconfig through
+// typescript-eslint's project service (the root tsconfig.json is a solution whose references name every project;
+// mobile/tsconfig.json is the app's). Formatting is Prettier's job (`npm run format:check`), not ESLint's.
+import tseslint from 'typescript-eslint';
+
+/** Files that no tsconfig includes (tool configs, the app's Node-side tests and scripts): linted without type information. */
+const untyped = [
+  '*.{js,cjs,mjs,ts,mts}',
+  'mobile/*.{js,cjs,mjs,ts,mts}',
+  'mobile/test/**',
+  'mobile/bench/**',
+  'mobile/scripts/**',
+  '**/*.cjs',
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/.data/',
+      '**/.expo/',
+      '**/coverage/',
+      '**/__generated__/',
+      '**/generated/',
+      'mobile/src/gql/',
+      'gateway/explorer/dist/',
+    ],
+  },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,cjs,mjs}'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    // A promise nobody awaits or catches (an unhandled rejection ends the process), a promise handed where the
+    // callback's result is ignored, a switch that misses a new union member, type-only imports written as such
+    // (verbatimModuleSyntax erases only those; `import { type X }` alone would keep a side-effect import), and control
+    // characters in a regular expression only where refusing them is the point (each such line says so).
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: true },
+      ],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      'no-control-regex': 'error',
+    },
+  },
+  {
+    files: untyped,
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['**/*.cjs', 'mobile/metro.config.js'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+);
