@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
-import { createAuthDb } from './db.ts';
+import { AUTH_SCHEMA, createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
@@ -26,8 +26,10 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   const ownsEvents = !deps.events;
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+  const durable = await ServiceEvents.open({ service: 'auth', schema: AUTH_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events });
   let stopDeletions: (() => Promise<void>) | null = null;
   const release = async () => {
+    await durable.stop();
     await stopDeletions?.();
     redis?.disconnect();
     if (ownsEvents) await events.close();
@@ -35,9 +37,10 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   };
   try {
     await redis?.connect();
-    const services = createAuthServices(config, db, events, redis, logger);
+    const services = createAuthServices(config, db, events, durable, redis, logger);
     await services.keys.ensureKey();
     await services.deletions.start();
+    durable.start();
     stopDeletions = () => services.deletions.stop();
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
     const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });

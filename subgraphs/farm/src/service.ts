@@ -1,6 +1,6 @@
-import { createLogger, eventBusFromConfig, launchSubgraph, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, ServiceEvents, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
-import { openFarmDb } from './db.ts';
+import { FARM_SCHEMA, openFarmDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
@@ -22,24 +22,25 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const logger = deps.logger ?? createLogger('farm', config.LOG_LEVEL);
   const handle = openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {});
   const db = handle.db;
+  const metrics = deps.metrics ?? createMetrics('farm');
   const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const events = new FarmEvents(bus, logger);
-  const stopReleases = await subscribeToReleaseRequests(db, bus, events, logger);
-  const stopTimelapses = await subscribeToTimelapses(db, bus, logger);
-  const stopErasure = await subscribeToAccountErasure(bus, db, events, logger);
+  const outbox = await ServiceEvents.open({ service: 'farm', schema: FARM_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus });
+  const events = new FarmEvents(outbox, db);
+  await subscribeToReleaseRequests(db, bus, events, logger);
+  await subscribeToTimelapses(db, bus, outbox, logger);
+  await subscribeToAccountErasure(db, events, logger);
+  outbox.start();
   return launchSubgraph<Context>({
     name: 'farm',
     config,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     events: bus,
     resolvers,
-    deps: { ...deps, logger },
+    deps: { ...deps, logger, metrics },
     context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
     readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
     onStop: async () => {
-      await stopReleases();
-      await stopTimelapses();
-      await stopErasure();
+      await outbox.stop();
       if (!deps.events) await bus.close();
       await handle.close();
     },

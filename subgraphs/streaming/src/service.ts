@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, MEDIA_PREFIX, MediaSigner, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, ServiceEvents, MEDIA_PREFIX, MediaSigner, RedisEventBus, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
-import { createStreamingDb, type StreamingDb } from './db.ts';
+import { createStreamingDb, STREAMING_SCHEMA, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedStreaming } from './seed.ts';
@@ -58,7 +58,10 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const logger = deps.logger ?? createLogger('streaming', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('streaming');
   const db = createStreamingDb(config.DATABASE_URL);
-  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const liveBus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const outbox = await ServiceEvents.open({ service: 'streaming', schema: STREAMING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus });
+  // Domain code publishes after its change committed: durable topics go through the outbox, live ones to the bus.
+  const bus = outbox.outboxBus(liveBus, db);
   const presence: PresenceStore = config.REDIS_URL
     ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX, ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2)
     : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS));
@@ -91,13 +94,15 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const release = async () => {
     clearInterval(gauge);
     control.stopLoops();
+    await outbox.stop();
     await handlers?.close();
     await presence.close();
-    if (!deps.events) await bus.close();
+    if (!deps.events) await liveBus.close();
     await db.$disconnect();
   };
   try {
-    handlers = await subscribeToEvents(bus, db, control, { board, capacity }, logger);
+    handlers = await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger);
+    outbox.start();
   } catch (error) {
     await release();
     throw error;
@@ -114,7 +119,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },
       ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
-      ...(bus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => bus.ping() }] : []),
+      ...(liveBus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => liveBus.ping() }] : []),
     ],
     // Players fetch playlists and segments directly (or through the gateway's origin); the signed URL, not the
     // gateway secret, authorizes them.

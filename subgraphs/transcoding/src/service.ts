@@ -4,6 +4,7 @@ import {
   createMetrics,
   createObjectStore,
   eventBusFromConfig,
+  ServiceEvents,
   eventTopics,
   launchSubgraph,
   MediaSigner,
@@ -20,7 +21,7 @@ import {
 import type { TranscodingDb } from './db.ts';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
-import { createTranscodingDb } from './db.ts';
+import { createTranscodingDb, TRANSCODING_SCHEMA } from './db.ts';
 import { registerQueueDepthMetric } from './queue-depth-metric.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -75,7 +76,10 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
   const db = createTranscodingDb(config.DATABASE_URL);
   if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
   const ownBus = !deps.events;
-  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const liveBus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const outbox = await ServiceEvents.open({ service: 'transcoding', schema: TRANSCODING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus });
+  // Status, timelapse and retention events are published after their change committed: through the outbox.
+  const bus = outbox.outboxBus(liveBus, db);
   const ownQueue = !deps.queue;
   const queue = deps.queue ?? jobQueueFromConfig(config, logger);
   const store = createObjectStore(config);
@@ -86,8 +90,9 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
   let workers: WorkerPool | null = null;
   const release = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
+    await outbox.stop();
     if (ownQueue) await queue.close();
-    if (ownBus) await bus.close();
+    if (ownBus) await liveBus.close();
     await db.$disconnect();
   };
   try {
@@ -99,21 +104,24 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
       const requeued = await requeueUnfinished(commands);
       if (requeued) logger.info({ requeued }, 'requeued unfinished jobs from Postgres');
     }
-    const handle = <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) => (raw: unknown) => {
+    // Durable consumers (`transcoding.<name>`); every handler is naturally idempotent: a live request ensures one job
+    // per stream, a stop of a stopped stream does nothing, the projections are upserts and deletes.
+    const handle = <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) => async (raw: unknown) => {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
-      run(parsed.data).catch((err: unknown) => logger.error({ err, what }, 'event handler failed'));
+      await run(parsed.data);
     };
-    cleanups.push(await bus.subscribe<LiveTranscodeRequested>(eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r))));
-    cleanups.push(await bus.subscribe<LiveTranscodeStopRequested>(eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId))));
-    cleanups.push(
-      await bus.subscribe<FarmChanged>(eventTopics.farmChanged, handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } }))),
+    await outbox.consume<LiveTranscodeRequested>('live-requests', eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)));
+    await outbox.consume<LiveTranscodeStopRequested>('live-stops', eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)));
+    await outbox.consume<FarmChanged>(
+      'farm-owners',
+      eventTopics.farmChanged,
+      handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } })),
     );
-    cleanups.push(
-      await bus.subscribe<CameraChanged>(eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
-        c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
-      )),
-    );
+    await outbox.consume<CameraChanged>('camera-farms', eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
+      c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
+    ));
+    outbox.start();
     if (config.RUN_WORKERS) {
       const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
       const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics });

@@ -5,13 +5,14 @@ import {
   eventBusFromConfig,
   launchSubgraph,
   RedisEventBus,
+  ServiceEvents,
   type ReadinessCheck,
   type RunningSubgraph,
   type ServiceDeps,
   type ServiceModule, seedWith } from '@vegshare/kit';
 import { createAvatarStore } from './avatars.ts';
 import type { Context } from './context.ts';
-import { createUserDb } from './db.ts';
+import { createUserDb, USER_SCHEMA } from './db.ts';
 import { loadUserConfig, type UserConfig } from './env.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -28,11 +29,13 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
   const db = createUserDb(config.DATABASE_URL);
   const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
   const ownsEvents = deps.events === undefined;
+  const outbox = await ServiceEvents.open({ service: 'user', schema: USER_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events });
   const objects = createObjectStore(config);
   const avatars = createAvatarStore(db, objects, logger);
   const push = startPush(config, db, logger, metrics);
   let unsubscribe: (() => Promise<void>) | null = null;
   const release = async (): Promise<void> => {
+    await outbox.stop();
     await unsubscribe?.();
     await push.stop();
     if (ownsEvents) await events.close();
@@ -46,7 +49,8 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     logger.warn({ err }, 'could not ensure the avatar bucket exists');
   }
   try {
-    unsubscribe = await subscribeToEvents(db, events, logger, metrics, { objects, push: push.channel });
+    unsubscribe = await subscribeToEvents(db, events, outbox, logger, metrics, { objects, push: push.channel });
+    outbox.start();
   } catch (error) {
     await release();
     throw error;

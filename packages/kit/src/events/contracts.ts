@@ -242,3 +242,13 @@ export const eventTopics = {
   bookingReleaseRequested: 'payment.booking.release.requested',
   paymentChanged: 'payment.payment.changed',
 } as const;
+
+/**
+ * Topics of `eventTopics` that stay on the live bus only, never in the outbox: every replica must hear them (a
+ * revocation; a transcoder's heartbeat) and a missed one is superseded by the next or caught up another way
+ * (revocations: the auth feed; HLS progress: the playlist in S3). Every other topic is a durable event.
+ */
+export const liveOnlyEventTopics: ReadonlySet<string> = new Set([eventTopics.accessRevoked, eventTopics.liveHlsProgress, eventTopics.transcoderCapacity]);
+
+/** Whether a topic's events go through the outbox and JetStream (see liveOnlyEventTopics). */
+export const isDurableTopic = (topic: string): boolean => !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);
