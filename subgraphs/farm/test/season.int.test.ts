@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { demo, eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
 
 let h: FarmHarness;
@@ -94,7 +95,8 @@ describe('rental notifications', () => {
     const cancelled = await request('07');
     await act('activateRental', cancelled, users.farmer);
     await act('cancelRental', cancelled, users.farmer);
-    await new Promise((r) => setTimeout(r, 20));
+    // Events leave through the outbox relay, a moment after each commit.
+    await waitFor(() => notes.events.filter((n) => n.link?.startsWith('/rentals/')).length, (n) => n >= 10);
     await notes.stop();
 
     const seen = notes.events.filter((n) => n.link?.startsWith('/rentals/')).map((n) => ({ to: n.userId, kind: n.kind, title: n.title, eventId: n.eventId }));

@@ -24,6 +24,12 @@ export interface ConsumerOptions<T> {
   readonly handle: (event: DeliveredEvent<T>) => Promise<void>;
   /** Deliveries before the event goes to the dead-letter subject (default 6). */
   readonly maxDeliver?: number;
+  /**
+   * Deliveries in flight at once over all replicas sharing the consumer (JetStream `max_ack_pending`). Default 1: the
+   * consumer's events are handled strictly one after another, in stream order, even across replicas. Higher values
+   * trade that order for throughput (each replica still handles its share in order).
+   */
+  readonly maxInFlight?: number;
   /** Delay before the n-th retry, in ms; the last one repeats (default 1 s, 5 s, 15 s, 60 s, 300 s). */
   readonly backoffMs?: readonly number[];
 }

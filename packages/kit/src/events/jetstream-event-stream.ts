@@ -99,12 +99,12 @@ export class JetStreamEventStream implements EventStream {
       // An unacknowledged delivery (the replica died mid-handler) is redelivered after this.
       ack_wait: ns(30_000),
       max_deliver: maxDeliver,
-      // One event at a time per consumer: events of a topic are handled in publish order (retries aside).
-      max_ack_pending: 1,
+      // By default one event at a time per consumer: events of a topic are handled in publish order (retries aside).
+      max_ack_pending: options.maxInFlight ?? 1,
     };
     try {
       await this.jsm.consumers.info(EVENTS_STREAM, durable);
-      await this.jsm.consumers.update(EVENTS_STREAM, durable, { ack_wait: config.ack_wait, max_deliver: maxDeliver, max_ack_pending: 1 });
+      await this.jsm.consumers.update(EVENTS_STREAM, durable, { ack_wait: config.ack_wait, max_deliver: maxDeliver, max_ack_pending: config.max_ack_pending });
     } catch {
       await this.jsm.consumers.add(EVENTS_STREAM, config).catch(async (error: unknown) => {
         // Another replica created it in between.
@@ -114,7 +114,7 @@ export class JetStreamEventStream implements EventStream {
       });
     }
     const consumer = await this.js.consumers.get(EVENTS_STREAM, durable);
-    const messages = await consumer.consume({ max_messages: 16 });
+    const messages = await consumer.consume({ max_messages: Math.max(16, config.max_ack_pending) });
     this.#running.add(messages);
     const done = (async () => {
       for await (const m of messages) {
@@ -130,7 +130,8 @@ export class JetStreamEventStream implements EventStream {
         }
         try {
           await options.handle(event);
-          await m.ackAck().catch((err: unknown) => this.logger.warn({ err, consumer: options.consumer, eventId: id }, 'ack not confirmed; the event may be redelivered'));
+          // A lost ack means a redelivery after ack_wait, which idempotent handlers absorb: no need to wait for it.
+          m.ack();
         } catch (error) {
           if (attempt >= maxDeliver) {
             await this.#deadLetter(options.consumer, event, error);

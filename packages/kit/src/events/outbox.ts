@@ -62,7 +62,7 @@ export interface OutboxRelayOptions {
 
 /**
  * Publishes a service's outbox rows to the event stream, in commit order (by `seq`), each with its id as message id,
- * then marks them sent. Every replica runs one; a session-level Postgres advisory lock (per schema) lets exactly one
+ * in pipelined batches, then marks them sent. Every replica runs one; a session-level Postgres advisory lock (per schema) lets exactly one
  * publish at a time — the others wait as standbys and take over within a poll interval when its connection ends (a
  * crash releases the lock). A crash after publishing but before marking sent re-publishes the rows: the stream drops
  * them by id. Woken by LISTEN/NOTIFY, with a poll as fallback.
@@ -157,20 +157,19 @@ export class OutboxRelay {
         [batch],
       );
       if (!rows.length) break;
-      const sent: string[] = [];
-      try {
-        // One at a time, each acknowledged by the stream before the next: the stream's order is the commit order.
-        for (const row of rows) {
-          await this.options.stream.publish(row.topic, row.payload, row.id);
-          sent.push(row.seq);
-        }
-      } catch (err) {
-        log.warn({ err, pending: rows.length - sent.length }, 'publishing outbox events failed; retrying');
-        await this.#markSent(client, sent);
+      // Pipelined: every publish of the batch is sent at once, in `seq` order on one connection (so the stream stores
+      // them in commit order), then the acknowledgements are awaited. Rows up to the first failure are marked sent;
+      // the rest are published again later — the ones the stream had stored already are dropped by id (so only a
+      // failure can put a retried row behind a later one).
+      const results = await Promise.allSettled(rows.map((row) => this.options.stream.publish(row.topic, row.payload, row.id)));
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      const sent = (failed < 0 ? rows : rows.slice(0, failed)).map((r) => r.seq);
+      await this.#markSent(client, sent);
+      if (failed >= 0) {
+        log.warn({ err: (results[failed] as PromiseRejectedResult).reason, pending: rows.length - sent.length }, 'publishing outbox events failed; retrying');
         await pause(1_000);
         return;
       }
-      await this.#markSent(client, sent);
       if (rows.length < batch) break;
     }
     if (Date.now() - this.#lastCleanup > 60_000) {
