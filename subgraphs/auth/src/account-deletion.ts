@@ -69,7 +69,7 @@ export class AccountDeletions {
       await tx.loginAudit.deleteMany({ where: { OR: [{ userId }, { email: user.email }] } });
       await this.deps.outbox.enqueue(tx, { kind: 'ACCOUNT_DELETED', to: user.email, subject, body, link: this.deps.appUrl });
       await tx.user.delete({ where: { id: userId } }); // sessions, refresh and one-time tokens, API keys cascade
-      await this.deps.events.enqueue<UserDeleted>(tx, eventTopics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
+      await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
       return row;
     });
     this.deps.logger.info({ userId }, 'account deleted');
@@ -135,7 +135,7 @@ export class AccountDeletions {
   async #publish(userId: string, deletedAt: Date): Promise<void> {
     try {
       await this.deps.db.$transaction(async (tx) => {
-        await this.deps.events.enqueue<UserDeleted>(tx, eventTopics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
+        await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
         await tx.accountDeletion.update({ where: { userId }, data: { lastSentAt: new Date() } });
       });
     } catch (err) {

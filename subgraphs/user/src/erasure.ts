@@ -46,6 +46,6 @@ export async function onUserDeleted(db: UserDb, objects: ObjectStore, outbox: Se
     return false;
   }
   await eraseUser(db, objects, event.data.userId, new Date(event.data.deletedAt), logger);
-  await outbox.enqueue<UserDataErased>(db, eventTopics.userDataErased, { userId: event.data.userId, service: 'user' });
+  await outbox.enqueue(db, eventTopics.userDataErased, { userId: event.data.userId, service: 'user' });
   return true;
 }

@@ -4,7 +4,7 @@ import type { DeliveredEvent, EventStream } from './event-stream.ts';
 import { JetStreamEventStream } from './jetstream-event-stream.ts';
 import { BusEventStream } from './bus-event-stream.ts';
 import type { EventBus, EventHandler } from './event-bus.ts';
-import { isDurableTopic } from './contracts.ts';
+import { isDurableTopic, type EventPayloads, type EventTopic } from './contracts.ts';
 import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from './outbox.ts';
 
 /** A Prisma client of the service: handlers run their effect and the processed-event row in one transaction. */
@@ -87,7 +87,7 @@ export class ServiceEvents {
   }
 
   /** Writes `payload` to the outbox in `tx`: published once the transaction commits, never if it rolls back. */
-  enqueue<T>(tx: RawExecutor, topic: string, payload: T): Promise<string> {
+  enqueue<K extends EventTopic>(tx: RawExecutor, topic: K, payload: EventPayloads[K]): Promise<string> {
     return enqueueEvent(tx, this.options.schema, topic, payload);
   }
 
@@ -99,7 +99,7 @@ export class ServiceEvents {
   outboxBus(live: EventBus, db: RawExecutor): EventBus {
     return {
       publish: async <T>(topic: string, payload: T): Promise<void> => {
-        if (isDurableTopic(topic)) await this.enqueue(db, topic, payload);
+        if (isDurableTopic(topic)) await enqueueEvent(db, this.options.schema, topic, payload);
         else await live.publish(topic, payload);
       },
       subscribe: <T>(topic: string, handler: EventHandler<T>) => live.subscribe(topic, handler),

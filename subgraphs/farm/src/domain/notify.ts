@@ -1,6 +1,8 @@
 import {
   eventTopics,
   type BookingChanged,
+  type EventPayloads,
+  type EventTopic,
   type FarmChanged,
   type NotificationRequested,
   type RawExecutor,
@@ -24,16 +26,16 @@ export class FarmEvents {
     private readonly db: FarmDb,
   ) {}
 
-  async #enqueue<T>(topic: string, payload: T, tx: RawExecutor | undefined): Promise<void> {
+  async #enqueue<K extends EventTopic>(topic: K, payload: EventPayloads[K], tx: RawExecutor | undefined): Promise<void> {
     await this.outbox.enqueue(tx ?? this.db, topic, payload);
   }
 
   farmChanged(farm: Farm, tx?: RawExecutor): Promise<void> {
-    return this.#enqueue<FarmChanged>(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
+    return this.#enqueue(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
   }
 
   rentalChanged(rental: Rental, farmId: string, tx?: RawExecutor): Promise<void> {
-    return this.#enqueue<RentalChanged>(
+    return this.#enqueue(
       eventTopics.rentalChanged,
       {
         rentalId: rental.id,
@@ -49,14 +51,14 @@ export class FarmEvents {
   }
 
   bookingChanged(event: BookingChanged, tx?: RawExecutor): Promise<void> {
-    return this.#enqueue<BookingChanged>(eventTopics.bookingChanged, event, tx);
+    return this.#enqueue(eventTopics.bookingChanged, event, tx);
   }
 
   notify(request: NotificationRequested, tx?: RawExecutor): Promise<void> {
-    return this.#enqueue<NotificationRequested>(eventTopics.notificationRequested, request, tx);
+    return this.#enqueue(eventTopics.notificationRequested, request, tx);
   }
 
   dataErased(userId: string, tx?: RawExecutor): Promise<void> {
-    return this.#enqueue<UserDataErased>(eventTopics.userDataErased, { userId, service: 'farm' }, tx);
+    return this.#enqueue(eventTopics.userDataErased, { userId, service: 'farm' }, tx);
   }
 }

@@ -50,8 +50,8 @@ export function changed(payment: Payment): PaymentChanged {
 
 export async function publishEffects(outbox: ServiceEvents, tx: RawExecutor, effects: readonly Effect[]): Promise<void> {
   for (const effect of effects) {
-    if (effect.type === 'changed') await outbox.enqueue<PaymentChanged>(tx, eventTopics.paymentChanged, changed(effect.payment));
-    else if (effect.type === 'notify') await outbox.enqueue<NotificationRequested>(tx, eventTopics.notificationRequested, effect.request);
-    else await outbox.enqueue<BookingReleaseRequested>(tx, eventTopics.bookingReleaseRequested, effect.request);
+    if (effect.type === 'changed') await outbox.enqueue(tx, eventTopics.paymentChanged, changed(effect.payment));
+    else if (effect.type === 'notify') await outbox.enqueue(tx, eventTopics.notificationRequested, effect.request);
+    else await outbox.enqueue(tx, eventTopics.bookingReleaseRequested, effect.request);
   }
 }
