@@ -47,6 +47,7 @@ export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Prom
   });
   await on<UserDeleted>('account-erasure', eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e));
   const idle = async () => {
+    await deps.events.idle();
     while (running.size > 0) await Promise.allSettled([...running]);
   };
   return {

@@ -85,7 +85,10 @@ export async function subscribeToEvents(bus: EventBus, outbox: ServiceEvents, db
     on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
   ]);
   return {
-    idle: () => queue.idle(),
+    idle: async () => {
+      await outbox.idle();
+      await queue.idle();
+    },
     async close() {
       await Promise.all(unsubscribe.map((u) => u()));
       await queue.idle();

@@ -16,6 +16,8 @@ export class BusEventStream implements EventStream {
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Ids this process published recently: a relay re-publishing after a crash-free retry is dropped here too. */
   readonly #recent = new Set<string>();
+  /** The tail of each consumer's delivery chain (idle() waits for them). */
+  readonly #chains = new Map<object, Promise<void>>();
 
   constructor(
     readonly bus: EventBus,
@@ -36,6 +38,7 @@ export class BusEventStream implements EventStream {
     const sleeping = new Set<() => void>();
     /** One event at a time per consumer, in arrival order; a retry waits its back-off before the next goes. */
     let chain = Promise.resolve();
+    const key = {};
     const deliver = async (event: DeliveredEvent<T>): Promise<void> => {
       for (let attempt = 1; !stopped; attempt++) {
         try {
@@ -65,13 +68,23 @@ export class BusEventStream implements EventStream {
     const unsubscribe = await this.bus.subscribe<T>(options.topic, (payload, eventId) => {
       const event: DeliveredEvent<T> = { id: eventId ?? randomUUID(), topic: options.topic, payload, attempt: 1 };
       chain = chain.then(() => deliver(event));
+      this.#chains.set(key, chain);
     });
     return async () => {
       stopped = true;
       await unsubscribe();
       for (const wake of [...sleeping]) wake();
       await chain;
+      this.#chains.delete(key);
     };
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const tails = [...this.#chains.values()];
+      await Promise.all(tails);
+      if (tails.every((t, i) => [...this.#chains.values()][i] === t)) return;
+    }
   }
 
   onDeadLetter(listener: DeadLetterListener): () => void {

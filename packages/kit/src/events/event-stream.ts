@@ -42,6 +42,8 @@ export interface EventStream {
   publish(topic: string, payload: unknown, id: string): Promise<void>;
   /** Starts a durable consumer; resolves once it is active; the returned function stops it (the consumer stays). */
   consume<T>(options: ConsumerOptions<T>): Promise<() => Promise<void>>;
+  /** Resolves once every event this process has received so far was handled (tests, shutdown); optional. */
+  idle?(): Promise<void>;
   /** Told of every dead-lettered event; returns the function that stops telling. */
   onDeadLetter(listener: DeadLetterListener): () => void;
   close(): Promise<void>;

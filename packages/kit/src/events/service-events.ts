@@ -144,6 +144,11 @@ export class ServiceEvents {
     this.#stops.push(stop);
   }
 
+  /** Resolves once the events received so far were handled (the in-process stream; JetStream: at once). */
+  async idle(): Promise<void> {
+    await this.stream.idle?.();
+  }
+
   /** Stops consumers, then the relay, then the stream's connection (an injected or shared stream stays open). */
   async stop(): Promise<void> {
     for (const stop of this.#stops.splice(0).reverse()) await stop();
