@@ -1,4 +1,4 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 
 export interface GraphQLReply {
   readonly status: number;

@@ -25,7 +25,7 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 export const STOCK = 'apollo';
 export const FLOOR = 'floor';
 
-export function find(cells: readonly Cell[], gateway: string, operation: string): Cell | undefined {
+function find(cells: readonly Cell[], gateway: string, operation: string): Cell | undefined {
   return cells.find((c) => c.gateway === gateway && c.operation === operation && !c.invalid);
 }
 

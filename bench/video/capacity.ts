@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { demo, eventTopics, type LiveTranscodeRequested } from '@vegshare/kit';
+import { eventTopics, type LiveTranscodeRequested } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { DEFAULT_LIVE_PROFILE, profileOf } from '@vegshare/transcoding/media/profiles';
 import { planLadder } from '@vegshare/transcoding/hls/ladder-plan';
 import { probeInput } from '@vegshare/transcoding/media/probe';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { startStack } from '@vegshare/tools/stack';
 import { playHls, type PlayerSample } from '@vegshare/tools/testing/hls-player';
 import type { BenchEnv } from './setup.ts';

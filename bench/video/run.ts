@@ -4,7 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { demo, eventTopics } from '@vegshare/kit';
+import { eventTopics } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/media/profiles';
 import { capacity, oursTrial, plainTrial, type CapacityTrial } from './capacity.ts';
 import { latency, type LatencyFigures } from './latency.ts';

@@ -25,42 +25,37 @@ export const invalidApiKey = (): GraphQLError =>
  * Swaps a partner's `x-api-key` for a short-lived access token from the auth service, so subgraphs only ever see
  * verified JWTs. Tokens are cached by the key's hash (never the key itself) for at most `maxCacheMs`; unknown keys
  * are remembered briefly so a flood of bad keys does not reach the auth service; concurrent exchanges of one key share
- * one request.
+ * one request (lru-cache's `fetch`; a failed exchange is not cached).
  */
 export class ApiKeyExchanger {
-  readonly #cache: LRUCache<string, Exchanged | false>;
-  readonly #inflight = new Map<string, Promise<Exchanged | false>>();
+  readonly #cache: LRUCache<string, Exchanged | false, string>;
   readonly #maxCacheMs: number;
 
   constructor(private readonly options: ApiKeyExchangerOptions) {
     this.#maxCacheMs = options.maxCacheMs ?? 60_000;
-    this.#cache = new LRUCache({ max: 10_000, ttlAutopurge: false });
+    this.#cache = new LRUCache<string, Exchanged | false, string>({
+      max: 10_000,
+      ttlAutopurge: false,
+      // The key itself travels as the fetch context: the cache is keyed by its hash only.
+      fetchMethod: (_id, _stale, { options: entry, context: apiKey }) => this.#exchange(apiKey, entry),
+    });
   }
 
   /** Drops what is remembered for a key (its token was refused: the key was revoked). */
   forget(apiKey: string): void {
-    const id = keyId(apiKey);
-    this.#cache.delete(id);
+    this.#cache.delete(keyId(apiKey));
   }
 
   /** `Bearer <jwt>` for a valid key; throws UNAUTHENTICATED otherwise. */
   async authorizationFor(apiKey: string): Promise<string> {
     if (apiKey.length < 16 || apiKey.length > 200) throw invalidApiKey();
-    const id = keyId(apiKey);
-    const cached = this.#cache.get(id);
-    if (cached === false) throw invalidApiKey();
-    if (cached) return cached.authorization;
-    let pending = this.#inflight.get(id);
-    if (!pending) {
-      pending = this.#exchange(apiKey, id).finally(() => this.#inflight.delete(id));
-      this.#inflight.set(id, pending);
-    }
-    const result = await pending;
+    const result = await this.#cache.fetch(keyId(apiKey), { context: apiKey });
     if (!result) throw invalidApiKey();
     return result.authorization;
   }
 
-  async #exchange(apiKey: string, id: string): Promise<Exchanged | false> {
+  /** Asks auth for a token; sets how long the answer is remembered on the cache entry (`entry.ttl`). */
+  async #exchange(apiKey: string, entry: { ttl?: number }): Promise<Exchanged | false> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.gatewaySecret) headers[GATEWAY_SECRET_HEADER] = this.options.gatewaySecret;
     let res: Response;
@@ -76,7 +71,7 @@ export class ApiKeyExchanger {
       throw new GraphQLError('Authentication service unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
     }
     if (res.status === 401) {
-      this.#cache.set(id, false, { ttl: 30_000 });
+      entry.ttl = 30_000;
       return false;
     }
     if (!res.ok) {
@@ -85,10 +80,8 @@ export class ApiKeyExchanger {
     }
     const body = (await res.json()) as { accessToken?: unknown; expiresIn?: unknown };
     if (typeof body.accessToken !== 'string' || typeof body.expiresIn !== 'number') throw new Error('malformed api key exchange response');
-    const exchanged: Exchanged = { authorization: `Bearer ${body.accessToken}` };
     // Reuse well before the token expires, and never longer than the revocation window.
-    const ttl = Math.max(1000, Math.min(this.#maxCacheMs, body.expiresIn * 1000 - 30_000));
-    this.#cache.set(id, exchanged, { ttl });
-    return exchanged;
+    entry.ttl = Math.max(1000, Math.min(this.#maxCacheMs, body.expiresIn * 1000 - 30_000));
+    return { authorization: `Bearer ${body.accessToken}` };
   }
 }

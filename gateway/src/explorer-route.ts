@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Negotiator from 'negotiator';
 import type { RouteHandler } from '@vegshare/kit';
 
 const TYPES: Record<string, string> = {
@@ -48,7 +49,8 @@ export function explorerRoutes(distDir: string): Record<string, RouteHandler> {
       res.end(assets.size ? 'Not found' : 'Explorer not built: run `npm run explorer:build`');
       return;
     }
-    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    // Sent gzipped whenever the client accepts gzip at all (negotiator reads q-values, `*` and refusals).
+    const gzip = new Negotiator(req).encodings(['gzip']).length > 0;
     const body = gzip ? asset.gzip : asset.raw;
     res.writeHead(200, {
       'content-type': asset.type,

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
@@ -11,21 +9,23 @@ import {
   startServiceServer,
   verifierFromConfig,
   initTracing,
-  viewerFromHeaders,
   withAccessView,
   wellFormedInputPlugin,
   eventBusFromConfig,
   httpRevocationSource,
   operationLabeler,
   RevocationSync,
+  type ErrorFormatter,
   type EventBus,
   type RevocationSource,
   type Logger,
   type ServiceMetrics,
   type TokenVerifier,
   type RunningServer,
+  apolloHandler,
+  type RouteHandler,
+  type ReadinessCheck,
 } from '@vegshare/kit';
-import { apolloHandler } from '@vegshare/kit/http/apollo-handler';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
@@ -37,7 +37,8 @@ import { sharedReadKey } from './shared-reads.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { subscriptionsOverWebSocketOnly } from './subscriptions/http-guard.ts';
 import { operationResolution } from './operation-resolution.ts';
-import { ApiKeyExchanger, invalidApiKey, keyId } from './api-keys.ts';
+import { ApiKeyExchanger } from './api-keys.ts';
+import { callerContext, connectionHeaders } from './caller-context.ts';
 import { clientIpResolver } from './client-ip.ts';
 import { OperationGate } from './operation-gate.ts';
 import { InputScalarCheck } from './input-scalars.ts';
@@ -48,11 +49,11 @@ import { operationLimitRules, defaultOperationLimits } from './operation-limits.
 import { fileURLToPath } from 'node:url';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamPool } from './subscriptions/upstream-pool.ts';
-import { loadPersistedOperations } from './persisted/manifest.ts';
-import { persistedOperationsPolicy } from './persisted/safelist.ts';
+import { loadPersistedOperations, type PersistedOperations } from './persisted/manifest.ts';
+import { persistedOperationsPolicy, type PersistedOperationsPolicy } from './persisted/safelist.ts';
 import { redisApqCache } from './persisted/redis-apq-cache.ts';
-import type { ServiceMap } from '@apollo/gateway';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, ValidationRule } from 'graphql';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 export interface GatewayDeps {
   readonly logger?: Logger;
@@ -70,15 +71,12 @@ export interface RunningGateway extends RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
-export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
-  // First, so that an inconsistent manifest refuses the start before anything is opened.
-  const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
-  const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
-  const metrics = deps.metrics ?? createMetrics('gateway');
-  const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  // What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth.
+type CallerContext = (headers: IncomingHttpHeaders, clientIp: string) => Promise<GatewayContext>;
+type ClientIpOf = (req: IncomingMessage) => string;
+type DataSourceFactory = (name: string, url: string) => SubgraphDataSource;
+
+/** What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth. */
+async function startRevocations(config: GatewayConfig, deps: GatewayDeps, events: EventBus, logger: Logger): Promise<RevocationSync> {
   const revocations = new RevocationSync({
     bus: events,
     source: deps.revocationSource ?? httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
@@ -87,93 +85,224 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     maxStaleMs: config.REVOCATION_MAX_STALE_SECONDS * 1000,
   });
   await revocations.start();
-  const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);
-  const clientIpOf = clientIpResolver(config.TRUSTED_PROXIES);
+  return revocations;
+}
+
+/** Data sources for subgraph calls: one pooled fetcher, fetches counted by subgraph and outcome. */
+function subgraphDataSources(config: GatewayConfig, metrics: ServiceMetrics): { dataSource: DataSourceFactory; close(): Promise<void> } {
   const fetches = metrics.counter('gateway_subgraph_fetches_total', 'Subgraph fetches by subgraph and outcome (sent, or deduplicated onto an identical one in flight)', ['subgraph', 'outcome']);
   const counter: FetchCounter = {
     sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
     deduplicated: (subgraph) => fetches.inc({ subgraph, outcome: 'deduplicated' }),
   };
   const subgraphFetcher = createSubgraphFetcher();
-  const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
-  const dataSource = (name: string, url: string) => new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher);
-  const gateway = new ApolloGateway({
-    supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
-    buildService: ({ name, url }) => dataSource(name, config.SUBGRAPH_URLS[name] ?? url ?? ''),
-    logger,
+  return {
+    dataSource: (name, url) => new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
+    close: () => subgraphFetcher.close(),
+  };
+}
+
+/**
+ * What the gateway derives from each supergraph it loads (at start and at every hot reload): the subscription plans,
+ * the input scalar rules, the subgraph URLs and data sources, and a check of the persisted operations against it.
+ */
+class LoadedSupergraph {
+  /** Subscriptions are planned from the same supergraph, and partner operations checked against it, at every hot reload. */
+  readonly planner = new SubscriptionPlanner();
+  readonly scalarCheck = new InputScalarCheck();
+  services: ServiceMap = {};
+  urls = new Map<string, string>();
+  #loads = 0;
+
+  constructor(
+    private readonly options: {
+      readonly overrides: Readonly<Record<string, string>>;
+      readonly dataSource: DataSourceFactory;
+      readonly persisted: PersistedOperationsPolicy;
+      /** Called on every reload after the first load. */
+      readonly onReload: () => void;
+    },
+  ) {}
+
+  /** Subscribe to ApolloGateway's `onSchemaLoadOrUpdate`. */
+  readonly load = ({ coreSupergraphSdl, apiSchema }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
+    this.planner.update(coreSupergraphSdl);
+    this.scalarCheck.update(apiSchema);
+    if (this.#loads++ > 0) this.options.onReload();
+    this.urls = subgraphUrls(coreSupergraphSdl, this.options.overrides);
+    this.services = Object.fromEntries([...this.urls].map(([name, url]) => [name, this.options.dataSource(name, url)]));
+    this.options.persisted.checkSchema(apiSchema);
+  };
+}
+
+interface ApolloSetup {
+  readonly gateway: ApolloGateway;
+  readonly persisted: PersistedOperationsPolicy;
+  readonly persistedOperations: PersistedOperations;
+  readonly scalarCheck: InputScalarCheck;
+  readonly limitRules: ValidationRule[];
+  readonly formatError: ErrorFormatter;
+  readonly apq: ReturnType<typeof redisApqCache> | null;
+}
+
+/** Apollo Server over the gateway with the HTTP pipeline's plugins; started (the supergraph is loaded) on return. */
+async function startApollo(config: GatewayConfig, metrics: ServiceMetrics, setup: ApolloSetup): Promise<ApolloServer<GatewayContext>> {
+  const labeler = operationLabeler({ known: setup.persistedOperations.operations.map((op) => op.name) });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: setup.gateway,
+    includeStacktraceInErrorResponses: false,
+    formatError: setup.formatError,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin<GatewayContext>(metrics, labeler),
+      subscriptionsOverWebSocketOnly<GatewayContext>(),
+      setup.persisted.plugin,
+      operationResolution<GatewayContext>(),
+      wellFormedInputPlugin<GatewayContext>(),
+      setup.scalarCheck.plugin(),
+    ],
+    persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(setup.apq ? { cache: setup.apq.cache } : {}) },
+    validationRules: setup.limitRules,
+    parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
+    hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
   });
+  await apollo.start();
+  return apollo;
+}
+
+/** /ready: the revocation view is current and every subgraph of the loaded supergraph answers its /health. */
+function readinessChecks(revocations: RevocationSync, supergraph: LoadedSupergraph): ReadinessCheck[] {
+  return [
+    {
+      name: 'revocations',
+      check: async () => {
+        if (!revocations.isCurrent()) throw new Error('revocation view is stale (no events and no catch-up from auth)');
+      },
+    },
+    {
+      name: 'subgraphs',
+      check: async () => {
+        const down: string[] = [];
+        await Promise.all(
+          [...supergraph.urls].map(async ([name, url]) => {
+            const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1500) }).catch(() => null);
+            if (!res?.ok) down.push(name);
+          }),
+        );
+        if (down.length) throw new Error(`unreachable: ${down.sort().join(', ')}`);
+      },
+    },
+  ];
+}
+
+/** Every HTTP route: /graphql, the OAuth endpoints passed on to auth, the partner explorer and the media proxy. */
+function httpRoutes(
+  config: GatewayConfig,
+  parts: { apollo: ApolloServer<GatewayContext>; context: (req: IncomingMessage) => Promise<GatewayContext>; onShared: () => void; clientIpOf: ClientIpOf; logger: Logger; mediaRoutes: Readonly<Record<string, RouteHandler>> },
+): Record<string, RouteHandler> {
+  return {
+    '/graphql': apolloHandler({
+      server: parts.apollo,
+      context: parts.context,
+      ...(config.DEDUP_ENABLED ? { sharedExecutionKey: sharedReadKey() } : {}),
+      onShared: parts.onShared,
+      compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
+    }),
+    ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger: parts.logger, clientIpOf: parts.clientIpOf }),
+    ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
+    ...parts.mediaRoutes,
+  };
+}
+
+/** Queries and mutations sent over the socket, run through Apollo Server like HTTP ones. */
+const executeThroughApollo =
+  (apollo: ApolloServer<GatewayContext>) =>
+  async (request: { query: string; variables: Record<string, unknown>; operationName: string | null }, contextValue: GatewayContext): Promise<ExecutionResult> => {
+    const response = await apollo.executeOperation(
+      { query: request.query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) },
+      { contextValue },
+    );
+    if (response.body.kind !== 'single') return { errors: [] } as ExecutionResult;
+    return response.body.singleResult as ExecutionResult;
+  };
+
+/** graphql-ws on the gateway's HTTP server: subscriptions planned from the loaded supergraph, the same gate and callers as HTTP. */
+function serveSubscriptions(
+  config: GatewayConfig,
+  parts: {
+    server: RunningServer['server'];
+    supergraph: LoadedSupergraph;
+    pool: UpstreamPool;
+    limitRules: ValidationRule[];
+    persisted: PersistedOperationsPolicy;
+    formatError: ErrorFormatter;
+    revocations: RevocationSync;
+    contextFrom: CallerContext;
+    clientIpOf: ClientIpOf;
+    apollo: ApolloServer<GatewayContext>;
+    logger: Logger;
+    metrics: ServiceMetrics;
+  },
+): GatewaySubscriptions {
+  const { supergraph, contextFrom, clientIpOf } = parts;
+  return serveGatewaySubscriptions({
+    server: parts.server,
+    planner: supergraph.planner,
+    pool: parts.pool,
+    services: () => supergraph.services,
+    serviceUrl: (name) => supergraph.urls.get(name) ?? '',
+    gate: new OperationGate({
+      schema: () => supergraph.planner.state.apiGraphQLSchema,
+      rules: parts.limitRules,
+      maxTokens: defaultOperationLimits.maxTokens,
+      persisted: parts.persisted,
+      hideSchemaDetails: config.NODE_ENV === 'production',
+      scalars: supergraph.scalarCheck,
+    }),
+    formatError: parts.formatError,
+    access: parts.revocations.view,
+    authenticate: (params, request) => contextFrom(connectionHeaders(params, request), clientIpOf(request)),
+    executeOperation: executeThroughApollo(parts.apollo),
+    logger: parts.logger,
+    metrics: parts.metrics,
+  });
+}
+
+/** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  // First, so that an inconsistent manifest refuses the start before anything is opened.
+  const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
+  const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('gateway');
+  const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
+  const revocations = await startRevocations(config, deps, events, logger);
+  const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);
+  const clientIpOf = clientIpResolver(config.TRUSTED_PROXIES);
+  const sources = subgraphDataSources(config, metrics);
+
   // One rules object for both transports: Apollo Server validates HTTP operations with it, the gate WebSocket ones.
   const limitRules = operationLimitRules();
   const formatError = createErrorFormatter(logger);
   const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: limitRules });
   let subscriptions: GatewaySubscriptions | null = null;
-  // Subscriptions are planned from the same supergraph, and partner operations checked against it, at every hot reload.
-  const planner = new SubscriptionPlanner();
-  let services: ServiceMap = {};
-  let urls = new Map<string, string>();
-  let schemaLoads = 0;
-  const scalarCheck = new InputScalarCheck();
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
-    planner.update(coreSupergraphSdl);
-    scalarCheck.update(apiSchema);
-    // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
-    if (schemaLoads++ > 0) subscriptions?.endAll('schema-reload');
-    urls = subgraphUrls(coreSupergraphSdl, config.SUBGRAPH_URLS);
-    services = Object.fromEntries([...urls].map(([name, url]) => [name, dataSource(name, url)]));
-    persisted.checkSchema(apiSchema);
+  // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
+  const supergraph = new LoadedSupergraph({ overrides: config.SUBGRAPH_URLS, dataSource: sources.dataSource, persisted, onReload: () => subscriptions?.endAll('schema-reload') });
+  const gateway = new ApolloGateway({
+    supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
+    buildService: ({ name, url }) => sources.dataSource(name, config.SUBGRAPH_URLS[name] ?? url ?? ''),
+    logger,
   });
+  gateway.onSchemaLoadOrUpdate(supergraph.load);
   // APQ: Apollo's bounded in-memory cache in each replica, or one cache in Redis that every replica shares.
   const apq = config.REDIS_URL ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }) : null;
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    includeStacktraceInErrorResponses: false,
-    formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<GatewayContext>(metrics, operationLabeler({ known: persistedOperations.operations.map((op) => op.name) })), subscriptionsOverWebSocketOnly<GatewayContext>(), persisted.plugin, operationResolution<GatewayContext>(), wellFormedInputPlugin<GatewayContext>(), scalarCheck.plugin()],
-    persistedQueries: { ttl: config.APQ_TTL_SECONDS, ...(apq ? { cache: apq.cache } : {}) },
-    validationRules: limitRules,
-    parseOptions: { maxTokens: defaultOperationLimits.maxTokens },
-    hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
-  });
-  await apollo.start();
+  const apollo = await startApollo(config, metrics, { gateway, persisted, persistedOperations, scalarCheck: supergraph.scalarCheck, limitRules, formatError, apq });
 
-  const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
   const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE });
-  /** The caller: a bearer token, or a partner API key exchanged for one; anonymous otherwise. */
-  const contextFrom = async (headers: IncomingHttpHeaders, clientIp: string): Promise<GatewayContext> => {
-    const apiKey = headers['x-api-key'];
-    let authHeaders: IncomingHttpHeaders = headers;
-    const viaApiKey = typeof apiKey === 'string' && !headers.authorization;
-    if (viaApiKey) {
-      await limits.consumeApiKey(keyId(apiKey));
-      authHeaders = { authorization: await exchanger.authorizationFor(apiKey) };
-    }
-    let viewer;
-    try {
-      viewer = await viewerFromHeaders(authHeaders, verifier);
-    } catch (error) {
-      // A revoked key's cached token: forget it, so the next call asks auth (which refuses the key).
-      if (viaApiKey) {
-        exchanger.forget(apiKey);
-        throw invalidApiKey();
-      }
-      throw error;
-    }
-    // A partner's OAuth client_credentials token (no session, the client's id as `akid`): limited per client, as a key is
-    // per key. Counted only once the token is verified, so nobody spends another client's budget with a forged one.
-    const sessionless = viewer !== null && viewer.sessionId === null;
-    if (!viaApiKey && viewer?.sessionId === null && viewer.apiKeyId !== null) await limits.consumeOAuthClient(viewer.apiKeyId);
-    return {
-      viewer,
-      authorization: viewer ? (authHeaders.authorization ?? null) : null,
-      // A partner's OAuth client_credentials token (no session, like an exchanged API key) is the integration surface too.
-      viaApiKey: viaApiKey || sessionless,
-      clientIp,
-      userAgent: headers['user-agent'] ?? null,
-    };
-  };
-  const context = (req: IncomingMessage): Promise<GatewayContext> => contextFrom(req.headers, clientIpOf(req));
-
-  const media = createMediaProxy({ upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(urls.get('streaming')), logger });
+  const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
+  const contextFrom: CallerContext = callerContext({ verifier, exchanger, limits });
+  const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
+  const media = createMediaProxy({ upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(supergraph.urls.get('streaming')), logger });
   const server = await startServiceServer({
     name: 'gateway',
     port: config.PORT,
@@ -182,86 +311,24 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metrics,
     metricsPort: config.METRICS_PORT,
     metricsHost: config.METRICS_HOST,
-    readiness: [
-      {
-        name: 'revocations',
-        check: async () => {
-          if (!revocations.isCurrent()) throw new Error('revocation view is stale (no events and no catch-up from auth)');
-        },
-      },
-      {
-        name: 'subgraphs',
-        check: async () => {
-          const urls = subgraphUrls(readFileSync(config.SUPERGRAPH_PATH, 'utf8'), config.SUBGRAPH_URLS);
-          const down: string[] = [];
-          await Promise.all(
-            [...urls].map(async ([name, url]) => {
-              const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1500) }).catch(() => null);
-              if (!res?.ok) down.push(name);
-            }),
-          );
-          if (down.length) throw new Error(`unreachable: ${down.sort().join(', ')}`);
-        },
-      },
-    ],
-    routes: {
-      '/graphql': apolloHandler({
-        server: apollo,
-        context,
-        ...(config.DEDUP_ENABLED ? { sharedExecutionKey: sharedReadKey() } : {}),
-        onShared: () => sharedRequests.inc(),
-        compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
-      }),
-      ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger, clientIpOf }),
-      ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
-      ...media.routes,
-    },
+    readiness: readinessChecks(revocations, supergraph),
+    routes: httpRoutes(config, { apollo, context: (req) => contextFrom(req.headers, clientIpOf(req)), onShared: () => sharedRequests.inc(), clientIpOf, logger, mediaRoutes: media.routes }),
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
-  subscriptions = serveGatewaySubscriptions({
-    server: server.server,
-    planner,
-    pool,
-    services: () => services,
-    serviceUrl: (name) => urls.get(name) ?? '',
-    gate: new OperationGate({
-      schema: () => planner.state.apiGraphQLSchema,
-      rules: limitRules,
-      maxTokens: defaultOperationLimits.maxTokens,
-      persisted,
-      hideSchemaDetails: config.NODE_ENV === 'production',
-      scalars: scalarCheck,
-    }),
-    formatError,
-    access: revocations.view,
-    authenticate: (params, request) => {
-      const authorization = params['authorization'] ?? params['Authorization'];
-      const apiKey = params['x-api-key'];
-      return contextFrom({ ...(typeof authorization === 'string' ? { authorization } : {}), ...(typeof apiKey === 'string' ? { 'x-api-key': apiKey } : {}), ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}) }, clientIpOf(request));
-    },
-    executeOperation: async (request, contextValue) => {
-      const response = await apollo.executeOperation(
-        { query: request.query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) },
-        { contextValue },
-      );
-      if (response.body.kind !== 'single') return { errors: [] } as ExecutionResult;
-      return response.body.singleResult as ExecutionResult;
-    },
-    logger,
-    metrics,
-  });
+  subscriptions = serveSubscriptions(config, { server: server.server, supergraph, pool, limitRules, persisted, formatError, revocations, contextFrom, clientIpOf, apollo, logger, metrics });
+  const open = subscriptions;
   return {
     ...server,
     get subscriptions() {
-      return { connections: subscriptions?.connections ?? 0, upstreams: pool.upstreamCount };
+      return { connections: open.connections, upstreams: pool.upstreamCount };
     },
     async stop(graceMs) {
-      await subscriptions?.close();
+      await open.close();
       await pool.close();
       await revocations.stop();
       if (!deps.events) await events.close();
       await limits.close();
-      await subgraphFetcher.close();
+      await sources.close();
       await media.close();
       await tracing.shutdown();
       await server.close(graceMs);

@@ -16,9 +16,6 @@ export interface OperationLimits {
 
 export const defaultOperationLimits: OperationLimits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxDirectives: 50, maxTokens: 5_000 };
 
-/** extensions.code of an operation rejected by a limit; `extensions.limit` says which one. */
-export const OPERATION_LIMIT_CODE = 'OPERATION_LIMIT_EXCEEDED';
-
 /** Marks a graphql-armor rejection with the limit that fired, so the error formatter can give it a stable code. */
 function reject(limit: string) {
   return {

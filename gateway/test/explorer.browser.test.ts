@@ -2,7 +2,7 @@
 // key typed into its API-key field, and shows a subscription event arriving over graphql-ws.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { startStack, type RunningStack } from '@vegshare/tools/stack';

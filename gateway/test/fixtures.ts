@@ -6,11 +6,11 @@ import { parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
 
-export const ISSUER = 'https://auth.test';
+const ISSUER = 'https://auth.test';
 
 /** The fixture subgraphs have no auth service: its revocation feed, for them, holds nothing revoked. */
 export const nothingRevoked: RevocationSource = { changesSince: async () => [] };
-export const AUDIENCE = 'vegshare-test';
+const AUDIENCE = 'vegshare-test';
 
 /** An Ed25519 key pair and a verifier over its JWKS, to mint real tokens in tests. */
 export async function testTokens(): Promise<{ verifier: TokenVerifier; sign(sub: string, roles: string[], ttl?: string): Promise<string> }> {
@@ -27,14 +27,14 @@ export async function testTokens(): Promise<{ verifier: TokenVerifier; sign(sub:
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
 
 /** Subgraph "ticks": owns the Subscription root and references cameras owned by "catalog". */
-export const TICKS_SDL = `${LINK}
+const TICKS_SDL = `${LINK}
 type Tick { n: Int! channel: String! viewer: String camera: Camera! }
 type Camera @key(fields: "id", resolvable: false) { id: ID! }
 type Query { ping: String! }
 type Subscription { tick(channel: String!): Tick! }
 `;
 /** Subgraph "catalog": resolves Camera entities (name, farm) in batches and counts its entity fetches. */
-export const CATALOG_SDL = `${LINK}
+const CATALOG_SDL = `${LINK}
 type Camera @key(fields: "id") { id: ID! name: String! }
 type Query { camera(id: ID!): Camera }
 `;

@@ -97,6 +97,10 @@ describe('gateway over HTTP', () => {
     expect(html).not.toMatch(/https?:\/\//);
     const js = await fetch(`${gateway.url}/explorer/explorer.js`, { headers: { 'accept-encoding': 'gzip' } });
     expect(js.status).toBe(200);
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    const refused = await fetch(`${gateway.url}/explorer/explorer.js`, { headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(await refused.text()).toBe(await js.text());
     expect((await fetch(`${gateway.url}/explorer/../package.json`)).status).toBe(404);
   });
 });

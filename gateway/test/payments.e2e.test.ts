@@ -4,7 +4,7 @@
 // and refunded by the farm's policy, the farmer reads the month's payout statement, and 50 customers checking out
 // the same plot at once make exactly one hold and one payment.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { startPaymentSandbox, type PaymentSandbox } from '@vegshare/tools/testing/payments/sandbox';

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { hasChromium } from '@vegshare/tools/testing/chromium';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { playHls, quantile } from '@vegshare/tools/testing/hls-player';

@@ -2,7 +2,8 @@
 // gateway, straight at a subgraph, over HTTP and graphql-ws.
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createLogger, demo, type EventBus } from '@vegshare/kit';
+import { createLogger, type EventBus } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { loadGatewayConfig, startGateway } from '@vegshare/gateway';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';

@@ -2,7 +2,7 @@
 // coded 400), never an internal error.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { bearer, codeOf, post, startSuite, type Suite } from './harness.ts';
 
 let suite: Suite;

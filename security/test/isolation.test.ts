@@ -1,7 +1,7 @@
 // Finding 5: partners get what their key's scopes say (declared in the subgraph schemas, enforced in the subgraphs,
 // over HTTP and graphql-ws), and farmers only ever manage their own farms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { GATEWAY_SECRET, bearer, codeOf, post, record, startSuite, timeUntil, type Suite } from './harness.ts';
 
 let suite: Suite;

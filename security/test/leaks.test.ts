@@ -1,7 +1,8 @@
 // Finding 8: smaller leaks — metrics on an internal port only, a bounded operation-name label, and a per-account lock
 // that no longer locks the owner's own device out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, MemoryEventBus } from '@vegshare/kit';
+import { createLogger, MemoryEventBus } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { loadService } from '@vegshare/tools/services';
 import { GATEWAY_SECRET, codeOf, post, startSuite, type Suite } from './harness.ts';
 

@@ -2,7 +2,7 @@
 // subgraph (over HTTP and graphql-ws, through the gateway), is refused everywhere within a second once its client or
 // the token itself is revoked, and is rate-limited per client at the gateway as an API key is per key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { GATEWAY_SECRET, bearer, codeOf, post, startSuite, timeUntil, wsOnce, type Gql, type Suite } from './harness.ts';
 
 let suite: Suite;

@@ -3,7 +3,8 @@
 // (Its Redis is cut after the start: farm subscribes to its own events when it starts, and a start waits for Redis.)
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, RedisEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, RedisEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { loadService } from '@vegshare/tools/services';
 import { startTcpProxy, type TcpProxy } from '@vegshare/tools/testing/tcp-proxy';

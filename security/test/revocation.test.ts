@@ -1,7 +1,7 @@
 // Finding 1: access that ends must end everywhere within a second — through the gateway, straight at farm and user,
 // for new graphql-ws connections and for open subscriptions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { GATEWAY_SECRET, bearer, codeOf, post, record, startSuite, timeUntil, type Suite } from './harness.ts';
 
 let suite: Suite;

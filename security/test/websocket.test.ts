@@ -5,7 +5,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo } from '@vegshare/kit';
+import { createLogger } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { repoRoot } from '@vegshare/tools/workspace';
 import { loadGatewayConfig, startGateway } from '@vegshare/gateway';
 import { GATEWAY_SECRET, bearer, record, startSuite, timeUntil, wsOnce, type Suite } from './harness.ts';

@@ -5,7 +5,8 @@
 // 127.0.0.1 and answer only the gateway (a random GATEWAY_SECRET per start unless one is set). Any failure is one line.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError, createLogger, demo } from '@vegshare/kit';
+import { ConfigError, createLogger } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateAll } from './migrate.ts';
 import { assertPortsFree, type PortClaim } from './ports.ts';

@@ -1,9 +1,7 @@
-// npm run supergraph:compose — writes schema/supergraph.graphql from rover.yaml.
+// npm run supergraph:compose — writes schema/supergraph.graphql (and its copy k8s/base/supergraph.graphql) from rover.yaml.
 // npm run supergraph:check   — fails on composition errors/warnings, a stale supergraph, or unaccepted breaking changes.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { readRoverConfig, repoRoot } from './workspace.ts';
-import { composeSupergraph, checkSupergraph, SUPERGRAPH_FILE } from './supergraph.ts';
+import { composeSupergraph, checkSupergraph, K8S_SUPERGRAPH_FILE, SUPERGRAPH_FILE, writeSupergraph } from './supergraph.ts';
 
 const command = process.argv[2];
 if (command === 'compose') {
@@ -12,9 +10,9 @@ if (command === 'compose') {
     console.error(`composition failed:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`);
     process.exit(1);
   }
-  writeFileSync(join(repoRoot, SUPERGRAPH_FILE), result.sdl);
+  writeSupergraph(repoRoot, result.sdl);
   for (const w of result.warnings) console.warn(`warning: ${w}`);
-  console.log(`wrote ${SUPERGRAPH_FILE}`);
+  console.log(`wrote ${SUPERGRAPH_FILE} and ${K8S_SUPERGRAPH_FILE}`);
 } else if (command === 'check') {
   const report = await checkSupergraph(repoRoot);
   for (const c of report.acceptedBreaking) console.log(`accepted breaking change ${c.type} at ${c.path ?? '(schema)'}`);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import composition from '@apollo/composition';
 import federation from '@apollo/federation-internals';
 import { diff, CriticalityLevel, type Change } from '@graphql-inspector/core';
@@ -10,6 +10,20 @@ import { readRoverConfig, type RoverConfig } from './workspace.ts';
 
 export const SUPERGRAPH_FILE = 'schema/supergraph.graphql';
 export const ACCEPTED_CHANGES_FILE = 'schema/accepted-changes.json';
+/**
+ * The copy the Kubernetes base mounts into the gateway (its configMapGenerator may only read files inside k8s/base:
+ * kustomize's default load restrictor, as in `kubectl apply -k`, Argo CD and Flux). Written with the supergraph and
+ * checked identical to it.
+ */
+export const K8S_SUPERGRAPH_FILE = 'k8s/base/supergraph.graphql';
+
+/** Writes the composed supergraph and its Kubernetes copy under `root`. */
+export function writeSupergraph(root: string, sdl: string): void {
+  for (const file of [SUPERGRAPH_FILE, K8S_SUPERGRAPH_FILE]) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), sdl);
+  }
+}
 
 export type Composition = { ok: true; sdl: string; warnings: string[] } | { ok: false; errors: string[] };
 
@@ -82,8 +96,8 @@ export interface CheckReport {
 }
 
 /**
- * What CI enforces: composition succeeds without warnings, the checked-in supergraph is what composition produces,
- * and nothing breaks clients compared with the previous supergraph unless listed in schema/accepted-changes.json.
+ * What CI enforces: composition succeeds without warnings, the checked-in supergraph is what composition produces
+ * (and its Kubernetes copy is the same file), and nothing breaks clients compared with the previous supergraph unless listed in schema/accepted-changes.json.
  */
 export async function checkSupergraph(root: string): Promise<CheckReport> {
   const failures: string[] = [];
@@ -93,6 +107,10 @@ export async function checkSupergraph(root: string): Promise<CheckReport> {
   const file = join(root, SUPERGRAPH_FILE);
   const checkedIn = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (checkedIn !== composition.sdl) failures.push(`${SUPERGRAPH_FILE} is stale: run \`npm run supergraph:compose\` and commit it`);
+  const copy = join(root, K8S_SUPERGRAPH_FILE);
+  if (!existsSync(copy) || readFileSync(copy, 'utf8') !== checkedIn) {
+    failures.push(`${K8S_SUPERGRAPH_FILE} differs from ${SUPERGRAPH_FILE}: run \`npm run supergraph:compose\` and commit it`);
+  }
   const previous = previousSupergraph(root, composition.sdl);
   const breaking = previous ? await breakingChanges(previous, composition.sdl) : [];
   const accepted = readAcceptedChanges(root);

@@ -5,7 +5,7 @@
 // it), and each acknowledges, which completes the deletion in auth.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 import { startLocalS3, type LocalS3 } from '../src/testing/s3.ts';
 import { startStack, type RunningStack } from '../src/stack.ts';

@@ -11,7 +11,6 @@ import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLogger,
-  demo,
   enqueueEvent,
   eventTopics,
   firstDelivery,
@@ -20,6 +19,7 @@ import {
   type RawExecutor,
   type RentalChanged,
 } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 import { freePorts } from '../src/testing/start-process.ts';
 import { startTestNatsServer, type TestNatsServer } from '../src/testing/nats-server.ts';

@@ -1,12 +1,14 @@
-// CI check of k8s/: renders every overlay (tools/src/k8s-check-render.ts, kustomize's subset that the overlays use),
-// validates every object against the Kubernetes, KEDA and Prometheus Operator schemas plus a strict unknown-field pass,
+// CI check of k8s/: renders every overlay with the real kustomize (`kubectl kustomize`, default load restrictor: what
+// `kubectl apply -k`, Argo CD and Flux run), validates every object against the Kubernetes, KEDA and Prometheus Operator schemas plus a strict unknown-field pass,
 // and checks cross-references (selectors, probes, ports, env contracts of each service's env.ts, routing URLs).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderKustomization, strategicMerge, type Json, type JsonObject, type K8sObject } from '../src/k8s-check-render.ts';
-import { schemaErrors } from '../src/k8s-check-schemas.ts';
-import { crossReferenceErrors, envContracts, readRoutingUrls, readSecretExamples, requiredEnvKeys, selectorMatches, type RefCheckOptions } from '../src/k8s-check-refs.ts';
-import { repoRoot } from '../src/workspace.ts';
+import { kustomize, type JsonObject, type K8sObject } from './k8s/render.ts';
+import { schemaErrors } from './k8s/schemas.ts';
+import { crossReferenceErrors, envContracts, readRoutingUrls, readSecretExamples, requiredEnvKeys, selectorMatches, type RefCheckOptions } from './k8s/refs.ts';
+import { SUPERGRAPH_FILE } from '../src/supergraph.ts';
+import { readRoverConfig, repoRoot } from '../src/workspace.ts';
 
 const OVERLAYS = ['dev', 'prod', 'self-hosted'] as const;
 type Overlay = (typeof OVERLAYS)[number];
@@ -26,7 +28,7 @@ function optionsFor(overlay: Overlay): RefCheckOptions {
 }
 
 beforeAll(() => {
-  for (const overlay of OVERLAYS) rendered.set(overlay, renderKustomization(join(repoRoot, 'k8s/overlays', overlay)));
+  for (const overlay of OVERLAYS) rendered.set(overlay, kustomize(join(repoRoot, 'k8s/overlays', overlay)));
 });
 
 const get = (overlay: Overlay) => rendered.get(overlay) as K8sObject[];
@@ -46,6 +48,22 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'vegshare')).toBe(true);
     const supergraph = find(objects, 'ConfigMap', 'vegshare-supergraph')['data'] as Record<string, string>;
     expect(supergraph['supergraph.graphql']).toContain('join__Graph');
+    expect(supergraph['supergraph.graphql']).toBe(readFileSync(join(repoRoot, SUPERGRAPH_FILE), 'utf8'));
+  });
+
+  it('renders every subgraph of rover.yaml from the shared component, on the port of its routing URL', () => {
+    const objects = get(overlay);
+    for (const subgraph of readRoverConfig().subgraphs) {
+      const port = Number(new URL(subgraph.routingUrl).port);
+      const deployment = find(objects, 'Deployment', subgraph.name);
+      const main = container(deployment, subgraph.name);
+      expect((main['ports'] as JsonObject[]).find((p) => p['name'] === 'http')?.['containerPort'], subgraph.name).toBe(port);
+      expect(JSON.stringify(deployment), subgraph.name).not.toContain('SUBGRAPH');
+      const init = ((deployment['spec'] as JsonObject)['template'] as { spec: { initContainers: JsonObject[] } }).spec.initContainers;
+      expect(init.map((c) => (c['command'] as string[]).slice(-2)), subgraph.name).toEqual([['--wait', subgraph.name]]);
+    }
+    // The components' parameter objects (local-config) are never applied.
+    expect(objects.filter((o) => o.metadata.name.startsWith('subgraph-'))).toEqual([]);
   });
 
   it('validates every object against the Kubernetes, KEDA and Prometheus Operator schemas, strictly', async () => {
@@ -220,13 +238,5 @@ describe('env contracts come from each service\'s env.ts', () => {
     expect(await requiredEnvKeys(farm!)).toContain('DATABASE_URL');
     const user = contracts.find((c) => c.deployment === 'user');
     expect(await requiredEnvKeys(user!)).toEqual(expect.arrayContaining(['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET']));
-  });
-});
-
-describe('renderer', () => {
-  it('merges containers and env by name and replaces other lists (strategic merge)', () => {
-    const base: Json = { containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], args: ['p'] }] };
-    const patch: Json = { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['q'] }] };
-    expect(strategicMerge(base, patch)).toEqual({ containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['q'] }] });
   });
 });

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { freePorts, runNpmStart, type StartProcess } from '../src/testing/start-process.ts';
 import { waitFor } from '../src/testing/wait.ts';
 import { readRoverConfig, repoRoot } from '../src/workspace.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkSupergraph, composeSupergraph, SUPERGRAPH_FILE, ACCEPTED_CHANGES_FILE } from '../src/supergraph.ts';
+import { checkSupergraph, composeSupergraph, writeSupergraph, ACCEPTED_CHANGES_FILE, K8S_SUPERGRAPH_FILE, SUPERGRAPH_FILE } from '../src/supergraph.ts';
 import { readRoverConfig } from '../src/workspace.ts';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\n';
@@ -34,7 +34,7 @@ function fixture(): { root: string; write(name: 'farm' | 'reviews', sdl: string)
     compose: () => {
       const result = composeSupergraph(readRoverConfig(root));
       if (!result.ok) throw new Error(result.errors.join('\n'));
-      writeFileSync(join(root, SUPERGRAPH_FILE), result.sdl);
+      writeSupergraph(root, result.sdl);
     },
     commit: (msg: string) => {
       git(root, 'add', '-A');
@@ -67,6 +67,17 @@ describe('supergraph check', () => {
     f.write('reviews', `${LINK}type Farm @key(fields: "id") { id: ID! rating: Int! reviewCount: Int! }\n`);
     const report = await checkSupergraph(f.root);
     expect(report.failures).toEqual([`${SUPERGRAPH_FILE} is stale: run \`npm run supergraph:compose\` and commit it`]);
+  });
+
+  it('fails when the Kubernetes copy differs from the supergraph, or is missing', async () => {
+    const f = fixture();
+    writeFileSync(join(f.root, K8S_SUPERGRAPH_FILE), '# an older supergraph\n');
+    const message = `${K8S_SUPERGRAPH_FILE} differs from ${SUPERGRAPH_FILE}: run \`npm run supergraph:compose\` and commit it`;
+    expect((await checkSupergraph(f.root)).failures).toEqual([message]);
+    rmSync(join(f.root, K8S_SUPERGRAPH_FILE));
+    expect((await checkSupergraph(f.root)).failures).toEqual([message]);
+    f.compose();
+    expect((await checkSupergraph(f.root)).failures).toEqual([]);
   });
 
   it('fails on a breaking change against the previous supergraph, also once committed', async () => {

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
-import type { Logger, ServiceMetrics } from '@vegshare/kit';
+import { ErrorCode, type Logger, type ServiceMetrics } from '@vegshare/kit';
 import type { GatewayContext } from '../context.ts';
 import type { PersistedOperations } from './manifest.ts';
 
@@ -14,21 +14,16 @@ export type SafelistMode = (typeof SAFELIST_MODES)[number];
  */
 export const defaultSafelistMode = (nodeEnv: string): SafelistMode => (nodeEnv === 'production' ? 'api-keys' : 'off');
 
-/** A restricted caller sent a persisted-query hash that is not in the manifest (and may not register new ones). */
-export const PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
-/** A restricted caller sent operation text that is not exactly the text of a manifest operation. */
-export const QUERY_NOT_IN_SAFELIST = 'QUERY_NOT_IN_SAFELIST';
-
 type Outcome = 'manifest_id' | 'manifest_text' | 'apq_hit' | 'apq_registered' | 'apq_miss' | 'not_in_list' | 'not_in_safelist';
 
 const notInList = (): GraphQLError =>
   new GraphQLError('This caller may only run persisted operations of the safelist, and this id is not one of them', {
-    extensions: { code: PERSISTED_QUERY_NOT_IN_LIST, http: { status: 400 } },
+    extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_IN_LIST, http: { status: 400 } },
   });
 
 const notInSafelist = (): GraphQLError =>
   new GraphQLError('This caller may only run persisted operations of the safelist: send the id of a listed operation (extensions.persistedQuery.sha256Hash) or its exact text', {
-    extensions: { code: QUERY_NOT_IN_SAFELIST, http: { status: 400 } },
+    extensions: { code: ErrorCode.QUERY_NOT_IN_SAFELIST, http: { status: 400 } },
   });
 
 /**

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { accessNarrowed, asGraphQLError, endableStream, wsErrorHooks, type EndableStream, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
+import { accessNarrowed, asGraphQLError, endableStream, ErrorCode, wsErrorHooks, type EndableStream, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
 import { isGated, type OperationGate } from '../operation-gate.ts';
 import type { GatewayContext } from '../context.ts';
 import { SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
@@ -57,15 +57,14 @@ interface OperationContextValue {
   readonly query: string;
 }
 
-export const SUBSCRIPTION_SCHEMA_RELOAD = 'SUBSCRIPTION_SCHEMA_RELOAD';
 const schemaReloaded = (): GraphQLError =>
-  new GraphQLError('The schema was reloaded: subscribe again', { extensions: { code: SUBSCRIPTION_SCHEMA_RELOAD } });
+  new GraphQLError('The schema was reloaded: subscribe again', { extensions: { code: ErrorCode.SUBSCRIPTION_SCHEMA_RELOAD } });
 const accessEnded = (): GraphQLError => new GraphQLError('Your access to this subscription has ended', { extensions: { code: 'FORBIDDEN' } });
 
 const CLOSE_SERVICE_RESTART = 1012;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
-function errorResult(message: string, code: string): ExecutionResult {
+function errorResult(message: string, code: ErrorCode): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
 

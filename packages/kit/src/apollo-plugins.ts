@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './metrics.ts';
+import { ErrorCode, isExposedErrorCode } from './errors.ts';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -38,20 +39,12 @@ export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics, la
           });
         },
         async didEncounterErrors({ errors }) {
-          for (const e of errors) metrics.graphqlErrors.inc({ code: String(e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR') });
+          for (const e of errors) metrics.graphqlErrors.inc({ code: String(e.extensions['code'] ?? ErrorCode.INTERNAL) });
         },
       };
     },
   };
 }
-
-const EXPOSED_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'CAPACITY_EXHAUSTED',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'PAYLOAD_TOO_LARGE', 'OPERATION_LIMIT_EXCEEDED',
-  'SERVICE_UNAVAILABLE', 'SUBSCRIPTION_LIMIT', 'SLOW_CONSUMER', 'UPSTREAM_SUBSCRIPTION_FAILED', 'PERSISTED_QUERY_NOT_ALLOWED',
-  'PERSISTED_QUERY_NOT_IN_LIST', 'QUERY_NOT_IN_SAFELIST', 'PERSISTED_QUERY_HASH_MISMATCH', 'SUBSCRIPTION_SCHEMA_RELOAD',
-]);
 
 /** Apollo Server's APQ check reports a hash that is not the text's SHA-256 with this message and no code. */
 const APQ_HASH_MISMATCH = 'provided sha does not match query';
@@ -64,19 +57,19 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Operation limits (graphql-armor rules in the gateway) carry `extensions.limit`: one stable code for all of them.
     if (typeof formatted.extensions?.['limit'] === 'string') {
-      return { message: formatted.message, extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: formatted.extensions['limit'] } };
+      return { message: formatted.message, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: formatted.extensions['limit'] } };
     }
     const code = formatted.extensions?.['code'];
-    if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && formatted.message === APQ_HASH_MISMATCH) {
-      return { message: 'The persisted-query hash is not the SHA-256 of the query text', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } };
+    if ((code === undefined || code === ErrorCode.INTERNAL) && formatted.message === APQ_HASH_MISMATCH) {
+      return { message: 'The persisted-query hash is not the SHA-256 of the query text', extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH } };
     }
     // Already masked (an error formatted once, e.g. by Apollo, passing through a second formatter).
-    if (code === 'INTERNAL_SERVER_ERROR' && formatted.message === 'Internal server error') return formatted;
+    if (code === ErrorCode.INTERNAL && formatted.message === 'Internal server error') return formatted;
     // graphql-js's parser `maxTokens` guard reports a parse failure; it is a limit, not a syntax error.
-    if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th\w* \d+ tokens/.test(formatted.message)) {
-      return { message: 'Operation has too many tokens', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_TOKENS' } };
+    if (code === ErrorCode.GRAPHQL_PARSE_FAILED && /contains more th\w* \d+ tokens/.test(formatted.message)) {
+      return { message: 'Operation has too many tokens', extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: 'MAX_TOKENS' } };
     }
-    if (typeof code === 'string' && EXPOSED_CODES.has(code)) {
+    if (isExposedErrorCode(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
@@ -86,7 +79,7 @@ export function createErrorFormatter(logger: Logger) {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: ErrorCode.INTERNAL },
     };
   };
 }

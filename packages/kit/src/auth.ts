@@ -36,7 +36,7 @@ export interface TokenVerifier {
 }
 
 /** Asymmetric algorithms we sign with; verification is pinned to them (no `none`, no HMAC confusion). */
-export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
+const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
 
 export interface JwtVerifierOptions {
   readonly issuer: string;

@@ -16,7 +16,7 @@ export function gatewaySecretMatcher(secret: string | undefined): (given: unknow
 }
 
 /** True when the request carries the gateway secret (never without a configured one). */
-export function fromGateway(req: IncomingMessage, matches: (given: unknown) => boolean): boolean {
+function fromGateway(req: IncomingMessage, matches: (given: unknown) => boolean): boolean {
   return matches(req.headers[GATEWAY_SECRET_HEADER]);
 }
 

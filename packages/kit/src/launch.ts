@@ -16,6 +16,7 @@ import type { ReadinessCheck, RouteHandler } from './http/service-server.ts';
 import { verifierFromConfig, type SubgraphConfig } from './service-config.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { startSubgraph, type RunningSubgraph } from './subgraph.ts';
+import type { Resources } from './lifecycle.ts';
 
 /** What the caller may inject (tests, the embedded start); everything else is built from config. */
 export interface ServiceDeps {
@@ -67,8 +68,11 @@ export interface LaunchOptions<TContext extends BaseContext> {
   readonly routes?: Readonly<Record<string, RouteHandler>>;
   /** Routes outside the gateway-secret guard. */
   readonly publicRoutes?: Readonly<Record<string, RouteHandler>>;
-  /** Releases the service's resources (database pools, connections) after HTTP has stopped. */
-  readonly onStop?: () => Promise<void>;
+  /**
+   * What the service opened (database pools, connections, subscriptions, workers, timers). The kit adds the revocation
+   * feed; on stop it drains HTTP first, then closes them all, last opened first (on a failed start, too).
+   */
+  readonly resources: Resources;
 }
 
 export interface LaunchedSubgraph extends RunningSubgraph {
@@ -95,11 +99,13 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
   const view = revocations.view;
   const verifier = withAccessView(options.deps.verifier ?? verifierFromConfig(options.config), view);
   const typeDefs = parse(readFileSync(options.schemaFile, 'utf8'));
+  const { resources } = options;
   const viewerOf = (params: Readonly<Record<string, unknown>>): Promise<Viewer | null> => {
     const authorization = params['authorization'];
     return viewerFromHeaders(typeof authorization === 'string' ? { authorization } : {}, verifier);
   };
   try {
+    resources.add('revocation feed', revocations, (r) => r.stop());
     await revocations.start();
     const running = await startSubgraph<TContext>({
       name: options.name,
@@ -140,15 +146,16 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       ...running,
       revocations,
       async stop(graceMs) {
-        await running.stop(graceMs);
-        await revocations.stop();
-        await options.onStop?.();
+        // HTTP first, whenever its resources were opened: readiness turns false, then in-flight requests and
+        // subscriptions drain (up to the grace period) while everything they use is still open.
+        await running.stop(graceMs).catch((err: unknown) => logger.warn({ err }, 'HTTP did not stop cleanly'));
+        await resources.close();
+        // Last, so spans of the shutdown itself are exported.
         await tracing.shutdown();
       },
     };
   } catch (error) {
-    await revocations.stop();
-    await options.onStop?.();
+    await resources.close();
     throw error;
   }
 }

@@ -19,7 +19,7 @@ import type { Viewer } from './auth.ts';
  * our gateway cannot load: it refuses supergraphs with `for: SECURITY` features it does not enforce itself):
  * an API-key caller needs every scope of at least one of the lists.
  */
-export const API_SCOPES_DIRECTIVE = 'apiScopes';
+const API_SCOPES_DIRECTIVE = 'apiScopes';
 
 /** Alternatives of scope sets: `[["a", "b"], ["c"]]` is (a and b) or c. */
 export type ScopeRequirement = readonly (readonly string[])[];
@@ -86,7 +86,7 @@ export class ScopePolicy {
   }
 }
 
-export const scopeError = (refused: readonly string[]): GraphQLError =>
+const scopeError = (refused: readonly string[]): GraphQLError =>
   new GraphQLError(`This API key may not use ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ' …' : ''}`, {
     // 200: the refusal is the answer; a non-2xx answer from a subgraph would reach the client as the gateway's own failure.
     extensions: { code: 'FORBIDDEN', reason: 'INSUFFICIENT_SCOPE', http: { status: 200 } },

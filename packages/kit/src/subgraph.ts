@@ -15,7 +15,7 @@ import { ScopePolicy, scopeRefusal, scopesPlugin } from './scopes.ts';
 
 import { GATEWAY_SECRET_HEADER, gatewaySecretGuard, gatewaySecretMatcher } from './gateway-secret.ts';
 
-export { GATEWAY_SECRET_HEADER, gatewaySecretGuard } from './gateway-secret.ts';
+export { GATEWAY_SECRET_HEADER } from './gateway-secret.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
-import { checkSocialConfig, socialConfigShape } from './social/settings.ts';
+import { checkSocialConfig, socialConfigShape } from './domain/social/settings.ts';
 
 /** Used only outside production, so a fresh clone starts; production must set AUTH_KEY_ENCRYPTION_SECRET. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'vegshare-dev-only-key-encryption-secret';

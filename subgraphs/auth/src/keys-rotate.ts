@@ -2,7 +2,7 @@
 // JWKS until every token it signed has expired, then a later rotation deletes it.
 import { createAuthDb } from './db.ts';
 import { loadAuthConfig } from './env.ts';
-import { SigningKeyStore } from './keys/key-store.ts';
+import { SigningKeyStore } from './domain/keys/key-store.ts';
 
 try {
   const config = loadAuthConfig();

@@ -1,6 +1,6 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { AuthDb } from './db.ts';
-import { argon2idHasher } from './passwords/hasher.ts';
+import { argon2idHasher } from './domain/passwords/hasher.ts';
 
 /** Idempotent demo accounts (fixed ids shared by every subgraph's seed), all with `demo.password`. */
 export async function seedAuth(db: AuthDb): Promise<void> {

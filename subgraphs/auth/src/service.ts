@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
 import { AUTH_SCHEMA, createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
-import { createAuthServices } from './services.ts';
-import { requestMeta } from './request-meta.ts';
+import { createAuthServices } from './domain/auth-services.ts';
+import { requestMeta } from './http/request-meta.ts';
 import { apiKeyTokenRoute, devMailboxRoute, jwksRoute, revocationsRoute } from './http/routes.ts';
 import { REVOCATIONS_PATH } from '@vegshare/kit';
 import type { Context } from './context.ts';
@@ -21,27 +21,26 @@ const UNKNOWN_CALLER = { ip: 'unknown', userAgent: '' } as const;
 export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
   const logger = deps.logger ?? createLogger('auth', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('auth');
-  const db = createAuthDb(config.DATABASE_URL);
-  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const ownsEvents = !deps.events;
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : null;
-  redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
-  const durable = await ServiceEvents.open({ service: 'auth', schema: AUTH_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events });
-  let stopDeletions: (() => Promise<void>) | null = null;
-  const release = async () => {
-    await durable.stop();
-    await stopDeletions?.();
-    redis?.disconnect();
-    if (ownsEvents) await events.close();
-    await db.$disconnect();
-  };
-  try {
+  const resources = new Resources(logger);
+  return resources.build(async () => {
+    const db = resources.add('postgres', createAuthDb(config.DATABASE_URL), (d) => d.$disconnect());
+    const events = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const redis = config.REDIS_URL
+      ? resources.add('rate-limit redis', new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }), (r) => r.disconnect())
+      : null;
+    redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const durable = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'auth', schema: AUTH_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events }),
+      (d) => d.stop(),
+    );
     await redis?.connect();
     const services = createAuthServices(config, db, events, durable, redis, logger);
     await services.keys.ensureKey();
     await services.deletions.start();
     durable.start();
-    stopDeletions = () => services.deletions.stop();
+    resources.onClose('account deletions', () => services.deletions.stop());
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
     const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
     return await launchSubgraph<Context>({
@@ -68,12 +67,9 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
         '/.well-known/jwks.json': jwksRoute(services),
         ...(config.DEV_MAILBOX ? { '/dev/mailbox': devMailboxRoute(db) } : {}),
       },
-      onStop: release,
+      resources,
     });
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  });
 }
 
 export const service: ServiceModule<AuthConfig> = {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
-import { createJwtVerifier, demo, eventTopics, type UserRegistered } from '@vegshare/kit';
+import { createJwtVerifier, eventTopics, type UserRegistered } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
-import { issueOneTimeToken } from '../src/one-time-tokens.ts';
+import { issueOneTimeToken } from '../src/domain/one-time-tokens.ts';
 import { AUTH_FIELDS, bearer, codeOf, GOOD_PASSWORD, LOGIN, REFRESH, REGISTER, register, startHarness, uniqueEmail, type AuthPayload, type Harness } from './harness.ts';
 
 let h: Harness;

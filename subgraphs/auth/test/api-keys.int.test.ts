@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier, demo } from '@vegshare/kit';
+import { createJwtVerifier } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, codeOf, LOGIN, register, startHarness, type AuthPayload, type Harness } from './harness.ts';
 

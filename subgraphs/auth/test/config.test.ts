@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '@vegshare/kit';
 import { DEV_KEY_ENCRYPTION_SECRET, loadAuthConfig } from '../src/env.ts';
-import { requestMeta } from '../src/request-meta.ts';
-import { isCommonPassword } from '../src/passwords/policy.ts';
-import { argon2idHasher, bcryptHasher, PasswordService } from '../src/passwords/hasher.ts';
+import { requestMeta } from '../src/http/request-meta.ts';
+import { isCommonPassword } from '../src/domain/passwords/policy.ts';
+import { argon2idHasher, bcryptHasher, PasswordService } from '../src/domain/passwords/hasher.ts';
 
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/x';
 

@@ -4,10 +4,10 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { loadAuthConfig, startAuthService } from '../src/service.ts';
 import { createAuthDb, type AuthDb } from '../src/db.ts';
 
-export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const HARNESS_GATEWAY_SECRET = 'auth-harness-gateway-secret-0123';
 
-export interface GqlError {
+interface GqlError {
   message: string;
   path?: string[];
   extensions?: { code?: string; field?: string; retryAfter?: number; reason?: string };

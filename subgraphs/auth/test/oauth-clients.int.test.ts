@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createJwtVerifier, demo, eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { createJwtVerifier, eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, codeOf, LOGIN, register, startHarness, type AuthPayload, type Harness } from './harness.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT, UnsecuredJWT, base64url, type JWK } from 'jose';
 import { createHmac } from 'node:crypto';
 import { createJwtVerifier, type TokenVerifier } from '@vegshare/kit';
-import { SigningKeyStore } from '../src/keys/key-store.ts';
+import { SigningKeyStore } from '../src/domain/keys/key-store.ts';
 import { DEV_KEY_ENCRYPTION_SECRET } from '../src/env.ts';
 import { bearer, codeOf, register, startHarness, type Harness } from './harness.ts';
 

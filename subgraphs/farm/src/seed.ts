@@ -1,4 +1,4 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { FarmDb } from './db.ts';
 import { scheduleTasks, type PlannedItem } from './domain/plans.ts';
 import { toDbDate } from './domain/dates.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, type RunningSubgraph } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startFarmService, loadFarmConfig } from '../src/service.ts';
 import { createFarmDb } from '../src/db.ts';

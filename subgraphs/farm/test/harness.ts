@@ -2,7 +2,8 @@
 // an in-memory event bus we can listen to, and tokens minted with a local Ed25519 key (jose).
 import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { createJwtVerifier, createLogger, demo, MemoryEventBus, type Role, type RunningSubgraph } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, MemoryEventBus, type Role, type RunningSubgraph } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startFarmService, loadFarmConfig, type FarmDeps } from '../src/service.ts';
 import { createFarmDb } from '../src/db.ts';

@@ -2,7 +2,8 @@
 // currency and farmer), and the payment subgraph's release requests cancel a held booking once, acknowledged by the
 // booking's new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, type BookingChanged } from '@vegshare/kit';
+import { eventTopics, type BookingChanged } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, collect, futureYear, type FarmHarness } from './harness.ts';
 import { demoSeason } from '../src/seed.ts';

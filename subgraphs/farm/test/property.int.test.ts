@@ -1,7 +1,7 @@
 // Hostile input on every mutation: whatever fast-check throws at them, answers carry only stable codes — never a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, type FarmHarness, type GqlResult } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, codeOf, futureYear, type FarmHarness } from './harness.ts';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { demo, eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import { eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
 

@@ -35,14 +35,3 @@ export async function lockPayment(tx: Tx, id: string): Promise<void> {
 export async function lockLedgerOwner(tx: Tx, ownerId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${ownerId}`}))`;
 }
-
-/** SQLSTATEs and Prisma codes behind Prisma's driver-adapter wrappers (they sit at different depths per error). */
-function codesOf(error: unknown, depth = 0): string[] {
-  if (depth > 4 || error === null || typeof error !== 'object') return [];
-  const e = error as Record<string, unknown>;
-  const own = ['code', 'originalCode', 'kind'].map((k) => e[k]).filter((v): v is string => typeof v === 'string');
-  return [...own, ...['cause', 'meta', 'driverAdapterError'].flatMap((k) => codesOf(e[k], depth + 1))];
-}
-
-/** True for a unique-constraint violation (two deliveries creating the same booking's payment at once). */
-export const isUniqueViolation = (error: unknown): boolean => codesOf(error).some((c) => c === 'P2002' || c === '23505' || c === 'UniqueConstraintViolation');

@@ -1,6 +1,6 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { PaymentDb } from './db.ts';
-import { commissionOf } from './money.ts';
+import { commissionOf } from './domain/money.ts';
 import { postJournal } from './domain/ledger.ts';
 
 /** Fixed ids of the farm seed's demo season (subgraphs/farm/src/seed.ts `demoSeason`), which these payments pay for. */

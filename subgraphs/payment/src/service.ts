@@ -1,10 +1,10 @@
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, ServiceEvents, type RouteHandler, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, ServiceEvents, type RouteHandler, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
 import { loadPaymentConfig, type PaymentConfig } from './env.ts';
 import { openPaymentDb, PAYMENT_SCHEMA } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { paymentMetrics, type PaymentDeps } from './domain/deps.ts';
-import { subscribeToEvents } from './events.ts';
+import { subscribeToEvents } from './domain/event-handlers.ts';
 import { startWorker } from './worker.ts';
 import { providersFromConfig } from './providers/from-config.ts';
 import { stripeWebhook, yookassaWebhook } from './webhooks/routes.ts';
@@ -31,39 +31,41 @@ export interface PaymentServiceDeps extends ServiceDeps {
 export async function startPaymentService(config: PaymentConfig, deps: PaymentServiceDeps = {}): Promise<RunningPaymentService> {
   const logger = deps.logger ?? createLogger('payment', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('payment');
-  const handle = openPaymentDb(config.DATABASE_URL);
-  const bus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const providers = providersFromConfig(config);
-  if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
-  if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
-  const events = await ServiceEvents.open({ service: 'payment', schema: PAYMENT_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus });
-  const base = { db: handle.db, config, provider: providers.get, bus, events, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
-  const worker = startWorker(base, config.WORKER_INTERVAL_MS);
-  const domain: PaymentDeps = { ...base, kick: worker.kick };
-  const subscriptions = await subscribeToEvents(domain, logger);
-  events.start();
-  const publicRoutes: Record<string, RouteHandler> = { '/webhooks/yookassa': yookassaWebhook(domain) };
-  if (providers.stripe && config.STRIPE_WEBHOOK_SECRET) publicRoutes['/webhooks/stripe'] = stripeWebhook(domain, providers.stripe.client, config.STRIPE_WEBHOOK_SECRET);
-  const running = await launchSubgraph<Context>({
-    name: 'payment',
-    config,
-    events: bus,
-    schemaFile: new URL('../schema.graphql', import.meta.url),
-    resolvers,
-    deps: { ...deps, logger, metrics },
-    context: (viewer) => ({ viewer, deps: domain, loaders: createLoaders(handle.db), logger }),
-    readiness: () => [{ name: 'postgres', check: async () => void (await handle.db.$queryRaw`SELECT 1`) }],
-    publicRoutes,
-    onStop: async () => {
-      await events.stop();
-      await subscriptions.close();
-      await worker.stop();
-      if (!deps.events) await bus.close();
-      await handle.close();
-    },
+  const resources = new Resources(logger);
+  return resources.build(async () => {
+    const handle = resources.add('postgres', openPaymentDb(config.DATABASE_URL), (h) => h.close());
+    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const providers = providersFromConfig(config);
+    if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
+    if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const events = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'payment', schema: PAYMENT_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      (e) => e.stop(),
+    );
+    const base = { db: handle.db, config, provider: providers.get, bus, events, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
+    const worker = resources.add('worker', startWorker(base, config.WORKER_INTERVAL_MS), (w) => w.stop());
+    const domain: PaymentDeps = { ...base, kick: worker.kick };
+    const subscriptions = resources.add('event subscriptions', await subscribeToEvents(domain, logger), (s) => s.close());
+    events.start();
+    const publicRoutes: Record<string, RouteHandler> = { '/webhooks/yookassa': yookassaWebhook(domain) };
+    if (providers.stripe && config.STRIPE_WEBHOOK_SECRET) publicRoutes['/webhooks/stripe'] = stripeWebhook(domain, providers.stripe.client, config.STRIPE_WEBHOOK_SECRET);
+    const running = await launchSubgraph<Context>({
+      name: 'payment',
+      config,
+      events: bus,
+      schemaFile: new URL('../schema.graphql', import.meta.url),
+      resolvers,
+      deps: { ...deps, logger, metrics },
+      context: (viewer) => ({ viewer, deps: domain, loaders: createLoaders(handle.db), logger }),
+      readiness: () => [{ name: 'postgres', check: async () => void (await handle.db.$queryRaw`SELECT 1`) }],
+      publicRoutes,
+      resources,
+    });
+    worker.bind(domain);
+    return { ...running, deps: domain, drain: worker.drain, idle: subscriptions.idle };
   });
-  worker.bind(domain);
-  return { ...running, deps: domain, drain: worker.drain, idle: subscriptions.idle };
 }
 
 export const service: ServiceModule<PaymentConfig> = {

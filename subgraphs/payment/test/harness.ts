@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { expect } from 'vitest';
-import { createJwtVerifier, createLogger, demo, eventTopics, MemoryEventBus, type BookingChanged, type BookingReleaseRequested, type NotificationRequested, type Role } from '@vegshare/kit';
+import { createJwtVerifier, createLogger, eventTopics, MemoryEventBus, type BookingChanged, type BookingReleaseRequested, type NotificationRequested, type Role } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalStripe, type LocalStripe } from '@vegshare/tools/testing/payments/stripe-server';
 import { startLocalYooKassa, type LocalYooKassa, type LocalYooKassaOptions } from '@vegshare/tools/testing/payments/yookassa-server';

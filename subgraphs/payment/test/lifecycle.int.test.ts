@@ -2,8 +2,8 @@
 // statements, and the ledger's own guards in Postgres.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
-import { isUniqueViolation } from '../src/db.ts';
+import { isUniqueViolation } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { startHarness, checkInvariants, rental, users, codeOf, type PaymentHarness } from './harness.ts';
 
 let h: PaymentHarness;

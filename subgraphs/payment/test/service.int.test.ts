@@ -3,7 +3,8 @@
 // and partner API keys kept away from everything but a farm's public payment settings.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { loadPaymentConfig } from '../src/env.ts';
 import { startHarness, codeOf, users, type Caller, type PaymentHarness } from './harness.ts';
 

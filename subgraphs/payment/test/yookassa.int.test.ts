@@ -3,7 +3,7 @@
 // acting, capture, cancel, refunds with receipts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, checkInvariants, rental, users, type PaymentHarness } from './harness.ts';
 import { YOOKASSA_NOTIFICATION_SOURCES } from '../src/env.ts';

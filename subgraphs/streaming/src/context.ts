@@ -1,8 +1,8 @@
 import type { EventBus, MediaSigner, Viewer } from '@vegshare/kit';
 import type { StreamingDb } from './db.ts';
 import type { StreamingLoaders } from './loaders.ts';
-import type { PresenceStore } from './presence.ts';
-import type { StreamControl } from './stream-control.ts';
+import type { PresenceStore } from './domain/presence.ts';
+import type { StreamControl } from './domain/stream-control.ts';
 
 /** What the service holds once and every request shares. */
 export interface StreamingRuntime {

@@ -1,6 +1,7 @@
-import { demo, demoCameras, demoFarmOwners, type SeedOptions } from '@vegshare/kit';
+import { type SeedOptions } from '@vegshare/kit';
+import { demo, demoCameras, demoFarmOwners } from '@vegshare/demo';
 import type { StreamingDb } from './db.ts';
-import { applyFarmChanged, applyRentalChanged } from './projections.ts';
+import { applyFarmChanged, applyRentalChanged } from './domain/projections.ts';
 
 /** Fixed id of the demo rental of plot greenA1 (the farm seed should publish RentalChanged with the same id). */
 export const DEMO_RENTAL_ID = '40000000-0000-4000-8000-000000000001';

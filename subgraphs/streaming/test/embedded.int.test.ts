@@ -1,12 +1,13 @@
 // The embedded default: no REDIS_URL (in-process event bus and presence), no PLAYBACK_SIGNING_SECRET (per-process key).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, eventTopics, MemoryEventBus, type LiveTranscodeRequested, type LiveTranscodeStatus } from '@vegshare/kit';
+import { createLogger, eventTopics, MemoryEventBus, type LiveTranscodeRequested, type LiveTranscodeStatus } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { createStreamingDb } from '../src/db.ts';
 import { seedStreaming } from '../src/seed.ts';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
-import { waitFor } from './support.ts';
+import { waitFor } from './harness.ts';
 
 let database: TestDatabase;
 let s3: LocalS3;

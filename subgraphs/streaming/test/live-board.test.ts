@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityView, workerCapacitySchema } from '../src/live/capacity-view.ts';
-import { HlsProgressBoard, reachedMsn, reachedPart } from '../src/live/hls-progress.ts';
+import { CapacityView, workerCapacitySchema } from '../src/domain/capacity-view.ts';
+import { HlsProgressBoard, reachedMsn, reachedPart } from '../src/domain/hls-progress.ts';
 
 const STREAM = '50000000-0000-4000-8000-000000000001';
 const OTHER = '50000000-0000-4000-8000-000000000002';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { demo } from '@vegshare/kit';
-import { gql, startHarness, users, type GqlResult, type Harness } from './support.ts';
+import { demo } from '@vegshare/demo';
+import { gql, startHarness, users, type GqlResult, type Harness } from './harness.ts';
 
 let h: Harness;
 let farmer = '';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from '../src/presence.ts';
-import { REDIS_URL } from './support.ts';
+import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from '../src/domain/presence.ts';
+import { REDIS_URL } from './harness.ts';
 
 const TTL = 30_000;
 const stores: PresenceStore[] = [];

@@ -1,9 +1,10 @@
 // Two replicas of the service on one database, one Redis: each event is applied once, grants verify on either.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demo, eventTopics, RedisEventBus, topics, type LiveTranscodeStatus, type NotificationRequested } from '@vegshare/kit';
+import { createLogger, eventTopics, RedisEventBus, topics, type LiveTranscodeStatus, type NotificationRequested } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
-import type { StreamSnapshot } from '../src/stream-snapshot.ts';
-import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './support.ts';
+import type { StreamSnapshot } from '../src/domain/stream-snapshot.ts';
+import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './harness.ts';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 let h: Harness;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type PlotTimelapseReady, type RecordingsExpired, type RentalChanged, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { eventTopics, MediaSigner, topics, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveHlsProgress, type LiveTranscodeStopRequested, type NotificationRequested, type PlotTimelapseReady, type RecordingsExpired, type RentalChanged, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import fc from 'fast-check';
-import { canTransition } from '../src/stream-machine.ts';
-import type { StreamSnapshot } from '../src/stream-snapshot.ts';
-import { codeOf, gql, recordTopic, SIGNING_SECRET, startHarness, users, waitFor, type Harness } from './support.ts';
+import { canTransition } from '../src/domain/stream-machine.ts';
+import type { StreamSnapshot } from '../src/domain/stream-snapshot.ts';
+import { codeOf, gql, recordTopic, SIGNING_SECRET, startHarness, users, waitFor, type Harness } from './harness.ts';
 
 let h: Harness;
 const tokens: Record<keyof typeof users, string> = { customer: '', farmer: '', farmer2: '', admin: '', stranger: '' };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { demo, eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
-import { gql, startHarness, users, waitFor, type Harness } from './support.ts';
+import { eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
+import { gql, startHarness, users, waitFor, type Harness } from './harness.ts';
 
 let h: Harness;
 let streamId = '';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canTransition, STREAM_STATUSES, sourcesOf } from '../src/stream-machine.ts';
+import { canTransition, STREAM_STATUSES, sourcesOf } from '../src/domain/stream-machine.ts';
 import { MediaSigner } from '@vegshare/kit';
-import { objectKeyFor, parseHlsPath } from '../src/hls-path.ts';
-import { signPlaylist } from '../src/hls-playlist.ts';
-import { parseRegisterCamera, parseUpdateCamera } from '../src/camera-input.ts';
+import { objectKeyFor, parseHlsPath } from '../src/domain/hls-path.ts';
+import { playlistSeconds, signPlaylist } from '../src/domain/hls-playlist.ts';
+import { parseRegisterCamera, parseUpdateCamera } from '../src/domain/camera-input.ts';
 
 const STREAM = '50000000-0000-4000-8000-000000000001';
 
@@ -142,6 +142,17 @@ describe('playlist signing', () => {
       'seg.ts?x=1&v=u&e=1&s=abc',
       '',
     ]);
+  });
+});
+
+describe('playlist playing time', () => {
+  it('adds up the segments of a media playlist, dated or not; a master playlist or anything else plays for 0 s', () => {
+    const recording = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:4', '#EXT-X-MAP:URI="init-a.mp4"',
+      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:00:00.000Z', '#EXTINF:2,', 's4.m4s', '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-b.mp4"',
+      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:01:00.000Z', '#EXTINF:1.5,', 's5.m4s', '#EXT-X-ENDLIST', ''].join('\n');
+    expect(playlistSeconds(recording)).toBeCloseTo(3.5, 6);
+    expect(playlistSeconds('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\n360p/index.m3u8\n')).toBe(0);
+    expect(playlistSeconds('<html>')).toBe(0);
   });
 });
 

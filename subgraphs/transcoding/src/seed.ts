@@ -1,4 +1,4 @@
-import { demoCameras, demoFarmOwners } from '@vegshare/kit';
+import { demoCameras, demoFarmOwners } from '@vegshare/demo';
 import type { TranscodingDb } from './db.ts';
 
 /**

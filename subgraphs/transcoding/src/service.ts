@@ -8,6 +8,7 @@ import {
   eventTopics,
   launchSubgraph,
   MediaSigner,
+  Resources,
   type CameraChanged,
   type FarmChanged,
   type LiveTranscodeRequested,
@@ -73,29 +74,25 @@ function ownedFarmsOf(db: TranscodingDb, viewer: Viewer | null): () => Promise<R
 export async function startTranscodingService(config: TranscodingConfig, deps: TranscodingDeps = {}): Promise<RunningTranscoding> {
   const logger = deps.logger ?? createLogger('transcoding', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('transcoding');
-  const db = createTranscodingDb(config.DATABASE_URL);
-  if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
-  const ownBus = !deps.events;
-  const liveBus = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const outbox = await ServiceEvents.open({ service: 'transcoding', schema: TRANSCODING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus });
-  // Status, timelapse and retention events are published after their change committed: through the outbox.
-  const bus = outbox.outboxBus(liveBus, db);
-  const ownQueue = !deps.queue;
-  const queue = deps.queue ?? jobQueueFromConfig(config, logger);
-  const store = createObjectStore(config);
-  const signer = config.PLAYBACK_SIGNING_SECRET ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS) : null;
-  if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
-  const commands: JobCommandDeps = { db, bus, queue, config, logger };
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let workers: WorkerPool | null = null;
-  const release = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
-    await outbox.stop();
-    if (ownQueue) await queue.close();
-    if (ownBus) await liveBus.close();
-    await db.$disconnect();
-  };
-  try {
+  const resources = new Resources(logger);
+  return resources.build(async () => {
+    const db = resources.add('postgres', createTranscodingDb(config.DATABASE_URL), (d) => d.$disconnect());
+    if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
+    const liveBus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const queue = deps.queue ?? resources.add('job queue', jobQueueFromConfig(config, logger), (q) => q.close());
+    // Registered after the bus, the queue and the database, so its relay and consumers stop before they close (newest first).
+    const outbox = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'transcoding', schema: TRANSCODING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus }),
+      (o) => o.stop(),
+    );
+    // Status, timelapse and retention events are published after their change committed: through the outbox.
+    const bus = outbox.outboxBus(liveBus, db);
+    const store = createObjectStore(config);
+    const signer = config.PLAYBACK_SIGNING_SECRET ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS) : null;
+    if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
+    const commands: JobCommandDeps = { db, bus, queue, config, logger };
+    let workers: WorkerPool | null = null;
     await store.ensureBucket();
     await mkdir(config.WORK_DIR, { recursive: true });
     await queue.scheduleDaily(TIMELAPSE_TICK, config.TIMELAPSE_AT);
@@ -124,30 +121,25 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     outbox.start();
     if (config.RUN_WORKERS) {
       const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
-      const pool = await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics });
-      workers = pool;
-      cleanups.push(() => pool.close());
+      workers = resources.add('worker pool', await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }), (pool) => pool.close());
     }
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  const running = await launchSubgraph<Context>({
-    name: 'transcoding',
-    config,
-    schemaFile: new URL('../schema.graphql', import.meta.url),
-    events: bus,
-    resolvers,
-    deps: { ...deps, logger, metrics, events: bus },
-    context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log, ownedFarms: ownedFarmsOf(db, viewer), signer }),
-    readiness: () => [
-      { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-      { name: 'queue', check: () => queue.ping() },
-      { name: 's3', check: async () => void (await store.client.bucketExists(store.bucket)) },
-    ],
-    onStop: release,
+    const running = await launchSubgraph<Context>({
+      name: 'transcoding',
+      config,
+      schemaFile: new URL('../schema.graphql', import.meta.url),
+      events: bus,
+      resolvers,
+      deps: { ...deps, logger, metrics, events: bus },
+      context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log, ownedFarms: ownedFarmsOf(db, viewer), signer }),
+      readiness: () => [
+        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
+        { name: 'queue', check: () => queue.ping() },
+        { name: 's3', check: async () => void (await store.client.bucketExists(store.bucket)) },
+      ],
+      resources,
+    });
+    return { ...running, workers };
   });
-  return { ...running, workers };
 }
 
 export const service: ServiceModule<TranscodingConfig> = {

@@ -11,10 +11,10 @@ import { BullJobQueue } from '../src/queue/bullmq-queue.ts';
 import { resolveFfmpeg } from '../src/media/ffmpeg-binary.ts';
 import { startWorkerPool, type WorkerPool } from '../src/workers/worker-pool.ts';
 import { createJobs } from './jobs.ts';
-import { listKeys, makeClip, processesInDir, tempDir, waitFor, removeTempDirs } from './helpers.ts';
+import { listKeys, makeClip, processesInDir, tempDir, waitFor, removeTempDirs } from './harness.ts';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../..', import.meta.url).pathname;
 const suffix = randomBytes(4).toString('hex');
 const logger = createLogger('transcoding', 'silent');
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { EventBus, ObjectStore } from '@vegshare/kit';
-import { createLogger, demo } from '@vegshare/kit';
+import { createLogger } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { TranscodingDb } from '../src/db.ts';
 import type { TranscodingConfig } from '../src/env.ts';
 import { createVodJob } from '../src/jobs/job-commands.ts';

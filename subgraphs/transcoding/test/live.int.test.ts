@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import HLS from 'hls-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
-import { createLogger, createObjectStore, demo, eventTopics, MemoryEventBus, type LiveHlsProgress, type LiveTranscodeRequested, type LiveTranscodeStatus, type ObjectStore, type TimelapseReady } from '@vegshare/kit';
+import { createLogger, createObjectStore, eventTopics, MemoryEventBus, type LiveHlsProgress, type LiveTranscodeRequested, type LiveTranscodeStatus, type ObjectStore, type TimelapseReady } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
@@ -16,7 +17,7 @@ import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { seedTranscoding } from '../src/seed.ts';
 import { resolveFfmpeg, type FfmpegBinaries } from '../src/media/ffmpeg-binary.ts';
 import { startTestCamera, type TestCamera } from './camera.ts';
-import { createTokens, objectExists, gql, listKeys, processesInDir, removeTempDirs, run, tempDir, waitFor, type Tokens } from './helpers.ts';
+import { createTokens, objectExists, gql, listKeys, processesInDir, removeTempDirs, run, tempDir, waitFor, type Tokens } from './harness.ts';
 
 const DEBIAN = '/usr/bin/ffmpeg';
 

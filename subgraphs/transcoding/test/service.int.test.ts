@@ -5,21 +5,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  createLogger,
-  createObjectStore,
-  demo,
-  eventTopics,
-  MediaSigner,
-  MemoryEventBus,
-  type FarmChanged,
-  type LiveTranscodeRequested,
-  type LiveTranscodeStatus,
-  type ObjectStore,
-  type RecordingsExpired,
-  type TimelapseReady,
-  type TranscoderCapacity,
-} from '@vegshare/kit';
+import { createLogger, createObjectStore, eventTopics, MediaSigner, MemoryEventBus, type FarmChanged, type LiveTranscodeRequested, type LiveTranscodeStatus, type ObjectStore, type RecordingsExpired, type TimelapseReady, type TranscoderCapacity } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { mediaHandler } from '@vegshare/streaming/http/media';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { createDailyTimelapses } from '../src/jobs/job-commands.ts';
@@ -30,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding, type TranscodingConfig } from '../src/service.ts';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, objectExists, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './helpers.ts';
+import { collect, createTokens, downloadPrefix, ffprobe, gql, listKeys, makeClip, objectExists, processesInDir, run, tempDir, waitFor, wsClient, type Tokens, removeTempDirs } from './harness.ts';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
 const SIGNING_SECRET = 'the-playback-key-streaming-and-transcoding-share';

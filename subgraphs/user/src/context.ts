@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventBus, Viewer } from '@vegshare/kit';
 import type { UserDb } from './db.ts';
 import type { UserLoaders } from './loaders.ts';
-import type { AvatarStore } from './avatars.ts';
+import type { AvatarStore } from './domain/avatars.ts';
 import type { Presence } from './push/presence.ts';
 
 /** Per-request (and per graphql-ws connection) context. */
@@ -11,7 +11,7 @@ export interface Context {
   readonly db: UserDb;
   readonly loaders: UserLoaders;
   readonly avatars: AvatarStore;
-  readonly events: EventBus;
+  readonly bus: EventBus;
   /** Who has a live session (an open notificationAdded subscription), across replicas. */
   readonly presence: Presence;
   readonly logger: Logger;

@@ -16,8 +16,3 @@ export type UserTx = Parameters<Parameters<UserDb['$transaction']>[0]>[0];
 export async function lockProfile(tx: UserTx, userId: string): Promise<void> {
   await tx.$queryRawUnsafe(`SELECT 1 FROM "${USER_SCHEMA}"."profile" WHERE id = $1::uuid FOR UPDATE`, userId);
 }
-
-/** True for Prisma's unique-constraint violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}

@@ -1,4 +1,4 @@
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import type { UserDb } from './db.ts';
 
 const profiles = [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
-import { MAX_ADDRESSES_PER_USER } from '../src/addresses.ts';
-import { createAvatarStore } from '../src/avatars.ts';
+import { MAX_ADDRESSES_PER_USER } from '../src/domain/addresses.ts';
+import { createAvatarStore } from '../src/domain/avatars.ts';
 import { memoryPresence } from '../src/push/presence.ts';
 import type { Context } from '../src/context.ts';
 import { USER_SCHEMA } from '../src/db.ts';
@@ -184,7 +184,7 @@ describe('batching', () => {
     });
     const logger = createLogger('user', 'silent');
     const viewer: Viewer = { userId: randomUUID(), roles: ['ADMIN'], sessionId: null, scopes: [], apiKeyId: null, tokenId: null, issuedAt: Math.floor(Date.now() / 1000) };
-    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), events: h.events, presence: memoryPresence(), logger });
+    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), bus: h.events, presence: memoryPresence(), logger });
     const users = Array.from({ length: 12 }, () => ({ id: randomUUID() }));
     await h.db.profile.createMany({ data: users.map((u) => ({ id: u.id, displayName: 'Batch' })) });
     const address = { recipientName: 'X', line1: 'Y', postalCode: '1000', countryCode: 'BE' };

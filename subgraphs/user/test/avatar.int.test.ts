@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AVATAR_MAX_BYTES } from '../src/avatars.ts';
+import { AVATAR_MAX_BYTES } from '../src/domain/avatars.ts';
 import { codes, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;

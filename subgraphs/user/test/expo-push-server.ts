@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
-export interface SentMessage {
+interface SentMessage {
   readonly to: string;
   readonly title?: string;
   readonly body?: string;

@@ -9,21 +9,21 @@ import { loadUserConfig, startUserService } from '../src/service.ts';
 import { createUserDb, type UserDb } from '../src/db.ts';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
-export const ISSUER = 'https://auth.test.vegshare.local';
-export const AUDIENCE = 'vegshare-test';
+const ISSUER = 'https://auth.test.vegshare.local';
+const AUDIENCE = 'vegshare-test';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[] };
 }
 
-export interface Tokens {
+interface Tokens {
   /** An access token for `userId` with `roles`, signed like the auth service signs them. */
   mint(userId: string, roles?: Role[], options?: { expiresIn?: string; issuer?: string }): Promise<string>;
   readonly verifier: ReturnType<typeof createJwtVerifier>;
 }
 
-export async function createTokens(): Promise<Tokens> {
+async function createTokens(): Promise<Tokens> {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const kid = randomUUID();
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };

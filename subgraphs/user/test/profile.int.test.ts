@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, eventTopics, type NotificationRequested, type UserRegistered } from '@vegshare/kit';
+import { eventTopics, type NotificationRequested, type UserRegistered } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { seedUser } from '../src/seed.ts';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 import { subscribe } from './ws.ts';

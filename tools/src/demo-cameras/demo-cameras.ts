@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { demoCameras } from '@vegshare/kit';
+import { demoCameras } from '@vegshare/demo';
 import { publishCamera, type CameraPublisher } from './camera-publisher.ts';
 import { startRtmpServer, type RtmpServer } from './rtmp-server.ts';
 import { ensureTestPattern } from './test-pattern.ts';

@@ -18,7 +18,7 @@ export interface MigrationResult {
   readonly skipped: string[];
 }
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 

@@ -135,7 +135,7 @@ export interface RecordingsExpired {
 }
 
 /** What a booking is: a plot rental or an animal adoption (both paid through the payment subgraph). */
-export type BookingKind = 'RENTAL' | 'ADOPTION';
+type BookingKind = 'RENTAL' | 'ADOPTION';
 
 /**
  * farm → payment: a booking was requested or changed. Carries what a payment needs (price, currency, the farm and
@@ -271,14 +271,14 @@ export interface EventPayloads {
 export type EventTopic = keyof EventPayloads;
 type TopicOfEventTopics = (typeof eventTopics)[keyof typeof eventTopics];
 /** Compile-time check: every topic of eventTopics has a payload type here, and every payload type a topic there. */
-export const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic] ? ([Exclude<EventTopic, TopicOfEventTopics>] extends [never] ? true : never) : never = true;
+const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic] ? ([Exclude<EventTopic, TopicOfEventTopics>] extends [never] ? true : never) : never = true;
 
 /**
  * Topics of `eventTopics` that stay on the live bus only, never in the outbox: every replica must hear them (a
  * revocation; a transcoder's heartbeat) and a missed one is superseded by the next or caught up another way
  * (revocations: the auth feed; HLS progress: the playlist in S3). Every other topic is a durable event.
  */
-export const liveOnlyEventTopics: ReadonlySet<string> = new Set([eventTopics.accessRevoked, eventTopics.liveHlsProgress, eventTopics.transcoderCapacity]);
+const liveOnlyEventTopics: ReadonlySet<string> = new Set([eventTopics.accessRevoked, eventTopics.liveHlsProgress, eventTopics.transcoderCapacity]);
 
 /** Whether a topic's events go through the outbox and JetStream (see liveOnlyEventTopics). */
 export const isDurableTopic = (topic: string): boolean => !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);

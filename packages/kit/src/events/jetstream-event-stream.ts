@@ -18,7 +18,7 @@ import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_DELIVER, retryDelay, type ConsumerOptio
 /** The stream of every durable event (subjects `events.<topic>`) and the one of dead letters (`deadletter.<consumer>`). */
 export const EVENTS_STREAM = 'VEGSHARE_EVENTS';
 export const DEAD_LETTER_STREAM = 'VEGSHARE_DEADLETTER';
-export const eventSubject = (topic: string) => `events.${topic}`;
+const eventSubject = (topic: string) => `events.${topic}`;
 export const deadLetterSubject = (consumer: string) => `deadletter.${consumer}`;
 
 const ns = (ms: number) => ms * 1_000_000;

@@ -18,7 +18,7 @@ const ident = (schema: string) => {
 };
 
 /** The Postgres channel the relay listens on; `enqueue` notifies it (delivered when the transaction commits). */
-export const outboxChannel = (schema: string) => `outbox_${schema}`;
+const outboxChannel = (schema: string) => `outbox_${schema}`;
 
 /**
  * Writes an event to the service's outbox inside the caller's transaction: it is published if and only if the change

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import Negotiator from 'negotiator';
 
 /** Content codings the kit answers with; `identity` is the body as is. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -13,45 +14,30 @@ const BROTLI_QUALITY = 4;
 /** gzip level for dynamic content, between speed (1) and size (9). */
 const GZIP_LEVEL = 5;
 
-const QVALUE = /^(?:0(?:\.\d*)?|1(?:\.0*)?)$/;
-
-/** The q-value of one Accept-Encoding entry (1 without one), or null when the entry is malformed and ignored. */
-function qualityOf(params: readonly string[]): number | null {
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'q') continue;
-    const value = param.slice(eq + 1).trim();
-    return QVALUE.test(value) ? Number(value) : null;
-  }
-  return 1;
+/**
+ * negotiator ≥ 1 breaks ties between equally weighted codings by the server's `preferred` order; @types/negotiator
+ * (written for 0.6) does not declare that argument yet, so this is the call as negotiator 1 takes it.
+ */
+interface EncodingNegotiator {
+  encoding(available: readonly string[], options: { readonly preferred: readonly string[] }): string | undefined;
 }
 
+/** What the kit can answer with, best first; `x-gzip` is the old name of gzip (RFC 9110 §8.4.1.3). */
+const CODINGS = ['br', 'gzip', 'x-gzip', 'identity'] as const;
+
 /**
- * The coding to answer with for a request's Accept-Encoding (RFC 9110 §12.5.3): the acceptable coding of highest
- * q-value, br before gzip before identity when equal. `*` stands for every coding not listed; `q=0` refuses one.
- * Identity is acceptable unless refused (`identity;q=0`, or `*;q=0` without an identity entry) and, when not listed,
- * ranks with the lowest listed q-value, so `gzip;q=0.5` still gets gzip. No header: identity. When every coding is
- * refused the answer is identity too (the RFC lets a server send an unencoded body rather than 406).
+ * The coding to answer with for a request's Accept-Encoding (RFC 9110 §12.5.3), negotiated by `negotiator`: the
+ * acceptable coding of highest q-value, br before gzip before identity when equal. `*` stands for every coding not
+ * listed; `q=0` refuses one. Identity is acceptable unless refused and, when not listed, ranks with the lowest listed
+ * q-value, so `gzip;q=0.5` still gets gzip. No header: identity. When every coding is refused the answer is identity
+ * too (the RFC lets a server send an unencoded body rather than 406).
  */
 export function negotiateEncoding(header: string | undefined): ContentCoding {
   if (!header) return 'identity';
-  const listed = new Map<string, number>();
-  let lowest = 1;
-  for (const entry of header.split(',')) {
-    const [rawName = '', ...params] = entry.split(';');
-    const name = rawName.trim().toLowerCase();
-    if (!name) continue;
-    const q = qualityOf(params);
-    if (q === null || listed.has(name)) continue;
-    listed.set(name, q);
-    if (q > 0) lowest = Math.min(lowest, q);
-  }
-  const star = listed.get('*');
-  const br = listed.get('br') ?? star ?? 0;
-  const gz = listed.get('gzip') ?? listed.get('x-gzip') ?? star ?? 0;
-  const identity = listed.get('identity') ?? (star === 0 ? 0 : (star ?? lowest));
-  if (br > 0 && br >= gz && br >= identity) return 'br';
-  if (gz > 0 && gz >= identity) return 'gzip';
+  const negotiator: EncodingNegotiator = new Negotiator({ headers: { 'accept-encoding': header } });
+  const coding = negotiator.encoding(CODINGS, { preferred: CODINGS });
+  if (coding === 'br') return 'br';
+  if (coding === 'gzip' || coding === 'x-gzip') return 'gzip';
   return 'identity';
 }
 

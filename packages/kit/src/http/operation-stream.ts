@@ -85,7 +85,7 @@ export const asGraphQLError = (error: unknown): GraphQLError =>
   error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : null });
 
 /** One error, whatever its form (a GraphQLError, or an already formatted one from Apollo), formatted for the client. */
-export function formatForClient(format: ErrorFormatter, error: unknown): GraphQLFormattedError {
+function formatForClient(format: ErrorFormatter, error: unknown): GraphQLFormattedError {
   const formatted =
     error instanceof GraphQLError
       ? format(error.toJSON(), error)

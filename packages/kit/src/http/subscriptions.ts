@@ -24,7 +24,7 @@ export interface SubgraphSubscriptionOptions<TContext> {
   readonly path?: string;
 }
 
-export const accessEndedError = (): GraphQLError =>
+const accessEndedError = (): GraphQLError =>
   new GraphQLError('Your access to this subscription has ended', { extensions: { code: 'FORBIDDEN' } });
 
 interface Connection {
@@ -101,6 +101,3 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
     },
   };
 }
-
-export const subscriptionForbidden = (): GraphQLError =>
-  new GraphQLError('Subscriptions on subgraphs accept only the gateway', { extensions: { code: 'FORBIDDEN' } });

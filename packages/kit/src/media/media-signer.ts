@@ -7,7 +7,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
  * can rewrite playlist URIs to carry the same grant. A grant for one scope or viewer does not verify for another.
  * Every service that issues media URLs shares the key (PLAYBACK_SIGNING_SECRET).
  */
-export interface PlaybackGrantParams {
+interface PlaybackGrantParams {
   /** The stream id or key prefix the grant covers. */
   readonly scope: string;
   readonly viewerId: string;

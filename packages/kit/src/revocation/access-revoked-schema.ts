@@ -5,7 +5,7 @@ const id = z.string().min(1).max(100);
 const at = z.number().finite().nonnegative();
 
 /** The wire shape of AccessRevoked, checked on every event and catch-up entry (nothing unchecked reaches the view). */
-export const accessRevokedSchema = z.discriminatedUnion('kind', [
+const accessRevokedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('SESSIONS_ENDED'), userId: id, sessionIds: z.array(id).max(10_000), at }),
   z.object({ kind: z.literal('ROLES_CHANGED'), userId: id, roles: z.array(z.string().max(40)).max(20), at }),
   z.object({ kind: z.literal('API_KEY_REVOKED'), userId: id, apiKeyId: id, at }),

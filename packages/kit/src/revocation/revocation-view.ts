@@ -18,7 +18,7 @@ export interface RevocationViewOptions {
   readonly now?: () => number;
 }
 
-export const accessUnconfirmedError = (): GraphQLError =>
+const accessUnconfirmedError = (): GraphQLError =>
   new GraphQLError('Access cannot be confirmed right now; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
 
 interface RoleChange {

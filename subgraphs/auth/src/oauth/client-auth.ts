@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isUniqueViolation } from '@vegshare/kit';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { AuthDb } from '../db.ts';
 import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
-import { constantTimeEqual, sha256 } from '../secrets.ts';
+import { constantTimeEqual, sha256 } from '../domain/secrets.ts';
 import { ASSERTION_ALGORITHMS, type OAuthClients } from './clients.ts';
 import { OAuthError } from './errors.ts';
 
@@ -12,10 +13,6 @@ const MAX_ASSERTION_LIFETIME_S = 600;
 const CLOCK_TOLERANCE_S = 30;
 
 const invalidClient = (basic: boolean, description = 'Client authentication failed') => new OAuthError(401, 'invalid_client', description, basic);
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'P2002';
-}
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they are put in the Basic header. */
 function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: string } | null {

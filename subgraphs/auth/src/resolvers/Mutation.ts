@@ -1,7 +1,7 @@
 import { forbidden, requireRole, type Role } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { inputs, parseInput } from '../validation.ts';
-import { activeViewer, sessionViewer } from '../viewer.ts';
+import { inputs, parseInput } from '../domain/validation.ts';
+import { activeViewer, sessionViewer } from '../domain/viewer.ts';
 
 export const Mutation: MutationResolvers = {
   register: (_, { input }, ctx) => {

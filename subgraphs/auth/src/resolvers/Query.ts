@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { activeViewer, sessionViewer } from '../viewer.ts';
+import { activeViewer, sessionViewer } from '../domain/viewer.ts';
 
 export const Query: QueryResolvers = {
   me: async (_, __, ctx) => (ctx.viewer ? ctx.loaders.user.load((await activeViewer(ctx)).userId) : null),

@@ -1,7 +1,7 @@
 import { hasRole } from '@vegshare/kit';
 import type { UserResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { isOwnView } from '../own-view.ts';
+import { isOwnView } from '../domain/own-view.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
 
 /** Private fields are visible to the user themself and to admins only. */

@@ -1,9 +1,9 @@
 import { forbidden, hasRole, requireRole } from '@vegshare/kit';
 import type { MutationResolvers, OAuthClientAuthMethod, OAuthClientResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { parseClientJwks } from '../oauth/clients.ts';
-import { socialInputs } from '../social/validation.ts';
-import { parseInput } from '../validation.ts';
-import { activeViewer, sessionViewer } from '../viewer.ts';
+import { socialInputs } from '../domain/social/validation.ts';
+import { parseInput } from '../domain/validation.ts';
+import { activeViewer, sessionViewer } from '../domain/viewer.ts';
 
 export const oauthClientQuery: QueryResolvers = {
   myOAuthClients: async (_, __, ctx) => ctx.auth.oauthClients.list((await activeViewer(ctx, 'PARTNER')).userId),

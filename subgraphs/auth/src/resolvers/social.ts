@@ -1,7 +1,7 @@
-import { parseInput } from '../validation.ts';
-import { socialInputs } from '../social/validation.ts';
+import { parseInput } from '../domain/validation.ts';
+import { socialInputs } from '../domain/social/validation.ts';
 import type { MutationResolvers, QueryResolvers, SocialAuthorizationResolvers, SocialIdentityResolvers, SocialProviderInfoResolvers, SocialSignInResultResolvers, SocialProvider } from '../__generated__/resolvers-types.ts';
-import { activeViewer, sessionViewer } from '../viewer.ts';
+import { activeViewer, sessionViewer } from '../domain/viewer.ts';
 
 const asEnum = (provider: string): SocialProvider => provider.toUpperCase() as SocialProvider;
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { conflict, forbidden, notFound, requireRole, requireViewer } from '@vegshare/kit';
+import { conflict, forbidden, isUniqueViolation, notFound, requireRole, requireViewer } from '@vegshare/kit';
 import type { Adoption, Animal } from '../generated/prisma/client.ts';
-import { isUniqueViolation } from './db-errors.ts';
 import type { AnimalInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { managesFarm, requireFarmManager } from './access.ts';

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { badInput, conflict, forbidden, hasRole, requireRole } from '@vegshare/kit';
+import { badInput, conflict, forbidden, hasRole, isUniqueViolation, requireRole } from '@vegshare/kit';
 import type { Farm, Plot } from '../generated/prisma/client.ts';
 import type { FarmInput, FarmUpdateInput, PlotInput, PlotUpdateInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { requireFarmManager, requirePlotManager } from './access.ts';
 import { cents, currency, definedOnly, latitude, longitude, month, parseInput, photoList, text, uuid } from './validation.ts';
-import { isUniqueViolation } from './db-errors.ts';
 
 const farmFields = {
   name: text(120, 1),

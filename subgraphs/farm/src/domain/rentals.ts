@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { badInput, conflict, domainError, ErrorCode, forbidden, requireRole, requireViewer } from '@vegshare/kit';
+import { badInput, conflict, domainError, ErrorCode, forbidden, isExclusionViolation, requireRole, requireViewer } from '@vegshare/kit';
 import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
 import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
-import { isExclusionViolation } from './db-errors.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 import { publishRentalBooking } from '../payments/bookings.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { eventTopics, type EventBus, type Logger, type PlotTimelapseReady, type ServiceEvents } from '@vegshare/kit';
+import { eventTopics, isUniqueViolation, type EventBus, type Logger, type PlotTimelapseReady, type ServiceEvents } from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 
 const schema = z.object({
@@ -25,7 +24,7 @@ export async function applyPlotTimelapseReady(db: FarmDb, bus: EventBus, logger:
     const row = await writeActivity(db, { kind: 'TIMELAPSE_READY', plotId: plot.id, subjectId: event.timelapseId, message: `Timelapse of ${event.day} from “${event.cameraName}”` });
     await publishActivity(bus, logger, row);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return; // already in the feed
+    if (isUniqueViolation(error)) return; // already in the feed
     throw error;
   }
 }

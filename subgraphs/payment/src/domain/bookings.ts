@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { isUuid, type BookingChanged } from '@vegshare/kit';
-import { isUniqueViolation, lockPayment } from '../db.ts';
+import { isUniqueViolation, isUuid, type BookingChanged } from '@vegshare/kit';
+import { lockPayment } from '../db.ts';
 import type { PaymentDeps } from './deps.ts';
 import { providerForCurrency } from './deps.ts';
 import { money, notifyAbout, publishEffects, type Effect } from './effects.ts';
 import { settingsOf } from './farm-accounts.ts';
 import { enqueue } from './outbox-write.ts';
 import { createRefund } from './refund-write.ts';
-import { daysUntil } from '../money.ts';
+import { daysUntil } from './money.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badInput, forbidden, hasRole, requireViewer, type FarmChanged, type Viewer } from '@vegshare/kit';
 import type { FarmAccount } from '../generated/prisma/client.ts';
 import type { PaymentDb, Tx } from '../db.ts';
-import { DEFAULT_REFUND_POLICY, type RefundTier } from '../money.ts';
+import { DEFAULT_REFUND_POLICY, type RefundTier } from './money.ts';
 import type { PaymentDeps } from './deps.ts';
 import type { FarmPaymentSettingsInput } from '../__generated__/resolvers-types.ts';
 

@@ -1,4 +1,4 @@
-import { commissionOf } from '../money.ts';
+import { commissionOf } from './money.ts';
 import { lockPayment } from '../db.ts';
 import type { PaymentDeps } from './deps.ts';
 import { money, notifyAbout, publishEffects, type Effect } from './effects.ts';

@@ -6,7 +6,7 @@ import { publishEffects, type Effect } from './effects.ts';
 import { postJournal } from './ledger.ts';
 import { applyProviderPayment, releaseEffect } from './payments.ts';
 import { enqueue } from './outbox-write.ts';
-import { refundSplit } from '../money.ts';
+import { refundSplit } from './money.ts';
 
 /** How long a claimed command stays invisible to other workers: longer than a call can take, so a crashed worker's claim lapses. */
 const leaseMs = (deps: PaymentDeps) => deps.config.PROVIDER_TIMEOUT_MS * (deps.config.STRIPE_MAX_NETWORK_RETRIES + 1) + 5_000;

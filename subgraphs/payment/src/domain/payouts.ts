@@ -1,6 +1,6 @@
-import { badInput, conflict, notFound, type Viewer } from '@vegshare/kit';
+import { badInput, conflict, isUniqueViolation, notFound, type Viewer } from '@vegshare/kit';
 import type { Payout } from '../generated/prisma/client.ts';
-import { isUniqueViolation, lockLedgerOwner } from '../db.ts';
+import { lockLedgerOwner } from '../db.ts';
 import type { PaymentDeps } from './deps.ts';
 import { money, publishEffects, type Effect } from './effects.ts';
 import { balanceOf, postJournal } from './ledger.ts';

@@ -1,6 +1,6 @@
 import { conflict } from '@vegshare/kit';
 import { lockLedgerOwner, lockPayment, type Tx } from '../db.ts';
-import { refundSplit } from '../money.ts';
+import { refundSplit } from './money.ts';
 import type { PaymentDeps } from './deps.ts';
 import { money, notifyAbout, type Effect } from './effects.ts';
 import { balanceOf, postJournal } from './ledger.ts';

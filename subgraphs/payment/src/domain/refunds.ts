@@ -1,7 +1,7 @@
 import { conflict, forbidden, hasRole, notFound, requireViewer, type Viewer } from '@vegshare/kit';
 import type { Payment } from '../generated/prisma/client.ts';
 import { lockPayment } from '../db.ts';
-import { daysUntil, refundAmount, refundPercent } from '../money.ts';
+import { daysUntil, refundAmount, refundPercent } from './money.ts';
 import type { PaymentDeps } from './deps.ts';
 import { notifyAbout, publishEffects, type Effect } from './effects.ts';
 import { settingsOf } from './farm-accounts.ts';

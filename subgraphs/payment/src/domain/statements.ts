@@ -2,7 +2,7 @@ import type { Payment, Payout } from '../generated/prisma/client.ts';
 import type { PaymentDeps } from './deps.ts';
 import { balanceOf } from './ledger.ts';
 import { parseMonth } from './payouts.ts';
-import { commissionOf } from '../money.ts';
+import { commissionOf } from './money.ts';
 
 export interface StatementLineView {
   readonly payment: Payment;

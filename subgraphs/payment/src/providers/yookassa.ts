@@ -1,4 +1,4 @@
-import { centsToDecimal, decimalToCents } from '../money.ts';
+import { centsToDecimal, decimalToCents } from '../domain/money.ts';
 import type { CreatePayment, CreateRefund, PaymentProvider, ProviderPayment, ProviderPaymentStatus, ProviderRefund, Receipt } from './provider.ts';
 import { YooKassaClient, type YooKassaClientOptions, type YooPayment, type YooReceipt, type YooRefund } from './yookassa-client.ts';
 

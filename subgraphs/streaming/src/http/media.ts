@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MAX_GRANT_SECONDS, MEDIA_CONTENT_TYPES, parseMediaPath, type Logger, type MediaSigner, type ObjectStore } from '@vegshare/kit';
-import { signPlaylist } from '../hls-playlist.ts';
+import { playlistSeconds, signPlaylist } from '../domain/hls-playlist.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface MediaHandlerDeps {
@@ -12,12 +12,6 @@ export interface MediaHandlerDeps {
 
 /** A recording's playlist lists hours of segments at most. */
 const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;
-
-const playlistSeconds = (text: string): number => {
-  let total = 0;
-  for (const match of text.matchAll(/^#EXTINF:([\d.]+)/gm)) total += Number(match[1]) || 0;
-  return total;
-};
 
 /** A single `bytes=a-b` range within `size`, or null for none/unsatisfiable (then the whole object or 416). */
 function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | null {

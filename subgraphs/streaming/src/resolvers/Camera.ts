@@ -1,6 +1,6 @@
 import { notFound } from '@vegshare/kit';
 import type { CameraResolvers } from '../__generated__/resolvers-types.ts';
-import { canManageFarm, canWatch } from '../access.ts';
+import { canManageFarm, canWatch } from '../domain/access.ts';
 import { pageSize, timelapsePageSize } from './Query.ts';
 
 export const Camera: CameraResolvers = {

@@ -1,8 +1,8 @@
 import { isUuid, notFound, requireViewer } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { parseRegisterCamera, parseUpdateCamera } from '../camera-input.ts';
-import { managedStream, registerCamera, removeCamera, updateCamera } from '../cameras.ts';
-import { watchableStream } from '../playback.ts';
+import { parseRegisterCamera, parseUpdateCamera } from '../domain/camera-input.ts';
+import { managedStream, registerCamera, removeCamera, updateCamera } from '../domain/cameras.ts';
+import { watchableStream } from '../domain/playback.ts';
 
 const cameraId = (id: string): string => {
   if (!isUuid(id)) throw notFound('Camera', id);

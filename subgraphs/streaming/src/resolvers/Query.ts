@@ -1,8 +1,8 @@
 import { isUuid, notFound } from '@vegshare/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { requireWatcher } from '../access.ts';
+import { requireWatcher } from '../domain/access.ts';
 import { MAX_RECORDINGS, MAX_TIMELAPSES } from '../loaders.ts';
-import { issuePlaybackUrl } from '../playback.ts';
+import { issuePlaybackUrl } from '../domain/playback.ts';
 import type { Context } from '../context.ts';
 import type { Camera } from '../generated/prisma/client.ts';
 

@@ -1,6 +1,6 @@
 import { notFound } from '@vegshare/kit';
 import type { RecordingResolvers } from '../__generated__/resolvers-types.ts';
-import { signedMediaUrl } from '../media-urls.ts';
+import { signedMediaUrl } from '../domain/media-urls.ts';
 
 export const Recording: RecordingResolvers = {
   __resolveReference: (ref, { loaders }) => loaders.recording.load(ref.id),

@@ -1,11 +1,11 @@
 import { eventIterator, isUuid, notFound, topics, whileAllowed, type EventBus } from '@vegshare/kit';
-import { requireFarmManager } from '../access.ts';
+import { requireFarmManager } from '../domain/access.ts';
 import type { Context } from '../context.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import type { StreamingDb } from '../db.ts';
 import { createLoaders } from '../loaders.ts';
-import { watchableStream } from '../playback.ts';
-import { streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../stream-snapshot.ts';
+import { watchableStream } from '../domain/playback.ts';
+import { streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../domain/stream-snapshot.ts';
 import type { Viewer } from '@vegshare/kit';
 
 /**

@@ -1,7 +1,7 @@
 import { hasRole, notFound } from '@vegshare/kit';
 import type { TimelapseResolvers } from '../__generated__/resolvers-types.ts';
-import { canWatch } from '../access.ts';
-import { signedMediaUrl } from '../media-urls.ts';
+import { canWatch } from '../domain/access.ts';
+import { signedMediaUrl } from '../domain/media-urls.ts';
 
 export const Timelapse: TimelapseResolvers = {
   // Referenced from a plot's activity feed: only those allowed to watch the camera get it.

@@ -3,8 +3,11 @@ import { segmentUri, type Segment } from './timeline.ts';
 /**
  * HLS playlist text: the LL-HLS live media playlist (RFC 8216bis: EXT-X-PART, EXT-X-SERVER-CONTROL with blocking
  * reload, EXT-X-RENDITION-REPORT), the VOD playlist a live session leaves behind, and the master playlist.
- * Written here rather than with hls-parser's serializer, which cannot express the open (in-progress) segment of a
- * low-latency playlist; tests parse the output with hls-parser and play it with hls.js.
+ * Written here rather than with hls-parser's serializer: hls-parser 0.16 does not round-trip these LL-HLS playlists.
+ * `stringify(parse(text))` of a live playlist adds an `#EXT-X-KEY:METHOD=undefined,URI="<init segment>"` line before
+ * the preload-hinted part (a player then takes the stream for encrypted) and `BYTERANGE-START=0` to the
+ * EXT-X-PRELOAD-HINT, and its model holds the hint as a part of a segment that does not exist yet. Tests parse the
+ * output with hls-parser (reading is fine) and play it with hls.js; the DASH writer reads playlists with it too.
  */
 
 const seconds = (n: number): string => (Math.round(n * 100_000) / 100_000).toString();

@@ -1,4 +1,4 @@
-import { conflict, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
+import { conflict, isUniqueViolation, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
@@ -113,7 +113,7 @@ export async function ensureLiveJob(deps: JobCommandDeps, request: { streamId: s
       },
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       const winner = await deps.db.transcodeJob.findUnique({ where: { liveKey: request.streamId } });
       if (winner) return winner;
     }

@@ -71,11 +71,17 @@ export function ensureExecutable(file: string): string {
   return copy;
 }
 
+const require = createRequire(import.meta.url);
+/** The npm installer packages, each required by its literal name (so dependency checks see the import). */
+const NPM_SHIPPED = {
+  '@ffmpeg-installer/ffmpeg': () => require('@ffmpeg-installer/ffmpeg') as { path?: unknown },
+  '@ffprobe-installer/ffprobe': () => require('@ffprobe-installer/ffprobe') as { path?: unknown },
+} as const;
+
 /** The binary an npm installer package ships for this platform (its `path` export), or null when not installed. */
-function npmShipped(pkg: '@ffmpeg-installer/ffmpeg' | '@ffprobe-installer/ffprobe'): string | null {
+function npmShipped(pkg: keyof typeof NPM_SHIPPED): string | null {
   try {
-    const require = createRequire(import.meta.url);
-    const path = (require(pkg) as { path?: unknown }).path;
+    const path = NPM_SHIPPED[pkg]().path;
     return typeof path === 'string' ? ensureExecutable(path) : null;
   } catch {
     return null;

@@ -1,4 +1,9 @@
-/** Just enough of HLS playlists to upload segments before the playlists that list them, expire old ones and write DASH. */
+import * as HLS from 'hls-parser';
+
+/**
+ * Just enough of HLS playlists to write DASH over the same segments, read with hls-parser: the few fields the DASH
+ * writer and the tests need, in shapes that do not depend on the parser's classes.
+ */
 export interface MediaPlaylist {
   readonly targetDuration: number | null;
   readonly mediaSequence: number;
@@ -19,63 +24,39 @@ export interface MasterPlaylist {
   readonly audio: readonly { readonly uri: string; readonly groupId: string; readonly name: string }[];
 }
 
-/** Attribute list of an HLS tag: KEY=VALUE,KEY="quoted, value". */
-export function parseAttributes(list: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const match of list.matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) {
-    const [, key, raw] = match;
-    if (key && raw !== undefined) out[key] = raw.startsWith('"') ? raw.slice(1, -1) : raw;
-  }
-  return out;
+/** Parses a playlist of the expected kind; anything that does not start with #EXTM3U is refused outright. */
+function parsePlaylist(text: string): HLS.types.MediaPlaylist | HLS.types.MasterPlaylist {
+  if (!text.trimStart().startsWith('#EXTM3U')) throw new Error('not an HLS playlist');
+  return HLS.parse(text);
 }
 
 export function parseMediaPlaylist(text: string): MediaPlaylist {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist');
-  let targetDuration: number | null = null;
-  let mediaSequence = 0;
-  let mapUri: string | null = null;
-  let endList = false;
-  let duration: number | null = null;
-  const segments: { uri: string; duration: number }[] = [];
-  for (const line of lines.slice(1)) {
-    if (!line) continue;
-    if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice(22));
-    else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) mediaSequence = Number(line.slice(22));
-    else if (line.startsWith('#EXT-X-MAP:')) mapUri = parseAttributes(line.slice(11))['URI'] ?? null;
-    else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
-    else if (line === '#EXT-X-ENDLIST') endList = true;
-    else if (!line.startsWith('#')) {
-      segments.push({ uri: line, duration: duration ?? 0 });
-      duration = null;
-    }
-  }
-  return { targetDuration, mediaSequence, mapUri, segments, endList };
+  const playlist = parsePlaylist(text);
+  if (playlist.isMasterPlaylist) throw new Error('a master playlist where a media playlist was expected');
+  return {
+    targetDuration: playlist.targetDuration ?? null,
+    mediaSequence: playlist.mediaSequenceBase ?? 0,
+    mapUri: playlist.segments.at(-1)?.map?.uri ?? null,
+    segments: playlist.segments.map((s) => ({ uri: s.uri, duration: s.duration ?? 0 })),
+    endList: playlist.endlist,
+  };
 }
 
 export function parseMasterPlaylist(text: string): MasterPlaylist {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist');
-  const variants: MasterVariant[] = [];
-  const audio: { uri: string; groupId: string; name: string }[] = [];
-  let pending: Record<string, string> | null = null;
-  for (const line of lines.slice(1)) {
-    if (!line) continue;
-    if (line.startsWith('#EXT-X-STREAM-INF:')) pending = parseAttributes(line.slice(18));
-    else if (line.startsWith('#EXT-X-MEDIA:')) {
-      const a = parseAttributes(line.slice(13));
-      if (a['TYPE'] === 'AUDIO' && a['URI']) audio.push({ uri: a['URI'], groupId: a['GROUP-ID'] ?? '', name: a['NAME'] ?? '' });
-    } else if (!line.startsWith('#') && pending) {
-      const res = pending['RESOLUTION'] ? /^(\d+)x(\d+)$/.exec(pending['RESOLUTION']) : null;
-      variants.push({
-        uri: line,
-        bandwidth: Number(pending['BANDWIDTH'] ?? 0),
-        resolution: res ? { width: Number(res[1]), height: Number(res[2]) } : null,
-        codecs: pending['CODECS'] ?? null,
-        audioGroup: pending['AUDIO'] ?? null,
-      });
-      pending = null;
-    }
+  const playlist = parsePlaylist(text);
+  if (!playlist.isMasterPlaylist) throw new Error('a media playlist where a master playlist was expected');
+  const audio = new Map<string, { uri: string; groupId: string; name: string }>();
+  for (const rendition of playlist.variants.flatMap((v) => v.audio)) {
+    if (rendition.uri) audio.set(`${rendition.groupId}\n${rendition.name}`, { uri: rendition.uri, groupId: rendition.groupId, name: rendition.name });
   }
-  return { variants, audio };
+  return {
+    variants: playlist.variants.map((v) => ({
+      uri: v.uri,
+      bandwidth: v.bandwidth,
+      resolution: v.resolution ? { width: v.resolution.width, height: v.resolution.height } : null,
+      codecs: v.codecs ?? null,
+      audioGroup: v.audio[0]?.groupId ?? null,
+    })),
+    audio: [...audio.values()],
+  };
 }

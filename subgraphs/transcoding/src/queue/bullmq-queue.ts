@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor } from './job-queue.ts';
+import { PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor, workerDrain } from './job-queue.ts';
 
 export interface BullJobQueueOptions {
   readonly redisUrl: string;
@@ -58,8 +58,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   startWorker(processor: TaskProcessor, options: QueueWorkerOptions): QueueWorker {
-    const draining = new AbortController();
-    const shutdown = new AbortController();
+    const { draining, shutdown, drain } = workerDrain();
     const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', (err: Error) => this.logger.warn({ err }, 'worker redis connection error'));
     this.#workerConnections.push(connection);
@@ -72,8 +71,8 @@ export class BullJobQueue implements JobQueue {
             queuedAt: job.timestamp,
             attempt: job.attemptsMade + 1,
             maxAttempts: job.opts.attempts ?? 1,
-            draining: draining.signal,
-            shutdown: shutdown.signal,
+            draining,
+            shutdown,
           });
         } catch (error) {
           if (error instanceof RequeueError) {
@@ -100,15 +99,7 @@ export class BullJobQueue implements JobQueue {
     worker.on('error', (err: Error) => this.logger.warn({ err }, 'queue worker error'));
     worker.on('stalled', (jobId: string) => this.logger.warn({ jobId }, 'recovered a stalled job (its worker died)'));
     return {
-      close: async (graceMs) => {
-        draining.abort();
-        const timer = setTimeout(() => shutdown.abort(), graceMs);
-        try {
-          await worker.close();
-        } finally {
-          clearTimeout(timer);
-        }
-      },
+      close: (graceMs) => drain(graceMs, () => worker.close()),
     };
   }
 

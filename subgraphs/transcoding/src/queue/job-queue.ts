@@ -26,6 +26,28 @@ export interface QueueTask {
 export type TaskProcessor = (task: QueueTask) => Promise<void>;
 
 /**
+ * A queue worker's drain, the same for every queue: `draining` fires at once (no new work; live jobs hand over),
+ * `shutdown` once `graceMs` is over while the running tasks are still finishing (they stop and go back to the queue).
+ */
+export function workerDrain(): { readonly draining: AbortSignal; readonly shutdown: AbortSignal; drain(graceMs: number, running: () => Promise<unknown>): Promise<void> } {
+  const draining = new AbortController();
+  const shutdown = new AbortController();
+  return {
+    draining: draining.signal,
+    shutdown: shutdown.signal,
+    async drain(graceMs, running) {
+      draining.abort();
+      const timer = setTimeout(() => shutdown.abort(), graceMs);
+      try {
+        await running();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
  * Thrown by a processor to put its job back in the queue without using up an attempt (shutdown, hand-over, no CPU
  * free yet); it becomes available again after `delayMs`.
  */

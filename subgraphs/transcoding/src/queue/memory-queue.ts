@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffDelay, msUntilDaily, PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor } from './job-queue.ts';
+import { backoffDelay, msUntilDaily, PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor, workerDrain } from './job-queue.ts';
 
 interface Entry {
   readonly key: string;
@@ -71,15 +71,14 @@ export class MemoryJobQueue implements JobQueue {
 
   startWorker(processor: TaskProcessor, options: QueueWorkerOptions): QueueWorker {
     if (this.#pump) throw new Error('the in-process queue runs one worker');
-    const draining = new AbortController();
-    const shutdown = new AbortController();
+    const { draining, shutdown, drain } = workerDrain();
     const active = new Set<Promise<void>>();
 
     const run = async (entry: Entry) => {
       entry.running = true;
       entry.attemptsMade += 1;
       try {
-        await processor({ item: entry.item, queuedAt: entry.queuedAt, attempt: entry.attemptsMade, maxAttempts: entry.attempts, draining: draining.signal, shutdown: shutdown.signal });
+        await processor({ item: entry.item, queuedAt: entry.queuedAt, attempt: entry.attemptsMade, maxAttempts: entry.attempts, draining, shutdown });
         this.#entries.delete(entry.key);
       } catch (error) {
         entry.running = false;
@@ -99,7 +98,7 @@ export class MemoryJobQueue implements JobQueue {
     };
 
     const pump = () => {
-      if (draining.signal.aborted) return;
+      if (draining.aborted) return;
       const now = Date.now();
       const byPriority = [...this.#entries.values()].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt);
       for (const entry of byPriority) {
@@ -117,11 +116,7 @@ export class MemoryJobQueue implements JobQueue {
 
     return {
       close: async (graceMs) => {
-        draining.abort();
-        const all = Promise.allSettled([...active]);
-        const timer = setTimeout(() => shutdown.abort(), graceMs);
-        await all;
-        clearTimeout(timer);
+        await drain(graceMs, () => Promise.allSettled([...active]));
         this.#pump = null;
       },
     };

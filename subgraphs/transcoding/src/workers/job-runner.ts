@@ -44,156 +44,207 @@ export interface JobRunnerDeps {
 /** When a live job was first refused for lack of CPU, by job id (cleared once admitted). */
 const refusedSince = new Map<string, number>();
 
-/** Runs one queued job to its end: admission, the kind's runner, and what its end means for the row and the queue. */
-export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string): Promise<void> {
-  const { db, bus, config, governor, workerId } = deps;
-  const log = deps.logger;
-  const store = new JobStore(db, bus);
-  const before = await db.transcodeJob.findUnique({ where: { id: jobId } });
-  if (!before || !isActive(before.status)) return;
-  const endLive = async () => {
-    const ended = await store.update(jobId, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), liveStatus: null });
-    if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions });
-  };
-  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive();
+/** A live job ends: SUCCEEDED, its stream told ENDED. */
+async function endLive(store: JobStore, bus: EventBus, jobId: string): Promise<void> {
+  const ended = await store.update(jobId, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), liveStatus: null });
+  if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions });
+}
 
-  // Admission by measured CPU cost: live jobs wait briefly for room, then fail clearly; batch jobs just wait.
-  if (!governor.tryAdmit(jobId, before.kind, `${before.kind}:${before.profile}`)) {
-    if (isBatch(before.kind)) throw new RequeueError('no CPU free for batch work', 2_000);
-    const since = refusedSince.get(jobId) ?? Date.now();
-    refusedSince.set(jobId, since);
-    if (Date.now() - since < config.LIVE_ADMISSION_WAIT_MS) throw new RequeueError('no CPU free for another live stream yet', 500);
-    refusedSince.delete(jobId);
-    const message = `${CAPACITY_EXHAUSTED}: no transcoder has CPU for another live stream (${governor.liveLoad.toFixed(2)} of ${governor.budget.toFixed(2)} cores in use here)`;
-    const failed = await store.update(jobId, { status: 'FAILED', error: message, finishedAt: new Date(), liveKey: null, liveStatus: null });
-    if (failed) await publishLiveStatus(bus, { ...failed, masterPlaylistKey: null }, { status: 'FAILED', renditions: [], error: message, cameraOnline: failed.cameraOnline });
-    log.warn({ jobId }, 'live job refused: capacity exhausted');
-    return;
+/** A job failed for good: FAILED, and a live job's stream told so with the reason. */
+async function failJob(store: JobStore, bus: EventBus, jobId: string, message: string): Promise<void> {
+  const row = await store.update(jobId, { status: 'FAILED', error: message, finishedAt: new Date(), liveKey: null, liveStatus: null });
+  if (row?.kind === 'LIVE') await publishLiveStatus(bus, { ...row, masterPlaylistKey: null }, { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline });
+}
+
+/**
+ * Admission by measured CPU cost: live jobs wait briefly for room, then fail clearly; batch jobs just wait (both wait by
+ * going back to the queue: RequeueError). True when admitted; false when a live job was failed for lack of capacity.
+ */
+async function admit(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow): Promise<boolean> {
+  const { governor, config } = deps;
+  if (governor.tryAdmit(job.id, job.kind, `${job.kind}:${job.profile}`)) {
+    refusedSince.delete(job.id);
+    return true;
   }
-  refusedSince.delete(jobId);
+  if (isBatch(job.kind)) throw new RequeueError('no CPU free for batch work', 2_000);
+  const since = refusedSince.get(job.id) ?? Date.now();
+  refusedSince.set(job.id, since);
+  if (Date.now() - since < config.LIVE_ADMISSION_WAIT_MS) throw new RequeueError('no CPU free for another live stream yet', 500);
+  refusedSince.delete(job.id);
+  await failJob(store, deps.bus, job.id, `${CAPACITY_EXHAUSTED}: no transcoder has CPU for another live stream (${governor.liveLoad.toFixed(2)} of ${governor.budget.toFixed(2)} cores in use here)`);
+  deps.logger.warn({ jobId: job.id }, 'live job refused: capacity exhausted');
+  return false;
+}
 
+/** Marks an admitted job RUNNING on this worker; null when it stopped being active meanwhile. Releases its CPU if not. */
+async function claim(deps: JobRunnerDeps, store: JobStore, jobId: string): Promise<TranscodeJobRow | null> {
   let job: TranscodeJobRow | null;
   try {
-    job = await store.update(jobId, { status: 'RUNNING', attempts: { increment: 1 }, workerId, startedAt: new Date(), error: null });
+    job = await store.update(jobId, { status: 'RUNNING', attempts: { increment: 1 }, workerId: deps.workerId, startedAt: new Date(), error: null });
   } catch (error) {
-    governor.release(jobId);
+    deps.governor.release(jobId);
     throw error;
   }
-  if (!job) {
-    governor.release(jobId);
-    return;
-  }
-  const kind = job.kind;
-  const controller = new AbortController();
-  deps.controllers.set(jobId, controller);
-  deps.changed(kind, 1);
-  let outcome = 'failed';
+  if (!job) deps.governor.release(jobId);
+  return job;
+}
+
+/**
+ * Aborts `controller` with the reason a running job must stop: the queue's shutdown (and, for live jobs, which never
+ * finish on their own, the start of a drain: another worker resumes the stream), and a look at the row every few
+ * seconds as a backstop for a lost control event. Returns the function that stops listening.
+ */
+function watchStopReasons(deps: JobRunnerDeps, task: QueueTask, job: TranscodeJobRow, controller: AbortController): () => void {
   const stop = (reason: StopReason) => controller.abort(reason);
   const onShutdown = () => stop({ kind: 'shutdown' });
   task.shutdown.addEventListener('abort', onShutdown);
-  // Live jobs never finish on their own: on drain they hand over at once (another worker resumes the stream).
-  if (kind === 'LIVE') task.draining.addEventListener('abort', onShutdown);
-  // Backstop for a lost control event: look at the row every few seconds.
+  if (job.kind === 'LIVE') task.draining.addEventListener('abort', onShutdown);
   const watch = setInterval(() => {
-    void db.transcodeJob
-      .findUnique({ where: { id: jobId }, select: { status: true, stopRequestedAt: true } })
+    void deps.db.transcodeJob
+      .findUnique({ where: { id: job.id }, select: { status: true, stopRequestedAt: true } })
       .then((row) => {
         if (!row || row.status === 'CANCELLED') stop({ kind: 'cancel' });
         else if (row.stopRequestedAt) stop({ kind: 'stop' });
       })
       .catch(() => undefined);
   }, 2_000);
-  const progress = throttle<FfmpegProgress>(config.PROGRESS_INTERVAL_MS, (p) => {
-    void store.progress(jobId, { fps: p.fps, speed: p.speed, processedMs: p.processedMs, bitrateKbps: p.bitrateKbps }).catch((err: unknown) => log.warn({ err }, 'progress update failed'));
-  });
-  const workDir = join(config.WORK_DIR, `${jobId}-${randomBytes(3).toString('hex')}`);
-  const runLog = log.child({ jobId, kind });
-  const streamId = job.streamId;
-  const run: JobRun = {
-    job,
-    config,
-    binaries: deps.binaries,
-    store: deps.store,
-    db,
-    bus,
-    logger: runLog,
-    workDir,
-    signal: controller.signal,
-    progress: (p) => progress.push(p),
-    ffmpeg: (options) =>
-      runFfmpeg({
-        ...options,
-        signal: options.signal ?? controller.signal,
-        binaries: deps.binaries,
-        killGraceMs: options.killGraceMs ?? config.CANCEL_GRACE_MS,
-        onProgress: (p) => progress.push(p),
-        onSpawn: (pid) => {
-          governor.attach(jobId, pid);
-          if (isBatch(kind)) {
-            try {
-              setPriority(pid, config.BATCH_NICENESS);
-            } catch (err) {
-              runLog.warn({ err }, 'could not lower the priority of a batch ffmpeg');
-            }
-          }
-        },
-      }),
-    update: async (data) => void (await store.update(jobId, data)),
-    live: async (report: LiveReport) => {
-      const error = report.error ? redactCredentials(report.error).slice(0, 1000) : null;
-      const row = await store.update(jobId, {
-        liveStatus: report.status === 'ENDED' || report.status === 'FAILED' ? null : report.status,
-        renditions: [...report.renditions],
-        ...(report.cameraOnline !== undefined ? { cameraOnline: report.cameraOnline } : {}),
-        ...(report.status === 'RECONNECTING' ? { status: 'RECONNECTING', error } : report.status === 'LIVE' ? { status: 'RUNNING', error: null } : {}),
-      });
-      if (row) await publishLiveStatus(bus, row, { ...report, error });
-    },
-    hlsProgress: (p) => {
-      if (!streamId) return;
-      const event: LiveHlsProgress = { streamId, jobId, rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId };
-      bus.publish(eventTopics.liveHlsProgress, event).catch((err: unknown) => runLog.debug({ err }, 'hls progress event failed'));
-    },
-  };
-  const reason = () => (controller.signal.aborted ? (controller.signal.reason as StopReason) : null);
-  /** A stopped or handed-over job: what the row and the queue should do, the same after a clean end or an error. */
-  const settleStopped = async (why: StopReason): Promise<void> => {
-    if (why.kind === 'stop') return endLive();
-    if (why.kind === 'shutdown') {
-      await store.update(jobId, { status: 'QUEUED' });
-      throw new RequeueError('worker shutting down');
-    }
-    // cancel: the row is CANCELLED already
-  };
-  try {
-    await mkdir(workDir, { recursive: true });
-    await runners[kind](run);
-    progress.flush();
-    const why = reason();
-    outcome = why?.kind ?? 'succeeded';
-    if (why) await settleStopped(why);
-    else await store.update(jobId, { status: 'SUCCEEDED', finishedAt: new Date(), liveKey: null });
-    runLog.info({ outcome }, 'job finished');
-  } catch (error) {
-    progress.cancel();
-    if (error instanceof RequeueError) throw error;
-    const why = reason();
-    if (why) {
-      outcome = why.kind;
-      return settleStopped(why);
-    }
-    const final = error instanceof PermanentError || task.attempt >= task.maxAttempts;
-    const message = errorMessage(error);
-    runLog.warn({ attempt: task.attempt, final, err: message }, 'job attempt failed');
-    const row = await store.update(jobId, final ? { status: 'FAILED', error: message, finishedAt: new Date(), liveKey: null, liveStatus: null } : { status: 'QUEUED', error: message });
-    if (row && final && row.kind === 'LIVE') await publishLiveStatus(bus, { ...row, masterPlaylistKey: null }, { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline });
-    throw error;
-  } finally {
-    governor.release(jobId);
-    deps.changed(kind, -1, outcome);
+  return () => {
     clearInterval(watch);
     task.shutdown.removeEventListener('abort', onShutdown);
     task.draining.removeEventListener('abort', onShutdown);
+  };
+}
+
+/** ffmpeg for one job: its binaries, kill grace and progress, its processes' CPU accounted, batch ones niced. */
+function ffmpegFor(deps: JobRunnerDeps, job: TranscodeJobRow, signal: AbortSignal, onProgress: (p: FfmpegProgress) => void, log: Logger): JobRun['ffmpeg'] {
+  const { config, governor } = deps;
+  return (options) =>
+    runFfmpeg({
+      ...options,
+      signal: options.signal ?? signal,
+      binaries: deps.binaries,
+      killGraceMs: options.killGraceMs ?? config.CANCEL_GRACE_MS,
+      onProgress,
+      onSpawn: (pid) => {
+        governor.attach(job.id, pid);
+        if (!isBatch(job.kind)) return;
+        try {
+          setPriority(pid, config.BATCH_NICENESS);
+        } catch (err) {
+          log.warn({ err }, 'could not lower the priority of a batch ffmpeg');
+        }
+      },
+    });
+}
+
+/** Live jobs: the stream's state as the runner reports it, on the row (status, renditions) and to streaming. */
+const liveReporter =
+  (store: JobStore, bus: EventBus, jobId: string): JobRun['live'] =>
+  async (report: LiveReport) => {
+    const error = report.error ? redactCredentials(report.error).slice(0, 1000) : null;
+    const row = await store.update(jobId, {
+      liveStatus: report.status === 'ENDED' || report.status === 'FAILED' ? null : report.status,
+      renditions: [...report.renditions],
+      ...(report.cameraOnline !== undefined ? { cameraOnline: report.cameraOnline } : {}),
+      ...(report.status === 'RECONNECTING' ? { status: 'RECONNECTING', error } : report.status === 'LIVE' ? { status: 'RUNNING', error: null } : {}),
+    });
+    if (row) await publishLiveStatus(bus, row, { ...report, error });
+  };
+
+/** Live jobs: a rendition's playlist moved on, told to streaming (LL-HLS blocking reloads wait on it). */
+const hlsProgressReporter =
+  (bus: EventBus, job: TranscodeJobRow, log: Logger): JobRun['hlsProgress'] =>
+  (p) => {
+    if (!job.streamId) return;
+    const event: LiveHlsProgress = { streamId: job.streamId, jobId: job.id, rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId };
+    bus.publish(eventTopics.liveHlsProgress, event).catch((err: unknown) => log.debug({ err }, 'hls progress event failed'));
+  };
+
+/** Everything a kind's runner gets for one attempt of `job`. */
+function jobRunFor(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow, run: { workDir: string; signal: AbortSignal; progress: (p: FfmpegProgress) => void; log: Logger }): JobRun {
+  return {
+    job,
+    config: deps.config,
+    binaries: deps.binaries,
+    store: deps.store,
+    db: deps.db,
+    bus: deps.bus,
+    logger: run.log,
+    workDir: run.workDir,
+    signal: run.signal,
+    progress: run.progress,
+    ffmpeg: ffmpegFor(deps, job, run.signal, run.progress, run.log),
+    update: async (data) => void (await store.update(job.id, data)),
+    live: liveReporter(store, deps.bus, job.id),
+    hlsProgress: hlsProgressReporter(deps.bus, job, run.log),
+  };
+}
+
+/**
+ * What the end of an attempt means for the row and the queue — the one place that decides it, after a clean end
+ * (`failure` undefined) or an error alike. A stopped live job ends; a cancelled one is CANCELLED already; one stopped
+ * by the worker's shutdown goes back to QUEUED and to the queue (RequeueError), without using an attempt. Otherwise
+ * the job SUCCEEDED, or failed: QUEUED for another attempt, or FAILED when final (and the error is thrown on).
+ */
+async function settleAttempt(deps: JobRunnerDeps, store: JobStore, task: QueueTask, jobId: string, why: StopReason | null, failure: { error: unknown } | undefined, log: Logger): Promise<void> {
+  if (why?.kind === 'stop') return endLive(store, deps.bus, jobId);
+  if (why?.kind === 'shutdown') {
+    await store.update(jobId, { status: 'QUEUED' });
+    throw new RequeueError('worker shutting down');
+  }
+  if (why?.kind === 'cancel') return;
+  if (!failure) {
+    await store.update(jobId, { status: 'SUCCEEDED', finishedAt: new Date(), liveKey: null });
+    return;
+  }
+  const final = failure.error instanceof PermanentError || task.attempt >= task.maxAttempts;
+  const message = errorMessage(failure.error);
+  log.warn({ attempt: task.attempt, final, err: message }, 'job attempt failed');
+  if (final) await failJob(store, deps.bus, jobId, message);
+  else await store.update(jobId, { status: 'QUEUED', error: message });
+  throw failure.error;
+}
+
+/** Runs one queued job to its end: admission, the kind's runner, and what its end means for the row and the queue. */
+export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string): Promise<void> {
+  const store = new JobStore(deps.db, deps.bus);
+  const before = await deps.db.transcodeJob.findUnique({ where: { id: jobId } });
+  if (!before || !isActive(before.status)) return;
+  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive(store, deps.bus, jobId);
+  if (!(await admit(deps, store, before))) return;
+  const job = await claim(deps, store, jobId);
+  if (!job) return;
+
+  const kind = job.kind;
+  const controller = new AbortController();
+  deps.controllers.set(jobId, controller);
+  deps.changed(kind, 1);
+  const stopWatching = watchStopReasons(deps, task, job, controller);
+  const progress = throttle<FfmpegProgress>(deps.config.PROGRESS_INTERVAL_MS, (p) => {
+    void store.progress(jobId, { fps: p.fps, speed: p.speed, processedMs: p.processedMs, bitrateKbps: p.bitrateKbps }).catch((err: unknown) => deps.logger.warn({ err }, 'progress update failed'));
+  });
+  const workDir = join(deps.config.WORK_DIR, `${jobId}-${randomBytes(3).toString('hex')}`);
+  const log = deps.logger.child({ jobId, kind });
+  const why = (): StopReason | null => (controller.signal.aborted ? (controller.signal.reason as StopReason) : null);
+  let outcome = 'failed';
+  try {
+    await mkdir(workDir, { recursive: true });
+    await runners[kind](jobRunFor(deps, store, job, { workDir, signal: controller.signal, progress: (p) => progress.push(p), log }));
+    progress.flush();
+    const stopped = why();
+    outcome = stopped?.kind ?? 'succeeded';
+    await settleAttempt(deps, store, task, jobId, stopped, undefined, log);
+    log.info({ outcome }, 'job finished');
+  } catch (error) {
+    progress.cancel();
+    if (error instanceof RequeueError) throw error;
+    const stopped = why();
+    outcome = stopped?.kind ?? outcome;
+    await settleAttempt(deps, store, task, jobId, stopped, { error }, log);
+  } finally {
+    deps.governor.release(jobId);
+    deps.changed(kind, -1, outcome);
+    stopWatching();
     deps.controllers.delete(jobId);
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }

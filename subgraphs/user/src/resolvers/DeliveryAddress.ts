@@ -1,6 +1,6 @@
 import { isUuid } from '@vegshare/kit';
 import type { DeliveryAddressResolvers } from '../__generated__/resolvers-types.ts';
-import { assertCanSeePrivate } from '../privacy.ts';
+import { assertCanSeePrivate } from '../domain/privacy.ts';
 
 export const DeliveryAddress: DeliveryAddressResolvers = {
   __resolveReference: async (ref, { viewer, loaders }) => {

@@ -1,11 +1,11 @@
 import { requireViewer } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { createAddress, deleteAddress, setDefaultAddress, updateAddress } from '../addresses.ts';
-import { markRead } from '../notifications.ts';
-import { updatePreference } from '../preferences.ts';
-import { updateProfile } from '../profiles.ts';
+import { createAddress, deleteAddress, setDefaultAddress, updateAddress } from '../domain/addresses.ts';
+import { markRead } from '../domain/notifications.ts';
+import { updatePreference } from '../domain/preferences.ts';
+import { updateProfile } from '../domain/profiles.ts';
 import { parsePushToken, registerDevice, unregisterDevice } from '../push/devices.ts';
-import { addressInputSchema, addressPatchSchema, notificationKindSchema, parseInput, updateProfileSchema } from '../validation.ts';
+import { addressInputSchema, addressPatchSchema, notificationKindSchema, parseInput, updateProfileSchema } from '../domain/validation.ts';
 
 export const Mutation: MutationResolvers = {
   updateProfile: (_, { input }, { viewer, db }) => updateProfile(db, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),

@@ -1,7 +1,7 @@
 import { isUuid, requireViewer } from '@vegshare/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { notificationPage } from '../notifications.ts';
-import { ensureProfile } from '../profiles.ts';
+import { notificationPage } from '../domain/notifications.ts';
+import { ensureProfile } from '../domain/profiles.ts';
 
 export const Query: QueryResolvers = {
   user: (_, { id }, { loaders }) => (isUuid(id) ? loaders.profile.load(id) : null),

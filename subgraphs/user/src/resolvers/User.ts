@@ -1,8 +1,8 @@
 import { isUuid } from '@vegshare/kit';
 import type { UserResolvers } from '../__generated__/resolvers-types.ts';
-import { preferenceList } from '../preferences.ts';
-import { defaultProfile } from '../profiles.ts';
-import { assertCanSeePrivate } from '../privacy.ts';
+import { preferenceList } from '../domain/preferences.ts';
+import { defaultProfile } from '../domain/profiles.ts';
+import { assertCanSeePrivate } from '../domain/privacy.ts';
 
 export const User: UserResolvers = {
   // Other subgraphs reference accounts that exist in auth; a profile not created yet shows defaults rather than null.

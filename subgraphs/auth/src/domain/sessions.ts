@@ -1,0 +1,123 @@
+import { unauthenticated, type Role } from '@vegshare/kit';
+import type { AuthDb } from '../db.ts';
+import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.ts';
+import type { RequestMeta } from '../http/request-meta.ts';
+import { randomSecret, sha256 } from './secrets.ts';
+import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
+import { auditLogin } from './audit.ts';
+import type { AccessRevocations } from './revocations.ts';
+
+export interface SignedIn {
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly refreshToken: string;
+  readonly user: UserRow;
+  readonly session: SessionRow;
+  /** Proof that this device signed in to the account (login and registration only; see DeviceTokens). */
+  readonly deviceToken?: string;
+}
+
+export interface SessionSettings {
+  readonly accessTokenTtlSeconds: number;
+  readonly sessionTtlDays: number;
+}
+
+const invalidRefresh = () => unauthenticated('Refresh token is invalid or expired');
+
+/**
+ * Sessions are refresh-token families. Each refresh token is single-use: exchanging it marks it rotated and
+ * issues the next one; presenting a rotated token again (a stolen copy, or a replay) revokes the whole session.
+ */
+export class Sessions {
+  constructor(
+    private readonly db: AuthDb,
+    private readonly tokens: AccessTokenIssuer,
+    private readonly settings: SessionSettings,
+    private readonly revocations: AccessRevocations,
+  ) {}
+
+  async #signedIn(user: UserRow, session: SessionRow, refreshToken: string): Promise<SignedIn> {
+    // An access token never outlives its session: the session's end is its end everywhere, event or no event.
+    const sessionLeft = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+    const ttl = Math.max(1, Math.min(this.settings.accessTokenTtlSeconds, sessionLeft));
+    const access = await this.tokens.issue({ userId: user.id, roles: user.roles as Role[], sessionId: session.id }, ttl);
+    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, user, session };
+  }
+
+  /** Starts a session on a device and returns its first tokens. */
+  async start(user: UserRow, meta: RequestMeta): Promise<SignedIn> {
+    const refreshToken = randomSecret();
+    const session = await this.db.session.create({
+      data: {
+        userId: user.id,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        expiresAt: new Date(Date.now() + this.settings.sessionTtlDays * 86_400_000),
+        refreshTokens: { create: { tokenHash: sha256(refreshToken) } },
+      },
+    });
+    return this.#signedIn(user, session, refreshToken);
+  }
+
+  /** Rotates a refresh token: the presented one is spent, a new one and a fresh access token are returned. */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
+    const tokenHash = sha256(refreshToken);
+    const now = new Date();
+    const next = randomSecret();
+    const outcome = await this.db.$transaction(async (tx) => {
+      const spent = await tx.refreshToken.updateMany({ where: { tokenHash, rotatedAt: null }, data: { rotatedAt: now } });
+      const row = await tx.refreshToken.findUnique({ where: { tokenHash }, include: { session: { include: { user: true } } } });
+      if (!row) return { kind: 'invalid' as const };
+      if (spent.count === 0) return { kind: 'reused' as const, session: row.session };
+      const { session } = row;
+      if (session.revokedAt || session.expiresAt <= now) return { kind: 'invalid' as const };
+      await tx.refreshToken.create({ data: { sessionId: session.id, tokenHash: sha256(next) } });
+      const updated = await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: now, ip: meta.ip, userAgent: meta.userAgent || session.userAgent } });
+      return { kind: 'ok' as const, session: updated, user: session.user };
+    });
+    if (outcome.kind === 'invalid') throw invalidRefresh();
+    if (outcome.kind === 'reused') {
+      // Someone holds a copy of an old token: end the family so neither copy can be used again.
+      const { session } = outcome;
+      if (!session.revokedAt) await this.revoke(session.id, 'refresh_token_reuse');
+      await auditLogin(this.db, { email: session.user.email, userId: session.userId, outcome: 'REFRESH_REUSE', meta });
+      throw invalidRefresh();
+    }
+    return this.#signedIn(outcome.user, outcome.session, next);
+  }
+
+  /** Ends one session; every service refuses its access tokens within a second (AccessRevoked event). */
+  async revoke(sessionId: string, reason: string): Promise<boolean> {
+    const at = new Date();
+    const ended = await this.db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: at, revokedReason: reason }, select: { id: true, userId: true } });
+    const [session] = ended;
+    if (session) await this.revocations.sessionsEnded(session.userId, [session.id], at);
+    return ended.length > 0;
+  }
+
+  /** Revokes every active session of a user, except `keep`; returns how many were ended. */
+  async revokeAll(userId: string, reason: string, keep?: string): Promise<number> {
+    const at = new Date();
+    const ended = await this.db.session.updateManyAndReturn({
+      where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+      data: { revokedAt: at, revokedReason: reason },
+      select: { id: true },
+    });
+    await this.revocations.sessionsEnded(userId, ended.map((s) => s.id), at);
+    return ended.length;
+  }
+
+  async isActive(sessionId: string, userId: string): Promise<boolean> {
+    const session = await this.db.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, expiresAt: true } });
+    return !!session && session.userId === userId && !session.revokedAt && session.expiresAt > new Date();
+  }
+
+  activeOf(userId: string): Promise<SessionRow[]> {
+    return this.db.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }],
+      take: 100,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { eventTopics, isUuid, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import type { StreamingDb } from '../db.ts';
+
+export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid), deletedAt: z.string() }) satisfies z.ZodType<UserDeleted>;
+
+/**
+ * A deleted account loses every camera right it had through rentals (the projection of its rentals is dropped), then
+ * auth is told this service is done. Viewer presence entries expire by themselves within their TTL. Idempotent.
+ */
+export async function eraseViewer(db: StreamingDb, bus: EventBus, event: UserDeleted): Promise<void> {
+  await db.plotRental.deleteMany({ where: { customerId: event.userId } });
+  await bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.userId, service: 'streaming' });
+}

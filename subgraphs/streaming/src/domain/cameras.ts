@@ -1,0 +1,69 @@
+import { badInput, eventTopics, notFound, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
+import type { StreamingDb } from '../db.ts';
+import type { Camera } from '../generated/prisma/client.ts';
+import type { StreamingLoaders } from '../loaders.ts';
+import { requireFarmManager } from './access.ts';
+import type { CameraCreate, CameraPatch } from './camera-input.ts';
+import type { StreamControl } from './stream-control.ts';
+import { isActive } from './stream-machine.ts';
+
+/**
+ * A plot may only be given to a camera of its own farm. Plots are owned by the farm subgraph; what this one knows
+ * of a plot's farm comes from rentals (RentalChanged carries both ids) and from cameras already on the plot.
+ */
+async function assertPlotOnFarm(db: StreamingDb, plotId: string, farmId: string): Promise<void> {
+  const [rental, camera] = await Promise.all([
+    db.plotRental.findFirst({ where: { plotId, farmId: { not: farmId } }, select: { rentalId: true } }),
+    db.camera.findFirst({ where: { plotId, farmId: { not: farmId } }, select: { id: true } }),
+  ]);
+  if (rental || camera) throw badInput('plotId: the plot belongs to another farm', 'plotId');
+}
+
+/** Tells other subgraphs (transcoding: which farm a camera's jobs belong to) what became of a camera. */
+export async function publishCameraChanged(bus: EventBus, camera: Pick<Camera, 'id' | 'farmId' | 'plotId'>, removed = false): Promise<void> {
+  const event: CameraChanged = { cameraId: camera.id, farmId: camera.farmId, plotId: camera.plotId, removed };
+  await bus.publish(eventTopics.cameraChanged, event);
+}
+
+export async function registerCamera(db: StreamingDb, loaders: StreamingLoaders, bus: EventBus, viewer: Viewer | null, input: CameraCreate): Promise<Camera> {
+  await requireFarmManager(viewer, input.farmId, loaders);
+  if (input.plotId) await assertPlotOnFarm(db, input.plotId, input.farmId);
+  const camera = await db.camera.create({ data: { ...input, stream: { create: {} } } });
+  await publishCameraChanged(bus, camera);
+  return camera;
+}
+
+async function managedCamera(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, id: string): Promise<Camera> {
+  const camera = await db.camera.findUnique({ where: { id } });
+  if (!camera) throw notFound('Camera', id);
+  await requireFarmManager(viewer, camera.farmId, loaders);
+  return camera;
+}
+
+export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string, patch: CameraPatch): Promise<Camera> {
+  const camera = await managedCamera(db, loaders, viewer, id);
+  if (patch.plotId) await assertPlotOnFarm(db, patch.plotId, camera.farmId);
+  const updated = await db.camera.update({ where: { id }, data: patch });
+  if (updated.plotId !== camera.plotId) await publishCameraChanged(bus, updated);
+  if (patch.enabled === false) {
+    const stream = await db.stream.findUnique({ where: { cameraId: id } });
+    if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera disabled');
+  }
+  return updated;
+}
+
+export async function removeCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string): Promise<string> {
+  const camera = await managedCamera(db, loaders, viewer, id);
+  const stream = await db.stream.findUnique({ where: { cameraId: id } });
+  if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
+  await db.camera.deleteMany({ where: { id } });
+  await publishCameraChanged(bus, camera, true);
+  return id;
+}
+
+/** The stream of a camera the viewer manages (startStream/stopStream). */
+export async function managedStream(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, cameraId: string): Promise<string> {
+  await managedCamera(db, loaders, viewer, cameraId);
+  const stream = await db.stream.upsert({ where: { cameraId }, create: { cameraId }, update: {}, select: { id: true } });
+  return stream.id;
+}
