@@ -9,6 +9,8 @@ export const schema = z.object({
   DATABASE_URL: configFields.postgresUrl.optional(),
   /** Use Redis (events, queues, rate limits, presence) instead of the in-process bus and queue. */
   REDIS_URL: configFields.redisUrl.optional(),
+  /** NATS with JetStream for the durable events between services, instead of carrying them on the in-process bus. */
+  NATS_URL: configFields.natsUrl.optional(),
   /** Use this S3 API (with S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET) instead of the embedded s3rver. */
   S3_ENDPOINT: configFields.url.optional(),
   EMBEDDED_PG_PORT: configFields.port(54329),

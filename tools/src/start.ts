@@ -106,6 +106,7 @@ try {
   await assertPortsFree(claims);
   const external: ExternalService[] = [];
   if (config.REDIS_URL) external.push({ variable: 'REDIS_URL', url: config.REDIS_URL, defaultPort: 6379, fix: 'start Redis there, or unset REDIS_URL for the in-process bus and queue' });
+  if (config.NATS_URL) external.push({ variable: 'NATS_URL', url: config.NATS_URL.split(',')[0]!, defaultPort: 4222, fix: 'start nats-server -js there, or unset NATS_URL for the in-process bus' });
   if (config.S3_ENDPOINT) {
     const https = config.S3_ENDPOINT.startsWith('https:');
     external.push({ variable: 'S3_ENDPOINT', url: config.S3_ENDPOINT, defaultPort: https ? 443 : 80, fix: 'start the S3 API there, or unset S3_ENDPOINT for the embedded one' });

@@ -31,6 +31,7 @@ export const configFields = {
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL'),
+  natsUrl: z.string().regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, 'expected nats://host:port (comma-separated for a cluster)'),
   secret: z.string().min(16, 'must be at least 16 characters'),
   bool: z
     .enum(['true', 'false', '1', '0'])

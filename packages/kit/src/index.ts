@@ -64,6 +64,13 @@ export {
   type FeedPosition,
 } from './events/live-resume.ts';
 export { whileAllowed } from './events/access-guard.ts';
+
+// Durable events: the transactional outbox, its relay to JetStream (or to the bus in-process), durable consumers.
+export { ServiceEvents } from './events/service-events.ts';
+export { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from './events/outbox.ts';
+export { type EventStream } from './events/event-stream.ts';
+export { BusEventStream } from './events/bus-event-stream.ts';
+export { JetStreamEventStream } from './events/jetstream-event-stream.ts';
 export {
   eventTopics,
   NOTIFICATION_KINDS,
@@ -71,6 +78,8 @@ export {
   type BookingChanged,
   type BookingReleaseRequested,
   type CameraChanged,
+  type EventPayloads,
+  type EventTopic,
   type FarmChanged,
   type LiveHlsProgress,
   type LiveTranscodeRequested,

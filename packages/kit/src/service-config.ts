@@ -23,8 +23,13 @@ export function subgraphConfigShape(defaultPort: number) {
     JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
     /** OTLP/HTTP collector base URL; tracing is off when unset. */
     OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
-    /** Redis for events (and queues, rate limits); absent means the in-process embedded default. */
+    /** Redis for live events (and queues, rate limits); absent means the in-process embedded default. */
     REDIS_URL: configFields.redisUrl.optional(),
+    /**
+     * NATS server(s) with JetStream, comma-separated (nats://host:4222): durable events between services (outbox →
+     * JetStream → durable consumers). Absent: durable events travel on the live bus (in-process, or Redis).
+     */
+    NATS_URL: configFields.natsUrl.optional(),
     /** Internal port of /metrics (Prometheus), apart from the service's own port; 0 = any free port (logged). */
     METRICS_PORT: configFields.port(0),
     /** Interface /metrics listens on: loopback by default; 0.0.0.0 in a cluster where Prometheus scrapes the pod. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, RateLimitFallback, Resources, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, RateLimitFallback, Resources, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
-import { createAuthDb } from './db.ts';
+import { AUTH_SCHEMA, createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
@@ -29,13 +29,20 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       ? resources.add('rate-limit redis', new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }), (r) => r.disconnect())
       : null;
     redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const durable = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'auth', schema: AUTH_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events }),
+      (d) => d.stop(),
+    );
     const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
     // Sign-in must not depend on Redis: a Redis that is down at start is only logged (ioredis keeps reconnecting)
     // and the rate limits use their in-memory fallback until it answers.
     await redis?.connect().catch((err: unknown) => logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'));
-    const services = createAuthServices(config, db, events, redis, logger, rateLimitFallback);
+    const services = createAuthServices(config, db, events, durable, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();
+    durable.start();
     resources.onClose('account deletions', () => services.deletions.stop());
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
     const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });

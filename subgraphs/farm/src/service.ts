@@ -1,6 +1,6 @@
-import { createLogger, eventBusFromConfig, launchSubgraph, Resources, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, ServiceEvents, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
-import { openFarmDb } from './db.ts';
+import { FARM_SCHEMA, openFarmDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
@@ -20,21 +20,29 @@ export interface FarmDeps extends ServiceDeps {
 /** Starts the farm subgraph; used by main.ts, the embedded start and the tests alike. */
 export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promise<RunningSubgraph> {
   const logger = deps.logger ?? createLogger('farm', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('farm');
   const resources = new Resources(logger);
   return resources.build(async () => {
     const { db } = resources.add('postgres', openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}), (h) => h.close());
     const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
-    const events = new FarmEvents(bus, logger);
-    resources.onClose('release requests', await subscribeToReleaseRequests(db, bus, events, logger));
-    resources.onClose('timelapses', await subscribeToTimelapses(db, bus, logger));
-    resources.onClose('account erasure', await subscribeToAccountErasure(bus, db, events, logger));
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const outbox = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'farm', schema: FARM_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      (o) => o.stop(),
+    );
+    const events = new FarmEvents(outbox, db);
+    await subscribeToReleaseRequests(db, bus, events, logger);
+    await subscribeToTimelapses(db, bus, outbox, logger);
+    await subscribeToAccountErasure(db, events, logger);
+    outbox.start();
     return launchSubgraph<Context>({
       name: 'farm',
       config,
       schemaFile: new URL('../schema.graphql', import.meta.url),
       events: bus,
       resolvers,
-      deps: { ...deps, logger },
+      deps: { ...deps, logger, metrics },
       context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }),
       readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
       resources,

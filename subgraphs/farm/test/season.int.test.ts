@@ -3,6 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
+import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
 
 let h: FarmHarness;
@@ -95,7 +96,8 @@ describe('rental notifications', () => {
     const cancelled = await request('07');
     await act('activateRental', cancelled, users.farmer);
     await act('cancelRental', cancelled, users.farmer);
-    await new Promise((r) => setTimeout(r, 20));
+    // Events leave through the outbox relay, a moment after each commit.
+    await waitFor(() => notes.events.filter((n) => n.link?.startsWith('/rentals/')).length, (n) => n >= 10);
     await notes.stop();
 
     const seen = notes.events.filter((n) => n.link?.startsWith('/rentals/')).map((n) => ({ to: n.userId, kind: n.kind, title: n.title, eventId: n.eventId }));

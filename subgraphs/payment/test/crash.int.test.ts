@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createMetrics, MemoryEventBus } from '@vegshare/kit';
+import { createLogger, createMetrics, MemoryEventBus, ServiceEvents } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalStripe, type LocalStripe } from '@vegshare/tools/testing/payments/stripe-server';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { repoRoot } from '@vegshare/tools/workspace';
-import { openPaymentDb, type PaymentDbHandle } from '../src/db.ts';
+import { openPaymentDb, PAYMENT_SCHEMA, type PaymentDbHandle } from '../src/db.ts';
 import { seedPayment } from '../src/seed.ts';
 import { applyBookingChanged } from '../src/domain/bookings.ts';
 import { paymentMetrics, type PaymentDeps } from '../src/domain/deps.ts';
@@ -70,12 +70,16 @@ async function kill(child: ChildProcess): Promise<void> {
 /** Commits a booking's payment and its outbox command the way the event handler does, with no worker to send it. */
 async function commitWithoutCalling(): Promise<string> {
   const config = loadPaymentConfig({ DATABASE_URL: database.url, ...stripe.env });
+  const bus = new MemoryEventBus();
+  const logger = createLogger('payment', 'silent');
   const deps: PaymentDeps = {
     db: handle.db,
     config,
     provider: () => null,
-    bus: new MemoryEventBus(),
-    logger: createLogger('payment', 'silent'),
+    bus,
+    // Its outbox rows are written; no relay runs in this process (the restarted service publishes them).
+    events: await ServiceEvents.open({ service: 'payment', schema: PAYMENT_SCHEMA, databaseUrl: database.url, logger, bus }),
+    logger,
     metrics: paymentMetrics(createMetrics('payment-crash-test')),
     kick: () => undefined,
     now: () => new Date(),

@@ -39,7 +39,9 @@ describe('a rental paid through Stripe', () => {
     expect((await h.gql(`{ payment(id: "${pending.id}") { id } }`, {}, users.customer2)).body.data?.['payment']).toBeNull();
 
     await authorised(booking.bookingId);
-    expect(h.published.notifications.filter((n) => n.userId === users.farmer.id && n.eventId.startsWith(`payment:${pending.id}`)).map((n) => n.title)).toContain('A paid booking waits for you');
+    // The notification leaves through the outbox relay after the payment's change committed: wait for it.
+    const farmerTitles = () => h.published.notifications.filter((n) => n.userId === users.farmer.id && n.eventId.startsWith(`payment:${pending.id}`)).map((n) => n.title);
+    expect(await waitFor(farmerTitles, (titles) => titles.includes('A paid booking waits for you'))).toContain('A paid booking waits for you');
     expect(await h.service.deps.db.ledgerEntry.count({ where: { paymentId: pending.id } })).toBe(0); // nothing is captured yet
 
     await h.book({ ...booking, status: 'ACTIVE' });

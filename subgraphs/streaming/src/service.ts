@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, MEDIA_PREFIX, MediaSigner, RedisEventBus, Resources, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
+import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, MEDIA_PREFIX, MediaSigner, RedisEventBus, Resources, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
-import { createStreamingDb, type StreamingDb } from './db.ts';
+import { createStreamingDb, STREAMING_SCHEMA, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedStreaming } from './seed.ts';
@@ -60,7 +60,15 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createStreamingDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const liveBus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const outbox = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'streaming', schema: STREAMING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus }),
+      (o) => o.stop(),
+    );
+    // Domain code publishes after its change committed: durable topics go through the outbox, live ones to the bus.
+    const bus = outbox.outboxBus(liveBus, db);
     const presence: PresenceStore = resources.add(
       'presence',
       config.REDIS_URL
@@ -92,7 +100,8 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       },
     });
     const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
-    const handlers = resources.add('event handlers', await subscribeToEvents(bus, db, control, { board, capacity }, logger), (h) => h.close());
+    const handlers = resources.add('event handlers', await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger), (h) => h.close());
+    outbox.start();
     const running = await launchSubgraph<Context>({
       name: 'streaming',
       config,
@@ -105,7 +114,7 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },
         ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
-        ...(bus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => bus.ping() }] : []),
+        ...(liveBus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => liveBus.ping() }] : []),
       ],
       // Players fetch playlists and segments directly (or through the gateway's origin); the signed URL, not the
       // gateway secret, authorizes them.

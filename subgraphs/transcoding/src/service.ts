@@ -4,6 +4,7 @@ import {
   createMetrics,
   createObjectStore,
   eventBusFromConfig,
+  ServiceEvents,
   eventTopics,
   launchSubgraph,
   MediaSigner,
@@ -21,7 +22,7 @@ import {
 import type { TranscodingDb } from './db.ts';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
-import { createTranscodingDb } from './db.ts';
+import { createTranscodingDb, TRANSCODING_SCHEMA } from './db.ts';
 import { registerQueueDepthMetric } from './queue-depth-metric.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -77,8 +78,16 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
   return resources.build(async () => {
     const db = resources.add('postgres', createTranscodingDb(config.DATABASE_URL), (d) => d.$disconnect());
     if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
-    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const liveBus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const queue = deps.queue ?? resources.add('job queue', jobQueueFromConfig(config, logger), (q) => q.close());
+    // Registered after the bus, the queue and the database, so its relay and consumers stop before they close (newest first).
+    const outbox = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'transcoding', schema: TRANSCODING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus }),
+      (o) => o.stop(),
+    );
+    // Status, timelapse and retention events are published after their change committed: through the outbox.
+    const bus = outbox.outboxBus(liveBus, db);
     const store = createObjectStore(config);
     const signer = config.PLAYBACK_SIGNING_SECRET ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS) : null;
     if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
@@ -92,23 +101,24 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
       const requeued = await requeueUnfinished(commands);
       if (requeued) logger.info({ requeued }, 'requeued unfinished jobs from Postgres');
     }
-    const handle = <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) => (raw: unknown) => {
+    // Durable consumers (`transcoding.<name>`); every handler is naturally idempotent: a live request ensures one job
+    // per stream, a stop of a stopped stream does nothing, the projections are upserts and deletes.
+    const handle = <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) => async (raw: unknown) => {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
-      run(parsed.data).catch((err: unknown) => logger.error({ err, what }, 'event handler failed'));
+      await run(parsed.data);
     };
-    resources.onClose('live requests', await bus.subscribe<LiveTranscodeRequested>(eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r))));
-    resources.onClose('live stops', await bus.subscribe<LiveTranscodeStopRequested>(eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId))));
-    resources.onClose(
-      'farm owners',
-      await bus.subscribe<FarmChanged>(eventTopics.farmChanged, handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } }))),
+    await outbox.consume<LiveTranscodeRequested>('live-requests', eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)));
+    await outbox.consume<LiveTranscodeStopRequested>('live-stops', eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)));
+    await outbox.consume<FarmChanged>(
+      'farm-owners',
+      eventTopics.farmChanged,
+      handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } })),
     );
-    resources.onClose(
-      'camera farms',
-      await bus.subscribe<CameraChanged>(eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
-        c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
-      )),
-    );
+    await outbox.consume<CameraChanged>('camera-farms', eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
+      c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
+    ));
+    outbox.start();
     if (config.RUN_WORKERS) {
       const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
       workers = resources.add('worker pool', await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }), (pool) => pool.close());

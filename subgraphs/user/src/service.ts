@@ -6,13 +6,14 @@ import {
   launchSubgraph,
   RedisEventBus,
   Resources,
+  ServiceEvents,
   type ReadinessCheck,
   type RunningSubgraph,
   type ServiceDeps,
   type ServiceModule, seedWith } from '@vegshare/kit';
 import { createAvatarStore } from './domain/avatars.ts';
 import type { Context } from './context.ts';
-import { createUserDb } from './db.ts';
+import { createUserDb, USER_SCHEMA } from './db.ts';
 import { loadUserConfig, type UserConfig } from './env.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -33,6 +34,12 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
     const objects = createObjectStore(config);
     const avatars = createAvatarStore(db, objects, logger);
     const push = resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop());
+    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
+    const outbox = resources.add(
+      'service events',
+      await ServiceEvents.open({ service: 'user', schema: USER_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      (o) => o.stop(),
+    );
 
     try {
       await objects.ensureBucket();
@@ -40,7 +47,8 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
       // S3 may come up after us; readiness reports it until then.
       logger.warn({ err }, 'could not ensure the avatar bucket exists');
     }
-    resources.onClose('event subscriptions', await subscribeToEvents(db, bus, logger, metrics, { objects, push: push.channel }));
+    resources.onClose('event subscriptions', await subscribeToEvents(db, bus, outbox, logger, metrics, { objects, push: push.channel }));
+    outbox.start();
 
     return launchSubgraph<Context>({
       name: 'user',

@@ -242,3 +242,43 @@ export const eventTopics = {
   bookingReleaseRequested: 'payment.booking.release.requested',
   paymentChanged: 'payment.payment.changed',
 } as const;
+
+/**
+ * The payload of every topic of `eventTopics`: the outbox's `enqueue` takes the topic and checks the payload against it,
+ * so a producer cannot put the wrong payload on a topic.
+ */
+export interface EventPayloads {
+  'auth.access.revoked': AccessRevoked;
+  'auth.user.registered': UserRegistered;
+  'auth.user.deleted': UserDeleted;
+  'account.data.erased': UserDataErased;
+  'user.notification.requested': NotificationRequested;
+  'farm.farm.changed': FarmChanged;
+  'farm.rental.changed': RentalChanged;
+  'transcoding.live.requested': LiveTranscodeRequested;
+  'transcoding.live.stop.requested': LiveTranscodeStopRequested;
+  'transcoding.live.status': LiveTranscodeStatus;
+  'transcoding.live.hls.progress': LiveHlsProgress;
+  'transcoding.capacity': TranscoderCapacity;
+  'streaming.camera.changed': CameraChanged;
+  'transcoding.timelapse.ready': TimelapseReady;
+  'streaming.timelapse.ready': PlotTimelapseReady;
+  'transcoding.recordings.expired': RecordingsExpired;
+  'farm.booking.changed': BookingChanged;
+  'payment.booking.release.requested': BookingReleaseRequested;
+  'payment.payment.changed': PaymentChanged;
+}
+export type EventTopic = keyof EventPayloads;
+type TopicOfEventTopics = (typeof eventTopics)[keyof typeof eventTopics];
+/** Compile-time check: every topic of eventTopics has a payload type here, and every payload type a topic there. */
+const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic] ? ([Exclude<EventTopic, TopicOfEventTopics>] extends [never] ? true : never) : never = true;
+
+/**
+ * Topics of `eventTopics` that stay on the live bus only, never in the outbox: every replica must hear them (a
+ * revocation; a transcoder's heartbeat) and a missed one is superseded by the next or caught up another way
+ * (revocations: the auth feed; HLS progress: the playlist in S3). Every other topic is a durable event.
+ */
+const liveOnlyEventTopics: ReadonlySet<string> = new Set([eventTopics.accessRevoked, eventTopics.liveHlsProgress, eventTopics.transcoderCapacity]);
+
+/** Whether a topic's events go through the outbox and JetStream (see liveOnlyEventTopics). */
+export const isDurableTopic = (topic: string): boolean => !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);

@@ -1,8 +1,12 @@
-/** A message on a topic, delivered to every subscriber in every replica (at most once, best effort). */
-export type EventHandler<T> = (payload: T) => void;
+/**
+ * A message on a topic, delivered to every subscriber in every replica (at most once, best effort). `eventId` is set
+ * when the message is a durable event carried by this bus (the in-process default, see BusEventStream).
+ */
+export type EventHandler<T> = (payload: T, eventId?: string) => void;
 
 export interface EventBus {
-  publish<T>(topic: string, payload: T): Promise<void>;
+  /** `eventId`: the durable event's outbox id, handed to subscribers (BusEventStream de-duplicates by it). */
+  publish<T>(topic: string, payload: T, eventId?: string): Promise<void>;
   /** Resolves once the subscription is active; the returned function unsubscribes. */
   subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -4,11 +4,11 @@ import type { EventBus, EventHandler } from './event-bus.ts';
 export class MemoryEventBus implements EventBus {
   readonly #handlers = new Map<string, Set<EventHandler<unknown>>>();
 
-  async publish<T>(topic: string, payload: T): Promise<void> {
+  async publish<T>(topic: string, payload: T, eventId?: string): Promise<void> {
     const handlers = this.#handlers.get(topic);
     if (!handlers) return;
     const wire = JSON.stringify(payload);
-    for (const handler of [...handlers]) queueMicrotask(() => handler(JSON.parse(wire)));
+    for (const handler of [...handlers]) queueMicrotask(() => handler(JSON.parse(wire), eventId));
   }
 
   async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventBus, EventHandler } from './event-bus.ts';
 
+const DURABLE_KEY = '$vegshareEventId';
+
 /**
  * Redis pub/sub bus: one publishing and one subscribing connection per process, one Redis channel per topic,
  * fanned out locally to every handler. ioredis re-subscribes after reconnects.
@@ -40,23 +42,30 @@ export class RedisEventBus implements EventBus {
     const handlers = this.#handlers.get(channel.slice(this.prefix.length));
     if (!handlers) return;
     let payload: unknown;
+    let eventId: string | undefined;
     try {
       payload = JSON.parse(message);
+      // A durable event carried here (no NATS_URL): { [DURABLE_KEY]: id, payload }.
+      if (payload !== null && typeof payload === 'object' && DURABLE_KEY in payload) {
+        const envelope = payload as { [DURABLE_KEY]: string; payload: unknown };
+        eventId = envelope[DURABLE_KEY];
+        payload = envelope.payload;
+      }
     } catch {
       this.logger.warn({ channel }, 'dropped malformed event');
       return;
     }
     for (const handler of handlers) {
       try {
-        handler(payload);
+        handler(payload, eventId);
       } catch (err) {
         this.logger.error({ err, channel }, 'event handler failed');
       }
     }
   }
 
-  async publish<T>(topic: string, payload: T): Promise<void> {
-    await this.#pub.publish(this.prefix + topic, JSON.stringify(payload));
+  async publish<T>(topic: string, payload: T, eventId?: string): Promise<void> {
+    await this.#pub.publish(this.prefix + topic, JSON.stringify(eventId === undefined ? payload : { [DURABLE_KEY]: eventId, payload }));
   }
 
   async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {

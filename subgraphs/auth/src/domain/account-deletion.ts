@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { badInput, eventTopics, isUuid, unauthenticated, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import { badInput, eventTopics, isUuid, unauthenticated, type ServiceEvents, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import { AUTH_SCHEMA, type AuthDb } from '../db.ts';
 import type { Outbox } from './outbox.ts';
 import type { PasswordService } from './passwords/hasher.ts';
@@ -14,7 +14,8 @@ export interface AccountDeletionDeps {
   readonly passwords: PasswordService;
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
-  readonly events: EventBus;
+  /** Durable events: UserDeleted out (outbox), UserDataErased in (durable consumer `auth.erasure-acks`). */
+  readonly events: ServiceEvents;
   /** Ends the deleted account's still-valid access tokens in every service (its sessions and keys cascade away). */
   readonly revocations: AccessRevocations;
   readonly logger: Logger;
@@ -47,7 +48,6 @@ function confirmation(appUrl: string): { subject: string; body: string } {
  */
 export class AccountDeletions {
   #timer: NodeJS.Timeout | null = null;
-  #off: (() => Promise<void>) | null = null;
 
   constructor(private readonly deps: AccountDeletionDeps) {}
 
@@ -69,20 +69,20 @@ export class AccountDeletions {
       await tx.loginAudit.deleteMany({ where: { OR: [{ userId }, { email: user.email }] } });
       await this.deps.outbox.enqueue(tx, { kind: 'ACCOUNT_DELETED', to: user.email, subject, body, link: this.deps.appUrl });
       await tx.user.delete({ where: { id: userId } }); // sessions, refresh and one-time tokens, API keys cascade
+      await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
       return row;
     });
     this.deps.logger.info({ userId }, 'account deleted');
     await this.deps.revocations.accountDeleted(userId, deletion.deletedAt);
-    await this.#publish(userId, deletion.deletedAt);
     return true;
   }
 
   /** Listens for acknowledgements and re-publishes unfinished deletions every `republishMs`. */
   async start(): Promise<void> {
-    this.#off = await this.deps.events.subscribe<unknown>(eventTopics.userDataErased, (payload) => {
+    // Naturally idempotent: a service already in erased_by is not added again.
+    await this.deps.events.consume<unknown>('erasure-acks', eventTopics.userDataErased, async (payload) => {
       const ack = ackSchema.safeParse(payload);
-      if (!ack.success) return;
-      this.acknowledge(ack.data).catch((err: unknown) => this.deps.logger.error({ err }, 'recording an erasure acknowledgement failed'));
+      if (ack.success) await this.acknowledge(ack.data);
     });
     const tick = () => {
       this.#timer = setTimeout(() => {
@@ -100,7 +100,6 @@ export class AccountDeletions {
   async stop(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    await this.#off?.();
   }
 
   /** Records that a service erased the account's data; completes the deletion when every expected service did. */
@@ -135,8 +134,10 @@ export class AccountDeletions {
 
   async #publish(userId: string, deletedAt: Date): Promise<void> {
     try {
-      await this.deps.events.publish<UserDeleted>(eventTopics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
-      await this.deps.db.accountDeletion.update({ where: { userId }, data: { lastSentAt: new Date() } });
+      await this.deps.db.$transaction(async (tx) => {
+        await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
+        await tx.accountDeletion.update({ where: { userId }, data: { lastSentAt: new Date() } });
+      });
     } catch (err) {
       this.deps.logger.warn({ err, userId }, 'publishing UserDeleted failed; it is retried');
     }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { badInput, conflict, eventTopics, isUniqueViolation, notFound, unauthenticated, type EventBus, type Role, type UserRegistered } from '@vegshare/kit';
+import { badInput, conflict, eventTopics, isUniqueViolation, notFound, unauthenticated, type Role, type ServiceEvents, type UserRegistered } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
 import type { PasswordService } from './passwords/hasher.ts';
@@ -20,7 +20,8 @@ export interface AccountDeps {
   readonly sessions: Sessions;
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
-  readonly events: EventBus;
+  /** Durable events (UserRegistered), written to the outbox in the account's transaction. */
+  readonly events: ServiceEvents;
   readonly revocations: AccessRevocations;
   readonly devices: DeviceTokens;
   readonly logger: Logger;
@@ -60,14 +61,14 @@ export class Accounts {
       user = await this.deps.db.$transaction(async (tx) => {
         const created = await tx.user.create({ data: { email: input.email, passwordHash, roles: ['CUSTOMER'] } });
         await this.#sendVerification(tx, created);
+        const event: UserRegistered = { userId: created.id, email: created.email, displayName: input.displayName, roles: created.roles };
+        await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
         return created;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('An account with this email already exists; sign in or reset the password');
       throw error;
     }
-    const event: UserRegistered = { userId: user.id, email: user.email, displayName: input.displayName, roles: user.roles };
-    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
     return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
@@ -122,13 +123,15 @@ export class Accounts {
         where: { id: userId },
         data: { pendingSignUp: false, pendingDisplayName: null, emailVerifiedAt: user.emailVerifiedAt ?? new Date(), ...(wasPending ? { passwordHash } : {}) },
       });
+      if (wasPending) {
+        const event: UserRegistered = { userId: updated.id, email: updated.email, displayName: user.pendingDisplayName ?? 'VegShare member', roles: updated.roles };
+        await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
+      }
       return { user: updated, wasPending, displayName: user.pendingDisplayName };
     });
     if (!completed) throw invalidLink();
     if (!completed.wasPending) throw invalidLink();
     const { user } = completed;
-    const event: UserRegistered = { userId: user.id, email: user.email, displayName: completed.displayName ?? 'VegShare member', roles: user.roles };
-    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
     await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta });
     return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { EventBus, RateLimitFallback } from '@vegshare/kit';
+import type { EventBus, RateLimitFallback, ServiceEvents } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import { Accounts } from './accounts.ts';
@@ -34,7 +34,7 @@ export interface AuthServices {
   readonly oauthClients: OAuthClients;
 }
 
-export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, redis: Redis | null, logger: Logger, fallback: RateLimitFallback | null = null): AuthServices {
+export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, durable: ServiceEvents, redis: Redis | null, logger: Logger, fallback: RateLimitFallback | null = null): AuthServices {
   const keys = new SigningKeyStore(db, config.AUTH_KEY_ENCRYPTION_SECRET, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS));
   const tokens = new AccessTokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const revocations = new AccessRevocations(db, events, logger);
@@ -47,12 +47,12 @@ export function createAuthServices(config: AuthConfig, db: AuthDb, events: Event
   );
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
   const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);
-  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events, revocations, devices, logger, appUrl: config.APP_URL });
+  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events: durable, revocations, devices, logger, appUrl: config.APP_URL });
   const deletions = new AccountDeletions({
-    db, passwords, limits, outbox, events, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
+    db, passwords, limits, outbox, events: durable, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
   });
   const socialSettings = socialSettingsFrom(config);
-  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events, devices, logger, appUrl: config.APP_URL });
+  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events: durable, devices, logger, appUrl: config.APP_URL });
   return {
     keys, tokens, sessions, accounts, revocations, deletions, registerMutation: config.REGISTER_MUTATION,
     apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus, type UserDataErased } from '@vegshare/kit';
+import { eventTopics, isUuid } from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
 import type { FarmEvents } from './notify.ts';
 
@@ -24,27 +24,22 @@ export async function eraseCustomer(db: FarmDb, events: FarmEvents, userId: stri
     db.adoption.updateMany({ where: { customerId: userId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } }),
     db.activityEvent.updateMany({ where: { actorId: userId }, data: { actorId: null } }),
   ]);
+  // After the batch (its rows cannot carry the outbox writes); erasure is re-run until acknowledged, so a crash here
+  // cancels again and re-announces.
   for (const rental of running) await events.rentalChanged({ ...rental, status: 'CANCELLED' }, rental.plot.farmId);
   return { cancelledRentals: running.length };
 }
 
-/** Handles UserDeleted from auth and acknowledges it (auth re-publishes until every service did). */
-export async function subscribeToAccountErasure(bus: EventBus, db: FarmDb, events: FarmEvents, logger: Logger): Promise<() => Promise<void>> {
-  const running = new Set<Promise<void>>();
-  const off = await bus.subscribe<unknown>(eventTopics.userDeleted, (payload) => {
+/**
+ * Handles UserDeleted from auth (durable consumer `farm.account-erasure`, naturally idempotent) and acknowledges it
+ * with UserDataErased (auth re-publishes until every service did).
+ */
+export async function subscribeToAccountErasure(db: FarmDb, events: FarmEvents, logger: Logger): Promise<void> {
+  await events.outbox.consume<unknown>('account-erasure', eventTopics.userDeleted, async (payload) => {
     const event = userDeletedSchema.safeParse(payload);
     if (!event.success) return;
-    const work = eraseCustomer(db, events, event.data.userId)
-      .then(async ({ cancelledRentals }) => {
-        logger.info({ userId: event.data.userId, cancelledRentals }, 'anonymised the farm data of a deleted account');
-        await bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.data.userId, service: 'farm' });
-      })
-      .catch((err: unknown) => logger.error({ err }, 'erasing a deleted account failed'))
-      .finally(() => running.delete(work));
-    running.add(work);
+    const { cancelledRentals } = await eraseCustomer(db, events, event.data.userId);
+    logger.info({ userId: event.data.userId, cancelledRentals }, 'anonymised the farm data of a deleted account');
+    await events.dataErased(event.data.userId);
   });
-  return async () => {
-    await off();
-    await Promise.allSettled([...running]);
-  };
 }

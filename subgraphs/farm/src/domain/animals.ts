@@ -57,13 +57,17 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
   if (existing) throw conflict(`You already adopt ${animal.name}`);
   let adoption: Adoption;
   try {
-    adoption = await ctx.db.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+    // The booking event is written in the same transaction (outbox): payments hear of every adoption that exists.
+    adoption = await ctx.db.$transaction(async (tx) => {
+      const created = await tx.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+      await publishAdoptionBooking(ctx.events, ctx.loaders, created, tx);
+      return created;
+    });
   } catch (error) {
     // Concurrent calls all pass the check above; Postgres lets exactly one in (adoption_one_live_per_customer).
     if (isUniqueViolation(error)) throw conflict(`You already adopt ${animal.name}`);
     throw error;
   }
-  await publishAdoptionBooking(ctx.bus, ctx.logger, ctx.loaders, adoption);
   return adoption;
 }
 
@@ -74,10 +78,14 @@ export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption
   const animal = await animalOrFail(ctx, adoption.animalId);
   const farm = await ctx.loaders.farm.load(animal.farmId);
   if (adoption.customerId !== viewer.userId && !(farm && managesFarm(viewer, farm))) throw forbidden('This adoption is not yours');
-  const { count } = await ctx.db.adoption.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
-  if (count === 0) throw conflict(`A ${adoption.status} adoption cannot be cancelled`);
-  const cancelled = await ctx.db.adoption.findUniqueOrThrow({ where: { id } });
-  await publishAdoptionBooking(ctx.bus, ctx.logger, ctx.loaders, cancelled);
+  const cancelled = await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.adoption.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
+    if (count === 0) return null;
+    const row = await tx.adoption.findUniqueOrThrow({ where: { id } });
+    await publishAdoptionBooking(ctx.events, ctx.loaders, row, tx);
+    return row;
+  });
+  if (!cancelled) throw conflict(`A ${adoption.status} adoption cannot be cancelled`);
   return cancelled;
 }
 

@@ -37,17 +37,22 @@ export async function createFarm(ctx: Context, input: FarmInput): Promise<Farm> 
   const data = parseInput(farmCreate, input, 'input');
   if (data.ownerId && data.ownerId !== viewer.userId && !hasRole(viewer, 'ADMIN')) throw forbidden('Only admins create farms for someone else');
   const { ownerId, ...fields } = data;
-  const farm = await ctx.db.farm.create({ data: { ...fields, ownerId: ownerId ?? viewer.userId } });
-  await ctx.events.farmChanged(farm);
-  return farm;
+  return ctx.db.$transaction(async (tx) => {
+    const farm = await tx.farm.create({ data: { ...fields, ownerId: ownerId ?? viewer.userId } });
+    await ctx.events.farmChanged(farm, tx);
+    return farm;
+  });
 }
 
 export async function updateFarm(ctx: Context, id: string, input: FarmUpdateInput): Promise<Farm> {
   await requireFarmManager(ctx, id);
   const data = definedOnly(parseInput(farmUpdate, definedOnly(input), 'input'));
-  const farm = await ctx.db.farm.update({ where: { id }, data });
+  const farm = await ctx.db.$transaction(async (tx) => {
+    const row = await tx.farm.update({ where: { id }, data });
+    await ctx.events.farmChanged(row, tx);
+    return row;
+  });
   ctx.loaders.farm.clear(id).prime(id, farm);
-  await ctx.events.farmChanged(farm);
   return farm;
 }
 

@@ -1,39 +1,64 @@
-import { eventTopics, type EventBus, type FarmChanged, type Logger, type NotificationRequested, type RentalChanged } from '@vegshare/kit';
+import {
+  eventTopics,
+  type BookingChanged,
+  type EventPayloads,
+  type EventTopic,
+  type FarmChanged,
+  type NotificationRequested,
+  type RawExecutor,
+  type RentalChanged,
+  type ServiceEvents,
+  type UserDataErased,
+} from '@vegshare/kit';
 import type { Farm, Rental } from '../generated/prisma/client.ts';
+import type { FarmDb } from '../db.ts';
 import { toIsoDate } from './dates.ts';
 
 /**
- * Events the farm subgraph publishes after its transactions commit. Publishing is best effort (the fact is in
- * Postgres already); eventIds are deterministic per fact, so re-publishing the same fact is idempotent downstream.
+ * Events the farm subgraph emits, written to its outbox (packages/kit/src/events/outbox.ts). Pass the transaction of
+ * the change as `tx` so the event exists if and only if the change commits; without it the row is written on its own
+ * right after the change (a crash in between loses the event — used only where the change is not in a transaction
+ * yet, listed in the README's event catalogue).
  */
 export class FarmEvents {
-  constructor(private readonly bus: EventBus, private readonly logger: Logger) {}
+  constructor(
+    readonly outbox: ServiceEvents,
+    private readonly db: FarmDb,
+  ) {}
 
-  async #publish<T>(topic: string, payload: T): Promise<void> {
-    try {
-      await this.bus.publish(topic, payload);
-    } catch (err) {
-      this.logger.warn({ err, topic }, 'could not publish event');
-    }
+  async #enqueue<K extends EventTopic>(topic: K, payload: EventPayloads[K], tx: RawExecutor | undefined): Promise<void> {
+    await this.outbox.enqueue(tx ?? this.db, topic, payload);
   }
 
-  farmChanged(farm: Farm): Promise<void> {
-    return this.#publish<FarmChanged>(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name });
+  farmChanged(farm: Farm, tx?: RawExecutor): Promise<void> {
+    return this.#enqueue(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
   }
 
-  rentalChanged(rental: Rental, farmId: string): Promise<void> {
-    return this.#publish<RentalChanged>(eventTopics.rentalChanged, {
-      rentalId: rental.id,
-      plotId: rental.plotId,
-      farmId,
-      customerId: rental.customerId,
-      status: rental.status,
-      startsOn: toIsoDate(rental.startsOn),
-      endsOn: toIsoDate(rental.endsOn),
-    });
+  rentalChanged(rental: Rental, farmId: string, tx?: RawExecutor): Promise<void> {
+    return this.#enqueue(
+      eventTopics.rentalChanged,
+      {
+        rentalId: rental.id,
+        plotId: rental.plotId,
+        farmId,
+        customerId: rental.customerId,
+        status: rental.status,
+        startsOn: toIsoDate(rental.startsOn),
+        endsOn: toIsoDate(rental.endsOn),
+      },
+      tx,
+    );
   }
 
-  notify(request: NotificationRequested): Promise<void> {
-    return this.#publish<NotificationRequested>(eventTopics.notificationRequested, request);
+  bookingChanged(event: BookingChanged, tx?: RawExecutor): Promise<void> {
+    return this.#enqueue(eventTopics.bookingChanged, event, tx);
+  }
+
+  notify(request: NotificationRequested, tx?: RawExecutor): Promise<void> {
+    return this.#enqueue(eventTopics.notificationRequested, request, tx);
+  }
+
+  dataErased(userId: string, tx?: RawExecutor): Promise<void> {
+    return this.#enqueue(eventTopics.userDataErased, { userId, service: 'farm' }, tx);
   }
 }

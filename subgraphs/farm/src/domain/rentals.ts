@@ -30,15 +30,21 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   if (plot.status === 'RENTED') throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
   let rental: Rental;
   try {
-    rental = await ctx.db.rental.create({
-      data: {
-        plotId,
-        customerId: viewer.userId,
-        startsOn: toDbDate(dates.startsOn),
-        endsOn: toDbDate(dates.endsOn),
-        priceCents: plot.pricePerSeasonCents,
-        currency: plot.currency,
-      },
+    // RentalChanged and BookingChanged are written in the same transaction (outbox): both exist iff the rental does.
+    rental = await ctx.db.$transaction(async (tx) => {
+      const created = await tx.rental.create({
+        data: {
+          plotId,
+          customerId: viewer.userId,
+          startsOn: toDbDate(dates.startsOn),
+          endsOn: toDbDate(dates.endsOn),
+          priceCents: plot.pricePerSeasonCents,
+          currency: plot.currency,
+        },
+      });
+      await ctx.events.rentalChanged(created, plot.farmId, tx);
+      await publishRentalBooking(ctx.events, ctx.loaders, created, tx);
+      return created;
     });
   } catch (error) {
     if (isExclusionViolation(error, NO_OVERLAP_CONSTRAINT)) throw plotNotAvailable();
@@ -46,8 +52,6 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   }
   // The plot's status and availability in the rest of this request include the new rental.
   ctx.loaders.liveRentalsByPlot.clear(plotId);
-  await ctx.events.rentalChanged(rental, plot.farmId);
-  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, rental);
   await notifyStep(ctx, { rental, from: null, plot, actorId: viewer.userId });
   return rental;
 }
@@ -88,13 +92,13 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
     if (count === 0) return { updated: null, activity: null };
     const row = await tx.rental.findUniqueOrThrow({ where: { id } });
     const act = await writeActivity(tx, { kind: 'RENTAL_CHANGED', message: `Rental ${rule.verb}`, plotId: plot.id, rentalId: id, actorId: viewer.userId, subjectId: id });
+    await ctx.events.rentalChanged(row, plot.farmId, tx);
+    await publishRentalBooking(ctx.events, ctx.loaders, row, tx);
     return { updated: row, activity: act };
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
   ctx.loaders.liveRentalsByPlot.clear(plot.id);
-  await ctx.events.rentalChanged(updated, plot.farmId);
-  await publishRentalBooking(ctx.bus, ctx.logger, ctx.loaders, updated);
   await publishActivity(ctx.bus, ctx.logger, activity);
   await notifyStep(ctx, { rental: updated, from: rental.status, plot, actorId: viewer.userId });
   return updated;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUniqueViolation, type EventBus, type Logger, type PlotTimelapseReady } from '@vegshare/kit';
+import { eventTopics, isUniqueViolation, type EventBus, type Logger, type PlotTimelapseReady, type ServiceEvents } from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 
@@ -29,19 +29,14 @@ export async function applyPlotTimelapseReady(db: FarmDb, bus: EventBus, logger:
   }
 }
 
-/** Subscribes the farm to the streaming subgraph's timelapse announcements; returns the unsubscribe function. */
-export async function subscribeToTimelapses(db: FarmDb, bus: EventBus, logger: Logger): Promise<() => Promise<void>> {
-  const running = new Set<Promise<void>>();
-  const off = await bus.subscribe<unknown>(eventTopics.plotTimelapseReady, (payload) => {
+/**
+ * Consumes the streaming subgraph's timelapse announcements (durable consumer `farm.timelapse-activity`); naturally
+ * idempotent: the feed holds one entry per timelapse (unique index).
+ */
+export async function subscribeToTimelapses(db: FarmDb, bus: EventBus, outbox: ServiceEvents, logger: Logger): Promise<void> {
+  await outbox.consume<unknown>('timelapse-activity', eventTopics.plotTimelapseReady, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed PlotTimelapseReady');
-    const work: Promise<void> = applyPlotTimelapseReady(db, bus, logger, parsed.data)
-      .catch((err: unknown) => logger.error({ err, timelapseId: parsed.data.timelapseId }, 'could not add a timelapse to the feed'))
-      .finally(() => running.delete(work));
-    running.add(work);
+    await applyPlotTimelapseReady(db, bus, logger, parsed.data);
   });
-  return async () => {
-    await off();
-    await Promise.allSettled([...running]);
-  };
 }

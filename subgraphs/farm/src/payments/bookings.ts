@@ -1,6 +1,7 @@
-import { eventTopics, type BookingChanged, type EventBus, type Logger } from '@vegshare/kit';
+import type { RawExecutor } from '@vegshare/kit';
 import type { Adoption, Animal, Farm, Plot, Rental } from '../generated/prisma/client.ts';
 import { toIsoDate } from '../domain/dates.ts';
+import type { FarmEvents } from '../domain/notify.ts';
 
 /** What the payment subgraph is told about bookings; it needs the farm's owner and the plot or animal for the price and title. */
 export interface BookingLookups {
@@ -18,22 +19,15 @@ export function adoptionMonths(startsOn: string, endsOn: string): number {
 
 const adoptionStatus = { ACTIVE: 'ACTIVE', ENDED: 'ENDED', CANCELLED: 'CANCELLED' } as const;
 
-async function publish(bus: EventBus, logger: Logger, event: BookingChanged): Promise<void> {
-  try {
-    await bus.publish<BookingChanged>(eventTopics.bookingChanged, event);
-  } catch (err) {
-    logger.warn({ err, bookingId: event.bookingId }, 'could not publish BookingChanged');
-  }
-}
-
-/** Announces a rental's state to payments (published after the change committed, like RentalChanged). */
-export async function publishRentalBooking(bus: EventBus, logger: Logger, lookups: BookingLookups, rental: Rental): Promise<void> {
+/** Announces a rental's state to payments (in `tx`, the change's transaction, like RentalChanged). */
+export async function publishRentalBooking(events: FarmEvents, lookups: BookingLookups, rental: Rental, tx?: RawExecutor): Promise<void> {
   const plot = await lookups.plot.load(rental.plotId);
   const farm = plot ? await lookups.farm.load(plot.farmId) : null;
   if (!plot || !farm) return;
   const startsOn = toIsoDate(rental.startsOn);
   const endsOn = toIsoDate(rental.endsOn);
-  await publish(bus, logger, {
+  await events.bookingChanged(
+    {
     kind: 'RENTAL',
     bookingId: rental.id,
     customerId: rental.customerId,
@@ -45,18 +39,21 @@ export async function publishRentalBooking(bus: EventBus, logger: Logger, lookup
     priceCents: rental.priceCents,
     currency: rental.currency,
     title: `Plot ${plot.code}, ${farm.name}, ${startsOn} – ${endsOn}`.slice(0, 200),
-  });
+    },
+    tx,
+  );
 }
 
 /** Announces an adoption's state to payments. Adoptions are confirmed when made (ACTIVE) and paid for whole months. */
-export async function publishAdoptionBooking(bus: EventBus, logger: Logger, lookups: BookingLookups, adoption: Adoption): Promise<void> {
+export async function publishAdoptionBooking(events: FarmEvents, lookups: BookingLookups, adoption: Adoption, tx?: RawExecutor): Promise<void> {
   const animal = await lookups.animal.load(adoption.animalId);
   const farm = animal ? await lookups.farm.load(animal.farmId) : null;
   if (!animal || !farm) return;
   const startsOn = toIsoDate(adoption.startsOn);
   const endsOn = toIsoDate(adoption.endsOn);
   const months = adoptionMonths(startsOn, endsOn);
-  await publish(bus, logger, {
+  await events.bookingChanged(
+    {
     kind: 'ADOPTION',
     bookingId: adoption.id,
     customerId: adoption.customerId,
@@ -68,5 +65,7 @@ export async function publishAdoptionBooking(bus: EventBus, logger: Logger, look
     priceCents: animal.monthlyPriceCents * months,
     currency: null,
     title: `Adoption of ${animal.name}, ${farm.name}, ${months} month${months === 1 ? '' : 's'} from ${startsOn}`.slice(0, 200),
-  });
+    },
+    tx,
+  );
 }

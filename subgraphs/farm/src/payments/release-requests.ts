@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, type BookingReleaseRequested, type EventBus, type Logger } from '@vegshare/kit';
+
 import type { FarmDb } from '../db.ts';
 import { createLoaders } from '../loaders.ts';
 import type { FarmEvents } from '../domain/notify.ts';
@@ -32,38 +33,31 @@ export async function applyReleaseRequest(db: FarmDb, bus: EventBus, events: Far
       const row = await tx.rental.findUnique({ where: { id: request.bookingId } });
       if (!row || count === 0) return { row, activity: null };
       const activity = await writeActivity(tx, { kind: 'RENTAL_CHANGED', message: `Rental cancelled: ${why[request.reason]}`, plotId: row.plotId, rentalId: row.id, subjectId: row.id });
+      const plot = await lookups.plot.load(row.plotId);
+      if (plot) await events.rentalChanged(row, plot.farmId, tx);
       return { row, activity };
     });
     if (!changed.row) return;
-    if (changed.activity) {
-      const plot = await lookups.plot.load(changed.row.plotId);
-      if (plot) await events.rentalChanged(changed.row, plot.farmId);
-      await publishActivity(bus, logger, changed.activity);
-    }
-    await publishRentalBooking(bus, logger, lookups, changed.row);
+    if (changed.activity) await publishActivity(bus, logger, changed.activity);
+    await publishRentalBooking(events, lookups, changed.row);
     return;
   }
-  await db.adoption.updateMany({ where: { id: request.bookingId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
-  const adoption = await db.adoption.findUnique({ where: { id: request.bookingId } });
-  if (adoption) await publishAdoptionBooking(bus, logger, lookups, adoption);
+  await db.$transaction(async (tx) => {
+    await tx.adoption.updateMany({ where: { id: request.bookingId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
+    const adoption = await tx.adoption.findUnique({ where: { id: request.bookingId } });
+    if (adoption) await publishAdoptionBooking(events, lookups, adoption, tx);
+  });
 }
 
-/** Subscribes the farm to the payment subgraph's release requests; returns the unsubscribe function (waits for running handlers). */
-export async function subscribeToReleaseRequests(db: FarmDb, bus: EventBus, events: FarmEvents, logger: Logger): Promise<() => Promise<void>> {
-  const running = new Set<Promise<void>>();
-  const off = await bus.subscribe<unknown>(eventTopics.bookingReleaseRequested, (payload) => {
+/**
+ * Consumes the payment subgraph's release requests (durable consumer `farm.booking-release`). Naturally idempotent:
+ * the cancellation is conditional and the re-announcement is what payment waits for, so a redelivery only announces
+ * the booking's state again. A malformed request is dropped (acknowledged); a failure is retried, then dead-lettered.
+ */
+export async function subscribeToReleaseRequests(db: FarmDb, bus: EventBus, events: FarmEvents, logger: Logger): Promise<void> {
+  await events.outbox.consume<unknown>('booking-release', eventTopics.bookingReleaseRequested, async (payload) => {
     const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      logger.warn('dropped malformed BookingReleaseRequested');
-      return;
-    }
-    const work: Promise<void> = applyReleaseRequest(db, bus, events, logger, parsed.data)
-      .catch((err: unknown) => logger.error({ err, bookingId: parsed.data.bookingId }, 'could not release a booking'))
-      .finally(() => running.delete(work));
-    running.add(work);
+    if (!parsed.success) return logger.warn('dropped malformed BookingReleaseRequested');
+    await applyReleaseRequest(db, bus, events, logger, parsed.data);
   });
-  return async () => {
-    await off();
-    await Promise.allSettled([...running]);
-  };
 }

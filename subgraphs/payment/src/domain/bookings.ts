@@ -37,7 +37,9 @@ const todayOf = (now: Date) => now.toISOString().slice(0, 10);
  * changes nothing, and concurrent deliveries of the same booking create one payment (unique booking).
  */
 export async function applyBookingChanged(deps: PaymentDeps, event: BookingChanged): Promise<void> {
-  const effects = await deps.db.$transaction(async (tx): Promise<Effect[]> => {
+  // The effects (PaymentChanged, notifications) go to the outbox in the same transaction as the payment.
+  await deps.db.$transaction(async (tx) => {
+    const effects = await (async (): Promise<Effect[]> => {
     const existing = await tx.payment.findUnique({ where: { bookingKind_bookingId: { bookingKind: event.kind, bookingId: event.bookingId } } });
     if (!existing) {
       if (event.status !== 'REQUESTED' && event.status !== 'ACTIVE') return [];
@@ -97,8 +99,9 @@ export async function applyBookingChanged(deps: PaymentDeps, event: BookingChang
     }
     if (Object.keys(acked).length > 0) await tx.payment.update({ where: { id: payment.id }, data: acked });
     return [];
+    })();
+    await publishEffects(deps.events, tx, effects);
   });
-  await publishEffects(deps.bus, deps.logger, effects);
 }
 
 /** Runs `applyBookingChanged`, absorbing the unique violation of a concurrent duplicate (the other delivery created the payment). */

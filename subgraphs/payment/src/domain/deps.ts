@@ -1,4 +1,4 @@
-import type { EventBus, Logger, ServiceMetrics } from '@vegshare/kit';
+import type { EventBus, Logger, ServiceEvents, ServiceMetrics } from '@vegshare/kit';
 import type { Counter } from 'prom-client';
 import type { PaymentDb } from '../db.ts';
 import type { PaymentConfig } from '../env.ts';
@@ -25,6 +25,8 @@ export interface PaymentDeps {
   /** The configured provider of a name, or null when its keys are not set. */
   provider(name: ProviderName): PaymentProvider | null;
   readonly bus: EventBus;
+  /** Durable events: the outbox (enqueue in the change's transaction) and the durable consumers. */
+  readonly events: ServiceEvents;
   readonly logger: Logger;
   readonly metrics: PaymentMetrics;
   /** Wakes the worker so that a command just written is sent at once (it also polls). */

@@ -1,10 +1,11 @@
-import { eventTopics, type BookingReleaseRequested, type EventBus, type Logger, type NotificationKind, type NotificationRequested, type PaymentChanged } from '@vegshare/kit';
+import { eventTopics, type BookingReleaseRequested, type NotificationKind, type NotificationRequested, type PaymentChanged, type RawExecutor, type ServiceEvents } from '@vegshare/kit';
 import type { Payment } from '../generated/prisma/client.ts';
 
 /**
  * What a committed change announces: the payment's new state, notifications, and release requests for the farm.
- * Domain functions collect these while their transaction runs and `publishEffects` sends them once it committed
- * (best effort: the facts are in Postgres; notification ids are deterministic, so a repeat is deduplicated by user).
+ * Domain functions collect these while their transaction runs; `publishEffects` writes them to the outbox — in that
+ * transaction where the caller passes it (booking changes), else right after it committed (notification ids are
+ * deterministic, so a repeat is deduplicated by user).
  */
 export type Effect =
   | { readonly type: 'changed'; readonly payment: Payment }
@@ -47,14 +48,10 @@ export function changed(payment: Payment): PaymentChanged {
   };
 }
 
-export async function publishEffects(bus: EventBus, logger: Logger, effects: readonly Effect[]): Promise<void> {
+export async function publishEffects(outbox: ServiceEvents, tx: RawExecutor, effects: readonly Effect[]): Promise<void> {
   for (const effect of effects) {
-    try {
-      if (effect.type === 'changed') await bus.publish<PaymentChanged>(eventTopics.paymentChanged, changed(effect.payment));
-      else if (effect.type === 'notify') await bus.publish<NotificationRequested>(eventTopics.notificationRequested, effect.request);
-      else await bus.publish<BookingReleaseRequested>(eventTopics.bookingReleaseRequested, effect.request);
-    } catch (err) {
-      logger.warn({ err, effect: effect.type }, 'could not publish a payment effect');
-    }
+    if (effect.type === 'changed') await outbox.enqueue(tx, eventTopics.paymentChanged, changed(effect.payment));
+    else if (effect.type === 'notify') await outbox.enqueue(tx, eventTopics.notificationRequested, effect.request);
+    else await outbox.enqueue(tx, eventTopics.bookingReleaseRequested, effect.request);
   }
 }

@@ -57,5 +57,5 @@ export async function onUserDeleted(deps: PaymentDeps, event: UserDeleted): Prom
     return;
   }
   deps.logger.info({ userId: event.userId }, 'erased the payment data of a deleted account');
-  await deps.bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.userId, service: ERASURE_SERVICE });
+  await deps.events.enqueue(deps.db, eventTopics.userDataErased, { userId: event.userId, service: ERASURE_SERVICE });
 }

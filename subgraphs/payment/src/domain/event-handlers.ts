@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type BookingChanged, type EventBus, type FarmChanged, type Logger, type UserDeleted } from '@vegshare/kit';
+import { eventTopics, isUuid, type BookingChanged, type FarmChanged, type Logger, type UserDeleted } from '@vegshare/kit';
 import type { PaymentDeps } from './deps.ts';
 import { bookingChangedSchema, onBookingChanged } from './bookings.ts';
 import { applyFarmChanged } from './farm-accounts.ts';
@@ -17,38 +17,42 @@ export interface Subscriptions {
 
 /**
  * The events the payment service consumes: bookings (farm), farms' owners (farm), customers' e-mail addresses
- * for receipts (auth) and deleted accounts (auth: erased and acknowledged, see domain/erasure.ts). Each is validated, then handled; handlers are idempotent, so every replica may handle every event.
+ * for receipts (auth) and deleted accounts (auth: erased and acknowledged, see domain/erasure.ts). Each arrives on a
+ * durable consumer (`payment.<name>`), is validated, then handled; every handler is naturally idempotent (a repeated
+ * or late event changes nothing: unique booking, upserts), so a redelivery is harmless. A failure is retried with
+ * back-off, then dead-lettered.
  */
-export async function subscribeToEvents(bus: EventBus, deps: PaymentDeps, logger: Logger): Promise<Subscriptions> {
+export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Promise<Subscriptions> {
   const running = new Set<Promise<unknown>>();
-  function on<T>(topic: string, schema: z.ZodType<T>, handle: (event: T) => Promise<void>) {
-    return bus.subscribe<unknown>(topic, (payload) => {
+  async function on<T>(name: string, topic: string, schema: z.ZodType<T>, handle: (event: T) => Promise<void>): Promise<void> {
+    await deps.events.consume<unknown>(name, topic, async (payload) => {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         logger.warn({ topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped malformed event');
         return;
       }
-      const work = handle(parsed.data)
-        .catch((err: unknown) => logger.error({ err, topic }, 'event handler failed'))
-        .finally(() => running.delete(work));
+      const work = handle(parsed.data);
       running.add(work);
+      try {
+        await work;
+      } finally {
+        running.delete(work);
+      }
     });
   }
-  const offs = await Promise.all([
-    on<BookingChanged>(eventTopics.bookingChanged, bookingChangedSchema, (e) => onBookingChanged(deps, e)),
-    on<FarmChanged>(eventTopics.farmChanged, farmChangedSchema, (e) => applyFarmChanged(deps.db, e)),
-    on(eventTopics.userRegistered, userRegisteredSchema, async (e) => {
-      await deps.db.customerContact.upsert({ where: { userId: e.userId }, create: { userId: e.userId, email: e.email }, update: { email: e.email } });
-    }),
-    on<UserDeleted>(eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e)),
-  ]);
+  await on<BookingChanged>('booking-changed', eventTopics.bookingChanged, bookingChangedSchema, (e) => onBookingChanged(deps, e));
+  await on<FarmChanged>('farm-changed', eventTopics.farmChanged, farmChangedSchema, (e) => applyFarmChanged(deps.db, e));
+  await on('user-registered', eventTopics.userRegistered, userRegisteredSchema, async (e) => {
+    await deps.db.customerContact.upsert({ where: { userId: e.userId }, create: { userId: e.userId, email: e.email }, update: { email: e.email } });
+  });
+  await on<UserDeleted>('account-erasure', eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e));
   const idle = async () => {
+    await deps.events.idle();
     while (running.size > 0) await Promise.allSettled([...running]);
   };
   return {
     idle,
     async close() {
-      await Promise.all(offs.map((off) => off()));
       await idle();
     },
   };

@@ -46,7 +46,7 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
           : notifyAbout(updated, 'customer', 'Booking not confirmed', `The farm did not confirm ${p.description} in time; the ${amount} held is released.`, 'unconfirmed'),
       ];
     });
-    await publishEffects(deps.bus, deps.logger, effects);
+    await publishEffects(deps.events, deps.db, effects);
   }
   if (due.length > 0) deps.kick();
   return due.length;
@@ -89,6 +89,6 @@ export async function republishReleases(deps: PaymentDeps): Promise<number> {
   });
   const effects: Effect[] = pending.map((p) => releaseEffect(p, p.releaseReason as 'HOLD_EXPIRED' | 'PAYMENT_CANCELED' | 'NOT_CONFIRMED' | 'CUSTOMER_CANCELLED'));
   if (pending.length > 0) await deps.db.payment.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { updatedAt: deps.now() } });
-  await publishEffects(deps.bus, deps.logger, effects);
+  await publishEffects(deps.events, deps.db, effects);
   return pending.length;
 }

@@ -201,7 +201,7 @@ async function run(deps: PaymentDeps, command: OutboxCommand): Promise<void> {
     deps.metrics.providerCalls.inc({ ...labels, outcome: 'failed' });
     effects = await giveUp(deps, command, error);
   }
-  await publishEffects(deps.bus, deps.logger, effects);
+  await publishEffects(deps.events, deps.db, effects);
 }
 
 /** One pass over due commands; returns how many were claimed. */

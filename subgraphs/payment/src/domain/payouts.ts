@@ -47,7 +47,7 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
       });
       return created;
     });
-    await publishEffects(deps.bus, deps.logger, [payoutNotice(payout, 'Payout on its way', `A payout of ${money(payout.amountCents, currency)} for ${month} was recorded.`, 'created')]);
+    await publishEffects(deps.events, deps.db, [payoutNotice(payout, 'Payout on its way', `A payout of ${money(payout.amountCents, currency)} for ${month} was recorded.`, 'created')]);
     return payout;
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`A payout for ${month} in ${currency} exists already`);
@@ -77,6 +77,6 @@ export async function markPayoutPaid(deps: PaymentDeps, viewer: Viewer | null, i
     });
     return row;
   });
-  await publishEffects(deps.bus, deps.logger, [payoutNotice(payout, 'Payout paid', `${money(payout.amountCents, payout.currency)} for ${payout.month} was transferred (reference ${ref}).`, 'paid')]);
+  await publishEffects(deps.events, deps.db, [payoutNotice(payout, 'Payout paid', `${money(payout.amountCents, payout.currency)} for ${payout.month} was transferred (reference ${ref}).`, 'paid')]);
   return payout;
 }

@@ -58,6 +58,6 @@ export async function cancelBooking(deps: PaymentDeps, viewer: Viewer | null, pa
     out.push(notifyAbout(updated, 'farmer', 'Booking cancelled by the customer', `${p.description} was cancelled by the customer.`, 'cancelled'));
     return { payment: await tx.payment.findUniqueOrThrow({ where: { id: p.id } }), effects: out };
   });
-  await publishEffects(deps.bus, deps.logger, effects);
+  await publishEffects(deps.events, deps.db, effects);
   return payment;
 }

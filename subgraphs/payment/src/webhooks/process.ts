@@ -33,6 +33,6 @@ export async function processWebhook(deps: PaymentDeps, provider: ProviderColumn
     return { outcome: 'applied', effects: await applyProviderRefund(deps, refund.id, observed.refund, tx) };
   });
   deps.metrics.webhooks.inc({ provider, outcome: result.outcome });
-  await publishEffects(deps.bus, deps.logger, result.effects);
+  await publishEffects(deps.events, deps.db, result.effects);
   return result.outcome;
 }

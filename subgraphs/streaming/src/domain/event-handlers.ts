@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, topics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger } from '@vegshare/kit';
+import { eventTopics, topics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger, type ServiceEvents } from '@vegshare/kit';
 import type { CapacityView } from './capacity-view.ts';
 import { workerCapacitySchema } from './capacity-view.ts';
 import type { HlsProgressBoard } from './hls-progress.ts';
@@ -42,8 +42,13 @@ export interface EventHandlers {
   close(): Promise<void>;
 }
 
-/** Subscribes the streaming service to the events it consumes; each one is validated, then applied in order per entity. */
-export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control: StreamControl, views: LiveViews, logger: Logger): Promise<EventHandlers> {
+/**
+ * Subscribes the streaming service to the events it consumes; each one is validated, then applied in order per
+ * entity. Durable ones arrive on durable consumers (`streaming.<topic>`), acknowledged once applied; every handler is
+ * naturally idempotent (projections are upserts of the latest state, a status applies to its job, a timelapse is
+ * stored once, erasure repeats harmlessly). HLS progress and capacity stay on the live bus.
+ */
+export async function subscribeToEvents(bus: EventBus, outbox: ServiceEvents, db: StreamingDb, control: StreamControl, views: LiveViews, logger: Logger): Promise<EventHandlers> {
   const queue = new SerialQueue();
   function parse<T>(topic: string, schema: z.ZodType<T>, payload: unknown): T | null {
     const parsed = schema.safeParse(payload);
@@ -51,12 +56,12 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
     logger.warn({ topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped malformed event');
     return null;
   }
-  function on<T>(topic: string, schema: z.ZodType<T>, keyOf: (event: T) => string, apply: (event: T) => Promise<void>) {
-    return bus.subscribe<unknown>(topic, (payload) => {
+  async function on<T>(topic: string, schema: z.ZodType<T>, keyOf: (event: T) => string, apply: (event: T) => Promise<void>): Promise<() => Promise<void>> {
+    await outbox.consume<unknown>(topic, topic, async (payload) => {
       const event = parse(topic, schema, payload);
-      if (event === null) return;
-      queue.run(`${topic}:${keyOf(event)}`, () => apply(event)).catch((err: unknown) => logger.error({ err, topic }, 'event handler failed'));
+      if (event !== null) await queue.run(`${topic}:${keyOf(event)}`, () => apply(event));
     });
+    return async () => undefined; // stopped with the outbox
   }
   /** Many per second and only kept in memory: applied at once, outside the per-entity queue. */
   function onFast<T>(topic: string, schema: z.ZodType<T>, apply: (event: T) => void) {
@@ -80,7 +85,10 @@ export async function subscribeToEvents(bus: EventBus, db: StreamingDb, control:
     on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
   ]);
   return {
-    idle: () => queue.idle(),
+    idle: async () => {
+      await outbox.idle();
+      await queue.idle();
+    },
     async close() {
       await Promise.all(unsubscribe.map((u) => u()));
       await queue.idle();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, unauthenticated, type EventBus, type ObjectStore, type UserDataErased } from '@vegshare/kit';
+import { eventTopics, isUuid, unauthenticated, type ObjectStore, type ServiceEvents, type UserDataErased } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 
@@ -39,13 +39,13 @@ export async function eraseUser(db: UserDb, objects: ObjectStore, userId: string
 }
 
 /** Handles one UserDeleted event: erase, then acknowledge to auth (which re-publishes until every service did). */
-export async function onUserDeleted(db: UserDb, objects: ObjectStore, bus: EventBus, payload: unknown, logger: Logger): Promise<boolean> {
+export async function onUserDeleted(db: UserDb, objects: ObjectStore, outbox: ServiceEvents, payload: unknown, logger: Logger): Promise<boolean> {
   const event = userDeletedSchema.safeParse(payload);
   if (!event.success) {
     logger.warn('dropped invalid UserDeleted event');
     return false;
   }
   await eraseUser(db, objects, event.data.userId, new Date(event.data.deletedAt), logger);
-  await bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.data.userId, service: 'user' });
+  await outbox.enqueue(db, eventTopics.userDataErased, { userId: event.data.userId, service: 'user' });
   return true;
 }

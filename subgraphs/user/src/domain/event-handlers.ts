@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus, type ObjectStore, type ServiceMetrics } from '@vegshare/kit';
+import { eventTopics, isUuid, type EventBus, type ObjectStore, type ServiceEvents, type ServiceMetrics } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 import { deliverNotification, type PushChannel } from './notifications.ts';
@@ -9,57 +9,49 @@ import { createRegisteredProfile } from './profiles.ts';
 const userRegisteredSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), displayName: z.string() });
 
 /**
- * Subscribes to the events the user service acts on (before it accepts traffic). Handlers are idempotent, so every
- * replica handles every event and the database decides which one wins. Returns a function that unsubscribes and
- * waits for handlers still running.
+ * Starts the durable consumers of the events the user service acts on (before it accepts traffic). Every handler is
+ * naturally idempotent — a profile is created once (upsert), a notification is stored once per (user, eventId) and
+ * only the delivery that inserted it publishes it live, erasure is repeatable — so a redelivery changes nothing. A
+ * failing handler is retried with back-off, then dead-lettered. Returns a function that waits for handlers running.
  */
-export async function subscribeToEvents(db: UserDb, bus: EventBus, logger: Logger, metrics: ServiceMetrics, deps: { objects: ObjectStore; push: PushChannel }): Promise<() => Promise<void>> {
+export async function subscribeToEvents(
+  db: UserDb,
+  bus: EventBus,
+  outbox: ServiceEvents,
+  logger: Logger,
+  metrics: ServiceMetrics,
+  deps: { objects: ObjectStore; push: PushChannel },
+): Promise<() => Promise<void>> {
   const notificationRequests = metrics.counter('user_notification_requests_total', 'NotificationRequested events by outcome (delivered, duplicate, muted, invalid)', ['outcome']);
   const profilesCreated = metrics.counter('user_profiles_created_total', 'Profiles created from UserRegistered events');
   const accountsErased = metrics.counter('user_accounts_erased_total', 'Deleted accounts whose data was erased (UserDeleted events, re-deliveries included)');
   const running = new Set<Promise<unknown>>();
-  const track = (work: Promise<unknown>, what: string): void => {
-    const tracked = work.catch((err: unknown) => logger.error({ err }, `${what} failed`)).finally(() => running.delete(tracked));
-    running.add(tracked);
+  const track = async <T>(work: Promise<T>): Promise<T> => {
+    running.add(work);
+    try {
+      return await work;
+    } finally {
+      running.delete(work);
+    }
   };
 
-  const offRegistered = await bus.subscribe<unknown>(eventTopics.userRegistered, (payload) => {
+  await outbox.consume<unknown>('profile', eventTopics.userRegistered, async (payload) => {
     const event = userRegisteredSchema.safeParse(payload);
-    if (!event.success) {
-      logger.warn('dropped invalid UserRegistered event');
-      return;
-    }
-    track(
-      createRegisteredProfile(db, event.data).then((created) => {
-        if (created) profilesCreated.inc();
-        logger.debug({ userId: event.data.userId, created }, 'profile for registered user');
-      }),
-      'creating a profile',
-    );
+    if (!event.success) return logger.warn('dropped invalid UserRegistered event');
+    const created = await track(createRegisteredProfile(db, event.data));
+    if (created) profilesCreated.inc();
+    logger.debug({ userId: event.data.userId, created }, 'profile for registered user');
   });
-  const offNotifications = await bus.subscribe<unknown>(eventTopics.notificationRequested, (payload) => {
-    track(
-      deliverNotification(db, bus, payload, logger, deps.push).then((outcome) => {
-        notificationRequests.inc({ outcome });
-        logger.debug({ outcome }, 'notification requested');
-      }),
-      'delivering a notification',
-    );
+  await outbox.consume<unknown>('notifications', eventTopics.notificationRequested, async (payload) => {
+    const outcome = await track(deliverNotification(db, bus, payload, logger, deps.push));
+    notificationRequests.inc({ outcome });
+    logger.debug({ outcome }, 'notification requested');
   });
-
-  const offDeleted = await bus.subscribe<unknown>(eventTopics.userDeleted, (payload) => {
-    track(
-      onUserDeleted(db, deps.objects, bus, payload, logger).then((erased) => {
-        if (erased) accountsErased.inc();
-      }),
-      'erasing a deleted account',
-    );
+  await outbox.consume<unknown>('account-erasure', eventTopics.userDeleted, async (payload) => {
+    if (await track(onUserDeleted(db, deps.objects, outbox, payload, logger))) accountsErased.inc();
   });
 
   return async () => {
-    await offRegistered();
-    await offNotifications();
-    await offDeleted();
     await Promise.allSettled([...running]);
   };
 }

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { badInput, conflict, domainError, ErrorCode, eventTopics, isUniqueViolation, forbidden, notFound, unauthenticated, type EventBus, type UserRegistered } from '@vegshare/kit';
+import { badInput, conflict, domainError, ErrorCode, eventTopics, isUniqueViolation, forbidden, notFound, unauthenticated, type RawExecutor, type ServiceEvents, type UserRegistered } from '@vegshare/kit';
 import type { AuthDb } from '../../db.ts';
 import type { DeviceTokens } from '../device-tokens.ts';
 import type { SocialIdentity as IdentityRow, SocialLinkTicket as TicketRow, User as UserRow } from '../../generated/prisma/client.ts';
@@ -54,7 +54,8 @@ export interface SocialSignInDeps {
   readonly passwords: PasswordService;
   readonly limits: AuthRateLimits;
   readonly outbox: Outbox;
-  readonly events: EventBus;
+  /** Durable events (UserRegistered). */
+  readonly events: ServiceEvents;
   /** Device tokens, as a password sign-in hands out (they let this device through the account's back-off later). */
   readonly devices: DeviceTokens;
   readonly logger: Logger;
@@ -256,17 +257,17 @@ export class SocialSignIn {
     const result = await this.deps.db.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email, passwordHash: null, roles: ['CUSTOMER'], emailVerifiedAt: new Date() } });
       const identity = await tx.socialIdentity.create({ data: { userId: user.id, provider, subject: profile.subject, ...this.#identityData(profile) } });
+      await this.#announce(tx, user, profile);
       return { user, identity };
     });
-    await this.#announce(result.user, profile);
     return result;
   }
 
   /** UserRegistered, named from the provider (never from what an unproven sign-up typed). */
-  async #announce(user: UserRow, profile: ProviderProfile): Promise<void> {
+  async #announce(tx: RawExecutor, user: UserRow, profile: ProviderProfile): Promise<void> {
     const displayName = profile.displayName ?? user.email.split('@')[0]?.slice(0, MAX_NAME) ?? 'VegShare user';
     const event: UserRegistered = { userId: user.id, email: user.email, displayName, roles: user.roles };
-    await this.deps.events.publish(eventTopics.userRegistered, event).catch((err: unknown) => this.deps.logger.error({ err, userId: user.id }, 'publishing UserRegistered failed'));
+    await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
   }
 
   /**
@@ -291,6 +292,7 @@ export class SocialSignIn {
         });
         if (!user) throw new SignUpCompletedMeanwhile();
         const identity = await this.#link(tx, user.id, provider, profile);
+        await this.#announce(tx, user, profile);
         return { user, identity };
       });
     } catch (error) {
@@ -298,7 +300,6 @@ export class SocialSignIn {
       throw error;
     }
     this.deps.logger.info({ userId: claimed.user.id, provider }, 'pending sign-up claimed by a proven social identity');
-    await this.#announce(claimed.user, profile);
     return claimed;
   }
 

@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.ts';
+import type { DeliveredEvent, EventStream } from './event-stream.ts';
+import { JetStreamEventStream } from './jetstream-event-stream.ts';
+import { BusEventStream } from './bus-event-stream.ts';
+import type { EventBus, EventHandler } from './event-bus.ts';
+import { isDurableTopic, type EventPayloads, type EventTopic } from './contracts.ts';
+import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from './outbox.ts';
+
+/** A Prisma client of the service: handlers run their effect and the processed-event row in one transaction. */
+export interface TransactionRunner<Tx extends RawExecutor> {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
+}
+
+export interface ServiceEventsOptions {
+  /** The service (its durable consumers are named `<service>.<name>`). */
+  readonly service: string;
+  /** Its Postgres schema: outbox and processed-event tables. */
+  readonly schema: string;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly metrics?: ServiceMetrics;
+  /**
+   * NATS servers (comma-separated): durable events on JetStream. Absent: they travel on `bus` (the in-process bus of
+   * the embedded default and the tests, or Redis pub/sub), see BusEventStream.
+   */
+  readonly natsUrl?: string | undefined;
+  /**
+   * The service's live bus. With JetStream, every published durable event is also put on it (best effort) for live
+   * listeners inside the service (a subscription re-checking access on `farm.rental.changed`).
+   */
+  readonly bus: EventBus;
+  /** An injected stream (tests, the bench); not closed by `stop`. */
+  readonly stream?: EventStream;
+  /** Relay poll interval (ms). */
+  readonly pollMs?: number;
+}
+
+/**
+ * One service's durable events: `enqueue` in the transaction of the change, the outbox relay, and consumers —
+ * `consumeOnce` (idempotent by the processed-event table) or `consume` (for naturally idempotent handlers).
+ */
+export class ServiceEvents {
+  readonly relay: OutboxRelay;
+  readonly #stops: (() => Promise<void>)[] = [];
+  readonly #deadLettered;
+
+  private constructor(
+    readonly stream: EventStream,
+    private readonly options: ServiceEventsOptions,
+    private readonly ownsStream: boolean,
+  ) {
+    const mirrored: EventStream = ownsStream
+      ? {
+          publish: async (topic, payload, id) => {
+            await stream.publish(topic, payload, id);
+            await options.bus.publish(topic, payload).catch((err: unknown) => options.logger.debug({ err, topic }, 'live copy of an event not published'));
+          },
+          consume: (o) => stream.consume(o),
+          onDeadLetter: (l) => stream.onDeadLetter(l),
+          close: () => stream.close(),
+        }
+      : stream;
+    this.relay = new OutboxRelay({
+      schema: options.schema,
+      databaseUrl: options.databaseUrl,
+      stream: mirrored,
+      logger: options.logger,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    });
+    this.#deadLettered = options.metrics?.counter('events_dead_lettered_total', 'Events that exhausted their deliveries, by consumer', ['consumer']);
+    const counter = this.#deadLettered;
+    const prefix = `${options.service}.`;
+    if (counter) {
+      const off = stream.onDeadLetter((consumer) => {
+        if (consumer.startsWith(prefix)) counter.inc({ consumer });
+      });
+      this.#stops.push(async () => void off());
+    }
+  }
+
+  static async open(options: ServiceEventsOptions): Promise<ServiceEvents> {
+    if (options.stream) return new ServiceEvents(options.stream, options, false);
+    if (options.natsUrl) return new ServiceEvents(await JetStreamEventStream.connect(options.natsUrl, { name: options.service, logger: options.logger }), options, true);
+    return new ServiceEvents(new BusEventStream(options.bus, options.logger), options, false);
+  }
+
+  /** Writes `payload` to the outbox in `tx`: published once the transaction commits, never if it rolls back. */
+  enqueue<K extends EventTopic>(tx: RawExecutor, topic: K, payload: EventPayloads[K]): Promise<string> {
+    return enqueueEvent(tx, this.options.schema, topic, payload);
+  }
+
+  /**
+   * The live bus for code that publishes with `bus.publish` after its change committed: a durable topic is written
+   * to the outbox on its own (`db`), everything else goes to `live`. A crash between the change and this write loses
+   * the event; code that has the change's transaction calls `enqueue(tx, …)` instead.
+   */
+  outboxBus(live: EventBus, db: RawExecutor): EventBus {
+    return {
+      publish: async <T>(topic: string, payload: T): Promise<void> => {
+        if (isDurableTopic(topic)) await enqueueEvent(db, this.options.schema, topic, payload);
+        else await live.publish(topic, payload);
+      },
+      subscribe: <T>(topic: string, handler: EventHandler<T>) => live.subscribe(topic, handler),
+      close: () => Promise.resolve(),
+      ...(live.onConnectionChange ? { onConnectionChange: (listener: (connected: boolean) => void) => live.onConnectionChange!(listener) } : {}),
+    };
+  }
+
+  /** Starts the relay (call once the service's consumers are registered). */
+  start(): void {
+    this.relay.start();
+  }
+
+  /**
+   * A durable consumer whose handler is naturally idempotent (an upsert to the event's state, a delete): a
+   * redelivery does no harm. Throwing retries with back-off, then dead-letters.
+   */
+  async consume<T>(name: string, topic: string, handle: (payload: T, event: DeliveredEvent<T>) => Promise<void>): Promise<void> {
+    const stop = await this.stream.consume<T>({ consumer: `${this.options.service}.${name}`, topic, handle: (event) => handle(event.payload, event) });
+    this.#stops.push(stop);
+  }
+
+  /**
+   * A durable consumer whose effect runs at most once per event: the processed-event row and the effect are written in
+   * one transaction, so a redelivery (after a crash between commit and ack, a NATS restart) finds the row and skips.
+   */
+  async consumeOnce<T, Tx extends RawExecutor>(
+    name: string,
+    topic: string,
+    db: TransactionRunner<Tx>,
+    handle: (tx: Tx, payload: T, event: DeliveredEvent<T>) => Promise<void>,
+  ): Promise<void> {
+    const consumer = `${this.options.service}.${name}`;
+    const stop = await this.stream.consume<T>({
+      consumer,
+      topic,
+      handle: (event) =>
+        db.$transaction(async (tx) => {
+          if (await firstDelivery(tx, this.options.schema, consumer, event.id)) await handle(tx, event.payload, event);
+        }),
+    });
+    this.#stops.push(stop);
+  }
+
+  /** Resolves once the events received so far were handled (the in-process stream; JetStream: at once). */
+  async idle(): Promise<void> {
+    await this.stream.idle?.();
+  }
+
+  /** Stops consumers, then the relay, then the stream's connection (an injected or shared stream stays open). */
+  async stop(): Promise<void> {
+    for (const stop of this.#stops.splice(0).reverse()) await stop();
+    await this.relay.stop();
+    if (this.ownsStream) await this.stream.close();
+  }
+}
