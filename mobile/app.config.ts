@@ -50,7 +50,15 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
     'expo-secure-store',
     'expo-localization',
     ['expo-notifications', { icon: './assets/notification-icon.png', color: '#2f6b3a' }],
-    ['expo-splash-screen', { image: './assets/splash-icon.png', imageWidth: 200, backgroundColor: '#f6f4ee', dark: { backgroundColor: '#121512' } }],
+    [
+      'expo-splash-screen',
+      {
+        image: './assets/splash-icon.png',
+        imageWidth: 200,
+        backgroundColor: '#f6f4ee',
+        dark: { backgroundColor: '#121512' },
+      },
+    ],
   ],
   extra: {
     appEnv: APP_ENV,

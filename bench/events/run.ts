@@ -40,10 +40,15 @@ interface Result {
   readonly p99: number;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /** Runs `send(i)` for every event with `concurrency` writers; resolves once `received` reaches total. */
-async function measure(path: string, send: (i: number) => Promise<void>, subscribe: (onEvent: (s: Sample) => void) => Promise<() => Promise<void>>): Promise<Result> {
+async function measure(
+  path: string,
+  send: (i: number) => Promise<void>,
+  subscribe: (onEvent: (s: Sample) => void) => Promise<() => Promise<void>>,
+): Promise<Result> {
   const latencies: number[] = [];
   let done: () => void = () => undefined;
   const all = new Promise<void>((resolve) => (done = resolve));
@@ -64,8 +69,15 @@ async function measure(path: string, send: (i: number) => Promise<void>, subscri
   const elapsed = (performance.now() - started) / 1000;
   await stop();
   latencies.sort((a, b) => a - b);
-  if (latencies.length < total) logger.warn({ path, received: latencies.length, total }, 'not every event arrived within 60 s');
-  return { path, events: latencies.length, perSecond: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  if (latencies.length < total)
+    logger.warn({ path, received: latencies.length, total }, 'not every event arrived within 60 s');
+  return {
+    path,
+    events: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
 }
 
 async function main(): Promise<void> {
@@ -87,7 +99,9 @@ async function main(): Promise<void> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const tx: RawExecutor = { $executeRawUnsafe: async (q: string, ...v: unknown[]) => (await client.query(q, v)).rowCount ?? 0 };
+      const tx: RawExecutor = {
+        $executeRawUnsafe: async (q: string, ...v: unknown[]) => (await client.query(q, v)).rowCount ?? 0,
+      };
       await enqueueEvent(tx, SCHEMA, topic, payload);
       await client.query('COMMIT');
     } finally {
@@ -102,7 +116,13 @@ async function main(): Promise<void> {
       return await measure(
         path,
         (i) => commit(topic, { i, sentAt: performance.now() }),
-        (onEvent) => stream.consume<Sample>({ consumer: `bench-${randomUUID()}`, topic, ...(maxInFlight ? { maxInFlight } : {}), handle: async (e) => onEvent(e.payload) }),
+        (onEvent) =>
+          stream.consume<Sample>({
+            consumer: `bench-${randomUUID()}`,
+            topic,
+            ...(maxInFlight ? { maxInFlight } : {}),
+            handle: async (e) => onEvent(e.payload),
+          }),
       );
     } finally {
       await relay.stop();
@@ -125,7 +145,9 @@ async function main(): Promise<void> {
     results.push(await viaOutbox('outbox → JetStream → durable consumer (strict order, 1 in flight)', js));
     results.push(await viaOutbox('outbox → JetStream → durable consumer (64 in flight)', js, 64));
     await js.close();
-    results.push(await viaOutbox('outbox → in-process bus (embedded default)', new BusEventStream(new MemoryEventBus(), logger)));
+    results.push(
+      await viaOutbox('outbox → in-process bus (embedded default)', new BusEventStream(new MemoryEventBus(), logger)),
+    );
   } finally {
     await pool.end();
     const drop = new pg.Client({ connectionString: serverUrl });
@@ -141,7 +163,10 @@ async function main(): Promise<void> {
     '',
     '| path | events received | events/s | p50 ms | p99 ms | events/s vs Redis | p99 vs Redis |',
     '|---|--:|--:|--:|--:|--:|--:|',
-    ...results.map((r) => `| ${r.path} | ${r.events} | ${f(r.perSecond)} | ${f(r.p50, 1)} | ${f(r.p99, 1)} | ${f(r.perSecond / base.perSecond, 2)}× | ${f(r.p99 / base.p99, 1)}× |`),
+    ...results.map(
+      (r) =>
+        `| ${r.path} | ${r.events} | ${f(r.perSecond)} | ${f(r.p50, 1)} | ${f(r.p99, 1)} | ${f(r.perSecond / base.perSecond, 2)}× | ${f(r.p99 / base.p99, 1)}× |`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

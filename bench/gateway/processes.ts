@@ -54,7 +54,14 @@ export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
       if (!isReady(message) || child.pid === undefined) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ label: options.label, pid: child.pid, url: message.url, endpoint: message.endpoint, metricsUrl: message.metricsUrl ?? message.url, stop: () => stopChild(child) });
+      resolve({
+        label: options.label,
+        pid: child.pid,
+        url: message.url,
+        endpoint: message.endpoint,
+        metricsUrl: message.metricsUrl ?? message.url,
+        stop: () => stopChild(child),
+      });
     });
   });
 }

@@ -20,7 +20,8 @@ export interface Cell {
 /** A reason fit for one table cell: one line, no pipes, short. */
 const cellText = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 140);
 const fixed = (n: number | undefined, digits = 0) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}×`;
 
 export const STOCK = 'apollo';
 export const FLOOR = 'floor';
@@ -35,7 +36,8 @@ export function markdownTable(cells: readonly Cell[]): string {
     '| gateway | operation | req/s | p50 ms | p99 ms | subgraph calls / req (load · single) | CPU % | subgraphs CPU % | peak RSS MB | req/s vs stock | p99 vs stock | peak RSS vs stock | req/s vs floor | failed reqs | steal % |\n' +
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = cells.map((c) => {
-    if (c.invalid || !c.load) return `| ${c.gateway} | ${c.operation} | ${cellText(c.invalid ?? 'not measured')} |  |  |  |  |  |  |  |  |  |  |  |  |`;
+    if (c.invalid || !c.load)
+      return `| ${c.gateway} | ${c.operation} | ${cellText(c.invalid ?? 'not measured')} |  |  |  |  |  |  |  |  |  |  |  |  |`;
     const stock = find(cells, STOCK, c.operation);
     const floor = find(cells, FLOOR, c.operation);
     return [
@@ -60,12 +62,21 @@ export function markdownTable(cells: readonly Cell[]): string {
 }
 
 /** The issue's targets, checked on this run (ours against the stock gateway, the floor and Hive). */
-export function targetChecks(cells: readonly Cell[], queries: readonly string[], hiveVariants: readonly string[]): string[] {
+export function targetChecks(
+  cells: readonly Cell[],
+  queries: readonly string[],
+  hiveVariants: readonly string[],
+): string[] {
   const lines: string[] = [];
   const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'yes' : 'NO');
   const rps = (g: string, op: string) => find(cells, g, op)?.load?.rps;
-  const check = (label: string, a: number | undefined, b: number | undefined, test: (a: number, b: number) => boolean, show: string) =>
-    lines.push(`- ${label}: ${mark(a === undefined || b === undefined ? undefined : test(a, b))} (${show})`);
+  const check = (
+    label: string,
+    a: number | undefined,
+    b: number | undefined,
+    test: (a: number, b: number) => boolean,
+    show: string,
+  ) => lines.push(`- ${label}: ${mark(a === undefined || b === undefined ? undefined : test(a, b))} (${show})`);
   for (const op of ['nested', 'one-subgraph']) {
     const ours = rps('ours', op);
     const stock = rps(STOCK, op);
@@ -73,16 +84,36 @@ export function targetChecks(cells: readonly Cell[], queries: readonly string[],
   }
   const oursOne = rps('ours', 'one-subgraph');
   const floorOne = rps(FLOOR, 'one-subgraph');
-  check('ours ≥ 50 % of the floor on one-subgraph', oursOne, floorOne, (a, b) => a >= 0.5 * b, ratio(oursOne, floorOne));
+  check(
+    'ours ≥ 50 % of the floor on one-subgraph',
+    oursOne,
+    floorOne,
+    (a, b) => a >= 0.5 * b,
+    ratio(oursOne, floorOne),
+  );
   for (const c of cells.filter((x) => x.gateway === 'ours' && !x.invalid)) {
     const stock = find(cells, STOCK, c.operation);
-    check(`ours p99 ≤ stock on ${c.operation}`, c.load?.p99, stock?.load?.p99, (a, b) => a <= b, `${fixed(c.load?.p99, 1)} vs ${fixed(stock?.load?.p99, 1)} ms`);
+    check(
+      `ours p99 ≤ stock on ${c.operation}`,
+      c.load?.p99,
+      stock?.load?.p99,
+      (a, b) => a <= b,
+      `${fixed(c.load?.p99, 1)} vs ${fixed(stock?.load?.p99, 1)} ms`,
+    );
   }
   const peak = (g: string) => {
-    const values = cells.filter((c) => c.gateway === g && c.peakRssMiB !== undefined).map((c) => c.peakRssMiB as number);
+    const values = cells
+      .filter((c) => c.gateway === g && c.peakRssMiB !== undefined)
+      .map((c) => c.peakRssMiB as number);
     return values.length ? Math.max(...values) : undefined;
   };
-  check('ours peak RSS ≤ stock', peak('ours'), peak(STOCK), (a, b) => a <= b, `${fixed(peak('ours'))} vs ${fixed(peak(STOCK))} MB`);
+  check(
+    'ours peak RSS ≤ stock',
+    peak('ours'),
+    peak(STOCK),
+    (a, b) => a <= b,
+    `${fixed(peak('ours'))} vs ${fixed(peak(STOCK))} MB`,
+  );
   for (const hive of hiveVariants) {
     for (const op of queries) {
       const ours = rps('ours', op);
@@ -94,7 +125,8 @@ export function targetChecks(cells: readonly Cell[], queries: readonly string[],
   for (const op of queries) {
     const ours = rps('ours-nodedup', op);
     const other = rps('hive-nodedup', op);
-    if (ours !== undefined && other !== undefined) check(`ours-nodedup ahead of hive-nodedup on ${op}`, ours, other, (a, b) => a > b, ratio(ours, other));
+    if (ours !== undefined && other !== undefined)
+      check(`ours-nodedup ahead of hive-nodedup on ${op}`, ours, other, (a, b) => a > b, ratio(ours, other));
   }
   return lines;
 }

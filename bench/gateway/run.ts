@@ -62,13 +62,32 @@ interface GatewaySpec {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-const version = (pkg: string) => (JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-const parsePairs = (raw: string) => Object.fromEntries(raw.split(',').filter(Boolean).map((p) => p.split('=', 2) as [string, string]));
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+    .version;
+const parsePairs = (raw: string) =>
+  Object.fromEntries(
+    raw
+      .split(',')
+      .filter(Boolean)
+      .map((p) => p.split('=', 2) as [string, string]),
+  );
 
 const specs: GatewaySpec[] = [
-  { name: 'ours', script: 'serve-ours.ts', description: 'our gateway (gateway/src, startGateway) as configured by default' },
+  {
+    name: 'ours',
+    script: 'serve-ours.ts',
+    description: 'our gateway (gateway/src, startGateway) as configured by default',
+  },
   ...(env['BENCH_OURS_NODEDUP_ENV']
-    ? [{ name: 'ours-nodedup', script: 'serve-ours.ts', env: parsePairs(env['BENCH_OURS_NODEDUP_ENV']), description: `ours with ${env['BENCH_OURS_NODEDUP_ENV']}` }]
+    ? [
+        {
+          name: 'ours-nodedup',
+          script: 'serve-ours.ts',
+          env: parsePairs(env['BENCH_OURS_NODEDUP_ENV']),
+          description: `ours with ${env['BENCH_OURS_NODEDUP_ENV']}`,
+        },
+      ]
     : []),
   { name: FLOOR, description: 'no gateway: the operation sent straight to the one subgraph that answers it' },
   {
@@ -92,12 +111,19 @@ const specs: GatewaySpec[] = [
     name: 'hive-dedup',
     script: 'serve-hive.ts',
     env: { HIVE_DEDUP: 'inbound' },
-    description: 'Hive Gateway, defaults plus inboundInflightRequestDeduplication (identical client requests share one execution)',
+    description:
+      'Hive Gateway, defaults plus inboundInflightRequestDeduplication (identical client requests share one execution)',
   },
 ];
-const wanted = env['BENCH_GATEWAYS']?.split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = env['BENCH_GATEWAYS']
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const gateways = wanted ? specs.filter((s) => wanted.includes(s.name)) : specs;
-const wantedOps = env['BENCH_OPERATIONS']?.split(',').map((s) => s.trim()).filter(Boolean);
+const wantedOps = env['BENCH_OPERATIONS']
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const operations = wantedOps ? allOperations.filter((o) => wantedOps.includes(o.name)) : allOperations;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -117,7 +143,11 @@ async function settle(subgraphUrls: readonly string[]): Promise<void> {
 /** What every response of a cell must be: status 200, no errors, the same data as ours. */
 function verdict(reply: GraphQLReply, reference: GraphQLReply | undefined): string | undefined {
   if (reply.status !== 200) return `HTTP ${reply.status}: ${reply.text.slice(0, 160)}`;
-  if (reply.json?.errors?.length) return `errors: ${reply.json.errors.map((e) => e.message).join('; ').slice(0, 160)}`;
+  if (reply.json?.errors?.length)
+    return `errors: ${reply.json.errors
+      .map((e) => e.message)
+      .join('; ')
+      .slice(0, 160)}`;
   if (!reply.json?.data) return 'no data';
   if (reference && !isDeepStrictEqual(reply.json.data, reference.json?.data)) return 'response differs from ours';
   return undefined;
@@ -132,14 +162,26 @@ const demoTokens = async (authEndpoint: string, secret: string): Promise<Tokens>
 });
 
 /** The Authorization header of the account an operation runs as, if any. */
-const callerHeaders = (op: Operation, tokens: Tokens): Record<string, string> => (op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {});
+const callerHeaders = (op: Operation, tokens: Tokens): Record<string, string> =>
+  op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {};
 
 /** Runs every operation through a stock gateway started for the purpose, then stops it. */
 async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens): Promise<void> {
-  const warmer = await startProcess({ label: 'warm-up gateway', script: 'serve-apollo.ts', env: gatewayEnv, cpus: settings.pin ? '1' : undefined });
+  const warmer = await startProcess({
+    label: 'warm-up gateway',
+    script: 'serve-apollo.ts',
+    env: gatewayEnv,
+    cpus: settings.pin ? '1' : undefined,
+  });
   try {
     for (const op of operations) {
-      await drive({ url: warmer.endpoint, body: requestBody(op), headers: callerHeaders(op, tokens), connections: settings.connections, seconds: settings.subgraphWarmup });
+      await drive({
+        url: warmer.endpoint,
+        body: requestBody(op),
+        headers: callerHeaders(op, tokens),
+        connections: settings.connections,
+        seconds: settings.subgraphWarmup,
+      });
     }
   } finally {
     await warmer.stop();
@@ -149,7 +191,13 @@ async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens)
 type Cleanup = Array<() => Promise<void>>;
 
 /** A fresh migrated database and a local S3, every subgraph of rover.yaml seeded into it (auth first). */
-async function seededStorage(cleanup: Cleanup): Promise<{ db: Awaited<ReturnType<typeof createTestDatabase>>; s3: Awaited<ReturnType<typeof startLocalS3>>; ordered: string[] }> {
+async function seededStorage(
+  cleanup: Cleanup,
+): Promise<{
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  s3: Awaited<ReturnType<typeof startLocalS3>>;
+  ordered: string[];
+}> {
   const db = await createTestDatabase();
   cleanup.push(() => db.drop());
   const s3 = await startLocalS3();
@@ -172,11 +220,21 @@ interface Subgraphs {
 }
 
 /** Every subgraph in its own process, auth first (the others verify tokens with its JWKS). */
-async function startSubgraphs(ordered: readonly string[], base: Record<string, string>, cleanup: Cleanup): Promise<Subgraphs> {
+async function startSubgraphs(
+  ordered: readonly string[],
+  base: Record<string, string>,
+  cleanup: Cleanup,
+): Promise<Subgraphs> {
   const subgraphCpus = settings.pin ? '0,1' : undefined;
   const processes = new Map<string, BenchProcess>();
   const spawnSubgraph = async (name: string, extra: Record<string, string>) => {
-    const p = await startProcess({ label: `subgraph ${name}`, script: 'serve-subgraph.ts', args: [name], env: { ...base, ...extra }, cpus: subgraphCpus });
+    const p = await startProcess({
+      label: `subgraph ${name}`,
+      script: 'serve-subgraph.ts',
+      args: [name],
+      env: { ...base, ...extra },
+      cpus: subgraphCpus,
+    });
     processes.set(name, p);
     cleanup.push(() => p.stop());
   };
@@ -201,11 +259,19 @@ async function startSubgraphs(ordered: readonly string[], base: Record<string, s
 }
 
 /** The supergraph with routing URLs of the running subgraphs, written to a temporary file; the gateways' environment. */
-function gatewayEnvironment(supergraphSdl: string, subgraphs: Subgraphs, secret: string, cleanup: Cleanup): Record<string, string> {
+function gatewayEnvironment(
+  supergraphSdl: string,
+  subgraphs: Subgraphs,
+  secret: string,
+  cleanup: Cleanup,
+): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'vegshare-bench-'));
   cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
   const supergraphPath = join(dir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, withRoutingUrls(supergraphSdl, new Map([...subgraphs.processes].map(([n, p]) => [n, p.endpoint]))));
+  writeFileSync(
+    supergraphPath,
+    withRoutingUrls(supergraphSdl, new Map([...subgraphs.processes].map(([n, p]) => [n, p.endpoint]))),
+  );
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn',
@@ -227,7 +293,14 @@ interface Target {
 }
 
 /** One measured run of a cell, drained before and after so the subgraph calls counted are exactly those of its requests. */
-async function measureOnce(spec: GatewaySpec, op: Operation, target: Target, subgraphs: Subgraphs, load: Omit<LoadOptions, 'seconds'>, callsSingle: number): Promise<(Cell & { load: LoadResult }) | null> {
+async function measureOnce(
+  spec: GatewaySpec,
+  op: Operation,
+  target: Target,
+  subgraphs: Subgraphs,
+  load: Omit<LoadOptions, 'seconds'>,
+  callsSingle: number,
+): Promise<(Cell & { load: LoadResult }) | null> {
   await settle(subgraphs.metricsUrls);
   const calls0 = await totalGraphqlRequests(subgraphs.metricsUrls);
   const cpu0 = cpuSeconds(target.pid);
@@ -262,10 +335,20 @@ async function measureOnce(spec: GatewaySpec, op: Operation, target: Target, sub
  * neighbour, not the gateway. Such a cell is measured again (BENCH_RETRIES times at most) and the attempt the machine
  * was least disturbed in is kept; its steal % is in the table either way.
  */
-async function leastDisturbed(spec: GatewaySpec, op: Operation, measure: () => ReturnType<typeof measureOnce>): ReturnType<typeof measureOnce> {
+async function leastDisturbed(
+  spec: GatewaySpec,
+  op: Operation,
+  measure: () => ReturnType<typeof measureOnce>,
+): ReturnType<typeof measureOnce> {
   let cell = await measure();
-  for (let attempt = 1; cell && (cell.stealPercent ?? 0) > settings.maxSteal && attempt <= settings.retries; attempt += 1) {
-    log(`${spec.name} ${op.name}: ${cell.stealPercent?.toFixed(0)} % CPU steal during the run, measuring again (${attempt}/${settings.retries})`);
+  for (
+    let attempt = 1;
+    cell && (cell.stealPercent ?? 0) > settings.maxSteal && attempt <= settings.retries;
+    attempt += 1
+  ) {
+    log(
+      `${spec.name} ${op.name}: ${cell.stealPercent?.toFixed(0)} % CPU steal during the run, measuring again (${attempt}/${settings.retries})`,
+    );
     const again = await measure();
     if (again && (again.stealPercent ?? 0) < (cell.stealPercent ?? 0)) cell = again;
   }
@@ -273,7 +356,13 @@ async function leastDisturbed(spec: GatewaySpec, op: Operation, measure: () => R
 }
 
 /** One cell: one request alone, checked against ours and counted in subgraph calls; then warm-up and the measured run. */
-async function measureCell(spec: GatewaySpec, op: Operation, target: Target, subgraphs: Subgraphs, references: Map<string, GraphQLReply>): Promise<Cell> {
+async function measureCell(
+  spec: GatewaySpec,
+  op: Operation,
+  target: Target,
+  subgraphs: Subgraphs,
+  references: Map<string, GraphQLReply>,
+): Promise<Cell> {
   const body = requestBody(op);
   // Correctness first, alone: the same data as ours, and the subgraph calls one request makes.
   await settle(subgraphs.metricsUrls);
@@ -282,32 +371,57 @@ async function measureCell(spec: GatewaySpec, op: Operation, target: Target, sub
   const reply = await postGraphQL(target.endpoint, body, target.headers);
   const singleMs = performance.now() - sent;
   const callsSingle = (await totalGraphqlRequests(subgraphs.metricsUrls)) - before;
-  log(`${spec.name} ${op.name}: one request alone took ${singleMs.toFixed(1)} ms, ${callsSingle} subgraph calls, ${reply.text.length} bytes`);
+  log(
+    `${spec.name} ${op.name}: one request alone took ${singleMs.toFixed(1)} ms, ${callsSingle} subgraph calls, ${reply.text.length} bytes`,
+  );
   const wrong = verdict(reply, references.get(op.name));
   if (wrong) {
     log(`${spec.name} ${op.name}: invalid, ${wrong}`);
     return { gateway: spec.name, operation: op.name, invalid: `invalid: ${wrong}` };
   }
   if (spec.name === 'ours') references.set(op.name, reply);
-  const load = { url: target.endpoint, body, headers: target.headers, connections: settings.connections, expectBody: reply.text };
+  const load = {
+    url: target.endpoint,
+    body,
+    headers: target.headers,
+    connections: settings.connections,
+    expectBody: reply.text,
+  };
   await drive({ ...load, seconds: settings.warmup });
   const cell = await leastDisturbed(spec, op, () => measureOnce(spec, op, target, subgraphs, load, callsSingle));
   if (!cell) {
     log(`${spec.name} ${op.name}: no response within the measured ${settings.seconds} s`);
-    return { gateway: spec.name, operation: op.name, invalid: `no response completed within the measured ${settings.seconds} s` };
+    return {
+      gateway: spec.name,
+      operation: op.name,
+      invalid: `no response completed within the measured ${settings.seconds} s`,
+    };
   }
   const result = cell.load;
-  log(`${spec.name} ${op.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cell.callsPerRequest?.toFixed(2)} calls/req, failures ${result.failures}`);
+  log(
+    `${spec.name} ${op.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cell.callsPerRequest?.toFixed(2)} calls/req, failures ${result.failures}`,
+  );
   return cell;
 }
 
 /** Every operation through one gateway (started in its own process, stopped after), or straight to a subgraph for the floor. */
-async function measureGateway(spec: GatewaySpec, subgraphs: Subgraphs, gatewayEnv: Record<string, string>, secret: string, references: Map<string, GraphQLReply>): Promise<Cell[]> {
+async function measureGateway(
+  spec: GatewaySpec,
+  subgraphs: Subgraphs,
+  gatewayEnv: Record<string, string>,
+  secret: string,
+  references: Map<string, GraphQLReply>,
+): Promise<Cell[]> {
   const bad = (op: Operation, invalid: string): Cell => ({ gateway: spec.name, operation: op.name, invalid });
   let gateway: BenchProcess | undefined;
   if (spec.script) {
     try {
-      gateway = await startProcess({ label: `gateway ${spec.name}`, script: spec.script, env: { ...gatewayEnv, ...spec.env }, cpus: settings.pin ? '1' : undefined });
+      gateway = await startProcess({
+        label: `gateway ${spec.name}`,
+        script: spec.script,
+        env: { ...gatewayEnv, ...spec.env },
+        cpus: settings.pin ? '1' : undefined,
+      });
     } catch (error) {
       const reason = `did not start: ${error instanceof Error ? error.message : String(error)}`;
       log(`${spec.name} ${reason}`);
@@ -328,7 +442,12 @@ async function measureGateway(spec: GatewaySpec, subgraphs: Subgraphs, gatewayEn
         }
         const sub = subgraphs.processes.get(op.floor);
         if (!sub) throw new Error(`floor subgraph ${op.floor} missing`);
-        target = { endpoint: sub.endpoint, pid: sub.pid, headers: { ...headers, 'x-gateway-secret': secret }, viaGateway: false };
+        target = {
+          endpoint: sub.endpoint,
+          pid: sub.pid,
+          headers: { ...headers, 'x-gateway-secret': secret },
+          viaGateway: false,
+        };
       }
       cells.push(await measureCell(spec, op, target, subgraphs, references));
     }
@@ -339,14 +458,22 @@ async function measureGateway(spec: GatewaySpec, subgraphs: Subgraphs, gatewayEn
 }
 
 /** The results as markdown: the table, what was measured and how, and the issue's targets. */
-function resultsMarkdown(cells: readonly Cell[], run: { started: number; loadBefore: number; supergraphSource: string }): string {
+function resultsMarkdown(
+  cells: readonly Cell[],
+  run: { started: number; loadBefore: number; supergraphSource: string },
+): string {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.versions.node}`;
   const queries = operations.filter((o) => !o.query.trimStart().startsWith('mutation')).map((o) => o.name);
   const hiveVariants = gateways.filter((g) => g.name.startsWith('hive')).map((g) => g.name);
   return [
     '# Gateway benchmark',
     '',
-    ...(run.loadBefore > 1 ? ['**Measured on a busy machine (see the load average below): rerun on an idle one before drawing conclusions.**', ''] : []),
+    ...(run.loadBefore > 1
+      ? [
+          '**Measured on a busy machine (see the load average below): rerun on an idle one before drawing conclusions.**',
+          '',
+        ]
+      : []),
     `Run ${new Date().toISOString()} on ${machine}, in ${((Date.now() - run.started) / 1000).toFixed(0)} s, with \`npm run bench:gateway\``,
     `(${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per cell;`,
     settings.pin
@@ -364,7 +491,7 @@ function resultsMarkdown(cells: readonly Cell[], run: { started: number; loadBef
     ...operations.map((o) => `- **${o.name}**: ${o.description}`),
     '',
     'Columns: req/s = answered requests / measured seconds; p50/p99 from autocannon; subgraph calls / req = subgraph',
-    '`/graphql` requests (from each subgraph\'s `http_request_duration_seconds_count`, counted until the subgraphs are',
+    "`/graphql` requests (from each subgraph's `http_request_duration_seconds_count`, counted until the subgraphs are",
     'idle again) per client request sent in the measured run, and for one request sent alone; CPU % = CPU time of the',
     'measured process (gateway, or the subgraph for the floor) over wall time, 100 = one core; peak RSS = VmHWM of that process; ratios are against the stock gateway (apollo) and the',
     'floor of this run. Each response is checked against ours (same data, no errors) before measuring, and every',
@@ -382,13 +509,20 @@ function resultsMarkdown(cells: readonly Cell[], run: { started: number; loadBef
 async function benchmark(cleanup: Cleanup): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
-  if (loadBefore > 0.5) log(`load average is ${loadBefore.toFixed(1)} before starting: other work on this machine skews the numbers`);
+  if (loadBefore > 0.5)
+    log(`load average is ${loadBefore.toFixed(1)} before starting: other work on this machine skews the numbers`);
   const { db, s3, ordered } = await seededStorage(cleanup);
 
   const secret = randomBytes(24).toString('hex');
   // Subgraphs run as in production (NODE_ENV=production: graphql-js drops its development-only checks); auth opens
   // the signing keys the seed sealed with the development secret.
-  const base: Record<string, string> = { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn', GATEWAY_SECRET: secret, ...s3.env };
+  const base: Record<string, string> = {
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn',
+    GATEWAY_SECRET: secret,
+    ...s3.env,
+  };
   const subgraphs = await startSubgraphs(ordered, base, cleanup);
 
   const farmerToken = await login(subgraphs.endpointOf('auth'), secret, 'farmer');

@@ -17,7 +17,8 @@ const secret = required('GATEWAY_SECRET');
 class ForwardingDataSource extends RemoteGraphQLDataSource<Context> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
     request.http?.headers.set('x-gateway-secret', secret);
-    if ('authorization' in context && context.authorization) request.http?.headers.set('authorization', context.authorization);
+    if ('authorization' in context && context.authorization)
+      request.http?.headers.set('authorization', context.authorization);
   }
 }
 

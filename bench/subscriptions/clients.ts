@@ -17,9 +17,18 @@ export interface ClientsStart {
 export type ClientsCommand = ClientsStart | { readonly type: 'report' } | { readonly type: 'stop' };
 export type ClientsMessage =
   | { readonly type: 'subscribed'; readonly connections: number }
-  | { readonly type: 'report'; readonly latencies: number[]; readonly events: number[]; readonly wrong: number; readonly errors: number };
+  | {
+      readonly type: 'report';
+      readonly latencies: number[];
+      readonly events: number[];
+      readonly wrong: number;
+      readonly errors: number;
+    };
 
-type Event = { data?: { streamStatusChanged?: { updatedAt: string; camera: { farm: { name: string } } } } | null | undefined; errors?: readonly unknown[] | undefined };
+type Event = {
+  data?: { streamStatusChanged?: { updatedAt: string; camera: { farm: { name: string } } } } | null | undefined;
+  errors?: readonly unknown[] | undefined;
+};
 
 const clients: Client[] = [];
 let latencies: number[] = [];

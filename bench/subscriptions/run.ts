@@ -39,11 +39,17 @@ const settings = {
   mixes: (env['BENCH_MIXES'] ?? 'floor,anonymous,signed-in').split(',').map((m) => m.trim()),
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
 };
-const QUERY = 'subscription Watch($s: ID!) { streamStatusChanged(streamId: $s) { status updatedAt camera { name farm { name } } } }';
+const QUERY =
+  'subscription Watch($s: ID!) { streamStatusChanged(streamId: $s) { status updatedAt camera { name farm { name } } } }';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (message: string) => process.stderr.write(`[bench:subscriptions] ${message}\n`);
 
-async function gql<T>(endpoint: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+async function gql<T>(
+  endpoint: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -60,9 +66,17 @@ async function registerViewers(endpoint: string, n: number): Promise<string[]> {
   const run = Date.now().toString(36);
   const register = async (i: number, attempt = 1): Promise<string> => {
     try {
-      const data = await gql<{ register: { accessToken: string } }>(endpoint, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
-        i: { email: `viewer-${run}-${i}@bench.test`, password: 'correct horse battery staple', displayName: `Viewer ${i}` },
-      });
+      const data = await gql<{ register: { accessToken: string } }>(
+        endpoint,
+        'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }',
+        {
+          i: {
+            email: `viewer-${run}-${i}@bench.test`,
+            password: 'correct horse battery staple',
+            displayName: `Viewer ${i}`,
+          },
+        },
+      );
       return data.register.accessToken;
     } catch (error) {
       if (attempt >= 3) throw error;
@@ -70,7 +84,8 @@ async function registerViewers(endpoint: string, n: number): Promise<string[]> {
       return register(i, attempt + 1);
     }
   };
-  for (let i = 0; i < n; i += 2) tokens.push(...(await Promise.all([register(i), ...(i + 1 < n ? [register(i + 1)] : [])])));
+  for (let i = 0; i < n; i += 2)
+    tokens.push(...(await Promise.all([register(i), ...(i + 1 < n ? [register(i + 1)] : [])])));
   return tokens;
 }
 
@@ -80,7 +95,10 @@ interface ClientProcess {
 }
 
 function clientProcess(): ClientProcess {
-  const child = fork(fileURLToPath(new URL('clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
     child,
     request(command, reply) {
@@ -116,7 +134,8 @@ interface Row {
   readonly sharedResults: number | null;
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
 async function gaugeOf(metricsUrl: string, name: string): Promise<number | null> {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
@@ -141,12 +160,26 @@ async function measure(options: {
   const workers = Array.from({ length: Math.min(settings.processes, options.tokens.length) }, clientProcess);
   const subscribed = await Promise.all(
     workers.map((w, i) =>
-      w.request({ type: 'start', endpoint: options.endpoint, query: QUERY, variables: options.variables, tokens: options.tokens.filter((_, j) => j % workers.length === i), expectedFarm: options.expectedFarm }, 'subscribed'),
+      w.request(
+        {
+          type: 'start',
+          endpoint: options.endpoint,
+          query: QUERY,
+          variables: options.variables,
+          tokens: options.tokens.filter((_, j) => j % workers.length === i),
+          expectedFarm: options.expectedFarm,
+        },
+        'subscribed',
+      ),
     ),
   );
   const acknowledged = subscribed.reduce((n, m) => n + (m?.type === 'subscribed' ? m.connections : 0), 0);
   log(`${options.label}: ${acknowledged} of ${options.tokens.length} connections open and subscribed`);
-  const reports = async () => (await Promise.all(workers.map((w) => w.request({ type: 'report' }, 'report')))) as Extract<ClientsMessage, { type: 'report' }>[];
+  const reports = async () =>
+    (await Promise.all(workers.map((w) => w.request({ type: 'report' }, 'report')))) as Extract<
+      ClientsMessage,
+      { type: 'report' }
+    >[];
   // Warm-up: toggle until every client has received an event (its subscription is live end to end).
   const warmStart = Date.now();
   for (;;) {
@@ -155,7 +188,9 @@ async function measure(options: {
     const received = (await reports()).flatMap((r) => r.events);
     if (received.every((n) => n > 0)) break;
     if (Date.now() - warmStart > 60_000) {
-      log(`${options.label}: ${received.filter((n) => n === 0).length} clients received no event during the warm-up (shown as "events per client (min)")`);
+      log(
+        `${options.label}: ${received.filter((n) => n === 0).length} clients received no event during the warm-up (shown as "events per client (min)")`,
+      );
       break;
     }
   }
@@ -174,7 +209,9 @@ async function measure(options: {
   const latencies = final.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const events = final.flatMap((r) => r.events).map((n, i) => n - (baseline[i] ?? 0));
   await Promise.all(workers.map((w) => w.request({ type: 'stop' }, null)));
-  await Promise.all(workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once('exit', r)))));
+  await Promise.all(
+    workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once('exit', r)))),
+  );
   await sleep(2000); // the server lets go of the connections
   const row: Row = {
     label: options.label,
@@ -200,23 +237,25 @@ function table(rows: readonly Row[]): string {
   const lines = [
     '| server / mix | connections | identities | p50 ms | p99 ms | p99 vs floor | KB per connection | deliveries/s | events per client (min) | wrong farm / errors | upstream subscriptions (shared) | per-identity design | results computed per event |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) =>
-      [
-        r.label,
-        r.connections,
-        r.identities,
-        r.p50,
-        r.p99,
-        ratio(r.p99, floor?.p99),
-        r.kbPerConnection.toFixed(1),
-        Math.round(r.deliveriesPerSecond),
-        r.minEventsPerClient,
-        `${r.wrong} / ${r.errors}`,
-        r.upstreams ?? '–',
-        r.upstreams === null ? '–' : r.identities,
-        r.sharedResults ?? '–',
-      ].join(' | '),
-    ).map((l) => `| ${l} |`),
+    ...rows
+      .map((r) =>
+        [
+          r.label,
+          r.connections,
+          r.identities,
+          r.p50,
+          r.p99,
+          ratio(r.p99, floor?.p99),
+          r.kbPerConnection.toFixed(1),
+          Math.round(r.deliveriesPerSecond),
+          r.minEventsPerClient,
+          `${r.wrong} / ${r.errors}`,
+          r.upstreams ?? '–',
+          r.upstreams === null ? '–' : r.identities,
+          r.sharedResults ?? '–',
+        ].join(' | '),
+      )
+      .map((l) => `| ${l} |`),
   ];
   return lines.join('\n');
 }
@@ -246,13 +285,26 @@ async function main(): Promise<void> {
     const ours = settings.mixes.filter((m) => m !== 'floor');
     if (ours.length) {
       log('starting the embedded stack (fresh database, seeded)…');
-      const stack = await startProcess({ label: 'stack', script: '../subscriptions/serve-stack.ts', env: {}, startTimeoutMs: 600_000 });
-      started.push(stack);
-      const farmer = await gql<{ login: { accessToken: string } }>(stack.endpoint, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
-        i: { email: demo.users.farmer.email, password: demo.password },
+      const stack = await startProcess({
+        label: 'stack',
+        script: '../subscriptions/serve-stack.ts',
+        env: {},
+        startTimeoutMs: 600_000,
       });
+      started.push(stack);
+      const farmer = await gql<{ login: { accessToken: string } }>(
+        stack.endpoint,
+        'mutation($i: LoginInput!) { login(input: $i) { accessToken } }',
+        {
+          i: { email: demo.users.farmer.email, password: demo.password },
+        },
+      );
       const token = farmer.login.accessToken;
-      const camera = await gql<{ camera: { stream: { id: string }; farm: { name: string } } }>(stack.endpoint, 'query($c: ID!) { camera(id: $c) { stream { id } farm { name } } }', { c: demo.cameras.greenOverview });
+      const camera = await gql<{ camera: { stream: { id: string }; farm: { name: string } } }>(
+        stack.endpoint,
+        'query($c: ID!) { camera(id: $c) { stream { id } farm { name } } }',
+        { c: demo.cameras.greenOverview },
+      );
       let live = false;
       const toggle = async () => {
         live = !live;
@@ -260,18 +312,42 @@ async function main(): Promise<void> {
         await fetch(stack.endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: `mutation($c: ID!) { ${field}(cameraId: $c) { status } }`, variables: { c: demo.cameras.greenOverview } }),
+          body: JSON.stringify({
+            query: `mutation($c: ID!) { ${field}(cameraId: $c) { status } }`,
+            variables: { c: demo.cameras.greenOverview },
+          }),
         });
       };
-      const common = { server: stack, endpoint: stack.endpoint, variables: { s: camera.camera.stream.id }, expectedFarm: camera.camera.farm.name, toggle, metricsUrl: stack.metricsUrl };
+      const common = {
+        server: stack,
+        endpoint: stack.endpoint,
+        variables: { s: camera.camera.stream.id },
+        expectedFarm: camera.camera.farm.name,
+        toggle,
+        metricsUrl: stack.metricsUrl,
+      };
       if (ours.includes('anonymous')) {
-        rows.push(await measure({ ...common, label: 'ours: anonymous', tokens: Array.from({ length: settings.clients }, () => null), identities: 1 }));
+        rows.push(
+          await measure({
+            ...common,
+            label: 'ours: anonymous',
+            tokens: Array.from({ length: settings.clients }, () => null),
+            identities: 1,
+          }),
+        );
       }
       if (ours.includes('signed-in')) {
         log(`registering ${settings.viewers} viewers…`);
         const viewers = await registerViewers(stack.endpoint, settings.viewers);
         const tokens = viewers.flatMap((t) => Array.from({ length: settings.perViewer }, () => t));
-        rows.push(await measure({ ...common, label: `ours: ${settings.viewers} signed-in viewers × ${settings.perViewer}`, tokens, identities: settings.viewers }));
+        rows.push(
+          await measure({
+            ...common,
+            label: `ours: ${settings.viewers} signed-in viewers × ${settings.perViewer}`,
+            tokens,
+            identities: settings.viewers,
+          }),
+        );
       }
     }
   } finally {

@@ -35,7 +35,12 @@ const rootValue = {
 const server = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/toggle') {
     live = !live;
-    const snapshot: Snapshot = { id: 'stream-1', status: live ? 'STARTING' : 'ENDED', updatedAt: new Date().toISOString(), camera };
+    const snapshot: Snapshot = {
+      id: 'stream-1',
+      status: live ? 'STARTING' : 'ENDED',
+      updatedAt: new Date().toISOString(),
+      camera,
+    };
     for (const l of listeners) l(snapshot);
     res.end('ok');
     return;

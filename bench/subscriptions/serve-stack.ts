@@ -11,12 +11,27 @@ const metricsPort = await freePort();
 const stack = await startStack({
   databaseUrl: database.url,
   seed: true,
-  env: { ...s3.env, ...(process.env['BENCH_GATEWAY_ENV'] ? Object.fromEntries(process.env['BENCH_GATEWAY_ENV'].split(',').map((kv) => kv.split('=') as [string, string])) : {}) },
+  env: {
+    ...s3.env,
+    ...(process.env['BENCH_GATEWAY_ENV']
+      ? Object.fromEntries(process.env['BENCH_GATEWAY_ENV'].split(',').map((kv) => kv.split('=') as [string, string]))
+      : {}),
+  },
   // The bench registers its signed-in viewers from one address.
-  envFor: (service) => (service === 'auth' ? { REGISTER_IP_LIMIT: '100000', LOGIN_IP_LIMIT: '100000' } : service === 'gateway' ? { METRICS_PORT: String(metricsPort) } : {}),
+  envFor: (service) =>
+    service === 'auth'
+      ? { REGISTER_IP_LIMIT: '100000', LOGIN_IP_LIMIT: '100000' }
+      : service === 'gateway'
+        ? { METRICS_PORT: String(metricsPort) }
+        : {},
   logLevel: 'warn',
 });
-process.send?.({ ready: true, url: stack.gatewayUrl, endpoint: `${stack.gatewayUrl}/graphql`, metricsUrl: `http://127.0.0.1:${metricsPort}` });
+process.send?.({
+  ready: true,
+  url: stack.gatewayUrl,
+  endpoint: `${stack.gatewayUrl}/graphql`,
+  metricsUrl: `http://127.0.0.1:${metricsPort}`,
+});
 
 let stopping = false;
 process.on('SIGTERM', () => {

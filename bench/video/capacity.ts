@@ -31,18 +31,32 @@ export async function oursTrial(env: BenchEnv, ours: OursService, n: number): Pr
   const streams: string[] = cameras.map(() => randomUUID());
   const started = Date.now();
   for (const [i, streamId] of streams.entries()) {
-    const request: LiveTranscodeRequested = { streamId, cameraId: randomUUID(), farmId: demo.farms.greenAcres, sourceUrl: `${env.rtmp.url}/bench/cam${i}`, profile: DEFAULT_LIVE_PROFILE };
+    const request: LiveTranscodeRequested = {
+      streamId,
+      cameraId: randomUUID(),
+      farmId: demo.farms.greenAcres,
+      sourceUrl: `${env.rtmp.url}/bench/cam${i}`,
+      profile: DEFAULT_LIVE_PROFILE,
+    };
     await ours.bus.publish(eventTopics.liveTranscodeRequested, request);
   }
-  const live = () => new Set(ours.statuses.filter((s) => s.status === 'LIVE' && s.receivedAt > started).map((s) => s.streamId));
+  const live = () =>
+    new Set(ours.statuses.filter((s) => s.status === 'LIVE' && s.receivedAt > started).map((s) => s.streamId));
   while (live().size < n && Date.now() - started < 60_000) await sleep(250);
   let note = live().size < n ? `${n - live().size} never LIVE` : undefined;
   await sleep(WARMUP_MS);
-  const jobs = async () => ours.db.transcodeJob.findMany({ where: { streamId: { in: streams } }, select: { id: true, processedMs: true, status: true } });
+  const jobs = async () =>
+    ours.db.transcodeJob.findMany({
+      where: { streamId: { in: streams } },
+      select: { id: true, processedMs: true, status: true },
+    });
   const before = await jobs();
   const meter = new CpuMeter();
   // The bench process hosts our service (segmenting, uploads, events) and s3rver; cameras and the RTMP relay are not ours.
-  const pids = async () => [process.pid, ...(await descendants(process.pid)).filter((p) => p !== env.rtmp.pid && !cameras.some((c) => c.pid === p))];
+  const pids = async () => [
+    process.pid,
+    ...(await descendants(process.pid)).filter((p) => p !== env.rtmp.pid && !cameras.some((c) => c.pid === p)),
+  ];
   await meter.take(await pids());
   const t0 = Date.now();
   await sleep(WINDOW_MS);
@@ -51,16 +65,30 @@ export async function oursTrial(env: BenchEnv, ours: OursService, n: number): Pr
   const after = await jobs();
   const ratios = after.map((j) => {
     const b = before.find((x) => x.id === j.id);
-    return j.status === 'RUNNING' && b?.processedMs != null && j.processedMs != null ? (j.processedMs - b.processedMs) / 1000 / wall : 0;
+    return j.status === 'RUNNING' && b?.processedMs != null && j.processedMs != null
+      ? (j.processedMs - b.processedMs) / 1000 / wall
+      : 0;
   });
-  const reconnecting = ours.statuses.filter((s) => s.status === 'RECONNECTING' && s.receivedAt > t0 && streams.includes(s.streamId)).length;
+  const reconnecting = ours.statuses.filter(
+    (s) => s.status === 'RECONNECTING' && s.receivedAt > t0 && streams.includes(s.streamId),
+  ).length;
   if (reconnecting) note = `${note ? `${note}; ` : ''}${reconnecting} reconnects`;
   for (const streamId of streams) await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
   const stopping = Date.now();
-  while (ours.statuses.filter((s) => s.status === 'ENDED' && streams.includes(s.streamId)).length < streams.length && Date.now() - stopping < 20_000) await sleep(200);
+  while (
+    ours.statuses.filter((s) => s.status === 'ENDED' && streams.includes(s.streamId)).length < streams.length &&
+    Date.now() - stopping < 20_000
+  )
+    await sleep(200);
   await Promise.all(cameras.map((c) => c.stop()));
   const worst = Math.min(...ratios, ratios.length < n ? 0 : Infinity);
-  return { n, realtime: worst >= REALTIME && !reconnecting && live().size === n, worstRatio: worst, cpuCores: cpu / wall, ...(note ? { note } : {}) };
+  return {
+    n,
+    realtime: worst >= REALTIME && !reconnecting && live().size === n,
+    worstRatio: worst,
+    cpuCores: cpu / wall,
+    ...(note ? { note } : {}),
+  };
 }
 
 /** The same ffmpeg work as our pipeline (same arguments), `n` processes writing local files. */
@@ -70,7 +98,11 @@ export async function plainTrial(env: BenchEnv, n: number, passThrough: boolean)
   const source = `${env.rtmp.url}/bench/cam0`;
   const probe = await probeInput(env.binaries, source, [], 10_000);
   const plan = planLadder(profileOf(DEFAULT_LIVE_PROFILE)!, probe, { passThrough });
-  const runs = await Promise.all(cameras.map((_, i) => plainLadder(env.binaries, `${env.rtmp.url}/bench/cam${i}`, plan, join(env.dir, `plain-${n}-${i}`), 0.5)));
+  const runs = await Promise.all(
+    cameras.map((_, i) =>
+      plainLadder(env.binaries, `${env.rtmp.url}/bench/cam${i}`, plan, join(env.dir, `plain-${n}-${i}`), 0.5),
+    ),
+  );
   await sleep(WARMUP_MS);
   const meter = new CpuMeter();
   const pids = runs.map((r) => r.process.pid!).filter(Boolean);
@@ -88,12 +120,18 @@ export async function plainTrial(env: BenchEnv, n: number, passThrough: boolean)
 }
 
 /** The most cameras that keep real time: doubling from 2, then bisecting between the last success and the first failure. */
-export async function capacity(label: string, trial: (n: number) => Promise<CapacityTrial>, max = 32): Promise<{ limit: number; trials: CapacityTrial[] }> {
+export async function capacity(
+  label: string,
+  trial: (n: number) => Promise<CapacityTrial>,
+  max = 32,
+): Promise<{ limit: number; trials: CapacityTrial[] }> {
   const trials: CapacityTrial[] = [];
   const run = async (n: number) => {
     log(`${label}: ${n} cameras…`);
     const t = await trial(n);
-    log(`${label}: ${n} cameras → ${t.realtime ? 'real time' : 'behind'} (worst ${t.worstRatio.toFixed(2)}×, ${t.cpuCores.toFixed(2)} cores${t.note ? `, ${t.note}` : ''})`);
+    log(
+      `${label}: ${n} cameras → ${t.realtime ? 'real time' : 'behind'} (worst ${t.worstRatio.toFixed(2)}×, ${t.cpuCores.toFixed(2)} cores${t.note ? `, ${t.note}` : ''})`,
+    );
     trials.push(t);
     return t.realtime;
   };

@@ -31,8 +31,15 @@ async function measure(url: string, config: Record<string, unknown> = {}): Promi
     const latencies = window.map((s) => s.latencyMs!);
     const first = window[0];
     const last = window.at(-1);
-    const rate = first && last && last.at > first.at ? (last.currentTime - first.currentTime) / ((last.at - first.at) / 1000) : 0;
-    return { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), samples: latencies.length, fatalErrors: (await player.errors()).filter((e) => e.fatal).length, rate };
+    const rate =
+      first && last && last.at > first.at ? (last.currentTime - first.currentTime) / ((last.at - first.at) / 1000) : 0;
+    return {
+      p50: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
+      samples: latencies.length,
+      fatalErrors: (await player.errors()).filter((e) => e.fatal).length,
+      rate,
+    };
   } finally {
     await player.close();
   }
@@ -46,10 +53,30 @@ async function measure(url: string, config: Record<string, unknown> = {}): Promi
  */
 export async function latency(env: BenchEnv): Promise<{ ours: LatencyFigures; plain: LatencyFigures }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vegshare-bench-latency-'));
-  const stack = await startStack({ databaseUrl: env.database.url, seed: true, env: { ...env.s3.env, FFMPEG_PATH: env.binaries.ffmpeg, FFPROBE_PATH: env.binaries.ffprobe, ...(process.env['LIVE_PART_SECONDS'] ? { LIVE_PART_SECONDS: process.env['LIVE_PART_SECONDS'] } : {}) }, demoCameras: { dataDir } });
+  const stack = await startStack({
+    databaseUrl: env.database.url,
+    seed: true,
+    env: {
+      ...env.s3.env,
+      FFMPEG_PATH: env.binaries.ffmpeg,
+      FFPROBE_PATH: env.binaries.ffprobe,
+      ...(process.env['LIVE_PART_SECONDS'] ? { LIVE_PART_SECONDS: process.env['LIVE_PART_SECONDS'] } : {}),
+    },
+    demoCameras: { dataDir },
+  });
   try {
-    const gql = async (query: string) => ((await (await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as { data: Record<string, any> }).data;
-    const streamId = (await gql(`{ camera(id: "${demo.cameras.greenOverview}") { stream { id } } }`))['camera'].stream.id as string;
+    const gql = async (query: string) =>
+      (
+        (await (
+          await fetch(`${stack.gatewayUrl}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          })
+        ).json()) as { data: Record<string, any> }
+      ).data;
+    const streamId = (await gql(`{ camera(id: "${demo.cameras.greenOverview}") { stream { id } } }`))['camera'].stream
+      .id as string;
     const url = (await gql(`{ playbackUrl(streamId: "${streamId}") { url } }`))['playbackUrl'].url as string;
     while ((await gql(`{ stream(id: "${streamId}") { status } }`))['stream'].status !== 'LIVE') await sleep(250);
     log('latency: ours…');

@@ -57,7 +57,11 @@ export async function descendants(root: number): Promise<number[]> {
 export async function machineStat(): Promise<{ busy: number; steal: number; total: number }> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line;
-  return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  return {
+    busy: user + nice + system + irq + softirq,
+    steal,
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+  };
 }
 
 export const quantile = (values: readonly number[], q: number): number => {
@@ -68,4 +72,5 @@ export const quantile = (values: readonly number[], q: number): number => {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const log = (...parts: unknown[]) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${parts.map(String).join(' ')}\n`);
+export const log = (...parts: unknown[]) =>
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${parts.map(String).join(' ')}\n`);

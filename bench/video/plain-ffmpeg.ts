@@ -16,7 +16,9 @@ export interface PlainRun {
 }
 
 function run(ffmpeg: string, args: string[]): PlainRun {
-  const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-progress', 'pipe:1', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-progress', 'pipe:1', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let out = 0;
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -45,7 +47,13 @@ function run(ffmpeg: string, args: string[]): PlainRun {
  * The same ladder our pipeline runs (the same ffmpeg arguments, from ladder-plan.ts), with each rendition written to a
  * local fragmented-MP4 file instead of our socket: ffmpeg's share of the work, without our segmenter, uploads or events.
  */
-export async function plainLadder(binaries: FfmpegBinaries, source: string, plan: LadderPlan, dir: string, partSeconds: number): Promise<PlainRun> {
+export async function plainLadder(
+  binaries: FfmpegBinaries,
+  source: string,
+  plan: LadderPlan,
+  dir: string,
+  partSeconds: number,
+): Promise<PlainRun> {
   await mkdir(dir, { recursive: true });
   const args = ladderArgs(plan, {
     outputs: new Map(plan.renditions.map((r) => [r.name, join(dir, `${r.name}.mp4`)])),
@@ -66,11 +74,24 @@ export async function plainHls(binaries: FfmpegBinaries, source: string, dir: st
   await mkdir(dir, { recursive: true });
   return run(binaries.ffmpeg, [
     ...liveInputArgs(source, binaries, 3_000),
-    '-i', source,
-    '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy',
-    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6',
-    '-hls_flags', 'independent_segments+program_date_time+delete_segments+temp_file',
-    '-hls_segment_filename', join(dir, 'seg_%d.ts'),
+    '-i',
+    source,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_list_size',
+    '6',
+    '-hls_flags',
+    'independent_segments+program_date_time+delete_segments+temp_file',
+    '-hls_segment_filename',
+    join(dir, 'seg_%d.ts'),
     join(dir, 'index.m3u8'),
   ]);
 }

@@ -25,11 +25,26 @@ export interface BenchEnv {
 }
 
 export async function benchEnv(): Promise<BenchEnv> {
-  const binaries = await resolveFfmpeg({ ffmpegPath: process.env['FFMPEG_PATH'], ffprobePath: process.env['FFPROBE_PATH'] });
+  const binaries = await resolveFfmpeg({
+    ffmpegPath: process.env['FFMPEG_PATH'],
+    ffprobePath: process.env['FFPROBE_PATH'],
+  });
   const dir = await mkdtemp(join(tmpdir(), 'vegshare-bench-video-'));
   // A farm camera: 720p30 H.264 High, a keyframe every 2 s, AAC; looped with -c copy so cameras cost next to nothing.
-  const clip = await ensureTestPattern(binaries.ffmpeg, join(dir, 'camera-720p.mp4'), { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 20, videoKbps: 2500, audio: true });
-  const [rtmp, database, s3] = await Promise.all([startRtmpServer(), createTestDatabase(), startLocalS3({ directory: join(dir, 's3') })]);
+  const clip = await ensureTestPattern(binaries.ffmpeg, join(dir, 'camera-720p.mp4'), {
+    width: 1280,
+    height: 720,
+    fps: 30,
+    gopSeconds: 2,
+    seconds: 20,
+    videoKbps: 2500,
+    audio: true,
+  });
+  const [rtmp, database, s3] = await Promise.all([
+    startRtmpServer(),
+    createTestDatabase(),
+    startLocalS3({ directory: join(dir, 's3') }),
+  ]);
   const publishers: CameraPublisher[] = [];
   return {
     binaries,
@@ -39,7 +54,9 @@ export async function benchEnv(): Promise<BenchEnv> {
     s3,
     dir,
     cameras(n) {
-      const out = Array.from({ length: n }, (_, i) => publishCamera(binaries.ffmpeg, clip, `${rtmp.url}/bench/cam${i}`));
+      const out = Array.from({ length: n }, (_, i) =>
+        publishCamera(binaries.ffmpeg, clip, `${rtmp.url}/bench/cam${i}`),
+      );
       publishers.push(...out);
       return out;
     },
@@ -65,7 +82,10 @@ export interface OursService {
 export async function startOurs(env: BenchEnv, vars: Record<string, string>): Promise<OursService> {
   const bus = new MemoryEventBus();
   const statuses: (LiveTranscodeStatus & { receivedAt: number })[] = [];
-  await bus.subscribe<LiveTranscodeStatus>(eventTopics.liveTranscodeStatus, (s) => void statuses.push({ ...s, receivedAt: Date.now() }));
+  await bus.subscribe<LiveTranscodeStatus>(
+    eventTopics.liveTranscodeStatus,
+    (s) => void statuses.push({ ...s, receivedAt: Date.now() }),
+  );
   const config = loadTranscodingConfig({
     DATABASE_URL: env.database.url,
     PORT: '0',

@@ -19,7 +19,13 @@ export interface TimingResult {
 
 const TRIALS = Number(process.env['BENCH_VIDEO_TRIALS'] ?? 5);
 
-async function untilStatus(ours: OursService, streamId: string, status: string, after: number, timeoutMs: number): Promise<number | null> {
+async function untilStatus(
+  ours: OursService,
+  streamId: string,
+  status: string,
+  after: number,
+  timeoutMs: number,
+): Promise<number | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const hit = ours.statuses.find((s) => s.streamId === streamId && s.status === status && s.receivedAt >= after);
@@ -29,7 +35,13 @@ async function untilStatus(ours: OursService, streamId: string, status: string, 
   }
 }
 
-const request = (env: BenchEnv, streamId: string, camera: number): LiveTranscodeRequested => ({ streamId, cameraId: randomUUID(), farmId: demo.farms.greenAcres, sourceUrl: `${env.rtmp.url}/bench/cam${camera}`, profile: DEFAULT_LIVE_PROFILE });
+const request = (env: BenchEnv, streamId: string, camera: number): LiveTranscodeRequested => ({
+  streamId,
+  cameraId: randomUUID(),
+  farmId: demo.farms.greenAcres,
+  sourceUrl: `${env.rtmp.url}/bench/cam${camera}`,
+  profile: DEFAULT_LIVE_PROFILE,
+});
 
 /** A playlist on disk lists a finished segment whose file is there: a player could start. */
 async function hlsPlayable(dir: string): Promise<boolean> {
@@ -75,7 +87,10 @@ export async function startupTimes(env: BenchEnv, ours: OursService): Promise<Ti
  * A camera that dies: how long until it is noticed. Ours: the cut → RECONNECTING (with the reason). Plain ffmpeg
  * (same input timeout option): the cut → ffmpeg gives up and exits, the only sign it gives.
  */
-export async function deadCameraTimes(env: BenchEnv, ours: OursService): Promise<TimingResult & { plainUnnoticed: number }> {
+export async function deadCameraTimes(
+  env: BenchEnv,
+  ours: OursService,
+): Promise<TimingResult & { plainUnnoticed: number }> {
   const result = { ours: [] as number[], plain: [] as number[], plainUnnoticed: 0 };
   for (let i = 0; i < TRIALS; i += 1) {
     const [camera] = env.cameras(1);
@@ -98,14 +113,21 @@ export async function deadCameraTimes(env: BenchEnv, ours: OursService): Promise
     await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
     await untilStatus(ours, streamId, 'ENDED', cut, 20_000);
     await camera!.stop();
-    log(`dead-camera trial ${i + 1}: ours ${result.ours.at(-1)} ms, plain ${exited ? `${exited - cut} ms` : 'not noticed in 30 s'}`);
+    log(
+      `dead-camera trial ${i + 1}: ours ${result.ours.at(-1)} ms, plain ${exited ? `${exited - cut} ms` : 'not noticed in 30 s'}`,
+    );
   }
   return result;
 }
 
 /** A static HTTP server for a plain ffmpeg HLS directory (CORS open, no caching), as a CDN would serve it. */
 export async function serveDirectory(dir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4' };
+  const types: Record<string, string> = {
+    '.m3u8': 'application/vnd.apple.mpegurl',
+    '.ts': 'video/mp2t',
+    '.m4s': 'video/iso.segment',
+    '.mp4': 'video/mp4',
+  };
   const server: Server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '');
     const file = join(dir, name);
@@ -114,9 +136,16 @@ export async function serveDirectory(dir: string): Promise<{ url: string; close(
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -68,7 +68,9 @@ export class ApiKeyExchanger {
       });
     } catch (err) {
       this.options.logger.error({ err }, 'api key exchange unreachable');
-      throw new GraphQLError('Authentication service unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+      throw new GraphQLError('Authentication service unavailable', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
     }
     if (res.status === 401) {
       entry.ttl = 30_000;
@@ -76,10 +78,13 @@ export class ApiKeyExchanger {
     }
     if (!res.ok) {
       this.options.logger.error({ status: res.status }, 'api key exchange failed');
-      throw new GraphQLError('Authentication service unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+      throw new GraphQLError('Authentication service unavailable', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
     }
     const body = (await res.json()) as { accessToken?: unknown; expiresIn?: unknown };
-    if (typeof body.accessToken !== 'string' || typeof body.expiresIn !== 'number') throw new Error('malformed api key exchange response');
+    if (typeof body.accessToken !== 'string' || typeof body.expiresIn !== 'number')
+      throw new Error('malformed api key exchange response');
     // Reuse well before the token expires, and never longer than the revocation window.
     entry.ttl = Math.max(1000, Math.min(this.#maxCacheMs, body.expiresIn * 1000 - 30_000));
     return { authorization: `Bearer ${body.accessToken}` };

@@ -11,7 +11,10 @@ export interface CallerContextDeps {
 }
 
 /** The caller's credentials: its own Authorization header, or the token a partner API key is exchanged for. */
-async function credentialsOf(headers: IncomingHttpHeaders, deps: CallerContextDeps): Promise<{ authHeaders: IncomingHttpHeaders; apiKey: string | null }> {
+async function credentialsOf(
+  headers: IncomingHttpHeaders,
+  deps: CallerContextDeps,
+): Promise<{ authHeaders: IncomingHttpHeaders; apiKey: string | null }> {
   const apiKey = headers['x-api-key'];
   if (typeof apiKey !== 'string' || headers.authorization) return { authHeaders: headers, apiKey: null };
   await deps.limits.consumeApiKey(keyId(apiKey));
@@ -19,7 +22,11 @@ async function credentialsOf(headers: IncomingHttpHeaders, deps: CallerContextDe
 }
 
 /** The verified viewer; a refused token exchanged for a revoked key is forgotten, so the next call asks auth again. */
-async function verifiedViewer(authHeaders: IncomingHttpHeaders, apiKey: string | null, deps: CallerContextDeps): Promise<Viewer | null> {
+async function verifiedViewer(
+  authHeaders: IncomingHttpHeaders,
+  apiKey: string | null,
+  deps: CallerContextDeps,
+): Promise<Viewer | null> {
   try {
     return await viewerFromHeaders(authHeaders, deps.verifier);
   } catch (error) {
@@ -33,7 +40,9 @@ async function verifiedViewer(authHeaders: IncomingHttpHeaders, apiKey: string |
  * The caller: a bearer token, or a partner API key exchanged for one; anonymous otherwise. Partner credentials are
  * rate-limited: an API key per key before the exchange, an OAuth client_credentials token per client once verified.
  */
-export function callerContext(deps: CallerContextDeps): (headers: IncomingHttpHeaders, clientIp: string) => Promise<GatewayContext> {
+export function callerContext(
+  deps: CallerContextDeps,
+): (headers: IncomingHttpHeaders, clientIp: string) => Promise<GatewayContext> {
   return async (headers, clientIp) => {
     const { authHeaders, apiKey } = await credentialsOf(headers, deps);
     const viaApiKey = apiKey !== null;
@@ -41,7 +50,8 @@ export function callerContext(deps: CallerContextDeps): (headers: IncomingHttpHe
     // A partner's OAuth client_credentials token (no session, the client's id as `akid`): limited per client, as a key is
     // per key. Counted only once the token is verified, so nobody spends another client's budget with a forged one.
     const sessionless = viewer !== null && viewer.sessionId === null;
-    if (!viaApiKey && viewer?.sessionId === null && viewer.apiKeyId !== null) await deps.limits.consumeOAuthClient(viewer.apiKeyId);
+    if (!viaApiKey && viewer?.sessionId === null && viewer.apiKeyId !== null)
+      await deps.limits.consumeOAuthClient(viewer.apiKeyId);
     return {
       viewer,
       authorization: viewer ? (authHeaders.authorization ?? null) : null,
@@ -54,7 +64,10 @@ export function callerContext(deps: CallerContextDeps): (headers: IncomingHttpHe
 }
 
 /** The headers a graphql-ws connection_init carries in its payload, as the HTTP path reads them. */
-export function connectionHeaders(params: Readonly<Record<string, unknown>>, request: IncomingMessage): IncomingHttpHeaders {
+export function connectionHeaders(
+  params: Readonly<Record<string, unknown>>,
+  request: IncomingMessage,
+): IncomingHttpHeaders {
   const authorization = params['authorization'] ?? params['Authorization'];
   const apiKey = params['x-api-key'];
   const userAgent = request.headers['user-agent'];

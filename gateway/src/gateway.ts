@@ -76,10 +76,17 @@ type ClientIpOf = (req: IncomingMessage) => string;
 type DataSourceFactory = (name: string, url: string) => SubgraphDataSource;
 
 /** What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth. */
-async function startRevocations(config: GatewayConfig, deps: GatewayDeps, events: EventBus, logger: Logger): Promise<RevocationSync> {
+async function startRevocations(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  events: EventBus,
+  logger: Logger,
+): Promise<RevocationSync> {
   const revocations = new RevocationSync({
     bus: events,
-    source: deps.revocationSource ?? httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
+    source:
+      deps.revocationSource ??
+      httpRevocationSource({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET }),
     logger,
     syncMs: config.REVOCATION_SYNC_SECONDS * 1000,
     maxStaleMs: config.REVOCATION_MAX_STALE_SECONDS * 1000,
@@ -89,15 +96,23 @@ async function startRevocations(config: GatewayConfig, deps: GatewayDeps, events
 }
 
 /** Data sources for subgraph calls: one pooled fetcher, fetches counted by subgraph and outcome. */
-function subgraphDataSources(config: GatewayConfig, metrics: ServiceMetrics): { dataSource: DataSourceFactory; close(): Promise<void> } {
-  const fetches = metrics.counter('gateway_subgraph_fetches_total', 'Subgraph fetches by subgraph and outcome (sent, or deduplicated onto an identical one in flight)', ['subgraph', 'outcome']);
+function subgraphDataSources(
+  config: GatewayConfig,
+  metrics: ServiceMetrics,
+): { dataSource: DataSourceFactory; close(): Promise<void> } {
+  const fetches = metrics.counter(
+    'gateway_subgraph_fetches_total',
+    'Subgraph fetches by subgraph and outcome (sent, or deduplicated onto an identical one in flight)',
+    ['subgraph', 'outcome'],
+  );
   const counter: FetchCounter = {
     sent: (subgraph) => fetches.inc({ subgraph, outcome: 'sent' }),
     deduplicated: (subgraph) => fetches.inc({ subgraph, outcome: 'deduplicated' }),
   };
   const subgraphFetcher = createSubgraphFetcher();
   return {
-    dataSource: (name, url) => new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
+    dataSource: (name, url) =>
+      new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
     close: () => subgraphFetcher.close(),
   };
 }
@@ -125,7 +140,10 @@ class LoadedSupergraph {
   ) {}
 
   /** Subscribe to ApolloGateway's `onSchemaLoadOrUpdate`. */
-  readonly load = ({ coreSupergraphSdl, apiSchema }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
+  readonly load = ({
+    coreSupergraphSdl,
+    apiSchema,
+  }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
     this.planner.update(coreSupergraphSdl);
     this.scalarCheck.update(apiSchema);
     if (this.#loads++ > 0) this.options.onReload();
@@ -146,7 +164,11 @@ interface ApolloSetup {
 }
 
 /** Apollo Server over the gateway with the HTTP pipeline's plugins; started (the supergraph is loaded) on return. */
-async function startApollo(config: GatewayConfig, metrics: ServiceMetrics, setup: ApolloSetup): Promise<ApolloServer<GatewayContext>> {
+async function startApollo(
+  config: GatewayConfig,
+  metrics: ServiceMetrics,
+  setup: ApolloSetup,
+): Promise<ApolloServer<GatewayContext>> {
   const labeler = operationLabeler({ known: setup.persistedOperations.operations.map((op) => op.name) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: setup.gateway,
@@ -198,7 +220,14 @@ function readinessChecks(revocations: RevocationSync, supergraph: LoadedSupergra
 /** Every HTTP route: /graphql, the OAuth endpoints passed on to auth, the partner explorer and the media proxy. */
 function httpRoutes(
   config: GatewayConfig,
-  parts: { apollo: ApolloServer<GatewayContext>; context: (req: IncomingMessage) => Promise<GatewayContext>; onShared: () => void; clientIpOf: ClientIpOf; logger: Logger; mediaRoutes: Readonly<Record<string, RouteHandler>> },
+  parts: {
+    apollo: ApolloServer<GatewayContext>;
+    context: (req: IncomingMessage) => Promise<GatewayContext>;
+    onShared: () => void;
+    clientIpOf: ClientIpOf;
+    logger: Logger;
+    mediaRoutes: Readonly<Record<string, RouteHandler>>;
+  },
 ): Record<string, RouteHandler> {
   return {
     '/graphql': apolloHandler({
@@ -208,7 +237,12 @@ function httpRoutes(
       onShared: parts.onShared,
       compression: config.COMPRESSION_ENABLED ? { minBytes: config.COMPRESSION_MIN_BYTES } : false,
     }),
-    ...oauthProxyRoutes({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger: parts.logger, clientIpOf: parts.clientIpOf }),
+    ...oauthProxyRoutes({
+      authUrl: config.AUTH_INTERNAL_URL,
+      gatewaySecret: config.GATEWAY_SECRET,
+      logger: parts.logger,
+      clientIpOf: parts.clientIpOf,
+    }),
     ...(config.EXPLORER_ENABLED ? explorerRoutes(fileURLToPath(new URL('../explorer/dist', import.meta.url))) : {}),
     ...parts.mediaRoutes,
   };
@@ -217,9 +251,16 @@ function httpRoutes(
 /** Queries and mutations sent over the socket, run through Apollo Server like HTTP ones. */
 const executeThroughApollo =
   (apollo: ApolloServer<GatewayContext>) =>
-  async (request: { query: string; variables: Record<string, unknown>; operationName: string | null }, contextValue: GatewayContext): Promise<ExecutionResult> => {
+  async (
+    request: { query: string; variables: Record<string, unknown>; operationName: string | null },
+    contextValue: GatewayContext,
+  ): Promise<ExecutionResult> => {
     const response = await apollo.executeOperation(
-      { query: request.query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) },
+      {
+        query: request.query,
+        variables: request.variables,
+        ...(request.operationName ? { operationName: request.operationName } : {}),
+      },
       { contextValue },
     );
     if (response.body.kind !== 'single') return { errors: [] } as ExecutionResult;
@@ -285,10 +326,21 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   // One rules object for both transports: Apollo Server validates HTTP operations with it, the gate WebSocket ones.
   const limitRules = operationLimitRules();
   const formatError = createErrorFormatter(logger);
-  const persisted = persistedOperationsPolicy({ operations: persistedOperations, mode: config.SAFELIST_MODE, metrics, logger, validationRules: limitRules });
+  const persisted = persistedOperationsPolicy({
+    operations: persistedOperations,
+    mode: config.SAFELIST_MODE,
+    metrics,
+    logger,
+    validationRules: limitRules,
+  });
   let subscriptions: GatewaySubscriptions | null = null;
   // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
-  const supergraph = new LoadedSupergraph({ overrides: config.SUBGRAPH_URLS, dataSource: sources.dataSource, persisted, onReload: () => subscriptions?.endAll('schema-reload') });
+  const supergraph = new LoadedSupergraph({
+    overrides: config.SUBGRAPH_URLS,
+    dataSource: sources.dataSource,
+    persisted,
+    onReload: () => subscriptions?.endAll('schema-reload'),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
     buildService: ({ name, url }) => sources.dataSource(name, config.SUBGRAPH_URLS[name] ?? url ?? ''),
@@ -296,14 +348,39 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   gateway.onSchemaLoadOrUpdate(supergraph.load);
   // APQ: Apollo's bounded in-memory cache in each replica, or one cache in Redis that every replica shares.
-  const apq = config.REDIS_URL ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }) : null;
-  const apollo = await startApollo(config, metrics, { gateway, persisted, persistedOperations, scalarCheck: supergraph.scalarCheck, limitRules, formatError, apq });
+  const apq = config.REDIS_URL
+    ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger })
+    : null;
+  const apollo = await startApollo(config, metrics, {
+    gateway,
+    persisted,
+    persistedOperations,
+    scalarCheck: supergraph.scalarCheck,
+    limitRules,
+    formatError,
+    apq,
+  });
 
-  const limits = createRateLimits({ redisUrl: config.REDIS_URL, perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE, logger, metrics });
-  const exchanger = new ApiKeyExchanger({ authUrl: config.AUTH_INTERNAL_URL, gatewaySecret: config.GATEWAY_SECRET, logger });
+  const limits = createRateLimits({
+    redisUrl: config.REDIS_URL,
+    perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
+    logger,
+    metrics,
+  });
+  const exchanger = new ApiKeyExchanger({
+    authUrl: config.AUTH_INTERNAL_URL,
+    gatewaySecret: config.GATEWAY_SECRET,
+    logger,
+  });
   const contextFrom: CallerContext = callerContext({ verifier, exchanger, limits });
-  const sharedRequests = metrics.counter('gateway_requests_shared_total', 'Client reads answered by an identical read already in flight');
-  const media = createMediaProxy({ upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(supergraph.urls.get('streaming')), logger });
+  const sharedRequests = metrics.counter(
+    'gateway_requests_shared_total',
+    'Client reads answered by an identical read already in flight',
+  );
+  const media = createMediaProxy({
+    upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(supergraph.urls.get('streaming')),
+    logger,
+  });
   const server = await startServiceServer({
     name: 'gateway',
     port: config.PORT,
@@ -313,10 +390,30 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metricsPort: config.METRICS_PORT,
     metricsHost: config.METRICS_HOST,
     readiness: readinessChecks(revocations, supergraph),
-    routes: httpRoutes(config, { apollo, context: (req) => contextFrom(req.headers, clientIpOf(req)), onShared: () => sharedRequests.inc(), clientIpOf, logger, mediaRoutes: media.routes }),
+    routes: httpRoutes(config, {
+      apollo,
+      context: (req) => contextFrom(req.headers, clientIpOf(req)),
+      onShared: () => sharedRequests.inc(),
+      clientIpOf,
+      logger,
+      mediaRoutes: media.routes,
+    }),
   });
   const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
-  subscriptions = serveSubscriptions(config, { server: server.server, supergraph, pool, limitRules, persisted, formatError, revocations, contextFrom, clientIpOf, apollo, logger, metrics });
+  subscriptions = serveSubscriptions(config, {
+    server: server.server,
+    supergraph,
+    pool,
+    limitRules,
+    persisted,
+    formatError,
+    revocations,
+    contextFrom,
+    clientIpOf,
+    apollo,
+    logger,
+    metrics,
+  });
   const open = subscriptions;
   return {
     ...server,

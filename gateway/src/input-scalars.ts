@@ -25,7 +25,10 @@ import type { GatewayContext } from './context.ts';
 const SCALARS: Readonly<Record<string, GraphQLScalarType>> = { Date: DateScalar, DateTime: DateTimeScalar };
 
 const badInput = (error: GraphQLError): GraphQLError =>
-  new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 
 /**
  * Custom scalars checked at the gateway as in the subgraphs. The supergraph knows `Date` and `DateTime` only by name,
@@ -44,7 +47,12 @@ export class InputScalarCheck {
     const copy = buildASTSchema(parse(printSchema(apiSchema)), { assumeValidSDL: true });
     for (const [name, scalar] of Object.entries(SCALARS)) {
       const type = copy.getType(name);
-      if (type && isScalarType(type)) Object.assign(type, { parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral, serialize: scalar.serialize });
+      if (type && isScalarType(type))
+        Object.assign(type, {
+          parseValue: scalar.parseValue,
+          parseLiteral: scalar.parseLiteral,
+          serialize: scalar.serialize,
+        });
     }
     this.#sensitive = sensitiveInputTypes(copy);
     this.#schema = copy;
@@ -52,7 +60,11 @@ export class InputScalarCheck {
   }
 
   /** Errors of the operation's scalar arguments and variables, empty when all are valid. */
-  check(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): readonly GraphQLError[] {
+  check(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Readonly<Record<string, unknown>> | undefined,
+  ): readonly GraphQLError[] {
     const schema = this.#schema;
     if (!schema || this.#sensitive.size === 0) return [];
     let literalErrors = this.#literals.get(document);

@@ -4,9 +4,31 @@ import { Agent, request } from 'undici';
 import type { Logger, RouteHandler } from '@vegshare/kit';
 
 /** Request headers a player's media request may carry upstream (never cookies or credentials: the URL's grant decides). */
-const FORWARDED_REQUEST = ['range', 'if-none-match', 'if-modified-since', 'accept-encoding', 'origin', 'access-control-request-method', 'access-control-request-headers'] as const;
+const FORWARDED_REQUEST = [
+  'range',
+  'if-none-match',
+  'if-modified-since',
+  'accept-encoding',
+  'origin',
+  'access-control-request-method',
+  'access-control-request-headers',
+] as const;
 /** Response headers passed back to the player. */
-const FORWARDED_RESPONSE = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'cache-control', 'etag', 'last-modified', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age', 'vary'] as const;
+const FORWARDED_RESPONSE = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'accept-ranges',
+  'cache-control',
+  'etag',
+  'last-modified',
+  'access-control-allow-origin',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'vary',
+] as const;
 
 export interface MediaProxy {
   readonly routes: Record<string, RouteHandler>;
@@ -19,8 +41,17 @@ export interface MediaProxy {
  * public. Only GET/HEAD/OPTIONS; the signed grant in the URL authorizes, so no credential is forwarded. LL-HLS
  * blocking playlist reloads are held upstream for a few seconds, hence the generous timeout.
  */
-export function createMediaProxy(options: { upstream: () => string | null; logger: Logger; timeoutMs?: number }): MediaProxy {
-  const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs ?? 20_000, bodyTimeout: options.timeoutMs ?? 20_000 });
+export function createMediaProxy(options: {
+  upstream: () => string | null;
+  logger: Logger;
+  timeoutMs?: number;
+}): MediaProxy {
+  const agent = new Agent({
+    connections: 256,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.timeoutMs ?? 20_000,
+    bodyTimeout: options.timeoutMs ?? 20_000,
+  });
   const handle: RouteHandler = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
       res.writeHead(405, { allow: 'GET, HEAD, OPTIONS', 'content-type': 'application/json' });
@@ -41,7 +72,12 @@ export function createMediaProxy(options: { upstream: () => string | null; logge
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     try {
-      const upstream = await request(new URL(req.url ?? '/', base).toString(), { method: req.method, headers, dispatcher: agent, signal: abort.signal });
+      const upstream = await request(new URL(req.url ?? '/', base).toString(), {
+        method: req.method,
+        headers,
+        dispatcher: agent,
+        signal: abort.signal,
+      });
       const out: Record<string, string | string[]> = {};
       for (const name of FORWARDED_RESPONSE) {
         const value = upstream.headers[name];
@@ -64,4 +100,5 @@ export function createMediaProxy(options: { upstream: () => string | null; logge
 }
 
 /** The streaming subgraph's origin from its routing URL (…/graphql). */
-export const mediaOrigin = (streamingUrl: string | undefined): string | null => (streamingUrl ? new URL(streamingUrl).origin : null);
+export const mediaOrigin = (streamingUrl: string | undefined): string | null =>
+  streamingUrl ? new URL(streamingUrl).origin : null;

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, GATEWAY_SECRET_HEADER, readBody, sendJson, type Logger, type RouteHandler } from '@vegshare/kit';
+import {
+  BodyTooLargeError,
+  GATEWAY_SECRET_HEADER,
+  readBody,
+  sendJson,
+  type Logger,
+  type RouteHandler,
+} from '@vegshare/kit';
 
 /** Auth's public OAuth surface, served at the gateway's origin (subgraphs listen on loopback only). */
 export const OAUTH_PROXY_PATHS = [
@@ -15,7 +22,15 @@ export const OAUTH_PROXY_PATHS = [
 const MAX_BODY = 32_768;
 const TIMEOUT_MS = 10_000;
 const REQUEST_HEADERS = ['content-type', 'authorization', 'accept', 'user-agent'] as const;
-const RESPONSE_HEADERS = ['content-type', 'cache-control', 'pragma', 'www-authenticate', 'retry-after', 'location', 'referrer-policy'] as const;
+const RESPONSE_HEADERS = [
+  'content-type',
+  'cache-control',
+  'pragma',
+  'www-authenticate',
+  'retry-after',
+  'location',
+  'referrer-policy',
+] as const;
 
 export interface OAuthProxyOptions {
   readonly authUrl: string;
@@ -37,7 +52,8 @@ export function oauthProxyRoutes(options: OAuthProxyOptions): Record<string, Rou
       try {
         body = await readBody(req, MAX_BODY);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: 'Request body too large' });
+        if (error instanceof BodyTooLargeError)
+          return sendJson(res, 413, { error: 'invalid_request', error_description: 'Request body too large' });
         throw error;
       }
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -61,7 +77,10 @@ export function oauthProxyRoutes(options: OAuthProxyOptions): Record<string, Rou
       });
     } catch (err) {
       options.logger.error({ err, path }, 'oauth proxy: auth unreachable');
-      return sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Authentication service unavailable' });
+      return sendJson(res, 503, {
+        error: 'temporarily_unavailable',
+        error_description: 'Authentication service unavailable',
+      });
     }
     const payload = Buffer.from(await upstream.arrayBuffer());
     const out: Record<string, string | number> = { 'content-length': payload.length };

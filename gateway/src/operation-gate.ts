@@ -1,4 +1,14 @@
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
 import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit';
 import type { GatewayContext } from './context.ts';
 import type { PersistedOperationsPolicy } from './persisted/safelist.ts';
@@ -34,10 +44,20 @@ export interface OperationGateOptions {
 }
 
 const coded = (error: GraphQLError, code: string): GraphQLError =>
-  error.extensions['code'] || error.extensions['limit'] ? error : new GraphQLError(error.message, { nodes: error.nodes ?? null, source: error.source ?? null, positions: error.positions ?? null, extensions: { ...error.extensions, code } });
+  error.extensions['code'] || error.extensions['limit']
+    ? error
+    : new GraphQLError(error.message, {
+        nodes: error.nodes ?? null,
+        source: error.source ?? null,
+        positions: error.positions ?? null,
+        extensions: { ...error.extensions, code },
+      });
 
 const withoutSuggestions = (error: GraphQLError): GraphQLError =>
-  new GraphQLError(error.message.replace(/ ?Did you mean(.+?)\?$/, ''), { nodes: error.nodes ?? null, extensions: error.extensions });
+  new GraphQLError(error.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
+    nodes: error.nodes ?? null,
+    extensions: error.extensions,
+  });
 
 /**
  * The checks an operation passes before anything runs, for operations arriving over graphql-ws — the same as Apollo
@@ -49,7 +69,11 @@ export class OperationGate {
   constructor(private readonly options: OperationGateOptions) {}
 
   check(request: OperationRequest, context: GatewayContext): GatedOperation | readonly GraphQLError[] {
-    const resolved = this.options.persisted.resolve(context, request.query ?? undefined, request.extensions ?? undefined);
+    const resolved = this.options.persisted.resolve(
+      context,
+      request.query ?? undefined,
+      request.extensions ?? undefined,
+    );
     if (resolved instanceof GraphQLError) return [resolved];
     let document: DocumentNode;
     try {
@@ -58,13 +82,18 @@ export class OperationGate {
       return [coded(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(this.options.schema(), document, [...specifiedRules, ...this.options.rules]);
-    if (errors.length) return errors.map((e) => coded(this.options.hideSchemaDetails ? withoutSuggestions(e) : e, 'GRAPHQL_VALIDATION_FAILED'));
+    if (errors.length)
+      return errors.map((e) =>
+        coded(this.options.hideSchemaDetails ? withoutSuggestions(e) : e, 'GRAPHQL_VALIDATION_FAILED'),
+      );
     const illFormed = illFormedPath(request.variables ?? {});
     if (illFormed) return [illFormedInputError(`Variable ${illFormed}`)];
     if (documentHasIllFormedText(document)) return [illFormedInputError('The operation')];
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
-      const message = request.operationName ? `Unknown operation named "${request.operationName}"` : 'Must provide an operation name when the document contains several operations';
+      const message = request.operationName
+        ? `Unknown operation named "${request.operationName}"`
+        : 'Must provide an operation name when the document contains several operations';
       return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     }
     const scalarErrors = this.options.scalars.check(document, operation, request.variables ?? undefined);
@@ -73,4 +102,5 @@ export class OperationGate {
   }
 }
 
-export const isGated = (value: GatedOperation | readonly GraphQLError[]): value is GatedOperation => !Array.isArray(value);
+export const isGated = (value: GatedOperation | readonly GraphQLError[]): value is GatedOperation =>
+  !Array.isArray(value);

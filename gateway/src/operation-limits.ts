@@ -14,7 +14,13 @@ export interface OperationLimits {
   readonly maxTokens: number;
 }
 
-export const defaultOperationLimits: OperationLimits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxDirectives: 50, maxTokens: 5_000 };
+export const defaultOperationLimits: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxCost: 20_000,
+  maxDirectives: 50,
+  maxTokens: 5_000,
+};
 
 /** Marks a graphql-armor rejection with the limit that fired, so the error formatter can give it a stable code. */
 function reject(limit: string) {

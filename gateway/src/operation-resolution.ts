@@ -15,7 +15,9 @@ export function operationResolution<T extends BaseContext>(): ApolloServerPlugin
           const message = request.operationName
             ? `Unknown operation named "${request.operationName}"`
             : 'Must provide an operation name when the document contains several operations';
-          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          throw new GraphQLError(message, {
+            extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+          });
         },
       };
     },

@@ -16,8 +16,15 @@ export interface GatewayRateLimits {
  * shared by all gateway replicas through Redis when REDIS_URL is set; while Redis fails, per replica in memory
  * (counted in `rate_limit_fallback_total`, `rate_limit_degraded` and logged) rather than refusing partners.
  */
-export function createRateLimits(options: { redisUrl: string | undefined; perKeyPerMinute: number; logger: Logger; metrics: ServiceMetrics }): GatewayRateLimits {
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+export function createRateLimits(options: {
+  redisUrl: string | undefined;
+  perKeyPerMinute: number;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}): GatewayRateLimits {
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : null;
   redis?.on('error', (err: Error) => options.logger.debug({ err }, 'rate-limit redis connection error'));
   const fallback = redis ? new RateLimitFallback(redis, options.logger, options.metrics) : null;
   const limiter = (prefix: string): RateLimiterAbstract =>
@@ -28,7 +35,10 @@ export function createRateLimits(options: { redisUrl: string | undefined; perKey
           points: options.perKeyPerMinute,
           duration: 60,
           rejectIfRedisNotReady: true,
-          insuranceLimiter: fallback.insure(new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }), prefix),
+          insuranceLimiter: fallback.insure(
+            new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }),
+            prefix,
+          ),
         })
       : new RateLimiterMemory({ keyPrefix: prefix, points: options.perKeyPerMinute, duration: 60 });
   const consume = async (on: RateLimiterAbstract, key: string, what: string): Promise<void> => {
@@ -38,7 +48,11 @@ export function createRateLimits(options: { redisUrl: string | undefined; perKey
       if (error instanceof RateLimiterRes) {
         const retryAfter = Math.ceil(error.msBeforeNext / 1000);
         throw new GraphQLError(`Rate limit exceeded for this ${what}`, {
-          extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfter,
+            http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+          },
         });
       }
       throw error;

@@ -25,10 +25,27 @@ export function sharedReadKey(): (req: IncomingMessage, body: unknown) => string
     return kind;
   };
   return (req, body) => {
-    if (req.method !== 'POST' || req.headers['x-api-key'] !== undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+    if (
+      req.method !== 'POST' ||
+      req.headers['x-api-key'] !== undefined ||
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body)
+    )
+      return null;
     const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-    if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return null;
+    if (
+      typeof query !== 'string' ||
+      (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    )
+      return null;
     if (kindOf(query, operationName ?? undefined) !== 'query') return null;
-    return JSON.stringify([req.headers.authorization ?? '', query, operationName ?? null, variables ?? null, extensions ?? null]);
+    return JSON.stringify([
+      req.headers.authorization ?? '',
+      query,
+      operationName ?? null,
+      variables ?? null,
+      extensions ?? null,
+    ]);
   };
 }

@@ -7,12 +7,20 @@ import { Agent, request } from 'undici';
  * (status, ok, headers.get, text, json). Trace context still flows: undici's diagnostics channels are what the
  * OpenTelemetry undici instrumentation hooks.
  */
-export function createSubgraphFetcher(options: { connectionsPerOrigin?: number } = {}): { fetcher: Fetcher; close(): Promise<void> } {
-  const agent = new Agent({ connections: options.connectionsPerOrigin ?? 128, keepAliveTimeout: 30_000, pipelining: 1 });
+export function createSubgraphFetcher(options: { connectionsPerOrigin?: number } = {}): {
+  fetcher: Fetcher;
+  close(): Promise<void>;
+} {
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin ?? 128,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+  });
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const headers: Record<string, string> = {};
     const given = init?.headers;
-    if (given) for (const [name, value] of Object.entries(given as Record<string, string>)) headers[name.toLowerCase()] = value;
+    if (given)
+      for (const [name, value] of Object.entries(given as Record<string, string>)) headers[name.toLowerCase()] = value;
     const response = await request(url, {
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
       headers,

@@ -46,7 +46,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const exchanger = () => new ApiKeyExchanger({ authUrl, gatewaySecret: 'secret-0123', logger: createLogger('gateway', 'silent') });
+const exchanger = () =>
+  new ApiKeyExchanger({ authUrl, gatewaySecret: 'secret-0123', logger: createLogger('gateway', 'silent') });
 const code = (error: unknown) => (error instanceof GraphQLError ? error.extensions['code'] : String(error));
 
 describe('API key exchange', () => {
@@ -66,7 +67,8 @@ describe('API key exchange', () => {
   it('remembers a refused key, refuses malformed ones without asking, and does not cache failures', async () => {
     requests.length = 0;
     const keys = exchanger();
-    for (let i = 0; i < 3; i += 1) await expect(keys.authorizationFor(REFUSED).catch(code)).resolves.toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 3; i += 1)
+      await expect(keys.authorizationFor(REFUSED).catch(code)).resolves.toBe('UNAUTHENTICATED');
     expect(requests).toHaveLength(1);
     await expect(keys.authorizationFor('short').catch(code)).resolves.toBe('UNAUTHENTICATED');
     expect(requests).toHaveLength(1);
@@ -79,7 +81,11 @@ describe('API key exchange', () => {
   });
 
   it('answers SERVICE_UNAVAILABLE when auth cannot be reached', async () => {
-    const keys = new ApiKeyExchanger({ authUrl: 'http://127.0.0.1:9', gatewaySecret: undefined, logger: createLogger('gateway', 'silent') });
+    const keys = new ApiKeyExchanger({
+      authUrl: 'http://127.0.0.1:9',
+      gatewaySecret: undefined,
+      logger: createLogger('gateway', 'silent'),
+    });
     await expect(keys.authorizationFor(GOOD).catch(code)).resolves.toBe('SERVICE_UNAVAILABLE');
   });
 });

@@ -19,12 +19,16 @@ interface RawResponse {
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${url}/graphql`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -44,10 +48,19 @@ beforeAll(async () => {
   const tokens = await testTokens();
   ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
   catalog = await startCatalog({ count: 0 });
-  gateway = await startGateway(loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }), {
-    logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked,
-    verifier: tokens.verifier,
-  });
+  gateway = await startGateway(
+    loadGatewayConfig({
+      PORT: '0',
+      SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
+      GATEWAY_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+    }),
+    {
+      logger: createLogger('gateway', 'silent'),
+      revocationSource: nothingRevoked,
+      verifier: tokens.verifier,
+    },
+  );
 });
 afterAll(async () => {
   await gateway?.stop(500);
@@ -91,19 +104,32 @@ describe('gateway response compression', () => {
     const refused = await post(gateway.url, largeRead('refused'), { 'accept-encoding': 'gzip;q=0, br;q=0' });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.headers['vary']).toBe('Accept-Encoding');
-    expect(JSON.parse(refused.raw.toString('utf8'))).toMatchObject({ data: { camera: { id: `refused-${'v'.repeat(1500)}` } } });
+    expect(JSON.parse(refused.raw.toString('utf8'))).toMatchObject({
+      data: { camera: { id: `refused-${'v'.repeat(1500)}` } },
+    });
   });
 
   it('gives every request joined to a shared execution its own correctly encoded body', async () => {
-    const count = async () => Number(/gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(await (await fetch(`${gateway.metricsUrl}/metrics`)).text())?.[1] ?? 0);
+    const count = async () =>
+      Number(
+        /gateway_requests_shared_total\{[^}]*\} (\d+)/.exec(
+          await (await fetch(`${gateway.metricsUrl}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
     const before = await count();
     const codings = ['br', 'gzip', 'identity', 'gzip, br'] as const;
-    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => post(gateway.url, largeRead('shared'), { 'accept-encoding': codings[i % codings.length] ?? 'identity' })));
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        post(gateway.url, largeRead('shared'), { 'accept-encoding': codings[i % codings.length] ?? 'identity' }),
+      ),
+    );
     // Apollo Server ends its JSON with a newline.
     const expected = `${JSON.stringify({ data: { camera: { id: `shared-${'v'.repeat(1500)}`, name: `Camera shared-${'v'.repeat(1500)}` } } })}\n`;
     results.forEach((res, i) => {
       expect(res.status).toBe(200);
-      expect(res.headers['content-encoding']).toBe({ br: 'br', gzip: 'gzip', identity: undefined, 'gzip, br': 'br' }[codings[i % codings.length] ?? 'identity']);
+      expect(res.headers['content-encoding']).toBe(
+        { br: 'br', gzip: 'gzip', identity: undefined, 'gzip, br': 'br' }[codings[i % codings.length] ?? 'identity'],
+      );
       expect(Number(res.headers['content-length'])).toBe(res.raw.length);
       expect(decoded(res)).toBe(expected);
     });
@@ -111,16 +137,24 @@ describe('gateway response compression', () => {
   });
 
   it('subgraphs answer the gateway uncompressed, whatever it accepts', async () => {
-    const res = await post(catalog.url, largeRead('subgraph'), { 'accept-encoding': 'gzip, br', 'x-gateway-secret': SECRET });
+    const res = await post(catalog.url, largeRead('subgraph'), {
+      'accept-encoding': 'gzip, br',
+      'x-gateway-secret': SECRET,
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.headers['vary']).toBeUndefined();
-    expect(JSON.parse(res.raw.toString('utf8'))).toMatchObject({ data: { camera: { id: `subgraph-${'v'.repeat(1500)}` } } });
+    expect(JSON.parse(res.raw.toString('utf8'))).toMatchObject({
+      data: { camera: { id: `subgraph-${'v'.repeat(1500)}` } },
+    });
   });
 
   it('reads COMPRESSION_ENABLED and COMPRESSION_MIN_BYTES from the environment', () => {
     expect(loadGatewayConfig({})).toMatchObject({ COMPRESSION_ENABLED: true, COMPRESSION_MIN_BYTES: 1024 });
-    expect(loadGatewayConfig({ COMPRESSION_ENABLED: 'false', COMPRESSION_MIN_BYTES: '0' })).toMatchObject({ COMPRESSION_ENABLED: false, COMPRESSION_MIN_BYTES: 0 });
+    expect(loadGatewayConfig({ COMPRESSION_ENABLED: 'false', COMPRESSION_MIN_BYTES: '0' })).toMatchObject({
+      COMPRESSION_ENABLED: false,
+      COMPRESSION_MIN_BYTES: 0,
+    });
     expect(() => loadGatewayConfig({ COMPRESSION_MIN_BYTES: '-1' })).toThrow(/COMPRESSION_MIN_BYTES/);
   });
 });

@@ -8,7 +8,9 @@ import { apiSchemaOf } from '@vegshare/tools/supergraph';
 import { exampleOperations } from '../explorer/src/examples.ts';
 import { OAUTH_PROXY_PATHS } from '../src/oauth-proxy.ts';
 
-const schema = apiSchemaOf(readFileSync(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)), 'utf8'));
+const schema = apiSchemaOf(
+  readFileSync(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)), 'utf8'),
+);
 
 describe('explorer examples', () => {
   it('validate against the current supergraph', () => {

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import composition from '@apollo/composition';
 import { GraphQLError, parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createJwtVerifier, createLogger, type RevocationSource, createMetrics, eventIterator, type MemoryEventBus, startSubgraph, viewerFromHeaders, type RunningSubgraph, type TokenVerifier, type Viewer } from '@vegshare/kit';
+import {
+  createJwtVerifier,
+  createLogger,
+  type RevocationSource,
+  createMetrics,
+  eventIterator,
+  type MemoryEventBus,
+  startSubgraph,
+  viewerFromHeaders,
+  type RunningSubgraph,
+  type TokenVerifier,
+  type Viewer,
+} from '@vegshare/kit';
 
 const ISSUER = 'https://auth.test';
 
@@ -13,14 +25,24 @@ export const nothingRevoked: RevocationSource = { changesSince: async () => [] }
 const AUDIENCE = 'vegshare-test';
 
 /** An Ed25519 key pair and a verifier over its JWKS, to mint real tokens in tests. */
-export async function testTokens(): Promise<{ verifier: TokenVerifier; sign(sub: string, roles: string[], ttl?: string): Promise<string> }> {
+export async function testTokens(): Promise<{
+  verifier: TokenVerifier;
+  sign(sub: string, roles: string[], ttl?: string): Promise<string>;
+}> {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
   const verifier = createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE });
   return {
     verifier,
     sign: (sub, roles, ttl = '10m') =>
-      new SignJWT({ roles, sid: 'session-1' }).setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(ttl).sign(privateKey),
+      new SignJWT({ roles, sid: 'session-1' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
+        .setSubject(sub)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(ttl)
+        .sign(privateKey),
   };
 }
 
@@ -71,7 +93,8 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
         guardedTick: {
           subscribe: (_: unknown, args: { channel: string }, ctx: Ctx) => {
             if (!ctx.viewer) throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
-            if (args.channel !== `for-${ctx.viewer.userId}`) throw new GraphQLError('Not yours', { extensions: { code: 'FORBIDDEN' } });
+            if (args.channel !== `for-${ctx.viewer.userId}`)
+              throw new GraphQLError('Not yours', { extensions: { code: 'FORBIDDEN' } });
             return eventIterator<TickEvent>(bus, `tick.${args.channel}`);
           },
           resolve: (event: TickEvent) => event,
@@ -87,7 +110,10 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
     readiness: [],
     context: async (req) => ({ viewer: await viewerFromHeaders(req.headers, verifier) }),
     connectionContext: async (params) => ({
-      viewer: await viewerFromHeaders(typeof params['authorization'] === 'string' ? { authorization: params['authorization'] } : {}, verifier),
+      viewer: await viewerFromHeaders(
+        typeof params['authorization'] === 'string' ? { authorization: params['authorization'] } : {},
+        verifier,
+      ),
     }),
     gatewaySecret: 'fixture-gateway-secret-0123',
   });

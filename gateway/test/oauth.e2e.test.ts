@@ -17,10 +17,22 @@ let apple: FakeProvider;
 let stack: RunningStack;
 let origin: string;
 
-type Gql = { status: number; data: Record<string, any> | null; errors: { message: string; extensions?: Record<string, unknown> }[] | undefined };
+type Gql = {
+  status: number;
+  data: Record<string, any> | null;
+  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
+};
 
-async function gql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Gql> {
-  const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function gql(
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Gql> {
+  const res = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
   return { status: res.status, data: body.data ?? null, errors: body.errors };
 }
@@ -44,7 +56,14 @@ beforeAll(async () => {
     seed: true,
     ports: { gateway: port },
     // The gateway's origin is the issuer partners discover, and where Apple posts back.
-    env: { ...s3.env, GATEWAY_SECRET: 'oauth-e2e-gateway-secret-0123', JWT_ISSUER: origin, PUBLIC_API_URL: origin, SOCIAL_REDIRECT_URIS: APP_REDIRECT, ...apple.env },
+    env: {
+      ...s3.env,
+      GATEWAY_SECRET: 'oauth-e2e-gateway-secret-0123',
+      JWT_ISSUER: origin,
+      PUBLIC_API_URL: origin,
+      SOCIAL_REDIRECT_URIS: APP_REDIRECT,
+      ...apple.env,
+    },
     envFor: (service) => (service === 'gateway' ? { SAFELIST_MODE: 'api-keys' } : {}),
   });
 }, 120_000);
@@ -58,7 +77,9 @@ afterAll(async () => {
 
 describe('OAuth through the gateway', () => {
   it('a partner client obtains a token at the gateway and uses it like any token, as an integration, until it is revoked', async () => {
-    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: demo.users.partner.email, password: demo.password } });
+    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+      i: { email: demo.users.partner.email, password: demo.password },
+    });
     const session = { authorization: `Bearer ${login.data?.['login'].accessToken as string}` };
     const created = await gql(
       'mutation { createOAuthClient(input: { name: "Bistro", scopes: ["farms:read", "plots:read"], authMethod: CLIENT_SECRET_BASIC }) { clientSecret client { id clientId } } }',
@@ -66,10 +87,19 @@ describe('OAuth through the gateway', () => {
       session,
     );
     expect(created.errors).toBeUndefined();
-    const { clientSecret, client } = created.data?.['createOAuthClient'] as { clientSecret: string; client: { id: string; clientId: string } };
+    const { clientSecret, client } = created.data?.['createOAuthClient'] as {
+      clientSecret: string;
+      client: { id: string; clientId: string };
+    };
 
     // Standard discovery at the gateway's origin (the issuer check holds), then the client_credentials grant.
-    const config = await oidc.discovery(new URL(origin), client.clientId, undefined, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(
+      new URL(origin),
+      client.clientId,
+      undefined,
+      oidc.ClientSecretBasic(clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     expect(config.serverMetadata().token_endpoint).toBe(`${origin}/oauth/token`);
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'farms:read' });
     expect(tokens.scope).toBe('farms:read');
@@ -89,17 +119,30 @@ describe('OAuth through the gateway', () => {
     // The partner's own signed-in session is not restricted, and sees the client used.
     const listed = await gql('{ me { id } myOAuthClients { clientId lastUsedAt } }', {}, session);
     expect(listed.data?.['me'].id).toBe(demo.users.partner.id);
-    expect(listed.data?.['myOAuthClients'].find((c: { clientId: string }) => c.clientId === client.clientId).lastUsedAt).not.toBeNull();
+    expect(
+      listed.data?.['myOAuthClients'].find((c: { clientId: string }) => c.clientId === client.clientId).lastUsedAt,
+    ).not.toBeNull();
 
     // Introspection and revocation at the gateway's origin.
-    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, scope: 'farms:read', client_id: client.clientId });
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({
+      active: true,
+      scope: 'farms:read',
+      client_id: client.clientId,
+    });
     await oidc.tokenRevocation(config, tokens.access_token);
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
     // A revoked client gets no more tokens (a Basic client is challenged for Basic again, RFC 6749 §5.2).
     await gql('mutation($id: ID!) { revokeOAuthClient(id: $id) { id } }', { id: client.id }, session);
-    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ status: 401, code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE' });
+    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
+      status: 401,
+      code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE',
+    });
     // A forged bearer token is refused by the gateway itself.
-    const forged = await gql('{ crops { name } }', {}, { authorization: `Bearer ${tokens.access_token.slice(0, -6)}AAAAAA` });
+    const forged = await gql(
+      '{ crops { name } }',
+      {},
+      { authorization: `Bearer ${tokens.access_token.slice(0, -6)}AAAAAA` },
+    );
     expect([forged.status, forged.errors?.[0]?.extensions?.['code']]).toEqual([401, 'UNAUTHENTICATED']);
   });
 
@@ -108,11 +151,24 @@ describe('OAuth through the gateway', () => {
     expect(providers.data?.['socialProviders']).toEqual([{ provider: 'APPLE', displayName: 'Apple' }]);
     const sub = `apple-e2e-${Date.now()}`;
     const email = `${sub}@privaterelay.appleid.com`;
-    apple.addAccount({ sub, email, emailVerified: true, privateEmail: true, givenName: 'Oksana', familyName: 'Orchard' });
+    apple.addAccount({
+      sub,
+      email,
+      emailVerified: true,
+      privateEmail: true,
+      givenName: 'Oksana',
+      familyName: 'Orchard',
+    });
     apple.signInAs(sub);
-    const started = await gql('mutation($r: String!) { startSocialSignIn(provider: APPLE, redirectUri: $r) { authorizationUrl state } }', { r: APP_REDIRECT });
+    const started = await gql(
+      'mutation($r: String!) { startSocialSignIn(provider: APPLE, redirectUri: $r) { authorizationUrl state } }',
+      { r: APP_REDIRECT },
+    );
     expect(started.errors).toBeUndefined();
-    const { authorizationUrl, state } = started.data?.['startSocialSignIn'] as { authorizationUrl: string; state: string };
+    const { authorizationUrl, state } = started.data?.['startSocialSignIn'] as {
+      authorizationUrl: string;
+      state: string;
+    };
     expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe(`${origin}/oauth/social/callback/apple`);
     // Apple posts to the gateway, which forwards to auth, which sends the browser on to the app with code and state.
     const back = await followSignIn(authorizationUrl, APP_REDIRECT);

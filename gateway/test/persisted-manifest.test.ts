@@ -14,7 +14,9 @@ const manifest = loadPersistedOperations(loadGatewayConfig({}).PERSISTED_OPERATI
 
 describe('gateway/persisted-operations.json', () => {
   it('is the default manifest, consistent (ids are sha256 of bodies) and not empty', () => {
-    expect(loadGatewayConfig({}).PERSISTED_OPERATIONS_PATH).toBe(fileURLToPath(new URL('../persisted-operations.json', import.meta.url)));
+    expect(loadGatewayConfig({}).PERSISTED_OPERATIONS_PATH).toBe(
+      fileURLToPath(new URL('../persisted-operations.json', import.meta.url)),
+    );
     expect(manifest.size).toBeGreaterThanOrEqual(3);
   });
 
@@ -24,6 +26,8 @@ describe('gateway/persisted-operations.json', () => {
 
   it('would fail on a schema that lost a field a partner operation selects', () => {
     const shrunk = buildSchema('type Query { crops: [Crop!]! } type Crop { id: ID! name: String! }');
-    expect(manifest.problemsAgainst(shrunk).join('\n')).toMatch(/CropCatalogue .*Cannot query field "variety" on type "Crop"/);
+    expect(manifest.problemsAgainst(shrunk).join('\n')).toMatch(
+      /CropCatalogue .*Cannot query field "variety" on type "Crop"/,
+    );
   });
 });

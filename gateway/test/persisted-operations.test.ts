@@ -11,7 +11,14 @@ import WebSocket from 'ws';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
 import { sha256Hex } from '../src/persisted/manifest.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent, nothingRevoked } from './fixtures.ts';
+import {
+  startCatalog,
+  startTicks,
+  testTokens,
+  writeFixtureSupergraph,
+  type TickEvent,
+  nothingRevoked,
+} from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -44,7 +51,11 @@ let redis: Redis;
 type Body = { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 async function post(gateway: RunningGateway, body: unknown): Promise<{ status: number; body: Body }> {
-  const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Body };
 }
 
@@ -55,7 +66,14 @@ const codeOf = (body: Body) => body.errors?.[0]?.extensions?.['code'];
 
 function start(env: Record<string, string>): Promise<RunningGateway> {
   return startGateway(
-    loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent', PERSISTED_OPERATIONS_PATH: join(dir, 'manifest.json'), ...env }),
+    loadGatewayConfig({
+      PORT: '0',
+      SUPERGRAPH_PATH: supergraph,
+      GATEWAY_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      PERSISTED_OPERATIONS_PATH: join(dir, 'manifest.json'),
+      ...env,
+    }),
     { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
   );
 }
@@ -92,19 +110,30 @@ describe('manifest operations', () => {
   it('runs a manifest operation sent by id only, over POST and GET, and counts it', async () => {
     const byId = await post(open, { extensions: persisted(sha256Hex(CAMERA)), variables: { id: 'c1' } });
     expect(byId).toEqual({ status: 200, body: { data: { camera: { id: 'c1', name: 'Camera c1' } } } });
-    const search = new URLSearchParams({ extensions: JSON.stringify(persisted(sha256Hex(CAMERA))), variables: JSON.stringify({ id: 'c2' }) });
+    const search = new URLSearchParams({
+      extensions: JSON.stringify(persisted(sha256Hex(CAMERA))),
+      variables: JSON.stringify({ id: 'c2' }),
+    });
     const get = await fetch(`${open.url}/graphql?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(await get.json()).toEqual({ data: { camera: { id: 'c2', name: 'Camera c2' } } });
-    expect(await (await fetch(`${open.metricsUrl}/metrics`)).text()).toMatch(/gateway_persisted_operations_total\{[^}]*outcome="manifest_id"[^}]*\} 2/);
+    expect(await (await fetch(`${open.metricsUrl}/metrics`)).text()).toMatch(
+      /gateway_persisted_operations_total\{[^}]*outcome="manifest_id"[^}]*\} 2/,
+    );
   });
 
   it('refuses to start with a manifest whose id is not the sha256 of its body, or that is not a manifest', async () => {
     writeFileSync(join(dir, 'bad-id.json'), manifestOf([{ ...LISTED[0]!, id: sha256Hex('something else') }]));
-    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'bad-id.json') })).rejects.toThrow(/operations\[0\] CameraName: id [0-9a-f]{64} is not the SHA-256 of its body/);
+    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'bad-id.json') })).rejects.toThrow(
+      /operations\[0\] CameraName: id [0-9a-f]{64} is not the SHA-256 of its body/,
+    );
     writeFileSync(join(dir, 'bad-name.json'), manifestOf([{ ...LISTED[0]!, name: 'Other' }]));
-    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'bad-name.json') })).rejects.toThrow(/name "Other" differs from the body's operation name "CameraName"/);
+    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'bad-name.json') })).rejects.toThrow(
+      /name "Other" differs from the body's operation name "CameraName"/,
+    );
     writeFileSync(join(dir, 'not-a-manifest.json'), JSON.stringify({ operations: {} }));
-    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'not-a-manifest.json') })).rejects.toThrow(/is not an apollo-persisted-query-manifest v1/);
+    await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'not-a-manifest.json') })).rejects.toThrow(
+      /is not an apollo-persisted-query-manifest v1/,
+    );
     await expect(start({ PERSISTED_OPERATIONS_PATH: join(dir, 'missing.json') })).rejects.toThrow(/cannot be read/);
   });
 });
@@ -117,7 +146,9 @@ describe('automatic persisted queries for unrestricted callers', () => {
     expect(miss.status).toBe(200); // Apollo's APQ protocol: the client resends with the text
     const registered = await post(open, { query, extensions: persisted(sha256Hex(query)) });
     expect(registered.status).toBe(200);
-    await expect.poll(async () => (await post(open, { extensions: persisted(sha256Hex(query)) })).body.data?.['camera']).toMatchObject({ name: expect.stringMatching(/^Camera /) });
+    await expect
+      .poll(async () => (await post(open, { extensions: persisted(sha256Hex(query)) })).body.data?.['camera'])
+      .toMatchObject({ name: expect.stringMatching(/^Camera /) });
   });
 
   it('shares registrations between replicas through Redis, under the configured prefix and TTL', async () => {
@@ -134,9 +165,17 @@ describe('automatic persisted queries for unrestricted callers', () => {
 
 describe('SAFELIST_MODE=all', () => {
   it('runs listed operations by id and by identical text', async () => {
-    expect(await post(locked, { extensions: persisted(sha256Hex(CAMERA)), variables: { id: 'c3' } })).toEqual({ status: 200, body: { data: { camera: { id: 'c3', name: 'Camera c3' } } } });
-    expect(await post(locked, { query: CAMERA, variables: { id: 'c4' } })).toEqual({ status: 200, body: { data: { camera: { id: 'c4', name: 'Camera c4' } } } });
-    expect((await post(locked, { query: CAMERA, variables: { id: 'c5' }, extensions: persisted(sha256Hex(CAMERA)) })).status).toBe(200);
+    expect(await post(locked, { extensions: persisted(sha256Hex(CAMERA)), variables: { id: 'c3' } })).toEqual({
+      status: 200,
+      body: { data: { camera: { id: 'c3', name: 'Camera c3' } } },
+    });
+    expect(await post(locked, { query: CAMERA, variables: { id: 'c4' } })).toEqual({
+      status: 200,
+      body: { data: { camera: { id: 'c4', name: 'Camera c4' } } },
+    });
+    expect(
+      (await post(locked, { query: CAMERA, variables: { id: 'c5' }, extensions: persisted(sha256Hex(CAMERA)) })).status,
+    ).toBe(200);
   });
 
   it('refuses unlisted text with QUERY_NOT_IN_SAFELIST (400), even the listed operation reformatted', async () => {
@@ -171,9 +210,13 @@ describe('SAFELIST_MODE=all', () => {
     expect(codeOf(attempt.body)).toBe('QUERY_NOT_IN_SAFELIST');
     await new Promise((r) => setTimeout(r, 200));
     expect(await redis.exists(`${PREFIX}apq:${sha256Hex(query)}`)).toBe(0);
-    expect(codeOf((await post(replicaB, { extensions: persisted(sha256Hex(query)) })).body)).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(codeOf((await post(replicaB, { extensions: persisted(sha256Hex(query)) })).body)).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
     // Listed text with its hash runs, and is not written to the APQ cache either (the manifest already holds it).
-    expect((await post(locked, { query: CAMERA, variables: { id: 'c6' }, extensions: persisted(sha256Hex(CAMERA)) })).status).toBe(200);
+    expect(
+      (await post(locked, { query: CAMERA, variables: { id: 'c6' }, extensions: persisted(sha256Hex(CAMERA)) })).status,
+    ).toBe(200);
     expect(await redis.exists(`${PREFIX}apq:${sha256Hex(CAMERA)}`)).toBe(0);
   });
 
@@ -185,20 +228,30 @@ describe('SAFELIST_MODE=all', () => {
   });
 
   it('applies over graphql-ws too: unlisted operations are refused, listed ones accepted', async () => {
-    const client = createClient({ url: `${locked.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: `${locked.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     try {
       const outcome = (query: string, variables: Record<string, unknown>) =>
         new Promise<unknown>((resolve) => {
-          const dispose = client.subscribe({ query, variables }, {
-            next: (value) => {
-              dispose();
-              resolve(value);
+          const dispose = client.subscribe(
+            { query, variables },
+            {
+              next: (value) => {
+                dispose();
+                resolve(value);
+              },
+              error: (error) => resolve(error),
+              complete: () => resolve('complete'),
             },
-            error: (error) => resolve(error),
-            complete: () => resolve('complete'),
-          });
+          );
         });
-      const refused = (await outcome('subscription { tick(channel: "x") { n } }', {})) as { message: string; extensions?: { code?: string } }[];
+      const refused = (await outcome('subscription { tick(channel: "x") { n } }', {})) as {
+        message: string;
+        extensions?: { code?: string };
+      }[];
       expect(refused[0]?.extensions?.code).toBe('QUERY_NOT_IN_SAFELIST');
       expect(await outcome(CAMERA, { id: 'ws1' })).toEqual({ data: { camera: { id: 'ws1', name: 'Camera ws1' } } });
       const channel = randomUUID();

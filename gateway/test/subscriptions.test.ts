@@ -3,7 +3,14 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, type TickEvent, nothingRevoked } from './fixtures.ts';
+import {
+  startCatalog,
+  startTicks,
+  testTokens,
+  writeFixtureSupergraph,
+  type TickEvent,
+  nothingRevoked,
+} from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 const bus = new MemoryEventBus();
@@ -15,8 +22,17 @@ let gateway: RunningGateway;
 let ticksPort: number;
 const clients: Client[] = [];
 
-type Tick = { n: number; channel?: string; viewer: string | null; secret: string | null; camera: { id: string; name: string } };
-type Result = { data?: { tick: Tick; guardedTick?: Tick } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+type Tick = {
+  n: number;
+  channel?: string;
+  viewer: string | null;
+  secret: string | null;
+  camera: { id: string; name: string };
+};
+type Result = {
+  data?: { tick: Tick; guardedTick?: Tick } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
 
 function connect(token: string | null, extra: { onClose?: (code: number) => void } = {}): Client {
   const client = createClient({
@@ -35,11 +51,14 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   const results: Result[] = [];
   let error: unknown = null;
   let completed = false;
-  const dispose = client.subscribe<Result['data']>({ query, variables }, {
-    next: (r) => results.push(r as Result),
-    error: (e) => (error = e),
-    complete: () => (completed = true),
-  });
+  const dispose = client.subscribe<Result['data']>(
+    { query, variables },
+    {
+      next: (r) => results.push(r as Result),
+      error: (e) => (error = e),
+      complete: () => (completed = true),
+    },
+  );
   return {
     results,
     dispose,
@@ -53,7 +72,12 @@ function collect(client: Client, query: string, variables: Record<string, unknow
 }
 
 /** Publishes on the channel every 50 ms until `done()` holds (the upstream subscription is set up asynchronously). */
-async function publishUntil(channel: string, done: () => boolean, cameraId = 'cam-1', timeoutMs = 10_000): Promise<void> {
+async function publishUntil(
+  channel: string,
+  done: () => boolean,
+  cameraId = 'cam-1',
+  timeoutMs = 10_000,
+): Promise<void> {
   const start = Date.now();
   let n = 0;
   while (!done()) {
@@ -66,7 +90,10 @@ async function publishUntil(channel: string, done: () => boolean, cameraId = 'ca
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out (upstreams ${gateway.subscriptions.upstreams}, results ${gateway.subscriptions.sharedResults})`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(
+        `timed out (upstreams ${gateway.subscriptions.upstreams}, results ${gateway.subscriptions.sharedResults})`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -77,10 +104,14 @@ beforeAll(async () => {
   ticksPort = ticks.port;
   catalog = await startCatalog(entityCalls);
   const supergraph = writeFixtureSupergraph(ticks.url, catalog.url);
-  gateway = await startGateway(loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }), {
-    logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked,
-    verifier: tokens.verifier,
-  });
+  gateway = await startGateway(
+    loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: supergraph, GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }),
+    {
+      logger: createLogger('gateway', 'silent'),
+      revocationSource: nothingRevoked,
+      verifier: tokens.verifier,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -146,7 +177,10 @@ describe('federated subscriptions through the gateway', () => {
   it('runs queries sent over the socket through the normal pipeline', async () => {
     const client = connect(null);
     const result = await new Promise<unknown>((resolve, reject) => {
-      client.subscribe({ query: '{ ping camera(id: "c9") { name } }' }, { next: resolve, error: reject, complete: () => undefined });
+      client.subscribe(
+        { query: '{ ping camera(id: "c9") { name } }' },
+        { next: resolve, error: reject, complete: () => undefined },
+      );
     });
     expect(result).toEqual({ data: { ping: 'pong', camera: { name: 'Camera c9' } } });
   });
@@ -166,13 +200,19 @@ describe('federated subscriptions through the gateway', () => {
 });
 
 const codeOf = (sub: { results: Result[]; error: unknown }): string | undefined =>
-  sub.results.at(-1)?.errors?.[0]?.extensions?.code ?? (sub.error as { extensions?: { code?: string } }[] | null)?.[0]?.extensions?.code;
+  sub.results.at(-1)?.errors?.[0]?.extensions?.code ??
+  (sub.error as { extensions?: { code?: string } }[] | null)?.[0]?.extensions?.code;
 
 describe('fan-out: one upstream, one completion and one serialisation per distinct (operation, rights)', () => {
   it('shares a caller-independent result between anonymous and signed-in callers, completing each event once', async () => {
     const query = 'subscription($c: String!) { tick(channel: $c) { n channel camera { id name } } }';
-    const [alice, bob] = await Promise.all([tokens.sign('fan-alice', ['CUSTOMER']), tokens.sign('fan-bob', ['FARMER'])]);
-    const subs = [connect(null), connect(null), connect(null), connect(alice), connect(bob)].map((c) => collect(c, query, { c: 'fan' }));
+    const [alice, bob] = await Promise.all([
+      tokens.sign('fan-alice', ['CUSTOMER']),
+      tokens.sign('fan-bob', ['FARMER']),
+    ]);
+    const subs = [connect(null), connect(null), connect(null), connect(alice), connect(bob)].map((c) =>
+      collect(c, query, { c: 'fan' }),
+    );
     await publishUntil('fan', () => subs.every((s) => s.results.length > 0));
     await waitFor(() => gateway.subscriptions.upstreams === 1 && gateway.subscriptions.sharedResults === 1);
     await new Promise((r) => setTimeout(r, 300)); // events published while waiting have arrived
@@ -183,20 +223,29 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
     expect(entityCalls.count - before).toBe(1);
     const last = subs.map((s) => JSON.stringify(s.results.at(-1)));
     expect(new Set(last).size).toBe(1);
-    expect(subs[0]?.results.at(-1)?.data?.tick).toEqual({ n: 1000, channel: 'fan', camera: { id: 'cam-fan', name: 'Camera cam-fan' } });
+    expect(subs[0]?.results.at(-1)?.data?.tick).toEqual({
+      n: 1000,
+      channel: 'fan',
+      camera: { id: 'cam-fan', name: 'Camera cam-fan' },
+    });
     for (const s of subs) s.dispose();
     await waitFor(() => gateway.subscriptions.upstreams === 0 && gateway.subscriptions.sharedResults === 0);
   });
 
   it('never shares between callers whose rights differ: the renter receives, a stranger and an anonymous caller are refused', async () => {
     const query = 'subscription($c: String!) { guardedTick(channel: $c) { n channel camera { id name } } }';
-    const [renter, stranger] = await Promise.all([tokens.sign('renter', ['CUSTOMER']), tokens.sign('stranger', ['CUSTOMER'])]);
+    const [renter, stranger] = await Promise.all([
+      tokens.sign('renter', ['CUSTOMER']),
+      tokens.sign('stranger', ['CUSTOMER']),
+    ]);
     const anonymous = collect(connect(null), query, { c: 'for-renter' });
     const strangers = collect(connect(stranger), query, { c: 'for-renter' });
     const renters = collect(connect(renter), query, { c: 'for-renter' });
     await publishUntil('for-renter', () => renters.results.length >= 2);
     await waitFor(() => anonymous.completed && strangers.completed);
-    expect(renters.results.every((r) => r.errors === undefined && r.data?.guardedTick?.channel === 'for-renter')).toBe(true);
+    expect(renters.results.every((r) => r.errors === undefined && r.data?.guardedTick?.channel === 'for-renter')).toBe(
+      true,
+    );
     expect(renters.completed).toBe(false);
     expect(anonymous.results.some((r) => r.data)).toBe(false);
     expect(strangers.results.some((r) => r.data)).toBe(false);
@@ -213,7 +262,10 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
 
   it('a field that reads the caller splits the result: a farmer sees the farmer-only field, a customer never does', async () => {
     const query = 'subscription($c: String!) { tick(channel: $c) { n secret } }';
-    const [farmer, customer] = await Promise.all([tokens.sign('split-farmer', ['FARMER']), tokens.sign('split-customer', ['CUSTOMER'])]);
+    const [farmer, customer] = await Promise.all([
+      tokens.sign('split-farmer', ['FARMER']),
+      tokens.sign('split-customer', ['CUSTOMER']),
+    ]);
     const farmers = collect(connect(farmer), query, { c: 'split' });
     const customers = collect(connect(customer), query, { c: 'split' });
     const anonymous = collect(connect(null), query, { c: 'split' });
@@ -230,7 +282,12 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
 describe('gateway shutdown', () => {
   it('tells connected clients to reconnect (close 1012) when it drains', async () => {
     const second = await startGateway(
-      loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: SECRET, LOG_LEVEL: 'silent' }),
+      loadGatewayConfig({
+        PORT: '0',
+        SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
+        GATEWAY_SECRET: SECRET,
+        LOG_LEVEL: 'silent',
+      }),
       { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked, verifier: tokens.verifier },
     );
     let code = 0;

@@ -15,16 +15,30 @@ let database: TestDatabase;
 let s3: LocalS3;
 let stack: RunningStack;
 
-type Gql = { status: number; data: Record<string, any> | null; errors: { message: string; extensions?: Record<string, unknown> }[] | undefined };
+type Gql = {
+  status: number;
+  data: Record<string, any> | null;
+  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
+};
 
-async function gql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function gql(
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Gql> {
+  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
   return { status: res.status, data: body.data ?? null, errors: body.errors };
 }
 
 async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: demo.password } });
+  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+    i: { email, password: demo.password },
+  });
   expect(result.errors).toBeUndefined();
   return result.data?.['login'].accessToken as string;
 }
@@ -32,7 +46,11 @@ async function login(email: string): Promise<string> {
 beforeAll(async () => {
   database = await createTestDatabase();
   s3 = await startLocalS3();
-  stack = await startStack({ databaseUrl: database.url, seed: true, env: { ...s3.env, GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' } });
+  stack = await startStack({
+    databaseUrl: database.url,
+    seed: true,
+    env: { ...s3.env, GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -47,7 +65,9 @@ describe('the supergraph end to end', () => {
       farms(first: 5) { edges { node { name owner { id displayName email } plots { code cameras { name } } } } }
     }`);
     expect(errors).toBeUndefined();
-    const green = data?.['farms'].edges.map((e: { node: unknown }) => e.node).find((f: { name: string }) => f.name === 'Green Acres');
+    const green = data?.['farms'].edges
+      .map((e: { node: unknown }) => e.node)
+      .find((f: { name: string }) => f.name === 'Green Acres');
     expect(green.owner).toEqual({ id: demo.users.farmer.id, displayName: demo.users.farmer.displayName, email: null });
     const a1 = green.plots.find((p: { code: string }) => p.code === 'A-1');
     expect(a1.cameras.length).toBeGreaterThan(0);
@@ -56,12 +76,21 @@ describe('the supergraph end to end', () => {
   it('signs in through auth and shows private fields to their owner only', async () => {
     const token = await login(demo.users.farmer.email);
     const me = await gql('{ me { id email roles displayName } }', {}, { authorization: `Bearer ${token}` });
-    expect(me.data?.['me']).toEqual({ id: demo.users.farmer.id, email: demo.users.farmer.email, roles: ['FARMER'], displayName: demo.users.farmer.displayName });
+    expect(me.data?.['me']).toEqual({
+      id: demo.users.farmer.id,
+      email: demo.users.farmer.email,
+      roles: ['FARMER'],
+      displayName: demo.users.farmer.displayName,
+    });
   });
 
   it('lets a partner call the API with an API key exchanged at the gateway, and refuses unknown keys', async () => {
     const token = await login(demo.users.partner.email);
-    const created = await gql('mutation { createApiKey(input: { name: "e2e", scopes: ["crops:read", "farms:read"] }) { secret } }', {}, { authorization: `Bearer ${token}` });
+    const created = await gql(
+      'mutation { createApiKey(input: { name: "e2e", scopes: ["crops:read", "farms:read"] }) { secret } }',
+      {},
+      { authorization: `Bearer ${token}` },
+    );
     expect(created.errors).toBeUndefined();
     const secret = created.data?.['createApiKey'].secret as string;
     const me = await gql('{ me { id roles } crops { name } }', {}, { 'x-api-key': secret });
@@ -74,7 +103,11 @@ describe('the supergraph end to end', () => {
 
   it('with SAFELIST_MODE=api-keys, limits API-key callers to the partner manifest and leaves token callers free', async () => {
     const token = await login(demo.users.partner.email);
-    const created = await gql('mutation { createApiKey(input: { name: "safelist", scopes: ["crops:read", "farms:read"] }) { secret } }', {}, { authorization: `Bearer ${token}` });
+    const created = await gql(
+      'mutation { createApiKey(input: { name: "safelist", scopes: ["crops:read", "farms:read"] }) { secret } }',
+      {},
+      { authorization: `Bearer ${token}` },
+    );
     const apiKey = { 'x-api-key': created.data?.['createApiKey'].secret as string };
     const auth = stack.subgraphs.get('auth');
     const gateway = await startGateway(
@@ -90,10 +123,22 @@ describe('the supergraph end to end', () => {
     );
     try {
       const post = async (body: unknown, headers: Record<string, string>) => {
-        const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-        return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: Record<string, unknown> }[] } };
+        const res = await fetch(`${gateway.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+        return {
+          status: res.status,
+          body: (await res.json()) as {
+            data?: Record<string, any>;
+            errors?: { extensions?: Record<string, unknown> }[];
+          },
+        };
       };
-      const crops = loadPersistedOperations(loadGatewayConfig({}).PERSISTED_OPERATIONS_PATH).operations.find((op) => op.name === 'CropCatalogue');
+      const crops = loadPersistedOperations(loadGatewayConfig({}).PERSISTED_OPERATIONS_PATH).operations.find(
+        (op) => op.name === 'CropCatalogue',
+      );
       const byId = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: crops?.id } } }, apiKey);
       expect(byId.status).toBe(200);
       expect(byId.body.data?.['crops'].length).toBeGreaterThan(0);
@@ -101,7 +146,10 @@ describe('the supergraph end to end', () => {
       const adHoc = await post({ query: '{ me { id roles } crops { name } }' }, apiKey);
       expect(adHoc.status).toBe(400);
       expect(adHoc.body.errors?.[0]?.extensions?.['code']).toBe('QUERY_NOT_IN_SAFELIST');
-      const unknownId = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }, apiKey);
+      const unknownId = await post(
+        { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } },
+        apiKey,
+      );
       expect(unknownId.status).toBe(400);
       expect(unknownId.body.errors?.[0]?.extensions?.['code']).toBe('PERSISTED_QUERY_NOT_IN_LIST');
       // The app's callers (bearer tokens) still send ad-hoc operations.
@@ -123,46 +171,102 @@ describe('the supergraph end to end', () => {
     const customer = { authorization: `Bearer ${await login(demo.users.customer.email)}` };
     const farmer = { authorization: `Bearer ${await login(demo.users.farmer.email)}` };
     const titles = async (headers: Record<string, string>) =>
-      ((await gql('{ notifications(first: 50) { edges { node { kind title link } } } }', {}, headers)).data?.['notifications'].edges as { node: { kind: string; title: string; link: string } }[]).map((e) => e.node);
+      (
+        (await gql('{ notifications(first: 50) { edges { node { kind title link } } } }', {}, headers)).data?.[
+          'notifications'
+        ].edges as { node: { kind: string; title: string; link: string } }[]
+      ).map((e) => e.node);
     const year = new Date().getUTCFullYear() + 2;
-    const requested = await gql(`mutation { requestRental(plotId: "${demo.plots.greenB1}", startsOn: "${year}-04-01", endsOn: "${year}-10-01") { id } }`, {}, customer);
+    const requested = await gql(
+      `mutation { requestRental(plotId: "${demo.plots.greenB1}", startsOn: "${year}-04-01", endsOn: "${year}-10-01") { id } }`,
+      {},
+      customer,
+    );
     expect(requested.errors).toBeUndefined();
     const rentalId = requested.data?.['requestRental'].id as string;
-    const forFarmer = await waitFor(() => titles(farmer), (list) => list.some((n) => n.link === `/rentals/${rentalId}`), 10_000);
-    expect(forFarmer.find((n) => n.link === `/rentals/${rentalId}`)).toEqual({ kind: 'rental', title: 'New rental request: plot B-1', link: `/rentals/${rentalId}` });
+    const forFarmer = await waitFor(
+      () => titles(farmer),
+      (list) => list.some((n) => n.link === `/rentals/${rentalId}`),
+      10_000,
+    );
+    expect(forFarmer.find((n) => n.link === `/rentals/${rentalId}`)).toEqual({
+      kind: 'rental',
+      title: 'New rental request: plot B-1',
+      link: `/rentals/${rentalId}`,
+    });
 
-    expect((await gql(`mutation { activateRental(id: "${rentalId}") { status } }`, {}, farmer)).data?.['activateRental']).toEqual({ status: 'ACTIVE' });
-    const forCustomer = await waitFor(() => titles(customer), (list) => list.some((n) => n.link === `/rentals/${rentalId}`), 10_000);
-    expect(forCustomer.filter((n) => n.link === `/rentals/${rentalId}`)).toEqual([{ kind: 'rental', title: 'Rental confirmed: plot B-1', link: `/rentals/${rentalId}` }]);
+    expect(
+      (await gql(`mutation { activateRental(id: "${rentalId}") { status } }`, {}, farmer)).data?.['activateRental'],
+    ).toEqual({ status: 'ACTIVE' });
+    const forCustomer = await waitFor(
+      () => titles(customer),
+      (list) => list.some((n) => n.link === `/rentals/${rentalId}`),
+      10_000,
+    );
+    expect(forCustomer.filter((n) => n.link === `/rentals/${rentalId}`)).toEqual([
+      { kind: 'rental', title: 'Rental confirmed: plot B-1', link: `/rentals/${rentalId}` },
+    ]);
   });
 
   it('streams a stream status change over graphql-ws with fields from farm resolved per event', async () => {
     const token = await login(demo.users.farmer.email);
-    const camera = await gql(`{ camera(id: "${demo.cameras.greenA1}") { stream { id } } }`, {}, { authorization: `Bearer ${token}` });
+    const camera = await gql(
+      `{ camera(id: "${demo.cameras.greenA1}") { stream { id } } }`,
+      {},
+      { authorization: `Bearer ${token}` },
+    );
     expect(camera.errors).toBeUndefined();
     let streamId = camera.data?.['camera'].stream?.id as string | undefined;
     if (!streamId) {
-      const started = await gql(`mutation { startStream(cameraId: "${demo.cameras.greenA1}") { id } }`, {}, { authorization: `Bearer ${token}` });
+      const started = await gql(
+        `mutation { startStream(cameraId: "${demo.cameras.greenA1}") { id } }`,
+        {},
+        { authorization: `Bearer ${token}` },
+      );
       streamId = started.data?.['startStream'].id as string;
-      await gql(`mutation { stopStream(cameraId: "${demo.cameras.greenA1}") { id } }`, {}, { authorization: `Bearer ${token}` });
+      await gql(
+        `mutation { stopStream(cameraId: "${demo.cameras.greenA1}") { id } }`,
+        {},
+        { authorization: `Bearer ${token}` },
+      );
     }
-    const client = createClient({ url: `${stack.gatewayUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: `${stack.gatewayUrl.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     const events: any[] = [];
     const dispose = client.subscribe(
-      { query: 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status camera { name plot { code farm { name } } } } }', variables: { s: streamId } },
+      {
+        query:
+          'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status camera { name plot { code farm { name } } } } }',
+        variables: { s: streamId },
+      },
       { next: (r) => events.push(r), error: (e) => events.push({ error: e }), complete: () => undefined },
     );
     const deadline = Date.now() + 20_000;
     // The upstream subscription is set up asynchronously: toggle the stream until an event arrives.
     while (events.length === 0 && Date.now() < deadline) {
-      await gql(`mutation { startStream(cameraId: "${demo.cameras.greenA1}") { status } }`, {}, { authorization: `Bearer ${token}` });
+      await gql(
+        `mutation { startStream(cameraId: "${demo.cameras.greenA1}") { status } }`,
+        {},
+        { authorization: `Bearer ${token}` },
+      );
       await new Promise((r) => setTimeout(r, 300));
-      if (events.length === 0) await gql(`mutation { stopStream(cameraId: "${demo.cameras.greenA1}") { status } }`, {}, { authorization: `Bearer ${token}` });
+      if (events.length === 0)
+        await gql(
+          `mutation { stopStream(cameraId: "${demo.cameras.greenA1}") { status } }`,
+          {},
+          { authorization: `Bearer ${token}` },
+        );
       await new Promise((r) => setTimeout(r, 300));
     }
     dispose();
     await client.dispose();
     expect(events[0]?.errors).toBeUndefined();
-    expect(events[0]?.data?.streamStatusChanged.camera).toEqual({ name: expect.any(String), plot: { code: 'A-1', farm: { name: 'Green Acres' } } });
+    expect(events[0]?.data?.streamStatusChanged.camera).toEqual({
+      name: expect.any(String),
+      plot: { code: 'A-1', farm: { name: 'Green Acres' } },
+    });
   });
 });

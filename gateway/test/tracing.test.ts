@@ -24,7 +24,9 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+      };
       for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -44,10 +46,20 @@ describe('tracing', () => {
   it('exports one trace from the gateway through every subgraph call when an OTLP endpoint is configured', async () => {
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     const gateway = await startGateway(
-      loadGatewayConfig({ PORT: '0', SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url), GATEWAY_SECRET: 'fixture-gateway-secret-0123', LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
+      loadGatewayConfig({
+        PORT: '0',
+        SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
+        GATEWAY_SECRET: 'fixture-gateway-secret-0123',
+        LOG_LEVEL: 'silent',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      }),
       { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
     );
-    const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ping camera(id: "c1") { name } }' }) });
+    const res = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ ping camera(id: "c1") { name } }' }),
+    });
     expect(res.status).toBe(200);
     await gateway.stop(200); // flushes the batch processor
     // In this one process the test's own fetch is traced too: it is the root; the gateway's server span continues it,

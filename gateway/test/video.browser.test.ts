@@ -20,7 +20,11 @@ let dataDir: string;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  [database, s3, dataDir] = await Promise.all([createTestDatabase(), startLocalS3(), mkdtemp(join(tmpdir(), 'vegshare-video-browser-'))]);
+  [database, s3, dataDir] = await Promise.all([
+    createTestDatabase(),
+    startLocalS3(),
+    mkdtemp(join(tmpdir(), 'vegshare-video-browser-')),
+  ]);
   stack = await startStack({ databaseUrl: database.url, seed: true, env: { ...s3.env }, demoCameras: { dataDir } });
 }, 180_000);
 
@@ -32,7 +36,11 @@ afterAll(async () => {
 });
 
 async function gql(query: string): Promise<Record<string, any>> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   return (await res.json()) as Record<string, any>;
 }
 
@@ -66,7 +74,9 @@ describe.skipIf(!hasChromium)('a viewer’s browser', () => {
       expect(advance).toBeLessThan(1.3);
       // Near the live edge (the bench reports p50/p95 on an idle machine; this bound holds on a busy CI machine).
       const latencies = playing.slice(-20).map((s) => s.latencyMs!);
-      console.log(`hls.js glass-to-glass latency through the gateway: p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`);
+      console.log(
+        `hls.js glass-to-glass latency through the gateway: p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`,
+      );
       expect(quantile(latencies, 0.5)).toBeLessThan(5_000);
       expect(samples.at(-1)!.height).toBeGreaterThan(0);
     } finally {

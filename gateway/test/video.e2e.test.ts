@@ -24,26 +24,52 @@ let dataDir: string;
 let ffprobe: string;
 const clients: Client[] = [];
 
-type Gql = { status: number; data: Record<string, any> | null; errors: { message: string; extensions?: Record<string, unknown> }[] | undefined };
+type Gql = {
+  status: number;
+  data: Record<string, any> | null;
+  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
+};
 
 async function gql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
   return { status: res.status, data: body.data ?? null, errors: body.errors };
 }
 
 async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: demo.password } });
+  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+    i: { email, password: demo.password },
+  });
   expect(result.errors).toBeUndefined();
   return result.data?.['login'].accessToken as string;
 }
 
-function subscribe<T>(query: string, variables: Record<string, unknown>, token?: string): { events: T[]; errors: unknown[] } {
-  const client = createClient({ url: `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, retryAttempts: 0 });
+function subscribe<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): { events: T[]; errors: unknown[] } {
+  const client = createClient({
+    url: `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+  });
   clients.push(client);
   const events: T[] = [];
   const errors: unknown[] = [];
-  client.subscribe<T>({ query, variables }, { next: (v) => (v.data ? events.push(v.data as T) : errors.push(v.errors)), error: (e) => errors.push(e), complete: () => undefined });
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (v) => (v.data ? events.push(v.data as T) : errors.push(v.errors)),
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
+  );
   return { events, errors };
 }
 
@@ -54,7 +80,12 @@ const text = async (url: string): Promise<{ status: number; body: string; ms: nu
 };
 
 /** Polls `check` until it gives something truthy (named `what` in the failure). */
-async function waitFor<T>(what: string, check: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs: number, _everyMs = 25): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  _everyMs = 25,
+): Promise<T> {
   try {
     return (await pollUntil(check, (v) => Boolean(v), timeoutMs)) as T;
   } catch (error) {
@@ -65,18 +96,33 @@ async function waitFor<T>(what: string, check: () => T | null | undefined | fals
 /** A URI of a playlist fetched from `base`, resolved like a player does (the grant rides on every URI). */
 const resolve = (base: string, uri: string): string => new URL(uri, base).toString();
 
-async function probe(url: string): Promise<{ streams: { codec_type: string; codec_name: string; height?: number }[]; format: { duration?: string } }> {
-  const { stdout } = await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', url], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+async function probe(
+  url: string,
+): Promise<{ streams: { codec_type: string; codec_name: string; height?: number }[]; format: { duration?: string } }> {
+  const { stdout } = await promisify(execFile)(
+    ffprobe,
+    ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', url],
+    { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+  );
   return JSON.parse(stdout) as never;
 }
 
 beforeAll(async () => {
-  [database, s3, dataDir] = await Promise.all([createTestDatabase(), startLocalS3(), mkdtemp(join(tmpdir(), 'vegshare-video-e2e-'))]);
+  [database, s3, dataDir] = await Promise.all([
+    createTestDatabase(),
+    startLocalS3(),
+    mkdtemp(join(tmpdir(), 'vegshare-video-e2e-')),
+  ]);
   ffprobe = (await resolveFfmpeg()).ffprobe;
   stack = await startStack({
     databaseUrl: database.url,
     seed: true,
-    env: { ...s3.env, SNAPSHOT_INTERVAL_SECONDS: '1', TIMELAPSE_SECONDS: '2', CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS: '1' },
+    env: {
+      ...s3.env,
+      SNAPSHOT_INTERVAL_SECONDS: '1',
+      TIMELAPSE_SECONDS: '2',
+      CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS: '1',
+    },
     demoCameras: { dataDir },
   });
 }, 180_000);
@@ -101,7 +147,9 @@ describe('live video through the gateway', () => {
     [farmer, customer] = await Promise.all([login(demo.users.farmer.email), login(demo.users.customer.email)]);
     const stream = await gql(`{ camera(id: "${camera}") { stream { id status } } }`, {}, farmer);
     streamId = stream.data?.['camera'].stream.id as string;
-    const statuses = subscribe<{ streamStatusChanged: { status: string; lastError: string | null; renditions: string[] } }>(`subscription($s: ID!) { streamStatusChanged(streamId: $s) { ${STREAM_FIELDS} } }`, { s: streamId }, customer);
+    const statuses = subscribe<{
+      streamStatusChanged: { status: string; lastError: string | null; renditions: string[] };
+    }>(`subscription($s: ID!) { streamStatusChanged(streamId: $s) { ${STREAM_FIELDS} } }`, { s: streamId }, customer);
     await new Promise((r) => setTimeout(r, 500));
     const started = await gql(`mutation { startStream(cameraId: "${camera}") { ${STREAM_FIELDS} } }`, {}, farmer);
     expect(started.errors).toBeUndefined();
@@ -125,12 +173,25 @@ describe('live video through the gateway', () => {
     expect(playlist.segments.some((s) => s.uri)).toBe(true);
     expect(media.body).toMatch(/CAN-BLOCK-RELOAD=YES/);
     // A web player on another origin: the preflight passes the gateway with what the browser asked for.
-    const preflight = await fetch(mediaUrl, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range, x-player-session' } });
-    expect([preflight.status, preflight.headers.get('access-control-allow-origin'), preflight.headers.get('access-control-allow-headers')]).toEqual([204, '*', 'range, x-player-session']);
+    const preflight = await fetch(mediaUrl, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'range, x-player-session',
+      },
+    });
+    expect([
+      preflight.status,
+      preflight.headers.get('access-control-allow-origin'),
+      preflight.headers.get('access-control-allow-headers'),
+    ]).toEqual([204, '*', 'range, x-player-session']);
 
     // A blocking reload for the next part is held until it exists (well under the 6 s bound), then lists it.
     const last = playlist.segments.at(-1)!;
-    const nextPart = last.uri ? { msn: last.mediaSequenceNumber + 1, part: 0 } : { msn: last.mediaSequenceNumber, part: last.parts.length };
+    const nextPart = last.uri
+      ? { msn: last.mediaSequenceNumber + 1, part: 0 }
+      : { msn: last.mediaSequenceNumber, part: last.parts.length };
     const blocked = await text(`${mediaUrl}&_HLS_msn=${nextPart.msn}&_HLS_part=${nextPart.part}`);
     expect(blocked.status).toBe(200);
     expect(blocked.ms).toBeLessThan(3_000);
@@ -148,7 +209,10 @@ describe('live video through the gateway', () => {
 
     // ffprobe plays the live ladder from the gateway like any HLS client: H.264 720p passed through + 360p, AAC.
     const probed = await probe(url);
-    expect(probed.streams.filter((s) => s.codec_type === 'video').map((s) => [s.codec_name, s.height])).toEqual([['h264', 720], ['h264', 360]]);
+    expect(probed.streams.filter((s) => s.codec_type === 'video').map((s) => [s.codec_name, s.height])).toEqual([
+      ['h264', 720],
+      ['h264', 360],
+    ]);
 
     // Someone else's plot: refused; a forged or foreign grant: 403.
     const stranger = await login(demo.users.farmer2.email);
@@ -158,37 +222,78 @@ describe('live video through the gateway', () => {
   }, 120_000);
 
   it('a camera that drops is RECONNECTING with the reason and the farmer is told; it comes back LIVE', async () => {
-    const statuses = subscribe<{ streamStatusChanged: { status: string; lastError: string | null; camera: { health: string } } }>(`subscription($s: ID!) { streamStatusChanged(streamId: $s) { ${STREAM_FIELDS} } }`, { s: streamId }, farmer);
-    const health = subscribe<{ cameraHealthChanged: { id: string; health: string } }>('subscription($f: ID!) { cameraHealthChanged(farmId: $f) { id health } }', { f: demo.farms.greenAcres }, farmer);
+    const statuses = subscribe<{
+      streamStatusChanged: { status: string; lastError: string | null; camera: { health: string } };
+    }>(`subscription($s: ID!) { streamStatusChanged(streamId: $s) { ${STREAM_FIELDS} } }`, { s: streamId }, farmer);
+    const health = subscribe<{ cameraHealthChanged: { id: string; health: string } }>(
+      'subscription($f: ID!) { cameraHealthChanged(farmId: $f) { id health } }',
+      { f: demo.farms.greenAcres },
+      farmer,
+    );
     await new Promise((r) => setTimeout(r, 500));
     const publisher = stack.demoCameras!.publishers.get(camera)!;
     const cutAt = Date.now();
     await publisher.cut();
-    await waitFor('RECONNECTING', () => statuses.events.some((e) => e.streamStatusChanged.status === 'RECONNECTING'), 15_000, 50);
+    await waitFor(
+      'RECONNECTING',
+      () => statuses.events.some((e) => e.streamStatusChanged.status === 'RECONNECTING'),
+      15_000,
+      50,
+    );
     expect(Date.now() - cutAt).toBeLessThan(6_000);
-    const reconnecting = statuses.events.find((e) => e.streamStatusChanged.status === 'RECONNECTING')!.streamStatusChanged;
+    const reconnecting = statuses.events.find(
+      (e) => e.streamStatusChanged.status === 'RECONNECTING',
+    )!.streamStatusChanged;
     expect(reconnecting.lastError).toMatch(/no video from the camera/);
-    await waitFor('camera OFFLINE', () => health.events.some((e) => e.cameraHealthChanged.id === camera && e.cameraHealthChanged.health === 'OFFLINE'), 10_000);
-    const offline = await waitFor('offline notification', async () => {
-      const n = await gql('{ notifications(first: 10) { edges { node { kind title body } } } }', {}, farmer);
-      return (n.data?.['notifications'].edges as { node: { kind: string; title: string; body: string } }[]).find((e) => /offline/.test(e.node.title));
-    }, 10_000);
+    await waitFor(
+      'camera OFFLINE',
+      () =>
+        health.events.some((e) => e.cameraHealthChanged.id === camera && e.cameraHealthChanged.health === 'OFFLINE'),
+      10_000,
+    );
+    const offline = await waitFor(
+      'offline notification',
+      async () => {
+        const n = await gql('{ notifications(first: 10) { edges { node { kind title body } } } }', {}, farmer);
+        return (n.data?.['notifications'].edges as { node: { kind: string; title: string; body: string } }[]).find(
+          (e) => /offline/.test(e.node.title),
+        );
+      },
+      10_000,
+    );
     expect(offline.node).toMatchObject({ kind: 'stream' });
     expect(offline.node.body).toMatch(/no video from the camera/);
     publisher.restore();
-    await waitFor('LIVE again', () => statuses.events.some((e, i) => e.streamStatusChanged.status === 'LIVE' && i > statuses.events.indexOf(statuses.events.find((x) => x.streamStatusChanged.status === 'RECONNECTING')!)), 15_000);
+    await waitFor(
+      'LIVE again',
+      () =>
+        statuses.events.some(
+          (e, i) =>
+            e.streamStatusChanged.status === 'LIVE' &&
+            i > statuses.events.indexOf(statuses.events.find((x) => x.streamStatusChanged.status === 'RECONNECTING')!),
+        ),
+      15_000,
+    );
     await waitFor('camera ONLINE', () => health.events.some((e) => e.cameraHealthChanged.health === 'ONLINE'), 10_000);
-    await waitFor('back-online notification', async () => {
-      const n = await gql('{ notifications(first: 10) { edges { node { title } } } }', {}, farmer);
-      return (n.data?.['notifications'].edges as { node: { title: string } }[]).some((e) => /back online/.test(e.node.title));
-    }, 10_000);
+    await waitFor(
+      'back-online notification',
+      async () => {
+        const n = await gql('{ notifications(first: 10) { edges { node { title } } } }', {}, farmer);
+        return (n.data?.['notifications'].edges as { node: { title: string } }[]).some((e) =>
+          /back online/.test(e.node.title),
+        );
+      },
+      10_000,
+    );
   }, 90_000);
 
   it('keeps transcode jobs to their farm: the orchard farmer neither sees nor cancels Green Acres’ live job', async () => {
     const orchard = await login(demo.users.farmer2.email);
     const mine = await gql('{ transcodeJobs(kind: LIVE) { edges { node { id status farm { id } } } } }', {}, farmer);
     expect(mine.errors).toBeUndefined();
-    const jobs = (mine.data?.['transcodeJobs'].edges as { node: { id: string; status: string; farm: { id: string } } }[]).map((e) => e.node);
+    const jobs = (
+      mine.data?.['transcodeJobs'].edges as { node: { id: string; status: string; farm: { id: string } } }[]
+    ).map((e) => e.node);
     const job = jobs.find((j) => j.status === 'RUNNING');
     expect(job, JSON.stringify(jobs)).toBeDefined();
     if (!job) return;
@@ -204,15 +309,27 @@ describe('live video through the gateway', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     const stopped = await gql(`mutation { stopStream(cameraId: "${camera}") { status } }`, {}, farmer);
     expect(stopped.data?.['stopStream'].status).toBe('ENDED');
-    const recording = await waitFor('recording', async () => {
-      const r = await gql(`{ camera(id: "${camera}") { recordings(first: 1) { id durationSeconds renditions playbackUrl } } }`, {}, customer);
-      return r.data?.['camera'].recordings[0] as { durationSeconds: number; renditions: string[]; playbackUrl: string } | undefined;
-    }, 20_000);
+    const recording = await waitFor(
+      'recording',
+      async () => {
+        const r = await gql(
+          `{ camera(id: "${camera}") { recordings(first: 1) { id durationSeconds renditions playbackUrl } } }`,
+          {},
+          customer,
+        );
+        return r.data?.['camera'].recordings[0] as
+          { durationSeconds: number; renditions: string[]; playbackUrl: string } | undefined;
+      },
+      20_000,
+    );
     expect(recording.renditions).toEqual(['720p', '360p']);
     expect(new URL(recording.playbackUrl).pathname).toMatch(/^\/media\/live\//);
     const vod = await text(recording.playbackUrl);
     expect(vod.status).toBe(200);
-    const rendition = resolve(recording.playbackUrl, (HLS.parse(vod.body) as HLS.types.MasterPlaylist).variants[1]!.uri);
+    const rendition = resolve(
+      recording.playbackUrl,
+      (HLS.parse(vod.body) as HLS.types.MasterPlaylist).variants[1]!.uri,
+    );
     const recorded = await text(rendition);
     expect(recorded.body).toMatch(/#EXT-X-ENDLIST/);
     expect(recorded.body).toMatch(/#EXT-X-DISCONTINUITY/);
@@ -225,12 +342,27 @@ describe('live video through the gateway', () => {
 
     // Today's timelapse from the snapshots the live stream took: in the plot's feed, playable (with byte ranges) by the renter.
     const day = new Date().toISOString().slice(0, 10);
-    const requested = await gql(`mutation { requestTimelapse(input: { cameraId: "${camera}", day: "${day}" }) { id } }`, {}, farmer);
+    const requested = await gql(
+      `mutation { requestTimelapse(input: { cameraId: "${camera}", day: "${day}" }) { id } }`,
+      {},
+      farmer,
+    );
     expect(requested.errors).toBeUndefined();
-    const entry = await waitFor('timelapse in the feed', async () => {
-      const feed = await gql(`{ plot(id: "${demo.plots.greenA1}") { activity(first: 10) { edges { node { kind message timelapse { id day durationSeconds playbackUrl } } } } } }`, {}, customer);
-      return (feed.data?.['plot']?.activity.edges as { node: { kind: string; timelapse: { day: string; playbackUrl: string } | null } }[] | undefined)?.find((e) => e.node.kind === 'TIMELAPSE_READY');
-    }, 60_000);
+    const entry = await waitFor(
+      'timelapse in the feed',
+      async () => {
+        const feed = await gql(
+          `{ plot(id: "${demo.plots.greenA1}") { activity(first: 10) { edges { node { kind message timelapse { id day durationSeconds playbackUrl } } } } } }`,
+          {},
+          customer,
+        );
+        return (
+          feed.data?.['plot']?.activity.edges as
+            { node: { kind: string; timelapse: { day: string; playbackUrl: string } | null } }[] | undefined
+        )?.find((e) => e.node.kind === 'TIMELAPSE_READY');
+      },
+      60_000,
+    );
     expect(entry.node.timelapse?.day).toBe(day);
     const mp4 = entry.node.timelapse!.playbackUrl;
     const ranged = await fetch(mp4, { headers: { range: 'bytes=0-99' } });

@@ -81,7 +81,11 @@ if (hasChromium) {
     timing = {
       runs: RUNS,
       signInScreenMs: { median: Math.round(median(signInScreen)), p90: Math.round(p90(signInScreen)) },
-      firstMeaningfulScreenMs: { median: Math.round(median(plotList)), p90: Math.round(p90(plotList)), what: 'sign-in submitted → plot list with data from the gateway' },
+      firstMeaningfulScreenMs: {
+        median: Math.round(median(plotList)),
+        p90: Math.round(p90(plotList)),
+        what: 'sign-in submitted → plot list with data from the gateway',
+      },
     };
   } finally {
     await browser.close();
@@ -92,6 +96,12 @@ if (hasChromium) {
   }
 }
 
-const report = { at: new Date().toISOString(), node: process.version, cores: (await import('node:os')).availableParallelism(), bundle: sizes, timing };
+const report = {
+  at: new Date().toISOString(),
+  node: process.version,
+  cores: (await import('node:os')).availableParallelism(),
+  bundle: sizes,
+  timing,
+};
 writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

@@ -14,7 +14,12 @@ const mark = (fg: string, accent: string, soil: string) => `
   <path d="M512 560 C 380 560 300 470 300 360 C 420 360 512 430 512 560 Z" fill="${fg}"/>
   <path d="M512 500 C 620 500 720 420 740 300 C 610 300 512 380 512 500 Z" fill="${fg}"/>
   <rect x="220" y="740" width="584" height="90" rx="45" fill="${soil}"/>`;
-const svg = (size: number, body: string, bg: string | null, inset = 0) => `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="${-inset} ${-inset} ${1024 + 2 * inset} ${1024 + 2 * inset}">
+const svg = (
+  size: number,
+  body: string,
+  bg: string | null,
+  inset = 0,
+) => `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="${-inset} ${-inset} ${1024 + 2 * inset} ${1024 + 2 * inset}">
   ${bg ? `<rect x="${-inset}" y="${-inset}" width="${1024 + 2 * inset}" height="${1024 + 2 * inset}" fill="${bg}"/>` : ''}${body}</svg>`;
 
 const images: [string, number, string][] = [

@@ -14,28 +14,38 @@ import { readRoverConfig, repoRoot } from '../../tools/src/workspace.ts';
 // The root's graphql, the one @apollo/composition uses (mobile/ has its own copy for the app).
 const { Kind, parse, printSchema, visit } = createRequire(join(repoRoot, 'package.json'))('graphql') as typeof GraphQL;
 const config = readRoverConfig(repoRoot);
-const docs = new Map<string, DocumentNode>(config.subgraphs.map((s) => [s.name, parse(readFileSync(s.schemaFile, 'utf8'))]));
+const docs = new Map<string, DocumentNode>(
+  config.subgraphs.map((s) => [s.name, parse(readFileSync(s.schemaFile, 'utf8'))]),
+);
 
 function compose(): ReturnType<typeof composition.composeServices> {
-  return composition.composeServices(config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: docs.get(s.name)! })));
+  return composition.composeServices(
+    config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: docs.get(s.name)! })),
+  );
 }
 
 let result = compose();
 for (let round = 0; result.errors && round < 5; round++) {
   let fixed = false;
   for (const error of result.errors) {
-    const m = /field "(Query|Mutation|Subscription)\.(\w+)" is resolved from multiple subgraphs: it is resolved from subgraphs (.+?) and defined/.exec(error.message);
+    const m =
+      /field "(Query|Mutation|Subscription)\.(\w+)" is resolved from multiple subgraphs: it is resolved from subgraphs (.+?) and defined/.exec(
+        error.message,
+      );
     if (!m) continue;
     const [, type, field, list] = m;
     const owners = [...list!.matchAll(/"([^"]+)"/g)].map((x) => x[1]!);
     for (const name of owners.slice(1)) {
       console.warn(`preview: dropping ${type}.${field} from subgraph ${name}`);
-      docs.set(name, visit(docs.get(name)!, {
-        [Kind.OBJECT_TYPE_DEFINITION](node) {
-          if (node.name.value !== type) return undefined;
-          return { ...node, fields: node.fields?.filter((f) => f.name.value !== field) };
-        },
-      }));
+      docs.set(
+        name,
+        visit(docs.get(name)!, {
+          [Kind.OBJECT_TYPE_DEFINITION](node) {
+            if (node.name.value !== type) return undefined;
+            return { ...node, fields: node.fields?.filter((f) => f.name.value !== field) };
+          },
+        }),
+      );
       fixed = true;
     }
   }

@@ -34,9 +34,15 @@ export interface WebServer {
 
 export const defaultDist = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist');
 
-export async function serveWeb(options: { gatewayUrl: string; dir?: string; port?: number; host?: string }): Promise<WebServer> {
+export async function serveWeb(options: {
+  gatewayUrl: string;
+  dir?: string;
+  port?: number;
+  host?: string;
+}): Promise<WebServer> {
   const dir = options.dir ?? defaultDist;
-  if (!existsSync(join(dir, 'index.html'))) throw new Error(`no web export in ${dir}: run \`npm run export:web\` in mobile/`);
+  if (!existsSync(join(dir, 'index.html')))
+    throw new Error(`no web export in ${dir}: run \`npm run export:web\` in mobile/`);
   const gateway = new URL(options.gatewayUrl);
   const isGraphql = (req: IncomingMessage) => (req.url ?? '').split('?')[0] === '/graphql';
   const tunnels = new Set<{ destroy(): void }>();
@@ -50,7 +56,13 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
     }
     if (isGraphql(req)) {
       const upstream = httpRequest(
-        { host: gateway.hostname, port: gateway.port, method: req.method, path: req.url, headers: { ...req.headers, host: gateway.host } },
+        {
+          host: gateway.hostname,
+          port: gateway.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: gateway.host },
+        },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -115,6 +127,10 @@ export async function serveWeb(options: { gatewayUrl: string; dir?: string; port
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const web = await serveWeb({ gatewayUrl: process.env['GATEWAY_URL'] ?? 'http://localhost:4000', port: Number(process.env['PORT'] ?? 8080), host: process.env['HOST'] ?? '127.0.0.1' });
+  const web = await serveWeb({
+    gatewayUrl: process.env['GATEWAY_URL'] ?? 'http://localhost:4000',
+    port: Number(process.env['PORT'] ?? 8080),
+    host: process.env['HOST'] ?? '127.0.0.1',
+  });
   console.log(`VegShare web app on ${web.url} (gateway ${process.env['GATEWAY_URL'] ?? 'http://localhost:4000'})`);
 }

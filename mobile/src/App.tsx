@@ -26,7 +26,11 @@ import { LocaleSync } from './LocaleSync';
 import { Loading } from './ui/components';
 import { ThemeProvider, useTheme } from './ui/theme-context';
 
-const deviceLanguage = (): Language => resolveLanguage(null, getLocales().map((l) => l.languageTag));
+const deviceLanguage = (): Language =>
+  resolveLanguage(
+    null,
+    getLocales().map((l) => l.languageTag),
+  );
 
 export function App() {
   return (
@@ -81,7 +85,8 @@ function Root() {
   // One client (cache + graphql-ws connection + saved cache) per signed-in user: signing out drops all three.
   const userId = session?.user.id ?? null;
   const client = useMemo(
-    () => createAppClient({ httpUrl, sessions: store, userId, cacheStorage: Platform.OS === 'web' ? null : AsyncStorage }),
+    () =>
+      createAppClient({ httpUrl, sessions: store, userId, cacheStorage: Platform.OS === 'web' ? null : AsyncStorage }),
     [httpUrl, store, userId],
   );
   const [restored, setRestored] = useState<typeof client | null>(null);

@@ -80,8 +80,15 @@ export function ConnectionBanner() {
   // Nothing to say while the first connection is being made; after that every loss of it is shown.
   if (status === 'online' || (status === 'connecting' && !client.connection.everConnected)) return null;
   return (
-    <View testID="connection-banner" accessibilityRole="alert" accessibilityLiveRegion="polite" style={{ backgroundColor: colors.banner, paddingVertical: space(2), paddingHorizontal: space(4) }}>
-      <Text style={{ color: colors.bannerText, textAlign: 'center' }}>{status === 'offline' ? t('connection.offline') : t('connection.reconnecting')}</Text>
+    <View
+      testID="connection-banner"
+      accessibilityRole="alert"
+      accessibilityLiveRegion="polite"
+      style={{ backgroundColor: colors.banner, paddingVertical: space(2), paddingHorizontal: space(4) }}
+    >
+      <Text style={{ color: colors.bannerText, textAlign: 'center' }}>
+        {status === 'offline' ? t('connection.offline') : t('connection.reconnecting')}
+      </Text>
     </View>
   );
 }
@@ -94,10 +101,24 @@ export function Shell() {
   const { styles, colors } = useTheme();
   return (
     <View style={{ flex: 1, paddingLeft: insets.left, paddingRight: insets.right }}>
-      <View style={{ paddingTop: insets.top, backgroundColor: colors.card, borderBottomWidth: 1, borderColor: colors.border }}>
+      <View
+        style={{
+          paddingTop: insets.top,
+          backgroundColor: colors.card,
+          borderBottomWidth: 1,
+          borderColor: colors.border,
+        }}
+      >
         <View style={{ minHeight: 52, justifyContent: 'center', paddingHorizontal: space(4) }}>
           {nav.canGoBack ? (
-            <Pressable testID="back" accessibilityRole="button" accessibilityLabel={t('common.back')} onPress={nav.back} hitSlop={8} style={{ minHeight: TOUCH, minWidth: TOUCH, justifyContent: 'center' }}>
+            <Pressable
+              testID="back"
+              accessibilityRole="button"
+              accessibilityLabel={t('common.back')}
+              onPress={nav.back}
+              hitSlop={8}
+              style={{ minHeight: TOUCH, minWidth: TOUCH, justifyContent: 'center' }}
+            >
               <Text style={{ fontSize: 17, color: colors.primary, fontWeight: '600' }}>‹ {t('common.back')}</Text>
             </Pressable>
           ) : (
@@ -109,7 +130,16 @@ export function Shell() {
       <View style={{ flex: 1 }}>
         <CurrentScreen />
       </View>
-      <View style={{ flexDirection: 'row', borderTopWidth: 1, borderColor: colors.border, backgroundColor: colors.card, paddingBottom: insets.bottom }} accessibilityRole="tablist">
+      <View
+        style={{
+          flexDirection: 'row',
+          borderTopWidth: 1,
+          borderColor: colors.border,
+          backgroundColor: colors.card,
+          paddingBottom: insets.bottom,
+        }}
+        accessibilityRole="tablist"
+      >
         {TABS.map((name) => {
           const selected = nav.currentTab === name;
           return (
@@ -119,14 +149,36 @@ export function Shell() {
               accessibilityRole="tab"
               accessibilityState={{ selected }}
               onPress={() => nav.tab(name)}
-              style={{ flex: 1, minHeight: TOUCH + 8, alignItems: 'center', justifyContent: 'center', flexDirection: 'row', gap: space(1), paddingVertical: space(2) }}
+              style={{
+                flex: 1,
+                minHeight: TOUCH + 8,
+                alignItems: 'center',
+                justifyContent: 'center',
+                flexDirection: 'row',
+                gap: space(1),
+                paddingVertical: space(2),
+              }}
             >
-              <Text numberOfLines={1} style={[styles.muted, { fontWeight: '600', fontSize: 13 }, selected && { color: colors.primary }]}>
+              <Text
+                numberOfLines={1}
+                style={[styles.muted, { fontWeight: '600', fontSize: 13 }, selected && { color: colors.primary }]}
+              >
                 {t(`tabs.${name}`)}
               </Text>
               {name === 'notifications' && unread > 0 ? (
-                <View style={{ backgroundColor: colors.live, borderRadius: 999, minWidth: 20, paddingHorizontal: 5, alignItems: 'center' }} testID="unread-badge">
-                  <Text style={{ color: colors.primaryText, fontSize: 12, fontWeight: '700' }}>{unread > 99 ? '99+' : unread}</Text>
+                <View
+                  style={{
+                    backgroundColor: colors.live,
+                    borderRadius: 999,
+                    minWidth: 20,
+                    paddingHorizontal: 5,
+                    alignItems: 'center',
+                  }}
+                  testID="unread-badge"
+                >
+                  <Text style={{ color: colors.primaryText, fontSize: 12, fontWeight: '700' }}>
+                    {unread > 99 ? '99+' : unread}
+                  </Text>
                 </View>
               ) : null}
             </Pressable>

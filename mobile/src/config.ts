@@ -20,7 +20,8 @@ export function graphqlHttpUrl(): string {
 
 /** Release builds on devices talk to the API over HTTPS only (app.config.ts refuses to build otherwise too). */
 function requireSecure(url: string): string {
-  if (!__DEV__ && Platform.OS !== 'web' && !url.startsWith('https://')) throw new Error(`EXPO_PUBLIC_GRAPHQL_URL must be https in release builds, got ${url}`);
+  if (!__DEV__ && Platform.OS !== 'web' && !url.startsWith('https://'))
+    throw new Error(`EXPO_PUBLIC_GRAPHQL_URL must be https in release builds, got ${url}`);
   return url;
 }
 

@@ -13,7 +13,11 @@ export function addDays(day: string, days: number): string {
  * The first day from `from` on that falls in one of the crop's sowing months and leaves time to harvest before
  * `endsOn` (exclusive); null when the rental has no such day.
  */
-export function suggestSowDate(crop: { sowingMonths: readonly number[]; daysToMaturity: number }, from: string, endsOn: string): string | null {
+export function suggestSowDate(
+  crop: { sowingMonths: readonly number[]; daysToMaturity: number },
+  from: string,
+  endsOn: string,
+): string | null {
   let day = from;
   for (let i = 0; i < 400 && day < endsOn; i++) {
     const month = Number(day.slice(5, 7));

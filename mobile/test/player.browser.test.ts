@@ -15,7 +15,14 @@ import { chromiumArgs, chromiumPath, hasChromium } from './support.ts';
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 const mobile = join(import.meta.dirname, '..');
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4' };
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+  '.m4s': 'video/iso.segment',
+  '.mp4': 'video/mp4',
+};
 
 function ffmpeg(args: string[], cwd: string): ChildProcess {
   return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -23,12 +30,46 @@ function ffmpeg(args: string[], cwd: string): ChildProcess {
 /** Two renditions (360p, 180p) of a test pattern, H.264 + AAC, 1 s GOPs. */
 const ladder = (seconds: string[]) => [
   ...seconds,
-  '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25',
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-  '-filter_complex', '[0:v]split=2[a][b];[b]scale=320:180[b2]',
-  '-map', '[a]', '-map', '[b2]', '-map', '1:a', '-map', '1:a',
-  '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0',
-  '-pix_fmt', 'yuv420p', '-b:v:0', '700k', '-b:v:1', '200k', '-c:a', 'aac', '-b:a', '48k',
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc=size=640x360:rate=25',
+  '-f',
+  'lavfi',
+  '-i',
+  'sine=frequency=440:sample_rate=44100',
+  '-filter_complex',
+  '[0:v]split=2[a][b];[b]scale=320:180[b2]',
+  '-map',
+  '[a]',
+  '-map',
+  '[b2]',
+  '-map',
+  '1:a',
+  '-map',
+  '1:a',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-g',
+  '25',
+  '-keyint_min',
+  '25',
+  '-sc_threshold',
+  '0',
+  '-pix_fmt',
+  'yuv420p',
+  '-b:v:0',
+  '700k',
+  '-b:v:1',
+  '200k',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '48k',
 ];
 
 describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
@@ -41,11 +82,63 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vegshare-player-'));
     // The live ladder runs in real time for the whole file; the VOD and the timelapse are made first.
-    const vod = ffmpeg([...ladder(['-t', '6']), '-t', '6', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1', 'vod_%v/index.m3u8'], dir);
-    const mp4 = ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', 'timelapse.mp4'], dir);
+    const vod = ffmpeg(
+      [
+        ...ladder(['-t', '6']),
+        '-t',
+        '6',
+        '-f',
+        'hls',
+        '-hls_time',
+        '2',
+        '-hls_playlist_type',
+        'vod',
+        '-master_pl_name',
+        'master.m3u8',
+        '-var_stream_map',
+        'v:0,a:0 v:1,a:1',
+        'vod_%v/index.m3u8',
+      ],
+      dir,
+    );
+    const mp4 = ffmpeg(
+      [
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x180:rate=25',
+        '-t',
+        '3',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-movflags',
+        '+faststart',
+        'timelapse.mp4',
+      ],
+      dir,
+    );
     await Promise.all([vod, mp4].map((p) => new Promise((ok) => p.on('exit', ok))));
     live = ffmpeg(
-      [...ladder(['-re']), '-f', 'hls', '-hls_time', '1', '-hls_list_size', '8', '-hls_flags', 'delete_segments+program_date_time+independent_segments', '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1', 'live_%v/index.m3u8'],
+      [
+        ...ladder(['-re']),
+        '-f',
+        'hls',
+        '-hls_time',
+        '1',
+        '-hls_list_size',
+        '8',
+        '-hls_flags',
+        'delete_segments+program_date_time+independent_segments',
+        '-master_pl_name',
+        'master.m3u8',
+        '-var_stream_map',
+        'v:0,a:0 v:1,a:1',
+        'live_%v/index.m3u8',
+      ],
       dir,
     );
     const page = await build({
@@ -66,7 +159,9 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
       const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
       if (path === '/') {
         res.writeHead(200, { 'content-type': 'text/html' });
-        return res.end('<!doctype html><html><body style="margin:0"><div id="root"></div><script type="module" src="/player.js"></script></body></html>');
+        return res.end(
+          '<!doctype html><html><body style="margin:0"><div id="root"></div><script type="module" src="/player.js"></script></body></html>',
+        );
       }
       if (path === '/player.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' });
@@ -77,15 +172,26 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
         res.writeHead(404);
         return res.end();
       }
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      });
       createReadStream(file).pipe(res);
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'], headless: true });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'],
+      headless: true,
+    });
     // Enough live segments for hls.js to start at the edge.
-    await waitFor(async () => existsSync(join(dir, 'live_1/index.m3u8')) && existsSync(join(dir, 'master.m3u8')), (ok) => ok, 30_000);
+    await waitFor(
+      async () => existsSync(join(dir, 'live_1/index.m3u8')) && existsSync(join(dir, 'master.m3u8')),
+      (ok) => ok,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 3_000));
   }, 120_000);
 
@@ -109,9 +215,12 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
     await page.waitForTimeout(2_000);
     expect(await time(page)).toBeGreaterThan(t0 + 0.5);
     // At the live edge: within a few seconds of hls.js's live sync position and of the newest buffered media.
-    const behindLive = async () => Number((await page.getByTestId('video').getAttribute('data-behind-live')) ?? Number.NaN);
+    const behindLive = async () =>
+      Number((await page.getByTestId('video').getAttribute('data-behind-live')) ?? Number.NaN);
     await expect.poll(behindLive, { timeout: 10_000 }).toBeLessThan(6);
-    expect(await video(page).evaluate((v: HTMLVideoElement) => v.buffered.end(v.buffered.length - 1) - v.currentTime)).toBeLessThan(6);
+    expect(
+      await video(page).evaluate((v: HTMLVideoElement) => v.buffered.end(v.buffered.length - 1) - v.currentTime),
+    ).toBeLessThan(6);
 
     // Renditions: Auto plus 360p and 180p; choosing 180p switches the picture to 180 lines.
     await page.getByTestId('quality').waitFor({ timeout: 10_000 });
@@ -120,7 +229,9 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
     expect(labels[0]).toMatch(/^Auto/);
     const small = await page.getByTestId('quality').locator('option', { hasText: '180p' }).getAttribute('value');
     await page.getByTestId('quality').selectOption(small!);
-    await expect.poll(() => video(page).evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 15_000 }).toBe(180);
+    await expect
+      .poll(() => video(page).evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 15_000 })
+      .toBe(180);
     await page.getByTestId('quality').selectOption('auto');
     expect(await page.getByTestId('video').getAttribute('data-quality')).toBe('auto');
 
@@ -135,7 +246,9 @@ describe.skipIf(!hasChromium || !hasFfmpeg)('web video player', () => {
 
   it('plays a recording (HLS VOD) and a timelapse (MP4) with the normal controls', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/?src=${encodeURIComponent(`${base}/master.m3u8`.replace('master', 'vod_0/index'))}&live=0`);
+    await page.goto(
+      `${base}/?src=${encodeURIComponent(`${base}/master.m3u8`.replace('master', 'vod_0/index'))}&live=0`,
+    );
     await page.locator('[data-testid="video"][data-state="playing"]').waitFor({ timeout: 30_000 });
     expect(await video(page).evaluate((v: HTMLVideoElement) => v.controls)).toBe(true);
     expect(await page.getByTestId('live-badge').count()).toBe(0);

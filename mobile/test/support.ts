@@ -6,7 +6,12 @@ export interface GraphqlResult<T> {
 }
 
 /** A GraphQL call to the gateway as a farmer/admin would make it (drives the backend side of the browser test). */
-export async function gql<T>(gatewayUrl: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+export async function gql<T>(
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
   const res = await fetch(`${gatewayUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

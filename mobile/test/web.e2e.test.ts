@@ -28,8 +28,13 @@ import { serveWeb, type WebServer } from '../scripts/serve-web.mts';
 import { chromiumArgs, chromiumPath, gql, hasChromium, signIn } from './support.ts';
 
 const tracked = process.env['VEGSHARE_SCREENSHOTS'] === '1';
-const shots = tracked ? join(import.meta.dirname, '..', 'screenshots') : join(import.meta.dirname, '..', 'test-results', 'screenshots');
-if (!hasChromium) console.warn(`[mobile web e2e] SKIPPED: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+const shots = tracked
+  ? join(import.meta.dirname, '..', 'screenshots')
+  : join(import.meta.dirname, '..', 'test-results', 'screenshots');
+if (!hasChromium)
+  console.warn(
+    `[mobile web e2e] SKIPPED: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 
 const PASSWORD = 'carrots-and-beans-42';
 /**
@@ -69,7 +74,15 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     // as `npm start` does) makes it LIVE — nothing in this test reports a stream status itself.
     const { ffmpeg } = await resolveFfmpeg();
     rtmp = await startRtmpServer();
-    const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 10, videoKbps: 2000, audio: true });
+    const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), {
+      width: 1280,
+      height: 720,
+      fps: 30,
+      gopSeconds: 2,
+      seconds: 10,
+      videoKbps: 2000,
+      audio: true,
+    });
     bedCamera = publishCamera(ffmpeg, clip, `${rtmp.url}/farm/bed`);
     // The web app's origin is known before the stack starts: it is the redirect URI social sign-in returns to.
     const webPort = await freePort();
@@ -92,7 +105,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     web = await serveWeb({ gatewayUrl: stack.gatewayUrl, port: webPort });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-    page = await browser.newPage({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', extraHTTPHeaders: clientAddress() });
+    page = await browser.newPage({
+      viewport: { width: 430, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-GB',
+      extraHTTPHeaders: clientAddress(),
+    });
     adminToken = await signIn(stack.gatewayUrl, demo.users.admin.email, demo.password);
   });
 
@@ -110,12 +128,19 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   const shotOf = (p: Page) => (name: string) => p.screenshot({ path: join(shots, `${name}.png`) });
   const onFailure = (p: () => Page | undefined, name: string) => async () => {
     mkdirSync(join(import.meta.dirname, '..', 'test-results'), { recursive: true });
-    await p()?.screenshot({ path: join(import.meta.dirname, '..', 'test-results', `${name}-failure.png`), fullPage: true }).catch(() => undefined);
+    await p()
+      ?.screenshot({ path: join(import.meta.dirname, '..', 'test-results', `${name}-failure.png`), fullPage: true })
+      .catch(() => undefined);
   };
 
   /** A new visitor (own cookies, storage and memory) with the given browser language. */
   async function visitor(locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 430, height: 900 }, deviceScaleFactor: 1, locale, extraHTTPHeaders: clientAddress() });
+    const context = await browser.newContext({
+      viewport: { width: 430, height: 900 },
+      deviceScaleFactor: 1,
+      locale,
+      extraHTTPHeaders: clientAddress(),
+    });
     return { context, page: await context.newPage() };
   }
 
@@ -124,7 +149,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      return (await client.query<{ kind: string; body: string }>('SELECT kind, body FROM auth.outbox WHERE recipient = $1 ORDER BY created_at', [email])).rows;
+      return (
+        await client.query<{ kind: string; body: string }>(
+          'SELECT kind, body FROM auth.outbox WHERE recipient = $1 ORDER BY created_at',
+          [email],
+        )
+      ).rows;
     } finally {
       await client.end();
     }
@@ -133,7 +163,15 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   /** The code of the sign-up mail, once it is there. */
   async function signUpCode(email: string): Promise<string> {
     let code: string | undefined;
-    await expect.poll(async () => (code = /Verification code: ([A-Za-z0-9_-]+)/.exec((await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '')?.[1]), { timeout: 20_000 }).toBeTruthy();
+    await expect
+      .poll(
+        async () =>
+          (code = /Verification code: ([A-Za-z0-9_-]+)/.exec(
+            (await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '',
+          )?.[1]),
+        { timeout: 20_000 },
+      )
+      .toBeTruthy();
     return code!;
   }
 
@@ -163,9 +201,16 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
   }
 
   /** A customer with an ACTIVE rental (months ahead, so no other test's dates overlap) on a plot of its own. */
-  async function customerWithRental(email: string): Promise<{ token: string; rentalId: string; plotId: string; startsOn: number }> {
+  async function customerWithRental(
+    email: string,
+  ): Promise<{ token: string; rentalId: string; plotId: string; startsOn: number }> {
     const token = await signIn(stack.gatewayUrl, email, PASSWORD);
-    const { availablePlots } = await gql<{ availablePlots: { edges: { node: { id: string } }[] } }>(stack.gatewayUrl, '{ availablePlots(first: 20) { edges { node { id } } } }', {}, token);
+    const { availablePlots } = await gql<{ availablePlots: { edges: { node: { id: string } }[] } }>(
+      stack.gatewayUrl,
+      '{ availablePlots(first: 20) { edges { node { id } } } }',
+      {},
+      token,
+    );
     const taken = new Set<string>();
     const startsOn = (n: number) => 200 + n * 40;
     for (const edge of [...availablePlots.edges].reverse()) {
@@ -175,12 +220,21 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       const res = await fetch(`${stack.gatewayUrl}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }', variables: { p: plotId, s: day(startsOn(taken.size)), e: day(startsOn(taken.size) + 30) } }),
+        body: JSON.stringify({
+          query:
+            'mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }',
+          variables: { p: plotId, s: day(startsOn(taken.size)), e: day(startsOn(taken.size) + 30) },
+        }),
       });
       const body = (await res.json()) as { data?: { requestRental: { id: string } } };
       const rentalId = body.data?.requestRental.id;
       if (!rentalId) continue;
-      await gql(stack.gatewayUrl, 'mutation($id: ID!) { activateRental(id: $id) { id } }', { id: rentalId }, adminToken);
+      await gql(
+        stack.gatewayUrl,
+        'mutation($id: ID!) { activateRental(id: $id) { id } }',
+        { id: rentalId },
+        adminToken,
+      );
       return { token, rentalId, plotId, startsOn: startsOn(taken.size) };
     }
     throw new Error('no plot could be rented');
@@ -227,7 +281,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await expect.poll(() => page.getByTestId('rental-status').innerText()).toBe('Requested');
 
     // ── The farm side: a camera on the plot, a task, then the rental confirmed ──
-    const { plot } = await gql<{ plot: { farm: { id: string }; rentals: { edges: { node: { id: string; status: string } }[] } } }>(
+    const { plot } = await gql<{
+      plot: { farm: { id: string }; rentals: { edges: { node: { id: string; status: string } }[] } };
+    }>(
       stack.gatewayUrl,
       'query($id: ID!) { plot(id: $id) { farm { id } rentals(first: 5) { edges { node { id status } } } } }',
       { id: plotId },
@@ -240,7 +296,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       { input: { farmId: plot.farm.id, plotId, name: 'Bed camera', sourceUrl: `${rtmp.url}/farm/bed` } },
       adminToken,
     );
-    await gql(stack.gatewayUrl, 'mutation($id: ID!) { activateRental(id: $id) { id status } }', { id: rental.id }, adminToken);
+    await gql(
+      stack.gatewayUrl,
+      'mutation($id: ID!) { activateRental(id: $id) { id status } }',
+      { id: rental.id },
+      adminToken,
+    );
 
     // The app notices the confirmation by itself (it polls while REQUESTED) and opens the live sections.
     await expect.poll(() => page.getByTestId('rental-status').innerText(), { timeout: 20_000 }).toBe('Active');
@@ -261,14 +322,21 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await snap('06-my-plot');
 
     // ── A task completed by the farmer: the timeline and the feed update live ──
-    const { rental: withTasks } = await gql<{ rental: { tasks: { edges: { node: { id: string; status: string } }[] } } }>(
+    const { rental: withTasks } = await gql<{
+      rental: { tasks: { edges: { node: { id: string; status: string } }[] } };
+    }>(
       stack.gatewayUrl,
       'query($id: ID!) { rental(id: $id) { tasks(first: 50) { edges { node { id status } } } } }',
       { id: rental.id },
       adminToken,
     );
     const task = withTasks.tasks.edges.map((e) => e.node).find((t) => t.status === 'OPEN')!;
-    await gql(stack.gatewayUrl, 'mutation($id: ID!) { completeTask(id: $id, notes: "Done this morning") { id status } }', { id: task.id }, adminToken);
+    await gql(
+      stack.gatewayUrl,
+      'mutation($id: ID!) { completeTask(id: $id, notes: "Done this morning") { id status } }',
+      { id: task.id },
+      adminToken,
+    );
     await page.getByTestId('activity-TASK_COMPLETED').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByTestId(`task-status-${task.id}`).innerText(), { timeout: 20_000 }).toBe('✓ Done');
     await page.getByTestId('activity-TASK_COMPLETED').first().scrollIntoViewIfNeeded();
@@ -277,7 +345,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     // ── Live camera: the playback request starts the stream; the transcoder pulls the camera and reports LIVE ──
     await page.getByTestId(`watch-${camera.id}`).click();
     await page.getByTestId('camera-screen').waitFor();
-    await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).not.toBe('Not streaming');
+    await expect
+      .poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 })
+      .not.toBe('Not streaming');
     await snap('08-camera-starting');
     await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 60_000 }).toBe('● LIVE');
     await page.getByTestId('video').waitFor();
@@ -288,30 +358,58 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await page.waitForTimeout(2_000);
     expect(await playhead()).toBeGreaterThan(before + 1);
     // The player's heartbeat counts this viewer; the count arrives by subscription.
-    await expect.poll(() => page.getByTestId('viewer-count').innerText(), { timeout: 20_000 }).toMatch(/^[1-9]\d* watching$/);
+    await expect
+      .poll(() => page.getByTestId('viewer-count').innerText(), { timeout: 20_000 })
+      .toMatch(/^[1-9]\d* watching$/);
     await snap('09-camera-live');
 
     // ── The farm stops the stream: the session is a recording the renter plays from the camera's archive ──
-    await gql(stack.gatewayUrl, 'mutation($id: ID!) { stopStream(cameraId: $id) { status } }', { id: camera.id }, adminToken);
+    await gql(
+      stack.gatewayUrl,
+      'mutation($id: ID!) { stopStream(cameraId: $id) { status } }',
+      { id: camera.id },
+      adminToken,
+    );
     await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).not.toBe('● LIVE');
     let recordingId = '';
     await expect
-      .poll(async () => {
-        const { recordings } = await gql<{ recordings: { id: string }[] }>(stack.gatewayUrl, 'query($id: ID!) { recordings(cameraId: $id) { id } }', { id: camera.id }, adminToken);
-        recordingId = recordings[0]?.id ?? '';
-        return recordingId;
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const { recordings } = await gql<{ recordings: { id: string }[] }>(
+            stack.gatewayUrl,
+            'query($id: ID!) { recordings(cameraId: $id) { id } }',
+            { id: camera.id },
+            adminToken,
+          );
+          recordingId = recordings[0]?.id ?? '';
+          return recordingId;
+        },
+        { timeout: 20_000 },
+      )
       .not.toBe('');
     await page.goBack();
     await page.getByTestId(`watch-${camera.id}`).click();
     await page.getByTestId(`play-recording-${recordingId}`).click({ timeout: 20_000 });
     await page.getByTestId('archive-video').waitFor();
-    const archivePlayhead = () => page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('video')].map((v) => v.currentTime)));
+    const archivePlayhead = () =>
+      page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('video')].map((v) => v.currentTime)));
     await expect.poll(archivePlayhead, { timeout: 30_000 }).toBeGreaterThan(1);
 
     // ── Notifications (delivered to the open app by the notificationAdded subscription) and profile ──
-    const { rental: owned } = await gql<{ rental: { customer: { id: string } } }>(stack.gatewayUrl, 'query($id: ID!) { rental(id: $id) { customer { id } } }', { id: rental.id }, adminToken);
-    const note: NotificationRequested = { eventId: `e2e:${randomUUID()}`, userId: owned.customer.id, kind: 'harvest', title: 'Your first harvest is near', body: 'The beans on your plot will be ready soon.', link: `/rentals/${rental.id}` };
+    const { rental: owned } = await gql<{ rental: { customer: { id: string } } }>(
+      stack.gatewayUrl,
+      'query($id: ID!) { rental(id: $id) { customer { id } } }',
+      { id: rental.id },
+      adminToken,
+    );
+    const note: NotificationRequested = {
+      eventId: `e2e:${randomUUID()}`,
+      userId: owned.customer.id,
+      kind: 'harvest',
+      title: 'Your first harvest is near',
+      body: 'The beans on your plot will be ready soon.',
+      link: `/rentals/${rental.id}`,
+    };
     await stack.events.publish(eventTopics.notificationRequested, note);
     await page.getByTestId('unread-badge').waitFor({ timeout: 20_000 });
     await page.getByTestId('tab-notifications').click();
@@ -326,7 +424,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     await page.goBack();
     await page.getByTestId('notifications-screen').waitFor();
     // Nothing about the session is written to the page's storage.
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/ey[A-Za-z0-9_-]{20,}|refresh/i);
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+    ).not.toMatch(/ey[A-Za-z0-9_-]{20,}|refresh/i);
   });
 
   it('shows a task completed while the connection was down, once it is back', async (ctx) => {
@@ -348,7 +448,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await signInThroughUi(p, email);
       await p.getByTestId('rental-screen').waitFor({ timeout: 30_000 });
       expect(new URL(p.url()).pathname).toBe(`/rentals/${rentalId}`);
-      await expect.poll(() => p.getByTestId(`task-status-${createTask.id}`).innerText(), { timeout: 20_000 }).toBe('To do');
+      await expect
+        .poll(() => p.getByTestId(`task-status-${createTask.id}`).innerText(), { timeout: 20_000 })
+        .toBe('To do');
       await expect.poll(() => p.getByTestId('activity-live').innerText(), { timeout: 20_000 }).toBe('Live');
 
       // The network drops for a few seconds; the farm completes the task meanwhile (its live event is lost to us).
@@ -356,10 +458,17 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('connection-banner').waitFor({ timeout: 10_000 });
       await expect.poll(() => p.getByTestId('activity-live').innerText()).not.toBe('Live');
       await shotOf(p)('12-offline-banner');
-      await gql(stack.gatewayUrl, 'mutation($id: ID!) { completeTask(id: $id) { id } }', { id: createTask.id }, adminToken);
+      await gql(
+        stack.gatewayUrl,
+        'mutation($id: ID!) { completeTask(id: $id) { id } }',
+        { id: createTask.id },
+        adminToken,
+      );
 
       // Back online: reconnect, refetch, and the task is done without any action by the user.
-      await expect.poll(() => p.getByTestId(`task-status-${createTask.id}`).innerText(), { timeout: 30_000 }).toBe('✓ Done');
+      await expect
+        .poll(() => p.getByTestId(`task-status-${createTask.id}`).innerText(), { timeout: 30_000 })
+        .toBe('✓ Done');
       await p.getByTestId('activity-TASK_COMPLETED').first().waitFor({ timeout: 20_000 });
       await expect.poll(() => p.getByTestId('activity-live').innerText(), { timeout: 20_000 }).toBe('Live');
       expect(await p.getByTestId('connection-banner').count()).toBe(0);
@@ -381,7 +490,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       expect(await p.evaluate(() => document.documentElement.lang)).toBe('ru');
       // Server errors are shown in the UI's language (by their stable code).
       await signInThroughUi(p, email, 'not-the-password');
-      await expect.poll(() => p.getByTestId('error').innerText(), { timeout: 20_000 }).toMatch(/Проверьте эл\. почту и пароль/);
+      await expect
+        .poll(() => p.getByTestId('error').innerText(), { timeout: 20_000 })
+        .toMatch(/Проверьте эл\. почту и пароль/);
       await p.getByTestId('email').fill('');
       await p.getByTestId('password').fill('');
       await snap('ru-01-sign-in');
@@ -394,13 +505,20 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       // The account created in Russian keeps Russian in its profile, whatever the next browser says.
       const { rentalId } = await customerWithRental(email);
       const token = await signIn(stack.gatewayUrl, email, PASSWORD);
-      await expect.poll(async () => (await gql<{ me: { locale: string } }>(stack.gatewayUrl, '{ me { locale } }', {}, token)).me.locale).toBe('ru-RU');
+      await expect
+        .poll(
+          async () =>
+            (await gql<{ me: { locale: string } }>(stack.gatewayUrl, '{ me { locale } }', {}, token)).me.locale,
+        )
+        .toBe('ru-RU');
       const english = await visitor('en-GB');
       try {
         await english.page.goto(`${web.url}/rentals/${rentalId}`);
         await signInThroughUi(english.page, email);
         await english.page.getByTestId('rental-screen').waitFor({ timeout: 30_000 });
-        await expect.poll(() => english.page.getByTestId('rental-status').innerText(), { timeout: 20_000 }).toBe('Активна');
+        await expect
+          .poll(() => english.page.getByTestId('rental-status').innerText(), { timeout: 20_000 })
+          .toBe('Активна');
         const rentalText = await english.page.getByTestId('rental-screen').innerText();
         expect(rentalText).toMatch(/План посадок/);
         expect(rentalText).toMatch(/\d{1,2} (янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)[а-я]*\.? \d{4}/);
@@ -419,7 +537,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('language-section').getByTestId('language-en').click();
       await expect.poll(() => p.getByTestId('tab-explore').innerText()).toBe('Explore');
       expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
-      await expect.poll(async () => (await gql<{ me: { locale: string } }>(stack.gatewayUrl, '{ me { locale } }', {}, token)).me.locale).toBe('en-GB');
+      await expect
+        .poll(
+          async () =>
+            (await gql<{ me: { locale: string } }>(stack.gatewayUrl, '{ me { locale } }', {}, token)).me.locale,
+        )
+        .toBe('en-GB');
     } finally {
       await context.close();
     }
@@ -429,8 +552,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     const email = `forgot-${randomUUID().slice(0, 8)}@example.test`;
     const { context, page: p } = await visitor();
     // An account signed up earlier (the app's two steps, through the API).
-    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', { i: { email, password: PASSWORD, displayName: 'Forgetful' } });
-    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', { i: { token: await signUpCode(email), password: PASSWORD } });
+    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', {
+      i: { email, password: PASSWORD, displayName: 'Forgetful' },
+    });
+    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', {
+      i: { token: await signUpCode(email), password: PASSWORD },
+    });
     ctx.onTestFailed(onFailure(() => p, 'forgot'));
     try {
       await p.goto(web.url);
@@ -441,7 +568,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('send-reset').click();
       await p.getByTestId('reset-sent').waitFor();
       let body = '';
-      await expect.poll(async () => (body = (await mailTo(email)).find((m) => m.kind === 'PASSWORD_RESET')?.body ?? ''), { timeout: 20_000 }).not.toBe('');
+      await expect
+        .poll(async () => (body = (await mailTo(email)).find((m) => m.kind === 'PASSWORD_RESET')?.body ?? ''), {
+          timeout: 20_000,
+        })
+        .not.toBe('');
       const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(body)!;
       // The emailed link opens the app's reset screen (same path on the web as the universal link on phones).
       await p.goto(`${web.url}/reset-password?token=${link[1]}`);
@@ -465,7 +596,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.goto(web.url);
       await startSignUpThroughUi(p, email, 'Leaving Soon');
       // The email's link (APP_URL/verify-email?token=…) opens the screen that completes the account.
-      const link = /https?:\/\/\S+\/verify-email\?token=([A-Za-z0-9_-]+)/.exec((await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '')!;
+      const link = /https?:\/\/\S+\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(
+        (await mailTo(email)).find((m) => m.kind === 'EMAIL_VERIFICATION')?.body ?? '',
+      )!;
       await p.goto(`${web.url}/verify-email?token=${link[1]}`);
       await p.getByTestId('complete-sign-up-screen').waitFor();
       await p.getByTestId('sign-up-password').fill(PASSWORD);
@@ -520,7 +653,9 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       await p.getByTestId('tab-profile').click();
       await expect.poll(() => p.getByTestId('profile-name').inputValue(), { timeout: 20_000 }).toBe('Galina Gryadkina');
       // The started sign-in's state is gone from the tab's storage, and no token was ever put there.
-      expect(await p.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).toBe('{}{}');
+      expect(await p.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).toBe(
+        '{}{}',
+      );
       // The same redirect opened in another browser signs nobody in there: that browser started no sign-in (and the
       // state is spent anyway), so a link crafted from someone's callback cannot sign a victim into their account.
       const callback = visited.find((url) => url.startsWith(`${web.url}/auth/callback?`))!;
@@ -539,8 +674,12 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
 
   it('signs in with Google to an existing account only after its password proves it, then directly', async (ctx) => {
     const email = `google-owner-${randomUUID().slice(0, 8)}@example.test`;
-    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', { i: { email, password: PASSWORD, displayName: 'Owner' } });
-    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', { i: { token: await signUpCode(email), password: PASSWORD } });
+    await gql(stack.gatewayUrl, 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted } }', {
+      i: { email, password: PASSWORD, displayName: 'Owner' },
+    });
+    await gql(stack.gatewayUrl, 'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken } }', {
+      i: { token: await signUpCode(email), password: PASSWORD },
+    });
     const sub = `g-${randomUUID()}`;
     google.addAccount({ sub, email, emailVerified: true, givenName: 'Olga' });
     google.signInAs(sub);

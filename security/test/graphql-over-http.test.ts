@@ -15,8 +15,10 @@ afterAll(async () => {
 });
 
 /** SHOULD/MAY audits not met, by id, with the reason (the README repeats them). */
-const LEGACY_400 = 'Apollo Server answers a request that cannot be executed (parse, validation, variable coercion) with 400 also for application/json; clients and partners rely on that status';
-const CSRF_GET = 'GET requests must carry a non-simple header (Apollo Server CSRF prevention), which a plain form-encoded GET from the audit does not';
+const LEGACY_400 =
+  'Apollo Server answers a request that cannot be executed (parse, validation, variable coercion) with 400 also for application/json; clients and partners rely on that status';
+const CSRF_GET =
+  'GET requests must carry a non-simple header (Apollo Server CSRF prevention), which a plain form-encoded GET from the audit does not';
 export const KNOWINGLY_UNMET: Readonly<Record<string, string>> = {
   '572B': LEGACY_400,
   FDE2: LEGACY_400,
@@ -35,6 +37,8 @@ describe('graphql-http server audit against the gateway', () => {
 
   it('misses only the SHOULD/MAY audits it documents as knowingly unmet', () => {
     const unmet = results.filter((r) => !r.name.startsWith('MUST') && r.status !== 'ok');
-    expect(Object.fromEntries(unmet.map((r) => [r.id, r.name]))).toEqual(Object.fromEntries(Object.keys(KNOWINGLY_UNMET).map((id) => [id, results.find((r) => r.id === id)?.name])));
+    expect(Object.fromEntries(unmet.map((r) => [r.id, r.name]))).toEqual(
+      Object.fromEntries(Object.keys(KNOWINGLY_UNMET).map((id) => [id, results.find((r) => r.id === id)?.name])),
+    );
   });
 });

@@ -24,8 +24,16 @@ export interface Gql<T = Record<string, any>> {
 export const codeOf = (r: { errors?: readonly GqlError[] | undefined }): unknown => r.errors?.[0]?.extensions?.['code'];
 
 /** POSTs one GraphQL request to `url` (…/graphql) and returns status, data and errors. */
-export async function post<T = Record<string, any>>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Gql<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function post<T = Record<string, any>>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Gql<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: { data?: T | null; errors?: GqlError[] } = {};
   try {
@@ -44,7 +52,11 @@ export interface Suite {
   readonly gatewayUrl: string;
   /** Base URL of a subgraph (`http://127.0.0.1:port`). */
   subgraph(name: string): string;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Gql<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<Gql<T>>;
   login(email: string, password?: string): Promise<{ accessToken: string; refreshToken: string; sessionId: string }>;
   /** Another gateway in front of the same subgraphs, with extra configuration (stopped by close()). */
   gateway(env: Record<string, string>): Promise<{ url: string }>;
@@ -70,8 +82,11 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   });
   const clients: Client[] = [];
   const gateways: { stop(graceMs?: number): Promise<void> }[] = [];
-  const gql = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    post<T>(`${stack.gatewayUrl}/graphql`, { query, variables }, headers);
+  const gql = <T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) => post<T>(`${stack.gatewayUrl}/graphql`, { query, variables }, headers);
   return {
     stack,
     database,
@@ -88,7 +103,11 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
         { i: { email, password } },
       );
       if (!r.data) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
-      return { accessToken: r.data.login.accessToken, refreshToken: r.data.login.refreshToken, sessionId: r.data.login.session.id };
+      return {
+        accessToken: r.data.login.accessToken,
+        refreshToken: r.data.login.refreshToken,
+        sessionId: r.data.login.session.id,
+      };
     },
     async gateway(env) {
       const auth = stack.subgraphs.get('auth');
@@ -108,7 +127,14 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       return started;
     },
     ws(params = {}, url = `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`) {
-      const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+      const client = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        connectionParams: params,
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => undefined,
+      });
       clients.push(client);
       return client;
     },
@@ -155,10 +181,17 @@ export function record(client: Client, query: string, variables: Record<string, 
 }
 
 /** Runs one query/mutation over graphql-ws and resolves with its result, or rejects with what the server sent. */
-export function wsOnce(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult> {
+export function wsOnce(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<ExecutionResult> {
   return new Promise((resolve, reject) => {
     let result: ExecutionResult | null = null;
-    client.subscribe({ query, variables }, { next: (r) => void (result = r as ExecutionResult), error: reject, complete: () => resolve(result ?? {}) });
+    client.subscribe(
+      { query, variables },
+      { next: (r) => void (result = r as ExecutionResult), error: reject, complete: () => resolve(result ?? {}) },
+    );
   });
 }
 

@@ -30,12 +30,22 @@ describe('metrics', () => {
   it('keep a bounded set of operation-name labels whatever names clients send', async () => {
     const gateway = (await suite.gateway({})) as { url: string; metricsUrl: string };
     for (let i = 0; i < 160; i += 1) {
-      await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query Random${i}x${Math.random().toString(36).slice(2, 8)} { __typename }` }) });
+      await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `query Random${i}x${Math.random().toString(36).slice(2, 8)} { __typename }` }),
+      });
     }
     // Names of operations that never resolved (invalid documents) never become labels either.
-    await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ nope }', operationName: 'Garbage_<script>' }) });
+    await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ nope }', operationName: 'Garbage_<script>' }),
+    });
     const text = await (await fetch(`${gateway.metricsUrl}/metrics`)).text();
-    const labels = new Set([...text.matchAll(/^graphql_operations_total\{[^}]*operation="([^"]*)"/gm)].map((m) => m[1]));
+    const labels = new Set(
+      [...text.matchAll(/^graphql_operations_total\{[^}]*operation="([^"]*)"/gm)].map((m) => m[1]),
+    );
     expect(labels.size).toBeLessThanOrEqual(100 + 5 + 2);
     expect(labels.has('other')).toBe(true);
     expect([...labels].some((l) => l?.includes('<'))).toBe(false);
@@ -44,7 +54,10 @@ describe('metrics', () => {
 
 describe('per-account lock', () => {
   const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { accessToken deviceToken } }';
-  const login = (email: string, password: string, deviceToken?: string) => suite.gql<{ login: { accessToken: string; deviceToken: string } }>(LOGIN, { i: { email, password, ...(deviceToken ? { deviceToken } : {}) } });
+  const login = (email: string, password: string, deviceToken?: string) =>
+    suite.gql<{ login: { accessToken: string; deviceToken: string } }>(LOGIN, {
+      i: { email, password, ...(deviceToken ? { deviceToken } : {}) },
+    });
 
   it('keeps the back-off against guessing, but lets a device that signed in before through', async () => {
     const email = demo.users.farmer2.email;
@@ -76,39 +89,80 @@ describe('per-account lock', () => {
 describe('sign-up does not reveal who has an account', () => {
   const SIGN_UP = 'mutation($i: RegisterInput!) { signUp(input: $i) { accepted email } }';
   const mailbox = async (email: string) =>
-    ((await (await fetch(`${suite.subgraph('auth')}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as { messages: { kind: string; body: string }[] }).messages;
+    (
+      (await (await fetch(`${suite.subgraph('auth')}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as {
+        messages: { kind: string; body: string }[];
+      }
+    ).messages;
 
   it('answers an existing email exactly as a new one, and emails the owner instead', async () => {
     const fresh = `new.${Date.now()}@example.test`;
     const taken = demo.users.customer.email;
-    const input = (email: string) => ({ i: { email, password: 'correct horse battery staple', displayName: 'Someone' } });
+    const input = (email: string) => ({
+      i: { email, password: 'correct horse battery staple', displayName: 'Someone' },
+    });
     const a = await suite.gql(SIGN_UP, input(fresh));
     const b = await suite.gql(SIGN_UP, input(taken));
-    expect({ status: a.status, errors: a.errors, accepted: (a.data as { signUp: { accepted: boolean } }).signUp.accepted }).toEqual({ status: b.status, errors: b.errors, accepted: (b.data as { signUp: { accepted: boolean } }).signUp.accepted });
+    expect({
+      status: a.status,
+      errors: a.errors,
+      accepted: (a.data as { signUp: { accepted: boolean } }).signUp.accepted,
+    }).toEqual({
+      status: b.status,
+      errors: b.errors,
+      accepted: (b.data as { signUp: { accepted: boolean } }).signUp.accepted,
+    });
     expect((await mailbox(taken)).map((m) => m.kind)).toContain('ACCOUNT_EXISTS');
     expect((await mailbox(fresh)).map((m) => m.kind)).toEqual(['EMAIL_VERIFICATION']);
 
     // The pending account cannot sign in — refused exactly like a wrong password.
-    const early = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: fresh, password: 'correct horse battery staple' } });
-    const wrong = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: taken, password: 'not the password at all' } });
+    const early = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+      i: { email: fresh, password: 'correct horse battery staple' },
+    });
+    const wrong = await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+      i: { email: taken, password: 'not the password at all' },
+    });
     expect(early.errors).toEqual(wrong.errors);
 
     // The mailbox owner completes it with the emailed code, choosing the password.
     const code = /code: (\S+)/.exec((await mailbox(fresh))[0]?.body ?? '')?.[1] as string;
-    const done = await suite.gql<{ completeSignUp: { accessToken: string; user: { email: string } } }>('mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken user { email } } }', { i: { token: code, password: 'a different horse battery' } });
+    const done = await suite.gql<{ completeSignUp: { accessToken: string; user: { email: string } } }>(
+      'mutation($i: CompleteSignUpInput!) { completeSignUp(input: $i) { accessToken user { email } } }',
+      { i: { token: code, password: 'a different horse battery' } },
+    );
     expect(done.errors).toBeUndefined();
     expect(done.data?.completeSignUp.user.email).toBe(fresh);
-    expect((await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: fresh, password: 'a different horse battery' } })).errors).toBeUndefined();
+    expect(
+      (
+        await suite.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+          i: { email: fresh, password: 'a different horse battery' },
+        })
+      ).errors,
+    ).toBeUndefined();
   });
 
   it('turns the email-revealing register mutation off in production', async () => {
     const service = await loadService('auth');
     const auth = await service.start(
-      service.loadConfig({ DATABASE_URL: suite.database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'production', GATEWAY_SECRET, AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value' }),
+      service.loadConfig({
+        DATABASE_URL: suite.database.url,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'production',
+        GATEWAY_SECRET,
+        AUTH_KEY_ENCRYPTION_SECRET: 'a-long-production-secret-value',
+      }),
       { logger: createLogger('auth', 'silent'), events: new MemoryEventBus() },
     );
     try {
-      const r = await post(`${auth.url}/graphql`, { query: 'mutation { register(input: { email: "x@example.test", password: "correct horse battery staple", displayName: "X" }) { accessToken } }' }, { 'x-gateway-secret': GATEWAY_SECRET });
+      const r = await post(
+        `${auth.url}/graphql`,
+        {
+          query:
+            'mutation { register(input: { email: "x@example.test", password: "correct horse battery staple", displayName: "X" }) { accessToken } }',
+        },
+        { 'x-gateway-secret': GATEWAY_SECRET },
+      );
       expect(codeOf(r)).toBe('FORBIDDEN');
     } finally {
       await auth.stop(500);

@@ -3,7 +3,17 @@
 // the token itself is revoked, and is rate-limited per client at the gateway as an API key is per key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/demo';
-import { GATEWAY_SECRET, bearer, codeOf, post, startSuite, timeUntil, wsOnce, type Gql, type Suite } from './harness.ts';
+import {
+  GATEWAY_SECRET,
+  bearer,
+  codeOf,
+  post,
+  startSuite,
+  timeUntil,
+  wsOnce,
+  type Gql,
+  type Suite,
+} from './harness.ts';
 
 let suite: Suite;
 let partnerSession: Record<string, string>;
@@ -28,14 +38,25 @@ async function createClient(scopes: readonly string[]): Promise<Client> {
     partnerSession,
   );
   if (!r.data) throw new Error(JSON.stringify(r.errors));
-  return { id: r.data.createOAuthClient.client.id, clientId: r.data.createOAuthClient.client.clientId, secret: r.data.createOAuthClient.clientSecret };
+  return {
+    id: r.data.createOAuthClient.client.id,
+    clientId: r.data.createOAuthClient.client.clientId,
+    secret: r.data.createOAuthClient.clientSecret,
+  };
 }
 
 /** A request to one of auth's OAuth endpoints at the gateway's origin, as a partner's backend sends it. */
-function oauth(path: '/oauth/token' | '/oauth/revoke', client: Client, params: Record<string, string>): Promise<Response> {
+function oauth(
+  path: '/oauth/token' | '/oauth/revoke',
+  client: Client,
+  params: Record<string, string>,
+): Promise<Response> {
   return fetch(`${suite.gatewayUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`,
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
@@ -54,7 +75,8 @@ const FARMS = '{ farms(first: 1) { edges { node { id name } } } }';
 const direct = (name: string, query: string, accessToken: string): Promise<Gql> =>
   post(`${suite.subgraph(name)}/graphql`, { query }, { 'x-gateway-secret': GATEWAY_SECRET, ...bearer(accessToken) });
 
-const errorCode = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] | undefined }): unknown => result.errors?.[0]?.extensions?.['code'];
+const errorCode = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] | undefined }): unknown =>
+  result.errors?.[0]?.extensions?.['code'];
 /** A graphql-ws operation's code, whether refused before it ran (`error`) or answered with errors (`next`). */
 const wsCode = (client: ReturnType<Suite['ws']>, query: string): Promise<unknown> =>
   wsOnce(client, query).then(
@@ -64,12 +86,16 @@ const wsCode = (client: ReturnType<Suite['ws']>, query: string): Promise<unknown
 
 /** The doors a token opens over HTTP: the gateway, and farm directly. */
 async function refusedOverHttp(accessToken: string): Promise<boolean> {
-  const [gateway, farm] = await Promise.all([suite.gql(CROPS, {}, bearer(accessToken)), direct('farm', CROPS, accessToken)]);
+  const [gateway, farm] = await Promise.all([
+    suite.gql(CROPS, {}, bearer(accessToken)),
+    direct('farm', CROPS, accessToken),
+  ]);
   return gateway.status === 401 && codeOf(gateway) === 'UNAUTHENTICATED' && codeOf(farm) === 'UNAUTHENTICATED';
 }
 
 /** A new graphql-ws connection with the token gets nothing (connection_init refused, or the operation). */
-const refusedOnNewSocket = async (accessToken: string): Promise<boolean> => (await wsCode(suite.ws({ authorization: `Bearer ${accessToken}` }), CROPS)) !== null;
+const refusedOnNewSocket = async (accessToken: string): Promise<boolean> =>
+  (await wsCode(suite.ws({ authorization: `Bearer ${accessToken}` }), CROPS)) !== null;
 
 async function worksEverywhere(accessToken: string): Promise<void> {
   const gateway = await suite.gql<{ crops: unknown[] }>(CROPS, {}, bearer(accessToken));
@@ -109,7 +135,11 @@ describe('revocation of OAuth clients and tokens reaches every service within a 
     const [first, second] = [await token(client), await token(client)];
     await worksEverywhere(first);
     await worksEverywhere(second);
-    const revoked = await suite.gql('mutation($id: ID!) { revokeOAuthClient(id: $id) { revokedAt } }', { id: client.id }, partnerSession);
+    const revoked = await suite.gql(
+      'mutation($id: ID!) { revokeOAuthClient(id: $id) { revokedAt } }',
+      { id: client.id },
+      partnerSession,
+    );
     expect(revoked.errors).toBeUndefined();
     const ms = await timeUntil(async () => (await refusedOverHttp(first)) && (await refusedOverHttp(second)), 1000);
     expect(ms).toBeLessThan(1000);
@@ -148,7 +178,8 @@ describe('per-client rate limit at the gateway', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     // Another client of the same partner has its own budget; a partner's signed-in session is not a client.
     expect((await at(calm)).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await post(`${limited.url}/graphql`, { query: '{ me { id } }' }, partnerSession)).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await post(`${limited.url}/graphql`, { query: '{ me { id } }' }, partnerSession)).status).toBe(200);
     // A forged token spends nobody's budget: it is refused before it is counted.
     expect((await at(`${calm.slice(0, -6)}AAAAAA`)).status).toBe(401);
     expect((await at(calm)).status).toBe(200);

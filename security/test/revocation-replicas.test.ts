@@ -28,7 +28,12 @@ let auth: RunningSubgraph | undefined;
 let farms: RunningSubgraph[] = [];
 let isolated: RunningSubgraph;
 
-async function start(name: string, redisUrl: string, prefix: string, env: Record<string, string> = {}): Promise<RunningSubgraph> {
+async function start(
+  name: string,
+  redisUrl: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<RunningSubgraph> {
   const service = await loadService(name);
   const logger = createLogger(name, 'silent');
   // One bus per replica, as one per process in a cluster.
@@ -69,13 +74,17 @@ const gql = (service: RunningSubgraph | undefined, query: string, headers: Recor
   post(`${service?.url ?? ''}/graphql`, { query }, { 'x-gateway-secret': GATEWAY_SECRET, ...headers });
 
 async function login(): Promise<{ token: string }> {
-  const r = await gql(auth, `mutation { login(input: { email: "${demo.users.customer.email}", password: "${demo.password}" }) { accessToken } }`);
+  const r = await gql(
+    auth,
+    `mutation { login(input: { email: "${demo.users.customer.email}", password: "${demo.password}" }) { accessToken } }`,
+  );
   if (!r.data) throw new Error(JSON.stringify(r.errors));
   return { token: (r.data as { login: { accessToken: string } }).login.accessToken };
 }
 
 const MY_RENTALS = '{ myRentals(first: 1) { edges { node { id } } } }';
-const refused = async (service: RunningSubgraph, token: string) => codeOf(await gql(service, MY_RENTALS, bearer(token))) === 'UNAUTHENTICATED';
+const refused = async (service: RunningSubgraph, token: string) =>
+  codeOf(await gql(service, MY_RENTALS, bearer(token))) === 'UNAUTHENTICATED';
 
 describe('revocation across replicas', () => {
   it('a logout at auth is refused by both farm replicas within a second (Redis pub/sub)', async () => {
@@ -103,10 +112,15 @@ describe('revocation across replicas', () => {
   it('with its bus down, a replica learns an account deletion from the catch-up (the account_deletion table)', async () => {
     const email = `leaving.${Date.now()}@example.test`;
     const password = 'correct horse battery staple';
-    const registered = await gql(auth, `mutation { register(input: { email: "${email}", password: "${password}", displayName: "Leaving" }) { accessToken } }`);
+    const registered = await gql(
+      auth,
+      `mutation { register(input: { email: "${email}", password: "${password}", displayName: "Leaving" }) { accessToken } }`,
+    );
     const token = (registered.data as { register: { accessToken: string } } | null)?.register.accessToken as string;
     expect((await gql(isolated, MY_RENTALS, bearer(token))).errors).toBeUndefined();
-    expect((await gql(auth, `mutation { deleteAccount(password: "${password}") }`, bearer(token))).data).toEqual({ deleteAccount: true });
+    expect((await gql(auth, `mutation { deleteAccount(password: "${password}") }`, bearer(token))).data).toEqual({
+      deleteAccount: true,
+    });
     // The sessions went with the account: only the deletion itself can revoke this token.
     const ms = await timeUntil(() => refused(isolated, token), 3000, 20);
     expect(ms).toBeLessThan(2500);
@@ -120,7 +134,15 @@ describe('revocation across replicas', () => {
     const bus = new RedisEventBus(cuttable.url, logger);
     buses.push(bus);
     const blind = await service.start(
-      service.loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', GATEWAY_SECRET, AUTH_JWKS_URL: `${auth?.url ?? ''}/.well-known/jwks.json`, AUTH_INTERNAL_URL: 'http://127.0.0.1:9', REVOCATION_MAX_STALE_SECONDS: '1' }),
+      service.loadConfig({
+        DATABASE_URL: database.url,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        GATEWAY_SECRET,
+        AUTH_JWKS_URL: `${auth?.url ?? ''}/.well-known/jwks.json`,
+        AUTH_INTERNAL_URL: 'http://127.0.0.1:9',
+        REVOCATION_MAX_STALE_SECONDS: '1',
+      }),
       { logger, events: bus },
     );
     running.push(blind);

@@ -17,12 +17,22 @@ const MY_RENTALS = '{ myRentals(first: 1) { edges { node { id } } } }';
 const MY_PROFILE = '{ me { id phone } }';
 
 /** A request the gateway would forward: straight at a subgraph, with the gateway secret and the caller's token. */
-const direct = (name: string, query: string, token: string) => post(`${suite.subgraph(name)}/graphql`, { query }, { 'x-gateway-secret': GATEWAY_SECRET, ...bearer(token) });
+const direct = (name: string, query: string, token: string) =>
+  post(`${suite.subgraph(name)}/graphql`, { query }, { 'x-gateway-secret': GATEWAY_SECRET, ...bearer(token) });
 
 /** Every door a token opens: gateway HTTP, farm and user directly, a new graphql-ws connection. */
 async function refusedEverywhere(token: string): Promise<boolean> {
-  const [gateway, farm, user] = await Promise.all([suite.gql(ME, {}, bearer(token)), direct('farm', MY_RENTALS, token), direct('user', MY_PROFILE, token)]);
-  return gateway.status === 401 && codeOf(gateway) === 'UNAUTHENTICATED' && codeOf(farm) === 'UNAUTHENTICATED' && codeOf(user) === 'UNAUTHENTICATED';
+  const [gateway, farm, user] = await Promise.all([
+    suite.gql(ME, {}, bearer(token)),
+    direct('farm', MY_RENTALS, token),
+    direct('user', MY_PROFILE, token),
+  ]);
+  return (
+    gateway.status === 401 &&
+    codeOf(gateway) === 'UNAUTHENTICATED' &&
+    codeOf(farm) === 'UNAUTHENTICATED' &&
+    codeOf(user) === 'UNAUTHENTICATED'
+  );
 }
 
 async function worksEverywhere(token: string): Promise<void> {
@@ -69,7 +79,11 @@ describe('revocation reaches every service within a second', () => {
     expect(revoked.data).toEqual({ revokeSession: true });
     expect(await timeUntil(() => refusedEverywhere(second.accessToken), 1000)).toBeLessThan(1000);
 
-    const changed = await suite.gql('mutation($i: ChangePasswordInput!) { changePassword(input: $i) }', { i: { currentPassword: 'correct horse battery staple', newPassword: 'another horse battery staple' } }, bearer(user.token));
+    const changed = await suite.gql(
+      'mutation($i: ChangePasswordInput!) { changePassword(input: $i) }',
+      { i: { currentPassword: 'correct horse battery staple', newPassword: 'another horse battery staple' } },
+      bearer(user.token),
+    );
     expect(changed.data).toEqual({ changePassword: true });
     expect(await timeUntil(() => refusedEverywhere(third.accessToken), 1000)).toBeLessThan(1000);
     await worksEverywhere(user.token);
@@ -84,28 +98,66 @@ describe('revocation reaches every service within a second', () => {
     const victim = await register('second-admin');
     const victimId = (await suite.gql<{ me: { id: string } }>(ME, {}, bearer(victim.token))).data?.me.id as string;
     // The first admin makes the second one an admin, who signs in again to hold an ADMIN token.
-    expect((await suite.gql(`mutation { setRoles(userId: "${victimId}", roles: [ADMIN]) { id } }`, {}, bearer(admin.accessToken))).errors).toBeUndefined();
+    expect(
+      (
+        await suite.gql(
+          `mutation { setRoles(userId: "${victimId}", roles: [ADMIN]) { id } }`,
+          {},
+          bearer(admin.accessToken),
+        )
+      ).errors,
+    ).toBeUndefined();
     const second = await suite.login(victim.email, 'correct horse battery staple');
-    expect((await suite.gql<{ me: { roles: string[] } }>(ME, {}, bearer(second.accessToken))).data?.me.roles).toEqual(['ADMIN']);
+    expect((await suite.gql<{ me: { roles: string[] } }>(ME, {}, bearer(second.accessToken))).data?.me.roles).toEqual([
+      'ADMIN',
+    ]);
 
-    expect((await suite.gql(`mutation { setRoles(userId: "${victimId}", roles: [CUSTOMER]) { id } }`, {}, bearer(admin.accessToken))).errors).toBeUndefined();
+    expect(
+      (
+        await suite.gql(
+          `mutation { setRoles(userId: "${victimId}", roles: [CUSTOMER]) { id } }`,
+          {},
+          bearer(admin.accessToken),
+        )
+      ).errors,
+    ).toBeUndefined();
     // Roles used for authorization are the current ones, in every service.
     const ms = await timeUntil(async () => {
-      const escalate = await suite.gql(`mutation { setRoles(userId: "${victimId}", roles: [ADMIN]) { id } }`, {}, bearer(second.accessToken));
-      const farm = await direct('farm', 'mutation { createFarm(input: { name: "Stolen", latitude: 1, longitude: 1, ownerId: "00000000-0000-4000-8000-000000000002" }) { id } }', second.accessToken);
+      const escalate = await suite.gql(
+        `mutation { setRoles(userId: "${victimId}", roles: [ADMIN]) { id } }`,
+        {},
+        bearer(second.accessToken),
+      );
+      const farm = await direct(
+        'farm',
+        'mutation { createFarm(input: { name: "Stolen", latitude: 1, longitude: 1, ownerId: "00000000-0000-4000-8000-000000000002" }) { id } }',
+        second.accessToken,
+      );
       return codeOf(escalate) === 'FORBIDDEN' && codeOf(farm) === 'FORBIDDEN';
     }, 1000);
     expect(ms).toBeLessThan(1000);
-    expect((await suite.gql<{ me: { roles: string[] } }>(ME, {}, bearer(second.accessToken))).data?.me.roles).toEqual(['CUSTOMER']);
+    expect((await suite.gql<{ me: { roles: string[] } }>(ME, {}, bearer(second.accessToken))).data?.me.roles).toEqual([
+      'CUSTOMER',
+    ]);
   });
 
   it('deleteAccount: the deleted account’s still-valid token stops working everywhere within a second', async () => {
     const user = await register('leaving');
     await worksEverywhere(user.token);
-    const deleted = await suite.gql('mutation($p: String!) { deleteAccount(password: $p) }', { p: 'correct horse battery staple' }, bearer(user.token));
+    const deleted = await suite.gql(
+      'mutation($p: String!) { deleteAccount(password: $p) }',
+      { p: 'correct horse battery staple' },
+      bearer(user.token),
+    );
     expect(deleted.data).toEqual({ deleteAccount: true });
     // Its sessions are gone with the account, so nothing says SESSIONS_ENDED: ACCOUNT_DELETED covers every token.
-    const ms = await timeUntil(async () => (await refusedEverywhere(user.token)) && codeOf(await direct('payment', '{ myPayments(first: 1) { edges { node { id } } } }', user.token)) === 'UNAUTHENTICATED', 1000);
+    const ms = await timeUntil(
+      async () =>
+        (await refusedEverywhere(user.token)) &&
+        codeOf(await direct('payment', '{ myPayments(first: 1) { edges { node { id } } } }', user.token)) ===
+          'UNAUTHENTICATED',
+      1000,
+    );
     expect(ms).toBeLessThan(1000);
     expect(await newSocketRefused(user.token)).toBe(true);
   });
@@ -119,7 +171,11 @@ describe('revocation reaches every service within a second', () => {
     );
     const key = { 'x-api-key': created.data?.createApiKey.secret as string };
     expect((await suite.gql('{ crops { id } }', {}, key)).errors).toBeUndefined();
-    await suite.gql(`mutation { revokeApiKey(id: "${created.data?.createApiKey.apiKey.id}") { revokedAt } }`, {}, bearer(partner.accessToken));
+    await suite.gql(
+      `mutation { revokeApiKey(id: "${created.data?.createApiKey.apiKey.id}") { revokedAt } }`,
+      {},
+      bearer(partner.accessToken),
+    );
     const ms = await timeUntil(async () => (await suite.gql('{ crops { id } }', {}, key)).status === 401, 1000);
     expect(ms).toBeLessThan(1000);
   });
@@ -130,30 +186,57 @@ describe('open subscriptions end with FORBIDDEN when the rights behind them end'
     const customer = await suite.login(demo.users.customer.email);
     const farmer = await suite.login(demo.users.farmer.email);
     const client = suite.ws({ authorization: `Bearer ${customer.accessToken}` });
-    const sub = record(client, 'subscription($p: ID!) { plotActivity(plotId: $p) { kind message } }', { p: demo.plots.greenA1 });
+    const sub = record(client, 'subscription($p: ID!) { plotActivity(plotId: $p) { kind message } }', {
+      p: demo.plots.greenA1,
+    });
     // Wait until the subscription is live upstream: a task the farm creates and completes shows up.
-    await timeUntil(async () => {
-      if (sub.results.length > 0 || sub.ended) return true;
-      const task = await suite.gql<{ createTask: { id: string } }>(
-        'mutation($i: TaskInput!) { createTask(input: $i) { id } }',
-        { i: { plotId: demo.plots.greenA1, kind: 'WATER', title: 'Water the beans', dueOn: new Date().toISOString().slice(0, 10) } },
-        bearer(farmer.accessToken),
-      );
-      expect(task.errors).toBeUndefined();
-      await suite.gql(`mutation { completeTask(id: "${task.data?.createTask.id}") { id } }`, {}, bearer(farmer.accessToken));
-      return false;
-    }, 10_000, 300);
+    await timeUntil(
+      async () => {
+        if (sub.results.length > 0 || sub.ended) return true;
+        const task = await suite.gql<{ createTask: { id: string } }>(
+          'mutation($i: TaskInput!) { createTask(input: $i) { id } }',
+          {
+            i: {
+              plotId: demo.plots.greenA1,
+              kind: 'WATER',
+              title: 'Water the beans',
+              dueOn: new Date().toISOString().slice(0, 10),
+            },
+          },
+          bearer(farmer.accessToken),
+        );
+        expect(task.errors).toBeUndefined();
+        await suite.gql(
+          `mutation { completeTask(id: "${task.data?.createTask.id}") { id } }`,
+          {},
+          bearer(farmer.accessToken),
+        );
+        return false;
+      },
+      10_000,
+      300,
+    );
     expect(sub.ended).toBeNull();
     expect(sub.results[0]?.errors).toBeUndefined();
 
     // The renter also watches the plot's camera.
-    const camera = await suite.gql<{ camera: { stream: { id: string } } }>(`{ camera(id: "${demo.cameras.greenA1}") { stream { id } } }`, {}, bearer(customer.accessToken));
+    const camera = await suite.gql<{ camera: { stream: { id: string } } }>(
+      `{ camera(id: "${demo.cameras.greenA1}") { stream { id } } }`,
+      {},
+      bearer(customer.accessToken),
+    );
     expect(camera.errors).toBeUndefined();
-    const watching = record(client, 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status } }', { s: camera.data?.camera.stream.id });
+    const watching = record(client, 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { status } }', {
+      s: camera.data?.camera.stream.id,
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(watching.ended).toBeNull();
 
-    const cancelled = await suite.gql('mutation { cancelRental(id: "40000000-0000-4000-8000-000000000001") { status } }', {}, bearer(farmer.accessToken));
+    const cancelled = await suite.gql(
+      'mutation { cancelRental(id: "40000000-0000-4000-8000-000000000001") { status } }',
+      {},
+      bearer(farmer.accessToken),
+    );
     expect(cancelled.data).toEqual({ cancelRental: { status: 'CANCELLED' } });
     // Two hops more than a token check (farm's event → streaming's projection → a re-check per subscription), on a
     // machine running the whole suite at once: allow 2.5 s; alone it takes a few hundred ms.
@@ -164,9 +247,14 @@ describe('open subscriptions end with FORBIDDEN when the rights behind them end'
     const last = sub.results.at(-1);
     expect(last?.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     // And a new subscription of the former renter is refused.
-    const again = record(client, 'subscription($p: ID!) { plotActivity(plotId: $p) { kind } }', { p: demo.plots.greenA1 });
+    const again = record(client, 'subscription($p: ID!) { plotActivity(plotId: $p) { kind } }', {
+      p: demo.plots.greenA1,
+    });
     await timeUntil(async () => again.ended !== null || again.results.length > 0, 3000);
-    expect(again.results[0]?.errors?.[0]?.extensions?.['code'] ?? (again.error as { extensions?: Record<string, unknown> }[] | null)?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect(
+      again.results[0]?.errors?.[0]?.extensions?.['code'] ??
+        (again.error as { extensions?: Record<string, unknown> }[] | null)?.[0]?.extensions?.['code'],
+    ).toBe('FORBIDDEN');
   });
 
   it('a subscription ends with FORBIDDEN when its session is logged out, and the socket refuses further operations', async () => {

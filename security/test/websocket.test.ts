@@ -19,7 +19,8 @@ afterAll(async () => {
   await suite?.close();
 });
 
-const errorCode = (error: unknown): unknown => (error as { extensions?: Record<string, unknown> }[] | null)?.[0]?.extensions?.['code'];
+const errorCode = (error: unknown): unknown =>
+  (error as { extensions?: Record<string, unknown> }[] | null)?.[0]?.extensions?.['code'];
 
 /** A subscription nested as deep as the schema allows: depth 44 was planned before. */
 function deepSubscription(levels: number): string {
@@ -33,7 +34,10 @@ describe('one validation path for HTTP and graphql-ws', () => {
     const deep = record(client, deepSubscription(14));
     await timeUntil(async () => deep.ended !== null, 3000);
     expect(deep.ended).toBe('error');
-    expect((deep.error as { extensions: Record<string, unknown> }[])[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_DEPTH' });
+    expect((deep.error as { extensions: Record<string, unknown> }[])[0]?.extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'MAX_DEPTH',
+    });
     const overHttp = await suite.gql(deepSubscription(14).replace('subscription', 'query'), {}, bearer(accessToken));
     expect(overHttp.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'MAX_DEPTH' });
   });
@@ -48,7 +52,10 @@ describe('one validation path for HTTP and graphql-ws', () => {
     for (const [limit, query] of Object.entries(attacks)) {
       const overHttp = await suite.gql(query);
       expect(overHttp.errors?.[0]?.extensions, limit).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit });
-      const overWs = await wsOnce(client, query).then(() => null, (e: unknown) => (e as { extensions?: Record<string, unknown> }[])[0]?.extensions);
+      const overWs = await wsOnce(client, query).then(
+        () => null,
+        (e: unknown) => (e as { extensions?: Record<string, unknown> }[])[0]?.extensions,
+      );
       expect(overWs, limit).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit });
     }
   });
@@ -75,7 +82,12 @@ describe('one validation path for HTTP and graphql-ws', () => {
     expect(result.errors).toBeUndefined();
     // A persisted-query hash the gateway does not know, over the socket: a coded answer, not a crash.
     await expect(
-      new Promise((resolve, reject) => client.subscribe({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }, { next: resolve, error: reject, complete: () => undefined })),
+      new Promise((resolve, reject) =>
+        client.subscribe(
+          { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } },
+          { next: resolve, error: reject, complete: () => undefined },
+        ),
+      ),
     ).rejects.toSatisfy((e) => errorCode(e) === 'PERSISTED_QUERY_NOT_FOUND');
   });
 });
@@ -100,7 +112,10 @@ describe('schema reload', () => {
     );
     try {
       const { accessToken } = await suite.login(demo.users.customer.email);
-      const client = suite.ws({ authorization: `Bearer ${accessToken}` }, `${gateway.url.replace(/^http/, 'ws')}/graphql`);
+      const client = suite.ws(
+        { authorization: `Bearer ${accessToken}` },
+        `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+      );
       const sub = record(client, 'subscription { notificationAdded { id } }');
       await new Promise((r) => setTimeout(r, 300));
       expect(sub.ended).toBeNull();

@@ -6,5 +6,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: './prisma/schema.prisma',
-  adapter: async () => new PrismaPg({ connectionString: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' }),
+  adapter: async () =>
+    new PrismaPg({ connectionString: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' }),
 });

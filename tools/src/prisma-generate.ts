@@ -17,6 +17,10 @@ const prisma = join(repoRoot, 'node_modules/.bin/prisma');
 for (const subgraph of readRoverConfig().subgraphs) {
   const schema = join(subgraph.dir, 'prisma/schema.prisma');
   if (!existsSync(schema)) continue;
-  execFileSync(prisma, ['generate', '--no-hints', '--schema', schema], { env, stdio: ['ignore', 'ignore', 'inherit'], cwd: repoRoot });
+  execFileSync(prisma, ['generate', '--no-hints', '--schema', schema], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: repoRoot,
+  });
   console.log(`prisma client generated for ${subgraph.name}`);
 }

@@ -34,6 +34,7 @@ export async function assertReachable(services: readonly ExternalService[], time
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = url.port ? Number(url.port) : service.defaultPort;
     const problem = await answers(host, port, timeoutMs);
-    if (problem) throw new StartError(`nothing answers at ${url.hostname}:${port} (${service.variable}; ${problem})`, service.fix);
+    if (problem)
+      throw new StartError(`nothing answers at ${url.hostname}:${port} (${service.variable}; ${problem})`, service.fix);
   }
 }

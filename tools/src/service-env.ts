@@ -19,7 +19,11 @@ export interface ServiceEnvLayers {
  * for that service only, then the start's wiring. So `LOG_LEVEL=debug` applies to every service and
  * `AUTH_LOG_LEVEL=warn` only to auth; `TRANSCODING_FFMPEG_PATH` and `FFMPEG_PATH` both reach transcoding.
  */
-export function serviceEnv(service: string, source: Readonly<Record<string, string | undefined>>, layers: ServiceEnvLayers = {}): Record<string, string> {
+export function serviceEnv(
+  service: string,
+  source: Readonly<Record<string, string | undefined>>,
+  layers: ServiceEnvLayers = {},
+): Record<string, string> {
   const prefix = servicePrefix(service);
   const env: Record<string, string> = { ...layers.defaults };
   const prefixed: Record<string, string> = {};

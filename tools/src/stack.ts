@@ -40,7 +40,10 @@ export interface RunningStack {
 
 interface GatewayModule {
   loadGatewayConfig(env: Record<string, string | undefined>): unknown;
-  startGateway(config: unknown, deps?: { logger?: Logger; events?: EventBus }): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
+  startGateway(
+    config: unknown,
+    deps?: { logger?: Logger; events?: EventBus },
+  ): Promise<{ url: string; stop(graceMs?: number): Promise<void> }>;
 }
 
 /** Subgraphs listen on loopback only: the gateway, in the same process, is their only caller. */
@@ -60,7 +63,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // The gateway's port is known before the subgraphs start: playback URLs they hand out point at its origin.
   const gatewayPort = options.ports?.['gateway'] || (await freePort());
   // streaming (which serves media) and transcoding (which signs VOD URLs) share one playback key.
-  const playbackSecret = options.envFor?.('streaming')['PLAYBACK_SIGNING_SECRET'] ?? options.env?.['PLAYBACK_SIGNING_SECRET'] ?? randomBytes(32).toString('base64url');
+  const playbackSecret =
+    options.envFor?.('streaming')['PLAYBACK_SIGNING_SECRET'] ??
+    options.env?.['PLAYBACK_SIGNING_SECRET'] ??
+    randomBytes(32).toString('base64url');
   const envOf = (name: string, wiring: Record<string, string>): Record<string, string> => ({
     LOG_LEVEL: options.logLevel ?? 'silent',
     PLAYBACK_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
@@ -76,12 +82,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (options.demoCameras) {
       const transcoding = envOf('transcoding', {});
       const { resolveFfmpeg } = await import('@vegshare/transcoding/media/ffmpeg-binary');
-      const binaries = await resolveFfmpeg({ ffmpegPath: transcoding['FFMPEG_PATH'], ffprobePath: transcoding['FFPROBE_PATH'] });
+      const binaries = await resolveFfmpeg({
+        ffmpegPath: transcoding['FFMPEG_PATH'],
+        ffprobePath: transcoding['FFPROBE_PATH'],
+      });
       demoCameras = await startDemoCameras({ ffmpeg: binaries.ffmpeg, dataDir: options.demoCameras.dataDir });
     }
     for (const name of ordered) {
       const service = await loadService(name);
-      if (options.seed) await service.seed(options.databaseUrl, demoCameras ? { demoCameraBaseUrl: demoCameras.baseUrl } : {});
+      if (options.seed)
+        await service.seed(options.databaseUrl, demoCameras ? { demoCameraBaseUrl: demoCameras.baseUrl } : {});
       const auth = running.get('auth');
       const env = envOf(name, {
         PORT: String(options.ports?.[name] ?? 0),

@@ -27,8 +27,14 @@ export const schema = z.object({
   /** The name or address other devices reach this machine at; every URL handed to clients is built from it. */
   PUBLIC_HOST: z
     .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]{1,253})$/, 'expected a host name or an IP address, without scheme or port')
-    .refine((h) => !['0.0.0.0', '::', '[::]'].includes(h), 'expected the address other devices use (e.g. 192.168.1.20), not a listen-everywhere address')
+    .regex(
+      /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]{1,253})$/,
+      'expected a host name or an IP address, without scheme or port',
+    )
+    .refine(
+      (h) => !['0.0.0.0', '::', '[::]'].includes(h),
+      'expected the address other devices use (e.g. 192.168.1.20), not a listen-everywhere address',
+    )
     .default('localhost'),
   /** Shared by the gateway and every subgraph; random per start when unset. */
   GATEWAY_SECRET: configFields.secret.optional(),
@@ -41,7 +47,8 @@ export const schema = z.object({
 export type StartConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env for the start's own settings. */
-export const loadStartConfig = (env: Record<string, string | undefined> = process.env): StartConfig => parseConfig(schema, env);
+export const loadStartConfig = (env: Record<string, string | undefined> = process.env): StartConfig =>
+  parseConfig(schema, env);
 
 /**
  * The environment the start hands on to the services it runs (each validates its own part in its env.ts, see

@@ -35,13 +35,22 @@ export function explainStartFailure(error: unknown, ports: readonly PortUse[] = 
   const message = oneLine(error instanceof Error ? error.message : String(error));
   if (e.code === 'EADDRINUSE' && typeof e.port === 'number') return portInUse(e.port, ports).message;
   if (e.code === 'EADDRNOTAVAIL' && typeof e.address === 'string') {
-    return new StartError(`cannot listen on ${e.address}: it is not an address of this machine`, 'set HOST (or <SERVICE>_HOST) to one of its addresses, or 0.0.0.0').message;
+    return new StartError(
+      `cannot listen on ${e.address}: it is not an address of this machine`,
+      'set HOST (or <SERVICE>_HOST) to one of its addresses, or 0.0.0.0',
+    ).message;
   }
   if (e.code === 'ECONNREFUSED' && typeof e.port === 'number') {
-    return new StartError(`nothing answers at ${String(e.address)}:${e.port} (${message})`, 'start that service, or unset the variable pointing at it (DATABASE_URL, REDIS_URL, S3_ENDPOINT) to use the embedded one').message;
+    return new StartError(
+      `nothing answers at ${String(e.address)}:${e.port} (${message})`,
+      'start that service, or unset the variable pointing at it (DATABASE_URL, REDIS_URL, S3_ENDPOINT) to use the embedded one',
+    ).message;
   }
   if ((e.code === 'EACCES' || e.code === 'EPERM') && typeof e.path === 'string') {
-    return new StartError(`permission denied on ${e.path}`, 'run npm start as a user who may use that path, or set DATA_DIR to a directory you own').message;
+    return new StartError(
+      `permission denied on ${e.path}`,
+      'run npm start as a user who may use that path, or set DATA_DIR to a directory you own',
+    ).message;
   }
   return `${message} (unexpected; run with LOG_LEVEL=debug for details)`;
 }

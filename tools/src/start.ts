@@ -47,20 +47,59 @@ for (const s of subgraphs) {
   ports[s.name] = port;
   claims.push({ port, host: SUBGRAPH_HOST, what: `${s.name} subgraph`, variable });
 }
-if (!config.DATABASE_URL) claims.push({ port: config.EMBEDDED_PG_PORT, host: '127.0.0.1', what: 'embedded Postgres', variable: 'EMBEDDED_PG_PORT' });
-if (!config.S3_ENDPOINT) claims.push({ port: config.EMBEDDED_S3_PORT, host: exposed ? '0.0.0.0' : '127.0.0.1', what: 'embedded S3', variable: 'EMBEDDED_S3_PORT' });
+if (!config.DATABASE_URL)
+  claims.push({
+    port: config.EMBEDDED_PG_PORT,
+    host: '127.0.0.1',
+    what: 'embedded Postgres',
+    variable: 'EMBEDDED_PG_PORT',
+  });
+if (!config.S3_ENDPOINT)
+  claims.push({
+    port: config.EMBEDDED_S3_PORT,
+    host: exposed ? '0.0.0.0' : '127.0.0.1',
+    what: 'embedded S3',
+    variable: 'EMBEDDED_S3_PORT',
+  });
 if (!environment['STRIPE_SECRET_KEY'] && !environment['YOOKASSA_SHOP_ID']) {
-  claims.push({ port: config.SANDBOX_STRIPE_PORT, host: '127.0.0.1', what: 'payment sandbox (Stripe)', variable: 'SANDBOX_STRIPE_PORT' });
-  claims.push({ port: config.SANDBOX_YOOKASSA_PORT, host: '127.0.0.1', what: 'payment sandbox (YooKassa)', variable: 'SANDBOX_YOOKASSA_PORT' });
+  claims.push({
+    port: config.SANDBOX_STRIPE_PORT,
+    host: '127.0.0.1',
+    what: 'payment sandbox (Stripe)',
+    variable: 'SANDBOX_STRIPE_PORT',
+  });
+  claims.push({
+    port: config.SANDBOX_YOOKASSA_PORT,
+    host: '127.0.0.1',
+    what: 'payment sandbox (YooKassa)',
+    variable: 'SANDBOX_YOOKASSA_PORT',
+  });
 }
 
-const origins = publicOrigins({ host: publicHost, gatewayPort: config.PORT, s3Port: config.S3_ENDPOINT ? null : config.EMBEDDED_S3_PORT, appPort: APP_PORT });
+const origins = publicOrigins({
+  host: publicHost,
+  gatewayPort: config.PORT,
+  s3Port: config.S3_ENDPOINT ? null : config.EMBEDDED_S3_PORT,
+  appPort: APP_PORT,
+});
 /** What the start derives from PUBLIC_HOST; a variable the user sets (plainly or with a service prefix) wins. */
-const derived: Record<string, string> = { APP_URL: origins.app, PUBLIC_API_URL: origins.gateway, PLAYBACK_BASE_URL: origins.gateway, ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}) };
+const derived: Record<string, string> = {
+  APP_URL: origins.app,
+  PUBLIC_API_URL: origins.gateway,
+  PLAYBACK_BASE_URL: origins.gateway,
+  ...(origins.s3 ? { S3_PUBLIC_ENDPOINT: origins.s3 } : {}),
+};
 /** What the start decides for every service; not overridable. */
-const wiring: Record<string, string> = { GATEWAY_SECRET: config.GATEWAY_SECRET ?? randomBytes(32).toString('base64url') };
+const wiring: Record<string, string> = {
+  GATEWAY_SECRET: config.GATEWAY_SECRET ?? randomBytes(32).toString('base64url'),
+};
 const envFor = (service: string) => serviceEnv(service, environment, { defaults: derived, wiring });
-claims.unshift({ port: config.PORT, host: envFor('gateway')['HOST'] ?? config.HOST, what: 'gateway', variable: 'PORT' });
+claims.unshift({
+  port: config.PORT,
+  host: envFor('gateway')['HOST'] ?? config.HOST,
+  what: 'gateway',
+  variable: 'PORT',
+});
 
 interface ConfigLoader {
   loadConfig(env: Record<string, string | undefined>): unknown;
@@ -77,7 +116,9 @@ async function checkServiceConfigs(placeholders: Record<string, string>): Promis
       loader.loadConfig({ ...placeholders, ...envFor(name), PORT: String(ports[name]) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      throw new ConfigError(`${name}: ${error.message} (variables of ${name} alone may carry the prefix ${servicePrefix(name)})`);
+      throw new ConfigError(
+        `${name}: ${error.message} (variables of ${name} alone may carry the prefix ${servicePrefix(name)})`,
+      );
     }
   }
 }
@@ -101,22 +142,46 @@ process.on('unhandledRejection', failedWhileStarting);
 try {
   await checkServiceConfigs({
     DATABASE_URL: config.DATABASE_URL ?? 'postgresql://127.0.0.1/unused',
-    ...(config.S3_ENDPOINT ? {} : { S3_ENDPOINT: 'http://127.0.0.1:1', S3_ACCESS_KEY: 'x', S3_SECRET_KEY: 'x', S3_BUCKET: 'vegshare' }),
+    ...(config.S3_ENDPOINT
+      ? {}
+      : { S3_ENDPOINT: 'http://127.0.0.1:1', S3_ACCESS_KEY: 'x', S3_SECRET_KEY: 'x', S3_BUCKET: 'vegshare' }),
   });
   await assertPortsFree(claims);
   const external: ExternalService[] = [];
-  if (config.REDIS_URL) external.push({ variable: 'REDIS_URL', url: config.REDIS_URL, defaultPort: 6379, fix: 'start Redis there, or unset REDIS_URL for the in-process bus and queue' });
-  if (config.NATS_URL) external.push({ variable: 'NATS_URL', url: config.NATS_URL.split(',')[0]!, defaultPort: 4222, fix: 'start nats-server -js there, or unset NATS_URL for the in-process bus' });
+  if (config.REDIS_URL)
+    external.push({
+      variable: 'REDIS_URL',
+      url: config.REDIS_URL,
+      defaultPort: 6379,
+      fix: 'start Redis there, or unset REDIS_URL for the in-process bus and queue',
+    });
+  if (config.NATS_URL)
+    external.push({
+      variable: 'NATS_URL',
+      url: config.NATS_URL.split(',')[0]!,
+      defaultPort: 4222,
+      fix: 'start nats-server -js there, or unset NATS_URL for the in-process bus',
+    });
   if (config.S3_ENDPOINT) {
     const https = config.S3_ENDPOINT.startsWith('https:');
-    external.push({ variable: 'S3_ENDPOINT', url: config.S3_ENDPOINT, defaultPort: https ? 443 : 80, fix: 'start the S3 API there, or unset S3_ENDPOINT for the embedded one' });
+    external.push({
+      variable: 'S3_ENDPOINT',
+      url: config.S3_ENDPOINT,
+      defaultPort: https ? 443 : 80,
+      fix: 'start the S3 API there, or unset S3_ENDPOINT for the embedded one',
+    });
   }
   await assertReachable(external);
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     logger.info('no DATABASE_URL: starting embedded Postgres');
-    const db = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT, sharedDir: config.EMBEDDED_PG_SHARED_DIR, logger });
+    const db = await startEmbeddedPostgres({
+      dataDir: join(config.DATA_DIR, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      sharedDir: config.EMBEDDED_PG_SHARED_DIR,
+      logger,
+    });
     stoppers.push(db.stop);
     databaseUrl = db.url;
   }
@@ -129,7 +194,14 @@ try {
       directory: join(config.DATA_DIR, 's3'),
       port: config.EMBEDDED_S3_PORT,
       address: exposed ? '0.0.0.0' : '127.0.0.1',
-      ...(exposed ? { credentials: { accessKey: randomBytes(12).toString('hex'), secretKey: randomBytes(24).toString('base64url') } } : {}),
+      ...(exposed
+        ? {
+            credentials: {
+              accessKey: randomBytes(12).toString('hex'),
+              secretKey: randomBytes(24).toString('base64url'),
+            },
+          }
+        : {}),
     });
     stoppers.push(s3.stop);
     const { S3_BUCKET, ...connection } = s3.env;
@@ -143,7 +215,14 @@ try {
     stoppers.push(sandbox.stop);
     Object.assign(wiring, sandbox.env);
   }
-  const stack = await startStack({ databaseUrl, envFor, ports, seed: true, logLevel: config.LOG_LEVEL, ...(config.DEMO_CAMERAS ? { demoCameras: { dataDir: config.DATA_DIR } } : {}) });
+  const stack = await startStack({
+    databaseUrl,
+    envFor,
+    ports,
+    seed: true,
+    logLevel: config.LOG_LEVEL,
+    ...(config.DEMO_CAMERAS ? { demoCameras: { dataDir: config.DATA_DIR } } : {}),
+  });
   stoppers.unshift(stack.stop);
   const payment = stack.subgraphs.get('payment');
   if (sandbox && payment) sandbox.connect(payment.url);
@@ -152,10 +231,18 @@ try {
     [
       '',
       `VegShare supergraph: ${origins.gateway}/graphql  (explorer: ${origins.gateway}/explorer)`,
-      `Demo accounts (password "${demo.password}"): ${Object.values(demo.users).map((u) => u.email).join(', ')}`,
+      `Demo accounts (password "${demo.password}"): ${Object.values(demo.users)
+        .map((u) => u.email)
+        .join(', ')}`,
       `Dev mailbox (this machine only): ${mailbox}`,
-      ...(sandbox ? [`Payment sandbox (no real money): Stripe API ${sandbox.stripe.url} (publishable key ${sandbox.env['STRIPE_PUBLISHABLE_KEY'] ?? ''}), YooKassa API ${sandbox.yookassa.apiUrl}`] : []),
-      exposed ? `Public host ${publicHost}: other devices use ${origins.gateway}; email links open ${envFor('auth')['APP_URL'] ?? origins.app}` : 'Only this machine can reach these URLs; set PUBLIC_HOST=<this machine\'s LAN address> for a phone (README: "Try it on your phone")',
+      ...(sandbox
+        ? [
+            `Payment sandbox (no real money): Stripe API ${sandbox.stripe.url} (publishable key ${sandbox.env['STRIPE_PUBLISHABLE_KEY'] ?? ''}), YooKassa API ${sandbox.yookassa.apiUrl}`,
+          ]
+        : []),
+      exposed
+        ? `Public host ${publicHost}: other devices use ${origins.gateway}; email links open ${envFor('auth')['APP_URL'] ?? origins.app}`
+        : 'Only this machine can reach these URLs; set PUBLIC_HOST=<this machine\'s LAN address> for a phone (README: "Try it on your phone")',
       '',
     ].join('\n'),
   );

@@ -1,7 +1,13 @@
 // npm run supergraph:compose — writes schema/supergraph.graphql (and its copy k8s/base/supergraph.graphql) from rover.yaml.
 // npm run supergraph:check   — fails on composition errors/warnings, a stale supergraph, or unaccepted breaking changes.
 import { readRoverConfig, repoRoot } from './workspace.ts';
-import { composeSupergraph, checkSupergraph, K8S_SUPERGRAPH_FILE, SUPERGRAPH_FILE, writeSupergraph } from './supergraph.ts';
+import {
+  composeSupergraph,
+  checkSupergraph,
+  K8S_SUPERGRAPH_FILE,
+  SUPERGRAPH_FILE,
+  writeSupergraph,
+} from './supergraph.ts';
 
 const command = process.argv[2];
 if (command === 'compose') {

@@ -29,10 +29,17 @@ export type Composition = { ok: true; sdl: string; warnings: string[] } | { ok: 
 
 /** Composes the subgraphs listed in rover.yaml with @apollo/composition, the library rover's composition is built on. */
 export function composeSupergraph(config: RoverConfig): Composition {
-  const services = config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: parse(readFileSync(s.schemaFile, 'utf8')) }));
+  const services = config.subgraphs.map((s) => ({
+    name: s.name,
+    url: s.routingUrl,
+    typeDefs: parse(readFileSync(s.schemaFile, 'utf8')),
+  }));
   const result = composition.composeServices(services);
-  if (result.errors) return { ok: false, errors: result.errors.map((e) => `${e.extensions['code'] ?? 'ERROR'}: ${e.message}`) };
-  const warnings = result.hints.filter((h) => h.definition.level.name === 'WARN').map((h) => `${h.definition.code}: ${h.message}`);
+  if (result.errors)
+    return { ok: false, errors: result.errors.map((e) => `${e.extensions['code'] ?? 'ERROR'}: ${e.message}`) };
+  const warnings = result.hints
+    .filter((h) => h.definition.level.name === 'WARN')
+    .map((h) => `${h.definition.code}: ${h.message}`);
   return { ok: true, sdl: `${result.supergraphSdl}\n`, warnings };
 }
 
@@ -66,7 +73,11 @@ export function readAcceptedChanges(root: string): AcceptedChange[] {
 export function previousSupergraph(root: string, current: string): string | null {
   let commits: string[];
   try {
-    commits = execFileSync('git', ['log', '--format=%H', '--', SUPERGRAPH_FILE], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    commits = execFileSync('git', ['log', '--format=%H', '--', SUPERGRAPH_FILE], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .split('\n')
       .filter(Boolean);
   } catch {
@@ -75,7 +86,11 @@ export function previousSupergraph(root: string, current: string): string | null
   for (const commit of commits) {
     let content: string;
     try {
-      content = execFileSync('git', ['show', `${commit}:${SUPERGRAPH_FILE}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      content = execFileSync('git', ['show', `${commit}:${SUPERGRAPH_FILE}`], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch {
       continue;
     }
@@ -102,21 +117,27 @@ export interface CheckReport {
 export async function checkSupergraph(root: string): Promise<CheckReport> {
   const failures: string[] = [];
   const composition = composeSupergraph(readRoverConfig(root));
-  if (!composition.ok) return { failures: composition.errors.map((e) => `composition failed: ${e}`), breaking: [], acceptedBreaking: [] };
+  if (!composition.ok)
+    return { failures: composition.errors.map((e) => `composition failed: ${e}`), breaking: [], acceptedBreaking: [] };
   failures.push(...composition.warnings.map((w) => `composition warning: ${w}`));
   const file = join(root, SUPERGRAPH_FILE);
   const checkedIn = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (checkedIn !== composition.sdl) failures.push(`${SUPERGRAPH_FILE} is stale: run \`npm run supergraph:compose\` and commit it`);
+  if (checkedIn !== composition.sdl)
+    failures.push(`${SUPERGRAPH_FILE} is stale: run \`npm run supergraph:compose\` and commit it`);
   const copy = join(root, K8S_SUPERGRAPH_FILE);
   if (!existsSync(copy) || readFileSync(copy, 'utf8') !== checkedIn) {
-    failures.push(`${K8S_SUPERGRAPH_FILE} differs from ${SUPERGRAPH_FILE}: run \`npm run supergraph:compose\` and commit it`);
+    failures.push(
+      `${K8S_SUPERGRAPH_FILE} differs from ${SUPERGRAPH_FILE}: run \`npm run supergraph:compose\` and commit it`,
+    );
   }
   const previous = previousSupergraph(root, composition.sdl);
   const breaking = previous ? await breakingChanges(previous, composition.sdl) : [];
   const accepted = readAcceptedChanges(root);
   const isAccepted = (c: Change) => accepted.some((a) => a.type === c.type && a.path === c.path);
   for (const change of breaking.filter((c) => !isAccepted(c))) {
-    failures.push(`breaking change ${change.type} at ${change.path ?? '(schema)'}: ${change.message} — if intended, list it in ${ACCEPTED_CHANGES_FILE}`);
+    failures.push(
+      `breaking change ${change.type} at ${change.path ?? '(schema)'}: ${change.message} — if intended, list it in ${ACCEPTED_CHANGES_FILE}`,
+    );
   }
   return { failures, breaking, acceptedBreaking: breaking.filter(isAccepted) };
 }

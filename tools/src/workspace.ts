@@ -35,7 +35,9 @@ export interface RoverConfig {
 export function readRoverConfig(root = repoRoot, file = 'rover.yaml'): RoverConfig {
   const parsed = roverConfigSchema.safeParse(parseYaml(readFileSync(join(root, file), 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return {
     federationVersion: parsed.data.federation_version.replace(/^=/, ''),

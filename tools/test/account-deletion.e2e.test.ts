@@ -20,7 +20,11 @@ interface Gql<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
-async function gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Gql<T>> {
+async function gql<T = Record<string, unknown>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<Gql<T>> {
   const res = await fetch(`${stack.gatewayUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -65,38 +69,106 @@ describe('account deletion', () => {
     );
     const token = register.accessToken;
     const userId = register.user.id;
-    await waitFor(async () => (await gql<{ me: { displayName: string } }>('{ me { displayName } }', {}, token)).data?.me.displayName, (n) => n === 'Leaving Soon');
-    await ok('mutation($i: DeliveryAddressInput!) { createDeliveryAddress(input: $i) { id } }', { i: { recipientName: 'Leaving Soon', line1: '3 Garden Lane', postalCode: '1000', city: 'Brussels', countryCode: 'BE' } }, token);
-    await ok('mutation { registerPushDevice(input: { token: "ExponentPushToken[e2e-account-deletion]", platform: ANDROID }) { id } }', {}, token);
+    await waitFor(
+      async () =>
+        (await gql<{ me: { displayName: string } }>('{ me { displayName } }', {}, token)).data?.me.displayName,
+      (n) => n === 'Leaving Soon',
+    );
+    await ok(
+      'mutation($i: DeliveryAddressInput!) { createDeliveryAddress(input: $i) { id } }',
+      {
+        i: {
+          recipientName: 'Leaving Soon',
+          line1: '3 Garden Lane',
+          postalCode: '1000',
+          city: 'Brussels',
+          countryCode: 'BE',
+        },
+      },
+      token,
+    );
+    await ok(
+      'mutation { registerPushDevice(input: { token: "ExponentPushToken[e2e-account-deletion]", platform: ANDROID }) { id } }',
+      {},
+      token,
+    );
     const starts = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const ends = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-    const { requestRental } = await ok<{ requestRental: { id: string } }>('mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }', { p: demo.plots.river1, s: starts, e: ends }, token);
-    const farmer = (await ok<{ login: { accessToken: string } }>('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: demo.users.admin.email, password: demo.password } })).login.accessToken;
+    const { requestRental } = await ok<{ requestRental: { id: string } }>(
+      'mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }',
+      { p: demo.plots.river1, s: starts, e: ends },
+      token,
+    );
+    const farmer = (
+      await ok<{ login: { accessToken: string } }>('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+        i: { email: demo.users.admin.email, password: demo.password },
+      })
+    ).login.accessToken;
     await ok('mutation($id: ID!) { activateRental(id: $id) { id } }', { id: requestRental.id }, farmer);
-    await waitFor(() => count('SELECT count(*) AS n FROM streaming.plot_rental WHERE customer_id = $1', userId), (n) => n === 1);
-    await waitFor(() => count('SELECT count(*) AS n FROM payment.customer_contact WHERE user_id = $1', userId), (n) => n === 1);
+    await waitFor(
+      () => count('SELECT count(*) AS n FROM streaming.plot_rental WHERE customer_id = $1', userId),
+      (n) => n === 1,
+    );
+    await waitFor(
+      () => count('SELECT count(*) AS n FROM payment.customer_contact WHERE user_id = $1', userId),
+      (n) => n === 1,
+    );
     expect(await count('SELECT count(*) AS n FROM payment.payment WHERE customer_id = $1', userId)).toBe(1);
 
     const wrong = await gql('mutation { deleteAccount(password: "nope") }', {}, token);
     expect(wrong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await ok<{ deleteAccount: boolean }>('mutation($p: String!) { deleteAccount(password: $p) }', { p: password }, token)).deleteAccount).toBe(true);
+    expect(
+      (
+        await ok<{ deleteAccount: boolean }>(
+          'mutation($p: String!) { deleteAccount(password: $p) }',
+          { p: password },
+          token,
+        )
+      ).deleteAccount,
+    ).toBe(true);
 
-    await waitFor(() => count('SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND completed_at IS NOT NULL', userId), (n) => n === 1, 15_000);
-    expect(await count(`SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND erased_by @> ARRAY['user','farm','streaming','payment']`, userId)).toBe(1);
+    await waitFor(
+      () =>
+        count(
+          'SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND completed_at IS NOT NULL',
+          userId,
+        ),
+      (n) => n === 1,
+      15_000,
+    );
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM auth.account_deletion WHERE user_id = $1 AND erased_by @> ARRAY['user','farm','streaming','payment']`,
+        userId,
+      ),
+    ).toBe(1);
     expect(await count('SELECT count(*) AS n FROM payment.customer_contact WHERE user_id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM auth."user" WHERE id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM "user".profile WHERE id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM "user".delivery_address WHERE user_id = $1', userId)).toBe(0);
     expect(await count('SELECT count(*) AS n FROM "user".push_device WHERE user_id = $1', userId)).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM farm.rental WHERE customer_id = $1 AND status = 'CANCELLED'`, userId)).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM farm.rental WHERE customer_id = $1 AND status = 'CANCELLED'`, userId),
+    ).toBe(1);
     // Camera rights are gone (the farm's later RentalChanged may record the cancellation again, never an active rental).
-    await waitFor(() => count(`SELECT count(*) AS n FROM streaming.plot_rental WHERE customer_id = $1 AND status IN ('REQUESTED', 'ACTIVE')`, userId), (n) => n === 0);
-    expect(await count(`SELECT count(*) AS n FROM auth.outbox WHERE recipient = $1 AND kind = 'ACCOUNT_DELETED'`, email)).toBe(1);
+    await waitFor(
+      () =>
+        count(
+          `SELECT count(*) AS n FROM streaming.plot_rental WHERE customer_id = $1 AND status IN ('REQUESTED', 'ACTIVE')`,
+          userId,
+        ),
+      (n) => n === 0,
+    );
+    expect(
+      await count(`SELECT count(*) AS n FROM auth.outbox WHERE recipient = $1 AND kind = 'ACCOUNT_DELETED'`, email),
+    ).toBe(1);
 
     // The old token gets nothing personal any more; the password no longer signs in.
     const me = await gql<{ me: unknown }>('{ me { id displayName } }', {}, token);
     expect(me.data?.me ?? null).toBeNull();
-    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password } });
+    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+      i: { email, password },
+    });
     expect(login.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

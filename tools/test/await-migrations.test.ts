@@ -29,7 +29,10 @@ beforeAll(async () => {
   u.pathname = `/${dbName}`;
   url = u.toString();
   dir = mkdtempSync(join(tmpdir(), 'k8s-migrations-'));
-  const files: [string, string][] = [['20260101000000_init', 'CREATE TABLE "thing" (id int PRIMARY KEY);'], ['20260102000000_more', 'ALTER TABLE "thing" ADD COLUMN label text;']];
+  const files: [string, string][] = [
+    ['20260101000000_init', 'CREATE TABLE "thing" (id int PRIMARY KEY);'],
+    ['20260102000000_more', 'ALTER TABLE "thing" ADD COLUMN label text;'],
+  ];
   for (const [name, sql] of files) {
     mkdirSync(join(dir, name));
     writeFileSync(join(dir, name, 'migration.sql'), sql);
@@ -44,9 +47,9 @@ afterAll(async () => {
 describe('await-migrations', () => {
   it('reports every shipped migration as pending on a fresh database, and times out naming them', async () => {
     expect(await pendingMigrations(url, 'k8sfarm', dir)).toEqual(['20260101000000_init', '20260102000000_more']);
-    await expect(awaitMigrations({ databaseUrl: url, schema: 'k8sfarm', dir, timeoutMs: 300, intervalMs: 100 })).rejects.toThrow(
-      /pending in schema k8sfarm: 20260101000000_init, 20260102000000_more/,
-    );
+    await expect(
+      awaitMigrations({ databaseUrl: url, schema: 'k8sfarm', dir, timeoutMs: 300, intervalMs: 100 }),
+    ).rejects.toThrow(/pending in schema k8sfarm: 20260101000000_init, 20260102000000_more/);
   });
 
   it('returns once the migrations Job has applied them', async () => {
@@ -57,6 +60,14 @@ describe('await-migrations', () => {
   });
 
   it('treats an unreachable database as not ready, with the reason', async () => {
-    await expect(awaitMigrations({ databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing', schema: 'k8sfarm', dir, timeoutMs: 200, intervalMs: 100 })).rejects.toThrow(/database not reachable/);
+    await expect(
+      awaitMigrations({
+        databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing',
+        schema: 'k8sfarm',
+        dir,
+        timeoutMs: 200,
+        intervalMs: 100,
+      }),
+    ).rejects.toThrow(/database not reachable/);
   });
 });

@@ -41,7 +41,13 @@ function shapeOf(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** Placeholders for the variables without a default, so the rest parse to their defaults. */
-const REQUIRED = { DATABASE_URL: 'postgresql://db/vegshare', S3_ENDPOINT: 'http://s3.example', S3_ACCESS_KEY: 'key', S3_SECRET_KEY: 'secret', S3_BUCKET: 'vegshare' };
+const REQUIRED = {
+  DATABASE_URL: 'postgresql://db/vegshare',
+  S3_ENDPOINT: 'http://s3.example',
+  S3_ACCESS_KEY: 'key',
+  S3_SECRET_KEY: 'secret',
+  S3_BUCKET: 'vegshare',
+};
 
 function defaultsOf(schema: z.ZodType): Record<string, unknown> {
   return schema.parse(REQUIRED) as Record<string, unknown>;
@@ -53,7 +59,8 @@ function checkDefaults(service: string, rows: readonly Row[], defaults: Record<s
     if (row.name in REQUIRED && row.defaultCell === 'required') continue;
     const exact = /^`([^`]*)`$/.exec(row.defaultCell);
     if (exact) expect(String(defaults[row.name]), `${service} ${row.name}`).toBe(exact[1]);
-    else if (row.defaultCell === '—') expect(defaults[row.name], `${service} ${row.name} has no default`).toBeUndefined();
+    else if (row.defaultCell === '—')
+      expect(defaults[row.name], `${service} ${row.name} has no default`).toBeUndefined();
     else expect(row.defaultCell, `${service} ${row.name}`).not.toBe('');
   }
 }
@@ -89,10 +96,17 @@ describe('README configuration tables', () => {
       expect(heading).toContain(`${name} (\`${servicePrefix(name)}\`)`);
       // A heading naming several services without a table: they read only the shared variables.
       const own = heading && heading.includes(',') ? [] : table(heading ?? '');
-      const shared = [...table('Every subgraph'), ...(keys.includes('S3_ENDPOINT') ? table('Object storage (user, streaming, transcoding)') : [])];
+      const shared = [
+        ...table('Every subgraph'),
+        ...(keys.includes('S3_ENDPOINT') ? table('Object storage (user, streaming, transcoding)') : []),
+      ];
       const documented = [...shared, ...own];
       expect(names(documented)).toEqual([...keys].sort());
-      checkDefaults(name, documented.filter((r) => !(r.name === 'PORT')), defaultsOf(schema));
+      checkDefaults(
+        name,
+        documented.filter((r) => !(r.name === 'PORT')),
+        defaultsOf(schema),
+      );
     });
   }
 });

@@ -46,13 +46,16 @@ export function ruleProblems(text: string): string[] {
   instructions.forEach((ins, index) => {
     if (ins.keyword !== 'FROM') return;
     const [image = '', as, alias] = ins.args.split(/\s+/);
-    if (image !== BASE_IMAGE && !stages.includes(image)) problems.push(`line ${ins.line}: FROM ${image} is neither ${BASE_IMAGE} nor an earlier stage`);
+    if (image !== BASE_IMAGE && !stages.includes(image))
+      problems.push(`line ${ins.line}: FROM ${image} is neither ${BASE_IMAGE} nor an earlier stage`);
     if (as?.toUpperCase() === 'AS' && alias) stages.push(alias);
     finalStageStart = index;
   });
   if (stages.length < 2) problems.push('not a multi-stage build');
-  if (!instructions.some((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args))) problems.push('dependencies are not installed with npm ci');
-  if (instructions.some((i) => i.keyword === 'RUN' && /\bnpm (install|i)\b/.test(i.args))) problems.push('npm install instead of npm ci');
+  if (!instructions.some((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args)))
+    problems.push('dependencies are not installed with npm ci');
+  if (instructions.some((i) => i.keyword === 'RUN' && /\bnpm (install|i)\b/.test(i.args)))
+    problems.push('npm install instead of npm ci');
   const final = instructions.slice(finalStageStart);
   const user = final.filter((i) => i.keyword === 'USER').at(-1);
   if (!user || /^(0|root)(:|$)/.test(user.args)) problems.push('the final stage does not switch to a non-root USER');
@@ -74,15 +77,16 @@ export function ruleProblems(text: string): string[] {
   for (const ins of instructions.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) {
     const parts = ins.args.split(/\s+/).filter((p) => !p.startsWith('--'));
     for (const source of parts.slice(0, -1)) {
-      if (!source.includes('*') && !existsSync(join(repoRoot, source))) problems.push(`line ${ins.line}: COPY source ${source} does not exist`);
+      if (!source.includes('*') && !existsSync(join(repoRoot, source)))
+        problems.push(`line ${ins.line}: COPY source ${source} does not exist`);
     }
   }
   for (const ins of instructions.filter((i) => i.keyword === 'RUN' && i.args.includes('apt-get install'))) {
-    if (!ins.args.includes('--no-install-recommends') || !ins.args.includes('rm -rf /var/lib/apt/lists')) problems.push(`line ${ins.line}: apt-get install without --no-install-recommends and list cleanup`);
+    if (!ins.args.includes('--no-install-recommends') || !ins.args.includes('rm -rf /var/lib/apt/lists'))
+      problems.push(`line ${ins.line}: apt-get install without --no-install-recommends and list cleanup`);
   }
   return problems;
 }
-
 
 /** The shell of the RUN instruction whose text contains `marker` (continuation lines joined), for running it in a test. */
 export function runScript(text: string, marker: string): string {

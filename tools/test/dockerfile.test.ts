@@ -23,7 +23,10 @@ function imagesInManifests(): string[] {
   for (const o of kustomize(join(repoRoot, 'k8s/overlays/dev'))) {
     for (const spec of podSpecsOf(o)) for (const c of containersOf(spec)) images.add(String(c['image']));
   }
-  return [...images].filter((i) => i.startsWith('vegshare/')).map((i) => i.slice('vegshare/'.length).split(':')[0] as string).sort();
+  return [...images]
+    .filter((i) => i.startsWith('vegshare/'))
+    .map((i) => i.slice('vegshare/'.length).split(':')[0] as string)
+    .sort();
 }
 
 /**
@@ -55,7 +58,11 @@ describe('Dockerfile', () => {
   it('copies every workspace manifest before both installs (npm ci needs all of them)', () => {
     const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
     const dirs = root.workspaces.flatMap((w) =>
-      w.endsWith('/*') ? readdirSync(join(repoRoot, w.slice(0, -2)), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${w.slice(0, -2)}/${d.name}`) : [w],
+      w.endsWith('/*')
+        ? readdirSync(join(repoRoot, w.slice(0, -2)), { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => `${w.slice(0, -2)}/${d.name}`)
+        : [w],
     );
     for (const dir of dirs.filter((d) => existsSync(join(repoRoot, d, 'package.json')))) {
       expect(text.split(`COPY ${dir}/package.json ${dir}/`).length - 1, dir).toBe(2);
@@ -64,7 +71,8 @@ describe('Dockerfile', () => {
 
   it('has one .dockerignore that keeps node_modules, local data and generated clients out of the context', () => {
     const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8');
-    for (const pattern of ['**/node_modules', '**/.data', '**/generated/prisma', '.git', 'mobile']) expect(ignore).toContain(pattern);
+    for (const pattern of ['**/node_modules', '**/.data', '**/generated/prisma', '.git', 'mobile'])
+      expect(ignore).toContain(pattern);
   });
 });
 
@@ -72,7 +80,17 @@ describe('every image the manifests run', () => {
   const images = imagesInManifests();
 
   it('is a SERVICE of the Dockerfile', () => {
-    expect(images).toEqual(['auth', 'farm', 'gateway', 'migrate', 'payment', 'streaming', 'transcoding', 'transcoding-worker', 'user']);
+    expect(images).toEqual([
+      'auth',
+      'farm',
+      'gateway',
+      'migrate',
+      'payment',
+      'streaming',
+      'transcoding',
+      'transcoding-worker',
+      'user',
+    ]);
   });
 
   it.each(images)('%s: stages its files and entry point, and installs its workspace', (service) => {
@@ -81,7 +99,11 @@ describe('every image the manifests run', () => {
     const target = relative(dir, join(dir, 'service', readlinkSync(entry)));
     expect(existsSync(join(repoRoot, target)), target).toBe(true);
     expect(existsSync(join(dir, target)), `${target} is staged`).toBe(true);
-    const expected: Record<string, string> = { gateway: 'gateway/src/main.ts', 'transcoding-worker': 'subgraphs/transcoding/src/worker-main.ts', migrate: 'tools/src/migrate-cli.ts' };
+    const expected: Record<string, string> = {
+      gateway: 'gateway/src/main.ts',
+      'transcoding-worker': 'subgraphs/transcoding/src/worker-main.ts',
+      migrate: 'tools/src/migrate-cli.ts',
+    };
     expect(target).toBe(expected[service] ?? `subgraphs/${service}/src/main.ts`);
 
     const subgraph = readRoverConfig().subgraphs.find((s) => s.name === service);
@@ -92,13 +114,15 @@ describe('every image the manifests run', () => {
       expect(built).toContain('tools/src/prisma-generate.ts');
     } else if (service === 'gateway') {
       expect(readFileSync(portFile, 'utf8')).toBe('4000');
-      for (const f of ['gateway/persisted-operations.json', 'schema/supergraph.graphql', 'gateway/explorer/dist']) expect(existsSync(join(dir, f)), f).toBe(true);
+      for (const f of ['gateway/persisted-operations.json', 'schema/supergraph.graphql', 'gateway/explorer/dist'])
+        expect(existsSync(join(dir, f)), f).toBe(true);
       expect(built).toContain('gateway/explorer/build.ts');
     } else {
       expect(existsSync(portFile), 'no HTTP endpoint, no port').toBe(false);
     }
     if (service === 'migrate') {
-      for (const s of readRoverConfig().subgraphs) expect(existsSync(join(dir, 'subgraphs', s.name, 'prisma/migrations')), s.name).toBe(true);
+      for (const s of readRoverConfig().subgraphs)
+        expect(existsSync(join(dir, 'subgraphs', s.name, 'prisma/migrations')), s.name).toBe(true);
       expect(existsSync(join(dir, 'tools/src/await-migrations.ts'))).toBe(true);
     }
 
@@ -118,25 +142,32 @@ describe('every image the manifests run', () => {
   });
 
   it('refuses an unknown SERVICE', () => {
-    expect(() => stage('billing')).toThrow(/SERVICE must be gateway, auth, user, farm, streaming, transcoding, payment, transcoding-worker or migrate/);
+    expect(() => stage('billing')).toThrow(
+      /SERVICE must be gateway, auth, user, farm, streaming, transcoding, payment, transcoding-worker or migrate/,
+    );
   });
 });
 
 describe('the checks catch bad Dockerfiles', () => {
   it('dockerfilelint flags apt-get without -y and a latest tag', () => {
-    const rules = dockerfilelint(repoRoot, 'FROM node:latest\nRUN apt-get update && apt-get install curl\nCMD ["node"]\n').map((i) => i.rule);
+    const rules = dockerfilelint(
+      repoRoot,
+      'FROM node:latest\nRUN apt-get update && apt-get install curl\nCMD ["node"]\n',
+    ).map((i) => i.rule);
     expect(rules).toEqual(expect.arrayContaining(['latest_tag', 'apt-get_missing_param']));
   });
 
   it('the rule check flags root, a missing HEALTHCHECK, shell-form CMD and a foreign base image', () => {
     const problems = ruleProblems('FROM node:22 AS deps\nRUN npm install\nUSER root\nCMD node service/main.ts\n');
-    expect(problems).toEqual(expect.arrayContaining([
-      'line 1: FROM node:22 is neither node:20-bookworm-slim nor an earlier stage',
-      'not a multi-stage build',
-      'npm install instead of npm ci',
-      'the final stage does not switch to a non-root USER',
-      'no HEALTHCHECK',
-      'CMD is not in exec form (signals must reach node)',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'line 1: FROM node:22 is neither node:20-bookworm-slim nor an earlier stage',
+        'not a multi-stage build',
+        'npm install instead of npm ci',
+        'the final stage does not switch to a non-root USER',
+        'no HEALTHCHECK',
+        'CMD is not in exec form (signals must reach node)',
+      ]),
+    );
   });
 });

@@ -62,7 +62,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => authServer.listen(0, '127.0.0.1', resolve));
   authUrl = `http://127.0.0.1:${(authServer.address() as AddressInfo).port}`;
   mint = (userId, roles) =>
-    new SignJWT({ roles }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject(userId)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
 }, 60_000);
 
 afterAll(async () => {
@@ -102,7 +109,10 @@ async function spawnFarm(port: number): Promise<FarmProcess> {
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`farm exited: ${out}`);
-      return fetch(`${url}/ready`).then((r) => r.ok, () => false);
+      return fetch(`${url}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     40_000,
     'the farm subgraph to be ready',
@@ -123,7 +133,11 @@ describe('event backbone under failures', () => {
     let farm = await spawnFarm(port!);
     const stream = await JetStreamEventStream.connect(nats.url, { name: 'chaos-observer', logger });
     const seen: RentalChanged[] = [];
-    const stopObserver = await stream.consume<RentalChanged>({ consumer: `chaos-${randomUUID()}`, topic: eventTopics.rentalChanged, handle: async (e) => void seen.push(e.payload) });
+    const stopObserver = await stream.consume<RentalChanged>({
+      consumer: `chaos-${randomUUID()}`,
+      topic: eventTopics.rentalChanged,
+      handle: async (e) => void seen.push(e.payload),
+    });
     try {
       // JetStream goes away: the relay cannot publish, so the committed event waits in the outbox.
       await nats.kill();
@@ -132,16 +146,23 @@ describe('event backbone under failures', () => {
       const res = await fetch(`${farm.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${year}-05-01", endsOn: "${year}-09-01") { id } }` }),
+        body: JSON.stringify({
+          query: `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${year}-05-01", endsOn: "${year}-09-01") { id } }`,
+        }),
       });
       const body = (await res.json()) as { data?: { requestRental?: { id: string } }; errors?: unknown };
       const rentalId = body.data?.requestRental?.id;
       expect(rentalId, JSON.stringify(body)).toBeTruthy();
       const db = new pg.Client({ connectionString: database.url });
       await db.connect();
-      const pending = await db.query(`SELECT topic FROM farm.outbox_event WHERE sent_at IS NULL AND (payload->>'rentalId' = $1 OR payload->>'bookingId' = $1)`, [rentalId]);
+      const pending = await db.query(
+        `SELECT topic FROM farm.outbox_event WHERE sent_at IS NULL AND (payload->>'rentalId' = $1 OR payload->>'bookingId' = $1)`,
+        [rentalId],
+      );
       await db.end();
-      expect(pending.rows.map((r: { topic: string }) => r.topic).sort()).toEqual([eventTopics.bookingChanged, eventTopics.rentalChanged].sort());
+      expect(pending.rows.map((r: { topic: string }) => r.topic).sort()).toEqual(
+        [eventTopics.bookingChanged, eventTopics.rentalChanged].sort(),
+      );
       // The process dies without any chance to publish (no shutdown hook runs on SIGKILL).
       await sigkill(farm.child);
       await nats.start();
@@ -159,7 +180,9 @@ describe('event backbone under failures', () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     const schema = 'farm';
     await pool.query('CREATE TABLE IF NOT EXISTS farm.chaos_effect (event_id text NOT NULL, n int NOT NULL)');
-    const exec = (c: pg.PoolClient | pg.Pool): RawExecutor => ({ $executeRawUnsafe: async (q: string, ...v: unknown[]) => (await c.query(q, v)).rowCount ?? 0 });
+    const exec = (c: pg.PoolClient | pg.Pool): RawExecutor => ({
+      $executeRawUnsafe: async (q: string, ...v: unknown[]) => (await c.query(q, v)).rowCount ?? 0,
+    });
     const tx = async (fn: (t: RawExecutor) => Promise<void>) => {
       const c = await pool.connect();
       try {
@@ -188,7 +211,8 @@ describe('event backbone under failures', () => {
       handle: async (e) => {
         if (e.attempt > 1) redelivered++;
         await tx(async (t) => {
-          if (await firstDelivery(t, schema, consumer, e.id)) await t.$executeRawUnsafe('INSERT INTO farm.chaos_effect (event_id, n) VALUES ($1, $2)', e.id, e.payload.n);
+          if (await firstDelivery(t, schema, consumer, e.id))
+            await t.$executeRawUnsafe('INSERT INTO farm.chaos_effect (event_id, n) VALUES ($1, $2)', e.id, e.payload.n);
         });
       },
     });
@@ -198,14 +222,24 @@ describe('event backbone under failures', () => {
       const burst = (async () => {
         for (let n = 0; n < total; n++) await tx((t) => enqueueEvent(t, schema, topic, { n }).then(() => undefined));
       })();
-      await waitFor(async () => (await pool.query('SELECT count(*)::int AS c FROM farm.chaos_effect')).rows[0].c >= 50, 20_000, 'the burst to start arriving');
+      await waitFor(
+        async () => (await pool.query('SELECT count(*)::int AS c FROM farm.chaos_effect')).rows[0].c >= 50,
+        20_000,
+        'the burst to start arriving',
+      );
       await nats.kill();
       await new Promise((r) => setTimeout(r, 1_000));
       await nats.start();
       await burst;
-      await waitFor(async () => (await pool.query('SELECT count(*)::int AS c FROM farm.chaos_effect')).rows[0].c >= total, 40_000, 'every event at the consumer');
+      await waitFor(
+        async () => (await pool.query('SELECT count(*)::int AS c FROM farm.chaos_effect')).rows[0].c >= total,
+        40_000,
+        'every event at the consumer',
+      );
       await new Promise((r) => setTimeout(r, 500));
-      const { rows } = await pool.query('SELECT count(*)::int AS rows, count(DISTINCT n)::int AS distinct_n, min(n) AS lo, max(n) AS hi FROM farm.chaos_effect');
+      const { rows } = await pool.query(
+        'SELECT count(*)::int AS rows, count(DISTINCT n)::int AS distinct_n, min(n) AS lo, max(n) AS hi FROM farm.chaos_effect',
+      );
       expect(rows[0]).toEqual({ rows: total, distinct_n: total, lo: 0, hi: total - 1 });
       const unsent = await pool.query('SELECT count(*)::int AS c FROM farm.outbox_event WHERE sent_at IS NULL');
       expect(unsent.rows[0].c).toBe(0);

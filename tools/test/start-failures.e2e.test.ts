@@ -22,7 +22,13 @@ afterAll(async () => {
 /** Every port the start would take, free, and its data in `dataDir`. */
 async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
   const free = await freePorts(5 + subgraphNames.length);
-  const env: Record<string, string> = { PORT: String(free[0]), EMBEDDED_PG_PORT: String(free[1]), EMBEDDED_S3_PORT: String(free[2]), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = {
+    PORT: String(free[0]),
+    EMBEDDED_PG_PORT: String(free[1]),
+    EMBEDDED_S3_PORT: String(free[2]),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
   // The payment sandbox too: its default ports are another npm start's on a shared machine.
   env['SANDBOX_STRIPE_PORT'] = String(free[3]);
   env['SANDBOX_YOOKASSA_PORT'] = String(free[4]);
@@ -31,13 +37,18 @@ async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
 }
 
 /** Runs the start to its end; returns what it printed itself (npm's own `npm error …` epilogue left out). */
-async function failingStart(env: Record<string, string>): Promise<{ code: number | null; lines: string[]; stdout: string }> {
+async function failingStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; lines: string[]; stdout: string }> {
   const start = runNpmStart(repoRoot, env);
   // A start that does not fail is stopped, and fails the test below.
   const timer = setTimeout(() => void start.stop(5000), 45_000);
   const code = await start.exited;
   clearTimeout(timer);
-  const lines = start.stderr().split('\n').filter((l) => l.trim() && !l.startsWith('npm '));
+  const lines = start
+    .stderr()
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('npm '));
   return { code, lines, stdout: start.stdout() };
 }
 
@@ -62,7 +73,10 @@ describe('npm start failures', () => {
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
     try {
       const result = await failingStart(env);
-      expectOneLine(result, new RegExp(`^start: port ${port} \\(farm subgraph\\) is already in use: .* set FARM_PORT to a free port$`));
+      expectOneLine(
+        result,
+        new RegExp(`^start: port ${port} \\(farm subgraph\\) is already in use: .* set FARM_PORT to a free port$`),
+      );
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
@@ -82,13 +96,21 @@ describe('npm start failures', () => {
     const [closed] = await freePorts(1);
     const env = await isolatedEnv(join(dir, 'no-redis'));
     const result = await failingStart({ ...env, REDIS_URL: `redis://127.0.0.1:${closed}` });
-    expectOneLine(result, new RegExp(`^start: nothing answers at 127\\.0\\.0\\.1:${closed} \\(REDIS_URL; ECONNREFUSED\\): start Redis there, or unset REDIS_URL`));
+    expectOneLine(
+      result,
+      new RegExp(
+        `^start: nothing answers at 127\\.0\\.0\\.1:${closed} \\(REDIS_URL; ECONNREFUSED\\): start Redis there, or unset REDIS_URL`,
+      ),
+    );
   }, 60_000);
 
   it('a DATABASE_URL nothing answers at', async () => {
     const [closed] = await freePorts(1);
     const env = await isolatedEnv(join(dir, 'no-database'));
     const result = await failingStart({ ...env, DATABASE_URL: `postgresql://postgres@127.0.0.1:${closed}/vegshare` });
-    expectOneLine(result, new RegExp(`^start: nothing answers at 127\\.0\\.0\\.1:${closed} .*: start that service, or unset`));
+    expectOneLine(
+      result,
+      new RegExp(`^start: nothing answers at 127\\.0\\.0\\.1:${closed} .*: start that service, or unset`),
+    );
   }, 60_000);
 });

@@ -55,7 +55,11 @@ const reaches = (host: string, port: number): Promise<boolean> =>
     });
   });
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors?: { extensions?: { code?: string } }[] }> {
+async function gql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<{ data?: T; errors?: { extensions?: { code?: string } }[] }> {
   const res = await fetch(`http://${publicHost}:${ports['gateway']}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -65,7 +69,10 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}, to
 }
 
 const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
-const register = (email: string) => gql<{ register: { accessToken: string } }>(REGISTER, { i: { email, password: 'a long enough passphrase 21', displayName: 'Phone User' } });
+const register = (email: string) =>
+  gql<{ register: { accessToken: string } }>(REGISTER, {
+    i: { email, password: 'a long enough passphrase 21', displayName: 'Phone User' },
+  });
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'vegshare-home-'));
@@ -111,69 +118,107 @@ afterAll(async () => {
 }, 60_000);
 
 describe('npm start, first run', () => {
-  it.skipIf(!isRoot)('as root from a mode-700 directory: Postgres runs as `postgres` with binaries and data it can reach', async () => {
-    expect(start.stderr()).not.toMatch(/EACCES|\n\s+at /);
-    // The copy's own .data/postgres is unreachable for `postgres`: the data and a copy of the binaries live in the shared directory.
-    expect(existsSync(join(cwd, '.data', 'postgres'))).toBe(false);
-    const shared = await readdir(sharedDir);
-    expect(shared.some((e) => /^postgres-[\d.]+.*-linux-/.test(e))).toBe(true);
-    const dataDir = shared.find((e) => e.startsWith('data-'));
-    expect(dataDir && existsSync(join(sharedDir, dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
-    const owner = execFileSync('stat', ['-c', '%U', join(sharedDir, dataDir ?? '', 'postgres')], { encoding: 'utf8' }).trim();
-    expect(owner).toBe('postgres');
-    // …and the seeded supergraph works.
-    const farms = await gql<{ farms: { edges: { node: { name: string } }[] } }>('{ farms(first: 5) { edges { node { name } } } }');
-    expect(farms.data?.farms.edges.map((e) => e.node.name)).toContain('Green Acres');
-  });
+  it.skipIf(!isRoot)(
+    'as root from a mode-700 directory: Postgres runs as `postgres` with binaries and data it can reach',
+    async () => {
+      expect(start.stderr()).not.toMatch(/EACCES|\n\s+at /);
+      // The copy's own .data/postgres is unreachable for `postgres`: the data and a copy of the binaries live in the shared directory.
+      expect(existsSync(join(cwd, '.data', 'postgres'))).toBe(false);
+      const shared = await readdir(sharedDir);
+      expect(shared.some((e) => /^postgres-[\d.]+.*-linux-/.test(e))).toBe(true);
+      const dataDir = shared.find((e) => e.startsWith('data-'));
+      expect(dataDir && existsSync(join(sharedDir, dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+      const owner = execFileSync('stat', ['-c', '%U', join(sharedDir, dataDir ?? '', 'postgres')], {
+        encoding: 'utf8',
+      }).trim();
+      expect(owner).toBe('postgres');
+      // …and the seeded supergraph works.
+      const farms = await gql<{ farms: { edges: { node: { name: string } }[] } }>(
+        '{ farms(first: 5) { edges { node { name } } } }',
+      );
+      expect(farms.data?.farms.edges.map((e) => e.node.name)).toContain('Green Acres');
+    },
+  );
 
   it('prints where other devices reach it', () => {
     expect(start.stdout()).toContain(`VegShare supergraph: http://${publicHost}:${ports['gateway']}/graphql`);
   });
 
-  it.skipIf(!lanAddress)('only the gateway listens on the LAN address; subgraphs listen on loopback and want the gateway secret', async () => {
-    expect(await reaches(publicHost, ports['gateway']!)).toBe(true);
-    for (const name of subgraphNames) {
-      expect(await reaches(publicHost, ports[name]!), `${name} on ${publicHost}`).toBe(false);
-      expect(await reaches('127.0.0.1', ports[name]!), `${name} on loopback`).toBe(true);
-      const res = await fetch(`http://127.0.0.1:${ports[name]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
-      expect(res.status, `${name} without the secret`).toBe(403);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('FORBIDDEN');
-      const wrong = await fetch(`http://127.0.0.1:${ports[name]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-secret': 'guessed-gateway-secret-0000' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
-      expect(wrong.status, `${name} with a guessed secret`).toBe(403);
-    }
-  });
+  it.skipIf(!lanAddress)(
+    'only the gateway listens on the LAN address; subgraphs listen on loopback and want the gateway secret',
+    async () => {
+      expect(await reaches(publicHost, ports['gateway']!)).toBe(true);
+      for (const name of subgraphNames) {
+        expect(await reaches(publicHost, ports[name]!), `${name} on ${publicHost}`).toBe(false);
+        expect(await reaches('127.0.0.1', ports[name]!), `${name} on loopback`).toBe(true);
+        const res = await fetch(`http://127.0.0.1:${ports[name]}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ _service { sdl } }' }),
+        });
+        expect(res.status, `${name} without the secret`).toBe(403);
+        expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+          'FORBIDDEN',
+        );
+        const wrong = await fetch(`http://127.0.0.1:${ports[name]}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-gateway-secret': 'guessed-gateway-secret-0000' },
+          body: JSON.stringify({ query: '{ _service { sdl } }' }),
+        });
+        expect(wrong.status, `${name} with a guessed secret`).toBe(403);
+      }
+    },
+  );
 
-  it.skipIf(!lanAddress)('hands out avatar upload and download URLs on the LAN address, and they work there', async () => {
-    const login = await gql<{ login: { accessToken: string } }>('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: demo.users.customer.email, password: demo.password } });
-    const token = login.data!.login.accessToken;
-    const png = Buffer.alloc(256, 1);
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
-    const ticket = await gql<{ requestAvatarUpload: { url: string; key: string } }>('mutation($s: Int!) { requestAvatarUpload(contentType: "image/png", sizeBytes: $s) { url key } }', { s: png.length }, token);
-    const upload = ticket.data!.requestAvatarUpload;
-    expect(new URL(upload.url).origin).toBe(`http://${publicHost}:${ports['s3']}`);
-    const put = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
-    expect(put.status).toBe(200);
-    const confirmed = await gql<{ confirmAvatarUpload: { avatarUrl: string } }>('mutation($k: String!) { confirmAvatarUpload(key: $k) { avatarUrl } }', { k: upload.key }, token);
-    const avatarUrl = confirmed.data!.confirmAvatarUpload.avatarUrl;
-    expect(new URL(avatarUrl).origin).toBe(`http://${publicHost}:${ports['s3']}`);
-    const download = await fetch(avatarUrl);
-    expect(download.status).toBe(200);
-    expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
-    // The S3 API other devices can reach serves no one anonymously.
-    const anonymous = await fetch(`http://${publicHost}:${ports['s3']}/vegshare/${upload.key}`);
-    expect(anonymous.status).toBe(403);
-  });
+  it.skipIf(!lanAddress)(
+    'hands out avatar upload and download URLs on the LAN address, and they work there',
+    async () => {
+      const login = await gql<{ login: { accessToken: string } }>(
+        'mutation($i: LoginInput!) { login(input: $i) { accessToken } }',
+        { i: { email: demo.users.customer.email, password: demo.password } },
+      );
+      const token = login.data!.login.accessToken;
+      const png = Buffer.alloc(256, 1);
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+      const ticket = await gql<{ requestAvatarUpload: { url: string; key: string } }>(
+        'mutation($s: Int!) { requestAvatarUpload(contentType: "image/png", sizeBytes: $s) { url key } }',
+        { s: png.length },
+        token,
+      );
+      const upload = ticket.data!.requestAvatarUpload;
+      expect(new URL(upload.url).origin).toBe(`http://${publicHost}:${ports['s3']}`);
+      const put = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
+      expect(put.status).toBe(200);
+      const confirmed = await gql<{ confirmAvatarUpload: { avatarUrl: string } }>(
+        'mutation($k: String!) { confirmAvatarUpload(key: $k) { avatarUrl } }',
+        { k: upload.key },
+        token,
+      );
+      const avatarUrl = confirmed.data!.confirmAvatarUpload.avatarUrl;
+      expect(new URL(avatarUrl).origin).toBe(`http://${publicHost}:${ports['s3']}`);
+      const download = await fetch(avatarUrl);
+      expect(download.status).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+      // The S3 API other devices can reach serves no one anonymously.
+      const anonymous = await fetch(`http://${publicHost}:${ports['s3']}/vegshare/${upload.key}`);
+      expect(anonymous.status).toBe(403);
+    },
+  );
 
   it('builds email links from the public web origin, and passes every service its variables (prefixed ones win)', async () => {
     const email = `phone-${Date.now()}@example.test`;
     const first = await register(email);
     expect(first.errors).toBeUndefined();
-    const mailbox = (await (await fetch(`http://127.0.0.1:${ports['auth']}/dev/mailbox?email=${encodeURIComponent(email)}`)).json()) as { messages: { body: string }[] };
+    const mailbox = (await (
+      await fetch(`http://127.0.0.1:${ports['auth']}/dev/mailbox?email=${encodeURIComponent(email)}`)
+    ).json()) as { messages: { body: string }[] };
     const link = /https?:\/\/\S+verify-email\?token=\S+/.exec(mailbox.messages[0]?.body ?? '')?.[0];
     expect(link && new URL(link).origin).toBe(`http://${publicHost}:8081`);
 
     // ACCESS_TOKEN_TTL_SECONDS (plain) reached auth.
-    const claims = JSON.parse(Buffer.from(first.data!.register.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number };
+    const claims = JSON.parse(
+      Buffer.from(first.data!.register.accessToken.split('.')[1]!, 'base64url').toString('utf8'),
+    ) as { iat: number; exp: number };
     expect(claims.exp - claims.iat).toBe(120);
     // AUTH_REGISTER_IP_LIMIT=2 beat REGISTER_IP_LIMIT=50: the third registration from this address is refused.
     expect((await register(`second-${email}`)).errors).toBeUndefined();

@@ -3,7 +3,14 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkSupergraph, composeSupergraph, writeSupergraph, ACCEPTED_CHANGES_FILE, K8S_SUPERGRAPH_FILE, SUPERGRAPH_FILE } from '../src/supergraph.ts';
+import {
+  checkSupergraph,
+  composeSupergraph,
+  writeSupergraph,
+  ACCEPTED_CHANGES_FILE,
+  K8S_SUPERGRAPH_FILE,
+  SUPERGRAPH_FILE,
+} from '../src/supergraph.ts';
 import { readRoverConfig } from '../src/workspace.ts';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\n';
@@ -19,7 +26,12 @@ afterEach(() => {
 const git = (root: string, ...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
 
 /** A throwaway repository with a rover.yaml over two subgraphs, a composed supergraph committed. */
-function fixture(): { root: string; write(name: 'farm' | 'reviews', sdl: string): void; compose(): void; commit(msg: string): void } {
+function fixture(): {
+  root: string;
+  write(name: 'farm' | 'reviews', sdl: string): void;
+  compose(): void;
+  commit(msg: string): void;
+} {
   const root = mkdtempSync(join(tmpdir(), 'supergraph-check-'));
   dirs.push(root);
   mkdirSync(join(root, 'schema'));
@@ -82,7 +94,10 @@ describe('supergraph check', () => {
 
   it('fails on a breaking change against the previous supergraph, also once committed', async () => {
     const f = fixture();
-    f.write('farm', `${LINK}type Farm @key(fields: "id") { id: ID! name: String! }\ntype Query { farm(id: ID!): Farm }\n`);
+    f.write(
+      'farm',
+      `${LINK}type Farm @key(fields: "id") { id: ID! name: String! }\ntype Query { farm(id: ID!): Farm }\n`,
+    );
     f.compose();
     const before = await checkSupergraph(f.root);
     expect(before.failures).toHaveLength(1);
@@ -93,9 +108,15 @@ describe('supergraph check', () => {
 
   it('passes a breaking change listed as intended, and only that one', async () => {
     const f = fixture();
-    f.write('farm', `${LINK}type Farm @key(fields: "id") { id: ID! name: String }\ntype Query { farm(id: ID!): Farm }\n`);
+    f.write(
+      'farm',
+      `${LINK}type Farm @key(fields: "id") { id: ID! name: String }\ntype Query { farm(id: ID!): Farm }\n`,
+    );
     f.compose();
-    writeFileSync(join(f.root, ACCEPTED_CHANGES_FILE), JSON.stringify([{ path: 'Query.farms', type: 'FIELD_REMOVED', reason: 'replaced by a connection (reviewed)' }]));
+    writeFileSync(
+      join(f.root, ACCEPTED_CHANGES_FILE),
+      JSON.stringify([{ path: 'Query.farms', type: 'FIELD_REMOVED', reason: 'replaced by a connection (reviewed)' }]),
+    );
     const report = await checkSupergraph(f.root);
     expect(report.acceptedBreaking.map((c) => c.path)).toEqual(['Query.farms']);
     expect(report.failures).toHaveLength(1);

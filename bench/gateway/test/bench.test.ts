@@ -8,14 +8,54 @@ import { markdownTable, targetChecks, type Cell } from '../report.ts';
 import { postGraphQL } from '../data.ts';
 import { operations, requestBody } from '../operations.ts';
 
-const load = (rps: number, p99: number) => ({ requests: rps * 5, sent: rps * 5 + 1, seconds: 5, rps, p50: p99 / 2, p99, failures: 0 });
+const load = (rps: number, p99: number) => ({
+  requests: rps * 5,
+  sent: rps * 5 + 1,
+  seconds: 5,
+  rps,
+  p50: p99 / 2,
+  p99,
+  failures: 0,
+});
 
 describe('report', () => {
   const cells: Cell[] = [
-    { gateway: 'ours', operation: 'one-subgraph', load: load(3000, 10), callsPerRequest: 0.5, callsSingle: 1, cpuPercent: 95, peakRssMiB: 120 },
-    { gateway: 'floor', operation: 'one-subgraph', load: load(5000, 8), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 200 },
-    { gateway: 'apollo', operation: 'one-subgraph', load: load(1000, 40), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 150 },
-    { gateway: 'hive', operation: 'one-subgraph', load: load(3500, 12), callsPerRequest: 0.9, callsSingle: 1, cpuPercent: 99, peakRssMiB: 400 },
+    {
+      gateway: 'ours',
+      operation: 'one-subgraph',
+      load: load(3000, 10),
+      callsPerRequest: 0.5,
+      callsSingle: 1,
+      cpuPercent: 95,
+      peakRssMiB: 120,
+    },
+    {
+      gateway: 'floor',
+      operation: 'one-subgraph',
+      load: load(5000, 8),
+      callsPerRequest: 1,
+      callsSingle: 1,
+      cpuPercent: 99,
+      peakRssMiB: 200,
+    },
+    {
+      gateway: 'apollo',
+      operation: 'one-subgraph',
+      load: load(1000, 40),
+      callsPerRequest: 1,
+      callsSingle: 1,
+      cpuPercent: 99,
+      peakRssMiB: 150,
+    },
+    {
+      gateway: 'hive',
+      operation: 'one-subgraph',
+      load: load(3500, 12),
+      callsPerRequest: 0.9,
+      callsSingle: 1,
+      cpuPercent: 99,
+      peakRssMiB: 400,
+    },
     { gateway: 'hive', operation: 'nested', invalid: 'invalid: response | differs\nfrom ours' },
   ];
 
@@ -28,7 +68,9 @@ describe('report', () => {
     expect(ours).toContain('| 0.60× |'); // req/s vs floor
     expect(ours).toContain('0.50 · 1');
     // An invalid cell stays one table row whatever its reason contains.
-    expect(table.split('\n').filter((l) => l.startsWith('| hive | nested |'))).toEqual([expect.stringContaining('response \\| differs from ours')]);
+    expect(table.split('\n').filter((l) => l.startsWith('| hive | nested |'))).toEqual([
+      expect.stringContaining('response \\| differs from ours'),
+    ]);
   });
 
   it('checks the issue targets, and says so when ours is behind', () => {
@@ -43,10 +85,28 @@ describe('report', () => {
   it('compares the two gateways without deduplication when both ran', () => {
     const withNodedup: Cell[] = [
       ...cells,
-      { gateway: 'ours-nodedup', operation: 'one-subgraph', load: load(1200, 30), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 120 },
-      { gateway: 'hive-nodedup', operation: 'one-subgraph', load: load(800, 50), callsPerRequest: 1, callsSingle: 1, cpuPercent: 99, peakRssMiB: 400 },
+      {
+        gateway: 'ours-nodedup',
+        operation: 'one-subgraph',
+        load: load(1200, 30),
+        callsPerRequest: 1,
+        callsSingle: 1,
+        cpuPercent: 99,
+        peakRssMiB: 120,
+      },
+      {
+        gateway: 'hive-nodedup',
+        operation: 'one-subgraph',
+        load: load(800, 50),
+        callsPerRequest: 1,
+        callsSingle: 1,
+        cpuPercent: 99,
+        peakRssMiB: 400,
+      },
     ];
-    expect(targetChecks(withNodedup, ['one-subgraph'], ['hive', 'hive-nodedup']).join('\n')).toContain('ours-nodedup ahead of hive-nodedup on one-subgraph: yes (1.50×)');
+    expect(targetChecks(withNodedup, ['one-subgraph'], ['hive', 'hive-nodedup']).join('\n')).toContain(
+      'ours-nodedup ahead of hive-nodedup on one-subgraph: yes (1.50×)',
+    );
   });
 });
 
@@ -67,7 +127,12 @@ describe('measuring a real subgraph process', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await (await loadService('farm')).seed(db.url);
-    farm = await startProcess({ label: 'farm', script: 'serve-subgraph.ts', args: ['farm'], env: { DATABASE_URL: db.url, GATEWAY_SECRET: secret, LOG_LEVEL: 'warn' } });
+    farm = await startProcess({
+      label: 'farm',
+      script: 'serve-subgraph.ts',
+      args: ['farm'],
+      env: { DATABASE_URL: db.url, GATEWAY_SECRET: secret, LOG_LEVEL: 'warn' },
+    });
   }, 180_000);
   afterAll(async () => {
     await farm?.stop();
@@ -81,7 +146,14 @@ describe('measuring a real subgraph process', () => {
     expect(reply.json?.errors).toBeUndefined();
     const before = await graphqlRequestCount(farm.metricsUrl);
     const cpu = cpuSeconds(farm.pid);
-    const result = await drive({ url: farm.endpoint, body: requestBody(op), headers: { 'x-gateway-secret': secret }, connections: 2, seconds: 1, expectBody: reply.text });
+    const result = await drive({
+      url: farm.endpoint,
+      body: requestBody(op),
+      headers: { 'x-gateway-secret': secret },
+      connections: 2,
+      seconds: 1,
+      expectBody: reply.text,
+    });
     expect(result.requests).toBeGreaterThan(0);
     expect(result.failures).toBe(0);
     // autocannon may abandon the last in-flight request of each connection when time is up.

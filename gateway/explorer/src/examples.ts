@@ -1,5 +1,10 @@
 /** Saved example operations shown as tabs in the partner explorer (`headers`: the tab's request headers, JSON). */
-export const exampleOperations: readonly { readonly title: string; readonly query: string; readonly variables?: string; readonly headers?: string }[] = [
+export const exampleOperations: readonly {
+  readonly title: string;
+  readonly query: string;
+  readonly variables?: string;
+  readonly headers?: string;
+}[] = [
   {
     title: 'Farms and plots',
     query: `# The public catalogue: partner farms, their plots and prices.

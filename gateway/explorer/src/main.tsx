@@ -16,10 +16,17 @@ const httpUrl = new URL('/graphql', window.location.href).toString();
  * subscription sent without an operation name. The given name wins when the text defines it; otherwise a text with a
  * single operation runs that one. Null when the text does not parse or the name is ambiguous (the server says why).
  */
-function operationOf(query: string, operationName: string | null | undefined): { kind: OperationTypeNode; name: string | null } | null {
+function operationOf(
+  query: string,
+  operationName: string | null | undefined,
+): { kind: OperationTypeNode; name: string | null } | null {
   try {
-    const operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const operation = operations.find((op) => operationName && op.name?.value === operationName) ?? (operations.length === 1 ? operations[0] : undefined);
+    const operations = parse(query).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation =
+      operations.find((op) => operationName && op.name?.value === operationName) ??
+      (operations.length === 1 ? operations[0] : undefined);
     return operation ? { kind: operation.operation, name: operation.name?.value ?? null } : null;
   } catch {
     return null;
@@ -44,7 +51,16 @@ function Explorer() {
   }, [apiKey]);
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
-      <header style={{ display: 'flex', gap: 12, alignItems: 'center', padding: '8px 16px', fontFamily: 'system-ui, sans-serif', borderBottom: '1px solid #ddd' }}>
+      <header
+        style={{
+          display: 'flex',
+          gap: 12,
+          alignItems: 'center',
+          padding: '8px 16px',
+          fontFamily: 'system-ui, sans-serif',
+          borderBottom: '1px solid #ddd',
+        }}
+      >
         <strong>VegShare partner explorer</strong>
         <label htmlFor="api-key" style={{ marginLeft: 'auto' }}>
           API key
@@ -65,7 +81,11 @@ function Explorer() {
       <div style={{ flex: 1, minHeight: 0 }}>
         <GraphiQL
           fetcher={fetcher}
-          defaultTabs={exampleOperations.map((op) => ({ query: op.query, ...(op.variables ? { variables: op.variables } : {}), ...(op.headers ? { headers: op.headers } : {}) }))}
+          defaultTabs={exampleOperations.map((op) => ({
+            query: op.query,
+            ...(op.variables ? { variables: op.variables } : {}),
+            ...(op.headers ? { headers: op.headers } : {}),
+          }))}
           defaultEditorToolsVisibility
         />
       </div>
@@ -74,4 +94,9 @@ function Explorer() {
 }
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<StrictMode><Explorer /></StrictMode>);
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <Explorer />
+    </StrictMode>,
+  );

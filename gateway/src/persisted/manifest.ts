@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { getOperationAST, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { z } from 'zod';
 
 /** Apollo's queryHash: the hex SHA-256 of the operation text, as APQ clients and persisted-query manifests use it. */
@@ -84,8 +93,10 @@ function checkOperation(op: PersistedOperation): string | null {
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== 1) return `body must hold exactly one operation, found ${operations.length}`;
   const operation = getOperationAST(document);
-  if (operation?.name?.value !== op.name) return `name "${op.name}" differs from the body's operation name "${operation?.name?.value ?? '(anonymous)'}"`;
-  if (operation.operation !== op.type) return `type "${op.type}" differs from the body's operation type "${operation.operation}"`;
+  if (operation?.name?.value !== op.name)
+    return `name "${op.name}" differs from the body's operation name "${operation?.name?.value ?? '(anonymous)'}"`;
+  if (operation.operation !== op.type)
+    return `type "${op.type}" differs from the body's operation type "${operation.operation}"`;
   return null;
 }
 
@@ -98,12 +109,16 @@ export function loadPersistedOperations(path: string): PersistedOperations {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new PersistedOperationsError(`Persisted operations manifest ${path} cannot be read: ${(error as Error).message}`);
+    throw new PersistedOperationsError(
+      `Persisted operations manifest ${path} cannot be read: ${(error as Error).message}`,
+    );
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new PersistedOperationsError(`Persisted operations manifest ${path} is not an apollo-persisted-query-manifest v1: ${issues}`);
+    throw new PersistedOperationsError(
+      `Persisted operations manifest ${path} is not an apollo-persisted-query-manifest v1: ${issues}`,
+    );
   }
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -113,6 +128,7 @@ export function loadPersistedOperations(path: string): PersistedOperations {
     else if (seen.has(op.id)) problems.push(`operations[${index}] ${op.name}: duplicate id ${op.id}`);
     seen.add(op.id);
   });
-  if (problems.length) throw new PersistedOperationsError(`Persisted operations manifest ${path} is invalid: ${problems.join('; ')}`);
+  if (problems.length)
+    throw new PersistedOperationsError(`Persisted operations manifest ${path} is invalid: ${problems.join('; ')}`);
   return new PersistedOperations(parsed.data.operations);
 }

@@ -14,7 +14,8 @@ export type SafelistMode = (typeof SAFELIST_MODES)[number];
  */
 export const defaultSafelistMode = (nodeEnv: string): SafelistMode => (nodeEnv === 'production' ? 'api-keys' : 'off');
 
-type Outcome = 'manifest_id' | 'manifest_text' | 'apq_hit' | 'apq_registered' | 'apq_miss' | 'not_in_list' | 'not_in_safelist';
+type Outcome =
+  'manifest_id' | 'manifest_text' | 'apq_hit' | 'apq_registered' | 'apq_miss' | 'not_in_list' | 'not_in_safelist';
 
 const notInList = (): GraphQLError =>
   new GraphQLError('This caller may only run persisted operations of the safelist, and this id is not one of them', {
@@ -22,9 +23,12 @@ const notInList = (): GraphQLError =>
   });
 
 const notInSafelist = (): GraphQLError =>
-  new GraphQLError('This caller may only run persisted operations of the safelist: send the id of a listed operation (extensions.persistedQuery.sha256Hash) or its exact text', {
-    extensions: { code: ErrorCode.QUERY_NOT_IN_SAFELIST, http: { status: 400 } },
-  });
+  new GraphQLError(
+    'This caller may only run persisted operations of the safelist: send the id of a listed operation (extensions.persistedQuery.sha256Hash) or its exact text',
+    {
+      extensions: { code: ErrorCode.QUERY_NOT_IN_SAFELIST, http: { status: 400 } },
+    },
+  );
 
 /**
  * What a refused request runs in place of its own text. Apollo Server turns errors into responses only from
@@ -60,7 +64,11 @@ export interface PersistedOperationsPolicy {
    * error to answer with — an unlisted text or id of a restricted caller, an unknown id (automatic persisted queries
    * are registered over HTTP only), no text at all.
    */
-  resolve(context: GatewayContext, query: string | undefined, extensions: Readonly<Record<string, unknown>> | undefined): string | GraphQLError;
+  resolve(
+    context: GatewayContext,
+    query: string | undefined,
+    extensions: Readonly<Record<string, unknown>> | undefined,
+  ): string | GraphQLError;
   /** Logs every manifest operation the (new) schema no longer accepts: partners calling it would get errors. */
   checkSchema(schema: GraphQLSchema): void;
 }
@@ -145,7 +153,8 @@ export function persistedOperationsPolicy(options: PersistedOperationsPolicyOpti
         }
         return query;
       }
-      if (hash === undefined) return new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } });
+      if (hash === undefined)
+        return new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } });
       const listed = operations.get(hash);
       if (listed) {
         outcomes.inc({ outcome: 'manifest_id' });
@@ -160,7 +169,8 @@ export function persistedOperationsPolicy(options: PersistedOperationsPolicyOpti
     },
     checkSchema(schema) {
       const problems = operations.problemsAgainst(schema, options.validationRules);
-      if (problems.length) options.logger.warn({ problems }, 'persisted operations that no longer validate against the supergraph');
+      if (problems.length)
+        options.logger.warn({ problems }, 'persisted operations that no longer validate against the supergraph');
     },
   };
 }

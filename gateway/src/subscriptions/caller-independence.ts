@@ -1,4 +1,14 @@
-import { isObjectType, isInterfaceType, TypeInfo, visit, visitWithTypeInfo, BREAK, type DocumentNode, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  isObjectType,
+  isInterfaceType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  BREAK,
+  type DocumentNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 
 /**
  * The directive subgraphs mark fields with whose value is the same for every caller allowed to subscribe: it reads no
@@ -15,7 +25,8 @@ export function callerIndependentFields(supergraph: GraphQLSchema): ReadonlySet<
   for (const type of Object.values(supergraph.getTypeMap()) as GraphQLNamedType[]) {
     if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.astNode?.directives?.some((d) => d.name.value === CALLER_INDEPENDENT_DIRECTIVE)) marked.add(`${type.name}.${field.name}`);
+      if (field.astNode?.directives?.some((d) => d.name.value === CALLER_INDEPENDENT_DIRECTIVE))
+        marked.add(`${type.name}.${field.name}`);
     }
   }
   return marked;
@@ -25,7 +36,11 @@ export function callerIndependentFields(supergraph: GraphQLSchema): ReadonlySet<
  * Whether every field an operation selects (on any subgraph, through any fragment) is caller-independent, so that
  * the same document with the same variables gives every permitted caller the same result. `__typename` reads nothing.
  */
-export function selectsOnlyCallerIndependent(schema: GraphQLSchema, marked: ReadonlySet<string>, document: DocumentNode): boolean {
+export function selectsOnlyCallerIndependent(
+  schema: GraphQLSchema,
+  marked: ReadonlySet<string>,
+  document: DocumentNode,
+): boolean {
   const typeInfo = new TypeInfo(schema);
   let independent = true;
   visit(

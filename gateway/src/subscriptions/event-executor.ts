@@ -30,9 +30,14 @@ export async function completeEvent(options: {
     const upstream = event.errors ?? [{ message: 'Upstream subscription failed' }];
     return { errors: upstream.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) };
   }
-  const eventSource: GraphQLDataSource = { process: async () => ({ data: event.data ?? null, ...(event.errors ? { errors: event.errors } : {}) }) };
+  const eventSource: GraphQLDataSource = {
+    process: async () => ({ data: event.data ?? null, ...(event.errors ? { errors: event.errors } : {}) }),
+  };
   const eventFetch: FetchNode = { ...plan.primary, serviceName: EVENT_SOURCE };
-  const queryPlan: QueryPlan = { kind: 'QueryPlan', node: plan.rest ? { kind: 'Sequence', nodes: [eventFetch, plan.rest] } : eventFetch };
+  const queryPlan: QueryPlan = {
+    kind: 'QueryPlan',
+    node: plan.rest ? { kind: 'Sequence', nodes: [eventFetch, plan.rest] } : eventFetch,
+  };
   const requestContext = {
     request: { variables: options.variables },
     context: options.context,
@@ -49,5 +54,8 @@ export async function completeEvent(options: {
     options.state.supergraphGraphQLSchema,
     options.state.apiSchema,
   );
-  return { data: (result.data ?? null) as Record<string, unknown> | null, ...(result.errors?.length ? { errors: result.errors } : {}) };
+  return {
+    data: (result.data ?? null) as Record<string, unknown> | null,
+    ...(result.errors?.length ? { errors: result.errors } : {}),
+  };
 }

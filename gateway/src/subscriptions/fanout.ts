@@ -2,7 +2,14 @@ import type { ServiceMap } from '@apollo/gateway';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { stringify } from 'safe-stable-stringify';
-import { ErrorCode, wsErrorHooks, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
+import {
+  ErrorCode,
+  wsErrorHooks,
+  type ErrorFormatter,
+  type Logger,
+  type RevocationView,
+  type ServiceMetrics,
+} from '@vegshare/kit';
 import type { GatewayContext } from '../context.ts';
 import { completeEvent } from './event-executor.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.ts';
@@ -68,21 +75,35 @@ interface Slot {
 }
 
 /** Context of the shared class: nobody's identity, no client address (entity fetches run as an anonymous caller). */
-const ANONYMOUS: GatewayContext = Object.freeze({ viewer: null, authorization: null, viaApiKey: false, clientIp: '', userAgent: null });
+const ANONYMOUS: GatewayContext = Object.freeze({
+  viewer: null,
+  authorization: null,
+  viaApiKey: false,
+  clientIp: '',
+  userAgent: null,
+});
 
-const accessEnded = (): GraphQLError => new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
-const errorResult = (message: string, code: string): ExecutionResult => ({ errors: [new GraphQLError(message, { extensions: { code } })] });
+const accessEnded = (): GraphQLError =>
+  new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
+const errorResult = (message: string, code: string): ExecutionResult => ({
+  errors: [new GraphQLError(message, { extensions: { code } })],
+});
 
 /** The errors of an upstream `error` message (a list of formatted GraphQL errors), or null for other failures. */
 function upstreamRefusal(error: unknown): ExecutionResult | null {
   if (!Array.isArray(error) || error.length === 0) return null;
-  const errors = error.filter((e): e is { message: string; extensions?: Record<string, unknown> } => typeof (e as { message?: unknown }).message === 'string');
+  const errors = error.filter(
+    (e): e is { message: string; extensions?: Record<string, unknown> } =>
+      typeof (e as { message?: unknown }).message === 'string',
+  );
   if (errors.length !== error.length) return null;
   return { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) };
 }
 
 /** Partner credentials are narrowed by scopes, so they may see less than an anonymous caller: never in the shared class. */
-const isPartner = (context: GatewayContext): boolean => context.viaApiKey || (context.viewer !== null && (context.viewer.apiKeyId !== null || context.viewer.scopes.length > 0));
+const isPartner = (context: GatewayContext): boolean =>
+  context.viaApiKey ||
+  (context.viewer !== null && (context.viewer.apiKeyId !== null || context.viewer.scopes.length > 0));
 
 /**
  * Subscription fan-out: the work of a subscription is done once per distinct (operation + variables, rights class),
@@ -112,9 +133,19 @@ export class SubscriptionFanout {
   constructor(private readonly options: FanoutOptions) {
     this.#share = options.shareAcrossCallers ?? true;
     this.#format = wsErrorHooks(options.formatError).onNext;
-    this.#eventsCounter = options.metrics.counter('gateway_subscription_events_total', 'Subscription events delivered by outcome', ['outcome']);
-    this.#groupsGauge = options.metrics.gauge('gateway_subscription_results', 'Distinct subscription results computed per event (operation + variables + rights class)');
-    this.#upstreamsGauge = options.metrics.gauge('gateway_subscription_upstreams', 'Upstream subscriptions held open to subgraphs');
+    this.#eventsCounter = options.metrics.counter(
+      'gateway_subscription_events_total',
+      'Subscription events delivered by outcome',
+      ['outcome'],
+    );
+    this.#groupsGauge = options.metrics.gauge(
+      'gateway_subscription_results',
+      'Distinct subscription results computed per event (operation + variables + rights class)',
+    );
+    this.#upstreamsGauge = options.metrics.gauge(
+      'gateway_subscription_upstreams',
+      'Upstream subscriptions held open to subgraphs',
+    );
   }
 
   /** Distinct results computed per event (for metrics and tests). */
@@ -150,8 +181,19 @@ export class SubscriptionFanout {
   #open(key: string, baseKey: string, shared: boolean, request: FanoutRequest, context: GatewayContext): Group {
     const { plan, variables } = request;
     const upstreamVariables: Record<string, unknown> = {};
-    for (const name of plan.primary.variableUsages ?? []) if (name in variables) upstreamVariables[name] = variables[name];
-    const group: Group = { key, baseKey, shared, request, context, members: new Set(), chain: Promise.resolve(), unsubscribe: () => undefined, closed: false };
+    for (const name of plan.primary.variableUsages ?? [])
+      if (name in variables) upstreamVariables[name] = variables[name];
+    const group: Group = {
+      key,
+      baseKey,
+      shared,
+      request,
+      context,
+      members: new Set(),
+      chain: Promise.resolve(),
+      unsubscribe: () => undefined,
+      closed: false,
+    };
     this.#groups.set(key, group);
     group.unsubscribe = this.options.pool.subscribe(
       {
@@ -173,7 +215,9 @@ export class SubscriptionFanout {
 
   /** Events of a group are handled one at a time, in order. */
   #enqueue(group: Group, task: () => Promise<void> | void): void {
-    group.chain = group.chain.then(task).catch((error: unknown) => this.options.logger.error({ err: error }, 'subscription fan-out failed'));
+    group.chain = group.chain
+      .then(task)
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'subscription fan-out failed'));
   }
 
   async #onEvent(group: Group, event: UpstreamResult): Promise<void> {
@@ -182,7 +226,11 @@ export class SubscriptionFanout {
       // No data: the subgraph refused or failed this event. For the shared class that may be a refusal of the
       // anonymous caller: signed-in members ask with their own rights instead.
       if (group.shared) this.#moveSignedInMembers(group);
-      this.#broadcast(group, { errors: (event.errors ?? [{ message: 'Upstream subscription failed' }]).map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) });
+      this.#broadcast(group, {
+        errors: (event.errors ?? [{ message: 'Upstream subscription failed' }]).map(
+          (e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} }),
+        ),
+      });
       return;
     }
     let result: ExecutionResult;

@@ -85,29 +85,57 @@ export class SubscriptionPlanner {
       // Already within the parser's token limit: the operation gate checked the same text.
       document = parse(query, { maxTokens: defaultOperationLimits.maxTokens });
     } catch (error) {
-      throw new SubscriptionPlanningError([new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+      throw new SubscriptionPlanningError([
+        new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      ]);
     }
     const errors = validate(state.apiGraphQLSchema, document, specifiedRules);
     if (errors.length) {
-      throw new SubscriptionPlanningError(errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+      throw new SubscriptionPlanningError(
+        errors.map(
+          (e) =>
+            new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        ),
+      );
     }
     let operationContext: OperationContext;
     try {
-      operationContext = buildOperationContext({ schema: state.apiGraphQLSchema, operationDocument: document, ...(operationName ? { operationName } : {}) });
+      operationContext = buildOperationContext({
+        schema: state.apiGraphQLSchema,
+        operationDocument: document,
+        ...(operationName ? { operationName } : {}),
+      });
     } catch (error) {
-      throw new SubscriptionPlanningError([new GraphQLError((error as Error).message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+      throw new SubscriptionPlanningError([
+        new GraphQLError((error as Error).message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }),
+      ]);
     }
     if (operationContext.operation.operation !== 'subscription') {
-      throw new SubscriptionPlanningError([new GraphQLError('Only subscriptions are planned here', { extensions: { code: 'BAD_REQUEST' } })]);
+      throw new SubscriptionPlanningError([
+        new GraphQLError('Only subscriptions are planned here', { extensions: { code: 'BAD_REQUEST' } }),
+      ]);
     }
-    const operation = federation.operationFromDocument(state.apiSchema, document, operationName ? { operationName } : {});
+    const operation = federation.operationFromDocument(
+      state.apiSchema,
+      document,
+      operationName ? { operationName } : {},
+    );
     const plan: QueryPlan = state.planner.buildQueryPlan(operation);
     const node = plan.node;
     if (!node || node.kind !== 'Subscription') {
-      throw new SubscriptionPlanningError([new GraphQLError('Subscription could not be planned', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+      throw new SubscriptionPlanningError([
+        new GraphQLError('Subscription could not be planned', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }),
+      ]);
     }
     const callerIndependent = selectsOnlyCallerIndependent(state.apiGraphQLSchema, state.callerIndependent, document);
-    const result: SubscriptionPlan = { document, operationContext, primary: node.primary, rest: node.rest, callerIndependent, generation: this.#generation };
+    const result: SubscriptionPlan = {
+      document,
+      operationContext,
+      primary: node.primary,
+      rest: node.rest,
+      callerIndependent,
+      generation: this.#generation,
+    };
     if (this.#cache.size >= PLAN_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(key, result);
     return result;

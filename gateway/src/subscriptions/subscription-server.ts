@@ -4,11 +4,20 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { accessNarrowed, asGraphQLError, ErrorCode, wsErrorHooks, type ErrorFormatter, type Logger, type RevocationView, type ServiceMetrics } from '@vegshare/kit';
+import {
+  accessNarrowed,
+  asGraphQLError,
+  ErrorCode,
+  wsErrorHooks,
+  type ErrorFormatter,
+  type Logger,
+  type RevocationView,
+  type ServiceMetrics,
+} from '@vegshare/kit';
 import { isGated, type OperationGate } from '../operation-gate.ts';
 import type { GatewayContext } from '../context.ts';
-import { SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
-import { UpstreamPool } from './upstream-pool.ts';
+import { type SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
 import { SubscriptionFanout } from './fanout.ts';
 import { clientSubscription, type ClientSubscription } from './client-subscription.ts';
 
@@ -27,9 +36,15 @@ export interface SubscriptionServerOptions {
   /** Revocations and role changes: a connection whose access ends loses its subscriptions (FORBIDDEN). */
   readonly access: RevocationView;
   /** Builds the caller's context from connection_init (token / API key); throws to refuse the connection. */
-  readonly authenticate: (params: Readonly<Record<string, unknown>>, request: IncomingMessage) => Promise<GatewayContext>;
+  readonly authenticate: (
+    params: Readonly<Record<string, unknown>>,
+    request: IncomingMessage,
+  ) => Promise<GatewayContext>;
   /** Queries and mutations sent over the socket run through the HTTP pipeline. */
-  readonly executeOperation: (request: { query: string; variables: Record<string, unknown>; operationName: string | null }, context: GatewayContext) => Promise<ExecutionResult>;
+  readonly executeOperation: (
+    request: { query: string; variables: Record<string, unknown>; operationName: string | null },
+    context: GatewayContext,
+  ) => Promise<ExecutionResult>;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly maxSubscriptionsPerConnection?: number;
@@ -62,8 +77,11 @@ interface OperationContextValue {
 type Ctx = WsContext<Record<string, unknown>, Extra>;
 
 const schemaReloaded = (): GraphQLError =>
-  new GraphQLError('The schema was reloaded: subscribe again', { extensions: { code: ErrorCode.SUBSCRIPTION_SCHEMA_RELOAD } });
-const accessEnded = (): GraphQLError => new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
+  new GraphQLError('The schema was reloaded: subscribe again', {
+    extensions: { code: ErrorCode.SUBSCRIPTION_SCHEMA_RELOAD },
+  });
+const accessEnded = (): GraphQLError =>
+  new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
 
 const CLOSE_SERVICE_RESTART = 1012;
 
@@ -119,7 +137,12 @@ function connections(options: SubscriptionServerOptions) {
 
 /** What graphql-ws runs for a `subscribe` message: the gate, then a plan for subscriptions, or errors for the client. */
 function admit(options: SubscriptionServerOptions, maxSubs: number, refuse: (error: unknown) => GraphQLError[]) {
-  return (ctx: Ctx, state: ConnectionState, id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+  return (
+    ctx: Ctx,
+    state: ConnectionState,
+    id: string,
+    payload: SubscribePayload,
+  ): ExecutionArgs | readonly GraphQLError[] => {
     try {
       const gateway = state.context;
       if (!gateway) return [new GraphQLError('Not connected', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
@@ -130,7 +153,11 @@ function admit(options: SubscriptionServerOptions, maxSubs: number, refuse: (err
       let plan: SubscriptionPlan | null = null;
       if (gated.operation.operation === 'subscription') {
         if (state.streams.size + state.pending >= maxSubs) {
-          return [new GraphQLError(`At most ${maxSubs} subscriptions per connection`, { extensions: { code: ErrorCode.SUBSCRIPTION_LIMIT } })];
+          return [
+            new GraphQLError(`At most ${maxSubs} subscriptions per connection`, {
+              extensions: { code: ErrorCode.SUBSCRIPTION_LIMIT },
+            }),
+          ];
         }
         try {
           plan = options.planner.plan(gated.query, payload.operationName);
@@ -157,8 +184,14 @@ function admit(options: SubscriptionServerOptions, maxSubs: number, refuse: (err
 export function serveGatewaySubscriptions(options: SubscriptionServerOptions): GatewaySubscriptions {
   const maxSubs = options.maxSubscriptionsPerConnection ?? 25;
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
-  const activeGauge = options.metrics.gauge('gateway_subscriptions_active', 'Active client subscriptions on the gateway');
-  const fanout = new SubscriptionFanout({ ...options, ...(options.shareAcrossCallers !== undefined ? { shareAcrossCallers: options.shareAcrossCallers } : {}) });
+  const activeGauge = options.metrics.gauge(
+    'gateway_subscriptions_active',
+    'Active client subscriptions on the gateway',
+  );
+  const fanout = new SubscriptionFanout({
+    ...options,
+    ...(options.shareAcrossCallers !== undefined ? { shareAcrossCallers: options.shareAcrossCallers } : {}),
+  });
   const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 256 * 1024 });
   const conns = connections(options);
   const refuse = (error: unknown): GraphQLError[] => {
@@ -178,7 +211,15 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
       isRunning: () => id in ws.subscriptions,
       context: value.gateway,
       maxBufferedBytes: maxBuffered,
-      join: (member) => fanout.join({ plan: plan as SubscriptionPlan, operationKey: `${args.operationName ?? ''}\u0000${value.query}`, variables: (args.variableValues ?? {}) as Record<string, unknown> }, member),
+      join: (member) =>
+        fanout.join(
+          {
+            plan: plan as SubscriptionPlan,
+            operationKey: `${args.operationName ?? ''}\u0000${value.query}`,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          },
+          member,
+        ),
       onSlow: () => fanout.dropped(),
       onFinish: () => {
         activeGauge.dec();
@@ -192,7 +233,14 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
   const execute = async (args: ExecutionArgs): Promise<ExecutionResult> => {
     const value = args.contextValue as OperationContextValue;
     try {
-      return await options.executeOperation({ query: value.query, variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? null }, value.gateway);
+      return await options.executeOperation(
+        {
+          query: value.query,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          operationName: args.operationName ?? null,
+        },
+        value.gateway,
+      );
     } catch (error) {
       return { errors: refuse(error) };
     }

@@ -66,7 +66,11 @@ export class UpstreamPool {
         await new Promise((r) => setTimeout(r, ms));
       },
       on: {
-        closed: (event) => this.logger.debug({ url, code: (event as { code?: number }).code }, 'upstream subscription connection closed'),
+        closed: (event) =>
+          this.logger.debug(
+            { url, code: (event as { code?: number }).code },
+            'upstream subscription connection closed',
+          ),
         connected: () => this.logger.debug({ url }, 'upstream subscription connection open'),
       },
     });
@@ -83,7 +87,10 @@ export class UpstreamPool {
       const entry: SharedSubscription = { listeners, dispose: () => undefined };
       this.#shared.set(key, entry);
       shared = entry;
-      entry.dispose = this.#client(request.url, request.authorization).subscribe<Record<string, unknown>, Record<string, unknown>>(
+      entry.dispose = this.#client(request.url, request.authorization).subscribe<
+        Record<string, unknown>,
+        Record<string, unknown>
+      >(
         { query: request.query, variables: request.variables },
         {
           next: (result) => {

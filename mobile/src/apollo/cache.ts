@@ -3,7 +3,16 @@ import { relayStylePagination } from '@apollo/client/utilities';
 
 /** A by-id root field served from the cache when the entity is there already (list → detail without a request). */
 const byId = (typename: string) => ({
-  read: (existing: Reference | undefined, { args, toReference }: { args: Record<string, unknown> | null; toReference: (o: { __typename: string; id: string }) => Reference | undefined }) =>
+  read: (
+    existing: Reference | undefined,
+    {
+      args,
+      toReference,
+    }: {
+      args: Record<string, unknown> | null;
+      toReference: (o: { __typename: string; id: string }) => Reference | undefined;
+    },
+  ) =>
     existing ?? (typeof args?.['id'] === 'string' ? toReference({ __typename: typename, id: args['id'] }) : undefined),
 });
 
@@ -29,7 +38,13 @@ export function createCache(): InMemoryCache {
           playbackUrl: { merge: false },
         },
       },
-      Plot: { fields: { activity: relayStylePagination(), tasks: relayStylePagination(['status']), rentals: relayStylePagination() } },
+      Plot: {
+        fields: {
+          activity: relayStylePagination(),
+          tasks: relayStylePagination(['status']),
+          rentals: relayStylePagination(),
+        },
+      },
       Farm: { fields: { animals: relayStylePagination(), rentals: relayStylePagination(['status']) } },
       Rental: {
         fields: {
@@ -45,7 +60,13 @@ export function createCache(): InMemoryCache {
       PageInfo: { keyFields: false },
       PlaybackUrl: { keyFields: false },
       NotificationPreference: { keyFields: false },
-      User: { fields: { addresses: { merge: false }, notificationPreferences: { merge: false }, pushDevices: { merge: false } } },
+      User: {
+        fields: {
+          addresses: { merge: false },
+          notificationPreferences: { merge: false },
+          pushDevices: { merge: false },
+        },
+      },
     },
   });
 }

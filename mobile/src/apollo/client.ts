@@ -33,7 +33,14 @@ export interface AppClientOptions {
   readonly pongTimeoutMs?: number;
 }
 
-const SKIP_REFRESH = new Set(['Login', 'SignUp', 'CompleteSignUp', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword']);
+const SKIP_REFRESH = new Set([
+  'Login',
+  'SignUp',
+  'CompleteSignUp',
+  'RefreshSession',
+  'RequestPasswordReset',
+  'ResetPassword',
+]);
 
 /**
  * Apollo Client for one signed-in session (or for a signed-out visitor):
@@ -101,7 +108,8 @@ export function createAppClient(options: AppClientOptions): AppClient {
 
   const retryAfterRefresh = new ErrorLink(({ error, operation, forward }) => {
     const unauthenticated =
-      (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) || (ServerError.is(error) && error.statusCode === 401);
+      (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) ||
+      (ServerError.is(error) && error.statusCode === 401);
     const context = operation.getContext() as { retriedAfterRefresh?: boolean; headers?: Record<string, string> };
     if (!unauthenticated || context.retriedAfterRefresh || !sessions.current) return undefined;
     if (operation.operationName && SKIP_REFRESH.has(operation.operationName)) return undefined;
@@ -114,7 +122,10 @@ export function createAppClient(options: AppClientOptions): AppClient {
             observer.error(new Error('SESSION_ENDED'));
             return;
           }
-          operation.setContext({ retriedAfterRefresh: true, headers: { ...context.headers, authorization: `Bearer ${session.accessToken}` } });
+          operation.setContext({
+            retriedAfterRefresh: true,
+            headers: { ...context.headers, authorization: `Bearer ${session.accessToken}` },
+          });
           sub = forward(operation).subscribe(observer);
         })
         .catch((e: unknown) => observer.error(e));
@@ -133,7 +144,8 @@ export function createAppClient(options: AppClientOptions): AppClient {
   );
 
   const cache = createCache();
-  const persistence = options.userId && options.cacheStorage ? persistCache(cache, options.cacheStorage, options.userId) : null;
+  const persistence =
+    options.userId && options.cacheStorage ? persistCache(cache, options.cacheStorage, options.userId) : null;
   apollo = new ApolloClient({
     link,
     cache,

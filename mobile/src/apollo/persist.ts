@@ -23,7 +23,12 @@ export interface CachePersistence {
  * The Apollo cache saved per user (a key per user id), debounced after writes, so a cold start without a network
  * shows the last data. Signing out purges it; another user on the same device never sees it.
  */
-export function persistCache(cache: InMemoryCache, storage: CacheStorage, userId: string, debounceMs = 1000): CachePersistence {
+export function persistCache(
+  cache: InMemoryCache,
+  storage: CacheStorage,
+  userId: string,
+  debounceMs = 1000,
+): CachePersistence {
   const persistor = new CachePersistor<string>({
     cache: cache as never,
     storage,

@@ -23,7 +23,9 @@ export class ResumingWsLink extends ApolloLink {
   }
 
   override request(operation: ApolloLink.Operation): Observable<ApolloLink.Result> {
-    const definition = operation.query.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    const definition = operation.query.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+    );
     const resumable = definition?.variableDefinitions?.some((v) => v.variable.name.value === 'after') ?? false;
     const field = definition?.selectionSet.selections.find((s) => s.kind === 'Field');
     const responseKey = field && field.kind === 'Field' ? (field.alias ?? field.name).value : null;
@@ -35,7 +37,8 @@ export class ResumingWsLink extends ApolloLink {
       let dispose: () => void = () => undefined;
       let generation = 0;
       const restartIfExpired = (errors: readonly GraphQLFormattedError[] | undefined): boolean => {
-        if (!resumable || last === null || !errors?.some((e) => e.extensions?.['code'] === 'CURSOR_EXPIRED')) return false;
+        if (!resumable || last === null || !errors?.some((e) => e.extensions?.['code'] === 'CURSOR_EXPIRED'))
+          return false;
         last = null;
         this.onExpired();
         // The refused subscription is over already (the server completes it after this result): leave it be — disposing
@@ -50,11 +53,18 @@ export class ResumingWsLink extends ApolloLink {
         // A getter: graphql-ws serializes the payload again at every (re)subscribe, so each one asks for `last`.
         if (resumable) Object.defineProperty(variables, 'after', { enumerable: true, get: () => last });
         dispose = this.client.subscribe<Record<string, unknown>>(
-          { query, variables, ...(operation.operationName ? { operationName: operation.operationName } : {}), extensions: operation.extensions },
+          {
+            query,
+            variables,
+            ...(operation.operationName ? { operationName: operation.operationName } : {}),
+            extensions: operation.extensions,
+          },
           {
             next: (result) => {
               if (!current() || restartIfExpired(result.errors)) return;
-              const value = responseKey ? (result.data?.[responseKey] as { cursor?: unknown } | null | undefined) : null;
+              const value = responseKey
+                ? (result.data?.[responseKey] as { cursor?: unknown } | null | undefined)
+                : null;
               if (resumable && typeof value?.cursor === 'string') last = value.cursor;
               observer.next(result as ApolloLink.Result);
             },

@@ -27,7 +27,13 @@ function parseSession(raw: string | null): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Partial<Session>;
-    if (typeof s.accessToken !== 'string' || typeof s.refreshToken !== 'string' || typeof s.expiresAt !== 'number' || typeof s.user?.id !== 'string') return null;
+    if (
+      typeof s.accessToken !== 'string' ||
+      typeof s.refreshToken !== 'string' ||
+      typeof s.expiresAt !== 'number' ||
+      typeof s.user?.id !== 'string'
+    )
+      return null;
     return s as Session;
   } catch {
     return null;
@@ -122,7 +128,9 @@ export class SessionStore {
       await this.set(next);
       return next;
     }
-    const refused = body?.errors?.some((e) => ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(e.extensions?.code ?? ''));
+    const refused = body?.errors?.some((e) =>
+      ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(e.extensions?.code ?? ''),
+    );
     if (refused) {
       await this.set(null);
       return null;

@@ -36,7 +36,10 @@ export interface SocialBrowser {
 }
 
 /** Keeps pending sign-ins in `slot`, one at a time (a newer start replaces an older one). */
-export function pendingSlot(slot: { read(): string | null; write(value: string | null): void }): Pick<SocialBrowser, 'takePending'> & { remember(p: PendingSocialSignIn): void } {
+export function pendingSlot(slot: {
+  read(): string | null;
+  write(value: string | null): void;
+}): Pick<SocialBrowser, 'takePending'> & { remember(p: PendingSocialSignIn): void } {
   return {
     remember(pending) {
       slot.write(JSON.stringify(pending));
@@ -53,7 +56,12 @@ export function pendingSlot(slot: { read(): string | null; write(value: string |
       }
       if (pending.state !== state) return null;
       slot.write(null);
-      if (typeof pending.provider !== 'string' || typeof pending.startedAt !== 'number' || now - pending.startedAt > PENDING_TTL_MS) return null;
+      if (
+        typeof pending.provider !== 'string' ||
+        typeof pending.startedAt !== 'number' ||
+        now - pending.startedAt > PENDING_TTL_MS
+      )
+        return null;
       return { state, provider: pending.provider, startedAt: pending.startedAt };
     },
   };

@@ -18,7 +18,9 @@ export const socialBrowser: SocialBrowser = {
   redirectUri: () => REDIRECT_URI,
   async open(authorizationUrl, started) {
     slot.remember(started);
-    const result = await WebBrowser.openAuthSessionAsync(authorizationUrl, REDIRECT_URI, { preferEphemeralSession: false });
+    const result = await WebBrowser.openAuthSessionAsync(authorizationUrl, REDIRECT_URI, {
+      preferEphemeralSession: false,
+    });
     if (result.type === 'success') return { kind: 'returned', url: result.url };
     slot.takePending(started.state);
     return { kind: 'cancelled' };

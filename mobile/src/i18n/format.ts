@@ -6,9 +6,19 @@ import { PROFILE_LOCALE, type Language } from './resolve';
  */
 export function createFormat(language: Language) {
   const locale = PROFILE_LOCALE[language];
-  const dayFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const dayFormat = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
   const monthFormat = new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const number = (digits: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
   return {
     locale,
@@ -40,7 +50,9 @@ export function createFormat(language: Language) {
     /** Weight in kilograms with the locale's unit. */
     kg(value: number): string {
       try {
-        return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 }).format(value);
+        return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 }).format(
+          value,
+        );
       } catch {
         return `${number(1).format(value)} kg`;
       }

@@ -14,7 +14,11 @@ export function languageOf(tag: string | null | undefined): Language | null {
  * have (several languages may be set on a phone), else English.
  */
 export function resolveLanguage(profileLocale: string | null | undefined, deviceLocales: readonly string[]): Language {
-  return languageOf(profileLocale) ?? deviceLocales.map(languageOf).find((l): l is Language => l !== null) ?? FALLBACK_LANGUAGE;
+  return (
+    languageOf(profileLocale) ??
+    deviceLocales.map(languageOf).find((l): l is Language => l !== null) ??
+    FALLBACK_LANGUAGE
+  );
 }
 
 /** The locale stored in the profile for a language (regional forms decide date and number formats). */

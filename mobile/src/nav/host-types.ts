@@ -12,5 +12,9 @@ export interface NavHost {
    * Listens for the platform: `onStack` when the browser moved through history, `onUrl` for a link opened from outside
    * (vegshare:// or https), `onBackPress` for Android's back button (true when handled).
    */
-  listen(handlers: { onStack: (stack: Route[]) => void; onUrl: (url: string) => void; onBackPress: () => boolean }): () => void;
+  listen(handlers: {
+    onStack: (stack: Route[]) => void;
+    onUrl: (url: string) => void;
+    onBackPress: () => boolean;
+  }): () => void;
 }

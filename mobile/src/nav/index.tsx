@@ -21,7 +21,9 @@ const host = createNavHost();
 
 /** A small stack navigator, URL-addressable on every platform (see routes.ts), with no native navigation library. */
 export function NavProvider({ children, initial }: { children: ReactNode; initial?: Route | null }) {
-  const [stack, setStack] = useState<Route[]>(() => (initial ? stackFor(initial) : (host.initialStack() ?? [{ name: 'explore' }])));
+  const [stack, setStack] = useState<Route[]>(() =>
+    initial ? stackFor(initial) : (host.initialStack() ?? [{ name: 'explore' }]),
+  );
   const stackRef = useRef(stack);
   stackRef.current = stack;
 

@@ -31,7 +31,11 @@ export const TABS: readonly TabName[] = ['explore', 'rentals', 'notifications', 
 
 /** Routes shown to signed-out visitors too (links from emails). */
 export const isPublicRoute = (route: Route): boolean =>
-  route.name === 'forgotPassword' || route.name === 'resetPassword' || route.name === 'completeSignUp' || route.name === 'socialCallback' || route.name === 'linkAccount';
+  route.name === 'forgotPassword' ||
+  route.name === 'resetPassword' ||
+  route.name === 'completeSignUp' ||
+  route.name === 'socialCallback' ||
+  route.name === 'linkAccount';
 
 /** Hosts whose https links open the app (universal links / Android App Links); see app.config.ts. */
 export const LINK_HOSTS = ['vegshare.app', 'www.vegshare.app'];
@@ -49,7 +53,16 @@ const param = (query: URLSearchParams, name: string): string | null => {
 function socialCallbackOf(query: URLSearchParams): Route {
   const state = param(query, 'state');
   if (!state) return { name: 'explore' };
-  return { name: 'socialCallback', callback: { state, code: param(query, 'code'), iss: param(query, 'iss'), deviceId: param(query, 'device_id'), error: param(query, 'error') } };
+  return {
+    name: 'socialCallback',
+    callback: {
+      state,
+      code: param(query, 'code'),
+      iss: param(query, 'iss'),
+      deviceId: param(query, 'device_id'),
+      error: param(query, 'error'),
+    },
+  };
 }
 
 const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) => Route | null][] = [
@@ -66,22 +79,31 @@ const patterns: readonly [RegExp, (m: RegExpExecArray, query: URLSearchParams) =
   [/^\/profile$/, () => ({ name: 'profile' })],
   [/^\/profile\/delete$/, () => ({ name: 'deleteAccount' })],
   [/^\/forgot-password$/, () => ({ name: 'forgotPassword' })],
-  [/^\/reset-password$/, (_m, q) => {
-    const token = q.get('token');
-    return token && TOKEN.test(token) ? { name: 'resetPassword', token } : { name: 'forgotPassword' };
-  }],
+  [
+    /^\/reset-password$/,
+    (_m, q) => {
+      const token = q.get('token');
+      return token && TOKEN.test(token) ? { name: 'resetPassword', token } : { name: 'forgotPassword' };
+    },
+  ],
   // The sign-up email's link (auth's `APP_URL/verify-email?token=`): the code that completes the account.
-  [/^\/verify-email$/, (_m, q) => {
-    const token = q.get('token');
-    return token && TOKEN.test(token) ? { name: 'completeSignUp', token } : { name: 'explore' };
-  }],
+  [
+    /^\/verify-email$/,
+    (_m, q) => {
+      const token = q.get('token');
+      return token && TOKEN.test(token) ? { name: 'completeSignUp', token } : { name: 'explore' };
+    },
+  ],
   // The redirect URI of social sign-in (allow-listed by auth's SOCIAL_REDIRECT_URIS).
   [/^\/auth\/callback$/, (_m, q) => socialCallbackOf(q)],
   // The social sign-in confirmation mail's link (auth's `APP_URL/link-account?code=`).
-  [/^\/link-account$/, (_m, q) => {
-    const code = q.get('code');
-    return code && TOKEN.test(code) ? { name: 'linkAccount', code } : { name: 'explore' };
-  }],
+  [
+    /^\/link-account$/,
+    (_m, q) => {
+      const code = q.get('code');
+      return code && TOKEN.test(code) ? { name: 'linkAccount', code } : { name: 'explore' };
+    },
+  ],
 ];
 
 /**
@@ -155,7 +177,13 @@ export function pathOf(route: Route): string {
     case 'socialCallback': {
       const { state, code, iss, deviceId, error } = route.callback;
       const query = new URLSearchParams({ state });
-      for (const [key, value] of [['code', code], ['iss', iss], ['device_id', deviceId], ['error', error]] as const) if (value !== null) query.set(key, value);
+      for (const [key, value] of [
+        ['code', code],
+        ['iss', iss],
+        ['device_id', deviceId],
+        ['error', error],
+      ] as const)
+        if (value !== null) query.set(key, value);
       return `/auth/callback?${query.toString()}`;
     }
     case 'linkAccount':

@@ -7,10 +7,16 @@ import type { PermissionState, PushOs } from './lifecycle';
 // A push that arrives while the app is open is already in the in-app list (the server pushes only to users without a
 // live session, but a session may have just started): show it quietly.
 Notifications.setNotificationHandler({
-  handleNotification: async () => ({ shouldShowBanner: true, shouldShowList: true, shouldPlaySound: false, shouldSetBadge: false }),
+  handleNotification: async () => ({
+    shouldShowBanner: true,
+    shouldShowList: true,
+    shouldPlaySound: false,
+    shouldSetBadge: false,
+  }),
 });
 
-const state = (status: string): PermissionState => (status === 'granted' ? 'granted' : status === 'denied' ? 'denied' : 'undetermined');
+const state = (status: string): PermissionState =>
+  status === 'granted' ? 'granted' : status === 'denied' ? 'denied' : 'undetermined';
 
 /** expo-notifications on iOS and Android (FCM and APNs underneath, reached through Expo's push service). */
 export function createPushOs(): PushOs {
@@ -20,7 +26,10 @@ export function createPushOs(): PushOs {
     getPermission: async () => state((await Notifications.getPermissionsAsync()).status),
     async requestPermission() {
       if (Platform.OS === 'android') {
-        await Notifications.setNotificationChannelAsync('default', { name: 'VegShare', importance: Notifications.AndroidImportance.DEFAULT });
+        await Notifications.setNotificationChannelAsync('default', {
+          name: 'VegShare',
+          importance: Notifications.AndroidImportance.DEFAULT,
+        });
       }
       return state((await Notifications.requestPermissionsAsync()).status);
     },

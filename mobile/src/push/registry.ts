@@ -6,7 +6,11 @@ import type { PushRegistry } from './lifecycle';
 export function apolloPushRegistry(client: ApolloClient): PushRegistry {
   return {
     async register(token, platform) {
-      await client.mutate({ mutation: RegisterPushDeviceDocument, variables: { input: { token, platform } }, errorPolicy: 'none' });
+      await client.mutate({
+        mutation: RegisterPushDeviceDocument,
+        variables: { input: { token, platform } },
+        errorPolicy: 'none',
+      });
     },
     async unregister(token) {
       await client.mutate({ mutation: UnregisterPushDeviceDocument, variables: { token }, errorPolicy: 'none' });

@@ -42,14 +42,18 @@ export function AuthScreen() {
       if (mode === 'signIn') {
         // A device that signed in to this account before passes the account's back-off after failures elsewhere.
         const deviceToken = await devices.get(email).catch(() => undefined);
-        const { data } = await login({ variables: { input: { email: email.trim(), password, ...(deviceToken ? { deviceToken } : {}) } } });
+        const { data } = await login({
+          variables: { input: { email: email.trim(), password, ...(deviceToken ? { deviceToken } : {}) } },
+        });
         if (data) {
           await devices.remember(email, data.login.deviceToken).catch(() => undefined);
           await store.set(sessionFromPayload(data.login));
         }
       } else {
         // The answer is the same whether or not the email has an account: a code is on its way either way.
-        const { data } = await signUp({ variables: { input: { email: email.trim(), password, displayName: displayName.trim() } } });
+        const { data } = await signUp({
+          variables: { input: { email: email.trim(), password, displayName: displayName.trim() } },
+        });
         if (data) setCodeSentTo(data.signUp.email);
       }
     } catch {
@@ -68,7 +72,15 @@ export function AuthScreen() {
         </View>
         <Card>
           <View style={{ marginBottom: space(3) }}>
-            <Segmented testID="mode" value={mode} onChange={setMode} options={[{ value: 'signIn', label: t('auth.signIn') }, { value: 'signUp', label: t('auth.signUp') }]} />
+            <Segmented
+              testID="mode"
+              value={mode}
+              onChange={setMode}
+              options={[
+                { value: 'signIn', label: t('auth.signIn') },
+                { value: 'signUp', label: t('auth.signUp') },
+              ]}
+            />
           </View>
           {mode === 'signUp' && codeSentTo !== null ? (
             <>
@@ -80,8 +92,26 @@ export function AuthScreen() {
             </>
           ) : (
             <>
-              {mode === 'signUp' ? <Field testID="display-name" label={t('auth.name')} value={displayName} onChangeText={setDisplayName} autoComplete="name" textContentType="name" /> : null}
-              <Field testID="email" label={t('auth.email')} value={email} onChangeText={setEmail} autoCapitalize="none" keyboardType="email-address" autoComplete="email" textContentType="emailAddress" />
+              {mode === 'signUp' ? (
+                <Field
+                  testID="display-name"
+                  label={t('auth.name')}
+                  value={displayName}
+                  onChangeText={setDisplayName}
+                  autoComplete="name"
+                  textContentType="name"
+                />
+              ) : null}
+              <Field
+                testID="email"
+                label={t('auth.email')}
+                value={email}
+                onChangeText={setEmail}
+                autoCapitalize="none"
+                keyboardType="email-address"
+                autoComplete="email"
+                textContentType="emailAddress"
+              />
               <Field
                 testID="password"
                 label={t('auth.password')}
@@ -98,16 +128,35 @@ export function AuthScreen() {
                 </Text>
               ) : null}
               {error ? <ErrorView error={error} /> : null}
-              <Button testID="submit-auth" title={busy ? t('common.pleaseWait') : mode === 'signIn' ? t('auth.signIn') : t('auth.signUp')} disabled={busy} onPress={() => void submit()} />
-              {mode === 'signIn' ? <TextLink testID="forgot-password" title={t('auth.forgot')} onPress={() => nav.push({ name: 'forgotPassword' })} /> : null}
+              <Button
+                testID="submit-auth"
+                title={busy ? t('common.pleaseWait') : mode === 'signIn' ? t('auth.signIn') : t('auth.signUp')}
+                disabled={busy}
+                onPress={() => void submit()}
+              />
+              {mode === 'signIn' ? (
+                <TextLink
+                  testID="forgot-password"
+                  title={t('auth.forgot')}
+                  onPress={() => nav.push({ name: 'forgotPassword' })}
+                />
+              ) : null}
               <SocialSignInButtons />
             </>
           )}
         </Card>
         <Text style={[styles.muted, { marginTop: space(2) }]}>{t('auth.legal')}</Text>
         <View style={[styles.row, { flexWrap: 'wrap' }]}>
-          <TextLink testID="terms-link" title={t('legal.terms')} onPress={() => void Linking.openURL(legalUrls.terms)} />
-          <TextLink testID="privacy-link" title={t('legal.privacy')} onPress={() => void Linking.openURL(legalUrls.privacy)} />
+          <TextLink
+            testID="terms-link"
+            title={t('legal.terms')}
+            onPress={() => void Linking.openURL(legalUrls.terms)}
+          />
+          <TextLink
+            testID="privacy-link"
+            title={t('legal.privacy')}
+            onPress={() => void Linking.openURL(legalUrls.privacy)}
+          />
         </View>
         <LanguagePicker />
       </Screen>

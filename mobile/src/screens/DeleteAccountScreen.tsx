@@ -28,9 +28,23 @@ export function DeleteAccountScreen() {
     <Screen title={t('deleteAccount.title')} testID="delete-account-screen">
       <Card>
         <Text style={[styles.text, { marginBottom: space(3) }]}>{t('deleteAccount.warning')}</Text>
-        <Field testID="delete-password" label={t('deleteAccount.password')} value={password} onChangeText={setPassword} secureTextEntry autoComplete="current-password" textContentType="password" />
+        <Field
+          testID="delete-password"
+          label={t('deleteAccount.password')}
+          value={password}
+          onChangeText={setPassword}
+          secureTextEntry
+          autoComplete="current-password"
+          textContentType="password"
+        />
         {state.error ? <ErrorView error={state.error} /> : null}
-        <Button testID="confirm-delete" kind="danger" title={state.loading ? t('deleteAccount.deleting') : t('deleteAccount.confirm')} disabled={state.loading || password.length === 0} onPress={() => void submit()} />
+        <Button
+          testID="confirm-delete"
+          kind="danger"
+          title={state.loading ? t('deleteAccount.deleting') : t('deleteAccount.confirm')}
+          disabled={state.loading || password.length === 0}
+          onPress={() => void submit()}
+        />
       </Card>
     </Screen>
   );

@@ -35,7 +35,9 @@ function PlotList({ plots }: { plots: ReturnType<typeof usePlots> }) {
             <Text style={[styles.strong, { flexShrink: 1 }]}>
               {plot.farm.name} · {plot.code}
             </Text>
-            <Text style={[styles.strong, { color: colors.primary }]}>{t('price.perSeason', { price: f.money(plot.pricePerSeasonCents, plot.currency) })}</Text>
+            <Text style={[styles.strong, { color: colors.primary }]}>
+              {t('price.perSeason', { price: f.money(plot.pricePerSeasonCents, plot.currency) })}
+            </Text>
           </View>
           <Text style={styles.muted}>
             {f.number(plot.areaM2, 0)} m² · {plot.soil} · {t(`enums.sunExposure.${plot.sunExposure}`)}
@@ -44,7 +46,11 @@ function PlotList({ plots }: { plots: ReturnType<typeof usePlots> }) {
           <Text style={styles.muted}>{plot.farm.locality}</Text>
         </Card>
       ))}
-      <LoadMore hasMore={data?.availablePlots.pageInfo.hasNextPage ?? false} loading={loading} onPress={() => void fetchMore({ variables: { after: data?.availablePlots.pageInfo.endCursor } })} />
+      <LoadMore
+        hasMore={data?.availablePlots.pageInfo.hasNextPage ?? false}
+        loading={loading}
+        onPress={() => void fetchMore({ variables: { after: data?.availablePlots.pageInfo.endCursor } })}
+      />
     </View>
   );
 }
@@ -52,7 +58,15 @@ function PlotList({ plots }: { plots: ReturnType<typeof usePlots> }) {
 type MapFarm = FarmsMapQuery['farms']['edges'][number]['node'];
 
 /** A map-like view: farms placed by their coordinates inside the bounding box of all farms (no tiles, no network). */
-function FarmMap({ farms, selected, onSelect }: { farms: MapFarm[]; selected: string | null; onSelect: (id: string | null) => void }) {
+function FarmMap({
+  farms,
+  selected,
+  onSelect,
+}: {
+  farms: MapFarm[];
+  selected: string | null;
+  onSelect: (id: string | null) => void;
+}) {
   const { t } = useTranslation();
   const { colors } = useTheme();
   const lats = farms.map((f) => f.location.latitude);
@@ -61,12 +75,43 @@ function FarmMap({ farms, selected, onSelect }: { farms: MapFarm[]; selected: st
   const spanLat = Math.max(maxLat - minLat, 0.01);
   const spanLng = Math.max(maxLng - minLng, 0.01);
   return (
-    <View testID="farm-map" style={{ height: 260, borderRadius: 12, backgroundColor: colors.map, borderWidth: 1, borderColor: colors.border, overflow: 'hidden', marginBottom: space(3) }}>
+    <View
+      testID="farm-map"
+      style={{
+        height: 260,
+        borderRadius: 12,
+        backgroundColor: colors.map,
+        borderWidth: 1,
+        borderColor: colors.border,
+        overflow: 'hidden',
+        marginBottom: space(3),
+      }}
+    >
       {[0.25, 0.5, 0.75].map((p) => (
-        <View key={`h${p}`} style={{ position: 'absolute', left: 0, right: 0, top: `${p * 100}%`, height: 1, backgroundColor: colors.mapLine }} />
+        <View
+          key={`h${p}`}
+          style={{
+            position: 'absolute',
+            left: 0,
+            right: 0,
+            top: `${p * 100}%`,
+            height: 1,
+            backgroundColor: colors.mapLine,
+          }}
+        />
       ))}
       {[0.25, 0.5, 0.75].map((p) => (
-        <View key={`v${p}`} style={{ position: 'absolute', top: 0, bottom: 0, left: `${p * 100}%`, width: 1, backgroundColor: colors.mapLine }} />
+        <View
+          key={`v${p}`}
+          style={{
+            position: 'absolute',
+            top: 0,
+            bottom: 0,
+            left: `${p * 100}%`,
+            width: 1,
+            backgroundColor: colors.mapLine,
+          }}
+        />
       ))}
       {farms.map((f) => {
         const x = 4 + ((f.location.longitude - minLng) / spanLng) * 60;
@@ -83,11 +128,31 @@ function FarmMap({ farms, selected, onSelect }: { farms: MapFarm[]; selected: st
             accessibilityState={{ selected: active }}
             onPress={() => onSelect(active ? null : f.id)}
             hitSlop={10}
-            style={{ position: 'absolute', left: `${x}%`, top: `${y}%`, flexDirection: 'row', alignItems: 'center', gap: 4, minHeight: 44 }}
+            style={{
+              position: 'absolute',
+              left: `${x}%`,
+              top: `${y}%`,
+              flexDirection: 'row',
+              alignItems: 'center',
+              gap: 4,
+              minHeight: 44,
+            }}
           >
-            <View style={{ width: 14, height: 14, borderRadius: 7, borderWidth: 2, borderColor: colors.card, backgroundColor: tone }} />
+            <View
+              style={{
+                width: 14,
+                height: 14,
+                borderRadius: 7,
+                borderWidth: 2,
+                borderColor: colors.card,
+                backgroundColor: tone,
+              }}
+            />
             <View style={{ backgroundColor: tone, borderRadius: 6, paddingHorizontal: 6, paddingVertical: 2 }}>
-              <Text numberOfLines={1} style={{ color: active ? colors.card : colors.primaryText, fontWeight: '700', fontSize: 12 }}>
+              <Text
+                numberOfLines={1}
+                style={{ color: active ? colors.card : colors.primaryText, fontWeight: '700', fontSize: 12 }}
+              >
                 {f.name} · {t('explore.free', { count: free })}
               </Text>
             </View>
@@ -107,9 +172,21 @@ export function ExploreScreen() {
   const plots = usePlots(view === 'map' ? farmId : null);
   const farmList = farms.data?.farms.edges.map((e) => e.node) ?? [];
   return (
-    <Screen title={t('explore.title')} testID="explore-screen" onRefresh={() => Promise.all([plots.refetch(), view === 'map' ? farms.refetch() : null])}>
+    <Screen
+      title={t('explore.title')}
+      testID="explore-screen"
+      onRefresh={() => Promise.all([plots.refetch(), view === 'map' ? farms.refetch() : null])}
+    >
       <View style={{ marginBottom: space(3) }}>
-        <Segmented testID="view" value={view} onChange={setView} options={[{ value: 'list', label: t('explore.list') }, { value: 'map', label: t('explore.map') }]} />
+        <Segmented
+          testID="view"
+          value={view}
+          onChange={setView}
+          options={[
+            { value: 'list', label: t('explore.list') },
+            { value: 'map', label: t('explore.map') },
+          ]}
+        />
       </View>
       {view === 'map' ? (
         farms.loading && !farms.data ? (
@@ -121,7 +198,11 @@ export function ExploreScreen() {
         ) : (
           <>
             <FarmMap farms={farmList} selected={farmId} onSelect={setFarmId} />
-            {farmId ? <Pill text={t('explore.showingOne')} /> : <Text style={styles.muted}>{t('explore.tapFarm')}</Text>}
+            {farmId ? (
+              <Pill text={t('explore.showingOne')} />
+            ) : (
+              <Text style={styles.muted}>{t('explore.tapFarm')}</Text>
+            )}
           </>
         )
       ) : null}

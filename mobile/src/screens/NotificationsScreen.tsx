@@ -29,7 +29,15 @@ export function NotificationsScreen() {
   };
   return (
     <Screen title={t('notifications.title')} testID="notifications-screen" onRefresh={() => refetch()}>
-      {unread > 0 ? <Button testID="mark-all-read" title={t('notifications.markAll', { count: unread })} kind="secondary" disabled={markState.loading} onPress={() => void mark(null)} /> : null}
+      {unread > 0 ? (
+        <Button
+          testID="mark-all-read"
+          title={t('notifications.markAll', { count: unread })}
+          kind="secondary"
+          disabled={markState.loading}
+          onPress={() => void mark(null)}
+        />
+      ) : null}
       {!data && loading ? <Loading /> : null}
       {error && !data ? <ErrorView error={error} onRetry={() => void refetch()} /> : null}
       {data && items.length === 0 ? <Empty text={t('notifications.none')} /> : null}
@@ -53,7 +61,11 @@ export function NotificationsScreen() {
           </Card>
         );
       })}
-      <LoadMore hasMore={data?.notifications.pageInfo.hasNextPage ?? false} loading={loading} onPress={() => void fetchMore({ variables: { after: data?.notifications.pageInfo.endCursor } })} />
+      <LoadMore
+        hasMore={data?.notifications.pageInfo.hasNextPage ?? false}
+        loading={loading}
+        onPress={() => void fetchMore({ variables: { after: data?.notifications.pageInfo.endCursor } })}
+      />
     </Screen>
   );
 }

@@ -26,15 +26,36 @@ function NewPasswordForm({ token: initialToken, askToken }: { token: string; ask
   }
   return (
     <Card testID="reset-form">
-      {askToken ? <Field testID="reset-code" label={t('forgot.code')} value={token} onChangeText={setToken} autoCapitalize="none" autoCorrect={false} /> : null}
-      <Field testID="new-password" label={t('forgot.newPassword')} value={password} onChangeText={setPassword} secureTextEntry autoComplete="new-password" textContentType="newPassword" />
+      {askToken ? (
+        <Field
+          testID="reset-code"
+          label={t('forgot.code')}
+          value={token}
+          onChangeText={setToken}
+          autoCapitalize="none"
+          autoCorrect={false}
+        />
+      ) : null}
+      <Field
+        testID="new-password"
+        label={t('forgot.newPassword')}
+        value={password}
+        onChangeText={setPassword}
+        secureTextEntry
+        autoComplete="new-password"
+        textContentType="newPassword"
+      />
       {state.error ? <ErrorView error={state.error} /> : null}
-      {password.length > 0 && password.length < 8 ? <Text style={styles.errorText}>{t('auth.shortPassword')}</Text> : null}
+      {password.length > 0 && password.length < 8 ? (
+        <Text style={styles.errorText}>{t('auth.shortPassword')}</Text>
+      ) : null}
       <Button
         testID="submit-reset"
         title={state.loading ? t('common.pleaseWait') : t('forgot.submit')}
         disabled={state.loading || password.length < 8 || token.trim().length < 16}
-        onPress={() => void reset({ variables: { input: { token: token.trim(), newPassword: password } } }).catch(() => undefined)}
+        onPress={() =>
+          void reset({ variables: { input: { token: token.trim(), newPassword: password } } }).catch(() => undefined)
+        }
       />
     </Card>
   );
@@ -65,7 +86,15 @@ export function ForgotPasswordScreen() {
     <Frame testID="forgot-screen">
       <Card>
         <Text style={[styles.muted, { marginBottom: space(3) }]}>{t('forgot.intro')}</Text>
-        <Field testID="reset-email" label={t('auth.email')} value={email} onChangeText={setEmail} autoCapitalize="none" keyboardType="email-address" autoComplete="email" />
+        <Field
+          testID="reset-email"
+          label={t('auth.email')}
+          value={email}
+          onChangeText={setEmail}
+          autoCapitalize="none"
+          keyboardType="email-address"
+          autoComplete="email"
+        />
         {state.error ? <ErrorView error={state.error} /> : null}
         <Button
           testID="send-reset"

@@ -27,17 +27,29 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
   const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [notes, setNotes] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [save, saveState] = useMutation(SavePlantingPlanDocument, { refetchQueries: [{ query: RentalDetailDocument, variables: { id: rentalId } }], awaitRefetchQueries: true });
+  const [save, saveState] = useMutation(SavePlantingPlanDocument, {
+    refetchQueries: [{ query: RentalDetailDocument, variables: { id: rentalId } }],
+    awaitRefetchQueries: true,
+  });
 
   const plan = rental.data?.rental?.plan;
   useEffect(() => {
     if (!plan) return;
-    setChoices(Object.fromEntries(plan.items.map((i) => [i.crop.id, { percent: String(Math.round(i.share * 100)), sowOn: i.sowOn }])));
+    setChoices(
+      Object.fromEntries(
+        plan.items.map((i) => [i.crop.id, { percent: String(Math.round(i.share * 100)), sowOn: i.sowOn }]),
+      ),
+    );
     setNotes(plan.notes);
   }, [plan]);
 
   if ((!crops.data && crops.loading) || (!rental.data && rental.loading)) return <Loading />;
-  if (crops.error && !crops.data) return <Screen><ErrorView error={crops.error} onRetry={() => void crops.refetch()} /></Screen>;
+  if (crops.error && !crops.data)
+    return (
+      <Screen>
+        <ErrorView error={crops.error} onRetry={() => void crops.refetch()} />
+      </Screen>
+    );
   const list = crops.data?.crops ?? [];
   const today = isoDay(new Date());
   const startsOn = rental.data?.rental?.startsOn ?? today;
@@ -61,13 +73,21 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
   };
 
   return (
-    <Screen title={t('plan.title')} testID="plan-screen" onRefresh={() => Promise.all([crops.refetch(), rental.refetch()])}>
+    <Screen
+      title={t('plan.title')}
+      testID="plan-screen"
+      onRefresh={() => Promise.all([crops.refetch(), rental.refetch()])}
+    >
       {list.length === 0 ? <Empty text={t('plan.empty')} /> : null}
       {list.map((crop) => {
         const choice = choices[crop.id];
         const suggested = suggestSowDate(crop, from, endsOn);
         const defaultSow = suggested ?? from;
-        const when = suggested ? (suggested === from ? t('plan.sowNow') : t('plan.sowFrom', { date: f.date(suggested) })) : t('plan.noTime');
+        const when = suggested
+          ? suggested === from
+            ? t('plan.sowNow')
+            : t('plan.sowFrom', { date: f.date(suggested) })
+          : t('plan.noTime');
         return (
           <Card key={crop.id} testID={`crop-${crop.id}`}>
             <View style={styles.between}>
@@ -76,7 +96,9 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
               </Text>
               <Text style={styles.muted}>{t('plan.days', { count: crop.daysToMaturity })}</Text>
             </View>
-            <Text style={styles.muted}>{t('plan.details', { yield: f.number(crop.expectedYieldKgPerM2), spacing: crop.spacingCm, when })}</Text>
+            <Text style={styles.muted}>
+              {t('plan.details', { yield: f.number(crop.expectedYieldKgPerM2), spacing: crop.spacingCm, when })}
+            </Text>
             <View style={[styles.row, { marginTop: space(2), alignItems: 'flex-start' }]}>
               <View style={{ flex: 1 }}>
                 <Field
@@ -85,7 +107,12 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
                   label={t('plan.share')}
                   keyboardType="numeric"
                   value={choice?.percent ?? ''}
-                  onChangeText={(percent) => setChoices((c) => ({ ...c, [crop.id]: { sowOn: c[crop.id]?.sowOn ?? defaultSow, percent: percent.replace(/[^\d]/g, '') } }))}
+                  onChangeText={(percent) =>
+                    setChoices((c) => ({
+                      ...c,
+                      [crop.id]: { sowOn: c[crop.id]?.sowOn ?? defaultSow, percent: percent.replace(/[^\d]/g, '') },
+                    }))
+                  }
                 />
               </View>
               <View style={{ flex: 1 }}>
@@ -94,7 +121,9 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
                   value={choice?.sowOn ?? defaultSow}
                   min={from}
                   max={endsOn}
-                  onChange={(sowOn) => setChoices((c) => ({ ...c, [crop.id]: { percent: c[crop.id]?.percent ?? '', sowOn } }))}
+                  onChange={(sowOn) =>
+                    setChoices((c) => ({ ...c, [crop.id]: { percent: c[crop.id]?.percent ?? '', sowOn } }))
+                  }
                 />
               </View>
             </View>
@@ -102,10 +131,17 @@ export function PlanScreen({ rentalId }: { rentalId: string }) {
         );
       })}
       <Field label={t('plan.notes')} value={notes} onChangeText={setNotes} multiline />
-      <Text style={[styles.text, { color: total > 100 ? colors.danger : colors.text }]}>{t('plan.total', { percent: f.percent(total / 100) })}</Text>
+      <Text style={[styles.text, { color: total > 100 ? colors.danger : colors.text }]}>
+        {t('plan.total', { percent: f.percent(total / 100) })}
+      </Text>
       {problem ? <Text style={styles.errorText}>{problem}</Text> : null}
       {saveState.error ? <ErrorView error={saveState.error} /> : null}
-      <Button testID="save-plan" title={saveState.loading ? t('common.saving') : t('plan.save')} disabled={saveState.loading} onPress={() => void submit()} />
+      <Button
+        testID="save-plan"
+        title={saveState.loading ? t('common.saving') : t('plan.save')}
+        disabled={saveState.loading}
+        onPress={() => void submit()}
+      />
     </Screen>
   );
 }

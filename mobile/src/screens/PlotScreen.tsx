@@ -25,7 +25,12 @@ export function PlotScreen({ plotId }: { plotId: string }) {
   const [rent, rentState] = useMutation(RequestRentalDocument, { refetchQueries: [MyRentalsDocument] });
 
   if (!data && loading) return <Loading />;
-  if (!data?.plot) return <Screen onRefresh={() => refetch()}>{error ? <ErrorView error={error} onRetry={() => void refetch()} /> : <Empty text={t('plot.notFound')} />}</Screen>;
+  if (!data?.plot)
+    return (
+      <Screen onRefresh={() => refetch()}>
+        {error ? <ErrorView error={error} onRetry={() => void refetch()} /> : <Empty text={t('plot.notFound')} />}
+      </Screen>
+    );
   const plot = data.plot;
   const season = plot.farm.openingSeason;
 
@@ -49,21 +54,47 @@ export function PlotScreen({ plotId }: { plotId: string }) {
     <Screen title={`${plot.farm.name} · ${plot.code}`} testID="plot-screen" onRefresh={() => refetch()}>
       <Card>
         <View style={styles.between}>
-          <Text style={[styles.strong, { fontSize: 22, color: colors.primary, flexShrink: 1 }]}>{t('price.perSeason', { price: f.money(plot.pricePerSeasonCents, plot.currency) })}</Text>
-          <Pill text={t(`enums.plotStatus.${plot.status}`)} tone={plot.status === 'AVAILABLE' ? 'primary' : 'muted'} testID="plot-status" />
+          <Text style={[styles.strong, { fontSize: 22, color: colors.primary, flexShrink: 1 }]}>
+            {t('price.perSeason', { price: f.money(plot.pricePerSeasonCents, plot.currency) })}
+          </Text>
+          <Pill
+            text={t(`enums.plotStatus.${plot.status}`)}
+            tone={plot.status === 'AVAILABLE' ? 'primary' : 'muted'}
+            testID="plot-status"
+          />
         </View>
-        <Text style={styles.text}>{t('plot.summary', { area: f.number(plot.areaM2, 0), soil: plot.soil, sun: t(`enums.sunExposure.${plot.sunExposure}`) })}</Text>
+        <Text style={styles.text}>
+          {t('plot.summary', {
+            area: f.number(plot.areaM2, 0),
+            soil: plot.soil,
+            sun: t(`enums.sunExposure.${plot.sunExposure}`),
+          })}
+        </Text>
         <Text style={styles.muted}>{plot.farm.locality}</Text>
-        <Text style={[styles.muted, { marginTop: space(2) }]}>{t('plot.season', { from: f.month(season.startMonth), to: f.month(season.endMonth) })}</Text>
+        <Text style={[styles.muted, { marginTop: space(2) }]}>
+          {t('plot.season', { from: f.month(season.startMonth), to: f.month(season.endMonth) })}
+        </Text>
         <Text style={[styles.text, { marginTop: space(2) }]}>{plot.farm.description}</Text>
       </Card>
       <Section title={t('plot.rentTitle')}>
         <Card>
           <DateField testID="starts-on" label={t('plot.from')} value={startsOn} min={today} onChange={setStartsOn} />
-          <DateField testID="ends-on" label={t('plot.until')} value={endsOn} min={addDays(startsOn, 1)} max={addDays(startsOn, 366)} onChange={setEndsOn} />
+          <DateField
+            testID="ends-on"
+            label={t('plot.until')}
+            value={endsOn}
+            min={addDays(startsOn, 1)}
+            max={addDays(startsOn, 366)}
+            onChange={setEndsOn}
+          />
           {problem ? <Text style={styles.errorText}>{problem}</Text> : null}
           {rentState.error ? <ErrorView error={rentState.error} /> : null}
-          <Button testID="rent" title={rentState.loading ? t('plot.sending') : t('plot.rent')} disabled={rentState.loading || plot.status === 'FALLOW'} onPress={() => void submit()} />
+          <Button
+            testID="rent"
+            title={rentState.loading ? t('plot.sending') : t('plot.rent')}
+            disabled={rentState.loading || plot.status === 'FALLOW'}
+            onPress={() => void submit()}
+          />
           <Text style={styles.muted}>{t('plot.hint')}</Text>
         </Card>
       </Section>

@@ -16,7 +16,19 @@ import {
 import { PROFILE_LOCALE } from '../i18n';
 import { useNav } from '../nav';
 import type { PushStatus } from '../push/lifecycle';
-import { Button, Card, Empty, ErrorView, Field, Loading, Pill, Screen, Section, TextLink, ToggleRow } from '../ui/components';
+import {
+  Button,
+  Card,
+  Empty,
+  ErrorView,
+  Field,
+  Loading,
+  Pill,
+  Screen,
+  Section,
+  TextLink,
+  ToggleRow,
+} from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
 import { LanguagePicker } from './LanguagePicker';
@@ -24,30 +36,68 @@ import { LanguagePicker } from './LanguagePicker';
 function AddressForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const { styles } = useTheme();
-  const blank = { label: t('profile.labelHome'), recipientName: '', line1: '', postalCode: '', city: '', countryCode: 'RU' };
+  const blank = {
+    label: t('profile.labelHome'),
+    recipientName: '',
+    line1: '',
+    postalCode: '',
+    city: '',
+    countryCode: 'RU',
+  };
   const [form, setForm] = useState(blank);
-  const [create, state] = useMutation(CreateDeliveryAddressDocument, { refetchQueries: [ProfileDocument], awaitRefetchQueries: true });
+  const [create, state] = useMutation(CreateDeliveryAddressDocument, {
+    refetchQueries: [ProfileDocument],
+    awaitRefetchQueries: true,
+  });
   const set = (key: keyof typeof blank) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
   return (
     <Card testID="address-form">
       <Field label={t('profile.label')} value={form.label} onChangeText={set('label')} />
-      <Field testID="address-recipient" label={t('profile.recipient')} value={form.recipientName} onChangeText={set('recipientName')} autoComplete="name" />
-      <Field testID="address-line1" label={t('profile.street')} value={form.line1} onChangeText={set('line1')} autoComplete="street-address" />
+      <Field
+        testID="address-recipient"
+        label={t('profile.recipient')}
+        value={form.recipientName}
+        onChangeText={set('recipientName')}
+        autoComplete="name"
+      />
+      <Field
+        testID="address-line1"
+        label={t('profile.street')}
+        value={form.line1}
+        onChangeText={set('line1')}
+        autoComplete="street-address"
+      />
       <View style={styles.row}>
         <View style={{ flex: 1 }}>
-          <Field testID="address-postal" label={t('profile.postal')} value={form.postalCode} onChangeText={set('postalCode')} autoComplete="postal-code" />
+          <Field
+            testID="address-postal"
+            label={t('profile.postal')}
+            value={form.postalCode}
+            onChangeText={set('postalCode')}
+            autoComplete="postal-code"
+          />
         </View>
         <View style={{ flex: 2 }}>
           <Field testID="address-city" label={t('profile.city')} value={form.city} onChangeText={set('city')} />
         </View>
       </View>
-      <Field label={t('profile.country')} value={form.countryCode} onChangeText={set('countryCode')} autoCapitalize="characters" maxLength={2} />
+      <Field
+        label={t('profile.country')}
+        value={form.countryCode}
+        onChangeText={set('countryCode')}
+        autoCapitalize="characters"
+        maxLength={2}
+      />
       {state.error ? <ErrorView error={state.error} /> : null}
       <Button
         testID="save-address"
         title={state.loading ? t('common.saving') : t('profile.saveAddress')}
         disabled={state.loading || !form.recipientName || !form.line1 || !form.city || !form.postalCode}
-        onPress={() => void create({ variables: { input: form } }).then(onDone).catch(() => undefined)}
+        onPress={() =>
+          void create({ variables: { input: form } })
+            .then(onDone)
+            .catch(() => undefined)
+        }
       />
     </Card>
   );
@@ -76,9 +126,26 @@ function NotificationSettings() {
     <Section title={t('profile.notifications')} testID="notification-settings">
       <Card>
         <Text style={[styles.text, { marginBottom: space(2) }]} testID="push-status">
-          {status === 'on' ? t('profile.pushOn') : status === 'denied' ? t('profile.pushDenied') : status === 'unsupported' ? t('profile.pushUnavailable') : t('profile.pushOff')}
+          {status === 'on'
+            ? t('profile.pushOn')
+            : status === 'denied'
+              ? t('profile.pushDenied')
+              : status === 'unsupported'
+                ? t('profile.pushUnavailable')
+                : t('profile.pushOff')}
         </Text>
-        {status === 'off' ? <Button testID="enable-push" title={t('profile.pushEnable')} onPress={() => void push.enable().then(setStatus).catch(() => undefined)} /> : null}
+        {status === 'off' ? (
+          <Button
+            testID="enable-push"
+            title={t('profile.pushEnable')}
+            onPress={() =>
+              void push
+                .enable()
+                .then(setStatus)
+                .catch(() => undefined)
+            }
+          />
+        ) : null}
       </Card>
       {list.map((p) => (
         <Card key={p.kind} testID={`pref-${p.kind}`}>
@@ -128,18 +195,38 @@ export function ProfileScreen() {
             </View>
           </Card>
           <Section title={t('profile.language')} testID="language-section">
-            <LanguagePicker onChange={(language) => void update({ variables: { input: { locale: PROFILE_LOCALE[language] } } }).catch(() => undefined)} />
+            <LanguagePicker
+              onChange={(language) =>
+                void update({ variables: { input: { locale: PROFILE_LOCALE[language] } } }).catch(() => undefined)
+              }
+            />
           </Section>
           <Section title={t('profile.details')}>
             <Card>
-              <Field testID="profile-name" label={t('profile.name')} value={displayName} onChangeText={setDisplayName} autoComplete="name" />
-              <Field label={t('profile.phone')} value={phone} onChangeText={setPhone} keyboardType="phone-pad" autoComplete="tel" />
+              <Field
+                testID="profile-name"
+                label={t('profile.name')}
+                value={displayName}
+                onChangeText={setDisplayName}
+                autoComplete="name"
+              />
+              <Field
+                label={t('profile.phone')}
+                value={phone}
+                onChangeText={setPhone}
+                keyboardType="phone-pad"
+                autoComplete="tel"
+              />
               {updateState.error ? <ErrorView error={updateState.error} /> : null}
               <Button
                 testID="save-profile"
-                title={updateState.loading ? t('common.saving') : updateState.data ? t('common.saved') : t('common.save')}
+                title={
+                  updateState.loading ? t('common.saving') : updateState.data ? t('common.saved') : t('common.save')
+                }
                 disabled={updateState.loading}
-                onPress={() => void update({ variables: { input: { displayName, phone: phone || null } } }).catch(() => undefined)}
+                onPress={() =>
+                  void update({ variables: { input: { displayName, phone: phone || null } } }).catch(() => undefined)
+                }
               />
             </Card>
           </Section>
@@ -156,23 +243,51 @@ export function ProfileScreen() {
                   {a.line2 ? `, ${a.line2}` : ''}, {a.postalCode} {a.city}, {a.countryCode}
                 </Text>
                 <View style={[styles.row, { flexWrap: 'wrap' }]}>
-                  {!a.isDefault ? <Button title={t('profile.makeDefault')} kind="secondary" onPress={() => void makeDefault({ variables: { id: a.id } }).catch(() => undefined)} /> : null}
-                  <Button title={t('common.delete')} kind="danger" onPress={() => void remove({ variables: { id: a.id } }).catch(() => undefined)} />
+                  {!a.isDefault ? (
+                    <Button
+                      title={t('profile.makeDefault')}
+                      kind="secondary"
+                      onPress={() => void makeDefault({ variables: { id: a.id } }).catch(() => undefined)}
+                    />
+                  ) : null}
+                  <Button
+                    title={t('common.delete')}
+                    kind="danger"
+                    onPress={() => void remove({ variables: { id: a.id } }).catch(() => undefined)}
+                  />
                 </View>
               </Card>
             ))}
-            {adding ? <AddressForm onDone={() => setAdding(false)} /> : <Button testID="add-address" title={t('profile.addAddress')} kind="secondary" onPress={() => setAdding(true)} />}
+            {adding ? (
+              <AddressForm onDone={() => setAdding(false)} />
+            ) : (
+              <Button
+                testID="add-address"
+                title={t('profile.addAddress')}
+                kind="secondary"
+                onPress={() => setAdding(true)}
+              />
+            )}
           </Section>
           <NotificationSettings />
         </>
       ) : null}
       <Section title={t('profile.legal')}>
-        <TextLink testID="privacy-link" title={t('legal.privacy')} onPress={() => void Linking.openURL(legalUrls.privacy)} />
+        <TextLink
+          testID="privacy-link"
+          title={t('legal.privacy')}
+          onPress={() => void Linking.openURL(legalUrls.privacy)}
+        />
         <TextLink testID="terms-link" title={t('legal.terms')} onPress={() => void Linking.openURL(legalUrls.terms)} />
       </Section>
       <View style={{ marginTop: space(6) }}>
         <Button testID="sign-out" title={t('profile.signOut')} kind="secondary" onPress={() => void signOut()} />
-        <Button testID="delete-account" title={t('profile.deleteAccount')} kind="danger" onPress={() => nav.push({ name: 'deleteAccount' })} />
+        <Button
+          testID="delete-account"
+          title={t('profile.deleteAccount')}
+          kind="danger"
+          onPress={() => nav.push({ name: 'deleteAccount' })}
+        />
       </View>
     </Screen>
   );

@@ -5,7 +5,14 @@ import { Text, View } from 'react-native';
 import { useConnection } from '../apollo/use-connection';
 import { useFormat, useTimeAgo } from '../app-context';
 import type { ActivityFieldsFragment } from '../gql/graphql';
-import { ActivityFields, CameraTimelapsesDocument, OnPlotActivityDocument, PlotActivityDocument, PlotCamerasDocument, RentalDetailDocument } from '../graphql/operations';
+import {
+  ActivityFields,
+  CameraTimelapsesDocument,
+  OnPlotActivityDocument,
+  PlotActivityDocument,
+  PlotCamerasDocument,
+  RentalDetailDocument,
+} from '../graphql/operations';
 import { useNav } from '../nav';
 import { Button, Card, Empty, ErrorView, Loading, LoadMore, Pill, Screen, Section } from '../ui/components';
 import { space } from '../ui/theme';
@@ -38,7 +45,9 @@ function ActivityFeed({ plotId, onEvent }: { plotId: string; onEvent: (event: Ac
   const { t } = useTranslation();
   const { styles } = useTheme();
   const ago = useTimeAgo();
-  const { data, loading, error, refetch, fetchMore } = useQuery(PlotActivityDocument, { variables: { plotId, first: 10 } });
+  const { data, loading, error, refetch, fetchMore } = useQuery(PlotActivityDocument, {
+    variables: { plotId, first: 10 },
+  });
   const live = useSubscription(OnPlotActivityDocument, {
     variables: { plotId },
     onData: ({ client, data: incoming }) => {
@@ -53,7 +62,10 @@ function ActivityFeed({ plotId, onEvent }: { plotId: string; onEvent: (event: Ac
               const existing = (value ?? {}) as ActivityConnection;
               const edges = existing.edges ?? [];
               if (edges.some((e) => e.node.__ref === ref.__ref)) return existing;
-              return { ...existing, edges: [{ __typename: 'ActivityEventEdge', cursor: event.cursor, node: ref }, ...edges] };
+              return {
+                ...existing,
+                edges: [{ __typename: 'ActivityEventEdge', cursor: event.cursor, node: ref }, ...edges],
+              };
             },
           },
         });
@@ -75,7 +87,11 @@ function ActivityFeed({ plotId, onEvent }: { plotId: string; onEvent: (event: Ac
           <Text style={styles.muted}>{ago(node.createdAt)}</Text>
         </Card>
       ))}
-      <LoadMore hasMore={data?.plot?.activity.pageInfo.hasNextPage ?? false} loading={loading} onPress={() => void fetchMore({ variables: { after: data?.plot?.activity.pageInfo.endCursor } })} />
+      <LoadMore
+        hasMore={data?.plot?.activity.pageInfo.hasNextPage ?? false}
+        loading={loading}
+        onPress={() => void fetchMore({ variables: { after: data?.plot?.activity.pageInfo.endCursor } })}
+      />
     </Section>
   );
 }
@@ -91,7 +107,10 @@ function Timelapses({ cameraId }: { cameraId: string }) {
   return (
     <View style={[styles.row, { flexWrap: 'wrap' }]} testID="timelapses">
       {list.map((tl) => (
-        <Pill key={tl.id} text={t('rental.timelapse', { date: f.date(tl.day), duration: f.duration(tl.durationSeconds) })} />
+        <Pill
+          key={tl.id}
+          text={t('rental.timelapse', { date: f.date(tl.day), duration: f.duration(tl.durationSeconds) })}
+        />
       ))}
     </View>
   );
@@ -112,9 +131,16 @@ function Cameras({ plotId }: { plotId: string }) {
         <Card key={c.id} testID={`camera-${c.id}`}>
           <View style={styles.between}>
             <Text style={styles.strong}>{c.name}</Text>
-            <Pill text={t(`enums.streamStatus.${c.stream.status}`)} tone={c.stream.status === 'LIVE' ? 'live' : 'muted'} />
+            <Pill
+              text={t(`enums.streamStatus.${c.stream.status}`)}
+              tone={c.stream.status === 'LIVE' ? 'live' : 'muted'}
+            />
           </View>
-          <Button testID={`watch-${c.id}`} title={t('rental.watch')} onPress={() => nav.push({ name: 'camera', cameraId: c.id })} />
+          <Button
+            testID={`watch-${c.id}`}
+            title={t('rental.watch')}
+            onPress={() => nav.push({ name: 'camera', cameraId: c.id })}
+          />
           <Timelapses cameraId={c.id} />
         </Card>
       ))}
@@ -128,7 +154,9 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
   const ago = useTimeAgo();
   const { t } = useTranslation();
   const { styles } = useTheme();
-  const { data, loading, error, refetch, startPolling, stopPolling } = useQuery(RentalDetailDocument, { variables: { id: rentalId } });
+  const { data, loading, error, refetch, startPolling, stopPolling } = useQuery(RentalDetailDocument, {
+    variables: { id: rentalId },
+  });
   const rental = data?.rental;
   // While the farm has not confirmed, look again every few seconds: confirmation opens the plan, cameras and feed.
   useEffect(() => {
@@ -138,7 +166,12 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
   }, [rental?.status, startPolling, stopPolling]);
 
   if (!data && loading) return <Loading />;
-  if (!rental) return <Screen onRefresh={() => refetch()}>{error ? <ErrorView error={error} onRetry={() => void refetch()} /> : <Empty text={t('rental.notFound')} />}</Screen>;
+  if (!rental)
+    return (
+      <Screen onRefresh={() => refetch()}>
+        {error ? <ErrorView error={error} onRetry={() => void refetch()} /> : <Empty text={t('rental.notFound')} />}
+      </Screen>
+    );
   const tasks = rental.tasks.edges.map((e) => e.node);
   const confirmed = rental.status === 'ACTIVE' || rental.status === 'ENDED';
 
@@ -149,12 +182,19 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
           <Text style={[styles.text, { flexShrink: 1 }]}>
             {f.date(rental.startsOn)} → {f.date(rental.endsOn)}
           </Text>
-          <Pill text={t(`enums.rentalStatus.${rental.status}`)} tone={rentalTone(rental.status)} testID="rental-status" />
+          <Pill
+            text={t(`enums.rentalStatus.${rental.status}`)}
+            tone={rentalTone(rental.status)}
+            testID="rental-status"
+          />
         </View>
         <Text style={styles.muted}>
-          {f.number(rental.plot.areaM2, 0)} m² · {t('price.total', { price: f.money(rental.priceCents, rental.currency) })}
+          {f.number(rental.plot.areaM2, 0)} m² ·{' '}
+          {t('price.total', { price: f.money(rental.priceCents, rental.currency) })}
         </Text>
-        {rental.status === 'REQUESTED' ? <Text style={[styles.muted, { marginTop: space(2) }]}>{t('rental.waiting')}</Text> : null}
+        {rental.status === 'REQUESTED' ? (
+          <Text style={[styles.muted, { marginTop: space(2) }]}>{t('rental.waiting')}</Text>
+        ) : null}
       </Card>
 
       <Section title={t('rental.plan')} testID="plan">
@@ -162,8 +202,16 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
           <Card>
             {rental.plan.items.map((item) => (
               <View key={item.crop.id} style={{ marginBottom: space(2) }}>
-                <Text style={styles.text}>{t('rental.share', { name: item.crop.name, variety: item.crop.variety, percent: f.percent(item.share) })}</Text>
-                <Text style={styles.muted}>{t('rental.plants', { count: item.plantCount, date: f.date(item.harvestOn) })}</Text>
+                <Text style={styles.text}>
+                  {t('rental.share', {
+                    name: item.crop.name,
+                    variety: item.crop.variety,
+                    percent: f.percent(item.share),
+                  })}
+                </Text>
+                <Text style={styles.muted}>
+                  {t('rental.plants', { count: item.plantCount, date: f.date(item.harvestOn) })}
+                </Text>
               </View>
             ))}
             {rental.plan.notes ? <Text style={styles.muted}>{rental.plan.notes}</Text> : null}
@@ -189,10 +237,16 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
                 <Text style={styles.muted}>{t(`enums.taskKind.${task.kind}`)} · </Text>
                 {task.title}
               </Text>
-              <Pill testID={`task-status-${task.id}`} text={t(`enums.taskStatus.${task.status}`)} tone={taskTone(task.status)} />
+              <Pill
+                testID={`task-status-${task.id}`}
+                text={t(`enums.taskStatus.${task.status}`)}
+                tone={taskTone(task.status)}
+              />
             </View>
             <Text style={styles.muted}>
-              {task.status === 'DONE' && task.completedAt ? t('rental.done', { date: f.date(task.completedAt) }) : t('rental.due', { date: f.date(task.dueOn) })}
+              {task.status === 'DONE' && task.completedAt
+                ? t('rental.done', { date: f.date(task.completedAt) })
+                : t('rental.due', { date: f.date(task.dueOn) })}
               {task.notes ? ` · ${task.notes}` : ''}
             </Text>
           </Card>
@@ -203,8 +257,14 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
         {rental.harvests.edges.length === 0 ? <Empty text={t('rental.noHarvest')} /> : null}
         {rental.harvests.edges.map(({ node: h }) => (
           <Card key={h.id}>
-            <Text style={styles.text}>{t('rental.harvestLine', { weight: f.kg(h.weightKg), crop: h.crop.name, date: f.date(h.harvestedOn) })}</Text>
-            {h.delivery ? <Text style={styles.muted}>{t('rental.deliveryStatus', { status: t(`enums.deliveryStatus.${h.delivery.status}`) })}</Text> : null}
+            <Text style={styles.text}>
+              {t('rental.harvestLine', { weight: f.kg(h.weightKg), crop: h.crop.name, date: f.date(h.harvestedOn) })}
+            </Text>
+            {h.delivery ? (
+              <Text style={styles.muted}>
+                {t('rental.deliveryStatus', { status: t(`enums.deliveryStatus.${h.delivery.status}`) })}
+              </Text>
+            ) : null}
           </Card>
         ))}
       </Section>
@@ -218,7 +278,9 @@ export function RentalScreen({ rentalId }: { rentalId: string }) {
               <Pill text={t(`enums.deliveryStatus.${d.status}`)} />
             </View>
             <Text style={styles.muted}>
-              {d.scheduledFor ? t('rental.scheduled', { date: f.date(d.scheduledFor) }) : t('rental.updated', { ago: ago(d.updatedAt) })}
+              {d.scheduledFor
+                ? t('rental.scheduled', { date: f.date(d.scheduledFor) })
+                : t('rental.updated', { ago: ago(d.updatedAt) })}
               {d.note ? ` · ${d.note}` : ''}
             </Text>
           </Card>

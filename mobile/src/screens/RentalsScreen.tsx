@@ -33,7 +33,11 @@ export function RentalsScreen() {
           </Text>
         </Card>
       ))}
-      <LoadMore hasMore={data?.myRentals.pageInfo.hasNextPage ?? false} loading={loading} onPress={() => void fetchMore({ variables: { after: data?.myRentals.pageInfo.endCursor } })} />
+      <LoadMore
+        hasMore={data?.myRentals.pageInfo.hasNextPage ?? false}
+        loading={loading}
+        onPress={() => void fetchMore({ variables: { after: data?.myRentals.pageInfo.endCursor } })}
+      />
     </Screen>
   );
 }

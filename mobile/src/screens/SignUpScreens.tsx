@@ -15,7 +15,15 @@ import { useTheme } from '../ui/theme-context';
  * The second step of sign-up: the code auth emailed (typed here, or carried by the email's link) and the password
  * complete the account and sign this device in. `password` is the one typed in the sign-up form, when there was one.
  */
-export function CompleteSignUpForm({ token: initialToken, askToken, password: knownPassword }: { token: string; askToken: boolean; password?: string }) {
+export function CompleteSignUpForm({
+  token: initialToken,
+  askToken,
+  password: knownPassword,
+}: {
+  token: string;
+  askToken: boolean;
+  password?: string;
+}) {
   const { t } = useTranslation();
   const { styles } = useTheme();
   const { store, devices, rememberSignUpLanguage } = useApp();
@@ -38,11 +46,30 @@ export function CompleteSignUpForm({ token: initialToken, askToken, password: kn
 
   return (
     <View testID="complete-sign-up">
-      {askToken ? <Field testID="sign-up-code" label={t('auth.code')} value={token} onChangeText={setToken} autoCapitalize="none" autoCorrect={false} /> : null}
-      {knownPassword === undefined ? (
-        <Field testID="sign-up-password" label={t('auth.password')} value={password} onChangeText={setPassword} secureTextEntry autoComplete="new-password" textContentType="newPassword" />
+      {askToken ? (
+        <Field
+          testID="sign-up-code"
+          label={t('auth.code')}
+          value={token}
+          onChangeText={setToken}
+          autoCapitalize="none"
+          autoCorrect={false}
+        />
       ) : null}
-      {password.length > 0 && password.length < 8 ? <Text style={styles.errorText}>{t('auth.shortPassword')}</Text> : null}
+      {knownPassword === undefined ? (
+        <Field
+          testID="sign-up-password"
+          label={t('auth.password')}
+          value={password}
+          onChangeText={setPassword}
+          secureTextEntry
+          autoComplete="new-password"
+          textContentType="newPassword"
+        />
+      ) : null}
+      {password.length > 0 && password.length < 8 ? (
+        <Text style={styles.errorText}>{t('auth.shortPassword')}</Text>
+      ) : null}
       {state.error ? <ErrorView error={state.error} /> : null}
       <Button
         testID="finish-sign-up"

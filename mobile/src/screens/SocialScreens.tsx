@@ -115,14 +115,17 @@ export function SocialCallbackScreen({ callback }: { callback: SocialCallback })
   useEffect(() => {
     let live = true;
     const run = async () => {
-      if (callback.error || !callback.code) return setPhase({ kind: 'failed', message: t('social.providerError'), error: null });
+      if (callback.error || !callback.code)
+        return setPhase({ kind: 'failed', message: t('social.providerError'), error: null });
       let completion = completions.get(callback.state);
       if (!completion) {
         // Only a sign-in started on this device: else a crafted link could sign this device into someone else's account.
         const pending = socialBrowser.takePending(callback.state);
         if (!pending) return setPhase({ kind: 'failed', message: t('social.notStartedHere'), error: null });
         const { code, iss, deviceId, state } = callback;
-        completion = complete({ variables: { input: { state, code, iss, deviceId } } }).then(({ data }) => data?.completeSocialSignIn ?? null);
+        completion = complete({ variables: { input: { state, code, iss, deviceId } } }).then(
+          ({ data }) => data?.completeSocialSignIn ?? null,
+        );
         completions.set(callback.state, completion);
       }
       const outcome = await completion;
@@ -155,22 +158,52 @@ export function SocialCallbackScreen({ callback }: { callback: SocialCallback })
           {phase.kind === 'completing' ? <Loading label={t('social.completing')} /> : null}
           {phase.kind === 'failed' ? (
             <View testID="social-failed">
-              {phase.message ? <Text style={[styles.errorText, { marginBottom: space(2) }]}>{phase.message}</Text> : <ErrorView error={phase.error} />}
+              {phase.message ? (
+                <Text style={[styles.errorText, { marginBottom: space(2) }]}>{phase.message}</Text>
+              ) : (
+                <ErrorView error={phase.error} />
+              )}
             </View>
           ) : null}
           {phase.kind === 'linked' ? <Text style={styles.text}>{t('social.linked', { provider: name })}</Text> : null}
-          {phase.kind === 'proof' ? <ProveAccount ticket={phase.ticket} email={phase.email} provider={name} onCodeSent={(email) => setPhase({ kind: 'codeSent', email })} /> : null}
-          {phase.kind === 'confirm' ? <ConfirmEmail ticket={phase.ticket} email={phase.email} provider={name} onCodeSent={(email) => setPhase({ kind: 'codeSent', email })} /> : null}
+          {phase.kind === 'proof' ? (
+            <ProveAccount
+              ticket={phase.ticket}
+              email={phase.email}
+              provider={name}
+              onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
+            />
+          ) : null}
+          {phase.kind === 'confirm' ? (
+            <ConfirmEmail
+              ticket={phase.ticket}
+              email={phase.email}
+              provider={name}
+              onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
+            />
+          ) : null}
           {phase.kind === 'codeSent' ? <EnterCode email={phase.email} /> : null}
         </Card>
-        {phase.kind !== 'completing' ? <TextLink testID="social-back" title={t('forgot.backToSignIn')} onPress={() => nav.tab('explore')} /> : null}
+        {phase.kind !== 'completing' ? (
+          <TextLink testID="social-back" title={t('forgot.backToSignIn')} onPress={() => nav.tab('explore')} />
+        ) : null}
       </Screen>
     </View>
   );
 }
 
 /** An account has the provider's (verified) email: its password, or a code mailed to it, links the provider to it. */
-function ProveAccount({ ticket, email, provider, onCodeSent }: { ticket: string; email: string; provider: string; onCodeSent: (email: string) => void }) {
+function ProveAccount({
+  ticket,
+  email,
+  provider,
+  onCodeSent,
+}: {
+  ticket: string;
+  email: string;
+  provider: string;
+  onCodeSent: (email: string) => void;
+}) {
   const { t } = useTranslation();
   const { styles } = useTheme();
   const signedIn = useSignedIn();
@@ -196,9 +229,23 @@ function ProveAccount({ ticket, email, provider, onCodeSent }: { ticket: string;
   return (
     <View testID="social-proof">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.proofIntro', { email, provider })}</Text>
-      <Field testID="social-password" label={t('auth.password')} value={password} onChangeText={setPassword} secureTextEntry autoComplete="current-password" textContentType="password" onSubmitEditing={() => void submit()} />
+      <Field
+        testID="social-password"
+        label={t('auth.password')}
+        value={password}
+        onChangeText={setPassword}
+        secureTextEntry
+        autoComplete="current-password"
+        textContentType="password"
+        onSubmitEditing={() => void submit()}
+      />
       {proving.error ? <ErrorView error={proving.error} /> : null}
-      <Button testID="social-prove" title={proving.loading ? t('common.pleaseWait') : t('social.prove', { provider })} disabled={proving.loading || password.length === 0} onPress={() => void submit()} />
+      <Button
+        testID="social-prove"
+        title={proving.loading ? t('common.pleaseWait') : t('social.prove', { provider })}
+        disabled={proving.loading || password.length === 0}
+        onPress={() => void submit()}
+      />
       {sending.error ? <ErrorView error={sending.error} /> : null}
       <TextLink testID="social-send-code" title={t('social.mailCodeInstead')} onPress={() => void mailCode()} />
     </View>
@@ -206,7 +253,17 @@ function ProveAccount({ ticket, email, provider, onCodeSent }: { ticket: string;
 }
 
 /** The provider did not confirm an address: we mail a code to the one it gave (or one typed here). */
-function ConfirmEmail({ ticket, email: given, provider, onCodeSent }: { ticket: string; email: string | null; provider: string; onCodeSent: (email: string) => void }) {
+function ConfirmEmail({
+  ticket,
+  email: given,
+  provider,
+  onCodeSent,
+}: {
+  ticket: string;
+  email: string | null;
+  provider: string;
+  onCodeSent: (email: string) => void;
+}) {
   const { t } = useTranslation();
   const { styles } = useTheme();
   const [email, setEmail] = useState(given ?? '');
@@ -226,10 +283,24 @@ function ConfirmEmail({ ticket, email: given, provider, onCodeSent }: { ticket: 
   return (
     <View testID="social-confirm">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.confirmIntro', { provider })}</Text>
-      <Field testID="social-email" label={t('auth.email')} value={email} onChangeText={setEmail} autoCapitalize="none" keyboardType="email-address" autoComplete="email" textContentType="emailAddress" />
+      <Field
+        testID="social-email"
+        label={t('auth.email')}
+        value={email}
+        onChangeText={setEmail}
+        autoCapitalize="none"
+        keyboardType="email-address"
+        autoComplete="email"
+        textContentType="emailAddress"
+      />
       {problem ? <Text style={[styles.errorText, { marginBottom: space(2) }]}>{problem}</Text> : null}
       {sending.error ? <ErrorView error={sending.error} /> : null}
-      <Button testID="social-send-code" title={sending.loading ? t('common.pleaseWait') : t('social.mailCode')} disabled={sending.loading} onPress={() => void mailCode()} />
+      <Button
+        testID="social-send-code"
+        title={sending.loading ? t('common.pleaseWait') : t('social.mailCode')}
+        disabled={sending.loading}
+        onPress={() => void mailCode()}
+      />
     </View>
   );
 }
@@ -242,7 +313,14 @@ function EnterCode({ email }: { email: string }) {
   return (
     <View testID="social-code-sent">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.codeSent', { email })}</Text>
-      <Field testID="social-code" label={t('auth.code')} value={code} onChangeText={setCode} autoCapitalize="none" autoCorrect={false} />
+      <Field
+        testID="social-code"
+        label={t('auth.code')}
+        value={code}
+        onChangeText={setCode}
+        autoCapitalize="none"
+        autoCorrect={false}
+      />
       <ConfirmCodeButton code={code.trim()} />
     </View>
   );
@@ -263,7 +341,12 @@ function ConfirmCodeButton({ code }: { code: string }) {
   return (
     <>
       {confirming.error ? <ErrorView error={confirming.error} /> : null}
-      <Button testID="social-confirm-code" title={confirming.loading ? t('common.pleaseWait') : t('social.confirmAndSignIn')} disabled={confirming.loading || code.length < 16} onPress={() => void submit()} />
+      <Button
+        testID="social-confirm-code"
+        title={confirming.loading ? t('common.pleaseWait') : t('social.confirmAndSignIn')}
+        disabled={confirming.loading || code.length < 16}
+        onPress={() => void submit()}
+      />
     </>
   );
 }

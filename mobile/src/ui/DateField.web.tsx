@@ -3,7 +3,21 @@ import { useTheme } from './theme-context';
 import { space, TOUCH } from './theme';
 
 /** A calendar day picker: the browser's own date input (keyboard and screen-reader friendly), value 'YYYY-MM-DD'. */
-export function DateField({ label, value, onChange, min, max, testID }: { label: string; value: string; onChange: (day: string) => void; min?: string; max?: string; testID?: string }) {
+export function DateField({
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  testID,
+}: {
+  label: string;
+  value: string;
+  onChange: (day: string) => void;
+  min?: string;
+  max?: string;
+  testID?: string;
+}) {
   const { styles, colors } = useTheme();
   return (
     <View style={{ marginBottom: space(3) }}>
@@ -18,7 +32,18 @@ export function DateField({ label, value, onChange, min, max, testID }: { label:
         onChange={(e) => {
           if (e.target.value) onChange(e.target.value);
         }}
-        style={{ minHeight: TOUCH, boxSizing: 'border-box', width: '100%', fontSize: 16, padding: 10, borderRadius: 8, border: `1px solid ${colors.border}`, background: colors.inputBg, color: colors.text, colorScheme: colors.bg === '#121512' ? 'dark' : 'light' }}
+        style={{
+          minHeight: TOUCH,
+          boxSizing: 'border-box',
+          width: '100%',
+          fontSize: 16,
+          padding: 10,
+          borderRadius: 8,
+          border: `1px solid ${colors.border}`,
+          background: colors.inputBg,
+          color: colors.text,
+          colorScheme: colors.bg === '#121512' ? 'dark' : 'light',
+        }}
       />
     </View>
   );

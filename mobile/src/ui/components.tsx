@@ -1,7 +1,20 @@
 import { CombinedGraphQLErrors } from '@apollo/client';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActivityIndicator, KeyboardAvoidingView, Platform, Pressable, RefreshControl, ScrollView, Switch, Text, TextInput, View, type TextInputProps, type ViewStyle } from 'react-native';
+import {
+  ActivityIndicator,
+  KeyboardAvoidingView,
+  Platform,
+  Pressable,
+  RefreshControl,
+  ScrollView,
+  Switch,
+  Text,
+  TextInput,
+  View,
+  type TextInputProps,
+  type ViewStyle,
+} from 'react-native';
 import { useTheme } from './theme-context';
 import { space, TOUCH } from './theme';
 
@@ -9,7 +22,17 @@ import { space, TOUCH } from './theme';
  * A screen: scrolls, avoids the keyboard (forms stay visible while typing), and offers pull-to-refresh when
  * `onRefresh` is given (every list does).
  */
-export function Screen({ children, title, testID, onRefresh }: { children: ReactNode; title?: string; testID?: string; onRefresh?: () => Promise<unknown> }) {
+export function Screen({
+  children,
+  title,
+  testID,
+  onRefresh,
+}: {
+  children: ReactNode;
+  title?: string;
+  testID?: string;
+  onRefresh?: () => Promise<unknown>;
+}) {
   const { styles, colors } = useTheme();
   const [refreshing, setRefreshing] = useState(false);
   const refresh = onRefresh
@@ -27,7 +50,16 @@ export function Screen({ children, title, testID, onRefresh }: { children: React
         style={styles.screen}
         contentContainerStyle={styles.screenContent}
         keyboardShouldPersistTaps="handled"
-        refreshControl={refresh ? <RefreshControl refreshing={refreshing} onRefresh={refresh} tintColor={colors.primary} colors={[colors.primary]} /> : undefined}
+        refreshControl={
+          refresh ? (
+            <RefreshControl
+              refreshing={refreshing}
+              onRefresh={refresh}
+              tintColor={colors.primary}
+              colors={[colors.primary]}
+            />
+          ) : undefined
+        }
       >
         {title ? (
           <Text accessibilityRole="header" style={styles.title}>
@@ -51,7 +83,16 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-const KNOWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+const KNOWN_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /**
  * Human text of an error in the current language: a translated sentence per error code (the server's stable
@@ -67,7 +108,10 @@ export function useErrorMessage(): (error: unknown) => string {
       const code = String(first?.extensions?.['code'] ?? '');
       if (first?.extensions?.['reason'] === 'PLOT_NOT_AVAILABLE') return t('errors.PLOT_NOT_AVAILABLE');
       if (first?.extensions?.['reason'] === 'PROVIDER_REJECTED') return t('errors.PROVIDER_REJECTED');
-      if (code === 'RATE_LIMITED') return t('errors.RATE_LIMITED', { minutes: Math.max(1, Math.ceil(Number(first?.extensions?.['retryAfter'] ?? 60) / 60)) });
+      if (code === 'RATE_LIMITED')
+        return t('errors.RATE_LIMITED', {
+          minutes: Math.max(1, Math.ceil(Number(first?.extensions?.['retryAfter'] ?? 60) / 60)),
+        });
       if (code === 'BAD_USER_INPUT' && i18n.language === 'en' && first?.message) return first.message;
       return KNOWN_CODES.has(code) ? t(`errors.${code}`) : t('errors.INTERNAL_SERVER_ERROR');
     }
@@ -126,7 +170,11 @@ export function Button({
       hitSlop={4}
       style={({ pressed }) => [styles.button, styles[kind], (pressed || disabled) && { opacity: 0.6 }, style]}
     >
-      <Text style={[styles.buttonText, kind !== 'primary' && { color: kind === 'danger' ? colors.danger : colors.primary }]}>{title}</Text>
+      <Text
+        style={[styles.buttonText, kind !== 'primary' && { color: kind === 'danger' ? colors.danger : colors.primary }]}
+      >
+        {title}
+      </Text>
     </Pressable>
   );
 }
@@ -141,7 +189,19 @@ export function Field({ label, ...props }: TextInputProps & { label: string }) {
   );
 }
 
-export function Card({ children, onPress, testID, style, accessibilityLabel }: { children: ReactNode; onPress?: () => void; testID?: string; style?: ViewStyle; accessibilityLabel?: string }) {
+export function Card({
+  children,
+  onPress,
+  testID,
+  style,
+  accessibilityLabel,
+}: {
+  children: ReactNode;
+  onPress?: () => void;
+  testID?: string;
+  style?: ViewStyle;
+  accessibilityLabel?: string;
+}) {
   const { styles } = useTheme();
   if (!onPress) {
     return (
@@ -151,7 +211,13 @@ export function Card({ children, onPress, testID, style, accessibilityLabel }: {
     );
   }
   return (
-    <Pressable testID={testID} accessibilityRole="button" accessibilityLabel={accessibilityLabel} onPress={onPress} style={({ pressed }) => [styles.card, { minHeight: TOUCH }, style, pressed && { opacity: 0.8 }]}>
+    <Pressable
+      testID={testID}
+      accessibilityRole="button"
+      accessibilityLabel={accessibilityLabel}
+      onPress={onPress}
+      style={({ pressed }) => [styles.card, { minHeight: TOUCH }, style, pressed && { opacity: 0.8 }]}
+    >
       {children}
     </Pressable>
   );
@@ -185,11 +251,29 @@ export function Pill({ text, tone = 'primary', testID }: { text: string; tone?: 
 export function LoadMore({ hasMore, loading, onPress }: { hasMore: boolean; loading: boolean; onPress: () => void }) {
   const { t } = useTranslation();
   if (!hasMore) return null;
-  return <Button testID="load-more" title={loading ? t('common.loading') : t('common.loadMore')} kind="secondary" disabled={loading} onPress={onPress} />;
+  return (
+    <Button
+      testID="load-more"
+      title={loading ? t('common.loading') : t('common.loadMore')}
+      kind="secondary"
+      disabled={loading}
+      onPress={onPress}
+    />
+  );
 }
 
 /** Choose one of a few options (list/map, language, video quality). */
-export function Segmented<T extends string>({ options, value, onChange, testID }: { options: readonly { value: T; label: string }[]; value: T; onChange: (v: T) => void; testID?: string }) {
+export function Segmented<T extends string>({
+  options,
+  value,
+  onChange,
+  testID,
+}: {
+  options: readonly { value: T; label: string }[];
+  value: T;
+  onChange: (v: T) => void;
+  testID?: string;
+}) {
   const { styles, colors } = useTheme();
   return (
     <View style={[styles.row, { flexWrap: 'wrap' }]} accessibilityRole="radiogroup" testID={testID}>
@@ -202,7 +286,11 @@ export function Segmented<T extends string>({ options, value, onChange, testID }
             accessibilityRole="radio"
             accessibilityState={{ selected, checked: selected }}
             onPress={() => onChange(o.value)}
-            style={[styles.button, selected ? styles.primary : styles.secondary, { flexGrow: 1, paddingHorizontal: space(3) }]}
+            style={[
+              styles.button,
+              selected ? styles.primary : styles.secondary,
+              { flexGrow: 1, paddingHorizontal: space(3) },
+            ]}
           >
             <Text style={[styles.buttonText, !selected && { color: colors.primary }]}>{o.label}</Text>
           </Pressable>
@@ -212,12 +300,31 @@ export function Segmented<T extends string>({ options, value, onChange, testID }
   );
 }
 
-export function ToggleRow({ label, value, onChange, testID, disabled }: { label: string; value: boolean; onChange: (v: boolean) => void; testID?: string; disabled?: boolean }) {
+export function ToggleRow({
+  label,
+  value,
+  onChange,
+  testID,
+  disabled,
+}: {
+  label: string;
+  value: boolean;
+  onChange: (v: boolean) => void;
+  testID?: string;
+  disabled?: boolean;
+}) {
   const { styles, colors } = useTheme();
   return (
     <View style={[styles.between, { minHeight: TOUCH }]}>
       <Text style={styles.text}>{label}</Text>
-      <Switch testID={testID} accessibilityLabel={label} value={value} disabled={disabled} onValueChange={onChange} trackColor={{ true: colors.primary, false: colors.border }} />
+      <Switch
+        testID={testID}
+        accessibilityLabel={label}
+        value={value}
+        disabled={disabled}
+        onValueChange={onChange}
+        trackColor={{ true: colors.primary, false: colors.border }}
+      />
     </View>
   );
 }

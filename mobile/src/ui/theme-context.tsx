@@ -12,21 +12,57 @@ function makeStyles(c: Palette) {
     muted: { color: c.muted },
     text: { color: c.text },
     strong: { color: c.text, fontWeight: '700' },
-    card: { backgroundColor: c.card, borderRadius: 12, padding: space(4), marginBottom: space(3), borderWidth: 1, borderColor: c.border },
+    card: {
+      backgroundColor: c.card,
+      borderRadius: 12,
+      padding: space(4),
+      marginBottom: space(3),
+      borderWidth: 1,
+      borderColor: c.border,
+    },
     errorCard: { borderColor: c.danger, gap: space(2) },
     errorText: { color: c.danger },
-    button: { minHeight: TOUCH, borderRadius: 10, paddingVertical: space(3), paddingHorizontal: space(4), alignItems: 'center', justifyContent: 'center', marginVertical: space(1) },
+    button: {
+      minHeight: TOUCH,
+      borderRadius: 10,
+      paddingVertical: space(3),
+      paddingHorizontal: space(4),
+      alignItems: 'center',
+      justifyContent: 'center',
+      marginVertical: space(1),
+    },
     primary: { backgroundColor: c.primary },
     secondary: { backgroundColor: 'transparent', borderWidth: 1, borderColor: c.primary },
     danger: { backgroundColor: 'transparent', borderWidth: 1, borderColor: c.danger },
     buttonText: { color: c.primaryText, fontWeight: '600', fontSize: 16 },
     label: { color: c.muted, marginBottom: space(1), fontSize: 14 },
-    input: { minHeight: TOUCH, borderWidth: 1, borderColor: c.border, borderRadius: 8, padding: space(3), backgroundColor: c.inputBg, color: c.text, fontSize: 16 },
-    pill: { borderWidth: 1, borderRadius: 999, paddingHorizontal: space(2), paddingVertical: 2, alignSelf: 'flex-start' },
+    input: {
+      minHeight: TOUCH,
+      borderWidth: 1,
+      borderColor: c.border,
+      borderRadius: 8,
+      padding: space(3),
+      backgroundColor: c.inputBg,
+      color: c.text,
+      fontSize: 16,
+    },
+    pill: {
+      borderWidth: 1,
+      borderRadius: 999,
+      paddingHorizontal: space(2),
+      paddingVertical: 2,
+      alignSelf: 'flex-start',
+    },
     pillText: { fontSize: 13, fontWeight: '700' },
     row: { flexDirection: 'row', alignItems: 'center', gap: space(2) },
     between: { flexDirection: 'row', alignItems: 'center', justifyContent: 'space-between', gap: space(2) },
-    link: { color: c.primary, fontWeight: '600', textDecorationLine: 'underline', paddingVertical: space(3), minHeight: TOUCH },
+    link: {
+      color: c.primary,
+      fontWeight: '600',
+      textDecorationLine: 'underline',
+      paddingVertical: space(3),
+      minHeight: TOUCH,
+    },
   });
 }
 export type Styles = ReturnType<typeof makeStyles>;
@@ -37,7 +73,10 @@ interface Theme {
   readonly styles: Styles;
 }
 
-const built = { light: { scheme: 'light', colors: palettes.light, styles: makeStyles(palettes.light) }, dark: { scheme: 'dark', colors: palettes.dark, styles: makeStyles(palettes.dark) } } as const satisfies Record<string, Theme>;
+const built = {
+  light: { scheme: 'light', colors: palettes.light, styles: makeStyles(palettes.light) },
+  dark: { scheme: 'dark', colors: palettes.dark, styles: makeStyles(palettes.dark) },
+} as const satisfies Record<string, Theme>;
 const ThemeContext = createContext<Theme>(built.light);
 
 /** Light or dark following the system setting. */

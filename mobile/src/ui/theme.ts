@@ -66,7 +66,11 @@ export const TOUCH = 44;
 /** Relative luminance of a #rrggbb colour (WCAG 2.x). */
 function luminance(hex: string): number {
   const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  const [r, g, b] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+  const [r, g, b] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [
+    number,
+    number,
+    number,
+  ];
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
@@ -79,9 +83,19 @@ export function contrast(a: string, b: string): number {
 /** The text/background pairs the components draw. */
 export function textPairs(p: Palette): readonly (readonly [string, string, string])[] {
   const pairs: [string, string, string][] = [];
-  for (const [bgName, bg] of [['bg', p.bg], ['card', p.card]] as const) {
-    for (const name of ['text', 'muted', 'primary', 'accent', 'danger', 'live'] as const) pairs.push([`${name} on ${bgName}`, p[name], bg]);
+  for (const [bgName, bg] of [
+    ['bg', p.bg],
+    ['card', p.card],
+  ] as const) {
+    for (const name of ['text', 'muted', 'primary', 'accent', 'danger', 'live'] as const)
+      pairs.push([`${name} on ${bgName}`, p[name], bg]);
   }
-  pairs.push(['primaryText on primary', p.primaryText, p.primary], ['primaryText on live (badge)', p.primaryText, p.live], ['text on inputBg', p.text, p.inputBg], ['bannerText on banner', p.bannerText, p.banner], ['text on map', p.text, p.map]);
+  pairs.push(
+    ['primaryText on primary', p.primaryText, p.primary],
+    ['primaryText on live (badge)', p.primaryText, p.live],
+    ['text on inputBg', p.text, p.inputBg],
+    ['bannerText on banner', p.bannerText, p.banner],
+    ['text on map', p.text, p.map],
+  );
   return pairs;
 }

@@ -36,19 +36,45 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
   }, [player, live]);
 
   const tracks: VideoTrack[] = availableVideoTracks ?? [];
-  const renditions = sortRenditions(tracks.map((tr) => ({ key: tr.id, height: tr.size?.height ?? null, bitrate: tr.peakBitrate ?? tr.averageBitrate ?? null })));
+  const renditions = sortRenditions(
+    tracks.map((tr) => ({
+      key: tr.id,
+      height: tr.size?.height ?? null,
+      bitrate: tr.peakBitrate ?? tr.averageBitrate ?? null,
+    })),
+  );
   const choose = (next: QualityChoice) => {
     setChoice(next);
     const track = tracks.find((tr) => tr.id === next);
-    void player.replaceAsync(next === 'auto' || !track?.url ? source : { uri: track.url, contentType: 'hls' }).then(() => player.play());
+    void player
+      .replaceAsync(next === 'auto' || !track?.url ? source : { uri: track.url, contentType: 'hls' })
+      .then(() => player.play());
   };
 
   return (
     <View testID={testID}>
-      <View style={{ width: '100%', aspectRatio: 16 / 9, backgroundColor: '#000', borderRadius: 12, overflow: 'hidden' }}>
-        <VideoView player={player} style={{ flex: 1 }} nativeControls={!live} contentFit="contain" allowsPictureInPicture />
+      <View
+        style={{ width: '100%', aspectRatio: 16 / 9, backgroundColor: '#000', borderRadius: 12, overflow: 'hidden' }}
+      >
+        <VideoView
+          player={player}
+          style={{ flex: 1 }}
+          nativeControls={!live}
+          contentFit="contain"
+          allowsPictureInPicture
+        />
         {live ? (
-          <View style={{ position: 'absolute', top: 8, left: 8, backgroundColor: isBehindLive(offset) ? '#555555' : '#b71c31', borderRadius: 6, paddingHorizontal: 8, paddingVertical: 2 }}>
+          <View
+            style={{
+              position: 'absolute',
+              top: 8,
+              left: 8,
+              backgroundColor: isBehindLive(offset) ? '#555555' : '#b71c31',
+              borderRadius: 6,
+              paddingHorizontal: 8,
+              paddingVertical: 2,
+            }}
+          >
             <Text style={{ color: '#ffffff', fontWeight: '700' }}>{t('enums.streamStatus.LIVE')}</Text>
           </View>
         ) : null}
@@ -58,11 +84,25 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
           </View>
         ) : null}
       </View>
-      {live && isBehindLive(offset) ? <Button kind="secondary" title={`${t('camera.goLive')} (${t('camera.behindLive', { seconds: Math.round(offset ?? 0) })})`} onPress={() => void player.replaceAsync(source).then(() => player.play())} /> : null}
+      {live && isBehindLive(offset) ? (
+        <Button
+          kind="secondary"
+          title={`${t('camera.goLive')} (${t('camera.behindLive', { seconds: Math.round(offset ?? 0) })})`}
+          onPress={() => void player.replaceAsync(source).then(() => player.play())}
+        />
+      ) : null}
       {live && renditions.length > 1 ? (
         <View style={{ marginTop: space(2) }}>
           <Text style={[styles.label, { color: colors.muted }]}>{t('camera.quality')}</Text>
-          <Segmented testID="quality" value={choice} onChange={choose} options={[{ value: 'auto', label: t('camera.auto') }, ...renditions.map((r) => ({ value: r.key, label: renditionLabel(r) }))]} />
+          <Segmented
+            testID="quality"
+            value={choice}
+            onChange={choose}
+            options={[
+              { value: 'auto', label: t('camera.auto') },
+              ...renditions.map((r) => ({ value: r.key, label: renditionLabel(r) })),
+            ]}
+          />
         </View>
       ) : null}
     </View>

@@ -57,7 +57,12 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
           else setState('error');
           return;
         }
-        const hls = new HlsClass({ lowLatencyMode: live, startPosition: -1, capLevelToPlayerSize: false, backBufferLength: live ? 30 : Infinity });
+        const hls = new HlsClass({
+          lowLatencyMode: live,
+          startPosition: -1,
+          capLevelToPlayerSize: false,
+          backBufferLength: live ? 30 : Infinity,
+        });
         hlsRef.current = hls;
         // A few recoveries (a network hiccup, a decoder glitch), then an honest error instead of retrying forever.
         let recoveries = 0;
@@ -75,7 +80,11 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
           recoveries = 0;
         });
         hls.on(HlsClass.Events.MANIFEST_PARSED, (_event, data) => {
-          setRenditions(sortRenditions(data.levels.map((l, i) => ({ key: String(i), height: l.height || null, bitrate: l.bitrate || null }))));
+          setRenditions(
+            sortRenditions(
+              data.levels.map((l, i) => ({ key: String(i), height: l.height || null, bitrate: l.bitrate || null })),
+            ),
+          );
           void video.play().catch(() => undefined);
         });
         hls.on(HlsClass.Events.LEVEL_SWITCHED, (_event, data) => setAutoLevel(String(data.level)));
@@ -121,25 +130,88 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
   };
 
   const autoName = autoLevel !== null ? renditions.find((r) => r.key === autoLevel) : undefined;
-  const button = { minHeight: TOUCH, minWidth: TOUCH, padding: '0 12px', borderRadius: 8, border: `1px solid ${colors.border}`, background: colors.card, color: colors.text, fontSize: 15, cursor: 'pointer' } as const;
+  const button = {
+    minHeight: TOUCH,
+    minWidth: TOUCH,
+    padding: '0 12px',
+    borderRadius: 8,
+    border: `1px solid ${colors.border}`,
+    background: colors.card,
+    color: colors.text,
+    fontSize: 15,
+    cursor: 'pointer',
+  } as const;
   return (
-    <div data-testid={testID} data-state={state} data-live={live ? 'true' : 'false'} data-quality={choice} data-behind-live={behind === null ? undefined : behind.toFixed(1)} style={{ width: '100%' }}>
-      <div style={{ position: 'relative', width: '100%', aspectRatio: '16 / 9', background: '#000', borderRadius: 12, overflow: 'hidden' }}>
-        <video ref={ref} muted playsInline autoPlay controls={!live} aria-label={live ? t('enums.streamStatus.LIVE') : t('camera.playing')} style={{ width: '100%', height: '100%' }} />
+    <div
+      data-testid={testID}
+      data-state={state}
+      data-live={live ? 'true' : 'false'}
+      data-quality={choice}
+      data-behind-live={behind === null ? undefined : behind.toFixed(1)}
+      style={{ width: '100%' }}
+    >
+      <div
+        style={{
+          position: 'relative',
+          width: '100%',
+          aspectRatio: '16 / 9',
+          background: '#000',
+          borderRadius: 12,
+          overflow: 'hidden',
+        }}
+      >
+        <video
+          ref={ref}
+          muted
+          playsInline
+          autoPlay
+          controls={!live}
+          aria-label={live ? t('enums.streamStatus.LIVE') : t('camera.playing')}
+          style={{ width: '100%', height: '100%' }}
+        />
         {live ? (
-          <span data-testid="live-badge" style={{ position: 'absolute', top: 8, left: 8, background: isBehindLive(behind) ? '#555' : '#b71c31', color: '#fff', fontWeight: 700, fontSize: 13, padding: '2px 8px', borderRadius: 6 }}>
+          <span
+            data-testid="live-badge"
+            style={{
+              position: 'absolute',
+              top: 8,
+              left: 8,
+              background: isBehindLive(behind) ? '#555' : '#b71c31',
+              color: '#fff',
+              fontWeight: 700,
+              fontSize: 13,
+              padding: '2px 8px',
+              borderRadius: 6,
+            }}
+          >
             {t('enums.streamStatus.LIVE')}
           </span>
         ) : null}
         {state === 'error' ? (
-          <span role="alert" style={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', color: '#fff' }}>
+          <span
+            role="alert"
+            style={{
+              position: 'absolute',
+              inset: 0,
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'center',
+              color: '#fff',
+            }}
+          >
             {t('camera.videoError')}
           </span>
         ) : null}
       </div>
       {live ? (
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center', marginTop: 8 }}>
-          <button type="button" data-testid="play-pause" onClick={toggle} style={button} aria-label={state === 'paused' ? '▶' : '❚❚'}>
+          <button
+            type="button"
+            data-testid="play-pause"
+            onClick={toggle}
+            style={button}
+            aria-label={state === 'paused' ? '▶' : '❚❚'}
+          >
             {state === 'paused' ? '▶' : '❚❚'}
           </button>
           {isBehindLive(behind) ? (
@@ -150,8 +222,15 @@ export function VideoPlayer({ url, live, kind = 'hls', testID }: VideoPlayerProp
           {renditions.length > 1 ? (
             <label style={{ display: 'flex', alignItems: 'center', gap: 6, color: colors.text }}>
               {t('camera.quality')}
-              <select data-testid="quality" value={choice} onChange={(e) => choose(e.target.value)} style={{ ...button, padding: '0 8px' }}>
-                <option value="auto">{autoName ? t('camera.autoNow', { name: renditionLabel(autoName) }) : t('camera.auto')}</option>
+              <select
+                data-testid="quality"
+                value={choice}
+                onChange={(e) => choose(e.target.value)}
+                style={{ ...button, padding: '0 8px' }}
+              >
+                <option value="auto">
+                  {autoName ? t('camera.autoNow', { name: renditionLabel(autoName) }) : t('camera.auto')}
+                </option>
                 {renditions.map((r) => (
                   <option key={r.key} value={r.key}>
                     {renditionLabel(r)}

@@ -34,4 +34,5 @@ export function sortRenditions(list: readonly Rendition[]): Rendition[] {
  * three seconds; a pause or a stall adds more).
  */
 export const BEHIND_LIVE_SECONDS = 6;
-export const isBehindLive = (offsetSeconds: number | null | undefined): boolean => offsetSeconds != null && offsetSeconds > BEHIND_LIVE_SECONDS;
+export const isBehindLive = (offsetSeconds: number | null | undefined): boolean =>
+  offsetSeconds != null && offsetSeconds > BEHIND_LIVE_SECONDS;

@@ -9,7 +9,12 @@ const params = new URLSearchParams(window.location.search);
 createRoot(document.getElementById('root')!).render(
   <I18nextProvider i18n={createI18n('en')}>
     <ThemeProvider>
-      <VideoPlayer url={params.get('src') ?? ''} live={params.get('live') === '1'} kind={params.get('kind') === 'mp4' ? 'mp4' : 'hls'} testID="video" />
+      <VideoPlayer
+        url={params.get('src') ?? ''}
+        live={params.get('live') === '1'}
+        kind={params.get('kind') === 'mp4' ? 'mp4' : 'hls'}
+        testID="video"
+      />
     </ThemeProvider>
   </I18nextProvider>,
 );

@@ -13,18 +13,26 @@ async function load(env: Record<string, string | undefined>) {
     else process.env[k] = v;
   }
   vi.resetModules();
-  const module = (await import('../../app.config')) as { default: (ctx: { config: object }) => Record<string, unknown> };
+  const module = (await import('../../app.config')) as {
+    default: (ctx: { config: object }) => Record<string, unknown>;
+  };
   return module.default({ config: {} });
 }
 
 describe('app.config', () => {
   it('stops a production build without an https API URL', async () => {
     await expect(load({ APP_ENV: 'production', EXPO_PUBLIC_GRAPHQL_URL: undefined })).rejects.toThrow(/https/);
-    await expect(load({ APP_ENV: 'production', EXPO_PUBLIC_GRAPHQL_URL: 'http://api.vegshare.app/graphql' })).rejects.toThrow(/https/);
+    await expect(
+      load({ APP_ENV: 'production', EXPO_PUBLIC_GRAPHQL_URL: 'http://api.vegshare.app/graphql' }),
+    ).rejects.toThrow(/https/);
   });
 
   it('builds production with https, the vegshare scheme and verified links for the link host', async () => {
-    const config = await load({ APP_ENV: 'production', EXPO_PUBLIC_GRAPHQL_URL: 'https://api.vegshare.app/graphql', APP_LINK_HOST: 'links.example.org' });
+    const config = await load({
+      APP_ENV: 'production',
+      EXPO_PUBLIC_GRAPHQL_URL: 'https://api.vegshare.app/graphql',
+      APP_LINK_HOST: 'links.example.org',
+    });
     expect(config['scheme']).toBe('vegshare');
     expect(config['userInterfaceStyle']).toBe('automatic');
     expect(JSON.stringify(config['ios'])).toContain('applinks:links.example.org');

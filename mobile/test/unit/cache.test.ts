@@ -24,7 +24,12 @@ const plot = (n: number) => ({
 const page = (ids: number[], hasNextPage: boolean) => ({
   availablePlots: {
     __typename: 'PlotSearchConnection' as const,
-    edges: ids.map((n) => ({ __typename: 'PlotSearchEdge' as const, cursor: `c${n}`, distanceKm: null, node: plot(n) })),
+    edges: ids.map((n) => ({
+      __typename: 'PlotSearchEdge' as const,
+      cursor: `c${n}`,
+      distanceKm: null,
+      node: plot(n),
+    })),
     pageInfo: { __typename: 'PageInfo' as const, hasNextPage, endCursor: `c${ids.at(-1)}` },
   },
 });
@@ -43,34 +48,81 @@ const rentalsPage = {
           endsOn: '2026-10-01',
           priceCents: 12000,
           currency: 'RUB',
-          plot: { __typename: 'Plot' as const, id: 'p1', code: 'A1', areaM2: 10, status: 'RENTED' as const, farm: { __typename: 'Farm' as const, id: 'f1', name: 'Green Acres', locality: 'Tula' } },
+          plot: {
+            __typename: 'Plot' as const,
+            id: 'p1',
+            code: 'A1',
+            areaM2: 10,
+            status: 'RENTED' as const,
+            farm: { __typename: 'Farm' as const, id: 'f1', name: 'Green Acres', locality: 'Tula' },
+          },
         },
       },
     ],
     pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false, endCursor: 'r1' },
   },
 };
-const notification = (id: string, read = false) => ({ __typename: 'Notification' as const, id, kind: 'task', title: `t${id}`, body: '', link: null, read, readAt: null, createdAt: '2026-05-01T10:00:00.000Z' });
+const notification = (id: string, read = false) => ({
+  __typename: 'Notification' as const,
+  id,
+  kind: 'task',
+  title: `t${id}`,
+  body: '',
+  link: null,
+  read,
+  readAt: null,
+  createdAt: '2026-05-01T10:00:00.000Z',
+});
 
 describe('cache policies', () => {
   it('merges pages by cursor, keeps one list per filter and lets a refetched first page replace the list', () => {
     const cache = createCache();
-    cache.writeQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2 }, data: page([1, 2], true) as never });
-    cache.writeQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2, after: 'c2' }, data: page([3, 4], false) as never });
-    cache.writeQuery({ query: AvailablePlotsDocument, variables: { filter: { farmId: 'f2' }, first: 2 }, data: page([9], false) as never });
+    cache.writeQuery({
+      query: AvailablePlotsDocument,
+      variables: { filter: null, first: 2 },
+      data: page([1, 2], true) as never,
+    });
+    cache.writeQuery({
+      query: AvailablePlotsDocument,
+      variables: { filter: null, first: 2, after: 'c2' },
+      data: page([3, 4], false) as never,
+    });
+    cache.writeQuery({
+      query: AvailablePlotsDocument,
+      variables: { filter: { farmId: 'f2' }, first: 2 },
+      data: page([9], false) as never,
+    });
     const all = cache.readQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2 } });
     expect(all?.availablePlots.edges.map((e) => e.node.id)).toEqual(['p1', 'p2', 'p3', 'p4']);
     const one = cache.readQuery({ query: AvailablePlotsDocument, variables: { filter: { farmId: 'f2' }, first: 2 } });
     expect(one?.availablePlots.edges.map((e) => e.node.id)).toEqual(['p9']);
     // After a reconnect the first page is fetched again: what the server says now replaces the list.
-    cache.writeQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2 }, data: page([5, 1], true) as never });
-    expect(cache.readQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2 } })?.availablePlots.edges.map((e) => e.node.id)).toEqual(['p5', 'p1']);
+    cache.writeQuery({
+      query: AvailablePlotsDocument,
+      variables: { filter: null, first: 2 },
+      data: page([5, 1], true) as never,
+    });
+    expect(
+      cache
+        .readQuery({ query: AvailablePlotsDocument, variables: { filter: null, first: 2 } })
+        ?.availablePlots.edges.map((e) => e.node.id),
+    ).toEqual(['p5', 'p1']);
   });
 
   it('serves an entity by id from a list already loaded (list → detail without a request)', () => {
     const cache = createCache();
     cache.writeQuery({ query: MyRentalsDocument, variables: { first: 10 }, data: rentalsPage as never });
-    const detail = cache.readQuery<{ rental: { id: string; status: string } | null }>({ query: gql`query ($id: ID!) { rental(id: $id) { id status } }`, variables: { id: 'r1' } });
+    const detail = cache.readQuery<{ rental: { id: string; status: string } | null }>({
+      query: gql`
+        query ($id: ID!) {
+          rental(id: $id) {
+            id
+            status
+          }
+        }
+      `,
+      variables: { id: 'r1' },
+    });
     expect(detail?.rental).toEqual({ __typename: 'Rental', id: 'r1', status: 'ACTIVE' });
   });
 
@@ -79,7 +131,14 @@ describe('cache policies', () => {
     cache.writeQuery({
       query: NotificationsDocument,
       variables: { first: 20 },
-      data: { notifications: { __typename: 'NotificationConnection', unreadCount: 1, edges: [{ __typename: 'NotificationEdge', cursor: 'x', node: notification('n1') }], pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'x' } } } as never,
+      data: {
+        notifications: {
+          __typename: 'NotificationConnection',
+          unreadCount: 1,
+          edges: [{ __typename: 'NotificationEdge', cursor: 'x', node: notification('n1') }],
+          pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'x' },
+        },
+      } as never,
     });
     addNotificationToCache(cache, notification('n2') as never);
     addNotificationToCache(cache, notification('n2') as never); // delivered twice (reconnect + refetch)
@@ -87,14 +146,21 @@ describe('cache policies', () => {
     expect(after?.notifications.edges.map((e) => e.node.id)).toEqual(['n2', 'n1']);
     expect(after?.notifications.unreadCount).toBe(2);
     setUnreadCount(cache, 0);
-    expect(cache.readQuery({ query: NotificationsDocument, variables: { first: 20 } })?.notifications.unreadCount).toBe(0);
+    expect(cache.readQuery({ query: NotificationsDocument, variables: { first: 20 } })?.notifications.unreadCount).toBe(
+      0,
+    );
   });
 });
 
 describe('saved cache per user', () => {
   const memory = (): CacheStorage & { data: Map<string, string> } => {
     const data = new Map<string, string>();
-    return { data, getItem: async (k) => data.get(k) ?? null, setItem: async (k, v) => void data.set(k, v), removeItem: async (k) => void data.delete(k) };
+    return {
+      data,
+      getItem: async (k) => data.get(k) ?? null,
+      setItem: async (k, v) => void data.set(k, v),
+      removeItem: async (k) => void data.delete(k),
+    };
   };
 
   it('restores a user’s last data on a cold start, never another user’s, and purges it at sign-out', async () => {
@@ -109,7 +175,9 @@ describe('saved cache per user', () => {
     // Cold start, offline: the same user sees the rentals at once.
     const again = createCache();
     await persistCache(again, storage, 'alice', 10).restore();
-    expect(again.readQuery({ query: MyRentalsDocument, variables: { first: 10 } })?.myRentals.edges[0]?.node.id).toBe('r1');
+    expect(again.readQuery({ query: MyRentalsDocument, variables: { first: 10 } })?.myRentals.edges[0]?.node.id).toBe(
+      'r1',
+    );
 
     // Someone else signs in on this device: nothing of Alice's.
     const bob = createCache();

@@ -31,7 +31,9 @@ describe('translations', () => {
 
   it('gives every Russian plural the forms one, few, many and other', () => {
     const plurals = [...russian.keys()].filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, ''));
-    for (const base of new Set(plurals)) for (const form of ['one', 'few', 'many', 'other']) expect(russian.has(`${base}_${form}`), `${base}_${form}`).toBe(true);
+    for (const base of new Set(plurals))
+      for (const form of ['one', 'few', 'many', 'other'])
+        expect(russian.has(`${base}_${form}`), `${base}_${form}`).toBe(true);
   });
 
   it('keeps the same placeholders in both languages and translates the texts', () => {
@@ -43,7 +45,18 @@ describe('translations', () => {
       const english1 = english.get(key) ?? english.get(`${base}_other`) ?? '';
       expect(placeholders(text), key).toEqual(placeholders(english1));
       const words = text.replace(/\{\{\w+\}\}/g, '');
-      if (/[a-z]{4,}/i.test(words) && !/[а-яё]/i.test(words) && !['common.appName', 'languages.en', 'profile.channelPush', 'social.providers.GOOGLE', 'social.providers.APPLE'].includes(key)) untranslated.push(key);
+      if (
+        /[a-z]{4,}/i.test(words) &&
+        !/[а-яё]/i.test(words) &&
+        ![
+          'common.appName',
+          'languages.en',
+          'profile.channelPush',
+          'social.providers.GOOGLE',
+          'social.providers.APPLE',
+        ].includes(key)
+      )
+        untranslated.push(key);
     }
     expect(untranslated).toEqual([]);
   });

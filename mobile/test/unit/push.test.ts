@@ -93,7 +93,10 @@ describe('push lifecycle', () => {
     const phone = os('granted', 'granted');
     const firstPush = new PushLifecycle(phone.api, registry(await h.tokens.mint(first)));
     await firstPush.onSignedIn();
-    const offline: PushRegistry = { register: async () => undefined, unregister: () => Promise.reject(new Error('offline')) };
+    const offline: PushRegistry = {
+      register: async () => undefined,
+      unregister: () => Promise.reject(new Error('offline')),
+    };
     await new PushLifecycle(phone.api, offline).onSignOut(); // nothing to unregister on a fresh instance
     await firstPush.onSignOut().catch(() => undefined);
     await new PushLifecycle(phone.api, registry(await h.tokens.mint(second))).onSignedIn();

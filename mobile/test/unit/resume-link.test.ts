@@ -20,7 +20,14 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const notify = (userId: string, title: string) =>
-  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, { eventId: `test:${randomUUID()}`, userId, kind: 'system', title, body: '', link: null });
+  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, {
+    eventId: `test:${randomUUID()}`,
+    userId,
+    kind: 'system',
+    title,
+    body: '',
+    link: null,
+  });
 
 async function appClient(userId: string, after?: string) {
   const token = await h.tokens.mint(userId);
@@ -41,7 +48,10 @@ async function appClient(userId: string, after?: string) {
       },
     },
   });
-  const apollo = new ApolloClient({ link: new ResumingWsLink(ws, () => void (expired += 1)), cache: new InMemoryCache() });
+  const apollo = new ApolloClient({
+    link: new ResumingWsLink(ws, () => void (expired += 1)),
+    cache: new InMemoryCache(),
+  });
   const titles: string[] = [];
   const ids: string[] = [];
   const sub = apollo.subscribe({ query: OnNotificationAddedDocument, variables: after ? { after } : {} }).subscribe({
@@ -73,16 +83,32 @@ describe('ResumingWsLink', () => {
     const app = await appClient(userId);
     try {
       // The subscription is set up asynchronously: notify until the first one arrives, then let stragglers land.
-      await waitFor(async () => (await notify(userId, 'one'), await new Promise((r) => setTimeout(r, 500)), app.titles.length), (n) => n > 0, 15_000);
+      await waitFor(
+        async () => (await notify(userId, 'one'), await new Promise((r) => setTimeout(r, 500)), app.titles.length),
+        (n) => n > 0,
+        15_000,
+      );
       await new Promise((r) => setTimeout(r, 1000));
       // Probes ('one') still in flight under load may land later: only the others are counted.
       const others = () => app.titles.filter((t) => t !== 'one');
       app.drop();
       for (const title of ['two', 'three', 'four']) await notify(userId, title);
-      await waitFor(() => app.reconnects(), (n) => n >= 1, 10_000);
-      await waitFor(() => others().length, (n) => n >= 3, 10_000);
+      await waitFor(
+        () => app.reconnects(),
+        (n) => n >= 1,
+        10_000,
+      );
+      await waitFor(
+        () => others().length,
+        (n) => n >= 3,
+        10_000,
+      );
       await notify(userId, 'five');
-      await waitFor(() => others().length, (n) => n >= 4, 10_000);
+      await waitFor(
+        () => others().length,
+        (n) => n >= 4,
+        10_000,
+      );
       await new Promise((r) => setTimeout(r, 300));
       // Every missed one, then the live one, each once — in the order of the viewer's list (the user service handles
       // the requests concurrently, so its order is that of their inserts).
@@ -90,9 +116,18 @@ describe('ResumingWsLink', () => {
       expect(others()).toHaveLength(4);
       expect(others()[3]).toBe('five');
       expect(new Set(app.ids).size).toBe(app.ids.length);
-      const list = await h.gql<{ notifications: { edges: { node: { id: string; title: string } }[] } }>('{ notifications(first: 50) { edges { node { id title } } } }', {}, await h.tokens.mint(userId));
+      const list = await h.gql<{ notifications: { edges: { node: { id: string; title: string } }[] } }>(
+        '{ notifications(first: 50) { edges { node { id title } } } }',
+        {},
+        await h.tokens.mint(userId),
+      );
       const otherIds = app.ids.filter((_, i) => app.titles[i] !== 'one');
-      expect(list.body.data?.notifications.edges.filter((e) => e.node.title !== 'one').map((e) => e.node.id).reverse()).toEqual(otherIds);
+      expect(
+        list.body.data?.notifications.edges
+          .filter((e) => e.node.title !== 'one')
+          .map((e) => e.node.id)
+          .reverse(),
+      ).toEqual(otherIds);
     } finally {
       await app.close();
     }
@@ -100,10 +135,21 @@ describe('ResumingWsLink', () => {
 
   it('starts afresh when the cursor is beyond the resume window', async () => {
     const userId = randomUUID();
-    const app = await appClient(userId, encodeFeedCursor({ createdAt: new Date(Date.now() - 48 * 3600_000), id: randomUUID() }));
+    const app = await appClient(
+      userId,
+      encodeFeedCursor({ createdAt: new Date(Date.now() - 48 * 3600_000), id: randomUUID() }),
+    );
     try {
-      await waitFor(() => app.expired(), (n) => n === 1, 10_000);
-      await waitFor(async () => (await notify(userId, 'fresh'), await new Promise((r) => setTimeout(r, 500)), app.titles.length), (n) => n > 0, 15_000);
+      await waitFor(
+        () => app.expired(),
+        (n) => n === 1,
+        10_000,
+      );
+      await waitFor(
+        async () => (await notify(userId, 'fresh'), await new Promise((r) => setTimeout(r, 500)), app.titles.length),
+        (n) => n > 0,
+        15_000,
+      );
       expect(app.titles[0]).toBe('fresh');
     } finally {
       await app.close();

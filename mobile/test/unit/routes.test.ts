@@ -15,8 +15,20 @@ const every: Route[] = [
   { name: 'forgotPassword' },
   { name: 'resetPassword', token: 'abcdefghijklmnop_QRSTUV-123' },
   { name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' },
-  { name: 'socialCallback', callback: { state: 'st4te-value_1', code: 'c0de.value/+=', iss: 'https://appleid.apple.com', deviceId: 'dev-1', error: null } },
-  { name: 'socialCallback', callback: { state: 'st4te-value_2', code: null, iss: null, deviceId: null, error: 'access_denied' } },
+  {
+    name: 'socialCallback',
+    callback: {
+      state: 'st4te-value_1',
+      code: 'c0de.value/+=',
+      iss: 'https://appleid.apple.com',
+      deviceId: 'dev-1',
+      error: null,
+    },
+  },
+  {
+    name: 'socialCallback',
+    callback: { state: 'st4te-value_2', code: null, iss: null, deviceId: null, error: 'access_denied' },
+  },
   { name: 'linkAccount', code: 'abcdefghijklmnop_QRSTUV-789' },
 ];
 
@@ -52,8 +64,14 @@ describe('routes', () => {
 
   it('opens the sign-up email’s link (auth’s APP_URL/verify-email) on the screen that completes the account', () => {
     expect(routeFromUrl('http://localhost:8081/verify-email?token=abcdefghijklmnop_QRSTUV-456')).toBeNull(); // a foreign origin
-    expect(routeFromUrl('https://vegshare.app/verify-email?token=abcdefghijklmnop_QRSTUV-456')).toEqual({ name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' });
-    expect(stackFor({ name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' }).map((r) => r.name)).toEqual(['profile', 'completeSignUp']);
+    expect(routeFromUrl('https://vegshare.app/verify-email?token=abcdefghijklmnop_QRSTUV-456')).toEqual({
+      name: 'completeSignUp',
+      token: 'abcdefghijklmnop_QRSTUV-456',
+    });
+    expect(stackFor({ name: 'completeSignUp', token: 'abcdefghijklmnop_QRSTUV-456' }).map((r) => r.name)).toEqual([
+      'profile',
+      'completeSignUp',
+    ]);
   });
 
   it('accepts the links notifications carry and trailing slashes', () => {

@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type Harness } from '../../../subgraphs/auth/test/harness.ts';
 import { SessionStore, sessionFromPayload, type Session } from '../../src/auth/session';
-import { memoryStorage, secureStorage, SESSION_KEY, type SecureStoreApi, type TokenStorage } from '../../src/auth/storage-types';
+import {
+  memoryStorage,
+  secureStorage,
+  SESSION_KEY,
+  type SecureStoreApi,
+  type TokenStorage,
+} from '../../src/auth/storage-types';
 import { createTokenStorage as webStorage } from '../../src/auth/storage.web';
 import { signUpAsApp, startProductionAuth, throughGateway } from './auth-service';
 
@@ -29,7 +35,9 @@ function keychain(): SecureStoreApi & { items: Map<string, string>; accessibilit
   };
 }
 
-async function signedIn(storage: TokenStorage = memoryStorage()): Promise<{ store: SessionStore; calls: () => number; session: Session }> {
+async function signedIn(
+  storage: TokenStorage = memoryStorage(),
+): Promise<{ store: SessionStore; calls: () => number; session: Session }> {
   const payload = await signUpAsApp(h, `session-${randomUUID().slice(0, 8)}@example.test`);
   let calls = 0;
   const store = new SessionStore(`${h.url}/graphql`, storage, (...args) => {
@@ -45,8 +53,21 @@ describe('session storage', () => {
   it('keeps the session in the secure store, readable after first unlock and never synced, and moves an old AsyncStorage session there', async () => {
     const chain = keychain();
     const AFTER_FIRST_UNLOCK_THIS_DEVICE_ONLY = 1;
-    const legacy = new Map([['vegshare.session.v1', JSON.stringify({ accessToken: 'a', refreshToken: 'r', expiresAt: 1, user: { id: 'u', email: null, roles: [] } })]]);
-    const storage = secureStorage(chain, AFTER_FIRST_UNLOCK_THIS_DEVICE_ONLY, { getItem: async (k) => legacy.get(k) ?? null, removeItem: async (k) => void legacy.delete(k) });
+    const legacy = new Map([
+      [
+        'vegshare.session.v1',
+        JSON.stringify({
+          accessToken: 'a',
+          refreshToken: 'r',
+          expiresAt: 1,
+          user: { id: 'u', email: null, roles: [] },
+        }),
+      ],
+    ]);
+    const storage = secureStorage(chain, AFTER_FIRST_UNLOCK_THIS_DEVICE_ONLY, {
+      getItem: async (k) => legacy.get(k) ?? null,
+      removeItem: async (k) => void legacy.delete(k),
+    });
     const store = new SessionStore('http://127.0.0.1:9/graphql', storage);
     expect((await store.load())?.accessToken).toBe('a');
     expect(legacy.size).toBe(0);

@@ -20,12 +20,16 @@ afterAll(async () => h?.close());
 
 const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 const login = (address: string, password: string, deviceToken?: string) =>
-  h.gql<{ login: AuthPayloadFieldsFragment }>(print(LoginDocument), { input: { email: address, password, ...(deviceToken ? { deviceToken } : {}) } });
+  h.gql<{ login: AuthPayloadFieldsFragment }>(print(LoginDocument), {
+    input: { email: address, password, ...(deviceToken ? { deviceToken } : {}) },
+  });
 
 describe('sign-up in production', () => {
   it('refuses the old one-step register, and signs the account up in the app’s two steps', async () => {
     const address = email('new');
-    const old = await h.gql('mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: { email: address, password: PASSWORD, displayName: 'Old App' } });
+    const old = await h.gql('mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
+      i: { email: address, password: PASSWORD, displayName: 'Old App' },
+    });
     expect(codeOf(old)).toBe('FORBIDDEN');
 
     const payload = await signUpAsApp(h, address);

@@ -4,11 +4,36 @@
  */
 export const demo = {
   users: {
-    customer: { id: '00000000-0000-4000-8000-000000000001', email: 'customer@demo.vegshare.local', displayName: 'Chloé Martin', roles: ['CUSTOMER'] },
-    farmer: { id: '00000000-0000-4000-8000-000000000002', email: 'farmer@demo.vegshare.local', displayName: 'Jules Fermier', roles: ['FARMER'] },
-    farmer2: { id: '00000000-0000-4000-8000-000000000003', email: 'orchard@demo.vegshare.local', displayName: 'Ana Pereira', roles: ['FARMER'] },
-    admin: { id: '00000000-0000-4000-8000-000000000004', email: 'admin@demo.vegshare.local', displayName: 'VegShare Admin', roles: ['ADMIN'] },
-    partner: { id: '00000000-0000-4000-8000-000000000005', email: 'partner@demo.vegshare.local', displayName: 'Le Bon Bistro', roles: ['PARTNER'] },
+    customer: {
+      id: '00000000-0000-4000-8000-000000000001',
+      email: 'customer@demo.vegshare.local',
+      displayName: 'Chloé Martin',
+      roles: ['CUSTOMER'],
+    },
+    farmer: {
+      id: '00000000-0000-4000-8000-000000000002',
+      email: 'farmer@demo.vegshare.local',
+      displayName: 'Jules Fermier',
+      roles: ['FARMER'],
+    },
+    farmer2: {
+      id: '00000000-0000-4000-8000-000000000003',
+      email: 'orchard@demo.vegshare.local',
+      displayName: 'Ana Pereira',
+      roles: ['FARMER'],
+    },
+    admin: {
+      id: '00000000-0000-4000-8000-000000000004',
+      email: 'admin@demo.vegshare.local',
+      displayName: 'VegShare Admin',
+      roles: ['ADMIN'],
+    },
+    partner: {
+      id: '00000000-0000-4000-8000-000000000005',
+      email: 'partner@demo.vegshare.local',
+      displayName: 'Le Bon Bistro',
+      roles: ['PARTNER'],
+    },
   },
   /** Password of every demo account (local demo only; the seed refuses to run with NODE_ENV=production). */
   password: 'vegshare-demo-2026',
@@ -40,8 +65,36 @@ export const demoFarmOwners: readonly { readonly farmId: string; readonly ownerI
 ];
 
 /** The demo cameras: where they are and what they show. `path` names the stream on the demo camera server. */
-export const demoCameras: readonly { readonly id: string; readonly farmId: string; readonly plotId: string | null; readonly name: string; readonly path: string; readonly isPublic: boolean }[] = [
-  { id: demo.cameras.greenA1, farmId: demo.farms.greenAcres, plotId: demo.plots.greenA1, name: 'Plot A-1', path: 'green-acres-a1', isPublic: false },
-  { id: demo.cameras.greenOverview, farmId: demo.farms.greenAcres, plotId: null, name: 'Green Acres overview', path: 'green-acres-overview', isPublic: true },
-  { id: demo.cameras.orchard1, farmId: demo.farms.orchardHill, plotId: demo.plots.orchard1, name: 'Terrace T-1', path: 'orchard-hill-t1', isPublic: false },
+export const demoCameras: readonly {
+  readonly id: string;
+  readonly farmId: string;
+  readonly plotId: string | null;
+  readonly name: string;
+  readonly path: string;
+  readonly isPublic: boolean;
+}[] = [
+  {
+    id: demo.cameras.greenA1,
+    farmId: demo.farms.greenAcres,
+    plotId: demo.plots.greenA1,
+    name: 'Plot A-1',
+    path: 'green-acres-a1',
+    isPublic: false,
+  },
+  {
+    id: demo.cameras.greenOverview,
+    farmId: demo.farms.greenAcres,
+    plotId: null,
+    name: 'Green Acres overview',
+    path: 'green-acres-overview',
+    isPublic: true,
+  },
+  {
+    id: demo.cameras.orchard1,
+    farmId: demo.farms.orchardHill,
+    plotId: demo.plots.orchard1,
+    name: 'Terrace T-1',
+    path: 'orchard-hill-t1',
+    isPublic: false,
+  },
 ];

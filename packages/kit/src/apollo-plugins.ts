@@ -11,7 +11,9 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  * a new time series in Prometheus. Names in `known` (e.g. the partner manifest) always keep their own label; other
  * names only for operations that were resolved, and only the first `max` distinct ones; everything else is `other`.
  */
-export function operationLabeler(options: { readonly max?: number; readonly known?: Iterable<string> } = {}): (name: string | null | undefined, resolved: boolean) => string {
+export function operationLabeler(
+  options: { readonly max?: number; readonly known?: Iterable<string> } = {},
+): (name: string | null | undefined, resolved: boolean) => string {
   const max = options.max ?? 100;
   const known = new Set(options.known ?? []);
   const seen = new Set<string>();
@@ -27,7 +29,10 @@ export function operationLabeler(options: { readonly max?: number; readonly know
 }
 
 /** Counts operations (by a bounded set of names) and errors by stable code. */
-export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics, label = operationLabeler()): ApolloServerPlugin<T> {
+export function metricsPlugin<T extends BaseContext>(
+  metrics: ServiceMetrics,
+  label = operationLabeler(),
+): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
@@ -39,7 +44,8 @@ export function metricsPlugin<T extends BaseContext>(metrics: ServiceMetrics, la
           });
         },
         async didEncounterErrors({ errors }) {
-          for (const e of errors) metrics.graphqlErrors.inc({ code: String(e.extensions['code'] ?? ErrorCode.INTERNAL) });
+          for (const e of errors)
+            metrics.graphqlErrors.inc({ code: String(e.extensions['code'] ?? ErrorCode.INTERNAL) });
         },
       };
     },
@@ -57,17 +63,26 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Operation limits (graphql-armor rules in the gateway) carry `extensions.limit`: one stable code for all of them.
     if (typeof formatted.extensions?.['limit'] === 'string') {
-      return { message: formatted.message, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: formatted.extensions['limit'] } };
+      return {
+        message: formatted.message,
+        extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: formatted.extensions['limit'] },
+      };
     }
     const code = formatted.extensions?.['code'];
     if ((code === undefined || code === ErrorCode.INTERNAL) && formatted.message === APQ_HASH_MISMATCH) {
-      return { message: 'The persisted-query hash is not the SHA-256 of the query text', extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH } };
+      return {
+        message: 'The persisted-query hash is not the SHA-256 of the query text',
+        extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH },
+      };
     }
     // Already masked (an error formatted once, e.g. by Apollo, passing through a second formatter).
     if (code === ErrorCode.INTERNAL && formatted.message === 'Internal server error') return formatted;
     // graphql-js's parser `maxTokens` guard reports a parse failure; it is a limit, not a syntax error.
     if (code === ErrorCode.GRAPHQL_PARSE_FAILED && /contains more th\w* \d+ tokens/.test(formatted.message)) {
-      return { message: 'Operation has too many tokens', extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: 'MAX_TOKENS' } };
+      return {
+        message: 'Operation has too many tokens',
+        extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: 'MAX_TOKENS' },
+      };
     }
     if (isExposedErrorCode(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};

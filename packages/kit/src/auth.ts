@@ -70,10 +70,14 @@ interface Verified {
 }
 
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
-  const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys, { cooldownDuration: 5_000, cacheMaxAge: 600_000 }) : options.keys;
+  const getKey =
+    options.keys instanceof URL
+      ? createRemoteJWKSet(options.keys, { cooldownDuration: 5_000, cacheMaxAge: 600_000 })
+      : options.keys;
   const cacheMs = options.cacheMs ?? 60_000;
   // Only successful verifications are remembered: a bad token is checked (and refused) every time.
-  const verified = cacheMs > 0 ? new LRUCache<string, Verified>({ max: options.cacheMax ?? 10_000, ttl: cacheMs }) : null;
+  const verified =
+    cacheMs > 0 ? new LRUCache<string, Verified>({ max: options.cacheMax ?? 10_000, ttl: cacheMs }) : null;
 
   async function verifySignature(token: string): Promise<Verified> {
     try {
@@ -120,7 +124,10 @@ export function withAccessView(verifier: TokenVerifier, access: AccessView): Tok
 }
 
 /** Reads `Authorization: Bearer <jwt>`; no header means an anonymous viewer (null). */
-export async function viewerFromHeaders(headers: IncomingHttpHeaders, verifier: TokenVerifier | null): Promise<Viewer | null> {
+export async function viewerFromHeaders(
+  headers: IncomingHttpHeaders,
+  verifier: TokenVerifier | null,
+): Promise<Viewer | null> {
   const header = headers.authorization;
   if (!header) return null;
   const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
@@ -140,6 +147,7 @@ export function hasRole(viewer: Viewer | null, ...roles: Role[]): boolean {
 
 export function requireRole(viewer: Viewer | null, ...roles: Role[]): Viewer {
   const v = requireViewer(viewer);
-  if (!hasRole(v, ...roles)) throw new GraphQLError(`Requires role ${roles.join(' or ')}`, { extensions: { code: 'FORBIDDEN' } });
+  if (!hasRole(v, ...roles))
+    throw new GraphQLError(`Requires role ${roles.join(' or ')}`, { extensions: { code: 'FORBIDDEN' } });
   return v;
 }

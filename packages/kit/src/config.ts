@@ -24,16 +24,20 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
 export const configFields = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   /** A listen address: an IPv4/IPv6 address or a host name; `0.0.0.0` (every interface) by default. */
-  host: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'expected an address such as 127.0.0.1 or 0.0.0.0').default('0.0.0.0'),
+  host: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'expected an address such as 127.0.0.1 or 0.0.0.0')
+    .default('0.0.0.0'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: z.string().url(),
-  postgresUrl: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
+  postgresUrl: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL'),
-  natsUrl: z.string().regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, 'expected nats://host:port (comma-separated for a cluster)'),
+  natsUrl: z
+    .string()
+    .regex(
+      /^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/,
+      'expected nats://host:port (comma-separated for a cluster)',
+    ),
   secret: z.string().min(16, 'must be at least 16 characters'),
-  bool: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((v) => v === 'true' || v === '1'),
+  bool: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 };

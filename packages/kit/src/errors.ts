@@ -47,7 +47,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const EXPOSED: ReadonlySet<string> = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL));
+const EXPOSED: ReadonlySet<string> = new Set<string>(
+  Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL),
+);
 
 /** True for a registered client-facing code (everything in `ErrorCode` but `INTERNAL_SERVER_ERROR`). */
 export const isExposedErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && EXPOSED.has(code);
@@ -58,8 +60,11 @@ export function domainError(code: ErrorCode, message: string, extra: Record<stri
 
 export const badInput = (message: string, field?: string): GraphQLError =>
   domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
-export const unauthenticated = (message = 'Sign in to do this'): GraphQLError => domainError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message = 'You are not allowed to do this'): GraphQLError => domainError(ErrorCode.FORBIDDEN, message);
-export const notFound = (what: string, id: string): GraphQLError => domainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id });
+export const unauthenticated = (message = 'Sign in to do this'): GraphQLError =>
+  domainError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do this'): GraphQLError =>
+  domainError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string, id: string): GraphQLError =>
+  domainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id });
 export const conflict = (message: string): GraphQLError => domainError(ErrorCode.CONFLICT, message);
 export const capacityExhausted = (message: string): GraphQLError => domainError(ErrorCode.CAPACITY_EXHAUSTED, message);

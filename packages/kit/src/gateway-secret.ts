@@ -32,7 +32,10 @@ export function clientAddress(req: IncomingMessage): string {
   const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   if (!gatewayRequests.has(req)) return peer || 'unknown';
   const header = req.headers['x-forwarded-for'];
-  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const forwarded = entries.at(-1)?.replace(/^::ffff:/, '');
   return forwarded && isIP(forwarded) ? forwarded : peer || 'unknown';
 }
@@ -46,7 +49,9 @@ export function gatewaySecretGuard(secret: string | undefined) {
       gatewayRequests.add(req);
       return true;
     }
-    sendJson(res, 403, { errors: [{ message: 'Subgraphs accept traffic only from the gateway', extensions: { code: 'FORBIDDEN' } }] });
+    sendJson(res, 403, {
+      errors: [{ message: 'Subgraphs accept traffic only from the gateway', extensions: { code: 'FORBIDDEN' } }],
+    });
     return false;
   };
 }

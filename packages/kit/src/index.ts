@@ -3,7 +3,15 @@
 // through every workspace. Add a name here when another workspace needs it; remove it when the last user goes.
 
 // Service lifecycle: start, run as a process, close what was opened.
-export { launchSubgraph, runAsProcess, isServiceModule, seedWith, type ServiceDeps, type ServiceModule, type SeedOptions } from './launch.ts';
+export {
+  launchSubgraph,
+  runAsProcess,
+  isServiceModule,
+  seedWith,
+  type ServiceDeps,
+  type ServiceModule,
+  type SeedOptions,
+} from './launch.ts';
 export { Resources, type ResourceOptions } from './lifecycle.ts';
 export { startSubgraph, GATEWAY_SECRET_HEADER, type RunningSubgraph } from './subgraph.ts';
 
@@ -16,23 +24,60 @@ export { RateLimitFallback } from './rate-limit-fallback.ts';
 export { initTracing, traceCarrier, withCarrier } from './tracing.ts';
 
 // Errors: one registry of client-facing codes, and the masking that enforces it.
-export { ErrorCode, isExposedErrorCode, domainError, badInput, unauthenticated, forbidden, notFound, conflict, capacityExhausted } from './errors.ts';
+export {
+  ErrorCode,
+  isExposedErrorCode,
+  domainError,
+  badInput,
+  unauthenticated,
+  forbidden,
+  notFound,
+  conflict,
+  capacityExhausted,
+} from './errors.ts';
 export { createErrorFormatter, metricsPlugin, operationLabeler } from './apollo-plugins.ts';
-export { documentHasIllFormedText, illFormedInputError, illFormedPath, wellFormedInputPlugin } from './well-formed-input.ts';
+export {
+  documentHasIllFormedText,
+  illFormedInputError,
+  illFormedPath,
+  wellFormedInputPlugin,
+} from './well-formed-input.ts';
 export { DateScalar, DateTimeScalar } from './scalars.ts';
 
 // Identity and access.
-export { createJwtVerifier, viewerFromHeaders, withAccessView, hasRole, requireRole, requireViewer, ROLES, type Role, type TokenVerifier, type Viewer } from './auth.ts';
+export {
+  createJwtVerifier,
+  viewerFromHeaders,
+  withAccessView,
+  hasRole,
+  requireRole,
+  requireViewer,
+  ROLES,
+  type Role,
+  type TokenVerifier,
+  type Viewer,
+} from './auth.ts';
 export { clientAddress } from './gateway-secret.ts';
 export { RevocationView, accessNarrowed } from './revocation/revocation-view.ts';
 export { RevocationSync, type RevocationSource } from './revocation/revocation-sync.ts';
 export { httpRevocationSource, REVOCATIONS_PATH } from './revocation/http-revocation-source.ts';
 
 // HTTP and GraphQL transport.
-export { startServiceServer, type ReadinessCheck, type RouteHandler, type RunningServer } from './http/service-server.ts';
+export {
+  startServiceServer,
+  type ReadinessCheck,
+  type RouteHandler,
+  type RunningServer,
+} from './http/service-server.ts';
 export { apolloHandler } from './http/apollo-handler.ts';
 export { BodyTooLargeError, readBody, sendJson } from './http/body.ts';
-export { asGraphQLError, endableStream, wsErrorHooks, type EndableStream, type ErrorFormatter } from './http/operation-stream.ts';
+export {
+  asGraphQLError,
+  endableStream,
+  wsErrorHooks,
+  type EndableStream,
+  type ErrorFormatter,
+} from './http/operation-stream.ts';
 
 // Data access.
 export { pgAdapter } from './db/pg-adapter.ts';

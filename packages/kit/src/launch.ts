@@ -84,14 +84,19 @@ export interface LaunchedSubgraph extends RunningSubgraph {
  * Starts one subgraph service the same way everywhere: logger, metrics on their own port, token verification
  * against the revocation view, readiness, shutdown. A production config without a gateway secret is refused.
  */
-export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<LaunchedSubgraph> {
+export async function launchSubgraph<TContext extends BaseContext>(
+  options: LaunchOptions<TContext>,
+): Promise<LaunchedSubgraph> {
   assertProductionReady(options.config);
   const logger = options.deps.logger ?? createLogger(options.name, options.config.LOG_LEVEL);
   const tracing = initTracing(options.name, options.config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = options.deps.metrics ?? createMetrics(options.name);
   const revocations = new RevocationSync({
     bus: options.events,
-    source: options.revocationSource ?? options.deps.revocationSource ?? httpRevocationSource({ authUrl: authInternalUrl(options.config), gatewaySecret: options.config.GATEWAY_SECRET }),
+    source:
+      options.revocationSource ??
+      options.deps.revocationSource ??
+      httpRevocationSource({ authUrl: authInternalUrl(options.config), gatewaySecret: options.config.GATEWAY_SECRET }),
     logger,
     syncMs: options.config.REVOCATION_SYNC_SECONDS * 1000,
     maxStaleMs: options.config.REVOCATION_MAX_STALE_SECONDS * 1000,
@@ -120,7 +125,8 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
         {
           name: 'revocations',
           check: async () => {
-            if (!revocations.isCurrent()) throw new Error('revocation view is stale (no events and no catch-up from auth)');
+            if (!revocations.isCurrent())
+              throw new Error('revocation view is stale (no events and no catch-up from auth)');
           },
         },
       ],
@@ -161,7 +167,11 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
 }
 
 /** Runs a service as a process: starts it, logs a one-line config error and exits 1, drains on SIGTERM/SIGINT. */
-export async function runAsProcess(name: string, start: () => Promise<RunningSubgraph | { stop(graceMs?: number): Promise<void> }>, drainMs = 15_000): Promise<void> {
+export async function runAsProcess(
+  name: string,
+  start: () => Promise<RunningSubgraph | { stop(graceMs?: number): Promise<void> }>,
+  drainMs = 15_000,
+): Promise<void> {
   let running: { stop(graceMs?: number): Promise<void> };
   try {
     running = await start();
@@ -199,11 +209,19 @@ export interface SeedOptions {
 export function isServiceModule(value: unknown): value is ServiceModule {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['name'] === 'string' && typeof v['loadConfig'] === 'function' && typeof v['start'] === 'function' && typeof v['seed'] === 'function';
+  return (
+    typeof v['name'] === 'string' &&
+    typeof v['loadConfig'] === 'function' &&
+    typeof v['start'] === 'function' &&
+    typeof v['seed'] === 'function'
+  );
 }
 
 /** A `ServiceModule.seed` that opens the service's own database client, seeds it and always closes it. */
-export function seedWith<TDb extends { $disconnect(): Promise<void> }>(createDb: (databaseUrl: string) => TDb, seed: (db: TDb, options: SeedOptions) => Promise<void>): (databaseUrl: string, options?: SeedOptions) => Promise<void> {
+export function seedWith<TDb extends { $disconnect(): Promise<void> }>(
+  createDb: (databaseUrl: string) => TDb,
+  seed: (db: TDb, options: SeedOptions) => Promise<void>,
+): (databaseUrl: string, options?: SeedOptions) => Promise<void> {
   return async (databaseUrl, options = {}) => {
     const db = createDb(databaseUrl);
     try {

@@ -84,7 +84,11 @@ export class Resources {
     const started = Date.now();
     try {
       const outcome = await Promise.race([Promise.resolve().then(entry.close), timeout]);
-      if (outcome === TIMED_OUT) this.#logger.warn({ resource: entry.name, timeoutMs: entry.timeoutMs }, 'resource did not close in time; going on without it');
+      if (outcome === TIMED_OUT)
+        this.#logger.warn(
+          { resource: entry.name, timeoutMs: entry.timeoutMs },
+          'resource did not close in time; going on without it',
+        );
       else this.#logger.debug({ resource: entry.name, ms: Date.now() - started }, 'resource closed');
     } catch (err) {
       this.#logger.warn({ err, resource: entry.name }, 'resource failed to close');

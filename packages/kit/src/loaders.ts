@@ -4,7 +4,10 @@ import DataLoader from 'dataloader';
  * A per-request loader of rows by key: one query per tick for all keys asked for, results in key order,
  * null where a row is missing. `fetch` must return the rows for the given keys in any order.
  */
-export function rowLoader<K extends string, T>(fetch: (keys: readonly K[]) => Promise<readonly T[]>, keyOf: (row: T) => K): DataLoader<K, T | null> {
+export function rowLoader<K extends string, T>(
+  fetch: (keys: readonly K[]) => Promise<readonly T[]>,
+  keyOf: (row: T) => K,
+): DataLoader<K, T | null> {
   return new DataLoader<K, T | null>(async (keys) => {
     const rows = await fetch(keys);
     const byKey = new Map<K, T>();
@@ -14,7 +17,10 @@ export function rowLoader<K extends string, T>(fetch: (keys: readonly K[]) => Pr
 }
 
 /** A per-request loader of child rows grouped by parent key (one-to-many), batched like rowLoader. */
-export function groupLoader<K extends string, T>(fetch: (keys: readonly K[]) => Promise<readonly T[]>, groupOf: (row: T) => K): DataLoader<K, T[]> {
+export function groupLoader<K extends string, T>(
+  fetch: (keys: readonly K[]) => Promise<readonly T[]>,
+  groupOf: (row: T) => K,
+): DataLoader<K, T[]> {
   return new DataLoader<K, T[]>(async (keys) => {
     const rows = await fetch(keys);
     const groups = new Map<K, T[]>();

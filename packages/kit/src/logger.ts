@@ -9,7 +9,13 @@ export function createLogger(service: string, level: LevelWithSilent = 'info'): 
     level,
     base: { service },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-gateway-secret"]', '*.password', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers["x-gateway-secret"]',
+        '*.password',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
   });

@@ -20,8 +20,15 @@ export class RateLimitFallback {
 
   constructor(redis: Redis, logger: Logger, metrics: ServiceMetrics) {
     this.#logger = logger;
-    this.#fallbacks = metrics.counter('rate_limit_fallback_total', 'Rate-limit operations served from process memory because Redis failed', ['limiter']);
-    this.#degraded = metrics.gauge('rate_limit_degraded', '1 while rate limits fall back to per-replica memory (Redis unreachable)');
+    this.#fallbacks = metrics.counter(
+      'rate_limit_fallback_total',
+      'Rate-limit operations served from process memory because Redis failed',
+      ['limiter'],
+    );
+    this.#degraded = metrics.gauge(
+      'rate_limit_degraded',
+      '1 while rate limits fall back to per-replica memory (Redis unreachable)',
+    );
     this.#degraded.set(0);
     redis.on('ready', () => this.#recovered());
   }
@@ -49,7 +56,10 @@ export class RateLimitFallback {
     if (this.#isDegraded) return;
     this.#isDegraded = true;
     this.#degraded.set(1);
-    this.#logger.error({ limiter: name }, 'Redis unreachable: rate limits degraded to per-replica memory until it is back');
+    this.#logger.error(
+      { limiter: name },
+      'Redis unreachable: rate limits degraded to per-replica memory until it is back',
+    );
   }
 
   #recovered(): void {

@@ -5,7 +5,8 @@ import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
 
-const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const badInput = (message: string): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 /** graphql-scalars' parser with a stable BAD_USER_INPUT code, whatever it throws. */
 function parsed<T>(parse: () => T, what: string): T {
@@ -17,7 +18,8 @@ function parsed<T>(parse: () => T, what: string): T {
 }
 
 function inRange(year: number, what: string): void {
-  if (year < MIN_YEAR || year > MAX_YEAR) throw badInput(`${what} must be between the years ${MIN_YEAR} and ${MAX_YEAR}`);
+  if (year < MIN_YEAR || year > MAX_YEAR)
+    throw badInput(`${what} must be between the years ${MIN_YEAR} and ${MAX_YEAR}`);
 }
 
 function checkedInstant(value: Date): Date {
@@ -37,7 +39,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return date.toISOString();
   },
   parseValue: (value) => checkedInstant(parsed(() => DateTimeResolver.parseValue(value) as Date, 'DateTime')),
-  parseLiteral: (ast: ValueNode, variables) => checkedInstant(parsed(() => DateTimeResolver.parseLiteral(ast, variables) as Date, 'DateTime')),
+  parseLiteral: (ast: ValueNode, variables) =>
+    checkedInstant(parsed(() => DateTimeResolver.parseLiteral(ast, variables) as Date, 'DateTime')),
 });
 
 function checkedDay(value: string): string {
@@ -49,7 +52,11 @@ function checkedDay(value: string): string {
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'A calendar date, ISO 8601 YYYY-MM-DD (years 1900–2999).',
-  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : (LocalDateResolver.serialize(typeof value === 'string' ? value.slice(0, 10) : value) as string)),
+  serialize: (value) =>
+    value instanceof Date
+      ? value.toISOString().slice(0, 10)
+      : (LocalDateResolver.serialize(typeof value === 'string' ? value.slice(0, 10) : value) as string),
   parseValue: (value) => checkedDay(parsed(() => LocalDateResolver.parseValue(value) as string, 'Date')),
-  parseLiteral: (ast: ValueNode, variables) => checkedDay(parsed(() => LocalDateResolver.parseLiteral(ast, variables) as string, 'Date')),
+  parseLiteral: (ast: ValueNode, variables) =>
+    checkedDay(parsed(() => LocalDateResolver.parseLiteral(ast, variables) as string, 'Date')),
 });

@@ -28,7 +28,9 @@ function requirementOf(directives: readonly ConstDirectiveNode[] | undefined): S
   const directive = directives?.find((d) => d.name.value === API_SCOPES_DIRECTIVE);
   const arg = directive?.arguments?.find((a) => a.name.value === 'anyOf')?.value;
   if (!arg || arg.kind !== Kind.LIST) return null;
-  return arg.values.map((set) => (set.kind === Kind.LIST ? set.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : []));
+  return arg.values.map((set) =>
+    set.kind === Kind.LIST ? set.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : [],
+  );
 }
 
 /** Every `@apiScopes` of a subgraph schema: on object types (all their fields) and on single fields. */
@@ -76,7 +78,8 @@ export class ScopePolicy {
             return fieldDef ? this.#types.get(getNamedType(fieldDef.type).name) : undefined;
           })();
           for (const required of [onField, onType, onResult]) {
-            if (required && !satisfied(required)) refused.push(`${coordinate} (needs ${required.map((set) => set.join(' + ')).join(' or ')})`);
+            if (required && !satisfied(required))
+              refused.push(`${coordinate} (needs ${required.map((set) => set.join(' + ')).join(' or ')})`);
           }
           if (parent.name === this.#mutation && !onField) refused.push(`${coordinate} (not open to API keys)`);
         },

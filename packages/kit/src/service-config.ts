@@ -46,22 +46,32 @@ export type SubgraphConfig = z.infer<typeof base>;
 
 type ProductionChecked = { readonly NODE_ENV: string; readonly GATEWAY_SECRET?: string | undefined };
 
-const GATEWAY_SECRET_IN_PRODUCTION = 'required with NODE_ENV=production (subgraphs must not answer anyone but the gateway)';
+const GATEWAY_SECRET_IN_PRODUCTION =
+  'required with NODE_ENV=production (subgraphs must not answer anyone but the gateway)';
 
 /** zod refinement every service's config applies: a production start without a gateway secret is refused. */
 export function checkSubgraphConfig(config: ProductionChecked, ctx: z.RefinementCtx): void {
-  if (config.NODE_ENV === 'production' && !config.GATEWAY_SECRET) ctx.addIssue({ code: 'custom', path: ['GATEWAY_SECRET'], message: GATEWAY_SECRET_IN_PRODUCTION });
+  if (config.NODE_ENV === 'production' && !config.GATEWAY_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['GATEWAY_SECRET'], message: GATEWAY_SECRET_IN_PRODUCTION });
 }
 
 /** The same rule at start, for configs built some other way: throws a one-line ConfigError. */
 export function assertProductionReady(config: ProductionChecked): void {
-  if (config.NODE_ENV === 'production' && !config.GATEWAY_SECRET) throw new ConfigError(`Invalid configuration: GATEWAY_SECRET: ${GATEWAY_SECRET_IN_PRODUCTION}`);
+  if (config.NODE_ENV === 'production' && !config.GATEWAY_SECRET)
+    throw new ConfigError(`Invalid configuration: GATEWAY_SECRET: ${GATEWAY_SECRET_IN_PRODUCTION}`);
 }
 
 /** Where the auth service's internal routes are: AUTH_INTERNAL_URL, else the origin of AUTH_JWKS_URL. */
-export const authInternalUrl = (config: Pick<SubgraphConfig, 'AUTH_JWKS_URL'> & { readonly AUTH_INTERNAL_URL?: string | undefined }): string =>
-  config.AUTH_INTERNAL_URL ?? new URL(config.AUTH_JWKS_URL).origin;
+export const authInternalUrl = (
+  config: Pick<SubgraphConfig, 'AUTH_JWKS_URL'> & { readonly AUTH_INTERNAL_URL?: string | undefined },
+): string => config.AUTH_INTERNAL_URL ?? new URL(config.AUTH_JWKS_URL).origin;
 
-export function verifierFromConfig(config: Pick<SubgraphConfig, 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>): TokenVerifier {
-  return createJwtVerifier({ keys: new URL(config.AUTH_JWKS_URL), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+export function verifierFromConfig(
+  config: Pick<SubgraphConfig, 'AUTH_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
+): TokenVerifier {
+  return createJwtVerifier({
+    keys: new URL(config.AUTH_JWKS_URL),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
 }

@@ -1,12 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginCacheControlDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { apolloHandler } from './http/apollo-handler.ts';
-import { startServiceServer, type ReadinessCheck, type RouteHandler, type RunningServer } from './http/service-server.ts';
+import {
+  startServiceServer,
+  type ReadinessCheck,
+  type RouteHandler,
+  type RunningServer,
+} from './http/service-server.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { metricsPlugin, createErrorFormatter } from './apollo-plugins.ts';
 import { serveSubscriptions } from './http/subscriptions.ts';
@@ -41,7 +50,10 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   readonly metricsPort?: number;
   readonly metricsHost?: string;
   /** Ends a graphql-ws connection's subscriptions when the caller's access shrinks (see serveSubscriptions). */
-  readonly watchAccess?: (connectionParams: Readonly<Record<string, unknown>>, narrowed: () => void) => Promise<() => void>;
+  readonly watchAccess?: (
+    connectionParams: Readonly<Record<string, unknown>>,
+    narrowed: () => void,
+  ) => Promise<() => void>;
   /** Apollo plugins added to the kit's own (metrics, masking). */
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
 }
@@ -53,8 +65,13 @@ export interface RunningSubgraph extends RunningServer {
 }
 
 /** Builds and serves one federated subgraph with health, readiness, metrics and masked errors. */
-export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
-  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+export async function startSubgraph<TContext extends BaseContext>(
+  options: SubgraphOptions<TContext>,
+): Promise<RunningSubgraph> {
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
   const formatError = createErrorFormatter(options.logger);
   // Partner API keys: the scopes the schema declares (@apiScopes) are enforced here, for HTTP and graphql-ws alike.
   const scopes = new ScopePolicy(schema);
@@ -78,7 +95,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   });
   await apollo.start();
   const guard = gatewaySecretGuard(options.gatewaySecret);
-  const guarded = (handler: RouteHandler): RouteHandler => (guard ? (req, res, search) => (guard(req, res) ? handler(req, res, search) : undefined) : handler);
+  const guarded = (handler: RouteHandler): RouteHandler =>
+    guard ? (req, res, search) => (guard(req, res) ? handler(req, res, search) : undefined) : handler;
   const routes: Record<string, RouteHandler> = { ...options.publicRoutes };
   for (const [path, handler] of Object.entries(options.routes ?? {})) routes[path] = guarded(handler);
   // Only the gateway calls /graphql, on the local network: compressing there would cost CPU on both sides for nothing.
@@ -106,7 +124,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
           ...(options.watchAccess ? { watchAccess: options.watchAccess } : {}),
           refuse: (context: TContext, document: DocumentNode) => scopeRefusal(scopes, context, document),
           context: async (params) => {
-            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER])) throw new Error('missing or wrong gateway secret');
+            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER]))
+              throw new Error('missing or wrong gateway secret');
             return connectionContext(params);
           },
         })

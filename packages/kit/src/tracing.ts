@@ -19,7 +19,9 @@ export function initTracing(serviceName: string, endpoint: string | undefined): 
   if (!endpoint || provider) return { shutdown: async () => undefined };
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })),
+    ],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   registerInstrumentations({ instrumentations: [new UndiciInstrumentation()] });
@@ -65,6 +67,15 @@ export function traceCarrier(): Record<string, string> {
 }
 
 /** Runs `fn` as a consumer span continuing the trace stored in a job or event by `traceCarrier()`. */
-export function withCarrier<T>(name: string, carrier: Record<string, string> | undefined, fn: () => Promise<T>): Promise<T> {
-  return inSpan(name, SpanKind.CONSUMER, carrier ? propagation.extract(context.active(), carrier) : context.active(), () => fn());
+export function withCarrier<T>(
+  name: string,
+  carrier: Record<string, string> | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return inSpan(
+    name,
+    SpanKind.CONSUMER,
+    carrier ? propagation.extract(context.active(), carrier) : context.active(),
+    () => fn(),
+  );
 }

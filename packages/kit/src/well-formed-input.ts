@@ -30,7 +30,9 @@ export function documentHasIllFormedText(document: DocumentNode): boolean {
 }
 
 export const illFormedInputError = (where: string): GraphQLError =>
-  new GraphQLError(`${where} contains broken Unicode (a lone UTF-16 surrogate)`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  new GraphQLError(`${where} contains broken Unicode (a lone UTF-16 surrogate)`, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 
 /** Refuses, as BAD_USER_INPUT (400), an operation whose variables or string literals hold lone surrogates. */
 export function wellFormedInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {

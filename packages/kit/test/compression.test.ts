@@ -45,7 +45,11 @@ describe('Accept-Encoding negotiation', () => {
 });
 
 describe('compression helpers', () => {
-  const body = Buffer.from(JSON.stringify({ data: { items: Array.from({ length: 200 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}` })) } }));
+  const body = Buffer.from(
+    JSON.stringify({
+      data: { items: Array.from({ length: 200 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}` })) },
+    }),
+  );
 
   it('brotli and gzip round-trip to the same bytes, smaller', async () => {
     const br = await compress(body, 'br');
@@ -79,7 +83,11 @@ describe('apolloHandler compression over HTTP', () => {
   const servers: Server[] = [];
 
   async function serve(compression: ApolloHandlerOptions<object>['compression']): Promise<string> {
-    const handler = apolloHandler({ server: apollo, context: async () => ({}), ...(compression === undefined ? {} : { compression }) });
+    const handler = apolloHandler({
+      server: apollo,
+      context: async () => ({}),
+      ...(compression === undefined ? {} : { compression }),
+    });
     const server = createServer((req, res) => void handler(req, res, ''));
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,19 +97,32 @@ describe('apolloHandler compression over HTTP', () => {
   function post(url: string, query: string, acceptEncoding?: string) {
     return new Promise<{ headers: Record<string, string | string[] | undefined>; raw: Buffer }>((resolve, reject) => {
       const body = JSON.stringify({ query });
-      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ headers: res.headers, raw: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ headers: res.headers, raw: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   }
 
   beforeAll(async () => {
-    apollo = new ApolloServer({ typeDefs: 'type Query { big: String! small: String! }', resolvers: { Query: { big: () => big, small: () => 'ok' } } });
+    apollo = new ApolloServer({
+      typeDefs: 'type Query { big: String! small: String! }',
+      resolvers: { Query: { big: () => big, small: () => 'ok' } },
+    });
     await apollo.start();
   });
   afterAll(async () => {

@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'generated' || entry.name === '__generated__' ? [] : sources(path);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name === 'generated' || entry.name === '__generated__'
+        ? []
+        : sources(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
 }
@@ -24,7 +27,11 @@ describe('error-code registry', () => {
   });
 
   it('holds every code the services write as a literal (so masking never hides a deliberate error)', () => {
-    const dirs = ['packages/kit/src', 'gateway/src', ...readdirSync(join(root, 'subgraphs')).map((s) => `subgraphs/${s}/src`)];
+    const dirs = [
+      'packages/kit/src',
+      'gateway/src',
+      ...readdirSync(join(root, 'subgraphs')).map((s) => `subgraphs/${s}/src`),
+    ];
     const unregistered: string[] = [];
     const registered = new Set<string>(Object.values(ErrorCode));
     for (const file of dirs.flatMap((d) => sources(join(root, d)))) {

@@ -32,7 +32,15 @@ describe('JWT verifier cache', () => {
     const token = await k.sign('u1');
     const first = await verifier.verify(token);
     for (let i = 0; i < 5; i += 1) expect(await verifier.verify(token)).toBe(first);
-    expect(first).toEqual({ userId: 'u1', roles: ['CUSTOMER'], sessionId: 's1', scopes: ['farms:read'], apiKeyId: null, tokenId: null, issuedAt: expect.any(Number) });
+    expect(first).toEqual({
+      userId: 'u1',
+      roles: ['CUSTOMER'],
+      sessionId: 's1',
+      scopes: ['farms:read'],
+      apiKeyId: null,
+      tokenId: null,
+      issuedAt: expect.any(Number),
+    });
     expect(k.lookups()).toBe(1);
     // Another token is checked on its own.
     await verifier.verify(await k.sign('u2'));
@@ -53,7 +61,8 @@ describe('JWT verifier cache', () => {
     const verifier = createJwtVerifier({ keys: k.getKey, issuer: ISSUER, audience: AUDIENCE });
     const token = await k.sign('u1');
     const tampered = `${token.slice(0, -4)}AAAA`;
-    for (let i = 0; i < 3; i += 1) await expect(verifier.verify(tampered)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    for (let i = 0; i < 3; i += 1)
+      await expect(verifier.verify(tampered)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(k.lookups()).toBe(3);
     const viewer = await verifier.verify(token);
     expect(() => (viewer.roles as string[]).push('ADMIN')).toThrow();

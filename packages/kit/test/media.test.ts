@@ -10,15 +10,20 @@ const NOW = Date.UTC(2030, 0, 1, 12);
 
 describe('MediaSigner', () => {
   const signer = new MediaSigner('a secret of the cluster', 120);
-  const grant = (scope: string, viewer = 'user-1', now = NOW, ttl?: number) => new URLSearchParams(signer.sign(scope, viewer, now, ttl).query);
+  const grant = (scope: string, viewer = 'user-1', now = NOW, ttl?: number) =>
+    new URLSearchParams(signer.sign(scope, viewer, now, ttl).query);
 
   it('grants a viewer a scope until the expiry, and nothing else', () => {
     const q = grant(STREAM);
-    expect(signer.verify(STREAM, q, NOW)).toEqual({ ok: true, grant: { scope: STREAM, viewerId: 'user-1', expiresAt: NOW / 1000 + 120 } });
+    expect(signer.verify(STREAM, q, NOW)).toEqual({
+      ok: true,
+      grant: { scope: STREAM, viewerId: 'user-1', expiresAt: NOW / 1000 + 120 },
+    });
     expect(signer.verify(STREAM, q, NOW + 119_999).ok).toBe(true);
     expect(signer.verify(STREAM, q, NOW + 120_000)).toEqual({ ok: false, reason: 'expired' });
     // Another scope, a prefix of it, or a longer one: the signature does not carry over.
-    for (const other of [CAMERA, STREAM.slice(0, -1), `${STREAM}/`, `vod/${JOB}/`, '']) expect(signer.verify(other, q, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    for (const other of [CAMERA, STREAM.slice(0, -1), `${STREAM}/`, `vod/${JOB}/`, ''])
+      expect(signer.verify(other, q, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
     // Changing the viewer or pushing the expiry breaks it.
     const asOther = new URLSearchParams(q);
     asOther.set('v', 'user-2');
@@ -27,11 +32,19 @@ describe('MediaSigner', () => {
     later.set('e', String(Number(q.get('e')) + 3600));
     expect(signer.verify(STREAM, later, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
     // Another cluster's key does not verify.
-    expect(new MediaSigner('another secret', 120).verify(STREAM, q, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(new MediaSigner('another secret', 120).verify(STREAM, q, NOW)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('never lets a grant for one scope open another (media prefixes and stream ids alike)', () => {
-    const scope = fc.oneof(fc.uuid().map((u) => `vod/${u}/`), fc.tuple(fc.uuid(), fc.uuid()).map(([a, b]) => `live/${a}/${b}/`), fc.uuid(), fc.string({ maxLength: 40 }));
+    const scope = fc.oneof(
+      fc.uuid().map((u) => `vod/${u}/`),
+      fc.tuple(fc.uuid(), fc.uuid()).map(([a, b]) => `live/${a}/${b}/`),
+      fc.uuid(),
+      fc.string({ maxLength: 40 }),
+    );
     fc.assert(
       fc.property(scope, scope, fc.stringMatching(/^[A-Za-z0-9:_-]{1,80}$/), (a, b, viewer) => {
         fc.pre(a !== b);
@@ -62,7 +75,15 @@ describe('MediaSigner', () => {
       without.delete(key);
       expect(signer.verify(STREAM, without, NOW)).toEqual({ ok: false, reason: 'missing' });
     }
-    for (const [key, value] of [['v', 'user 1'], ['v', 'x'.repeat(81)], ['e', '12a'], ['e', '1'.repeat(13)], ['e', '-5'], ['s', 'short'], ['s', `${q.get('s')}=`]] as const) {
+    for (const [key, value] of [
+      ['v', 'user 1'],
+      ['v', 'x'.repeat(81)],
+      ['e', '12a'],
+      ['e', '1'.repeat(13)],
+      ['e', '-5'],
+      ['s', 'short'],
+      ['s', `${q.get('s')}=`],
+    ] as const) {
       const bad = new URLSearchParams(q);
       bad.set(key, value);
       expect(signer.verify(STREAM, bad, NOW)).toEqual({ ok: false, reason: 'malformed' });
@@ -96,7 +117,9 @@ describe('parseMediaPath', () => {
       expect(mediaScopeOf(key)).toBe(scope);
       expect(MEDIA_CONTENT_TYPES[extension]).toBeDefined();
     }
-    expect(mediaUrl('https://play.example/', `vod/${JOB}/master.m3u8`, 'v=u&e=1&s=x')).toBe(`https://play.example/media/vod/${JOB}/master.m3u8?v=u&e=1&s=x`);
+    expect(mediaUrl('https://play.example/', `vod/${JOB}/master.m3u8`, 'v=u&e=1&s=x')).toBe(
+      `https://play.example/media/vod/${JOB}/master.m3u8?v=u&e=1&s=x`,
+    );
   });
 
   it('refuses everything else: other prefixes, traversal, encoded separators, control characters, other files', () => {
@@ -138,15 +161,47 @@ describe('parseMediaPath', () => {
   });
 
   it('never accepts a hostile path, however it is put together', () => {
-    const token = fc.constantFrom('vod', 'live', 'timelapses', 'uploads', JOB, STREAM, '..', '.', '%2e', '%2f', '%2F', '%5c', '\\', '\u0000', '\n', '\r', '\t', '\u007f', ' ', '~', 'a.m3u8', 'x.m4s', 'master.m3u8', '2030-01-02.mp4', '', 'constructor', '__proto__');
-    const hostile = fc.array(fc.oneof(token, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('/'));
+    const token = fc.constantFrom(
+      'vod',
+      'live',
+      'timelapses',
+      'uploads',
+      JOB,
+      STREAM,
+      '..',
+      '.',
+      '%2e',
+      '%2f',
+      '%2F',
+      '%5c',
+      '\\',
+      '\u0000',
+      '\n',
+      '\r',
+      '\t',
+      '\u007f',
+      ' ',
+      '~',
+      'a.m3u8',
+      'x.m4s',
+      'master.m3u8',
+      '2030-01-02.mp4',
+      '',
+      'constructor',
+      '__proto__',
+    );
+    const hostile = fc
+      .array(fc.oneof(token, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join('/'));
     fc.assert(
       fc.property(hostile, (key) => {
         const parsed = parseMediaPath(path(key));
         if (!parsed) return;
         // Whatever got through is one of the documented shapes, made of safe characters only.
         expect(parsed.key).toBe(key);
-        expect(key).toMatch(/^(vod\/[0-9a-f-]{36}\/|live\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/|timelapses\/[0-9a-f-]{36}\/)[A-Za-z0-9_./-]+$/);
+        expect(key).toMatch(
+          /^(vod\/[0-9a-f-]{36}\/|live\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/|timelapses\/[0-9a-f-]{36}\/)[A-Za-z0-9_./-]+$/,
+        );
         expect(key).not.toContain('..');
         expect(key).not.toContain('//');
         expect(Object.hasOwn(MEDIA_CONTENT_TYPES, parsed.extension)).toBe(true);
@@ -156,11 +211,15 @@ describe('parseMediaPath', () => {
     );
     // Any character outside the safe set anywhere in a key of a valid shape is refused.
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_.-]/.test(s)), fc.nat(20), (bad, at) => {
-        const name = 'segment_00001.m4s';
-        const i = at % name.length;
-        expect(parseMediaPath(path(`vod/${JOB}/720p/${name.slice(0, i)}${bad}${name.slice(i)}`))).toBeNull();
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_.-]/.test(s)),
+        fc.nat(20),
+        (bad, at) => {
+          const name = 'segment_00001.m4s';
+          const i = at % name.length;
+          expect(parseMediaPath(path(`vod/${JOB}/720p/${name.slice(0, i)}${bad}${name.slice(i)}`))).toBeNull();
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -7,7 +7,12 @@ import { createLogger } from '../src/logger.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { MemoryEventBus } from '../src/events/memory-event-bus.ts';
 import { BusEventStream } from '../src/events/bus-event-stream.ts';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM, JetStreamEventStream, deadLetterSubject } from '../src/events/jetstream-event-stream.ts';
+import {
+  DEAD_LETTER_STREAM,
+  EVENTS_STREAM,
+  JetStreamEventStream,
+  deadLetterSubject,
+} from '../src/events/jetstream-event-stream.ts';
 import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from '../src/events/outbox.ts';
 import type { DeliveredEvent } from '../src/events/event-stream.ts';
 
@@ -83,19 +88,29 @@ describe('outbox → JetStream', () => {
     const relay = new OutboxRelay({ schema: SCHEMA, databaseUrl: url, stream, logger, metrics, pollMs: 200 });
     const topic = `test.${randomUUID()}`;
     const got: DeliveredEvent<{ n: number }>[] = [];
-    const stop = await stream.consume<{ n: number }>({ consumer: `test-${randomUUID()}`, topic, handle: async (e) => void got.push(e) });
+    const stop = await stream.consume<{ n: number }>({
+      consumer: `test-${randomUUID()}`,
+      topic,
+      handle: async (e) => void got.push(e),
+    });
     relay.start();
     for (let n = 0; n < 30; n++) await inTransaction((tx) => enqueueEvent(tx, SCHEMA, topic, { n }));
-    await expect(inTransaction(async (tx) => {
-      await enqueueEvent(tx, SCHEMA, topic, { n: -1 });
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+    await expect(
+      inTransaction(async (tx) => {
+        await enqueueEvent(tx, SCHEMA, topic, { n: -1 });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     await waitFor(() => got.length >= 30);
     await new Promise((r) => setTimeout(r, 300));
     expect(got.map((e) => e.payload.n)).toEqual(Array.from({ length: 30 }, (_, n) => n));
-    const { rows } = await pool.query(`SELECT count(*)::int AS unsent FROM ${SCHEMA}.outbox_event WHERE sent_at IS NULL`);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS unsent FROM ${SCHEMA}.outbox_event WHERE sent_at IS NULL`,
+    );
     expect(rows[0].unsent).toBe(0);
-    expect(await metrics.registry.getSingleMetricAsString('outbox_published_total')).toMatch(/outbox_published_total\{service="outbox-test"\} 30/);
+    expect(await metrics.registry.getSingleMetricAsString('outbox_published_total')).toMatch(
+      /outbox_published_total\{service="outbox-test"\} 30/,
+    );
     await stop();
     await relay.stop();
     await stream.close();
@@ -108,7 +123,11 @@ describe('outbox → JetStream', () => {
     await stream.publish(topic, { once: true }, id);
     await stream.publish(topic, { once: true }, id);
     const got: string[] = [];
-    const stop = await stream.consume({ consumer: `test-${randomUUID()}`, topic, handle: async (e) => void got.push(e.id) });
+    const stop = await stream.consume({
+      consumer: `test-${randomUUID()}`,
+      topic,
+      handle: async (e) => void got.push(e.id),
+    });
     await waitFor(() => got.length >= 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(got).toEqual([id]);
@@ -129,7 +148,11 @@ describe('outbox → JetStream', () => {
     await waitFor(() => b.leader);
     const topic = `test.${randomUUID()}`;
     const got: number[] = [];
-    const stop = await stream.consume<{ n: number }>({ consumer: `test-${randomUUID()}`, topic, handle: async (e) => void got.push(e.payload.n) });
+    const stop = await stream.consume<{ n: number }>({
+      consumer: `test-${randomUUID()}`,
+      topic,
+      handle: async (e) => void got.push(e.payload.n),
+    });
     await inTransaction((tx) => enqueueEvent(tx, SCHEMA, topic, { n: 7 }));
     await waitFor(() => got.length === 1);
     await stop();

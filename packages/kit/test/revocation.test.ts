@@ -8,7 +8,16 @@ import type { EventBus } from '../src/events/event-bus.ts';
 import type { Viewer } from '../src/auth.ts';
 
 const now = Date.parse('2026-06-01T10:00:00Z');
-const viewer = (over: Partial<Viewer> = {}): Viewer => ({ userId: 'u1', roles: ['ADMIN'], sessionId: 's1', scopes: [], apiKeyId: null, tokenId: 't1', issuedAt: now / 1000 - 60, ...over });
+const viewer = (over: Partial<Viewer> = {}): Viewer => ({
+  userId: 'u1',
+  roles: ['ADMIN'],
+  sessionId: 's1',
+  scopes: [],
+  apiKeyId: null,
+  tokenId: 't1',
+  issuedAt: now / 1000 - 60,
+  ...over,
+});
 const code = (fn: () => unknown): unknown => {
   try {
     fn();
@@ -59,7 +68,10 @@ describe('RevocationView', () => {
     view.watch('p1', () => narrowed.push(accessNarrowed(view, token)));
     view.apply({ kind: 'TOKEN_REVOKED', userId: 'p1', tokenId: 'jti-1', at: now });
     expect(code(() => view.current(token))).toBe('UNAUTHENTICATED');
-    expect(view.current(viewer({ userId: 'p1', roles: ['PARTNER'], sessionId: null, apiKeyId: 'c1', tokenId: 'jti-2' })).userId).toBe('p1');
+    expect(
+      view.current(viewer({ userId: 'p1', roles: ['PARTNER'], sessionId: null, apiKeyId: 'c1', tokenId: 'jti-2' }))
+        .userId,
+    ).toBe('p1');
     expect(narrowed).toEqual([true]);
   });
 
@@ -70,7 +82,9 @@ describe('RevocationView', () => {
     view.apply({ kind: 'ACCOUNT_DELETED', userId: 'u1', at: now });
     expect(code(() => view.current(viewer()))).toBe('UNAUTHENTICATED');
     expect(code(() => view.current(viewer({ sessionId: 'another' })))).toBe('UNAUTHENTICATED');
-    expect(code(() => view.current(viewer({ sessionId: null, apiKeyId: 'k1', roles: ['PARTNER'] })))).toBe('UNAUTHENTICATED');
+    expect(code(() => view.current(viewer({ sessionId: null, apiKeyId: 'k1', roles: ['PARTNER'] })))).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(view.current(viewer({ userId: 'u2' })).userId).toBe('u2');
     expect(narrowed).toEqual([true]);
   });

@@ -10,7 +10,11 @@ describe('trace context into queued work', () => {
     provider.register({ propagator: new W3CTraceContextPropagator() });
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     // The request queues a job: what travels with it is a plain carrier (JSON in BullMQ / the in-process queue).
-    const carrier = await serverSpan('POST /graphql', { traceparent }, async () => JSON.parse(JSON.stringify(traceCarrier())) as Record<string, string>);
+    const carrier = await serverSpan(
+      'POST /graphql',
+      { traceparent },
+      async () => JSON.parse(JSON.stringify(traceCarrier())) as Record<string, string>,
+    );
     await withCarrier('transcode job-1', carrier, async () => undefined);
     const spans = exporter.getFinishedSpans();
     const request = spans.find((s) => s.name === 'POST /graphql');

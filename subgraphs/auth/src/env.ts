@@ -35,7 +35,10 @@ export const schema = z
     /** Failed sign-ins per account (per hour) before exponential back-off starts. */
     LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
     /** Redis key prefix of the rate limiters (tests use a random one). */
-    RATE_LIMIT_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('vegshare:auth:rl'),
+    RATE_LIMIT_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default('vegshare:auth:rl'),
     /** argon2id memory in KiB (OWASP minimum 19 MiB) and passes; changing them rehashes on the next login. */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(1_048_576).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
@@ -43,7 +46,12 @@ export const schema = z
     ACCOUNT_ERASURE_SERVICES: z
       .string()
       .default('user,farm,streaming,payment')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected service names such as user,farm')).min(1)),
     /** How often UserDeleted is published again for deletions not yet acknowledged by every service, in ms. */
     ACCOUNT_ERASURE_REPUBLISH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
@@ -69,7 +77,9 @@ export const schema = z
 export type AuthConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the auth service. */
-export const loadAuthConfig = (env: Record<string, string | undefined> = process.env): AuthConfig => parseConfig(schema, env);
+export const loadAuthConfig = (env: Record<string, string | undefined> = process.env): AuthConfig =>
+  parseConfig(schema, env);
 
 /** Whether this process runs in production (the demo seed refuses to run there). */
-export const isProductionEnvironment = (env: Record<string, string | undefined> = process.env): boolean => env['NODE_ENV'] === 'production';
+export const isProductionEnvironment = (env: Record<string, string | undefined> = process.env): boolean =>
+  env['NODE_ENV'] === 'production';

@@ -8,9 +8,15 @@ try {
   const config = loadAuthConfig();
   const db = createAuthDb(config.DATABASE_URL);
   try {
-    const store = new SigningKeyStore(db, config.AUTH_KEY_ENCRYPTION_SECRET, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS));
+    const store = new SigningKeyStore(
+      db,
+      config.AUTH_KEY_ENCRYPTION_SECRET,
+      Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS),
+    );
     const result = await store.rotate();
-    console.log(`signing key ${result.kid} active; retired ${result.retired.join(', ') || 'none'}; deleted ${result.deleted} expired`);
+    console.log(
+      `signing key ${result.kid} active; retired ${result.retired.join(', ') || 'none'}; deleted ${result.deleted} expired`,
+    );
   } finally {
     await db.$disconnect();
   }

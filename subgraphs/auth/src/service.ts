@@ -1,5 +1,17 @@
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, RateLimitFallback, Resources, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, createJwtVerifier } from '@vegshare/kit';
+import {
+  createLogger,
+  createMetrics,
+  eventBusFromConfig,
+  launchSubgraph,
+  RateLimitFallback,
+  Resources,
+  ServiceEvents,
+  type RunningSubgraph,
+  type ServiceDeps,
+  type ServiceModule,
+  createJwtVerifier,
+} from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
 import { AUTH_SCHEMA, createAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -24,28 +36,47 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createAuthDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const events = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const events =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const redis = config.REDIS_URL
-      ? resources.add('rate-limit redis', new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }), (r) => r.disconnect())
+      ? resources.add(
+          'rate-limit redis',
+          new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }),
+          (r) => r.disconnect(),
+        )
       : null;
     redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const durable = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'auth', schema: AUTH_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: events }),
+      await ServiceEvents.open({
+        service: 'auth',
+        schema: AUTH_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus: events,
+      }),
       (d) => d.stop(),
     );
     const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
     // Sign-in must not depend on Redis: a Redis that is down at start is only logged (ioredis keeps reconnecting)
     // and the rate limits use their in-memory fallback until it answers.
-    await redis?.connect().catch((err: unknown) => logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'));
+    await redis
+      ?.connect()
+      .catch((err: unknown) =>
+        logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'),
+      );
     const services = createAuthServices(config, db, events, durable, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();
     durable.start();
     resources.onClose('account deletions', () => services.deletions.stop());
     // This service verifies its own tokens from the key table (no HTTP round trip to itself); same pinning as the kit.
-    const verifier = deps.verifier ?? createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    const verifier =
+      deps.verifier ??
+      createJwtVerifier({ keys: services.keys.getKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
     return await launchSubgraph<Context>({
       name: 'auth',
       config,
@@ -55,10 +86,15 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       events,
       // auth catches up from its own tables; the others read them through /internal/revocations.
       revocationSource: services.revocations.source,
-      context: (viewer, _logger, req) => ({ viewer, request: req ? requestMeta(req) : UNKNOWN_CALLER, db, loaders: createLoaders(db), auth: services, logger }),
-      readiness: () => [
-        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-      ],
+      context: (viewer, _logger, req) => ({
+        viewer,
+        request: req ? requestMeta(req) : UNKNOWN_CALLER,
+        db,
+        loaders: createLoaders(db),
+        auth: services,
+        logger,
+      }),
+      readiness: () => [{ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) }],
       routes: {
         '/internal/api-key-token': apiKeyTokenRoute(services, logger),
         [REVOCATIONS_PATH]: revocationsRoute(services.revocations.source),

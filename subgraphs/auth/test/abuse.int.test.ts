@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, GOOD_PASSWORD, LOGIN, REGISTER, register, startHarness, uniqueEmail, type Harness } from './harness.ts';
+import {
+  codeOf,
+  GOOD_PASSWORD,
+  LOGIN,
+  REGISTER,
+  register,
+  startHarness,
+  uniqueEmail,
+  type Harness,
+} from './harness.ts';
 
 // Low limits on real Redis (random key prefix per run): 3 free failures per account, 12 sign-ins per IP, 4 registrations per IP.
 let h: Harness;
@@ -30,7 +39,10 @@ describe('brute force', () => {
       await new Promise((r) => setTimeout(r, 1100));
       // 5th failure: locked for 2 s.
       expect(codeOf(await login(email, 'wrong password!', ip))).toBe('UNAUTHENTICATED');
-      expect((await login(email, GOOD_PASSWORD, ip)).body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 2 });
+      expect((await login(email, GOOD_PASSWORD, ip)).body.errors?.[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: 2,
+      });
     }
     // Known and unknown accounts are indistinguishable under attack too.
     expect(limitedBodies[0]).toEqual(limitedBodies[1]);
@@ -40,12 +52,17 @@ describe('brute force', () => {
     expect(codeOf(await login(known, 'wrong password!', '192.0.2.52'))).toBe('UNAUTHENTICATED');
     expect(codeOf(await login(known, GOOD_PASSWORD, '192.0.2.52'))).toBeUndefined();
     const audit = await h.db.loginAudit.groupBy({ by: ['outcome'], where: { email: known }, _count: true });
-    expect(Object.fromEntries(audit.map((a) => [a.outcome, a._count]))).toMatchObject({ BAD_CREDENTIALS: 6, RATE_LIMITED: 2, SUCCESS: 2 });
+    expect(Object.fromEntries(audit.map((a) => [a.outcome, a._count]))).toMatchObject({
+      BAD_CREDENTIALS: 6,
+      RATE_LIMITED: 2,
+      SUCCESS: 2,
+    });
   }, 20_000);
 
   it('limits sign-in attempts per IP across accounts', async () => {
     const ip = '198.18.0.1';
-    for (let n = 0; n < 12; n++) expect(codeOf(await login(uniqueEmail('spray'), 'wrong password!', ip))).toBe('UNAUTHENTICATED');
+    for (let n = 0; n < 12; n++)
+      expect(codeOf(await login(uniqueEmail('spray'), 'wrong password!', ip))).toBe('UNAUTHENTICATED');
     const limited = await login(uniqueEmail('spray'), 'wrong password!', ip);
     expect(limited.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     expect(limited.body.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(800);
@@ -56,7 +73,11 @@ describe('brute force', () => {
   it('limits registrations per IP', async () => {
     const ip = '198.18.1.1';
     for (let n = 0; n < 4; n++) await register(h, uniqueEmail('reg'), GOOD_PASSWORD, from(ip));
-    const res = await h.gql(REGISTER, { input: { email: uniqueEmail('reg'), password: GOOD_PASSWORD, displayName: 'X' } }, from(ip));
+    const res = await h.gql(
+      REGISTER,
+      { input: { email: uniqueEmail('reg'), password: GOOD_PASSWORD, displayName: 'X' } },
+      from(ip),
+    );
     expect(codeOf(res)).toBe('RATE_LIMITED');
   });
 

@@ -4,7 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTopics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { bearer, codeOf, GOOD_PASSWORD, LOGIN, REFRESH, register, startHarness, uniqueEmail, type Harness } from './harness.ts';
+import {
+  bearer,
+  codeOf,
+  GOOD_PASSWORD,
+  LOGIN,
+  REFRESH,
+  register,
+  startHarness,
+  uniqueEmail,
+  type Harness,
+} from './harness.ts';
 
 let h: Harness;
 const deleted: UserDeleted[] = [];
@@ -31,7 +41,9 @@ describe('deleteAccount', () => {
   it('deletes the account, ends every session, mails a confirmation and re-publishes until every service acknowledged', async () => {
     const email = uniqueEmail('leaving');
     const me = await register(h, email);
-    const second = await h.gql<{ login: { refreshToken: string } }>(LOGIN, { input: { email, password: GOOD_PASSWORD } });
+    const second = await h.gql<{ login: { refreshToken: string } }>(LOGIN, {
+      input: { email, password: GOOD_PASSWORD },
+    });
     const res = await h.gql<{ deleteAccount: boolean }>(DELETE, { p: GOOD_PASSWORD }, bearer(me.accessToken));
     expect(res.body.data?.deleteAccount).toBe(true);
 
@@ -50,13 +62,23 @@ describe('deleteAccount', () => {
     expect(codeOf(await h.gql(DELETE, { p: GOOD_PASSWORD }, bearer(me.accessToken)))).toBe('UNAUTHENTICATED');
 
     // Published at once, then again while acknowledgements are missing.
-    await waitFor(async () => deleted.filter((d) => d.userId === me.user.id).length, (n) => n >= 2, 10_000);
+    await waitFor(
+      async () => deleted.filter((d) => d.userId === me.user.id).length,
+      (n) => n >= 2,
+      10_000,
+    );
     await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'user' });
     await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'user' });
-    await waitFor(async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).erasedBy, (by) => by.length === 1);
+    await waitFor(
+      async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).erasedBy,
+      (by) => by.length === 1,
+    );
     expect((await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).completedAt).toBeNull();
     await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'farm' });
-    await waitFor(async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).completedAt, (at) => at !== null);
+    await waitFor(
+      async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).completedAt,
+      (at) => at !== null,
+    );
     const count = deleted.filter((d) => d.userId === me.user.id).length;
     await new Promise((r) => setTimeout(r, 900));
     expect(deleted.filter((d) => d.userId === me.user.id).length).toBe(count);

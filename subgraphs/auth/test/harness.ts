@@ -23,7 +23,11 @@ export interface Harness {
   readonly db: AuthDb;
   readonly events: MemoryEventBus;
   readonly url: string;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   /** fetch with the gateway secret, as the gateway forwards /oauth/* and /.well-known/* (a full URL, or a path here). */
   fetch(url: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -56,7 +60,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     db,
     events,
     url: service.url,
-    async gql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResponse<T>> {
+    async gql<T>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ): Promise<GqlResponse<T>> {
       const res = await fetch(`${service.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(secret ? { 'x-gateway-secret': secret } : {}), ...headers },
@@ -79,7 +87,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export const AUTH_FIELDS = 'accessToken tokenType expiresIn refreshToken user { id email emailVerified roles } session { id current ip userAgent } deviceToken';
+export const AUTH_FIELDS =
+  'accessToken tokenType expiresIn refreshToken user { id email emailVerified roles } session { id current ip userAgent } deviceToken';
 
 export interface AuthPayload {
   accessToken: string;
@@ -99,8 +108,17 @@ let counter = 0;
 export const uniqueEmail = (label = 'user') => `${label}.${process.pid}.${Date.now()}.${counter++}@example.test`;
 export const GOOD_PASSWORD = 'correct horse battery staple';
 
-export async function register(h: Harness, email = uniqueEmail(), password = GOOD_PASSWORD, headers: Record<string, string> = {}): Promise<AuthPayload> {
-  const { body } = await h.gql<{ register: AuthPayload }>(REGISTER, { input: { email, password, displayName: 'Test User' } }, headers);
+export async function register(
+  h: Harness,
+  email = uniqueEmail(),
+  password = GOOD_PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<AuthPayload> {
+  const { body } = await h.gql<{ register: AuthPayload }>(
+    REGISTER,
+    { input: { email, password, displayName: 'Test User' } },
+    headers,
+  );
   if (!body.data?.register) throw new Error(`register failed: ${JSON.stringify(body.errors)}`);
   return body.data.register;
 }

@@ -20,7 +20,9 @@ beforeAll(async () => {
   h = await startHarness({ SOCIAL_REDIRECT_URIS: APP_REDIRECT, OAUTH_TOKEN_IP_LIMIT: '100000', ...google.env });
   await seedAuth(h.db);
   customer = await register(h);
-  partner = (await h.gql<{ login: AuthPayload }>(LOGIN, { input: { email: demo.users.partner.email, password: demo.password } })).body.data!.login;
+  partner = (
+    await h.gql<{ login: AuthPayload }>(LOGIN, { input: { email: demo.users.partner.email, password: demo.password } })
+  ).body.data!.login;
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -31,7 +33,22 @@ const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', "' OR 1=1 --", '<script>alert(1)</script>', 'x'.repeat(5000), 'A'.repeat(43), 'vsc_' + 'A'.repeat(24), '00000000-0000-4000-8000-000000000004', '__proto__', 'javascript:alert(1)', 'vegshare://auth/callback', APP_REDIRECT, '{"keys":[]}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>',
+    'x'.repeat(5000),
+    'A'.repeat(43),
+    'vsc_' + 'A'.repeat(24),
+    '00000000-0000-4000-8000-000000000004',
+    '__proto__',
+    'javascript:alert(1)',
+    'vegshare://auth/callback',
+    APP_REDIRECT,
+    '{"keys":[]}',
+  ),
 );
 
 function assertStable(res: GqlResponse<unknown>): void {
@@ -43,22 +60,75 @@ function assertStable(res: GqlResponse<unknown>): void {
   }
 }
 
-const property = (name: string, arb: fc.Arbitrary<Record<string, unknown>>, run: (input: Record<string, unknown>) => Promise<GqlResponse<unknown>>, numRuns = 30) =>
-  it(name, async () => {
-    await fc.assert(fc.asyncProperty(arb, async (input) => assertStable(await run(input))), { numRuns });
-  }, 60_000);
+const property = (
+  name: string,
+  arb: fc.Arbitrary<Record<string, unknown>>,
+  run: (input: Record<string, unknown>) => Promise<GqlResponse<unknown>>,
+  numRuns = 30,
+) =>
+  it(
+    name,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arb, async (input) => assertStable(await run(input))),
+        { numRuns },
+      );
+    },
+    60_000,
+  );
 
 describe('hostile inputs to social sign-in and OAuth clients', () => {
-  property('startSocialSignIn', fc.record({ r: hostileString, link: fc.boolean() }), (v) =>
-    h.gql('mutation($r: String!, $link: Boolean) { startSocialSignIn(provider: GOOGLE, redirectUri: $r, link: $link) { state } }', v, bearer(customer.accessToken)), 20);
-  property('completeSocialSignIn', fc.record({ state: hostileString, code: hostileString, iss: fc.option(hostileString, { nil: null }), deviceId: fc.option(hostileString, { nil: null }) }), (input) =>
-    h.gql('mutation($i: CompleteSocialSignInInput!) { completeSocialSignIn(input: $i) { status } }', { i: input }), 40);
-  property('proveSocialLinkWithPassword', fc.record({ t: hostileString, p: hostileString }), (v) =>
-    h.gql('mutation($t: String!, $p: String!) { proveSocialLinkWithPassword(ticket: $t, password: $p) { accessToken } }', v), 30);
-  property('sendSocialLinkCode', fc.record({ t: hostileString, e: fc.option(hostileString, { nil: null }) }), (v) =>
-    h.gql('mutation($t: String!, $e: String) { sendSocialLinkCode(ticket: $t, email: $e) }', v), 30);
-  property('confirmSocialLink', fc.record({ c: hostileString }), (v) => h.gql('mutation($c: String!) { confirmSocialLink(code: $c) { accessToken } }', v), 30);
-  property('unlinkSocialIdentity', fc.record({ id: hostileString }), (v) => h.gql('mutation($id: ID!) { unlinkSocialIdentity(id: $id) }', v, bearer(customer.accessToken)), 30);
+  property(
+    'startSocialSignIn',
+    fc.record({ r: hostileString, link: fc.boolean() }),
+    (v) =>
+      h.gql(
+        'mutation($r: String!, $link: Boolean) { startSocialSignIn(provider: GOOGLE, redirectUri: $r, link: $link) { state } }',
+        v,
+        bearer(customer.accessToken),
+      ),
+    20,
+  );
+  property(
+    'completeSocialSignIn',
+    fc.record({
+      state: hostileString,
+      code: hostileString,
+      iss: fc.option(hostileString, { nil: null }),
+      deviceId: fc.option(hostileString, { nil: null }),
+    }),
+    (input) =>
+      h.gql('mutation($i: CompleteSocialSignInInput!) { completeSocialSignIn(input: $i) { status } }', { i: input }),
+    40,
+  );
+  property(
+    'proveSocialLinkWithPassword',
+    fc.record({ t: hostileString, p: hostileString }),
+    (v) =>
+      h.gql(
+        'mutation($t: String!, $p: String!) { proveSocialLinkWithPassword(ticket: $t, password: $p) { accessToken } }',
+        v,
+      ),
+    30,
+  );
+  property(
+    'sendSocialLinkCode',
+    fc.record({ t: hostileString, e: fc.option(hostileString, { nil: null }) }),
+    (v) => h.gql('mutation($t: String!, $e: String) { sendSocialLinkCode(ticket: $t, email: $e) }', v),
+    30,
+  );
+  property(
+    'confirmSocialLink',
+    fc.record({ c: hostileString }),
+    (v) => h.gql('mutation($c: String!) { confirmSocialLink(code: $c) { accessToken } }', v),
+    30,
+  );
+  property(
+    'unlinkSocialIdentity',
+    fc.record({ id: hostileString }),
+    (v) => h.gql('mutation($id: ID!) { unlinkSocialIdentity(id: $id) }', v, bearer(customer.accessToken)),
+    30,
+  );
   property(
     'createOAuthClient and revokeOAuthClient',
     fc.record({
@@ -69,15 +139,33 @@ describe('hostile inputs to social sign-in and OAuth clients', () => {
       partnerId: fc.option(hostileString, { nil: null }),
     }),
     async (input) => {
-      const created = await h.gql<{ createOAuthClient: { client: { id: string } } }>('mutation($i: CreateOAuthClientInput!) { createOAuthClient(input: $i) { client { id } } }', { i: input }, bearer(partner.accessToken));
+      const created = await h.gql<{ createOAuthClient: { client: { id: string } } }>(
+        'mutation($i: CreateOAuthClientInput!) { createOAuthClient(input: $i) { client { id } } }',
+        { i: input },
+        bearer(partner.accessToken),
+      );
       assertStable(created);
-      return h.gql('mutation($id: ID!) { revokeOAuthClient(id: $id) { id } }', { id: created.body.data?.createOAuthClient.client.id ?? String(input['name']) }, bearer(partner.accessToken));
+      return h.gql(
+        'mutation($id: ID!) { revokeOAuthClient(id: $id) { id } }',
+        { id: created.body.data?.createOAuthClient.client.id ?? String(input['name']) },
+        bearer(partner.accessToken),
+      );
     },
     40,
   );
 
   it('the token, introspection and revocation endpoints answer any form with an OAuth error below 500', async () => {
-    const field = fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'token', 'client_assertion', 'client_assertion_type', 'token_type_hint', '__proto__');
+    const field = fc.constantFrom(
+      'grant_type',
+      'client_id',
+      'client_secret',
+      'scope',
+      'token',
+      'client_assertion',
+      'client_assertion_type',
+      'token_type_hint',
+      '__proto__',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('/oauth/token', '/oauth/introspect', '/oauth/revoke'),
@@ -86,7 +174,8 @@ describe('hostile inputs to social sign-in and OAuth clients', () => {
         async (path, pairs, authorization) => {
           const body = new URLSearchParams(pairs).toString();
           const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-          if (authorization !== null) headers['authorization'] = `Basic ${Buffer.from(authorization).toString('base64')}`;
+          if (authorization !== null)
+            headers['authorization'] = `Basic ${Buffer.from(authorization).toString('base64')}`;
           const res = await h.fetch(`${h.url}${path}`, { method: 'POST', headers, body });
           expect(res.status).toBeLessThan(500);
           const json = (await res.json()) as Record<string, unknown>;

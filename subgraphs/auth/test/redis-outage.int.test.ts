@@ -20,7 +20,11 @@ let metrics: ServiceMetrics;
 const prefix = `test:${randomBytes(6).toString('hex')}`;
 
 function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -41,10 +45,18 @@ async function killRedis(): Promise<void> {
 }
 
 const gql = async (url: string, query: string, variables: Record<string, unknown>, ip: string) => {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-secret': HARNESS_GATEWAY_SECRET, 'x-forwarded-for': ip }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: Record<string, { accessToken?: string }> | null; errors?: { extensions?: { code?: string } }[] };
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-gateway-secret': HARNESS_GATEWAY_SECRET, 'x-forwarded-for': ip },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as {
+    data?: Record<string, { accessToken?: string }> | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
 };
-const login = (email: string, password: string, ip = '192.0.2.77', url = service.url) => gql(url, LOGIN, { input: { email, password } }, ip);
+const login = (email: string, password: string, ip = '192.0.2.77', url = service.url) =>
+  gql(url, LOGIN, { input: { email, password } }, ip);
 const metric = async (name: string): Promise<number> => {
   const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
   return values.reduce((sum, v) => sum + v.value, 0);
@@ -81,7 +93,12 @@ afterAll(async () => {
 describe('Redis outage', () => {
   it('keeps sign-in working on per-replica limits while Redis is down, and returns to Redis when it is back', async () => {
     const email = uniqueEmail('outage');
-    const registered = await gql(service.url, REGISTER, { input: { email, password: GOOD_PASSWORD, displayName: 'Outage' } }, '192.0.2.70');
+    const registered = await gql(
+      service.url,
+      REGISTER,
+      { input: { email, password: GOOD_PASSWORD, displayName: 'Outage' } },
+      '192.0.2.70',
+    );
     expect(registered.errors).toBeUndefined();
     expect((await login(email, GOOD_PASSWORD)).data?.['login']?.accessToken).toEqual(expect.any(String));
     const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null });
@@ -99,16 +116,25 @@ describe('Redis outage', () => {
     expect(await metric('rate_limit_fallback_total')).toBeGreaterThan(0);
     // …and the brute-force back-off still holds, in memory: 3 free failures, then the account is locked for a while.
     const victim = uniqueEmail('victim');
-    for (let n = 0; n < 4; n++) expect((await login(victim, 'wrong password!', '192.0.2.78')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (let n = 0; n < 4; n++)
+      expect((await login(victim, 'wrong password!', '192.0.2.78')).errors?.[0]?.extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
     expect((await login(victim, 'wrong password!', '192.0.2.78')).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
 
     // Redis comes back (empty: nothing is saved): the limits use it again.
     redis = await startRedis();
-    await waitFor(() => metric('rate_limit_degraded'), (v) => v === 0, 15_000);
+    await waitFor(
+      () => metric('rate_limit_degraded'),
+      (v) => v === 0,
+      15_000,
+    );
     expect((await login(email, GOOD_PASSWORD, '192.0.2.79')).data?.['login']?.accessToken).toEqual(expect.any(String));
     const again = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null });
     await again.connect();
-    expect(await again.keys(`${prefix}:login-ip*`)).toEqual(expect.arrayContaining([expect.stringContaining('192.0.2.79')]));
+    expect(await again.keys(`${prefix}:login-ip*`)).toEqual(
+      expect.arrayContaining([expect.stringContaining('192.0.2.79')]),
+    );
     again.disconnect();
   }, 60_000);
 });

@@ -4,8 +4,26 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTopics, type UserRegistered } from '@vegshare/kit';
-import { followSignIn, startFakeProvider, type FakeProvider, type FakeProviderKind } from '@vegshare/tools/testing/social-providers';
-import { AUTH_FIELDS, bearer, HARNESS_GATEWAY_SECRET, codeOf, GOOD_PASSWORD, LOGIN, register, startHarness, uniqueEmail, type AuthPayload, type GqlResponse, type Harness } from './harness.ts';
+import {
+  followSignIn,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeProviderKind,
+} from '@vegshare/tools/testing/social-providers';
+import {
+  AUTH_FIELDS,
+  bearer,
+  HARNESS_GATEWAY_SECRET,
+  codeOf,
+  GOOD_PASSWORD,
+  LOGIN,
+  register,
+  startHarness,
+  uniqueEmail,
+  type AuthPayload,
+  type GqlResponse,
+  type Harness,
+} from './harness.ts';
 
 const APP_REDIRECT = 'http://app.test/auth/callback';
 
@@ -56,8 +74,12 @@ const fake = (kind: FakeProviderKind): FakeProvider => fakes.get(kind) as FakePr
 beforeAll(async () => {
   const port = await freePort();
   const publicApiUrl = `http://127.0.0.1:${port}`;
-  for (const kind of ['google', 'vk', 'yandex'] as const) fakes.set(kind, await startFakeProvider(kind, { redirectUris: [APP_REDIRECT] }));
-  fakes.set('apple', await startFakeProvider('apple', { redirectUris: [`${publicApiUrl}/oauth/social/callback/apple`] }));
+  for (const kind of ['google', 'vk', 'yandex'] as const)
+    fakes.set(kind, await startFakeProvider(kind, { redirectUris: [APP_REDIRECT] }));
+  fakes.set(
+    'apple',
+    await startFakeProvider('apple', { redirectUris: [`${publicApiUrl}/oauth/social/callback/apple`] }),
+  );
   h = await startHarness({
     PORT: String(port),
     PUBLIC_API_URL: publicApiUrl,
@@ -73,7 +95,11 @@ afterAll(async () => {
 });
 
 async function start(kind: FakeProviderKind, headers: Record<string, string> = {}, link = false): Promise<Started> {
-  const res = await h.gql<{ startSocialSignIn: Started }>(START, { p: kind.toUpperCase(), r: APP_REDIRECT, link }, headers);
+  const res = await h.gql<{ startSocialSignIn: Started }>(
+    START,
+    { p: kind.toUpperCase(), r: APP_REDIRECT, link },
+    headers,
+  );
   if (!res.body.data?.startSocialSignIn) throw new Error(`start failed: ${JSON.stringify(res.body.errors)}`);
   return res.body.data.startSocialSignIn;
 }
@@ -82,14 +108,22 @@ async function start(kind: FakeProviderKind, headers: Record<string, string> = {
 async function authorize(kind: FakeProviderKind, sub: string, authorizationUrl: string): Promise<Callback> {
   fake(kind).signInAs(sub);
   // Apple's form_post reaches auth through the gateway in production, which adds its secret.
-  const back = await followSignIn(authorizationUrl, APP_REDIRECT, (url) => (url.origin === new URL(h.url).origin ? { 'x-gateway-secret': HARNESS_GATEWAY_SECRET } : {}));
+  const back = await followSignIn(authorizationUrl, APP_REDIRECT, (url) =>
+    url.origin === new URL(h.url).origin ? { 'x-gateway-secret': HARNESS_GATEWAY_SECRET } : {},
+  );
   const q = back.searchParams;
   return { state: q.get('state') ?? '', code: q.get('code') ?? '', iss: q.get('iss'), deviceId: q.get('device_id') };
 }
 
-const complete = (input: Callback, headers: Record<string, string> = {}) => h.gql<{ completeSocialSignIn: Outcome }>(COMPLETE, { input }, headers);
+const complete = (input: Callback, headers: Record<string, string> = {}) =>
+  h.gql<{ completeSocialSignIn: Outcome }>(COMPLETE, { input }, headers);
 
-async function signIn(kind: FakeProviderKind, sub: string, headers: Record<string, string> = {}, link = false): Promise<Outcome> {
+async function signIn(
+  kind: FakeProviderKind,
+  sub: string,
+  headers: Record<string, string> = {},
+  link = false,
+): Promise<Outcome> {
   const started = await start(kind, headers, link);
   const callback = await authorize(kind, sub, started.authorizationUrl);
   expect(callback.state).toBe(started.state);
@@ -100,7 +134,10 @@ async function signIn(kind: FakeProviderKind, sub: string, headers: Record<strin
 
 /** The code of the newest social-link mail to `email` (what the user clicks). */
 async function mailedCode(email: string): Promise<string> {
-  const mail = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: 'SOCIAL_LINK' }, orderBy: { createdAt: 'desc' } });
+  const mail = await h.db.outboxMessage.findFirstOrThrow({
+    where: { recipient: email, kind: 'SOCIAL_LINK' },
+    orderBy: { createdAt: 'desc' },
+  });
   const match = /link-account\?code=([A-Za-z0-9_-]+)/.exec(mail.body);
   if (!match?.[1]) throw new Error('no code in the mail');
   return match[1];
@@ -108,14 +145,19 @@ async function mailedCode(email: string): Promise<string> {
 
 /** The code of the newest sign-up (email verification) mail to `email`. */
 async function verificationCode(email: string): Promise<string> {
-  const mail = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: 'EMAIL_VERIFICATION' }, orderBy: { createdAt: 'desc' } });
+  const mail = await h.db.outboxMessage.findFirstOrThrow({
+    where: { recipient: email, kind: 'EMAIL_VERIFICATION' },
+    orderBy: { createdAt: 'desc' },
+  });
   const match = /Verification code: ([A-Za-z0-9_-]+)/.exec(mail.body);
   if (!match?.[1]) throw new Error('no code in the mail');
   return match[1];
 }
 
 /** Mail requests are limited per client address (5 an hour): each test request comes from its own. */
-const ownAddress = () => ({ 'x-forwarded-for': `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1` });
+const ownAddress = () => ({
+  'x-forwarded-for': `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1`,
+});
 
 let n = 0;
 const subject = (label: string) => `${label}-${process.pid}-${Date.now()}-${n++}`;
@@ -132,13 +174,22 @@ describe('social sign-in', () => {
     expect(first.identity).toMatchObject({ provider: 'GOOGLE', email, privateEmail: false });
     const userId = first.auth?.user.id ?? '';
     // Our own tokens, exactly like a password login: the access token works, the session is listed, the audit says how.
-    const me = await h.gql<{ me: { id: string } }>('{ me { id } mySessions { id current } }', {}, bearer(first.auth?.accessToken ?? ''));
+    const me = await h.gql<{ me: { id: string } }>(
+      '{ me { id } mySessions { id current } }',
+      {},
+      bearer(first.auth?.accessToken ?? ''),
+    );
     expect(me.body.data?.me.id).toBe(userId);
-    const refreshed = await h.gql<{ refreshSession: AuthPayload }>(`mutation($t: String!) { refreshSession(refreshToken: $t) { ${AUTH_FIELDS} } }`, { t: first.auth?.refreshToken });
+    const refreshed = await h.gql<{ refreshSession: AuthPayload }>(
+      `mutation($t: String!) { refreshSession(refreshToken: $t) { ${AUTH_FIELDS} } }`,
+      { t: first.auth?.refreshToken },
+    );
     expect(refreshed.body.data?.refreshSession.user.id).toBe(userId);
     const audit = await h.db.loginAudit.findMany({ where: { userId } });
     expect(audit.map((a) => [a.outcome, a.method])).toEqual([['SUCCESS', 'social:google']]);
-    await expect.poll(() => registered.find((e) => e.userId === userId)).toMatchObject({ email, displayName: 'Gala Green', roles: ['CUSTOMER'] });
+    await expect
+      .poll(() => registered.find((e) => e.userId === userId))
+      .toMatchObject({ email, displayName: 'Gala Green', roles: ['CUSTOMER'] });
     const user = await h.db.user.findUniqueOrThrow({ where: { id: userId } });
     expect(user.passwordHash).toBeNull();
 
@@ -165,7 +216,10 @@ describe('social sign-in', () => {
     expect(codeOf(await complete(callback))).toBe('BAD_USER_INPUT');
     // The used code with a fresh sign-in's state: the provider refuses it (used, and another PKCE verifier).
     const fresh = await start('google');
-    expect(rejected(await complete({ ...callback, state: fresh.state }))).toEqual(['UNAUTHENTICATED', 'PROVIDER_REJECTED']);
+    expect(rejected(await complete({ ...callback, state: fresh.state }))).toEqual([
+      'UNAUTHENTICATED',
+      'PROVIDER_REJECTED',
+    ]);
 
     // A code obtained in one sign-in, injected into another: PKCE ties it to the first.
     const a = await start('google');
@@ -179,13 +233,19 @@ describe('social sign-in', () => {
     const n1 = await start('google');
     const nonceUrl = new URL(n1.authorizationUrl);
     nonceUrl.searchParams.set('nonce', 'attacker-chosen-nonce-value');
-    expect(rejected(await complete(await authorize('google', sub, nonceUrl.href)))).toEqual(['UNAUTHENTICATED', 'PROVIDER_REJECTED']);
+    expect(rejected(await complete(await authorize('google', sub, nonceUrl.href)))).toEqual([
+      'UNAUTHENTICATED',
+      'PROVIDER_REJECTED',
+    ]);
 
     // The PKCE challenge swapped for an attacker's: our verifier does not match it.
     const p1 = await start('google');
     const pkceUrl = new URL(p1.authorizationUrl);
     pkceUrl.searchParams.set('code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
-    expect(rejected(await complete(await authorize('google', sub, pkceUrl.href)))).toEqual(['UNAUTHENTICATED', 'PROVIDER_REJECTED']);
+    expect(rejected(await complete(await authorize('google', sub, pkceUrl.href)))).toEqual([
+      'UNAUTHENTICATED',
+      'PROVIDER_REJECTED',
+    ]);
 
     const failures = await h.db.loginAudit.count({ where: { method: 'social:google', outcome: 'BAD_CREDENTIALS' } });
     expect(failures).toBeGreaterThanOrEqual(4);
@@ -199,13 +259,26 @@ describe('social sign-in', () => {
 
     const pending = await signIn('vk', sub);
     // VK ID does not vouch for emails: no tokens, no link, no hint whether the address has an account.
-    expect(pending).toMatchObject({ status: 'EMAIL_CONFIRMATION_REQUIRED', provider: 'VK', email, auth: null, identity: null });
+    expect(pending).toMatchObject({
+      status: 'EMAIL_CONFIRMATION_REQUIRED',
+      provider: 'VK',
+      email,
+      auth: null,
+      identity: null,
+    });
     expect(await h.db.socialIdentity.count({ where: { provider: 'vk', subject: sub } })).toBe(0);
 
     const wrong = await h.gql(PROVE, { t: pending.ticket, p: 'not the password at all' });
     expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
-    expect(await h.db.loginAudit.count({ where: { userId: owner.user.id, outcome: 'BAD_CREDENTIALS', method: 'social:vk' } })).toBe(1);
-    const proven = await h.gql<{ proveSocialLinkWithPassword: AuthPayload }>(PROVE, { t: pending.ticket, p: GOOD_PASSWORD });
+    expect(
+      await h.db.loginAudit.count({
+        where: { userId: owner.user.id, outcome: 'BAD_CREDENTIALS', method: 'social:vk' },
+      }),
+    ).toBe(1);
+    const proven = await h.gql<{ proveSocialLinkWithPassword: AuthPayload }>(PROVE, {
+      t: pending.ticket,
+      p: GOOD_PASSWORD,
+    });
     expect(proven.body.data?.proveSocialLinkWithPassword.user.id).toBe(owner.user.id);
     // The ticket is spent; VK ID now signs the owner in directly.
     expect(codeOf(await h.gql(PROVE, { t: pending.ticket, p: GOOD_PASSWORD }))).toBe('BAD_USER_INPUT');
@@ -224,19 +297,26 @@ describe('social sign-in', () => {
     expect(pending.status).toBe('EMAIL_CONFIRMATION_REQUIRED');
     // The same answer as for a free address, but the owner gets a warning without a code: a VK account set up with
     // someone else's address cannot have that someone click it onto their account.
-    expect((await h.gql(SEND_CODE, { t: pending.ticket }, ownAddress())).body.data).toEqual({ sendSocialLinkCode: true });
+    expect((await h.gql(SEND_CODE, { t: pending.ticket }, ownAddress())).body.data).toEqual({
+      sendSocialLinkCode: true,
+    });
     const warning = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: 'SOCIAL_LINK' } });
     expect(warning.body).not.toMatch(/code=|Code:/);
     expect(warning.subject).toMatch(/tried to sign in/);
     // Typing the owner's address instead changes nothing either.
     const typed = await signIn('vk', sub);
     await h.gql(SEND_CODE, { t: typed.ticket, e: email }, ownAddress());
-    expect(await h.db.outboxMessage.count({ where: { recipient: email, kind: 'SOCIAL_LINK', body: { contains: 'code=' } } })).toBe(0);
+    expect(
+      await h.db.outboxMessage.count({ where: { recipient: email, kind: 'SOCIAL_LINK', body: { contains: 'code=' } } }),
+    ).toBe(0);
     expect(await h.db.socialIdentity.count({ where: { provider: 'vk', subject: sub } })).toBe(0);
     // The owner links it from a signed-in session.
     const linking = await start('vk', bearer(owner.accessToken), true);
     const linked = await complete(await authorize('vk', sub, linking.authorizationUrl), bearer(owner.accessToken));
-    expect(linked.body.data?.completeSocialSignIn).toMatchObject({ status: 'LINKED', identity: { provider: 'VK', email } });
+    expect(linked.body.data?.completeSocialSignIn).toMatchObject({
+      status: 'LINKED',
+      identity: { provider: 'VK', email },
+    });
     expect((await signIn('vk', sub)).auth?.user.id).toBe(owner.user.id);
 
     const started = await start('vk');
@@ -254,7 +334,9 @@ describe('social sign-in', () => {
     const pending = await signIn('google', sub);
     expect(pending).toMatchObject({ status: 'PROOF_REQUIRED', email, auth: null });
     expect(await h.db.socialIdentity.count({ where: { subject: sub } })).toBe(0);
-    expect(codeOf(await h.gql(SEND_CODE, { t: pending.ticket, e: uniqueEmail('elsewhere') }, ownAddress()))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await h.gql(SEND_CODE, { t: pending.ticket, e: uniqueEmail('elsewhere') }, ownAddress()))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(codeOf(await h.gql(SEND_CODE, { t: pending.ticket }, ownAddress()))).toBeUndefined();
     const confirmed = await h.gql<{ confirmSocialLink: AuthPayload }>(CONFIRM, { c: await mailedCode(email) });
     expect(confirmed.body.data?.confirmSocialLink.user.id).toBe(owner.user.id);
@@ -264,7 +346,14 @@ describe('social sign-in', () => {
   it('Apple: form_post through our relay, the name only on the first sign-in, a private relay address, the ES256 client secret', async () => {
     const email = `${subject('relay').toLowerCase()}@privaterelay.appleid.com`;
     const sub = subject('a');
-    fake('apple').addAccount({ sub, email, emailVerified: true, privateEmail: true, givenName: 'Anna', familyName: 'Apfel' });
+    fake('apple').addAccount({
+      sub,
+      email,
+      emailVerified: true,
+      privateEmail: true,
+      givenName: 'Anna',
+      familyName: 'Apfel',
+    });
     const first = await signIn('apple', sub);
     expect(first.status).toBe('SIGNED_IN');
     expect(first.identity).toMatchObject({ provider: 'APPLE', email, privateEmail: true });
@@ -274,10 +363,17 @@ describe('social sign-in', () => {
     // Apple never sends the name again; the account stays the same and keeps it.
     const second = await signIn('apple', sub);
     expect(second.auth?.user.id).toBe(userId);
-    const lastRequest = await h.db.socialAuthRequest.findFirstOrThrow({ where: { provider: 'apple' }, orderBy: { createdAt: 'desc' } });
+    const lastRequest = await h.db.socialAuthRequest.findFirstOrThrow({
+      where: { provider: 'apple' },
+      orderBy: { createdAt: 'desc' },
+    });
     expect(lastRequest.postedName).toBeNull();
     // The relay answers only for a sign-in it started.
-    const stray = await h.fetch(`${h.url}/oauth/social/callback/apple`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=forged-state-value&code=x' });
+    const stray = await h.fetch(`${h.url}/oauth/social/callback/apple`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'state=forged-state-value&code=x',
+    });
     expect(stray.status).toBe(400);
     expect(stray.headers.get('location')).toBeNull();
   });
@@ -327,7 +423,9 @@ describe('social sign-in', () => {
     const user = await h.db.user.findUniqueOrThrow({ where: { id: pendingUser.id } });
     expect([user.pendingSignUp, user.passwordHash, user.pendingDisplayName]).toEqual([false, null, null]);
     // The registration is announced now, named by Google — not by what the unproven sign-up typed.
-    await expect.poll(() => registered.find((e) => e.userId === pendingUser.id)).toMatchObject({ email, displayName: 'Olga Owner' });
+    await expect
+      .poll(() => registered.find((e) => e.userId === pendingUser.id))
+      .toMatchObject({ email, displayName: 'Olga Owner' });
 
     // Whoever typed the sign-up password has no way in: neither the password nor the sign-up's code works.
     expect(codeOf(await h.gql(LOGIN, { input: { email, password: typed } }))).toBe('UNAUTHENTICATED');
@@ -339,7 +437,9 @@ describe('social sign-in', () => {
   it('a pending sign-up’s password proves nothing for an unvouched provider email; the code mailed to the address decides', async () => {
     const email = uniqueEmail('pending-vk');
     const typed = 'a password the mailbox never confirmed';
-    expect((await h.gql(SIGN_UP, { i: { email, password: typed, displayName: 'Sign-up' } }, ownAddress())).body.errors).toBeUndefined();
+    expect(
+      (await h.gql(SIGN_UP, { i: { email, password: typed, displayName: 'Sign-up' } }, ownAddress())).body.errors,
+    ).toBeUndefined();
     const pendingUser = await h.db.user.findUniqueOrThrow({ where: { email } });
     const sub = String(920_000_000 + n++);
     fake('vk').addAccount({ sub, email, givenName: 'Vasilisa' });
@@ -350,9 +450,15 @@ describe('social sign-in', () => {
     expect(codeOf(await h.gql(PROVE, { t: started.ticket, p: typed }))).toBe('UNAUTHENTICATED');
     expect(await h.db.socialIdentity.count({ where: { provider: 'vk', subject: sub } })).toBe(0);
     // A pending sign-up is no account, so the address gets a code (not the owner's warning), and the code claims it.
-    expect((await h.gql(SEND_CODE, { t: started.ticket }, ownAddress())).body.data).toEqual({ sendSocialLinkCode: true });
+    expect((await h.gql(SEND_CODE, { t: started.ticket }, ownAddress())).body.data).toEqual({
+      sendSocialLinkCode: true,
+    });
     const confirmed = await h.gql<{ confirmSocialLink: AuthPayload }>(CONFIRM, { c: await mailedCode(email) });
-    expect(confirmed.body.data?.confirmSocialLink.user).toMatchObject({ id: pendingUser.id, email, emailVerified: true });
+    expect(confirmed.body.data?.confirmSocialLink.user).toMatchObject({
+      id: pendingUser.id,
+      email,
+      emailVerified: true,
+    });
     const user = await h.db.user.findUniqueOrThrow({ where: { id: pendingUser.id } });
     expect([user.pendingSignUp, user.passwordHash]).toEqual([false, null]);
     expect(codeOf(await h.gql(LOGIN, { input: { email, password: typed } }))).toBe('UNAUTHENTICATED');
@@ -361,14 +467,21 @@ describe('social sign-in', () => {
 
   it('a sign-up completed from its mailbox is an account like any other: a provider email of it needs proof', async () => {
     const email = uniqueEmail('completed');
-    expect((await h.gql(SIGN_UP, { i: { email, password: GOOD_PASSWORD, displayName: 'Done' } }, ownAddress())).body.errors).toBeUndefined();
-    const done = await h.gql<{ completeSignUp: AuthPayload }>(COMPLETE_SIGN_UP, { i: { token: await verificationCode(email), password: GOOD_PASSWORD } });
+    expect(
+      (await h.gql(SIGN_UP, { i: { email, password: GOOD_PASSWORD, displayName: 'Done' } }, ownAddress())).body.errors,
+    ).toBeUndefined();
+    const done = await h.gql<{ completeSignUp: AuthPayload }>(COMPLETE_SIGN_UP, {
+      i: { token: await verificationCode(email), password: GOOD_PASSWORD },
+    });
     expect(done.body.errors).toBeUndefined();
     const sub = subject('cg');
     fake('google').addAccount({ sub, email, emailVerified: true });
     const outcome = await signIn('google', sub);
     expect(outcome).toMatchObject({ status: 'PROOF_REQUIRED', email, auth: null });
-    const proven = await h.gql<{ proveSocialLinkWithPassword: AuthPayload }>(PROVE, { t: outcome.ticket, p: GOOD_PASSWORD });
+    const proven = await h.gql<{ proveSocialLinkWithPassword: AuthPayload }>(PROVE, {
+      t: outcome.ticket,
+      p: GOOD_PASSWORD,
+    });
     expect(proven.body.data?.proveSocialLinkWithPassword.user.id).toBe(done.body.data?.completeSignUp.user.id);
   });
 
@@ -385,15 +498,23 @@ describe('social sign-in', () => {
     expect(codeOf(await complete(callback))).toBe('FORBIDDEN');
     const linking2 = await start('google', auth, true);
     const linked = await complete(await authorize('google', gsub, linking2.authorizationUrl), auth);
-    expect(linked.body.data?.completeSocialSignIn).toMatchObject({ status: 'LINKED', auth: null, identity: { provider: 'GOOGLE' } });
+    expect(linked.body.data?.completeSocialSignIn).toMatchObject({
+      status: 'LINKED',
+      auth: null,
+      identity: { provider: 'GOOGLE' },
+    });
     const mine = await h.gql<{ mySocialIdentities: { id: string }[] }>(IDENTITIES, {}, auth);
     expect(mine.body.data?.mySocialIdentities).toHaveLength(1);
     // The same Google account cannot be linked to a second account.
     const other = await register(h);
     const stolen = await start('google', bearer(other.accessToken), true);
-    expect(codeOf(await complete(await authorize('google', gsub, stolen.authorizationUrl), bearer(other.accessToken)))).toBe('CONFLICT');
+    expect(
+      codeOf(await complete(await authorize('google', gsub, stolen.authorizationUrl), bearer(other.accessToken))),
+    ).toBe('CONFLICT');
     // With a password left, unlinking is fine.
-    expect((await h.gql(UNLINK, { id: mine.body.data?.mySocialIdentities[0]?.id }, auth)).body.data).toEqual({ unlinkSocialIdentity: true });
+    expect((await h.gql(UNLINK, { id: mine.body.data?.mySocialIdentities[0]?.id }, auth)).body.data).toEqual({
+      unlinkSocialIdentity: true,
+    });
 
     // An account made by Apple has no password: its only identity stays.
     const asub = subject('la');
@@ -412,37 +533,70 @@ describe('social sign-in', () => {
     const link2 = await start('google', appleAuth, true);
     const linkedGoogle = await complete(await authorize('google', g2, link2.authorizationUrl), appleAuth);
     const googleIdentity = linkedGoogle.body.data?.completeSocialSignIn.identity?.id;
-    const both = await Promise.all([h.gql(UNLINK, { id: appleIdentity }, appleAuth), h.gql(UNLINK, { id: googleIdentity }, appleAuth)]);
+    const both = await Promise.all([
+      h.gql(UNLINK, { id: appleIdentity }, appleAuth),
+      h.gql(UNLINK, { id: googleIdentity }, appleAuth),
+    ]);
     expect(both.map(codeOf).sort()).toEqual(['CONFLICT', undefined]);
     expect(await h.db.socialIdentity.count({ where: { userId: appleUserId } })).toBe(1);
     // A password set through the reset mail makes the last identity removable.
     await h.gql('mutation($e: String!) { requestPasswordReset(email: $e) }', { e: aemail }, ownAddress());
     const mail = await h.db.outboxMessage.findFirstOrThrow({ where: { recipient: aemail, kind: 'PASSWORD_RESET' } });
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.body)?.[1];
-    expect((await h.gql('mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }', { i: { token, newPassword: 'a brand new passphrase 42' } })).body.errors).toBeUndefined();
-    const signedInAgain = await h.gql<{ login: AuthPayload }>(`mutation($i: LoginInput!) { login(input: $i) { ${AUTH_FIELDS} } }`, { i: { email: aemail, password: 'a brand new passphrase 42' } });
+    expect(
+      (
+        await h.gql('mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }', {
+          i: { token, newPassword: 'a brand new passphrase 42' },
+        })
+      ).body.errors,
+    ).toBeUndefined();
+    const signedInAgain = await h.gql<{ login: AuthPayload }>(
+      `mutation($i: LoginInput!) { login(input: $i) { ${AUTH_FIELDS} } }`,
+      { i: { email: aemail, password: 'a brand new passphrase 42' } },
+    );
     const last = (await h.db.socialIdentity.findFirstOrThrow({ where: { userId: appleUserId } })).id;
-    expect((await h.gql(UNLINK, { id: last }, bearer(signedInAgain.body.data?.login.accessToken ?? ''))).body.data).toEqual({ unlinkSocialIdentity: true });
+    expect(
+      (await h.gql(UNLINK, { id: last }, bearer(signedInAgain.body.data?.login.accessToken ?? ''))).body.data,
+    ).toEqual({ unlinkSocialIdentity: true });
   });
 
   it('offers only configured providers and allow-listed redirect URIs', async () => {
-    const providers = await h.gql<{ socialProviders: { provider: string; displayName: string }[] }>('{ socialProviders { provider displayName } }');
-    expect(providers.body.data?.socialProviders.map((p) => p.provider).sort()).toEqual(['APPLE', 'GOOGLE', 'VK', 'YANDEX']);
+    const providers = await h.gql<{ socialProviders: { provider: string; displayName: string }[] }>(
+      '{ socialProviders { provider displayName } }',
+    );
+    expect(providers.body.data?.socialProviders.map((p) => p.provider).sort()).toEqual([
+      'APPLE',
+      'GOOGLE',
+      'VK',
+      'YANDEX',
+    ]);
     const evil = await h.gql(START, { p: 'GOOGLE', r: 'https://evil.example/auth/callback' });
     expect([codeOf(evil), evil.body.errors?.[0]?.extensions?.field]).toEqual(['BAD_USER_INPUT', 'redirectUri']);
     const scheme = await h.gql<{ startSocialSignIn: Started }>(START, { p: 'VK', r: 'vegshare://auth/callback' });
     const url = new URL(scheme.body.data?.startSocialSignIn.authorizationUrl ?? '');
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ redirect_uri: 'vegshare://auth/callback', code_challenge_method: 'S256', response_type: 'code' });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      redirect_uri: 'vegshare://auth/callback',
+      code_challenge_method: 'S256',
+      response_type: 'code',
+    });
     // VK ID is OAuth 2.0 only: no nonce; the PKCE verifier never leaves the server.
     expect(url.searchParams.has('nonce')).toBe(false);
-    expect(url.href).not.toContain((await h.db.socialAuthRequest.findFirstOrThrow({ where: { provider: 'vk' }, orderBy: { createdAt: 'desc' } })).codeVerifier);
+    expect(url.href).not.toContain(
+      (await h.db.socialAuthRequest.findFirstOrThrow({ where: { provider: 'vk' }, orderBy: { createdAt: 'desc' } }))
+        .codeVerifier,
+    );
   });
 });
 
 describe('social sign-in limits', () => {
   it('answers SERVICE_UNAVAILABLE, not an internal error, while a provider cannot be discovered', async () => {
     const port = await freePort();
-    const down = await startHarness({ SOCIAL_REDIRECT_URIS: APP_REDIRECT, GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 'g-secret', GOOGLE_ISSUER: `http://127.0.0.1:${port}` });
+    const down = await startHarness({
+      SOCIAL_REDIRECT_URIS: APP_REDIRECT,
+      GOOGLE_CLIENT_ID: 'g',
+      GOOGLE_CLIENT_SECRET: 'g-secret',
+      GOOGLE_ISSUER: `http://127.0.0.1:${port}`,
+    });
     try {
       const res = await down.gql(START, { p: 'GOOGLE', r: APP_REDIRECT });
       expect(codeOf(res)).toBe('SERVICE_UNAVAILABLE');

@@ -22,7 +22,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const rejects = (token: string) => expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+const rejects = (token: string) =>
+  expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 const decode = (token: string) => {
   const [header, payload] = token.split('.');
   const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -38,7 +39,13 @@ describe('access tokens', () => {
     expect(jwks.keys.map((k) => k.kid)).toContain(header['kid']);
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
     expect(jwks.keys[0]).not.toHaveProperty('d');
-    expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: auth.user.id, sid: auth.session.id, roles: ['CUSTOMER'] });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: auth.user.id,
+      sid: auth.session.id,
+      roles: ['CUSTOMER'],
+    });
     expect((payload['exp'] as number) - (payload['iat'] as number)).toBe(900);
     await expect(verifier.verify(auth.accessToken)).resolves.toMatchObject({ userId: auth.user.id });
   });
@@ -51,7 +58,9 @@ describe('access tokens', () => {
 
     // alg: none
     await rejects(new UnsecuredJWT(payload).encode());
-    await rejects(`${base64url.encode(JSON.stringify({ alg: 'none', kid: header['kid'] }))}.${auth.accessToken.split('.')[1]}.`);
+    await rejects(
+      `${base64url.encode(JSON.stringify({ alg: 'none', kid: header['kid'] }))}.${auth.accessToken.split('.')[1]}.`,
+    );
     // HS256 with the public key as the HMAC secret (algorithm confusion)
     const hsHeader = base64url.encode(JSON.stringify({ alg: 'HS256', kid: header['kid'], typ: 'JWT' }));
     const body = auth.accessToken.split('.')[1]!;
@@ -80,8 +89,12 @@ describe('access tokens', () => {
     await rejects(await sign({ ...good, iss: 'https://evil.example' }, now, now + 60));
     await rejects(await sign(good, now - 1000, now - 100));
     // The service itself refuses them too
-    expect(codeOf(await h.gql('{ me { id } }', {}, bearer(await forge(header['kid'] as string))))).toBe('UNAUTHENTICATED');
-    expect(codeOf(await h.gql('{ me { id } }', {}, bearer(await sign(good, now - 1000, now - 100))))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await h.gql('{ me { id } }', {}, bearer(await forge(header['kid'] as string))))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(codeOf(await h.gql('{ me { id } }', {}, bearer(await sign(good, now - 1000, now - 100))))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -115,7 +128,10 @@ describe('signing keys', () => {
     expect((await replica.signer()).kid).toBe(rotated.kid);
     expect((await replica.jwks()).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
     // Once past its publication window, a later rotation deletes the old key.
-    await h.db.signingKey.update({ where: { kid: oldKid as string }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await h.db.signingKey.update({
+      where: { kid: oldKid as string },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const next = await new SigningKeyStore(h.db, DEV_KEY_ENCRYPTION_SECRET, 900).rotate();
     expect(next.deleted).toBe(1);
     const later = new SigningKeyStore(h.db, DEV_KEY_ENCRYPTION_SECRET, 900);

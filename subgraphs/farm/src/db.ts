@@ -21,7 +21,11 @@ export interface FarmDbHandle {
  * availability search and paged children). The pool is ours so that a query observer can wrap each connection.
  */
 export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): FarmDbHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, options: `-c search_path=${FARM_SCHEMA}` });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.maxConnections ?? 10,
+    options: `-c search_path=${FARM_SCHEMA}`,
+  });
   // An idle connection the server ends (restart, failover, a dropped test database) leaves the pool; not an unhandled error.
   pool.on('error', () => undefined);
   const onQuery = options.onQuery;
@@ -30,7 +34,12 @@ export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): Fa
       const original = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
         const first = args[0];
-        const text = typeof first === 'string' ? first : first && typeof first === 'object' && 'text' in first ? String((first as { text: unknown }).text) : '';
+        const text =
+          typeof first === 'string'
+            ? first
+            : first && typeof first === 'object' && 'text' in first
+              ? String((first as { text: unknown }).text)
+              : '';
         onQuery(text);
         return original(...args);
       };
@@ -49,6 +58,9 @@ export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): Fa
 /** A client for scripts and tests (seed); `$disconnect()` releases its pool. */
 export function createFarmDb(databaseUrl: string): FarmDb {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: 4, options: `-c search_path=${FARM_SCHEMA}` }, { schema: FARM_SCHEMA }),
+    adapter: new PrismaPg(
+      { connectionString: databaseUrl, max: 4, options: `-c search_path=${FARM_SCHEMA}` },
+      { schema: FARM_SCHEMA },
+    ),
   });
 }

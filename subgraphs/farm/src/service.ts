@@ -1,4 +1,14 @@
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, ServiceEvents, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
+import {
+  createLogger,
+  createMetrics,
+  eventBusFromConfig,
+  launchSubgraph,
+  Resources,
+  ServiceEvents,
+  type ServiceDeps,
+  type ServiceModule,
+  type RunningSubgraph,
+} from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
 import { FARM_SCHEMA, openFarmDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -23,12 +33,25 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
   const metrics = deps.metrics ?? createMetrics('farm');
   const resources = new Resources(logger);
   return resources.build(async () => {
-    const { db } = resources.add('postgres', openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}), (h) => h.close());
-    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const { db } = resources.add(
+      'postgres',
+      openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}),
+      (h) => h.close(),
+    );
+    const bus =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const outbox = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'farm', schema: FARM_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      await ServiceEvents.open({
+        service: 'farm',
+        schema: FARM_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus,
+      }),
       (o) => o.stop(),
     );
     const events = new FarmEvents(outbox, db);

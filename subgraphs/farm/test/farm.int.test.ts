@@ -11,8 +11,18 @@ let database: TestDatabase;
 let service: RunningSubgraph;
 
 async function gql(query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } };
+  const res = await fetch(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -20,7 +30,10 @@ beforeAll(async () => {
   const db = createFarmDb(database.url);
   await seedFarm(db);
   await db.$disconnect();
-  service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { logger: createLogger('farm', 'silent'), revocationSource: withoutAuthService });
+  service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), {
+    logger: createLogger('farm', 'silent'),
+    revocationSource: withoutAuthService,
+  });
 });
 afterAll(async () => {
   await service?.stop(1000);
@@ -29,9 +42,14 @@ afterAll(async () => {
 
 describe('farm subgraph', () => {
   it('lists seeded farms with their plots', async () => {
-    const { body } = await gql('{ farms { edges { node { id name location { latitude } plots { code areaM2 } } } pageInfo { hasNextPage } } }');
+    const { body } = await gql(
+      '{ farms { edges { node { id name location { latitude } plots { code areaM2 } } } pageInfo { hasNextPage } } }',
+    );
     expect(body.errors).toBeUndefined();
-    const connection = body.data?.['farms'] as { edges: { node: { id: string; name: string; plots: { code: string }[] } }[]; pageInfo: { hasNextPage: boolean } };
+    const connection = body.data?.['farms'] as {
+      edges: { node: { id: string; name: string; plots: { code: string }[] } }[];
+      pageInfo: { hasNextPage: boolean };
+    };
     expect(connection.pageInfo.hasNextPage).toBe(false);
     const farms = connection.edges.map((e) => e.node);
     expect(farms.map((f) => f.name)).toEqual(['Green Acres', 'Orchard Hill', 'River Meadow']);
@@ -39,10 +57,21 @@ describe('farm subgraph', () => {
   });
 
   it('resolves Plot and Farm entity references in one batch', async () => {
-    const { body } = await gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Plot { code farm { name } } ... on Farm { name } } }', {
-      r: [{ __typename: 'Plot', id: demo.plots.orchard1 }, { __typename: 'Farm', id: demo.farms.riverMeadow }, { __typename: 'Plot', id: '20000000-0000-4000-8000-00000000ffff' }],
-    });
-    expect(body.data?.['_entities']).toEqual([{ code: 'T-1', farm: { name: 'Orchard Hill' } }, { name: 'River Meadow' }, null]);
+    const { body } = await gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Plot { code farm { name } } ... on Farm { name } } }',
+      {
+        r: [
+          { __typename: 'Plot', id: demo.plots.orchard1 },
+          { __typename: 'Farm', id: demo.farms.riverMeadow },
+          { __typename: 'Plot', id: '20000000-0000-4000-8000-00000000ffff' },
+        ],
+      },
+    );
+    expect(body.data?.['_entities']).toEqual([
+      { code: 'T-1', farm: { name: 'Orchard Hill' } },
+      { name: 'River Meadow' },
+      null,
+    ]);
   });
 
   it('answers null for an id that is not a UUID rather than a database error', async () => {
@@ -60,7 +89,13 @@ describe('farm subgraph', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'revocations', ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: [
+        { name: 'postgres', ok: true },
+        { name: 'revocations', ok: true },
+      ],
+    });
     // Metrics are on the internal listener only, never on the service's own port.
     expect((await fetch(`${service.url}/metrics`)).status).toBe(404);
     const metrics = await (await fetch(`${service.metricsUrl}/metrics`)).text();

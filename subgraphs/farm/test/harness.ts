@@ -15,7 +15,14 @@ const audience = 'vegshare-test';
 
 export interface GqlResult {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string; reason?: string } }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      extensions?: { code?: string; field?: string; reason?: string };
+    }[];
+  };
 }
 
 export interface FarmHarness {
@@ -24,7 +31,11 @@ export interface FarmHarness {
   readonly database: TestDatabase;
   token(userId: string, roles: Role[]): Promise<string>;
   /** POST /graphql, optionally as a user (a bearer token minted for them). */
-  gql(query: string, variables?: Record<string, unknown>, as?: { id: string; roles: readonly string[] } | string): Promise<GqlResult>;
+  gql(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: { id: string; roles: readonly string[] } | string,
+  ): Promise<GqlResult>;
   stop(): Promise<void>;
 }
 
@@ -38,9 +49,22 @@ export async function startHarness(deps: Omit<FarmDeps, 'verifier' | 'events' | 
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
   const verifier = createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer, audience });
   const bus = new MemoryEventBus();
-  const service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), { ...deps, logger: createLogger('farm', 'silent'), verifier, events: bus, revocationSource: withoutAuthService });
+  const service = await startFarmService(loadFarmConfig({ DATABASE_URL: database.url, PORT: '0' }), {
+    ...deps,
+    logger: createLogger('farm', 'silent'),
+    verifier,
+    events: bus,
+    revocationSource: withoutAuthService,
+  });
   const token = (userId: string, roles: Role[]) =>
-    new SignJWT({ roles }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject(userId)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
   return {
     service,
     bus,
@@ -50,7 +74,11 @@ export async function startHarness(deps: Omit<FarmDeps, 'verifier' | 'events' | 
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (typeof as === 'string') headers['authorization'] = `Bearer ${as}`;
       else if (as) headers['authorization'] = `Bearer ${await token(as.id, [...as.roles] as Role[])}`;
-      const res = await fetch(`${service.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as GqlResult['body'] };
     },
     async stop() {
@@ -71,7 +99,10 @@ export const users = {
 export const codeOf = (r: GqlResult): string | undefined => r.body.errors?.[0]?.extensions?.code;
 
 /** Events published on a topic while `fn` runs (and a tick after). */
-export async function collect<T>(bus: MemoryEventBus, topic: string): Promise<{ events: T[]; stop: () => Promise<void> }> {
+export async function collect<T>(
+  bus: MemoryEventBus,
+  topic: string,
+): Promise<{ events: T[]; stop: () => Promise<void> }> {
   const events: T[] = [];
   const stop = await bus.subscribe<T>(topic, (e) => events.push(e));
   return { events, stop };

@@ -22,9 +22,16 @@ const Y = futureYear(1);
 describe('bookings for payments', () => {
   it('announces a requested rental with its price and farmer, and cancels it when payments ask (once, acknowledged each time)', async () => {
     const seen = await collect<BookingChanged>(h.bus, eventTopics.bookingChanged);
-    const r = await h.gql(`mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { id } }`, {}, users.customer2);
+    const r = await h.gql(
+      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { id } }`,
+      {},
+      users.customer2,
+    );
     const rentalId = (r.body.data?.['requestRental'] as { id: string }).id;
-    await waitFor(() => seen.events.filter((e) => e.bookingId === rentalId).length, (n) => n === 1);
+    await waitFor(
+      () => seen.events.filter((e) => e.bookingId === rentalId).length,
+      (n) => n === 1,
+    );
     expect(seen.events.find((e) => e.bookingId === rentalId)).toEqual({
       kind: 'RENTAL',
       bookingId: rentalId,
@@ -39,30 +46,67 @@ describe('bookings for payments', () => {
       title: `Plot R-1, River Meadow, ${Y}-05-01 – ${Y}-09-01`,
     });
     const request = { kind: 'RENTAL', bookingId: rentalId, reason: 'HOLD_EXPIRED' };
-    await Promise.all([h.bus.publish(eventTopics.bookingReleaseRequested, request), h.bus.publish(eventTopics.bookingReleaseRequested, request)]);
-    await waitFor(() => seen.events.filter((e) => e.bookingId === rentalId && e.status === 'CANCELLED').length, (n) => n === 2);
+    await Promise.all([
+      h.bus.publish(eventTopics.bookingReleaseRequested, request),
+      h.bus.publish(eventTopics.bookingReleaseRequested, request),
+    ]);
+    await waitFor(
+      () => seen.events.filter((e) => e.bookingId === rentalId && e.status === 'CANCELLED').length,
+      (n) => n === 2,
+    );
     const rental = await h.gql(`{ rental(id: "${rentalId}") { status } }`, {}, users.customer2);
     expect(rental.body.data).toEqual({ rental: { status: 'CANCELLED' } });
-    const feed = await h.gql(`{ plot(id: "${demo.plots.river1}") { activity(first: 5) { edges { node { message } } } } }`, {}, users.farmer);
-    const messages = (feed.body.data?.['plot'] as { activity: { edges: { node: { message: string } }[] } }).activity.edges.map((e) => e.node.message);
+    const feed = await h.gql(
+      `{ plot(id: "${demo.plots.river1}") { activity(first: 5) { edges { node { message } } } } }`,
+      {},
+      users.farmer,
+    );
+    const messages = (
+      feed.body.data?.['plot'] as { activity: { edges: { node: { message: string } }[] } }
+    ).activity.edges.map((e) => e.node.message);
     expect(messages.filter((m) => m === 'Rental cancelled: not paid in time')).toHaveLength(1);
     // The dates are free again.
-    const again = await h.gql(`mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { status } }`, {}, users.customer);
+    const again = await h.gql(
+      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { status } }`,
+      {},
+      users.customer,
+    );
     expect(again.body.data).toEqual({ requestRental: { status: 'REQUESTED' } });
     await seen.stop();
   });
 
   it('announces adoptions priced by whole months in the farm’s currency, and releases them on request', async () => {
     const seen = await collect<BookingChanged>(h.bus, eventTopics.bookingChanged);
-    const a = await h.gql(`mutation { adoptAnimal(animalId: "${demoSeason.animals.noisette}", startsOn: "${Y}-01-15", endsOn: "${Y}-04-20") { id } }`, {}, users.customer2);
+    const a = await h.gql(
+      `mutation { adoptAnimal(animalId: "${demoSeason.animals.noisette}", startsOn: "${Y}-01-15", endsOn: "${Y}-04-20") { id } }`,
+      {},
+      users.customer2,
+    );
     const adoptionId = (a.body.data?.['adoptAnimal'] as { id: string }).id;
-    await waitFor(() => seen.events.filter((e) => e.bookingId === adoptionId).length, (n) => n === 1);
-    expect(seen.events.find((e) => e.bookingId === adoptionId)).toMatchObject({ kind: 'ADOPTION', status: 'ACTIVE', priceCents: 1500 * 4, currency: null, farmerId: demo.users.farmer2.id });
-    await h.bus.publish(eventTopics.bookingReleaseRequested, { kind: 'ADOPTION', bookingId: adoptionId, reason: 'PAYMENT_CANCELED' });
+    await waitFor(
+      () => seen.events.filter((e) => e.bookingId === adoptionId).length,
+      (n) => n === 1,
+    );
+    expect(seen.events.find((e) => e.bookingId === adoptionId)).toMatchObject({
+      kind: 'ADOPTION',
+      status: 'ACTIVE',
+      priceCents: 1500 * 4,
+      currency: null,
+      farmerId: demo.users.farmer2.id,
+    });
+    await h.bus.publish(eventTopics.bookingReleaseRequested, {
+      kind: 'ADOPTION',
+      bookingId: adoptionId,
+      reason: 'PAYMENT_CANCELED',
+    });
     await waitFor(() => seen.events.some((e) => e.bookingId === adoptionId && e.status === 'CANCELLED'), Boolean);
     expect(adoptionMonths(`${Y}-01-01`, `${Y}-07-01`)).toBe(6);
     expect(adoptionMonths(`${Y}-01-10`, `${Y}-01-20`)).toBe(1);
-    await h.bus.publish(eventTopics.bookingReleaseRequested, { kind: 'RENTAL', bookingId: 'not-a-uuid', reason: 'HOLD_EXPIRED' });
+    await h.bus.publish(eventTopics.bookingReleaseRequested, {
+      kind: 'RENTAL',
+      bookingId: 'not-a-uuid',
+      reason: 'HOLD_EXPIRED',
+    });
     await seen.stop();
   });
 });

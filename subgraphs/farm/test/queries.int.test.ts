@@ -42,14 +42,46 @@ describe('batching (no N+1)', () => {
     const crops = (await h.gql('{ crops { id name } }')).body.data?.['crops'] as { id: string; name: string }[];
     const lettuce = crops.find((c) => c.name === 'Lettuce')!.id;
     for (let f = 0; f < 2; f++) {
-      const farm = (await h.gql(`mutation { createFarm(input: { name: "Grown ${f}", latitude: 45, longitude: 5 }) { id } }`, {}, users.farmer)).body.data?.['createFarm'] as { id: string };
+      const farm = (
+        await h.gql(
+          `mutation { createFarm(input: { name: "Grown ${f}", latitude: 45, longitude: 5 }) { id } }`,
+          {},
+          users.farmer,
+        )
+      ).body.data?.['createFarm'] as { id: string };
       for (let p = 0; p < 2; p++) {
-        const plot = (await h.gql(`mutation { createPlot(farmId: "${farm.id}", input: { code: "G-${p}", areaM2: 20, pricePerSeasonCents: 1000 }) { id } }`, {}, users.farmer)).body.data?.['createPlot'] as { id: string };
-        const rental = (await h.gql(`mutation { requestRental(plotId: "${plot.id}", startsOn: "${Y + 1}-03-01", endsOn: "${Y + 1}-11-01") { id } }`, {}, users.customer)).body.data?.['requestRental'] as { id: string };
+        const plot = (
+          await h.gql(
+            `mutation { createPlot(farmId: "${farm.id}", input: { code: "G-${p}", areaM2: 20, pricePerSeasonCents: 1000 }) { id } }`,
+            {},
+            users.farmer,
+          )
+        ).body.data?.['createPlot'] as { id: string };
+        const rental = (
+          await h.gql(
+            `mutation { requestRental(plotId: "${plot.id}", startsOn: "${Y + 1}-03-01", endsOn: "${Y + 1}-11-01") { id } }`,
+            {},
+            users.customer,
+          )
+        ).body.data?.['requestRental'] as { id: string };
         await h.gql(`mutation { activateRental(id: "${rental.id}") { id } }`, {}, users.farmer);
-        await h.gql(`mutation { savePlantingPlan(input: { rentalId: "${rental.id}", items: [{ cropId: "${lettuce}", share: 0.5, sowOn: "${Y + 1}-04-01" }] }) { id } }`, {}, users.customer);
-        const harvest = (await h.gql(`mutation { recordHarvest(input: { rentalId: "${rental.id}", cropId: "${lettuce}", weightKg: 2, harvestedOn: "${Y + 1}-05-25" }) { id } }`, {}, users.farmer)).body.data?.['recordHarvest'] as { id: string };
-        await h.gql(`mutation { requestDelivery(input: { rentalId: "${rental.id}", harvestIds: ["${harvest.id}"], addressText: "1 Main Street" }) { id } }`, {}, users.customer);
+        await h.gql(
+          `mutation { savePlantingPlan(input: { rentalId: "${rental.id}", items: [{ cropId: "${lettuce}", share: 0.5, sowOn: "${Y + 1}-04-01" }] }) { id } }`,
+          {},
+          users.customer,
+        );
+        const harvest = (
+          await h.gql(
+            `mutation { recordHarvest(input: { rentalId: "${rental.id}", cropId: "${lettuce}", weightKg: 2, harvestedOn: "${Y + 1}-05-25" }) { id } }`,
+            {},
+            users.farmer,
+          )
+        ).body.data?.['recordHarvest'] as { id: string };
+        await h.gql(
+          `mutation { requestDelivery(input: { rentalId: "${rental.id}", harvestIds: ["${harvest.id}"], addressText: "1 Main Street" }) { id } }`,
+          {},
+          users.customer,
+        );
       }
     }
     const after = await counted(NESTED, users.admin);
@@ -67,7 +99,11 @@ describe('batching (no N+1)', () => {
     const reps = Object.values(demo.plots).map((id) => ({ __typename: 'Plot', id }));
     const token = await h.token(users.admin.id, ['ADMIN']);
     statements = [];
-    const r = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Plot { code farm { name } } } }', { r: reps }, token);
+    const r = await h.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Plot { code farm { name } } } }',
+      { r: reps },
+      token,
+    );
     expect((r.body.data?.['_entities'] as unknown[]).length).toBe(6);
     expect(statements.length).toBe(2);
   });
@@ -75,7 +111,14 @@ describe('batching (no N+1)', () => {
 
 describe('plot search', () => {
   const SEARCH = `query($f: PlotSearchInput, $first: Int, $after: String) { availablePlots(filter: $f, first: $first, after: $after) { edges { cursor distanceKm node { id code pricePerSeasonCents areaM2 farm { name } } } pageInfo { hasNextPage endCursor } } }`;
-  type Page = { edges: { cursor: string; distanceKm: number | null; node: { id: string; code: string; pricePerSeasonCents: number; areaM2: number; farm: { name: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  type Page = {
+    edges: {
+      cursor: string;
+      distanceKm: number | null;
+      node: { id: string; code: string; pricePerSeasonCents: number; areaM2: number; farm: { name: string } };
+    }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
   const search = async (f: Record<string, unknown> | null, first = 20, after: string | null = null) => {
     const r = await h.gql(SEARCH, { f, first, after }, users.partner);
     expect(r.body.errors).toBeUndefined();
@@ -98,7 +141,9 @@ describe('plot search', () => {
 
   it('filters by price and area, cheapest first', async () => {
     const cheap = await search({ maxPricePerSeasonCents: 18000, minAreaM2: 15, maxAreaM2: 25 });
-    expect(cheap.edges.every((e) => e.node.pricePerSeasonCents <= 18000 && e.node.areaM2 >= 15 && e.node.areaM2 <= 25)).toBe(true);
+    expect(
+      cheap.edges.every((e) => e.node.pricePerSeasonCents <= 18000 && e.node.areaM2 >= 15 && e.node.areaM2 <= 25),
+    ).toBe(true);
     const prices = cheap.edges.map((e) => e.node.pricePerSeasonCents);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     expect(cheap.edges.length).toBeGreaterThan(0);
@@ -142,17 +187,34 @@ describe('plot search', () => {
 describe('connections', () => {
   it('pages farms by name with cursors', async () => {
     const first = await h.gql('{ farms(first: 2) { edges { node { name } } pageInfo { hasNextPage endCursor } } }');
-    const page = first.body.data?.['farms'] as { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    const page = first.body.data?.['farms'] as {
+      edges: { node: { name: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await h.gql('query($a: String) { farms(first: 100, after: $a) { edges { node { name } } } }', { a: page.pageInfo.endCursor });
-    const names = [...page.edges, ...(second.body.data?.['farms'] as { edges: { node: { name: string } }[] }).edges].map((e) => e.node.name);
+    const second = await h.gql('query($a: String) { farms(first: 100, after: $a) { edges { node { name } } } }', {
+      a: page.pageInfo.endCursor,
+    });
+    const names = [
+      ...page.edges,
+      ...(second.body.data?.['farms'] as { edges: { node: { name: string } }[] }).edges,
+    ].map((e) => e.node.name);
     expect(names).toEqual([...names].sort());
     expect(new Set(names).size).toBe(names.length);
   });
   it('the demo season is seeded: plan, tasks with some done, harvest, delivery', async () => {
-    const r = await h.gql(`{ rental(id: "${demoSeason.rental}") { plot { code } plan { items { crop { name } } } done: tasks(first: 100, status: DONE) { edges { cursor } } harvests { edges { node { weightKg } } } deliveries { edges { node { status } } } } }`, {}, users.customer);
+    const r = await h.gql(
+      `{ rental(id: "${demoSeason.rental}") { plot { code } plan { items { crop { name } } } done: tasks(first: 100, status: DONE) { edges { cursor } } harvests { edges { node { weightKg } } } deliveries { edges { node { status } } } } }`,
+      {},
+      users.customer,
+    );
     expect(r.body.data).toMatchObject({
-      rental: { plot: { code: 'A-1' }, plan: { items: [{ crop: { name: 'Lettuce' } }, { crop: { name: 'Carrot' } }, { crop: { name: 'Courgette' } }] }, harvests: { edges: [{ node: { weightKg: 3.5 } }] }, deliveries: { edges: [{ node: { status: 'DELIVERED' } }] } },
+      rental: {
+        plot: { code: 'A-1' },
+        plan: { items: [{ crop: { name: 'Lettuce' } }, { crop: { name: 'Carrot' } }, { crop: { name: 'Courgette' } }] },
+        harvests: { edges: [{ node: { weightKg: 3.5 } }] },
+        deliveries: { edges: [{ node: { status: 'DELIVERED' } }] },
+      },
     });
     const done = (r.body.data?.['rental'] as { done: { edges: unknown[] } }).done.edges;
     expect(done).toHaveLength(4);

@@ -28,12 +28,20 @@ const FIELDS = 'id message cursor';
 /** One plotActivity subscription: its entries, and its error code when it ends with one. */
 async function subscribe(as: { id: string; roles: readonly string[] }, plotId: string, after: string | null) {
   const token = await h.token(as.id, [...as.roles] as never);
-  const client: Client = createClient({ url: h.service.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client: Client = createClient({
+    url: h.service.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
   const entries: Entry[] = [];
   let error: string | null = null;
   let ended = false;
   client.subscribe<{ plotActivity: Entry }>(
-    { query: `subscription($p: ID!, $a: String) { plotActivity(plotId: $p, after: $a) { ${FIELDS} } }`, variables: { p: plotId, a: after } },
+    {
+      query: `subscription($p: ID!, $a: String) { plotActivity(plotId: $p, after: $a) { ${FIELDS} } }`,
+      variables: { p: plotId, a: after },
+    },
     {
       next: (m) => {
         if (m.errors) error = String(m.errors[0]?.extensions?.['code']);
@@ -63,7 +71,11 @@ async function subscribe(as: { id: string; roles: readonly string[] }, plotId: s
 }
 
 const harvest = async (kg: number) => {
-  const r = await h.gql(`mutation($i: HarvestInput!) { recordHarvest(input: $i) { id } }`, { i: { rentalId: demoSeason.rental, cropId, weightKg: kg, harvestedOn: '2026-06-01' } }, users.farmer);
+  const r = await h.gql(
+    `mutation($i: HarvestInput!) { recordHarvest(input: $i) { id } }`,
+    { i: { rentalId: demoSeason.rental, cropId, weightKg: kg, harvestedOn: '2026-06-01' } },
+    users.farmer,
+  );
   expect(r.body.errors).toBeUndefined();
 };
 const messages = (entries: readonly Entry[]) => entries.map((e) => e.message);
@@ -91,11 +103,22 @@ describe('plotActivity resume', () => {
     await resumed.waitFor(4);
     await settle();
     expect(resumed.error).toBeNull();
-    expect(messages(resumed.entries).map((m) => m.split(' kg')[0])).toEqual(['Harvested 1.2', 'Harvested 1.3', 'Harvested 1.4', 'Harvested 1.5']);
+    expect(messages(resumed.entries).map((m) => m.split(' kg')[0])).toEqual([
+      'Harvested 1.2',
+      'Harvested 1.3',
+      'Harvested 1.4',
+      'Harvested 1.5',
+    ]);
     expect(new Set(resumed.entries.map((e) => e.id)).size).toBe(4);
     // The cursor of a delivered entry is its edge cursor in Plot.activity (one position for lists and subscriptions).
-    const feed = await h.gql(`{ plot(id: "${plot}") { activity(first: 1) { edges { cursor node { id cursor } } } } }`, {}, users.customer);
-    const edge = (feed.body.data?.['plot'] as { activity: { edges: { cursor: string; node: { id: string; cursor: string } }[] } }).activity.edges[0]!;
+    const feed = await h.gql(
+      `{ plot(id: "${plot}") { activity(first: 1) { edges { cursor node { id cursor } } } } }`,
+      {},
+      users.customer,
+    );
+    const edge = (
+      feed.body.data?.['plot'] as { activity: { edges: { cursor: string; node: { id: string; cursor: string } }[] } }
+    ).activity.edges[0]!;
     expect(edge.node.id).toBe(resumed.entries[3]!.id);
     expect(edge.cursor).toBe(resumed.entries[3]!.cursor);
     expect(edge.node.cursor).toBe(edge.cursor);
@@ -112,22 +135,40 @@ describe('plotActivity resume', () => {
 
   it('refuses malformed cursors (BAD_USER_INPUT) and cursors beyond the window (CURSOR_EXPIRED)', async () => {
     const plot = demo.plots.greenA1;
-    for (const bad of ['nope', Buffer.from('["x","y"]').toString('base64url'), Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'not-a-uuid'])).toString('base64url'), 'A'.repeat(5000)]) {
+    for (const bad of [
+      'nope',
+      Buffer.from('["x","y"]').toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'not-a-uuid'])).toString('base64url'),
+      'A'.repeat(5000),
+    ]) {
       const s = await subscribe(users.customer, plot, bad);
       await s.waitFor(1, 2000);
       expect(s.error).toBe('BAD_USER_INPUT');
       await s.close();
     }
-    const old = await subscribe(users.customer, plot, encodeFeedCursor({ createdAt: new Date(Date.now() - 25 * 3600_000), id: '00000000-0000-4000-8000-000000000000' }));
+    const old = await subscribe(
+      users.customer,
+      plot,
+      encodeFeedCursor({ createdAt: new Date(Date.now() - 25 * 3600_000), id: '00000000-0000-4000-8000-000000000000' }),
+    );
     await old.waitFor(1, 2000);
     expect(old.error).toBe('CURSOR_EXPIRED');
     await old.close();
 
     // More than 500 missed entries is beyond the window as well.
-    const since = encodeFeedCursor({ createdAt: new Date(Date.now() - 1000), id: '00000000-0000-4000-8000-000000000000' });
+    const since = encodeFeedCursor({
+      createdAt: new Date(Date.now() - 1000),
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     const db = (await import('../src/db.ts')).createFarmDb(h.database.url);
     try {
-      await db.activityEvent.createMany({ data: Array.from({ length: 501 }, (_, i) => ({ kind: 'TASK_COMPLETED' as const, message: `bulk ${i}`, plotId: plot })) });
+      await db.activityEvent.createMany({
+        data: Array.from({ length: 501 }, (_, i) => ({
+          kind: 'TASK_COMPLETED' as const,
+          message: `bulk ${i}`,
+          plotId: plot,
+        })),
+      });
     } finally {
       await db.$disconnect();
     }
@@ -140,7 +181,10 @@ describe('plotActivity resume', () => {
 
   it('replays only a plot the caller may see: a cursor of one plot gives nothing on another', async () => {
     // customer2 rents nothing: refused before anything is replayed, whatever the cursor.
-    const cursor = encodeFeedCursor({ createdAt: new Date(Date.now() - 3600_000), id: '00000000-0000-4000-8000-000000000000' });
+    const cursor = encodeFeedCursor({
+      createdAt: new Date(Date.now() - 3600_000),
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     for (const who of [users.customer2, users.farmer2, users.partner]) {
       const s = await subscribe(who, demo.plots.greenA1, cursor);
       await s.waitFor(1, 2000);

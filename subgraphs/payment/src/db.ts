@@ -13,7 +13,11 @@ export interface PaymentDbHandle {
 
 /** Prisma on a node-postgres pool bound to the "payment" schema (search_path too, for the raw statements: claims, locks, sums). */
 export function openPaymentDb(databaseUrl: string, maxConnections = 10): PaymentDbHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, options: `-c search_path=${PAYMENT_SCHEMA}` });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: maxConnections,
+    options: `-c search_path=${PAYMENT_SCHEMA}`,
+  });
   // An idle connection the server closed (restart, failover) is dropped from the pool, not an unhandled error.
   pool.on('error', () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { schema: PAYMENT_SCHEMA }) });

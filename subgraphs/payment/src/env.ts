@@ -2,9 +2,19 @@ import { z } from 'zod';
 import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 
 /** YooKassa's documented notification source addresses (https://yookassa.ru/developers/using-api/webhooks). */
-export const YOOKASSA_NOTIFICATION_SOURCES = '185.71.76.0/27,185.71.77.0/27,77.75.153.0/25,77.75.156.11,77.75.156.35,77.75.154.128/25,2a02:5180::/32';
+export const YOOKASSA_NOTIFICATION_SOURCES =
+  '185.71.76.0/27,185.71.77.0/27,77.75.153.0/25,77.75.156.11,77.75.156.35,77.75.154.128/25,2a02:5180::/32';
 
-const list = (fallback: string) => z.string().default(fallback).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 export const schema = z
   .object({
@@ -43,11 +53,18 @@ export const schema = z
     /** How often the worker looks for due provider calls, expired holds and bookings that started. */
     WORKER_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
   })
-  .refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, { message: 'required when STRIPE_SECRET_KEY is set', path: ['STRIPE_WEBHOOK_SECRET'] })
-  .refine((c) => !c.YOOKASSA_SHOP_ID === !c.YOOKASSA_SECRET_KEY, { message: 'YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY go together', path: ['YOOKASSA_SECRET_KEY'] })
+  .refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, {
+    message: 'required when STRIPE_SECRET_KEY is set',
+    path: ['STRIPE_WEBHOOK_SECRET'],
+  })
+  .refine((c) => !c.YOOKASSA_SHOP_ID === !c.YOOKASSA_SECRET_KEY, {
+    message: 'YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY go together',
+    path: ['YOOKASSA_SECRET_KEY'],
+  })
   .superRefine(checkSubgraphConfig);
 
 export type PaymentConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the payment service. */
-export const loadPaymentConfig = (env: Record<string, string | undefined> = process.env): PaymentConfig => parseConfig(schema, env);
+export const loadPaymentConfig = (env: Record<string, string | undefined> = process.env): PaymentConfig =>
+  parseConfig(schema, env);

@@ -22,7 +22,11 @@ const farms = [
  */
 export async function seedPayment(db: PaymentDb, now = new Date()): Promise<void> {
   for (const f of farms) {
-    await db.farmAccount.upsert({ where: { farmId: f.farmId }, create: { ...f, commissionBps: DEMO_COMMISSION_BPS }, update: { ownerId: f.ownerId, name: f.name } });
+    await db.farmAccount.upsert({
+      where: { farmId: f.farmId },
+      create: { ...f, commissionBps: DEMO_COMMISSION_BPS },
+      update: { ownerId: f.ownerId, name: f.name },
+    });
   }
   for (const u of Object.values(demo.users)) {
     await db.customerContact.upsert({ where: { userId: u.id }, create: { userId: u.id, email: u.email }, update: {} });
@@ -30,12 +34,28 @@ export async function seedPayment(db: PaymentDb, now = new Date()): Promise<void
   const year = now.getUTCFullYear();
   const start = new Date(Date.UTC(year, 0, 1));
   const bookings = [
-    { bookingKind: 'RENTAL' as const, bookingId: DEMO_RENTAL_ID, farmId: demo.farms.greenAcres, farmerId: demo.users.farmer.id, description: `Plot A-1, Green Acres, ${year}`, amountCents: 18000 },
-    { bookingKind: 'ADOPTION' as const, bookingId: DEMO_ADOPTION_ID, farmId: demo.farms.orchardHill, farmerId: demo.users.farmer2.id, description: `Adoption of Biscuit, Orchard Hill, ${year}`, amountCents: 18000 },
+    {
+      bookingKind: 'RENTAL' as const,
+      bookingId: DEMO_RENTAL_ID,
+      farmId: demo.farms.greenAcres,
+      farmerId: demo.users.farmer.id,
+      description: `Plot A-1, Green Acres, ${year}`,
+      amountCents: 18000,
+    },
+    {
+      bookingKind: 'ADOPTION' as const,
+      bookingId: DEMO_ADOPTION_ID,
+      farmId: demo.farms.orchardHill,
+      farmerId: demo.users.farmer2.id,
+      description: `Adoption of Biscuit, Orchard Hill, ${year}`,
+      amountCents: 18000,
+    },
   ];
   for (const b of bookings) {
     await db.$transaction(async (tx) => {
-      const exists = await tx.payment.findUnique({ where: { bookingKind_bookingId: { bookingKind: b.bookingKind, bookingId: b.bookingId } } });
+      const exists = await tx.payment.findUnique({
+        where: { bookingKind_bookingId: { bookingKind: b.bookingKind, bookingId: b.bookingId } },
+      });
       if (exists) return;
       const payment = await tx.payment.create({
         data: {

@@ -1,4 +1,15 @@
-import { createLogger, createMetrics, eventBusFromConfig, launchSubgraph, Resources, ServiceEvents, type RouteHandler, type RunningSubgraph, type ServiceDeps, type ServiceModule } from '@vegshare/kit';
+import {
+  createLogger,
+  createMetrics,
+  eventBusFromConfig,
+  launchSubgraph,
+  Resources,
+  ServiceEvents,
+  type RouteHandler,
+  type RunningSubgraph,
+  type ServiceDeps,
+  type ServiceModule,
+} from '@vegshare/kit';
 import { loadPaymentConfig, type PaymentConfig } from './env.ts';
 import { openPaymentDb, PAYMENT_SCHEMA } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -28,29 +39,55 @@ export interface PaymentServiceDeps extends ServiceDeps {
 }
 
 /** Starts the payment subgraph with its worker and webhooks; used by main.ts, the embedded start and the tests alike. */
-export async function startPaymentService(config: PaymentConfig, deps: PaymentServiceDeps = {}): Promise<RunningPaymentService> {
+export async function startPaymentService(
+  config: PaymentConfig,
+  deps: PaymentServiceDeps = {},
+): Promise<RunningPaymentService> {
   const logger = deps.logger ?? createLogger('payment', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('payment');
   const resources = new Resources(logger);
   return resources.build(async () => {
     const handle = resources.add('postgres', openPaymentDb(config.DATABASE_URL), (h) => h.close());
-    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const bus =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const providers = providersFromConfig(config);
-    if (!providers.get('STRIPE')) logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
-    if (!providers.get('YOOKASSA')) logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
+    if (!providers.get('STRIPE'))
+      logger.warn('STRIPE_SECRET_KEY is not set: EUR payments wait until their hold runs out, then are cancelled');
+    if (!providers.get('YOOKASSA'))
+      logger.warn('YOOKASSA_SHOP_ID is not set: RUB payments wait until their hold runs out, then are cancelled');
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const events = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'payment', schema: PAYMENT_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      await ServiceEvents.open({
+        service: 'payment',
+        schema: PAYMENT_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus,
+      }),
       (e) => e.stop(),
     );
-    const base = { db: handle.db, config, provider: providers.get, bus, events, logger, metrics: paymentMetrics(metrics), now: deps.clock ?? (() => new Date()) };
+    const base = {
+      db: handle.db,
+      config,
+      provider: providers.get,
+      bus,
+      events,
+      logger,
+      metrics: paymentMetrics(metrics),
+      now: deps.clock ?? (() => new Date()),
+    };
     const worker = resources.add('worker', startWorker(base, config.WORKER_INTERVAL_MS), (w) => w.stop());
     const domain: PaymentDeps = { ...base, kick: worker.kick };
-    const subscriptions = resources.add('event subscriptions', await subscribeToEvents(domain, logger), (s) => s.close());
+    const subscriptions = resources.add('event subscriptions', await subscribeToEvents(domain, logger), (s) =>
+      s.close(),
+    );
     events.start();
     const publicRoutes: Record<string, RouteHandler> = { '/webhooks/yookassa': yookassaWebhook(domain) };
-    if (providers.stripe && config.STRIPE_WEBHOOK_SECRET) publicRoutes['/webhooks/stripe'] = stripeWebhook(domain, providers.stripe.client, config.STRIPE_WEBHOOK_SECRET);
+    if (providers.stripe && config.STRIPE_WEBHOOK_SECRET)
+      publicRoutes['/webhooks/stripe'] = stripeWebhook(domain, providers.stripe.client, config.STRIPE_WEBHOOK_SECRET);
     const running = await launchSubgraph<Context>({
       name: 'payment',
       config,

@@ -15,7 +15,10 @@ export interface Worker {
  * ran out, bookings that started (farmer's share released) and release requests to send again. It polls every
  * `WORKER_INTERVAL_MS` and runs at once when kicked; replicas share the work through SKIP LOCKED and row locks.
  */
-export function startWorker(deps: Omit<PaymentDeps, 'kick'>, intervalMs: number): Worker & { bind(full: PaymentDeps): void } {
+export function startWorker(
+  deps: Omit<PaymentDeps, 'kick'>,
+  intervalMs: number,
+): Worker & { bind(full: PaymentDeps): void } {
   let full: PaymentDeps | null = null;
   let running: Promise<void> | null = null;
   let again = false;

@@ -54,7 +54,11 @@ const env = () => ({
 
 /** The payment service as a process, exactly as deployed (`node --import tsx subgraphs/payment/src/main.ts`). */
 function startProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'subgraphs/payment/src/main.ts')], { env: env(), stdio: ['ignore', 'ignore', 'pipe'], cwd: repoRoot });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'subgraphs/payment/src/main.ts')], {
+    env: env(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: repoRoot,
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -78,7 +82,13 @@ async function commitWithoutCalling(): Promise<string> {
     provider: () => null,
     bus,
     // Its outbox rows are written; no relay runs in this process (the restarted service publishes them).
-    events: await ServiceEvents.open({ service: 'payment', schema: PAYMENT_SCHEMA, databaseUrl: database.url, logger, bus }),
+    events: await ServiceEvents.open({
+      service: 'payment',
+      schema: PAYMENT_SCHEMA,
+      databaseUrl: database.url,
+      logger,
+      bus,
+    }),
     logger,
     metrics: paymentMetrics(createMetrics('payment-crash-test')),
     kick: () => undefined,
@@ -87,18 +97,26 @@ async function commitWithoutCalling(): Promise<string> {
   const booking = rental();
   await applyBookingChanged(deps, booking);
   const payment = await handle.db.payment.findFirstOrThrow({ where: { bookingId: booking.bookingId } });
-  expect(await handle.db.outboxCommand.findFirst({ where: { paymentId: payment.id } })).toMatchObject({ kind: 'CREATE_PAYMENT', status: 'PENDING' });
+  expect(await handle.db.outboxCommand.findFirst({ where: { paymentId: payment.id } })).toMatchObject({
+    kind: 'CREATE_PAYMENT',
+    status: 'PENDING',
+  });
   return payment.id;
 }
 
-const intentsOf = (paymentId: string) => [...stripe.intents.values()].filter((i) => i.metadata['paymentId'] === paymentId);
+const intentsOf = (paymentId: string) =>
+  [...stripe.intents.values()].filter((i) => i.metadata['paymentId'] === paymentId);
 
 describe('a crash of the payment service', () => {
   it('between our commit and the provider call: the restarted process makes the call, once', async () => {
     const paymentId = await commitWithoutCalling();
     expect(intentsOf(paymentId)).toHaveLength(0);
     const child = startProcess();
-    const created = await waitFor(() => handle.db.payment.findUniqueOrThrow({ where: { id: paymentId } }), (p) => p.providerPaymentId !== null, 60_000);
+    const created = await waitFor(
+      () => handle.db.payment.findUniqueOrThrow({ where: { id: paymentId } }),
+      (p) => p.providerPaymentId !== null,
+      60_000,
+    );
     await kill(child);
     expect(intentsOf(paymentId).map((i) => i.id)).toEqual([created.providerPaymentId]);
   }, 90_000);
@@ -109,12 +127,20 @@ describe('a crash of the payment service', () => {
     const before = stripe.intents.size;
     const paymentId = await commitWithoutCalling();
     const first = startProcess();
-    await waitFor(() => intentsOf(paymentId).length, (n) => n === 1, 60_000);
+    await waitFor(
+      () => intentsOf(paymentId).length,
+      (n) => n === 1,
+      60_000,
+    );
     await kill(first);
     expect((await handle.db.payment.findUniqueOrThrow({ where: { id: paymentId } })).providerPaymentId).toBeNull();
     const second = startProcess();
     // The killed process's claim lapses after its lease; then the call is repeated with the same idempotency key.
-    const recorded = await waitFor(() => handle.db.payment.findUniqueOrThrow({ where: { id: paymentId } }), (p) => p.providerPaymentId !== null, 60_000);
+    const recorded = await waitFor(
+      () => handle.db.payment.findUniqueOrThrow({ where: { id: paymentId } }),
+      (p) => p.providerPaymentId !== null,
+      60_000,
+    );
     await kill(second);
     expect(intentsOf(paymentId).map((i) => i.id)).toEqual([recorded.providerPaymentId]);
     expect(stripe.intents.size - before).toBe(1);

@@ -20,7 +20,9 @@ describe('YooKassa embedded confirmation', () => {
     const pending = await h.waitForPayment(booking.bookingId, (p) => Boolean(p?.confirmationToken));
     const token = h.yookassa.payments.get(pending.providerPaymentId ?? '')?.confirmation?.confirmation_token;
     const Q = `{ payment(id: "${pending.id}") { confirmation { type token url } } }`;
-    expect((await h.gql(Q, {}, users.customer)).body.data?.['payment']).toEqual({ confirmation: { type: 'EMBEDDED', token, url: null } });
+    expect((await h.gql(Q, {}, users.customer)).body.data?.['payment']).toEqual({
+      confirmation: { type: 'EMBEDDED', token, url: null },
+    });
     expect((await h.gql(Q, {}, users.admin)).body.data?.['payment']).toEqual({ confirmation: null });
     await h.yookassa.pay(pending.providerPaymentId ?? '');
     const held = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'WAITING_FOR_CAPTURE');

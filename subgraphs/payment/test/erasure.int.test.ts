@@ -23,8 +23,16 @@ afterAll(async () => {
 /** A customer registered through auth (the payment service learns the receipt address from UserRegistered). */
 async function customer(): Promise<{ id: string; email: string; roles: readonly string[] }> {
   const c = { id: randomUUID(), email: `leaving-${randomUUID().slice(0, 8)}@example.test`, roles: ['CUSTOMER'] };
-  await h.bus.publish<UserRegistered>(eventTopics.userRegistered, { userId: c.id, email: c.email, displayName: 'Leaving', roles: ['CUSTOMER'] });
-  await waitFor(() => h.service.deps.db.customerContact.findUnique({ where: { userId: c.id } }), (row) => row !== null);
+  await h.bus.publish<UserRegistered>(eventTopics.userRegistered, {
+    userId: c.id,
+    email: c.email,
+    displayName: 'Leaving',
+    roles: ['CUSTOMER'],
+  });
+  await waitFor(
+    () => h.service.deps.db.customerContact.findUnique({ where: { userId: c.id } }),
+    (row) => row !== null,
+  );
   return c;
 }
 
@@ -59,24 +67,42 @@ describe('UserDeleted', () => {
     // The farm cancels the deleted customer's bookings: the paid one is refunded with its receipt, the unpaid one cancelled.
     await h.book({ ...paid, status: 'CANCELLED' });
     await h.book({ ...unpaid, status: 'CANCELLED' });
-    const refund = await waitFor(() => h.service.deps.db.refund.findFirst({ where: { paymentId: captured.id } }), (r) => r?.status === 'SUCCEEDED');
+    const refund = await waitFor(
+      () => h.service.deps.db.refund.findFirst({ where: { paymentId: captured.id } }),
+      (r) => r?.status === 'SUCCEEDED',
+    );
     expect(h.yookassa.receipts.get(refund?.providerRefundId ?? '')?.customer).toEqual({ email: c.email });
 
     // auth publishes UserDeleted again until every service acknowledged: now the data goes.
     await deleted(c.id);
-    await waitFor(async () => acked(c.id), (n) => n === 1);
+    await waitFor(
+      async () => acked(c.id),
+      (n) => n === 1,
+    );
     expect(await h.service.deps.db.customerContact.findUnique({ where: { userId: c.id } })).toBeNull();
     const payments = await h.service.deps.db.payment.findMany({ where: { customerId: c.id } });
     expect(payments).toHaveLength(2);
-    for (const p of payments) expect([p.confirmationUrl, p.confirmationToken, p.clientSecret]).toEqual([null, null, null]);
+    for (const p of payments)
+      expect([p.confirmationUrl, p.confirmationToken, p.clientSecret]).toEqual([null, null, null]);
     // The receipt no longer names the customer; the ledger keeps every entry (it is append-only) and stays balanced.
-    const receipt = await h.gql(`{ payment(id: "${captured.id}") { receipt { customerEmail totalCents refundedCents } } }`, {}, users.admin);
-    expect(receipt.body.data?.['payment'].receipt).toEqual({ customerEmail: null, totalCents: 1_500_000, refundedCents: 1_500_000 });
+    const receipt = await h.gql(
+      `{ payment(id: "${captured.id}") { receipt { customerEmail totalCents refundedCents } } }`,
+      {},
+      users.admin,
+    );
+    expect(receipt.body.data?.['payment'].receipt).toEqual({
+      customerEmail: null,
+      totalCents: 1_500_000,
+      refundedCents: 1_500_000,
+    });
     expect(await h.service.deps.db.ledgerEntry.count({ where: { paymentId: captured.id } })).toBeGreaterThan(entries);
 
     // Idempotent: a repeated UserDeleted is acknowledged again and changes nothing.
     await deleted(c.id);
-    await waitFor(async () => acked(c.id), (n) => n === 2);
+    await waitFor(
+      async () => acked(c.id),
+      (n) => n === 2,
+    );
   });
 
   it('erases and acknowledges at once when no money is held or owed back (an unpaid payment is only cancelled)', async () => {
@@ -85,7 +111,10 @@ describe('UserDeleted', () => {
     await h.book(unpaid);
     await h.waitForPayment(unpaid.bookingId, (p) => Boolean(p?.clientSecret));
     await deleted(c.id);
-    await waitFor(async () => acked(c.id), (n) => n === 1);
+    await waitFor(
+      async () => acked(c.id),
+      (n) => n === 1,
+    );
     expect(await h.service.deps.db.customerContact.findUnique({ where: { userId: c.id } })).toBeNull();
     expect((await h.payment(unpaid.bookingId))?.clientSecret).toBeNull();
     // The farm's cancellation still cancels the payment (no receipt needed for that).

@@ -16,8 +16,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const intentsOf = (paymentId: string) => [...h.stripe.intents.values()].filter((i) => i.metadata['paymentId'] === paymentId);
-const yooPaymentsOf = (paymentId: string) => [...h.yookassa.payments.values()].filter((p) => p.metadata['paymentId'] === paymentId);
+const intentsOf = (paymentId: string) =>
+  [...h.stripe.intents.values()].filter((i) => i.metadata['paymentId'] === paymentId);
+const yooPaymentsOf = (paymentId: string) =>
+  [...h.yookassa.payments.values()].filter((p) => p.metadata['paymentId'] === paymentId);
 const count = (requests: string[], line: string) => requests.filter((r) => r === line).length;
 
 describe('provider failures', () => {
@@ -33,7 +35,9 @@ describe('provider failures', () => {
     h.stripe.autoDeliver = true;
     expect(count(h.stripe.http.requests.slice(before), 'POST /v1/payment_intents')).toBe(4);
     expect(intentsOf(created.id)).toHaveLength(1);
-    const command = await h.service.deps.db.outboxCommand.findFirstOrThrow({ where: { paymentId: created.id, kind: 'CREATE_PAYMENT' } });
+    const command = await h.service.deps.db.outboxCommand.findFirstOrThrow({
+      where: { paymentId: created.id, kind: 'CREATE_PAYMENT' },
+    });
     expect(command).toMatchObject({ status: 'DONE', idempotencyKey: `vegshare:create:${created.id}` });
     expect(command.attempts).toBeGreaterThanOrEqual(3); // the client may itself repeat a dropped request, with the same key
   });
@@ -58,7 +62,11 @@ describe('provider failures', () => {
     await h.book(booking);
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled.cancellationReason).toMatch(/refused/);
-    expect(h.published.releases).toContainEqual({ kind: 'RENTAL', bookingId: booking.bookingId, reason: 'PAYMENT_CANCELED' });
+    expect(h.published.releases).toContainEqual({
+      kind: 'RENTAL',
+      bookingId: booking.bookingId,
+      reason: 'PAYMENT_CANCELED',
+    });
     expect(intentsOf(cancelled.id)).toHaveLength(0);
   });
 

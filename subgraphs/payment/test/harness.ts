@@ -4,11 +4,24 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { expect } from 'vitest';
-import { createJwtVerifier, createLogger, eventTopics, MemoryEventBus, type BookingChanged, type BookingReleaseRequested, type NotificationRequested, type Role } from '@vegshare/kit';
+import {
+  createJwtVerifier,
+  createLogger,
+  eventTopics,
+  MemoryEventBus,
+  type BookingChanged,
+  type BookingReleaseRequested,
+  type NotificationRequested,
+  type Role,
+} from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalStripe, type LocalStripe } from '@vegshare/tools/testing/payments/stripe-server';
-import { startLocalYooKassa, type LocalYooKassa, type LocalYooKassaOptions } from '@vegshare/tools/testing/payments/yookassa-server';
+import {
+  startLocalYooKassa,
+  type LocalYooKassa,
+  type LocalYooKassaOptions,
+} from '@vegshare/tools/testing/payments/yookassa-server';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 import { loadPaymentConfig, startPaymentService, type RunningPaymentService } from '../src/service.ts';
@@ -29,7 +42,10 @@ export interface Caller {
 
 export interface GqlResult {
   status: number;
-  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
+  body: {
+    data?: Record<string, any> | null;
+    errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  };
 }
 
 export interface HarnessOptions {
@@ -89,7 +105,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     STRIPE_MAX_NETWORK_RETRIES: '0',
     ...options.env,
   };
-  for (const name of options.unconfigured ?? []) for (const key of Object.keys(name === 'STRIPE' ? stripe.env : yookassa.env)) delete env[key];
+  for (const name of options.unconfigured ?? [])
+    for (const key of Object.keys(name === 'STRIPE' ? stripe.env : yookassa.env)) delete env[key];
   const service = await startPaymentService(loadPaymentConfig(env), {
     logger: createLogger('payment', 'silent'),
     verifier,
@@ -101,7 +118,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
   stripe.setWebhookUrl(`${service.url}/webhooks/stripe`);
   yookassa.setNotificationUrl(`${service.url}/webhooks/yookassa`);
   const token = (userId: string, roles: readonly string[], apiKey?: Caller['apiKey']) =>
-    new SignJWT({ roles: [...roles] as Role[], ...(apiKey ? { akid: apiKey.id, scope: apiKey.scopes.join(' ') } : {}) }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    new SignJWT({ roles: [...roles] as Role[], ...(apiKey ? { akid: apiKey.id, scope: apiKey.scopes.join(' ') } : {}) })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject(userId)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
   const payment = (bookingId: string) => service.deps.db.payment.findFirst({ where: { bookingId } });
   return {
     service,
@@ -116,7 +140,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     async gql(query, variables = {}, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (as) headers['authorization'] = `Bearer ${await token(as.id, as.roles, as.apiKey)}`;
-      const res = await fetch(`${service.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as GqlResult['body'] };
     },
     async book(event) {
@@ -125,7 +153,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
       await service.idle();
     },
     payment,
-    waitForPayment: async (bookingId, ok, timeoutMs = 10_000) => (await waitFor(() => payment(bookingId), ok, timeoutMs)) as Payment,
+    waitForPayment: async (bookingId, ok, timeoutMs = 10_000) =>
+      (await waitFor(() => payment(bookingId), ok, timeoutMs)) as Payment,
     async stop() {
       await service.stop(1000);
       await stripe.close();

@@ -30,7 +30,11 @@ describe('holds', () => {
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled).toMatchObject({ releaseReason: 'HOLD_EXPIRED', cancellationReason: 'Not paid in time' });
     expect(h.stripe.intents.get(pending.providerPaymentId ?? '')?.status).toBe('canceled');
-    expect(h.published.releases).toContainEqual({ kind: 'RENTAL', bookingId: booking.bookingId, reason: 'HOLD_EXPIRED' });
+    expect(h.published.releases).toContainEqual({
+      kind: 'RENTAL',
+      bookingId: booking.bookingId,
+      reason: 'HOLD_EXPIRED',
+    });
   });
 
   it('voids a YooKassa payment the customer completes after the hold ran out', async () => {
@@ -41,7 +45,10 @@ describe('holds', () => {
     await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(h.yookassa.payments.get(pending.providerPaymentId ?? '')?.status).toBe('pending'); // YooKassa cannot cancel an unpaid payment
     await h.yookassa.pay(pending.providerPaymentId ?? '');
-    await h.waitForPayment(booking.bookingId, () => h.yookassa.payments.get(pending.providerPaymentId ?? '')?.status === 'canceled');
+    await h.waitForPayment(
+      booking.bookingId,
+      () => h.yookassa.payments.get(pending.providerPaymentId ?? '')?.status === 'canceled',
+    );
     expect((await h.payment(booking.bookingId))?.status).toBe('CANCELED');
     expect(await h.service.deps.db.ledgerEntry.count({ where: { paymentId: pending.id } })).toBe(0);
   });
@@ -55,7 +62,10 @@ describe('holds', () => {
     h.advance(49 * 3_600_000);
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled.releaseReason).toBe('NOT_CONFIRMED');
-    expect(h.stripe.intents.get(created.providerPaymentId ?? '')).toMatchObject({ status: 'canceled', amount_received: 0 });
+    expect(h.stripe.intents.get(created.providerPaymentId ?? '')).toMatchObject({
+      status: 'canceled',
+      amount_received: 0,
+    });
   });
 });
 
@@ -67,7 +77,14 @@ describe('farmer money', () => {
     const created = await h.waitForPayment(booking.bookingId, (p) => Boolean(p?.providerPaymentId));
     await h.stripe.pay(created.providerPaymentId ?? '');
     const paid = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'SUCCEEDED');
-    const balance = async () => (await h.gql('{ farmerBalance { currency pendingCents availableCents inTransitCents paidOutCents } }', {}, users.farmer)).body.data?.['farmerBalance'];
+    const balance = async () =>
+      (
+        await h.gql(
+          '{ farmerBalance { currency pendingCents availableCents inTransitCents paidOutCents } }',
+          {},
+          users.farmer,
+        )
+      ).body.data?.['farmerBalance'];
     const before = (await balance())[0];
     expect(before.pendingCents).toBeGreaterThanOrEqual(21_600);
     expect(paid.releasedToFarmerAt).toBeNull();
@@ -77,32 +94,83 @@ describe('farmer money', () => {
     const after = (await balance())[0];
     expect(after.availableCents - before.availableCents).toBe(21_600);
     expect(before.pendingCents - after.pendingCents).toBe(21_600);
-    expect(codeOf(await h.gql(`mutation { cancelBooking(paymentId: "${paid.id}") { id } }`, {}, users.customer))).toBe('CONFLICT');
+    expect(codeOf(await h.gql(`mutation { cancelBooking(paymentId: "${paid.id}") { id } }`, {}, users.customer))).toBe(
+      'CONFLICT',
+    );
 
     const STATEMENT = `query($m: String!) { payoutStatement(month: $m) { month currency openingBalanceCents releasedCents refundedCents paidOutCents closingBalanceCents grossCents commissionCents lines { description grossCents commissionCents netCents } payout { id } } }`;
-    const statementOf = async (m: string) => ((await h.gql(STATEMENT, { m }, users.farmer)).body.data?.['payoutStatement'] as { currency: string; [k: string]: any }[]).find((s) => s.currency === 'EUR');
+    const statementOf = async (m: string) =>
+      (
+        (await h.gql(STATEMENT, { m }, users.farmer)).body.data?.['payoutStatement'] as {
+          currency: string;
+          [k: string]: any;
+        }[]
+      ).find((s) => s.currency === 'EUR');
     const paidMonth = paid.paidAt?.toISOString().slice(0, 7) ?? '';
     const ofPayment = await statementOf(paidMonth);
-    expect(ofPayment?.lines).toContainEqual({ description: booking.title, grossCents: 24_000, commissionCents: 2_400, netCents: 21_600 });
+    expect(ofPayment?.lines).toContainEqual({
+      description: booking.title,
+      grossCents: 24_000,
+      commissionCents: 2_400,
+      netCents: 21_600,
+    });
     for (const m of new Set([paidMonth, month()])) {
       const s = await statementOf(m);
-      expect(s?.closingBalanceCents).toBe((s?.openingBalanceCents ?? 0) + (s?.releasedCents ?? 0) - (s?.refundedCents ?? 0) - (s?.paidOutCents ?? 0));
+      expect(s?.closingBalanceCents).toBe(
+        (s?.openingBalanceCents ?? 0) + (s?.releasedCents ?? 0) - (s?.refundedCents ?? 0) - (s?.paidOutCents ?? 0),
+      );
     }
     expect((await statementOf(month()))?.closingBalanceCents).toBe(after.availableCents);
 
-    expect(codeOf(await h.gql(`mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id } }`, {}, users.farmer))).toBe('FORBIDDEN');
-    expect(codeOf(await h.gql(`{ farmerBalance(farmerId: "${users.farmer.id}") { currency } }`, {}, users.farmer2))).toBe('FORBIDDEN');
-    const payout = await h.gql(`mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id amountCents status farmer { id } } }`, {}, users.admin);
+    expect(
+      codeOf(
+        await h.gql(
+          `mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id } }`,
+          {},
+          users.farmer,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      codeOf(await h.gql(`{ farmerBalance(farmerId: "${users.farmer.id}") { currency } }`, {}, users.farmer2)),
+    ).toBe('FORBIDDEN');
+    const payout = await h.gql(
+      `mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id amountCents status farmer { id } } }`,
+      {},
+      users.admin,
+    );
     expect(payout.body.errors).toBeUndefined();
-    expect(payout.body.data?.["createPayout"]).toMatchObject({ amountCents: after.availableCents, status: 'PENDING', farmer: { id: users.farmer.id } });
-    expect(codeOf(await h.gql(`mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id } }`, {}, users.admin))).toBe('CONFLICT');
+    expect(payout.body.data?.['createPayout']).toMatchObject({
+      amountCents: after.availableCents,
+      status: 'PENDING',
+      farmer: { id: users.farmer.id },
+    });
+    expect(
+      codeOf(
+        await h.gql(
+          `mutation { createPayout(farmerId: "${users.farmer.id}", currency: "EUR", month: "${month()}") { id } }`,
+          {},
+          users.admin,
+        ),
+      ),
+    ).toBe('CONFLICT');
     const id = payout.body.data?.['createPayout'].id as string;
-    const marked = await h.gql(`mutation { markPayoutPaid(id: "${id}", reference: "SEPA-2026-0042") { status reference paidAt } }`, {}, users.admin);
+    const marked = await h.gql(
+      `mutation { markPayoutPaid(id: "${id}", reference: "SEPA-2026-0042") { status reference paidAt } }`,
+      {},
+      users.admin,
+    );
     expect(marked.body.data?.['markPayoutPaid']).toMatchObject({ status: 'PAID', reference: 'SEPA-2026-0042' });
-    expect(codeOf(await h.gql(`mutation { markPayoutPaid(id: "${id}", reference: "again") { status } }`, {}, users.admin))).toBe('CONFLICT');
+    expect(
+      codeOf(await h.gql(`mutation { markPayoutPaid(id: "${id}", reference: "again") { status } }`, {}, users.admin)),
+    ).toBe('CONFLICT');
     const final = (await balance())[0];
     expect(final).toMatchObject({ availableCents: 0, inTransitCents: 0, paidOutCents: after.availableCents });
-    expect((await statementOf(month()))).toMatchObject({ paidOutCents: after.availableCents, closingBalanceCents: 0, payout: { id } });
+    expect(await statementOf(month())).toMatchObject({
+      paidOutCents: after.availableCents,
+      closingBalanceCents: 0,
+      payout: { id },
+    });
     const mine = await h.gql('{ payouts { edges { node { id status } } } }', {}, users.farmer);
     expect(mine.body.data?.['payouts'].edges).toEqual([{ node: { id, status: 'PAID' } }]);
     const health = await h.gql('{ ledgerHealth { balanced negativeAccounts entries } }', {}, users.admin);
@@ -115,27 +183,56 @@ describe('the ledger in Postgres', () => {
   it('refuses to change or delete entries, and a journal that does not balance', async () => {
     const db = h.service.deps.db;
     const entry = await db.ledgerEntry.findFirstOrThrow();
-    await expect(db.$executeRaw`UPDATE ledger_entry SET amount_cents = amount_cents + 1 WHERE id = ${entry.id}::uuid`).rejects.toThrow(/append-only/);
+    await expect(
+      db.$executeRaw`UPDATE ledger_entry SET amount_cents = amount_cents + 1 WHERE id = ${entry.id}::uuid`,
+    ).rejects.toThrow(/append-only/);
     await expect(db.$executeRaw`DELETE FROM ledger_entry WHERE id = ${entry.id}::uuid`).rejects.toThrow(/append-only/);
     await expect(
-      db.ledgerEntry.create({ data: { journalId: randomUUID(), journalKind: 'capture', accountKind: 'PLATFORM_COMMISSION', currency: 'EUR', amountCents: 100n } }),
+      db.ledgerEntry.create({
+        data: {
+          journalId: randomUUID(),
+          journalKind: 'capture',
+          accountKind: 'PLATFORM_COMMISSION',
+          currency: 'EUR',
+          amountCents: 100n,
+        },
+      }),
     ).rejects.toThrow(/does not balance/);
   });
 
   it('recognises a second payment of the same booking as a unique violation (the concurrent-delivery path retries on it)', async () => {
     const existing = await h.service.deps.db.payment.findFirstOrThrow();
     const { id: _id, refundedCents: _r, version: _v, createdAt: _c, updatedAt: _u, ...copy } = existing;
-    const error = await h.service.deps.db.payment.create({ data: { ...copy, providerPaymentId: null } }).then(() => null, (e: unknown) => e);
+    const error = await h.service.deps.db.payment.create({ data: { ...copy, providerPaymentId: null } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(new Error('something else'))).toBe(false);
   });
 
   it('refuses hostile inputs with stable codes', async () => {
-    expect(codeOf(await h.gql('{ payoutStatement(month: "2026-13") { month } }', {}, users.farmer))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await h.gql('{ myPayments(first: 1000) { edges { cursor } } }', {}, users.customer))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await h.gql('{ myPayments(after: "bm90IGEgY3Vyc29y") { edges { cursor } } }', {}, users.customer))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await h.gql('mutation { cancelBooking(paymentId: "not-a-uuid") { id } }', {}, users.customer))).toBe('NOT_FOUND');
-    expect(codeOf(await h.gql(`mutation { updateFarmPaymentSettings(farmId: "${demo.farms.greenAcres}", input: { refundPolicy: [{ daysBefore: 5, percent: 150 }] }) { currency } }`, {}, users.admin))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await h.gql('{ payoutStatement(month: "2026-13") { month } }', {}, users.farmer))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(codeOf(await h.gql('{ myPayments(first: 1000) { edges { cursor } } }', {}, users.customer))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      codeOf(await h.gql('{ myPayments(after: "bm90IGEgY3Vyc29y") { edges { cursor } } }', {}, users.customer)),
+    ).toBe('BAD_USER_INPUT');
+    expect(codeOf(await h.gql('mutation { cancelBooking(paymentId: "not-a-uuid") { id } }', {}, users.customer))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      codeOf(
+        await h.gql(
+          `mutation { updateFarmPaymentSettings(farmId: "${demo.farms.greenAcres}", input: { refundPolicy: [{ daysBefore: 5, percent: 150 }] }) { currency } }`,
+          {},
+          users.admin,
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect(codeOf(await h.gql('{ myPayments { edges { cursor } } }'))).toBe('UNAUTHENTICATED');
     const big = await fetch(`${h.service.url}/webhooks/stripe`, { method: 'POST', body: 'x'.repeat(300_000) });
     expect(big.status).toBe(413);

@@ -16,7 +16,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const partnerKey = (scopes: readonly string[]): Caller => ({ id: demo.users.partner.id, roles: ['PARTNER'], apiKey: { id: randomUUID(), scopes } });
+const partnerKey = (scopes: readonly string[]): Caller => ({
+  id: demo.users.partner.id,
+  roles: ['PARTNER'],
+  apiKey: { id: randomUUID(), scopes },
+});
 const ALL_SCOPES = ['farms:read', 'plots:read', 'crops:read', 'rentals:read', 'rentals:write', 'streams:read'];
 
 describe('operations', () => {
@@ -24,7 +28,13 @@ describe('operations', () => {
     expect((await fetch(`${h.service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${h.service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 'revocations', ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: [
+        { name: 'postgres', ok: true },
+        { name: 'revocations', ok: true },
+      ],
+    });
     expect((await fetch(`${h.service.url}/metrics`)).status).toBe(404);
     const metrics = await (await fetch(`${h.service.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('service="payment"');
@@ -41,7 +51,11 @@ describe('operations', () => {
     const customer = { id: randomUUID(), roles: ['CUSTOMER'] };
     const query = '{ myPayments(first: 1) { edges { cursor } } }';
     expect((await h.gql(query, {}, customer)).body.errors).toBeUndefined();
-    await h.bus.publish<AccessRevoked>(eventTopics.accessRevoked, { kind: 'ACCOUNT_DELETED', userId: customer.id, at: Date.now() });
+    await h.bus.publish<AccessRevoked>(eventTopics.accessRevoked, {
+      kind: 'ACCOUNT_DELETED',
+      userId: customer.id,
+      at: Date.now(),
+    });
     const refused = await h.gql(query, {}, customer);
     expect(refused.status).toBe(401);
     expect(codeOf(refused)).toBe('UNAUTHENTICATED');
@@ -59,7 +73,9 @@ describe('partner API keys', () => {
     ]) {
       const r = await h.gql(mutation, {}, key);
       expect(codeOf(r), mutation).toBe('FORBIDDEN');
-      expect((r.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason, mutation).toBe('INSUFFICIENT_SCOPE');
+      expect((r.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason, mutation).toBe(
+        'INSUFFICIENT_SCOPE',
+      );
     }
   });
 
@@ -67,7 +83,9 @@ describe('partner API keys', () => {
     const settings = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Farm { paymentSettings { currency } } } }`;
     const farm = { r: [{ __typename: 'Farm', id: demo.farms.greenAcres }] };
     const without = await h.gql(settings, farm, partnerKey(['crops:read']));
-    expect((without.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason).toBe('INSUFFICIENT_SCOPE');
+    expect((without.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
     const withScope = await h.gql(settings, farm, partnerKey(['farms:read']));
     expect(withScope.body.errors).toBeUndefined();
     expect(withScope.body.data?.['_entities'][0].paymentSettings.currency).toMatch(/^[A-Z]{3}$/);

@@ -23,16 +23,28 @@ describe('a provider without keys', () => {
     await h.service.drain();
     await h.service.drain();
     const waiting = await h.payment(booking.bookingId);
-    expect(waiting).toMatchObject({ status: 'PENDING', providerPaymentId: null, releaseReason: null, captureRequested: true });
+    expect(waiting).toMatchObject({
+      status: 'PENDING',
+      providerPaymentId: null,
+      releaseReason: null,
+      captureRequested: true,
+    });
     const create = await h.service.deps.db.outboxCommand.findFirstOrThrow({ where: { paymentId: waiting?.id ?? '' } });
     expect(create).toMatchObject({ status: 'PENDING', lastError: 'STRIPE is not configured' });
     expect(h.published.releases.filter((r) => r.bookingId === booking.bookingId)).toEqual([]);
     h.advance(601_000);
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled.releaseReason).toBe('HOLD_EXPIRED');
-    expect(h.published.releases).toContainEqual({ kind: 'RENTAL', bookingId: booking.bookingId, reason: 'HOLD_EXPIRED' });
+    expect(h.published.releases).toContainEqual({
+      kind: 'RENTAL',
+      bookingId: booking.bookingId,
+      reason: 'HOLD_EXPIRED',
+    });
     // The creation still due is closed without a call on its next attempt.
-    await waitFor(() => h.service.deps.db.outboxCommand.count({ where: { paymentId: cancelled.id, status: 'PENDING' } }), (n) => n === 0);
+    await waitFor(
+      () => h.service.deps.db.outboxCommand.count({ where: { paymentId: cancelled.id, status: 'PENDING' } }),
+      (n) => n === 0,
+    );
     expect(h.stripe.http.requests).toEqual([]);
   });
 });

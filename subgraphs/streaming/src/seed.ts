@@ -1,4 +1,4 @@
-import { type SeedOptions } from '@vegshare/kit';
+import type { SeedOptions } from '@vegshare/kit';
 import { demo, demoCameras, demoFarmOwners } from '@vegshare/demo';
 import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged } from './domain/projections.ts';

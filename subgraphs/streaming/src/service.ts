@@ -1,5 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createMetrics, createObjectStore, eventBusFromConfig, launchSubgraph, MEDIA_PREFIX, MediaSigner, RedisEventBus, Resources, ServiceEvents, type RunningSubgraph, type ServiceDeps, type ServiceModule, type Viewer, seedWith } from '@vegshare/kit';
+import {
+  createLogger,
+  createMetrics,
+  createObjectStore,
+  eventBusFromConfig,
+  launchSubgraph,
+  MEDIA_PREFIX,
+  MediaSigner,
+  RedisEventBus,
+  Resources,
+  ServiceEvents,
+  type RunningSubgraph,
+  type ServiceDeps,
+  type ServiceModule,
+  type Viewer,
+  seedWith,
+} from '@vegshare/kit';
 import { loadStreamingConfig, type StreamingConfig } from './env.ts';
 import { createStreamingDb, STREAMING_SCHEMA, type StreamingDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -54,17 +70,29 @@ function requestContext(viewer: Viewer | null, db: StreamingDb, runtime: Streami
 }
 
 /** Starts the streaming subgraph; used by main.ts, the embedded start and the tests alike. */
-export async function startStreamingService(config: StreamingConfig, deps: ServiceDeps = {}): Promise<RunningStreaming> {
+export async function startStreamingService(
+  config: StreamingConfig,
+  deps: ServiceDeps = {},
+): Promise<RunningStreaming> {
   const logger = deps.logger ?? createLogger('streaming', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('streaming');
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createStreamingDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const liveBus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const liveBus =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const outbox = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'streaming', schema: STREAMING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus }),
+      await ServiceEvents.open({
+        service: 'streaming',
+        schema: STREAMING_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus: liveBus,
+      }),
       (o) => o.stop(),
     );
     // Domain code publishes after its change committed: durable topics go through the outbox, live ones to the bus.
@@ -72,18 +100,29 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
     const presence: PresenceStore = resources.add(
       'presence',
       config.REDIS_URL
-        ? new RedisPresenceStore(config.REDIS_URL, ms(config.VIEWER_TTL_SECONDS), config.REDIS_KEY_PREFIX, ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2)
+        ? new RedisPresenceStore(
+            config.REDIS_URL,
+            ms(config.VIEWER_TTL_SECONDS),
+            config.REDIS_KEY_PREFIX,
+            ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2,
+          )
         : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS)),
       (p) => p.close(),
     );
     const store = createObjectStore(config);
     const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
-    if (!config.PLAYBACK_SIGNING_SECRET) logger.warn('PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only');
+    if (!config.PLAYBACK_SIGNING_SECRET)
+      logger.warn(
+        'PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only',
+      );
     const signer = new MediaSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
     const failures = metrics.counter('streaming_stream_failures_total', 'Streams that moved to FAILED');
     const board = new HlsProgressBoard();
     const capacity = new CapacityView();
-    const blocked = metrics.gauge('streaming_hls_blocking_reloads', 'LL-HLS playlist requests held until the playlist moves on');
+    const blocked = metrics.gauge(
+      'streaming_hls_blocking_reloads',
+      'LL-HLS playlist requests held until the playlist moves on',
+    );
     const control = new StreamControl({
       onFailure: () => failures.inc(),
       capacity,
@@ -100,7 +139,11 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       },
     });
     const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
-    const handlers = resources.add('event handlers', await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger), (h) => h.close());
+    const handlers = resources.add(
+      'event handlers',
+      await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger),
+      (h) => h.close(),
+    );
     outbox.start();
     const running = await launchSubgraph<Context>({
       name: 'streaming',
@@ -120,7 +163,16 @@ export async function startStreamingService(config: StreamingConfig, deps: Servi
       // gateway secret, authorizes them.
       publicRoutes: {
         [`${HLS_PREFIX}*`]: hlsRoute(
-          hlsHandler({ db, store, signer, logger, board, blockMaxMs: config.HLS_BLOCK_MAX_MS, noteViewer: (s, v) => control.noteViewer(s, v), mayWatch: watchRights(db) }),
+          hlsHandler({
+            db,
+            store,
+            signer,
+            logger,
+            board,
+            blockMaxMs: config.HLS_BLOCK_MAX_MS,
+            noteViewer: (s, v) => control.noteViewer(s, v),
+            mayWatch: watchRights(db),
+          }),
         ),
         [`${MEDIA_PREFIX}*`]: hlsRoute(mediaHandler({ store, signer, logger })),
       },

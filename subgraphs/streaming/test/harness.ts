@@ -2,7 +2,14 @@
 // Ed25519 tokens minted here and verified by the service through a local JWKS.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { createJwtVerifier, createLogger, RedisEventBus, type EventBus, type Role, type TokenVerifier } from '@vegshare/kit';
+import {
+  createJwtVerifier,
+  createLogger,
+  RedisEventBus,
+  type EventBus,
+  type Role,
+  type TokenVerifier,
+} from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
@@ -55,20 +62,25 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const prefix = `test:${randomBytes(6).toString('hex')}:`;
   const bus = new RedisEventBus(REDIS_URL, logger, prefix);
   const serviceEnv: Record<string, string> = {
-      DATABASE_URL: database.url,
-      PORT: '0',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      PLAYBACK_SIGNING_SECRET: SIGNING_SECRET,
-      PLAYBACK_BASE_URL: 'http://127.0.0.1:1',
-      // Timers are slow here; tests drive sweeps and re-publishing directly through `service.control`.
-      PRESENCE_SWEEP_SECONDS: '60',
-      LIVE_REQUEST_REPUBLISH_SECONDS: '60',
-      ...s3.env,
-      ...env,
+    DATABASE_URL: database.url,
+    PORT: '0',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    PLAYBACK_SIGNING_SECRET: SIGNING_SECRET,
+    PLAYBACK_BASE_URL: 'http://127.0.0.1:1',
+    // Timers are slow here; tests drive sweeps and re-publishing directly through `service.control`.
+    PRESENCE_SWEEP_SECONDS: '60',
+    LIVE_REQUEST_REPUBLISH_SECONDS: '60',
+    ...s3.env,
+    ...env,
   };
   const verifier = createJwtVerifier({ keys, issuer: ISSUER, audience: AUDIENCE });
-  const service = await startStreamingService(loadStreamingConfig(serviceEnv), { logger, events: bus, verifier, revocationSource: withoutAuthService });
+  const service = await startStreamingService(loadStreamingConfig(serviceEnv), {
+    logger,
+    events: bus,
+    verifier,
+    revocationSource: withoutAuthService,
+  });
   return {
     service,
     db,
@@ -97,7 +109,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
 }
 
-export async function gql<T = Record<string, unknown>>(h: Harness, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
+export async function gql<T = Record<string, unknown>>(
+  h: Harness,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GqlResult<T>> {
   const res = await fetch(`${h.service.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

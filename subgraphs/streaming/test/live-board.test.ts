@@ -8,7 +8,14 @@ const OTHER = '50000000-0000-4000-8000-000000000002';
  * A rendition's position as the transcoder reports it. Part ids run on across segments (here: ten a segment, as if
  * every segment had ten parts), so a later segment's part always has the higher id.
  */
-const progress = (msn: number, part: number, jobId = 'job-1', rendition = '720p', streamId = STREAM) => ({ streamId, jobId, rendition, msn, part, partId: msn * 10 + part });
+const progress = (msn: number, part: number, jobId = 'job-1', rendition = '720p', streamId = STREAM) => ({
+  streamId,
+  jobId,
+  rendition,
+  msn,
+  part,
+  partId: msn * 10 + part,
+});
 
 /** Whether a promise has settled by the time the current microtasks ran (it never waits for a timer). */
 async function settled<T>(promise: Promise<T>): Promise<{ done: boolean; value?: T }> {
@@ -134,7 +141,12 @@ describe('HlsProgressBoard and preload-hinted parts', () => {
 });
 
 describe('CapacityView', () => {
-  const report = (workerId: string, liveHeadroom: number, liveJobCost: number) => ({ workerId, liveHeadroom, liveJobCost, at: new Date().toISOString() });
+  const report = (workerId: string, liveHeadroom: number, liveJobCost: number) => ({
+    workerId,
+    liveHeadroom,
+    liveJobCost,
+    at: new Date().toISOString(),
+  });
 
   it('refuses only when every worker that reported recently lacks room', () => {
     const view = new CapacityView(15_000);
@@ -187,7 +199,13 @@ describe('CapacityView', () => {
 
   it('validates the heartbeat it is given', () => {
     expect(workerCapacitySchema.safeParse(report('w1', 0.5, 0.2)).success).toBe(true);
-    for (const bad of [report('', 1, 1), report('w', -1, 0.2), report('w', 1, Number.NaN), { ...report('w', 1, 1), at: 'yesterday' }, { workerId: 'w', liveHeadroom: 1 }]) {
+    for (const bad of [
+      report('', 1, 1),
+      report('w', -1, 0.2),
+      report('w', 1, Number.NaN),
+      { ...report('w', 1, 1), at: 'yesterday' },
+      { workerId: 'w', liveHeadroom: 1 },
+    ]) {
       expect(workerCapacitySchema.safeParse(bad).success).toBe(false);
     }
   });

@@ -28,19 +28,42 @@ function expectNoInternalError(r: GqlResult<unknown>): void {
 
 const hostile = fc.oneof(
   fc.string({ maxLength: 100 }),
-  fc.constantFrom('', ' ', '\u0000', '../../etc/passwd', "'; DROP TABLE camera; --", 'rtsp://', 'rtsp://a b', '\u202e', 'x'.repeat(3000), demo.farms.greenAcres, demo.plots.greenA1),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '../../etc/passwd',
+    "'; DROP TABLE camera; --",
+    'rtsp://',
+    'rtsp://a b',
+    '\u202e',
+    'x'.repeat(3000),
+    demo.farms.greenAcres,
+    demo.plots.greenA1,
+  ),
   fc.uuid().map((u) => u),
   fc.webUrl({ validSchemes: ['rtsp', 'rtmp', 'http', 'file'] }),
 );
 
 describe('mutations under arbitrary input', () => {
   it('registerCamera either creates exactly what was asked (validated) or refuses with a client error', async () => {
-    const REGISTER = 'mutation($i: RegisterCameraInput!) { registerCamera(input: $i) { id name sourceUrl farm { id } plot { id } } }';
+    const REGISTER =
+      'mutation($i: RegisterCameraInput!) { registerCamera(input: $i) { id name sourceUrl farm { id } plot { id } } }';
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ farmId: fc.oneof(fc.constant(demo.farms.greenAcres), hostile), plotId: fc.option(hostile), name: hostile, sourceUrl: fc.oneof(hostile, fc.constant('rtsp://cam.example.com/x')) }),
+        fc.record({
+          farmId: fc.oneof(fc.constant(demo.farms.greenAcres), hostile),
+          plotId: fc.option(hostile),
+          name: hostile,
+          sourceUrl: fc.oneof(hostile, fc.constant('rtsp://cam.example.com/x')),
+        }),
         async (input) => {
-          const r = await gql<{ registerCamera: { name: string; sourceUrl: string; farm: { id: string } } }>(h, REGISTER, { i: input }, farmer);
+          const r = await gql<{ registerCamera: { name: string; sourceUrl: string; farm: { id: string } } }>(
+            h,
+            REGISTER,
+            { i: input },
+            farmer,
+          );
           expectNoInternalError(r);
           if (r.data?.registerCamera) {
             expect(r.data.registerCamera.name).toBe(input.name.trim());
@@ -67,7 +90,16 @@ describe('mutations under arbitrary input', () => {
       fc.asyncProperty(
         fc.constantFrom(...OPS),
         fc.oneof(hostile, fc.constantFrom(demo.cameras.greenA1, demo.cameras.orchard1)),
-        fc.record({ name: fc.option(hostile), sourceUrl: fc.option(hostile), plotId: fc.option(hostile), enabled: fc.option(fc.boolean()), public: fc.option(fc.boolean()) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            name: fc.option(hostile),
+            sourceUrl: fc.option(hostile),
+            plotId: fc.option(hostile),
+            enabled: fc.option(fc.boolean()),
+            public: fc.option(fc.boolean()),
+          },
+          { requiredKeys: [] },
+        ),
         fc.constantFrom('farmer', 'customer', 'anonymous'),
         async (query, id, input, who) => {
           const token = who === 'farmer' ? farmer : who === 'customer' ? customer : undefined;

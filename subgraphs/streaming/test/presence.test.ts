@@ -31,25 +31,36 @@ describe.each(implementations)('%s presence store', (_name, make) => {
     expect(await store.lastSeen(stream)).toBe(t0 + 2000);
     // A viewer coming back after expiring counts as new again.
     expect(await store.touch(stream, 'a', t0 + 5000 + TTL)).toEqual({ isNew: true });
-    expect(await store.counts([stream, randomUUID()], t0 + 5000 + TTL)).toEqual(new Map([[stream, 1], [expect.any(String), 0]]));
+    expect(await store.counts([stream, randomUUID()], t0 + 5000 + TTL)).toEqual(
+      new Map([
+        [stream, 1],
+        [expect.any(String), 0],
+      ]),
+    );
     expect(await store.lastSeen(randomUUID())).toBeNull();
   });
 
   it('agrees with a simple model for any sequence of heartbeats', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('u1', 'u2', 'u3', 'anon:x'), fc.integer({ min: 0, max: 90_000 })), { minLength: 1, maxLength: 15 }), async (beats) => {
-        const stream = randomUUID();
-        const t0 = 1_800_000_000_000;
-        const model = new Map<string, number>();
-        let now = t0;
-        for (const [viewer, step] of beats) {
-          now += step;
-          const wasCounted = (model.get(viewer) ?? -Infinity) > now - TTL;
-          expect((await store.touch(stream, viewer, now)).isNew).toBe(!wasCounted);
-          model.set(viewer, now);
-          expect(await store.count(stream, now)).toBe([...model.values()].filter((at) => at > now - TTL).length);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('u1', 'u2', 'u3', 'anon:x'), fc.integer({ min: 0, max: 90_000 })), {
+          minLength: 1,
+          maxLength: 15,
+        }),
+        async (beats) => {
+          const stream = randomUUID();
+          const t0 = 1_800_000_000_000;
+          const model = new Map<string, number>();
+          let now = t0;
+          for (const [viewer, step] of beats) {
+            now += step;
+            const wasCounted = (model.get(viewer) ?? -Infinity) > now - TTL;
+            expect((await store.touch(stream, viewer, now)).isNew).toBe(!wasCounted);
+            model.set(viewer, now);
+            expect(await store.count(stream, now)).toBe([...model.values()].filter((at) => at > now - TTL).length);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -38,30 +38,49 @@ interface Collected<T> {
   stop(): void;
 }
 
-function collect<T>(client: Client, query: string, variables: Record<string, unknown>, pick: (data: Record<string, unknown>) => T): Collected<T> {
+function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  pick: (data: Record<string, unknown>) => T,
+): Collected<T> {
   const values: T[] = [];
   const errors: unknown[] = [];
   let stop = () => {};
   const done = new Promise<void>((resolve) => {
-    stop = client.subscribe<Record<string, unknown>>({ query, variables }, {
-      next: (r) => {
-        if (r.errors) errors.push(...r.errors);
-        if (r.data) values.push(pick(r.data));
+    stop = client.subscribe<Record<string, unknown>>(
+      { query, variables },
+      {
+        next: (r) => {
+          if (r.errors) errors.push(...r.errors);
+          if (r.data) values.push(pick(r.data));
+        },
+        error: (e) => {
+          errors.push(e);
+          resolve();
+        },
+        complete: () => resolve(),
       },
-      error: (e) => {
-        errors.push(e);
-        resolve();
-      },
-      complete: () => resolve(),
-    });
+    );
   });
   return { values, errors, done, stop: () => stop() };
 }
 
-const STATUS = 'subscription($s: ID!) { streamStatusChanged(streamId: $s) { id status renditions lastError camera { name plot { id } } } }';
+const STATUS =
+  'subscription($s: ID!) { streamStatusChanged(streamId: $s) { id status renditions lastError camera { name plot { id } } } }';
 const VIEWERS = 'subscription($s: ID!) { viewerCount(streamId: $s) }';
-const report = (status: LiveTranscodeStatus['status'], extra: Partial<LiveTranscodeStatus> = {}): LiveTranscodeStatus => ({
-  streamId, jobId: 'job-ws', status, masterPlaylistKey: `live/${streamId}/job-ws/master.m3u8`, renditions: ['720p'], error: null, at: new Date().toISOString(), ...extra,
+const report = (
+  status: LiveTranscodeStatus['status'],
+  extra: Partial<LiveTranscodeStatus> = {},
+): LiveTranscodeStatus => ({
+  streamId,
+  jobId: 'job-ws',
+  status,
+  masterPlaylistKey: `live/${streamId}/job-ws/master.m3u8`,
+  renditions: ['720p'],
+  error: null,
+  at: new Date().toISOString(),
+  ...extra,
 });
 
 /** graphql-ws acknowledges `subscribe` without telling when the resolver's bus subscription is active; wait until it is. */
@@ -72,23 +91,49 @@ async function settled(): Promise<void> {
 describe('subscriptions over graphql-ws on the subgraph', () => {
   it('delivers every status change of a stream, in order, to a viewer allowed to watch it', async () => {
     const customer = await h.token(users.customer.id, users.customer.roles);
-    const sub = collect(connect(customer), STATUS, { s: streamId }, (d) => d['streamStatusChanged'] as { status: string; camera: { name: string } });
+    const sub = collect(
+      connect(customer),
+      STATUS,
+      { s: streamId },
+      (d) => d['streamStatusChanged'] as { status: string; camera: { name: string } },
+    );
     await settled();
     await gql(h, 'query($s: ID!) { playbackUrl(streamId: $s) { url } }', { s: streamId }, customer); // STARTING on demand
-    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'STARTING');
+    await waitFor(
+      () => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }),
+      (s) => s.status === 'STARTING',
+    );
     // The transcoder's own STARTING acknowledgement (and a duplicate LIVE) are not status changes.
-    for (const status of ['STARTING', 'LIVE', 'LIVE', 'RECONNECTING', 'LIVE'] as const) await h.bus.publish(eventTopics.liveTranscodeStatus, report(status));
-    await waitFor(() => sub.values.length, (n) => n >= 4);
+    for (const status of ['STARTING', 'LIVE', 'LIVE', 'RECONNECTING', 'LIVE'] as const)
+      await h.bus.publish(eventTopics.liveTranscodeStatus, report(status));
+    await waitFor(
+      () => sub.values.length,
+      (n) => n >= 4,
+    );
     const admin = await h.token(users.admin.id, users.admin.roles);
     // The connection's context outlives its loader cache: a rename shows in the next event.
-    await gql(h, 'mutation($c: ID!) { updateCamera(id: $c, input: { name: "Plot A-1 north" }) { name } }', { c: demo.cameras.greenA1 }, admin);
+    await gql(
+      h,
+      'mutation($c: ID!) { updateCamera(id: $c, input: { name: "Plot A-1 north" }) { name } }',
+      { c: demo.cameras.greenA1 },
+      admin,
+    );
     await new Promise((r) => setTimeout(r, 1100));
     await gql(h, 'mutation($c: ID!) { stopStream(cameraId: $c) { status } }', { c: demo.cameras.greenA1 }, admin);
-    await waitFor(() => sub.values.length, (n) => n >= 5);
+    await waitFor(
+      () => sub.values.length,
+      (n) => n >= 5,
+    );
     expect(sub.errors).toEqual([]);
     expect(sub.values.map((v) => v.status)).toEqual(['STARTING', 'LIVE', 'RECONNECTING', 'LIVE', 'ENDED']);
     expect(sub.values[4]?.camera.name).toBe('Plot A-1 north');
-    expect(sub.values[1]).toEqual({ id: streamId, status: 'LIVE', renditions: ['720p'], lastError: null, camera: { name: 'Plot A-1', plot: { id: demo.plots.greenA1 } } });
+    expect(sub.values[1]).toEqual({
+      id: streamId,
+      status: 'LIVE',
+      renditions: ['720p'],
+      lastError: null,
+      camera: { name: 'Plot A-1', plot: { id: demo.plots.greenA1 } },
+    });
     sub.stop();
   });
 
@@ -103,7 +148,9 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     ];
     await Promise.all(subs.map((s) => s.done));
     await h.bus.publish(eventTopics.liveTranscodeStatus, report('FAILED', { error: 'x' }));
-    const codes = subs.map((s) => (s.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code));
+    const codes = subs.map((s) =>
+      (s.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code),
+    );
     expect(codes).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['UNAUTHENTICATED'], ['NOT_FOUND']]);
     for (const s of subs) expect(s.values).toEqual([]);
   });
@@ -120,18 +167,41 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     const farmer = await h.token(users.farmer.id, users.farmer.roles);
     const admin = await h.token(users.admin.id, users.admin.roles);
     const HEALTH = 'subscription($f: ID!) { cameraHealthChanged(farmId: $f) { id name health } }';
-    const sub = collect(connect(farmer), HEALTH, { f: demo.farms.greenAcres }, (d) => d['cameraHealthChanged'] as { id: string; health: string });
+    const sub = collect(
+      connect(farmer),
+      HEALTH,
+      { f: demo.farms.greenAcres },
+      (d) => d['cameraHealthChanged'] as { id: string; health: string },
+    );
     await settled();
     await gql(h, 'mutation($c: ID!) { startStream(cameraId: $c) { status } }', { c: demo.cameras.greenA1 }, admin);
-    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'STARTING');
+    await waitFor(
+      () => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }),
+      (s) => s.status === 'STARTING',
+    );
     const at = () => new Date(Date.now() + 1000).toISOString();
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report('RECONNECTING', { error: 'no video from the camera for 3.0 s', cameraOnline: false, at: at() }));
-    await waitFor(() => sub.values, (v) => v.length >= 1);
+    await h.bus.publish(
+      eventTopics.liveTranscodeStatus,
+      report('RECONNECTING', { error: 'no video from the camera for 3.0 s', cameraOnline: false, at: at() }),
+    );
+    await waitFor(
+      () => sub.values,
+      (v) => v.length >= 1,
+    );
     // Our encoder failing while the camera still sends video is not a health change.
     await h.bus.publish(eventTopics.liveTranscodeStatus, report('LIVE', { cameraOnline: true, at: at() }));
-    await waitFor(() => sub.values, (v) => v.length >= 2);
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report('FAILED', { error: 'ffmpeg: Conversion failed', cameraOnline: true, at: at() }));
-    await waitFor(() => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }), (s) => s.status === 'FAILED');
+    await waitFor(
+      () => sub.values,
+      (v) => v.length >= 2,
+    );
+    await h.bus.publish(
+      eventTopics.liveTranscodeStatus,
+      report('FAILED', { error: 'ffmpeg: Conversion failed', cameraOnline: true, at: at() }),
+    );
+    await waitFor(
+      () => h.db.stream.findUniqueOrThrow({ where: { id: streamId } }),
+      (s) => s.status === 'FAILED',
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(sub.values).toEqual([
       { id: demo.cameras.greenA1, name: 'Plot A-1 north', health: 'OFFLINE' },
@@ -141,9 +211,15 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     sub.stop();
     // Only the farm's farmer and admins may listen.
     const stranger = await h.token(users.farmer2.id, users.farmer2.roles);
-    const refused = [collect(connect(stranger), HEALTH, { f: demo.farms.greenAcres }, (d) => d), collect(connect(), HEALTH, { f: demo.farms.greenAcres }, (d) => d), collect(connect(farmer), HEALTH, { f: 'nope' }, (d) => d)];
+    const refused = [
+      collect(connect(stranger), HEALTH, { f: demo.farms.greenAcres }, (d) => d),
+      collect(connect(), HEALTH, { f: demo.farms.greenAcres }, (d) => d),
+      collect(connect(farmer), HEALTH, { f: 'nope' }, (d) => d),
+    ];
     await Promise.all(refused.map((r) => r.done));
-    expect(refused.map((r) => (r.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code))).toEqual([['FORBIDDEN'], ['UNAUTHENTICATED'], ['NOT_FOUND']]);
+    expect(
+      refused.map((r) => (r.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code)),
+    ).toEqual([['FORBIDDEN'], ['UNAUTHENTICATED'], ['NOT_FOUND']]);
     for (const r of refused) expect(r.values).toEqual([]);
   });
 
@@ -156,10 +232,16 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, customer);
     await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, customer);
     await gql(h, 'mutation($s: ID!) { heartbeat(streamId: $s) }', { s: overview }, farmer);
-    await waitFor(() => sub.values, (v) => v.at(-1) === 2);
+    await waitFor(
+      () => sub.values,
+      (v) => v.at(-1) === 2,
+    );
     // Once the viewers' heartbeats are older than the TTL, the sweep publishes the drop.
     await h.service.control.sweep(Date.now() + 31_000);
-    await waitFor(() => sub.values, (v) => v.at(-1) === 0);
+    await waitFor(
+      () => sub.values,
+      (v) => v.at(-1) === 0,
+    );
     expect(sub.values).toEqual([1, 2, 0]);
     expect(sub.errors).toEqual([]);
     sub.stop();

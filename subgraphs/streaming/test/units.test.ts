@@ -46,13 +46,19 @@ describe('playback signing', () => {
   it('verifies its own grant for the same stream and viewer until it expires', () => {
     const { query, expiresAt } = signer.sign(STREAM, 'user-1', now);
     expect(expiresAt.getTime()).toBe(now + 120_000);
-    expect(signer.verify(STREAM, new URLSearchParams(query), now + 1000)).toMatchObject({ ok: true, grant: { viewerId: 'user-1' } });
+    expect(signer.verify(STREAM, new URLSearchParams(query), now + 1000)).toMatchObject({
+      ok: true,
+      grant: { viewerId: 'user-1' },
+    });
     expect(signer.verify(STREAM, new URLSearchParams(query), now + 120_000)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses a grant for another stream, another viewer, a moved expiry or another key', () => {
     const params = new URLSearchParams(signer.sign(STREAM, 'user-1', now).query);
-    expect(signer.verify('50000000-0000-4000-8000-000000000002', params, now)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(signer.verify('50000000-0000-4000-8000-000000000002', params, now)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
     const otherViewer = new URLSearchParams(params);
     otherViewer.set('v', 'user-2');
     expect(signer.verify(STREAM, otherViewer, now)).toEqual({ ok: false, reason: 'bad-signature' });
@@ -84,13 +90,28 @@ describe('playback signing', () => {
 
 describe('HLS paths', () => {
   it('accepts playlists and segments below the stream folder', () => {
-    expect(parseHlsPath(`/hls/${STREAM}/master.m3u8`)).toEqual({ streamId: STREAM, file: 'master.m3u8', extension: 'm3u8' });
-    expect(parseHlsPath(`/hls/${STREAM}/720p/seg_00001.ts`)).toMatchObject({ file: '720p/seg_00001.ts', extension: 'ts' });
+    expect(parseHlsPath(`/hls/${STREAM}/master.m3u8`)).toEqual({
+      streamId: STREAM,
+      file: 'master.m3u8',
+      extension: 'm3u8',
+    });
+    expect(parseHlsPath(`/hls/${STREAM}/720p/seg_00001.ts`)).toMatchObject({
+      file: '720p/seg_00001.ts',
+      extension: 'ts',
+    });
     // What the LL-HLS ladder writes: segments, parts (named by rendition-wide id) and a run's init segment.
     expect(parseHlsPath(`/hls/${STREAM}/720p/s12.m4s`)).toMatchObject({ file: '720p/s12.m4s', extension: 'm4s' });
-    expect(parseHlsPath(`/hls/${STREAM}/360p/part12004.m4s`)).toMatchObject({ file: '360p/part12004.m4s', extension: 'm4s' });
-    expect(parseHlsPath(`/hls/${STREAM}/720p/init-mb2x1.mp4`)).toMatchObject({ file: '720p/init-mb2x1.mp4', extension: 'mp4' });
-    expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, '720p/index.m3u8')).toBe(`live/${STREAM}/job-1/720p/index.m3u8`);
+    expect(parseHlsPath(`/hls/${STREAM}/360p/part12004.m4s`)).toMatchObject({
+      file: '360p/part12004.m4s',
+      extension: 'm4s',
+    });
+    expect(parseHlsPath(`/hls/${STREAM}/720p/init-mb2x1.mp4`)).toMatchObject({
+      file: '720p/init-mb2x1.mp4',
+      extension: 'mp4',
+    });
+    expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, '720p/index.m3u8')).toBe(
+      `live/${STREAM}/job-1/720p/index.m3u8`,
+    );
     expect(objectKeyFor(`live/${STREAM}/job-1/master.m3u8`, 'master.m3u8')).toBe(`live/${STREAM}/job-1/master.m3u8`);
   });
 
@@ -112,10 +133,18 @@ describe('HLS paths', () => {
 
   it('never yields a file with a dot segment, whatever the path', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('..', '.', '', 'a', 'b.ts', '%2e', '\\', 'x.m3u8', '%2f', '~'), { maxLength: 6 }), (segments) => {
-        const parsed = parseHlsPath(`/hls/${STREAM}/${segments.join('/')}`);
-        if (parsed) expect(parsed.file.split('/').every((s) => s.length > 0 && !s.startsWith('.') && !s.includes('..') && !s.includes('%'))).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('..', '.', '', 'a', 'b.ts', '%2e', '\\', 'x.m3u8', '%2f', '~'), { maxLength: 6 }),
+        (segments) => {
+          const parsed = parseHlsPath(`/hls/${STREAM}/${segments.join('/')}`);
+          if (parsed)
+            expect(
+              parsed.file
+                .split('/')
+                .every((s) => s.length > 0 && !s.startsWith('.') && !s.includes('..') && !s.includes('%')),
+            ).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -147,9 +176,24 @@ describe('playlist signing', () => {
 
 describe('playlist playing time', () => {
   it('adds up the segments of a media playlist, dated or not; a master playlist or anything else plays for 0 s', () => {
-    const recording = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:4', '#EXT-X-MAP:URI="init-a.mp4"',
-      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:00:00.000Z', '#EXTINF:2,', 's4.m4s', '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-b.mp4"',
-      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:01:00.000Z', '#EXTINF:1.5,', 's5.m4s', '#EXT-X-ENDLIST', ''].join('\n');
+    const recording = [
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXT-X-PLAYLIST-TYPE:VOD',
+      '#EXT-X-MEDIA-SEQUENCE:4',
+      '#EXT-X-MAP:URI="init-a.mp4"',
+      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:00:00.000Z',
+      '#EXTINF:2,',
+      's4.m4s',
+      '#EXT-X-DISCONTINUITY',
+      '#EXT-X-MAP:URI="init-b.mp4"',
+      '#EXT-X-PROGRAM-DATE-TIME:2030-05-01T12:01:00.000Z',
+      '#EXTINF:1.5,',
+      's5.m4s',
+      '#EXT-X-ENDLIST',
+      '',
+    ].join('\n');
     expect(playlistSeconds(recording)).toBeCloseTo(3.5, 6);
     expect(playlistSeconds('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\n360p/index.m3u8\n')).toBe(0);
     expect(playlistSeconds('<html>')).toBe(0);
@@ -160,13 +204,30 @@ describe('camera input', () => {
   const farmId = '10000000-0000-4000-8000-000000000001';
   it('accepts RTSP/RTMP sources and trims names', () => {
     expect(parseRegisterCamera({ farmId, name: '  Gate  ', sourceUrl: 'rtsp://cam.local:554/stream1' })).toEqual({
-      farmId, plotId: null, name: 'Gate', sourceUrl: 'rtsp://cam.local:554/stream1', enabled: true, isPublic: false,
+      farmId,
+      plotId: null,
+      name: 'Gate',
+      sourceUrl: 'rtsp://cam.local:554/stream1',
+      enabled: true,
+      isPublic: false,
     });
-    expect(parseRegisterCamera({ farmId, name: 'x', sourceUrl: 'rtmps://live.example.com/app/key', public: true }).isPublic).toBe(true);
+    expect(
+      parseRegisterCamera({ farmId, name: 'x', sourceUrl: 'rtmps://live.example.com/app/key', public: true }).isPublic,
+    ).toBe(true);
   });
 
-  it.each(['http://cam.local/x', 'file:///etc/passwd', 'rtsp://', 'rtsp:// cam', 'javascript:alert(1)', 'rtsp://cam\n.local', ''])('refuses source %j', (sourceUrl) => {
-    expect(() => parseRegisterCamera({ farmId, name: 'x', sourceUrl })).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  it.each([
+    'http://cam.local/x',
+    'file:///etc/passwd',
+    'rtsp://',
+    'rtsp:// cam',
+    'javascript:alert(1)',
+    'rtsp://cam\n.local',
+    '',
+  ])('refuses source %j', (sourceUrl) => {
+    expect(() => parseRegisterCamera({ farmId, name: 'x', sourceUrl })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 
   it('distinguishes detaching a plot from leaving it unchanged', () => {
@@ -179,10 +240,24 @@ describe('camera input', () => {
 describe('configuration', () => {
   it('names every missing or bad variable in one line', async () => {
     const { loadStreamingConfig } = await import('../src/env.ts');
-    expect(() => loadStreamingConfig({})).toThrow(/^Invalid configuration: .*DATABASE_URL: required.*S3_ENDPOINT: required/);
-    const base = { DATABASE_URL: 'postgresql://x/y', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'vegshare' };
+    expect(() => loadStreamingConfig({})).toThrow(
+      /^Invalid configuration: .*DATABASE_URL: required.*S3_ENDPOINT: required/,
+    );
+    const base = {
+      DATABASE_URL: 'postgresql://x/y',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY: 'a',
+      S3_SECRET_KEY: 'b',
+      S3_BUCKET: 'vegshare',
+    };
     expect(() => loadStreamingConfig({ ...base, PLAYBACK_URL_TTL_SECONDS: '301' })).toThrow(/PLAYBACK_URL_TTL_SECONDS/);
-    expect(() => loadStreamingConfig({ ...base, PLAYBACK_SIGNING_SECRET: 'short' })).toThrow(/PLAYBACK_SIGNING_SECRET: must be at least 16 characters/);
-    expect(loadStreamingConfig({ ...base, STREAM_IDLE_STOP_SECONDS: '5' })).toMatchObject({ PORT: 4004, STREAM_IDLE_STOP_SECONDS: 5, PLAYBACK_URL_TTL_SECONDS: 120 });
+    expect(() => loadStreamingConfig({ ...base, PLAYBACK_SIGNING_SECRET: 'short' })).toThrow(
+      /PLAYBACK_SIGNING_SECRET: must be at least 16 characters/,
+    );
+    expect(loadStreamingConfig({ ...base, STREAM_IDLE_STOP_SECONDS: '5' })).toMatchObject({
+      PORT: 4004,
+      STREAM_IDLE_STOP_SECONDS: 5,
+      PLAYBACK_URL_TTL_SECONDS: 120,
+    });
   });
 });

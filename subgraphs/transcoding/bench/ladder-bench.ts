@@ -31,7 +31,12 @@ const SEGMENT_SECONDS = 2;
 const THUMBNAIL_SECONDS = 10;
 
 /** The ladder's ffmpeg command with -benchmark, each rendition to a local fragmented MP4; wall and CPU (user+sys) seconds. */
-async function plainFfmpeg(ffmpeg: string, input: string, cwd: string, plan: LadderPlan): Promise<{ wall: number; cpu: number }> {
+async function plainFfmpeg(
+  ffmpeg: string,
+  input: string,
+  cwd: string,
+  plan: LadderPlan,
+): Promise<{ wall: number; cpu: number }> {
   await mkdir(cwd, { recursive: true });
   const args = ladderArgs(plan, {
     outputs: new Map(plan.renditions.map((r) => [r.name, `${r.name}.mp4`])),
@@ -43,7 +48,16 @@ async function plainFfmpeg(ffmpeg: string, input: string, cwd: string, plan: Lad
     encoderThreads: null,
     thumbnails: { pattern: 'thumb_%05d.jpg', everySeconds: THUMBNAIL_SECONDS },
   });
-  const argv = ['-hide_banner', '-nostdin', '-y', '-benchmark', ...toArgs(args.inputOptions), '-i', input, ...args.outputs.flatMap((o) => [...toArgs(o.options), o.path])];
+  const argv = [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-benchmark',
+    ...toArgs(args.inputOptions),
+    '-i',
+    input,
+    ...args.outputs.flatMap((o) => [...toArgs(o.options), o.path]),
+  ];
   const started = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
     const child = spawn(ffmpeg, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -61,7 +75,30 @@ const s3 = await startLocalS3();
 try {
   const binaries = await prepareFfmpeg();
   const source = join(dir, 'source.mp4');
-  await run(binaries.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-c:a', 'aac', '-shortest', source]);
+  await run(binaries.ffmpeg, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1280x720:rate=30:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '18',
+    '-c:a',
+    'aac',
+    '-shortest',
+    source,
+  ]);
   const store = createObjectStore({ ...s3.env, S3_REGION: 'us-east-1' });
   await store.ensureBucket();
   // Where a farmer's PUT to the presigned upload URL puts the file.
@@ -73,11 +110,26 @@ try {
   const plain = await plainFfmpeg(binaries.ffmpeg, source, join(dir, 'plain'), plan);
   // 2. CPU per rendition: the ladder with one rung at a time.
   const perRendition: Record<string, number> = {};
-  for (const r of plan.renditions) perRendition[r.name] = (await plainFfmpeg(binaries.ffmpeg, source, join(dir, `one-${r.name}`), { ...plan, renditions: [r] })).cpu;
+  for (const r of plan.renditions)
+    perRendition[r.name] = (
+      await plainFfmpeg(binaries.ffmpeg, source, join(dir, `one-${r.name}`), { ...plan, renditions: [r] })
+    ).cpu;
 
   // 3. Our pipeline, as a worker runs a VOD job (without the niceness it gives batch work).
-  const config = loadWorkerConfigForBench({ ...s3.env, X264_PRESET: preset, WORK_DIR: join(dir, 'work'), THUMBNAIL_INTERVAL_SECONDS: String(THUMBNAIL_SECONDS), HLS_SEGMENT_SECONDS: String(SEGMENT_SECONDS) });
-  const job = { id: randomUUID(), kind: 'VOD', source: `s3://${uploadKey}`, profile: DEFAULT_PROFILE, renditions: [] as string[] } as unknown as TranscodeJob;
+  const config = loadWorkerConfigForBench({
+    ...s3.env,
+    X264_PRESET: preset,
+    WORK_DIR: join(dir, 'work'),
+    THUMBNAIL_INTERVAL_SECONDS: String(THUMBNAIL_SECONDS),
+    HLS_SEGMENT_SECONDS: String(SEGMENT_SECONDS),
+  });
+  const job = {
+    id: randomUUID(),
+    kind: 'VOD',
+    source: `s3://${uploadKey}`,
+    profile: DEFAULT_PROFILE,
+    renditions: [] as string[],
+  } as unknown as TranscodeJob;
   const workDir = join(dir, 'work');
   await mkdir(workDir, { recursive: true });
   const prefix = `vod/${job.id}/`;
@@ -85,13 +137,21 @@ try {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const since = () => (performance.now() - started) / 1000;
-  const exists = (key: string) => store.client.statObject(store.bucket, key).then(() => true, () => false);
+  const exists = (key: string) =>
+    store.client.statObject(store.bucket, key).then(
+      () => true,
+      () => false,
+    );
   let polling = false;
   const poll = setInterval(() => {
     if (polling || marks.master !== null) return;
     polling = true;
     void (async () => {
-      if (marks.firstSegments === null && (await Promise.all(plan.renditions.map((r) => exists(`${prefix}${r.name}/s0.m4s`)))).every(Boolean)) marks.firstSegments = since();
+      if (
+        marks.firstSegments === null &&
+        (await Promise.all(plan.renditions.map((r) => exists(`${prefix}${r.name}/s0.m4s`)))).every(Boolean)
+      )
+        marks.firstSegments = since();
       if (await exists(`${prefix}master.m3u8`)) marks.master = since();
     })().finally(() => (polling = false));
   }, 50);
@@ -109,7 +169,13 @@ try {
     signal: controller.signal,
     progress: (p) => void (p.speed !== null && (speed = p.speed)),
     ffmpeg: (options) =>
-      runFfmpeg({ ...options, signal: options.signal ?? controller.signal, binaries, killGraceMs: options.killGraceMs ?? config.CANCEL_GRACE_MS, onProgress: (p) => void (p.speed !== null && (speed = p.speed)) }),
+      runFfmpeg({
+        ...options,
+        signal: options.signal ?? controller.signal,
+        binaries,
+        killGraceMs: options.killGraceMs ?? config.CANCEL_GRACE_MS,
+        onProgress: (p) => void (p.speed !== null && (speed = p.speed)),
+      }),
     update: async () => undefined,
     live: async () => undefined,
     hlsProgress: () => undefined,
@@ -123,7 +189,11 @@ try {
   const report = {
     machine: { cores: availableParallelism(), ffmpeg: binaries.version },
     input: { seconds, size: '1280x720@30', preset, ladder: plan.renditions.map((r) => r.name) },
-    plain: { wallSeconds: +plain.wall.toFixed(2), speedX: +(seconds / plain.wall).toFixed(2), cpuSeconds: +plain.cpu.toFixed(2) },
+    plain: {
+      wallSeconds: +plain.wall.toFixed(2),
+      speedX: +(seconds / plain.wall).toFixed(2),
+      cpuSeconds: +plain.cpu.toFixed(2),
+    },
     pipeline: {
       wallSeconds: +wall.toFixed(2),
       speedX: +(seconds / wall).toFixed(2),

@@ -1,7 +1,13 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { checkSubgraphConfig, configFields, objectStoreConfigShape, parseConfig, subgraphConfigShape } from '@vegshare/kit';
+import {
+  checkSubgraphConfig,
+  configFields,
+  objectStoreConfigShape,
+  parseConfig,
+  subgraphConfigShape,
+} from '@vegshare/kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const seconds = (fallback: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(fallback);
@@ -12,7 +18,11 @@ export const workerConfigShape = {
   /** Jobs one worker process runs at most at once; within that, the CPU budget decides what it admits. */
   WORKER_CONCURRENCY: positiveInt(32),
   /** CPU (in cores) this worker's ffmpeg processes may use together; default: 90 % of the cores. */
-  CPU_BUDGET_CORES: z.coerce.number().positive().max(1024).default(Math.max(0.5, availableParallelism() * 0.9)),
+  CPU_BUDGET_CORES: z.coerce
+    .number()
+    .positive()
+    .max(1024)
+    .default(Math.max(0.5, availableParallelism() * 0.9)),
   /** A live job no worker can admit within this long fails with CAPACITY_EXHAUSTED (instead of waiting for minutes). */
   LIVE_ADMISSION_WAIT_MS: positiveInt(8_000),
   /** VOD, thumbnail and timelapse ffmpeg runs get this niceness, so live streams keep real time. */
@@ -20,8 +30,14 @@ export const workerConfigShape = {
   /** Run ffmpeg workers inside the service process (the embedded default); set false when worker-main.ts processes do it. */
   RUN_WORKERS: configFields.bool.default(true),
   /** BullMQ queue name and Redis key prefix (tests use random ones). */
-  QUEUE_NAME: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('transcode'),
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/).default('vegshare:bull'),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('transcode'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_:-]+$/)
+    .default('vegshare:bull'),
   JOB_ATTEMPTS: positiveInt(3),
   /** First retry delay; doubles on each further attempt. */
   JOB_BACKOFF_MS: positiveInt(2_000),
@@ -66,14 +82,20 @@ export const workerConfigShape = {
   /** libx264 preset of VOD and timelapse encodes. */
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
   /** Daily timelapse time, HH:MM in UTC (for the previous day). */
-  TIMELAPSE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM').default('00:30'),
+  TIMELAPSE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+    .default('00:30'),
   TIMELAPSE_SECONDS: positiveInt(20),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   WORK_DIR: z.string().min(1).default(join(tmpdir(), 'vegshare-transcoding')),
   REDIS_URL: configFields.redisUrl.optional(),
   /** Redis channel prefix of the event bus; must match the services' (the kit's default). */
-  EVENT_PREFIX: z.string().regex(/^[a-zA-Z0-9_:.-]+$/).default('vegshare:'),
+  EVENT_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_:.-]+$/)
+    .default('vegshare:'),
   LOG_LEVEL: configFields.logLevel,
   DATABASE_URL: configFields.postgresUrl,
 };
@@ -86,9 +108,18 @@ const serviceShape = {
   PLAYBACK_BASE_URL: configFields.url.default('http://localhost:4000'),
   PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().positive().max(300).default(120),
   /** Largest VOD source a farmer may upload. */
-  VOD_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  VOD_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   /** Lifetime of a presigned VOD upload URL. */
-  VOD_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(900),
+  VOD_UPLOAD_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(900),
 };
 
 export const schema = z
@@ -99,9 +130,12 @@ const workerSchema = z.object(workerConfigShape);
 export type WorkerConfig = z.infer<typeof workerSchema>;
 
 /** The only reader of process.env in the transcoding service. */
-export const loadTranscodingConfig = (env: Record<string, string | undefined> = process.env): TranscodingConfig => parseConfig(schema, env);
+export const loadTranscodingConfig = (env: Record<string, string | undefined> = process.env): TranscodingConfig =>
+  parseConfig(schema, env);
 /** Config of a separate worker process (worker-main.ts); it needs REDIS_URL to share the queue. */
-export const loadWorkerConfig = (env: Record<string, string | undefined> = process.env): WorkerConfig & { REDIS_URL: string } => {
+export const loadWorkerConfig = (
+  env: Record<string, string | undefined> = process.env,
+): WorkerConfig & { REDIS_URL: string } => {
   const config = parseConfig(workerSchema, env);
   if (!config.REDIS_URL) throw new Error('Invalid configuration: REDIS_URL: required for a separate worker process');
   return { ...config, REDIS_URL: config.REDIS_URL };

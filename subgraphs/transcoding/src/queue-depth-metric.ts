@@ -15,7 +15,11 @@ export function registerQueueDepthMetric(metrics: ServiceMetrics, db: Transcodin
     labelNames: ['state'],
     registers: [metrics.registry],
     async collect() {
-      const rows = await db.transcodeJob.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } });
+      const rows = await db.transcodeJob.groupBy({
+        by: ['status'],
+        where: { status: { in: ['QUEUED', 'RUNNING'] } },
+        _count: { _all: true },
+      });
       this.set({ state: STATES.QUEUED }, 0);
       this.set({ state: STATES.RUNNING }, 0);
       for (const row of rows) {

@@ -6,9 +6,18 @@ import type { TranscodingDb } from './db.ts';
  * events would build), and daily timelapses for the demo cameras. Jobs appear when streams start.
  */
 export async function seedTranscoding(db: TranscodingDb): Promise<void> {
-  for (const farm of demoFarmOwners) await db.farmOwner.upsert({ where: { farmId: farm.farmId }, create: { farmId: farm.farmId, ownerId: farm.ownerId }, update: { ownerId: farm.ownerId } });
+  for (const farm of demoFarmOwners)
+    await db.farmOwner.upsert({
+      where: { farmId: farm.farmId },
+      create: { farmId: farm.farmId, ownerId: farm.ownerId },
+      update: { ownerId: farm.ownerId },
+    });
   for (const camera of demoCameras) {
-    await db.cameraFarm.upsert({ where: { cameraId: camera.id }, create: { cameraId: camera.id, farmId: camera.farmId }, update: { farmId: camera.farmId } });
+    await db.cameraFarm.upsert({
+      where: { cameraId: camera.id },
+      create: { cameraId: camera.id, farmId: camera.farmId },
+      update: { farmId: camera.farmId },
+    });
     await db.timelapseCamera.upsert({ where: { cameraId: camera.id }, create: { cameraId: camera.id }, update: {} });
   }
 }

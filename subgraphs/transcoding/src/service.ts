@@ -56,7 +56,12 @@ const liveRequest = z.object({
 });
 const stopRequest = z.object({ streamId: z.string().uuid() });
 const farmChanged = z.object({ farmId: z.string().uuid(), ownerId: z.string().uuid(), name: z.string() });
-const cameraChanged = z.object({ cameraId: z.string().uuid(), farmId: z.string().uuid(), plotId: z.string().uuid().nullable(), removed: z.boolean() });
+const cameraChanged = z.object({
+  cameraId: z.string().uuid(),
+  farmId: z.string().uuid(),
+  plotId: z.string().uuid().nullable(),
+  removed: z.boolean(),
+});
 
 /** Farms a user owns, from the FarmChanged projection; each context looks them up at most every few seconds. */
 function ownedFarmsOf(db: TranscodingDb, viewer: Viewer | null): () => Promise<ReadonlySet<string>> {
@@ -64,32 +69,51 @@ function ownedFarmsOf(db: TranscodingDb, viewer: Viewer | null): () => Promise<R
   return () => {
     if (!viewer) return Promise.resolve(new Set());
     if (!cached || Date.now() - cached.at > 2_000) {
-      cached = { at: Date.now(), farms: db.farmOwner.findMany({ where: { ownerId: viewer.userId }, select: { farmId: true } }).then((rows) => new Set(rows.map((r) => r.farmId))) };
+      cached = {
+        at: Date.now(),
+        farms: db.farmOwner
+          .findMany({ where: { ownerId: viewer.userId }, select: { farmId: true } })
+          .then((rows) => new Set(rows.map((r) => r.farmId))),
+      };
     }
     return cached.farms;
   };
 }
 
 /** Starts the transcoding subgraph (and, by default, its ffmpeg workers); used by main.ts, the embedded start and tests. */
-export async function startTranscodingService(config: TranscodingConfig, deps: TranscodingDeps = {}): Promise<RunningTranscoding> {
+export async function startTranscodingService(
+  config: TranscodingConfig,
+  deps: TranscodingDeps = {},
+): Promise<RunningTranscoding> {
   const logger = deps.logger ?? createLogger('transcoding', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('transcoding');
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createTranscodingDb(config.DATABASE_URL), (d) => d.$disconnect());
     if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
-    const liveBus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const liveBus =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const queue = deps.queue ?? resources.add('job queue', jobQueueFromConfig(config, logger), (q) => q.close());
     // Registered after the bus, the queue and the database, so its relay and consumers stop before they close (newest first).
     const outbox = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'transcoding', schema: TRANSCODING_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus: liveBus }),
+      await ServiceEvents.open({
+        service: 'transcoding',
+        schema: TRANSCODING_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus: liveBus,
+      }),
       (o) => o.stop(),
     );
     // Status, timelapse and retention events are published after their change committed: through the outbox.
     const bus = outbox.outboxBus(liveBus, db);
     const store = createObjectStore(config);
-    const signer = config.PLAYBACK_SIGNING_SECRET ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS) : null;
+    const signer = config.PLAYBACK_SIGNING_SECRET
+      ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS)
+      : null;
     if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
     const commands: JobCommandDeps = { db, bus, queue, config, logger };
     let workers: WorkerPool | null = null;
@@ -103,25 +127,56 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
     }
     // Durable consumers (`transcoding.<name>`); every handler is naturally idempotent: a live request ensures one job
     // per stream, a stop of a stopped stream does nothing, the projections are upserts and deletes.
-    const handle = <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) => async (raw: unknown) => {
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
-      await run(parsed.data);
-    };
-    await outbox.consume<LiveTranscodeRequested>('live-requests', eventTopics.liveTranscodeRequested, handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)));
-    await outbox.consume<LiveTranscodeStopRequested>('live-stops', eventTopics.liveTranscodeStopRequested, handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)));
+    const handle =
+      <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) =>
+      async (raw: unknown) => {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success)
+          return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
+        await run(parsed.data);
+      };
+    await outbox.consume<LiveTranscodeRequested>(
+      'live-requests',
+      eventTopics.liveTranscodeRequested,
+      handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)),
+    );
+    await outbox.consume<LiveTranscodeStopRequested>(
+      'live-stops',
+      eventTopics.liveTranscodeStopRequested,
+      handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)),
+    );
     await outbox.consume<FarmChanged>(
       'farm-owners',
       eventTopics.farmChanged,
-      handle(farmChanged, 'farm changed', (f) => db.farmOwner.upsert({ where: { farmId: f.farmId }, create: { farmId: f.farmId, ownerId: f.ownerId }, update: { ownerId: f.ownerId } })),
+      handle(farmChanged, 'farm changed', (f) =>
+        db.farmOwner.upsert({
+          where: { farmId: f.farmId },
+          create: { farmId: f.farmId, ownerId: f.ownerId },
+          update: { ownerId: f.ownerId },
+        }),
+      ),
     );
-    await outbox.consume<CameraChanged>('camera-farms', eventTopics.cameraChanged, handle(cameraChanged, 'camera changed', (c) =>
-      c.removed ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } }) : db.cameraFarm.upsert({ where: { cameraId: c.cameraId }, create: { cameraId: c.cameraId, farmId: c.farmId }, update: { farmId: c.farmId } }),
-    ));
+    await outbox.consume<CameraChanged>(
+      'camera-farms',
+      eventTopics.cameraChanged,
+      handle(cameraChanged, 'camera changed', (c) =>
+        c.removed
+          ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } })
+          : db.cameraFarm.upsert({
+              where: { cameraId: c.cameraId },
+              create: { cameraId: c.cameraId, farmId: c.farmId },
+              update: { farmId: c.farmId },
+            }),
+      ),
+    );
     outbox.start();
     if (config.RUN_WORKERS) {
       const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
-      workers = resources.add('worker pool', await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }), (pool) => pool.close());
+      workers = resources.add(
+        'worker pool',
+        await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }),
+        (pool) => pool.close(),
+      );
     }
     const running = await launchSubgraph<Context>({
       name: 'transcoding',
@@ -130,7 +185,18 @@ export async function startTranscodingService(config: TranscodingConfig, deps: T
       events: bus,
       resolvers,
       deps: { ...deps, logger, metrics, events: bus },
-      context: (viewer, log) => ({ viewer, db, loaders: createLoaders(db), bus, queue, store, config, logger: log, ownedFarms: ownedFarmsOf(db, viewer), signer }),
+      context: (viewer, log) => ({
+        viewer,
+        db,
+        loaders: createLoaders(db),
+        bus,
+        queue,
+        store,
+        config,
+        logger: log,
+        ownedFarms: ownedFarmsOf(db, viewer),
+        signer,
+      }),
       readiness: () => [
         { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'queue', check: () => queue.ping() },

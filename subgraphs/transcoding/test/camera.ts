@@ -12,10 +12,27 @@ export interface TestCamera {
 }
 
 /** A 720p H.264/AAC camera (2 s keyframe interval) looping a 10 s clip in real time. */
-const TEST_CAMERA: TestPatternOptions = { width: 1280, height: 720, fps: 30, gopSeconds: 2, seconds: 10, videoKbps: 2000, audio: true };
+const TEST_CAMERA: TestPatternOptions = {
+  width: 1280,
+  height: 720,
+  fps: 30,
+  gopSeconds: 2,
+  seconds: 10,
+  videoKbps: 2000,
+  audio: true,
+};
 
-export async function startTestCamera(ffmpeg: string, dir: string, name = 'cam', pattern: TestPatternOptions = TEST_CAMERA): Promise<TestCamera> {
-  const clip = await ensureTestPattern(ffmpeg, join(dir, `${name}-${pattern.width}x${pattern.height}-${pattern.audio ? 'av' : 'v'}.mp4`), pattern);
+export async function startTestCamera(
+  ffmpeg: string,
+  dir: string,
+  name = 'cam',
+  pattern: TestPatternOptions = TEST_CAMERA,
+): Promise<TestCamera> {
+  const clip = await ensureTestPattern(
+    ffmpeg,
+    join(dir, `${name}-${pattern.width}x${pattern.height}-${pattern.audio ? 'av' : 'v'}.mp4`),
+    pattern,
+  );
   const server = await startRtmpServer();
   const url = `${server.url}/live/${name}`;
   const publisher = publishCamera(ffmpeg, clip, url);

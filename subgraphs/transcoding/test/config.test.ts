@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { loadTranscodingConfig, loadWorkerConfig } from '../src/env.ts';
 
-const valid = { DATABASE_URL: 'postgresql://postgres@127.0.0.1/x', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's', S3_BUCKET: 'vegshare' };
+const valid = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1/x',
+  S3_ENDPOINT: 'http://127.0.0.1:9000',
+  S3_ACCESS_KEY: 'k',
+  S3_SECRET_KEY: 's',
+  S3_BUCKET: 'vegshare',
+};
 
 describe('transcoding config', () => {
   it('reports every missing or bad variable in one line', () => {
@@ -15,13 +21,36 @@ describe('transcoding config', () => {
   it('defaults to the embedded mode: workers in process admitting by a CPU budget of 90 % of the cores, no Redis', () => {
     const config = loadTranscodingConfig(valid);
     // Concurrency is only a ceiling: what a worker admits is decided by measured CPU within the budget.
-    expect(config).toMatchObject({ PORT: 4005, RUN_WORKERS: true, WORKER_CONCURRENCY: 32, CPU_BUDGET_CORES: Math.max(0.5, availableParallelism() * 0.9), HLS_SEGMENT_SECONDS: 2, JOB_ATTEMPTS: 3 });
-    expect(config).toMatchObject({ LIVE_SEGMENT_SECONDS: 2, LIVE_PART_SECONDS: 0.5, LIVE_STALL_MS: 3_000, LIVE_PASSTHROUGH: true, LIVE_ADMISSION_WAIT_MS: 8_000, BATCH_NICENESS: 10 });
-    expect(config).toMatchObject({ SNAPSHOT_INTERVAL_SECONDS: 60, RECORDING_RETENTION_HOURS: 72, SNAPSHOT_RETENTION_DAYS: 7, VOD_UPLOAD_MAX_BYTES: 2 * 1024 ** 3, PLAYBACK_URL_TTL_SECONDS: 120 });
+    expect(config).toMatchObject({
+      PORT: 4005,
+      RUN_WORKERS: true,
+      WORKER_CONCURRENCY: 32,
+      CPU_BUDGET_CORES: Math.max(0.5, availableParallelism() * 0.9),
+      HLS_SEGMENT_SECONDS: 2,
+      JOB_ATTEMPTS: 3,
+    });
+    expect(config).toMatchObject({
+      LIVE_SEGMENT_SECONDS: 2,
+      LIVE_PART_SECONDS: 0.5,
+      LIVE_STALL_MS: 3_000,
+      LIVE_PASSTHROUGH: true,
+      LIVE_ADMISSION_WAIT_MS: 8_000,
+      BATCH_NICENESS: 10,
+    });
+    expect(config).toMatchObject({
+      SNAPSHOT_INTERVAL_SECONDS: 60,
+      RECORDING_RETENTION_HOURS: 72,
+      SNAPSHOT_RETENTION_DAYS: 7,
+      VOD_UPLOAD_MAX_BYTES: 2 * 1024 ** 3,
+      PLAYBACK_URL_TTL_SECONDS: 120,
+    });
     // Without the streaming service's key, VOD outputs get no playback URLs (nothing signs them).
     expect(config.PLAYBACK_SIGNING_SECRET).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
-    expect(loadTranscodingConfig({ ...valid, CPU_BUDGET_CORES: '0.25', WORKER_CONCURRENCY: '4' })).toMatchObject({ CPU_BUDGET_CORES: 0.25, WORKER_CONCURRENCY: 4 });
+    expect(loadTranscodingConfig({ ...valid, CPU_BUDGET_CORES: '0.25', WORKER_CONCURRENCY: '4' })).toMatchObject({
+      CPU_BUDGET_CORES: 0.25,
+      WORKER_CONCURRENCY: 4,
+    });
   });
 
   it('refuses budgets, part and segment lengths, grant and upload limits outside their ranges', () => {
@@ -40,7 +69,10 @@ describe('transcoding config', () => {
       ['VOD_UPLOAD_URL_TTL_SECONDS', '30'],
       ['VOD_UPLOAD_MAX_BYTES', '0'],
     ];
-    for (const [name, value] of bad) expect(() => loadTranscodingConfig({ ...valid, [name]: value }), `${name}=${value}`).toThrow(new RegExp(`${name}: `));
+    for (const [name, value] of bad)
+      expect(() => loadTranscodingConfig({ ...valid, [name]: value }), `${name}=${value}`).toThrow(
+        new RegExp(`${name}: `),
+      );
   });
 
   it('refuses a separate worker process without Redis', () => {

@@ -13,8 +13,12 @@ function usageTable() {
   return { cores, calls, sample };
 }
 
-const governor = (budgetCores: number, sample: (pids: number[]) => Promise<Map<number, number>>, batchConcurrency = 1, warmupMs = 0) =>
-  new CpuGovernor({ budgetCores, batchConcurrency, warmupMs, sample });
+const governor = (
+  budgetCores: number,
+  sample: (pids: number[]) => Promise<Map<number, number>>,
+  batchConcurrency = 1,
+  warmupMs = 0,
+) => new CpuGovernor({ budgetCores, batchConcurrency, warmupMs, sample });
 
 describe('CpuGovernor', () => {
   it('admits live jobs by their estimate until the budget is used, then refuses', () => {
@@ -132,7 +136,9 @@ describe('CpuGovernor', () => {
   });
 
   it('measures real processes with the default sampler (pidusage): a spinning one above an idle one', async () => {
-    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], { stdio: 'ignore' });
+    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], {
+      stdio: 'ignore',
+    });
     const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
     try {
       // One governor per process, so each one's total is what its process was measured to use (a live class's

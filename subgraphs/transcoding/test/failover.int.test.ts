@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createObjectStore, RedisEventBus, type ObjectStore } from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
-import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding, type TranscodingConfig } from '../src/service.ts';
+import {
+  loadTranscodingConfig,
+  startTranscodingService,
+  type RunningTranscoding,
+  type TranscodingConfig,
+} from '../src/service.ts';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { BullJobQueue } from '../src/queue/bullmq-queue.ts';
 import { resolveFfmpeg } from '../src/media/ffmpeg-binary.ts';
@@ -34,7 +39,12 @@ const queues: BullJobQueue[] = [];
 
 /** A separate worker process (src/worker-main.ts) in its own process group, so a kill takes its ffmpeg too. */
 async function spawnWorker(): Promise<{ child: ChildProcess; pid: number; workerId: string; nodePid: number }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['subgraphs/transcoding/src/worker-main.ts'], { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['subgraphs/transcoding/src/worker-main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   let err = '';
@@ -52,9 +62,27 @@ async function spawnWorker(): Promise<{ child: ChildProcess; pid: number; worker
 
 /** Another worker inside the test process, on its own BullMQ connection. */
 async function inProcessWorker(): Promise<WorkerPool> {
-  const queue = new BullJobQueue({ redisUrl: REDIS_URL, name: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 5 }, logger);
+  const queue = new BullJobQueue(
+    {
+      redisUrl: REDIS_URL,
+      name: config.QUEUE_NAME,
+      prefix: config.QUEUE_PREFIX,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      maxStalledCount: 5,
+    },
+    logger,
+  );
   queues.push(queue);
-  const pool = await startWorkerPool({ config: { ...config, WORKER_CONCURRENCY: 1 }, db, bus, store, queue, binaries: await resolveFfmpeg(), logger });
+  const pool = await startWorkerPool({
+    config: { ...config, WORKER_CONCURRENCY: 1 },
+    db,
+    bus,
+    store,
+    queue,
+    binaries: await resolveFfmpeg(),
+    logger,
+  });
   pools.push(pool);
   return pool;
 }
@@ -103,26 +131,39 @@ describe('BullMQ worker pool', () => {
     const a = await spawnWorker();
     const jobs = createJobs(db, bus, store, config);
     const job = await jobs.vod(clip);
-    const running = await waitFor('running on worker A', async () => {
-      const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
-      return row.status === 'RUNNING' && (row.processedMs ?? 0) > 0 && row;
-    }, 30_000, 100);
+    const running = await waitFor(
+      'running on worker A',
+      async () => {
+        const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
+        return row.status === 'RUNNING' && (row.processedMs ?? 0) > 0 && row;
+      },
+      30_000,
+      100,
+    );
     expect(running.workerId).toBe(a.workerId);
     // the whole process group dies at once, ffmpeg included: a crashed machine
     process.kill(-a.pid, 'SIGKILL');
     await waitFor('worker A gone', async () => (await processesInDir(job.id)).length === 0, 5_000);
     const b = await inProcessWorker();
-    const done = await waitFor('succeeded on worker B', async () => {
-      const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
-      return ['SUCCEEDED', 'FAILED'].includes(row.status) && row;
-    }, 90_000, 250);
+    const done = await waitFor(
+      'succeeded on worker B',
+      async () => {
+        const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
+        return ['SUCCEEDED', 'FAILED'].includes(row.status) && row;
+      },
+      90_000,
+      250,
+    );
     expect(done).toMatchObject({ status: 'SUCCEEDED', workerId: b.workerId, error: null });
     expect(done.attempts).toBe(2);
     expect(done.renditions).toEqual(['360p', '240p']);
     const keys = await listKeys(store, `vod/${job.id}/`);
     expect(keys).toContain(`vod/${job.id}/master.m3u8`);
     // 20 s in 2 s segments for 360p and 240p (audio muxed into each)
-    for (const rendition of ['360p', '240p']) expect(keys.filter((k) => k.startsWith(`vod/${job.id}/${rendition}/`) && k.endsWith('.m4s')).length).toBeGreaterThanOrEqual(10);
+    for (const rendition of ['360p', '240p'])
+      expect(
+        keys.filter((k) => k.startsWith(`vod/${job.id}/${rendition}/`) && k.endsWith('.m4s')).length,
+      ).toBeGreaterThanOrEqual(10);
   }, 150_000);
 
   it('drains on SIGTERM: the running job goes back to the queue and another worker finishes it', async () => {
@@ -130,10 +171,15 @@ describe('BullMQ worker pool', () => {
     const c = await spawnWorker();
     const jobs = createJobs(db, bus, store, config);
     const job = await jobs.vod(clip);
-    await waitFor('running on worker C', async () => {
-      const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
-      return row.status === 'RUNNING' && row.workerId === c.workerId && (row.processedMs ?? 0) > 0;
-    }, 30_000, 100);
+    await waitFor(
+      'running on worker C',
+      async () => {
+        const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
+        return row.status === 'RUNNING' && row.workerId === c.workerId && (row.processedMs ?? 0) > 0;
+      },
+      30_000,
+      100,
+    );
     const exited = new Promise<number | null>((resolve) => c.child.on('exit', (code) => resolve(code)));
     process.kill(c.nodePid, 'SIGTERM');
     expect(await exited).toBe(0);
@@ -141,10 +187,15 @@ describe('BullMQ worker pool', () => {
     const requeued = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(requeued.status).toBe('QUEUED');
     const d = await inProcessWorker();
-    const done = await waitFor('succeeded on worker D', async () => {
-      const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
-      return ['SUCCEEDED', 'FAILED'].includes(row.status) && row;
-    }, 90_000, 250);
+    const done = await waitFor(
+      'succeeded on worker D',
+      async () => {
+        const row = await db.transcodeJob.findUniqueOrThrow({ where: { id: job.id } });
+        return ['SUCCEEDED', 'FAILED'].includes(row.status) && row;
+      },
+      90_000,
+      250,
+    );
     expect(done).toMatchObject({ status: 'SUCCEEDED', workerId: d.workerId });
   }, 150_000);
 });

@@ -37,9 +37,16 @@ const isExecutable = (file: string): boolean => {
  * A shell script that answers ffmpeg's listing options like ffmpeg does, minus `lacking` (names of encoders,
  * muxers, filters, protocols or mp4 options); `failing` makes it exit 1 for that query instead.
  */
-async function fakeFfmpeg(dir: string, options: { lacking?: readonly string[]; failing?: string; version?: string } = {}): Promise<string> {
+async function fakeFfmpeg(
+  dir: string,
+  options: { lacking?: readonly string[]; failing?: string; version?: string } = {},
+): Promise<string> {
   const lacking = new Set(options.lacking ?? []);
-  const rows = (flag: string, names: readonly string[]) => names.filter((n) => !lacking.has(n)).map((n) => ` ${flag}..... ${n}   fake ${n}`).join('\n');
+  const rows = (flag: string, names: readonly string[]) =>
+    names
+      .filter((n) => !lacking.has(n))
+      .map((n) => ` ${flag}..... ${n}   fake ${n}`)
+      .join('\n');
   const answers: Record<string, string> = {
     '-version': `${options.version ?? 'ffmpeg version 0.1-fake Copyright (c) the fakers'}\nbuilt with sh`,
     '-encoders': `Encoders:\n V..... = Video\n ------\n${rows('V', [...REQUIRED.encoders, 'libvpx'])}`,
@@ -47,15 +54,32 @@ async function fakeFfmpeg(dir: string, options: { lacking?: readonly string[]; f
     '-muxers': `File formats:\n D. = Demuxing supported\n --\n${rows(' E', [...REQUIRED.muxers, 'hls'])}`,
     '-demuxers': `File formats:\n --\n${rows(' D', [...REQUIRED.demuxers])}`,
     '-filters': `Filters:\n${rows('.', [...REQUIRED.filters])}`,
-    '-protocols': `Supported file protocols:\nInput:\n${REQUIRED.inputProtocols.filter((p) => !lacking.has(p)).map((p) => `  ${p}`).join('\n')}\nOutput:\n${REQUIRED.outputProtocols.filter((p) => !lacking.has(`out:${p}`)).map((p) => `  ${p}`).join('\n')}`,
-    '-h muxer=mp4': `Muxer mp4 [MP4 (MPEG-4 Part 14)]:\n${REQUIRED.mp4Options.filter((o) => !lacking.has(o)).map((o) => `  -${o}  <flags>  E.......`).join('\n')}`,
-    '-h demuxer=rtsp': 'Demuxer rtsp [RTSP input]:\n  -timeout  <int64>  .D...... set timeout (in microseconds) of socket I/O operations',
+    '-protocols': `Supported file protocols:\nInput:\n${REQUIRED.inputProtocols
+      .filter((p) => !lacking.has(p))
+      .map((p) => `  ${p}`)
+      .join('\n')}\nOutput:\n${REQUIRED.outputProtocols
+      .filter((p) => !lacking.has(`out:${p}`))
+      .map((p) => `  ${p}`)
+      .join('\n')}`,
+    '-h muxer=mp4': `Muxer mp4 [MP4 (MPEG-4 Part 14)]:\n${REQUIRED.mp4Options
+      .filter((o) => !lacking.has(o))
+      .map((o) => `  -${o}  <flags>  E.......`)
+      .join('\n')}`,
+    '-h demuxer=rtsp':
+      'Demuxer rtsp [RTSP input]:\n  -timeout  <int64>  .D...... set timeout (in microseconds) of socket I/O operations',
   };
   const cases = Object.entries(answers)
-    .map(([query, text]) => `  "${query}")\n${options.failing === query ? 'echo "Unrecognized option" >&2; exit 1' : `cat <<'EOF'\n${text}\nEOF`}\n  ;;`)
+    .map(
+      ([query, text]) =>
+        `  "${query}")\n${options.failing === query ? 'echo "Unrecognized option" >&2; exit 1' : `cat <<'EOF'\n${text}\nEOF`}\n  ;;`,
+    )
     .join('\n');
   const file = join(dir, 'ffmpeg');
-  await writeFile(file, `#!/bin/sh\n[ "$1" = "-hide_banner" ] && shift\ncase "$*" in\n${cases}\n  *) exit 1 ;;\nesac\n`, { mode: 0o755 });
+  await writeFile(
+    file,
+    `#!/bin/sh\n[ "$1" = "-hide_banner" ] && shift\ncase "$*" in\n${cases}\n  *) exit 1 ;;\nesac\n`,
+    { mode: 0o755 },
+  );
   return file;
 }
 
@@ -69,12 +93,25 @@ describe('resolveFfmpeg', () => {
     expect(fromNpm.version).toMatch(/^ffmpeg version N-/);
 
     const fromPath = await resolveFfmpeg({ searchPath: `${empty}:/usr/bin` });
-    expect(fromPath).toMatchObject({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', ffmpegSource: 'path', ffprobeSource: 'path' });
+    expect(fromPath).toMatchObject({
+      ffmpeg: '/usr/bin/ffmpeg',
+      ffprobe: '/usr/bin/ffprobe',
+      ffmpegSource: 'path',
+      ffprobeSource: 'path',
+    });
     expect(fromPath.version).toMatch(/^ffmpeg version 5\.1/);
 
     const fromConfig = await resolveFfmpeg({ ffmpegPath: NPM_FFMPEG, searchPath: '/usr/bin' });
-    expect(fromConfig).toMatchObject({ ffmpeg: NPM_FFMPEG, ffmpegSource: 'config', ffprobe: '/usr/bin/ffprobe', ffprobeSource: 'path' });
-    expect(await resolveFfmpeg({ ffprobePath: NPM_FFPROBE, searchPath: '/usr/bin' })).toMatchObject({ ffprobe: NPM_FFPROBE, ffprobeSource: 'config' });
+    expect(fromConfig).toMatchObject({
+      ffmpeg: NPM_FFMPEG,
+      ffmpegSource: 'config',
+      ffprobe: '/usr/bin/ffprobe',
+      ffprobeSource: 'path',
+    });
+    expect(await resolveFfmpeg({ ffprobePath: NPM_FFPROBE, searchPath: '/usr/bin' })).toMatchObject({
+      ffprobe: NPM_FFPROBE,
+      ffprobeSource: 'config',
+    });
   });
 
   it('says which configured binary does not run', async () => {
@@ -92,7 +129,9 @@ describe('resolveFfmpeg', () => {
     await writeFile(join(dir, 'b', 'ffmpeg'), 'not a program', { mode: 0o644 });
     await mkdir(join(dir, 'c'));
     await writeFile(join(dir, 'c', 'ffmpeg'), '#!/bin/sh\n', { mode: 0o755 });
-    expect(onPath('ffmpeg', ['', join(dir, 'a'), join(dir, 'b'), join(dir, 'c')].join(':'))).toBe(join(dir, 'c', 'ffmpeg'));
+    expect(onPath('ffmpeg', ['', join(dir, 'a'), join(dir, 'b'), join(dir, 'c')].join(':'))).toBe(
+      join(dir, 'c', 'ffmpeg'),
+    );
     expect(onPath('ffmpeg', [join(dir, 'a'), join(dir, 'b')].join(':'))).toBeNull();
     expect(onPath('ffmpeg', '')).toBeNull();
   });
@@ -112,34 +151,41 @@ describe('ensureExecutable', () => {
     expect(ensureExecutable(copy)).toBe(copy);
   });
 
-  it.runIf(process.getuid?.() === 0)('runs a private copy when the file cannot be changed (another owner, read-only install)', async () => {
-    // As an unprivileged user, a root-owned node_modules cannot be chmod-ed: ensureExecutable must copy.
-    const install = await mkdtemp(join(root, 'readonly-'));
-    const binary = join(install, 'ffmpeg');
-    await copyFile('/usr/bin/ffmpeg', binary);
-    await chmod(binary, 0o644);
-    await chmod(install, 0o755);
-    await chmod(root, 0o755);
-    const home = await mkdtemp(join(tmpdir(), 'vegshare-nobody-'));
-    await chmod(home, 0o777);
-    try {
-      const module = resolve(import.meta.dirname, '../src/media/ffmpeg-binary.ts');
-      const script = `import(${JSON.stringify(module)}).then((m) => { const p = m.ensureExecutable(${JSON.stringify(binary)}); require('node:child_process').execFile(p, ['-hide_banner', '-version'], (e, out) => { console.log(JSON.stringify({ p, e: e && e.message, out: out.split('\\n')[0] })); }); })`;
-      const { stdout } = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', script], {
-        cwd: resolve(import.meta.dirname, '../../..'),
-        env: { PATH: process.env['PATH'] ?? '', TMPDIR: home, HOME: home },
-        timeout: 60_000,
-      });
-      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { p: string; e: string | null; out: string };
-      expect(result.e).toBeNull();
-      expect(result.p.startsWith(join(home, 'vegshare-media-binaries'))).toBe(true);
-      expect(result.out).toMatch(/^ffmpeg version/);
-      // The install itself is untouched.
-      expect((await stat(binary)).mode & 0o777).toBe(0o644);
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'runs a private copy when the file cannot be changed (another owner, read-only install)',
+    async () => {
+      // As an unprivileged user, a root-owned node_modules cannot be chmod-ed: ensureExecutable must copy.
+      const install = await mkdtemp(join(root, 'readonly-'));
+      const binary = join(install, 'ffmpeg');
+      await copyFile('/usr/bin/ffmpeg', binary);
+      await chmod(binary, 0o644);
+      await chmod(install, 0o755);
+      await chmod(root, 0o755);
+      const home = await mkdtemp(join(tmpdir(), 'vegshare-nobody-'));
+      await chmod(home, 0o777);
+      try {
+        const module = resolve(import.meta.dirname, '../src/media/ffmpeg-binary.ts');
+        const script = `import(${JSON.stringify(module)}).then((m) => { const p = m.ensureExecutable(${JSON.stringify(binary)}); require('node:child_process').execFile(p, ['-hide_banner', '-version'], (e, out) => { console.log(JSON.stringify({ p, e: e && e.message, out: out.split('\\n')[0] })); }); })`;
+        const { stdout } = await run(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', script],
+          {
+            cwd: resolve(import.meta.dirname, '../../..'),
+            env: { PATH: process.env['PATH'] ?? '', TMPDIR: home, HOME: home },
+            timeout: 60_000,
+          },
+        );
+        const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { p: string; e: string | null; out: string };
+        expect(result.e).toBeNull();
+        expect(result.p.startsWith(join(home, 'vegshare-media-binaries'))).toBe(true);
+        expect(result.out).toMatch(/^ffmpeg version/);
+        // The install itself is untouched.
+        expect((await stat(binary)).mode & 0o777).toBe(0o644);
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('prepareFfmpeg', () => {
@@ -162,7 +208,9 @@ describe('prepareFfmpeg', () => {
     const fake = await fakeFfmpeg(dir, { lacking: ['libx264', 'frag_duration', 'unix', 'out:unix', 'concat'] });
     // The script answers like ffmpeg: with nothing missing it passes (so the refusal below is about what it lacks).
     const complete = await fakeFfmpeg(await mkdtemp(join(root, 'fake-ok-')));
-    expect((await prepareFfmpeg({ ffmpegPath: complete, ffprobePath: '/usr/bin/ffprobe' })).version).toBe('ffmpeg version 0.1-fake Copyright (c) the fakers');
+    expect((await prepareFfmpeg({ ffmpegPath: complete, ffprobePath: '/usr/bin/ffprobe' })).version).toBe(
+      'ffmpeg version 0.1-fake Copyright (c) the fakers',
+    );
     const error = await prepareFfmpeg({ ffmpegPath: fake, ffprobePath: '/usr/bin/ffprobe' }).then(
       () => null,
       (e: unknown) => e,
@@ -171,7 +219,9 @@ describe('prepareFfmpeg', () => {
     const message = (error as Error).message;
     expect(message).not.toContain('\n');
     expect(message).toContain(`ffmpeg at ${fake} (ffmpeg version 0.1-fake Copyright (c) the fakers)`);
-    expect(message).toContain('missing: encoder libx264, demuxer concat, output protocol unix, mp4 muxer option frag_duration.');
+    expect(message).toContain(
+      'missing: encoder libx264, demuxer concat, output protocol unix, mp4 muxer option frag_duration.',
+    );
   });
 
   it('refuses, in the same one line, an ffmpeg that cannot answer a question or an ffprobe that does not run', async () => {
@@ -182,7 +232,9 @@ describe('prepareFfmpeg', () => {
     );
     expect(error).toBeInstanceOf(FfmpegUnfitError);
     expect((error as Error).message).not.toContain('\n');
-    expect((error as Error).message).toMatch(/ffmpeg at .*fake-h-.* \(ffmpeg version 0\.1-fake.*missing: .*-h muxer=mp4/);
+    expect((error as Error).message).toMatch(
+      /ffmpeg at .*fake-h-.* \(ffmpeg version 0\.1-fake.*missing: .*-h muxer=mp4/,
+    );
 
     const complete = await fakeFfmpeg(await mkdtemp(join(root, 'fake-p-')));
     const noProbe = await prepareFfmpeg({ ffmpegPath: complete, ffprobePath: join(root, 'no-ffprobe') }).then(

@@ -25,13 +25,44 @@ const FFPROBE = '/usr/bin/ffprobe';
 
 /** 4.2 s of 25 fps H.264 High (keyframe every second, B-frames) + AAC-LC, as a live fragmented MP4 of ≤ 0.5 s fragments. */
 const encodeArgs = (out: string): string[] => [
-  '-hide_banner', '-loglevel', 'error', '-y',
-  '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25',
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-  '-t', '4.2',
-  '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0',
-  '-c:a', 'aac', '-b:a', '64k',
-  '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '500000',
+  '-hide_banner',
+  '-loglevel',
+  'error',
+  '-y',
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc2=size=320x180:rate=25',
+  '-f',
+  'lavfi',
+  '-i',
+  'sine=frequency=440:sample_rate=48000',
+  '-t',
+  '4.2',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-profile:v',
+  'high',
+  '-pix_fmt',
+  'yuv420p',
+  '-g',
+  '25',
+  '-keyint_min',
+  '25',
+  '-sc_threshold',
+  '0',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '64k',
+  '-f',
+  'mp4',
+  '-movflags',
+  '+frag_keyframe+empty_moov+default_base_moof',
+  '-frag_duration',
+  '500000',
   out,
 ];
 
@@ -48,18 +79,40 @@ interface Probe {
 }
 
 async function probe(file: string): Promise<Probe> {
-  const json = async (args: string[]) => JSON.parse((await run(FFPROBE, ['-v', 'error', '-of', 'json', ...args, file], { maxBuffer: 64 << 20 })).stdout) as Record<string, Record<string, string | number>[]>;
-  const streams = (await json(['-show_entries', 'stream=codec_type,profile,level,width,height,time_base,sample_rate'])).streams!;
+  const json = async (args: string[]) =>
+    JSON.parse(
+      (await run(FFPROBE, ['-v', 'error', '-of', 'json', ...args, file], { maxBuffer: 64 << 20 })).stdout,
+    ) as Record<string, Record<string, string | number>[]>;
+  const streams = (await json(['-show_entries', 'stream=codec_type,profile,level,width,height,time_base,sample_rate']))
+    .streams!;
   const v = streams.find((s) => s['codec_type'] === 'video')!;
   const a = streams.find((s) => s['codec_type'] === 'audio')!;
   const timescale = (tb: unknown) => Number(String(tb).split('/')[1]);
-  const packets = (await json(['-select_streams', 'v:0', '-show_entries', 'packet=dts,dts_time,pts_time,duration_time,flags'])).packets!;
+  const packets = (
+    await json(['-select_streams', 'v:0', '-show_entries', 'packet=dts,dts_time,pts_time,duration_time,flags'])
+  ).packets!;
   const audioPackets = (await json(['-select_streams', 'a:0', '-show_entries', 'packet=dts'])).packets!;
-  const frames = (await json(['-select_streams', 'v:0', '-show_entries', 'frame=key_frame,best_effort_timestamp_time'])).frames!;
+  const frames = (await json(['-select_streams', 'v:0', '-show_entries', 'frame=key_frame,best_effort_timestamp_time']))
+    .frames!;
   return {
-    video: { profile: String(v['profile']), level: Number(v['level']), width: Number(v['width']), height: Number(v['height']), timescale: timescale(v['time_base']) },
-    audio: { profile: String(a['profile']), timescale: timescale(a['time_base']), sampleRate: Number(a['sample_rate']) },
-    packets: packets.map((p) => ({ dts: Number(p['dts_time']), pts: Number(p['pts_time']), duration: Number(p['duration_time']), key: String(p['flags']).startsWith('K') })),
+    video: {
+      profile: String(v['profile']),
+      level: Number(v['level']),
+      width: Number(v['width']),
+      height: Number(v['height']),
+      timescale: timescale(v['time_base']),
+    },
+    audio: {
+      profile: String(a['profile']),
+      timescale: timescale(a['time_base']),
+      sampleRate: Number(a['sample_rate']),
+    },
+    packets: packets.map((p) => ({
+      dts: Number(p['dts_time']),
+      pts: Number(p['pts_time']),
+      duration: Number(p['duration_time']),
+      key: String(p['flags']).startsWith('K'),
+    })),
     videoDts: packets.map((p) => Number(p['dts'])),
     audioDts: audioPackets.map((p) => Number(p['dts'])),
     keyFramePts: frames.filter((f) => Number(f['key_frame']) === 1).map((f) => Number(f['best_effort_timestamp_time'])),
@@ -212,7 +265,9 @@ describe.each(BUILDS)('fragmented MP4 written by $name', (build) => {
   it('marks a fragment independent exactly when it starts with a keyframe', () => {
     const keyDts = facts.packets.filter((p) => p.key).map((p) => p.dts);
     // ffprobe's decoded key frames are the packets it flags K.
-    expect(facts.keyFramePts.map((t) => t.toFixed(4))).toEqual(facts.packets.filter((p) => p.key).map((p) => p.pts.toFixed(4)));
+    expect(facts.keyFramePts.map((t) => t.toFixed(4))).toEqual(
+      facts.packets.filter((p) => p.key).map((p) => p.pts.toFixed(4)),
+    );
     expect(keyDts.map((t) => t.toFixed(3))).toEqual(['0.000', '1.000', '2.000', '3.000', '4.000']);
     const independentStarts = parsed.fragments.filter((f) => f.independent).map((f) => f.start.toFixed(3));
     expect(independentStarts).toEqual(keyDts.map((t) => t.toFixed(3)));
@@ -235,7 +290,12 @@ describe.each(BUILDS)('fragmented MP4 written by $name', (build) => {
     const describeAll = (p: Parsed) => ({
       init: p.init?.bytes.toString('base64'),
       inits: p.inits,
-      fragments: p.fragments.map((f) => ({ start: f.start, duration: f.duration, independent: f.independent, bytes: f.bytes.toString('base64') })),
+      fragments: p.fragments.map((f) => ({
+        start: f.start,
+        duration: f.duration,
+        independent: f.independent,
+        bytes: f.bytes.toString('base64'),
+      })),
     });
     const whole = describeAll(parsed);
     fc.assert(
@@ -245,12 +305,22 @@ describe.each(BUILDS)('fragmented MP4 written by $name', (build) => {
       { numRuns: 60 },
     );
     // Byte by byte around the first boxes (every header split in every way).
-    expect(describeAll(parseAll(split(file, Array.from({ length: 2048 }, (_, i) => i))))).toEqual(whole);
+    expect(
+      describeAll(
+        parseAll(
+          split(
+            file,
+            Array.from({ length: 2048 }, (_, i) => i),
+          ),
+        ),
+      ),
+    ).toEqual(whole);
   });
 
   it('refuses the truncated initialisation segment with Mp4FormatError at every length', () => {
     const init = parsed.init!.bytes;
-    for (let n = 1; n < init.length; n += 1) expect(() => parseInitSegment(init.subarray(0, n))).toThrow(Mp4FormatError);
+    for (let n = 1; n < init.length; n += 1)
+      expect(() => parseInitSegment(init.subarray(0, n))).toThrow(Mp4FormatError);
   });
 
   it('throws only Mp4FormatError, and quickly, for a stream with corrupted bytes', () => {
@@ -275,15 +345,20 @@ describe.each(BUILDS)('fragmented MP4 written by $name', (build) => {
   it('throws only Mp4FormatError for corrupted fields of every moof', () => {
     const init = parsed.init!;
     fc.assert(
-      fc.property(fc.nat(parsed.fragments.length - 1), fc.nat(), fc.integer({ min: 0, max: 255 }), (which, at, value) => {
-        const fragment = parsed.fragments[which]!;
-        const [moof] = boxesIn(fragment.bytes);
-        const bytes = Buffer.from(moof!.bytes);
-        bytes[8 + (at % (bytes.length - 8))] = value;
-        expectOnlyFormatErrors(() => {
-          for (const b of boxesIn(bytes)) parseFragment(b, init);
-        });
-      }),
+      fc.property(
+        fc.nat(parsed.fragments.length - 1),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (which, at, value) => {
+          const fragment = parsed.fragments[which]!;
+          const [moof] = boxesIn(fragment.bytes);
+          const bytes = Buffer.from(moof!.bytes);
+          bytes[8 + (at % (bytes.length - 8))] = value;
+          expectOnlyFormatErrors(() => {
+            for (const b of boxesIn(bytes)) parseFragment(b, init);
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -350,7 +425,8 @@ describe('FragmentStream on hand-made boxes', () => {
     const stream = new FragmentStream({ init: () => seen.push('init'), fragment: () => seen.push('fragment') });
     const started = Date.now();
     stream.push(header);
-    for (let sent = 8; sent < size; sent += chunk.length) stream.push(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+    for (let sent = 8; sent < size; sent += chunk.length)
+      stream.push(chunk.subarray(0, Math.min(chunk.length, size - sent)));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(seen).toEqual([]);
     expect(stream.init).toBeNull();

@@ -25,7 +25,14 @@ export async function createTokens(): Promise<Tokens> {
   return {
     verifier: createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE }),
     mint: (userId, roles) =>
-      new SignJWT({ roles }).setProtectedHeader({ alg: 'EdDSA', kid: 'test' }).setSubject(userId).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(privateKey),
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(privateKey),
   };
 }
 
@@ -34,7 +41,12 @@ export interface GqlResult<T = Record<string, unknown>> {
   readonly errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GqlResult<T>> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -44,21 +56,40 @@ export async function gql<T = Record<string, unknown>>(url: string, query: strin
 }
 
 export function wsClient(url: string, token: string): Client {
-  return createClient({ url: url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
 }
 
 /** Subscribes and collects every payload until `dispose()`. */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown>): { events: T[]; errors: unknown[]; dispose(): void } {
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): { events: T[]; errors: unknown[]; dispose(): void } {
   const events: T[] = [];
   const errors: unknown[] = [];
   const dispose = client.subscribe<T>(
     { query, variables },
-    { next: (v) => (v.data ? events.push(v.data as T) : errors.push(v.errors)), error: (e) => errors.push(e), complete: () => undefined },
+    {
+      next: (v) => (v.data ? events.push(v.data as T) : errors.push(v.errors)),
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
   );
   return { events, errors, dispose };
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 150): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 150,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -71,7 +102,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
 /** A synthetic recording: testsrc2 video + sine audio. */
 export async function makeClip(file: string, seconds: number, size = '320x180', audio = true): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=${seconds}`];
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=30:duration=${seconds}`,
+  ];
   if (audio) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`, '-c:a', 'aac');
   args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-shortest', file);
   await run('ffmpeg', args);
@@ -90,7 +130,8 @@ export const removeTempDirs = async (): Promise<void> => {
 
 export async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  for await (const item of store.client.listObjectsV2(store.bucket, prefix, true) as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name);
+  for await (const item of store.client.listObjectsV2(store.bucket, prefix, true) as AsyncIterable<{ name?: string }>)
+    if (item.name) keys.push(item.name);
   return keys.sort();
 }
 
@@ -102,7 +143,9 @@ export async function downloadPrefix(store: ObjectStore, prefix: string, dir: st
 }
 
 export async function ffprobe(file: string, args: string[]): Promise<unknown> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', ...args, file], { maxBuffer: 32 * 1024 * 1024 });
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', ...args, file], {
+    maxBuffer: 32 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as unknown;
 }
 
@@ -120,4 +163,8 @@ export async function processesInDir(fragment: string): Promise<number[]> {
   return pids;
 }
 
-export const objectExists = (store: ObjectStore, key: string) => store.client.statObject(store.bucket, key).then(() => true, () => false);
+export const objectExists = (store: ObjectStore, key: string) =>
+  store.client.statObject(store.bucket, key).then(
+    () => true,
+    () => false,
+  );

@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
-import { ClockAnchor, firstPartIdAfter, partUri, RenditionTimeline, segmentUri, type Segment, type TimelineStep } from '../src/hls/timeline.ts';
+import {
+  ClockAnchor,
+  firstPartIdAfter,
+  partUri,
+  RenditionTimeline,
+  segmentUri,
+  type Segment,
+  type TimelineStep,
+} from '../src/hls/timeline.ts';
 
 /** A fragment as FragmentStream hands it over; the timeline looks only at its times and independence. */
 const fragment = (start: number, duration: number, independent: boolean): MediaFragment => ({
   start,
   duration,
   independent,
-  runs: [{ trackId: 1, baseTime: Math.round(start * 90_000), duration: Math.round(duration * 90_000), samples: 1, startsWithSync: independent }],
+  runs: [
+    {
+      trackId: 1,
+      baseTime: Math.round(start * 90_000),
+      duration: Math.round(duration * 90_000),
+      samples: 1,
+      startsWithSync: independent,
+    },
+  ],
   bytes: Buffer.alloc(0),
 });
 
@@ -28,7 +44,11 @@ function fragments(from: number, until: number, partSeconds: number, gopSeconds:
 const EPOCH = Date.UTC(2030, 0, 1) / 1000;
 const fixedClock = (media: number): number => EPOCH + media;
 
-function feed(timeline: RenditionTimeline, list: readonly MediaFragment[], clock: (media: number) => number = fixedClock): { steps: (TimelineStep | null)[]; closed: Segment[] } {
+function feed(
+  timeline: RenditionTimeline,
+  list: readonly MediaFragment[],
+  clock: (media: number) => number = fixedClock,
+): { steps: (TimelineStep | null)[]; closed: Segment[] } {
   const steps = list.map((f) => timeline.add(f, clock));
   return { steps, closed: steps.flatMap((s) => (s?.closed ? [s.closed] : [])) };
 }
@@ -54,7 +74,11 @@ describe('RenditionTimeline', () => {
     // Keyframes every 0.5 s with 2 s segments: four keyframe parts a segment.
     const dense = new RenditionTimeline({ segmentSeconds: 2, maxSegmentSeconds: 4 });
     dense.startRun('init-a.mp4', false);
-    expect(feed(dense, fragments(0, 6.5, 0.5, 0.5)).closed.map((s) => [s.duration, s.parts.length])).toEqual([[2, 4], [2, 4], [2, 4]]);
+    expect(feed(dense, fragments(0, 6.5, 0.5, 0.5)).closed.map((s) => [s.duration, s.parts.length])).toEqual([
+      [2, 4],
+      [2, 4],
+      [2, 4],
+    ]);
   });
 
   it('lists each fragment as a part of the open segment, with its own URI and independence', () => {
@@ -64,7 +88,11 @@ describe('RenditionTimeline', () => {
     // another worker takes the session over after segment 7 was logged).
     expect(timeline.nextPartId).toBe(firstPartIdAfter(7));
     const { steps } = feed(timeline, [fragment(0, 0.52, true), fragment(0.52, 0.48, false), fragment(1, 0.52, true)]);
-    expect(steps.map((s) => s && [s.segment.msn, s.part.index, s.part.id, s.part.uri, s.part.independent, s.closed?.msn ?? null])).toEqual([
+    expect(
+      steps.map(
+        (s) => s && [s.segment.msn, s.part.index, s.part.id, s.part.uri, s.part.independent, s.closed?.msn ?? null],
+      ),
+    ).toEqual([
       [7, 0, 7000, partUri(7000), true, null],
       [7, 1, 7001, partUri(7001), false, null],
       [8, 0, 7002, partUri(7002), true, 7],
@@ -81,18 +109,35 @@ describe('RenditionTimeline', () => {
     timeline.startRun('init-a.mp4', false);
     // A run's first segment replays the relay's GOP cache in one long fragment; the next ones come in parts.
     const { closed } = feed(timeline, [fragment(0, 1, true), ...fragments(1, 3.5, 0.52, 1)]);
-    expect(closed.map((s) => [s.msn, s.partsListable])).toEqual([[0, false], [1, true], [2, true]]);
+    expect(closed.map((s) => [s.msn, s.partsListable])).toEqual([
+      [0, false],
+      [1, true],
+      [2, true],
+    ]);
     expect(timeline.current).toMatchObject({ msn: 3, partsListable: true });
     // A part that overruns the target (by more than rounding) spoils its own segment only.
     const overrun = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4, partTarget: 0.54 });
     overrun.startRun('init-a.mp4', false);
-    const steps = feed(overrun, [fragment(0, 0.5, true), fragment(0.5, 0.6, false), fragment(1.1, 0.5, true), fragment(1.6, 0.5405, false), fragment(2.1405, 0.5, true)]).closed;
+    const steps = feed(overrun, [
+      fragment(0, 0.5, true),
+      fragment(0.5, 0.6, false),
+      fragment(1.1, 0.5, true),
+      fragment(1.6, 0.5405, false),
+      fragment(2.1405, 0.5, true),
+    ]).closed;
     // (0.5405 s is within the millisecond of rounding the target allows.)
-    expect(steps.map((s) => [s.msn, s.partsListable])).toEqual([[0, false], [1, true]]);
+    expect(steps.map((s) => [s.msn, s.partsListable])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
     // Without a part target every segment lists its parts.
     const free = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4 });
     free.startRun('init-a.mp4', false);
-    expect(feed(free, [fragment(0, 1.5, true), fragment(1.5, 0.5, true), fragment(2, 0.5, true)]).closed.map((s) => s.partsListable)).toEqual([true]);
+    expect(
+      feed(free, [fragment(0, 1.5, true), fragment(1.5, 0.5, true), fragment(2, 0.5, true)]).closed.map(
+        (s) => s.partsListable,
+      ),
+    ).toEqual([true]);
   });
 
   it('cuts a segment past maxSegmentSeconds even without a keyframe', () => {
@@ -100,7 +145,10 @@ describe('RenditionTimeline', () => {
     timeline.startRun('init-a.mp4', false);
     // One keyframe, then 5 s without one (a camera with a long GOP).
     const { closed } = feed(timeline, fragments(0, 5, 0.5, 100));
-    expect(closed.map((s) => [s.duration, s.independent])).toEqual([[2, true], [2, false]]);
+    expect(closed.map((s) => [s.duration, s.independent])).toEqual([
+      [2, true],
+      [2, false],
+    ]);
     expect(timeline.current).toMatchObject({ duration: 1, independent: false });
     for (const s of closed) expect(s.duration).toBeLessThanOrEqual(2);
     // A segment exactly at the maximum is not cut early.
@@ -127,7 +175,10 @@ describe('RenditionTimeline', () => {
     const timeline = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4 }, 40);
     expect(timeline.startRun('init-a.mp4', false)).toBeNull();
     const first = feed(timeline, fragments(0, 2.5, 0.5, 1)).closed;
-    expect(first.map((s) => [s.msn, s.discontinuity, s.map])).toEqual([[40, false, 'init-a.mp4'], [41, false, 'init-a.mp4']]);
+    expect(first.map((s) => [s.msn, s.discontinuity, s.map])).toEqual([
+      [40, false, 'init-a.mp4'],
+      [41, false, 'init-a.mp4'],
+    ]);
     // The encoder restarts: the open (half) segment is closed and returned complete.
     const closed = timeline.startRun('init-b.mp4', true);
     expect(closed).toMatchObject({ msn: 42, duration: 0.5, complete: true, map: 'init-a.mp4' });
@@ -158,7 +209,11 @@ describe('RenditionTimeline', () => {
 
 describe('ClockAnchor', () => {
   /** Delivers fragments to an anchor and a timeline at the given arrival times (ms), as LiveLadder does. */
-  function deliver(timeline: RenditionTimeline, anchor: ClockAnchor, arrivals: readonly { fragment: MediaFragment; at: number }[]): Segment[] {
+  function deliver(
+    timeline: RenditionTimeline,
+    anchor: ClockAnchor,
+    arrivals: readonly { fragment: MediaFragment; at: number }[],
+  ): Segment[] {
     const closed: Segment[] = [];
     for (const { fragment: f, at } of arrivals) {
       anchor.observe(f, at);
@@ -189,7 +244,10 @@ describe('ClockAnchor', () => {
     const now = 1_900_000_000_000;
     // The server replays the last 2 s (media 100–102) in one go at `now`, then frames come in real time.
     const burst = fragments(100, 102, 0.5, 1).map((f) => ({ fragment: f, at: now }));
-    const live = fragments(102, 105.5, 0.5, 1).map((f) => ({ fragment: f, at: now + (f.start + f.duration - 102) * 1000 }));
+    const live = fragments(102, 105.5, 0.5, 1).map((f) => ({
+      fragment: f,
+      at: now + (f.start + f.duration - 102) * 1000,
+    }));
     const closed = deliver(timeline, anchor, [...burst, ...live]);
     // Media 102 was "now": so media 100 happened 2 s before, and each segment follows the previous one.
     expect(closed.map((s) => [s.msn, s.programDateTime.getTime()])).toEqual([
@@ -200,7 +258,9 @@ describe('ClockAnchor', () => {
       [4, now + 2_000],
     ]);
     for (let i = 1; i < closed.length; i += 1) {
-      expect(closed[i]!.programDateTime.getTime() - closed[i - 1]!.programDateTime.getTime()).toBe(closed[i - 1]!.duration * 1000);
+      expect(closed[i]!.programDateTime.getTime() - closed[i - 1]!.programDateTime.getTime()).toBe(
+        closed[i - 1]!.duration * 1000,
+      );
     }
   });
 });

@@ -20,10 +20,34 @@ export function createJobs(db: TranscodingDb, bus: EventBus, store: ObjectStore,
       const key = `uploads/${farmId}/${id}/source`;
       const { size } = await stat(file);
       await store.client.fPutObject(store.bucket, key, file, { 'Content-Type': 'video/mp4' });
-      await db.vodUpload.create({ data: { id, farmId, cameraId: null, requestedBy: demo.users.farmer.id, key, contentType: 'video/mp4', sizeBytes: BigInt(size), expiresAt: new Date(Date.now() + 900_000) } });
-      const queue = new BullJobQueue({ redisUrl: config.REDIS_URL!, name: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, lockDurationMs: config.LOCK_DURATION_MS, stalledIntervalMs: config.STALLED_INTERVAL_MS, maxStalledCount: config.MAX_STALLED_COUNT }, createLogger('test', 'silent'));
+      await db.vodUpload.create({
+        data: {
+          id,
+          farmId,
+          cameraId: null,
+          requestedBy: demo.users.farmer.id,
+          key,
+          contentType: 'video/mp4',
+          sizeBytes: BigInt(size),
+          expiresAt: new Date(Date.now() + 900_000),
+        },
+      });
+      const queue = new BullJobQueue(
+        {
+          redisUrl: config.REDIS_URL!,
+          name: config.QUEUE_NAME,
+          prefix: config.QUEUE_PREFIX,
+          lockDurationMs: config.LOCK_DURATION_MS,
+          stalledIntervalMs: config.STALLED_INTERVAL_MS,
+          maxStalledCount: config.MAX_STALLED_COUNT,
+        },
+        createLogger('test', 'silent'),
+      );
       try {
-        return await createVodJob({ db, bus, queue, config, logger: createLogger('test', 'silent') }, { uploadId: id, sourceKey: key, farmId, cameraId: null, profile, requestedBy: demo.users.farmer.id });
+        return await createVodJob(
+          { db, bus, queue, config, logger: createLogger('test', 'silent') },
+          { uploadId: id, sourceKey: key, farmId, cameraId: null, profile, requestedBy: demo.users.farmer.id },
+        );
       } finally {
         await queue.close();
       }

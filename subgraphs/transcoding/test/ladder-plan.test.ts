@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as HLS from 'hls-parser';
-import { ladderArgs, partTargetSeconds, planLadder, type LadderArgsOptions, type LadderPlan } from '../src/hls/ladder-plan.ts';
+import {
+  ladderArgs,
+  partTargetSeconds,
+  planLadder,
+  type LadderArgsOptions,
+  type LadderPlan,
+} from '../src/hls/ladder-plan.ts';
 import { livePlaylist } from '../src/hls/playlists.ts';
 import { RenditionTimeline } from '../src/hls/timeline.ts';
 import type { FfmpegBinaries } from '../src/media/ffmpeg-binary.ts';
@@ -19,8 +25,20 @@ import { runFfmpeg, toArgs } from '../src/media/run-ffmpeg.ts';
 const LIVE = profiles['live-hls-ladder']!;
 const VOD = profiles['hls-720-480-360']!;
 
-const h264 = (over: Partial<VideoStreamInfo> = {}): VideoStreamInfo => ({ codec: 'h264', profile: 'High', pixelFormat: 'yuv420p', width: 1280, height: 720, fps: 25, bitRate: null, ...over });
-const probe = (video: VideoStreamInfo | null, audio: ProbeResult['audio'] = { codec: 'aac', profile: 'LC', sampleRate: 48_000, channels: 2 }): ProbeResult => ({ video, audio, durationSeconds: null });
+const h264 = (over: Partial<VideoStreamInfo> = {}): VideoStreamInfo => ({
+  codec: 'h264',
+  profile: 'High',
+  pixelFormat: 'yuv420p',
+  width: 1280,
+  height: 720,
+  fps: 25,
+  bitRate: null,
+  ...over,
+});
+const probe = (
+  video: VideoStreamInfo | null,
+  audio: ProbeResult['audio'] = { codec: 'aac', profile: 'LC', sampleRate: 48_000, channels: 2 },
+): ProbeResult => ({ video, audio, durationSeconds: null });
 const summary = (plan: LadderPlan) => plan.renditions.map((r) => `${r.name}:${r.mode}`);
 
 describe('planLadder', () => {
@@ -32,8 +50,17 @@ describe('planLadder', () => {
     expect(plan.audio).toBe('copy');
     expect(plan.passThroughRefused).toBeNull();
     // Constrained baseline, main, yuvj420p (many IP cameras) and a 1080p camera pass through as well.
-    for (const video of [h264({ profile: 'Constrained Baseline' }), h264({ profile: 'Main' }), h264({ pixelFormat: 'yuvj420p' })]) expect(summary(planLadder(LIVE, probe(video), { passThrough: true }))).toEqual(['720p:copy', '360p:encode']);
-    expect(summary(planLadder(LIVE, probe(h264({ width: 1920, height: 1080 })), { passThrough: true }))).toEqual(['1080p:copy', '720p:encode', '360p:encode']);
+    for (const video of [
+      h264({ profile: 'Constrained Baseline' }),
+      h264({ profile: 'Main' }),
+      h264({ pixelFormat: 'yuvj420p' }),
+    ])
+      expect(summary(planLadder(LIVE, probe(video), { passThrough: true }))).toEqual(['720p:copy', '360p:encode']);
+    expect(summary(planLadder(LIVE, probe(h264({ width: 1920, height: 1080 })), { passThrough: true }))).toEqual([
+      '1080p:copy',
+      '720p:encode',
+      '360p:encode',
+    ]);
   });
 
   it('encodes every rung for HEVC, 10-bit, 4:4:4, High 10 or a source above 1080p, and says why', () => {
@@ -55,14 +82,24 @@ describe('planLadder', () => {
       // Encoded video, so the audio is encoded too (its timestamps are not followed from the source).
       expect(plan.audio).toBe('encode');
     }
-    expect(summary(planLadder(LIVE, probe(h264({ codec: 'hevc' })), { passThrough: true }))).toEqual(['720p:encode', '360p:encode']);
+    expect(summary(planLadder(LIVE, probe(h264({ codec: 'hevc' })), { passThrough: true }))).toEqual([
+      '720p:encode',
+      '360p:encode',
+    ]);
   });
 
   it('copies a 360p camera only (no rung below it), and encodes a source smaller than every rung at its own size', () => {
-    expect(summary(planLadder(LIVE, probe(h264({ width: 640, height: 360 })), { passThrough: true }))).toEqual(['360p:copy']);
+    expect(summary(planLadder(LIVE, probe(h264({ width: 640, height: 360 })), { passThrough: true }))).toEqual([
+      '360p:copy',
+    ]);
     // Within 8 lines of a rung counts as that rung (368p source: no extra 360p).
-    expect(summary(planLadder(LIVE, probe(h264({ width: 654, height: 368 })), { passThrough: true }))).toEqual(['368p:copy']);
-    expect(summary(planLadder(LIVE, probe(h264({ width: 656, height: 369 })), { passThrough: true }))).toEqual(['369p:copy', '360p:encode']);
+    expect(summary(planLadder(LIVE, probe(h264({ width: 654, height: 368 })), { passThrough: true }))).toEqual([
+      '368p:copy',
+    ]);
+    expect(summary(planLadder(LIVE, probe(h264({ width: 656, height: 369 })), { passThrough: true }))).toEqual([
+      '369p:copy',
+      '360p:encode',
+    ]);
     const tiny = planLadder(VOD, probe(h264({ codec: 'mpeg4', width: 320, height: 241 })), { passThrough: false });
     expect(tiny.renditions).toEqual([{ name: '242p', mode: 'encode', height: 242, videoKbps: 800 }]);
   });
@@ -78,8 +115,16 @@ describe('planLadder', () => {
 
   it('copies AAC audio beside a copied video, encodes any other audio, and plans none without audio', () => {
     expect(planLadder(LIVE, probe(h264()), { passThrough: true }).audio).toBe('copy');
-    expect(planLadder(LIVE, probe(h264(), { codec: 'pcm_alaw', profile: null, sampleRate: 8000, channels: 1 }), { passThrough: true }).audio).toBe('encode');
-    expect(planLadder(LIVE, probe(h264(), { codec: 'opus', profile: null, sampleRate: 48_000, channels: 2 }), { passThrough: true }).audio).toBe('encode');
+    expect(
+      planLadder(LIVE, probe(h264(), { codec: 'pcm_alaw', profile: null, sampleRate: 8000, channels: 1 }), {
+        passThrough: true,
+      }).audio,
+    ).toBe('encode');
+    expect(
+      planLadder(LIVE, probe(h264(), { codec: 'opus', profile: null, sampleRate: 48_000, channels: 2 }), {
+        passThrough: true,
+      }).audio,
+    ).toBe('encode');
     expect(planLadder(LIVE, probe(h264(), null), { passThrough: true }).audio).toBe('none');
     expect(() => planLadder(LIVE, probe(null), { passThrough: true })).toThrow(/no video/);
   });
@@ -107,7 +152,15 @@ describe('ladderArgs', () => {
     ['360p', 'unix:///tmp/ladder/360p.sock'],
     ['480p', 'unix:///tmp/ladder/480p.sock'],
   ]);
-  const base: LadderArgsOptions = { outputs, inputOptions: ['-rw_timeout 3000000'], partSeconds: 0.5, segmentSeconds: 2, preset: 'veryfast', live: true, encoderThreads: 1 };
+  const base: LadderArgsOptions = {
+    outputs,
+    inputOptions: ['-rw_timeout 3000000'],
+    partSeconds: 0.5,
+    segmentSeconds: 2,
+    preset: 'veryfast',
+    live: true,
+    encoderThreads: 1,
+  };
   const argv = (options: readonly string[]) => toArgs(options);
 
   it('live pass-through: the copied rung is remuxed, the encoded rung takes its keyframes from the source', () => {
@@ -116,9 +169,36 @@ describe('ladderArgs', () => {
     expect(args.inputOptions).toEqual(['-rw_timeout 3000000', '-copyts']);
     expect(args.outputs.map((o) => o.path)).toEqual(['unix:///tmp/ladder/720p.sock', 'unix:///tmp/ladder/360p.sock']);
     const [copy, encoded] = args.outputs.map((o) => argv(o.options));
-    expect(copy).toEqual(expect.arrayContaining(['-c:v', 'copy', '-c:a', 'copy', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration']));
+    expect(copy).toEqual(
+      expect.arrayContaining([
+        '-c:v',
+        'copy',
+        '-c:a',
+        'copy',
+        '-f',
+        'mp4',
+        '-movflags',
+        '+frag_keyframe+empty_moov+default_base_moof',
+        '-frag_duration',
+      ]),
+    );
     expect(copy).not.toContain('libx264');
-    expect(encoded).toEqual(expect.arrayContaining(['-c:v', 'libx264', '-tune', 'zerolatency', '-threads', '1', '-force_key_frames', 'source', '-vf', 'scale=-2:360:flags=bilinear', '-b:v', '800k']));
+    expect(encoded).toEqual(
+      expect.arrayContaining([
+        '-c:v',
+        'libx264',
+        '-tune',
+        'zerolatency',
+        '-threads',
+        '1',
+        '-force_key_frames',
+        'source',
+        '-vf',
+        'scale=-2:360:flags=bilinear',
+        '-b:v',
+        '800k',
+      ]),
+    );
     expect(encoded!.join(' ')).not.toContain('n_forced');
     // Every output is one fragmented MP4 with bounded fragments: the LL-HLS parts.
     for (const o of [copy!, encoded!]) expect(o[o.indexOf('-frag_duration') + 1]).toMatch(/^\d+$/);
@@ -130,7 +210,9 @@ describe('ladderArgs', () => {
     expect(args.inputOptions).toEqual([]);
     for (const o of args.outputs) {
       const a = argv(o.options);
-      expect(a).toEqual(expect.arrayContaining(['-force_key_frames', 'expr:gte(t,n_forced*2)', '-c:a', 'aac', '-ar', '48000']));
+      expect(a).toEqual(
+        expect.arrayContaining(['-force_key_frames', 'expr:gte(t,n_forced*2)', '-c:a', 'aac', '-ar', '48000']),
+      );
       expect(a).not.toContain('-frag_duration');
       expect(a).not.toContain('zerolatency');
       expect(a).not.toContain('-threads');
@@ -142,8 +224,21 @@ describe('ladderArgs', () => {
   it('adds a thumbnail output when asked, and no audio mapping without audio', () => {
     const plan = planLadder(LIVE, probe(h264(), null), { passThrough: true });
     const args = ladderArgs(plan, { ...base, thumbnails: { pattern: 'thumbs/t_%05d.jpg', everySeconds: 5 } });
-    expect(args.outputs.map((o) => o.path)).toEqual(['unix:///tmp/ladder/720p.sock', 'unix:///tmp/ladder/360p.sock', 'thumbs/t_%05d.jpg']);
-    expect(argv(args.outputs[2]!.options)).toEqual(['-map', '0:v:0', '-vf', 'fps=1/5,scale=-2:180', '-q:v', '5', '-f', 'image2']);
+    expect(args.outputs.map((o) => o.path)).toEqual([
+      'unix:///tmp/ladder/720p.sock',
+      'unix:///tmp/ladder/360p.sock',
+      'thumbs/t_%05d.jpg',
+    ]);
+    expect(argv(args.outputs[2]!.options)).toEqual([
+      '-map',
+      '0:v:0',
+      '-vf',
+      'fps=1/5,scale=-2:180',
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+    ]);
     for (const o of args.outputs.slice(0, 2)) expect(o.options.join(' ')).not.toContain('0:a');
     expect(ladderArgs(plan, base).outputs).toHaveLength(2);
   });
@@ -159,7 +254,15 @@ const BUILDS = [
   { name: 'npm @ffmpeg-installer 4.1', ffmpeg: (require('@ffmpeg-installer/ffmpeg') as { path: string }).path },
 ] as const;
 /** A small pass-through profile: the 360p source copied, a 180p rung encoded. */
-const SMALL: LadderProfile = { name: 'small', passThrough: true, audioKbps: 64, renditions: [{ name: '360p', height: 360, videoKbps: 600 }, { name: '180p', height: 180, videoKbps: 200 }] };
+const SMALL: LadderProfile = {
+  name: 'small',
+  passThrough: true,
+  audioKbps: 64,
+  renditions: [
+    { name: '360p', height: 360, videoKbps: 600 },
+    { name: '180p', height: 180, videoKbps: 200 },
+  ],
+};
 
 interface Output {
   init: InitSegment | null;
@@ -168,7 +271,9 @@ interface Output {
 
 async function readOutput(path: string): Promise<Output> {
   const out: Output = { init: null, fragments: [] };
-  new FragmentStream({ init: (i) => (out.init = i), fragment: (f) => out.fragments.push(f) }).push(await readFile(path));
+  new FragmentStream({ init: (i) => (out.init = i), fragment: (f) => out.fragments.push(f) }).push(
+    await readFile(path),
+  );
   return out;
 }
 
@@ -176,18 +281,56 @@ const dir = await mkdtemp(join(tmpdir(), 'vegshare-ladder-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe.each(BUILDS)('ladderArgs run by $name', (build) => {
-  const binaries: FfmpegBinaries = { ffmpeg: build.ffmpeg, ffprobe: '/usr/bin/ffprobe', version: build.name, ffmpegSource: 'config', ffprobeSource: 'path', rtspTimeoutOption: 'timeout' };
+  const binaries: FfmpegBinaries = {
+    ffmpeg: build.ffmpeg,
+    ffprobe: '/usr/bin/ffprobe',
+    version: build.name,
+    ffmpegSource: 'config',
+    ffprobeSource: 'path',
+    rtspTimeoutOption: 'timeout',
+  };
   const source = join(dir, `${build.name.replace(/\W+/g, '-')}-source.mp4`);
   let sourceProbe: ProbeResult;
 
   beforeAll(async () => {
     // A camera-like source: 25 fps H.264 High, a keyframe every second, AAC.
-    await promisify(execFile)(build.ffmpeg, [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=48000',
-      '-t', '4', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-g', '25', '-sc_threshold', '0',
-      '-c:a', 'aac', '-b:a', '64k', source,
-    ], { timeout: 60_000 });
+    await promisify(execFile)(
+      build.ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=25',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=300:sample_rate=48000',
+        '-t',
+        '4',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-profile:v',
+        'high',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '25',
+        '-sc_threshold',
+        '0',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        source,
+      ],
+      { timeout: 60_000 },
+    );
     sourceProbe = await probeInput(binaries, source);
   }, 90_000);
 
@@ -198,7 +341,15 @@ describe.each(BUILDS)('ladderArgs run by $name', (build) => {
     const outcome = await runFfmpeg({
       binaries,
       input: source,
-      plan: ladderArgs(plan, { outputs: paths, inputOptions: [], partSeconds: live ? 0.5 : null, segmentSeconds: 1, preset: 'veryfast', live, encoderThreads: 1 }),
+      plan: ladderArgs(plan, {
+        outputs: paths,
+        inputOptions: [],
+        partSeconds: live ? 0.5 : null,
+        segmentSeconds: 1,
+        preset: 'veryfast',
+        live,
+        encoderThreads: 1,
+      }),
       cwd: dir,
       signal: new AbortController().signal,
       killGraceMs: 1_000,
@@ -220,7 +371,8 @@ describe.each(BUILDS)('ladderArgs run by $name', (build) => {
     expect(video(encoded).codec).toMatch(/^avc1\.4d/);
     for (const o of [copy, encoded]) expect(o.init!.tracks.find((t) => t.kind === 'audio')?.codec).toBe('mp4a.40.2');
     // -force_key_frames source: the encoded rung starts a GOP wherever the source does (segments line up).
-    const keyStarts = (o: Output) => o.fragments.filter((f) => f.independent).map((f) => f.start - o.fragments[0]!.start);
+    const keyStarts = (o: Output) =>
+      o.fragments.filter((f) => f.independent).map((f) => f.start - o.fragments[0]!.start);
     expect(keyStarts(copy)).toHaveLength(4);
     expect(keyStarts(encoded)).toHaveLength(4);
     keyStarts(encoded).forEach((t, i) => expect(Math.abs(t - keyStarts(copy)[i]!)).toBeLessThan(0.05));
@@ -239,7 +391,14 @@ describe.each(BUILDS)('ladderArgs run by $name', (build) => {
       const timeline = new RenditionTimeline({ segmentSeconds: 1, maxSegmentSeconds: 4 });
       timeline.startRun('init-a.mp4', false);
       const segments = o.fragments.flatMap((f) => timeline.add(f, (m) => 1_900_000_000 + m)?.closed ?? []);
-      const text = livePlaylist({ segments: [...segments, timeline.current!], targetDuration: 4, partTarget: target, partWindowSeconds: 1.5, discontinuitySequence: 0, renditionReports: [] });
+      const text = livePlaylist({
+        segments: [...segments, timeline.current!],
+        targetDuration: 4,
+        partTarget: target,
+        partWindowSeconds: 1.5,
+        discontinuitySequence: 0,
+        renditionReports: [],
+      });
       const complaints: string[] = [];
       HLS.setOptions({ strictMode: false, silent: false });
       const spy = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void complaints.push(String(m)));

@@ -16,10 +16,13 @@ describe('in-process job queue (embedded default)', () => {
   it('retries a failing job with exponential back-off up to its attempts', async () => {
     const queue = new MemoryJobQueue(logger);
     const starts: number[] = [];
-    const worker = queue.startWorker(async () => {
-      starts.push(Date.now());
-      throw new Error('boom');
-    }, { workerId: 'w', concurrency: 1 });
+    const worker = queue.startWorker(
+      async () => {
+        starts.push(Date.now());
+        throw new Error('boom');
+      },
+      { workerId: 'w', concurrency: 1 },
+    );
     await queue.enqueue('a', { attempts: 3, backoffMs: 40 });
     await until(() => starts.length === 3);
     await new Promise((r) => setTimeout(r, 200));
@@ -34,21 +37,26 @@ describe('in-process job queue (embedded default)', () => {
     const queue = new MemoryJobQueue(logger);
     const seen: QueueTask[] = [];
     let requeued = false;
-    const worker = queue.startWorker(async (task) => {
-      seen.push(task);
-      if (task.item.type === 'transcode' && task.item.jobId === 'bad') throw new PermanentError('no');
-      if (task.item.type === 'transcode' && task.item.jobId === 'handover' && !requeued) {
-        requeued = true;
-        throw new RequeueError('draining');
-      }
-    }, { workerId: 'w', concurrency: 2 });
+    const worker = queue.startWorker(
+      async (task) => {
+        seen.push(task);
+        if (task.item.type === 'transcode' && task.item.jobId === 'bad') throw new PermanentError('no');
+        if (task.item.type === 'transcode' && task.item.jobId === 'handover' && !requeued) {
+          requeued = true;
+          throw new RequeueError('draining');
+        }
+      },
+      { workerId: 'w', concurrency: 2 },
+    );
     await queue.enqueue('bad', { attempts: 5, backoffMs: 10 });
     await queue.enqueue('handover', { attempts: 1, backoffMs: 10 });
     await queue.enqueue('handover', { attempts: 1, backoffMs: 10 });
     await until(() => seen.filter((t) => t.item.type === 'transcode' && t.item.jobId === 'handover').length === 2);
     await new Promise((r) => setTimeout(r, 100));
     expect(seen.filter((t) => t.item.type === 'transcode' && t.item.jobId === 'bad')).toHaveLength(1);
-    expect(seen.filter((t) => t.item.type === 'transcode' && t.item.jobId === 'handover').map((t) => t.attempt)).toEqual([1, 1]);
+    expect(
+      seen.filter((t) => t.item.type === 'transcode' && t.item.jobId === 'handover').map((t) => t.attempt),
+    ).toEqual([1, 1]);
     await worker.close(100);
     await queue.close();
   });
@@ -58,19 +66,22 @@ describe('in-process job queue (embedded default)', () => {
     let running = 0;
     let peak = 0;
     const aborted: string[] = [];
-    const worker = queue.startWorker(async (task) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 5_000);
-        task.shutdown.addEventListener('abort', () => {
-          clearTimeout(t);
-          if (task.item.type === 'transcode') aborted.push(task.item.jobId);
-          resolve();
+    const worker = queue.startWorker(
+      async (task) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 5_000);
+          task.shutdown.addEventListener('abort', () => {
+            clearTimeout(t);
+            if (task.item.type === 'transcode') aborted.push(task.item.jobId);
+            resolve();
+          });
         });
-      });
-      running -= 1;
-    }, { workerId: 'w', concurrency: 2 });
+        running -= 1;
+      },
+      { workerId: 'w', concurrency: 2 },
+    );
     for (const id of ['1', '2', '3']) await queue.enqueue(id, { attempts: 1, backoffMs: 10 });
     await until(() => running === 2);
     const started = Date.now();

@@ -60,7 +60,8 @@ const notifications = [
 
 /** Idempotent demo data: a profile for every demo user, the demo customer's address and a few notifications. */
 export async function seedUser(db: UserDb): Promise<void> {
-  for (const profile of profiles) await db.profile.upsert({ where: { id: profile.id }, create: profile, update: profile });
+  for (const profile of profiles)
+    await db.profile.upsert({ where: { id: profile.id }, create: profile, update: profile });
   const { id, ...address } = customerAddress;
   await db.deliveryAddress.upsert({ where: { id }, create: customerAddress, update: address });
   await db.notification.createMany({ data: notifications, skipDuplicates: true });

@@ -10,7 +10,9 @@ import {
   type ReadinessCheck,
   type RunningSubgraph,
   type ServiceDeps,
-  type ServiceModule, seedWith } from '@vegshare/kit';
+  type ServiceModule,
+  seedWith,
+} from '@vegshare/kit';
 import { createAvatarStore } from './domain/avatars.ts';
 import type { Context } from './context.ts';
 import { createUserDb, USER_SCHEMA } from './db.ts';
@@ -30,14 +32,23 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
   const resources = new Resources(logger);
   return resources.build(async () => {
     const db = resources.add('postgres', createUserDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const bus = deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const bus =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const objects = createObjectStore(config);
     const avatars = createAvatarStore(db, objects, logger);
     const push = resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop());
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const outbox = resources.add(
       'service events',
-      await ServiceEvents.open({ service: 'user', schema: USER_SCHEMA, databaseUrl: config.DATABASE_URL, logger, metrics, natsUrl: config.NATS_URL, bus }),
+      await ServiceEvents.open({
+        service: 'user',
+        schema: USER_SCHEMA,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        metrics,
+        natsUrl: config.NATS_URL,
+        bus,
+      }),
       (o) => o.stop(),
     );
 
@@ -47,7 +58,10 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
       // S3 may come up after us; readiness reports it until then.
       logger.warn({ err }, 'could not ensure the avatar bucket exists');
     }
-    resources.onClose('event subscriptions', await subscribeToEvents(db, bus, outbox, logger, metrics, { objects, push: push.channel }));
+    resources.onClose(
+      'event subscriptions',
+      await subscribeToEvents(db, bus, outbox, logger, metrics, { objects, push: push.channel }),
+    );
     outbox.start();
 
     return launchSubgraph<Context>({
@@ -57,7 +71,15 @@ export async function startUserService(config: UserConfig, deps: ServiceDeps = {
       events: bus,
       resolvers,
       deps: { ...deps, logger, metrics },
-      context: (viewer, requestLogger) => ({ viewer, db, loaders: createLoaders(db), avatars, bus, presence: push.channel.presence, logger: requestLogger }),
+      context: (viewer, requestLogger) => ({
+        viewer,
+        db,
+        loaders: createLoaders(db),
+        avatars,
+        bus,
+        presence: push.channel.presence,
+        logger: requestLogger,
+      }),
       readiness: () => {
         const checks: ReadinessCheck[] = [
           { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },

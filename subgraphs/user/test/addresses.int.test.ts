@@ -25,7 +25,13 @@ interface Address {
   city: string;
 }
 
-const valid = (city = 'Lyon') => ({ recipientName: 'Chloé Martin', line1: '3 quai Saint-Vincent', postalCode: '69001', city, countryCode: 'fr' });
+const valid = (city = 'Lyon') => ({
+  recipientName: 'Chloé Martin',
+  line1: '3 quai Saint-Vincent',
+  postalCode: '69001',
+  city,
+  countryCode: 'fr',
+});
 
 async function newUser(): Promise<{ id: string; token: string }> {
   const id = randomUUID();
@@ -54,7 +60,19 @@ afterAll(async () => {
 describe('delivery addresses', () => {
   it('creates a normalised address; the first one becomes the default', async () => {
     const { token } = await newUser();
-    const res = await h.gql(CREATE, { input: { ...valid(), line2: '  ', phone: '+33 6 11 22 33 44', instructions: 'Ring twice\nthen wait', label: 'Home' } }, token);
+    const res = await h.gql(
+      CREATE,
+      {
+        input: {
+          ...valid(),
+          line2: '  ',
+          phone: '+33 6 11 22 33 44',
+          instructions: 'Ring twice\nthen wait',
+          label: 'Home',
+        },
+      },
+      token,
+    );
     expect(res.body.data).toEqual({
       createDeliveryAddress: {
         id: expect.any(String),
@@ -84,7 +102,9 @@ describe('delivery addresses', () => {
     expect(me.addresses[0]?.id).toBe(c.id);
     expect(me.defaultAddress?.id).toBe(c.id);
 
-    expect((await h.gql(SET_DEFAULT, { id: b.id }, token)).body.data).toEqual({ setDefaultDeliveryAddress: { id: b.id, isDefault: true } });
+    expect((await h.gql(SET_DEFAULT, { id: b.id }, token)).body.data).toEqual({
+      setDefaultDeliveryAddress: { id: b.id, isDefault: true },
+    });
     me = await mine(token);
     expect(me.addresses.filter((x) => x.isDefault).map((x) => x.id)).toEqual([b.id]);
 
@@ -108,16 +128,33 @@ describe('delivery addresses', () => {
   it('updates only the given fields; phone: null removes the phone', async () => {
     const { token } = await newUser();
     const a = await create(token, { ...valid(), phone: '+33611223344', region: 'Rhône' });
-    const res = await h.gql<{ updateDeliveryAddress: Record<string, unknown> }>(UPDATE, { id: a.id, patch: { city: 'Villeurbanne', postalCode: '69100', phone: null, line1: null } }, token);
+    const res = await h.gql<{ updateDeliveryAddress: Record<string, unknown> }>(
+      UPDATE,
+      { id: a.id, patch: { city: 'Villeurbanne', postalCode: '69100', phone: null, line1: null } },
+      token,
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data?.updateDeliveryAddress).toMatchObject({ city: 'Villeurbanne', postalCode: '69100', phone: null, line1: '3 quai Saint-Vincent', region: 'Rhône' });
+    expect(res.body.data?.updateDeliveryAddress).toMatchObject({
+      city: 'Villeurbanne',
+      postalCode: '69100',
+      phone: null,
+      line1: '3 quai Saint-Vincent',
+      region: 'Rhône',
+    });
   });
 
   it('limits the number of addresses per user', async () => {
     const { id, token } = await newUser();
     await create(token, valid());
     await h.db.deliveryAddress.createMany({
-      data: Array.from({ length: MAX_ADDRESSES_PER_USER - 1 }, () => ({ userId: id, recipientName: 'X', line1: 'Y', postalCode: '1000', city: 'Z', countryCode: 'BE' })),
+      data: Array.from({ length: MAX_ADDRESSES_PER_USER - 1 }, () => ({
+        userId: id,
+        recipientName: 'X',
+        line1: 'Y',
+        postalCode: '1000',
+        city: 'Z',
+        countryCode: 'BE',
+      })),
     });
     expect(codes(await h.gql(CREATE, { input: valid() }, token))).toEqual(['CONFLICT']);
   });
@@ -158,7 +195,11 @@ describe('delivery addresses', () => {
     expect(codes(await h.gql(CREATE, { input: valid() }))).toEqual(['UNAUTHENTICATED']);
     expect((await h.db.deliveryAddress.findUniqueOrThrow({ where: { id: a.id } })).city).toBe('Lyon');
     // An admin can read (support) but not change.
-    const read = await h.gql<{ user: { addresses: Address[] } }>('query($id: ID!) { user(id: $id) { addresses { id city } } }', { id: owner.id }, admin);
+    const read = await h.gql<{ user: { addresses: Address[] } }>(
+      'query($id: ID!) { user(id: $id) { addresses { id city } } }',
+      { id: owner.id },
+      admin,
+    );
     expect(read.body.data?.user.addresses).toEqual([{ id: a.id, city: 'Lyon' }]);
   });
 
@@ -177,23 +218,53 @@ describe('delivery addresses', () => {
 
 describe('batching', () => {
   it('resolves users with addresses, default address, preferences and push devices in a constant number of SQL statements', async () => {
-    const db = new PrismaClient({ adapter: pgAdapter(h.database.url, USER_SCHEMA), log: [{ emit: 'event', level: 'query' }] });
+    const db = new PrismaClient({
+      adapter: pgAdapter(h.database.url, USER_SCHEMA),
+      log: [{ emit: 'event', level: 'query' }],
+    });
     let statements = 0;
     db.$on('query', () => {
       statements += 1;
     });
     const logger = createLogger('user', 'silent');
-    const viewer: Viewer = { userId: randomUUID(), roles: ['ADMIN'], sessionId: null, scopes: [], apiKeyId: null, tokenId: null, issuedAt: Math.floor(Date.now() / 1000) };
-    const context = (): Context => ({ viewer, db, loaders: createLoaders(db), avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger), bus: h.events, presence: memoryPresence(), logger });
+    const viewer: Viewer = {
+      userId: randomUUID(),
+      roles: ['ADMIN'],
+      sessionId: null,
+      scopes: [],
+      apiKeyId: null,
+      tokenId: null,
+      issuedAt: Math.floor(Date.now() / 1000),
+    };
+    const context = (): Context => ({
+      viewer,
+      db,
+      loaders: createLoaders(db),
+      avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger),
+      bus: h.events,
+      presence: memoryPresence(),
+      logger,
+    });
     const users = Array.from({ length: 12 }, () => ({ id: randomUUID() }));
     await h.db.profile.createMany({ data: users.map((u) => ({ id: u.id, displayName: 'Batch' })) });
     const address = { recipientName: 'X', line1: 'Y', postalCode: '1000', countryCode: 'BE' };
-    await h.db.deliveryAddress.createMany({ data: users.flatMap((u) => [{ ...address, userId: u.id, city: 'One', isDefault: true }, { ...address, userId: u.id, city: 'Two' }]) });
-    await h.db.notificationPreference.createMany({ data: users.map((u) => ({ userId: u.id, kind: 'task', email: false, push: false, inApp: false })) });
-    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName avatarUrl phone addresses { city } defaultAddress { city } notificationPreferences { kind inApp } pushDevices { platform } } } }';
+    await h.db.deliveryAddress.createMany({
+      data: users.flatMap((u) => [
+        { ...address, userId: u.id, city: 'One', isDefault: true },
+        { ...address, userId: u.id, city: 'Two' },
+      ]),
+    });
+    await h.db.notificationPreference.createMany({
+      data: users.map((u) => ({ userId: u.id, kind: 'task', email: false, push: false, inApp: false })),
+    });
+    const query =
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName avatarUrl phone addresses { city } defaultAddress { city } notificationPreferences { kind inApp } pushDevices { platform } } } }';
     const run = async (ids: string[]) => {
       statements = 0;
-      const response = await h.service.apollo.executeOperation({ query, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } }, { contextValue: context() });
+      const response = await h.service.apollo.executeOperation(
+        { query, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } },
+        { contextValue: context() },
+      );
       expect(response.body.kind === 'single' && response.body.singleResult.errors).toBeFalsy();
       return statements;
     };

@@ -5,7 +5,8 @@ import { codes, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 
-const REQUEST = 'mutation($t: String!, $s: Int!) { requestAvatarUpload(contentType: $t, sizeBytes: $s) { url key contentType sizeBytes expiresAt } }';
+const REQUEST =
+  'mutation($t: String!, $s: Int!) { requestAvatarUpload(contentType: $t, sizeBytes: $s) { url key contentType sizeBytes expiresAt } }';
 const CONFIRM = 'mutation($k: String!) { confirmAvatarUpload(key: $k) { id avatarUrl } }';
 
 interface Ticket {
@@ -62,7 +63,11 @@ describe('avatar upload', () => {
     expect(new Date(ticket.expiresAt).getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
     expect(await put(ticket, bytes)).toBe(200);
 
-    const res = await h.gql<{ confirmAvatarUpload: { id: string; avatarUrl: string } }>(CONFIRM, { k: ticket.key }, u.token);
+    const res = await h.gql<{ confirmAvatarUpload: { id: string; avatarUrl: string } }>(
+      CONFIRM,
+      { k: ticket.key },
+      u.token,
+    );
     expect(res.body.errors).toBeUndefined();
     const url = res.body.data!.confirmAvatarUpload.avatarUrl;
     expect(url).toContain(encodeURI(ticket.key));
@@ -71,7 +76,9 @@ describe('avatar upload', () => {
     expect(Buffer.from(await image_.arrayBuffer()).equals(bytes)).toBe(true);
 
     // Public: anyone sees the avatar. Signed as of the start of the hour, so the URL is stable (cacheable) for an hour.
-    const publicView = await h.gql<{ user: { avatarUrl: string } }>('query($id: ID!) { user(id: $id) { avatarUrl } }', { id: u.id });
+    const publicView = await h.gql<{ user: { avatarUrl: string } }>('query($id: ID!) { user(id: $id) { avatarUrl } }', {
+      id: u.id,
+    });
     expect(new URL(publicView.body.data!.user.avatarUrl).pathname).toBe(new URL(url).pathname);
     expect(new URL(url).searchParams.get('X-Amz-Date')).toMatch(/T\d\d0000Z$/);
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('7200');
@@ -91,7 +98,11 @@ describe('avatar upload', () => {
     expect(res.body.data?.confirmAvatarUpload.avatarUrl).toContain(second.key);
     const { client } = (await import('@vegshare/kit')).createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' });
     await expect(client.statObject(h.s3.env.S3_BUCKET, first.key)).rejects.toMatchObject({ code: 'NotFound' });
-    const removed = await h.gql<{ removeAvatar: { avatarUrl: string | null } }>('mutation { removeAvatar { avatarUrl } }', {}, u.token);
+    const removed = await h.gql<{ removeAvatar: { avatarUrl: string | null } }>(
+      'mutation { removeAvatar { avatarUrl } }',
+      {},
+      u.token,
+    );
     expect(removed.body.data).toEqual({ removeAvatar: { avatarUrl: null } });
     await expect(client.statObject(h.s3.env.S3_BUCKET, second.key)).rejects.toMatchObject({ code: 'NotFound' });
   });
@@ -150,7 +161,10 @@ describe('avatar upload', () => {
     expect(codes(await h.gql(CONFIRM, { k: ticket.key }))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await h.gql(REQUEST, { t: 'image/png', s: 100 }))).toEqual(['UNAUTHENTICATED']);
 
-    await h.db.avatarUpload.update({ where: { key: ticket.key }, data: { expiresAt: new Date(Date.now() - 3_600_000) } });
+    await h.db.avatarUpload.update({
+      where: { key: ticket.key },
+      data: { expiresAt: new Date(Date.now() - 3_600_000) },
+    });
     expect(codes(await h.gql(CONFIRM, { k: ticket.key }, owner.token))).toEqual(['CONFLICT']);
     expect(codes(await h.gql(CONFIRM, { k: 'avatars/../../etc/passwd' }, owner.token))).toEqual(['NOT_FOUND']);
   });
@@ -161,7 +175,9 @@ describe('avatar URLs for clients on another host (S3_PUBLIC_ENDPOINT)', () => {
   beforeAll(async () => {
     // The service talks to S3 at 127.0.0.1; clients are told another name of the same server, as a phone is told the
     // LAN address while the services use loopback.
-    pub = await startHarness({ env: (s3) => ({ S3_PUBLIC_ENDPOINT: s3.env.S3_ENDPOINT.replace('127.0.0.1', 'localhost') }) });
+    pub = await startHarness({
+      env: (s3) => ({ S3_PUBLIC_ENDPOINT: s3.env.S3_ENDPOINT.replace('127.0.0.1', 'localhost') }),
+    });
   });
   afterAll(async () => {
     await pub?.close();
@@ -172,7 +188,11 @@ describe('avatar URLs for clients on another host (S3_PUBLIC_ENDPOINT)', () => {
     const id = randomUUID();
     const token = await pub.tokens.mint(id);
     const bytes = image('image/webp', 512);
-    const requested = await pub.gql<{ requestAvatarUpload: Ticket }>(REQUEST, { t: 'image/webp', s: bytes.length }, token);
+    const requested = await pub.gql<{ requestAvatarUpload: Ticket }>(
+      REQUEST,
+      { t: 'image/webp', s: bytes.length },
+      token,
+    );
     const ticket = requested.body.data!.requestAvatarUpload;
     expect(new URL(ticket.url).origin).toBe(publicOrigin);
     expect(await put(ticket, bytes)).toBe(200);

@@ -22,22 +22,59 @@ describe('erasure of a deleted account', () => {
     const userId = randomUUID();
     const bystander = randomUUID();
     const access = await h.tokens.mint(userId);
-    await h.gql('mutation { updateProfile(input: { displayName: "Soon Gone", phone: "+33612345678" }) { id } }', {}, access);
-    await h.gql('mutation($i: DeliveryAddressInput!) { createDeliveryAddress(input: $i) { id } }', { i: { recipientName: 'Soon Gone', line1: '1 rue X', postalCode: '75001', city: 'Paris', countryCode: 'FR' } }, access);
-    await h.gql('mutation { updateNotificationPreference(input: { kind: "task", email: false }) { kind } }', {}, access);
-    await h.gql('mutation { registerPushDevice(input: { token: "ExponentPushToken[erasure-test-token-1]", platform: IOS }) { id } }', {}, access);
-    const ticket = await h.gql<{ requestAvatarUpload: { url: string; key: string } }>('mutation { requestAvatarUpload(contentType: "image/png", sizeBytes: ' + PNG.length + ') { url key } }', {}, access);
+    await h.gql(
+      'mutation { updateProfile(input: { displayName: "Soon Gone", phone: "+33612345678" }) { id } }',
+      {},
+      access,
+    );
+    await h.gql(
+      'mutation($i: DeliveryAddressInput!) { createDeliveryAddress(input: $i) { id } }',
+      { i: { recipientName: 'Soon Gone', line1: '1 rue X', postalCode: '75001', city: 'Paris', countryCode: 'FR' } },
+      access,
+    );
+    await h.gql(
+      'mutation { updateNotificationPreference(input: { kind: "task", email: false }) { kind } }',
+      {},
+      access,
+    );
+    await h.gql(
+      'mutation { registerPushDevice(input: { token: "ExponentPushToken[erasure-test-token-1]", platform: IOS }) { id } }',
+      {},
+      access,
+    );
+    const ticket = await h.gql<{ requestAvatarUpload: { url: string; key: string } }>(
+      'mutation { requestAvatarUpload(contentType: "image/png", sizeBytes: ' + PNG.length + ') { url key } }',
+      {},
+      access,
+    );
     const upload = ticket.body.data!.requestAvatarUpload;
     await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG });
     await h.gql('mutation($k: String!) { confirmAvatarUpload(key: $k) { id } }', { k: upload.key }, access);
-    await h.events.publish(eventTopics.notificationRequested, { eventId: `e:${randomUUID()}`, userId, kind: 'system', title: 'hello', body: '', link: null });
-    await h.gql('mutation { updateProfile(input: { displayName: "Stays" }) { id } }', {}, await h.tokens.mint(bystander));
-    await eventually(async () => h.db.notification.count({ where: { userId } }), (n) => n === 1);
+    await h.events.publish(eventTopics.notificationRequested, {
+      eventId: `e:${randomUUID()}`,
+      userId,
+      kind: 'system',
+      title: 'hello',
+      body: '',
+      link: null,
+    });
+    await h.gql(
+      'mutation { updateProfile(input: { displayName: "Stays" }) { id } }',
+      {},
+      await h.tokens.mint(bystander),
+    );
+    await eventually(
+      async () => h.db.notification.count({ where: { userId } }),
+      (n) => n === 1,
+    );
     expect(await h.db.profile.count({ where: { id: userId, avatarKey: upload.key } })).toBe(1);
 
     const deleted: UserDeleted = { userId, deletedAt: new Date().toISOString() };
     await h.events.publish(eventTopics.userDeleted, deleted);
-    await eventually(async () => acks.filter((a) => a.userId === userId), (list) => list.length === 1);
+    await eventually(
+      async () => acks.filter((a) => a.userId === userId),
+      (list) => list.length === 1,
+    );
     expect(acks.find((a) => a.userId === userId)).toEqual({ userId, service: 'user' });
 
     expect(await h.db.profile.count({ where: { id: userId } })).toBe(0);
@@ -50,18 +87,44 @@ describe('erasure of a deleted account', () => {
     const objects: string[] = [];
     const { createObjectStore } = await import('@vegshare/kit');
     const store = createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' });
-    for await (const item of store.client.listObjectsV2(store.bucket, `avatars/${userId}/`, true) as AsyncIterable<{ name?: string }>) if (item.name) objects.push(item.name);
+    for await (const item of store.client.listObjectsV2(store.bucket, `avatars/${userId}/`, true) as AsyncIterable<{
+      name?: string;
+    }>)
+      if (item.name) objects.push(item.name);
     expect(objects).toEqual([]);
     expect(await h.db.profile.count({ where: { id: bystander } })).toBe(1);
 
     // The still-valid token and late events change nothing.
     expect(codes(await h.gql('{ me { id displayName } }', {}, access))).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await h.gql('mutation { registerPushDevice(input: { token: "ExponentPushToken[erasure-test-token-2]", platform: IOS }) { id } }', {}, access))).toEqual(['UNAUTHENTICATED']);
-    await h.events.publish(eventTopics.userRegistered, { userId, email: 'x@example.test', displayName: 'Back?', roles: ['CUSTOMER'] });
-    await h.events.publish(eventTopics.notificationRequested, { eventId: `e:${randomUUID()}`, userId, kind: 'system', title: 'late', body: '', link: null });
+    expect(
+      codes(
+        await h.gql(
+          'mutation { registerPushDevice(input: { token: "ExponentPushToken[erasure-test-token-2]", platform: IOS }) { id } }',
+          {},
+          access,
+        ),
+      ),
+    ).toEqual(['UNAUTHENTICATED']);
+    await h.events.publish(eventTopics.userRegistered, {
+      userId,
+      email: 'x@example.test',
+      displayName: 'Back?',
+      roles: ['CUSTOMER'],
+    });
+    await h.events.publish(eventTopics.notificationRequested, {
+      eventId: `e:${randomUUID()}`,
+      userId,
+      kind: 'system',
+      title: 'late',
+      body: '',
+      link: null,
+    });
     // A re-published UserDeleted is acknowledged again (auth keeps asking until every service answered).
     await h.events.publish(eventTopics.userDeleted, deleted);
-    await eventually(async () => acks.filter((a) => a.userId === userId).length, (n) => n === 2);
+    await eventually(
+      async () => acks.filter((a) => a.userId === userId).length,
+      (n) => n === 2,
+    );
     expect(await h.db.profile.count({ where: { id: userId } })).toBe(0);
     expect(await h.db.notification.count({ where: { userId } })).toBe(0);
   });

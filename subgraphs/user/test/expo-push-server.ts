@@ -59,14 +59,28 @@ export async function startExpoPushServer(): Promise<ExpoPushServer> {
         if (req.url === '/--/api/v2/push/send') {
           if (failures.count > 0) {
             failures = { ...failures, count: failures.count - 1 };
-            return reply(failures.status, { errors: [{ code: failures.status === 429 ? 'RATE_LIMIT_EXCEEDED' : 'SERVICE_UNAVAILABLE', message: 'try again later' }] });
+            return reply(failures.status, {
+              errors: [
+                {
+                  code: failures.status === 429 ? 'RATE_LIMIT_EXCEEDED' : 'SERVICE_UNAVAILABLE',
+                  message: 'try again later',
+                },
+              ],
+            });
           }
           const messages = (Array.isArray(body) ? body : [body]) as SentMessage[];
-          if (messages.length > 100) return reply(400, { errors: [{ code: 'PUSH_TOO_MANY_NOTIFICATIONS', message: 'at most 100 messages per request' }] });
+          if (messages.length > 100)
+            return reply(400, {
+              errors: [{ code: 'PUSH_TOO_MANY_NOTIFICATIONS', message: 'at most 100 messages per request' }],
+            });
           sendRequests.push(messages);
           const data = messages.map((m) => {
             if (deadAtSend.has(m.to)) {
-              return { status: 'error', message: `"${m.to}" is not a registered push notification recipient`, details: { error: 'DeviceNotRegistered', expoPushToken: m.to } };
+              return {
+                status: 'error',
+                message: `"${m.to}" is not a registered push notification recipient`,
+                details: { error: 'DeviceNotRegistered', expoPushToken: m.to },
+              };
             }
             const id = randomUUID();
             tickets.set(id, m.to);
@@ -82,7 +96,11 @@ export async function startExpoPushServer(): Promise<ExpoPushServer> {
             const token = tickets.get(id);
             if (!token) continue;
             data[id] = deadAtReceipt.has(token)
-              ? { status: 'error', message: 'The device cannot receive push notifications anymore', details: { error: 'DeviceNotRegistered', expoPushToken: token } }
+              ? {
+                  status: 'error',
+                  message: 'The device cannot receive push notifications anymore',
+                  details: { error: 'DeviceNotRegistered', expoPushToken: token },
+                }
               : { status: 'ok' };
           }
           return reply(200, { data });

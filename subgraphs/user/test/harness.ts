@@ -2,7 +2,14 @@
 // event bus, plus access tokens minted with an Ed25519 key generated here and checked by the kit's real JWT verifier.
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createJwtVerifier, createLogger, MemoryEventBus, type EventBus, type Role, type RunningSubgraph } from '@vegshare/kit';
+import {
+  createJwtVerifier,
+  createLogger,
+  MemoryEventBus,
+  type EventBus,
+  type Role,
+  type RunningSubgraph,
+} from '@vegshare/kit';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadUserConfig, startUserService } from '../src/service.ts';
@@ -14,7 +21,10 @@ const AUDIENCE = 'vegshare-test';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
-  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[] };
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[];
+  };
 }
 
 interface Tokens {
@@ -34,7 +44,13 @@ async function createTokens(): Promise<Tokens> {
   };
 }
 
-function sign(key: CryptoKey, kid: string, userId: string, roles: Role[], options: { expiresIn?: string; issuer?: string }): Promise<string> {
+function sign(
+  key: CryptoKey,
+  kid: string,
+  userId: string,
+  roles: Role[],
+  options: { expiresIn?: string; issuer?: string },
+): Promise<string> {
   return new SignJWT({ roles, sid: randomUUID() })
     .setProtectedHeader({ alg: 'EdDSA', kid })
     .setSubject(userId)
@@ -54,7 +70,12 @@ export interface Harness {
   readonly db: UserDb;
   readonly services: RunningSubgraph[];
   readonly service: RunningSubgraph;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string, service?: RunningSubgraph): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    service?: RunningSubgraph,
+  ): Promise<GraphQLResponse<T>>;
   /** Starts one more replica on the same database, S3 and `events` (or another bus). */
   startReplica(events?: EventBus): Promise<RunningSubgraph>;
   close(): Promise<void>;
@@ -75,10 +96,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = createUserDb(database.url);
   if (options.seed) await options.seed(db);
   const extra = typeof options.env === 'function' ? options.env(s3) : options.env;
-  const config = loadUserConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...s3.env, ...extra });
+  const config = loadUserConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    ...s3.env,
+    ...extra,
+  });
   const services: RunningSubgraph[] = [];
   const startReplica = async (bus: EventBus = events) => {
-    const running = await startUserService(config, { logger: createLogger('user', 'silent'), verifier: tokens.verifier, events: bus, revocationSource: withoutAuthService });
+    const running = await startUserService(config, {
+      logger: createLogger('user', 'silent'),
+      verifier: tokens.verifier,
+      events: bus,
+      revocationSource: withoutAuthService,
+    });
     services.push(running);
     return running;
   };
@@ -92,7 +126,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     services,
     service: first,
     startReplica,
-    async gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string, service: RunningSubgraph = first): Promise<GraphQLResponse<T>> {
+    async gql<T>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      token?: string,
+      service: RunningSubgraph = first,
+    ): Promise<GraphQLResponse<T>> {
       const res = await fetch(`${service.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -111,7 +150,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** The `extensions.code` of every error, in order. */
-export const codes = (response: GraphQLResponse<unknown>): (string | undefined)[] => (response.body.errors ?? []).map((e) => e.extensions?.code);
+export const codes = (response: GraphQLResponse<unknown>): (string | undefined)[] =>
+  (response.body.errors ?? []).map((e) => e.extensions?.code);
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs`. */
 export { waitFor as eventually } from '@vegshare/tools/testing/wait';

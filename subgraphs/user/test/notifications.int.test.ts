@@ -1,6 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, eventTopics, RedisEventBus, type NotificationRequested, type RunningSubgraph } from '@vegshare/kit';
+import {
+  createLogger,
+  eventTopics,
+  RedisEventBus,
+  type NotificationRequested,
+  type RunningSubgraph,
+} from '@vegshare/kit';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 import { subscribe, type Subscription } from './ws.ts';
 
@@ -17,7 +23,16 @@ let publisher: RedisEventBus;
 
 const ADDED = 'subscription { notificationAdded { id kind title body link read readAt createdAt } }';
 interface Added {
-  notificationAdded: { id: string; kind: string; title: string; body: string; link: string | null; read: boolean; readAt: string | null; createdAt: string };
+  notificationAdded: {
+    id: string;
+    kind: string;
+    title: string;
+    body: string;
+    link: string | null;
+    read: boolean;
+    readAt: string | null;
+    createdAt: string;
+  };
 }
 
 const request = (userId: string, overrides: Partial<NotificationRequested> = {}): NotificationRequested => ({
@@ -66,15 +81,33 @@ describe('notifications from NotificationRequested events over Redis', () => {
     try {
       await live(sub, userId);
       const event = request(userId);
-      await Promise.all([publisher.publish(eventTopics.notificationRequested, event), publisher.publish(eventTopics.notificationRequested, event)]);
+      await Promise.all([
+        publisher.publish(eventTopics.notificationRequested, event),
+        publisher.publish(eventTopics.notificationRequested, event),
+      ]);
       await publisher.publish(eventTopics.notificationRequested, event);
-      await eventually(async () => real(sub).length, (n) => n >= 1);
+      await eventually(
+        async () => real(sub).length,
+        (n) => n >= 1,
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(real(sub)).toHaveLength(1);
-      expect(real(sub)[0]?.notificationAdded).toMatchObject({ kind: 'harvest', title: event.title, body: event.body, link: '/harvests/1', read: false, readAt: null });
+      expect(real(sub)[0]?.notificationAdded).toMatchObject({
+        kind: 'harvest',
+        title: event.title,
+        body: event.body,
+        link: '/harvests/1',
+        read: false,
+        readAt: null,
+      });
       expect(await h.db.notification.count({ where: { eventId: event.eventId } })).toBe(1);
 
-      const listed = await h.gql<{ notifications: { edges: { node: { id: string } }[] } }>('{ notifications(first: 1) { edges { node { id } } } }', {}, token, replicaB);
+      const listed = await h.gql<{ notifications: { edges: { node: { id: string } }[] } }>(
+        '{ notifications(first: 1) { edges { node { id } } } }',
+        {},
+        token,
+        replicaB,
+      );
       expect(listed.body.data?.notifications.edges[0]?.node.id).toBe(real(sub)[0]?.notificationAdded.id);
     } finally {
       await sub.close();
@@ -90,7 +123,10 @@ describe('notifications from NotificationRequested events over Redis', () => {
       await live(subBob, bob);
       await live(subAlice, alice);
       await publisher.publish(eventTopics.notificationRequested, request(alice, { title: 'for alice' }));
-      await eventually(async () => real(subAlice).length, (n) => n === 1);
+      await eventually(
+        async () => real(subAlice).length,
+        (n) => n === 1,
+      );
       await new Promise((r) => setTimeout(r, 200));
       expect(real(subBob)).toEqual([]);
       expect(real(subAlice).map((r) => r.notificationAdded.title)).toEqual(['for alice']);
@@ -103,8 +139,14 @@ describe('notifications from NotificationRequested events over Redis', () => {
   it('respects in-app preferences: a muted kind is neither stored nor pushed', async () => {
     const userId = randomUUID();
     const token = await h.tokens.mint(userId);
-    const pref = await h.gql('mutation { updateNotificationPreference(input: { kind: "delivery", inApp: false, push: false }) { kind email push inApp } }', {}, token);
-    expect(pref.body.data).toEqual({ updateNotificationPreference: { kind: 'delivery', email: true, push: false, inApp: false } });
+    const pref = await h.gql(
+      'mutation { updateNotificationPreference(input: { kind: "delivery", inApp: false, push: false }) { kind email push inApp } }',
+      {},
+      token,
+    );
+    expect(pref.body.data).toEqual({
+      updateNotificationPreference: { kind: 'delivery', email: true, push: false, inApp: false },
+    });
     const sub = subscribe<Added>(h.service, ADDED, token);
     try {
       await live(sub, userId);
@@ -112,7 +154,10 @@ describe('notifications from NotificationRequested events over Redis', () => {
       const allowed = request(userId, { kind: 'task', title: 'allowed' });
       await publisher.publish(eventTopics.notificationRequested, muted);
       await publisher.publish(eventTopics.notificationRequested, allowed);
-      await eventually(async () => real(sub).length, (n) => n >= 1);
+      await eventually(
+        async () => real(sub).length,
+        (n) => n >= 1,
+      );
       await new Promise((r) => setTimeout(r, 200));
       expect(real(sub).map((r) => r.notificationAdded.title)).toEqual(['allowed']);
       expect(await h.db.notification.count({ where: { eventId: muted.eventId } })).toBe(0);
@@ -128,9 +173,14 @@ describe('notifications from NotificationRequested events over Redis', () => {
       await publisher.publish(eventTopics.notificationRequested, request(a, { eventId }));
       await publisher.publish(eventTopics.notificationRequested, request(b, { eventId }));
     }
-    await eventually(() => h.db.notification.count({ where: { eventId } }), (n) => n === 2);
+    await eventually(
+      () => h.db.notification.count({ where: { eventId } }),
+      (n) => n === 2,
+    );
     await new Promise((r) => setTimeout(r, 150));
-    expect((await h.db.notification.findMany({ where: { eventId } })).map((n) => n.userId).sort()).toEqual([a, b].sort());
+    expect((await h.db.notification.findMany({ where: { eventId } })).map((n) => n.userId).sort()).toEqual(
+      [a, b].sort(),
+    );
   });
 
   it('drops malformed events without storing anything', async () => {
@@ -144,7 +194,10 @@ describe('notifications from NotificationRequested events over Redis', () => {
     ];
     for (const event of bad) await publisher.publish(eventTopics.notificationRequested, event);
     await publisher.publish(eventTopics.notificationRequested, request(userId, { title: 'good' }));
-    await eventually(() => h.db.notification.count({ where: { userId } }), (n) => n === 1);
+    await eventually(
+      () => h.db.notification.count({ where: { userId } }),
+      (n) => n === 1,
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect((await h.db.notification.findMany({ where: { userId } })).map((n) => n.title)).toEqual(['good']);
   });
@@ -159,24 +212,36 @@ describe('notifications from NotificationRequested events over Redis', () => {
 
   it('refuses subscriptions without a valid token', async () => {
     const anonymous = subscribe<Added>(h.service, ADDED);
-    await eventually(async () => anonymous.errors.length, (n) => n > 0);
+    await eventually(
+      async () => anonymous.errors.length,
+      (n) => n > 0,
+    );
     expect(anonymous.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     await anonymous.close();
 
     const forged = subscribe<Added>(h.service, ADDED, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.');
-    await eventually(async () => forged.closed.code ?? forged.errors.length, (v) => v !== 0);
+    await eventually(
+      async () => forged.closed.code ?? forged.errors.length,
+      (v) => v !== 0,
+    );
     expect(forged.received).toEqual([]);
     await forged.close();
   });
 });
 
 describe('notifications connection', () => {
-  const PAGE = 'query($first: Int, $after: String) { notifications(first: $first, after: $after) { unreadCount edges { cursor node { id title read } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }';
+  const PAGE =
+    'query($first: Int, $after: String) { notifications(first: $first, after: $after) { unreadCount edges { cursor node { id title read } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }';
   interface Page {
     notifications: {
       unreadCount: number;
       edges: { cursor: string; node: { id: string; title: string; read: boolean } }[];
-      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      pageInfo: {
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+        startCursor: string | null;
+        endCursor: string | null;
+      };
     };
   }
 
@@ -184,7 +249,14 @@ describe('notifications connection', () => {
     const base = Date.parse('2026-06-01T00:00:00Z');
     // Pairs share a timestamp so the (createdAt, id) tie-break is exercised.
     await h.db.notification.createMany({
-      data: Array.from({ length: count }, (_, i) => ({ eventId: `seed:${userId}:${i}`, userId, kind: 'task', title: `n${i}`, body: '', createdAt: new Date(base + Math.floor(i / 2) * 60_000) })),
+      data: Array.from({ length: count }, (_, i) => ({
+        eventId: `seed:${userId}:${i}`,
+        userId,
+        kind: 'task',
+        title: `n${i}`,
+        body: '',
+        createdAt: new Date(base + Math.floor(i / 2) * 60_000),
+      })),
     });
   }
 
@@ -222,7 +294,8 @@ describe('notifications connection', () => {
     await seedNotifications(other, 2);
     const mine = await h.db.notification.findMany({ where: { userId }, orderBy: { title: 'asc' } });
     const theirs = await h.db.notification.findFirstOrThrow({ where: { userId: other } });
-    const MARK = 'mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { updatedCount unreadCount } }';
+    const MARK =
+      'mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { updatedCount unreadCount } }';
     const some = await h.gql(MARK, { input: { ids: [mine[0]!.id, mine[1]!.id, theirs.id] } }, token);
     expect(some.body.data).toEqual({ markNotificationsRead: { updatedCount: 2, unreadCount: 3 } });
     expect((await h.db.notification.findUniqueOrThrow({ where: { id: theirs.id } })).readAt).toBeNull();
@@ -234,15 +307,28 @@ describe('notifications connection', () => {
     expect(page.body.data?.notifications.edges.every((e) => e.node.read)).toBe(true);
     expect(await h.db.notification.count({ where: { userId: other, readAt: null } })).toBe(2);
 
-    for (const input of [{}, { ids: [mine[0]!.id], all: true }, { ids: ['nope'] }, { ids: Array.from({ length: 101 }, () => randomUUID()) }]) {
-      expect(codes(await h.gql(MARK, { input }, token)), JSON.stringify(input).slice(0, 80)).toEqual(['BAD_USER_INPUT']);
+    for (const input of [
+      {},
+      { ids: [mine[0]!.id], all: true },
+      { ids: ['nope'] },
+      { ids: Array.from({ length: 101 }, () => randomUUID()) },
+    ]) {
+      expect(codes(await h.gql(MARK, { input }, token)), JSON.stringify(input).slice(0, 80)).toEqual([
+        'BAD_USER_INPUT',
+      ]);
     }
     expect(codes(await h.gql(MARK, { input: { all: true } }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('validates first and after, and requires a viewer', async () => {
     const token = await h.tokens.mint(randomUUID());
-    for (const variables of [{ first: 0 }, { first: 101 }, { first: -1 }, { after: 'garbage' }, { after: Buffer.from('["x","y"]').toString('base64url') }]) {
+    for (const variables of [
+      { first: 0 },
+      { first: 101 },
+      { first: -1 },
+      { after: 'garbage' },
+      { after: Buffer.from('["x","y"]').toString('base64url') },
+    ]) {
       expect(codes(await h.gql(PAGE, variables, token)), JSON.stringify(variables)).toEqual(['BAD_USER_INPUT']);
     }
     expect(codes(await h.gql(PAGE, {}))).toEqual(['UNAUTHENTICATED']);

@@ -11,7 +11,12 @@ let customer: string;
 let farmer: string;
 let admin: string;
 
-const PRIVATE_FIELDS = ['phone', 'addresses { id }', 'defaultAddress { id }', 'notificationPreferences { kind }'] as const;
+const PRIVATE_FIELDS = [
+  'phone',
+  'addresses { id }',
+  'defaultAddress { id }',
+  'notificationPreferences { kind }',
+] as const;
 
 beforeAll(async () => {
   h = await startHarness({ seed: seedUser });
@@ -25,21 +30,46 @@ afterAll(async () => {
 
 describe('public profile', () => {
   it('shows display name, locale and time zone of seeded users to anyone', async () => {
-    const { body } = await h.gql('query($id: ID!) { user(id: $id) { id displayName avatarUrl locale timeZone } }', { id: demo.users.farmer.id });
-    expect(body).toEqual({ data: { user: { id: demo.users.farmer.id, displayName: 'Jules Fermier', avatarUrl: null, locale: 'fr-FR', timeZone: 'Europe/Paris' } } });
+    const { body } = await h.gql('query($id: ID!) { user(id: $id) { id displayName avatarUrl locale timeZone } }', {
+      id: demo.users.farmer.id,
+    });
+    expect(body).toEqual({
+      data: {
+        user: {
+          id: demo.users.farmer.id,
+          displayName: 'Jules Fermier',
+          avatarUrl: null,
+          locale: 'fr-FR',
+          timeZone: 'Europe/Paris',
+        },
+      },
+    });
   });
 
   it('answers null for unknown and malformed ids', async () => {
-    const { body } = await h.gql('{ a: user(id: "00000000-0000-4000-8000-00000000ffff") { id } b: user(id: "nope") { id } }');
+    const { body } = await h.gql(
+      '{ a: user(id: "00000000-0000-4000-8000-00000000ffff") { id } b: user(id: "nope") { id } }',
+    );
     expect(body).toEqual({ data: { a: null, b: null } });
   });
 
   it('resolves User and DeliveryAddress references in one batch each', async () => {
-    const reps = [...Object.values(demo.users).map((u) => ({ __typename: 'User', id: u.id })), { __typename: 'User', id: randomUUID() }, { __typename: 'User', id: 'x' }];
-    const { body } = await h.gql<{ _entities: ({ displayName: string } | null)[] }>('query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName } } }', { r: reps });
+    const reps = [
+      ...Object.values(demo.users).map((u) => ({ __typename: 'User', id: u.id })),
+      { __typename: 'User', id: randomUUID() },
+      { __typename: 'User', id: 'x' },
+    ];
+    const { body } = await h.gql<{ _entities: ({ displayName: string } | null)[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName } } }',
+      { r: reps },
+    );
     expect(body.errors).toBeUndefined();
     // An account without a stored profile yet resolves to defaults; a malformed id to null.
-    expect(body.data?._entities).toEqual([...Object.values(demo.users).map((u) => ({ displayName: u.displayName })), { displayName: 'VegShare member' }, null]);
+    expect(body.data?._entities).toEqual([
+      ...Object.values(demo.users).map((u) => ({ displayName: u.displayName })),
+      { displayName: 'VegShare member' },
+      null,
+    ]);
   });
 });
 
@@ -50,7 +80,11 @@ describe('privacy of phone, addresses and preferences', () => {
     it(`${field}: anonymous callers get UNAUTHENTICATED, other users FORBIDDEN`, async () => {
       const anonymous = await h.gql(query(field), { id: demo.users.customer.id });
       expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
-      const other = await h.gql<{ user: Record<string, unknown> }>(query(field), { id: demo.users.customer.id }, farmer);
+      const other = await h.gql<{ user: Record<string, unknown> }>(
+        query(field),
+        { id: demo.users.customer.id },
+        farmer,
+      );
       expect(codes(other)).toEqual(['FORBIDDEN']);
       // The public part still resolves next to the refused field.
       expect(other.body.data?.user['displayName']).toBe('Chloé Martin');
@@ -67,23 +101,43 @@ describe('privacy of phone, addresses and preferences', () => {
   }
 
   it('hides private fields on entity references too', async () => {
-    const res = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName phone } } }', { r: [{ __typename: 'User', id: demo.users.customer.id }] }, farmer);
+    const res = await h.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName phone } } }',
+      { r: [{ __typename: 'User', id: demo.users.customer.id }] },
+      farmer,
+    );
     expect(codes(res)).toEqual(['FORBIDDEN']);
-    const address = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on DeliveryAddress { city } } }', { r: [{ __typename: 'DeliveryAddress', id: '40000000-0000-4000-8000-000000000001' }] }, farmer);
+    const address = await h.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on DeliveryAddress { city } } }',
+      { r: [{ __typename: 'DeliveryAddress', id: '40000000-0000-4000-8000-000000000001' }] },
+      farmer,
+    );
     expect(codes(address)).toEqual(['FORBIDDEN']);
-    const own = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on DeliveryAddress { city isDefault } } }', { r: [{ __typename: 'DeliveryAddress', id: '40000000-0000-4000-8000-000000000001' }] }, customer);
+    const own = await h.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on DeliveryAddress { city isDefault } } }',
+      { r: [{ __typename: 'DeliveryAddress', id: '40000000-0000-4000-8000-000000000001' }] },
+      customer,
+    );
     expect(own.body).toEqual({ data: { _entities: [{ city: 'Paris', isDefault: true }] } });
   });
 
   it('lists every known notification kind with defaults for the owner', async () => {
-    const res = await h.gql<{ me: { notificationPreferences: { kind: string; email: boolean; push: boolean; inApp: boolean }[] } }>('{ me { notificationPreferences { kind email push inApp } } }', {}, customer);
-    expect(res.body.data?.me.notificationPreferences).toContainEqual({ kind: 'rental', email: true, push: true, inApp: true });
+    const res = await h.gql<{
+      me: { notificationPreferences: { kind: string; email: boolean; push: boolean; inApp: boolean }[] };
+    }>('{ me { notificationPreferences { kind email push inApp } } }', {}, customer);
+    expect(res.body.data?.me.notificationPreferences).toContainEqual({
+      kind: 'rental',
+      email: true,
+      push: true,
+      inApp: true,
+    });
     expect(res.body.data?.me.notificationPreferences.map((p) => p.kind)).toContain('delivery');
   });
 });
 
 describe('updateProfile', () => {
-  const mutation = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName phone locale timeZone } }';
+  const mutation =
+    'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName phone locale timeZone } }';
 
   it('requires a signed-in user and rejects bad or expired tokens', async () => {
     expect(codes(await h.gql(mutation, { input: { displayName: 'X' } }))).toEqual(['UNAUTHENTICATED']);
@@ -96,12 +150,33 @@ describe('updateProfile', () => {
 
   it('normalises and stores valid values for the viewer only', async () => {
     const token = await h.tokens.mint(demo.users.partner.id, ['PARTNER']);
-    const res = await h.gql(mutation, { input: { displayName: '  Le Bon Bistro Paris ', phone: '+33 1 42 00 00 00', locale: 'fr-ca', timeZone: 'America/Montreal' } }, token);
+    const res = await h.gql(
+      mutation,
+      {
+        input: {
+          displayName: '  Le Bon Bistro Paris ',
+          phone: '+33 1 42 00 00 00',
+          locale: 'fr-ca',
+          timeZone: 'America/Montreal',
+        },
+      },
+      token,
+    );
     expect(res.body).toEqual({
-      data: { updateProfile: { id: demo.users.partner.id, displayName: 'Le Bon Bistro Paris', phone: '+33142000000', locale: 'fr-CA', timeZone: expect.stringMatching(/^America\/(Montreal|Toronto)$/) } },
+      data: {
+        updateProfile: {
+          id: demo.users.partner.id,
+          displayName: 'Le Bon Bistro Paris',
+          phone: '+33142000000',
+          locale: 'fr-CA',
+          timeZone: expect.stringMatching(/^America\/(Montreal|Toronto)$/),
+        },
+      },
     });
     const cleared = await h.gql(mutation, { input: { phone: null } }, token);
-    expect(cleared.body.data).toMatchObject({ updateProfile: { phone: null, locale: 'fr-CA', displayName: 'Le Bon Bistro Paris' } });
+    expect(cleared.body.data).toMatchObject({
+      updateProfile: { phone: null, locale: 'fr-CA', displayName: 'Le Bon Bistro Paris' },
+    });
   });
 
   it.each([
@@ -134,9 +209,20 @@ describe('updateProfile', () => {
 describe('UserRegistered events', () => {
   it('create a profile once, never overwriting an existing one', async () => {
     const userId = randomUUID();
-    const event: UserRegistered = { userId, email: 'new@example.com', displayName: 'Nouvelle Cliente', roles: ['CUSTOMER'] };
-    await Promise.all([h.events.publish(eventTopics.userRegistered, event), h.events.publish(eventTopics.userRegistered, event)]);
-    const profile = await eventually(() => h.db.profile.findUnique({ where: { id: userId } }), (p) => p !== null);
+    const event: UserRegistered = {
+      userId,
+      email: 'new@example.com',
+      displayName: 'Nouvelle Cliente',
+      roles: ['CUSTOMER'],
+    };
+    await Promise.all([
+      h.events.publish(eventTopics.userRegistered, event),
+      h.events.publish(eventTopics.userRegistered, event),
+    ]);
+    const profile = await eventually(
+      () => h.db.profile.findUnique({ where: { id: userId } }),
+      (p) => p !== null,
+    );
     expect(profile?.displayName).toBe('Nouvelle Cliente');
     await h.db.profile.update({ where: { id: userId }, data: { displayName: 'Renamed' } });
     await h.events.publish(eventTopics.userRegistered, event);
@@ -150,23 +236,45 @@ describe('UserRegistered events', () => {
 describe('notifications over the in-process bus (embedded default)', () => {
   it('stores a requested notification once and pushes it to the graphql-ws subscriber', async () => {
     const token = await h.tokens.mint(demo.users.customer.id);
-    const sub = subscribe<{ notificationAdded: { title: string; kind: string } }>(h.service, 'subscription { notificationAdded { title kind } }', token);
+    const sub = subscribe<{ notificationAdded: { title: string; kind: string } }>(
+      h.service,
+      'subscription { notificationAdded { title kind } }',
+      token,
+    );
     try {
       const probe = async (title: string) => {
-        const event: NotificationRequested = { eventId: randomUUID(), userId: demo.users.customer.id, kind: 'rental', title, body: '' };
+        const event: NotificationRequested = {
+          eventId: randomUUID(),
+          userId: demo.users.customer.id,
+          kind: 'rental',
+          title,
+          body: '',
+        };
         await h.events.publish(eventTopics.notificationRequested, event);
         return event;
       };
       // The memory bus delivers only to current subscribers: probe until the subscription is live.
-      await eventually(async () => (await probe('probe'), sub.received.length), (n) => n > 0);
+      await eventually(
+        async () => (await probe('probe'), sub.received.length),
+        (n) => n > 0,
+      );
       const event = await probe('Rental accepted');
       await h.events.publish(eventTopics.notificationRequested, event);
-      await eventually(async () => sub.received.filter((r) => r.notificationAdded.title !== 'probe').length, (n) => n === 1);
+      await eventually(
+        async () => sub.received.filter((r) => r.notificationAdded.title !== 'probe').length,
+        (n) => n === 1,
+      );
       await new Promise((r) => setTimeout(r, 100));
-      expect(sub.received.filter((r) => r.notificationAdded.title !== 'probe')).toEqual([{ notificationAdded: { title: 'Rental accepted', kind: 'rental' } }]);
+      expect(sub.received.filter((r) => r.notificationAdded.title !== 'probe')).toEqual([
+        { notificationAdded: { title: 'Rental accepted', kind: 'rental' } },
+      ]);
       expect(await h.db.notification.count({ where: { eventId: event.eventId } })).toBe(1);
       // Seeded notifications plus the probes and this one are in the connection, with the seeded read one not counted.
-      const res = await h.gql<{ notifications: { unreadCount: number; edges: { node: { title: string } }[] } }>('{ notifications(first: 100) { unreadCount edges { node { title } } } }', {}, token);
+      const res = await h.gql<{ notifications: { unreadCount: number; edges: { node: { title: string } }[] } }>(
+        '{ notifications(first: 100) { unreadCount edges { node { title } } } }',
+        {},
+        token,
+      );
       const titles = res.body.data?.notifications.edges.map((e) => e.node.title) ?? [];
       expect(titles.filter((t) => t === 'Rental accepted')).toHaveLength(1);
       expect(titles).toContain('Welcome to VegShare');
@@ -181,8 +289,14 @@ describe('seed', () => {
   it('is idempotent', async () => {
     const before = [await h.db.profile.count(), await h.db.deliveryAddress.count(), await h.db.notification.count()];
     await seedUser(h.db);
-    expect([await h.db.profile.count(), await h.db.deliveryAddress.count(), await h.db.notification.count()]).toEqual(before);
-    const me = await h.gql<{ me: { defaultAddress: { city: string } } }>('{ me { defaultAddress { city } } }', {}, customer);
+    expect([await h.db.profile.count(), await h.db.deliveryAddress.count(), await h.db.notification.count()]).toEqual(
+      before,
+    );
+    const me = await h.gql<{ me: { defaultAddress: { city: string } } }>(
+      '{ me { defaultAddress { city } } }',
+      {},
+      customer,
+    );
     expect(me.body.data?.me.defaultAddress.city).toBe('Paris');
   });
 });
@@ -191,7 +305,14 @@ describe('operations', () => {
   it('serves health, readiness (postgres, s3) and metrics', async () => {
     expect((await fetch(`${h.service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${h.service.url}/ready`);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'postgres', ok: true }, { name: 's3', ok: true }, { name: 'revocations', ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: [
+        { name: 'postgres', ok: true },
+        { name: 's3', ok: true },
+        { name: 'revocations', ok: true },
+      ],
+    });
     expect((await fetch(`${h.service.url}/metrics`)).status).toBe(404);
     expect(await (await fetch(`${h.service.metricsUrl}/metrics`)).text()).toContain('service="user"');
   });

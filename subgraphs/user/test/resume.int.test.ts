@@ -16,11 +16,30 @@ interface Added {
   notificationAdded: { id: string; title: string; cursor: string };
 }
 const notify = (userId: string, title: string) =>
-  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, { eventId: `test:${randomUUID()}`, userId, kind: 'system', title, body: '', link: null });
+  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, {
+    eventId: `test:${randomUUID()}`,
+    userId,
+    kind: 'system',
+    title,
+    body: '',
+    link: null,
+  });
 const listed = async (userId: string) =>
-  ((await h.gql<{ notifications: { edges: { cursor: string; node: { id: string; title: string } }[] } }>('{ notifications(first: 50) { edges { cursor node { id title } } } }', {}, await h.tokens.mint(userId))).body.data?.notifications.edges ?? []).reverse();
+  (
+    (
+      await h.gql<{ notifications: { edges: { cursor: string; node: { id: string; title: string } }[] } }>(
+        '{ notifications(first: 50) { edges { cursor node { id title } } } }',
+        {},
+        await h.tokens.mint(userId),
+      )
+    ).body.data?.notifications.edges ?? []
+  ).reverse();
 const resume = async (userId: string, after: string): Promise<Subscription<Added>> =>
-  subscribe<Added>(h.service, `subscription { notificationAdded(after: ${JSON.stringify(after)}) { id title cursor } }`, await h.tokens.mint(userId));
+  subscribe<Added>(
+    h.service,
+    `subscription { notificationAdded(after: ${JSON.stringify(after)}) { id title cursor } }`,
+    await h.tokens.mint(userId),
+  );
 const titles = (s: Subscription<Added>) => s.received.map((r) => r.notificationAdded.title);
 
 describe('notificationAdded resume', () => {
@@ -28,18 +47,33 @@ describe('notificationAdded resume', () => {
     const alice = randomUUID();
     const bob = randomUUID();
     for (const t of ['a1', 'a2']) await notify(alice, t);
-    await eventually(() => listed(alice), (l) => l.length === 2);
+    await eventually(
+      () => listed(alice),
+      (l) => l.length === 2,
+    );
     const seen = (await listed(alice))[0]!; // a1: the client has it
     for (const t of ['a3', 'a4']) await notify(alice, t);
     await notify(bob, 'b1');
-    await eventually(() => listed(alice), (l) => l.length === 4);
-    await eventually(() => listed(bob), (l) => l.length === 1);
+    await eventually(
+      () => listed(alice),
+      (l) => l.length === 4,
+    );
+    await eventually(
+      () => listed(bob),
+      (l) => l.length === 1,
+    );
 
     const sub = await resume(alice, seen.cursor);
     try {
-      await eventually(() => sub.received.length, (n) => n >= 3);
+      await eventually(
+        () => sub.received.length,
+        (n) => n >= 3,
+      );
       await notify(alice, 'a5');
-      await eventually(() => sub.received.length, (n) => n >= 4);
+      await eventually(
+        () => sub.received.length,
+        (n) => n >= 4,
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(sub.errors).toEqual([]);
       const order = (await listed(alice)).map((e) => e.node.title).slice(1);
@@ -54,7 +88,10 @@ describe('notificationAdded resume', () => {
     // Bob passing a cursor of Alice's: a position only — he gets his own notification after it, never hers.
     const bobs = await resume(bob, seen.cursor);
     try {
-      await eventually(() => bobs.received.length, (n) => n >= 1);
+      await eventually(
+        () => bobs.received.length,
+        (n) => n >= 1,
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(titles(bobs)).toEqual(['b1']);
     } finally {
@@ -65,10 +102,20 @@ describe('notificationAdded resume', () => {
   it('refuses malformed and expired cursors', async () => {
     const carol = randomUUID();
     const bad = await resume(carol, 'not a cursor');
-    const old = await resume(carol, encodeFeedCursor({ createdAt: new Date(Date.now() - 25 * 3600_000), id: randomUUID() }));
+    const old = await resume(
+      carol,
+      encodeFeedCursor({ createdAt: new Date(Date.now() - 25 * 3600_000), id: randomUUID() }),
+    );
     try {
-      await eventually(() => bad.errors.length + old.errors.length, (n) => n >= 2);
-      const code = (errors: unknown[]) => (errors[0] as { extensions?: { code?: string } } | unknown[] | undefined) && (Array.isArray(errors[0]) ? (errors[0][0] as { extensions?: { code?: string } }).extensions?.code : (errors[0] as { extensions?: { code?: string } }).extensions?.code);
+      await eventually(
+        () => bad.errors.length + old.errors.length,
+        (n) => n >= 2,
+      );
+      const code = (errors: unknown[]) =>
+        (errors[0] as { extensions?: { code?: string } } | unknown[] | undefined) &&
+        (Array.isArray(errors[0])
+          ? (errors[0][0] as { extensions?: { code?: string } }).extensions?.code
+          : (errors[0] as { extensions?: { code?: string } }).extensions?.code);
       expect(code(bad.errors)).toBe('BAD_USER_INPUT');
       expect(code(old.errors)).toBe('CURSOR_EXPIRED');
     } finally {

@@ -16,13 +16,22 @@ export interface CameraPublisher {
  * A camera: ffmpeg sends a clip in a loop at real time (-re, -c copy) to an RTMP server, and is restarted if it
  * exits, the way a camera reconnects to its relay.
  */
-export function publishCamera(ffmpeg: string, clip: string, url: string, onExit?: (code: number | null) => void): CameraPublisher {
+export function publishCamera(
+  ffmpeg: string,
+  clip: string,
+  url: string,
+  onExit?: (code: number | null) => void,
+): CameraPublisher {
   let child: ChildProcess | null = null;
   let wanted = true;
   let restartTimer: NodeJS.Timeout | null = null;
   const launch = () => {
     if (!wanted) return;
-    const proc = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy', '-f', 'flv', url], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const proc = spawn(
+      ffmpeg,
+      ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy', '-f', 'flv', url],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
     child = proc;
     proc.once('exit', (code) => {
       if (child === proc) child = null;

@@ -16,12 +16,17 @@ export interface DemoCameras {
  * The demo farm's cameras for the embedded start: a local RTMP server and one test-pattern camera per demo camera,
  * so `npm start` shows live video with nothing else installed (ffmpeg is the one the transcoder found).
  */
-export async function startDemoCameras(options: { ffmpeg: string; dataDir: string; port?: number }): Promise<DemoCameras> {
+export async function startDemoCameras(options: {
+  ffmpeg: string;
+  dataDir: string;
+  port?: number;
+}): Promise<DemoCameras> {
   const clip = await ensureTestPattern(options.ffmpeg, join(options.dataDir, 'demo-camera-720p-v1.mp4'));
   const server = await startRtmpServer(options.port ? { port: options.port } : {});
   const baseUrl = `${server.url}/demo`;
   const publishers = new Map<string, CameraPublisher>();
-  for (const camera of demoCameras) publishers.set(camera.id, publishCamera(options.ffmpeg, clip, `${baseUrl}/${camera.path}`));
+  for (const camera of demoCameras)
+    publishers.set(camera.id, publishCamera(options.ffmpeg, clip, `${baseUrl}/${camera.path}`));
   return {
     baseUrl,
     server,

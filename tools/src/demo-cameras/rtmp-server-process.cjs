@@ -4,7 +4,12 @@
 const net = require('node:net');
 const NodeMediaServer = require('node-media-server');
 const port = Number(process.argv[2]);
-const nms = new NodeMediaServer({ bind: '127.0.0.1', rtmp: { port, chunk_size: 60000, gop_cache: true, ping: 30, ping_timeout: 60 }, store: { path: process.argv[3] }, webadmin: { enable: false } });
+const nms = new NodeMediaServer({
+  bind: '127.0.0.1',
+  rtmp: { port, chunk_size: 60000, gop_cache: true, ping: 30, ping_timeout: 60 },
+  store: { path: process.argv[3] },
+  webadmin: { enable: false },
+});
 void nms.run();
 const probe = () => {
   const socket = net.connect(port, '127.0.0.1', () => {

@@ -14,7 +14,6 @@ export interface RtmpServer {
   stop(): Promise<void>;
 }
 
-
 /**
  * A real RTMP server (node-media-server) on loopback, in a child process: cameras publish to it, the transcoder pulls
  * from it, like a farm's camera behind an RTMP relay. Its GOP cache lets a new puller start at the last keyframe.
@@ -23,10 +22,15 @@ export async function startRtmpServer(options: { port?: number } = {}): Promise<
   const port = options.port ?? (await freePort());
   const data = await mkdtemp(join(tmpdir(), 'vegshare-rtmp-'));
   const script = fileURLToPath(new URL('./rtmp-server-process.cjs', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script, String(port), data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [script, String(port), data], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`RTMP server did not start on port ${port}: ${output.slice(-500)}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`RTMP server did not start on port ${port}: ${output.slice(-500)}`)),
+      15_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (/^ready$/m.test(output)) {

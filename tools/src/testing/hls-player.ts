@@ -30,7 +30,10 @@ const require = createRequire(import.meta.url);
  * is served from loopback, the stream fetched from wherever `url` points (the gateway's origin). Every `everyMs` the
  * page records the playhead and the glass-to-glass latency hls.js's `playingDate` gives.
  */
-export async function playHls(url: string, options: { everyMs?: number; hlsConfig?: Record<string, unknown> } = {}): Promise<HlsPlayer> {
+export async function playHls(
+  url: string,
+  options: { everyMs?: number; hlsConfig?: Record<string, unknown> } = {},
+): Promise<HlsPlayer> {
   const hlsSource = readFileSync(require.resolve('hls.js/dist/hls.min.js'), 'utf8');
   const html = `<!doctype html><html><body><video id="v" muted autoplay playsinline></video><script>${hlsSource}</script></body></html>`;
   const server: Server = createServer((_req, res) => {
@@ -38,7 +41,10 @@ export async function playHls(url: string, options: { everyMs?: number; hlsConfi
     res.end(html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'],
+  });
   const page: Page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   // The page's side, as plain JavaScript (it runs in Chromium, not here).

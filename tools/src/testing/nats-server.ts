@@ -33,7 +33,9 @@ export async function startTestNatsServer(port: number): Promise<TestNatsServer>
   const storeDir = mkdtempSync(join(tmpdir(), 'vegshare-nats-'));
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(NATS_SERVER_BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: 'ignore' });
+    child = spawn(NATS_SERVER_BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+      stdio: 'ignore',
+    });
     const until = Date.now() + 10_000;
     while (!(await reachable(port))) {
       if (Date.now() > until) throw new Error(`nats-server did not listen on ${port}`);

@@ -34,7 +34,8 @@ interface S3rverAccount {
   revokeAccessKey(accessKeyId: string): void;
 }
 const WELL_KNOWN_KEY = 'S3RVER';
-const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
+const ACCESS_DENIED =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
 
 /** Whether a request carries any S3 authentication (an Authorization header, or a presigned URL's query). */
 function isSigned(req: IncomingMessage): boolean {

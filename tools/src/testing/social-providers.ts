@@ -67,7 +67,10 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
   const server = createServer();
   const port = await listen(server);
   const url = `http://127.0.0.1:${port}`;
-  const clientId = kind === 'vk' ? String(51_000_000 + Math.floor(Math.random() * 1_000_000)) : `${kind}-client-${randomBytes(4).toString('hex')}`;
+  const clientId =
+    kind === 'vk'
+      ? String(51_000_000 + Math.floor(Math.random() * 1_000_000))
+      : `${kind}-client-${randomBytes(4).toString('hex')}`;
   const clientSecret = `${kind}-secret-${randomBytes(12).toString('hex')}`;
   const accounts = new Map<string, FakeAccount>();
   /** Apple posts the user's name only on the first authorization of each account. */
@@ -75,15 +78,24 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
   let current: string | null = null;
 
   const signing = await generateKeyPair('RS256', { extractable: true });
-  const signingJwk = { ...(await exportJWK(signing.privateKey)), kid: `${kind}-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' };
-  const apple = kind === 'apple' ? { teamId: 'TEAM123456', keyId: 'KEY1234567', keys: await generateKeyPair('ES256', { extractable: true }) } : null;
+  const signingJwk = {
+    ...(await exportJWK(signing.privateKey)),
+    kid: `${kind}-${randomBytes(4).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig',
+  };
+  const apple =
+    kind === 'apple'
+      ? { teamId: 'TEAM123456', keyId: 'KEY1234567', keys: await generateKeyPair('ES256', { extractable: true }) }
+      : null;
 
   const claimsOf = (account: FakeAccount): AccountClaims => {
     const claims: AccountClaims = { sub: account.sub };
     if (account.email !== undefined) {
       claims['email'] = account.email;
       // Apple sends booleans as strings.
-      claims['email_verified'] = kind === 'apple' ? String(account.emailVerified ?? true) : (account.emailVerified ?? false);
+      claims['email_verified'] =
+        kind === 'apple' ? String(account.emailVerified ?? true) : (account.emailVerified ?? false);
       if (kind === 'apple') claims['is_private_email'] = String(account.privateEmail ?? false);
     }
     if (kind !== 'apple') {
@@ -109,13 +121,22 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
     jwks: { keys: [signingJwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     scopes: SCOPES,
-    claims: { openid: ['sub'], email: ['email', 'email_verified', 'is_private_email'], profile: ['name', 'given_name', 'family_name'] },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified', 'is_private_email'],
+      profile: ['name', 'given_name', 'family_name'],
+    },
     pkce: { required: () => true },
     // Google and Apple put the email claims in the ID token itself (Apple has no userinfo endpoint at all).
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     extraParams: kind === 'vk' ? ['device_id'] : [],
-    routes: kind === 'vk' ? { authorization: '/authorize', token: '/oauth2/auth' } : kind === 'yandex' ? { authorization: '/authorize', token: '/token' } : {},
+    routes:
+      kind === 'vk'
+        ? { authorization: '/authorize', token: '/oauth2/auth' }
+        : kind === 'yandex'
+          ? { authorization: '/authorize', token: '/token' }
+          : {},
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
       const account = accounts.get(sub);
@@ -129,7 +150,12 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
     const publicKey = apple.keys.publicKey;
     provider.Client.prototype.compareClientSecret = async function compare(this: { clientId: string }, actual: string) {
       try {
-        await jwtVerify(actual, publicKey, { issuer: apple.teamId, subject: this.clientId, audience: url, algorithms: ['ES256'] });
+        await jwtVerify(actual, publicKey, {
+          issuer: apple.teamId,
+          subject: this.clientId,
+          audience: url,
+          algorithms: ['ES256'],
+        });
         return true;
       } catch {
         return false;
@@ -149,7 +175,12 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
       const grant = new provider.Grant({ accountId: current, clientId: String(details.params['client_id']) });
       grant.addOIDCScope(String(details.params['scope'] ?? ''));
       const grantId = await grant.save();
-      const returnTo = await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: current }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      const returnTo = await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: current }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
       ctx.redirect(returnTo);
       return;
     }
@@ -163,7 +194,14 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
         return;
       }
       const account = accounts.get(token.accountId);
-      ctx.body = { user: { user_id: token.accountId, first_name: account?.givenName ?? '', last_name: account?.familyName ?? '', ...(account?.email ? { email: account.email } : {}) } };
+      ctx.body = {
+        user: {
+          user_id: token.accountId,
+          first_name: account?.givenName ?? '',
+          last_name: account?.familyName ?? '',
+          ...(account?.email ? { email: account.email } : {}),
+        },
+      };
       return;
     }
     // Yandex ID: `Authorization: OAuth <token>`, its own answer shape.
@@ -182,7 +220,9 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
         login: `user${token.accountId}`,
         client_id: clientId,
         ...(account?.email ? { default_email: account.email, emails: [account.email] } : {}),
-        ...(name ? { display_name: name, real_name: name, first_name: account?.givenName, last_name: account?.familyName } : {}),
+        ...(name
+          ? { display_name: name, real_name: name, first_name: account?.givenName, last_name: account?.familyName }
+          : {}),
         psuid: `1.${randomBytes(6).toString('base64url')}`,
       };
       return;
@@ -191,7 +231,8 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
     // VK ID: the redirect to the app carries device_id; the token answer names the user.
     if (kind === 'vk') {
       const location = ctx.response.get('location');
-      if (location && /[?&]code=/.test(location)) ctx.set('location', `${location}&device_id=${encodeURIComponent(`dev-${randomUUID()}`)}`);
+      if (location && /[?&]code=/.test(location))
+        ctx.set('location', `${location}&device_id=${encodeURIComponent(`dev-${randomUUID()}`)}`);
       const body = ctx.body as Record<string, unknown> | undefined;
       if (ctx.path === '/oauth2/auth' && body && typeof body['access_token'] === 'string') {
         const token = await provider.AccessToken.find(body['access_token']);
@@ -199,11 +240,20 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
       }
     }
     // Apple: the name, once per account, in the form posted back (never in the ID token).
-    if (apple && typeof ctx.body === 'string' && ctx.body.includes('<form method="post"') && current && !namePosted.has(current)) {
+    if (
+      apple &&
+      typeof ctx.body === 'string' &&
+      ctx.body.includes('<form method="post"') &&
+      current &&
+      !namePosted.has(current)
+    ) {
       const account = accounts.get(current);
       if (account?.givenName || account?.familyName) {
         namePosted.add(current);
-        const user = JSON.stringify({ name: { firstName: account.givenName ?? '', lastName: account.familyName ?? '' }, email: account.email ?? '' }).replace(/"/g, '&quot;');
+        const user = JSON.stringify({
+          name: { firstName: account.givenName ?? '', lastName: account.familyName ?? '' },
+          email: account.email ?? '',
+        }).replace(/"/g, '&quot;');
         ctx.body = ctx.body.replace('</form>', `<input type="hidden" name="user" value="${user}"/></form>`);
       }
     }
@@ -233,7 +283,12 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
       : kind === 'vk'
         ? { VK_CLIENT_ID: clientId, VK_ID_URL: url }
         : kind === 'yandex'
-          ? { YANDEX_CLIENT_ID: clientId, YANDEX_CLIENT_SECRET: clientSecret, YANDEX_OAUTH_URL: url, YANDEX_LOGIN_URL: url }
+          ? {
+              YANDEX_CLIENT_ID: clientId,
+              YANDEX_CLIENT_SECRET: clientSecret,
+              YANDEX_OAUTH_URL: url,
+              YANDEX_LOGIN_URL: url,
+            }
           : {
               APPLE_CLIENT_ID: clientId,
               APPLE_TEAM_ID: apple?.teamId ?? '',
@@ -275,7 +330,13 @@ class CookieJar {
   }
 }
 
-const decodeHtml = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decodeHtml = (s: string): string =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /**
  * What a browser does between the authorization URL and the app: follows the provider's redirects (with cookies) and
@@ -283,13 +344,21 @@ const decodeHtml = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#3
  * URI with code and state). `headersFor` adds headers per request (a test without the gateway in front of auth adds the
  * gateway secret the gateway would add to the form_post callback).
  */
-export async function followSignIn(authorizationUrl: string, appRedirectPrefix: string, headersFor: (url: URL) => Record<string, string> = () => ({})): Promise<URL> {
+export async function followSignIn(
+  authorizationUrl: string,
+  appRedirectPrefix: string,
+  headersFor: (url: URL) => Record<string, string> = () => ({}),
+): Promise<URL> {
   const jar = new CookieJar();
   let url = new URL(authorizationUrl);
   let init: RequestInit = {};
   for (let hop = 0; hop < 12; hop++) {
     if (url.href.startsWith(appRedirectPrefix)) return url;
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), ...headersFor(url), cookie: jar.header(url) } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), ...headersFor(url), cookie: jar.header(url) },
+    });
     jar.store(url, res);
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
@@ -302,9 +371,14 @@ export async function followSignIn(authorizationUrl: string, appRedirectPrefix: 
     const form = /<form method="post"[^>]*action="([^"]+)"/.exec(html);
     if (res.status === 200 && form?.[1]) {
       const fields = new URLSearchParams();
-      for (const input of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)) fields.set(input[1] ?? '', decodeHtml(input[2] ?? ''));
+      for (const input of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g))
+        fields.set(input[1] ?? '', decodeHtml(input[2] ?? ''));
       url = new URL(decodeHtml(form[1]), url);
-      init = { method: 'POST', body: fields.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+      init = {
+        method: 'POST',
+        body: fields.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      };
       continue;
     }
     throw new Error(`sign-in stopped at ${url.href} with ${res.status}: ${html.slice(0, 300)}`);

@@ -5,11 +5,15 @@ import { createServer, type AddressInfo } from 'node:net';
 /** `count` distinct ports that were free a moment ago (the OS hands out ephemeral ports in turn, so reuse is unlikely). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '0.0.0.0', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '0.0.0.0', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -32,7 +36,12 @@ export interface StartProcess {
 export function runNpmStart(cwd: string, env: Readonly<Record<string, string>>): StartProcess {
   // As a user's shell has it: not vitest's NODE_ENV=test (which would, for one, turn auth's dev mailbox off).
   const { NODE_ENV: _testRunner, ...inherited } = process.env;
-  const child = spawn('npm', ['start', '--ignore-scripts'], { cwd, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--ignore-scripts'], {
+    cwd,
+    env: { ...inherited, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -52,11 +61,15 @@ export function runNpmStart(cwd: string, env: Readonly<Record<string, string>>):
     exited,
     waitForOutput(text, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no "${text}" within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`no "${text}" within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)),
+          timeoutMs,
+        );
         const check = () => {
           if (out.includes(text)) finish(null);
         };
-        const onExit = (code: number | null) => finish(new Error(`npm start exited (${code}) before "${text}"; stderr: ${err.slice(-2000)}`));
+        const onExit = (code: number | null) =>
+          finish(new Error(`npm start exited (${code}) before "${text}"; stderr: ${err.slice(-2000)}`));
         function finish(error: Error | null) {
           clearTimeout(timer);
           child.stdout?.off('data', check);

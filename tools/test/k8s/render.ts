@@ -9,7 +9,12 @@ export type JsonObject = { [key: string]: Json };
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & JsonObject;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } & JsonObject;
   [key: string]: Json;
 }
 
@@ -21,14 +26,19 @@ export function isObject(value: unknown): value is JsonObject {
 export function kustomize(dir: string): K8sObject[] {
   let output: string;
   try {
-    output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    output = execFileSync('kubectl', ['kustomize', dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;
     throw new Error(`kubectl kustomize ${dir} failed: ${stderr?.trim() || String(error)}`);
   }
   const objects: K8sObject[] = [];
   for (const doc of parseAllDocuments(output)) {
-    if (doc.errors.length > 0) throw new Error(`kubectl kustomize ${dir}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    if (doc.errors.length > 0)
+      throw new Error(`kubectl kustomize ${dir}: ${doc.errors.map((e) => e.message).join('; ')}`);
     const value = doc.toJS() as Json;
     if (isObject(value)) objects.push(value as unknown as K8sObject);
   }

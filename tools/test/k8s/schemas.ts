@@ -11,7 +11,8 @@ import { isObject, type Json, type K8sObject } from './render.ts';
 function modelModule(apiVersion: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === 'keda.sh') return `@kubernetes-models/keda/keda.sh/${version}`;
-  if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}`;
+  if (group === 'monitoring.coreos.com')
+    return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}`;
   if (group === '') return `kubernetes-models/${version}`;
   if (group && group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
   return `kubernetes-models/${group}/${version}`;
@@ -110,7 +111,11 @@ function interfaceShape(file: string, name: string): Shape {
         break;
       }
     }
-    if (ts.isImportDeclaration(statement) && statement.importClause?.namedBindings && ts.isNamedImports(statement.importClause.namedBindings)) {
+    if (
+      ts.isImportDeclaration(statement) &&
+      statement.importClause?.namedBindings &&
+      ts.isNamedImports(statement.importClause.namedBindings)
+    ) {
       const binding = statement.importClause.namedBindings.elements.find((e) => e.name.text === name);
       if (binding && ts.isStringLiteral(statement.moduleSpecifier)) {
         const target = resolveDeclarationFile(statement.moduleSpecifier.text, file);
@@ -173,7 +178,8 @@ function unknownFieldErrors(object: K8sObject, module: string): string[] {
   const file = resolveDeclarationFile(`${module}/${object.kind}`, import.meta.filename);
   if (!file) return [`no type declarations for ${object.apiVersion} ${object.kind}`];
   const shape = interfaceShape(file, `I${object.kind}`);
-  if (shape.kind !== 'object' || shape.members.size === 0) return [`no type declarations for ${object.apiVersion} ${object.kind}`];
+  if (shape.kind !== 'object' || shape.members.size === 0)
+    return [`no type declarations for ${object.apiVersion} ${object.kind}`];
   const errors: string[] = [];
   walk(object as unknown as Json, shape, '', errors);
   return errors;

@@ -7,14 +7,19 @@
 function detailsOf(error: unknown, depth = 0): string[] {
   if (depth > 4 || error === null || typeof error !== 'object') return [];
   const e = error as Record<string, unknown>;
-  const own = ['code', 'kind', 'originalCode', 'constraint', 'message', 'originalMessage'].map((k) => e[k]).filter((v): v is string => typeof v === 'string');
+  const own = ['code', 'kind', 'originalCode', 'constraint', 'message', 'originalMessage']
+    .map((k) => e[k])
+    .filter((v): v is string => typeof v === 'string');
   return [...own, ...['cause', 'meta', 'driverAdapterError'].flatMap((k) => detailsOf(e[k], depth + 1))];
 }
 
-const mentions = (error: unknown, needles: readonly string[]): boolean => detailsOf(error).some((s) => needles.some((n) => s.includes(n)));
+const mentions = (error: unknown, needles: readonly string[]): boolean =>
+  detailsOf(error).some((s) => needles.some((n) => s.includes(n)));
 
 /** True for a unique-constraint violation (Prisma `P2002`, SQLSTATE `23505`, the adapter's `UniqueConstraintViolation`). */
-export const isUniqueViolation = (error: unknown): boolean => mentions(error, ['P2002', '23505', 'UniqueConstraintViolation']);
+export const isUniqueViolation = (error: unknown): boolean =>
+  mentions(error, ['P2002', '23505', 'UniqueConstraintViolation']);
 
 /** True for a violation of the exclusion constraint `constraint` (SQLSTATE `23P01`, or the constraint named). */
-export const isExclusionViolation = (error: unknown, constraint: string): boolean => mentions(error, ['23P01', constraint]);
+export const isExclusionViolation = (error: unknown, constraint: string): boolean =>
+  mentions(error, ['23P01', constraint]);

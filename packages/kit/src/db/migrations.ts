@@ -61,8 +61,12 @@ export async function applyMigrations(options: MigrateOptions): Promise<Migratio
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = done.get(name);
       if (previous) {
-        if (!previous.finished_at) throw new MigrationError(`Migration ${name} in schema ${options.schema} failed earlier; resolve it before continuing`);
-        if (previous.checksum !== checksum) throw new MigrationError(`Migration ${name} was modified after it was applied to schema ${options.schema}`);
+        if (!previous.finished_at)
+          throw new MigrationError(
+            `Migration ${name} in schema ${options.schema} failed earlier; resolve it before continuing`,
+          );
+        if (previous.checksum !== checksum)
+          throw new MigrationError(`Migration ${name} was modified after it was applied to schema ${options.schema}`);
         skipped.push(name);
         continue;
       }
@@ -74,7 +78,10 @@ export async function applyMigrations(options: MigrateOptions): Promise<Migratio
           [id, checksum, name],
         );
         await client.query(sql);
-        await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+        await client.query(
+          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+          [id],
+        );
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -15,7 +15,10 @@ export interface AccessGuardOptions<E> {
  * with that error (the subscription server delivers it as the last result, then completes). Authorization checked
  * only when subscribing would let a cancelled renter watch a plot for as long as the socket lives.
  */
-export async function whileAllowed<T, E = unknown>(source: AsyncIterableIterator<T>, options: AccessGuardOptions<E>): Promise<AsyncIterableIterator<T>> {
+export async function whileAllowed<T, E = unknown>(
+  source: AsyncIterableIterator<T>,
+  options: AccessGuardOptions<E>,
+): Promise<AsyncIterableIterator<T>> {
   let denied: unknown = null;
   let done = false;
   let checking = Promise.resolve();

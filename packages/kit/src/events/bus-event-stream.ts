@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventBus } from './event-bus.ts';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_DELIVER, retryDelay, type ConsumerOptions, type DeadLetterListener, type DeliveredEvent, type EventStream } from './event-stream.ts';
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_MAX_DELIVER,
+  retryDelay,
+  type ConsumerOptions,
+  type DeadLetterListener,
+  type DeliveredEvent,
+  type EventStream,
+} from './event-stream.ts';
 
 /**
  * Durable-event semantics over the live bus, for the embedded default (no NATS_URL: the in-process bus that every
@@ -46,11 +54,17 @@ export class BusEventStream implements EventStream {
           return;
         } catch (error) {
           if (attempt >= maxDeliver) {
-            this.logger.error({ err: error, consumer: options.consumer, eventId: event.id, topic: event.topic }, 'event dead-lettered');
+            this.logger.error(
+              { err: error, consumer: options.consumer, eventId: event.id, topic: event.topic },
+              'event dead-lettered',
+            );
             for (const listener of this.#deadLetterListeners) listener(options.consumer, event, error);
             return;
           }
-          this.logger.warn({ err: error, consumer: options.consumer, eventId: event.id, attempt }, 'event handler failed; retrying');
+          this.logger.warn(
+            { err: error, consumer: options.consumer, eventId: event.id, attempt },
+            'event handler failed; retrying',
+          );
           await new Promise<void>((resolve) => {
             const wake = () => {
               clearTimeout(timer);

@@ -13,7 +13,17 @@ export interface UserRegistered {
 }
 
 /** Kinds of notification a user can mute per channel (the user subgraph's preferences are keyed by these). */
-export const NOTIFICATION_KINDS = ['rental', 'planting', 'task', 'harvest', 'delivery', 'adoption', 'stream', 'account', 'system'] as const;
+export const NOTIFICATION_KINDS = [
+  'rental',
+  'planting',
+  'task',
+  'harvest',
+  'delivery',
+  'adoption',
+  'stream',
+  'account',
+  'system',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** any → user: please notify a user (idempotent by eventId; user persists it and publishes NotificationAdded). */
@@ -208,7 +218,12 @@ export interface UserDataErased {
  */
 export type AccessRevoked =
   /** Sessions ended: logout, logoutEverywhere, revokeSession, password change or reset, refresh-token reuse. */
-  | { readonly kind: 'SESSIONS_ENDED'; readonly userId: string; readonly sessionIds: readonly string[]; readonly at: number }
+  | {
+      readonly kind: 'SESSIONS_ENDED';
+      readonly userId: string;
+      readonly sessionIds: readonly string[];
+      readonly at: number;
+    }
   /** The account's roles now; tokens issued before `at` are read with these roles. */
   | { readonly kind: 'ROLES_CHANGED'; readonly userId: string; readonly roles: readonly string[]; readonly at: number }
   /**
@@ -271,14 +286,23 @@ export interface EventPayloads {
 export type EventTopic = keyof EventPayloads;
 type TopicOfEventTopics = (typeof eventTopics)[keyof typeof eventTopics];
 /** Compile-time check: every topic of eventTopics has a payload type here, and every payload type a topic there. */
-const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic] ? ([Exclude<EventTopic, TopicOfEventTopics>] extends [never] ? true : never) : never = true;
+const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic]
+  ? [Exclude<EventTopic, TopicOfEventTopics>] extends [never]
+    ? true
+    : never
+  : never = true;
 
 /**
  * Topics of `eventTopics` that stay on the live bus only, never in the outbox: every replica must hear them (a
  * revocation; a transcoder's heartbeat) and a missed one is superseded by the next or caught up another way
  * (revocations: the auth feed; HLS progress: the playlist in S3). Every other topic is a durable event.
  */
-const liveOnlyEventTopics: ReadonlySet<string> = new Set([eventTopics.accessRevoked, eventTopics.liveHlsProgress, eventTopics.transcoderCapacity]);
+const liveOnlyEventTopics: ReadonlySet<string> = new Set([
+  eventTopics.accessRevoked,
+  eventTopics.liveHlsProgress,
+  eventTopics.transcoderCapacity,
+]);
 
 /** Whether a topic's events go through the outbox and JetStream (see liveOnlyEventTopics). */
-export const isDurableTopic = (topic: string): boolean => !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);
+export const isDurableTopic = (topic: string): boolean =>
+  !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);

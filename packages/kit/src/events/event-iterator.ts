@@ -11,7 +11,11 @@ export interface EventIteratorOptions<T> {
  * Turns a bus topic into an AsyncIterableIterator for GraphQL subscription resolvers.
  * Subscribes before the first `next()` resolves; unsubscribes on `return()` (client gone) or `throw()`.
  */
-export async function eventIterator<T>(bus: EventBus, topic: string, options: EventIteratorOptions<T> = {}): Promise<AsyncIterableIterator<T>> {
+export async function eventIterator<T>(
+  bus: EventBus,
+  topic: string,
+  options: EventIteratorOptions<T> = {},
+): Promise<AsyncIterableIterator<T>> {
   const limit = options.bufferSize ?? 100;
   const queue: T[] = [];
   const waiting: ((r: IteratorResult<T>) => void)[] = [];

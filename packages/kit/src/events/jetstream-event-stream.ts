@@ -13,7 +13,15 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_DELIVER, retryDelay, type ConsumerOptions, type DeadLetterListener, type DeliveredEvent, type EventStream } from './event-stream.ts';
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_MAX_DELIVER,
+  retryDelay,
+  type ConsumerOptions,
+  type DeadLetterListener,
+  type DeliveredEvent,
+  type EventStream,
+} from './event-stream.ts';
 
 /** The stream of every durable event (subjects `events.<topic>`) and the one of dead letters (`deadletter.<consumer>`). */
 export const EVENTS_STREAM = 'VEGSHARE_EVENTS';
@@ -53,7 +61,12 @@ export class JetStreamEventStream implements EventStream {
   ) {}
 
   static async connect(url: string, options: JetStreamOptions): Promise<JetStreamEventStream> {
-    const connection = await connect({ servers: url.split(','), name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    const connection = await connect({
+      servers: url.split(','),
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
     const log = options.logger.child({ nats: url });
     void (async () => {
       for await (const s of connection.status()) {
@@ -104,7 +117,11 @@ export class JetStreamEventStream implements EventStream {
     };
     try {
       await this.jsm.consumers.info(EVENTS_STREAM, durable);
-      await this.jsm.consumers.update(EVENTS_STREAM, durable, { ack_wait: config.ack_wait, max_deliver: maxDeliver, max_ack_pending: config.max_ack_pending });
+      await this.jsm.consumers.update(EVENTS_STREAM, durable, {
+        ack_wait: config.ack_wait,
+        max_deliver: maxDeliver,
+        max_ack_pending: config.max_ack_pending,
+      });
     } catch {
       await this.jsm.consumers.add(EVENTS_STREAM, config).catch(async (error: unknown) => {
         // Another replica created it in between.
@@ -137,7 +154,10 @@ export class JetStreamEventStream implements EventStream {
             await this.#deadLetter(options.consumer, event, error);
             m.term('dead-lettered');
           } else {
-            this.logger.warn({ err: error, consumer: options.consumer, eventId: id, attempt }, 'event handler failed; retrying');
+            this.logger.warn(
+              { err: error, consumer: options.consumer, eventId: id, attempt },
+              'event handler failed; retrying',
+            );
             m.nak(retryDelay(backoffMs, attempt));
           }
         }

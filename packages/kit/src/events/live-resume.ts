@@ -34,7 +34,10 @@ export function encodeFeedCursor(position: { readonly createdAt: Date | string; 
   return Buffer.from(JSON.stringify([new Date(position.createdAt).toISOString(), position.id])).toString('base64url');
 }
 
-export const feedPositionOf = (row: { readonly createdAt: Date | string; readonly id: string }): FeedPosition => ({ at: new Date(row.createdAt), id: row.id.toLowerCase() });
+export const feedPositionOf = (row: { readonly createdAt: Date | string; readonly id: string }): FeedPosition => ({
+  at: new Date(row.createdAt),
+  id: row.id.toLowerCase(),
+});
 
 function parseCursor(after: string): unknown {
   if (after.length > 400) return null;
@@ -48,26 +51,47 @@ function parseCursor(after: string): unknown {
 /** BAD_USER_INPUT unless `after` is a log cursor we wrote; CURSOR_EXPIRED when it is older than the window. */
 export function decodeFeedCursor(after: string, now = Date.now()): FeedPosition {
   const value = parseCursor(after);
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !ISO.test(value[0]) || typeof value[1] !== 'string' || !UUID.test(value[1])) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    typeof value[0] !== 'string' ||
+    !ISO.test(value[0]) ||
+    typeof value[1] !== 'string' ||
+    !UUID.test(value[1])
+  ) {
     throw badInput('after: not a cursor of this subscription', 'after');
   }
   const at = new Date(value[0]);
   if (Number.isNaN(at.getTime())) throw badInput('after: not a cursor of this subscription', 'after');
-  if (now - at.getTime() > RESUME_WINDOW.maxAgeMs) throw cursorExpired('after: this cursor is older than the resume window (24 h); load the list again and subscribe without it');
+  if (now - at.getTime() > RESUME_WINDOW.maxAgeMs)
+    throw cursorExpired(
+      'after: this cursor is older than the resume window (24 h); load the list again and subscribe without it',
+    );
   return { at, id: value[1].toLowerCase() };
 }
 
-const comparePositions = (a: FeedPosition, b: FeedPosition): number => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const comparePositions = (a: FeedPosition, b: FeedPosition): number =>
+  a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** A state's version: `[entityId, updatedAt ISO, digest of the state]`, base64url. */
 export function encodeStateCursor(entityId: string, updatedAt: Date | string, state: unknown): string {
-  return Buffer.from(JSON.stringify([entityId.toLowerCase(), new Date(updatedAt).toISOString(), stateDigest(state)])).toString('base64url');
+  return Buffer.from(
+    JSON.stringify([entityId.toLowerCase(), new Date(updatedAt).toISOString(), stateDigest(state)]),
+  ).toString('base64url');
 }
 
 /** BAD_USER_INPUT unless `after` is a state cursor we wrote for this entity (a cursor of another entity never resumes). */
 export function decodeStateCursor(after: string, entityId: string): { readonly at: Date; readonly cursor: string } {
   const value = parseCursor(after);
-  if (!Array.isArray(value) || value.length !== 3 || value[0] !== entityId.toLowerCase() || typeof value[1] !== 'string' || !ISO.test(value[1]) || typeof value[2] !== 'string' || !/^[A-Za-z0-9_-]{16}$/.test(value[2])) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    value[0] !== entityId.toLowerCase() ||
+    typeof value[1] !== 'string' ||
+    !ISO.test(value[1]) ||
+    typeof value[2] !== 'string' ||
+    !/^[A-Za-z0-9_-]{16}$/.test(value[2])
+  ) {
     throw badInput('after: not a cursor of this subscription', 'after');
   }
   return { at: new Date(value[1]), cursor: after };
@@ -82,7 +106,9 @@ function canonical(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -117,7 +143,9 @@ export async function resumeLog<T>(options: ResumeLogOptions<T>): Promise<AsyncI
   }
   if (missed.length > maxEvents) {
     await options.live.return?.();
-    throw cursorExpired(`after: more than ${maxEvents} events were missed; load the list again and subscribe without it`);
+    throw cursorExpired(
+      `after: more than ${maxEvents} events were missed; load the list again and subscribe without it`,
+    );
   }
   const queue = [...missed];
   let mark = missed.length > 0 ? options.positionOf(missed[missed.length - 1] as T) : options.after;

@@ -26,7 +26,12 @@ const outboxChannel = (schema: string) => `outbox_${schema}`;
  */
 export async function enqueueEvent(tx: RawExecutor, schema: string, topic: string, payload: unknown): Promise<string> {
   const id = randomUUID();
-  await tx.$executeRawUnsafe(`INSERT INTO ${ident(schema)}.outbox_event (id, topic, payload) VALUES ($1::uuid, $2, $3::jsonb)`, id, topic, JSON.stringify(payload));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ${ident(schema)}.outbox_event (id, topic, payload) VALUES ($1::uuid, $2, $3::jsonb)`,
+    id,
+    topic,
+    JSON.stringify(payload),
+  );
   await tx.$executeRawUnsafe(`NOTIFY ${outboxChannel(schema)}`);
   return id;
 }
@@ -35,7 +40,12 @@ export async function enqueueEvent(tx: RawExecutor, schema: string, topic: strin
  * Records that `consumer` handled event `eventId`, inside the handler's transaction: true the first time, false when
  * it was handled before (a redelivery) — the handler then changes nothing and the delivery is acknowledged.
  */
-export async function firstDelivery(tx: RawExecutor, schema: string, consumer: string, eventId: string): Promise<boolean> {
+export async function firstDelivery(
+  tx: RawExecutor,
+  schema: string,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
   const inserted = await tx.$executeRawUnsafe(
     `INSERT INTO ${ident(schema)}.processed_event (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
     consumer,
@@ -82,8 +92,14 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     const m = options.metrics;
-    this.#pending = m?.gauge('outbox_pending_events', 'Outbox rows not yet published (all replicas report the same table)');
-    this.#oldest = m?.gauge('outbox_oldest_unsent_age_seconds', 'Age of the oldest unpublished outbox row (0 when none)');
+    this.#pending = m?.gauge(
+      'outbox_pending_events',
+      'Outbox rows not yet published (all replicas report the same table)',
+    );
+    this.#oldest = m?.gauge(
+      'outbox_oldest_unsent_age_seconds',
+      'Age of the oldest unpublished outbox row (0 when none)',
+    );
     this.#published = m?.counter('outbox_published_total', 'Outbox rows published by this replica');
   }
 
@@ -128,7 +144,9 @@ export class OutboxRelay {
         await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
         while (!this.#stopped) {
           if (!this.#leader) {
-            const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.options.schema}`]);
+            const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+              `outbox:${this.options.schema}`,
+            ]);
             this.#leader = rows[0]?.ok === true;
             if (this.#leader) log.info('outbox relay is the publisher');
           }
@@ -161,12 +179,17 @@ export class OutboxRelay {
       // them in commit order), then the acknowledgements are awaited. Rows up to the first failure are marked sent;
       // the rest are published again later — the ones the stream had stored already are dropped by id (so only a
       // failure can put a retried row behind a later one).
-      const results = await Promise.allSettled(rows.map((row) => this.options.stream.publish(row.topic, row.payload, row.id)));
+      const results = await Promise.allSettled(
+        rows.map((row) => this.options.stream.publish(row.topic, row.payload, row.id)),
+      );
       const failed = results.findIndex((r) => r.status === 'rejected');
       const sent = (failed < 0 ? rows : rows.slice(0, failed)).map((r) => r.seq);
       await this.#markSent(client, sent);
       if (failed >= 0) {
-        log.warn({ err: (results[failed] as PromiseRejectedResult).reason, pending: rows.length - sent.length }, 'publishing outbox events failed; retrying');
+        log.warn(
+          { err: (results[failed] as PromiseRejectedResult).reason, pending: rows.length - sent.length },
+          'publishing outbox events failed; retrying',
+        );
         await pause(1_000);
         return;
       }
@@ -174,7 +197,9 @@ export class OutboxRelay {
     }
     if (Date.now() - this.#lastCleanup > 60_000) {
       this.#lastCleanup = Date.now();
-      await client.query(`DELETE FROM ${this.#table} WHERE sent_at < now() - make_interval(secs => $1)`, [(this.options.keepSentMs ?? 86_400_000) / 1000]);
+      await client.query(`DELETE FROM ${this.#table} WHERE sent_at < now() - make_interval(secs => $1)`, [
+        (this.options.keepSentMs ?? 86_400_000) / 1000,
+      ]);
     }
   }
 

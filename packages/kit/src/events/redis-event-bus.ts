@@ -15,11 +15,16 @@ export class RedisEventBus implements EventBus {
   readonly #connectionListeners = new Set<(connected: boolean) => void>();
   #connected = false;
 
-  constructor(url: string, private readonly logger: Logger, private readonly prefix = 'vegshare:') {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    private readonly prefix = 'vegshare:',
+  ) {
     this.#pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.#sub = new Redis(url, { lazyConnect: false });
     this.#sub.on('message', (channel: string, message: string) => this.#deliver(channel, message));
-    for (const r of [this.#pub, this.#sub]) r.on('error', (err: Error) => this.logger.warn({ err }, 'redis event bus connection error'));
+    for (const r of [this.#pub, this.#sub])
+      r.on('error', (err: Error) => this.logger.warn({ err }, 'redis event bus connection error'));
     // The subscribing connection is what can miss events: tell listeners when it drops and when it is back
     // (ioredis has re-subscribed every channel by 'ready').
     this.#sub.on('ready', () => this.#setConnected(true));
@@ -65,7 +70,10 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish<T>(topic: string, payload: T, eventId?: string): Promise<void> {
-    await this.#pub.publish(this.prefix + topic, JSON.stringify(eventId === undefined ? payload : { [DURABLE_KEY]: eventId, payload }));
+    await this.#pub.publish(
+      this.prefix + topic,
+      JSON.stringify(eventId === undefined ? payload : { [DURABLE_KEY]: eventId, payload }),
+    );
   }
 
   async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {

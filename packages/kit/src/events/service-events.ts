@@ -54,7 +54,9 @@ export class ServiceEvents {
       ? {
           publish: async (topic, payload, id) => {
             await stream.publish(topic, payload, id);
-            await options.bus.publish(topic, payload).catch((err: unknown) => options.logger.debug({ err, topic }, 'live copy of an event not published'));
+            await options.bus
+              .publish(topic, payload)
+              .catch((err: unknown) => options.logger.debug({ err, topic }, 'live copy of an event not published'));
           },
           consume: (o) => stream.consume(o),
           onDeadLetter: (l) => stream.onDeadLetter(l),
@@ -69,7 +71,11 @@ export class ServiceEvents {
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     });
-    this.#deadLettered = options.metrics?.counter('events_dead_lettered_total', 'Events that exhausted their deliveries, by consumer', ['consumer']);
+    this.#deadLettered = options.metrics?.counter(
+      'events_dead_lettered_total',
+      'Events that exhausted their deliveries, by consumer',
+      ['consumer'],
+    );
     const counter = this.#deadLettered;
     const prefix = `${options.service}.`;
     if (counter) {
@@ -82,7 +88,12 @@ export class ServiceEvents {
 
   static async open(options: ServiceEventsOptions): Promise<ServiceEvents> {
     if (options.stream) return new ServiceEvents(options.stream, options, false);
-    if (options.natsUrl) return new ServiceEvents(await JetStreamEventStream.connect(options.natsUrl, { name: options.service, logger: options.logger }), options, true);
+    if (options.natsUrl)
+      return new ServiceEvents(
+        await JetStreamEventStream.connect(options.natsUrl, { name: options.service, logger: options.logger }),
+        options,
+        true,
+      );
     return new ServiceEvents(new BusEventStream(options.bus, options.logger), options, false);
   }
 
@@ -104,7 +115,9 @@ export class ServiceEvents {
       },
       subscribe: <T>(topic: string, handler: EventHandler<T>) => live.subscribe(topic, handler),
       close: () => Promise.resolve(),
-      ...(live.onConnectionChange ? { onConnectionChange: (listener: (connected: boolean) => void) => live.onConnectionChange!(listener) } : {}),
+      ...(live.onConnectionChange
+        ? { onConnectionChange: (listener: (connected: boolean) => void) => live.onConnectionChange!(listener) }
+        : {}),
     };
   }
 
@@ -117,8 +130,16 @@ export class ServiceEvents {
    * A durable consumer whose handler is naturally idempotent (an upsert to the event's state, a delete): a
    * redelivery does no harm. Throwing retries with back-off, then dead-letters.
    */
-  async consume<T>(name: string, topic: string, handle: (payload: T, event: DeliveredEvent<T>) => Promise<void>): Promise<void> {
-    const stop = await this.stream.consume<T>({ consumer: `${this.options.service}.${name}`, topic, handle: (event) => handle(event.payload, event) });
+  async consume<T>(
+    name: string,
+    topic: string,
+    handle: (payload: T, event: DeliveredEvent<T>) => Promise<void>,
+  ): Promise<void> {
+    const stop = await this.stream.consume<T>({
+      consumer: `${this.options.service}.${name}`,
+      topic,
+      handle: (event) => handle(event.payload, event),
+    });
     this.#stops.push(stop);
   }
 

@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { readBody, BodyTooLargeError, sendJson } from './body.ts';
-import { compress, DEFAULT_COMPRESSION_MIN_BYTES, isCompressible, negotiateEncoding, varyWith, type CompressedCoding } from './compression.ts';
+import {
+  compress,
+  DEFAULT_COMPRESSION_MIN_BYTES,
+  isCompressible,
+  negotiateEncoding,
+  varyWith,
+  type CompressedCoding,
+} from './compression.ts';
 
 export interface ApolloHandlerOptions<TContext extends BaseContext> {
   readonly server: ApolloServer<TContext>;
@@ -38,10 +45,17 @@ interface BufferedResponse {
 /** Serves an Apollo Server on plain node:http: no framework on the hot path. */
 export function apolloHandler<TContext extends BaseContext>(options: ApolloHandlerOptions<TContext>) {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const minBytes = options.compression === false ? null : (options.compression?.minBytes ?? DEFAULT_COMPRESSION_MIN_BYTES);
+  const minBytes =
+    options.compression === false ? null : (options.compression?.minBytes ?? DEFAULT_COMPRESSION_MIN_BYTES);
   const inflight = new Map<string, Promise<BufferedResponse>>();
 
-  async function execute(req: IncomingMessage, method: string, headers: HeaderMap, search: string, body: unknown): Promise<BufferedResponse> {
+  async function execute(
+    req: IncomingMessage,
+    method: string,
+    headers: HeaderMap,
+    search: string,
+    body: unknown,
+  ): Promise<BufferedResponse> {
     const response = await options.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: () => options.context(req),
@@ -63,7 +77,11 @@ export function apolloHandler<TContext extends BaseContext>(options: ApolloHandl
   }
 
   /** The body compressed with `coding`, computed once per response; null when that would not make it smaller. */
-  function encodedBody(body: Buffer, encoded: Map<CompressedCoding, Promise<Buffer | null>>, coding: CompressedCoding): Promise<Buffer | null> {
+  function encodedBody(
+    body: Buffer,
+    encoded: Map<CompressedCoding, Promise<Buffer | null>>,
+    coding: CompressedCoding,
+  ): Promise<Buffer | null> {
     let pending = encoded.get(coding);
     if (!pending) {
       pending = compress(body, coding).then(
@@ -120,7 +138,9 @@ export function apolloHandler<TContext extends BaseContext>(options: ApolloHandl
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
       } catch {
-        sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 400, {
+          errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
         return;
       }
     }

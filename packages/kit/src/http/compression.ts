@@ -62,7 +62,12 @@ export function compress(body: Buffer, coding: CompressedCoding): Promise<Buffer
  * Whether a response may be compressed: a body of at least `minBytes` that carries no content coding yet and is
  * allowed a body at all (not 1xx, 204 or 304).
  */
-export function isCompressible(status: number, contentEncoding: string | undefined, bodyBytes: number, minBytes: number): boolean {
+export function isCompressible(
+  status: number,
+  contentEncoding: string | undefined,
+  bodyBytes: number,
+  minBytes: number,
+): boolean {
   if (status < 200 || status === 204 || status === 304) return false;
   if (contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity') return false;
   return bodyBytes >= minBytes;

@@ -16,7 +16,11 @@ type Result = IteratorResult<ExecutionResult, undefined>;
  * source becomes a last `next` with that error (masked by the formatter when it is not a client-facing one) followed
  * by `complete`, and `end(error)` finishes it the same way from outside. Everything else passes through untouched.
  */
-export function endableStream(source: AsyncIterable<ExecutionResult>, toError: (error: unknown) => GraphQLError, onFinish?: () => void): EndableStream {
+export function endableStream(
+  source: AsyncIterable<ExecutionResult>,
+  toError: (error: unknown) => GraphQLError,
+  onFinish?: () => void,
+): EndableStream {
   const iterator = source[Symbol.asyncIterator]();
   let finishedFlag = false;
   const finish = () => {
@@ -44,7 +48,12 @@ export function endableStream(source: AsyncIterable<ExecutionResult>, toError: (
         wake = resolve;
       });
       try {
-        const result = await Promise.race([iterator.next().then((r): Result => (r.done ? { value: undefined, done: true } : { value: r.value, done: false })), ended]);
+        const result = await Promise.race([
+          iterator
+            .next()
+            .then((r): Result => (r.done ? { value: undefined, done: true } : { value: r.value, done: false })),
+          ended,
+        ]);
         if (result.done) finish();
         return result;
       } catch (error) {
@@ -82,7 +91,11 @@ export function endableStream(source: AsyncIterable<ExecutionResult>, toError: (
 
 /** An unknown failure as a client-facing error: GraphQLErrors as they are, anything else for the formatter to mask. */
 export const asGraphQLError = (error: unknown): GraphQLError =>
-  error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : null });
+  error instanceof GraphQLError
+    ? error
+    : new GraphQLError(error instanceof Error ? error.message : String(error), {
+        originalError: error instanceof Error ? error : null,
+      });
 
 /** One error, whatever its form (a GraphQLError, or an already formatted one from Apollo), formatted for the client. */
 function formatForClient(format: ErrorFormatter, error: unknown): GraphQLFormattedError {
@@ -104,10 +117,17 @@ function formatForClient(format: ErrorFormatter, error: unknown): GraphQLFormatt
  */
 export function wsErrorHooks(format: ErrorFormatter) {
   return {
-    onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: { readonly errors?: readonly unknown[] | undefined }) => {
+    onNext: (
+      _ctx: unknown,
+      _id: string,
+      _payload: unknown,
+      _args: unknown,
+      result: { readonly errors?: readonly unknown[] | undefined },
+    ) => {
       const { errors, ...rest } = result;
       return errors?.length ? { ...rest, errors: errors.map((e) => formatForClient(format, e)) } : rest;
     },
-    onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly unknown[]) => errors.map((e) => formatForClient(format, e)),
+    onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly unknown[]) =>
+      errors.map((e) => formatForClient(format, e)),
   };
 }

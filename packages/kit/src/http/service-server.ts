@@ -78,10 +78,16 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
     });
-    const run = route === '/health' || route === '/ready' ? handle(req, res, path, search) : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
+    const run =
+      route === '/health' || route === '/ready'
+        ? handle(req, res, path, search)
+        : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
     void run.catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else res.destroy();
     });
   });
@@ -101,7 +107,11 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     if (path === '/ready') {
       const checks = await Promise.all(options.readiness.map(probe));
       const ok = !draining && checks.every((c) => c.ok);
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : 'unavailable', service: options.name, checks });
+      return sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ready' : draining ? 'draining' : 'unavailable',
+        service: options.name,
+        checks,
+      });
     }
     const handler = options.routes[routeOf(path)];
     if (!handler) return sendJson(res, 404, { error: 'not found' });
@@ -158,7 +168,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 function metricsListener(metrics: ServiceMetrics, logger: Logger): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendJson(res, 404, { error: 'not found' });
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return sendJson(res, 404, { error: 'not found' });
     metrics.registry.metrics().then(
       (body) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });

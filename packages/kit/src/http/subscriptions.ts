@@ -3,7 +3,13 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { asGraphQLError, endableStream, wsErrorHooks, type EndableStream, type ErrorFormatter } from './operation-stream.ts';
+import {
+  asGraphQLError,
+  endableStream,
+  wsErrorHooks,
+  type EndableStream,
+  type ErrorFormatter,
+} from './operation-stream.ts';
 
 export interface SubgraphSubscriptionOptions<TContext> {
   readonly server: Server;
@@ -18,7 +24,10 @@ export interface SubgraphSubscriptionOptions<TContext> {
    * revoked, a role removed); every open subscription of the connection then ends with FORBIDDEN. Returns the function
    * that stops watching.
    */
-  readonly watchAccess?: (connectionParams: Readonly<Record<string, unknown>>, narrowed: () => void) => Promise<() => void>;
+  readonly watchAccess?: (
+    connectionParams: Readonly<Record<string, unknown>>,
+    narrowed: () => void,
+  ) => Promise<() => void>;
   /** Refuses an operation for this caller (e.g. an API key whose scopes do not cover it), as over HTTP; null: allowed. */
   readonly refuse?: (context: TContext, document: DocumentNode) => GraphQLError | null;
   readonly path?: string;
@@ -34,7 +43,9 @@ interface Connection {
 }
 
 /** graphql-ws on the subgraph's own /graphql path: the gateway subscribes here for root Subscription fields. */
-export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOptions<TContext>): { close(): Promise<void> } {
+export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOptions<TContext>): {
+  close(): Promise<void>;
+} {
   const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 64 * 1024 });
   const connections = new WeakMap<object, Connection>();
   const cleanup = useServer<Record<string, unknown>>(
@@ -47,14 +58,18 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
           // Refuse bad connections at once; each operation still gets its own fresh context (and loaders).
           await options.context(params);
         } catch (error) {
-          options.logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'subscription connection refused');
+          options.logger.info(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'subscription connection refused',
+          );
           return false;
         }
         const connection: Connection = { params, streams: new Set(), unwatch: null };
         connections.set(ctx, connection);
-        connection.unwatch = (await options.watchAccess?.(params, () => {
-          for (const stream of connection.streams) stream.end(accessEndedError());
-        })) ?? null;
+        connection.unwatch =
+          (await options.watchAccess?.(params, () => {
+            for (const stream of connection.streams) stream.end(accessEndedError());
+          })) ?? null;
         return true;
       },
       onClose: (ctx) => {
@@ -74,7 +89,13 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
         const contextValue = await options.context(connections.get(ctx)?.params ?? {});
         const refusal = options.refuse?.(contextValue, document);
         if (refusal) return [refusal];
-        return { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue,
+        };
       },
       // Every subscription's stream: an exception in it ends that operation with an error, never the socket.
       onOperation: (ctx, _id, _payload, _args, result) => {

@@ -54,4 +54,5 @@ export function parseMediaPath(path: string): MediaPath | null {
 export const mediaScopeOf = (key: string): string | null => parseMediaPath(`${MEDIA_PREFIX}${key}`)?.scope ?? null;
 
 /** The public URL of a media key under `baseUrl`, signed with `query`. */
-export const mediaUrl = (baseUrl: string, key: string, query: string): string => new URL(`${MEDIA_PREFIX}${key}?${query}`, baseUrl).toString();
+export const mediaUrl = (baseUrl: string, key: string, query: string): string =>
+  new URL(`${MEDIA_PREFIX}${key}?${query}`, baseUrl).toString();

@@ -27,7 +27,10 @@ export type GrantCheck =
 export class MediaSigner {
   readonly #key: Buffer;
 
-  constructor(secret: string, private readonly ttlSeconds: number) {
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
     if (ttlSeconds <= 0 || ttlSeconds > 300) throw new RangeError('playback URLs live at most 5 minutes');
     this.#key = Buffer.from(secret, 'utf8');
   }
@@ -45,7 +48,12 @@ export class MediaSigner {
    * Query string (without `?`) granting `viewerId` access to `scope` until now + TTL. `ttlSeconds` may lengthen one
    * grant (up to MAX_GRANT_SECONDS) so the segments of a long recording stay fetchable while it plays.
    */
-  sign(scope: string, viewerId: string, now = Date.now(), ttlSeconds = this.ttlSeconds): { query: string; expiresAt: Date } {
+  sign(
+    scope: string,
+    viewerId: string,
+    now = Date.now(),
+    ttlSeconds = this.ttlSeconds,
+  ): { query: string; expiresAt: Date } {
     if (!VIEWER.test(viewerId)) throw new Error('viewer id not signable');
     const expiresAt = Math.floor(now / 1000) + Math.floor(Math.min(Math.max(1, ttlSeconds), MAX_GRANT_SECONDS));
     const signature = this.#mac(scope, viewerId, expiresAt).toString('base64url');
@@ -59,11 +67,13 @@ export class MediaSigner {
     const expiry = search.get('e');
     const signature = search.get('s');
     if (viewerId === null || expiry === null || signature === null) return { ok: false, reason: 'missing' };
-    if (!VIEWER.test(viewerId) || !/^\d{1,12}$/.test(expiry) || !SIGNATURE.test(signature)) return { ok: false, reason: 'malformed' };
+    if (!VIEWER.test(viewerId) || !/^\d{1,12}$/.test(expiry) || !SIGNATURE.test(signature))
+      return { ok: false, reason: 'malformed' };
     const expiresAt = Number(expiry);
     const expected = this.#mac(scope, viewerId, expiresAt);
     const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'bad-signature' };
     if (expiresAt * 1000 <= now) return { ok: false, reason: 'expired' };
     return { ok: true, grant: { scope, viewerId, expiresAt } };
   }

@@ -7,7 +7,11 @@ import type { RevocationSource } from './revocation-sync.ts';
 export const REVOCATIONS_PATH = '/internal/revocations';
 
 /** Reads the catch-up from the auth service's internal route (behind the gateway secret, like every internal route). */
-export function httpRevocationSource(options: { readonly authUrl: string; readonly gatewaySecret: string | undefined; readonly timeoutMs?: number }): RevocationSource {
+export function httpRevocationSource(options: {
+  readonly authUrl: string;
+  readonly gatewaySecret: string | undefined;
+  readonly timeoutMs?: number;
+}): RevocationSource {
   return {
     async changesSince(sinceMs) {
       const url = new URL(REVOCATIONS_PATH, options.authUrl);

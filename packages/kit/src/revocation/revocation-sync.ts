@@ -74,7 +74,11 @@ export class RevocationSync {
   }
 
   get status(): RevocationStatus {
-    return { busConnected: this.#busConnected, lastSyncAt: Number.isFinite(this.#lastSyncAt) ? this.#lastSyncAt : null, current: this.isCurrent() };
+    return {
+      busConnected: this.#busConnected,
+      lastSyncAt: Number.isFinite(this.#lastSyncAt) ? this.#lastSyncAt : null,
+      current: this.isCurrent(),
+    };
   }
 
   /**
@@ -88,7 +92,13 @@ export class RevocationSync {
       const changed = connected !== this.#busConnected;
       this.#busConnected = connected;
       if (connected && changed) this.#busUpSince = this.#now();
-      if (changed && !first) logger.info({ connected }, connected ? 'revocation events flowing again; catching up' : 'revocation events interrupted; polling auth every second');
+      if (changed && !first)
+        logger.info(
+          { connected },
+          connected
+            ? 'revocation events flowing again; catching up'
+            : 'revocation events interrupted; polling auth every second',
+        );
       first = false;
       if (changed) {
         void this.syncNow();
@@ -102,9 +112,14 @@ export class RevocationSync {
       if (change) this.view.apply(change);
       else logger.warn('dropped malformed access-revoked event');
     });
-    subscribed.catch((err: unknown) => logger.warn({ err }, 'could not subscribe to revocation events; relying on catch-up'));
+    subscribed.catch((err: unknown) =>
+      logger.warn({ err }, 'could not subscribe to revocation events; relying on catch-up'),
+    );
     this.#cleanups.push(async () => {
-      const unsubscribe = await Promise.race([subscribed.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      const unsubscribe = await Promise.race([
+        subscribed.catch(() => null),
+        new Promise<null>((r) => setTimeout(() => r(null), 500)),
+      ]);
       await unsubscribe?.();
     });
     await this.syncNow();
@@ -124,7 +139,9 @@ export class RevocationSync {
   async #sync(): Promise<boolean> {
     const startedAt = this.#now();
     // Overlap the previous window by a few seconds: applying a change twice is harmless, missing one is not.
-    const since = Number.isFinite(this.#lastSyncAt) ? this.#lastSyncAt - 5000 : startedAt - MAX_ACCESS_TOKEN_LIFETIME_MS - 60_000;
+    const since = Number.isFinite(this.#lastSyncAt)
+      ? this.#lastSyncAt - 5000
+      : startedAt - MAX_ACCESS_TOKEN_LIFETIME_MS - 60_000;
     try {
       const changes = await this.#options.source.changesSince(since);
       for (const change of changes) this.view.apply(change);

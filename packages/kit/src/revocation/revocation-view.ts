@@ -19,7 +19,9 @@ export interface RevocationViewOptions {
 }
 
 const accessUnconfirmedError = (): GraphQLError =>
-  new GraphQLError('Access cannot be confirmed right now; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+  new GraphQLError('Access cannot be confirmed right now; try again shortly', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+  });
 
 interface RoleChange {
   readonly roles: readonly Role[];
@@ -88,9 +90,12 @@ export class RevocationView implements AccessView {
 
   current(viewer: Viewer): Viewer {
     if (!this.#isCurrent()) throw accessUnconfirmedError();
-    if (viewer.sessionId !== null && this.#sessions.has(viewer.sessionId)) throw unauthenticatedError('This session has ended; sign in again');
-    if (viewer.apiKeyId !== null && this.#apiKeys.has(viewer.apiKeyId)) throw unauthenticatedError('API key is invalid or revoked');
-    if (viewer.tokenId !== null && this.#tokens.has(viewer.tokenId)) throw unauthenticatedError('Access token was revoked');
+    if (viewer.sessionId !== null && this.#sessions.has(viewer.sessionId))
+      throw unauthenticatedError('This session has ended; sign in again');
+    if (viewer.apiKeyId !== null && this.#apiKeys.has(viewer.apiKeyId))
+      throw unauthenticatedError('API key is invalid or revoked');
+    if (viewer.tokenId !== null && this.#tokens.has(viewer.tokenId))
+      throw unauthenticatedError('Access token was revoked');
     if (this.#deletedUsers.has(viewer.userId)) throw unauthenticatedError('This account was deleted');
     const change = this.#roles.get(viewer.userId);
     // iat has a resolution of one second: a token issued in the second of the change may predate it.
@@ -121,7 +126,8 @@ export class RevocationView implements AccessView {
   #sweep(now: number): void {
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + 10_000;
-    for (const map of [this.#sessions, this.#apiKeys, this.#tokens, this.#deletedUsers]) for (const [id, until] of map) if (until <= now) map.delete(id);
+    for (const map of [this.#sessions, this.#apiKeys, this.#tokens, this.#deletedUsers])
+      for (const [id, until] of map) if (until <= now) map.delete(id);
     for (const [id, change] of this.#roles) if (change.keepUntil <= now) this.#roles.delete(id);
   }
 }

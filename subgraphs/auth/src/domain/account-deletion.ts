@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { badInput, eventTopics, isUuid, unauthenticated, type ServiceEvents, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import {
+  badInput,
+  eventTopics,
+  isUuid,
+  unauthenticated,
+  type ServiceEvents,
+  type UserDataErased,
+  type UserDeleted,
+} from '@vegshare/kit';
 import { AUTH_SCHEMA, type AuthDb } from '../db.ts';
 import type { Outbox } from './outbox.ts';
 import type { PasswordService } from './passwords/hasher.ts';
@@ -67,7 +75,13 @@ export class AccountDeletions {
       const row = await tx.accountDeletion.create({ data: { userId } });
       await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
       await tx.loginAudit.deleteMany({ where: { OR: [{ userId }, { email: user.email }] } });
-      await this.deps.outbox.enqueue(tx, { kind: 'ACCOUNT_DELETED', to: user.email, subject, body, link: this.deps.appUrl });
+      await this.deps.outbox.enqueue(tx, {
+        kind: 'ACCOUNT_DELETED',
+        to: user.email,
+        subject,
+        body,
+        link: this.deps.appUrl,
+      });
       await tx.user.delete({ where: { id: userId } }); // sessions, refresh and one-time tokens, API keys cascade
       await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
       return row;
@@ -126,7 +140,10 @@ export class AccountDeletions {
       take: 100,
     });
     for (const row of due) {
-      this.deps.logger.warn({ userId: row.userId, erasedBy: row.erasedBy }, 'account erasure not acknowledged by every service yet; publishing again');
+      this.deps.logger.warn(
+        { userId: row.userId, erasedBy: row.erasedBy },
+        'account erasure not acknowledged by every service yet; publishing again',
+      );
       await this.#publish(row.userId, row.deletedAt);
     }
     return due.length;

@@ -1,5 +1,15 @@
 import type { Logger } from 'pino';
-import { badInput, conflict, eventTopics, isUniqueViolation, notFound, unauthenticated, type Role, type ServiceEvents, type UserRegistered } from '@vegshare/kit';
+import {
+  badInput,
+  conflict,
+  eventTopics,
+  isUniqueViolation,
+  notFound,
+  unauthenticated,
+  type Role,
+  type ServiceEvents,
+  type UserRegistered,
+} from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
 import type { PasswordService } from './passwords/hasher.ts';
@@ -40,7 +50,10 @@ export class Accounts {
     return `${this.deps.appUrl.replace(/\/$/, '')}/${path}?token=${token}`;
   }
 
-  async #sendVerification(tx: Pick<AuthDb, 'oneTimeToken' | 'outboxMessage'>, user: Pick<UserRow, 'id' | 'email'>): Promise<void> {
+  async #sendVerification(
+    tx: Pick<AuthDb, 'oneTimeToken' | 'outboxMessage'>,
+    user: Pick<UserRow, 'id' | 'email'>,
+  ): Promise<void> {
     const token = await issueOneTimeToken(tx, user.id, 'EMAIL_VERIFICATION');
     const link = this.#link('verify-email', token);
     await this.deps.outbox.enqueue(tx, {
@@ -52,7 +65,10 @@ export class Accounts {
     });
   }
 
-  async register(input: { email: string; password: string; displayName: string }, meta: RequestMeta): Promise<SignedIn> {
+  async register(
+    input: { email: string; password: string; displayName: string },
+    meta: RequestMeta,
+  ): Promise<SignedIn> {
     assertAcceptablePassword(input.password, 'input.password', input.email);
     await this.deps.limits.registration(meta.ip);
     const passwordHash = await this.deps.passwords.hash(input.password);
@@ -61,12 +77,18 @@ export class Accounts {
       user = await this.deps.db.$transaction(async (tx) => {
         const created = await tx.user.create({ data: { email: input.email, passwordHash, roles: ['CUSTOMER'] } });
         await this.#sendVerification(tx, created);
-        const event: UserRegistered = { userId: created.id, email: created.email, displayName: input.displayName, roles: created.roles };
+        const event: UserRegistered = {
+          userId: created.id,
+          email: created.email,
+          displayName: input.displayName,
+          roles: created.roles,
+        };
         await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
         return created;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('An account with this email already exists; sign in or reset the password');
+      if (isUniqueViolation(error))
+        throw conflict('An account with this email already exists; sign in or reset the password');
       throw error;
     }
     return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
@@ -81,7 +103,10 @@ export class Accounts {
    * gets a pending account and a code by email (completeSignUp turns it into a signed-in account); the owner of an
    * existing one gets an email saying someone tried to sign up with it. Both paths hash the password (same time).
    */
-  async signUp(input: { email: string; password: string; displayName: string }, meta: RequestMeta): Promise<{ accepted: true; email: string }> {
+  async signUp(
+    input: { email: string; password: string; displayName: string },
+    meta: RequestMeta,
+  ): Promise<{ accepted: true; email: string }> {
     assertAcceptablePassword(input.password, 'input.password', input.email);
     await this.deps.limits.registration(meta.ip);
     await this.deps.limits.emailRequest(meta.ip, input.email);
@@ -99,8 +124,19 @@ export class Accounts {
         return;
       }
       const user = existing
-        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash, pendingDisplayName: input.displayName } })
-        : await tx.user.create({ data: { email: input.email, passwordHash, roles: ['CUSTOMER'], pendingSignUp: true, pendingDisplayName: input.displayName } });
+        ? await tx.user.update({
+            where: { id: existing.id },
+            data: { passwordHash, pendingDisplayName: input.displayName },
+          })
+        : await tx.user.create({
+            data: {
+              email: input.email,
+              passwordHash,
+              roles: ['CUSTOMER'],
+              pendingSignUp: true,
+              pendingDisplayName: input.displayName,
+            },
+          });
       await this.#sendVerification(tx, user);
     });
     return { accepted: true, email: input.email };
@@ -121,10 +157,20 @@ export class Accounts {
       const wasPending = user.pendingSignUp;
       const updated = await tx.user.update({
         where: { id: userId },
-        data: { pendingSignUp: false, pendingDisplayName: null, emailVerifiedAt: user.emailVerifiedAt ?? new Date(), ...(wasPending ? { passwordHash } : {}) },
+        data: {
+          pendingSignUp: false,
+          pendingDisplayName: null,
+          emailVerifiedAt: user.emailVerifiedAt ?? new Date(),
+          ...(wasPending ? { passwordHash } : {}),
+        },
       });
       if (wasPending) {
-        const event: UserRegistered = { userId: updated.id, email: updated.email, displayName: user.pendingDisplayName ?? 'VegShare member', roles: updated.roles };
+        const event: UserRegistered = {
+          userId: updated.id,
+          email: updated.email,
+          displayName: user.pendingDisplayName ?? 'VegShare member',
+          roles: updated.roles,
+        };
         await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
       }
       return { user: updated, wasPending, displayName: user.pendingDisplayName };
@@ -140,7 +186,10 @@ export class Accounts {
     return `${this.deps.appUrl.replace(/\/$/, '')}/${path}`;
   }
 
-  async login(input: { email: string; password: string; deviceToken?: string | null }, meta: RequestMeta): Promise<SignedIn> {
+  async login(
+    input: { email: string; password: string; deviceToken?: string | null },
+    meta: RequestMeta,
+  ): Promise<SignedIn> {
     const { email } = input;
     const user = await this.deps.db.user.findUnique({ where: { email } });
     const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
@@ -148,10 +197,13 @@ export class Accounts {
       await this.deps.limits.loginAttempt(meta.ip);
       if (!device || !(await this.deps.limits.deviceTrusted(device))) await this.deps.limits.assertAccountOpen(email);
     } catch (error) {
-      if (error instanceof GraphQLError) await auditLogin(this.deps.db, { email, userId: null, outcome: 'RATE_LIMITED', meta });
+      if (error instanceof GraphQLError)
+        await auditLogin(this.deps.db, { email, userId: null, outcome: 'RATE_LIMITED', meta });
       throw error;
     }
-    const result = user ? await this.deps.passwords.verify(user.passwordHash, input.password) : { ok: await this.deps.passwords.verifyDummy(input.password), upgradedHash: null };
+    const result = user
+      ? await this.deps.passwords.verify(user.passwordHash, input.password)
+      : { ok: await this.deps.passwords.verifyDummy(input.password), upgradedHash: null };
     // A sign-up not completed from its mailbox cannot sign in, and says so no differently than a wrong password.
     if (!user || !result.ok || user.pendingSignUp) {
       await this.deps.limits.accountFailure(email);
@@ -170,7 +222,12 @@ export class Accounts {
   }
 
   /** Changes the password after checking the current one; every other session ends. */
-  async changePassword(userId: string, sessionId: string | null, input: { currentPassword: string; newPassword: string }, meta: RequestMeta): Promise<boolean> {
+  async changePassword(
+    userId: string,
+    sessionId: string | null,
+    input: { currentPassword: string; newPassword: string },
+    meta: RequestMeta,
+  ): Promise<boolean> {
     const user = await this.deps.db.user.findUnique({ where: { id: userId } });
     if (!user) throw unauthenticated();
     await this.deps.limits.assertAccountOpen(user.email);
@@ -184,7 +241,10 @@ export class Accounts {
     const passwordHash = await this.deps.passwords.hash(input.newPassword);
     await this.deps.db.$transaction([
       this.deps.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date() } }),
-      this.deps.db.oneTimeToken.updateMany({ where: { userId, purpose: 'PASSWORD_RESET', usedAt: null }, data: { usedAt: new Date() } }),
+      this.deps.db.oneTimeToken.updateMany({
+        where: { userId, purpose: 'PASSWORD_RESET', usedAt: null },
+        data: { usedAt: new Date() },
+      }),
     ]);
     await this.deps.sessions.revokeAll(userId, 'password_changed', sessionId ?? undefined);
     return true;
@@ -262,7 +322,10 @@ export class Accounts {
   async setRoles(adminId: string, userId: string, roles: readonly Role[]): Promise<UserRow> {
     if (adminId === userId && !roles.includes('ADMIN')) throw conflict('You cannot remove your own ADMIN role');
     const at = new Date();
-    const [user] = await this.deps.db.user.updateManyAndReturn({ where: { id: userId }, data: { roles: [...roles], rolesChangedAt: at } });
+    const [user] = await this.deps.db.user.updateManyAndReturn({
+      where: { id: userId },
+      data: { roles: [...roles], rolesChangedAt: at },
+    });
     if (!user) throw notFound('User', userId);
     await this.deps.revocations.rolesChanged(userId, user.roles, at);
     return user;

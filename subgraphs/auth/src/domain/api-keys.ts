@@ -38,16 +38,27 @@ export class ApiKeys {
       // the count and exceed the cap.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`api-keys:${partnerId}`}, 0))`;
       const active = await tx.apiKey.count({ where: { partnerId, revokedAt: null } });
-      if (active >= MAX_ACTIVE_KEYS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
+      if (active >= MAX_ACTIVE_KEYS)
+        throw conflict(`A partner may hold at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
       return tx.apiKey.create({
-        data: { partnerId, name: input.name, scopes: [...input.scopes], prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: sha256(secret) },
+        data: {
+          partnerId,
+          name: input.name,
+          scopes: [...input.scopes],
+          prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
+          keyHash: sha256(secret),
+        },
       });
     });
     return { apiKey, secret };
   }
 
   list(partnerId: string): Promise<ApiKeyRow[]> {
-    return this.db.apiKey.findMany({ where: { partnerId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 100 });
+    return this.db.apiKey.findMany({
+      where: { partnerId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: 100,
+    });
   }
 
   async revoke(partnerId: string, id: string): Promise<ApiKeyRow> {
@@ -61,13 +72,19 @@ export class ApiKeys {
 
   /** The gateway's exchange: a valid, unrevoked key of an account that is still a PARTNER → a partner JWT; else null. */
   async exchange(secret: string): Promise<ApiKeyToken | null> {
-    const key = await this.db.apiKey.findUnique({ where: { keyHash: sha256(secret) }, include: { partner: { select: { roles: true } } } });
+    const key = await this.db.apiKey.findUnique({
+      where: { keyHash: sha256(secret) },
+      include: { partner: { select: { roles: true } } },
+    });
     if (!key || key.revokedAt || !key.partner.roles.includes('PARTNER')) return null;
     const now = Date.now();
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
     }
-    const issued = await this.tokens.issue({ userId: key.partnerId, roles: ['PARTNER'], scopes: key.scopes, apiKeyId: key.id }, this.tokenTtlSeconds);
+    const issued = await this.tokens.issue(
+      { userId: key.partnerId, roles: ['PARTNER'], scopes: key.scopes, apiKeyId: key.id },
+      this.tokenTtlSeconds,
+    );
     return { accessToken: issued.token, expiresIn: issued.expiresIn, keyId: key.id, partnerId: key.partnerId };
   }
 }

@@ -34,27 +34,90 @@ export interface AuthServices {
   readonly oauthClients: OAuthClients;
 }
 
-export function createAuthServices(config: AuthConfig, db: AuthDb, events: EventBus, durable: ServiceEvents, redis: Redis | null, logger: Logger, fallback: RateLimitFallback | null = null): AuthServices {
-  const keys = new SigningKeyStore(db, config.AUTH_KEY_ENCRYPTION_SECRET, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS));
+export function createAuthServices(
+  config: AuthConfig,
+  db: AuthDb,
+  events: EventBus,
+  durable: ServiceEvents,
+  redis: Redis | null,
+  logger: Logger,
+  fallback: RateLimitFallback | null = null,
+): AuthServices {
+  const keys = new SigningKeyStore(
+    db,
+    config.AUTH_KEY_ENCRYPTION_SECRET,
+    Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS),
+  );
   const tokens = new AccessTokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const revocations = new AccessRevocations(db, events, logger);
-  const sessions = new Sessions(db, tokens, { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, sessionTtlDays: config.SESSION_TTL_DAYS }, revocations);
-  const passwords = new PasswordService(argon2idHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 }), [bcryptHasher()]);
+  const sessions = new Sessions(
+    db,
+    tokens,
+    { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, sessionTtlDays: config.SESSION_TTL_DAYS },
+    revocations,
+  );
+  const passwords = new PasswordService(
+    argon2idHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 }),
+    [bcryptHasher()],
+  );
   const limits = new AuthRateLimits(
-    { prefix: config.RATE_LIMIT_PREFIX, loginPerIp: config.LOGIN_IP_LIMIT, registerPerIp: config.REGISTER_IP_LIMIT, freeFailures: config.LOGIN_FREE_FAILURES },
+    {
+      prefix: config.RATE_LIMIT_PREFIX,
+      loginPerIp: config.LOGIN_IP_LIMIT,
+      registerPerIp: config.REGISTER_IP_LIMIT,
+      freeFailures: config.LOGIN_FREE_FAILURES,
+    },
     redis,
     fallback,
   );
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
   const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);
-  const accounts = new Accounts({ db, passwords, sessions, limits, outbox, events: durable, revocations, devices, logger, appUrl: config.APP_URL });
+  const accounts = new Accounts({
+    db,
+    passwords,
+    sessions,
+    limits,
+    outbox,
+    events: durable,
+    revocations,
+    devices,
+    logger,
+    appUrl: config.APP_URL,
+  });
   const deletions = new AccountDeletions({
-    db, passwords, limits, outbox, events: durable, revocations, logger, appUrl: config.APP_URL, services: config.ACCOUNT_ERASURE_SERVICES, republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
+    db,
+    passwords,
+    limits,
+    outbox,
+    events: durable,
+    revocations,
+    logger,
+    appUrl: config.APP_URL,
+    services: config.ACCOUNT_ERASURE_SERVICES,
+    republishMs: config.ACCOUNT_ERASURE_REPUBLISH_MS,
   });
   const socialSettings = socialSettingsFrom(config);
-  const social = new SocialSignIn({ db, settings: socialSettings, clients: new ProviderClients(socialSettings), sessions, passwords, limits, outbox, events: durable, devices, logger, appUrl: config.APP_URL });
+  const social = new SocialSignIn({
+    db,
+    settings: socialSettings,
+    clients: new ProviderClients(socialSettings),
+    sessions,
+    passwords,
+    limits,
+    outbox,
+    events: durable,
+    devices,
+    logger,
+    appUrl: config.APP_URL,
+  });
   return {
-    keys, tokens, sessions, accounts, revocations, deletions, registerMutation: config.REGISTER_MUTATION,
+    keys,
+    tokens,
+    sessions,
+    accounts,
+    revocations,
+    deletions,
+    registerMutation: config.REGISTER_MUTATION,
     apiKeys: new ApiKeys(db, tokens, config.API_KEY_TOKEN_TTL_SECONDS, revocations),
     social,
     oauthClients: new OAuthClients(db, revocations),

@@ -23,7 +23,9 @@ export class Outbox {
   ) {}
 
   async enqueue(tx: Tx, mail: OutgoingMail): Promise<void> {
-    await tx.outboxMessage.create({ data: { kind: mail.kind, recipient: mail.to, subject: mail.subject, body: mail.body } });
+    await tx.outboxMessage.create({
+      data: { kind: mail.kind, recipient: mail.to, subject: mail.subject, body: mail.body },
+    });
     if (this.logLinks) this.logger.info({ to: mail.to, kind: mail.kind, link: mail.link }, `outbox: ${mail.subject}`);
     else this.logger.info({ kind: mail.kind }, 'outbox: mail queued');
   }

@@ -42,7 +42,14 @@ export class AuthRateLimits {
       if (!redis) return memory();
       // rejectIfRedisNotReady: a down Redis answers at once (no offline queue), and the insurance takes the call.
       const insuranceLimiter = fallback ? fallback.insure(memory(), name) : undefined;
-      return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${settings.prefix}:${name}`, points, duration, rejectIfRedisNotReady: true, ...(insuranceLimiter ? { insuranceLimiter } : {}) });
+      return new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${settings.prefix}:${name}`,
+        points,
+        duration,
+        rejectIfRedisNotReady: true,
+        ...(insuranceLimiter ? { insuranceLimiter } : {}),
+      });
     };
     this.#loginIp = make('login-ip', settings.loginPerIp, 15 * 60);
     this.#registerIp = make('register-ip', settings.registerPerIp, 60 * 60);
@@ -92,7 +99,8 @@ export class AuthRateLimits {
   /** Throws RATE_LIMITED while the account (known or not, by normalized email) is in back-off. */
   async assertAccountOpen(email: string): Promise<void> {
     const lock = await this.#accountLock.get(email);
-    if (lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0) throw rateLimited(lock.msBeforeNext / 1000);
+    if (lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0)
+      throw rateLimited(lock.msBeforeNext / 1000);
   }
 
   /** Records a failed sign-in; past the free failures, locks the account for a doubling time. */

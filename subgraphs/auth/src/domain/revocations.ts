@@ -21,7 +21,10 @@ export class AccessRevocations {
       await this.bus.publish(eventTopics.accessRevoked, change);
     } catch (err) {
       // Catch-up covers it: every service re-reads the tables within REVOCATION_SYNC_SECONDS (1 s while the bus is down).
-      this.logger.warn({ err, kind: change.kind, userId: change.userId }, 'publishing an access revocation failed; catch-up will deliver it');
+      this.logger.warn(
+        { err, kind: change.kind, userId: change.userId },
+        'publishing an access revocation failed; catch-up will deliver it',
+      );
     }
   }
 
@@ -57,11 +60,36 @@ export class AccessRevocations {
     changesSince: async (sinceMs) => {
       const since = new Date(sinceMs);
       const [sessions, users, keys, deletions, clients, tokens] = await Promise.all([
-        this.db.session.findMany({ where: { revokedAt: { gte: since } }, select: { id: true, userId: true, revokedAt: true }, orderBy: { revokedAt: 'asc' }, take: MAX_ROWS }),
-        this.db.user.findMany({ where: { rolesChangedAt: { gte: since } }, select: { id: true, roles: true, rolesChangedAt: true }, orderBy: { rolesChangedAt: 'asc' }, take: MAX_ROWS }),
-        this.db.apiKey.findMany({ where: { revokedAt: { gte: since } }, select: { id: true, partnerId: true, revokedAt: true }, orderBy: { revokedAt: 'asc' }, take: MAX_ROWS }),
-        this.db.accountDeletion.findMany({ where: { deletedAt: { gte: since } }, select: { userId: true, deletedAt: true }, orderBy: { deletedAt: 'asc' }, take: MAX_ROWS }),
-        this.db.oAuthClient.findMany({ where: { revokedAt: { gte: since } }, select: { id: true, partnerId: true, revokedAt: true }, orderBy: { revokedAt: 'asc' }, take: MAX_ROWS }),
+        this.db.session.findMany({
+          where: { revokedAt: { gte: since } },
+          select: { id: true, userId: true, revokedAt: true },
+          orderBy: { revokedAt: 'asc' },
+          take: MAX_ROWS,
+        }),
+        this.db.user.findMany({
+          where: { rolesChangedAt: { gte: since } },
+          select: { id: true, roles: true, rolesChangedAt: true },
+          orderBy: { rolesChangedAt: 'asc' },
+          take: MAX_ROWS,
+        }),
+        this.db.apiKey.findMany({
+          where: { revokedAt: { gte: since } },
+          select: { id: true, partnerId: true, revokedAt: true },
+          orderBy: { revokedAt: 'asc' },
+          take: MAX_ROWS,
+        }),
+        this.db.accountDeletion.findMany({
+          where: { deletedAt: { gte: since } },
+          select: { userId: true, deletedAt: true },
+          orderBy: { deletedAt: 'asc' },
+          take: MAX_ROWS,
+        }),
+        this.db.oAuthClient.findMany({
+          where: { revokedAt: { gte: since } },
+          select: { id: true, partnerId: true, revokedAt: true },
+          orderBy: { revokedAt: 'asc' },
+          take: MAX_ROWS,
+        }),
         this.db.oAuthRevokedToken.findMany({
           where: { revokedAt: { gte: since } },
           select: { jti: true, revokedAt: true, client: { select: { partnerId: true } } },
@@ -78,9 +106,12 @@ export class AccessRevocations {
         byUser.set(s.userId, entry);
       }
       for (const [userId, { ids, at }] of byUser) changes.push({ kind: 'SESSIONS_ENDED', userId, sessionIds: ids, at });
-      for (const u of users) changes.push({ kind: 'ROLES_CHANGED', userId: u.id, roles: u.roles, at: u.rolesChangedAt?.getTime() ?? 0 });
-      for (const k of [...keys, ...clients]) changes.push({ kind: 'API_KEY_REVOKED', userId: k.partnerId, apiKeyId: k.id, at: k.revokedAt?.getTime() ?? 0 });
-      for (const t of tokens) changes.push({ kind: 'TOKEN_REVOKED', userId: t.client.partnerId, tokenId: t.jti, at: t.revokedAt.getTime() });
+      for (const u of users)
+        changes.push({ kind: 'ROLES_CHANGED', userId: u.id, roles: u.roles, at: u.rolesChangedAt?.getTime() ?? 0 });
+      for (const k of [...keys, ...clients])
+        changes.push({ kind: 'API_KEY_REVOKED', userId: k.partnerId, apiKeyId: k.id, at: k.revokedAt?.getTime() ?? 0 });
+      for (const t of tokens)
+        changes.push({ kind: 'TOKEN_REVOKED', userId: t.client.partnerId, tokenId: t.jti, at: t.revokedAt.getTime() });
       for (const d of deletions) changes.push({ kind: 'ACCOUNT_DELETED', userId: d.userId, at: d.deletedAt.getTime() });
       return changes;
     },

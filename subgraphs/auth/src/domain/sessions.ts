@@ -41,7 +41,10 @@ export class Sessions {
     // An access token never outlives its session: the session's end is its end everywhere, event or no event.
     const sessionLeft = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
     const ttl = Math.max(1, Math.min(this.settings.accessTokenTtlSeconds, sessionLeft));
-    const access = await this.tokens.issue({ userId: user.id, roles: user.roles as Role[], sessionId: session.id }, ttl);
+    const access = await this.tokens.issue(
+      { userId: user.id, roles: user.roles as Role[], sessionId: session.id },
+      ttl,
+    );
     return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, user, session };
   }
 
@@ -66,14 +69,23 @@ export class Sessions {
     const now = new Date();
     const next = randomSecret();
     const outcome = await this.db.$transaction(async (tx) => {
-      const spent = await tx.refreshToken.updateMany({ where: { tokenHash, rotatedAt: null }, data: { rotatedAt: now } });
-      const row = await tx.refreshToken.findUnique({ where: { tokenHash }, include: { session: { include: { user: true } } } });
+      const spent = await tx.refreshToken.updateMany({
+        where: { tokenHash, rotatedAt: null },
+        data: { rotatedAt: now },
+      });
+      const row = await tx.refreshToken.findUnique({
+        where: { tokenHash },
+        include: { session: { include: { user: true } } },
+      });
       if (!row) return { kind: 'invalid' as const };
       if (spent.count === 0) return { kind: 'reused' as const, session: row.session };
       const { session } = row;
       if (session.revokedAt || session.expiresAt <= now) return { kind: 'invalid' as const };
       await tx.refreshToken.create({ data: { sessionId: session.id, tokenHash: sha256(next) } });
-      const updated = await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: now, ip: meta.ip, userAgent: meta.userAgent || session.userAgent } });
+      const updated = await tx.session.update({
+        where: { id: session.id },
+        data: { lastSeenAt: now, ip: meta.ip, userAgent: meta.userAgent || session.userAgent },
+      });
       return { kind: 'ok' as const, session: updated, user: session.user };
     });
     if (outcome.kind === 'invalid') throw invalidRefresh();
@@ -90,7 +102,11 @@ export class Sessions {
   /** Ends one session; every service refuses its access tokens within a second (AccessRevoked event). */
   async revoke(sessionId: string, reason: string): Promise<boolean> {
     const at = new Date();
-    const ended = await this.db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: at, revokedReason: reason }, select: { id: true, userId: true } });
+    const ended = await this.db.session.updateManyAndReturn({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: at, revokedReason: reason },
+      select: { id: true, userId: true },
+    });
     const [session] = ended;
     if (session) await this.revocations.sessionsEnded(session.userId, [session.id], at);
     return ended.length > 0;
@@ -104,12 +120,19 @@ export class Sessions {
       data: { revokedAt: at, revokedReason: reason },
       select: { id: true },
     });
-    await this.revocations.sessionsEnded(userId, ended.map((s) => s.id), at);
+    await this.revocations.sessionsEnded(
+      userId,
+      ended.map((s) => s.id),
+      at,
+    );
     return ended.length;
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {
-    const session = await this.db.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, expiresAt: true } });
+    const session = await this.db.session.findUnique({
+      where: { id: sessionId },
+      select: { userId: true, revokedAt: true, expiresAt: true },
+    });
     return !!session && session.userId === userId && !session.revokedAt && session.expiresAt > new Date();
   }
 

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { badInput, ROLES } from '@vegshare/kit';
 
 /** Scopes a partner API key may carry; the gateway and subgraphs enforce them per field. */
-export const API_SCOPES = ['farms:read', 'plots:read', 'crops:read', 'rentals:read', 'rentals:write', 'streams:read'] as const;
+export const API_SCOPES = [
+  'farms:read',
+  'plots:read',
+  'crops:read',
+  'rentals:read',
+  'rentals:write',
+  'streams:read',
+] as const;
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -15,7 +22,11 @@ export const email = z
   .toLowerCase()
   .max(254, 'Email is too long')
   .pipe(z.email('Enter a valid email address'));
-const opaqueToken = z.string().min(16, 'The token is invalid').max(256, 'The token is invalid').regex(/^[A-Za-z0-9_-]+$/, 'The token is invalid');
+const opaqueToken = z
+  .string()
+  .min(16, 'The token is invalid')
+  .max(256, 'The token is invalid')
+  .regex(/^[A-Za-z0-9_-]+$/, 'The token is invalid');
 const uuid = z.uuid('Expected an id');
 
 export const inputs = {
@@ -34,12 +45,19 @@ export const inputs = {
   login: z.object({
     email,
     password: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
-    deviceToken: z.string().max(200, 'deviceToken is not one of ours').nullish().transform((v) => v ?? null),
+    deviceToken: z
+      .string()
+      .max(200, 'deviceToken is not one of ours')
+      .nullish()
+      .transform((v) => v ?? null),
   }),
   refreshToken: opaqueToken,
   currentPassword: z.string().min(1, 'Password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
   oneTimeToken: opaqueToken,
-  changePassword: z.object({ currentPassword: z.string().min(1, 'Current password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'), newPassword: z.string() }),
+  changePassword: z.object({
+    currentPassword: z.string().min(1, 'Current password is required').max(LOGIN_PASSWORD_MAX, 'Password is too long'),
+    newPassword: z.string(),
+  }),
   resetPassword: z.object({ token: opaqueToken, newPassword: z.string() }),
   id: uuid,
   setRoles: z.object({
@@ -62,7 +80,11 @@ export const inputs = {
       .max(API_SCOPES.length)
       .transform((s) => [...new Set(s)]),
   }),
-  apiKey: z.string().min(8).max(256).regex(/^vsk_[A-Za-z0-9_-]+$/),
+  apiKey: z
+    .string()
+    .min(8)
+    .max(256)
+    .regex(/^vsk_[A-Za-z0-9_-]+$/),
 };
 
 /** Parses `value` or throws BAD_USER_INPUT naming the first bad field (`field` is the argument's name). */

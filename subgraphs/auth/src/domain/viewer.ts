@@ -7,7 +7,8 @@ import type { Context } from '../context.ts';
  */
 export async function activeViewer(ctx: Context, ...roles: Role[]): Promise<Viewer> {
   const viewer = roles.length ? requireRole(ctx.viewer, ...roles) : requireViewer(ctx.viewer);
-  if (viewer.sessionId && !(await ctx.auth.sessions.isActive(viewer.sessionId, viewer.userId))) throw unauthenticated('This session has ended; sign in again');
+  if (viewer.sessionId && !(await ctx.auth.sessions.isActive(viewer.sessionId, viewer.userId)))
+    throw unauthenticated('This session has ended; sign in again');
   // Where a role grants something here (role management, API keys), it is the stored role, not the token's claim.
   if (roles.length && !(await ctx.auth.accounts.currentRoles(viewer.userId)).some((r) => roles.includes(r))) {
     throw forbidden(`Requires role ${roles.join(' or ')}`);

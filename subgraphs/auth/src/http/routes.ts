@@ -11,7 +11,11 @@ export function jwksRoute(services: AuthServices): RouteHandler {
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
     const body = JSON.stringify(await services.keys.jwks());
-    res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=60', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/jwk-set+json',
+      'cache-control': 'public, max-age=60',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 }
@@ -24,12 +28,16 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  */
 export function devMailboxRoute(db: AuthDb): RouteHandler {
   return async (req, res, search) => {
-    if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined) return sendJson(res, 403, { error: 'the dev mailbox answers only on loopback' });
+    if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined)
+      return sendJson(res, 403, { error: 'the dev mailbox answers only on loopback' });
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
     const email = new URLSearchParams(search).get('email');
     if (!email) return sendJson(res, 400, { error: 'pass ?email=' });
     const messages = await mailboxOf(db, email);
-    sendJson(res, 200, { email: email.trim().toLowerCase(), messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
+    sendJson(res, 200, {
+      email: email.trim().toLowerCase(),
+      messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+    });
   };
 }
 
@@ -49,7 +57,8 @@ export function apiKeyTokenRoute(services: AuthServices, logger: Logger): RouteH
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'body too large' });
       return sendJson(res, 400, { error: 'expected JSON {"apiKey": "..."}' });
     }
-    const apiKey = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['apiKey'] : undefined;
+    const apiKey =
+      typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['apiKey'] : undefined;
     const parsed = inputs.apiKey.safeParse(apiKey);
     if (!parsed.success) return invalidKey(res);
     const token = await services.apiKeys.exchange(parsed.data);

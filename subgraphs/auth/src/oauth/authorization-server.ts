@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { BodyTooLargeError, readBody, sendJson, type RateLimitFallback, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
+import {
+  BodyTooLargeError,
+  readBody,
+  sendJson,
+  type RateLimitFallback,
+  type RouteHandler,
+  type ServiceMetrics,
+} from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
@@ -63,13 +70,26 @@ export class PartnerAuthorizationServer {
   #nextSweep = 0;
 
   constructor(private readonly options: AuthorizationServerOptions) {
-    const settings = { keyPrefix: `${options.rateLimitPrefix}:oauth-ip`, points: options.ipLimitPerMinute, duration: 60 };
+    const settings = {
+      keyPrefix: `${options.rateLimitPrefix}:oauth-ip`,
+      points: options.ipLimitPerMinute,
+      duration: 60,
+    };
     // While Redis fails the limit holds per replica (counted and logged by the fallback), never refusing every client.
     const insuranceLimiter = options.rateLimitFallback?.insure(new RateLimiterMemory(settings), 'oauth-ip');
     this.#limiter = options.redis
-      ? new RateLimiterRedis({ storeClient: options.redis, rejectIfRedisNotReady: true, ...settings, ...(insuranceLimiter ? { insuranceLimiter } : {}) })
+      ? new RateLimiterRedis({
+          storeClient: options.redis,
+          rejectIfRedisNotReady: true,
+          ...settings,
+          ...(insuranceLimiter ? { insuranceLimiter } : {}),
+        })
       : new RateLimiterMemory(settings);
-    this.#requests = options.metrics.counter('auth_oauth_requests_total', 'Partner OAuth requests by endpoint and outcome', ['endpoint', 'outcome']);
+    this.#requests = options.metrics.counter(
+      'auth_oauth_requests_total',
+      'Partner OAuth requests by endpoint and outcome',
+      ['endpoint', 'outcome'],
+    );
   }
 
   #url(path: string): string {
@@ -101,7 +121,10 @@ export class PartnerAuthorizationServer {
 
   async #form(req: IncomingMessage): Promise<URLSearchParams> {
     if (req.method !== 'POST') throw new OAuthError(405, 'invalid_request', 'Use POST');
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
     if (type !== FORM) throw new OAuthError(400, 'invalid_request', `Send the parameters as ${FORM}`);
     let raw: string;
     try {
@@ -122,7 +145,13 @@ export class PartnerAuthorizationServer {
       await this.#limiter.consume(this.options.metaOf(req).ip);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
-        throw new OAuthError(429, 'temporarily_unavailable', 'Too many requests; slow down', false, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+        throw new OAuthError(
+          429,
+          'temporarily_unavailable',
+          'Too many requests; slow down',
+          false,
+          Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+        );
       }
       throw rejection;
     }
@@ -138,7 +167,12 @@ export class PartnerAuthorizationServer {
   }
 
   async #client(req: IncomingMessage, body: URLSearchParams): Promise<ClientRow> {
-    const audiences = [this.options.issuer, this.#url(OAUTH_PATHS.token), this.#url(OAUTH_PATHS.introspection), this.#url(OAUTH_PATHS.revocation)];
+    const audiences = [
+      this.options.issuer,
+      this.#url(OAUTH_PATHS.token),
+      this.#url(OAUTH_PATHS.introspection),
+      this.#url(OAUTH_PATHS.revocation),
+    ];
     return authenticateClient(this.options.db, this.options.clients, req.headers, body, { audiences });
   }
 
@@ -163,10 +197,12 @@ export class PartnerAuthorizationServer {
     const client = await this.#client(req, body);
     const grant = body.get('grant_type');
     if (!grant) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
-    if (grant !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
+    if (grant !== 'client_credentials')
+      throw new OAuthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
     const requested = (body.get('scope') ?? '').split(' ').filter(Boolean);
     const refused = requested.filter((s) => !client.scopes.includes(s));
-    if (refused.length) throw new OAuthError(400, 'invalid_scope', `Not granted to this client: ${refused.slice(0, 5).join(' ')}`);
+    if (refused.length)
+      throw new OAuthError(400, 'invalid_scope', `Not granted to this client: ${refused.slice(0, 5).join(' ')}`);
     const scopes = requested.length ? [...new Set(requested)] : client.scopes;
     const issued = await this.options.tokens.issue(
       { userId: client.partnerId, roles: ['PARTNER'], scopes, apiKeyId: client.id, clientId: client.clientId },
@@ -230,7 +266,8 @@ export class PartnerAuthorizationServer {
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
         this.#requests.inc({ endpoint, outcome: error.error });
-        if (error.error === 'invalid_client') this.options.logger.info({ endpoint, reason: error.description }, 'oauth client authentication failed');
+        if (error.error === 'invalid_client')
+          this.options.logger.info({ endpoint, reason: error.description }, 'oauth client authentication failed');
         sendOAuthError(res, error);
       }
     };
@@ -241,12 +278,18 @@ export class PartnerAuthorizationServer {
     const metadata: RouteHandler = (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
       const body = JSON.stringify(this.metadata());
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     return {
       [OAUTH_PATHS.token]: this.#handle('token', async (req, res) => sendOAuthJson(res, 200, await this.token(req))),
-      [OAUTH_PATHS.introspection]: this.#handle('introspection', async (req, res) => sendOAuthJson(res, 200, await this.introspect(req))),
+      [OAUTH_PATHS.introspection]: this.#handle('introspection', async (req, res) =>
+        sendOAuthJson(res, 200, await this.introspect(req)),
+      ),
       [OAUTH_PATHS.revocation]: this.#handle('revocation', async (req, res) => {
         await this.revoke(req);
         sendOAuthJson(res, 200, {});

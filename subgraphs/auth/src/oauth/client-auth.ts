@@ -12,7 +12,8 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 const MAX_ASSERTION_LIFETIME_S = 600;
 const CLOCK_TOLERANCE_S = 30;
 
-const invalidClient = (basic: boolean, description = 'Client authentication failed') => new OAuthError(401, 'invalid_client', description, basic);
+const invalidClient = (basic: boolean, description = 'Client authentication failed') =>
+  new OAuthError(401, 'invalid_client', description, basic);
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they are put in the Basic header. */
 function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: string } | null {
@@ -24,7 +25,10 @@ function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: s
   const colon = decoded.indexOf(':');
   if (colon < 0) throw invalidClient(true);
   try {
-    return { id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
   } catch {
     throw invalidClient(true);
   }
@@ -57,17 +61,29 @@ export async function authenticateClient(
   const bodyClientId = body.get('client_id');
 
   if (basic) {
-    if (bodyClientId !== null && bodyClientId !== basic.id) throw new OAuthError(400, 'invalid_request', 'client_id does not match the Authorization header');
+    if (bodyClientId !== null && bodyClientId !== basic.id)
+      throw new OAuthError(400, 'invalid_request', 'client_id does not match the Authorization header');
     const client = await clients.active(basic.id);
-    if (!client?.secretHash || client.authMethod !== 'client_secret_basic' || !constantTimeEqual(client.secretHash, sha256(basic.secret))) throw invalidClient(true);
+    if (
+      !client?.secretHash ||
+      client.authMethod !== 'client_secret_basic' ||
+      !constantTimeEqual(client.secretHash, sha256(basic.secret))
+    )
+      throw invalidClient(true);
     return client;
   }
   if (postedSecret !== null) {
     const client = bodyClientId ? await clients.active(bodyClientId) : null;
-    if (!client?.secretHash || client.authMethod !== 'client_secret_post' || !constantTimeEqual(client.secretHash, sha256(postedSecret))) throw invalidClient(false);
+    if (
+      !client?.secretHash ||
+      client.authMethod !== 'client_secret_post' ||
+      !constantTimeEqual(client.secretHash, sha256(postedSecret))
+    )
+      throw invalidClient(false);
     return client;
   }
-  if (assertionType !== JWT_BEARER_ASSERTION || !assertion) throw new OAuthError(400, 'invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
+  if (assertionType !== JWT_BEARER_ASSERTION || !assertion)
+    throw new OAuthError(400, 'invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
   let claimed: string | undefined;
   try {
     claimed = decodeJwt(assertion).sub;
@@ -93,9 +109,12 @@ export async function authenticateClient(
   } catch {
     throw invalidClient(false);
   }
-  if (exp - Date.now() / 1000 > MAX_ASSERTION_LIFETIME_S || jti.length > 200) throw invalidClient(false, 'The client assertion lives too long');
+  if (exp - Date.now() / 1000 > MAX_ASSERTION_LIFETIME_S || jti.length > 200)
+    throw invalidClient(false, 'The client assertion lives too long');
   try {
-    await db.oAuthAssertion.create({ data: { clientId: client.id, jti, expiresAt: new Date((exp + CLOCK_TOLERANCE_S) * 1000) } });
+    await db.oAuthAssertion.create({
+      data: { clientId: client.id, jti, expiresAt: new Date((exp + CLOCK_TOLERANCE_S) * 1000) },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw invalidClient(false, 'The client assertion was already used');
     throw error;

@@ -24,7 +24,10 @@ export interface CreatedOAuthClientResult {
 
 /** The algorithm a public key verifies, as jose needs it to import the key. */
 function algorithmOf(jwk: JWK): (typeof ASSERTION_ALGORITHMS)[number] | null {
-  if (typeof jwk.alg === 'string') return (ASSERTION_ALGORITHMS as readonly string[]).includes(jwk.alg) ? (jwk.alg as (typeof ASSERTION_ALGORITHMS)[number]) : null;
+  if (typeof jwk.alg === 'string')
+    return (ASSERTION_ALGORITHMS as readonly string[]).includes(jwk.alg)
+      ? (jwk.alg as (typeof ASSERTION_ALGORITHMS)[number])
+      : null;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
   if (jwk.kty === 'RSA') return 'RS256';
@@ -33,7 +36,8 @@ function algorithmOf(jwk: JWK): (typeof ASSERTION_ALGORITHMS)[number] | null {
 
 /** Checks a client's JWK Set: public EdDSA/ES256/RSA signing keys only, at most five, each importable. */
 export async function parseClientJwks(raw: string, field: string): Promise<JSONWebKeySet> {
-  if (Buffer.byteLength(raw, 'utf8') > MAX_JWKS_BYTES) throw badInput(`The JWK Set must be at most ${MAX_JWKS_BYTES} bytes`, field);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_JWKS_BYTES)
+    throw badInput(`The JWK Set must be at most ${MAX_JWKS_BYTES} bytes`, field);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -41,15 +45,18 @@ export async function parseClientJwks(raw: string, field: string): Promise<JSONW
     throw badInput('Expected a JWK Set: {"keys": [...]}', field);
   }
   const keys = typeof parsed === 'object' && parsed !== null ? (parsed as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) throw badInput(`Expected a JWK Set with 1 to ${MAX_KEYS} keys`, field);
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS)
+    throw badInput(`Expected a JWK Set with 1 to ${MAX_KEYS} keys`, field);
   const clean: JWK[] = [];
   for (const key of keys as unknown[]) {
     if (typeof key !== 'object' || key === null) throw badInput('Every key must be a JWK object', field);
     const jwk = key as JWK;
-    if (PRIVATE_MEMBERS.some((m) => m in jwk)) throw badInput('Register public keys only (a private or symmetric key was sent)', field);
+    if (PRIVATE_MEMBERS.some((m) => m in jwk))
+      throw badInput('Register public keys only (a private or symmetric key was sent)', field);
     if (jwk.use !== undefined && jwk.use !== 'sig') throw badInput('Keys must be signing keys (use "sig")', field);
     const alg = algorithmOf(jwk);
-    if (!alg) throw badInput(`Keys must be Ed25519, P-256 or RSA with alg among ${ASSERTION_ALGORITHMS.join(', ')}`, field);
+    if (!alg)
+      throw badInput(`Keys must be Ed25519, P-256 or RSA with alg among ${ASSERTION_ALGORITHMS.join(', ')}`, field);
     try {
       await importJWK({ ...jwk, alg }, alg);
     } catch {
@@ -72,13 +79,20 @@ export class OAuthClients {
     input: { name: string; scopes: readonly string[]; authMethod: ClientAuthMethod; jwks: JSONWebKeySet | null },
   ): Promise<CreatedOAuthClientResult> {
     const usesKeys = input.authMethod === 'private_key_jwt';
-    if (usesKeys !== (input.jwks !== null)) throw badInput(usesKeys ? 'private_key_jwt clients register their public keys (jwks)' : 'Only private_key_jwt clients register keys', 'input.jwks');
+    if (usesKeys !== (input.jwks !== null))
+      throw badInput(
+        usesKeys
+          ? 'private_key_jwt clients register their public keys (jwks)'
+          : 'Only private_key_jwt clients register keys',
+        'input.jwks',
+      );
     const clientSecret = usesKeys ? null : randomSecret(CLIENT_SECRET_PREFIX);
     const client = await this.db.$transaction(async (tx) => {
       // One registration per partner at a time, so concurrent calls cannot all pass the count.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`oauth-clients:${partnerId}`}, 0))`;
       const active = await tx.oAuthClient.count({ where: { partnerId, revokedAt: null } });
-      if (active >= MAX_ACTIVE_CLIENTS) throw conflict(`A partner may hold at most ${MAX_ACTIVE_CLIENTS} active OAuth clients; revoke one first`);
+      if (active >= MAX_ACTIVE_CLIENTS)
+        throw conflict(`A partner may hold at most ${MAX_ACTIVE_CLIENTS} active OAuth clients; revoke one first`);
       return tx.oAuthClient.create({
         data: {
           clientId: randomSecret(CLIENT_ID_PREFIX).slice(0, CLIENT_ID_PREFIX.length + 24),
@@ -95,7 +109,11 @@ export class OAuthClients {
   }
 
   list(partnerId: string): Promise<ClientRow[]> {
-    return this.db.oAuthClient.findMany({ where: { partnerId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 100 });
+    return this.db.oAuthClient.findMany({
+      where: { partnerId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: 100,
+    });
   }
 
   /**
@@ -115,7 +133,10 @@ export class OAuthClients {
   /** An active client of an account that is still a PARTNER, by its public client_id. */
   async active(clientId: string): Promise<ClientRow | null> {
     if (!clientId.startsWith(CLIENT_ID_PREFIX) || clientId.length > 64) return null;
-    const client = await this.db.oAuthClient.findUnique({ where: { clientId }, include: { partner: { select: { roles: true } } } });
+    const client = await this.db.oAuthClient.findUnique({
+      where: { clientId },
+      include: { partner: { select: { roles: true } } },
+    });
     if (!client || client.revokedAt || !client.partner.roles.includes('PARTNER')) return null;
     const { partner: _partner, ...row } = client;
     return row;

@@ -19,9 +19,19 @@ export class OAuthError extends Error {
 /** Token endpoint answers are never cached (RFC 6749 §5.1). */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
-export function sendOAuthJson(res: ServerResponse, status: number, payload: unknown, extra: Record<string, string> = {}): void {
+export function sendOAuthJson(
+  res: ServerResponse,
+  status: number,
+  payload: unknown,
+  extra: Record<string, string> = {},
+): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...NO_STORE, ...extra });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...NO_STORE,
+    ...extra,
+  });
   res.end(body);
 }
 

@@ -1,7 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { BodyTooLargeError, readBody, type RateLimitFallback, type RouteHandler, type ServiceMetrics } from '@vegshare/kit';
+import {
+  BodyTooLargeError,
+  readBody,
+  type RateLimitFallback,
+  type RouteHandler,
+  type ServiceMetrics,
+} from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
@@ -40,7 +46,12 @@ function socialCallbackRoute(services: AuthServices, logger: Logger): RouteHandl
       try {
         const target = await services.social.relayFormPost(provider, new URLSearchParams(await readBody(req, 16_384)));
         if (target) {
-          res.writeHead(303, { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-length': 0 });
+          res.writeHead(303, {
+            location: target,
+            'cache-control': 'no-store',
+            'referrer-policy': 'no-referrer',
+            'content-length': 0,
+          });
           res.end();
           return;
         }
@@ -50,7 +61,11 @@ function socialCallbackRoute(services: AuthServices, logger: Logger): RouteHandl
         answer = page(413, 'Request too large.');
       }
     }
-    res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(answer.body) });
+    res.writeHead(answer.status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(answer.body),
+    });
     res.end(answer.body);
   };
 }

@@ -5,7 +5,14 @@ import { User } from './User.ts';
 import { Session } from './Session.ts';
 import { ApiKey } from './ApiKey.ts';
 import { AuthPayload } from './AuthPayload.ts';
-import { socialMutation, socialQuery, SocialAuthorization, SocialIdentity, SocialProviderInfo, SocialSignInResult } from './social.ts';
+import {
+  socialMutation,
+  socialQuery,
+  SocialAuthorization,
+  SocialIdentity,
+  SocialProviderInfo,
+  SocialSignInResult,
+} from './social.ts';
 import { OAuthClient, oauthClientMutation, oauthClientQuery } from './oauth-clients.ts';
 
 export const resolvers: Resolvers = {

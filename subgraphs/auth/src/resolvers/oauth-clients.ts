@@ -1,5 +1,10 @@
 import { forbidden, hasRole, requireRole } from '@vegshare/kit';
-import type { MutationResolvers, OAuthClientAuthMethod, OAuthClientResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type {
+  MutationResolvers,
+  OAuthClientAuthMethod,
+  OAuthClientResolvers,
+  QueryResolvers,
+} from '../__generated__/resolvers-types.ts';
 import { parseClientJwks } from '../oauth/clients.ts';
 import { socialInputs } from '../domain/social/validation.ts';
 import { parseInput } from '../domain/validation.ts';
@@ -24,7 +29,12 @@ export const oauthClientMutation: MutationResolvers = {
       throw forbidden('Requires role PARTNER (admins pass partnerId)');
     }
     const jwks = parsed.jwks === null ? null : await parseClientJwks(parsed.jwks, 'input.jwks');
-    return ctx.auth.oauthClients.create(partnerId, { name: parsed.name, scopes: parsed.scopes, authMethod: parsed.authMethod, jwks });
+    return ctx.auth.oauthClients.create(partnerId, {
+      name: parsed.name,
+      scopes: parsed.scopes,
+      authMethod: parsed.authMethod,
+      jwks,
+    });
   },
   revokeOAuthClient: async (_, { id }, ctx) => {
     requireRole(ctx.viewer, 'PARTNER', 'ADMIN');

@@ -1,6 +1,14 @@
 import { parseInput } from '../domain/validation.ts';
 import { socialInputs } from '../domain/social/validation.ts';
-import type { MutationResolvers, QueryResolvers, SocialAuthorizationResolvers, SocialIdentityResolvers, SocialProviderInfoResolvers, SocialSignInResultResolvers, SocialProvider } from '../__generated__/resolvers-types.ts';
+import type {
+  MutationResolvers,
+  QueryResolvers,
+  SocialAuthorizationResolvers,
+  SocialIdentityResolvers,
+  SocialProviderInfoResolvers,
+  SocialSignInResultResolvers,
+  SocialProvider,
+} from '../__generated__/resolvers-types.ts';
 import { activeViewer, sessionViewer } from '../domain/viewer.ts';
 
 const asEnum = (provider: string): SocialProvider => provider.toUpperCase() as SocialProvider;
@@ -25,11 +33,21 @@ export const socialMutation: MutationResolvers = {
     return ctx.auth.social.complete(parsed, linkingUser, ctx.request);
   },
   proveSocialLinkWithPassword: (_, args, ctx) =>
-    ctx.auth.social.proveWithPassword(parseInput(socialInputs.ticket, args.ticket, 'ticket'), parseInput(socialInputs.password, args.password, 'password'), ctx.request),
+    ctx.auth.social.proveWithPassword(
+      parseInput(socialInputs.ticket, args.ticket, 'ticket'),
+      parseInput(socialInputs.password, args.password, 'password'),
+      ctx.request,
+    ),
   sendSocialLinkCode: (_, args, ctx) =>
-    ctx.auth.social.sendCode(parseInput(socialInputs.ticket, args.ticket, 'ticket'), parseInput(socialInputs.optionalEmail, args.email, 'email'), ctx.request),
-  confirmSocialLink: (_, { code }, ctx) => ctx.auth.social.confirmCode(parseInput(socialInputs.code, code, 'code'), ctx.request),
-  unlinkSocialIdentity: async (_, { id }, ctx) => ctx.auth.social.unlink((await sessionViewer(ctx)).userId, parseInput(socialInputs.id, id, 'id')),
+    ctx.auth.social.sendCode(
+      parseInput(socialInputs.ticket, args.ticket, 'ticket'),
+      parseInput(socialInputs.optionalEmail, args.email, 'email'),
+      ctx.request,
+    ),
+  confirmSocialLink: (_, { code }, ctx) =>
+    ctx.auth.social.confirmCode(parseInput(socialInputs.code, code, 'code'), ctx.request),
+  unlinkSocialIdentity: async (_, { id }, ctx) =>
+    ctx.auth.social.unlink((await sessionViewer(ctx)).userId, parseInput(socialInputs.id, id, 'id')),
 };
 
 export const SocialSignInResult: SocialSignInResultResolvers = {

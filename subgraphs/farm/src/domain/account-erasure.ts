@@ -14,12 +14,25 @@ export const ERASED = '[erased: account deleted]';
  * and activity no longer names them as actor. Rentals, harvests and deliveries stay as the farm's records under the
  * account's id, which no longer leads to a person. Idempotent.
  */
-export async function eraseCustomer(db: FarmDb, events: FarmEvents, userId: string): Promise<{ cancelledRentals: number }> {
-  const running = await db.rental.findMany({ where: { customerId: userId, status: { in: ['REQUESTED', 'ACTIVE'] } }, include: { plot: { select: { farmId: true } } } });
+export async function eraseCustomer(
+  db: FarmDb,
+  events: FarmEvents,
+  userId: string,
+): Promise<{ cancelledRentals: number }> {
+  const running = await db.rental.findMany({
+    where: { customerId: userId, status: { in: ['REQUESTED', 'ACTIVE'] } },
+    include: { plot: { select: { farmId: true } } },
+  });
   await db.$transaction([
-    db.rental.updateMany({ where: { id: { in: running.map((r) => r.id) }, status: { in: ['REQUESTED', 'ACTIVE'] } }, data: { status: 'CANCELLED' } }),
+    db.rental.updateMany({
+      where: { id: { in: running.map((r) => r.id) }, status: { in: ['REQUESTED', 'ACTIVE'] } },
+      data: { status: 'CANCELLED' },
+    }),
     db.plantingPlan.updateMany({ where: { rental: { customerId: userId } }, data: { notes: '' } }),
-    db.delivery.updateMany({ where: { customerId: userId, status: { in: ['REQUESTED', 'SCHEDULED', 'OUT_FOR_DELIVERY'] } }, data: { status: 'FAILED' } }),
+    db.delivery.updateMany({
+      where: { customerId: userId, status: { in: ['REQUESTED', 'SCHEDULED', 'OUT_FOR_DELIVERY'] } },
+      data: { status: 'FAILED' },
+    }),
     db.delivery.updateMany({ where: { customerId: userId }, data: { addressText: ERASED, note: '' } }),
     db.adoption.updateMany({ where: { customerId: userId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } }),
     db.activityEvent.updateMany({ where: { actorId: userId }, data: { actorId: null } }),

@@ -45,7 +45,12 @@ export async function publishActivity(events: EventBus, logger: Logger, row: Act
 }
 
 /** The plot's entries after a feed position, oldest first (what a resuming `plotActivity` subscriber missed). */
-export function activitySince(db: Pick<FarmDb, 'activityEvent'>, plotId: string, after: FeedPosition, limit: number): Promise<ActivityEventRow[]> {
+export function activitySince(
+  db: Pick<FarmDb, 'activityEvent'>,
+  plotId: string,
+  after: FeedPosition,
+  limit: number,
+): Promise<ActivityEventRow[]> {
   return db.activityEvent.findMany({
     where: { plotId, OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],

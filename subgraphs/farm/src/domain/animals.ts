@@ -45,7 +45,10 @@ async function animalOrFail(ctx: Context, id: string): Promise<Animal> {
 const adoptionPeriod = z
   .object({ startsOn: isoDate, endsOn: isoDate })
   .refine((p) => p.endsOn > p.startsOn, { message: 'must be after startsOn', path: ['endsOn'] })
-  .refine((p) => daysBetween(p.startsOn, p.endsOn) <= 731, { message: 'an adoption lasts at most two years', path: ['endsOn'] })
+  .refine((p) => daysBetween(p.startsOn, p.endsOn) <= 731, {
+    message: 'an adoption lasts at most two years',
+    path: ['endsOn'],
+  })
   .refine((p) => p.endsOn > todayIso(), { message: 'the adoption would be over already', path: ['endsOn'] });
 
 /** A customer adopts an animal for a period (several customers may share an animal; one live adoption each). */
@@ -53,13 +56,22 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
   const viewer = requireRole(ctx.viewer, 'CUSTOMER');
   const period = parseInput(adoptionPeriod, { startsOn, endsOn });
   const animal = await animalOrFail(ctx, animalId);
-  const existing = (await ctx.loaders.activeAdoptionsByAnimal.load(animal.id)).some((a) => a.customerId === viewer.userId);
+  const existing = (await ctx.loaders.activeAdoptionsByAnimal.load(animal.id)).some(
+    (a) => a.customerId === viewer.userId,
+  );
   if (existing) throw conflict(`You already adopt ${animal.name}`);
   let adoption: Adoption;
   try {
     // The booking event is written in the same transaction (outbox): payments hear of every adoption that exists.
     adoption = await ctx.db.$transaction(async (tx) => {
-      const created = await tx.adoption.create({ data: { animalId: animal.id, customerId: viewer.userId, startsOn: toDbDate(period.startsOn), endsOn: toDbDate(period.endsOn) } });
+      const created = await tx.adoption.create({
+        data: {
+          animalId: animal.id,
+          customerId: viewer.userId,
+          startsOn: toDbDate(period.startsOn),
+          endsOn: toDbDate(period.endsOn),
+        },
+      });
       await publishAdoptionBooking(ctx.events, ctx.loaders, created, tx);
       return created;
     });
@@ -77,7 +89,8 @@ export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption
   if (!adoption) throw notFound('Adoption', id);
   const animal = await animalOrFail(ctx, adoption.animalId);
   const farm = await ctx.loaders.farm.load(animal.farmId);
-  if (adoption.customerId !== viewer.userId && !(farm && managesFarm(viewer, farm))) throw forbidden('This adoption is not yours');
+  if (adoption.customerId !== viewer.userId && !(farm && managesFarm(viewer, farm)))
+    throw forbidden('This adoption is not yours');
   const cancelled = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.adoption.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
     if (count === 0) return null;
@@ -92,9 +105,21 @@ export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption
 const updateInput = z.object({ message: text(2000, 1), photos: photoList.nullish() });
 
 /** The farm posts news and photos of an animal to its feed (adopters read it). */
-export async function postAnimalUpdate(ctx: Context, animalId: string, message: string, photos: readonly string[] | null | undefined): Promise<ActivityRecord> {
+export async function postAnimalUpdate(
+  ctx: Context,
+  animalId: string,
+  message: string,
+  photos: readonly string[] | null | undefined,
+): Promise<ActivityRecord> {
   const data = parseInput(updateInput, { message, photos });
   const animal = await animalOrFail(ctx, animalId);
   await requireFarmManager(ctx, animal.farmId);
-  return writeActivity(ctx.db, { kind: 'ANIMAL_UPDATE', message: data.message, animalId: animal.id, actorId: ctx.viewer?.userId ?? null, subjectId: animal.id, photos: data.photos ?? [] });
+  return writeActivity(ctx.db, {
+    kind: 'ANIMAL_UPDATE',
+    message: data.message,
+    animalId: animal.id,
+    actorId: ctx.viewer?.userId ?? null,
+    subjectId: animal.id,
+    photos: data.photos ?? [],
+  });
 }

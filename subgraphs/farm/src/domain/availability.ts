@@ -16,7 +16,12 @@ const periodInput = z
   .refine((p) => !p.from || !p.to || p.to > p.from, { message: 'must be after from', path: ['to'] });
 
 /** The period asked for, or today ([today, tomorrow)) when none is: "now". `prefix` names the argument in errors. */
-export function periodOrToday(from: string | null | undefined, to: string | null | undefined, prefix?: string, now = new Date()): Period {
+export function periodOrToday(
+  from: string | null | undefined,
+  to: string | null | undefined,
+  prefix?: string,
+  now = new Date(),
+): Period {
   const p = parseInput(periodInput, { from, to }, prefix);
   if (p.from && p.to) return { from: p.from, to: p.to };
   const today = todayIso(now);

@@ -4,7 +4,18 @@ import type { Farm, Plot } from '../generated/prisma/client.ts';
 import type { FarmInput, FarmUpdateInput, PlotInput, PlotUpdateInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { requireFarmManager, requirePlotManager } from './access.ts';
-import { cents, currency, definedOnly, latitude, longitude, month, parseInput, photoList, text, uuid } from './validation.ts';
+import {
+  cents,
+  currency,
+  definedOnly,
+  latitude,
+  longitude,
+  month,
+  parseInput,
+  photoList,
+  text,
+  uuid,
+} from './validation.ts';
 
 const farmFields = {
   name: text(120, 1),
@@ -35,7 +46,8 @@ const plotUpdate = z.object(plotFields).partial();
 export async function createFarm(ctx: Context, input: FarmInput): Promise<Farm> {
   const viewer = requireRole(ctx.viewer, 'FARMER', 'ADMIN');
   const data = parseInput(farmCreate, input, 'input');
-  if (data.ownerId && data.ownerId !== viewer.userId && !hasRole(viewer, 'ADMIN')) throw forbidden('Only admins create farms for someone else');
+  if (data.ownerId && data.ownerId !== viewer.userId && !hasRole(viewer, 'ADMIN'))
+    throw forbidden('Only admins create farms for someone else');
   const { ownerId, ...fields } = data;
   return ctx.db.$transaction(async (tx) => {
     const farm = await tx.farm.create({ data: { ...fields, ownerId: ownerId ?? viewer.userId } });

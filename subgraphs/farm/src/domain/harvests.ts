@@ -23,14 +23,31 @@ export async function recordHarvest(ctx: Context, input: HarvestInput): Promise<
   const data = parseInput(harvestInput, input, 'input');
   const rental = await rentalOrFail(ctx, data.rentalId);
   await requirePlotManager(ctx, rental.plotId);
-  if (rental.status !== 'ACTIVE' && rental.status !== 'ENDED') throw conflict(`No harvest on a ${rental.status} rental`);
+  if (rental.status !== 'ACTIVE' && rental.status !== 'ENDED')
+    throw conflict(`No harvest on a ${rental.status} rental`);
   const crop = await ctx.loaders.crop.load(data.cropId);
   if (!crop) throw badInput('input.cropId: no such crop', 'input.cropId');
   const { harvest, activity } = await ctx.db.$transaction(async (tx) => {
     const row = await tx.harvest.create({
-      data: { plotId: rental.plotId, rentalId: rental.id, cropId: crop.id, weightKg: data.weightKg, harvestedOn: toDbDate(data.harvestedOn), photos: data.photos ?? [], recordedById: viewer.userId },
+      data: {
+        plotId: rental.plotId,
+        rentalId: rental.id,
+        cropId: crop.id,
+        weightKg: data.weightKg,
+        harvestedOn: toDbDate(data.harvestedOn),
+        photos: data.photos ?? [],
+        recordedById: viewer.userId,
+      },
     });
-    const act = await writeActivity(tx, { kind: 'HARVEST_RECORDED', message: `Harvested ${data.weightKg} kg of ${crop.name}`, plotId: rental.plotId, rentalId: rental.id, actorId: viewer.userId, subjectId: row.id, photos: row.photos });
+    const act = await writeActivity(tx, {
+      kind: 'HARVEST_RECORDED',
+      message: `Harvested ${data.weightKg} kg of ${crop.name}`,
+      plotId: rental.plotId,
+      rentalId: rental.id,
+      actorId: viewer.userId,
+      subjectId: row.id,
+      photos: row.photos,
+    });
     return { harvest: row, activity: act };
   });
   await publishActivity(ctx.bus, ctx.logger, activity);
@@ -55,12 +72,22 @@ const deliveryInput = z.object({
 export async function requestDelivery(ctx: Context, input: DeliveryInput): Promise<Delivery> {
   const data = parseInput(deliveryInput, input, 'input');
   const rental = await requireRentalViewer(ctx, await rentalOrFail(ctx, data.rentalId));
-  if (rental.status !== 'ACTIVE' && rental.status !== 'ENDED') throw conflict(`No delivery on a ${rental.status} rental`);
+  if (rental.status !== 'ACTIVE' && rental.status !== 'ENDED')
+    throw conflict(`No delivery on a ${rental.status} rental`);
   const ids = [...new Set(data.harvestIds)];
   const delivery = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.delivery.create({ data: { rentalId: rental.id, customerId: rental.customerId, addressText: data.addressText } });
-    const { count } = await tx.harvest.updateMany({ where: { id: { in: ids }, rentalId: rental.id, deliveryId: null }, data: { deliveryId: created.id } });
-    if (count !== ids.length) throw badInput('input.harvestIds: every harvest must belong to this rental and not be in another delivery', 'input.harvestIds');
+    const created = await tx.delivery.create({
+      data: { rentalId: rental.id, customerId: rental.customerId, addressText: data.addressText },
+    });
+    const { count } = await tx.harvest.updateMany({
+      where: { id: { in: ids }, rentalId: rental.id, deliveryId: null },
+      data: { deliveryId: created.id },
+    });
+    if (count !== ids.length)
+      throw badInput(
+        'input.harvestIds: every harvest must belong to this rental and not be in another delivery',
+        'input.harvestIds',
+      );
     return created;
   });
   await changeFeed(ctx, delivery, 'Delivery requested');
@@ -74,7 +101,11 @@ const next: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
   DELIVERED: [],
   FAILED: ['SCHEDULED'],
 };
-const statusInput = z.object({ status: z.enum(['REQUESTED', 'SCHEDULED', 'OUT_FOR_DELIVERY', 'DELIVERED', 'FAILED']), scheduledFor: z.date().nullish(), note: text(1000).nullish() });
+const statusInput = z.object({
+  status: z.enum(['REQUESTED', 'SCHEDULED', 'OUT_FOR_DELIVERY', 'DELIVERED', 'FAILED']),
+  scheduledFor: z.date().nullish(),
+  note: text(1000).nullish(),
+});
 
 const statusText: Record<DeliveryStatus, string> = {
   REQUESTED: 'requested',
@@ -85,18 +116,31 @@ const statusText: Record<DeliveryStatus, string> = {
 };
 
 /** The farm moves a delivery along; every change is a feed entry and a notification (id per delivery version). */
-export async function updateDeliveryStatus(ctx: Context, id: string, status: DeliveryStatus, scheduledFor: unknown, note: string | null | undefined): Promise<Delivery> {
+export async function updateDeliveryStatus(
+  ctx: Context,
+  id: string,
+  status: DeliveryStatus,
+  scheduledFor: unknown,
+  note: string | null | undefined,
+): Promise<Delivery> {
   requireViewer(ctx.viewer);
   const when = scheduledFor === null || scheduledFor === undefined ? null : new Date(scheduledFor as string | Date);
   const data = parseInput(statusInput, { status, scheduledFor: when, note });
   const delivery = await ctx.loaders.delivery.load(id);
   if (!delivery) throw notFound('Delivery', id);
   const rental = await rentalOrFail(ctx, delivery.rentalId);
-  if (!(await managesPlot(ctx, await plotOrFail(ctx, rental.plotId)))) throw forbidden('Only the farm’s farmer or an admin may do this');
-  if (!next[delivery.status].includes(data.status)) throw conflict(`A delivery cannot go from ${delivery.status} to ${data.status}`);
+  if (!(await managesPlot(ctx, await plotOrFail(ctx, rental.plotId))))
+    throw forbidden('Only the farm’s farmer or an admin may do this');
+  if (!next[delivery.status].includes(data.status))
+    throw conflict(`A delivery cannot go from ${delivery.status} to ${data.status}`);
   const { count } = await ctx.db.delivery.updateMany({
     where: { id, status: delivery.status, version: delivery.version },
-    data: { status: data.status, version: { increment: 1 }, ...(data.scheduledFor ? { scheduledFor: data.scheduledFor } : {}), ...(data.note !== undefined && data.note !== null ? { note: data.note } : {}) },
+    data: {
+      status: data.status,
+      version: { increment: 1 },
+      ...(data.scheduledFor ? { scheduledFor: data.scheduledFor } : {}),
+      ...(data.note !== undefined && data.note !== null ? { note: data.note } : {}),
+    },
   });
   if (count === 0) throw conflict('The delivery changed meanwhile; reload and try again');
   const updated = await ctx.db.delivery.findUniqueOrThrow({ where: { id } });
@@ -107,7 +151,14 @@ export async function updateDeliveryStatus(ctx: Context, id: string, status: Del
 
 async function changeFeed(ctx: Context, delivery: Delivery, message: string): Promise<void> {
   const rental = await rentalOrFail(ctx, delivery.rentalId);
-  const activity = await writeActivity(ctx.db, { kind: 'DELIVERY_CHANGED', message, plotId: rental.plotId, rentalId: rental.id, actorId: ctx.viewer?.userId ?? null, subjectId: delivery.id });
+  const activity = await writeActivity(ctx.db, {
+    kind: 'DELIVERY_CHANGED',
+    message,
+    plotId: rental.plotId,
+    rentalId: rental.id,
+    actorId: ctx.viewer?.userId ?? null,
+    subjectId: delivery.id,
+  });
   await publishActivity(ctx.bus, ctx.logger, activity);
   await ctx.events.notify({
     eventId: `farm:delivery:${delivery.id}:v${delivery.version}`,

@@ -26,7 +26,11 @@ export class FarmEvents {
     private readonly db: FarmDb,
   ) {}
 
-  async #enqueue<K extends EventTopic>(topic: K, payload: EventPayloads[K], tx: RawExecutor | undefined): Promise<void> {
+  async #enqueue<K extends EventTopic>(
+    topic: K,
+    payload: EventPayloads[K],
+    tx: RawExecutor | undefined,
+  ): Promise<void> {
     await this.outbox.enqueue(tx ?? this.db, topic, payload);
   }
 

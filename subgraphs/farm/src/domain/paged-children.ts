@@ -28,14 +28,23 @@ export interface PageArgs {
 
 export const ALL = '*';
 
-async function pageIds(db: FarmDb, spec: ChildSpec<{ id: string }>, parents: readonly string[], first: number, cursor: Cursor | null, filter: Prisma.Sql) {
+async function pageIds(
+  db: FarmDb,
+  spec: ChildSpec<{ id: string }>,
+  parents: readonly string[],
+  first: number,
+  cursor: Cursor | null,
+  filter: Prisma.Sql,
+) {
   const parentExpr = Prisma.raw(spec.parent ?? `'${ALL}'`);
   const sort = Prisma.raw(spec.sort);
   const dir = Prisma.raw(spec.descending ? 'DESC' : 'ASC');
   const cmp = Prisma.raw(spec.descending ? '<' : '>');
   const cast = Prisma.raw(spec.sortType);
   const parentWhere = spec.parent ? Prisma.sql`${parentExpr} = ANY(${[...parents]}::uuid[])` : Prisma.sql`TRUE`;
-  const after = cursor ? Prisma.sql`AND (${sort}, t.id) ${cmp} (${String(cursor.key)}::${cast}, ${cursor.id}::uuid)` : Prisma.empty;
+  const after = cursor
+    ? Prisma.sql`AND (${sort}, t.id) ${cmp} (${String(cursor.key)}::${cast}, ${cursor.id}::uuid)`
+    : Prisma.empty;
   return db.$queryRaw<{ id: string; parent: string }[]>`
     SELECT x.id::text AS id, x.parent::text AS parent FROM (
       SELECT t.id, ${parentExpr} AS parent,
@@ -56,7 +65,12 @@ export async function pagedChildren<T extends { id: string }>(
   const cursor = decodeCursor(args.after);
   if (first === 0) return parents.map(() => connectionOf<T>([], 0, spec.keyOf, cursor !== null));
   const idRows = await pageIds(db, spec as unknown as ChildSpec<{ id: string }>, parents, first, cursor, filter);
-  const rows = idRows.length ? await spec.load(db, idRows.map((r) => r.id)) : [];
+  const rows = idRows.length
+    ? await spec.load(
+        db,
+        idRows.map((r) => r.id),
+      )
+    : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const groups = new Map<string, T[]>();
   for (const { id, parent } of idRows) {
@@ -77,11 +91,19 @@ export class PagedLoaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
   constructor(private readonly db: FarmDb) {}
 
-  load<T extends { id: string }>(name: string, spec: ChildSpec<T>, parent: string, args: PageArgs, filter?: { key: string; sql: Prisma.Sql }): Promise<Connection<T>> {
+  load<T extends { id: string }>(
+    name: string,
+    spec: ChildSpec<T>,
+    parent: string,
+    args: PageArgs,
+    filter?: { key: string; sql: Prisma.Sql },
+  ): Promise<Connection<T>> {
     const cacheKey = `${name}|${args.first ?? ''}|${args.after ?? ''}|${filter?.key ?? ''}`;
     let loader = this.#loaders.get(cacheKey) as DataLoader<string, Connection<T>> | undefined;
     if (!loader) {
-      loader = new DataLoader<string, Connection<T>>((parents) => pagedChildren(this.db, spec, parents, args, filter?.sql));
+      loader = new DataLoader<string, Connection<T>>((parents) =>
+        pagedChildren(this.db, spec, parents, args, filter?.sql),
+      );
       this.#loaders.set(cacheKey, loader as DataLoader<string, unknown>);
     }
     return loader.load(parent);

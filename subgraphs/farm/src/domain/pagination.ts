@@ -9,7 +9,8 @@ export interface Cursor {
   readonly id: string;
 }
 
-export const clampFirst = (first: number | null | undefined): number => Math.min(Math.max(first ?? DEFAULT_PAGE, 0), MAX_PAGE);
+export const clampFirst = (first: number | null | undefined): number =>
+  Math.min(Math.max(first ?? DEFAULT_PAGE, 0), MAX_PAGE);
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
@@ -22,8 +23,15 @@ export function decodeCursor(after: string | null | undefined): Cursor | null {
   if (after === null || after === undefined) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && (typeof value[0] === 'string' || (typeof value[0] === 'number' && Number.isFinite(value[0]))) && typeof value[1] === 'string' && UUID.test(value[1])) {
-      if (typeof value[0] === 'string' && (value[0].length > 300 || value[0].includes('\u0000'))) throw new Error('bad key');
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (typeof value[0] === 'string' || (typeof value[0] === 'number' && Number.isFinite(value[0]))) &&
+      typeof value[1] === 'string' &&
+      UUID.test(value[1])
+    ) {
+      if (typeof value[0] === 'string' && (value[0].length > 300 || value[0].includes('\u0000')))
+        throw new Error('bad key');
       return { key: value[0], id: value[1] };
     }
   } catch {
@@ -38,11 +46,21 @@ export interface Edge<T> {
 }
 export interface Connection<T, E extends Edge<T> = Edge<T>> {
   readonly edges: E[];
-  readonly pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  readonly pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 /** Builds a connection from up to first+1 rows in order (the extra row only tells that there is a next page). */
-export function connectionOf<T>(rows: readonly T[], first: number, keyOf: (row: T) => Cursor, hadCursor: boolean): Connection<T> {
+export function connectionOf<T>(
+  rows: readonly T[],
+  first: number,
+  keyOf: (row: T) => Cursor,
+  hadCursor: boolean,
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {

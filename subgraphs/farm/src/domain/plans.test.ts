@@ -4,7 +4,16 @@ import type { Crop } from '../generated/prisma/client.ts';
 import { plantCount, scheduleTasks, validatePlan, type PlannedItem } from './plans.ts';
 import { toDbDate } from './dates.ts';
 
-const crop = (over: Partial<Crop>): Crop => ({ id: 'c1', name: 'Tomato', variety: 'X', daysToMaturity: 80, spacingCm: 60, sowingMonths: [3, 4, 5], expectedYieldKgPerM2: 6, ...over });
+const crop = (over: Partial<Crop>): Crop => ({
+  id: 'c1',
+  name: 'Tomato',
+  variety: 'X',
+  daysToMaturity: 80,
+  spacingCm: 60,
+  sowingMonths: [3, 4, 5],
+  expectedYieldKgPerM2: 6,
+  ...over,
+});
 const rental = { startsOn: toDbDate('2030-03-01'), endsOn: toDbDate('2030-11-01') };
 const plot = { areaM2: 10 };
 
@@ -21,7 +30,9 @@ function fieldOf(fn: () => void): string | undefined {
 
 describe('planting plan validation', () => {
   it('accepts a plan that fits area, spacing, sowing window and the rental', () => {
-    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.5, sowOn: '2030-04-10' }]))).toBeUndefined();
+    expect(
+      fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.5, sowOn: '2030-04-10' }])),
+    ).toBeUndefined();
   });
   it('refuses shares adding up to more than the plot', () => {
     const items: PlannedItem[] = [
@@ -32,18 +43,31 @@ describe('planting plan validation', () => {
   });
   it('refuses an area too small for one plant at the crop spacing', () => {
     // 0.01 × 10 m² = 0.1 m² < 0.6 m × 0.6 m
-    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.01, sowOn: '2030-04-10' }]))).toBe('items.0.share');
+    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.01, sowOn: '2030-04-10' }]))).toBe(
+      'items.0.share',
+    );
   });
   it('refuses sowing outside the crop sowing months', () => {
-    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.5, sowOn: '2030-07-10' }]))).toBe('items.0.sowOn');
+    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: crop({}), share: 0.5, sowOn: '2030-07-10' }]))).toBe(
+      'items.0.sowOn',
+    );
   });
   it('refuses a crop that would not mature before the rental ends', () => {
     const short = { startsOn: toDbDate('2030-03-01'), endsOn: toDbDate('2030-06-01') };
-    expect(fieldOf(() => validatePlan(plot, short, [{ crop: crop({}), share: 0.5, sowOn: '2030-04-10' }]))).toBe('items.0.sowOn');
+    expect(fieldOf(() => validatePlan(plot, short, [{ crop: crop({}), share: 0.5, sowOn: '2030-04-10' }]))).toBe(
+      'items.0.sowOn',
+    );
   });
   it('refuses the same crop twice', () => {
     const c = crop({});
-    expect(fieldOf(() => validatePlan(plot, rental, [{ crop: c, share: 0.2, sowOn: '2030-04-10' }, { crop: c, share: 0.2, sowOn: '2030-04-11' }]))).toBe('items.1.cropId');
+    expect(
+      fieldOf(() =>
+        validatePlan(plot, rental, [
+          { crop: c, share: 0.2, sowOn: '2030-04-10' },
+          { crop: c, share: 0.2, sowOn: '2030-04-11' },
+        ]),
+      ),
+    ).toBe('items.1.cropId');
   });
   it('counts plants on a square grid', () => {
     expect(plantCount(1, 50)).toBe(4);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { badInput, conflict, domainError, ErrorCode, forbidden, isExclusionViolation, requireRole, requireViewer } from '@vegshare/kit';
+import {
+  badInput,
+  conflict,
+  domainError,
+  ErrorCode,
+  forbidden,
+  isExclusionViolation,
+  requireRole,
+  requireViewer,
+} from '@vegshare/kit';
 import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
 import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
@@ -15,7 +24,10 @@ export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
 const period = z
   .object({ startsOn: isoDate, endsOn: isoDate })
   .refine((p) => p.endsOn > p.startsOn, { message: 'must be after startsOn', path: ['endsOn'] })
-  .refine((p) => daysBetween(p.startsOn, p.endsOn) <= 366, { message: 'a rental lasts at most 366 days', path: ['endsOn'] });
+  .refine((p) => daysBetween(p.startsOn, p.endsOn) <= 366, {
+    message: 'a rental lasts at most 366 days',
+    path: ['endsOn'],
+  });
 
 export const plotNotAvailable = () =>
   domainError(ErrorCode.CONFLICT, 'The plot is already rented for some of these dates', { reason: PLOT_NOT_AVAILABLE });
@@ -26,8 +38,10 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   const dates = parseInput(period, { startsOn, endsOn });
   if (dates.endsOn <= todayIso()) throw badInput('endsOn: the rental would be over already', 'endsOn');
   const plot = await plotOrFail(ctx, plotId);
-  if (plot.status === 'FALLOW') throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
-  if (plot.status === 'RENTED') throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
+  if (plot.status === 'FALLOW')
+    throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
+  if (plot.status === 'RENTED')
+    throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
   let rental: Rental;
   try {
     // RentalChanged and BookingChanged are written in the same transaction (outbox): both exist iff the rental does.
@@ -80,7 +94,8 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   const rental = await rentalOrFail(ctx, id);
   const plot = await plotOrFail(ctx, rental.plotId);
   const manager = await managesPlot(ctx, plot);
-  const renterCancelling = transition === 'cancel' && rental.customerId === viewer.userId && rental.status === 'REQUESTED';
+  const renterCancelling =
+    transition === 'cancel' && rental.customerId === viewer.userId && rental.status === 'REQUESTED';
   if (!manager && !renterCancelling) {
     if (rental.customerId === viewer.userId) throw forbidden('Only the farm may change an accepted rental');
     throw forbidden('Only the farm’s farmer or an admin may do this');
@@ -88,10 +103,20 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   const rule = rules[transition];
   if (!rule.from.includes(rental.status)) throw conflict(`A ${rental.status} rental cannot be ${rule.verb}`);
   const { updated, activity } = await ctx.db.$transaction(async (tx) => {
-    const { count } = await tx.rental.updateMany({ where: { id, status: { in: [...rule.from] } }, data: { status: rule.to } });
+    const { count } = await tx.rental.updateMany({
+      where: { id, status: { in: [...rule.from] } },
+      data: { status: rule.to },
+    });
     if (count === 0) return { updated: null, activity: null };
     const row = await tx.rental.findUniqueOrThrow({ where: { id } });
-    const act = await writeActivity(tx, { kind: 'RENTAL_CHANGED', message: `Rental ${rule.verb}`, plotId: plot.id, rentalId: id, actorId: viewer.userId, subjectId: id });
+    const act = await writeActivity(tx, {
+      kind: 'RENTAL_CHANGED',
+      message: `Rental ${rule.verb}`,
+      plotId: plot.id,
+      rentalId: id,
+      actorId: viewer.userId,
+      subjectId: id,
+    });
     await ctx.events.rentalChanged(row, plot.farmId, tx);
     await publishRentalBooking(ctx.events, ctx.loaders, row, tx);
     return { updated: row, activity: act };

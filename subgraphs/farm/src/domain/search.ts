@@ -25,7 +25,12 @@ export type PlotSearchEdge = Edge<Plot> & { distanceKm: number | null };
  * and area; with `near`,
  * within the radius and nearest first (haversine in SQL), else cheapest first. Keyset pagination on (sort key, id).
  */
-export async function availablePlots(ctx: Context, filter: PlotSearchInput | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Plot, PlotSearchEdge>> {
+export async function availablePlots(
+  ctx: Context,
+  filter: PlotSearchInput | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Plot, PlotSearchEdge>> {
   const f = parseInput(filterInput, filter ?? {}, 'filter');
   const period = periodOrToday(f.from, f.to, 'filter');
   const limit = clampFirst(first);
@@ -41,7 +46,8 @@ export async function availablePlots(ctx: Context, filter: PlotSearchInput | nul
     Prisma.sql`NOT EXISTS (SELECT 1 FROM rental r WHERE r.plot_id = p.id AND r.status IN ('REQUESTED', 'ACTIVE') AND r.period && daterange(${period.from}::date, ${period.to}::date, '[)'))`,
   ];
   if (f.farmId) conditions.push(Prisma.sql`p.farm_id = ${f.farmId}::uuid`);
-  if (f.maxPricePerSeasonCents !== null && f.maxPricePerSeasonCents !== undefined) conditions.push(Prisma.sql`p.price_per_season_cents <= ${f.maxPricePerSeasonCents}`);
+  if (f.maxPricePerSeasonCents !== null && f.maxPricePerSeasonCents !== undefined)
+    conditions.push(Prisma.sql`p.price_per_season_cents <= ${f.maxPricePerSeasonCents}`);
   if (f.minAreaM2 !== null && f.minAreaM2 !== undefined) conditions.push(Prisma.sql`p.area_m2 >= ${f.minAreaM2}`);
   if (f.maxAreaM2 !== null && f.maxAreaM2 !== undefined) conditions.push(Prisma.sql`p.area_m2 <= ${f.maxAreaM2}`);
   const outer: Prisma.Sql[] = [Prisma.sql`TRUE`];
@@ -67,6 +73,11 @@ export async function availablePlots(ctx: Context, filter: PlotSearchInput | nul
   });
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: cursor !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   };
 }

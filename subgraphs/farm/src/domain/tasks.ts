@@ -45,7 +45,12 @@ async function taskForManager(ctx: Context, id: string): Promise<Task> {
 }
 
 /** OPEN → DONE by the farm; feed entry and a notification to the renter (idempotent id per task). */
-export async function completeTask(ctx: Context, id: string, notes: string | null | undefined, photos: readonly string[] | null | undefined): Promise<Task> {
+export async function completeTask(
+  ctx: Context,
+  id: string,
+  notes: string | null | undefined,
+  photos: readonly string[] | null | undefined,
+): Promise<Task> {
   const viewer = requireViewer(ctx.viewer);
   const input = parseInput(completion, { notes, photos });
   const task = await taskForManager(ctx, id);
@@ -53,11 +58,25 @@ export async function completeTask(ctx: Context, id: string, notes: string | nul
   const result = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.task.updateMany({
       where: { id, status: 'OPEN' },
-      data: { status: 'DONE', completedAt: new Date(), completedById: viewer.userId, ...(input.notes ? { notes: input.notes } : {}), ...(input.photos ? { photos: input.photos } : {}) },
+      data: {
+        status: 'DONE',
+        completedAt: new Date(),
+        completedById: viewer.userId,
+        ...(input.notes ? { notes: input.notes } : {}),
+        ...(input.photos ? { photos: input.photos } : {}),
+      },
     });
     if (count === 0) return null;
     const row = await tx.task.findUniqueOrThrow({ where: { id } });
-    const act = await writeActivity(tx, { kind: 'TASK_COMPLETED', message: `${row.title}: done`, plotId: row.plotId, rentalId: row.rentalId, actorId: viewer.userId, subjectId: id, photos: row.photos });
+    const act = await writeActivity(tx, {
+      kind: 'TASK_COMPLETED',
+      message: `${row.title}: done`,
+      plotId: row.plotId,
+      rentalId: row.rentalId,
+      actorId: viewer.userId,
+      subjectId: id,
+      photos: row.photos,
+    });
     return { row, act };
   });
   if (!result) throw conflict('The task was completed meanwhile');
@@ -83,10 +102,12 @@ export async function skipTask(ctx: Context, id: string, notes: string | null | 
   const input = parseInput(completion, { notes });
   const task = await taskForManager(ctx, id);
   if (task.status !== 'OPEN') throw conflict(`The task is ${task.status} already`);
-  const { count } = await ctx.db.task.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'SKIPPED', ...(input.notes ? { notes: input.notes } : {}) } });
+  const { count } = await ctx.db.task.updateMany({
+    where: { id, status: 'OPEN' },
+    data: { status: 'SKIPPED', ...(input.notes ? { notes: input.notes } : {}) },
+  });
   if (count === 0) throw conflict('The task changed meanwhile');
   const row = await ctx.db.task.findUniqueOrThrow({ where: { id } });
   ctx.loaders.task.clear(id).prime(id, row);
   return row;
 }
-

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { eventTopics, isUniqueViolation, type EventBus, type Logger, type PlotTimelapseReady, type ServiceEvents } from '@vegshare/kit';
+import {
+  eventTopics,
+  isUniqueViolation,
+  type EventBus,
+  type Logger,
+  type PlotTimelapseReady,
+  type ServiceEvents,
+} from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 
@@ -17,11 +24,21 @@ const schema = z.object({
  * live subscribers see it. Whether someone may play it is decided by the streaming subgraph when the entry's
  * `timelapse` is resolved.
  */
-export async function applyPlotTimelapseReady(db: FarmDb, bus: EventBus, logger: Logger, event: PlotTimelapseReady): Promise<void> {
+export async function applyPlotTimelapseReady(
+  db: FarmDb,
+  bus: EventBus,
+  logger: Logger,
+  event: PlotTimelapseReady,
+): Promise<void> {
   const plot = await db.plot.findUnique({ where: { id: event.plotId }, select: { id: true, farmId: true } });
   if (!plot || plot.farmId !== event.farmId) return;
   try {
-    const row = await writeActivity(db, { kind: 'TIMELAPSE_READY', plotId: plot.id, subjectId: event.timelapseId, message: `Timelapse of ${event.day} from “${event.cameraName}”` });
+    const row = await writeActivity(db, {
+      kind: 'TIMELAPSE_READY',
+      plotId: plot.id,
+      subjectId: event.timelapseId,
+      message: `Timelapse of ${event.day} from “${event.cameraName}”`,
+    });
     await publishActivity(bus, logger, row);
   } catch (error) {
     if (isUniqueViolation(error)) return; // already in the feed
@@ -33,7 +50,12 @@ export async function applyPlotTimelapseReady(db: FarmDb, bus: EventBus, logger:
  * Consumes the streaming subgraph's timelapse announcements (durable consumer `farm.timelapse-activity`); naturally
  * idempotent: the feed holds one entry per timelapse (unique index).
  */
-export async function subscribeToTimelapses(db: FarmDb, bus: EventBus, outbox: ServiceEvents, logger: Logger): Promise<void> {
+export async function subscribeToTimelapses(
+  db: FarmDb,
+  bus: EventBus,
+  outbox: ServiceEvents,
+  logger: Logger,
+): Promise<void> {
   await outbox.consume<unknown>('timelapse-activity', eventTopics.plotTimelapseReady, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed PlotTimelapseReady');

@@ -37,7 +37,10 @@ export const photoReference = z
   .string()
   .min(1)
   .max(512)
-  .refine((s) => STORAGE_KEY.test(s) || isHttpsUrl(s), 'must be an https:// URL or a media key such as farms/green-acres/1.jpg');
+  .refine(
+    (s) => STORAGE_KEY.test(s) || isHttpsUrl(s),
+    'must be an https:// URL or a media key such as farms/green-acres/1.jpg',
+  );
 
 /** S3 keys or https URLs of photos; at most 20. */
 export const photoList = z.array(photoReference).max(20, 'at most 20 photos');
@@ -48,7 +51,9 @@ export const isoDate = z
   .refine(isIsoDate, 'must be a date YYYY-MM-DD')
   .refine((s) => s >= '2000-01-01' && s < '2100-01-01', 'must be between 2000 and 2100');
 
-export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID');
+export const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID');
 export const month = z.number().int().min(1).max(12);
 export const latitude = z.number().min(-90).max(90);
 export const longitude = z.number().min(-180).max(180);
@@ -65,7 +70,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
 }
 
 /** Drops undefined and null (omitted fields of an update input stay unchanged). */
-export function definedOnly<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
+export function definedOnly<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = v;
   return out as { [K in keyof T]?: Exclude<T[K], null | undefined> };

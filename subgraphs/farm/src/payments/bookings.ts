@@ -20,7 +20,12 @@ export function adoptionMonths(startsOn: string, endsOn: string): number {
 const adoptionStatus = { ACTIVE: 'ACTIVE', ENDED: 'ENDED', CANCELLED: 'CANCELLED' } as const;
 
 /** Announces a rental's state to payments (in `tx`, the change's transaction, like RentalChanged). */
-export async function publishRentalBooking(events: FarmEvents, lookups: BookingLookups, rental: Rental, tx?: RawExecutor): Promise<void> {
+export async function publishRentalBooking(
+  events: FarmEvents,
+  lookups: BookingLookups,
+  rental: Rental,
+  tx?: RawExecutor,
+): Promise<void> {
   const plot = await lookups.plot.load(rental.plotId);
   const farm = plot ? await lookups.farm.load(plot.farmId) : null;
   if (!plot || !farm) return;
@@ -28,24 +33,29 @@ export async function publishRentalBooking(events: FarmEvents, lookups: BookingL
   const endsOn = toIsoDate(rental.endsOn);
   await events.bookingChanged(
     {
-    kind: 'RENTAL',
-    bookingId: rental.id,
-    customerId: rental.customerId,
-    farmId: farm.id,
-    farmerId: farm.ownerId,
-    status: rental.status,
-    startsOn,
-    endsOn,
-    priceCents: rental.priceCents,
-    currency: rental.currency,
-    title: `Plot ${plot.code}, ${farm.name}, ${startsOn} – ${endsOn}`.slice(0, 200),
+      kind: 'RENTAL',
+      bookingId: rental.id,
+      customerId: rental.customerId,
+      farmId: farm.id,
+      farmerId: farm.ownerId,
+      status: rental.status,
+      startsOn,
+      endsOn,
+      priceCents: rental.priceCents,
+      currency: rental.currency,
+      title: `Plot ${plot.code}, ${farm.name}, ${startsOn} – ${endsOn}`.slice(0, 200),
     },
     tx,
   );
 }
 
 /** Announces an adoption's state to payments. Adoptions are confirmed when made (ACTIVE) and paid for whole months. */
-export async function publishAdoptionBooking(events: FarmEvents, lookups: BookingLookups, adoption: Adoption, tx?: RawExecutor): Promise<void> {
+export async function publishAdoptionBooking(
+  events: FarmEvents,
+  lookups: BookingLookups,
+  adoption: Adoption,
+  tx?: RawExecutor,
+): Promise<void> {
   const animal = await lookups.animal.load(adoption.animalId);
   const farm = animal ? await lookups.farm.load(animal.farmId) : null;
   if (!animal || !farm) return;
@@ -54,17 +64,21 @@ export async function publishAdoptionBooking(events: FarmEvents, lookups: Bookin
   const months = adoptionMonths(startsOn, endsOn);
   await events.bookingChanged(
     {
-    kind: 'ADOPTION',
-    bookingId: adoption.id,
-    customerId: adoption.customerId,
-    farmId: farm.id,
-    farmerId: farm.ownerId,
-    status: adoptionStatus[adoption.status],
-    startsOn,
-    endsOn,
-    priceCents: animal.monthlyPriceCents * months,
-    currency: null,
-    title: `Adoption of ${animal.name}, ${farm.name}, ${months} month${months === 1 ? '' : 's'} from ${startsOn}`.slice(0, 200),
+      kind: 'ADOPTION',
+      bookingId: adoption.id,
+      customerId: adoption.customerId,
+      farmId: farm.id,
+      farmerId: farm.ownerId,
+      status: adoptionStatus[adoption.status],
+      startsOn,
+      endsOn,
+      priceCents: animal.monthlyPriceCents * months,
+      currency: null,
+      title:
+        `Adoption of ${animal.name}, ${farm.name}, ${months} month${months === 1 ? '' : 's'} from ${startsOn}`.slice(
+          0,
+          200,
+        ),
     },
     tx,
   );

@@ -25,14 +25,29 @@ const why: Record<BookingReleaseRequested['reason'], string> = {
  * concurrent replicas change it once), and its state is announced again either way — that announcement is the
  * acknowledgement the payment subgraph waits for before it stops re-publishing the request.
  */
-export async function applyReleaseRequest(db: FarmDb, bus: EventBus, events: FarmEvents, logger: Logger, request: BookingReleaseRequested): Promise<void> {
+export async function applyReleaseRequest(
+  db: FarmDb,
+  bus: EventBus,
+  events: FarmEvents,
+  logger: Logger,
+  request: BookingReleaseRequested,
+): Promise<void> {
   const lookups = createLoaders(db);
   if (request.kind === 'RENTAL') {
     const changed = await db.$transaction(async (tx) => {
-      const { count } = await tx.rental.updateMany({ where: { id: request.bookingId, status: { in: ['REQUESTED', 'ACTIVE'] } }, data: { status: 'CANCELLED' } });
+      const { count } = await tx.rental.updateMany({
+        where: { id: request.bookingId, status: { in: ['REQUESTED', 'ACTIVE'] } },
+        data: { status: 'CANCELLED' },
+      });
       const row = await tx.rental.findUnique({ where: { id: request.bookingId } });
       if (!row || count === 0) return { row, activity: null };
-      const activity = await writeActivity(tx, { kind: 'RENTAL_CHANGED', message: `Rental cancelled: ${why[request.reason]}`, plotId: row.plotId, rentalId: row.id, subjectId: row.id });
+      const activity = await writeActivity(tx, {
+        kind: 'RENTAL_CHANGED',
+        message: `Rental cancelled: ${why[request.reason]}`,
+        plotId: row.plotId,
+        rentalId: row.id,
+        subjectId: row.id,
+      });
       const plot = await lookups.plot.load(row.plotId);
       if (plot) await events.rentalChanged(row, plot.farmId, tx);
       return { row, activity };
@@ -54,7 +69,12 @@ export async function applyReleaseRequest(db: FarmDb, bus: EventBus, events: Far
  * the cancellation is conditional and the re-announcement is what payment waits for, so a redelivery only announces
  * the booking's state again. A malformed request is dropped (acknowledged); a failure is retried, then dead-lettered.
  */
-export async function subscribeToReleaseRequests(db: FarmDb, bus: EventBus, events: FarmEvents, logger: Logger): Promise<void> {
+export async function subscribeToReleaseRequests(
+  db: FarmDb,
+  bus: EventBus,
+  events: FarmEvents,
+  logger: Logger,
+): Promise<void> {
   await events.outbox.consume<unknown>('booking-release', eventTopics.bookingReleaseRequested, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed BookingReleaseRequested');

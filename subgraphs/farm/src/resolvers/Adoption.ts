@@ -12,6 +12,7 @@ export const Adoption: AdoptionResolvers = {
     if (!farm || !managesFarm(ctx.viewer, farm)) throw forbidden('This adoption is not yours');
     return adoption;
   },
-  animal: async (adoption, _, { loaders }) => (await loaders.animal.load(adoption.animalId)) ?? Promise.reject(notFound('Animal', adoption.animalId)),
+  animal: async (adoption, _, { loaders }) =>
+    (await loaders.animal.load(adoption.animalId)) ?? Promise.reject(notFound('Animal', adoption.animalId)),
   customer: (adoption) => ({ __typename: 'User', id: adoption.customerId }),
 };

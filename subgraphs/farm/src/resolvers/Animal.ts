@@ -5,7 +5,8 @@ import { lists } from '../domain/lists.ts';
 
 export const Animal: AnimalResolvers = {
   __resolveReference: (ref, { loaders }) => loaders.animal.load(ref.id),
-  farm: async (animal, _, { loaders }) => (await loaders.farm.load(animal.farmId)) ?? Promise.reject(notFound('Farm', animal.farmId)),
+  farm: async (animal, _, { loaders }) =>
+    (await loaders.farm.load(animal.farmId)) ?? Promise.reject(notFound('Farm', animal.farmId)),
   activity: async (animal, args, ctx) => {
     await requireAnimalInsider(ctx, animal);
     return ctx.loaders.paged.load('activityByAnimal', lists.activityByAnimal, animal.id, args);

@@ -10,7 +10,8 @@ export const Delivery: DeliveryResolvers = {
     if (!rental || !(await canSeeRental(ctx, rental))) throw forbidden('This delivery is not yours');
     return delivery;
   },
-  rental: async (d, _, { loaders }) => (await loaders.rental.load(d.rentalId)) ?? Promise.reject(notFound('Rental', d.rentalId)),
+  rental: async (d, _, { loaders }) =>
+    (await loaders.rental.load(d.rentalId)) ?? Promise.reject(notFound('Rental', d.rentalId)),
   customer: (d) => ({ __typename: 'User', id: d.customerId }),
   harvests: (d, _, { loaders }) => loaders.harvestsByDelivery.load(d.id),
 };

@@ -12,7 +12,8 @@ export const Farm: FarmResolvers = {
   openingSeason: (farm) => ({ startMonth: farm.seasonStartMonth, endMonth: farm.seasonEndMonth }),
   animals: (farm, args, { loaders }) => loaders.paged.load('animalsByFarm', lists.animalsByFarm, farm.id, args),
   rentals: (farm, args, ctx) => {
-    if (!managesFarm(requireViewer(ctx.viewer), farm)) throw forbidden('Only the farm’s farmer or an admin may see its rentals');
+    if (!managesFarm(requireViewer(ctx.viewer), farm))
+      throw forbidden('Only the farm’s farmer or an admin may see its rentals');
     return ctx.loaders.paged.load('rentalsByFarm', lists.rentalsByFarm, farm.id, args, statusFilter(args.status));
   },
 };

@@ -12,7 +12,8 @@ export const Mutation: MutationResolvers = {
   updateFarm: (_, { id, input }, ctx) => updateFarm(ctx, idArg(id), input),
   createPlot: (_, { farmId, input }, ctx) => createPlot(ctx, idArg(farmId, 'farmId'), input),
   updatePlot: (_, { id, input }, ctx) => updatePlot(ctx, idArg(id), input),
-  requestRental: (_, { plotId, startsOn, endsOn }, ctx) => requestRental(ctx, idArg(plotId, 'plotId'), startsOn, endsOn),
+  requestRental: (_, { plotId, startsOn, endsOn }, ctx) =>
+    requestRental(ctx, idArg(plotId, 'plotId'), startsOn, endsOn),
   activateRental: (_, { id }, ctx) => transitionRental(ctx, idArg(id), 'activate'),
   endRental: (_, { id }, ctx) => transitionRental(ctx, idArg(id), 'end'),
   cancelRental: (_, { id }, ctx) => transitionRental(ctx, idArg(id), 'cancel'),
@@ -22,9 +23,12 @@ export const Mutation: MutationResolvers = {
   skipTask: (_, { id, notes }, ctx) => skipTask(ctx, idArg(id), notes),
   recordHarvest: (_, { input }, ctx) => recordHarvest(ctx, input),
   requestDelivery: (_, { input }, ctx) => requestDelivery(ctx, input),
-  updateDeliveryStatus: (_, { id, status, scheduledFor, note }, ctx) => updateDeliveryStatus(ctx, idArg(id), status, scheduledFor, note),
+  updateDeliveryStatus: (_, { id, status, scheduledFor, note }, ctx) =>
+    updateDeliveryStatus(ctx, idArg(id), status, scheduledFor, note),
   createAnimal: (_, { farmId, input }, ctx) => createAnimal(ctx, idArg(farmId, 'farmId'), input),
-  adoptAnimal: (_, { animalId, startsOn, endsOn }, ctx) => adoptAnimal(ctx, idArg(animalId, 'animalId'), startsOn, endsOn),
+  adoptAnimal: (_, { animalId, startsOn, endsOn }, ctx) =>
+    adoptAnimal(ctx, idArg(animalId, 'animalId'), startsOn, endsOn),
   cancelAdoption: (_, { id }, ctx) => cancelAdoption(ctx, idArg(id)),
-  postAnimalUpdate: (_, { animalId, message, photos }, ctx) => postAnimalUpdate(ctx, idArg(animalId, 'animalId'), message, photos),
+  postAnimalUpdate: (_, { animalId, message, photos }, ctx) =>
+    postAnimalUpdate(ctx, idArg(animalId, 'animalId'), message, photos),
 };

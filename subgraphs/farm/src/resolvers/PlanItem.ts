@@ -21,5 +21,6 @@ export const PlanItem: PlanItemResolvers = {
   areaM2: (item, _, ctx) => areaOf(item, ctx),
   plantCount: async (item, _, ctx) => plantCount(await areaOf(item, ctx), (await cropOf(item, ctx)).spacingCm),
   harvestOn: async (item, _, ctx) => harvestDate(toIsoDate(item.sowOn), await cropOf(item, ctx)),
-  expectedYieldKg: async (item, _, ctx) => Math.round((await areaOf(item, ctx)) * (await cropOf(item, ctx)).expectedYieldKgPerM2 * 100) / 100,
+  expectedYieldKg: async (item, _, ctx) =>
+    Math.round((await areaOf(item, ctx)) * (await cropOf(item, ctx)).expectedYieldKgPerM2 * 100) / 100,
 };

@@ -8,7 +8,8 @@ import { customerFilter, statusFilter } from './filters.ts';
 export const Plot: PlotResolvers = {
   __resolveReference: (ref, { loaders }) => loaders.plot.load(ref.id),
   status: (plot, { from, to }, ctx) => plotStatus(ctx, plot, periodOrToday(from, to)),
-  farm: async (plot, _, { loaders }) => (await loaders.farm.load(plot.farmId)) ?? Promise.reject(notFound('Farm', plot.farmId)),
+  farm: async (plot, _, { loaders }) =>
+    (await loaders.farm.load(plot.farmId)) ?? Promise.reject(notFound('Farm', plot.farmId)),
   /** The farm sees every rental of its plot; a customer only their own. */
   rentals: async (plot, args, ctx) => {
     const viewer = requireOwnDataViewer(ctx);

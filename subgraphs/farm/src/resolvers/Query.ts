@@ -20,11 +20,23 @@ export const Query: QueryResolvers = {
   },
   myRentals: (_, args, ctx) => {
     const viewer = requireOwnDataViewer(ctx);
-    return ctx.loaders.paged.load('rentalsByCustomer', lists.rentalsByCustomer, viewer.userId, args, statusFilter(args.status));
+    return ctx.loaders.paged.load(
+      'rentalsByCustomer',
+      lists.rentalsByCustomer,
+      viewer.userId,
+      args,
+      statusFilter(args.status),
+    );
   },
   myTasks: (_, args, ctx) => {
     const viewer = requireRole(ctx.viewer, 'FARMER', 'ADMIN');
-    return ctx.loaders.paged.load('tasksByAssignee', lists.tasksByAssignee, viewer.userId, args, statusFilter(args.status));
+    return ctx.loaders.paged.load(
+      'tasksByAssignee',
+      lists.tasksByAssignee,
+      viewer.userId,
+      args,
+      statusFilter(args.status),
+    );
   },
   myDeliveries: (_, args, ctx) => {
     const viewer = requireOwnDataViewer(ctx);

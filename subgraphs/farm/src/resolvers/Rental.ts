@@ -11,10 +11,14 @@ export const Rental: RentalResolvers = {
     if (rental && !(await canSeeRental(ctx, rental))) throw forbidden('This rental is not yours');
     return rental;
   },
-  plot: async (rental, _, { loaders }) => (await loaders.plot.load(rental.plotId)) ?? Promise.reject(notFound('Plot', rental.plotId)),
+  plot: async (rental, _, { loaders }) =>
+    (await loaders.plot.load(rental.plotId)) ?? Promise.reject(notFound('Plot', rental.plotId)),
   customer: (rental) => ({ __typename: 'User', id: rental.customerId }),
   plan: (rental, _, { loaders }) => loaders.planByRental.load(rental.id),
-  tasks: (rental, args, { loaders }) => loaders.paged.load('tasksByRental', lists.tasksByRental, rental.id, args, statusFilter(args.status)),
-  harvests: (rental, args, { loaders }) => loaders.paged.load('harvestsByRental', lists.harvestsByRental, rental.id, args),
-  deliveries: (rental, args, { loaders }) => loaders.paged.load('deliveriesByRental', lists.deliveriesByRental, rental.id, args),
+  tasks: (rental, args, { loaders }) =>
+    loaders.paged.load('tasksByRental', lists.tasksByRental, rental.id, args, statusFilter(args.status)),
+  harvests: (rental, args, { loaders }) =>
+    loaders.paged.load('harvestsByRental', lists.harvestsByRental, rental.id, args),
+  deliveries: (rental, args, { loaders }) =>
+    loaders.paged.load('deliveriesByRental', lists.deliveriesByRental, rental.id, args),
 };

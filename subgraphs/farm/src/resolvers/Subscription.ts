@@ -1,4 +1,13 @@
-import { decodeFeedCursor, eventIterator, eventTopics, feedPositionOf, resumeLog, topics, whileAllowed, type RentalChanged } from '@vegshare/kit';
+import {
+  decodeFeedCursor,
+  eventIterator,
+  eventTopics,
+  feedPositionOf,
+  resumeLog,
+  topics,
+  whileAllowed,
+  type RentalChanged,
+} from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import { activitySince, type ActivityRecord } from '../domain/activity.ts';
 import { plotOrFail, requirePlotInsider } from '../domain/access.ts';
@@ -16,8 +25,19 @@ export const Subscription: SubscriptionResolvers = {
       const plot = await plotOrFail(ctx, idArg(plotId, 'plotId'));
       await requirePlotInsider(ctx, plot);
       const since = after === null || after === undefined ? null : decodeFeedCursor(after);
-      const live = await eventIterator<ActivityRecord>(ctx.bus, topics.plotActivity(plot.id), since ? { bufferSize: 2000 } : {});
-      const events = since ? await resumeLog<ActivityRecord>({ live, after: since, replay: (from, limit) => activitySince(ctx.db, plot.id, from, limit), positionOf: feedPositionOf }) : live;
+      const live = await eventIterator<ActivityRecord>(
+        ctx.bus,
+        topics.plotActivity(plot.id),
+        since ? { bufferSize: 2000 } : {},
+      );
+      const events = since
+        ? await resumeLog<ActivityRecord>({
+            live,
+            after: since,
+            replay: (from, limit) => activitySince(ctx.db, plot.id, from, limit),
+            positionOf: feedPositionOf,
+          })
+        : live;
       return whileAllowed<ActivityRecord, RentalChanged>(events, {
         bus: ctx.bus,
         topic: eventTopics.rentalChanged,

@@ -4,4 +4,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 export const statusFilter = (status: string | null | undefined) =>
   status ? { key: `status=${status}`, sql: Prisma.sql`AND t.status::text = ${status}` } : undefined;
 
-export const customerFilter = (customerId: string) => ({ key: `customer=${customerId}`, sql: Prisma.sql`AND t.customer_id = ${customerId}::uuid` });
+export const customerFilter = (customerId: string) => ({
+  key: `customer=${customerId}`,
+  sql: Prisma.sql`AND t.customer_id = ${customerId}::uuid`,
+});

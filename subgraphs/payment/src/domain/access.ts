@@ -9,7 +9,9 @@ import type { Payment } from '../generated/prisma/client.ts';
 export const canSeePayment = (viewer: Viewer | null, payment: Pick<Payment, 'customerId' | 'farmerId'>): boolean =>
   viewer !== null &&
   !hasRole(viewer, 'PARTNER') &&
-  (hasRole(viewer, 'ADMIN') || payment.customerId === viewer.userId || (hasRole(viewer, 'FARMER') && payment.farmerId === viewer.userId));
+  (hasRole(viewer, 'ADMIN') ||
+    payment.customerId === viewer.userId ||
+    (hasRole(viewer, 'FARMER') && payment.farmerId === viewer.userId));
 
 /** The farmer whose money is asked about: the viewer (a farmer) or, for admins, `farmerId`. */
 export function farmerScope(viewer: Viewer | null, farmerId: string | null | undefined): string {
@@ -29,6 +31,7 @@ export function requireAdmin(viewer: Viewer | null): Viewer {
 /** Own payments: anyone signed in except partner keys. */
 export function requireOwnDataViewer(viewer: Viewer | null): Viewer {
   const v = requireViewer(viewer);
-  if (hasRole(v, 'PARTNER') && !hasRole(v, 'CUSTOMER', 'FARMER', 'ADMIN')) throw forbidden('Partners read the public catalogue only');
+  if (hasRole(v, 'PARTNER') && !hasRole(v, 'CUSTOMER', 'FARMER', 'ADMIN'))
+    throw forbidden('Partners read the public catalogue only');
   return v;
 }

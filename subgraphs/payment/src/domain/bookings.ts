@@ -10,7 +10,10 @@ import { createRefund } from './refund-write.ts';
 import { daysUntil } from './money.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
 
 /** BookingChanged as it arrives from the bus: checked before anything is stored. */
 export const bookingChangedSchema = z.object({
@@ -23,7 +26,10 @@ export const bookingChangedSchema = z.object({
   startsOn: isoDate,
   endsOn: isoDate,
   priceCents: z.number().int().min(1).max(100_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .nullable(),
   title: z.string().min(1).max(200),
 }) satisfies z.ZodType<BookingChanged>;
 
@@ -40,65 +46,87 @@ export async function applyBookingChanged(deps: PaymentDeps, event: BookingChang
   // The effects (PaymentChanged, notifications) go to the outbox in the same transaction as the payment.
   await deps.db.$transaction(async (tx) => {
     const effects = await (async (): Promise<Effect[]> => {
-    const existing = await tx.payment.findUnique({ where: { bookingKind_bookingId: { bookingKind: event.kind, bookingId: event.bookingId } } });
-    if (!existing) {
-      if (event.status !== 'REQUESTED' && event.status !== 'ACTIVE') return [];
-      const account = await tx.farmAccount.findUnique({ where: { farmId: event.farmId } });
-      if (!account || account.ownerId !== event.farmerId) {
-        await tx.farmAccount.upsert({ where: { farmId: event.farmId }, create: { farmId: event.farmId, ownerId: event.farmerId }, update: { ownerId: event.farmerId } });
-      }
-      const settings = settingsOf(account, deps);
-      const currency = event.currency ?? settings.currency;
-      const payment = await tx.payment.create({
-        data: {
-          bookingKind: event.kind,
-          bookingId: event.bookingId,
-          customerId: event.customerId,
-          farmId: event.farmId,
-          farmerId: event.farmerId,
-          description: event.title,
-          amountCents: event.priceCents,
-          currency,
-          commissionBps: settings.commissionBps,
-          provider: providerForCurrency(currency),
-          startsOn: new Date(`${event.startsOn}T00:00:00Z`),
-          holdExpiresAt: new Date(deps.now().getTime() + deps.config.PAYMENT_HOLD_SECONDS * 1000),
-          captureRequested: event.status === 'ACTIVE',
-        },
+      const existing = await tx.payment.findUnique({
+        where: { bookingKind_bookingId: { bookingKind: event.kind, bookingId: event.bookingId } },
       });
-      await enqueue(tx, 'CREATE_PAYMENT', payment.id);
-      deps.kick();
-      return [
-        { type: 'changed', payment },
-        notifyAbout(payment, 'customer', 'Complete your payment', `Pay ${money(payment.amountCents, currency)} for ${payment.description} within ${Math.round(deps.config.PAYMENT_HOLD_SECONDS / 60)} minutes to keep your booking.`),
-      ];
-    }
-    await lockPayment(tx, existing.id);
-    const payment = await tx.payment.findUniqueOrThrow({ where: { id: existing.id } });
-    if (event.status === 'ACTIVE' && !payment.captureRequested && !payment.releaseReason) {
-      await tx.payment.update({ where: { id: payment.id }, data: { captureRequested: true } });
-      if (payment.status === 'WAITING_FOR_CAPTURE') {
-        await enqueue(tx, 'CAPTURE_PAYMENT', payment.id);
+      if (!existing) {
+        if (event.status !== 'REQUESTED' && event.status !== 'ACTIVE') return [];
+        const account = await tx.farmAccount.findUnique({ where: { farmId: event.farmId } });
+        if (!account || account.ownerId !== event.farmerId) {
+          await tx.farmAccount.upsert({
+            where: { farmId: event.farmId },
+            create: { farmId: event.farmId, ownerId: event.farmerId },
+            update: { ownerId: event.farmerId },
+          });
+        }
+        const settings = settingsOf(account, deps);
+        const currency = event.currency ?? settings.currency;
+        const payment = await tx.payment.create({
+          data: {
+            bookingKind: event.kind,
+            bookingId: event.bookingId,
+            customerId: event.customerId,
+            farmId: event.farmId,
+            farmerId: event.farmerId,
+            description: event.title,
+            amountCents: event.priceCents,
+            currency,
+            commissionBps: settings.commissionBps,
+            provider: providerForCurrency(currency),
+            startsOn: new Date(`${event.startsOn}T00:00:00Z`),
+            holdExpiresAt: new Date(deps.now().getTime() + deps.config.PAYMENT_HOLD_SECONDS * 1000),
+            captureRequested: event.status === 'ACTIVE',
+          },
+        });
+        await enqueue(tx, 'CREATE_PAYMENT', payment.id);
         deps.kick();
+        return [
+          { type: 'changed', payment },
+          notifyAbout(
+            payment,
+            'customer',
+            'Complete your payment',
+            `Pay ${money(payment.amountCents, currency)} for ${payment.description} within ${Math.round(deps.config.PAYMENT_HOLD_SECONDS / 60)} minutes to keep your booking.`,
+          ),
+        ];
       }
+      await lockPayment(tx, existing.id);
+      const payment = await tx.payment.findUniqueOrThrow({ where: { id: existing.id } });
+      if (event.status === 'ACTIVE' && !payment.captureRequested && !payment.releaseReason) {
+        await tx.payment.update({ where: { id: payment.id }, data: { captureRequested: true } });
+        if (payment.status === 'WAITING_FOR_CAPTURE') {
+          await enqueue(tx, 'CAPTURE_PAYMENT', payment.id);
+          deps.kick();
+        }
+        return [];
+      }
+      if (event.status !== 'CANCELLED' && event.status !== 'ENDED') return [];
+      const acked = payment.releaseReason && !payment.releaseAckedAt ? { releaseAckedAt: deps.now() } : {};
+      if (payment.status === 'PENDING' || payment.status === 'WAITING_FOR_CAPTURE') {
+        await tx.payment.update({
+          where: { id: payment.id },
+          data: {
+            ...acked,
+            releaseReason: payment.releaseReason ?? 'BOOKING_CANCELLED',
+            releaseAckedAt: payment.releaseAckedAt ?? deps.now(),
+          },
+        });
+        await enqueue(tx, 'CANCEL_PAYMENT', payment.id);
+        deps.kick();
+        return [];
+      }
+      if (payment.status === 'SUCCEEDED' && event.status === 'CANCELLED' && !payment.releaseReason) {
+        await tx.payment.update({
+          where: { id: payment.id },
+          data: { releaseReason: 'FARM_CANCELLED', releaseAckedAt: deps.now() },
+        });
+        // The farm cancelled a paid booking: everything still paid goes back, unless the booking already started.
+        if (daysUntil(event.startsOn, todayOf(deps.now())) > 0)
+          return createRefund(tx, deps, payment.id, payment.amountCents - payment.refundedCents, 'FARM_CANCELLED');
+        return [];
+      }
+      if (Object.keys(acked).length > 0) await tx.payment.update({ where: { id: payment.id }, data: acked });
       return [];
-    }
-    if (event.status !== 'CANCELLED' && event.status !== 'ENDED') return [];
-    const acked = payment.releaseReason && !payment.releaseAckedAt ? { releaseAckedAt: deps.now() } : {};
-    if (payment.status === 'PENDING' || payment.status === 'WAITING_FOR_CAPTURE') {
-      await tx.payment.update({ where: { id: payment.id }, data: { ...acked, releaseReason: payment.releaseReason ?? 'BOOKING_CANCELLED', releaseAckedAt: payment.releaseAckedAt ?? deps.now() } });
-      await enqueue(tx, 'CANCEL_PAYMENT', payment.id);
-      deps.kick();
-      return [];
-    }
-    if (payment.status === 'SUCCEEDED' && event.status === 'CANCELLED' && !payment.releaseReason) {
-      await tx.payment.update({ where: { id: payment.id }, data: { releaseReason: 'FARM_CANCELLED', releaseAckedAt: deps.now() } });
-      // The farm cancelled a paid booking: everything still paid goes back, unless the booking already started.
-      if (daysUntil(event.startsOn, todayOf(deps.now())) > 0) return createRefund(tx, deps, payment.id, payment.amountCents - payment.refundedCents, 'FARM_CANCELLED');
-      return [];
-    }
-    if (Object.keys(acked).length > 0) await tx.payment.update({ where: { id: payment.id }, data: acked });
-    return [];
     })();
     await publishEffects(deps.events, tx, effects);
   });

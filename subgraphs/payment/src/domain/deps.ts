@@ -12,9 +12,19 @@ export interface PaymentMetrics {
 
 export function paymentMetrics(metrics: ServiceMetrics): PaymentMetrics {
   return {
-    providerCalls: metrics.counter('payment_provider_calls_total', 'Outbox provider calls by provider, command and outcome (ok, retry, failed)', ['provider', 'command', 'outcome']) as Counter<'provider' | 'command' | 'outcome'>,
-    webhooks: metrics.counter('payment_webhooks_total', 'Webhook deliveries by provider and outcome (applied, duplicate, refused, ignored, error)', ['provider', 'outcome']) as Counter<'provider' | 'outcome'>,
-    transitions: metrics.counter('payment_transitions_total', 'Payment status changes by new status', ['status']) as Counter<'status'>,
+    providerCalls: metrics.counter(
+      'payment_provider_calls_total',
+      'Outbox provider calls by provider, command and outcome (ok, retry, failed)',
+      ['provider', 'command', 'outcome'],
+    ) as Counter<'provider' | 'command' | 'outcome'>,
+    webhooks: metrics.counter(
+      'payment_webhooks_total',
+      'Webhook deliveries by provider and outcome (applied, duplicate, refused, ignored, error)',
+      ['provider', 'outcome'],
+    ) as Counter<'provider' | 'outcome'>,
+    transitions: metrics.counter('payment_transitions_total', 'Payment status changes by new status', [
+      'status',
+    ]) as Counter<'status'>,
   };
 }
 
@@ -35,4 +45,5 @@ export interface PaymentDeps {
 }
 
 /** RUB is paid through YooKassa, everything else through Stripe. */
-export const providerForCurrency = (currency: string): ProviderName => (currency.toUpperCase() === 'RUB' ? 'YOOKASSA' : 'STRIPE');
+export const providerForCurrency = (currency: string): ProviderName =>
+  currency.toUpperCase() === 'RUB' ? 'YOOKASSA' : 'STRIPE';

@@ -1,4 +1,12 @@
-import { eventTopics, type BookingReleaseRequested, type NotificationKind, type NotificationRequested, type PaymentChanged, type RawExecutor, type ServiceEvents } from '@vegshare/kit';
+import {
+  eventTopics,
+  type BookingReleaseRequested,
+  type NotificationKind,
+  type NotificationRequested,
+  type PaymentChanged,
+  type RawExecutor,
+  type ServiceEvents,
+} from '@vegshare/kit';
 import type { Payment } from '../generated/prisma/client.ts';
 
 /**
@@ -12,14 +20,21 @@ export type Effect =
   | { readonly type: 'notify'; readonly request: NotificationRequested }
   | { readonly type: 'release'; readonly request: BookingReleaseRequested };
 
-export const kindOf = (payment: Pick<Payment, 'bookingKind'>): NotificationKind => (payment.bookingKind === 'RENTAL' ? 'rental' : 'adoption');
+export const kindOf = (payment: Pick<Payment, 'bookingKind'>): NotificationKind =>
+  payment.bookingKind === 'RENTAL' ? 'rental' : 'adoption';
 
 export function money(cents: number, currency: string): string {
   return `${(cents / 100).toFixed(2)} ${currency}`;
 }
 
 /** A notification about a payment, with an id unique per payment, version and audience (idempotent downstream). */
-export function notifyAbout(payment: Payment, audience: 'customer' | 'farmer', title: string, body: string, step: string = `v${payment.version}`): Effect {
+export function notifyAbout(
+  payment: Payment,
+  audience: 'customer' | 'farmer',
+  title: string,
+  body: string,
+  step: string = `v${payment.version}`,
+): Effect {
   return {
     type: 'notify',
     request: {
@@ -48,7 +63,11 @@ export function changed(payment: Payment): PaymentChanged {
   };
 }
 
-export async function publishEffects(outbox: ServiceEvents, tx: RawExecutor, effects: readonly Effect[]): Promise<void> {
+export async function publishEffects(
+  outbox: ServiceEvents,
+  tx: RawExecutor,
+  effects: readonly Effect[],
+): Promise<void> {
   for (const effect of effects) {
     if (effect.type === 'changed') await outbox.enqueue(tx, eventTopics.paymentChanged, changed(effect.payment));
     else if (effect.type === 'notify') await outbox.enqueue(tx, eventTopics.notificationRequested, effect.request);

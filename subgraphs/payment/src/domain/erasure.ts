@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { eventTopics, isUuid, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import type { PaymentDeps } from './deps.ts';
 
-export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), deletedAt: z.string().max(40) }) satisfies z.ZodType<UserDeleted>;
+export const userDeletedSchema = z.object({
+  userId: z.string().refine(isUuid, 'must be a UUID'),
+  deletedAt: z.string().max(40),
+}) satisfies z.ZodType<UserDeleted>;
 
 /** The acknowledging service's name in UserDataErased (and in auth's ACCOUNT_ERASURE_SERVICES). */
 export const ERASURE_SERVICE = 'payment';
@@ -43,7 +46,10 @@ export async function eraseCustomer(deps: PaymentDeps, customerId: string): Prom
   await deps.db.$transaction([
     deps.db.customerContact.deleteMany({ where: { userId: customerId } }),
     deps.db.payment.updateMany({
-      where: { customerId, OR: [{ confirmationUrl: { not: null } }, { confirmationToken: { not: null } }, { clientSecret: { not: null } }] },
+      where: {
+        customerId,
+        OR: [{ confirmationUrl: { not: null } }, { confirmationToken: { not: null } }, { clientSecret: { not: null } }],
+      },
       data: { confirmationUrl: null, confirmationToken: null, clientSecret: null },
     }),
   ]);
@@ -53,7 +59,10 @@ export async function eraseCustomer(deps: PaymentDeps, customerId: string): Prom
 /** Handles UserDeleted: erases and acknowledges, or waits for the next re-publication while refunds may follow. */
 export async function onUserDeleted(deps: PaymentDeps, event: UserDeleted): Promise<void> {
   if (!(await eraseCustomer(deps, event.userId))) {
-    deps.logger.info({ userId: event.userId }, 'deleted account: refunds may still follow; its receipt address is kept until they are settled');
+    deps.logger.info(
+      { userId: event.userId },
+      'deleted account: refunds may still follow; its receipt address is kept until they are settled',
+    );
     return;
   }
   deps.logger.info({ userId: event.userId }, 'erased the payment data of a deleted account');

@@ -1,12 +1,23 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type BookingChanged, type FarmChanged, type Logger, type UserDeleted } from '@vegshare/kit';
+import {
+  eventTopics,
+  isUuid,
+  type BookingChanged,
+  type FarmChanged,
+  type Logger,
+  type UserDeleted,
+} from '@vegshare/kit';
 import type { PaymentDeps } from './deps.ts';
 import { bookingChangedSchema, onBookingChanged } from './bookings.ts';
 import { applyFarmChanged } from './farm-accounts.ts';
 import { onUserDeleted, userDeletedSchema } from './erasure.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
-const farmChangedSchema = z.object({ farmId: uuid, ownerId: uuid, name: z.string().max(200) }) satisfies z.ZodType<FarmChanged>;
+const farmChangedSchema = z.object({
+  farmId: uuid,
+  ownerId: uuid,
+  name: z.string().max(200),
+}) satisfies z.ZodType<FarmChanged>;
 const userRegisteredSchema = z.object({ userId: uuid, email: z.string().email().max(320) });
 
 export interface Subscriptions {
@@ -24,11 +35,19 @@ export interface Subscriptions {
  */
 export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Promise<Subscriptions> {
   const running = new Set<Promise<unknown>>();
-  async function on<T>(name: string, topic: string, schema: z.ZodType<T>, handle: (event: T) => Promise<void>): Promise<void> {
+  async function on<T>(
+    name: string,
+    topic: string,
+    schema: z.ZodType<T>,
+    handle: (event: T) => Promise<void>,
+  ): Promise<void> {
     await deps.events.consume<unknown>(name, topic, async (payload) => {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        logger.warn({ topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped malformed event');
+        logger.warn(
+          { topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) },
+          'dropped malformed event',
+        );
         return;
       }
       const work = handle(parsed.data);
@@ -40,10 +59,18 @@ export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Prom
       }
     });
   }
-  await on<BookingChanged>('booking-changed', eventTopics.bookingChanged, bookingChangedSchema, (e) => onBookingChanged(deps, e));
-  await on<FarmChanged>('farm-changed', eventTopics.farmChanged, farmChangedSchema, (e) => applyFarmChanged(deps.db, e));
+  await on<BookingChanged>('booking-changed', eventTopics.bookingChanged, bookingChangedSchema, (e) =>
+    onBookingChanged(deps, e),
+  );
+  await on<FarmChanged>('farm-changed', eventTopics.farmChanged, farmChangedSchema, (e) =>
+    applyFarmChanged(deps.db, e),
+  );
   await on('user-registered', eventTopics.userRegistered, userRegisteredSchema, async (e) => {
-    await deps.db.customerContact.upsert({ where: { userId: e.userId }, create: { userId: e.userId, email: e.email }, update: { email: e.email } });
+    await deps.db.customerContact.upsert({
+      where: { userId: e.userId },
+      create: { userId: e.userId, email: e.email },
+      update: { email: e.email },
+    });
   });
   await on<UserDeleted>('account-erasure', eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e));
   const idle = async () => {

@@ -21,7 +21,9 @@ export function settingsOf(account: FarmAccount | null, deps: Pick<PaymentDeps, 
   return {
     commissionBps: account?.commissionBps ?? deps.config.DEFAULT_COMMISSION_BPS,
     currency: account?.currency ?? 'EUR',
-    refundPolicy: [...(stored?.success ? stored.data : DEFAULT_REFUND_POLICY)].sort((a, b) => b.daysBefore - a.daysBefore),
+    refundPolicy: [...(stored?.success ? stored.data : DEFAULT_REFUND_POLICY)].sort(
+      (a, b) => b.daysBefore - a.daysBefore,
+    ),
   };
 }
 
@@ -36,26 +38,38 @@ export async function applyFarmChanged(db: PaymentDb | Tx, event: FarmChanged): 
 
 const input = z.object({
   commissionBps: z.number().int().min(0).max(5000).nullish(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR or RUB').nullish(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR or RUB')
+    .nullish(),
   refundPolicy: policySchema
     .refine((tiers) => new Set(tiers.map((t) => t.daysBefore)).size === tiers.length, 'one tier per number of days')
     .nullish(),
 });
 
 /** Admins set commission and currency; the farm's farmer (as known from FarmChanged) or an admin sets the refund policy. */
-export async function updateFarmSettings(deps: PaymentDeps, viewer: Viewer | null, farmId: string, raw: FarmPaymentSettingsInput): Promise<FarmSettings> {
+export async function updateFarmSettings(
+  deps: PaymentDeps,
+  viewer: Viewer | null,
+  farmId: string,
+  raw: FarmPaymentSettingsInput,
+): Promise<FarmSettings> {
   const v = requireViewer(viewer);
   const parsed = input.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badInput(`input.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, `input.${String(issue?.path[0] ?? '')}`);
+    throw badInput(
+      `input.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      `input.${String(issue?.path[0] ?? '')}`,
+    );
   }
   const data = parsed.data;
   const admin = hasRole(v, 'ADMIN');
   const account = await deps.db.farmAccount.findUnique({ where: { farmId } });
   const owner = account !== null && hasRole(v, 'FARMER') && account.ownerId === v.userId;
   if (!admin && !owner) throw forbidden('Only the farm’s farmer or an admin may change its payment settings');
-  if (!admin && (data.commissionBps != null || data.currency != null)) throw forbidden('Only admins set the commission and the currency');
+  if (!admin && (data.commissionBps != null || data.currency != null))
+    throw forbidden('Only admins set the commission and the currency');
   if (!account) throw badInput('farmId: this farm is not known to payments yet', 'farmId');
   const updated = await deps.db.farmAccount.update({
     where: { farmId },

@@ -49,7 +49,8 @@ export class UnbalancedJournalError extends Error {}
 export async function postJournal(tx: Tx, journal: Journal): Promise<string> {
   const postings = journal.postings.filter((p) => p.amountCents !== 0);
   const sum = postings.reduce((s, p) => s + p.amountCents, 0);
-  if (sum !== 0 || postings.some((p) => !Number.isSafeInteger(p.amountCents))) throw new UnbalancedJournalError(`journal ${journal.kind} does not balance (${sum})`);
+  if (sum !== 0 || postings.some((p) => !Number.isSafeInteger(p.amountCents)))
+    throw new UnbalancedJournalError(`journal ${journal.kind} does not balance (${sum})`);
   const journalId = randomUUID();
   if (postings.length === 0) return journalId;
   await tx.ledgerEntry.createMany({
@@ -72,7 +73,13 @@ export async function postJournal(tx: Tx, journal: Journal): Promise<string> {
 type Reader = Pick<PaymentDb, '$queryRaw'>;
 
 /** An account's balance on its normal side, optionally as it was before `before`. */
-export async function balanceOf(db: Reader, account: LedgerAccountKind, ownerId: string | null, currency: string, before?: Date): Promise<number> {
+export async function balanceOf(
+  db: Reader,
+  account: LedgerAccountKind,
+  ownerId: string | null,
+  currency: string,
+  before?: Date,
+): Promise<number> {
   const at = before ?? new Date('9999-12-31T00:00:00Z');
   const [row] = await db.$queryRaw<{ sum: bigint | null }[]>`
     SELECT SUM(amount_cents)::bigint AS sum FROM ledger_entry
@@ -103,7 +110,12 @@ export interface LedgerCheck {
   /** Currencies whose entries do not sum to zero, with the sum. */
   readonly unbalanced: readonly { currency: string; sum: number }[];
   /** Accounts whose normal-side balance is negative. */
-  readonly negative: readonly { account: LedgerAccountKind; ownerId: string | null; currency: string; balance: number }[];
+  readonly negative: readonly {
+    account: LedgerAccountKind;
+    ownerId: string | null;
+    currency: string;
+    balance: number;
+  }[];
   readonly entries: number;
 }
 
@@ -111,12 +123,19 @@ export interface LedgerCheck {
 export async function checkLedger(db: Reader): Promise<LedgerCheck> {
   const sums = await db.$queryRaw<{ currency: string; sum: bigint; n: bigint }[]>`
     SELECT currency, SUM(amount_cents)::bigint AS sum, COUNT(*) AS n FROM ledger_entry GROUP BY currency`;
-  const accounts = await db.$queryRaw<{ account_kind: LedgerAccountKind; owner_id: string | null; currency: string; sum: bigint }[]>`
+  const accounts = await db.$queryRaw<
+    { account_kind: LedgerAccountKind; owner_id: string | null; currency: string; sum: bigint }[]
+  >`
     SELECT account_kind, owner_id, currency, SUM(amount_cents)::bigint AS sum FROM ledger_entry GROUP BY account_kind, owner_id, currency`;
   return {
     unbalanced: sums.filter((s) => s.sum !== 0n).map((s) => ({ currency: s.currency, sum: Number(s.sum) })),
     negative: accounts
-      .map((a) => ({ account: a.account_kind, ownerId: a.owner_id, currency: a.currency, balance: Number(a.sum) * NORMAL_SIGN[a.account_kind] }))
+      .map((a) => ({
+        account: a.account_kind,
+        ownerId: a.owner_id,
+        currency: a.currency,
+        balance: Number(a.sum) * NORMAL_SIGN[a.account_kind],
+      }))
       .filter((a) => a.balance < 0),
     entries: sums.reduce((n, s) => n + Number(s.n), 0),
   };

@@ -34,16 +34,39 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
       await lockPayment(tx, id);
       const p = await tx.payment.findUniqueOrThrow({ where: { id } });
       if (p.releaseReason) return [];
-      const reason = p.status === 'PENDING' && p.holdExpiresAt < now ? 'HOLD_EXPIRED' : p.status === 'WAITING_FOR_CAPTURE' && !p.captureRequested ? 'NOT_CONFIRMED' : null;
+      const reason =
+        p.status === 'PENDING' && p.holdExpiresAt < now
+          ? 'HOLD_EXPIRED'
+          : p.status === 'WAITING_FOR_CAPTURE' && !p.captureRequested
+            ? 'NOT_CONFIRMED'
+            : null;
       if (!reason) return [];
-      const updated = await tx.payment.update({ where: { id }, data: { releaseReason: reason, cancellationReason: reason === 'HOLD_EXPIRED' ? 'Not paid in time' : 'Not confirmed by the farm in time' } });
+      const updated = await tx.payment.update({
+        where: { id },
+        data: {
+          releaseReason: reason,
+          cancellationReason: reason === 'HOLD_EXPIRED' ? 'Not paid in time' : 'Not confirmed by the farm in time',
+        },
+      });
       await enqueue(tx, 'CANCEL_PAYMENT', id);
       const amount = money(p.amountCents, p.currency);
       return [
         releaseEffect(p, reason),
         reason === 'HOLD_EXPIRED'
-          ? notifyAbout(updated, 'customer', 'Booking released', `${p.description} was not paid in time and is free again; nothing was charged.`, 'expired')
-          : notifyAbout(updated, 'customer', 'Booking not confirmed', `The farm did not confirm ${p.description} in time; the ${amount} held is released.`, 'unconfirmed'),
+          ? notifyAbout(
+              updated,
+              'customer',
+              'Booking released',
+              `${p.description} was not paid in time and is free again; nothing was charged.`,
+              'expired',
+            )
+          : notifyAbout(
+              updated,
+              'customer',
+              'Booking not confirmed',
+              `The farm did not confirm ${p.description} in time; the ${amount} held is released.`,
+              'unconfirmed',
+            ),
       ];
     });
     await publishEffects(deps.events, deps.db, effects);
@@ -55,7 +78,11 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
 /** Bookings that started: the farmer's share of their captured payments moves from pending to available (payable). */
 export async function releaseStartedBookings(deps: PaymentDeps): Promise<number> {
   const today = new Date(`${deps.now().toISOString().slice(0, 10)}T00:00:00Z`);
-  const due = await deps.db.payment.findMany({ where: { status: 'SUCCEEDED', releasedToFarmerAt: null, startsOn: { lte: today } }, select: { id: true }, take: BATCH });
+  const due = await deps.db.payment.findMany({
+    where: { status: 'SUCCEEDED', releasedToFarmerAt: null, startsOn: { lte: today } },
+    select: { id: true },
+    take: BATCH,
+  });
   for (const { id } of due) {
     await deps.db.$transaction(async (tx) => {
       await lockPayment(tx, id);
@@ -84,11 +111,21 @@ export async function republishReleases(deps: PaymentDeps): Promise<number> {
   const before = new Date(deps.now().getTime() - REPUBLISH_MS);
   const since = new Date(deps.now().getTime() - 7 * 86_400_000);
   const pending = await deps.db.payment.findMany({
-    where: { releaseReason: { in: ['HOLD_EXPIRED', 'PAYMENT_CANCELED', 'NOT_CONFIRMED', 'CUSTOMER_CANCELLED'] }, releaseAckedAt: null, updatedAt: { lt: before, gt: since } },
+    where: {
+      releaseReason: { in: ['HOLD_EXPIRED', 'PAYMENT_CANCELED', 'NOT_CONFIRMED', 'CUSTOMER_CANCELLED'] },
+      releaseAckedAt: null,
+      updatedAt: { lt: before, gt: since },
+    },
     take: BATCH,
   });
-  const effects: Effect[] = pending.map((p) => releaseEffect(p, p.releaseReason as 'HOLD_EXPIRED' | 'PAYMENT_CANCELED' | 'NOT_CONFIRMED' | 'CUSTOMER_CANCELLED'));
-  if (pending.length > 0) await deps.db.payment.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { updatedAt: deps.now() } });
+  const effects: Effect[] = pending.map((p) =>
+    releaseEffect(p, p.releaseReason as 'HOLD_EXPIRED' | 'PAYMENT_CANCELED' | 'NOT_CONFIRMED' | 'CUSTOMER_CANCELLED'),
+  );
+  if (pending.length > 0)
+    await deps.db.payment.updateMany({
+      where: { id: { in: pending.map((p) => p.id) } },
+      data: { updatedAt: deps.now() },
+    });
   await publishEffects(deps.events, deps.db, effects);
   return pending.length;
 }

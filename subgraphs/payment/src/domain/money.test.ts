@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { centsToDecimal, commissionOf, decimalToCents, daysUntil, refundPercent, refundSplit, DEFAULT_REFUND_POLICY } from './money.ts';
+import {
+  centsToDecimal,
+  commissionOf,
+  decimalToCents,
+  daysUntil,
+  refundPercent,
+  refundSplit,
+  DEFAULT_REFUND_POLICY,
+} from './money.ts';
 
 describe('money', () => {
   it('converts cents to provider decimals and back', () => {
@@ -16,24 +24,29 @@ describe('money', () => {
     expect(commissionOf(18000, 1000)).toBe(1800);
     expect(commissionOf(5, 1000)).toBe(1);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 10_000 }), fc.array(fc.integer({ min: 1, max: 100 }), { maxLength: 6 }), (amount, bps, parts) => {
-        let refunded = 0;
-        let farmer = amount - commissionOf(amount, bps);
-        let commission = commissionOf(amount, bps);
-        for (const p of parts) {
-          const r = Math.min(amount - refunded, Math.ceil((amount * p) / 100));
-          if (r <= 0) break;
-          const split = refundSplit(amount, bps, refunded, r);
-          expect(split.farmerCents + split.commissionCents).toBe(r);
-          expect(split.farmerCents).toBeGreaterThanOrEqual(0);
-          expect(split.commissionCents).toBeGreaterThanOrEqual(0);
-          refunded += r;
-          farmer -= split.farmerCents;
-          commission -= split.commissionCents;
-          expect(commission).toBe(commissionOf(amount - refunded, bps));
-          expect(farmer).toBeGreaterThanOrEqual(0);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { maxLength: 6 }),
+        (amount, bps, parts) => {
+          let refunded = 0;
+          let farmer = amount - commissionOf(amount, bps);
+          let commission = commissionOf(amount, bps);
+          for (const p of parts) {
+            const r = Math.min(amount - refunded, Math.ceil((amount * p) / 100));
+            if (r <= 0) break;
+            const split = refundSplit(amount, bps, refunded, r);
+            expect(split.farmerCents + split.commissionCents).toBe(r);
+            expect(split.farmerCents).toBeGreaterThanOrEqual(0);
+            expect(split.commissionCents).toBeGreaterThanOrEqual(0);
+            refunded += r;
+            farmer -= split.farmerCents;
+            commission -= split.commissionCents;
+            expect(commission).toBe(commissionOf(amount - refunded, bps));
+            expect(farmer).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
     );
   });
 

@@ -22,7 +22,12 @@ export function commissionOf(amountCents: number, bps: number): number {
  * so that after all refunds of a payment both shares are exactly what remains of it. `refundedBefore` is what was
  * refunded earlier; computing from totals (not per refund) keeps rounding from drifting across partial refunds.
  */
-export function refundSplit(amountCents: number, bps: number, refundedBefore: number, refundCents: number): { farmerCents: number; commissionCents: number } {
+export function refundSplit(
+  amountCents: number,
+  bps: number,
+  refundedBefore: number,
+  refundCents: number,
+): { farmerCents: number; commissionCents: number } {
   const commissionAfter = commissionOf(amountCents - refundedBefore - refundCents, bps);
   const commissionBefore = commissionOf(amountCents - refundedBefore, bps);
   const commissionCents = commissionBefore - commissionAfter;

@@ -4,7 +4,12 @@ export const MAX_PAGE = 100;
 
 export interface Page<T> {
   readonly edges: { cursor: string; node: T }[];
-  readonly pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  readonly pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 const encode = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
@@ -31,10 +36,23 @@ export function clampFirst(first: number | null | undefined): number {
 }
 
 /** Prisma `where` for rows after the cursor, newest first. */
-export const afterCursor = (c: { at: Date; id: string } | null) => (c ? { OR: [{ createdAt: { lt: c.at } }, { createdAt: c.at, id: { lt: c.id } }] } : {});
+export const afterCursor = (c: { at: Date; id: string } | null) =>
+  c ? { OR: [{ createdAt: { lt: c.at } }, { createdAt: c.at, id: { lt: c.id } }] } : {};
 
-export function pageOf<T extends { createdAt: Date; id: string }>(rows: readonly T[], first: number, hadCursor: boolean): Page<T> {
+export function pageOf<T extends { createdAt: Date; id: string }>(
+  rows: readonly T[],
+  first: number,
+  hadCursor: boolean,
+): Page<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encode(node.createdAt, node.id), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: hadCursor, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: hadCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }

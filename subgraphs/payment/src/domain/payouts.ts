@@ -21,11 +21,24 @@ export function parseMonth(month: string): { start: Date; end: Date } {
 
 const payoutNotice = (payout: Payout, title: string, body: string, step: string): Effect => ({
   type: 'notify',
-  request: { eventId: `payout:${payout.id}:${step}`, userId: payout.farmerId, kind: 'account', title, body, link: `vegshare://payouts/${payout.id}` },
+  request: {
+    eventId: `payout:${payout.id}:${step}`,
+    userId: payout.farmerId,
+    kind: 'account',
+    title,
+    body,
+    link: `vegshare://payouts/${payout.id}`,
+  },
 });
 
 /** Records a payout of everything the farmer has available in `currency` (admins; one per farmer, currency and month). */
-export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, farmerId: string, currency: string, month: string): Promise<Payout> {
+export async function createPayout(
+  deps: PaymentDeps,
+  viewer: Viewer | null,
+  farmerId: string,
+  currency: string,
+  month: string,
+): Promise<Payout> {
   const admin = requireAdmin(viewer);
   parseMonth(month);
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput('currency: an ISO 4217 code such as EUR', 'currency');
@@ -34,7 +47,9 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
       await lockLedgerOwner(tx, farmerId);
       const available = await balanceOf(tx, 'FARMER_AVAILABLE', farmerId, currency);
       if (available <= 0) throw conflict(`Nothing available to pay out in ${currency}`);
-      const created = await tx.payout.create({ data: { farmerId, currency, month, amountCents: available, createdById: admin.userId } });
+      const created = await tx.payout.create({
+        data: { farmerId, currency, month, amountCents: available, createdById: admin.userId },
+      });
       await postJournal(tx, {
         at: deps.now(),
         kind: 'payout',
@@ -47,7 +62,14 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
       });
       return created;
     });
-    await publishEffects(deps.events, deps.db, [payoutNotice(payout, 'Payout on its way', `A payout of ${money(payout.amountCents, currency)} for ${month} was recorded.`, 'created')]);
+    await publishEffects(deps.events, deps.db, [
+      payoutNotice(
+        payout,
+        'Payout on its way',
+        `A payout of ${money(payout.amountCents, currency)} for ${month} was recorded.`,
+        'created',
+      ),
+    ]);
     return payout;
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`A payout for ${month} in ${currency} exists already`);
@@ -56,17 +78,26 @@ export async function createPayout(deps: PaymentDeps, viewer: Viewer | null, far
 }
 
 /** Marks a payout paid once the bank transfer is done (admins); the money leaves the ledger to the farmer. */
-export async function markPayoutPaid(deps: PaymentDeps, viewer: Viewer | null, id: string, reference: string): Promise<Payout> {
+export async function markPayoutPaid(
+  deps: PaymentDeps,
+  viewer: Viewer | null,
+  id: string,
+  reference: string,
+): Promise<Payout> {
   const admin = requireAdmin(viewer);
   const ref = reference.trim();
-  if (ref.length < 1 || ref.length > 200 || CONTROL.test(ref)) throw badInput('reference: 1–200 printable characters', 'reference');
+  if (ref.length < 1 || ref.length > 200 || CONTROL.test(ref))
+    throw badInput('reference: 1–200 printable characters', 'reference');
   const payout = await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.payout.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'PAID', reference: ref, paidAt: deps.now(), paidById: admin.userId } });
+    const { count } = await tx.payout.updateMany({
+      where: { id, status: 'PENDING' },
+      data: { status: 'PAID', reference: ref, paidAt: deps.now(), paidById: admin.userId },
+    });
     const row = await tx.payout.findUnique({ where: { id } });
     if (!row) throw notFound('Payout', id);
     if (count === 0) throw conflict('This payout is marked paid already');
     await postJournal(tx, {
-        at: deps.now(),
+      at: deps.now(),
       kind: 'payout_paid',
       currency: row.currency,
       payoutId: row.id,
@@ -77,6 +108,13 @@ export async function markPayoutPaid(deps: PaymentDeps, viewer: Viewer | null, i
     });
     return row;
   });
-  await publishEffects(deps.events, deps.db, [payoutNotice(payout, 'Payout paid', `${money(payout.amountCents, payout.currency)} for ${payout.month} was transferred (reference ${ref}).`, 'paid')]);
+  await publishEffects(deps.events, deps.db, [
+    payoutNotice(
+      payout,
+      'Payout paid',
+      `${money(payout.amountCents, payout.currency)} for ${payout.month} was transferred (reference ${ref}).`,
+      'paid',
+    ),
+  ]);
   return payout;
 }

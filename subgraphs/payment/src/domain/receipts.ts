@@ -21,7 +21,14 @@ export async function receiptOf(deps: PaymentDeps, payment: Payment): Promise<Re
     number: payment.id,
     issuedAt: payment.paidAt,
     customerEmail: contact?.email ?? null,
-    lines: [{ description: payment.description, quantity: 1, amountCents: payment.amountCents, vatCode: deps.config.RECEIPT_VAT_CODE }],
+    lines: [
+      {
+        description: payment.description,
+        quantity: 1,
+        amountCents: payment.amountCents,
+        vatCode: deps.config.RECEIPT_VAT_CODE,
+      },
+    ],
     totalCents: payment.amountCents,
     refundedCents: payment.refundedCents,
     currency: payment.currency,

@@ -12,7 +12,13 @@ import { enqueue } from './outbox-write.ts';
  * caller's transaction. The journal is posted now, not when the provider confirms, so that a payout can never pay
  * out money promised back; a refund the provider refuses is reversed by a new journal.
  */
-export async function createRefund(tx: Tx, deps: PaymentDeps, paymentId: string, amountCents: number, reason: string): Promise<Effect[]> {
+export async function createRefund(
+  tx: Tx,
+  deps: PaymentDeps,
+  paymentId: string,
+  amountCents: number,
+  reason: string,
+): Promise<Effect[]> {
   await lockPayment(tx, paymentId);
   const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
   if (payment.status !== 'SUCCEEDED') throw conflict(`A ${payment.status} payment cannot be refunded`);
@@ -25,9 +31,11 @@ export async function createRefund(tx: Tx, deps: PaymentDeps, paymentId: string,
     const available = await balanceOf(tx, 'FARMER_AVAILABLE', payment.farmerId, payment.currency);
     if (available < split.farmerCents) throw conflict('The farmer’s available balance does not cover this refund');
   }
-  const refund = await tx.refund.create({ data: { paymentId, amountCents: amount, currency: payment.currency, reason } });
+  const refund = await tx.refund.create({
+    data: { paymentId, amountCents: amount, currency: payment.currency, reason },
+  });
   await postJournal(tx, {
-        at: deps.now(),
+    at: deps.now(),
     kind: 'refund',
     currency: payment.currency,
     paymentId,
@@ -46,6 +54,12 @@ export async function createRefund(tx: Tx, deps: PaymentDeps, paymentId: string,
   deps.kick();
   return [
     { type: 'changed', payment: updated },
-    notifyAbout(updated, 'customer', 'Refund on its way', `${money(amount, payment.currency)} of ${updated.description} is being refunded.`, `refund-${refund.id}`),
+    notifyAbout(
+      updated,
+      'customer',
+      'Refund on its way',
+      `${money(amount, payment.currency)} of ${updated.description} is being refunded.`,
+      `refund-${refund.id}`,
+    ),
   ];
 }

@@ -23,10 +23,16 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export async function refundQuote(deps: PaymentDeps, payment: Payment): Promise<RefundQuoteView | null> {
   const days = daysUntil(isoDay(payment.startsOn), isoDay(deps.now()));
   if (days <= 0 || payment.releaseReason || payment.status === 'CANCELED') return null;
-  if (payment.status !== 'SUCCEEDED') return { percent: 100, amountCents: 0, currency: payment.currency, daysBeforeStart: days };
+  if (payment.status !== 'SUCCEEDED')
+    return { percent: 100, amountCents: 0, currency: payment.currency, daysBeforeStart: days };
   const account = await deps.db.farmAccount.findUnique({ where: { farmId: payment.farmId } });
   const percent = refundPercent(settingsOf(account, deps).refundPolicy, days);
-  return { percent, amountCents: refundAmount(payment.amountCents - payment.refundedCents, percent), currency: payment.currency, daysBeforeStart: days };
+  return {
+    percent,
+    amountCents: refundAmount(payment.amountCents - payment.refundedCents, percent),
+    currency: payment.currency,
+    daysBeforeStart: days,
+  };
 }
 
 /**
@@ -39,23 +45,45 @@ export async function cancelBooking(deps: PaymentDeps, viewer: Viewer | null, pa
     await lockPayment(tx, paymentId);
     const p = await tx.payment.findUnique({ where: { id: paymentId } });
     if (!p || (p.customerId !== v.userId && !hasRole(v, 'ADMIN'))) {
-      if (p && p.farmerId === v.userId) throw forbidden('The farm cancels bookings in the farm (cancelRental / cancelAdoption)');
+      if (p && p.farmerId === v.userId)
+        throw forbidden('The farm cancels bookings in the farm (cancelRental / cancelAdoption)');
       throw notFound('Payment', paymentId);
     }
     if (p.releaseReason || p.status === 'CANCELED') throw conflict('This booking is already cancelled');
     const quote = await refundQuote(deps, p);
     if (!quote) throw conflict('The booking has started; it can no longer be cancelled');
     const out: Effect[] = [];
-    const updated = await tx.payment.update({ where: { id: p.id }, data: { releaseReason: 'CUSTOMER_CANCELLED', cancellationReason: 'Cancelled by the customer' } });
+    const updated = await tx.payment.update({
+      where: { id: p.id },
+      data: { releaseReason: 'CUSTOMER_CANCELLED', cancellationReason: 'Cancelled by the customer' },
+    });
     if (p.status === 'SUCCEEDED') {
-      if (quote.amountCents > 0) out.push(...(await createRefund(tx, deps, p.id, quote.amountCents, 'CUSTOMER_CANCELLED')));
-      else out.push(notifyAbout(updated, 'customer', 'Booking cancelled', `${p.description} is cancelled; under the farm's policy nothing is refunded this close to the start.`, 'cancelled'));
+      if (quote.amountCents > 0)
+        out.push(...(await createRefund(tx, deps, p.id, quote.amountCents, 'CUSTOMER_CANCELLED')));
+      else
+        out.push(
+          notifyAbout(
+            updated,
+            'customer',
+            'Booking cancelled',
+            `${p.description} is cancelled; under the farm's policy nothing is refunded this close to the start.`,
+            'cancelled',
+          ),
+        );
     } else {
       await enqueue(tx, 'CANCEL_PAYMENT', p.id);
       deps.kick();
     }
     out.push(releaseEffect(p, 'CUSTOMER_CANCELLED'));
-    out.push(notifyAbout(updated, 'farmer', 'Booking cancelled by the customer', `${p.description} was cancelled by the customer.`, 'cancelled'));
+    out.push(
+      notifyAbout(
+        updated,
+        'farmer',
+        'Booking cancelled by the customer',
+        `${p.description} was cancelled by the customer.`,
+        'cancelled',
+      ),
+    );
     return { payment: await tx.payment.findUniqueOrThrow({ where: { id: p.id } }), effects: out };
   });
   await publishEffects(deps.events, deps.db, effects);

@@ -44,11 +44,22 @@ export async function statementsOf(deps: PaymentDeps, farmerId: string, month: s
         AND created_at >= ${start} AND created_at < ${end}
       GROUP BY journal_kind`;
     const flow = (kind: string) => Number(flows.find((f) => f.journal_kind === kind)?.sum ?? 0n);
-    const paid = await deps.db.payment.findMany({ where: { farmerId, currency, paidAt: { gte: start, lt: end } }, orderBy: { paidAt: 'asc' } });
+    const paid = await deps.db.payment.findMany({
+      where: { farmerId, currency, paidAt: { gte: start, lt: end } },
+      orderBy: { paidAt: 'asc' },
+    });
     const lines = paid.map((p): StatementLineView => {
       const kept = p.amountCents - p.refundedCents;
       const commission = commissionOf(kept, p.commissionBps);
-      return { payment: p, description: p.description, grossCents: p.amountCents, commissionCents: commission, refundedCents: p.refundedCents, netCents: kept - commission, paidAt: p.paidAt ?? start };
+      return {
+        payment: p,
+        description: p.description,
+        grossCents: p.amountCents,
+        commissionCents: commission,
+        refundedCents: p.refundedCents,
+        netCents: kept - commission,
+        paidAt: p.paidAt ?? start,
+      };
     });
     out.push({
       farmerId,

@@ -75,7 +75,12 @@ export interface PaymentProvider {
   readonly name: ProviderName;
   createPayment(request: CreatePayment): Promise<ProviderPayment>;
   getPayment(providerPaymentId: string): Promise<ProviderPayment>;
-  capturePayment(providerPaymentId: string, amountCents: number, currency: string, idempotencyKey: string): Promise<ProviderPayment>;
+  capturePayment(
+    providerPaymentId: string,
+    amountCents: number,
+    currency: string,
+    idempotencyKey: string,
+  ): Promise<ProviderPayment>;
   cancelPayment(providerPaymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
   createRefund(request: CreateRefund): Promise<ProviderRefund>;
   getRefund(providerRefundId: string): Promise<ProviderRefund>;

@@ -1,5 +1,14 @@
 import Stripe from 'stripe';
-import { ProviderError, type CreatePayment, type CreateRefund, type PaymentProvider, type ProviderPayment, type ProviderPaymentStatus, type ProviderRefund, type ProviderRefundStatus } from './provider.ts';
+import {
+  ProviderError,
+  type CreatePayment,
+  type CreateRefund,
+  type PaymentProvider,
+  type ProviderPayment,
+  type ProviderPaymentStatus,
+  type ProviderRefund,
+  type ProviderRefundStatus,
+} from './provider.ts';
 
 export interface StripeOptions {
   readonly secretKey: string;
@@ -36,14 +45,18 @@ const toPayment = (intent: Stripe.PaymentIntent): ProviderPayment => ({
   rawStatus: intent.status,
   amountCents: intent.amount,
   currency: intent.currency.toUpperCase(),
-  confirmation: intent.client_secret && statusOf(intent) === 'PENDING' ? { type: 'CLIENT_SECRET', clientSecret: intent.client_secret } : null,
+  confirmation:
+    intent.client_secret && statusOf(intent) === 'PENDING'
+      ? { type: 'CLIENT_SECRET', clientSecret: intent.client_secret }
+      : null,
   ourPaymentId: intent.metadata['paymentId'] ?? null,
   cancellationReason: intent.cancellation_reason ?? intent.last_payment_error?.code ?? null,
 });
 
 const toRefund = (refund: Stripe.Refund): ProviderRefund => ({
   id: refund.id,
-  providerPaymentId: typeof refund.payment_intent === 'string' ? refund.payment_intent : (refund.payment_intent?.id ?? ''),
+  providerPaymentId:
+    typeof refund.payment_intent === 'string' ? refund.payment_intent : (refund.payment_intent?.id ?? ''),
   status: refundStatusOf(refund),
   amountCents: refund.amount,
   ourRefundId: refund.metadata?.['refundId'] ?? null,
@@ -53,7 +66,12 @@ const toRefund = (refund: Stripe.Refund): ProviderRefund => ({
 function providerError(error: unknown): ProviderError {
   if (error instanceof Stripe.errors.StripeError) {
     const status = error.statusCode ?? null;
-    const retryable = error instanceof Stripe.errors.StripeConnectionError || status === null || status >= 500 || status === 429 || status === 409;
+    const retryable =
+      error instanceof Stripe.errors.StripeConnectionError ||
+      status === null ||
+      status >= 500 ||
+      status === 429 ||
+      status === 409;
     return new ProviderError(`Stripe: ${error.message}`, retryable, status, error.code ?? error.type);
   }
   return new ProviderError(`Stripe: ${error instanceof Error ? error.message : String(error)}`, true);
@@ -100,13 +118,20 @@ export function stripeProvider(options: StripeOptions): PaymentProvider & { read
       ),
     getPayment: (id) => call(async () => toPayment(await client.paymentIntents.retrieve(id))),
     capturePayment: (id, amountCents, _currency, idempotencyKey) =>
-      call(async () => toPayment(await client.paymentIntents.capture(id, { amount_to_capture: amountCents }, { idempotencyKey }))),
-    cancelPayment: (id, idempotencyKey) => call(async () => toPayment(await client.paymentIntents.cancel(id, {}, { idempotencyKey }))),
+      call(async () =>
+        toPayment(await client.paymentIntents.capture(id, { amount_to_capture: amountCents }, { idempotencyKey })),
+      ),
+    cancelPayment: (id, idempotencyKey) =>
+      call(async () => toPayment(await client.paymentIntents.cancel(id, {}, { idempotencyKey }))),
     createRefund: (request: CreateRefund) =>
       call(async () =>
         toRefund(
           await client.refunds.create(
-            { payment_intent: request.providerPaymentId, amount: request.amountCents, metadata: { refundId: request.refundId } },
+            {
+              payment_intent: request.providerPaymentId,
+              amount: request.amountCents,
+              metadata: { refundId: request.refundId },
+            },
             { idempotencyKey: request.idempotencyKey },
           ),
         ),

@@ -24,7 +24,11 @@ export const yooPaymentSchema = z.object({
   amount,
   description: z.string().max(128).optional(),
   confirmation: z
-    .object({ type: z.string().max(32), confirmation_url: z.string().url().max(2048).optional(), confirmation_token: z.string().max(512).optional() })
+    .object({
+      type: z.string().max(32),
+      confirmation_url: z.string().url().max(2048).optional(),
+      confirmation_token: z.string().max(512).optional(),
+    })
     .optional(),
   metadata: z.record(z.string(), z.string().max(512)).optional(),
   cancellation_details: z.object({ party: z.string().max(64), reason: z.string().max(128) }).optional(),
@@ -45,7 +49,11 @@ export const yooRefundSchema = z.object({
 });
 export type YooRefund = z.infer<typeof yooRefundSchema>;
 
-const yooErrorSchema = z.object({ type: z.literal('error'), code: z.string().max(64).optional(), description: z.string().max(1000).optional() });
+const yooErrorSchema = z.object({
+  type: z.literal('error'),
+  code: z.string().max(64).optional(),
+  description: z.string().max(1000).optional(),
+});
 
 export interface YooReceipt {
   readonly customer: { readonly email: string };
@@ -84,7 +92,13 @@ export class YooKassaClient {
     this.#auth = `Basic ${Buffer.from(`${options.shopId}:${options.secretKey}`).toString('base64')}`;
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown, idempotenceKey?: string): Promise<T> {
+  async #request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+    idempotenceKey?: string,
+  ): Promise<T> {
     const headers: Record<string, string> = { authorization: this.#auth, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotenceKey) headers['idempotence-key'] = idempotenceKey;
@@ -98,7 +112,10 @@ export class YooKassaClient {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ProviderError(`YooKassa: ${timedOut ? `no answer within ${this.options.timeoutMs} ms` : 'connection failed'}`, true);
+      throw new ProviderError(
+        `YooKassa: ${timedOut ? `no answer within ${this.options.timeoutMs} ms` : 'connection failed'}`,
+        true,
+      );
     }
     const text = await res.text();
     if (res.status === 202 || res.status >= 500 || res.status === 429) {
@@ -113,7 +130,12 @@ export class YooKassaClient {
     if (!res.ok) {
       const parsed = yooErrorSchema.safeParse(json);
       const code = parsed.success ? (parsed.data.code ?? null) : null;
-      throw new ProviderError(`YooKassa: HTTP ${res.status} ${code ?? ''} ${parsed.success ? (parsed.data.description ?? '') : ''}`.trim(), false, res.status, code);
+      throw new ProviderError(
+        `YooKassa: HTTP ${res.status} ${code ?? ''} ${parsed.success ? (parsed.data.description ?? '') : ''}`.trim(),
+        false,
+        res.status,
+        code,
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ProviderError(`YooKassa: unexpected answer to ${method} ${path}`, false, res.status);
@@ -128,7 +150,11 @@ export class YooKassaClient {
     return this.#request('GET', `/payments/${encodeURIComponent(id)}`, yooPaymentSchema);
   }
 
-  capturePayment(id: string, body: { readonly amount: { readonly value: string; readonly currency: string } }, idempotenceKey: string): Promise<YooPayment> {
+  capturePayment(
+    id: string,
+    body: { readonly amount: { readonly value: string; readonly currency: string } },
+    idempotenceKey: string,
+  ): Promise<YooPayment> {
     return this.#request('POST', `/payments/${encodeURIComponent(id)}/capture`, yooPaymentSchema, body, idempotenceKey);
   }
 

@@ -1,6 +1,20 @@
 import { centsToDecimal, decimalToCents } from '../domain/money.ts';
-import type { CreatePayment, CreateRefund, PaymentProvider, ProviderPayment, ProviderPaymentStatus, ProviderRefund, Receipt } from './provider.ts';
-import { YooKassaClient, type YooKassaClientOptions, type YooPayment, type YooReceipt, type YooRefund } from './yookassa-client.ts';
+import type {
+  CreatePayment,
+  CreateRefund,
+  PaymentProvider,
+  ProviderPayment,
+  ProviderPaymentStatus,
+  ProviderRefund,
+  Receipt,
+} from './provider.ts';
+import {
+  YooKassaClient,
+  type YooKassaClientOptions,
+  type YooPayment,
+  type YooReceipt,
+  type YooRefund,
+} from './yookassa-client.ts';
 
 export interface YooKassaOptions extends YooKassaClientOptions {
   /** `redirect`: the customer pays on YooKassa's page; `embedded`: in YooKassa's widget inside the app. */
@@ -17,7 +31,13 @@ const STATUS: Record<YooPayment['status'], ProviderPaymentStatus> = {
 function toPayment(p: YooPayment): ProviderPayment {
   const c = p.confirmation;
   const confirmation =
-    p.status !== 'pending' || !c ? null : c.confirmation_url ? ({ type: 'REDIRECT', url: c.confirmation_url } as const) : c.confirmation_token ? ({ type: 'EMBEDDED', token: c.confirmation_token } as const) : null;
+    p.status !== 'pending' || !c
+      ? null
+      : c.confirmation_url
+        ? ({ type: 'REDIRECT', url: c.confirmation_url } as const)
+        : c.confirmation_token
+          ? ({ type: 'EMBEDDED', token: c.confirmation_token } as const)
+          : null;
   return {
     id: p.id,
     status: STATUS[p.status],
@@ -26,7 +46,9 @@ function toPayment(p: YooPayment): ProviderPayment {
     currency: p.amount.currency,
     confirmation,
     ourPaymentId: p.metadata?.['paymentId'] ?? null,
-    cancellationReason: p.cancellation_details ? `${p.cancellation_details.party}:${p.cancellation_details.reason}` : null,
+    cancellationReason: p.cancellation_details
+      ? `${p.cancellation_details.party}:${p.cancellation_details.reason}`
+      : null,
   };
 }
 
@@ -65,7 +87,10 @@ export function yookassaProvider(options: YooKassaOptions): PaymentProvider {
         {
           amount: { value: centsToDecimal(request.amountCents), currency: request.currency },
           capture: false,
-          confirmation: options.confirmation === 'embedded' ? { type: 'embedded' } : { type: 'redirect', return_url: request.returnUrl },
+          confirmation:
+            options.confirmation === 'embedded'
+              ? { type: 'embedded' }
+              : { type: 'redirect', return_url: request.returnUrl },
           description: request.description.slice(0, 128),
           metadata: { paymentId: request.paymentId },
           ...(receipt ? { receipt } : {}),
@@ -75,7 +100,8 @@ export function yookassaProvider(options: YooKassaOptions): PaymentProvider {
       return toPayment(payment);
     },
     getPayment: async (id) => toPayment(await client.getPayment(id)),
-    capturePayment: async (id, amountCents, currency, key) => toPayment(await client.capturePayment(id, { amount: { value: centsToDecimal(amountCents), currency } }, key)),
+    capturePayment: async (id, amountCents, currency, key) =>
+      toPayment(await client.capturePayment(id, { amount: { value: centsToDecimal(amountCents), currency } }, key)),
     cancelPayment: async (id, key) => toPayment(await client.cancelPayment(id, key)),
     async createRefund(request: CreateRefund) {
       const receipt = receiptOf(request.receipt, request.currency);

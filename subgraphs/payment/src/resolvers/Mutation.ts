@@ -6,7 +6,9 @@ import { idArg } from './ids.ts';
 
 export const Mutation: MutationResolvers = {
   cancelBooking: (_, { paymentId }, ctx) => cancelBooking(ctx.deps, ctx.viewer, idArg(paymentId, 'paymentId')),
-  updateFarmPaymentSettings: (_, { farmId, input }, ctx) => updateFarmSettings(ctx.deps, ctx.viewer, idArg(farmId, 'farmId'), input),
-  createPayout: (_, { farmerId, currency, month }, ctx) => createPayout(ctx.deps, ctx.viewer, idArg(farmerId, 'farmerId'), currency, month),
+  updateFarmPaymentSettings: (_, { farmId, input }, ctx) =>
+    updateFarmSettings(ctx.deps, ctx.viewer, idArg(farmId, 'farmId'), input),
+  createPayout: (_, { farmerId, currency, month }, ctx) =>
+    createPayout(ctx.deps, ctx.viewer, idArg(farmerId, 'farmerId'), currency, month),
   markPayoutPaid: (_, { id, reference }, ctx) => markPayoutPaid(ctx.deps, ctx.viewer, idArg(id), reference),
 };

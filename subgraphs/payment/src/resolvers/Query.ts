@@ -23,10 +23,12 @@ export const Query: QueryResolvers = {
       paidOutCents: balances.PAID_OUT ?? 0,
     }));
   },
-  payoutStatement: (_, { month, farmerId }, ctx) => statementsOf(ctx.deps, farmerScope(ctx.viewer, farmerId ? idArg(farmerId, 'farmerId') : null), month),
+  payoutStatement: (_, { month, farmerId }, ctx) =>
+    statementsOf(ctx.deps, farmerScope(ctx.viewer, farmerId ? idArg(farmerId, 'farmerId') : null), month),
   payouts: async (_, args, ctx) => {
     const admin = hasRole(ctx.viewer, 'ADMIN');
-    const farmer = admin && !args.farmerId ? null : farmerScope(ctx.viewer, args.farmerId ? idArg(args.farmerId, 'farmerId') : null);
+    const farmer =
+      admin && !args.farmerId ? null : farmerScope(ctx.viewer, args.farmerId ? idArg(args.farmerId, 'farmerId') : null);
     const first = clampFirst(args.first);
     const cursor = decodeCursor(args.after);
     const rows = await ctx.deps.db.payout.findMany({

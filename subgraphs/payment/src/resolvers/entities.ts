@@ -1,4 +1,10 @@
-import type { AdoptionResolvers, FarmResolvers, PaymentStatus, RentalResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
+import type {
+  AdoptionResolvers,
+  FarmResolvers,
+  PaymentStatus,
+  RentalResolvers,
+  UserResolvers,
+} from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { canSeePayment, requireOwnDataViewer } from '../domain/access.ts';
 import { settingsOf } from '../domain/farm-accounts.ts';
@@ -23,7 +29,11 @@ export const Adoption: AdoptionResolvers = {
 };
 
 /** A customer's payments, newest first (keyset pages). */
-export async function customerPayments(ctx: Context, customerId: string, args: { first?: number | null; after?: string | null; status?: PaymentStatus | null }) {
+export async function customerPayments(
+  ctx: Context,
+  customerId: string,
+  args: { first?: number | null; after?: string | null; status?: PaymentStatus | null },
+) {
   const first = clampFirst(args.first);
   const cursor = decodeCursor(args.after);
   const rows = await ctx.deps.db.payment.findMany({
@@ -38,7 +48,8 @@ export const User: UserResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   payments: (user, args, ctx) => {
     const viewer = requireOwnDataViewer(ctx.viewer);
-    if (viewer.userId !== user.id && !hasRole(viewer, 'ADMIN')) throw forbidden('Payments are seen by their customer and admins');
+    if (viewer.userId !== user.id && !hasRole(viewer, 'ADMIN'))
+      throw forbidden('Payments are seen by their customer and admins');
     return customerPayments(ctx, user.id, args);
   },
 };

@@ -6,4 +6,15 @@ import { Payment } from './Payment.ts';
 import { Payout, PayoutStatement } from './Payout.ts';
 import { Adoption, Farm, Rental, User } from './entities.ts';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Payment, Payout, PayoutStatement, Rental, Adoption, User, Farm };
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Payment,
+  Payout,
+  PayoutStatement,
+  Rental,
+  Adoption,
+  User,
+  Farm,
+};

@@ -20,7 +20,9 @@ export function parseRanges(entries: readonly string[]): Range[] {
 function normalise(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (!ipaddr.isValid(address)) return null;
   const parsed = ipaddr.parse(address);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 export function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly Range[]): boolean {
@@ -31,11 +33,18 @@ export function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly Ra
  * The caller's address: the TCP peer, or — only when the peer is a trusted proxy — the right-most address of
  * `X-Forwarded-For` that is not itself a trusted proxy (a client cannot forge its way past the proxies).
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: readonly Range[]): ipaddr.IPv4 | ipaddr.IPv6 | null {
+export function clientAddress(
+  req: IncomingMessage,
+  trustedProxies: readonly Range[],
+): ipaddr.IPv4 | ipaddr.IPv6 | null {
   let current = normalise(req.socket.remoteAddress ?? '');
   if (!current) return null;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean).slice(-20);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .slice(-20);
   while (inRanges(current, trustedProxies) && hops.length > 0) {
     const next = normalise(hops.pop() ?? '');
     if (!next) return null;

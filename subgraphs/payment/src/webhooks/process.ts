@@ -16,13 +16,22 @@ export type Observed = { readonly payment: ProviderPayment } | { readonly refund
  * Out-of-order deliveries are harmless: what is applied is the object's current state, re-read from the provider,
  * and payment statuses only move forward.
  */
-export async function processWebhook(deps: PaymentDeps, provider: ProviderColumn, eventKey: string, observed: Observed): Promise<WebhookOutcome> {
+export async function processWebhook(
+  deps: PaymentDeps,
+  provider: ProviderColumn,
+  eventKey: string,
+  observed: Observed,
+): Promise<WebhookOutcome> {
   const result = await deps.db.$transaction(async (tx): Promise<{ outcome: WebhookOutcome; effects: Effect[] }> => {
     const inserted = await tx.webhookEvent.createMany({ data: [{ provider, eventKey }], skipDuplicates: true });
     if (inserted.count === 0) return { outcome: 'duplicate', effects: [] };
     if ('payment' in observed) {
       const ours = await tx.payment.findUnique({ where: { providerPaymentId: observed.payment.id } });
-      const byMetadata = ours ?? (observed.payment.ourPaymentId ? await tx.payment.findUnique({ where: { id: observed.payment.ourPaymentId } }) : null);
+      const byMetadata =
+        ours ??
+        (observed.payment.ourPaymentId
+          ? await tx.payment.findUnique({ where: { id: observed.payment.ourPaymentId } })
+          : null);
       if (!byMetadata || byMetadata.provider !== provider) return { outcome: 'ignored', effects: [] };
       return { outcome: 'applied', effects: await applyProviderPayment(tx, deps, byMetadata.id, observed.payment) };
     }

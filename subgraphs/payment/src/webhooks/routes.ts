@@ -44,7 +44,12 @@ export function stripeWebhook(deps: PaymentDeps, client: Stripe, secret: string)
     if (raw === null) return;
     let event: Stripe.Event;
     try {
-      event = client.webhooks.constructEvent(raw, String(req.headers['stripe-signature'] ?? ''), secret, STRIPE_TOLERANCE_S);
+      event = client.webhooks.constructEvent(
+        raw,
+        String(req.headers['stripe-signature'] ?? ''),
+        secret,
+        STRIPE_TOLERANCE_S,
+      );
     } catch {
       deps.metrics.webhooks.inc({ provider: 'STRIPE', outcome: 'refused' });
       sendJson(res, 400, { error: 'bad signature' });
@@ -52,13 +57,20 @@ export function stripeWebhook(deps: PaymentDeps, client: Stripe, secret: string)
     }
     const provider = deps.provider('STRIPE');
     const object = event.data.object as { id?: unknown; object?: unknown };
-    if (!provider || typeof object.id !== 'string' || (object.object !== 'payment_intent' && object.object !== 'refund')) {
+    if (
+      !provider ||
+      typeof object.id !== 'string' ||
+      (object.object !== 'payment_intent' && object.object !== 'refund')
+    ) {
       deps.metrics.webhooks.inc({ provider: 'STRIPE', outcome: 'ignored' });
       sendJson(res, 200, { received: true, outcome: 'ignored' });
       return;
     }
     try {
-      const observed: Observed = object.object === 'payment_intent' ? { payment: await provider.getPayment(object.id) } : { refund: await provider.getRefund(object.id) };
+      const observed: Observed =
+        object.object === 'payment_intent'
+          ? { payment: await provider.getPayment(object.id) }
+          : { refund: await provider.getRefund(object.id) };
       const outcome = await processWebhook(deps, 'STRIPE', event.id, observed);
       sendJson(res, 200, { received: true, outcome });
     } catch (error) {
@@ -85,7 +97,10 @@ export function yookassaWebhook(deps: PaymentDeps): RouteHandler {
     const address = clientAddress(req, proxies);
     if (!address || !inRanges(address, allow)) {
       deps.metrics.webhooks.inc({ provider: 'YOOKASSA', outcome: 'refused' });
-      deps.logger.warn({ address: address?.toString() ?? null }, 'YooKassa notification from an address not on the allowlist');
+      deps.logger.warn(
+        { address: address?.toString() ?? null },
+        'YooKassa notification from an address not on the allowlist',
+      );
       sendJson(res, 403, { error: 'forbidden' });
       return;
     }
@@ -105,7 +120,9 @@ export function yookassaWebhook(deps: PaymentDeps): RouteHandler {
       return;
     }
     try {
-      const observed: Observed = parsed.event.startsWith('refund.') ? { refund: await provider.getRefund(parsed.object.id) } : { payment: await provider.getPayment(parsed.object.id) };
+      const observed: Observed = parsed.event.startsWith('refund.')
+        ? { refund: await provider.getRefund(parsed.object.id) }
+        : { payment: await provider.getPayment(parsed.object.id) };
       const outcome = await processWebhook(deps, 'YOOKASSA', `${parsed.event}:${parsed.object.id}`, observed);
       sendJson(res, 200, { outcome });
     } catch (error) {

@@ -21,9 +21,14 @@ export async function canManageFarm(viewer: Viewer | null, farmId: string, loade
   return hasRole(viewer, 'FARMER') && (await ownsFarm(viewer, farmId, loaders));
 }
 
-export async function requireFarmManager(viewer: Viewer | null, farmId: string, loaders: AccessLoaders): Promise<Viewer> {
+export async function requireFarmManager(
+  viewer: Viewer | null,
+  farmId: string,
+  loaders: AccessLoaders,
+): Promise<Viewer> {
   const v = requireViewer(viewer);
-  if (!(await canManageFarm(v, farmId, loaders))) throw forbidden('Only the farm’s farmer or an admin may manage its cameras');
+  if (!(await canManageFarm(v, farmId, loaders)))
+    throw forbidden('Only the farm’s farmer or an admin may manage its cameras');
   return v;
 }
 

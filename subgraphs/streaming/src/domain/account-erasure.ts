@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { eventTopics, isUuid, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 
-export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid), deletedAt: z.string() }) satisfies z.ZodType<UserDeleted>;
+export const userDeletedSchema = z.object({
+  userId: z.string().refine(isUuid),
+  deletedAt: z.string(),
+}) satisfies z.ZodType<UserDeleted>;
 
 /**
  * A deleted account loses every camera right it had through rentals (the projection of its rentals is dropped), then

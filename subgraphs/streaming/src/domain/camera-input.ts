@@ -22,7 +22,13 @@ export const sourceUrlSchema = z
 export const cameraNameSchema = z
   .string()
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'must not be empty').max(80, 'at most 80 characters').refine((s) => !CONTROL.test(s), 'must not contain control characters'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(80, 'at most 80 characters')
+      .refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+  );
 
 const id = z.string().uuid('expected a UUID');
 
@@ -62,7 +68,14 @@ export interface CameraCreate {
 
 export function parseRegisterCamera(input: RegisterCameraInput): CameraCreate {
   const v = parse(registerSchema, input);
-  return { farmId: v.farmId.toLowerCase(), plotId: v.plotId?.toLowerCase() ?? null, name: v.name, sourceUrl: v.sourceUrl, enabled: v.enabled ?? true, isPublic: v.public ?? false };
+  return {
+    farmId: v.farmId.toLowerCase(),
+    plotId: v.plotId?.toLowerCase() ?? null,
+    name: v.name,
+    sourceUrl: v.sourceUrl,
+    enabled: v.enabled ?? true,
+    isPublic: v.public ?? false,
+  };
 }
 
 /** Only the fields present change; `plotId: null` detaches, other nulls mean "unchanged" (they are non-null columns). */

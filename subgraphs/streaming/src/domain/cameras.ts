@@ -20,12 +20,22 @@ async function assertPlotOnFarm(db: StreamingDb, plotId: string, farmId: string)
 }
 
 /** Tells other subgraphs (transcoding: which farm a camera's jobs belong to) what became of a camera. */
-export async function publishCameraChanged(bus: EventBus, camera: Pick<Camera, 'id' | 'farmId' | 'plotId'>, removed = false): Promise<void> {
+export async function publishCameraChanged(
+  bus: EventBus,
+  camera: Pick<Camera, 'id' | 'farmId' | 'plotId'>,
+  removed = false,
+): Promise<void> {
   const event: CameraChanged = { cameraId: camera.id, farmId: camera.farmId, plotId: camera.plotId, removed };
   await bus.publish(eventTopics.cameraChanged, event);
 }
 
-export async function registerCamera(db: StreamingDb, loaders: StreamingLoaders, bus: EventBus, viewer: Viewer | null, input: CameraCreate): Promise<Camera> {
+export async function registerCamera(
+  db: StreamingDb,
+  loaders: StreamingLoaders,
+  bus: EventBus,
+  viewer: Viewer | null,
+  input: CameraCreate,
+): Promise<Camera> {
   await requireFarmManager(viewer, input.farmId, loaders);
   if (input.plotId) await assertPlotOnFarm(db, input.plotId, input.farmId);
   const camera = await db.camera.create({ data: { ...input, stream: { create: {} } } });
@@ -33,14 +43,27 @@ export async function registerCamera(db: StreamingDb, loaders: StreamingLoaders,
   return camera;
 }
 
-async function managedCamera(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, id: string): Promise<Camera> {
+async function managedCamera(
+  db: StreamingDb,
+  loaders: StreamingLoaders,
+  viewer: Viewer | null,
+  id: string,
+): Promise<Camera> {
   const camera = await db.camera.findUnique({ where: { id } });
   if (!camera) throw notFound('Camera', id);
   await requireFarmManager(viewer, camera.farmId, loaders);
   return camera;
 }
 
-export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string, patch: CameraPatch): Promise<Camera> {
+export async function updateCamera(
+  db: StreamingDb,
+  loaders: StreamingLoaders,
+  control: StreamControl,
+  bus: EventBus,
+  viewer: Viewer | null,
+  id: string,
+  patch: CameraPatch,
+): Promise<Camera> {
   const camera = await managedCamera(db, loaders, viewer, id);
   if (patch.plotId) await assertPlotOnFarm(db, patch.plotId, camera.farmId);
   const updated = await db.camera.update({ where: { id }, data: patch });
@@ -52,7 +75,14 @@ export async function updateCamera(db: StreamingDb, loaders: StreamingLoaders, c
   return updated;
 }
 
-export async function removeCamera(db: StreamingDb, loaders: StreamingLoaders, control: StreamControl, bus: EventBus, viewer: Viewer | null, id: string): Promise<string> {
+export async function removeCamera(
+  db: StreamingDb,
+  loaders: StreamingLoaders,
+  control: StreamControl,
+  bus: EventBus,
+  viewer: Viewer | null,
+  id: string,
+): Promise<string> {
   const camera = await managedCamera(db, loaders, viewer, id);
   const stream = await db.stream.findUnique({ where: { cameraId: id } });
   if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
@@ -62,8 +92,18 @@ export async function removeCamera(db: StreamingDb, loaders: StreamingLoaders, c
 }
 
 /** The stream of a camera the viewer manages (startStream/stopStream). */
-export async function managedStream(db: StreamingDb, loaders: StreamingLoaders, viewer: Viewer | null, cameraId: string): Promise<string> {
+export async function managedStream(
+  db: StreamingDb,
+  loaders: StreamingLoaders,
+  viewer: Viewer | null,
+  cameraId: string,
+): Promise<string> {
   await managedCamera(db, loaders, viewer, cameraId);
-  const stream = await db.stream.upsert({ where: { cameraId }, create: { cameraId }, update: {}, select: { id: true } });
+  const stream = await db.stream.upsert({
+    where: { cameraId },
+    create: { cameraId },
+    update: {},
+    select: { id: true },
+  });
   return stream.id;
 }

@@ -40,6 +40,7 @@ export class CapacityView {
   /** Counts a start against the first worker with room, until its next report (so a burst of starts is counted). */
   reserve(now = Date.now()): void {
     const worker = this.#fresh(now).find((w) => w.liveHeadroom >= w.liveJobCost);
-    if (worker) this.#workers.set(worker.workerId, { ...worker, liveHeadroom: worker.liveHeadroom - worker.liveJobCost });
+    if (worker)
+      this.#workers.set(worker.workerId, { ...worker, liveHeadroom: worker.liveHeadroom - worker.liveJobCost });
   }
 }

@@ -1,9 +1,22 @@
 import { z } from 'zod';
-import { eventTopics, topics, type EventBus, type LiveHlsProgress, type LiveTranscodeStatus, type Logger, type ServiceEvents } from '@vegshare/kit';
+import {
+  eventTopics,
+  topics,
+  type EventBus,
+  type LiveHlsProgress,
+  type LiveTranscodeStatus,
+  type Logger,
+  type ServiceEvents,
+} from '@vegshare/kit';
 import type { CapacityView } from './capacity-view.ts';
 import { workerCapacitySchema } from './capacity-view.ts';
 import type { HlsProgressBoard } from './hls-progress.ts';
-import { applyRecordingsExpired, applyTimelapseReady, recordingsExpiredSchema, timelapseReadySchema } from './timelapses.ts';
+import {
+  applyRecordingsExpired,
+  applyTimelapseReady,
+  recordingsExpiredSchema,
+  timelapseReadySchema,
+} from './timelapses.ts';
 import type { StreamingDb } from '../db.ts';
 import { applyFarmChanged, applyRentalChanged, farmChangedSchema, rentalChangedSchema } from './projections.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -25,9 +38,17 @@ export const liveHlsProgressSchema = z.object({
   streamId: z.string().uuid(),
   jobId: z.string().min(1).max(200),
   rendition: z.string().min(1).max(40),
-  msn: z.number().int().min(0).max(2 ** 31),
+  msn: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
   part: z.number().int().min(0).max(10_000),
-  partId: z.number().int().min(0).max(2 ** 52),
+  partId: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 52),
 }) satisfies z.ZodType<LiveHlsProgress>;
 
 /** What the live path keeps in memory from events (blocking reloads, capacity). */
@@ -48,15 +69,30 @@ export interface EventHandlers {
  * naturally idempotent (projections are upserts of the latest state, a status applies to its job, a timelapse is
  * stored once, erasure repeats harmlessly). HLS progress and capacity stay on the live bus.
  */
-export async function subscribeToEvents(bus: EventBus, outbox: ServiceEvents, db: StreamingDb, control: StreamControl, views: LiveViews, logger: Logger): Promise<EventHandlers> {
+export async function subscribeToEvents(
+  bus: EventBus,
+  outbox: ServiceEvents,
+  db: StreamingDb,
+  control: StreamControl,
+  views: LiveViews,
+  logger: Logger,
+): Promise<EventHandlers> {
   const queue = new SerialQueue();
   function parse<T>(topic: string, schema: z.ZodType<T>, payload: unknown): T | null {
     const parsed = schema.safeParse(payload);
     if (parsed.success) return parsed.data;
-    logger.warn({ topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped malformed event');
+    logger.warn(
+      { topic, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) },
+      'dropped malformed event',
+    );
     return null;
   }
-  async function on<T>(topic: string, schema: z.ZodType<T>, keyOf: (event: T) => string, apply: (event: T) => Promise<void>): Promise<() => Promise<void>> {
+  async function on<T>(
+    topic: string,
+    schema: z.ZodType<T>,
+    keyOf: (event: T) => string,
+    apply: (event: T) => Promise<void>,
+  ): Promise<() => Promise<void>> {
     await outbox.consume<unknown>(topic, topic, async (payload) => {
       const event = parse(topic, schema, payload);
       if (event !== null) await queue.run(`${topic}:${keyOf(event)}`, () => apply(event));
@@ -71,18 +107,48 @@ export async function subscribeToEvents(bus: EventBus, outbox: ServiceEvents, db
     });
   }
   const unsubscribe = await Promise.all([
-    on(eventTopics.farmChanged, farmChangedSchema, (e) => e.farmId, (e) => applyFarmChanged(db, e)),
-    on(eventTopics.rentalChanged, rentalChangedSchema, (e) => e.rentalId, async (e) => {
-      await applyRentalChanged(db, e);
-      // Once the projection holds the change, open subscriptions on the plot's cameras check their viewers again.
-      await bus.publish(topics.plotWatchers(e.plotId), { plotId: e.plotId });
-    }),
-    on(eventTopics.liveTranscodeStatus, liveTranscodeStatusSchema, (e) => e.streamId, (e) => control.applyTranscodeStatus(e)),
-    on(eventTopics.timelapseReady, timelapseReadySchema, (e) => `${e.cameraId}:${e.day}`, (e) => applyTimelapseReady(db, bus, e)),
-    on(eventTopics.recordingsExpired, recordingsExpiredSchema, () => 'all', (e) => applyRecordingsExpired(db, e.jobIds)),
+    on(
+      eventTopics.farmChanged,
+      farmChangedSchema,
+      (e) => e.farmId,
+      (e) => applyFarmChanged(db, e),
+    ),
+    on(
+      eventTopics.rentalChanged,
+      rentalChangedSchema,
+      (e) => e.rentalId,
+      async (e) => {
+        await applyRentalChanged(db, e);
+        // Once the projection holds the change, open subscriptions on the plot's cameras check their viewers again.
+        await bus.publish(topics.plotWatchers(e.plotId), { plotId: e.plotId });
+      },
+    ),
+    on(
+      eventTopics.liveTranscodeStatus,
+      liveTranscodeStatusSchema,
+      (e) => e.streamId,
+      (e) => control.applyTranscodeStatus(e),
+    ),
+    on(
+      eventTopics.timelapseReady,
+      timelapseReadySchema,
+      (e) => `${e.cameraId}:${e.day}`,
+      (e) => applyTimelapseReady(db, bus, e),
+    ),
+    on(
+      eventTopics.recordingsExpired,
+      recordingsExpiredSchema,
+      () => 'all',
+      (e) => applyRecordingsExpired(db, e.jobIds),
+    ),
     onFast(eventTopics.liveHlsProgress, liveHlsProgressSchema, (e) => views.board.update(e)),
     onFast(eventTopics.transcoderCapacity, workerCapacitySchema, (e) => views.capacity.update(e)),
-    on(eventTopics.userDeleted, userDeletedSchema, (e) => e.userId, (e) => eraseViewer(db, bus, e)),
+    on(
+      eventTopics.userDeleted,
+      userDeletedSchema,
+      (e) => e.userId,
+      (e) => eraseViewer(db, bus, e),
+    ),
   ]);
   return {
     idle: async () => {

@@ -21,7 +21,8 @@ export function signPlaylist(playlist: string, grant: string): string {
     .map((line) => {
       const trimmed = line.trim();
       if (trimmed === '') return line;
-      if (trimmed.startsWith('#')) return line.replace(/URI="([^"]*)"/g, (_m, uri: string) => `URI="${withGrant(uri, grant)}"`);
+      if (trimmed.startsWith('#'))
+        return line.replace(/URI="([^"]*)"/g, (_m, uri: string) => `URI="${withGrant(uri, grant)}"`);
       return withGrant(trimmed, grant);
     })
     .join('\n');

@@ -18,9 +18,15 @@ interface Waiter {
  * 6.2.5.2), which a position shows only once a later segment's part is listed (a position at `msn` may be that
  * segment still open; the last segment of an encoder run therefore waits for the timeout).
  */
-export const reachedMsn = (msn: number, part: number | null) => (p: Position): boolean => p.msn > msn || (part !== null && p.msn === msn && p.part >= part);
+export const reachedMsn =
+  (msn: number, part: number | null) =>
+  (p: Position): boolean =>
+    p.msn > msn || (part !== null && p.msn === msn && p.part >= part);
 /** Part `partId` (and everything before it) is in S3. */
-export const reachedPart = (partId: number) => (p: Position): boolean => p.partId >= partId;
+export const reachedPart =
+  (partId: number) =>
+  (p: Position): boolean =>
+    p.partId >= partId;
 
 /**
  * Where each live rendition's playlist stands (from the transcoder's LiveHlsProgress events), and the requests waiting
@@ -40,7 +46,13 @@ export class HlsProgressBoard {
     const before = this.#positions.get(key);
     // A new session (job) restarts the numbering; within one, positions only move forward.
     if (before && before.jobId === event.jobId && event.partId < before.partId) return;
-    const position: Position = { jobId: event.jobId, msn: event.msn, part: event.part, partId: event.partId, at: Date.now() };
+    const position: Position = {
+      jobId: event.jobId,
+      msn: event.msn,
+      part: event.part,
+      partId: event.partId,
+      at: Date.now(),
+    };
     this.#positions.set(key, position);
     if (this.#positions.size > 50_000) this.#forgetOldest();
     const waiters = this.#waiters.get(key);
@@ -53,7 +65,8 @@ export class HlsProgressBoard {
 
   #forgetOldest(): void {
     const cutoff = Date.now() - 60_000;
-    for (const [key, p] of this.#positions) if (p.at < cutoff && !this.#waiters.get(key)?.size) this.#positions.delete(key);
+    for (const [key, p] of this.#positions)
+      if (p.at < cutoff && !this.#waiters.get(key)?.size) this.#positions.delete(key);
   }
 
   position(streamId: string, rendition: string): Position | null {

@@ -7,7 +7,11 @@ import { isActive } from './stream-machine.ts';
 import type { Camera, Stream } from '../generated/prisma/client.ts';
 
 /** The stream and camera of `streamId` if the viewer may watch it; NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise. */
-export async function watchableStream(loaders: StreamingLoaders, viewer: Viewer | null, streamId: string): Promise<{ stream: Stream; camera: Camera }> {
+export async function watchableStream(
+  loaders: StreamingLoaders,
+  viewer: Viewer | null,
+  streamId: string,
+): Promise<{ stream: Stream; camera: Camera }> {
   const stream = isUuid(streamId) ? await loaders.stream.load(streamId.toLowerCase()) : null;
   const camera = stream ? await loaders.camera.load(stream.cameraId) : null;
   if (!stream || !camera) throw notFound('Stream', streamId);
@@ -16,7 +20,12 @@ export async function watchableStream(loaders: StreamingLoaders, viewer: Viewer 
 }
 
 /** Issues a signed playback URL, starting the stream on demand; the request itself counts as the viewer's presence. */
-export async function issuePlaybackUrl(runtime: StreamingRuntime, loaders: StreamingLoaders, viewer: Viewer | null, streamId: string): Promise<PlaybackGrant> {
+export async function issuePlaybackUrl(
+  runtime: StreamingRuntime,
+  loaders: StreamingLoaders,
+  viewer: Viewer | null,
+  streamId: string,
+): Promise<PlaybackGrant> {
   const { stream, camera } = await watchableStream(loaders, viewer, streamId);
   if (!camera.enabled) throw conflict('The camera is disabled');
   const viewerId = viewer?.userId ?? MediaSigner.anonymousViewer();

@@ -7,9 +7,16 @@ import type { StreamingDb } from '../db.ts';
  * so a re-delivered or re-published event changes nothing; malformed payloads are refused by the schemas.
  */
 const uuid = z.string().uuid();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
 
-export const farmChangedSchema = z.object({ farmId: uuid, ownerId: uuid, name: z.string().max(200) }) satisfies z.ZodType<FarmChanged>;
+export const farmChangedSchema = z.object({
+  farmId: uuid,
+  ownerId: uuid,
+  name: z.string().max(200),
+}) satisfies z.ZodType<FarmChanged>;
 
 export const rentalChangedSchema = z.object({
   rentalId: uuid,
@@ -23,7 +30,11 @@ export const rentalChangedSchema = z.object({
 
 export async function applyFarmChanged(db: StreamingDb, event: FarmChanged): Promise<void> {
   const data = { ownerId: event.ownerId, name: event.name };
-  await db.farmOwner.upsert({ where: { farmId: event.farmId }, create: { farmId: event.farmId, ...data }, update: data });
+  await db.farmOwner.upsert({
+    where: { farmId: event.farmId },
+    create: { farmId: event.farmId, ...data },
+    update: data,
+  });
 }
 
 export async function applyRentalChanged(db: StreamingDb, event: RentalChanged): Promise<void> {
@@ -35,5 +46,9 @@ export async function applyRentalChanged(db: StreamingDb, event: RentalChanged):
     startsOn: new Date(`${event.startsOn}T00:00:00Z`),
     endsOn: new Date(`${event.endsOn}T00:00:00Z`),
   };
-  await db.plotRental.upsert({ where: { rentalId: event.rentalId }, create: { rentalId: event.rentalId, ...data }, update: data });
+  await db.plotRental.upsert({
+    where: { rentalId: event.rentalId },
+    create: { rentalId: event.rentalId, ...data },
+    update: data,
+  });
 }

@@ -1,4 +1,17 @@
-import { capacityExhausted, conflict, eventTopics, isUniqueViolation, notFound, topics, type EventBus, type LiveTranscodeRequested, type LiveTranscodeStatus, type LiveTranscodeStopRequested, type Logger, type NotificationRequested } from '@vegshare/kit';
+import {
+  capacityExhausted,
+  conflict,
+  eventTopics,
+  isUniqueViolation,
+  notFound,
+  topics,
+  type EventBus,
+  type LiveTranscodeRequested,
+  type LiveTranscodeStatus,
+  type LiveTranscodeStopRequested,
+  type Logger,
+  type NotificationRequested,
+} from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 import type { Camera, Prisma, Stream } from '../generated/prisma/client.ts';
 import type { StreamStatus } from '../generated/prisma/enums.ts';
@@ -54,7 +67,13 @@ export class StreamControl {
   }
 
   async #requestLadder(stream: Stream, camera: Camera): Promise<void> {
-    const request: LiveTranscodeRequested = { streamId: stream.id, cameraId: camera.id, farmId: camera.farmId, sourceUrl: camera.sourceUrl, profile: this.deps.profile ?? LIVE_PROFILE };
+    const request: LiveTranscodeRequested = {
+      streamId: stream.id,
+      cameraId: camera.id,
+      farmId: camera.farmId,
+      sourceUrl: camera.sourceUrl,
+      profile: this.deps.profile ?? LIVE_PROFILE,
+    };
     await this.deps.bus.publish(eventTopics.liveTranscodeRequested, request);
   }
 
@@ -64,7 +83,12 @@ export class StreamControl {
   }
 
   /** Moves a stream to `to` if the machine allows it from its current status; returns the row when it moved. */
-  async #transition(id: string, to: StreamStatus, data: Omit<Prisma.StreamUpdateManyMutationInput, 'status'> = {}, from = sourcesOf(to)): Promise<Stream | null> {
+  async #transition(
+    id: string,
+    to: StreamStatus,
+    data: Omit<Prisma.StreamUpdateManyMutationInput, 'status'> = {},
+    from = sourcesOf(to),
+  ): Promise<Stream | null> {
     let row: Stream;
     try {
       // One statement: the row returned is the one this change produced, whatever other replicas do meanwhile.
@@ -89,7 +113,8 @@ export class StreamControl {
     if (!stream) throw notFound('Stream', streamId);
     if (!stream.camera.enabled) throw conflict('The camera is disabled');
     if (isActive(stream.status)) {
-      if (!options.onDemand && stream.onDemand) return db.stream.update({ where: { id: streamId }, data: { onDemand: false } });
+      if (!options.onDemand && stream.onDemand)
+        return db.stream.update({ where: { id: streamId }, data: { onDemand: false } });
       const { camera: _camera, ...row } = stream;
       return row;
     }
@@ -158,14 +183,26 @@ export class StreamControl {
       const renditionsChanged = stream.renditions.join() !== ladder.renditions.join();
       const errorChanged = event.status === 'RECONNECTING' && (event.error ?? null) !== stream.lastError;
       if ((renditionsChanged && event.status === 'LIVE') || errorChanged) {
-        await this.#transition(stream.id, event.status, { ...ladder, ...(errorChanged ? { lastError: (event.error ?? '').slice(0, 500) || null } : {}) }, [stream.status]);
-      } else if (renditionsChanged || stream.jobId !== ladder.jobId || (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey)) {
+        await this.#transition(
+          stream.id,
+          event.status,
+          { ...ladder, ...(errorChanged ? { lastError: (event.error ?? '').slice(0, 500) || null } : {}) },
+          [stream.status],
+        );
+      } else if (
+        renditionsChanged ||
+        stream.jobId !== ladder.jobId ||
+        (ladder.masterPlaylistKey !== undefined && ladder.masterPlaylistKey !== stream.masterPlaylistKey)
+      ) {
         await this.deps.db.stream.updateMany({ where: { id: stream.id, status: stream.status }, data: ladder });
       }
       return;
     }
     if (!canTransition(stream.status, event.status)) {
-      logger.debug({ streamId: stream.id, from: stream.status, to: event.status }, 'ignored impossible stream transition');
+      logger.debug(
+        { streamId: stream.id, from: stream.status, to: event.status },
+        'ignored impossible stream transition',
+      );
       // A ladder reports running for a stream nobody wants any more: ask again for it to stop.
       if (!isActive(stream.status) && isActive(event.status)) await this.#requestStop(stream.id);
       return;
@@ -174,7 +211,8 @@ export class StreamControl {
     if (event.status === 'LIVE' && stream.status === 'STARTING') data.startedAt = at;
     // lastError says why a stream is not playing: the transcoder's reason while it reconnects or after it failed.
     if (event.status === 'LIVE') data.lastError = null;
-    if (event.status === 'RECONNECTING') data.lastError = (event.error ?? 'The camera dropped; reconnecting').slice(0, 500);
+    if (event.status === 'RECONNECTING')
+      data.lastError = (event.error ?? 'The camera dropped; reconnecting').slice(0, 500);
     if (event.status === 'FAILED') data.lastError = (event.error ?? 'The transcoder failed').slice(0, 500);
     if (event.status === 'ENDED' || event.status === 'FAILED') data.endedAt = at;
     await this.#transition(stream.id, event.status, data, [stream.status]);
@@ -187,15 +225,21 @@ export class StreamControl {
    */
   async #applyHealth(stream: Stream, event: LiveTranscodeStatus): Promise<void> {
     const health: CameraHealth | null =
-      event.cameraOnline === true ? 'ONLINE'
-      : event.cameraOnline === false ? 'OFFLINE'
-      : event.status === 'LIVE' ? 'ONLINE'
-      : null;
+      event.cameraOnline === true
+        ? 'ONLINE'
+        : event.cameraOnline === false
+          ? 'OFFLINE'
+          : event.status === 'LIVE'
+            ? 'ONLINE'
+            : null;
     if (!health) return;
     const before = await this.deps.db.camera.findUnique({ where: { id: stream.cameraId } });
     if (!before || before.health === health) return;
     // Compare-and-set: of replicas that see the same change, one moves it (and publishes and notifies).
-    const { count } = await this.deps.db.camera.updateMany({ where: { id: before.id, health: before.health }, data: { health } });
+    const { count } = await this.deps.db.camera.updateMany({
+      where: { id: before.id, health: before.health },
+      data: { health },
+    });
     if (!count) return;
     const camera = { ...before, health };
     await this.deps.bus.publish(topics.cameraHealth(camera.farmId), { cameraId: camera.id });
@@ -222,19 +266,30 @@ export class StreamControl {
       userId: owner.ownerId,
       kind: 'stream',
       title: offline ? `Camera “${camera.name}” is offline` : `Camera “${camera.name}” is back online`,
-      body: offline ? `No video from the camera${reason}. VegShare keeps reconnecting.` : 'Video from the camera arrives again.',
+      body: offline
+        ? `No video from the camera${reason}. VegShare keeps reconnecting.`
+        : 'Video from the camera arrives again.',
       link: `vegshare://cameras/${camera.id}`,
     };
     await this.deps.bus.publish(eventTopics.notificationRequested, notification);
   }
 
   async #record(stream: Stream, event: LiveTranscodeStatus, endedAt: Date): Promise<void> {
-    const startedAt = (stream.jobId === event.jobId ? stream.startedAt : null) ?? stream.startedAt ?? stream.requestedAt ?? endedAt;
+    const startedAt =
+      (stream.jobId === event.jobId ? stream.startedAt : null) ?? stream.startedAt ?? stream.requestedAt ?? endedAt;
     try {
       await this.deps.db.recording.upsert({
         where: { jobId: event.jobId },
         update: {},
-        create: { cameraId: stream.cameraId, streamId: stream.id, jobId: event.jobId, masterPlaylistKey: event.masterPlaylistKey ?? '', renditions: [...event.renditions], startedAt, endedAt },
+        create: {
+          cameraId: stream.cameraId,
+          streamId: stream.id,
+          jobId: event.jobId,
+          masterPlaylistKey: event.masterPlaylistKey ?? '',
+          renditions: [...event.renditions],
+          startedAt,
+          endedAt,
+        },
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error; // another replica recorded it first
@@ -261,7 +316,12 @@ export class StreamControl {
     for (const { camera, ...stream } of starting) {
       if (stream.requestedAt && now - stream.requestedAt.getTime() > this.deps.timings.startTimeoutMs) {
         await this.#perStream.run(stream.id, async () => {
-          const failed = await this.#transition(stream.id, 'FAILED', { lastError: 'The transcoder did not start the stream in time', endedAt: new Date(now) }, ['STARTING']);
+          const failed = await this.#transition(
+            stream.id,
+            'FAILED',
+            { lastError: 'The transcoder did not start the stream in time', endedAt: new Date(now) },
+            ['STARTING'],
+          );
           if (failed) await this.#requestStop(stream.id);
         });
       } else {
@@ -282,7 +342,10 @@ export class StreamControl {
     }
     for (const stream of active) {
       if (!stream.onDemand || (counts.get(stream.id) ?? 0) > 0) continue;
-      const lastSeen = Math.max((await this.deps.presence.lastSeen(stream.id)) ?? 0, stream.requestedAt?.getTime() ?? 0);
+      const lastSeen = Math.max(
+        (await this.deps.presence.lastSeen(stream.id)) ?? 0,
+        stream.requestedAt?.getTime() ?? 0,
+      );
       if (now - lastSeen > this.deps.timings.idleStopMs) await this.stop(stream.id, 'no viewers');
     }
   }
@@ -296,7 +359,10 @@ export class StreamControl {
           .catch((err: unknown) => this.deps.logger.warn({ err }, `stream ${key} failed`))
           .finally(() => (this.#busy[key] = false));
       }, ms);
-    this.#timers = [every(this.deps.timings.republishMs, 'republish', () => this.republishStarting()), every(this.deps.timings.sweepMs, 'sweep', () => this.sweep())];
+    this.#timers = [
+      every(this.deps.timings.republishMs, 'republish', () => this.republishStarting()),
+      every(this.deps.timings.sweepMs, 'sweep', () => this.sweep()),
+    ];
     for (const t of this.#timers) t.unref();
   }
 

@@ -18,9 +18,22 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 
 export function snapshotOf(stream: Stream): StreamSnapshot {
-  return { ...stream, requestedAt: iso(stream.requestedAt), startedAt: iso(stream.startedAt), endedAt: iso(stream.endedAt), updatedAt: stream.updatedAt.toISOString() };
+  return {
+    ...stream,
+    requestedAt: iso(stream.requestedAt),
+    startedAt: iso(stream.startedAt),
+    endedAt: iso(stream.endedAt),
+    updatedAt: stream.updatedAt.toISOString(),
+  };
 }
 
 export function streamFromSnapshot(s: StreamSnapshot): Stream {
-  return { ...s, renditions: [...s.renditions], requestedAt: date(s.requestedAt), startedAt: date(s.startedAt), endedAt: date(s.endedAt), updatedAt: new Date(s.updatedAt) };
+  return {
+    ...s,
+    renditions: [...s.renditions],
+    requestedAt: date(s.requestedAt),
+    startedAt: date(s.startedAt),
+    endedAt: date(s.endedAt),
+    updatedAt: new Date(s.updatedAt),
+  };
 }

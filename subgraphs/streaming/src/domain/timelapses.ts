@@ -18,10 +18,26 @@ export const timelapseReadySchema = z.object({
 export async function applyTimelapseReady(db: StreamingDb, bus: EventBus, event: TimelapseReady): Promise<void> {
   const camera = await db.camera.findUnique({ where: { id: event.cameraId } });
   if (!camera) return; // removed since
-  const data = { jobId: event.jobId, videoKey: event.videoKey, durationSeconds: event.durationSeconds, frameCount: event.frameCount };
-  const timelapse = await db.timelapse.upsert({ where: { cameraId_day: { cameraId: event.cameraId, day: event.day } }, create: { cameraId: event.cameraId, day: event.day, ...data }, update: data });
+  const data = {
+    jobId: event.jobId,
+    videoKey: event.videoKey,
+    durationSeconds: event.durationSeconds,
+    frameCount: event.frameCount,
+  };
+  const timelapse = await db.timelapse.upsert({
+    where: { cameraId_day: { cameraId: event.cameraId, day: event.day } },
+    create: { cameraId: event.cameraId, day: event.day, ...data },
+    update: data,
+  });
   if (!camera.plotId) return;
-  const ready: PlotTimelapseReady = { timelapseId: timelapse.id, cameraId: camera.id, cameraName: camera.name, plotId: camera.plotId, farmId: camera.farmId, day: event.day };
+  const ready: PlotTimelapseReady = {
+    timelapseId: timelapse.id,
+    cameraId: camera.id,
+    cameraName: camera.name,
+    plotId: camera.plotId,
+    farmId: camera.farmId,
+    day: event.day,
+  };
   await bus.publish(eventTopics.plotTimelapseReady, ready);
 }
 

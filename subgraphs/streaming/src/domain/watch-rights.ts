@@ -19,7 +19,16 @@ export function watchRights(db: StreamingDb): (streamId: string, viewerId: strin
     if (owner?.ownerId === viewerId) return true;
     if (!camera.plotId) return false;
     const today = utcToday();
-    const rental = await db.plotRental.findFirst({ where: { plotId: camera.plotId, customerId: viewerId, status: 'ACTIVE', startsOn: { lte: today }, endsOn: { gt: today } }, select: { rentalId: true } });
+    const rental = await db.plotRental.findFirst({
+      where: {
+        plotId: camera.plotId,
+        customerId: viewerId,
+        status: 'ACTIVE',
+        startsOn: { lte: today },
+        endsOn: { gt: today },
+      },
+      select: { rentalId: true },
+    });
     return rental !== null;
   };
   return (streamId, viewerId) => {

@@ -36,9 +36,14 @@ function masterKeyCache(db: StreamingDb): (streamId: string) => Promise<string |
     const hit = cache.get(streamId);
     if (hit && now - hit.at < MASTER_KEY_CACHE_MS) return hit.key;
     if (cache.size > 10_000) cache.clear();
-    const key = db.stream.findUnique({ where: { id: streamId }, select: { masterPlaylistKey: true, status: true } }).then((s) => (s && s.status !== 'IDLE' ? s.masterPlaylistKey : null));
+    const key = db.stream
+      .findUnique({ where: { id: streamId }, select: { masterPlaylistKey: true, status: true } })
+      .then((s) => (s && s.status !== 'IDLE' ? s.masterPlaylistKey : null));
     cache.set(streamId, { key, at: now });
-    key.then((k) => k ?? cache.delete(streamId), () => cache.delete(streamId));
+    key.then(
+      (k) => k ?? cache.delete(streamId),
+      () => cache.delete(streamId),
+    );
     return key;
   };
 }
@@ -95,14 +100,22 @@ export function hlsHandler(deps: HlsHandlerDeps) {
 
     if (target.extension === 'm3u8') {
       const blocking = blockingParams(query);
-      if (blocking === 'bad') return refuse(res, 400, '_HLS_msn and _HLS_part must be non-negative integers (and _HLS_part needs _HLS_msn)');
+      if (blocking === 'bad')
+        return refuse(res, 400, '_HLS_msn and _HLS_part must be non-negative integers (and _HLS_part needs _HLS_msn)');
       let version = String(Date.now() >> 9);
       if (blocking !== 'none') {
         const rendition = target.file.endsWith('/index.m3u8') ? target.file.slice(0, -'/index.m3u8'.length) : null;
-        if (!rendition || rendition.includes('/')) return refuse(res, 400, 'blocking reload applies to media playlists only');
+        if (!rendition || rendition.includes('/'))
+          return refuse(res, 400, 'blocking reload applies to media playlists only');
         const now = deps.board.position(target.streamId, rendition);
-        if (now && blocking.msn > now.msn + 2) return refuse(res, 400, `_HLS_msn ${blocking.msn} is too far ahead of the live edge (${now.msn})`);
-        await deps.board.waitUntil(target.streamId, rendition, reachedMsn(blocking.msn, blocking.part), deps.blockMaxMs);
+        if (now && blocking.msn > now.msn + 2)
+          return refuse(res, 400, `_HLS_msn ${blocking.msn} is too far ahead of the live edge (${now.msn})`);
+        await deps.board.waitUntil(
+          target.streamId,
+          rendition,
+          reachedMsn(blocking.msn, blocking.part),
+          deps.blockMaxMs,
+        );
         const at = deps.board.position(target.streamId, rendition);
         version = at ? `${at.jobId}:${at.msn}.${at.part}` : version;
       }
@@ -116,10 +129,18 @@ export function hlsHandler(deps: HlsHandlerDeps) {
       }
       const { viewerId } = check.grant;
       const renewed = await deps.mayWatch(target.streamId, viewerId).catch(() => false);
-      const grant = renewed ? deps.signer.sign(target.streamId, viewerId).query : new URLSearchParams({ v: viewerId, e: String(check.grant.expiresAt), s: query.get('s') ?? '' }).toString();
+      const grant = renewed
+        ? deps.signer.sign(target.streamId, viewerId).query
+        : new URLSearchParams({ v: viewerId, e: String(check.grant.expiresAt), s: query.get('s') ?? '' }).toString();
       const playlist = signPlaylist(text, grant);
-      deps.noteViewer(target.streamId, viewerId).catch((err: unknown) => deps.logger.warn({ err }, 'viewer presence failed'));
-      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(playlist), 'cache-control': 'no-store' });
+      deps
+        .noteViewer(target.streamId, viewerId)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'viewer presence failed'));
+      res.writeHead(200, {
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(playlist),
+        'cache-control': 'no-store',
+      });
       res.end(req.method === 'HEAD' ? undefined : playlist);
       return;
     }
@@ -130,7 +151,12 @@ export function hlsHandler(deps: HlsHandlerDeps) {
         // A preload-hinted part (EXT-X-PRELOAD-HINT) is asked for before it exists: hold the request until it does.
         const hinted = isMissing(error) ? /^([A-Za-z0-9_-]+)\/part(\d{1,15})\.m4s$/.exec(target.file) : null;
         if (!hinted) throw error;
-        const reached = await deps.board.waitUntil(target.streamId, hinted[1]!, reachedPart(Number(hinted[2])), deps.blockMaxMs);
+        const reached = await deps.board.waitUntil(
+          target.streamId,
+          hinted[1]!,
+          reachedPart(Number(hinted[2])),
+          deps.blockMaxMs,
+        );
         if (!reached) throw error;
         return deps.store.client.getObject(deps.store.bucket, key);
       });

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { MAX_GRANT_SECONDS, MEDIA_CONTENT_TYPES, parseMediaPath, type Logger, type MediaSigner, type ObjectStore } from '@vegshare/kit';
+import {
+  MAX_GRANT_SECONDS,
+  MEDIA_CONTENT_TYPES,
+  parseMediaPath,
+  type Logger,
+  type MediaSigner,
+  type ObjectStore,
+} from '@vegshare/kit';
 import { playlistSeconds, signPlaylist } from '../domain/hls-playlist.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
@@ -50,12 +57,24 @@ export function mediaHandler(deps: MediaHandlerDeps) {
     const contentType = MEDIA_CONTENT_TYPES[target.extension] ?? 'application/octet-stream';
     try {
       if (target.extension === 'm3u8') {
-        const text = await readLimited(await deps.store.client.getObject(deps.store.bucket, target.key), MAX_PLAYLIST_BYTES);
+        const text = await readLimited(
+          await deps.store.client.getObject(deps.store.bucket, target.key),
+          MAX_PLAYLIST_BYTES,
+        );
         // The grant is renewed to cover the whole playlist's playing time (rights were checked when the URL was issued).
         const seconds = Math.min(MAX_GRANT_SECONDS, Math.ceil(playlistSeconds(text)) + 600);
-        const grant = deps.signer.sign(target.scope, check.grant.viewerId, Date.now(), Math.max(seconds, check.grant.expiresAt - Math.floor(Date.now() / 1000))).query;
+        const grant = deps.signer.sign(
+          target.scope,
+          check.grant.viewerId,
+          Date.now(),
+          Math.max(seconds, check.grant.expiresAt - Math.floor(Date.now() / 1000)),
+        ).query;
         const body = signPlaylist(text, grant);
-        res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'private, no-cache' });
+        res.writeHead(200, {
+          'content-type': contentType,
+          'content-length': Buffer.byteLength(body),
+          'cache-control': 'private, no-cache',
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
         return;
       }
@@ -66,7 +85,11 @@ export function mediaHandler(deps: MediaHandlerDeps) {
         res.end();
         return;
       }
-      const headers: Record<string, string | number> = { 'content-type': contentType, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=3600' };
+      const headers: Record<string, string | number> = {
+        'content-type': contentType,
+        'accept-ranges': 'bytes',
+        'cache-control': 'private, max-age=3600',
+      };
       if (req.method === 'HEAD') {
         res.writeHead(200, { ...headers, 'content-length': size });
         res.end();
@@ -74,8 +97,17 @@ export function mediaHandler(deps: MediaHandlerDeps) {
       }
       let object: Readable;
       if (range) {
-        object = await deps.store.client.getPartialObject(deps.store.bucket, target.key, range.start, range.end - range.start + 1);
-        res.writeHead(206, { ...headers, 'content-length': range.end - range.start + 1, 'content-range': `bytes ${range.start}-${range.end}/${size}` });
+        object = await deps.store.client.getPartialObject(
+          deps.store.bucket,
+          target.key,
+          range.start,
+          range.end - range.start + 1,
+        );
+        res.writeHead(206, {
+          ...headers,
+          'content-length': range.end - range.start + 1,
+          'content-range': `bytes ${range.start}-${range.end}/${size}`,
+        });
       } else {
         object = await deps.store.client.getObject(deps.store.bucket, target.key);
         res.writeHead(200, { ...headers, 'content-length': size });

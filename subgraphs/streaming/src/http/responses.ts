@@ -4,7 +4,11 @@ import type { Readable } from 'node:stream';
 /** A JSON error body with the right status; nothing here ever answers 500 for a client's input. */
 export function refuse(res: ServerResponse, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
@@ -23,7 +27,8 @@ export async function readLimited(stream: Readable, limit: number): Promise<stri
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export const isMissing = (error: unknown): boolean => ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((error as { code?: string }).code ?? '');
+export const isMissing = (error: unknown): boolean =>
+  ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes((error as { code?: string }).code ?? '');
 
 /** CORS for players on other origins (the grant in the URL, not a cookie, authorizes). */
 export function allowCors(res: ServerResponse): void {
@@ -41,7 +46,13 @@ const REQUESTED_HEADERS = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*
  */
 export function preflight(req: IncomingMessage, res: ServerResponse): void {
   const asked = req.headers['access-control-request-headers'];
-  const allowed = typeof asked === 'string' && asked.length <= 1000 && REQUESTED_HEADERS.test(asked.trim()) ? asked.trim() : 'range';
-  res.writeHead(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': allowed, 'access-control-max-age': '600', vary: 'access-control-request-headers' });
+  const allowed =
+    typeof asked === 'string' && asked.length <= 1000 && REQUESTED_HEADERS.test(asked.trim()) ? asked.trim() : 'range';
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, HEAD',
+    'access-control-allow-headers': allowed,
+    'access-control-max-age': '600',
+    vary: 'access-control-request-headers',
+  });
   res.end();
 }

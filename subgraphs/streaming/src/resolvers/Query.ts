@@ -6,8 +6,10 @@ import { issuePlaybackUrl } from '../domain/playback.ts';
 import type { Context } from '../context.ts';
 import type { Camera } from '../generated/prisma/client.ts';
 
-export const pageSize = (first: number | null | undefined): number => Math.min(Math.max(first ?? 20, 0), MAX_RECORDINGS);
-export const timelapsePageSize = (first: number | null | undefined): number => Math.min(Math.max(first ?? 14, 0), MAX_TIMELAPSES);
+export const pageSize = (first: number | null | undefined): number =>
+  Math.min(Math.max(first ?? 20, 0), MAX_RECORDINGS);
+export const timelapsePageSize = (first: number | null | undefined): number =>
+  Math.min(Math.max(first ?? 14, 0), MAX_TIMELAPSES);
 
 /** The camera, if the caller may watch it: NOT_FOUND, UNAUTHENTICATED or FORBIDDEN otherwise. */
 async function watchableCamera({ loaders, viewer }: Context, cameraId: string): Promise<Camera> {

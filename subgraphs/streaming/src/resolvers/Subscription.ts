@@ -1,11 +1,25 @@
-import { encodeStateCursor, eventIterator, isUuid, notFound, resumeState, topics, whileAllowed, type EventBus } from '@vegshare/kit';
+import {
+  encodeStateCursor,
+  eventIterator,
+  isUuid,
+  notFound,
+  resumeState,
+  topics,
+  whileAllowed,
+  type EventBus,
+} from '@vegshare/kit';
 import { requireFarmManager } from '../domain/access.ts';
 import type { Context } from '../context.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import type { StreamingDb } from '../db.ts';
 import { createLoaders } from '../loaders.ts';
 import { watchableStream } from '../domain/playback.ts';
-import { snapshotOf, streamFromSnapshot, type StreamSnapshot, type ViewerCountEvent } from '../domain/stream-snapshot.ts';
+import {
+  snapshotOf,
+  streamFromSnapshot,
+  type StreamSnapshot,
+  type ViewerCountEvent,
+} from '../domain/stream-snapshot.ts';
 import type { Viewer } from '@vegshare/kit';
 
 /**
@@ -54,7 +68,8 @@ export const Subscription: SubscriptionResolvers = {
     resolve: (payload: StreamSnapshot) => streamFromSnapshot(payload),
   },
   viewerCount: {
-    subscribe: (_, { streamId }, { db, runtime, viewer }) => watched<ViewerCountEvent>(runtime.bus, db, viewer, streamId, topics.viewerCount),
+    subscribe: (_, { streamId }, { db, runtime, viewer }) =>
+      watched<ViewerCountEvent>(runtime.bus, db, viewer, streamId, topics.viewerCount),
     resolve: (payload: ViewerCountEvent) => payload.viewers,
   },
   cameraHealthChanged: {
@@ -64,6 +79,8 @@ export const Subscription: SubscriptionResolvers = {
       return eventIterator<{ cameraId: string }>(runtime.bus, topics.cameraHealth(farmId.toLowerCase()));
     },
     // The camera as it is now (the event only names it); a removed camera ends nothing, it is skipped.
-    resolve: async (payload: { cameraId: string }, _args: unknown, { db }: Context) => (await db.camera.findUnique({ where: { id: payload.cameraId } })) ?? Promise.reject(notFound('Camera', payload.cameraId)),
+    resolve: async (payload: { cameraId: string }, _args: unknown, { db }: Context) =>
+      (await db.camera.findUnique({ where: { id: payload.cameraId } })) ??
+      Promise.reject(notFound('Camera', payload.cameraId)),
   },
 };

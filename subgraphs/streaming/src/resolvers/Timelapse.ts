@@ -10,7 +10,10 @@ export const Timelapse: TimelapseResolvers = {
     const camera = timelapse ? await loaders.camera.load(timelapse.cameraId) : null;
     return timelapse && camera && (await canWatch(viewer, camera, loaders)) ? timelapse : null;
   },
-  camera: async (t, _, { loaders }) => (await loaders.camera.load(t.cameraId)) ?? Promise.reject(notFound('Camera', t.cameraId)),
+  camera: async (t, _, { loaders }) =>
+    (await loaders.camera.load(t.cameraId)) ?? Promise.reject(notFound('Camera', t.cameraId)),
   job: (t, _, { viewer }) => (hasRole(viewer, 'FARMER', 'ADMIN') ? { id: t.jobId } : null),
-  playbackUrl: (t, _, { runtime, viewer }) => signedMediaUrl(runtime.signer, runtime.playbackBaseUrl, t.videoKey, viewer) ?? Promise.reject(notFound('Timelapse media', t.id)),
+  playbackUrl: (t, _, { runtime, viewer }) =>
+    signedMediaUrl(runtime.signer, runtime.playbackBaseUrl, t.videoKey, viewer) ??
+    Promise.reject(notFound('Timelapse media', t.id)),
 };

@@ -10,4 +10,15 @@ import { Stream } from './Stream.ts';
 import { Subscription } from './Subscription.ts';
 import { Timelapse } from './Timelapse.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Subscription, Camera, Stream, Recording, Timelapse, Plot, Farm, DateTime };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Subscription,
+  Camera,
+  Stream,
+  Recording,
+  Timelapse,
+  Plot,
+  Farm,
+  DateTime,
+};

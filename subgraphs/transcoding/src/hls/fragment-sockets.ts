@@ -16,7 +16,11 @@ export class FragmentSockets {
   private constructor(private readonly dir: string) {}
 
   /** `onData(name, chunk)` sees every chunk; `onError(name, error)` a broken connection. */
-  static async open(names: readonly string[], onData: (name: string, chunk: Buffer) => void, onError: (name: string, error: Error) => void): Promise<FragmentSockets> {
+  static async open(
+    names: readonly string[],
+    onData: (name: string, chunk: Buffer) => void,
+    onError: (name: string, error: Error) => void,
+  ): Promise<FragmentSockets> {
     // Socket paths are limited to ~100 bytes: a short private directory under the temp dir.
     const sockets = new FragmentSockets(await mkdtemp(join(tmpdir(), 'vs-frag-')));
     try {
@@ -62,7 +66,11 @@ export class FragmentSockets {
 
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
-    await Promise.all([...this.#servers.values()].map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
+    await Promise.all(
+      [...this.#servers.values()].map(
+        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
+      ),
+    );
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -27,7 +27,8 @@ const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
 export function passThroughProblem(video: VideoStreamInfo): string | null {
   if (video.codec !== 'h264') return `source codec ${video.codec} (only H.264 is passed through)`;
   if (video.pixelFormat && !/^yuvj?420p$/.test(video.pixelFormat)) return `source pixel format ${video.pixelFormat}`;
-  if (video.profile && !/^(constrained baseline|baseline|main|high)$/i.test(video.profile)) return `source H.264 profile ${video.profile}`;
+  if (video.profile && !/^(constrained baseline|baseline|main|high)$/i.test(video.profile))
+    return `source H.264 profile ${video.profile}`;
   if (video.height > 1080 || video.width > 1920) return `source resolution ${video.width}×${video.height} above 1080p`;
   return null;
 }
@@ -39,20 +40,39 @@ export function passThroughProblem(video: VideoStreamInfo): string | null {
 export function planLadder(profile: LadderProfile, probe: ProbeResult, options: { passThrough: boolean }): LadderPlan {
   const video = probe.video;
   if (!video) throw new Error('the source has no video');
-  const problem = !profile.passThrough ? 'the profile encodes every rung' : !options.passThrough ? 'pass-through is turned off' : passThroughProblem(video);
+  const problem = !profile.passThrough
+    ? 'the profile encodes every rung'
+    : !options.passThrough
+      ? 'pass-through is turned off'
+      : passThroughProblem(video);
   const renditions: PlannedRendition[] = [];
   if (!problem) {
     renditions.push({ name: `${video.height}p`, mode: 'copy', height: video.height, videoKbps: null });
-    for (const r of profile.renditions) if (r.height < video.height - 8) renditions.push({ name: r.name, mode: 'encode', height: r.height, videoKbps: r.videoKbps });
+    for (const r of profile.renditions)
+      if (r.height < video.height - 8)
+        renditions.push({ name: r.name, mode: 'encode', height: r.height, videoKbps: r.videoKbps });
   } else {
-    for (const r of profile.renditions) if (r.height <= video.height) renditions.push({ name: r.name, mode: 'encode', height: r.height, videoKbps: r.videoKbps });
+    for (const r of profile.renditions)
+      if (r.height <= video.height)
+        renditions.push({ name: r.name, mode: 'encode', height: r.height, videoKbps: r.videoKbps });
     if (!renditions.length) {
       const lowest = profile.renditions.at(-1);
-      renditions.push({ name: `${even(video.height)}p`, mode: 'encode', height: even(video.height), videoKbps: lowest?.videoKbps ?? 800 });
+      renditions.push({
+        name: `${even(video.height)}p`,
+        mode: 'encode',
+        height: even(video.height),
+        videoKbps: lowest?.videoKbps ?? 800,
+      });
     }
   }
   const audio = !probe.audio ? 'none' : probe.audio.codec === 'aac' && !problem ? 'copy' : 'encode';
-  return { renditions, audio, audioKbps: profile.audioKbps, passThroughRefused: problem, frameSeconds: video.fps ? 1 / video.fps : null };
+  return {
+    renditions,
+    audio,
+    audioKbps: profile.audioKbps,
+    passThroughRefused: problem,
+    frameSeconds: video.fps ? 1 / video.fps : null,
+  };
 }
 
 /**
@@ -90,9 +110,11 @@ export function ladderArgs(plan: LadderPlan, options: LadderArgsOptions): Ffmpeg
   // ffmpeg starts a new fragment once one reaches this duration: parts of at most `partSeconds`.
   if (options.partSeconds !== null) movflags.push(`-frag_duration ${Math.round(options.partSeconds * 1_000_000)}`);
   const audio: string[] =
-    plan.audio === 'none' ? []
-    : plan.audio === 'copy' ? ['-map 0:a:0', '-c:a copy']
-    : ['-map 0:a:0', '-c:a aac', `-b:a ${plan.audioKbps}k`, '-ac 2', '-ar 48000'];
+    plan.audio === 'none'
+      ? []
+      : plan.audio === 'copy'
+        ? ['-map 0:a:0', '-c:a copy']
+        : ['-map 0:a:0', '-c:a aac', `-b:a ${plan.audioKbps}k`, '-ac 2', '-ar 48000'];
   const outputs: { path: string; options: string[] }[] = [];
   for (const r of plan.renditions) {
     const path = options.outputs.get(r.name);
@@ -121,7 +143,14 @@ export function ladderArgs(plan: LadderPlan, options: LadderArgsOptions): Ffmpeg
     outputs.push({ path, options: [...video, ...audio, ...movflags] });
   }
   if (options.thumbnails) {
-    outputs.push({ path: options.thumbnails.pattern, options: ['-map 0:v:0', `-vf fps=1/${options.thumbnails.everySeconds},scale=-2:180`, '-q:v 5', '-f image2'] });
+    outputs.push({
+      path: options.thumbnails.pattern,
+      options: ['-map 0:v:0', `-vf fps=1/${options.thumbnails.everySeconds},scale=-2:180`, '-q:v 5', '-f image2'],
+    });
   }
-  return { inputOptions: [...options.inputOptions, ...(options.live ? ['-copyts'] : [])], complexFilter: null, outputs };
+  return {
+    inputOptions: [...options.inputOptions, ...(options.live ? ['-copyts'] : [])],
+    complexFilter: null,
+    outputs,
+  };
 }

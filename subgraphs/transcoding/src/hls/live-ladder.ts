@@ -64,7 +64,8 @@ export class LiveLadder {
           partSeconds: partTargetSeconds(options.partSeconds, options.plan.frameSeconds),
           windowSegments: options.windowSegments,
           log: options.log,
-          onPublished: (p) => options.onProgress({ rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId }),
+          onPublished: (p) =>
+            options.onProgress({ rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId }),
           reports: () => (ladder ? ladder.#reportsExcept(r.name) : []),
         }),
       );
@@ -145,11 +146,25 @@ export class LiveLadder {
       const video = init.tracks.find((t) => t.kind === 'video');
       const codecs = init.tracks.map((t) => t.codec).filter((c): c is string => c !== null);
       const { peak, average } = output.bitrate;
-      const configured = (r.videoKbps ?? 0) * 1100 + (this.options.plan.audio === 'none' ? 0 : this.options.plan.audioKbps * 1000);
-      return { uri: `${r.name}/index.m3u8`, bandwidth: Math.max(peak * 1.2, configured), averageBandwidth: average || undefined, width: video?.width ?? null, height: video?.height ?? null, codecs } as MasterVariant;
+      const configured =
+        (r.videoKbps ?? 0) * 1100 + (this.options.plan.audio === 'none' ? 0 : this.options.plan.audioKbps * 1000);
+      return {
+        uri: `${r.name}/index.m3u8`,
+        bandwidth: Math.max(peak * 1.2, configured),
+        averageBandwidth: average || undefined,
+        width: video?.width ?? null,
+        height: video?.height ?? null,
+        codecs,
+      } as MasterVariant;
     });
     const text = masterPlaylist(variants, true);
-    await this.options.store.client.putObject(this.options.store.bucket, this.masterKey, Buffer.from(text), Buffer.byteLength(text), objectMeta('master.m3u8'));
+    await this.options.store.client.putObject(
+      this.options.store.bucket,
+      this.masterKey,
+      Buffer.from(text),
+      Buffer.byteLength(text),
+      objectMeta('master.m3u8'),
+    );
     this.#masterWritten = true;
     return true;
   }
@@ -171,7 +186,9 @@ export class LiveLadder {
   }
 
   /** The newest finished segment of the top rendition, if newer than `afterMsn`. */
-  latestSegment(afterMsn: number): { readonly init: Buffer; readonly media: Buffer; readonly at: Date; readonly msn: number } | null {
+  latestSegment(
+    afterMsn: number,
+  ): { readonly init: Buffer; readonly media: Buffer; readonly at: Date; readonly msn: number } | null {
     const top = this.outputs.get(this.options.plan.renditions[0]?.name ?? '');
     const latest = top?.latestSegment ?? null;
     return latest && latest.msn > afterMsn ? latest : null;

@@ -33,7 +33,10 @@ function segmentLines(segment: Segment, previousMap: string | null, withParts: b
   if (segment.map !== previousMap) lines.push(`#EXT-X-MAP:URI="${segment.map}"`);
   if (dated) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${segment.programDateTime.toISOString()}`);
   if (withParts) {
-    for (const part of segment.parts) lines.push(`#EXT-X-PART:DURATION=${seconds(part.duration)},URI="${part.uri}"${part.independent ? ',INDEPENDENT=YES' : ''}`);
+    for (const part of segment.parts)
+      lines.push(
+        `#EXT-X-PART:DURATION=${seconds(part.duration)},URI="${part.uri}"${part.independent ? ',INDEPENDENT=YES' : ''}`,
+      );
   }
   if (segment.complete) lines.push(`#EXTINF:${seconds(segment.duration)},`, segmentUri(segment.msn));
   return lines;
@@ -47,8 +50,14 @@ export function livePlaylist(input: LivePlaylistInput): string {
     `#EXT-X-TARGETDURATION:${input.targetDuration}`,
     `#EXT-X-PART-INF:PART-TARGET=${seconds(input.partTarget)}`,
   ];
-  if (!input.ended) lines.push(`#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${seconds(input.partTarget * 3)},HOLD-BACK=${seconds(input.targetDuration * 3)}`);
-  lines.push(`#EXT-X-MEDIA-SEQUENCE:${first?.msn ?? 0}`, `#EXT-X-DISCONTINUITY-SEQUENCE:${input.discontinuitySequence}`);
+  if (!input.ended)
+    lines.push(
+      `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${seconds(input.partTarget * 3)},HOLD-BACK=${seconds(input.targetDuration * 3)}`,
+    );
+  lines.push(
+    `#EXT-X-MEDIA-SEQUENCE:${first?.msn ?? 0}`,
+    `#EXT-X-DISCONTINUITY-SEQUENCE:${input.discontinuitySequence}`,
+  );
   const edge = input.segments.reduce((t, s) => t + s.duration, 0);
   let elapsed = 0;
   let map: string | null = null;
@@ -61,7 +70,8 @@ export function livePlaylist(input: LivePlaylistInput): string {
   if (input.ended) lines.push('#EXT-X-ENDLIST');
   else {
     if (input.preloadHint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${input.preloadHint}"`);
-    for (const report of input.renditionReports) lines.push(`#EXT-X-RENDITION-REPORT:URI="${report.uri}",LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
+    for (const report of input.renditionReports)
+      lines.push(`#EXT-X-RENDITION-REPORT:URI="${report.uri}",LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -72,7 +82,13 @@ export function livePlaylist(input: LivePlaylistInput): string {
  */
 export function vodPlaylist(segments: readonly Segment[], options: { dated?: boolean } = {}): string {
   const target = Math.max(1, ...segments.map((s) => Math.ceil(s.duration)));
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-PLAYLIST-TYPE:VOD', `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.msn ?? 0}`];
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${target}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.msn ?? 0}`,
+  ];
   let map: string | null = null;
   for (const segment of segments) {
     lines.push(...segmentLines({ ...segment, complete: true }, map, false, options.dated ?? true));

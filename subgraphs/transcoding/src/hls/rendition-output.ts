@@ -25,7 +25,13 @@ export interface RenditionOutputOptions {
   readonly windowSegments: number;
   readonly log: SegmentLog;
   /** After each playlist update: the last part now listed (for blocking playlist reloads elsewhere). */
-  readonly onPublished: (state: { rendition: string; msn: number; part: number; partId: number; segments: number }) => void;
+  readonly onPublished: (state: {
+    rendition: string;
+    msn: number;
+    part: number;
+    partId: number;
+    segments: number;
+  }) => void;
   /** Other renditions' positions for EXT-X-RENDITION-REPORT. */
   readonly reports: () => readonly { uri: string; lastMsn: number; lastPart: number }[];
   /** Parts waiting for upload beyond this mean storage cannot keep up: the output fails. */
@@ -65,7 +71,10 @@ export class RenditionOutput {
   ) {
     // Segments close at keyframes; a camera whose keyframes are further apart than this is cut between them.
     const longest = Math.max(options.segmentSeconds * 2, 4);
-    this.#timeline = new RenditionTimeline({ segmentSeconds: options.segmentSeconds, maxSegmentSeconds: longest, partTarget: options.partSeconds }, firstMsn);
+    this.#timeline = new RenditionTimeline(
+      { segmentSeconds: options.segmentSeconds, maxSegmentSeconds: longest, partTarget: options.partSeconds },
+      firstMsn,
+    );
     this.#targetDuration = Math.ceil(longest);
   }
 
@@ -100,7 +109,10 @@ export class RenditionOutput {
   #enqueue(task: () => Promise<void>): void {
     const limit = this.options.maxBacklog ?? 60;
     this.#backlog += 1;
-    if (this.#backlog > limit && !this.#failure) this.#failure = new StorageBacklogError(`${this.options.name}: ${this.#backlog} uploads waiting; storage is not keeping up`);
+    if (this.#backlog > limit && !this.#failure)
+      this.#failure = new StorageBacklogError(
+        `${this.options.name}: ${this.#backlog} uploads waiting; storage is not keeping up`,
+      );
     this.#chain = this.#chain
       .then(async () => {
         if (!this.#failure) await task();
@@ -115,7 +127,13 @@ export class RenditionOutput {
 
   async #put(name: string, body: Buffer | string): Promise<void> {
     const data = typeof body === 'string' ? Buffer.from(body) : body;
-    await this.options.store.client.putObject(this.options.store.bucket, this.options.prefix + name, data, data.length, objectMeta(name));
+    await this.options.store.client.putObject(
+      this.options.store.bucket,
+      this.options.prefix + name,
+      data,
+      data.length,
+      objectMeta(name),
+    );
   }
 
   /** A new encoder run: its initialisation segment, under a name of its own so earlier segments keep theirs. */
@@ -144,18 +162,25 @@ export class RenditionOutput {
   }
 
   /** The newest finished segment with its initialisation segment (snapshots are taken from it). */
-  get latestSegment(): { readonly init: Buffer; readonly media: Buffer; readonly at: Date; readonly msn: number } | null {
+  get latestSegment(): {
+    readonly init: Buffer;
+    readonly media: Buffer;
+    readonly at: Date;
+    readonly msn: number;
+  } | null {
     return this.#latest;
   }
 
   async #storeSegment(segment: Segment, bytes: Buffer[]): Promise<void> {
     const body = Buffer.concat(bytes);
     await this.#put(segmentUri(segment.msn), body);
-    if (this.#init) this.#latest = { init: this.#init.bytes, media: body, at: segment.programDateTime, msn: segment.msn };
+    if (this.#init)
+      this.#latest = { init: this.#init.bytes, media: body, at: segment.programDateTime, msn: segment.msn };
     await this.options.log.append(this.options.name, segment);
     this.#bytes += body.length;
     this.#seconds += segment.duration;
-    if (segment.duration > 0) this.#peakBitsPerSecond = Math.max(this.#peakBitsPerSecond, (body.length * 8) / segment.duration);
+    if (segment.duration > 0)
+      this.#peakBitsPerSecond = Math.max(this.#peakBitsPerSecond, (body.length * 8) / segment.duration);
     this.#completeSegments += 1;
     this.#window.push(segment);
     while (this.#window.length > this.options.windowSegments) {
@@ -213,7 +238,13 @@ export class RenditionOutput {
   async #publish(open: Segment, part: Part): Promise<void> {
     await this.#put('index.m3u8', this.#playlist(open.complete ? null : open, false));
     this.#published = { msn: open.msn, part: part.index, partId: part.id };
-    this.options.onPublished({ rendition: this.options.name, msn: open.msn, part: part.index, partId: part.id, segments: this.#completeSegments });
+    this.options.onPublished({
+      rendition: this.options.name,
+      msn: open.msn,
+      part: part.index,
+      partId: part.id,
+      segments: this.#completeSegments,
+    });
   }
 
   async #publishPlaylist(): Promise<void> {
@@ -221,8 +252,18 @@ export class RenditionOutput {
     await this.#put('index.m3u8', this.#playlist(null, false));
     if (last) {
       const lastPart = last.parts.at(-1);
-      this.#published = { msn: last.msn, part: Math.max(0, last.parts.length - 1), partId: lastPart?.id ?? this.#published.partId };
-      this.options.onPublished({ rendition: this.options.name, msn: last.msn, part: this.#published.part, partId: this.#published.partId, segments: this.#completeSegments });
+      this.#published = {
+        msn: last.msn,
+        part: Math.max(0, last.parts.length - 1),
+        partId: lastPart?.id ?? this.#published.partId,
+      };
+      this.options.onPublished({
+        rendition: this.options.name,
+        msn: last.msn,
+        part: this.#published.part,
+        partId: this.#published.partId,
+        segments: this.#completeSegments,
+      });
     }
   }
 

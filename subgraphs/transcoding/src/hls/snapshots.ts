@@ -63,14 +63,30 @@ export class SnapshotTaker {
       const outcome = await runFfmpeg({
         binaries: this.options.binaries,
         input: source,
-        plan: { inputOptions: [], complexFilter: null, outputs: [{ path: still, options: ['-map 0:v:0', '-frames:v 1', "-vf scale=-2:'min(720,ih)'", '-q:v 4', '-f image2', '-y'] }] },
+        plan: {
+          inputOptions: [],
+          complexFilter: null,
+          outputs: [
+            {
+              path: still,
+              options: ['-map 0:v:0', '-frames:v 1', "-vf scale=-2:'min(720,ih)'", '-q:v 4', '-f image2', '-y'],
+            },
+          ],
+        },
         cwd: this.options.dir,
         signal: AbortSignal.timeout(15_000),
         killGraceMs: 500,
       });
-      if (outcome.kind !== 'finished') throw new Error(outcome.kind === 'failed' ? outcome.message : 'snapshot timed out');
+      if (outcome.kind !== 'finished')
+        throw new Error(outcome.kind === 'failed' ? outcome.message : 'snapshot timed out');
       const bytes = await readFile(still);
-      await this.options.store.client.putObject(this.options.store.bucket, snapshotKey(this.options.cameraId, sample.at), bytes, bytes.length, objectMeta('still.jpg'));
+      await this.options.store.client.putObject(
+        this.options.store.bucket,
+        snapshotKey(this.options.cameraId, sample.at),
+        bytes,
+        bytes.length,
+        objectMeta('still.jpg'),
+      );
       this.#taken += 1;
       return true;
     } catch (error) {

@@ -145,10 +145,17 @@ export class RenditionTimeline {
     const segment = this.#current;
     const id = this.#nextPartId;
     this.#nextPartId += 1;
-    const part: Part = { index: segment.parts.length, id, duration: fragment.duration, independent: fragment.independent, uri: partUri(id) };
+    const part: Part = {
+      index: segment.parts.length,
+      id,
+      duration: fragment.duration,
+      independent: fragment.independent,
+      uri: partUri(id),
+    };
     segment.parts.push(part);
     segment.duration += fragment.duration;
-    if (this.options.partTarget !== undefined && fragment.duration > this.options.partTarget + 1e-3) segment.partsListable = false;
+    if (this.options.partTarget !== undefined && fragment.duration > this.options.partTarget + 1e-3)
+      segment.partsListable = false;
     return { segment, part, closed };
   }
 }

@@ -36,11 +36,13 @@ class VodRendition {
   }
 
   #then(task: () => Promise<void>): void {
-    this.#chain = this.#chain.then(async () => {
-      if (this.#failure === null) await task();
-    }).catch((error: unknown) => {
-      this.#failure ??= error;
-    });
+    this.#chain = this.#chain
+      .then(async () => {
+        if (this.#failure === null) await task();
+      })
+      .catch((error: unknown) => {
+        this.#failure ??= error;
+      });
   }
 
   async #put(name: string, body: Buffer | string): Promise<void> {
@@ -76,7 +78,10 @@ class VodRendition {
   async finish(): Promise<string> {
     const last = this.#timeline.close();
     if (last) this.#store(last, this.#open.splice(0));
-    const playlist = vodPlaylist(this.#segments.map((s) => ({ ...s, discontinuity: false })), { dated: false });
+    const playlist = vodPlaylist(
+      this.#segments.map((s) => ({ ...s, discontinuity: false })),
+      { dated: false },
+    );
     this.#then(() => this.#put('index.m3u8', playlist));
     await this.#chain;
     if (this.#failure !== null) throw this.#failure instanceof Error ? this.#failure : new Error(String(this.#failure));
@@ -120,11 +125,24 @@ export class VodLadder {
       if (!init || !rendition.segments.length) throw new Error(`rendition ${r.name} produced no media`);
       const video = init.tracks.find((t) => t.kind === 'video');
       const { peak, average } = rendition.bitrate;
-      variants.push({ uri: `${r.name}/index.m3u8`, bandwidth: Math.max(1, peak * 1.1), averageBandwidth: Math.max(1, average), width: video?.width ?? null, height: video?.height ?? null, codecs: init.tracks.map((t) => t.codec).filter((c): c is string => c !== null) });
+      variants.push({
+        uri: `${r.name}/index.m3u8`,
+        bandwidth: Math.max(1, peak * 1.1),
+        averageBandwidth: Math.max(1, average),
+        width: video?.width ?? null,
+        height: video?.height ?? null,
+        codecs: init.tracks.map((t) => t.codec).filter((c): c is string => c !== null),
+      });
     }
     const master = masterPlaylist(variants, true);
     const masterKey = `${this.prefix}master.m3u8`;
-    await this.store.client.putObject(this.store.bucket, masterKey, Buffer.from(master), Buffer.byteLength(master), objectMeta('master.m3u8'));
+    await this.store.client.putObject(
+      this.store.bucket,
+      masterKey,
+      Buffer.from(master),
+      Buffer.byteLength(master),
+      objectMeta('master.m3u8'),
+    );
     return { masterKey, master, media };
   }
 }

@@ -9,7 +9,13 @@ export interface ControlMessage {
   readonly jobId: string;
 }
 
-export type JobEventPayload = { readonly [K in keyof TranscodeJobRow]: TranscodeJobRow[K] extends Date ? string : TranscodeJobRow[K] extends Date | null ? string | null : TranscodeJobRow[K] };
+export type JobEventPayload = {
+  readonly [K in keyof TranscodeJobRow]: TranscodeJobRow[K] extends Date
+    ? string
+    : TranscodeJobRow[K] extends Date | null
+      ? string | null
+      : TranscodeJobRow[K];
+};
 
 const dateFields = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt', 'stopRequestedAt'] as const;
 
@@ -25,7 +31,8 @@ export function jobFromEvent(payload: JobEventPayload): TranscodeJobRow {
   return row as unknown as TranscodeJobRow;
 }
 
-export const publishJob = (bus: EventBus, row: TranscodeJobRow): Promise<void> => bus.publish(topics.transcodeJob(row.id), jobToEvent(row));
+export const publishJob = (bus: EventBus, row: TranscodeJobRow): Promise<void> =>
+  bus.publish(topics.transcodeJob(row.id), jobToEvent(row));
 
 export interface LiveStatusReport {
   readonly status: LiveTranscodeStatus['status'];

@@ -29,7 +29,12 @@ export interface JobRun {
    * Runs ffmpeg for the job: its binaries, kill grace, progress, CPU accounting and (batch jobs) niceness filled in;
    * `signal` defaults to the job's.
    */
-  ffmpeg(options: Omit<RunFfmpegOptions, 'binaries' | 'killGraceMs' | 'onSpawn' | 'signal' | 'onProgress'> & { readonly signal?: AbortSignal; readonly killGraceMs?: number }): Promise<FfmpegOutcome>;
+  ffmpeg(
+    options: Omit<RunFfmpegOptions, 'binaries' | 'killGraceMs' | 'onSpawn' | 'signal' | 'onProgress'> & {
+      readonly signal?: AbortSignal;
+      readonly killGraceMs?: number;
+    },
+  ): Promise<FfmpegOutcome>;
   /** Records outputs (keys, counts) on the job. */
   update(data: Prisma.TranscodeJobUpdateManyMutationInput): Promise<void>;
   /** Live jobs: the stream's state for streaming (and the job status: RECONNECTING or RUNNING). */
@@ -66,4 +71,5 @@ export function s3KeyOf(source: string): string | null {
 }
 
 /** Camera URLs may carry credentials (rtsp://user:pass@host): never let them reach errors, logs or events. */
-export const redactCredentials = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+export const redactCredentials = (text: string): string =>
+  text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');

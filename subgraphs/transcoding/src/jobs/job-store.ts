@@ -8,10 +8,17 @@ export const isActive = (status: TranscodeJobStatus): boolean => ACTIVE_STATUSES
 
 /** Job row updates that publish the new state on the job's topic. */
 export class JobStore {
-  constructor(readonly db: TranscodingDb, readonly bus: EventBus) {}
+  constructor(
+    readonly db: TranscodingDb,
+    readonly bus: EventBus,
+  ) {}
 
   /** Updates the job only while its status is one of `onlyIf` (default: active); null when it is not (cancelled, gone). */
-  async update(id: string, data: Prisma.TranscodeJobUpdateManyMutationInput, onlyIf: readonly TranscodeJobStatus[] = ACTIVE_STATUSES): Promise<TranscodeJobRow | null> {
+  async update(
+    id: string,
+    data: Prisma.TranscodeJobUpdateManyMutationInput,
+    onlyIf: readonly TranscodeJobStatus[] = ACTIVE_STATUSES,
+  ): Promise<TranscodeJobRow | null> {
     const { count } = await this.db.transcodeJob.updateMany({ where: { id, status: { in: [...onlyIf] } }, data });
     if (count === 0) return null;
     const row = await this.db.transcodeJob.findUnique({ where: { id } });
@@ -20,7 +27,10 @@ export class JobStore {
   }
 
   /** Progress figures only (no status change), published like any update. */
-  progress(id: string, data: { fps: number | null; speed: number | null; processedMs: number | null; bitrateKbps: number | null }): Promise<TranscodeJobRow | null> {
+  progress(
+    id: string,
+    data: { fps: number | null; speed: number | null; processedMs: number | null; bitrateKbps: number | null },
+  ): Promise<TranscodeJobRow | null> {
     return this.update(id, data);
   }
 }

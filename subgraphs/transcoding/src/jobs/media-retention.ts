@@ -24,9 +24,16 @@ async function removePrefix(store: ObjectStore, prefix: string): Promise<number>
  * Deletes what outlived its retention: finished live sessions (their recordings) after RECORDING_RETENTION_HOURS,
  * camera snapshots after SNAPSHOT_RETENTION_DAYS; tells streaming which recordings are gone.
  */
-export async function sweepExpiredMedia(deps: RetentionDeps, now = new Date()): Promise<{ recordings: number; snapshotDays: number }> {
+export async function sweepExpiredMedia(
+  deps: RetentionDeps,
+  now = new Date(),
+): Promise<{ recordings: number; snapshotDays: number }> {
   const cutoff = new Date(now.getTime() - deps.config.RECORDING_RETENTION_HOURS * 3_600_000);
-  const jobs = await deps.db.transcodeJob.findMany({ where: { kind: 'LIVE', finishedAt: { lt: cutoff }, outputPrefix: { not: null } }, select: { id: true, outputPrefix: true }, take: 500 });
+  const jobs = await deps.db.transcodeJob.findMany({
+    where: { kind: 'LIVE', finishedAt: { lt: cutoff }, outputPrefix: { not: null } },
+    select: { id: true, outputPrefix: true },
+    take: 500,
+  });
   const expired: string[] = [];
   for (const job of jobs) {
     if (!job.outputPrefix?.startsWith('live/')) continue;
@@ -45,6 +52,7 @@ export async function sweepExpiredMedia(deps: RetentionDeps, now = new Date()): 
       if ((await removePrefix(deps.store, `snapshots/${cameraId}/${day}/`)) > 0) snapshotDays += 1;
     }
   }
-  if (expired.length || snapshotDays) deps.logger.info({ recordings: expired.length, snapshotDays }, 'expired media deleted');
+  if (expired.length || snapshotDays)
+    deps.logger.info({ recordings: expired.length, snapshotDays }, 'expired media deleted');
   return { recordings: expired.length, snapshotDays };
 }

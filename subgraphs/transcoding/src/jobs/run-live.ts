@@ -10,13 +10,15 @@ import { DEFAULT_LIVE_PROFILE, profileOf } from '../media/profiles.ts';
 import { segmentLogOf } from './segment-log.ts';
 import { redactCredentials, sleep, type JobRun } from './job-run.ts';
 
-const firstLine = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error));
+const firstLine = (error: unknown): string =>
+  error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 
 /** S3 prefix of a live session: one folder per job, so a recording keeps its own segments. */
 export const liveSessionPrefix = (streamId: string, jobId: string): string => `live/${streamId}/${jobId}/`;
 
 /** Why an encoder run ended, in words for Stream.lastError. */
-type RunEnd = { readonly kind: 'stopped' } | { readonly kind: 'lost'; readonly reason: string; readonly inputProblem: boolean };
+type RunEnd =
+  { readonly kind: 'stopped' } | { readonly kind: 'lost'; readonly reason: string; readonly inputProblem: boolean };
 
 /**
  * Live: a camera (RTSP/RTMP) → low-latency HLS ladder in S3 under live/<stream>/<job>/ until the stream is stopped.
@@ -37,7 +39,9 @@ export async function runLive(run: JobRun): Promise<void> {
   let cameraOnline: boolean | null = null;
   let renditions: string[] = [];
   const report = (status: 'STARTING' | 'LIVE' | 'RECONNECTING', error: string | null = null) =>
-    run.live({ status, renditions, error, cameraOnline }).catch((err: unknown) => logger.warn({ err }, 'live status update failed'));
+    run
+      .live({ status, renditions, error, cameraOnline })
+      .catch((err: unknown) => logger.warn({ err }, 'live status update failed'));
 
   await run.update({ outputPrefix: prefix, masterPlaylistKey: `${prefix}master.m3u8` });
   await report('STARTING');
@@ -47,7 +51,8 @@ export async function runLive(run: JobRun): Promise<void> {
   let failures = 0;
   const waitAfterFailure = async (reason: string): Promise<void> => {
     failingSince ??= Date.now();
-    if (Date.now() - failingSince > config.LIVE_GIVE_UP_MS) throw new PermanentError(`live input gone for too long (${reason})`);
+    if (Date.now() - failingSince > config.LIVE_GIVE_UP_MS)
+      throw new PermanentError(`live input gone for too long (${reason})`);
     failures += 1;
     logger.info({ failures, reason: redactCredentials(reason) }, 'live input lost; reconnecting');
     await report('RECONNECTING', reason);
@@ -79,7 +84,15 @@ export async function runLive(run: JobRun): Promise<void> {
     throw new PermanentError(firstLine(error));
   }
   renditions = plan.renditions.map((r) => r.name);
-  logger.info({ renditions: plan.renditions, audio: plan.audio, passThroughRefused: plan.passThroughRefused, source: { ...probe.video } }, 'live ladder planned');
+  logger.info(
+    {
+      renditions: plan.renditions,
+      audio: plan.audio,
+      passThroughRefused: plan.passThroughRefused,
+      source: { ...probe.video },
+    },
+    'live ladder planned',
+  );
 
   const ladder = await LiveLadder.create({
     store: run.store,
@@ -114,24 +127,34 @@ export async function runLive(run: JobRun): Promise<void> {
   try {
     while (!run.signal.aborted) {
       runs += 1;
-      const end = await encoderRun(run, ladder, plan, (reason) => {
-        // Say so the moment the watchdog sees it, not after ffmpeg has wound down.
-        onAir = false;
-        cameraOnline = false;
-        void report('RECONNECTING', reason);
-      }, () => {
-        // Called on every watchdog tick while video flows.
-        cameraOnline = true;
-        failingSince = null;
-        failures = 0;
-      }, async (current) => {
-        if (onAir) return;
-        const ready = runs === 1 ? await ladder.publishMasterWhenReady() : current.renditionsFlowing === plan.renditions.length && (await ladder.publishMasterWhenReady());
-        if (ready) {
-          onAir = true;
-          await report('LIVE');
-        }
-      });
+      const end = await encoderRun(
+        run,
+        ladder,
+        plan,
+        (reason) => {
+          // Say so the moment the watchdog sees it, not after ffmpeg has wound down.
+          onAir = false;
+          cameraOnline = false;
+          void report('RECONNECTING', reason);
+        },
+        () => {
+          // Called on every watchdog tick while video flows.
+          cameraOnline = true;
+          failingSince = null;
+          failures = 0;
+        },
+        async (current) => {
+          if (onAir) return;
+          const ready =
+            runs === 1
+              ? await ladder.publishMasterWhenReady()
+              : current.renditionsFlowing === plan.renditions.length && (await ladder.publishMasterWhenReady());
+          if (ready) {
+            onAir = true;
+            await report('LIVE');
+          }
+        },
+      );
       if (end.kind === 'stopped' || run.signal.aborted) break;
       onAir = false;
       // Is it the camera or us? Ask the camera directly: health follows the answer, the reason goes to lastError.
@@ -199,8 +222,10 @@ async function encoderRun(
     ticking = true;
     void (async () => {
       const last = current.lastFragmentAt;
-      if (last === null && Date.now() - startedAt > config.LIVE_START_TIMEOUT_MS) lose(`no video from the camera within ${Math.round(config.LIVE_START_TIMEOUT_MS / 1000)} s`, true);
-      else if (last !== null && Date.now() - last > config.LIVE_STALL_MS) lose(`no video from the camera for ${(config.LIVE_STALL_MS / 1000).toFixed(1)} s`, true);
+      if (last === null && Date.now() - startedAt > config.LIVE_START_TIMEOUT_MS)
+        lose(`no video from the camera within ${Math.round(config.LIVE_START_TIMEOUT_MS / 1000)} s`, true);
+      else if (last !== null && Date.now() - last > config.LIVE_STALL_MS)
+        lose(`no video from the camera for ${(config.LIVE_STALL_MS / 1000).toFixed(1)} s`, true);
       else if (ladder.failure) lose(`storage: ${firstLine(ladder.failure)}`, false);
       else if (last !== null) {
         alive();
@@ -229,7 +254,16 @@ async function encoderRun(
     });
     if (run.signal.aborted) return { kind: 'stopped' };
     if (lost) return lost;
-    return outcome.kind === 'failed' ? { kind: 'lost', reason: `ffmpeg: ${outcome.message}`, inputProblem: /Connection refused|timed out|End of file|Input\/output error|Server returned|No route|not found|Network is unreachable|Broken pipe/i.test(outcome.message) } : { kind: 'lost', reason: 'the camera ended its stream', inputProblem: true };
+    return outcome.kind === 'failed'
+      ? {
+          kind: 'lost',
+          reason: `ffmpeg: ${outcome.message}`,
+          inputProblem:
+            /Connection refused|timed out|End of file|Input\/output error|Server returned|No route|not found|Network is unreachable|Broken pipe/i.test(
+              outcome.message,
+            ),
+        }
+      : { kind: 'lost', reason: 'the camera ended its stream', inputProblem: true };
   } finally {
     clearInterval(watchdog);
     run.signal.removeEventListener('abort', onJobAbort);

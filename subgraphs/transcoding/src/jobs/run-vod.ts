@@ -44,10 +44,14 @@ export async function runVod(run: JobRun): Promise<void> {
   const abort = new AbortController();
   const onJobAbort = () => abort.abort(run.signal.reason);
   run.signal.addEventListener('abort', onJobAbort, { once: true });
-  const sockets = await FragmentSockets.open(plan.renditions.map((r) => r.name), (name, chunk) => ladder.push(name, chunk), (_name, error) => {
-    broken ??= error;
-    abort.abort();
-  });
+  const sockets = await FragmentSockets.open(
+    plan.renditions.map((r) => r.name),
+    (name, chunk) => ladder.push(name, chunk),
+    (_name, error) => {
+      broken ??= error;
+      abort.abort();
+    },
+  );
   try {
     const outcome = await run.ffmpeg({
       input: source,
@@ -74,8 +78,18 @@ export async function runVod(run: JobRun): Promise<void> {
   }
   const { masterKey, master, media } = await ladder.finish();
   const mpd = dashManifestFromHls(master, media);
-  await run.store.client.putObject(run.store.bucket, `${prefix}manifest.mpd`, Buffer.from(mpd), Buffer.byteLength(mpd), objectMeta('manifest.mpd'));
-  await run.update({ masterPlaylistKey: masterKey, dashManifestKey: `${prefix}manifest.mpd`, thumbnailCount: stills.uploaded });
+  await run.store.client.putObject(
+    run.store.bucket,
+    `${prefix}manifest.mpd`,
+    Buffer.from(mpd),
+    Buffer.byteLength(mpd),
+    objectMeta('manifest.mpd'),
+  );
+  await run.update({
+    masterPlaylistKey: masterKey,
+    dashManifestKey: `${prefix}manifest.mpd`,
+    thumbnailCount: stills.uploaded,
+  });
 }
 
 /** Thumbnails only: a JPEG every N seconds of a recording. */
@@ -86,7 +100,11 @@ export async function runThumbnails(run: JobRun): Promise<void> {
   const prefix = `stills/${run.job.id}/`;
   await run.update({ outputPrefix: prefix });
   const stills = new StillsUploader(run.store, dir, `${prefix}thumbnails/`);
-  const outcome = await run.ffmpeg({ input: source, plan: thumbnailPlan(run.config.THUMBNAIL_INTERVAL_SECONDS), cwd: run.workDir });
+  const outcome = await run.ffmpeg({
+    input: source,
+    plan: thumbnailPlan(run.config.THUMBNAIL_INTERVAL_SECONDS),
+    cwd: run.workDir,
+  });
   if (outcome.kind === 'failed') throw new Error(outcome.message);
   if (outcome.kind === 'stopped') return;
   await stills.stop();

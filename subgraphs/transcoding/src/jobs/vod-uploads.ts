@@ -21,7 +21,8 @@ export interface VodUploadRequest {
  */
 export async function createVodUpload(ctx: Context, input: VodUploadRequest): Promise<VodUploadGrant> {
   const viewer = await requireFarmOperator(ctx, input.farmId);
-  if (input.sizeBytes > ctx.config.VOD_UPLOAD_MAX_BYTES) throw badInput(`sizeBytes: at most ${ctx.config.VOD_UPLOAD_MAX_BYTES} bytes`, 'sizeBytes');
+  if (input.sizeBytes > ctx.config.VOD_UPLOAD_MAX_BYTES)
+    throw badInput(`sizeBytes: at most ${ctx.config.VOD_UPLOAD_MAX_BYTES} bytes`, 'sizeBytes');
   if (input.cameraId) {
     const camera = await ctx.db.cameraFarm.findUnique({ where: { cameraId: input.cameraId } });
     if (camera?.farmId !== input.farmId) throw badInput('cameraId: not a camera of that farm', 'cameraId');
@@ -30,7 +31,18 @@ export async function createVodUpload(ctx: Context, input: VodUploadRequest): Pr
   const key = `uploads/${input.farmId}/${id}/source`;
   const ttl = ctx.config.VOD_UPLOAD_URL_TTL_SECONDS;
   const expiresAt = new Date(Date.now() + ttl * 1000);
-  await ctx.db.vodUpload.create({ data: { id, farmId: input.farmId, cameraId: input.cameraId, requestedBy: viewer.userId, key, contentType: input.contentType, sizeBytes: BigInt(input.sizeBytes), expiresAt } });
+  await ctx.db.vodUpload.create({
+    data: {
+      id,
+      farmId: input.farmId,
+      cameraId: input.cameraId,
+      requestedBy: viewer.userId,
+      key,
+      contentType: input.contentType,
+      sizeBytes: BigInt(input.sizeBytes),
+      expiresAt,
+    },
+  });
   const uploadUrl = await ctx.store.client.presignedPutObject(ctx.store.bucket, key, ttl);
   return { id, uploadUrl, contentType: input.contentType, maxBytes: input.sizeBytes, expiresAt };
 }
@@ -60,17 +72,25 @@ export async function verifiedUpload(ctx: Context, id: string): Promise<{ upload
   if (upload.jobId) return found;
   let stat: { size: number; metaData: Record<string, string> };
   try {
-    stat = (await ctx.store.client.statObject(ctx.store.bucket, upload.key)) as { size: number; metaData: Record<string, string> };
+    stat = (await ctx.store.client.statObject(ctx.store.bucket, upload.key)) as {
+      size: number;
+      metaData: Record<string, string>;
+    };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'NotFound' || code === 'NoSuchKey') throw badInput('uploadId: nothing was uploaded (PUT the file to uploadUrl first)', 'uploadId');
+    if (code === 'NotFound' || code === 'NoSuchKey')
+      throw badInput('uploadId: nothing was uploaded (PUT the file to uploadUrl first)', 'uploadId');
     throw error;
   }
   if (stat.size > Number(upload.sizeBytes)) {
     await ctx.store.client.removeObject(ctx.store.bucket, upload.key).catch(() => undefined);
-    throw badInput(`uploadId: the file is larger than the ${upload.sizeBytes} bytes declared; it was deleted`, 'uploadId');
+    throw badInput(
+      `uploadId: the file is larger than the ${upload.sizeBytes} bytes declared; it was deleted`,
+      'uploadId',
+    );
   }
   const type = (stat.metaData['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type && type !== upload.contentType) throw badInput(`uploadId: uploaded as ${type}, declared ${upload.contentType}`, 'uploadId');
+  if (type && type !== upload.contentType)
+    throw badInput(`uploadId: uploaded as ${type}, declared ${upload.contentType}`, 'uploadId');
   return found;
 }

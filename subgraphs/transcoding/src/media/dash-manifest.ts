@@ -1,6 +1,7 @@
 import { parseMasterPlaylist, parseMediaPlaylist, type MediaPlaylist } from './m3u8.ts';
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const iso = (seconds: number): string => `PT${seconds.toFixed(3)}S`;
 const dirOf = (uri: string): string => (uri.includes('/') ? uri.slice(0, uri.lastIndexOf('/') + 1) : '');
 
@@ -28,12 +29,17 @@ export function dashManifestFromHls(masterText: string, mediaPlaylists: Readonly
   let duration = 0;
   const videoReps = videos.map((v, i) => {
     const playlist = media(v.uri);
-    duration = Math.max(duration, playlist.segments.reduce((t, s) => t + s.duration, 0));
+    duration = Math.max(
+      duration,
+      playlist.segments.reduce((t, s) => t + s.duration, 0),
+    );
     const codec = (v.codecs ?? 'avc1.4d401f').split(',').find((c) => c.startsWith('avc1')) ?? 'avc1.4d401f';
     const videoBandwidth = Math.max(1, v.bandwidth - (audioVariant?.bandwidth ?? 0));
     return `<Representation id="v${i}" bandwidth="${videoBandwidth}" width="${v.resolution?.width ?? 0}" height="${v.resolution?.height ?? 0}" codecs="${xml(codec)}">${segmentList(dirOf(v.uri), playlist)}</Representation>`;
   });
-  const sets = [`<AdaptationSet id="0" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">${videoReps.join('')}</AdaptationSet>`];
+  const sets = [
+    `<AdaptationSet id="0" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">${videoReps.join('')}</AdaptationSet>`,
+  ];
   if (audio) {
     const playlist = media(audio.uri);
     const codec = (audioVariant?.codecs ?? 'mp4a.40.2').split(',').find((c) => c.startsWith('mp4a')) ?? 'mp4a.40.2';

@@ -88,7 +88,11 @@ function npmShipped(pkg: keyof typeof NPM_SHIPPED): string | null {
   }
 }
 
-function pick(configured: string | undefined, name: 'ffmpeg' | 'ffprobe', searchPath: string | undefined): { path: string; source: BinarySource } | null {
+function pick(
+  configured: string | undefined,
+  name: 'ffmpeg' | 'ffprobe',
+  searchPath: string | undefined,
+): { path: string; source: BinarySource } | null {
   if (configured) return { path: configured, source: 'config' };
   const found = onPath(name, searchPath);
   if (found) return { path: found, source: 'path' };
@@ -103,15 +107,30 @@ function pick(configured: string | undefined, name: 'ffmpeg' | 'ffprobe', search
  */
 export async function resolveFfmpeg(options: ResolveOptions = {}): Promise<FfmpegBinaries> {
   const ffmpeg = pick(options.ffmpegPath, 'ffmpeg', options.searchPath);
-  if (!ffmpeg) throw new Error('ffmpeg not found: set FFMPEG_PATH, put ffmpeg on the PATH (apt-get install ffmpeg), or npm install @ffmpeg-installer/ffmpeg');
+  if (!ffmpeg)
+    throw new Error(
+      'ffmpeg not found: set FFMPEG_PATH, put ffmpeg on the PATH (apt-get install ffmpeg), or npm install @ffmpeg-installer/ffmpeg',
+    );
   const ffprobe = pick(options.ffprobePath, 'ffprobe', options.searchPath);
-  if (!ffprobe) throw new Error('ffprobe not found: set FFPROBE_PATH, put ffprobe on the PATH (apt-get install ffmpeg), or npm install @ffprobe-installer/ffprobe');
+  if (!ffprobe)
+    throw new Error(
+      'ffprobe not found: set FFPROBE_PATH, put ffprobe on the PATH (apt-get install ffmpeg), or npm install @ffprobe-installer/ffprobe',
+    );
   let version: string;
   try {
     const { stdout } = await promisify(execFile)(ffmpeg.path, ['-hide_banner', '-version'], { timeout: 10_000 });
     version = stdout.split('\n')[0]?.trim() || 'unknown version';
   } catch (error) {
-    throw new Error(`ffmpeg at ${ffmpeg.path} does not run: ${(error as Error).message.split('\n')[0] ?? 'unknown error'}`);
+    throw new Error(
+      `ffmpeg at ${ffmpeg.path} does not run: ${(error as Error).message.split('\n')[0] ?? 'unknown error'}`,
+    );
   }
-  return { ffmpeg: ffmpeg.path, ffprobe: ffprobe.path, version, ffmpegSource: ffmpeg.source, ffprobeSource: ffprobe.source, rtspTimeoutOption: 'timeout' };
+  return {
+    ffmpeg: ffmpeg.path,
+    ffprobe: ffprobe.path,
+    version,
+    ffmpegSource: ffmpeg.source,
+    ffprobeSource: ffprobe.source,
+    rtspTimeoutOption: 'timeout',
+  };
 }

@@ -3,7 +3,10 @@ import { promisify } from 'node:util';
 import { resolveFfmpeg, type FfmpegBinaries, type ResolveOptions } from './ffmpeg-binary.ts';
 
 const run = async (binary: string, args: readonly string[]): Promise<string> => {
-  const { stdout, stderr } = await promisify(execFile)(binary, ['-hide_banner', ...args], { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout, stderr } = await promisify(execFile)(binary, ['-hide_banner', ...args], {
+    timeout: 15_000,
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return `${stdout}\n${stderr}`;
 };
 
@@ -76,11 +79,14 @@ export async function checkCapabilities(binaries: FfmpegBinaries): Promise<Capab
   for (const name of REQUIRED.filters) if (!filters.has(name)) missing.push(`filter ${name}`);
   for (const name of REQUIRED.inputProtocols) if (!protos.input.has(name)) missing.push(`input protocol ${name}`);
   for (const name of REQUIRED.outputProtocols) if (!protos.output.has(name)) missing.push(`output protocol ${name}`);
-  for (const option of REQUIRED.mp4Options) if (!new RegExp(`\\b${option}\\b`).test(mp4)) missing.push(`mp4 muxer option ${option}`);
+  for (const option of REQUIRED.mp4Options)
+    if (!new RegExp(`\\b${option}\\b`).test(mp4)) missing.push(`mp4 muxer option ${option}`);
   try {
     await run(binaries.ffprobe, ['-version']);
   } catch (error) {
-    missing.push(`a working ffprobe (${binaries.ffprobe}: ${(error as Error).message.split('\n')[0] ?? 'does not run'})`);
+    missing.push(
+      `a working ffprobe (${binaries.ffprobe}: ${(error as Error).message.split('\n')[0] ?? 'does not run'})`,
+    );
   }
   return { version: binaries.version, missing, rtspTimeoutOption: /-stimeout\b/.test(rtsp) ? 'stimeout' : 'timeout' };
 }
@@ -98,7 +104,9 @@ export async function prepareFfmpeg(options: ResolveOptions = {}): Promise<Ffmpe
   const binaries = await resolveFfmpeg(options);
   const report = await checkCapabilities(binaries);
   if (report.missing.length) {
-    throw new FfmpegUnfitError(`ffmpeg at ${binaries.ffmpeg} (${report.version}) cannot run our media commands; missing: ${report.missing.join(', ')}. Set FFMPEG_PATH/FFPROBE_PATH to a full build (e.g. apt-get install ffmpeg).`);
+    throw new FfmpegUnfitError(
+      `ffmpeg at ${binaries.ffmpeg} (${report.version}) cannot run our media commands; missing: ${report.missing.join(', ')}. Set FFMPEG_PATH/FFPROBE_PATH to a full build (e.g. apt-get install ffmpeg).`,
+    );
   }
   return { ...binaries, rtspTimeoutOption: report.rtspTimeoutOption };
 }

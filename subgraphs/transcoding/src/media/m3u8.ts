@@ -47,7 +47,12 @@ export function parseMasterPlaylist(text: string): MasterPlaylist {
   if (!playlist.isMasterPlaylist) throw new Error('a media playlist where a master playlist was expected');
   const audio = new Map<string, { uri: string; groupId: string; name: string }>();
   for (const rendition of playlist.variants.flatMap((v) => v.audio)) {
-    if (rendition.uri) audio.set(`${rendition.groupId}\n${rendition.name}`, { uri: rendition.uri, groupId: rendition.groupId, name: rendition.name });
+    if (rendition.uri)
+      audio.set(`${rendition.groupId}\n${rendition.name}`, {
+        uri: rendition.uri,
+        groupId: rendition.groupId,
+        name: rendition.name,
+      });
   }
   return {
     variants: playlist.variants.map((v) => ({

@@ -56,17 +56,40 @@ const num = (text: string | undefined): number | null => {
 };
 
 /** ffprobe's view of an input: its first video and audio streams and its duration. */
-export async function probeInput(binaries: FfmpegBinaries, input: string, inputArgs: readonly string[] = [], timeoutMs = 15_000): Promise<ProbeResult> {
+export async function probeInput(
+  binaries: FfmpegBinaries,
+  input: string,
+  inputArgs: readonly string[] = [],
+  timeoutMs = 15_000,
+): Promise<ProbeResult> {
   const args = [...inputArgs, '-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', input];
-  const { stdout } = await promisify(execFile)(binaries.ffprobe, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(binaries.ffprobe, args, {
+    timeout: timeoutMs,
+    maxBuffer: 4 * 1024 * 1024,
+  });
   const json = JSON.parse(stdout) as FfprobeJson;
   const v = json.streams?.find((s) => s.codec_type === 'video' && s.width && s.height);
   const a = json.streams?.find((s) => s.codec_type === 'audio');
   return {
     video: v
-      ? { codec: v.codec_name ?? 'unknown', profile: v.profile ?? null, pixelFormat: v.pix_fmt ?? null, width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) ?? rate(v.r_frame_rate), bitRate: num(v.bit_rate) }
+      ? {
+          codec: v.codec_name ?? 'unknown',
+          profile: v.profile ?? null,
+          pixelFormat: v.pix_fmt ?? null,
+          width: v.width ?? 0,
+          height: v.height ?? 0,
+          fps: rate(v.avg_frame_rate) ?? rate(v.r_frame_rate),
+          bitRate: num(v.bit_rate),
+        }
       : null,
-    audio: a ? { codec: a.codec_name ?? 'unknown', profile: a.profile ?? null, sampleRate: num(a.sample_rate), channels: a.channels ?? null } : null,
+    audio: a
+      ? {
+          codec: a.codec_name ?? 'unknown',
+          profile: a.profile ?? null,
+          sampleRate: num(a.sample_rate),
+          channels: a.channels ?? null,
+        }
+      : null,
     durationSeconds: num(json.format?.duration),
   };
 }

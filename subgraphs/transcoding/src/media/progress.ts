@@ -22,7 +22,10 @@ export function parseProgressLine(line: string): FfmpegProgress | null {
   if (!/(^|\s|\r)frame=\s*\d+/.test(line) && !/(^|\s|\r)size=/.test(line)) return null;
   const time = field(line, 'time');
   const match = time ? /^(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(time) : null;
-  const processedMs = match && match[1] !== '-' ? Math.round(((Number(match[2]) * 60 + Number(match[3])) * 60 + Number(match[4])) * 1000) : null;
+  const processedMs =
+    match && match[1] !== '-'
+      ? Math.round(((Number(match[2]) * 60 + Number(match[3])) * 60 + Number(match[4])) * 1000)
+      : null;
   const bitrate = field(line, 'bitrate');
   const bitrateKbps = bitrate && /kbits\/s$/.test(bitrate) ? number(bitrate.replace(/kbits\/s$/, '')) : null;
   const speed = field(line, 'speed');
@@ -36,7 +39,10 @@ export function parseProgressLine(line: string): FfmpegProgress | null {
 }
 
 /** Calls `emit` at most once per `intervalMs` with the latest value; `flush` emits a pending one at once. */
-export function throttle<T>(intervalMs: number, emit: (value: T) => void): { push(value: T): void; flush(): void; cancel(): void } {
+export function throttle<T>(
+  intervalMs: number,
+  emit: (value: T) => void,
+): { push(value: T): void; flush(): void; cancel(): void } {
   let last = 0;
   let pending: { value: T } | null = null;
   let timer: NodeJS.Timeout | null = null;

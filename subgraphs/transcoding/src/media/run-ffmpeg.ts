@@ -30,7 +30,11 @@ const lastLines = (stderr: string, n = 3): string => {
     .split(/\r?\n|\r/)
     .map((l) => l.trim())
     .filter((l) => l && !parseProgressLine(l));
-  const telling = lines.filter((l) => /error|invalid|could not|cannot|no such|not found|refused|failed|unable/i.test(l) && !/^Conversion failed/.test(l));
+  const telling = lines.filter(
+    (l) =>
+      /error|invalid|could not|cannot|no such|not found|refused|failed|unable/i.test(l) &&
+      !/^Conversion failed/.test(l),
+  );
   return (telling.length ? telling : lines).slice(-n).join(' | ');
 };
 
@@ -80,10 +84,19 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegOutcome> {
       const progress = parseProgressLine(line);
       if (progress) options.onProgress?.(progress);
     });
-    command.on('end', () => settle(options.signal.aborted ? { kind: 'stopped', reason: options.signal.reason } : { kind: 'finished' }));
+    command.on('end', () =>
+      settle(options.signal.aborted ? { kind: 'stopped', reason: options.signal.reason } : { kind: 'finished' }),
+    );
     command.on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
       if (options.signal.aborted) settle({ kind: 'stopped', reason: options.signal.reason });
-      else settle({ kind: 'failed', message: `${error.message.split('\n')[0] ?? 'ffmpeg failed'}${stderr ? `: ${lastLines(stderr)}` : ''}`.slice(0, 1000) });
+      else
+        settle({
+          kind: 'failed',
+          message: `${error.message.split('\n')[0] ?? 'ffmpeg failed'}${stderr ? `: ${lastLines(stderr)}` : ''}`.slice(
+            0,
+            1000,
+          ),
+        });
     });
     options.signal.addEventListener('abort', stop, { once: true });
     command.run();

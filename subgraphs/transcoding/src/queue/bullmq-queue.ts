@@ -1,7 +1,17 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor, workerDrain } from './job-queue.ts';
+import {
+  PermanentError,
+  RequeueError,
+  type EnqueueOptions,
+  type JobQueue,
+  type QueueItem,
+  type QueueWorker,
+  type QueueWorkerOptions,
+  type TaskProcessor,
+  workerDrain,
+} from './job-queue.ts';
 
 export interface BullJobQueueOptions {
   readonly redisUrl: string;
@@ -19,7 +29,10 @@ export class BullJobQueue implements JobQueue {
   readonly #connection: Redis;
   readonly #workerConnections: Redis[] = [];
 
-  constructor(private readonly options: BullJobQueueOptions, private readonly logger: Logger) {
+  constructor(
+    private readonly options: BullJobQueueOptions,
+    private readonly logger: Logger,
+  ) {
     this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.#connection.on('error', (err: Error) => logger.warn({ err }, 'queue redis connection error'));
     this.#queue = new Queue<QueueItem>(options.name, { connection: this.#connection, prefix: options.prefix });
@@ -27,15 +40,23 @@ export class BullJobQueue implements JobQueue {
   }
 
   async enqueue(jobId: string, options: EnqueueOptions): Promise<void> {
-    await this.#queue.add('transcode', { type: 'transcode', jobId, ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}) }, {
-      jobId,
-      attempts: options.attempts,
-      ...(options.priority !== undefined ? { priority: options.priority } : {}),
-      backoff: { type: 'exponential', delay: options.backoffMs },
-      // Postgres keeps the history; finished queue entries go so that the id can be queued again (a restart).
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+    await this.#queue.add(
+      'transcode',
+      {
+        type: 'transcode',
+        jobId,
+        ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}),
+      },
+      {
+        jobId,
+        attempts: options.attempts,
+        ...(options.priority !== undefined ? { priority: options.priority } : {}),
+        backoff: { type: 'exponential', delay: options.backoffMs },
+        // Postgres keeps the history; finished queue entries go so that the id can be queued again (a restart).
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
   }
 
   async remove(jobId: string): Promise<void> {
@@ -50,11 +71,19 @@ export class BullJobQueue implements JobQueue {
 
   async scheduleDaily(name: string, atUtc: string): Promise<void> {
     const [h, m] = atUtc.split(':').map(Number) as [number, number];
-    await this.#queue.upsertJobScheduler(name, { pattern: `0 ${m} ${h} * * *`, tz: 'UTC' }, { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } });
+    await this.#queue.upsertJobScheduler(
+      name,
+      { pattern: `0 ${m} ${h} * * *`, tz: 'UTC' },
+      { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
   }
 
   async scheduleEvery(name: string, everyMs: number): Promise<void> {
-    await this.#queue.upsertJobScheduler(name, { every: everyMs }, { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } });
+    await this.#queue.upsertJobScheduler(
+      name,
+      { every: everyMs },
+      { name: 'tick', data: { type: 'tick', name }, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
   }
 
   startWorker(processor: TaskProcessor, options: QueueWorkerOptions): QueueWorker {

@@ -29,7 +29,11 @@ export type TaskProcessor = (task: QueueTask) => Promise<void>;
  * A queue worker's drain, the same for every queue: `draining` fires at once (no new work; live jobs hand over),
  * `shutdown` once `graceMs` is over while the running tasks are still finishing (they stop and go back to the queue).
  */
-export function workerDrain(): { readonly draining: AbortSignal; readonly shutdown: AbortSignal; drain(graceMs: number, running: () => Promise<unknown>): Promise<void> } {
+export function workerDrain(): {
+  readonly draining: AbortSignal;
+  readonly shutdown: AbortSignal;
+  drain(graceMs: number, running: () => Promise<unknown>): Promise<void>;
+} {
   const draining = new AbortController();
   const shutdown = new AbortController();
   return {

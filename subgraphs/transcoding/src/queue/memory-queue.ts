@@ -1,5 +1,17 @@
 import type { Logger } from 'pino';
-import { backoffDelay, msUntilDaily, PermanentError, RequeueError, type EnqueueOptions, type JobQueue, type QueueItem, type QueueWorker, type QueueWorkerOptions, type TaskProcessor, workerDrain } from './job-queue.ts';
+import {
+  backoffDelay,
+  msUntilDaily,
+  PermanentError,
+  RequeueError,
+  type EnqueueOptions,
+  type JobQueue,
+  type QueueItem,
+  type QueueWorker,
+  type QueueWorkerOptions,
+  type TaskProcessor,
+  workerDrain,
+} from './job-queue.ts';
 
 interface Entry {
   readonly key: string;
@@ -27,12 +39,30 @@ export class MemoryJobQueue implements JobQueue {
   constructor(private readonly logger: Logger) {}
 
   async enqueue(jobId: string, options: EnqueueOptions): Promise<void> {
-    this.#add(jobId, { type: 'transcode', jobId, ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}) }, options);
+    this.#add(
+      jobId,
+      {
+        type: 'transcode',
+        jobId,
+        ...(options.trace && Object.keys(options.trace).length ? { trace: options.trace } : {}),
+      },
+      options,
+    );
   }
 
   #add(key: string, item: QueueItem, options: EnqueueOptions): void {
     if (this.#closed || this.#entries.has(key)) return;
-    this.#entries.set(key, { key, item, attempts: options.attempts, backoffMs: options.backoffMs, priority: options.priority ?? 10, queuedAt: Date.now(), attemptsMade: 0, availableAt: Date.now(), running: false });
+    this.#entries.set(key, {
+      key,
+      item,
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      priority: options.priority ?? 10,
+      queuedAt: Date.now(),
+      attemptsMade: 0,
+      availableAt: Date.now(),
+      running: false,
+    });
     this.#pump?.();
   }
 
@@ -55,7 +85,10 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   async scheduleEvery(name: string, everyMs: number): Promise<void> {
-    const timer = setInterval(() => this.#add(`tick:${name}:${Date.now()}`, { type: 'tick', name }, { attempts: 1, backoffMs: 1000 }), everyMs);
+    const timer = setInterval(
+      () => this.#add(`tick:${name}:${Date.now()}`, { type: 'tick', name }, { attempts: 1, backoffMs: 1000 }),
+      everyMs,
+    );
     timer.unref();
     this.#timers.add(timer as unknown as NodeJS.Timeout);
   }
@@ -78,7 +111,14 @@ export class MemoryJobQueue implements JobQueue {
       entry.running = true;
       entry.attemptsMade += 1;
       try {
-        await processor({ item: entry.item, queuedAt: entry.queuedAt, attempt: entry.attemptsMade, maxAttempts: entry.attempts, draining, shutdown });
+        await processor({
+          item: entry.item,
+          queuedAt: entry.queuedAt,
+          attempt: entry.attemptsMade,
+          maxAttempts: entry.attempts,
+          draining,
+          shutdown,
+        });
         this.#entries.delete(entry.key);
       } catch (error) {
         entry.running = false;
@@ -93,7 +133,8 @@ export class MemoryJobQueue implements JobQueue {
           entry.availableAt = Date.now() + delay;
           this.#later(delay + 5);
         }
-        if (!(error instanceof RequeueError)) this.logger.warn({ item: entry.item, attempt: entry.attemptsMade, err: error }, 'queued job attempt failed');
+        if (!(error instanceof RequeueError))
+          this.logger.warn({ item: entry.item, attempt: entry.attemptsMade, err: error }, 'queued job attempt failed');
       }
     };
 

@@ -6,21 +6,40 @@ import type { Context } from '../context.ts';
 import { requireFarmOperator, requireVisibleJob } from './access.ts';
 import { timelapseInput, validate, vodInput, vodUploadInput } from './inputs.ts';
 
-const commands = (ctx: Context): JobCommandDeps => ({ db: ctx.db, bus: ctx.bus, queue: ctx.queue, config: ctx.config, logger: ctx.logger });
+const commands = (ctx: Context): JobCommandDeps => ({
+  db: ctx.db,
+  bus: ctx.bus,
+  queue: ctx.queue,
+  config: ctx.config,
+  logger: ctx.logger,
+});
 
 export const Mutation: MutationResolvers = {
   createVodUpload: (_, { input }, ctx) => createVodUpload(ctx, validate(vodUploadInput, input)),
   requestVodTranscode: async (_, { input }, ctx) => {
     const valid = validate(vodInput, input);
     const { upload, viewer } = await verifiedUpload(ctx, valid.uploadId);
-    return createVodJob(commands(ctx), { uploadId: upload.id, sourceKey: upload.key, farmId: upload.farmId, cameraId: upload.cameraId, profile: valid.profile, requestedBy: viewer.userId });
+    return createVodJob(commands(ctx), {
+      uploadId: upload.id,
+      sourceKey: upload.key,
+      farmId: upload.farmId,
+      cameraId: upload.cameraId,
+      profile: valid.profile,
+      requestedBy: viewer.userId,
+    });
   },
   requestTimelapse: async (_, { input }, ctx) => {
     const valid = validate(timelapseInput, input);
     const camera = await ctx.db.cameraFarm.findUnique({ where: { cameraId: valid.cameraId } });
     if (!camera) throw notFound('Camera', valid.cameraId);
     const viewer = await requireFarmOperator(ctx, camera.farmId);
-    return createTimelapseJob(commands(ctx), { cameraId: valid.cameraId, farmId: camera.farmId, day: valid.day, requestedBy: viewer.userId, force: true });
+    return createTimelapseJob(commands(ctx), {
+      cameraId: valid.cameraId,
+      farmId: camera.farmId,
+      day: valid.day,
+      requestedBy: viewer.userId,
+      force: true,
+    });
   },
   cancelTranscodeJob: async (_, { id }, ctx) => {
     if (!isUuid(id)) throw notFound('TranscodeJob', id);

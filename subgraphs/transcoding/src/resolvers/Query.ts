@@ -4,7 +4,8 @@ import { canSeeJob, requireAdmin, requireOperator, visibleFarms } from './access
 import { decodeCursor, encodeCursor } from './pagination.ts';
 
 const MAX_PAGE = 100;
-const clamp = (n: number | null | undefined, fallback: number, max: number) => Math.min(Math.max(n ?? fallback, 0), max);
+const clamp = (n: number | null | undefined, fallback: number, max: number) =>
+  Math.min(Math.max(n ?? fallback, 0), max);
 
 export const Query: QueryResolvers = {
   transcodeJob: async (_, { id }, ctx) => {
@@ -22,7 +23,9 @@ export const Query: QueryResolvers = {
         ...(farms === 'all' ? {} : { farmId: { in: [...farms] } }),
         ...(status ? { status } : {}),
         ...(kind ? { kind } : {}),
-        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+        ...(cursor
+          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+          : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: take + 1,
@@ -31,11 +34,19 @@ export const Query: QueryResolvers = {
     const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
     return {
       edges,
-      pageInfo: { hasNextPage: rows.length > take, hasPreviousPage: cursor !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: rows.length > take,
+        hasPreviousPage: cursor !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
     };
   },
   workers: (_, __, { viewer, db }) => {
     requireAdmin(viewer);
-    return db.workerNode.findMany({ where: { lastHeartbeatAt: { gte: new Date(Date.now() - 3_600_000) } }, orderBy: [{ lastHeartbeatAt: 'desc' }, { id: 'asc' }] });
+    return db.workerNode.findMany({
+      where: { lastHeartbeatAt: { gte: new Date(Date.now() - 3_600_000) } },
+      orderBy: [{ lastHeartbeatAt: 'desc' }, { id: 'asc' }],
+    });
   },
 };

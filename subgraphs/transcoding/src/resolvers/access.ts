@@ -15,7 +15,10 @@ export async function visibleFarms(ctx: Pick<Context, 'viewer' | 'ownedFarms'>):
   return ctx.ownedFarms();
 }
 
-export async function canSeeJob(ctx: Pick<Context, 'viewer' | 'ownedFarms'>, job: Pick<TranscodeJobRow, 'farmId'>): Promise<boolean> {
+export async function canSeeJob(
+  ctx: Pick<Context, 'viewer' | 'ownedFarms'>,
+  job: Pick<TranscodeJobRow, 'farmId'>,
+): Promise<boolean> {
   const farms = await visibleFarms(ctx);
   return farms === 'all' || (job.farmId !== null && farms.has(job.farmId));
 }
@@ -29,7 +32,10 @@ export async function requireVisibleJob(ctx: Context, id: string): Promise<Trans
 }
 
 /** The viewer runs this farm: an admin, or the farm's owner with the FARMER role. */
-export async function requireFarmOperator(ctx: Pick<Context, 'viewer' | 'ownedFarms'>, farmId: string): Promise<Viewer> {
+export async function requireFarmOperator(
+  ctx: Pick<Context, 'viewer' | 'ownedFarms'>,
+  farmId: string,
+): Promise<Viewer> {
   const viewer = requireOperator(ctx.viewer);
   const farms = await visibleFarms(ctx);
   if (farms !== 'all' && !farms.has(farmId)) throw forbidden('Only the farm’s farmer or an admin may do this');

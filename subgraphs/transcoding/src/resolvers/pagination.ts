@@ -6,7 +6,8 @@ export interface Cursor {
 }
 
 /** Opaque keyset cursor over (createdAt desc, id desc). */
-export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
+export const encodeCursor = (c: Cursor): string =>
+  Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
 
 export function decodeCursor(raw: string): Cursor {
   try {

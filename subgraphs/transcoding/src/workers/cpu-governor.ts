@@ -2,7 +2,12 @@ import pidusage from 'pidusage';
 import type { TranscodeJobKind } from '../generated/prisma/client.ts';
 
 /** What a kind of job costs before anything of it has been measured, in cores (measured on a 2-core VM, README). */
-const INITIAL_ESTIMATE: Readonly<Record<TranscodeJobKind, number>> = { LIVE: 0.2, VOD: 1, TIMELAPSE: 0.5, THUMBNAIL: 0.3 };
+const INITIAL_ESTIMATE: Readonly<Record<TranscodeJobKind, number>> = {
+  LIVE: 0.2,
+  VOD: 1,
+  TIMELAPSE: 0.5,
+  THUMBNAIL: 0.3,
+};
 
 /**
  * The least a live job is assumed to cost, whatever was measured: jobs whose camera is silent use next to nothing
@@ -67,7 +72,8 @@ export class CpuGovernor {
   /** Cores the running live jobs use now (measured where known, else their estimate). */
   get liveLoad(): number {
     let load = 0;
-    for (const job of this.#running.values()) if (!isBatch(job.kind)) load += Math.max(MIN_LIVE_COST, job.measured ?? job.estimate);
+    for (const job of this.#running.values())
+      if (!isBatch(job.kind)) load += Math.max(MIN_LIVE_COST, job.measured ?? job.estimate);
     return load;
   }
 
@@ -136,7 +142,8 @@ export class CpuGovernor {
       if (!isBatch(job.kind)) perClass.set(job.costClass, [...(perClass.get(job.costClass) ?? []), job.measured]);
     }
     // While jobs of a class run, its estimate follows what they use on average.
-    for (const [costClass, values] of perClass) this.#learnt.set(costClass, values.reduce((a, b) => a + b, 0) / values.length);
+    for (const [costClass, values] of perClass)
+      this.#learnt.set(costClass, values.reduce((a, b) => a + b, 0) / values.length);
   }
 
   start(everyMs = 2_000): void {

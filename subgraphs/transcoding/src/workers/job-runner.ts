@@ -19,9 +19,15 @@ import { runThumbnails, runVod } from '../jobs/run-vod.ts';
 import { runTimelapse } from '../jobs/run-timelapse.ts';
 import { isBatch, type CpuGovernor } from './cpu-governor.ts';
 
-const runners: Record<TranscodeJobKind, Runner> = { LIVE: runLive, VOD: runVod, TIMELAPSE: runTimelapse, THUMBNAIL: runThumbnails };
+const runners: Record<TranscodeJobKind, Runner> = {
+  LIVE: runLive,
+  VOD: runVod,
+  TIMELAPSE: runTimelapse,
+  THUMBNAIL: runThumbnails,
+};
 
-export const errorMessage = (error: unknown): string => redactCredentials(error instanceof Error ? error.message : String(error)).slice(0, 1000);
+export const errorMessage = (error: unknown): string =>
+  redactCredentials(error instanceof Error ? error.message : String(error)).slice(0, 1000);
 
 /** The stable code a live job fails with when no worker has CPU for it (streaming passes it on to players). */
 export const CAPACITY_EXHAUSTED = 'CAPACITY_EXHAUSTED';
@@ -46,14 +52,30 @@ const refusedSince = new Map<string, number>();
 
 /** A live job ends: SUCCEEDED, its stream told ENDED. */
 async function endLive(store: JobStore, bus: EventBus, jobId: string): Promise<void> {
-  const ended = await store.update(jobId, { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), liveStatus: null });
+  const ended = await store.update(jobId, {
+    status: 'SUCCEEDED',
+    liveKey: null,
+    finishedAt: new Date(),
+    liveStatus: null,
+  });
   if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions });
 }
 
 /** A job failed for good: FAILED, and a live job's stream told so with the reason. */
 async function failJob(store: JobStore, bus: EventBus, jobId: string, message: string): Promise<void> {
-  const row = await store.update(jobId, { status: 'FAILED', error: message, finishedAt: new Date(), liveKey: null, liveStatus: null });
-  if (row?.kind === 'LIVE') await publishLiveStatus(bus, { ...row, masterPlaylistKey: null }, { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline });
+  const row = await store.update(jobId, {
+    status: 'FAILED',
+    error: message,
+    finishedAt: new Date(),
+    liveKey: null,
+    liveStatus: null,
+  });
+  if (row?.kind === 'LIVE')
+    await publishLiveStatus(
+      bus,
+      { ...row, masterPlaylistKey: null },
+      { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline },
+    );
 }
 
 /**
@@ -69,9 +91,15 @@ async function admit(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow)
   if (isBatch(job.kind)) throw new RequeueError('no CPU free for batch work', 2_000);
   const since = refusedSince.get(job.id) ?? Date.now();
   refusedSince.set(job.id, since);
-  if (Date.now() - since < config.LIVE_ADMISSION_WAIT_MS) throw new RequeueError('no CPU free for another live stream yet', 500);
+  if (Date.now() - since < config.LIVE_ADMISSION_WAIT_MS)
+    throw new RequeueError('no CPU free for another live stream yet', 500);
   refusedSince.delete(job.id);
-  await failJob(store, deps.bus, job.id, `${CAPACITY_EXHAUSTED}: no transcoder has CPU for another live stream (${governor.liveLoad.toFixed(2)} of ${governor.budget.toFixed(2)} cores in use here)`);
+  await failJob(
+    store,
+    deps.bus,
+    job.id,
+    `${CAPACITY_EXHAUSTED}: no transcoder has CPU for another live stream (${governor.liveLoad.toFixed(2)} of ${governor.budget.toFixed(2)} cores in use here)`,
+  );
   deps.logger.warn({ jobId: job.id }, 'live job refused: capacity exhausted');
   return false;
 }
@@ -80,7 +108,13 @@ async function admit(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow)
 async function claim(deps: JobRunnerDeps, store: JobStore, jobId: string): Promise<TranscodeJobRow | null> {
   let job: TranscodeJobRow | null;
   try {
-    job = await store.update(jobId, { status: 'RUNNING', attempts: { increment: 1 }, workerId: deps.workerId, startedAt: new Date(), error: null });
+    job = await store.update(jobId, {
+      status: 'RUNNING',
+      attempts: { increment: 1 },
+      workerId: deps.workerId,
+      startedAt: new Date(),
+      error: null,
+    });
   } catch (error) {
     deps.governor.release(jobId);
     throw error;
@@ -94,7 +128,12 @@ async function claim(deps: JobRunnerDeps, store: JobStore, jobId: string): Promi
  * finish on their own, the start of a drain: another worker resumes the stream), and a look at the row every few
  * seconds as a backstop for a lost control event. Returns the function that stops listening.
  */
-function watchStopReasons(deps: JobRunnerDeps, task: QueueTask, job: TranscodeJobRow, controller: AbortController): () => void {
+function watchStopReasons(
+  deps: JobRunnerDeps,
+  task: QueueTask,
+  job: TranscodeJobRow,
+  controller: AbortController,
+): () => void {
   const stop = (reason: StopReason) => controller.abort(reason);
   const onShutdown = () => stop({ kind: 'shutdown' });
   task.shutdown.addEventListener('abort', onShutdown);
@@ -116,7 +155,13 @@ function watchStopReasons(deps: JobRunnerDeps, task: QueueTask, job: TranscodeJo
 }
 
 /** ffmpeg for one job: its binaries, kill grace and progress, its processes' CPU accounted, batch ones niced. */
-function ffmpegFor(deps: JobRunnerDeps, job: TranscodeJobRow, signal: AbortSignal, onProgress: (p: FfmpegProgress) => void, log: Logger): JobRun['ffmpeg'] {
+function ffmpegFor(
+  deps: JobRunnerDeps,
+  job: TranscodeJobRow,
+  signal: AbortSignal,
+  onProgress: (p: FfmpegProgress) => void,
+  log: Logger,
+): JobRun['ffmpeg'] {
   const { config, governor } = deps;
   return (options) =>
     runFfmpeg({
@@ -146,7 +191,11 @@ const liveReporter =
       liveStatus: report.status === 'ENDED' || report.status === 'FAILED' ? null : report.status,
       renditions: [...report.renditions],
       ...(report.cameraOnline !== undefined ? { cameraOnline: report.cameraOnline } : {}),
-      ...(report.status === 'RECONNECTING' ? { status: 'RECONNECTING', error } : report.status === 'LIVE' ? { status: 'RUNNING', error: null } : {}),
+      ...(report.status === 'RECONNECTING'
+        ? { status: 'RECONNECTING', error }
+        : report.status === 'LIVE'
+          ? { status: 'RUNNING', error: null }
+          : {}),
     });
     if (row) await publishLiveStatus(bus, row, { ...report, error });
   };
@@ -156,12 +205,26 @@ const hlsProgressReporter =
   (bus: EventBus, job: TranscodeJobRow, log: Logger): JobRun['hlsProgress'] =>
   (p) => {
     if (!job.streamId) return;
-    const event: LiveHlsProgress = { streamId: job.streamId, jobId: job.id, rendition: p.rendition, msn: p.msn, part: p.part, partId: p.partId };
-    bus.publish(eventTopics.liveHlsProgress, event).catch((err: unknown) => log.debug({ err }, 'hls progress event failed'));
+    const event: LiveHlsProgress = {
+      streamId: job.streamId,
+      jobId: job.id,
+      rendition: p.rendition,
+      msn: p.msn,
+      part: p.part,
+      partId: p.partId,
+    };
+    bus
+      .publish(eventTopics.liveHlsProgress, event)
+      .catch((err: unknown) => log.debug({ err }, 'hls progress event failed'));
   };
 
 /** Everything a kind's runner gets for one attempt of `job`. */
-function jobRunFor(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow, run: { workDir: string; signal: AbortSignal; progress: (p: FfmpegProgress) => void; log: Logger }): JobRun {
+function jobRunFor(
+  deps: JobRunnerDeps,
+  store: JobStore,
+  job: TranscodeJobRow,
+  run: { workDir: string; signal: AbortSignal; progress: (p: FfmpegProgress) => void; log: Logger },
+): JobRun {
   return {
     job,
     config: deps.config,
@@ -186,7 +249,15 @@ function jobRunFor(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow, r
  * by the worker's shutdown goes back to QUEUED and to the queue (RequeueError), without using an attempt. Otherwise
  * the job SUCCEEDED, or failed: QUEUED for another attempt, or FAILED when final (and the error is thrown on).
  */
-async function settleAttempt(deps: JobRunnerDeps, store: JobStore, task: QueueTask, jobId: string, why: StopReason | null, failure: { error: unknown } | undefined, log: Logger): Promise<void> {
+async function settleAttempt(
+  deps: JobRunnerDeps,
+  store: JobStore,
+  task: QueueTask,
+  jobId: string,
+  why: StopReason | null,
+  failure: { error: unknown } | undefined,
+  log: Logger,
+): Promise<void> {
   if (why?.kind === 'stop') return endLive(store, deps.bus, jobId);
   if (why?.kind === 'shutdown') {
     await store.update(jobId, { status: 'QUEUED' });
@@ -221,7 +292,9 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
   deps.changed(kind, 1);
   const stopWatching = watchStopReasons(deps, task, job, controller);
   const progress = throttle<FfmpegProgress>(deps.config.PROGRESS_INTERVAL_MS, (p) => {
-    void store.progress(jobId, { fps: p.fps, speed: p.speed, processedMs: p.processedMs, bitrateKbps: p.bitrateKbps }).catch((err: unknown) => deps.logger.warn({ err }, 'progress update failed'));
+    void store
+      .progress(jobId, { fps: p.fps, speed: p.speed, processedMs: p.processedMs, bitrateKbps: p.bitrateKbps })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'progress update failed'));
   });
   const workDir = join(deps.config.WORK_DIR, `${jobId}-${randomBytes(3).toString('hex')}`);
   const log = deps.logger.child({ jobId, kind });
@@ -229,7 +302,9 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
   let outcome = 'failed';
   try {
     await mkdir(workDir, { recursive: true });
-    await runners[kind](jobRunFor(deps, store, job, { workDir, signal: controller.signal, progress: (p) => progress.push(p), log }));
+    await runners[kind](
+      jobRunFor(deps, store, job, { workDir, signal: controller.signal, progress: (p) => progress.push(p), log }),
+    );
     progress.flush();
     const stopped = why();
     outcome = stopped?.kind ?? 'succeeded';

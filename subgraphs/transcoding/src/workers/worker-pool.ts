@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
-import { eventTopics, withCarrier, type EventBus, type ObjectStore, type ServiceMetrics, type TranscoderCapacity } from '@vegshare/kit';
+import {
+  eventTopics,
+  withCarrier,
+  type EventBus,
+  type ObjectStore,
+  type ServiceMetrics,
+  type TranscoderCapacity,
+} from '@vegshare/kit';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
 import type { FfmpegBinaries } from '../media/ffmpeg-binary.ts';
@@ -38,7 +45,8 @@ export interface WorkerPool {
   close(graceMs?: number): Promise<void>;
 }
 
-const metricOf = <T>(m: ServiceMetrics, name: string, make: () => T): T => (m.registry.getSingleMetric(name) as T | undefined) ?? make();
+const metricOf = <T>(m: ServiceMetrics, name: string, make: () => T): T =>
+  (m.registry.getSingleMetric(name) as T | undefined) ?? make();
 
 interface PoolMetrics {
   /** A job started (+1) or ended (-1, with its outcome) here. */
@@ -49,9 +57,25 @@ interface PoolMetrics {
 
 /** transcode_jobs_total{kind,outcome}, transcode_jobs_running{kind}, transcoding_cpu_cores{use}: one registration per registry, however many pools share it. */
 function poolMetrics(m: ServiceMetrics | undefined): PoolMetrics {
-  const finished = m && metricOf<Counter<string>>(m, 'transcode_jobs_total', () => m.counter('transcode_jobs_total', 'Transcode job attempts by kind and outcome', ['kind', 'outcome']));
-  const running = m && metricOf<Gauge<string>>(m, 'transcode_jobs_running', () => m.gauge('transcode_jobs_running', 'Transcode jobs running in this process by kind', ['kind']));
-  const cpu = m && metricOf<Gauge<string>>(m, 'transcoding_cpu_cores', () => m.gauge('transcoding_cpu_cores', 'CPU of this worker’s ffmpeg processes, in cores: measured use by job class (live, batch) and the budget', ['use']));
+  const finished =
+    m &&
+    metricOf<Counter<string>>(m, 'transcode_jobs_total', () =>
+      m.counter('transcode_jobs_total', 'Transcode job attempts by kind and outcome', ['kind', 'outcome']),
+    );
+  const running =
+    m &&
+    metricOf<Gauge<string>>(m, 'transcode_jobs_running', () =>
+      m.gauge('transcode_jobs_running', 'Transcode jobs running in this process by kind', ['kind']),
+    );
+  const cpu =
+    m &&
+    metricOf<Gauge<string>>(m, 'transcoding_cpu_cores', () =>
+      m.gauge(
+        'transcoding_cpu_cores',
+        'CPU of this worker’s ffmpeg processes, in cores: measured use by job class (live, batch) and the budget',
+        ['use'],
+      ),
+    );
   return {
     changed: (kind, delta, outcome) => {
       if (delta > 0) running?.inc({ kind });
@@ -69,7 +93,13 @@ function poolMetrics(m: ServiceMetrics | undefined): PoolMetrics {
 }
 
 /** This worker's row in `WorkerNode` (what runs here, CPU) and its live capacity for streaming's admission view. */
-function heartbeat(deps: WorkerPoolDeps, workerId: string, governor: CpuGovernor, controllers: ReadonlyMap<string, AbortController>, metrics: PoolMetrics): () => Promise<void> {
+function heartbeat(
+  deps: WorkerPoolDeps,
+  workerId: string,
+  governor: CpuGovernor,
+  controllers: ReadonlyMap<string, AbortController>,
+  metrics: PoolMetrics,
+): () => Promise<void> {
   const { config, db, bus } = deps;
   return async () => {
     const data = {
@@ -83,7 +113,12 @@ function heartbeat(deps: WorkerPoolDeps, workerId: string, governor: CpuGovernor
       lastHeartbeatAt: new Date(),
     };
     await db.workerNode.upsert({ where: { id: workerId }, create: { id: workerId, ...data }, update: data });
-    const capacity: TranscoderCapacity = { workerId, liveHeadroom: governor.liveHeadroom, liveJobCost: governor.estimate('LIVE', 'LIVE:live-hls-ladder'), at: new Date().toISOString() };
+    const capacity: TranscoderCapacity = {
+      workerId,
+      liveHeadroom: governor.liveHeadroom,
+      liveJobCost: governor.estimate('LIVE', 'LIVE:live-hls-ladder'),
+      at: new Date().toISOString(),
+    };
     await bus.publish(eventTopics.transcoderCapacity, capacity);
     metrics.cpu(governor);
   };
@@ -94,7 +129,8 @@ function taskProcessor(deps: WorkerPoolDeps, runner: JobRunnerDeps): TaskProcess
   const { config, db, bus, logger } = deps;
   return async (task) => {
     if (task.item.type === 'tick') {
-      if (task.item.name === TIMELAPSE_TICK) await createDailyTimelapses({ db, bus, queue: deps.queue, config, logger });
+      if (task.item.name === TIMELAPSE_TICK)
+        await createDailyTimelapses({ db, bus, queue: deps.queue, config, logger });
       if (task.item.name === RETENTION_TICK) await sweepExpiredMedia({ db, bus, store: deps.store, config, logger });
       return;
     }
@@ -119,7 +155,10 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
 
   const beat = heartbeat(deps, workerId, governor, controllers, metrics);
   await beat();
-  const beating = setInterval(() => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')), config.HEARTBEAT_MS);
+  const beating = setInterval(
+    () => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')),
+    config.HEARTBEAT_MS,
+  );
   beating.unref();
 
   const runner: JobRunnerDeps = {
@@ -137,8 +176,19 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
       void beat().catch(() => undefined);
     },
   };
-  const queueWorker: QueueWorker = deps.queue.startWorker(taskProcessor(deps, runner), { workerId, concurrency: config.WORKER_CONCURRENCY });
-  log.info({ concurrency: config.WORKER_CONCURRENCY, cpuBudget: config.CPU_BUDGET_CORES, ffmpeg: deps.binaries.version, ffmpegPath: deps.binaries.ffmpeg }, 'transcode worker started');
+  const queueWorker: QueueWorker = deps.queue.startWorker(taskProcessor(deps, runner), {
+    workerId,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
+  log.info(
+    {
+      concurrency: config.WORKER_CONCURRENCY,
+      cpuBudget: config.CPU_BUDGET_CORES,
+      ffmpeg: deps.binaries.version,
+      ffmpegPath: deps.binaries.ffmpeg,
+    },
+    'transcode worker started',
+  );
 
   return {
     workerId,

@@ -29,18 +29,35 @@ async function ownedAddress(tx: UserTx, viewer: Viewer, id: string): Promise<Del
 export async function createAddress(db: UserDb, userId: string, input: AddressInput): Promise<DeliveryAddress> {
   return withAddressLock(db, userId, async (tx) => {
     const count = await tx.deliveryAddress.count({ where: { userId } });
-    if (count >= MAX_ADDRESSES_PER_USER) throw conflict(`A user can keep at most ${MAX_ADDRESSES_PER_USER} delivery addresses`);
+    if (count >= MAX_ADDRESSES_PER_USER)
+      throw conflict(`A user can keep at most ${MAX_ADDRESSES_PER_USER} delivery addresses`);
     const isDefault = input.isDefault || count === 0;
-    if (isDefault) await tx.deliveryAddress.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
+    if (isDefault)
+      await tx.deliveryAddress.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
     return tx.deliveryAddress.create({ data: { ...input, userId, isDefault } });
   });
 }
 
-export async function updateAddress(db: UserDb, viewer: Viewer, id: string, patch: AddressPatch): Promise<DeliveryAddress> {
+export async function updateAddress(
+  db: UserDb,
+  viewer: Viewer,
+  id: string,
+  patch: AddressPatch,
+): Promise<DeliveryAddress> {
   return withAddressLock(db, viewer.userId, async (tx) => {
     await ownedAddress(tx, viewer, id);
     const data: Prisma.DeliveryAddressUpdateInput = {};
-    for (const key of ['label', 'recipientName', 'line1', 'line2', 'postalCode', 'city', 'region', 'countryCode', 'instructions'] as const) {
+    for (const key of [
+      'label',
+      'recipientName',
+      'line1',
+      'line2',
+      'postalCode',
+      'city',
+      'region',
+      'countryCode',
+      'instructions',
+    ] as const) {
       const value = patch[key];
       if (value !== undefined && value !== null) data[key] = value;
     }
@@ -55,7 +72,10 @@ export async function deleteAddress(db: UserDb, viewer: Viewer, id: string): Pro
     const address = await ownedAddress(tx, viewer, id);
     await tx.deliveryAddress.delete({ where: { id } });
     if (address.isDefault) {
-      const next = await tx.deliveryAddress.findFirst({ where: { userId: viewer.userId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const next = await tx.deliveryAddress.findFirst({
+        where: { userId: viewer.userId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
       if (next) await tx.deliveryAddress.update({ where: { id: next.id }, data: { isDefault: true } });
     }
     return id;
@@ -66,7 +86,10 @@ export async function setDefaultAddress(db: UserDb, viewer: Viewer, id: string):
   return withAddressLock(db, viewer.userId, async (tx) => {
     const address = await ownedAddress(tx, viewer, id);
     if (address.isDefault) return address;
-    await tx.deliveryAddress.updateMany({ where: { userId: viewer.userId, isDefault: true }, data: { isDefault: false } });
+    await tx.deliveryAddress.updateMany({
+      where: { userId: viewer.userId, isDefault: true },
+      data: { isDefault: false },
+    });
     return tx.deliveryAddress.update({ where: { id }, data: { isDefault: true } });
   });
 }

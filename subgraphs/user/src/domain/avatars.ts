@@ -18,8 +18,14 @@ const AVATAR_KEY = /^avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.(jpg|png|webp)$/;
 /** Accepted image types and the file signature each must start with. */
 const IMAGE_TYPES: Readonly<Record<string, { ext: string; matches: (head: Buffer) => boolean }>> = {
   'image/jpeg': { ext: 'jpg', matches: (h) => h.length >= 3 && h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
-  'image/png': { ext: 'png', matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  'image/webp': { ext: 'webp', matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP' },
+  'image/png': {
+    ext: 'png',
+    matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  'image/webp': {
+    ext: 'webp',
+    matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 };
 export const AVATAR_CONTENT_TYPES = Object.keys(IMAGE_TYPES);
 
@@ -79,7 +85,9 @@ export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger
       const key = `avatars/${userId}/${randomUUID()}.${type.ext}`;
       const expiresAt = new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000);
       // Forget this user's stale grants so the table does not grow.
-      await db.avatarUpload.deleteMany({ where: { userId, expiresAt: { lt: new Date(Date.now() - CONFIRM_GRACE_MS) } } });
+      await db.avatarUpload.deleteMany({
+        where: { userId, expiresAt: { lt: new Date(Date.now() - CONFIRM_GRACE_MS) } },
+      });
       await db.avatarUpload.create({ data: { key, userId, contentType, sizeBytes, expiresAt } });
       const url = await publicClient.presignedPutObject(bucket, key, UPLOAD_TTL_SECONDS);
       return { url, key, contentType, sizeBytes, expiresAt };
@@ -103,7 +111,10 @@ export function createAvatarStore(db: UserDb, store: ObjectStore, logger: Logger
         throw err;
       }
       const storedType = String(stat.metaData['content-type'] ?? '').toLowerCase();
-      const head = stat.size === grant.sizeBytes && storedType === grant.contentType ? await readHead(await client.getPartialObject(bucket, key, 0, 16), 16) : null;
+      const head =
+        stat.size === grant.sizeBytes && storedType === grant.contentType
+          ? await readHead(await client.getPartialObject(bucket, key, 0, 16), 16)
+          : null;
       const problem =
         stat.size !== grant.sizeBytes
           ? `The uploaded object has ${stat.size} bytes, not the declared ${grant.sizeBytes}`

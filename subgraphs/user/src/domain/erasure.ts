@@ -1,9 +1,19 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, unauthenticated, type ObjectStore, type ServiceEvents, type UserDataErased } from '@vegshare/kit';
+import {
+  eventTopics,
+  isUuid,
+  unauthenticated,
+  type ObjectStore,
+  type ServiceEvents,
+  type UserDataErased,
+} from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 
-export const userDeletedSchema = z.object({ userId: z.string().refine(isUuid, 'must be a UUID'), deletedAt: z.string().datetime() });
+export const userDeletedSchema = z.object({
+  userId: z.string().refine(isUuid, 'must be a UUID'),
+  deletedAt: z.string().datetime(),
+});
 
 /** Whether auth deleted this account (its data is gone and must never be created again). */
 export async function isDeleted(db: UserDb, userId: string): Promise<boolean> {
@@ -20,7 +30,13 @@ export async function assertNotDeleted(db: UserDb, userId: string): Promise<void
  * notifications, push devices and queued pushes, avatar grants and images — and leaves a tombstone (id and time only)
  * so that late events or a still-valid token never recreate a profile. Idempotent.
  */
-export async function eraseUser(db: UserDb, objects: ObjectStore, userId: string, deletedAt: Date, logger: Logger): Promise<void> {
+export async function eraseUser(
+  db: UserDb,
+  objects: ObjectStore,
+  userId: string,
+  deletedAt: Date,
+  logger: Logger,
+): Promise<void> {
   await db.$transaction([
     db.deletedUser.createMany({ data: [{ id: userId, deletedAt }], skipDuplicates: true }),
     db.pushDevice.deleteMany({ where: { userId } }),
@@ -31,7 +47,9 @@ export async function eraseUser(db: UserDb, objects: ObjectStore, userId: string
   ]);
   // Avatar images (the confirmed one and any unconfirmed uploads) live under the user's prefix.
   const keys: string[] = [];
-  for await (const item of objects.client.listObjectsV2(objects.bucket, `avatars/${userId}/`, true) as AsyncIterable<{ name?: string }>) {
+  for await (const item of objects.client.listObjectsV2(objects.bucket, `avatars/${userId}/`, true) as AsyncIterable<{
+    name?: string;
+  }>) {
     if (item.name) keys.push(item.name);
   }
   if (keys.length) await objects.client.removeObjects(objects.bucket, keys);
@@ -39,7 +57,13 @@ export async function eraseUser(db: UserDb, objects: ObjectStore, userId: string
 }
 
 /** Handles one UserDeleted event: erase, then acknowledge to auth (which re-publishes until every service did). */
-export async function onUserDeleted(db: UserDb, objects: ObjectStore, outbox: ServiceEvents, payload: unknown, logger: Logger): Promise<boolean> {
+export async function onUserDeleted(
+  db: UserDb,
+  objects: ObjectStore,
+  outbox: ServiceEvents,
+  payload: unknown,
+  logger: Logger,
+): Promise<boolean> {
   const event = userDeletedSchema.safeParse(payload);
   if (!event.success) {
     logger.warn('dropped invalid UserDeleted event');

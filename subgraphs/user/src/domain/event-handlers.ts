@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus, type ObjectStore, type ServiceEvents, type ServiceMetrics } from '@vegshare/kit';
+import {
+  eventTopics,
+  isUuid,
+  type EventBus,
+  type ObjectStore,
+  type ServiceEvents,
+  type ServiceMetrics,
+} from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 import { deliverNotification, type PushChannel } from './notifications.ts';
@@ -22,9 +29,16 @@ export async function subscribeToEvents(
   metrics: ServiceMetrics,
   deps: { objects: ObjectStore; push: PushChannel },
 ): Promise<() => Promise<void>> {
-  const notificationRequests = metrics.counter('user_notification_requests_total', 'NotificationRequested events by outcome (delivered, duplicate, muted, invalid)', ['outcome']);
+  const notificationRequests = metrics.counter(
+    'user_notification_requests_total',
+    'NotificationRequested events by outcome (delivered, duplicate, muted, invalid)',
+    ['outcome'],
+  );
   const profilesCreated = metrics.counter('user_profiles_created_total', 'Profiles created from UserRegistered events');
-  const accountsErased = metrics.counter('user_accounts_erased_total', 'Deleted accounts whose data was erased (UserDeleted events, re-deliveries included)');
+  const accountsErased = metrics.counter(
+    'user_accounts_erased_total',
+    'Deleted accounts whose data was erased (UserDeleted events, re-deliveries included)',
+  );
   const running = new Set<Promise<unknown>>();
   const track = async <T>(work: Promise<T>): Promise<T> => {
     running.add(work);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { badInput, isUuid, NOTIFICATION_KINDS, topics, type EventBus, type FeedPosition, type NotificationRequested } from '@vegshare/kit';
+import {
+  badInput,
+  isUuid,
+  NOTIFICATION_KINDS,
+  topics,
+  type EventBus,
+  type FeedPosition,
+  type NotificationRequested,
+} from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 import type { Notification } from '../generated/prisma/client.ts';
@@ -15,7 +23,12 @@ export const MAX_MARK_IDS = 100;
 /** A page of the viewer's notifications (the NotificationConnection mapper). */
 export interface NotificationPage {
   readonly edges: readonly { readonly cursor: string; readonly node: Notification }[];
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly hasPreviousPage: boolean; readonly startCursor: string | null; readonly endCursor: string | null };
+  readonly pageInfo: {
+    readonly hasNextPage: boolean;
+    readonly hasPreviousPage: boolean;
+    readonly startCursor: string | null;
+    readonly endCursor: string | null;
+  };
   readonly unreadCount: number;
 }
 
@@ -32,8 +45,16 @@ export interface NotificationWire {
   readonly createdAt: string;
 }
 
-export const toWire = (n: Notification): NotificationWire => ({ ...n, readAt: n.readAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString() });
-export const fromWire = (w: NotificationWire): Notification => ({ ...w, readAt: w.readAt ? new Date(w.readAt) : null, createdAt: new Date(w.createdAt) });
+export const toWire = (n: Notification): NotificationWire => ({
+  ...n,
+  readAt: n.readAt?.toISOString() ?? null,
+  createdAt: n.createdAt.toISOString(),
+});
+export const fromWire = (w: NotificationWire): Notification => ({
+  ...w,
+  readAt: w.readAt ? new Date(w.readAt) : null,
+  createdAt: new Date(w.createdAt),
+});
 
 /** Events come from other services: checked before anything is stored (the contract's NotificationRequested, bounded). */
 export const notificationRequestedSchema: z.ZodType<NotificationRequested, unknown> = z.object({
@@ -42,7 +63,12 @@ export const notificationRequestedSchema: z.ZodType<NotificationRequested, unkno
   kind: z.enum(NOTIFICATION_KINDS),
   title: z.string().min(1).max(200).refine(isCleanLine),
   body: z.string().max(2000).refine(isCleanText),
-  link: z.string().max(2000).refine(isCleanLine).nullish().transform((v) => v ?? null),
+  link: z
+    .string()
+    .max(2000)
+    .refine(isCleanLine)
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 export type DeliveryOutcome = 'delivered' | 'duplicate' | 'muted' | 'invalid' | 'deleted';
@@ -61,10 +87,19 @@ export interface PushChannel {
  * kind is enabled for push and no live session of the user is subscribed (on any replica), the notification is queued
  * as a push to each of the user's devices.
  */
-export async function deliverNotification(db: UserDb, bus: EventBus, event: unknown, logger: Logger, push?: PushChannel): Promise<DeliveryOutcome> {
+export async function deliverNotification(
+  db: UserDb,
+  bus: EventBus,
+  event: unknown,
+  logger: Logger,
+  push?: PushChannel,
+): Promise<DeliveryOutcome> {
   const parsed = notificationRequestedSchema.safeParse(event);
   if (!parsed.success) {
-    logger.warn({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'dropped invalid NotificationRequested event');
+    logger.warn(
+      { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+      'dropped invalid NotificationRequested event',
+    );
     return 'invalid';
   }
   const request = parsed.data;
@@ -72,7 +107,17 @@ export async function deliverNotification(db: UserDb, bus: EventBus, event: unkn
   const channels = await channelsFor(db, request.userId, request.kind);
   if (!channels.inApp && !channels.push) return 'muted';
   const [inserted] = await db.notification.createManyAndReturn({
-    data: [{ eventId: request.eventId, userId: request.userId, kind: request.kind, title: request.title, body: request.body, link: request.link ?? null, ...(channels.inApp ? {} : { readAt: new Date() }) }],
+    data: [
+      {
+        eventId: request.eventId,
+        userId: request.userId,
+        kind: request.kind,
+        title: request.title,
+        body: request.body,
+        link: request.link ?? null,
+        ...(channels.inApp ? {} : { readAt: new Date() }),
+      },
+    ],
     skipDuplicates: true,
   });
   if (!inserted) return 'duplicate';
@@ -84,11 +129,14 @@ export async function deliverNotification(db: UserDb, bus: EventBus, event: unkn
   return 'delivered';
 }
 
-const encodeCursor = (n: Pick<Notification, 'createdAt' | 'id'>): string => Buffer.from(JSON.stringify([n.createdAt.toISOString(), n.id])).toString('base64url');
+const encodeCursor = (n: Pick<Notification, 'createdAt' | 'id'>): string =>
+  Buffer.from(JSON.stringify([n.createdAt.toISOString(), n.id])).toString('base64url');
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
-    const [at, id] = z.tuple([z.string().datetime(), z.string().refine(isUuid)]).parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const [at, id] = z
+      .tuple([z.string().datetime(), z.string().refine(isUuid)])
+      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { createdAt: new Date(at), id };
   } catch {
     throw badInput('after is not a cursor from this connection', 'after');
@@ -96,14 +144,22 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** Newest first, keyset-paginated on (createdAt, id). */
-export async function notificationPage(db: UserDb, userId: string, first: number, after: string | null | undefined): Promise<NotificationPage> {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
+export async function notificationPage(
+  db: UserDb,
+  userId: string,
+  first: number,
+  after: string | null | undefined,
+): Promise<NotificationPage> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+    throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
   const cursor = after ? decodeCursor(after) : null;
   const [rows, unreadCount] = await Promise.all([
     db.notification.findMany({
       where: {
         userId,
-        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+        ...(cursor
+          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+          : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
@@ -114,13 +170,22 @@ export async function notificationPage(db: UserDb, userId: string, first: number
   const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: cursor !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     unreadCount,
   };
 }
 
 /** Marks the given ids (only the viewer's own count) or all of the viewer's notifications read. */
-export async function markRead(db: UserDb, userId: string, selection: { ids?: readonly string[] | null; all?: boolean | null }): Promise<{ updatedCount: number; unreadCount: number }> {
+export async function markRead(
+  db: UserDb,
+  userId: string,
+  selection: { ids?: readonly string[] | null; all?: boolean | null },
+): Promise<{ updatedCount: number; unreadCount: number }> {
   const hasIds = selection.ids !== undefined && selection.ids !== null;
   if (hasIds === (selection.all === true)) throw badInput('Give either ids or all: true', 'input');
   const ids = selection.ids ?? [];
@@ -139,7 +204,12 @@ export async function markRead(db: UserDb, userId: string, selection: { ids?: re
  * missed). A push-only notification (its kind muted in the app) is stored already read — `readAt` set before the row's
  * `createdAt` — and was never published live, so it is not replayed either.
  */
-export function notificationsSince(db: UserDb, userId: string, after: FeedPosition, limit: number): Promise<NotificationWire[]> {
+export function notificationsSince(
+  db: UserDb,
+  userId: string,
+  after: FeedPosition,
+  limit: number,
+): Promise<NotificationWire[]> {
   return db.notification
     .findMany({
       where: {

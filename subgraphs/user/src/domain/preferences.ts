@@ -23,7 +23,10 @@ const channelsOf = (row: PreferenceRow): Channels => ({ email: row.email, push: 
 /** Every known kind (defaults where nothing is stored) followed by any other stored kind, by name. */
 export function preferenceList(rows: readonly PreferenceRow[]): Preference[] {
   const stored = new Map(rows.map((r) => [r.kind, r]));
-  const kinds = [...KNOWN_NOTIFICATION_KINDS, ...[...stored.keys()].filter((k) => !(KNOWN_NOTIFICATION_KINDS as readonly string[]).includes(k)).sort()];
+  const kinds = [
+    ...KNOWN_NOTIFICATION_KINDS,
+    ...[...stored.keys()].filter((k) => !(KNOWN_NOTIFICATION_KINDS as readonly string[]).includes(k)).sort(),
+  ];
   return kinds.map((kind) => {
     const row = stored.get(kind);
     return { kind, ...(row ? channelsOf(row) : DEFAULT_CHANNELS) };
@@ -36,7 +39,12 @@ export async function channelsFor(db: UserDb, userId: string, kind: string): Pro
 }
 
 /** Sets some channels of one kind in one statement (INSERT … ON CONFLICT): the others keep their current (or default) value. */
-export async function updatePreference(db: UserDb, userId: string, kind: string, changes: Partial<Channels>): Promise<Preference> {
+export async function updatePreference(
+  db: UserDb,
+  userId: string,
+  kind: string,
+  changes: Partial<Channels>,
+): Promise<Preference> {
   const update: Partial<Record<keyof Channels, boolean>> = {};
   for (const key of ['email', 'push', 'inApp'] as const) {
     const value = changes[key];

@@ -12,7 +12,10 @@ export const DEFAULT_DISPLAY_NAME = 'VegShare member';
  * Creates the profile of a newly registered account; idempotent and safe when several replicas receive the same event
  * (INSERT … ON CONFLICT DO NOTHING): an existing profile is never overwritten. Returns whether a profile was created.
  */
-export async function createRegisteredProfile(db: UserDb, event: Pick<UserRegistered, 'userId' | 'displayName'>): Promise<boolean> {
+export async function createRegisteredProfile(
+  db: UserDb,
+  event: Pick<UserRegistered, 'userId' | 'displayName'>,
+): Promise<boolean> {
   if (await isDeleted(db, event.userId)) return false;
   const name = displayNameSchema.safeParse(event.displayName);
   const { count } = await db.profile.createMany({
@@ -25,7 +28,16 @@ export async function createRegisteredProfile(db: UserDb, event: Pick<UserRegist
 /** What an account without a stored profile looks like to other subgraphs (nothing is written). */
 export function defaultProfile(userId: string): Profile {
   const epoch = new Date(0);
-  return { id: userId, displayName: DEFAULT_DISPLAY_NAME, phone: null, locale: 'en', timeZone: 'UTC', avatarKey: null, createdAt: epoch, updatedAt: epoch };
+  return {
+    id: userId,
+    displayName: DEFAULT_DISPLAY_NAME,
+    phone: null,
+    locale: 'en',
+    timeZone: 'UTC',
+    avatarKey: null,
+    createdAt: epoch,
+    updatedAt: epoch,
+  };
 }
 
 /** The viewer's profile, created with defaults when the registration event never arrived (pub/sub is at-most-once). */

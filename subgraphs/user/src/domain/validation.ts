@@ -29,7 +29,12 @@ const text = (max: number) =>
   z
     .string()
     .transform((s) => s.normalize('NFC').trim())
-    .pipe(z.string().max(max, `must be at most ${max} characters`).refine(isCleanText, 'must not contain control characters or broken unicode'));
+    .pipe(
+      z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        .refine(isCleanText, 'must not contain control characters or broken unicode'),
+    );
 
 /** E.164: '+', country code, up to 15 digits; spaces, dots, dashes and parentheses are accepted and removed. */
 export const phoneSchema = z
@@ -75,13 +80,19 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'n
 /** zod runs refinements even after a failed regex, so this guards the shape itself (DisplayNames throws on bad codes). */
 /** Codes ICU names that are not countries: user-assigned ranges (except XK, Kosovo) and groupings. */
 const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN)$/;
-const isKnownRegion = (code: string): boolean => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== undefined;
+const isKnownRegion = (code: string): boolean =>
+  /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== undefined;
 /** ISO 3166-1 alpha-2 code of a region Intl knows, upper case. */
 export const countryCodeSchema = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR').refine(isKnownRegion, 'is not a known country code'));
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR')
+      .refine(isKnownRegion, 'is not a known country code'),
+  );
 
 export const displayNameSchema = line(1, 80);
 
@@ -98,7 +109,9 @@ const addressFields = {
   recipientName: line(1, 120),
   line1: line(1, 200),
   line2: line(0, 200),
-  postalCode: line(1, 16).pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'must contain only letters, digits, spaces and dashes')),
+  postalCode: line(1, 16).pipe(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'must contain only letters, digits, spaces and dashes'),
+  ),
   city: line(1, 100),
   region: line(0, 100),
   countryCode: countryCodeSchema,
@@ -117,7 +130,10 @@ export const addressInputSchema = z.object({
   countryCode: addressFields.countryCode,
   phone: addressFields.phone.nullish().transform((v) => v ?? null),
   instructions: addressFields.instructions.nullish().transform((v) => v ?? ''),
-  isDefault: z.boolean().nullish().transform((v) => v ?? false),
+  isDefault: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 export type AddressInput = z.infer<typeof addressInputSchema>;
 

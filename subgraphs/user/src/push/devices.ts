@@ -12,7 +12,11 @@ export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 /** Expo push tokens look like `ExponentPushToken[…]` (or `ExpoPushToken[…]`); anything else is refused. */
 export function parsePushToken(token: string): string {
   const trimmed = token.trim();
-  if (trimmed.length > 200 || !Expo.isExpoPushToken(trimmed) || !/^Expo(nent)?PushToken\[[A-Za-z0-9_-]{8,100}\]$/.test(trimmed)) {
+  if (
+    trimmed.length > 200 ||
+    !Expo.isExpoPushToken(trimmed) ||
+    !/^Expo(nent)?PushToken\[[A-Za-z0-9_-]{8,100}\]$/.test(trimmed)
+  ) {
     throw badInput('token must be an Expo push token (ExponentPushToken[…])', 'input.token');
   }
   return trimmed;
@@ -22,7 +26,12 @@ export function parsePushToken(token: string): string {
  * Registers (or refreshes) the viewer's device. A token is unique: when another account signed in on the same phone
  * before, the device moves to this user (pushes follow the person signed in). Idempotent.
  */
-export async function registerDevice(db: UserDb, viewer: Viewer, token: string, platform: PushPlatform): Promise<PushDevice> {
+export async function registerDevice(
+  db: UserDb,
+  viewer: Viewer,
+  token: string,
+  platform: PushPlatform,
+): Promise<PushDevice> {
   const userId = viewer.userId;
   await assertNotDeleted(db, userId);
   return db.$transaction(async (tx) => {
@@ -31,7 +40,12 @@ export async function registerDevice(db: UserDb, viewer: Viewer, token: string, 
       create: { userId, token, platform },
       update: { userId, platform, lastSeenAt: new Date() },
     });
-    const stale = await tx.pushDevice.findMany({ where: { userId }, orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }], skip: MAX_DEVICES_PER_USER, select: { id: true } });
+    const stale = await tx.pushDevice.findMany({
+      where: { userId },
+      orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+      skip: MAX_DEVICES_PER_USER,
+      select: { id: true },
+    });
     if (stale.length) await tx.pushDevice.deleteMany({ where: { id: { in: stale.map((d) => d.id) } } });
     return device;
   });

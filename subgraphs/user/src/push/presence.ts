@@ -38,7 +38,11 @@ export function memoryPresence(): Presence {
  * the instant it expires. Members are refreshed every `ttlMs / 3`, so a replica that dies stops counting within
  * `ttlMs`; online = a member whose expiry is still ahead.
  */
-export function redisPresence(redis: Redis, logger: Logger, options: { prefix?: string; ttlMs?: number } = {}): Presence {
+export function redisPresence(
+  redis: Redis,
+  logger: Logger,
+  options: { prefix?: string; ttlMs?: number } = {},
+): Presence {
   const prefix = options.prefix ?? 'vegshare:user:';
   const ttlMs = options.ttlMs ?? 30_000;
   const open = new Map<string, string>(); // member → userId
@@ -52,9 +56,13 @@ export function redisPresence(redis: Redis, logger: Logger, options: { prefix?: 
       .pexpire(key(userId), ttlMs * 2)
       .exec();
   };
-  const refresh = setInterval(() => {
-    for (const [member, userId] of open) touch(userId, member).catch((err: unknown) => logger.warn({ err }, 'presence refresh failed'));
-  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  const refresh = setInterval(
+    () => {
+      for (const [member, userId] of open)
+        touch(userId, member).catch((err: unknown) => logger.warn({ err }, 'presence refresh failed'));
+    },
+    Math.max(1_000, Math.floor(ttlMs / 3)),
+  );
   refresh.unref();
   return {
     enter(userId) {

@@ -13,9 +13,19 @@ export interface PushData {
 export async function queuePushes(db: UserDb, notification: Notification): Promise<number> {
   const devices = await db.pushDevice.findMany({ where: { userId: notification.userId }, select: { id: true } });
   if (devices.length === 0) return 0;
-  const data: PushData = { notificationId: notification.id, kind: notification.kind, url: notification.link ?? '/notifications' };
+  const data: PushData = {
+    notificationId: notification.id,
+    kind: notification.kind,
+    url: notification.link ?? '/notifications',
+  };
   const { count } = await db.pushMessage.createMany({
-    data: devices.map((d) => ({ deviceId: d.id, notificationId: notification.id, title: notification.title, body: notification.body, data: { ...data } })),
+    data: devices.map((d) => ({
+      deviceId: d.id,
+      notificationId: notification.id,
+      title: notification.title,
+      body: notification.body,
+      data: { ...data },
+    })),
   });
   return count;
 }

@@ -19,7 +19,9 @@ export function startPush(config: UserConfig, db: UserDb, logger: Logger, metric
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err }, 'presence redis connection error'));
   const presence = redis ? redisPresence(redis, logger) : memoryPresence();
-  const client = config.PUSH_WORKER ? createExpoClient({ baseUrl: config.PUSH_API_URL, accessToken: config.EXPO_ACCESS_TOKEN }) : null;
+  const client = config.PUSH_WORKER
+    ? createExpoClient({ baseUrl: config.PUSH_API_URL, accessToken: config.EXPO_ACCESS_TOKEN })
+    : null;
   const worker = client
     ? new PushWorker(db, client.expo, logger, metrics, {
         pollMs: config.PUSH_POLL_MS,

@@ -53,7 +53,11 @@ export class PushWorker {
   ) {
     this.#batch = options.batchSize ?? 500;
     this.#leaseMs = options.leaseMs ?? 60_000;
-    this.#outcomes = metrics.counter('user_push_messages_total', 'Push messages by outcome (sent, delivered, failed, retried, dead_token)', ['outcome']);
+    this.#outcomes = metrics.counter(
+      'user_push_messages_total',
+      'Push messages by outcome (sent, delivered, failed, retried, dead_token)',
+      ['outcome'],
+    );
   }
 
   start(): void {
@@ -130,7 +134,10 @@ export class PushWorker {
         await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'FAILED', error } });
         this.#outcomes.inc({ outcome: 'failed' });
       } else {
-        await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'PENDING', nextAttemptAt: this.#backoff(m.attempts), error } });
+        await this.db.pushMessage.updateMany({
+          where: { id: m.id },
+          data: { status: 'PENDING', nextAttemptAt: this.#backoff(m.attempts), error },
+        });
         this.#outcomes.inc({ outcome: 'retried' });
       }
     }
@@ -145,7 +152,15 @@ export class PushWorker {
   async #sendDue(): Promise<number> {
     const due = await this.#claim('PENDING');
     if (due.length === 0) return 0;
-    const messages: ExpoPushMessage[] = due.map((m) => ({ to: m.token, title: m.title, body: m.body, data: m.data, sound: 'default', priority: 'high', channelId: 'default' }));
+    const messages: ExpoPushMessage[] = due.map((m) => ({
+      to: m.token,
+      title: m.title,
+      body: m.body,
+      data: m.data,
+      sound: 'default',
+      priority: 'high',
+      channelId: 'default',
+    }));
     let offset = 0;
     for (const chunk of this.expo.chunkPushNotifications(messages)) {
       const claimed = due.slice(offset, offset + chunk.length);
@@ -154,7 +169,10 @@ export class PushWorker {
       try {
         tickets = await this.expo.sendPushNotificationsAsync(chunk);
       } catch (err) {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err), count: claimed.length }, 'push send failed; retrying later');
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), count: claimed.length },
+          'push send failed; retrying later',
+        );
         await this.#retryOrFail(claimed, err instanceof Error ? err.message.slice(0, 500) : 'send failed');
         continue;
       }
@@ -165,13 +183,22 @@ export class PushWorker {
         if (ticket?.status === 'ok') {
           await this.db.pushMessage.updateMany({
             where: { id: m.id },
-            data: { status: 'SENT', ticketId: ticket.id, attempts: 0, error: null, nextAttemptAt: new Date(Date.now() + this.options.receiptDelayMs) },
+            data: {
+              status: 'SENT',
+              ticketId: ticket.id,
+              attempts: 0,
+              error: null,
+              nextAttemptAt: new Date(Date.now() + this.options.receiptDelayMs),
+            },
           });
           this.#outcomes.inc({ outcome: 'sent' });
         } else if (ticket?.details?.error === 'DeviceNotRegistered') dead.push(m.token);
         else if (!ticket || ticket.details?.error === 'MessageRateExceeded') retry.push(m);
         else {
-          await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'FAILED', error: `${ticket.details?.error ?? 'error'}: ${ticket.message}`.slice(0, 500) } });
+          await this.db.pushMessage.updateMany({
+            where: { id: m.id },
+            data: { status: 'FAILED', error: `${ticket.details?.error ?? 'error'}: ${ticket.message}`.slice(0, 500) },
+          });
           this.#outcomes.inc({ outcome: 'failed' });
         }
       }
@@ -190,11 +217,19 @@ export class PushWorker {
       try {
         receipts = await this.expo.getPushNotificationReceiptsAsync(ids);
       } catch (err) {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'push receipts unavailable; asking again later');
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'push receipts unavailable; asking again later',
+        );
         for (const id of ids) {
           const m = byTicket.get(id)!;
           const giveUp = m.attempts >= this.options.maxAttempts;
-          await this.db.pushMessage.updateMany({ where: { id: m.id }, data: giveUp ? { status: 'FAILED', error: 'receipt never available' } : { nextAttemptAt: this.#backoff(m.attempts) } });
+          await this.db.pushMessage.updateMany({
+            where: { id: m.id },
+            data: giveUp
+              ? { status: 'FAILED', error: 'receipt never available' }
+              : { nextAttemptAt: this.#backoff(m.attempts) },
+          });
         }
         continue;
       }
@@ -205,7 +240,10 @@ export class PushWorker {
         if (!receipt) {
           // Not ready yet (or expired): ask again later, up to the attempt limit.
           const giveUp = m.attempts >= this.options.maxAttempts;
-          await this.db.pushMessage.updateMany({ where: { id: m.id }, data: giveUp ? { status: 'FAILED', error: 'no receipt' } : { nextAttemptAt: this.#backoff(m.attempts) } });
+          await this.db.pushMessage.updateMany({
+            where: { id: m.id },
+            data: giveUp ? { status: 'FAILED', error: 'no receipt' } : { nextAttemptAt: this.#backoff(m.attempts) },
+          });
           if (giveUp) this.#outcomes.inc({ outcome: 'failed' });
         } else if (receipt.status === 'ok') {
           await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'DELIVERED' } });
@@ -213,10 +251,22 @@ export class PushWorker {
         } else if (receipt.details?.error === 'DeviceNotRegistered') dead.push(m.token);
         else if (receipt.details?.error === 'MessageRateExceeded') {
           // Not delivered: send it again after a pause.
-          await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'PENDING', ticketId: null, attempts: 1, nextAttemptAt: this.#backoff(1), error: 'MessageRateExceeded' } });
+          await this.db.pushMessage.updateMany({
+            where: { id: m.id },
+            data: {
+              status: 'PENDING',
+              ticketId: null,
+              attempts: 1,
+              nextAttemptAt: this.#backoff(1),
+              error: 'MessageRateExceeded',
+            },
+          });
           this.#outcomes.inc({ outcome: 'retried' });
         } else {
-          await this.db.pushMessage.updateMany({ where: { id: m.id }, data: { status: 'FAILED', error: `${receipt.details?.error ?? 'error'}: ${receipt.message}`.slice(0, 500) } });
+          await this.db.pushMessage.updateMany({
+            where: { id: m.id },
+            data: { status: 'FAILED', error: `${receipt.details?.error ?? 'error'}: ${receipt.message}`.slice(0, 500) },
+          });
           this.#outcomes.inc({ outcome: 'failed' });
         }
       }
@@ -229,6 +279,8 @@ export class PushWorker {
   async #cleanup(): Promise<void> {
     if (Date.now() - this.#lastCleanup < 3_600_000) return;
     this.#lastCleanup = Date.now();
-    await this.db.pushMessage.deleteMany({ where: { status: { in: ['DELIVERED', 'FAILED'] }, updatedAt: { lt: new Date(Date.now() - 7 * 86_400_000) } } });
+    await this.db.pushMessage.deleteMany({
+      where: { status: { in: ['DELIVERED', 'FAILED'] }, updatedAt: { lt: new Date(Date.now() - 7 * 86_400_000) } },
+    });
   }
 }

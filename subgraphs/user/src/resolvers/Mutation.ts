@@ -5,17 +5,27 @@ import { markRead } from '../domain/notifications.ts';
 import { updatePreference } from '../domain/preferences.ts';
 import { updateProfile } from '../domain/profiles.ts';
 import { parsePushToken, registerDevice, unregisterDevice } from '../push/devices.ts';
-import { addressInputSchema, addressPatchSchema, notificationKindSchema, parseInput, updateProfileSchema } from '../domain/validation.ts';
+import {
+  addressInputSchema,
+  addressPatchSchema,
+  notificationKindSchema,
+  parseInput,
+  updateProfileSchema,
+} from '../domain/validation.ts';
 
 export const Mutation: MutationResolvers = {
-  updateProfile: (_, { input }, { viewer, db }) => updateProfile(db, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),
+  updateProfile: (_, { input }, { viewer, db }) =>
+    updateProfile(db, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),
 
-  requestAvatarUpload: (_, { contentType, sizeBytes }, { viewer, avatars }) => avatars.requestUpload(requireViewer(viewer).userId, contentType, sizeBytes),
+  requestAvatarUpload: (_, { contentType, sizeBytes }, { viewer, avatars }) =>
+    avatars.requestUpload(requireViewer(viewer).userId, contentType, sizeBytes),
   confirmAvatarUpload: (_, { key }, { viewer, avatars }) => avatars.confirmUpload(requireViewer(viewer).userId, key),
   removeAvatar: (_, __, { viewer, avatars }) => avatars.remove(requireViewer(viewer).userId),
 
-  createDeliveryAddress: (_, { input }, { viewer, db }) => createAddress(db, requireViewer(viewer).userId, parseInput(addressInputSchema, input, 'input')),
-  updateDeliveryAddress: (_, { id, patch }, { viewer, db }) => updateAddress(db, requireViewer(viewer), id, parseInput(addressPatchSchema, patch, 'patch')),
+  createDeliveryAddress: (_, { input }, { viewer, db }) =>
+    createAddress(db, requireViewer(viewer).userId, parseInput(addressInputSchema, input, 'input')),
+  updateDeliveryAddress: (_, { id, patch }, { viewer, db }) =>
+    updateAddress(db, requireViewer(viewer), id, parseInput(addressPatchSchema, patch, 'patch')),
   deleteDeliveryAddress: (_, { id }, { viewer, db }) => deleteAddress(db, requireViewer(viewer), id),
   setDefaultDeliveryAddress: (_, { id }, { viewer, db }) => setDefaultAddress(db, requireViewer(viewer), id),
 
@@ -30,6 +40,7 @@ export const Mutation: MutationResolvers = {
   },
   markNotificationsRead: (_, { input }, { viewer, db }) => markRead(db, requireViewer(viewer).userId, input),
 
-  registerPushDevice: (_, { input }, { viewer, db }) => registerDevice(db, requireViewer(viewer), parsePushToken(input.token), input.platform),
+  registerPushDevice: (_, { input }, { viewer, db }) =>
+    registerDevice(db, requireViewer(viewer), parsePushToken(input.token), input.platform),
   unregisterPushDevice: (_, { token }, { viewer, db }) => unregisterDevice(db, requireViewer(viewer), token),
 };

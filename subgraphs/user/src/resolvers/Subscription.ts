@@ -10,8 +10,19 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_, { after }, { viewer, bus, presence, db }) => {
       const userId = requireViewer(viewer).userId;
       const since = after === null || after === undefined ? null : decodeFeedCursor(after);
-      const live = await eventIterator<NotificationWire>(bus, topics.notification(userId), since ? { bufferSize: 2000 } : {});
-      const missed = since ? await resumeLog<NotificationWire>({ live, after: since, replay: (from, limit) => notificationsSince(db, userId, from, limit), positionOf: feedPositionOf }) : live;
+      const live = await eventIterator<NotificationWire>(
+        bus,
+        topics.notification(userId),
+        since ? { bufferSize: 2000 } : {},
+      );
+      const missed = since
+        ? await resumeLog<NotificationWire>({
+            live,
+            after: since,
+            replay: (from, limit) => notificationsSince(db, userId, from, limit),
+            positionOf: feedPositionOf,
+          })
+        : live;
       return whilePresent(missed, presence.enter(userId));
     },
     resolve: (payload: NotificationWire) => fromWire(payload),

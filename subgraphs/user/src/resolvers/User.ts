@@ -6,7 +6,8 @@ import { assertCanSeePrivate } from '../domain/privacy.ts';
 
 export const User: UserResolvers = {
   // Other subgraphs reference accounts that exist in auth; a profile not created yet shows defaults rather than null.
-  __resolveReference: async (ref, { loaders }) => (isUuid(ref.id) ? ((await loaders.profile.load(ref.id)) ?? defaultProfile(ref.id)) : null),
+  __resolveReference: async (ref, { loaders }) =>
+    isUuid(ref.id) ? ((await loaders.profile.load(ref.id)) ?? defaultProfile(ref.id)) : null,
   avatarUrl: (user, _, { avatars }) => (user.avatarKey ? avatars.url(user.avatarKey) : null),
   phone: (user, _, { viewer }) => {
     assertCanSeePrivate(viewer, user.id);

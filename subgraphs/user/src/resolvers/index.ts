@@ -8,4 +8,13 @@ import { Query } from './Query.ts';
 import { Subscription } from './Subscription.ts';
 import { User } from './User.ts';
 
-export const resolvers: Resolvers = { DateTime, Query, Mutation, Subscription, User, DeliveryAddress, Notification, PushDevice };
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Subscription,
+  User,
+  DeliveryAddress,
+  Notification,
+  PushDevice,
+};

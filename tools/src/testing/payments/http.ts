@@ -6,7 +6,11 @@ import type { AddressInfo } from 'node:net';
  * shorter one), a dropped connection before or after the request was acted on, or an answer that never comes after
  * it was acted on (the caller hangs until its own timeout — or its crash).
  */
-export type Fault = { readonly status: number } | { readonly delayMs: number } | { readonly drop: 'before' | 'after' } | { readonly hang: 'after' };
+export type Fault =
+  | { readonly status: number }
+  | { readonly delayMs: number }
+  | { readonly drop: 'before' | 'after' }
+  | { readonly hang: 'after' };
 
 export interface Route {
   readonly method: string;
@@ -67,12 +71,22 @@ export async function serveLocal(routes: readonly Route[], port = 0): Promise<Lo
       if (fault && 'drop' in fault && fault.drop === 'before') return void req.socket.destroy();
       if (fault && 'status' in fault) {
         res.writeHead(fault.status, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'injected failure' }, code: 'internal_server_error', description: 'injected failure' }));
+        return void res.end(
+          JSON.stringify({
+            type: 'error',
+            error: { type: 'api_error', message: 'injected failure' },
+            code: 'internal_server_error',
+            description: 'injected failure',
+          }),
+        );
       }
       if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
       const route = routes.find((r) => r.method === req.method && r.pattern.test(path));
       const match = route ? route.pattern.exec(path) : null;
-      const reply: Reply = route && match ? await route.handle(req, body, match) : { status: 404, body: { error: { type: 'invalid_request_error', message: `no route ${line}` } } };
+      const reply: Reply =
+        route && match
+          ? await route.handle(req, body, match)
+          : { status: 404, body: { error: { type: 'invalid_request_error', message: `no route ${line}` } } };
       if (fault && 'hang' in fault) {
         reply.after?.();
         return;
@@ -84,7 +98,10 @@ export async function serveLocal(routes: readonly Route[], port = 0): Promise<Lo
       }
       if (res.destroyed) return;
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/json', ...reply.headers });
+      res.writeHead(reply.status, {
+        'content-type': typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+        ...reply.headers,
+      });
       res.end(text);
       reply.after?.();
     })().catch(() => {
@@ -107,11 +124,21 @@ export async function serveLocal(routes: readonly Route[], port = 0): Promise<Lo
 }
 
 /** Posts a webhook with bounded retries (providers retry deliveries that were not answered with 2xx). */
-export async function deliver(url: string, body: string, headers: Record<string, string>, attempts = 5): Promise<number> {
+export async function deliver(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  attempts = 5,
+): Promise<number> {
   let status = 0;
   for (let i = 0; i < attempts; i++) {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       status = res.status;
       await res.arrayBuffer();
       if (res.ok) return status;

@@ -18,7 +18,10 @@ export interface PaymentSandbox {
  */
 export async function startPaymentSandbox(ports: { stripe?: number; yookassa?: number } = {}): Promise<PaymentSandbox> {
   const stripe = await startLocalStripe({ ...(ports.stripe !== undefined ? { port: ports.stripe } : {}) });
-  const yookassa = await startLocalYooKassa({ requireReceipt: true, ...(ports.yookassa !== undefined ? { port: ports.yookassa } : {}) });
+  const yookassa = await startLocalYooKassa({
+    requireReceipt: true,
+    ...(ports.yookassa !== undefined ? { port: ports.yookassa } : {}),
+  });
   return {
     stripe,
     yookassa,

@@ -96,7 +96,10 @@ export interface LocalStripe {
 
 const API_VERSION = '2026-10-28.endive';
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
-const err = (status: number, type: string, message: string, code?: string): Reply => ({ status, body: { error: { type, message, ...(code ? { code } : {}) } } });
+const err = (status: number, type: string, message: string, code?: string): Reply => ({
+  status,
+  body: { error: { type, message, ...(code ? { code } : {}) } },
+});
 
 export async function startLocalStripe(options: LocalStripeOptions = {}): Promise<LocalStripe> {
   const secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString('hex')}`;
@@ -117,11 +120,24 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
   async function send(event: StripeEvent, secret = webhookSecret, attempts = 5): Promise<number> {
     if (!webhookUrl) return 0;
     const payload = JSON.stringify(event, null, 2);
-    return deliver(webhookUrl, payload, { 'stripe-signature': sign(payload, secret), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' }, attempts);
+    return deliver(
+      webhookUrl,
+      payload,
+      { 'stripe-signature': sign(payload, secret), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+      attempts,
+    );
   }
 
   function emit(type: string, object: StripeIntent | StripeRefund): void {
-    const event: StripeEvent = { id: id('evt'), object: 'event', type, api_version: API_VERSION, created: now(), livemode: false, data: { object: structuredClone(object) } };
+    const event: StripeEvent = {
+      id: id('evt'),
+      object: 'event',
+      type,
+      api_version: API_VERSION,
+      created: now(),
+      livemode: false,
+      data: { object: structuredClone(object) },
+    };
     events.push(event);
     if (local.autoDeliver) void send(event);
   }
@@ -132,21 +148,29 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
   };
 
   /** Wraps a state-changing handler with Stripe's idempotent-request rules. */
-  const mutating = (handle: (params: Params, match: RegExpExecArray) => Reply): Route['handle'] => (req, body, match) => {
-    if (!authorized(req, req.url?.endsWith('/confirm'))) return err(401, 'invalid_request_error', 'Invalid API Key provided');
-    const params = parseForm(body);
-    const key = req.headers['idempotency-key'];
-    if (typeof key !== 'string') return handle(params, match);
-    const fingerprint = createHash('sha256').update(`${req.method} ${req.url} ${body}`).digest('hex');
-    const seen = idempotent.get(key);
-    if (seen) {
-      if (seen.fingerprint !== fingerprint) return err(400, 'idempotency_error', 'Keys for idempotent requests can only be used with the same parameters they were first used with.');
-      return { ...seen.reply, headers: { 'idempotent-replayed': 'true' }, after: () => undefined };
-    }
-    const reply = handle(params, match);
-    if (reply.status < 500) idempotent.set(key, { fingerprint, reply: { status: reply.status, body: reply.body } });
-    return reply;
-  };
+  const mutating =
+    (handle: (params: Params, match: RegExpExecArray) => Reply): Route['handle'] =>
+    (req, body, match) => {
+      if (!authorized(req, req.url?.endsWith('/confirm')))
+        return err(401, 'invalid_request_error', 'Invalid API Key provided');
+      const params = parseForm(body);
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string') return handle(params, match);
+      const fingerprint = createHash('sha256').update(`${req.method} ${req.url} ${body}`).digest('hex');
+      const seen = idempotent.get(key);
+      if (seen) {
+        if (seen.fingerprint !== fingerprint)
+          return err(
+            400,
+            'idempotency_error',
+            'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+          );
+        return { ...seen.reply, headers: { 'idempotent-replayed': 'true' }, after: () => undefined };
+      }
+      const reply = handle(params, match);
+      if (reply.status < 500) idempotent.set(key, { fingerprint, reply: { status: reply.status, body: reply.body } });
+      return reply;
+    };
 
   const intentOf = (match: RegExpExecArray) => intents.get(match[1] ?? '');
 
@@ -156,7 +180,8 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       pattern: /^\/v1\/payment_intents$/,
       handle: mutating((p) => {
         const amount = Number(p['amount']);
-        if (!Number.isInteger(amount) || amount < 50) return err(400, 'invalid_request_error', 'Amount must be at least €0.50 eur', 'amount_too_small');
+        if (!Number.isInteger(amount) || amount < 50)
+          return err(400, 'invalid_request_error', 'Amount must be at least €0.50 eur', 'amount_too_small');
         const intentId = id('pi');
         const intent: StripeIntent = {
           id: intentId,
@@ -187,7 +212,9 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: (req, _b, m) => {
         if (!authorized(req)) return err(401, 'invalid_request_error', 'Invalid API Key provided');
         const intent = intentOf(m);
-        return intent ? { status: 200, body: intent } : err(404, 'invalid_request_error', `No such payment_intent: '${m[1] ?? ''}'`, 'resource_missing');
+        return intent
+          ? { status: 200, body: intent }
+          : err(404, 'invalid_request_error', `No such payment_intent: '${m[1] ?? ''}'`, 'resource_missing');
       },
     },
     {
@@ -196,7 +223,13 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: mutating((p, m) => {
         const intent = intentOf(m);
         if (!intent) return err(404, 'invalid_request_error', 'No such payment_intent', 'resource_missing');
-        if (intent.status !== 'requires_payment_method') return err(400, 'invalid_request_error', `This PaymentIntent's status is ${intent.status}`, 'payment_intent_unexpected_state');
+        if (intent.status !== 'requires_payment_method')
+          return err(
+            400,
+            'invalid_request_error',
+            `This PaymentIntent's status is ${intent.status}`,
+            'payment_intent_unexpected_state',
+          );
         if (p['payment_method'] === 'pm_card_chargeDeclined') {
           intent.last_payment_error = { code: 'card_declined', message: 'Your card was declined.' };
           emit('payment_intent.payment_failed', intent);
@@ -215,9 +248,21 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: mutating((p, m) => {
         const intent = intentOf(m);
         if (!intent) return err(404, 'invalid_request_error', 'No such payment_intent', 'resource_missing');
-        if (intent.status !== 'requires_capture') return err(400, 'invalid_request_error', `This PaymentIntent could not be captured because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state');
+        if (intent.status !== 'requires_capture')
+          return err(
+            400,
+            'invalid_request_error',
+            `This PaymentIntent could not be captured because it has a status of ${intent.status}.`,
+            'payment_intent_unexpected_state',
+          );
         const amount = p['amount_to_capture'] ? Number(p['amount_to_capture']) : intent.amount_capturable;
-        if (!Number.isInteger(amount) || amount > intent.amount_capturable) return err(400, 'invalid_request_error', 'amount_to_capture is greater than the amount capturable', 'amount_too_large');
+        if (!Number.isInteger(amount) || amount > intent.amount_capturable)
+          return err(
+            400,
+            'invalid_request_error',
+            'amount_to_capture is greater than the amount capturable',
+            'amount_too_large',
+          );
         intent.status = 'succeeded';
         intent.amount_received = amount;
         intent.amount_capturable = 0;
@@ -231,7 +276,13 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: mutating((_p, m) => {
         const intent = intentOf(m);
         if (!intent) return err(404, 'invalid_request_error', 'No such payment_intent', 'resource_missing');
-        if (intent.status === 'succeeded' || intent.status === 'canceled') return err(400, 'invalid_request_error', `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state');
+        if (intent.status === 'succeeded' || intent.status === 'canceled')
+          return err(
+            400,
+            'invalid_request_error',
+            `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`,
+            'payment_intent_unexpected_state',
+          );
         intent.status = 'canceled';
         intent.amount_capturable = 0;
         intent.cancellation_reason = 'requested_by_customer';
@@ -245,11 +296,34 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: mutating((p) => {
         const intent = intents.get(String(p['payment_intent'] ?? ''));
         if (!intent) return err(400, 'invalid_request_error', 'No such payment_intent', 'resource_missing');
-        if (intent.status !== 'succeeded') return err(400, 'invalid_request_error', 'This PaymentIntent does not have a successful charge to refund.', 'charge_not_refundable');
-        const already = [...refunds.values()].filter((r) => r.payment_intent === intent.id && r.status !== 'failed').reduce((s, r) => s + r.amount, 0);
+        if (intent.status !== 'succeeded')
+          return err(
+            400,
+            'invalid_request_error',
+            'This PaymentIntent does not have a successful charge to refund.',
+            'charge_not_refundable',
+          );
+        const already = [...refunds.values()]
+          .filter((r) => r.payment_intent === intent.id && r.status !== 'failed')
+          .reduce((s, r) => s + r.amount, 0);
         const amount = p['amount'] ? Number(p['amount']) : intent.amount_received - already;
-        if (!Number.isInteger(amount) || amount <= 0 || amount > intent.amount_received - already) return err(400, 'invalid_request_error', 'Refund amount is greater than unrefunded amount on charge', 'amount_too_large');
-        const refund: StripeRefund = { id: id('re'), object: 'refund', amount, currency: intent.currency, payment_intent: intent.id, status: options.pendingRefunds ? 'pending' : 'succeeded', metadata: typeof p['metadata'] === 'object' ? p['metadata'] : {}, created: now() };
+        if (!Number.isInteger(amount) || amount <= 0 || amount > intent.amount_received - already)
+          return err(
+            400,
+            'invalid_request_error',
+            'Refund amount is greater than unrefunded amount on charge',
+            'amount_too_large',
+          );
+        const refund: StripeRefund = {
+          id: id('re'),
+          object: 'refund',
+          amount,
+          currency: intent.currency,
+          payment_intent: intent.id,
+          status: options.pendingRefunds ? 'pending' : 'succeeded',
+          metadata: typeof p['metadata'] === 'object' ? p['metadata'] : {},
+          created: now(),
+        };
         refunds.set(refund.id, refund);
         emit('refund.created', refund);
         return { status: 200, body: refund };
@@ -261,7 +335,9 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       handle: (req, _b, m) => {
         if (!authorized(req)) return err(401, 'invalid_request_error', 'Invalid API Key provided');
         const refund = refunds.get(m[1] ?? '');
-        return refund ? { status: 200, body: refund } : err(404, 'invalid_request_error', 'No such refund', 'resource_missing');
+        return refund
+          ? { status: 200, body: refund }
+          : err(404, 'invalid_request_error', 'No such refund', 'resource_missing');
       },
     },
   ];
@@ -270,7 +346,12 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
   const local: LocalStripe = {
     url: http.url,
     http,
-    env: { STRIPE_SECRET_KEY: secretKey, STRIPE_PUBLISHABLE_KEY: publishableKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: http.url },
+    env: {
+      STRIPE_SECRET_KEY: secretKey,
+      STRIPE_PUBLISHABLE_KEY: publishableKey,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_API_URL: http.url,
+    },
     intents,
     refunds,
     events,

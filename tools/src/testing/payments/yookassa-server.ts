@@ -16,7 +16,14 @@ interface Amount {
 
 export interface YooReceiptData {
   customer: { email?: string; phone?: string };
-  items: { description: string; quantity: string; amount: Amount; vat_code: number; payment_subject?: string; payment_mode?: string }[];
+  items: {
+    description: string;
+    quantity: string;
+    amount: Amount;
+    vat_code: number;
+    payment_subject?: string;
+    payment_mode?: string;
+  }[];
 }
 
 export interface YooPaymentObject {
@@ -85,7 +92,10 @@ export interface LocalYooKassa {
 
 const toCents = (v: string) => Math.round(Number(v) * 100);
 const fromCents = (c: number) => (c / 100).toFixed(2);
-const err = (status: number, code: string, description: string): Reply => ({ status, body: { type: 'error', id: randomUUID(), code, description } });
+const err = (status: number, code: string, description: string): Reply => ({
+  status,
+  body: { type: 'error', id: randomUUID(), code, description },
+});
 
 function receiptProblem(receipt: YooReceiptData | undefined, amount: Amount, required: boolean): string | null {
   if (!receipt) return required ? 'Receipt is missing or illegal' : null;
@@ -93,7 +103,8 @@ function receiptProblem(receipt: YooReceiptData | undefined, amount: Amount, req
   if (!Array.isArray(receipt.items) || receipt.items.length === 0) return 'Receipt items are missing';
   const sum = receipt.items.reduce((s, i) => s + toCents(i.amount.value) * Number(i.quantity), 0);
   if (Math.round(sum) !== toCents(amount.value)) return 'Sum of receipt items does not match the amount';
-  if (receipt.items.some((i) => !Number.isInteger(i.vat_code) || i.vat_code < 1 || i.vat_code > 12)) return 'Receipt item vat_code is illegal';
+  if (receipt.items.some((i) => !Number.isInteger(i.vat_code) || i.vat_code < 1 || i.vat_code > 12))
+    return 'Receipt item vat_code is illegal';
   return null;
 }
 
@@ -108,9 +119,18 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
   const idempotent = new Map<string, { fingerprint: string; reply: Reply }>();
   let base = '';
 
-  async function send(notification: YooNotification, headers: Record<string, string> = {}, attempts = 5): Promise<number> {
+  async function send(
+    notification: YooNotification,
+    headers: Record<string, string> = {},
+    attempts = 5,
+  ): Promise<number> {
     if (!notificationUrl) return 0;
-    return deliver(notificationUrl, JSON.stringify(notification), { ...options.notificationHeaders, ...headers }, attempts);
+    return deliver(
+      notificationUrl,
+      JSON.stringify(notification),
+      { ...options.notificationHeaders, ...headers },
+      attempts,
+    );
   }
 
   function emit(event: YooNotification['event'], object: YooPaymentObject | YooRefundObject): void {
@@ -119,28 +139,35 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
     if (local.autoDeliver) void send(n);
   }
 
-  const authorized = (req: IncomingMessage) => req.headers.authorization === `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString('base64')}`;
+  const authorized = (req: IncomingMessage) =>
+    req.headers.authorization === `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString('base64')}`;
 
-  const mutating = (handle: (body: Record<string, unknown>, match: RegExpExecArray) => Reply): Route['handle'] => (req, raw, match) => {
-    if (!authorized(req)) return err(401, 'invalid_credentials', 'Authentication by given credentials failed');
-    const key = req.headers['idempotence-key'];
-    if (typeof key !== 'string' || key.length < 1 || key.length > 64) return err(400, 'invalid_request', 'Idempotence-Key header is missing or too long (max 64)');
-    let body: Record<string, unknown>;
-    try {
-      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    } catch {
-      return err(400, 'invalid_request', 'Request body is not JSON');
-    }
-    const fingerprint = createHash('sha256').update(`${req.url} ${JSON.stringify(body)}`).digest('hex');
-    const seen = idempotent.get(key);
-    if (seen) {
-      if (seen.fingerprint !== fingerprint) return err(400, 'invalid_request', 'Idempotence key duplicated with different request data');
-      return { ...seen.reply, after: () => undefined };
-    }
-    const reply = handle(body, match);
-    if (reply.status < 500) idempotent.set(key, { fingerprint, reply: { status: reply.status, body: reply.body } });
-    return reply;
-  };
+  const mutating =
+    (handle: (body: Record<string, unknown>, match: RegExpExecArray) => Reply): Route['handle'] =>
+    (req, raw, match) => {
+      if (!authorized(req)) return err(401, 'invalid_credentials', 'Authentication by given credentials failed');
+      const key = req.headers['idempotence-key'];
+      if (typeof key !== 'string' || key.length < 1 || key.length > 64)
+        return err(400, 'invalid_request', 'Idempotence-Key header is missing or too long (max 64)');
+      let body: Record<string, unknown>;
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        return err(400, 'invalid_request', 'Request body is not JSON');
+      }
+      const fingerprint = createHash('sha256')
+        .update(`${req.url} ${JSON.stringify(body)}`)
+        .digest('hex');
+      const seen = idempotent.get(key);
+      if (seen) {
+        if (seen.fingerprint !== fingerprint)
+          return err(400, 'invalid_request', 'Idempotence key duplicated with different request data');
+        return { ...seen.reply, after: () => undefined };
+      }
+      const reply = handle(body, match);
+      if (reply.status < 500) idempotent.set(key, { fingerprint, reply: { status: reply.status, body: reply.body } });
+      return reply;
+    };
 
   const routes: Route[] = [
     {
@@ -148,9 +175,14 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
       pattern: /^\/v3\/payments$/,
       handle: mutating((b) => {
         const amount = b['amount'] as Amount | undefined;
-        if (!amount || !/^\d+(\.\d{1,2})?$/.test(amount.value) || amount.currency !== 'RUB') return err(400, 'invalid_request', 'amount is illegal');
+        if (!amount || !/^\d+(\.\d{1,2})?$/.test(amount.value) || amount.currency !== 'RUB')
+          return err(400, 'invalid_request', 'amount is illegal');
         const confirmation = b['confirmation'] as { type?: string; return_url?: string } | undefined;
-        const problem = receiptProblem(b['receipt'] as YooReceiptData | undefined, amount, options.requireReceipt ?? false);
+        const problem = receiptProblem(
+          b['receipt'] as YooReceiptData | undefined,
+          amount,
+          options.requireReceipt ?? false,
+        );
         if (problem) return err(400, 'invalid_request', problem);
         const id = `${randomUUID().slice(0, 8)}-000f-5000-${randomBytes(2).toString('hex')}-${randomBytes(6).toString('hex')}`;
         const payment: YooPaymentObject = {
@@ -162,7 +194,11 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
           confirmation:
             confirmation?.type === 'embedded'
               ? { type: 'embedded', confirmation_token: `ct-${randomBytes(12).toString('hex')}` }
-              : { type: 'redirect', confirmation_url: `${base}/checkout/${id}`, ...(confirmation?.return_url ? { return_url: confirmation.return_url } : {}) },
+              : {
+                  type: 'redirect',
+                  confirmation_url: `${base}/checkout/${id}`,
+                  ...(confirmation?.return_url ? { return_url: confirmation.return_url } : {}),
+                },
           metadata: (b['metadata'] as Record<string, string> | undefined) ?? {},
           ...(b['receipt'] ? { receipt_registration: 'pending' as const } : {}),
           created_at: new Date().toISOString(),
@@ -190,9 +226,11 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
       handle: mutating((b, m) => {
         const payment = payments.get(m[1] ?? '');
         if (!payment) return err(404, 'not_found', 'Payment not found');
-        if (payment.status !== 'waiting_for_capture') return err(400, 'invalid_request', `Payment in status ${payment.status} can't be captured`);
+        if (payment.status !== 'waiting_for_capture')
+          return err(400, 'invalid_request', `Payment in status ${payment.status} can't be captured`);
         const amount = (b['amount'] as Amount | undefined) ?? payment.amount;
-        if (toCents(amount.value) > toCents(payment.amount.value)) return err(400, 'invalid_request', 'Capture amount exceeds the payment amount');
+        if (toCents(amount.value) > toCents(payment.amount.value))
+          return err(400, 'invalid_request', 'Capture amount exceeds the payment amount');
         payment.status = 'succeeded';
         payment.amount = amount;
         payment.captured_at = new Date().toISOString();
@@ -208,7 +246,8 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
       handle: mutating((_b, m) => {
         const payment = payments.get(m[1] ?? '');
         if (!payment) return err(404, 'not_found', 'Payment not found');
-        if (payment.status !== 'waiting_for_capture') return err(400, 'invalid_request', `Payment in status ${payment.status} can't be canceled`);
+        if (payment.status !== 'waiting_for_capture')
+          return err(400, 'invalid_request', `Payment in status ${payment.status} can't be canceled`);
         payment.status = 'canceled';
         payment.cancellation_details = { party: 'merchant', reason: 'canceled_by_merchant' };
         emit('payment.canceled', payment);
@@ -221,13 +260,26 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
       handle: mutating((b) => {
         const payment = payments.get(String(b['payment_id'] ?? ''));
         if (!payment) return err(404, 'not_found', 'Payment not found');
-        if (payment.status !== 'succeeded') return err(400, 'invalid_request', `Payment in status ${payment.status} can't be refunded`);
+        if (payment.status !== 'succeeded')
+          return err(400, 'invalid_request', `Payment in status ${payment.status} can't be refunded`);
         const amount = b['amount'] as Amount | undefined;
         const refunded = payment.refunded_amount ? toCents(payment.refunded_amount.value) : 0;
-        if (!amount || toCents(amount.value) <= 0 || toCents(amount.value) > toCents(payment.amount.value) - refunded) return err(400, 'invalid_request', 'Refund amount exceeds the refundable amount');
-        const problem = receiptProblem(b['receipt'] as YooReceiptData | undefined, amount, options.requireReceipt ?? false);
+        if (!amount || toCents(amount.value) <= 0 || toCents(amount.value) > toCents(payment.amount.value) - refunded)
+          return err(400, 'invalid_request', 'Refund amount exceeds the refundable amount');
+        const problem = receiptProblem(
+          b['receipt'] as YooReceiptData | undefined,
+          amount,
+          options.requireReceipt ?? false,
+        );
         if (problem) return err(400, 'invalid_request', problem);
-        const refund: YooRefundObject = { id: randomUUID(), payment_id: payment.id, status: 'succeeded', amount, ...(typeof b['description'] === 'string' ? { description: b['description'] } : {}), created_at: new Date().toISOString() };
+        const refund: YooRefundObject = {
+          id: randomUUID(),
+          payment_id: payment.id,
+          status: 'succeeded',
+          amount,
+          ...(typeof b['description'] === 'string' ? { description: b['description'] } : {}),
+          created_at: new Date().toISOString(),
+        };
         refunds.set(refund.id, refund);
         if (b['receipt']) receipts.set(refund.id, b['receipt'] as YooReceiptData);
         payment.refunded_amount = { value: fromCents(refunded + toCents(amount.value)), currency: amount.currency };
@@ -262,7 +314,8 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
       pattern: /^\/checkout\/([\w-]+)\/(pay|decline)$/,
       handle: (_req, _b, m) => {
         const payment = payments.get(m[1] ?? '');
-        if (!payment || payment.status !== 'pending') return { status: 409, body: '<!doctype html><p>This payment is not waiting for you</p>' };
+        if (!payment || payment.status !== 'pending')
+          return { status: 409, body: '<!doctype html><p>This payment is not waiting for you</p>' };
         if (m[2] === 'pay') {
           payment.status = 'waiting_for_capture';
           payment.paid = true;
@@ -273,7 +326,9 @@ export async function startLocalYooKassa(options: LocalYooKassaOptions = {}): Pr
           emit('payment.canceled', payment);
         }
         const back = payment.confirmation?.return_url;
-        return back ? { status: 303, body: '', headers: { location: back } } : { status: 200, body: `<!doctype html><p>${m[2] === 'pay' ? 'Paid' : 'Declined'}</p>` };
+        return back
+          ? { status: 303, body: '', headers: { location: back } }
+          : { status: 200, body: `<!doctype html><p>${m[2] === 'pay' ? 'Paid' : 'Declined'}</p>` };
       },
     },
   ];

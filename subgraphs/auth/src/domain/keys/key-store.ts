@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  type CryptoKey,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { AuthDb } from '../../db.ts';
 import type { SigningKey } from '../../generated/prisma/client.ts';
 import { KeyEncryption } from './key-encryption.ts';
@@ -80,7 +89,13 @@ export class SigningKeyStore {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
     const kid = `${now.toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
-    return { kid, alg: SIGNING_ALG, publicJwk, privateKeyEncrypted: this.#encryption.encrypt(await exportPKCS8(privateKey), kid), createdAt: now };
+    return {
+      kid,
+      alg: SIGNING_ALG,
+      publicJwk,
+      privateKeyEncrypted: this.#encryption.encrypt(await exportPKCS8(privateKey), kid),
+      createdAt: now,
+    };
   }
 
   async #load(): Promise<Snapshot> {

@@ -28,6 +28,8 @@ export function assertAcceptablePassword(password: string, field: string, email?
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     throw badInput(`Password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`, field);
   }
-  if (isCommonPassword(password)) throw badInput('This password is too common: it appears in lists of breached passwords', field);
-  if (email && password.toLowerCase() === email.toLowerCase()) throw badInput('Password must not be your email address', field);
+  if (isCommonPassword(password))
+    throw badInput('This password is too common: it appears in lists of breached passwords', field);
+  if (email && password.toLowerCase() === email.toLowerCase())
+    throw badInput('Password must not be your email address', field);
 }

@@ -89,28 +89,59 @@ async function fetchJson(url: string, init: RequestInit, what: string): Promise<
 }
 
 /** VK ID: user data from its own `user_info` method (POST client_id + access_token), not OpenID Connect's. */
-async function vkProfile(provider: ProviderSettings & { endpoints: { kind: 'oauth2' } }, accessToken: string, tokenUserId: unknown): Promise<ProviderProfile> {
+async function vkProfile(
+  provider: ProviderSettings & { endpoints: { kind: 'oauth2' } },
+  accessToken: string,
+  tokenUserId: unknown,
+): Promise<ProviderProfile> {
   const body = new URLSearchParams({ client_id: provider.clientId, access_token: accessToken });
-  const parsed = vkUserInfo.safeParse(await fetchJson(provider.endpoints.userInfoEndpoint, { method: 'POST', body, headers: { accept: 'application/json' } }, 'VK ID user_info'));
+  const parsed = vkUserInfo.safeParse(
+    await fetchJson(
+      provider.endpoints.userInfoEndpoint,
+      { method: 'POST', body, headers: { accept: 'application/json' } },
+      'VK ID user_info',
+    ),
+  );
   if (!parsed.success) throw new ProviderRejected('VK ID user_info: unexpected shape');
   const { user } = parsed.data;
-  if (tokenUserId !== undefined && String(tokenUserId) !== user.user_id) throw new ProviderRejected('VK ID user_info is about another user than the token');
+  if (tokenUserId !== undefined && String(tokenUserId) !== user.user_id)
+    throw new ProviderRejected('VK ID user_info is about another user than the token');
   // VK ID does not say whether the address was confirmed: it is treated as unverified.
-  return { subject: user.user_id, email: cleanEmail(user.email), emailVerified: false, privateEmail: false, displayName: cleanName(user.first_name, user.last_name) };
+  return {
+    subject: user.user_id,
+    email: cleanEmail(user.email),
+    emailVerified: false,
+    privateEmail: false,
+    displayName: cleanName(user.first_name, user.last_name),
+  };
 }
 
 /** Yandex ID: `GET /info?format=json` with `Authorization: OAuth <token>` (its own scheme, not Bearer). */
-async function yandexProfile(provider: ProviderSettings & { endpoints: { kind: 'oauth2' } }, accessToken: string): Promise<ProviderProfile> {
-  const parsed = yandexInfo.safeParse(await fetchJson(provider.endpoints.userInfoEndpoint, { headers: { authorization: `OAuth ${accessToken}`, accept: 'application/json' } }, 'Yandex ID info'));
+async function yandexProfile(
+  provider: ProviderSettings & { endpoints: { kind: 'oauth2' } },
+  accessToken: string,
+): Promise<ProviderProfile> {
+  const parsed = yandexInfo.safeParse(
+    await fetchJson(
+      provider.endpoints.userInfoEndpoint,
+      { headers: { authorization: `OAuth ${accessToken}`, accept: 'application/json' } },
+      'Yandex ID info',
+    ),
+  );
   if (!parsed.success) throw new ProviderRejected('Yandex ID info: unexpected shape');
   const info = parsed.data;
-  if (info.client_id !== undefined && info.client_id !== provider.clientId) throw new ProviderRejected('Yandex ID token was issued to another app');
+  if (info.client_id !== undefined && info.client_id !== provider.clientId)
+    throw new ProviderRejected('Yandex ID token was issued to another app');
   return {
     subject: info.id,
     email: cleanEmail(info.default_email),
     emailVerified: false,
     privateEmail: false,
-    displayName: cleanName(info.display_name) ?? cleanName(info.real_name) ?? cleanName(info.first_name, info.last_name) ?? cleanName(info.login),
+    displayName:
+      cleanName(info.display_name) ??
+      cleanName(info.real_name) ??
+      cleanName(info.first_name, info.last_name) ??
+      cleanName(info.login),
   };
 }
 
@@ -133,7 +164,11 @@ function oidcProfile(claims: oidc.IDToken, postedName: string | null): ProviderP
  * Exchanges the code (PKCE verifier, state, and for OpenID Connect the nonce, all checked by openid-client) and reads
  * who signed in. Throws ProviderRejected, or openid-client's errors, for anything the provider refused or got wrong.
  */
-export async function exchangeCode(clients: ProviderClients, provider: ProviderSettings, exchange: CodeExchange): Promise<ProviderProfile> {
+export async function exchangeCode(
+  clients: ProviderClients,
+  provider: ProviderSettings,
+  exchange: CodeExchange,
+): Promise<ProviderProfile> {
   const config = await clients.configuration(provider);
   await clients.prepare(provider);
   const callback = new URL(exchange.redirectUri);
@@ -149,7 +184,11 @@ export async function exchangeCode(clients: ProviderClients, provider: ProviderS
   const tokens = await oidc.authorizationCodeGrant(
     config,
     callback,
-    { pkceCodeVerifier: exchange.codeVerifier, expectedState: exchange.state, ...(isOidc ? { expectedNonce: exchange.nonce, idTokenExpected: true } : {}) },
+    {
+      pkceCodeVerifier: exchange.codeVerifier,
+      expectedState: exchange.state,
+      ...(isOidc ? { expectedNonce: exchange.nonce, idTokenExpected: true } : {}),
+    },
     extra,
   );
   if (isOidc) {
@@ -160,5 +199,7 @@ export async function exchangeCode(clients: ProviderClients, provider: ProviderS
   const endpoints = provider.endpoints;
   if (endpoints.kind !== 'oauth2') throw new ProviderRejected('unreachable');
   const withEndpoints = { ...provider, endpoints };
-  return provider.id === 'vk' ? vkProfile(withEndpoints, tokens.access_token, tokens['user_id']) : yandexProfile(withEndpoints, tokens.access_token);
+  return provider.id === 'vk'
+    ? vkProfile(withEndpoints, tokens.access_token, tokens['user_id'])
+    : yandexProfile(withEndpoints, tokens.access_token);
 }

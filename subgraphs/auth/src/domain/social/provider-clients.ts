@@ -84,10 +84,20 @@ export class ProviderClients {
     const options = { timeout: PROVIDER_TIMEOUT_S, ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}) };
     let config: oidc.Configuration;
     if (endpoints.kind === 'oidc') {
-      config = await oidc.discovery(new URL(endpoints.issuer), provider.clientId, undefined, this.#clientAuth(provider), options);
+      config = await oidc.discovery(
+        new URL(endpoints.issuer),
+        provider.clientId,
+        undefined,
+        this.#clientAuth(provider),
+        options,
+      );
     } else {
       config = new oidc.Configuration(
-        { issuer: endpoints.issuer, authorization_endpoint: endpoints.authorizationEndpoint, token_endpoint: endpoints.tokenEndpoint },
+        {
+          issuer: endpoints.issuer,
+          authorization_endpoint: endpoints.authorizationEndpoint,
+          token_endpoint: endpoints.tokenEndpoint,
+        },
         provider.clientId,
         undefined,
         this.#clientAuth(provider),

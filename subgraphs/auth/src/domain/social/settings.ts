@@ -52,7 +52,13 @@ type SocialEnv = z.infer<typeof socialObject> & { readonly NODE_ENV: string; rea
 /** How our server reaches one provider and reads who signed in. */
 export type ProviderEndpoints =
   | { readonly kind: 'oidc'; readonly issuer: string }
-  | { readonly kind: 'oauth2'; readonly issuer: string; readonly authorizationEndpoint: string; readonly tokenEndpoint: string; readonly userInfoEndpoint: string };
+  | {
+      readonly kind: 'oauth2';
+      readonly issuer: string;
+      readonly authorizationEndpoint: string;
+      readonly tokenEndpoint: string;
+      readonly userInfoEndpoint: string;
+    };
 
 export interface ProviderSettings {
   readonly id: SocialProviderId;
@@ -62,7 +68,10 @@ export interface ProviderSettings {
   readonly endpoints: ProviderEndpoints;
   readonly scope: string;
   /** `client_secret_post` with a static secret, none (PKCE and the client id: VK ID), or Apple's ES256-signed client secret. */
-  readonly credentials: { readonly kind: 'none' } | { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'apple'; readonly teamId: string; readonly keyId: string; readonly privateKeyPem: string };
+  readonly credentials:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'secret'; readonly secret: string }
+    | { readonly kind: 'apple'; readonly teamId: string; readonly keyId: string; readonly privateKeyPem: string };
   /** The provider posts the response to our server (Apple with name/email scopes), which relays it to the app. */
   readonly formPost: boolean;
 }
@@ -86,7 +95,9 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 export function isLoopbackHttp(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
-  return protocol === 'http:' && (hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname));
+  return (
+    protocol === 'http:' && (hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname))
+  );
 }
 
 /** Reports variables that only make sense together (a client id without its secret…) and http URLs in production. */
@@ -99,18 +110,33 @@ export function checkSocialConfig(c: SocialEnv, ctx: z.RefinementCtx): void {
   for (const [, ...keys] of together) {
     const set = keys.filter((k) => c[k] !== undefined);
     if (set.length > 0 && set.length < keys.length) {
-      for (const k of keys.filter((key) => c[key] === undefined)) ctx.addIssue({ code: 'custom', path: [k], message: `required with ${set.join(', ')}` });
+      for (const k of keys.filter((key) => c[key] === undefined))
+        ctx.addIssue({ code: 'custom', path: [k], message: `required with ${set.join(', ')}` });
     }
   }
   if (c.APPLE_PRIVATE_KEY && !c.APPLE_PRIVATE_KEY.replace(/\\n/g, '\n').includes('-----BEGIN PRIVATE KEY-----')) {
-    ctx.addIssue({ code: 'custom', path: ['APPLE_PRIVATE_KEY'], message: 'expected a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['APPLE_PRIVATE_KEY'],
+      message: 'expected a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)',
+    });
   }
   for (const uri of splitList(c.SOCIAL_REDIRECT_URIS)) {
-    if (!URL.canParse(uri) || /[#?]/.test(uri)) ctx.addIssue({ code: 'custom', path: ['SOCIAL_REDIRECT_URIS'], message: `not an absolute URI without query or fragment: ${uri}` });
+    if (!URL.canParse(uri) || /[#?]/.test(uri))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SOCIAL_REDIRECT_URIS'],
+        message: `not an absolute URI without query or fragment: ${uri}`,
+      });
   }
   if (c.NODE_ENV === 'production') {
     for (const key of ['VK_ID_URL', 'YANDEX_OAUTH_URL', 'YANDEX_LOGIN_URL', 'GOOGLE_ISSUER', 'APPLE_ISSUER'] as const) {
-      if (!c[key].startsWith('https://') && !isLoopbackHttp(c[key])) ctx.addIssue({ code: 'custom', path: [key], message: 'must be https:// in production (http only on loopback)' });
+      if (!c[key].startsWith('https://') && !isLoopbackHttp(c[key]))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'must be https:// in production (http only on loopback)',
+        });
     }
   }
 }
@@ -131,7 +157,13 @@ export function socialSettingsFrom(c: SocialEnv): SocialSettings {
       displayName: 'VK ID',
       clientId: c.VK_CLIENT_ID,
       // VK ID speaks OAuth 2.1 with PKCE but not OpenID Connect: no discovery, user data from its own user_info method.
-      endpoints: { kind: 'oauth2', issuer: base, authorizationEndpoint: `${base}/authorize`, tokenEndpoint: `${base}/oauth2/auth`, userInfoEndpoint: `${base}/oauth2/user_info` },
+      endpoints: {
+        kind: 'oauth2',
+        issuer: base,
+        authorizationEndpoint: `${base}/authorize`,
+        tokenEndpoint: `${base}/oauth2/auth`,
+        userInfoEndpoint: `${base}/oauth2/user_info`,
+      },
       scope: 'vkid.personal_info email',
       credentials: { kind: 'none' },
       formPost: false,
@@ -143,7 +175,13 @@ export function socialSettingsFrom(c: SocialEnv): SocialSettings {
       id: 'yandex',
       displayName: 'Yandex ID',
       clientId: c.YANDEX_CLIENT_ID,
-      endpoints: { kind: 'oauth2', issuer: oauth, authorizationEndpoint: `${oauth}/authorize`, tokenEndpoint: `${oauth}/token`, userInfoEndpoint: `${trimSlash(c.YANDEX_LOGIN_URL)}/info?format=json` },
+      endpoints: {
+        kind: 'oauth2',
+        issuer: oauth,
+        authorizationEndpoint: `${oauth}/authorize`,
+        tokenEndpoint: `${oauth}/token`,
+        userInfoEndpoint: `${trimSlash(c.YANDEX_LOGIN_URL)}/info?format=json`,
+      },
       scope: 'login:email login:info',
       credentials: { kind: 'secret', secret: c.YANDEX_CLIENT_SECRET },
       formPost: false,
@@ -167,14 +205,23 @@ export function socialSettingsFrom(c: SocialEnv): SocialSettings {
       clientId: c.APPLE_CLIENT_ID,
       endpoints: { kind: 'oidc', issuer: c.APPLE_ISSUER },
       scope: 'openid email name',
-      credentials: { kind: 'apple', teamId: c.APPLE_TEAM_ID, keyId: c.APPLE_KEY_ID, privateKeyPem: c.APPLE_PRIVATE_KEY.replace(/\\n/g, '\n') },
+      credentials: {
+        kind: 'apple',
+        teamId: c.APPLE_TEAM_ID,
+        keyId: c.APPLE_KEY_ID,
+        privateKeyPem: c.APPLE_PRIVATE_KEY.replace(/\\n/g, '\n'),
+      },
       // Apple requires response_mode=form_post when name or email is requested.
       formPost: true,
     });
   }
   const configured = splitList(c.SOCIAL_REDIRECT_URIS);
   // Compared and sent in URL-normalized form: what the provider receives is exactly what is allow-listed.
-  const redirectUris = new Set((configured.length ? configured : [`${trimSlash(c.APP_URL)}/auth/callback`, APP_SCHEME_REDIRECT]).map((u) => new URL(u).href));
+  const redirectUris = new Set(
+    (configured.length ? configured : [`${trimSlash(c.APP_URL)}/auth/callback`, APP_SCHEME_REDIRECT]).map(
+      (u) => new URL(u).href,
+    ),
+  );
   const publicApiUrl = trimSlash(c.PUBLIC_API_URL);
   return {
     providers,

@@ -1,10 +1,27 @@
 import * as oidc from 'openid-client';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { badInput, conflict, domainError, ErrorCode, eventTopics, isUniqueViolation, forbidden, notFound, unauthenticated, type RawExecutor, type ServiceEvents, type UserRegistered } from '@vegshare/kit';
+import {
+  badInput,
+  conflict,
+  domainError,
+  ErrorCode,
+  eventTopics,
+  isUniqueViolation,
+  forbidden,
+  notFound,
+  unauthenticated,
+  type RawExecutor,
+  type ServiceEvents,
+  type UserRegistered,
+} from '@vegshare/kit';
 import type { AuthDb } from '../../db.ts';
 import type { DeviceTokens } from '../device-tokens.ts';
-import type { SocialIdentity as IdentityRow, SocialLinkTicket as TicketRow, User as UserRow } from '../../generated/prisma/client.ts';
+import type {
+  SocialIdentity as IdentityRow,
+  SocialLinkTicket as TicketRow,
+  User as UserRow,
+} from '../../generated/prisma/client.ts';
 import type { PasswordService } from '../passwords/hasher.ts';
 import type { AuthRateLimits } from '../rate-limits.ts';
 import type { Outbox } from '../outbox.ts';
@@ -26,12 +43,27 @@ const SWEEP_INTERVAL_MS = 60_000;
 const MAX_NAME = 80;
 
 export type SocialSignInOutcome =
-  | { readonly status: 'SIGNED_IN'; readonly provider: SocialProviderId; readonly auth: SignedIn; readonly identity: IdentityRow }
+  | {
+      readonly status: 'SIGNED_IN';
+      readonly provider: SocialProviderId;
+      readonly auth: SignedIn;
+      readonly identity: IdentityRow;
+    }
   | { readonly status: 'LINKED'; readonly provider: SocialProviderId; readonly identity: IdentityRow }
   /** The provider verified an email that belongs to an account: the user must prove that account first. */
-  | { readonly status: 'PROOF_REQUIRED'; readonly provider: SocialProviderId; readonly ticket: string; readonly email: string }
+  | {
+      readonly status: 'PROOF_REQUIRED';
+      readonly provider: SocialProviderId;
+      readonly ticket: string;
+      readonly email: string;
+    }
   /** The provider did not vouch for an email (or shared none): a code mailed to the address decides. */
-  | { readonly status: 'EMAIL_CONFIRMATION_REQUIRED'; readonly provider: SocialProviderId; readonly ticket: string; readonly email: string | null };
+  | {
+      readonly status: 'EMAIL_CONFIRMATION_REQUIRED';
+      readonly provider: SocialProviderId;
+      readonly ticket: string;
+      readonly email: string | null;
+    };
 
 export interface SocialAuthorization {
   readonly authorizationUrl: string;
@@ -69,9 +101,13 @@ const invalidState = () => badInput('This sign-in has expired or was already use
 const invalidTicket = () => badInput('This sign-in has expired or was already finished; start again', 'ticket');
 const invalidCode = () => badInput('This link is invalid or has expired; start the sign-in again', 'code');
 const providerRejected = (provider: ProviderSettings) =>
-  domainError(ErrorCode.UNAUTHENTICATED, `${provider.displayName} did not confirm the sign-in; start again`, { reason: 'PROVIDER_REJECTED' });
+  domainError(ErrorCode.UNAUTHENTICATED, `${provider.displayName} did not confirm the sign-in; start again`, {
+    reason: 'PROVIDER_REJECTED',
+  });
 const providerUnreachable = (provider: ProviderSettings) =>
-  new GraphQLError(`${provider.displayName} cannot be reached right now; try again shortly`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  new GraphQLError(`${provider.displayName} cannot be reached right now; try again shortly`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE' },
+  });
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
@@ -81,7 +117,9 @@ export function postedNameOf(raw: string | null): string | null {
   if (!raw || raw.length > 4096) return null;
   try {
     const user = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };
-    const parts = [user.name?.firstName, user.name?.lastName].filter((p): p is string => typeof p === 'string' && p.trim().length > 0);
+    const parts = [user.name?.firstName, user.name?.lastName].filter(
+      (p): p is string => typeof p === 'string' && p.trim().length > 0,
+    );
     const name = parts.join(' ').replace(CONTROL_CHARACTERS, '').trim().slice(0, MAX_NAME);
     return name || null;
   } catch {
@@ -125,10 +163,16 @@ export class SocialSignIn {
    * Starts a sign-in: the URL to open in the system browser, with state, PKCE (S256) and for OpenID Connect a nonce.
    * With `linkUserId` (a signed-in user) the identity will be linked to that account instead.
    */
-  async start(providerId: string, redirectUri: string, linkUserId: string | null, meta: RequestMeta): Promise<SocialAuthorization> {
+  async start(
+    providerId: string,
+    redirectUri: string,
+    linkUserId: string | null,
+    meta: RequestMeta,
+  ): Promise<SocialAuthorization> {
     const provider = this.#provider(providerId, 'provider');
     const redirect = URL.canParse(redirectUri) ? new URL(redirectUri).href : null;
-    if (!redirect || !this.deps.settings.redirectUris.has(redirect)) throw badInput('This redirect URI is not allowed', 'redirectUri');
+    if (!redirect || !this.deps.settings.redirectUris.has(redirect))
+      throw badInput('This redirect URI is not allowed', 'redirectUri');
     await this.deps.limits.loginAttempt(meta.ip);
     await this.#sweep();
     const state = randomSecret();
@@ -147,7 +191,17 @@ export class SocialSignIn {
       throw providerUnreachable(provider);
     }
     const expiresAt = new Date(Date.now() + REQUEST_TTL_MS);
-    await this.deps.db.socialAuthRequest.create({ data: { stateHash: sha256(state), provider: provider.id, redirectUri: redirect, codeVerifier, nonce, linkUserId, expiresAt } });
+    await this.deps.db.socialAuthRequest.create({
+      data: {
+        stateHash: sha256(state),
+        provider: provider.id,
+        redirectUri: redirect,
+        codeVerifier,
+        nonce,
+        linkUserId,
+        expiresAt,
+      },
+    });
     return { authorizationUrl: url.href, state, expiresAt };
   }
 
@@ -159,7 +213,9 @@ export class SocialSignIn {
   async relayFormPost(providerId: string, form: URLSearchParams): Promise<string | null> {
     const state = form.get('state');
     if (!state || state.length > 256) return null;
-    const request = await this.deps.db.socialAuthRequest.findFirst({ where: { stateHash: sha256(state), provider: providerId, usedAt: null, expiresAt: { gt: new Date() } } });
+    const request = await this.deps.db.socialAuthRequest.findFirst({
+      where: { stateHash: sha256(state), provider: providerId, usedAt: null, expiresAt: { gt: new Date() } },
+    });
     if (!request) return null;
     const postedName = postedNameOf(form.get('user'));
     if (postedName) await this.deps.db.socialAuthRequest.update({ where: { id: request.id }, data: { postedName } });
@@ -173,16 +229,25 @@ export class SocialSignIn {
 
   /** Finishes a sign-in with the code the provider sent back to the app. */
   /** `linkingUser` resolves the signed-in user (asked only when the sign-in was started to link an identity). */
-  async complete(input: CompleteInput, linkingUser: () => Promise<string | null>, meta: RequestMeta): Promise<SocialSignInOutcome> {
+  async complete(
+    input: CompleteInput,
+    linkingUser: () => Promise<string | null>,
+    meta: RequestMeta,
+  ): Promise<SocialSignInOutcome> {
     await this.deps.limits.loginAttempt(meta.ip);
     const now = new Date();
     const stateHash = sha256(input.state);
     // The state is spent first, whatever happens next: a code can be tried once per started sign-in.
-    const spent = await this.deps.db.socialAuthRequest.updateMany({ where: { stateHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-    const request = spent.count === 1 ? await this.deps.db.socialAuthRequest.findUnique({ where: { stateHash } }) : null;
+    const spent = await this.deps.db.socialAuthRequest.updateMany({
+      where: { stateHash, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    const request =
+      spent.count === 1 ? await this.deps.db.socialAuthRequest.findUnique({ where: { stateHash } }) : null;
     if (!request) throw invalidState();
     const provider = this.#provider(request.provider, 'input.state');
-    if (request.linkUserId && request.linkUserId !== (await linkingUser())) throw forbidden('Finish linking while signed in to the account that started it');
+    if (request.linkUserId && request.linkUserId !== (await linkingUser()))
+      throw forbidden('Finish linking while signed in to the account that started it');
     const method = `social:${provider.id}`;
     let profile: ProviderProfile;
     try {
@@ -198,15 +263,31 @@ export class SocialSignIn {
       });
     } catch (err) {
       this.deps.logger.info({ err, provider: provider.id }, 'social sign-in refused');
-      await auditLogin(this.deps.db, { email: `${provider.id}:unknown`, userId: null, outcome: 'BAD_CREDENTIALS', meta, method });
+      await auditLogin(this.deps.db, {
+        email: `${provider.id}:unknown`,
+        userId: null,
+        outcome: 'BAD_CREDENTIALS',
+        meta,
+        method,
+      });
       throw providerRejected(provider);
     }
-    const known = await this.deps.db.socialIdentity.findUnique({ where: { provider_subject: { provider: provider.id, subject: profile.subject } } });
+    const known = await this.deps.db.socialIdentity.findUnique({
+      where: { provider_subject: { provider: provider.id, subject: profile.subject } },
+    });
     if (request.linkUserId) return this.#linkToSignedIn(provider, profile, known, request.linkUserId);
     if (known) {
-      const identity = await this.deps.db.socialIdentity.update({ where: { id: known.id }, data: this.#identityData(profile, now) });
+      const identity = await this.deps.db.socialIdentity.update({
+        where: { id: known.id },
+        data: this.#identityData(profile, now),
+      });
       const user = await this.deps.db.user.findUniqueOrThrow({ where: { id: known.userId } });
-      return { status: 'SIGNED_IN', provider: provider.id, identity, auth: await this.#signIn(user, provider.id, meta) };
+      return {
+        status: 'SIGNED_IN',
+        provider: provider.id,
+        identity,
+        auth: await this.#signIn(user, provider.id, meta),
+      };
     }
     if (profile.email && profile.emailVerified) {
       let owner = await this.deps.db.user.findUnique({ where: { email: profile.email } });
@@ -215,13 +296,25 @@ export class SocialSignIn {
           if (isUniqueViolation(error)) return null; // the email or the identity was taken meanwhile: treat as existing
           throw error;
         });
-        if (created) return { status: 'SIGNED_IN', provider: provider.id, identity: created.identity, auth: await this.#signIn(created.user, provider.id, meta) };
+        if (created)
+          return {
+            status: 'SIGNED_IN',
+            provider: provider.id,
+            identity: created.identity,
+            auth: await this.#signIn(created.user, provider.id, meta),
+          };
         owner = await this.deps.db.user.findUniqueOrThrow({ where: { email: profile.email } });
       }
       if (owner.pendingSignUp) {
         // The provider proved the mailbox that the pending sign-up never did: the proven owner takes the address.
         const claimed = await this.#claimPendingSignUp(owner, provider.id, profile, null);
-        if (claimed) return { status: 'SIGNED_IN', provider: provider.id, identity: claimed.identity, auth: await this.#signIn(claimed.user, provider.id, meta) };
+        if (claimed)
+          return {
+            status: 'SIGNED_IN',
+            provider: provider.id,
+            identity: claimed.identity,
+            auth: await this.#signIn(claimed.user, provider.id, meta),
+          };
       }
       const ticket = await this.#ticket(provider.id, profile, owner.id);
       return { status: 'PROOF_REQUIRED', provider: provider.id, ticket, email: owner.email };
@@ -230,9 +323,15 @@ export class SocialSignIn {
     return { status: 'EMAIL_CONFIRMATION_REQUIRED', provider: provider.id, ticket, email: profile.email };
   }
 
-  async #linkToSignedIn(provider: ProviderSettings, profile: ProviderProfile, known: IdentityRow | null, userId: string): Promise<SocialSignInOutcome> {
+  async #linkToSignedIn(
+    provider: ProviderSettings,
+    profile: ProviderProfile,
+    known: IdentityRow | null,
+    userId: string,
+  ): Promise<SocialSignInOutcome> {
     if (known) {
-      if (known.userId !== userId) throw conflict(`This ${provider.displayName} account is already linked to another VegShare account`);
+      if (known.userId !== userId)
+        throw conflict(`This ${provider.displayName} account is already linked to another VegShare account`);
       return { status: 'LINKED', provider: provider.id, identity: known };
     }
     const identity = await this.#link(this.deps.db, userId, provider.id, profile);
@@ -240,12 +339,25 @@ export class SocialSignIn {
   }
 
   #identityData(profile: ProviderProfile, now = new Date()) {
-    return { email: profile.email, emailVerified: profile.emailVerified, privateEmail: profile.privateEmail, displayName: profile.displayName, lastUsedAt: now };
+    return {
+      email: profile.email,
+      emailVerified: profile.emailVerified,
+      privateEmail: profile.privateEmail,
+      displayName: profile.displayName,
+      lastUsedAt: now,
+    };
   }
 
-  async #link(tx: Pick<AuthDb, 'socialIdentity'>, userId: string, provider: string, profile: ProviderProfile): Promise<IdentityRow> {
+  async #link(
+    tx: Pick<AuthDb, 'socialIdentity'>,
+    userId: string,
+    provider: string,
+    profile: ProviderProfile,
+  ): Promise<IdentityRow> {
     try {
-      return await tx.socialIdentity.create({ data: { userId, provider, subject: profile.subject, ...this.#identityData(profile) } });
+      return await tx.socialIdentity.create({
+        data: { userId, provider, subject: profile.subject, ...this.#identityData(profile) },
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('This provider account is already linked to a VegShare account');
       throw error;
@@ -253,10 +365,18 @@ export class SocialSignIn {
   }
 
   /** A new CUSTOMER account for a proven email, without a password, with the identity linked. */
-  async #createAccount(provider: string, profile: ProviderProfile, email: string): Promise<{ user: UserRow; identity: IdentityRow }> {
+  async #createAccount(
+    provider: string,
+    profile: ProviderProfile,
+    email: string,
+  ): Promise<{ user: UserRow; identity: IdentityRow }> {
     const result = await this.deps.db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email, passwordHash: null, roles: ['CUSTOMER'], emailVerifiedAt: new Date() } });
-      const identity = await tx.socialIdentity.create({ data: { userId: user.id, provider, subject: profile.subject, ...this.#identityData(profile) } });
+      const user = await tx.user.create({
+        data: { email, passwordHash: null, roles: ['CUSTOMER'], emailVerifiedAt: new Date() },
+      });
+      const identity = await tx.socialIdentity.create({
+        data: { userId: user.id, provider, subject: profile.subject, ...this.#identityData(profile) },
+      });
       await this.#announce(tx, user, profile);
       return { user, identity };
     });
@@ -278,17 +398,31 @@ export class SocialSignIn {
    * arrives (account pre-hijacking). The owner who did sign up sets a password with the password-reset mail. Null when
    * the sign-up was completed meanwhile (then it is an account like any other).
    */
-  async #claimPendingSignUp(pending: UserRow, provider: string, profile: ProviderProfile, ticketId: string | null): Promise<{ user: UserRow; identity: IdentityRow } | null> {
+  async #claimPendingSignUp(
+    pending: UserRow,
+    provider: string,
+    profile: ProviderProfile,
+    ticketId: string | null,
+  ): Promise<{ user: UserRow; identity: IdentityRow } | null> {
     const now = new Date();
     let claimed: { user: UserRow; identity: IdentityRow };
     try {
       claimed = await this.deps.db.$transaction(async (tx) => {
         if (ticketId) await this.#spendTicket(tx, ticketId);
         // Tokens first, as completeSignUp spends its token before it updates the user: the same lock order.
-        await tx.oneTimeToken.updateMany({ where: { userId: pending.id, purpose: 'EMAIL_VERIFICATION', usedAt: null }, data: { usedAt: now } });
+        await tx.oneTimeToken.updateMany({
+          where: { userId: pending.id, purpose: 'EMAIL_VERIFICATION', usedAt: null },
+          data: { usedAt: now },
+        });
         const [user] = await tx.user.updateManyAndReturn({
           where: { id: pending.id, pendingSignUp: true },
-          data: { pendingSignUp: false, pendingDisplayName: null, passwordHash: null, passwordChangedAt: now, emailVerifiedAt: now },
+          data: {
+            pendingSignUp: false,
+            pendingDisplayName: null,
+            passwordHash: null,
+            passwordChangedAt: now,
+            emailVerifiedAt: now,
+          },
         });
         if (!user) throw new SignUpCompletedMeanwhile();
         const identity = await this.#link(tx, user.id, provider, profile);
@@ -328,16 +462,31 @@ export class SocialSignIn {
   }
 
   async #spendTicket(tx: Pick<AuthDb, 'socialLinkTicket'>, id: string): Promise<void> {
-    const { count } = await tx.socialLinkTicket.updateMany({ where: { id, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+    const { count } = await tx.socialLinkTicket.updateMany({
+      where: { id, usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+    });
     if (count !== 1) throw invalidTicket();
   }
 
   #profileOf(row: TicketRow): ProviderProfile {
-    return { subject: row.subject, email: row.email, emailVerified: row.emailVerified, privateEmail: row.privateEmail, displayName: row.displayName };
+    return {
+      subject: row.subject,
+      email: row.email,
+      emailVerified: row.emailVerified,
+      privateEmail: row.privateEmail,
+      displayName: row.displayName,
+    };
   }
 
   async #signIn(user: UserRow, provider: string, meta: RequestMeta): Promise<SignedIn> {
-    await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta, method: `social:${provider}` });
+    await auditLogin(this.deps.db, {
+      email: user.email,
+      userId: user.id,
+      outcome: 'SUCCESS',
+      meta,
+      method: `social:${provider}`,
+    });
     return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
   }
 
@@ -352,12 +501,20 @@ export class SocialSignIn {
         : null;
     const accountKey = user?.email ?? row.email ?? `${row.provider}:${row.subject}`;
     await this.deps.limits.assertAccountOpen(accountKey);
-    const check = user ? await this.deps.passwords.verify(user.passwordHash, password) : { ok: await this.deps.passwords.verifyDummy(password) };
+    const check = user
+      ? await this.deps.passwords.verify(user.passwordHash, password)
+      : { ok: await this.deps.passwords.verifyDummy(password) };
     const method = `social:${row.provider}`;
     // A pending sign-up's password was never proven by its mailbox: it proves nothing (and says so like a wrong one).
     if (!user || !check.ok || user.pendingSignUp) {
       await this.deps.limits.accountFailure(accountKey);
-      await auditLogin(this.deps.db, { email: accountKey, userId: user?.id ?? null, outcome: 'BAD_CREDENTIALS', meta, method });
+      await auditLogin(this.deps.db, {
+        email: accountKey,
+        userId: user?.id ?? null,
+        outcome: 'BAD_CREDENTIALS',
+        meta,
+        method,
+      });
       throw unauthenticated('The password is incorrect');
     }
     await this.deps.db.$transaction(async (tx) => {
@@ -383,7 +540,8 @@ export class SocialSignIn {
     if (row.userId) {
       const owner = await this.deps.db.user.findUnique({ where: { id: row.userId } });
       if (!owner) throw invalidTicket();
-      if (email !== null && email !== owner.email) throw badInput('The code goes to the account this provider email belongs to', 'email');
+      if (email !== null && email !== owner.email)
+        throw badInput('The code goes to the account this provider email belongs to', 'email');
       target = owner.email;
     } else {
       target = email ?? row.email;
@@ -410,7 +568,10 @@ export class SocialSignIn {
     const code = randomSecret();
     const link = `${appUrl}/link-account?code=${code}`;
     await this.deps.db.$transaction(async (tx) => {
-      await tx.socialLinkTicket.update({ where: { id: row.id }, data: { codeHash: sha256(code), codeEmail: target, expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
+      await tx.socialLinkTicket.update({
+        where: { id: row.id },
+        data: { codeHash: sha256(code), codeEmail: target, expiresAt: new Date(Date.now() + CODE_TTL_MS) },
+      });
       await this.deps.outbox.enqueue(tx, {
         kind: 'SOCIAL_LINK',
         to: target,
@@ -440,24 +601,38 @@ export class SocialSignIn {
         await this.#link(tx, ownerId, row.provider, profile);
         const owner = await tx.user.findUniqueOrThrow({ where: { id: ownerId } });
         // The mailbox is proven.
-        return owner.emailVerifiedAt ? owner : tx.user.update({ where: { id: ownerId }, data: { emailVerifiedAt: new Date() } });
+        return owner.emailVerifiedAt
+          ? owner
+          : tx.user.update({ where: { id: ownerId }, data: { emailVerifiedAt: new Date() } });
       });
     } else {
       const existing = await this.deps.db.user.findUnique({ where: { email } });
-      const claimed = existing?.pendingSignUp ? await this.#claimPendingSignUp(existing, row.provider, profile, row.id) : null;
+      const claimed = existing?.pendingSignUp
+        ? await this.#claimPendingSignUp(existing, row.provider, profile, row.id)
+        : null;
       if (claimed) return this.#signIn(claimed.user, row.provider, meta);
-      if (existing) throw conflict('This email address has an account meanwhile: sign in to it and link the provider from your settings');
+      if (existing)
+        throw conflict(
+          'This email address has an account meanwhile: sign in to it and link the provider from your settings',
+        );
       await this.#spendTicket(this.deps.db, row.id);
-      user = (await this.#createAccount(row.provider, profile, email).catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw conflict('This email or provider account was registered meanwhile; start the sign-in again');
-        throw error;
-      })).user;
+      user = (
+        await this.#createAccount(row.provider, profile, email).catch((error: unknown) => {
+          if (isUniqueViolation(error))
+            throw conflict('This email or provider account was registered meanwhile; start the sign-in again');
+          throw error;
+        })
+      ).user;
     }
     return this.#signIn(user, row.provider, meta);
   }
 
   identitiesOf(userId: string): Promise<IdentityRow[]> {
-    return this.deps.db.socialIdentity.findMany({ where: { userId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 20 });
+    return this.deps.db.socialIdentity.findMany({
+      where: { userId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: 20,
+    });
   }
 
   /** Removes one of the user's identities, unless it is their last way to sign in (no password, no other identity). */
@@ -470,7 +645,9 @@ export class SocialSignIn {
       const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
       const others = await tx.socialIdentity.count({ where: { userId, id: { not: identityId } } });
       if (user.passwordHash === null && others === 0) {
-        throw conflict('This is your only way to sign in: set a password (request a password reset) or link another provider first');
+        throw conflict(
+          'This is your only way to sign in: set a password (request a password reset) or link another provider first',
+        );
       }
       await tx.socialIdentity.delete({ where: { id: identityId } });
     });

@@ -21,8 +21,12 @@ export const socialInputs = {
   complete: z.object({
     state: opaque('This sign-in has expired or was already used; start again'),
     code: fromProvider(2048, 'The code is invalid'),
-    iss: fromProvider(512, 'iss is invalid').nullish().transform((v) => v ?? null),
-    deviceId: fromProvider(512, 'deviceId is invalid').nullish().transform((v) => v ?? null),
+    iss: fromProvider(512, 'iss is invalid')
+      .nullish()
+      .transform((v) => v ?? null),
+    deviceId: fromProvider(512, 'deviceId is invalid')
+      .nullish()
+      .transform((v) => v ?? null),
   }),
   ticket: opaque('This sign-in has expired or was already finished; start again'),
   code: opaque('This link is invalid or has expired; start the sign-in again'),
@@ -41,8 +45,17 @@ export const socialInputs = {
       .min(1, 'At least one scope is required')
       .max(API_SCOPES.length)
       .transform((s) => [...new Set(s)]),
-    authMethod: z.enum(['CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'PRIVATE_KEY_JWT']).transform((m) => m.toLowerCase() as (typeof CLIENT_AUTH_METHODS)[number]),
-    jwks: z.string().max(16_384).nullish().transform((v) => v ?? null),
-    partnerId: z.uuid('Expected an id').nullish().transform((v) => v ?? null),
+    authMethod: z
+      .enum(['CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'PRIVATE_KEY_JWT'])
+      .transform((m) => m.toLowerCase() as (typeof CLIENT_AUTH_METHODS)[number]),
+    jwks: z
+      .string()
+      .max(16_384)
+      .nullish()
+      .transform((v) => v ?? null),
+    partnerId: z
+      .uuid('Expected an id')
+      .nullish()
+      .transform((v) => v ?? null),
   }),
 };

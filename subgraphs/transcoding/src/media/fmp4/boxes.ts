@@ -31,7 +31,8 @@ export function* boxesIn(data: Buffer): Generator<Box> {
     } else if (size === 0) {
       size = data.length - offset;
     }
-    if (size < headerSize || offset + size > data.length) throw new Mp4FormatError(`box ${JSON.stringify(type)} of ${size} bytes overruns its parent`);
+    if (size < headerSize || offset + size > data.length)
+      throw new Mp4FormatError(`box ${JSON.stringify(type)} of ${size} bytes overruns its parent`);
     yield { type, bytes: data.subarray(offset, offset + size), headerSize };
     offset += size;
   }
@@ -58,7 +59,8 @@ export class Reader {
   }
   #need(n: number): number {
     const at = this.#offset;
-    if (at + n > this.data.length) throw new Mp4FormatError(`read of ${n} bytes past the end (${this.data.length}) at ${at}`);
+    if (at + n > this.data.length)
+      throw new Mp4FormatError(`read of ${n} bytes past the end (${this.data.length}) at ${at}`);
     this.#offset += n;
     return at;
   }
@@ -80,7 +82,8 @@ export class Reader {
   }
   u64(): number {
     const value = this.data.readBigUInt64BE(this.#need(8));
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new Mp4FormatError('64-bit value beyond what a double holds exactly');
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new Mp4FormatError('64-bit value beyond what a double holds exactly');
     return Number(value);
   }
   /** Version and flags of a full box. */

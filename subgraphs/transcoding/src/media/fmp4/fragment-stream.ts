@@ -69,7 +69,8 @@ export class FragmentStream {
       size = Number(head.readBigUInt64BE(8));
     }
     if (size < 8) throw new Mp4FormatError(`box of ${size} bytes in the stream`);
-    if (size > this.maxBoxBytes) throw new Mp4FormatError(`box of ${size} bytes is over the ${this.maxBoxBytes} byte limit`);
+    if (size > this.maxBoxBytes)
+      throw new Mp4FormatError(`box of ${size} bytes is over the ${this.maxBoxBytes} byte limit`);
     if (this.#pendingBytes < size) return null;
     if (this.#pending.length > 1) this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
     const data = this.#pending[0]!;

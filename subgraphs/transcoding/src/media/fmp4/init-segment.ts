@@ -127,7 +127,9 @@ export function parseInitSegment(bytes: Buffer): InitSegment {
     r.skip(4);
     trex.set(trackId, { duration, flags: r.u32() });
   }
-  const tracks = childrenOf(moov).filter((b) => b.type === 'trak').map((t) => trackOf(t, trex));
+  const tracks = childrenOf(moov)
+    .filter((b) => b.type === 'trak')
+    .map((t) => trackOf(t, trex));
   if (!tracks.some((t) => t.kind === 'video')) throw new Mp4FormatError('initialisation segment without a video track');
   return { bytes, tracks };
 }

@@ -61,7 +61,12 @@ function trafRun(traf: Box, init: InitSegment): TrackRun {
       for (let i = 0; i < count; i += 1) {
         const sampleDuration = flags & 0x100 ? r.u32() : (defaultDuration ?? track.defaultSampleDuration);
         if (flags & 0x200) r.skip(4);
-        const sampleFlags = flags & 0x400 ? r.u32() : i === 0 && firstFlags !== null ? firstFlags : (defaultFlags ?? track.defaultSampleFlags);
+        const sampleFlags =
+          flags & 0x400
+            ? r.u32()
+            : i === 0 && firstFlags !== null
+              ? firstFlags
+              : (defaultFlags ?? track.defaultSampleFlags);
         if (flags & 0x800) r.skip(4);
         if (startsWithSync === null) startsWithSync = (sampleFlags & NON_SYNC) === 0;
         duration += sampleDuration;
@@ -76,12 +81,19 @@ function trafRun(traf: Box, init: InitSegment): TrackRun {
 /** Parses one moof (the fragment's media data follows in an mdat) against the stream's initialisation segment. */
 export function parseFragment(moof: Box, init: InitSegment): FragmentInfo {
   if (moof.type !== 'moof') throw new Mp4FormatError(`expected moof, got ${moof.type}`);
-  const runs = childrenOf(moof).filter((b) => b.type === 'traf').map((traf) => trafRun(traf, init));
+  const runs = childrenOf(moof)
+    .filter((b) => b.type === 'traf')
+    .map((traf) => trafRun(traf, init));
   const video = init.tracks.find((t) => t.kind === 'video');
   const run = video ? runs.find((r) => r.trackId === video.id) : undefined;
   if (!video || !run) {
     // An audio-only fragment (possible around the start): it carries no video time of its own.
     return { runs, start: Number.NaN, duration: 0, independent: false };
   }
-  return { runs, start: run.baseTime / video.timescale, duration: run.duration / video.timescale, independent: run.startsWithSync && run.samples > 0 };
+  return {
+    runs,
+    start: run.baseTime / video.timescale,
+    duration: run.duration / video.timescale,
+    independent: run.startsWithSync && run.samples > 0,
+  };
 }
