@@ -191,9 +191,7 @@ async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens)
 type Cleanup = Array<() => Promise<void>>;
 
 /** A fresh migrated database and a local S3, every subgraph of rover.yaml seeded into it (auth first). */
-async function seededStorage(
-  cleanup: Cleanup,
-): Promise<{
+async function seededStorage(cleanup: Cleanup): Promise<{
   db: Awaited<ReturnType<typeof createTestDatabase>>;
   s3: Awaited<ReturnType<typeof startLocalS3>>;
   ordered: string[];
