@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimitFallback, type Logger, type ServiceMetrics } from '@vegshare/kit';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimitFallback, sharedRateLimiter, type Logger, type ServiceMetrics } from '@vegshare/kit';
 
 export interface GatewayRateLimits {
   /** Counts one request for a partner key (by hash); throws RATE_LIMITED (HTTP 429) past the limit. */
@@ -28,19 +28,14 @@ export function createRateLimits(options: {
   redis?.on('error', (err: Error) => options.logger.debug({ err }, 'rate-limit redis connection error'));
   const fallback = redis ? new RateLimitFallback(redis, options.logger, options.metrics) : null;
   const limiter = (prefix: string): RateLimiterAbstract =>
-    redis && fallback
-      ? new RateLimiterRedis({
-          storeClient: redis,
-          keyPrefix: `vegshare:gw:${prefix}`,
-          points: options.perKeyPerMinute,
-          duration: 60,
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: fallback.insure(
-            new RateLimiterMemory({ points: options.perKeyPerMinute, duration: 60 }),
-            prefix,
-          ),
-        })
-      : new RateLimiterMemory({ keyPrefix: prefix, points: options.perKeyPerMinute, duration: 60 });
+    sharedRateLimiter({
+      redis,
+      fallback,
+      name: prefix,
+      keyPrefix: `vegshare:gw:${prefix}`,
+      points: options.perKeyPerMinute,
+      duration: 60,
+    });
   const consume = async (on: RateLimiterAbstract, key: string, what: string): Promise<void> => {
     try {
       await on.consume(key);

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { stringify } from 'safe-stable-stringify';
 import {
   ErrorCode,
+  subscriptionAccessEnded,
   wsErrorHooks,
   type ErrorFormatter,
   type Logger,
@@ -83,8 +84,6 @@ const ANONYMOUS: GatewayContext = Object.freeze({
   userAgent: null,
 });
 
-const accessEnded = (): GraphQLError =>
-  new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
 const errorResult = (message: string, code: string): ExecutionResult => ({
   errors: [new GraphQLError(message, { extensions: { code } })],
 });
@@ -301,11 +300,11 @@ export class SubscriptionFanout {
     try {
       const now = this.options.access.current(viewer);
       if (now === viewer || viewer.roles.every((r) => now.roles.includes(r))) return true;
-      slot.member.fail({ errors: [accessEnded()] });
+      slot.member.fail({ errors: [subscriptionAccessEnded()] });
     } catch (error) {
       // Access that cannot be confirmed right now (the revocation feed is behind) is not delivered unchecked.
       const unconfirmed = error instanceof GraphQLError && error.extensions['code'] === ErrorCode.SERVICE_UNAVAILABLE;
-      slot.member.fail({ errors: [unconfirmed ? error : accessEnded()] });
+      slot.member.fail({ errors: [unconfirmed ? error : subscriptionAccessEnded()] });
     }
     return false;
   }

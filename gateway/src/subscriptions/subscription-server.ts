@@ -8,6 +8,7 @@ import {
   accessNarrowed,
   asGraphQLError,
   ErrorCode,
+  subscriptionAccessEnded,
   wsErrorHooks,
   type ErrorFormatter,
   type Logger,
@@ -80,8 +81,6 @@ const schemaReloaded = (): GraphQLError =>
   new GraphQLError('The schema was reloaded: subscribe again', {
     extensions: { code: ErrorCode.SUBSCRIPTION_SCHEMA_RELOAD },
   });
-const accessEnded = (): GraphQLError =>
-  new GraphQLError('Your access to this subscription has ended', { extensions: { code: ErrorCode.FORBIDDEN } });
 
 const CLOSE_SERVICE_RESTART = 1012;
 
@@ -121,7 +120,7 @@ function connections(options: SubscriptionServerOptions) {
       // Access that ends (session, key, a role) ends the connection's subscriptions as soon as the change arrives.
       state.unwatch = options.access.watch(viewer.userId, () => {
         if (!accessNarrowed(options.access, viewer)) return;
-        for (const stream of state.streams) stream.end(accessEnded());
+        for (const stream of state.streams) stream.end(subscriptionAccessEnded());
       });
     }
     open.add(state);

@@ -64,6 +64,8 @@ export const unauthenticated = (message = 'Sign in to do this'): GraphQLError =>
   domainError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this'): GraphQLError =>
   domainError(ErrorCode.FORBIDDEN, message);
+/** What a live subscription ends with when the rights behind it end (revocation, a cancelled rental…). */
+export const subscriptionAccessEnded = (): GraphQLError => forbidden('Your access to this subscription has ended');
 export const notFound = (what: string, id: string): GraphQLError =>
   domainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id });
 export const conflict = (message: string): GraphQLError => domainError(ErrorCode.CONFLICT, message);

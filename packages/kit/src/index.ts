@@ -20,7 +20,7 @@ export { ConfigError, configFields, parseConfig } from './config.ts';
 export { checkSubgraphConfig, subgraphConfigShape, verifierFromConfig, NODE_ENVS } from './service-config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
-export { RateLimitFallback } from './rate-limit-fallback.ts';
+export { RateLimitFallback, sharedRateLimiter } from './rate-limit-fallback.ts';
 export { initTracing, traceCarrier, withCarrier } from './tracing.ts';
 
 // Errors: one registry of client-facing codes, and the masking that enforces it.
@@ -31,6 +31,7 @@ export {
   badInput,
   unauthenticated,
   forbidden,
+  subscriptionAccessEnded,
   notFound,
   conflict,
   capacityExhausted,

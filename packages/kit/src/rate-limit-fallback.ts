@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -68,4 +69,31 @@ export class RateLimitFallback {
     this.#degraded.set(0);
     this.#logger.info('Redis is back: rate limits shared through Redis again');
   }
+}
+
+/**
+ * One limiter of `points` per `duration` seconds under `keyPrefix`: in Redis (shared by every replica) when `redis` is
+ * given — a down Redis answers at once (`rejectIfRedisNotReady`, no offline queue) and the call goes to the in-memory
+ * insurance that `fallback` counts — else in process memory.
+ */
+export function sharedRateLimiter(options: {
+  redis: Redis | null;
+  fallback: RateLimitFallback | null;
+  name: string;
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}): RateLimiterAbstract {
+  const { redis, fallback, name, keyPrefix, points, duration } = options;
+  const memory = (): RateLimiterMemory => new RateLimiterMemory({ keyPrefix, points, duration });
+  if (!redis) return memory();
+  const insuranceLimiter = fallback?.insure(memory(), name);
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix,
+    points,
+    duration,
+    rejectIfRedisNotReady: true,
+    ...(insuranceLimiter ? { insuranceLimiter } : {}),
+  });
 }

@@ -10,6 +10,7 @@ import {
   type EndableStream,
   type ErrorFormatter,
 } from './operation-stream.ts';
+import { subscriptionAccessEnded } from '../errors.ts';
 
 export interface SubgraphSubscriptionOptions<TContext> {
   readonly server: Server;
@@ -32,9 +33,6 @@ export interface SubgraphSubscriptionOptions<TContext> {
   readonly refuse?: (context: TContext, document: DocumentNode) => GraphQLError | null;
   readonly path?: string;
 }
-
-const accessEndedError = (): GraphQLError =>
-  new GraphQLError('Your access to this subscription has ended', { extensions: { code: 'FORBIDDEN' } });
 
 interface Connection {
   readonly params: Readonly<Record<string, unknown>>;
@@ -68,7 +66,7 @@ export function serveSubscriptions<TContext>(options: SubgraphSubscriptionOption
         connections.set(ctx, connection);
         connection.unwatch =
           (await options.watchAccess?.(params, () => {
-            for (const stream of connection.streams) stream.end(accessEndedError());
+            for (const stream of connection.streams) stream.end(subscriptionAccessEnded());
           })) ?? null;
         return true;
       },

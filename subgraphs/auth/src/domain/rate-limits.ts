@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { domainError, ErrorCode, type RateLimitFallback } from '@vegshare/kit';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { domainError, ErrorCode, sharedRateLimiter, type RateLimitFallback } from '@vegshare/kit';
 import type { GraphQLError } from 'graphql';
 
 export interface RateLimitSettings {
@@ -37,20 +37,8 @@ export class AuthRateLimits {
     redis: Redis | null,
     fallback: RateLimitFallback | null = null,
   ) {
-    const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
-      const memory = () => new RateLimiterMemory({ keyPrefix: `${settings.prefix}:${name}`, points, duration });
-      if (!redis) return memory();
-      // rejectIfRedisNotReady: a down Redis answers at once (no offline queue), and the insurance takes the call.
-      const insuranceLimiter = fallback ? fallback.insure(memory(), name) : undefined;
-      return new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `${settings.prefix}:${name}`,
-        points,
-        duration,
-        rejectIfRedisNotReady: true,
-        ...(insuranceLimiter ? { insuranceLimiter } : {}),
-      });
-    };
+    const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
+      sharedRateLimiter({ redis, fallback, name, keyPrefix: `${settings.prefix}:${name}`, points, duration });
     this.#loginIp = make('login-ip', settings.loginPerIp, 15 * 60);
     this.#registerIp = make('register-ip', settings.registerPerIp, 60 * 60);
     this.#emailRequests = make('email', 5, 60 * 60);

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   BodyTooLargeError,
   readBody,
   sendJson,
+  sharedRateLimiter,
   type RateLimitFallback,
   type RouteHandler,
   type ServiceMetrics,
@@ -70,21 +71,15 @@ export class PartnerAuthorizationServer {
   #nextSweep = 0;
 
   constructor(private readonly options: AuthorizationServerOptions) {
-    const settings = {
+    // While Redis fails the limit holds per replica (counted and logged by the fallback), never refusing every client.
+    this.#limiter = sharedRateLimiter({
+      redis: options.redis,
+      fallback: options.rateLimitFallback ?? null,
+      name: 'oauth-ip',
       keyPrefix: `${options.rateLimitPrefix}:oauth-ip`,
       points: options.ipLimitPerMinute,
       duration: 60,
-    };
-    // While Redis fails the limit holds per replica (counted and logged by the fallback), never refusing every client.
-    const insuranceLimiter = options.rateLimitFallback?.insure(new RateLimiterMemory(settings), 'oauth-ip');
-    this.#limiter = options.redis
-      ? new RateLimiterRedis({
-          storeClient: options.redis,
-          rejectIfRedisNotReady: true,
-          ...settings,
-          ...(insuranceLimiter ? { insuranceLimiter } : {}),
-        })
-      : new RateLimiterMemory(settings);
+    });
     this.#requests = options.metrics.counter(
       'auth_oauth_requests_total',
       'Partner OAuth requests by endpoint and outcome',
