@@ -1,10 +1,10 @@
 // OAuth through the whole supergraph: a partner's client_credentials token obtained at the gateway's origin (discovery,
 // token, introspection, revocation forwarded to auth) and used on /graphql like any token; Sign in with Apple with its
 // form_post callback through the gateway, ending in our own tokens that every subgraph accepts.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { demo } from '@vegshare/demo';
+import { freePort } from '@vegshare/tools/ports';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { followSignIn, startFakeProvider, type FakeProvider } from '@vegshare/tools/testing/social-providers';
@@ -35,14 +35,6 @@ async function gql(
   });
   const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
   return { status: res.status, data: body.data ?? null, errors: body.errors };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

@@ -21,7 +21,7 @@ import {
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
-import { freePorts } from '../src/testing/start-process.ts';
+import { freePorts } from '../src/ports.ts';
 import { startTestNatsServer, type TestNatsServer } from '../src/testing/nats-server.ts';
 import { loadService } from '../src/services.ts';
 

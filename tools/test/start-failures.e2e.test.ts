@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, runNpmStart } from '../src/testing/start-process.ts';
+import { freePorts } from '../src/ports.ts';
+import { runNpmStart } from '../src/testing/start-process.ts';
 import { readRoverConfig, repoRoot } from '../src/workspace.ts';
 
 const subgraphNames = readRoverConfig().subgraphs.map((s) => s.name);

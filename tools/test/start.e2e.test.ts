@@ -11,7 +11,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/demo';
-import { freePorts, runNpmStart, type StartProcess } from '../src/testing/start-process.ts';
+import { freePorts } from '../src/ports.ts';
+import { runNpmStart, type StartProcess } from '../src/testing/start-process.ts';
 import { waitFor } from '../src/testing/wait.ts';
 import { readRoverConfig, repoRoot } from '../src/workspace.ts';
 

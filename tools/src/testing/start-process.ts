@@ -1,24 +1,5 @@
 // `npm start` as a user runs it, for tests: its own process group (stopped like Ctrl-C stops it), its output kept.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-
-/** `count` distinct ports that were free a moment ago (the OS hands out ephemeral ports in turn, so reuse is unlikely). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '0.0.0.0', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 export interface StartProcess {
   readonly child: ChildProcess;
