@@ -66,6 +66,8 @@ export interface PaymentHarness {
   readonly published: { releases: BookingReleaseRequested[]; notifications: NotificationRequested[] };
   /** The service's clock is real time plus this offset (ms). */
   advance(ms: number): void;
+  /** Resolves once the outbox relay has published every event committed so far (it runs apart from the worker). */
+  eventsSent(): Promise<void>;
   /** The service's clock. */
   now(): Date;
   gql(query: string, variables?: Record<string, unknown>, as?: Caller): Promise<GqlResult>;
@@ -137,6 +139,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
     published,
     advance: (ms) => void (offset += ms),
     now: () => new Date(Date.now() + offset),
+    async eventsSent() {
+      await waitFor(
+        () => service.deps.db.outboxEvent.count({ where: { sentAt: null } }),
+        (unsent) => unsent === 0,
+      );
+    },
     async gql(query, variables = {}, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (as) headers['authorization'] = `Bearer ${await token(as.id, as.roles, as.apiKey)}`;

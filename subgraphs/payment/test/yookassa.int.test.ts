@@ -136,12 +136,14 @@ describe('a rental paid through YooKassa', () => {
     // Not acknowledged: the request is sent again; once the farm's cancellation arrives, no more.
     h.advance(6_000);
     await h.service.drain();
+    await h.eventsSent();
     const before = h.published.releases.filter((r) => r.bookingId === booking.bookingId).length;
     expect(before).toBeGreaterThanOrEqual(2);
     await h.book({ ...booking, status: 'CANCELLED' });
     expect((await h.payment(booking.bookingId))?.releaseAckedAt).not.toBeNull();
     h.advance(6_000);
     await h.service.drain();
+    await h.eventsSent();
     expect(h.published.releases.filter((r) => r.bookingId === booking.bookingId).length).toBe(before);
   });
 
