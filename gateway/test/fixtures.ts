@@ -13,6 +13,7 @@ import {
   type MemoryEventBus,
   startSubgraph,
   viewerFromHeaders,
+  whileAllowed,
   type RunningSubgraph,
   type TokenVerifier,
   type Viewer,
@@ -53,7 +54,8 @@ directive @callerIndependent on FIELD_DEFINITION`;
 /**
  * Subgraph "ticks": owns the Subscription root and references cameras owned by "catalog". `viewer` and `secret`
  * (FARMER only, null for others) read the caller; `guardedTick` is only for the user named by its channel
- * (`for-<userId>`): anonymous callers are refused with UNAUTHENTICATED, other users with FORBIDDEN.
+ * (`for-<userId>`): anonymous callers are refused with UNAUTHENTICATED, other users with FORBIDDEN; a `public-…`
+ * channel is open to everyone until `closedToPublic` says otherwise.
  */
 const TICKS_SDL = `${LINK}
 type Tick { n: Int! @callerIndependent channel: String! @callerIndependent viewer: String secret: String camera: Camera! @callerIndependent }
@@ -77,6 +79,12 @@ interface Ctx {
   readonly viewer: Viewer | null;
 }
 
+/**
+ * `guardedTick` channels named `public-…` are open to anonymous callers until closed here (like a public camera its
+ * farmer makes private): open subscriptions re-check when `closed.<channel>` is published on the bus.
+ */
+export const closedToPublic = new Set<string>();
+
 export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, port = 0): Promise<RunningSubgraph> {
   const logger = createLogger('ticks', 'silent');
   return startSubgraph<Ctx>({
@@ -91,7 +99,19 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
           resolve: (event: TickEvent, _: unknown, ctx: Ctx) => ({ ...event, viewer: ctx.viewer?.userId ?? null }),
         },
         guardedTick: {
-          subscribe: (_: unknown, args: { channel: string }, ctx: Ctx) => {
+          subscribe: async (_: unknown, args: { channel: string }, ctx: Ctx) => {
+            if (args.channel.startsWith('public-')) {
+              const check = () => {
+                if (closedToPublic.has(args.channel) && !ctx.viewer)
+                  throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
+              };
+              check();
+              return whileAllowed(await eventIterator<TickEvent>(bus, `tick.${args.channel}`), {
+                bus,
+                topics: [`closed.${args.channel}`],
+                recheck: async () => check(),
+              });
+            }
             if (!ctx.viewer) throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
             if (args.channel !== `for-${ctx.viewer.userId}`)
               throw new GraphQLError('Not yours', { extensions: { code: 'FORBIDDEN' } });

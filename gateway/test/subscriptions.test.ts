@@ -10,6 +10,7 @@ import {
   writeFixtureSupergraph,
   type TickEvent,
   nothingRevoked,
+  closedToPublic,
 } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
@@ -257,6 +258,28 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
     expect(later.results.some((r) => r.data)).toBe(false);
     expect(codeOf(later)).toBe('FORBIDDEN');
     renters.dispose();
+    await waitFor(() => gateway.subscriptions.upstreams === 0);
+  });
+
+  it('when what was public is closed to anonymous callers, they are refused and signed-in sharers go on with their own rights', async () => {
+    const query = 'subscription($c: String!) { guardedTick(channel: $c) { n channel } }';
+    const channel = 'public-cam';
+    const alice = await tokens.sign('closing-alice', ['CUSTOMER']);
+    const anonymous = [collect(connect(null), query, { c: channel }), collect(connect(null), query, { c: channel })];
+    const signedIn = collect(connect(alice), query, { c: channel });
+    await publishUntil(channel, () => [...anonymous, signedIn].every((s) => s.results.length > 0));
+    await waitFor(() => gateway.subscriptions.upstreams === 1);
+    closedToPublic.add(channel);
+    await bus.publish(`closed.${channel}`, {});
+    await waitFor(() => anonymous.every((s) => s.completed || s.error !== null));
+    for (const s of anonymous) expect(codeOf(s)).toBe('UNAUTHENTICATED');
+    const seen = signedIn.results.length;
+    await publishUntil(channel, () => signedIn.results.length > seen + 1);
+    expect(signedIn.results.slice(seen).every((r) => r.data?.guardedTick?.channel === channel)).toBe(true);
+    expect(signedIn.completed).toBe(false);
+    // Alice now has her own upstream; the anonymous one ended with the refusal.
+    await waitFor(() => gateway.subscriptions.upstreams === 1);
+    signedIn.dispose();
     await waitFor(() => gateway.subscriptions.upstreams === 0);
   });
 

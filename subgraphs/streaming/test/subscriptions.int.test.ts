@@ -246,4 +246,52 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     expect(sub.errors).toEqual([]);
     sub.stop();
   });
+
+  it('ends an anonymous watcher of a public camera the moment the farmer makes it private; the farmer keeps watching', async () => {
+    const camera = demo.cameras.greenOverview;
+    const overview = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: camera } })).id;
+    const farmer = await h.token(users.farmer.id, users.farmer.roles);
+    const pick = (d: Record<string, unknown>) => (d['streamStatusChanged'] as { status: string }).status;
+    const anonymous = collect(connect(), STATUS, { s: overview }, pick);
+    const own = collect(connect(farmer), STATUS, { s: overview }, pick);
+    await settled();
+    const setPublic = (value: boolean) =>
+      gql(
+        h,
+        'mutation($c: ID!, $p: Boolean!) { updateCamera(id: $c, input: { public: $p }) { id } }',
+        {
+          c: camera,
+          p: value,
+        },
+        farmer,
+      );
+    const status = (s: LiveTranscodeStatus['status']) =>
+      h.bus.publish(eventTopics.liveTranscodeStatus, { ...report(s), streamId: overview });
+    try {
+      await gql(h, 'mutation($c: ID!) { startStream(cameraId: $c) { status } }', { c: camera }, farmer);
+      await status('LIVE');
+      for (const sub of [anonymous, own])
+        await waitFor(
+          () => sub.values,
+          (v) => v.at(-1) === 'LIVE',
+        );
+      await setPublic(false);
+      await anonymous.done;
+      // Refused as at subscribe time: an anonymous caller is asked to sign in.
+      expect((anonymous.errors as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code)).toEqual([
+        'UNAUTHENTICATED',
+      ]);
+      await status('RECONNECTING');
+      await waitFor(
+        () => own.values,
+        (v) => v.at(-1) === 'RECONNECTING',
+      );
+      expect(anonymous.values).toEqual(['STARTING', 'LIVE']);
+      expect(own.errors).toEqual([]);
+    } finally {
+      own.stop();
+      await setPublic(true);
+      await gql(h, 'mutation($c: ID!) { stopStream(cameraId: $c) { status } }', { c: camera }, farmer);
+    }
+  });
 });

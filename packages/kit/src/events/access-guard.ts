@@ -3,9 +3,9 @@ import type { EventBus } from './event-bus.ts';
 export interface AccessGuardOptions<E> {
   /** Throws (typically FORBIDDEN) once the subscriber may no longer receive the events; re-run on every trigger. */
   readonly recheck: () => Promise<void>;
-  /** The bus and topic of the facts that may end the right (e.g. `farm.rental.changed`), and which of them matter. */
+  /** The bus and topics of the facts that may end the right (e.g. `farm.rental.changed`), and which of them matter. */
   readonly bus: EventBus;
-  readonly topic: string;
+  readonly topics: readonly string[];
   readonly relevant?: (event: E) => boolean;
 }
 
@@ -30,15 +30,16 @@ export async function whileAllowed<T, E = unknown>(
     void Promise.resolve(source.return?.()).catch(() => undefined);
     for (const waiter of waiters.splice(0)) waiter.reject(error);
   };
-  const unsubscribe = await options.bus.subscribe<E>(options.topic, (event) => {
+  const onFact = (event: E) => {
     if (done || denied || (options.relevant && !options.relevant(event))) return;
     // One check at a time, in arrival order: a burst of changes never runs checks in parallel.
     checking = checking.then(() => options.recheck().catch(deny));
-  });
+  };
+  const unsubscribes = await Promise.all(options.topics.map((topic) => options.bus.subscribe<E>(topic, onFact)));
   const finish = async () => {
     if (done) return;
     done = true;
-    await unsubscribe();
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
   };
 
   const iterator: AsyncIterableIterator<T> = {

@@ -29,4 +29,6 @@ export const topics = {
   notification: (userId: string) => `user.${userId}.notification`,
   /** streaming: who may watch a plot's cameras changed (a rental projection was applied); subscriptions re-check. */
   plotWatchers: (plotId: string) => `streaming.plot.${plotId}.watchers`,
+  /** streaming: who may watch a camera changed (made public or private, moved to another plot, removed). */
+  cameraWatchers: (cameraId: string) => `streaming.camera.${cameraId}.watchers`,
 } as const;

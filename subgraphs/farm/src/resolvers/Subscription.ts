@@ -40,7 +40,7 @@ export const Subscription: SubscriptionResolvers = {
         : live;
       return whileAllowed<ActivityRecord, RentalChanged>(events, {
         bus: ctx.bus,
-        topic: eventTopics.rentalChanged,
+        topics: [eventTopics.rentalChanged],
         relevant: (change) => change.plotId === plot.id,
         recheck: () => requirePlotInsider({ ...ctx, loaders: createLoaders(ctx.db) }, plot),
       });

@@ -1,4 +1,4 @@
-import { badInput, eventTopics, notFound, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
+import { badInput, eventTopics, notFound, topics, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 import type { Camera } from '../generated/prisma/client.ts';
 import type { StreamingLoaders } from '../loaders.ts';
@@ -27,6 +27,14 @@ export async function publishCameraChanged(
 ): Promise<void> {
   const event: CameraChanged = { cameraId: camera.id, farmId: camera.farmId, plotId: camera.plotId, removed };
   await bus.publish(eventTopics.cameraChanged, event);
+}
+
+/**
+ * Tells open subscriptions of the camera's stream (every replica) that who may watch it may have changed, so each
+ * re-checks its subscriber now rather than at its next subscribe. Live, best effort like the events it guards.
+ */
+async function announceWatchersChanged(bus: EventBus, cameraId: string): Promise<void> {
+  await bus.publish(topics.cameraWatchers(cameraId), { cameraId });
 }
 
 export async function registerCamera(
@@ -68,6 +76,8 @@ export async function updateCamera(
   if (patch.plotId) await assertPlotOnFarm(db, patch.plotId, camera.farmId);
   const updated = await db.camera.update({ where: { id }, data: patch });
   if (updated.plotId !== camera.plotId) await publishCameraChanged(bus, updated);
+  if (updated.plotId !== camera.plotId || updated.isPublic !== camera.isPublic)
+    await announceWatchersChanged(bus, camera.id);
   if (patch.enabled === false) {
     const stream = await db.stream.findUnique({ where: { cameraId: id } });
     if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera disabled');
@@ -88,6 +98,7 @@ export async function removeCamera(
   if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
   await db.camera.deleteMany({ where: { id } });
   await publishCameraChanged(bus, camera, true);
+  await announceWatchersChanged(bus, camera.id);
   return id;
 }
 

@@ -24,8 +24,10 @@ import type { Viewer } from '@vegshare/kit';
 
 /**
  * Events of a stream for as long as the viewer may watch it: checked when subscribing (fresh loaders: a connection's
- * context lives as long as the socket) and again whenever who may watch the camera's plot changes (a rental of it
- * was cancelled, ended or started), so a former renter stops receiving at once (FORBIDDEN, then complete).
+ * context lives as long as the socket) and again whenever who may watch the camera changes — a rental of its plot was
+ * cancelled, ended or started, or the farmer made the camera private, moved it to another plot or removed it — so a
+ * former renter, or an anonymous watcher of a camera that is no longer public, stops receiving at once (FORBIDDEN or
+ * NOT_FOUND, then complete). Public cameras are guarded too: public is a setting the farmer can take back.
  */
 async function watched<T>(
   bus: EventBus,
@@ -38,10 +40,9 @@ async function watched<T>(
   const { stream, camera } = await watchableStream(createLoaders(db), viewer, streamId);
   const live = await eventIterator<T>(bus, topicOf(stream.id));
   const events = resume ? await resume(live, stream.id) : live;
-  if (!camera.plotId || camera.isPublic) return events;
   return whileAllowed<T>(events, {
     bus,
-    topic: topics.plotWatchers(camera.plotId),
+    topics: [topics.cameraWatchers(camera.id), ...(camera.plotId ? [topics.plotWatchers(camera.plotId)] : [])],
     recheck: async () => void (await watchableStream(createLoaders(db), viewer, streamId)),
   });
 }
