@@ -58,10 +58,14 @@ directive @callerIndependent on FIELD_DEFINITION`;
  * channel is open to everyone until `closedToPublic` says otherwise.
  */
 const TICKS_SDL = `${LINK}
-type Tick { n: Int! @callerIndependent channel: String! @callerIndependent viewer: String secret: String camera: Camera! @callerIndependent }
+type Tick { n: Int! @callerIndependent channel: String! @callerIndependent viewer: String secret: String camera: Camera! @callerIndependent cursor: String! @callerIndependent }
 type Camera @key(fields: "id", resolvable: false) { id: ID! @callerIndependent }
 type Query { ping: String! }
-type Subscription { tick(channel: String!): Tick! @callerIndependent guardedTick(channel: String!): Tick! @callerIndependent }
+type Subscription {
+  tick(channel: String!): Tick! @callerIndependent
+  guardedTick(channel: String!): Tick! @callerIndependent
+  resumableTick(channel: String!, after: String): Tick! @callerIndependent
+}
 `;
 /** Subgraph "catalog": resolves Camera entities (name, farm) in batches and counts its entity fetches. */
 const CATALOG_SDL = `${LINK}
@@ -77,6 +81,38 @@ export interface TickEvent {
 
 interface Ctx {
   readonly viewer: Viewer | null;
+}
+
+/**
+ * `resumableTick` follows the API's resume convention (`after` = the `cursor` of the last tick received, here its
+ * `n`): what `appendTick` published is kept, like a feed in a database, and replayed after the cursor. Every `after`
+ * a subscription arrived with is recorded, to see what the gateway re-subscribed with.
+ */
+const tickLog = new Map<string, TickEvent[]>();
+export const resumedAfter: (string | null)[] = [];
+
+export async function appendTick(bus: MemoryEventBus, event: TickEvent): Promise<void> {
+  tickLog.set(event.channel, [...(tickLog.get(event.channel) ?? []), event]);
+  await bus.publish<TickEvent>(`tick.${event.channel}`, event);
+}
+
+async function* afterCursor(
+  live: AsyncIterableIterator<TickEvent>,
+  channel: string,
+  after: string | null,
+): AsyncGenerator<TickEvent> {
+  let last = after === null ? -Infinity : Number(after);
+  try {
+    for (const event of tickLog.get(channel) ?? []) if (event.n > last) yield event;
+    last = Math.max(last, ...(tickLog.get(channel) ?? []).map((e) => e.n));
+    for await (const event of live) {
+      if (event.n <= last) continue;
+      last = event.n;
+      yield event;
+    }
+  } finally {
+    await live.return?.();
+  }
 }
 
 /**
@@ -97,6 +133,14 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
         tick: {
           subscribe: (_: unknown, args: { channel: string }) => eventIterator<TickEvent>(bus, `tick.${args.channel}`),
           resolve: (event: TickEvent, _: unknown, ctx: Ctx) => ({ ...event, viewer: ctx.viewer?.userId ?? null }),
+        },
+        resumableTick: {
+          subscribe: async (_: unknown, args: { channel: string; after?: string | null }) => {
+            resumedAfter.push(args.after ?? null);
+            const live = await eventIterator<TickEvent>(bus, `tick.${args.channel}`);
+            return afterCursor(live, args.channel, args.after ?? null);
+          },
+          resolve: (event: TickEvent) => event,
         },
         guardedTick: {
           subscribe: async (_: unknown, args: { channel: string }, ctx: Ctx) => {
@@ -122,6 +166,7 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
       },
       Tick: {
         camera: (t: TickEvent) => ({ __typename: 'Camera', id: t.cameraId }),
+        cursor: (t: TickEvent) => String(t.n),
         secret: (t: TickEvent, _: unknown, ctx: Ctx) => (ctx.viewer?.roles.includes('FARMER') ? `secret-${t.n}` : null),
       },
     },

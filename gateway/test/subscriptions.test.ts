@@ -11,6 +11,8 @@ import {
   type TickEvent,
   nothingRevoked,
   closedToPublic,
+  appendTick,
+  resumedAfter,
 } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
@@ -184,6 +186,33 @@ describe('federated subscriptions through the gateway', () => {
       );
     });
     expect(result).toEqual({ data: { ping: 'pong', camera: { name: 'Camera c9' } } });
+  });
+
+  it('re-subscribes upstream after the last event delivered when the subgraph comes back: the client misses nothing', async () => {
+    const query = 'subscription($c: String!) { resumableTick(channel: $c) { n channel } }';
+    const sub = collect(connect(await tokens.sign('user-resume', ['CUSTOMER'])), query, { c: 'resume' });
+    let n = 0;
+    const emit = () => appendTick(bus, { n: ++n, channel: 'resume', cameraId: 'cam-1' });
+    while (sub.results.length === 0) {
+      await emit();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waitFor(() => sub.results.at(-1)?.data?.['resumableTick' as 'tick']?.n === n);
+    const lastBefore = n;
+    await ticks.stop(100);
+    for (let i = 0; i < 5; i++) await emit(); // while the gateway's upstream connection is down
+    ticks = await startTicks(bus, tokens.verifier, ticksPort);
+    await waitFor(() => sub.results.at(-1)?.data?.['resumableTick' as 'tick']?.n === n);
+    await emit(); // and live again
+    await waitFor(() => sub.results.at(-1)?.data?.['resumableTick' as 'tick']?.n === n);
+    const received = sub.results.map((r) => r.data?.['resumableTick' as 'tick']);
+    const first = received[0]?.n ?? 0;
+    // Every tick once, in order, shaped as the client asked (the cursor the gateway reads is not in the result).
+    expect(received).toEqual(Array.from({ length: n - first + 1 }, (_, i) => ({ n: first + i, channel: 'resume' })));
+    expect(resumedAfter).toContain(String(lastBefore));
+    expect(sub.error).toBeNull();
+    expect(sub.completed).toBe(false);
+    sub.dispose();
   });
 
   it('keeps client subscriptions alive across a subgraph restart (upstream reconnects)', async () => {

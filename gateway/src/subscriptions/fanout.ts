@@ -179,9 +179,10 @@ export class SubscriptionFanout {
 
   #open(key: string, baseKey: string, shared: boolean, request: FanoutRequest, context: GatewayContext): Group {
     const { plan, variables } = request;
+    const { upstream } = plan;
     const upstreamVariables: Record<string, unknown> = {};
-    for (const name of plan.primary.variableUsages ?? [])
-      if (name in variables) upstreamVariables[name] = variables[name];
+    for (const name of upstream.variableUsages) if (name in variables) upstreamVariables[name] = variables[name];
+    if (upstream.resume) upstreamVariables[upstream.resume.variable] = upstream.resume.initial(variables);
     const group: Group = {
       key,
       baseKey,
@@ -198,9 +199,10 @@ export class SubscriptionFanout {
       {
         serviceName: plan.primary.serviceName,
         url: this.options.serviceUrl(plan.primary.serviceName),
-        query: plan.primary.operation,
+        query: upstream.query,
         variables: upstreamVariables,
         authorization: context.authorization,
+        resume: upstream.resume,
       },
       {
         next: (event) => this.#enqueue(group, () => this.#onEvent(group, event)),

@@ -3,6 +3,7 @@ import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@ap
 import { buildOperationContext } from '@apollo/gateway';
 import { defaultOperationLimits } from '../operation-limits.ts';
 import { callerIndependentFields, selectsOnlyCallerIndependent } from './caller-independence.ts';
+import { resumableUpstream, type UpstreamOperation } from './upstream-resume.ts';
 import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -14,6 +15,8 @@ export interface SubscriptionPlan {
   readonly operationContext: OperationContext;
   /** Fetch sent upstream as a graphql-ws subscription to the subgraph owning the root field. */
   readonly primary: FetchNode;
+  /** The primary fetch as sent upstream: with the event's cursor and a resume variable where the field has them. */
+  readonly upstream: UpstreamOperation;
   /** Entity fetches to other subgraphs that complete each event, if any. */
   readonly rest: PlanNode | undefined;
   /**
@@ -34,6 +37,8 @@ export interface SupergraphState {
   readonly planner: QueryPlanner;
   /** Coordinates of the supergraph's `@callerIndependent` fields. */
   readonly callerIndependent: ReadonlySet<string>;
+  /** A subgraph's own schema (as graphql-js, built on first use), to check what is sent to it. */
+  subgraphSchema(name: string): GraphQLSchema | undefined;
 }
 
 export class SubscriptionPlanningError extends Error {
@@ -58,7 +63,13 @@ export class SubscriptionPlanner {
     const supergraph = federation.Supergraph.build(supergraphSdl);
     const apiSchema = supergraph.apiSchema();
     const supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
+    const subgraphSchemas = new Map<string, GraphQLSchema | undefined>();
     this.#state = {
+      subgraphSchema: (name) => {
+        if (!subgraphSchemas.has(name))
+          subgraphSchemas.set(name, supergraph.subgraphs().get(name)?.schema.toGraphQLJSSchema());
+        return subgraphSchemas.get(name);
+      },
       apiSchema,
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
       supergraphGraphQLSchema,
@@ -132,6 +143,7 @@ export class SubscriptionPlanner {
       document,
       operationContext,
       primary: node.primary,
+      upstream: resumableUpstream(node.primary, state.subgraphSchema(node.primary.serviceName)),
       rest: node.rest,
       callerIndependent,
       generation: this.#generation,

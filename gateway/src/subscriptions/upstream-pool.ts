@@ -1,6 +1,7 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GATEWAY_SECRET_HEADER, type Logger } from '@vegshare/kit';
+import type { UpstreamResume } from './upstream-resume.ts';
 
 export type UpstreamResult = FormattedExecutionResult<Record<string, unknown>, Record<string, unknown>>;
 export type UpstreamListener = {
@@ -21,13 +22,16 @@ export interface UpstreamRequest {
   readonly variables: Record<string, unknown>;
   /** Caller identity forwarded in connection_init (`Bearer …`), or null for anonymous. */
   readonly authorization: string | null;
+  /** Set when the subscription can be resumed after its last event (see upstream-resume.ts). */
+  readonly resume?: UpstreamResume | null;
 }
 
 const toWs = (httpUrl: string): string => httpUrl.replace(/^http/, 'ws');
 
 /**
  * graphql-ws connections from the gateway to subgraphs. One connection per (subgraph, caller identity), reconnecting
- * with back-off when a subgraph restarts (graphql-ws re-subscribes every active subscription). Identical upstream
+ * with back-off when a subgraph restarts (graphql-ws re-subscribes every active subscription, resumable ones after
+ * their last event). Identical upstream
  * subscriptions (same subgraph, operation, variables and identity) are shared: one upstream, many listeners.
  */
 export class UpstreamPool {
@@ -87,25 +91,28 @@ export class UpstreamPool {
       const entry: SharedSubscription = { listeners, dispose: () => undefined };
       this.#shared.set(key, entry);
       shared = entry;
+      // graphql-ws re-sends this payload, serialised again, when it re-subscribes after a reconnect: moving the
+      // resume variable to each event's cursor makes that re-subscription start after the last event delivered.
+      const payload = { query: request.query, variables: { ...request.variables } };
+      const resume = request.resume;
       entry.dispose = this.#client(request.url, request.authorization).subscribe<
         Record<string, unknown>,
         Record<string, unknown>
-      >(
-        { query: request.query, variables: request.variables },
-        {
-          next: (result) => {
-            for (const l of [...listeners]) l.next(result);
-          },
-          error: (error) => {
-            this.#shared.delete(key);
-            for (const l of [...listeners]) l.error(error);
-          },
-          complete: () => {
-            this.#shared.delete(key);
-            for (const l of [...listeners]) l.complete();
-          },
+      >(payload, {
+        next: (result) => {
+          const cursor = resume?.cursorOf(result.data);
+          if (resume && cursor) payload.variables[resume.variable] = cursor;
+          for (const l of [...listeners]) l.next(result);
         },
-      );
+        error: (error) => {
+          this.#shared.delete(key);
+          for (const l of [...listeners]) l.error(error);
+        },
+        complete: () => {
+          this.#shared.delete(key);
+          for (const l of [...listeners]) l.complete();
+        },
+      });
     }
     shared.listeners.add(listener);
     const entry = shared;
