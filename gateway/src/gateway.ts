@@ -1,3 +1,4 @@
+import federation from '@apollo/federation-internals';
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -144,10 +145,12 @@ class LoadedSupergraph {
     coreSupergraphSdl,
     apiSchema,
   }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
-    this.planner.update(coreSupergraphSdl);
+    // Built once per load for the subscription planner and the routing URLs (the gateway has validated it already).
+    const supergraph = federation.Supergraph.build(coreSupergraphSdl, { validateSupergraph: false });
+    this.planner.update(supergraph);
     this.scalarCheck.update(apiSchema);
     if (this.#loads++ > 0) this.options.onReload();
-    this.urls = subgraphUrls(coreSupergraphSdl, this.options.overrides);
+    this.urls = subgraphUrls(supergraph, this.options.overrides);
     this.services = Object.fromEntries([...this.urls].map(([name, url]) => [name, this.options.dataSource(name, url)]));
     this.options.persisted.checkSchema(apiSchema);
   };

@@ -1,3 +1,4 @@
+import federation from '@apollo/federation-internals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,7 @@ describe('API key exchange', () => {
 describe('subgraph URLs of a supergraph', () => {
   it('reads every @join__graph with Federation, overrides applied', () => {
     const sdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-    const urls = subgraphUrls(sdl, { farm: 'http://farm.internal:4000/graphql' });
+    const urls = subgraphUrls(federation.Supergraph.build(sdl), { farm: 'http://farm.internal:4000/graphql' });
     expect(Object.fromEntries(urls)).toEqual({
       auth: 'http://localhost:4001/graphql',
       farm: 'http://farm.internal:4000/graphql',

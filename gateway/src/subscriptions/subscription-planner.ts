@@ -59,8 +59,7 @@ export class SubscriptionPlanner {
   #generation = 0;
   readonly #cache = new Map<string, SubscriptionPlan>();
 
-  update(supergraphSdl: string): void {
-    const supergraph = federation.Supergraph.build(supergraphSdl);
+  update(supergraph: federation.Supergraph): void {
     const apiSchema = supergraph.apiSchema();
     const supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
     const subgraphSchemas = new Map<string, GraphQLSchema | undefined>();
