@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import pg from 'pg';
 import { demo } from '@vegshare/demo';
 import { encodeFeedCursor } from '@vegshare/kit';
 import { startHarness, users, type FarmHarness } from './harness.ts';
@@ -131,6 +132,51 @@ describe('plotActivity resume', () => {
     await upToDate.waitFor(1);
     expect(messages(upToDate.entries)[0]).toMatch(/^Harvested 1.6 kg/);
     await Promise.all([resumed.close(), upToDate.close()]);
+  });
+
+  it('places entries in commit order: a resumed subscriber never misses one that committed after it was delivered', async () => {
+    const plot = demo.plots.greenA1;
+    const connect = async () => {
+      const client = new pg.Client({ connectionString: h.database.url, options: '-c search_path=farm' });
+      await client.connect();
+      return client;
+    };
+    const [slow, quick] = await Promise.all([connect(), connect()]);
+    const insert = async (client: pg.Client, message: string) =>
+      (
+        await client.query<{ id: string; created_at: Date }>(
+          `INSERT INTO activity_event (id, plot_id, kind, message) VALUES (gen_random_uuid(), $1, 'HARVEST_RECORDED', $2)
+           RETURNING id, created_at`,
+          [plot, message],
+        )
+      ).rows[0]!;
+    try {
+      // One entry is written first in a transaction that commits late; another is written meanwhile (autocommit).
+      const committed: { id: string; created_at: Date; message: string }[] = [];
+      await slow.query('BEGIN');
+      const early = await insert(slow, 'written first');
+      const other = insert(quick, 'written second').then((r) => committed.push({ ...r, message: 'written second' }));
+      await new Promise((r) => setTimeout(r, 200));
+      await slow.query('COMMIT');
+      committed.push({ ...early, message: 'written first' });
+      await other;
+      const byPosition = [...committed].sort(
+        (a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id),
+      );
+      expect(byPosition.map((e) => e.message)).toEqual(committed.map((e) => e.message));
+      // A subscriber that got the first committed entry live and resumes from it receives the other one.
+      const resumed = await subscribe(
+        users.customer,
+        plot,
+        encodeFeedCursor({ createdAt: committed[0]!.created_at, id: committed[0]!.id }),
+      );
+      await resumed.waitFor(1);
+      await settle();
+      expect(messages(resumed.entries)).toEqual([committed[1]!.message]);
+      await resumed.close();
+    } finally {
+      await Promise.all([slow.end(), quick.end()]);
+    }
   });
 
   it('refuses malformed cursors (BAD_USER_INPUT) and cursors beyond the window (CURSOR_EXPIRED)', async () => {

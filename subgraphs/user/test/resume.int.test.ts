@@ -99,6 +99,30 @@ describe('notificationAdded resume', () => {
     }
   });
 
+  it('places notifications in commit order: one written first but committed last comes after', async () => {
+    const dave = randomUUID();
+    const row = (title: string) => ({ eventId: `test:${randomUUID()}`, userId: dave, kind: 'system', title, body: '' });
+    const committed: string[] = [];
+    let written!: () => void;
+    const firstWritten = new Promise<void>((resolve) => (written = resolve));
+    const slow = h.db
+      .$transaction(async (tx) => {
+        await tx.notification.create({ data: row('written first') });
+        written();
+        await new Promise((r) => setTimeout(r, 200));
+      })
+      .then(() => committed.push('written first'));
+    await firstWritten;
+    await h.db.notification.create({ data: row('written second') });
+    committed.push('written second');
+    await slow;
+    const feed = await h.db.notification.findMany({
+      where: { userId: dave },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    expect(feed.map((n) => n.title)).toEqual(committed);
+  });
+
   it('refuses malformed and expired cursors', async () => {
     const carol = randomUUID();
     const bad = await resume(carol, 'not a cursor');
