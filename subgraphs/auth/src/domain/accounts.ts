@@ -178,8 +178,8 @@ export class Accounts {
     if (!completed) throw invalidLink();
     if (!completed.wasPending) throw invalidLink();
     const { user } = completed;
-    await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta });
-    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
+    const signedIn = await this.deps.sessions.start(user, meta, { email: user.email });
+    return { ...signedIn, deviceToken: this.deps.devices.issue(user.id) };
   }
 
   #appLink(path: string): string {
@@ -216,9 +216,11 @@ export class Accounts {
       current = await this.deps.db.user.update({ where: { id: user.id }, data: { passwordHash: result.upgradedHash } });
       this.deps.logger.info({ userId: user.id }, 'password hash upgraded');
     }
-    await this.deps.limits.accountSuccess(email);
-    await auditLogin(this.deps.db, { email, userId: user.id, outcome: 'SUCCESS', meta });
-    return { ...(await this.deps.sessions.start(current, meta)), deviceToken: this.deps.devices.issue(user.id) };
+    const [, signedIn] = await Promise.all([
+      this.deps.limits.accountSuccess(email),
+      this.deps.sessions.start(current, meta, { email }),
+    ]);
+    return { ...signedIn, deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Changes the password after checking the current one; every other session ends. */
