@@ -19,6 +19,7 @@ import type { Outbox } from './outbox.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
+import { userByEmail } from './sign-in-lookup.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';
 import type { AccessRevocations } from './revocations.ts';
 import type { DeviceTokens } from './device-tokens.ts';
@@ -191,7 +192,7 @@ export class Accounts {
     meta: RequestMeta,
   ): Promise<SignedIn> {
     const { email } = input;
-    const user = await this.deps.db.user.findUnique({ where: { email } });
+    const user = await userByEmail(this.deps.db, email);
     const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
     try {
       await this.deps.limits.loginAttempt(meta.ip);
