@@ -52,15 +52,24 @@ export class RateLimitFallback {
     return memoryLimiter;
   }
 
+  /**
+   * Redis could not be reached when the service started: degraded from now on (not only from the first limited
+   * request), so the metric and its alert show it at once. ioredis keeps reconnecting; 'ready' ends it.
+   */
+  unreachableAtStart(err: unknown): void {
+    this.#degrade({ err });
+  }
+
   #fellBack(name: string): void {
     this.#fallbacks.inc({ limiter: name });
+    this.#degrade({ limiter: name });
+  }
+
+  #degrade(detail: Record<string, unknown>): void {
     if (this.#isDegraded) return;
     this.#isDegraded = true;
     this.#degraded.set(1);
-    this.#logger.error(
-      { limiter: name },
-      'Redis unreachable: rate limits degraded to per-replica memory until it is back',
-    );
+    this.#logger.error(detail, 'Redis unreachable: rate limits degraded to per-replica memory until it is back');
   }
 
   #recovered(): void {

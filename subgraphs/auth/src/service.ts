@@ -45,7 +45,8 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
           (r) => r.disconnect(),
         )
       : null;
-    redis?.on('error', (err: Error) => logger.warn({ err }, 'rate-limit redis connection error'));
+    // Its outages are logged once by the fallback (below); every reconnect attempt's error only at debug.
+    redis?.on('error', (err: Error) => logger.debug({ err }, 'rate-limit redis connection error'));
     // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
     const durable = resources.add(
       'service events',
@@ -61,13 +62,11 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
       (d) => d.stop(),
     );
     const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
-    // Sign-in must not depend on Redis: a Redis that is down at start is only logged (ioredis keeps reconnecting)
-    // and the rate limits use their in-memory fallback until it answers.
-    await redis
-      ?.connect()
-      .catch((err: unknown) =>
-        logger.error({ err }, 'Redis unreachable at start: rate limits per replica until it is back'),
-      );
+    // Sign-in must not depend on Redis: a Redis that is down at start degrades the limits to per-replica memory
+    // (logged once, `rate_limit_degraded` 1) while ioredis keeps reconnecting; they return to Redis when it answers.
+    // The event bus does not wait for it either (RedisEventBus), and revocations reach the other services through
+    // their catch-up from /internal/revocations meanwhile.
+    await redis?.connect().catch((err: unknown) => rateLimitFallback?.unreachableAtStart(err));
     const services = createAuthServices(config, db, events, durable, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();

@@ -1,6 +1,8 @@
 // Sign-in without Redis: a real redis-server of this test's own (free port) is killed and restarted under a running
 // auth service; logins keep succeeding with the brute-force limits held in process memory (counted, flagged, logged),
-// and the limits go back to Redis when it answers again. Never touches the machine's shared Redis.
+// and the limits go back to Redis when it answers again. And auth starts with Redis down: ready, signing in, flagged
+// degraded from the start, back on Redis (limits and event subscriptions) once it is up. Never touches the machine's
+// shared Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +21,10 @@ let service: RunningSubgraph;
 let metrics: ServiceMetrics;
 const prefix = `test:${randomBytes(6).toString('hex')}`;
 
-function startRedis(): Promise<ChildProcess> {
+function startRedis(onPort = port): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ['--port', String(onPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -57,8 +59,8 @@ const gql = async (url: string, query: string, variables: Record<string, unknown
 };
 const login = (email: string, password: string, ip = '192.0.2.77', url = service.url) =>
   gql(url, LOGIN, { input: { email, password } }, ip);
-const metric = async (name: string): Promise<number> => {
-  const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+const metric = async (name: string, of = metrics): Promise<number> => {
+  const values = (await of.registry.getSingleMetric(name)?.get())?.values ?? [];
   return values.reduce((sum, v) => sum + v.value, 0);
 };
 
@@ -136,5 +138,80 @@ describe('Redis outage', () => {
       expect.arrayContaining([expect.stringContaining('192.0.2.79')]),
     );
     again.disconnect();
+  }, 60_000);
+});
+
+describe('Redis down at start', () => {
+  it('starts ready without Redis, signs in on per-replica limits, and moves to Redis when it comes up', async () => {
+    const closedPort = await freePort();
+    const ownMetrics = createMetrics('auth');
+    const started = Date.now();
+    const down = await startAuthService(config(closedPort), {
+      logger: createLogger('auth', 'silent'),
+      metrics: ownMetrics,
+    });
+    let lateRedis: ChildProcess | null = null;
+    try {
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect((await fetch(`${down.url}/ready`)).status).toBe(200);
+      // Flagged at once (the alert fires on it), not only after the first limited request.
+      expect(await metric('rate_limit_degraded', ownMetrics)).toBe(1);
+      const email = uniqueEmail('cold');
+      const registered = await gql(
+        down.url,
+        REGISTER,
+        { input: { email, password: GOOD_PASSWORD, displayName: 'Cold start' } },
+        '192.0.2.80',
+      );
+      expect(registered.errors).toBeUndefined();
+      const signedIn = Date.now();
+      expect((await login(email, GOOD_PASSWORD, '192.0.2.81', down.url)).data?.['login']?.accessToken).toEqual(
+        expect.any(String),
+      );
+      expect(Date.now() - signedIn).toBeLessThan(3000);
+      expect(await metric('rate_limit_fallback_total', ownMetrics)).toBeGreaterThan(0);
+      // The brute-force back-off holds in memory meanwhile.
+      const victim = uniqueEmail('cold-victim');
+      for (let n = 0; n < 4; n++) await login(victim, 'wrong password!', '192.0.2.82', down.url);
+      expect((await login(victim, 'wrong password!', '192.0.2.82', down.url)).errors?.[0]?.extensions?.code).toBe(
+        'RATE_LIMITED',
+      );
+
+      // Redis comes up: the limits go to it, and the event subscriptions made while it was down are made there.
+      lateRedis = await startRedis(closedPort);
+      await waitFor(
+        () => metric('rate_limit_degraded', ownMetrics),
+        (v) => v === 0,
+        15_000,
+      );
+      const probe = new Redis(`redis://127.0.0.1:${closedPort}`, { lazyConnect: true, retryStrategy: () => null });
+      await probe.connect();
+      try {
+        // Revocations (the live feed) and erasure acknowledgements (the durable consumer, without NATS_URL).
+        const channels = await waitFor(
+          () => probe.pubsub('CHANNELS', 'vegshare:*') as Promise<string[]>,
+          (c) => c.includes('vegshare:auth.access.revoked') && c.includes('vegshare:account.data.erased'),
+          15_000,
+        );
+        expect(channels).toEqual(
+          expect.arrayContaining(['vegshare:auth.access.revoked', 'vegshare:account.data.erased']),
+        );
+        expect((await login(email, GOOD_PASSWORD, '192.0.2.83', down.url)).data?.['login']?.accessToken).toEqual(
+          expect.any(String),
+        );
+        expect(await probe.keys(`${prefix}:login-ip*`)).toEqual(
+          expect.arrayContaining([expect.stringContaining('192.0.2.83')]),
+        );
+      } finally {
+        probe.disconnect();
+      }
+    } finally {
+      await down.stop(1000);
+      if (lateRedis && lateRedis.exitCode === null) {
+        const exited = new Promise((r) => lateRedis?.once('exit', r));
+        lateRedis.kill('SIGKILL');
+        await exited;
+      }
+    }
   }, 60_000);
 });

@@ -7,7 +7,11 @@ export type EventHandler<T> = (payload: T, eventId?: string) => void;
 export interface EventBus {
   /** `eventId`: the durable event's outbox id, handed to subscribers (BusEventStream de-duplicates by it). */
   publish<T>(topic: string, payload: T, eventId?: string): Promise<void>;
-  /** Resolves once the subscription is active; the returned function unsubscribes. */
+  /**
+   * Resolves once the subscription is active — or, on a bus that reports its connection, once that connection is
+   * known to be down: the subscription then becomes active before `onConnectionChange` reports it back. The returned
+   * function unsubscribes.
+   */
   subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /**

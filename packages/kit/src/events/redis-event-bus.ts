@@ -1,12 +1,16 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventBus, EventHandler } from './event-bus.ts';
+import { logRedisOutages } from '../redis-outages.ts';
 
 const DURABLE_KEY = '$vegshareEventId';
 
 /**
  * Redis pub/sub bus: one publishing and one subscribing connection per process, one Redis channel per topic,
- * fanned out locally to every handler. ioredis re-subscribes after reconnects.
+ * fanned out locally to every handler. A Redis that is down (at start or later) holds nobody up: `subscribe` resolves
+ * once the connection is known to be down, and every topic that has handlers is subscribed again before the bus
+ * reports itself connected (`onConnectionChange`), so a service starts and serves without Redis and hears events
+ * again when it is back.
  */
 export class RedisEventBus implements EventBus {
   readonly #pub: Redis;
@@ -21,13 +25,22 @@ export class RedisEventBus implements EventBus {
     private readonly prefix = 'vegshare:',
   ) {
     this.#pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    this.#sub = new Redis(url, { lazyConnect: false });
+    // A SUBSCRIBE queued while Redis is down fails at the first failed attempt instead of after 20 (about a minute):
+    // the topic is subscribed on 'ready' anyway.
+    this.#sub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 0 });
     this.#sub.on('message', (channel: string, message: string) => this.#deliver(channel, message));
-    for (const r of [this.#pub, this.#sub])
-      r.on('error', (err: Error) => this.logger.warn({ err }, 'redis event bus connection error'));
-    // The subscribing connection is what can miss events: tell listeners when it drops and when it is back
-    // (ioredis has re-subscribed every channel by 'ready').
-    this.#sub.on('ready', () => this.#setConnected(true));
+    logRedisOutages(this.#pub, logger, 'event bus (publishing)');
+    logRedisOutages(this.#sub, logger, 'event bus (subscribing)');
+    // The subscribing connection is what can miss events: tell listeners when it drops and when it is back, once
+    // every topic is subscribed (ioredis re-subscribes the channels it had; the ones whose SUBSCRIBE failed while
+    // Redis was down are subscribed here).
+    this.#sub.on('ready', () => {
+      const channels = [...this.#handlers.keys()].map((topic) => this.prefix + topic);
+      void (channels.length ? this.#sub.subscribe(...channels) : Promise.resolve()).then(
+        () => this.#setConnected(true),
+        (err: unknown) => this.logger.warn({ err }, 'event bus: subscribing again after a reconnect failed'),
+      );
+    });
     this.#sub.on('close', () => this.#setConnected(false));
   }
 
@@ -80,7 +93,12 @@ export class RedisEventBus implements EventBus {
     let set = this.#handlers.get(topic);
     if (!set) {
       this.#handlers.set(topic, (set = new Set()));
-      await this.#sub.subscribe(this.prefix + topic);
+      try {
+        await this.#sub.subscribe(this.prefix + topic);
+      } catch (err) {
+        // Redis is down: the topic is subscribed when the connection is ready again (see the constructor).
+        this.logger.debug({ err, topic }, 'event bus: subscription waits for Redis');
+      }
     }
     const h = handler as EventHandler<unknown>;
     set.add(h);

@@ -19,6 +19,7 @@ import type { Outbox } from './outbox.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
+import { userByEmail } from './sign-in-lookup.ts';
 import { consumeOneTimeToken, issueOneTimeToken } from './one-time-tokens.ts';
 import type { AccessRevocations } from './revocations.ts';
 import type { DeviceTokens } from './device-tokens.ts';
@@ -178,8 +179,8 @@ export class Accounts {
     if (!completed) throw invalidLink();
     if (!completed.wasPending) throw invalidLink();
     const { user } = completed;
-    await auditLogin(this.deps.db, { email: user.email, userId: user.id, outcome: 'SUCCESS', meta });
-    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
+    const signedIn = await this.deps.sessions.start(user, meta, { email: user.email });
+    return { ...signedIn, deviceToken: this.deps.devices.issue(user.id) };
   }
 
   #appLink(path: string): string {
@@ -191,7 +192,7 @@ export class Accounts {
     meta: RequestMeta,
   ): Promise<SignedIn> {
     const { email } = input;
-    const user = await this.deps.db.user.findUnique({ where: { email } });
+    const user = await userByEmail(this.deps.db, email);
     const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
     try {
       await this.deps.limits.loginAttempt(meta.ip);
@@ -216,9 +217,11 @@ export class Accounts {
       current = await this.deps.db.user.update({ where: { id: user.id }, data: { passwordHash: result.upgradedHash } });
       this.deps.logger.info({ userId: user.id }, 'password hash upgraded');
     }
-    await this.deps.limits.accountSuccess(email);
-    await auditLogin(this.deps.db, { email, userId: user.id, outcome: 'SUCCESS', meta });
-    return { ...(await this.deps.sessions.start(current, meta)), deviceToken: this.deps.devices.issue(user.id) };
+    const [, signedIn] = await Promise.all([
+      this.deps.limits.accountSuccess(email),
+      this.deps.sessions.start(current, meta, { email }),
+    ]);
+    return { ...signedIn, deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Changes the password after checking the current one; every other session ends. */

@@ -480,14 +480,8 @@ export class SocialSignIn {
   }
 
   async #signIn(user: UserRow, provider: string, meta: RequestMeta): Promise<SignedIn> {
-    await auditLogin(this.deps.db, {
-      email: user.email,
-      userId: user.id,
-      outcome: 'SUCCESS',
-      meta,
-      method: `social:${provider}`,
-    });
-    return { ...(await this.deps.sessions.start(user, meta)), deviceToken: this.deps.devices.issue(user.id) };
+    const signedIn = await this.deps.sessions.start(user, meta, { email: user.email, method: `social:${provider}` });
+    return { ...signedIn, deviceToken: this.deps.devices.issue(user.id) };
   }
 
   /** Proves the account with its password (rate-limited and audited like a login), links the identity and signs in. */

@@ -1,0 +1,376 @@
+/**
+ * Auth benchmark (issue 17): sign-ins per second through the gateway against the argon2id bound measured in the same
+ * run. One run measures, in this order:
+ *   1. the bound: argon2id verifications per second of a stored hash (the service's parameters) through the service's
+ *      own hasher on all cores, in a process of its own, with nothing else of ours busy (before the storm);
+ *   2. a login storm through the gateway of the embedded stack (every subgraph and the gateway in one process, as
+ *      `npm start` runs them, on a fresh database): N connections, each signing in distinct registered users in turn;
+ *      logins/s, p50/p99, and the ratio to the bound;
+ *   3. the event-loop delay p99 of that process during the storm, from auth's Prometheus /metrics
+ *      (`nodejs_eventloop_lag_p99_seconds`, reset by the scrape before the storm);
+ *   4. the bound again (after the storm: the machine is shared, its load moves — the ratio uses the mean of both);
+ *   5. refresh-token rotations per second through the gateway (N chains), and access-token verifications per second
+ *      with the kit's JWT verifier on the JWKS the gateway serves (signature checked every time, then the kit's cache).
+ *
+ *   npm run bench:auth
+ *   BENCH_SECONDS=5 BENCH_BOUND_SECONDS=3 npm run bench:auth
+ *
+ * Environment: BENCH_CONNECTIONS (concurrent logins, default 16), BENCH_USERS (distinct accounts, default 4 per
+ * connection), BENCH_SECONDS (measured login storm, 20), BENCH_WARMUP (s of logins before it, 5), BENCH_BOUND_SECONDS
+ * (each bound measurement, 10), BENCH_REFRESH_SECONDS (10), BENCH_VERIFY_SECONDS (5), BENCH_OUT (results file;
+ * "-" = do not write), BENCH_NODE_ARGS (node flags of the stack process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * UV_THREADPOOL_SIZE (passed on to the stack process: the thread pool argon2 hashes on).
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createJwtVerifier } from '@vegshare/kit';
+import { freePort } from '@vegshare/tools/ports';
+import { createTestDatabase } from '@vegshare/tools/testing/database';
+import { cpuSeconds, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import type { BoundResult } from './bound.ts';
+
+const env = process.env;
+const int = (name: string, fallback: number) => {
+  const raw = env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+};
+const connections = int('BENCH_CONNECTIONS', 16);
+const settings = {
+  connections,
+  users: Math.max(int('BENCH_USERS', connections * 4), connections),
+  seconds: int('BENCH_SECONDS', 20),
+  warmup: int('BENCH_WARMUP', 5),
+  boundSeconds: int('BENCH_BOUND_SECONDS', 10),
+  refreshSeconds: int('BENCH_REFRESH_SECONDS', 10),
+  verifySeconds: int('BENCH_VERIFY_SECONDS', 5),
+  /** The stack's libuv pool (argon2 runs there): Node's default of 4 unless set for the run. */
+  threadPool: int('UV_THREADPOOL_SIZE', 4),
+  out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
+};
+const PASSWORD = 'correct horse battery staple';
+/** Goals of issue 17. */
+const GOAL_RATIO = 0.85;
+const GOAL_LOOP_DELAY_MS = 20;
+const log = (message: string) => process.stderr.write(`[bench:auth] ${message}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+
+interface Tokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+async function gql<T>(endpoint: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await res.json()) as { data?: T | null; errors?: unknown[] };
+  if (!json.data || json.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(json.errors)}`);
+  return json.data;
+}
+
+const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }';
+const REFRESH = 'mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }';
+const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
+
+/** Distinct accounts registered through the gateway (argon2id hashes made by the service), a few at a time. */
+async function registerUsers(endpoint: string, n: number): Promise<string[]> {
+  const run = Date.now().toString(36);
+  const emails = Array.from({ length: n }, (_, i) => `signer-${run}-${i}@bench.test`);
+  for (let i = 0; i < n; i += 4)
+    await Promise.all(
+      emails
+        .slice(i, i + 4)
+        .map((email, j) =>
+          gql(endpoint, REGISTER, { i: { email, password: PASSWORD, displayName: `Signer ${i + j}` } }),
+        ),
+    );
+  return emails;
+}
+
+interface Phase {
+  readonly ok: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+
+/**
+ * `connections` closed loops for `seconds`: each calls `step(loop, n)` again as soon as the previous one answered.
+ * Latency and outcome of every call; calls still in flight at the end are waited for but not counted.
+ */
+async function closedLoops(
+  seconds: number,
+  loops: number,
+  step: (loop: number, n: number) => Promise<boolean>,
+): Promise<Phase> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: loops }, async (_, loop) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t = performance.now();
+        const ok = await step(loop, n).catch(() => false);
+        if (performance.now() > deadline) break;
+        if (ok) latencies.push(performance.now() - t);
+        else failed += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    ok: latencies.length,
+    failed,
+    seconds: elapsed,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function postJson(endpoint: string, query: string, variables: Record<string, unknown>): Promise<unknown> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+/** The login storm: loop `l` signs in users l, l + N, l + 2N … in turn; the last tokens of each user are kept. */
+function loginStorm(endpoint: string, emails: readonly string[], seconds: number, kept: Map<string, Tokens>) {
+  return closedLoops(seconds, settings.connections, async (loop, n) => {
+    const mine = emails.filter((_, i) => i % settings.connections === loop);
+    const email = mine[n % mine.length] as string;
+    const reply = (await postJson(endpoint, LOGIN, { i: { email, password: PASSWORD } })) as {
+      data?: { login?: Tokens } | null;
+    };
+    const tokens = reply.data?.login;
+    if (!tokens?.accessToken) return false;
+    kept.set(email, tokens);
+    return true;
+  });
+}
+
+/** The event-loop delay p99 and max (ms) of the process behind `metricsUrl`; the scrape resets prom-client's histogram. */
+async function loopDelay(metricsUrl: string): Promise<{ p99: number | null; max: number | null }> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const gauge = (name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000 : null;
+  };
+  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
+}
+
+interface Bound {
+  readonly perSecond: number;
+  /** CPU time (all threads) per verification. */
+  readonly cpuMs: number;
+}
+
+/**
+ * Forks bound.ts: argon2id verifications/s of `hash` on all cores. As many in flight as the stack keeps threads busy
+ * during the storm (its pool plus its event loop), at least one per core: on an idle machine more than one per core
+ * gains nothing, and on a shared one each gets the same share of the CPU as the stack's threads do.
+ */
+function measureBound(hash: string): Promise<Bound> {
+  const concurrency = Math.max(cpus().length, settings.threadPool + 1);
+  const child = fork(fileURLToPath(new URL('bound.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      UV_THREADPOOL_SIZE: String(concurrency),
+      BENCH_HASH: hash,
+      BENCH_PASSWORD: PASSWORD,
+      BENCH_BOUND_SECONDS: String(settings.boundSeconds),
+      BENCH_BOUND_CONCURRENCY: String(concurrency),
+    },
+    stdio: ['ignore', process.stderr, process.stderr, 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: BoundResult) =>
+      resolve({ perSecond: m.verifies / m.seconds, cpuMs: m.cpuMs / m.verifies }),
+    );
+    child.once('exit', (code) => reject(new Error(`argon2id bound exited with ${code} before answering`)));
+  });
+}
+
+async function storedHash(databaseUrl: string, email: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ password_hash: string }>(
+      'SELECT password_hash FROM auth."user" WHERE email = $1',
+      [email],
+    );
+    const hash = rows[0]?.password_hash;
+    if (!hash) throw new Error(`no stored hash for ${email}`);
+    return hash;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Access-token verifications per second with the kit's verifier (keys from the JWKS), `loops` in flight. */
+async function verifications(jwksUrl: string, tokens: readonly string[], cacheMs: number): Promise<Phase> {
+  const claims = JSON.parse(Buffer.from(tokens[0]!.split('.')[1]!, 'base64url').toString('utf8')) as {
+    iss: string;
+    aud: string;
+  };
+  const verifier = createJwtVerifier({ keys: new URL(jwksUrl), issuer: claims.iss, audience: claims.aud, cacheMs });
+  await verifier.verify(tokens[0]!); // the JWKS is fetched once, outside the measurement
+  return closedLoops(settings.verifySeconds, settings.connections, async (loop, n) => {
+    const token = tokens[(loop + n * settings.connections) % tokens.length] as string;
+    return (await verifier.verify(token)).userId.length > 0;
+  });
+}
+
+interface Report {
+  readonly boundBefore: Bound;
+  readonly boundAfter: Bound;
+  readonly logins: Phase;
+  readonly loopP99Ms: number | null;
+  readonly loopMaxMs: number | null;
+  readonly idleLoopP99Ms: number | null;
+  readonly refreshLoopP99Ms: number | null;
+  readonly cpuPerLoginMs: number;
+  readonly refresh: Phase;
+  readonly verifyUncached: Phase;
+  readonly verifyCached: Phase;
+  readonly hashParams: string;
+  readonly loadBefore: string;
+  readonly loadAfter: string;
+}
+
+function markdown(r: Report): string {
+  const bound = (r.boundBefore.perSecond + r.boundAfter.perSecond) / 2;
+  const hashCpuMs = (r.boundBefore.cpuMs + r.boundAfter.cpuMs) / 2;
+  const ratio = r.logins.perSecond / bound;
+  const ms = (n: number) => n.toFixed(1);
+  const loopOk = r.loopP99Ms !== null && r.loopP99Ms < GOAL_LOOP_DELAY_MS;
+  const cores = cpus().length;
+  return [
+    `Auth, ${new Date().toISOString()} — ${cores} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, load (1/5/15 min) ${r.loadBefore} at the start and ${r.loadAfter} at the end. The machine is shared with other sessions' builds and tests: absolute figures move with their load, the ratios are against the bound measured in this run.`,
+    `argon2id ${r.hashParams} (the service's stored hash); embedded stack (gateway and every subgraph in one process) with UV_THREADPOOL_SIZE=${settings.threadPool}; ${settings.connections} connections, ${settings.users} distinct accounts; login storm ${settings.seconds} s after ${settings.warmup} s of warm-up.`,
+    '',
+    '| measure | per second | p50 ms | p99 ms | vs argon2id bound | goal |',
+    '|---|--:|--:|--:|--:|---|',
+    `| argon2id bound: verifications of the hash alone, all cores (before · after the storm) | ${bound.toFixed(1)} (${r.boundBefore.perSecond.toFixed(1)} · ${r.boundAfter.perSecond.toFixed(1)}) | | | 1.00 | |`,
+    `| logins through the gateway (${r.logins.failed} failed) | ${r.logins.perSecond.toFixed(1)} | ${ms(r.logins.p50)} | ${ms(r.logins.p99)} | ${(ratio * 100).toFixed(0)} % | ≥ ${GOAL_RATIO * 100} %: ${ratio >= GOAL_RATIO ? 'met' : 'not met'}; CPU-time ceiling ${((hashCpuMs / r.cpuPerLoginMs) * 100).toFixed(0)} % |`,
+    `| event-loop delay p99 of the stack process during the storm (max ${r.loopMaxMs === null ? '–' : ms(r.loopMaxMs)} ms) | | | ${r.loopP99Ms === null ? '–' : ms(r.loopP99Ms)} | | < ${GOAL_LOOP_DELAY_MS} ms: ${loopOk ? 'met' : 'not met'} |`,
+    `| event-loop delay p99 of the same process idle, before the storm (the machine's load alone) | | | ${r.idleLoopP99Ms === null ? '–' : ms(r.idleLoopP99Ms)} | | |`,
+    `| CPU time per login in the stack process (all its threads) · per verification in the bound | | ${ms(r.cpuPerLoginMs)} · ${ms(hashCpuMs)} ms | | ${(hashCpuMs / r.cpuPerLoginMs).toFixed(2)} (hash ÷ login) | |`,
+    `| refresh-token rotations through the gateway (${r.refresh.failed} failed; event-loop p99 ${r.refreshLoopP99Ms === null ? '–' : ms(r.refreshLoopP99Ms)} ms) | ${r.refresh.perSecond.toFixed(1)} | ${ms(r.refresh.p50)} | ${ms(r.refresh.p99)} | ${(r.refresh.perSecond / bound).toFixed(1)}× | |`,
+    `| access-token verifications, kit verifier on the JWKS, signature checked every time (bench process) | ${r.verifyUncached.perSecond.toFixed(0)} | ${ms(r.verifyUncached.p50)} | ${ms(r.verifyUncached.p99)} | | |`,
+    `| access-token verifications, kit verifier with its default 60 s cache | ${r.verifyCached.perSecond.toFixed(0)} | ${ms(r.verifyCached.p50)} | ${ms(r.verifyCached.p99)} | | |`,
+    '',
+    'The bound runs in a process of its own with as many verifications in flight as the stack keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratio divides logins/s by the mean of the bound before and after the storm. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of each process) is what the ratio can reach when the CPU is the limit, whatever the load of the machine: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. The event-loop delay is prom-client’s `monitorEventLoopDelay` histogram (10 ms resolution, which its values include) read from auth’s /metrics, reset by a scrape right before the storm; in the embedded start auth shares that event loop with the gateway and the other subgraphs.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const loadBefore = load();
+  const database = await createTestDatabase();
+  const processes: BenchProcess[] = [];
+  try {
+    const metricsPort = await freePort();
+    log('starting the embedded stack…');
+    const stack = await startProcess({
+      label: 'stack',
+      script: '../auth/serve-stack.ts',
+      env: { BENCH_DATABASE_URL: database.url, BENCH_AUTH_METRICS_PORT: String(metricsPort) },
+      startTimeoutMs: 600_000,
+    });
+    processes.push(stack);
+    log(`registering ${settings.users} accounts…`);
+    const emails = await registerUsers(stack.endpoint, settings.users);
+    const hash = await storedHash(database.url, emails[0]!);
+    const hashParams = /\$(argon2id)\$v=\d+\$([^$]+)\$/.exec(hash)?.slice(1).join(' ') ?? hash.slice(0, 30);
+
+    log('argon2id bound (before)…');
+    const boundBefore = await measureBound(hash);
+    log(`bound ${JSON.stringify(boundBefore)}; idle event loop…`);
+    // The same process idle, for as long as the storm: what the machine's load alone does to its event loop.
+    await loopDelay(stack.metricsUrl);
+    await sleep(Math.min(settings.seconds, 10) * 1000);
+    const idleLoop = await loopDelay(stack.metricsUrl);
+    log('warm-up…');
+    const kept = new Map<string, Tokens>();
+    await loginStorm(stack.endpoint, emails, settings.warmup, kept);
+
+    await loopDelay(stack.metricsUrl); // resets the histogram
+    const cpuBefore = cpuSeconds(stack.pid);
+    log('login storm…');
+    const logins = await loginStorm(stack.endpoint, emails, settings.seconds, kept);
+    const cpuPerLoginMs = ((cpuSeconds(stack.pid) - cpuBefore) * 1000) / Math.max(1, logins.ok);
+    const loop = await loopDelay(stack.metricsUrl);
+    log(`logins ${JSON.stringify(logins)}, event loop ${JSON.stringify(loop)}, CPU per login ${cpuPerLoginMs} ms`);
+
+    log('argon2id bound (after)…');
+    const boundAfter = await measureBound(hash);
+
+    log('refresh rotations…');
+    const chains = [...kept.values()].slice(0, settings.connections).map((t) => t.refreshToken);
+    const accessTokens = [...kept.values()].map((t) => t.accessToken);
+    await sleep(500);
+    await loopDelay(stack.metricsUrl);
+    const refresh = await closedLoops(settings.refreshSeconds, chains.length, async (loop) => {
+      const reply = (await postJson(stack.endpoint, REFRESH, { t: chains[loop] })) as {
+        data?: { refreshSession?: Tokens } | null;
+      };
+      const next = reply.data?.refreshSession;
+      if (!next?.refreshToken) return false;
+      chains[loop] = next.refreshToken;
+      return true;
+    });
+    const refreshLoop = await loopDelay(stack.metricsUrl);
+
+    log('access-token verifications…');
+    const jwks = `${stack.url}/.well-known/jwks.json`;
+    const verifyUncached = await verifications(jwks, accessTokens, 0);
+    const verifyCached = await verifications(jwks, accessTokens, 60_000);
+
+    const report = markdown({
+      boundBefore,
+      boundAfter,
+      logins,
+      loopP99Ms: loop.p99,
+      loopMaxMs: loop.max,
+      idleLoopP99Ms: idleLoop.p99,
+      refreshLoopP99Ms: refreshLoop.p99,
+      cpuPerLoginMs,
+      refresh,
+      verifyUncached,
+      verifyCached,
+      hashParams,
+      loadBefore,
+      loadAfter: load(),
+    });
+    process.stdout.write(`${report}\n`);
+    if (settings.out !== '-') writeFileSync(settings.out, `${report}\n`);
+  } finally {
+    for (const p of processes.reverse()) await p.stop();
+    await database.drop();
+  }
+}
+
+await main();
