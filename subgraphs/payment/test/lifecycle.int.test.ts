@@ -32,6 +32,7 @@ describe('holds', () => {
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled).toMatchObject({ releaseReason: 'HOLD_EXPIRED', cancellationReason: 'Not paid in time' });
     expect(h.stripe.intents.get(pending.providerPaymentId ?? '')?.status).toBe('canceled');
+    await h.eventsSent(); // the relay publishes apart from the commit
     expect(h.published.releases).toContainEqual({
       kind: 'RENTAL',
       bookingId: booking.bookingId,
