@@ -112,7 +112,7 @@ export {
 export { whileAllowed } from './events/access-guard.ts';
 
 // Durable events: the transactional outbox, its relay to JetStream (or to the bus in-process), durable consumers.
-export { ServiceEvents } from './events/service-events.ts';
+export { inTransaction, ServiceEvents } from './events/service-events.ts';
 export { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from './events/outbox.ts';
 export { type EventStream } from './events/event-stream.ts';
 export { BusEventStream } from './events/bus-event-stream.ts';

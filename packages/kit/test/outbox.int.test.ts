@@ -15,6 +15,8 @@ import {
 } from '../src/events/jetstream-event-stream.ts';
 import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from '../src/events/outbox.ts';
 import type { DeliveredEvent } from '../src/events/event-stream.ts';
+import { inTransaction as withEvents, ServiceEvents } from '../src/events/service-events.ts';
+import { eventTopics } from '../src/events/contracts.ts';
 
 const serverUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -234,5 +236,52 @@ describe('durable events on the in-process bus (embedded default)', () => {
     await waitFor(() => live.length === 1);
     expect(live).toEqual([[{ hello: 'world' }, 'string']]);
     await relay.stop();
+  });
+});
+
+describe('inTransaction: a change and the events it announces', () => {
+  it('writes durable topics in the change’s transaction and publishes live ones after it commits; a rollback leaves neither', async () => {
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.change (id UUID PRIMARY KEY)`);
+    const live = new MemoryEventBus();
+    const events = await ServiceEvents.open({
+      service: 'kit-test',
+      schema: SCHEMA,
+      databaseUrl: url,
+      logger,
+      bus: live,
+      stream: new BusEventStream(live, logger),
+    });
+    const bus = events.outboxBus(live, executor(pool));
+    const db = { $transaction: <R>(fn: (tx: RawExecutor) => Promise<R>) => inTransaction(fn) };
+    const liveTopic = `live.${randomUUID()}`;
+    const heard: { id: string; committed: boolean }[] = [];
+    await live.subscribe<{ id: string }>(liveTopic, (p) => {
+      void pool
+        .query(`SELECT 1 FROM ${SCHEMA}.change WHERE id = $1`, [p.id])
+        .then((r) => heard.push({ id: p.id, committed: r.rowCount === 1 }));
+    });
+    const rows = async (id: string) => ({
+      change: (await pool.query(`SELECT 1 FROM ${SCHEMA}.change WHERE id = $1`, [id])).rowCount,
+      outbox: (await pool.query(`SELECT 1 FROM ${SCHEMA}.outbox_event WHERE payload->>'userId' = $1`, [id])).rowCount,
+    });
+    const change = (id: string, fail: boolean) =>
+      withEvents(db, bus, async (tx, announce) => {
+        await tx.$executeRawUnsafe(`INSERT INTO ${SCHEMA}.change (id) VALUES ($1::uuid)`, id);
+        await announce.publish(eventTopics.userDataErased, { userId: id, service: 'kit' });
+        await announce.publish(liveTopic, { id });
+        if (fail) throw new Error('rolled back');
+      });
+
+    const failed = randomUUID();
+    await expect(change(failed, true)).rejects.toThrow('rolled back');
+    const committed = randomUUID();
+    await change(committed, false);
+    await waitFor(() => heard.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await rows(failed)).toEqual({ change: 0, outbox: 0 });
+    expect(await rows(committed)).toEqual({ change: 1, outbox: 1 });
+    // Live listeners hear of the change only once it is visible to everyone.
+    expect(heard).toEqual([{ id: committed, committed: true }]);
+    await events.stop();
   });
 });

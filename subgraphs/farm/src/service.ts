@@ -54,7 +54,7 @@ export async function startFarmService(config: FarmConfig, deps: FarmDeps = {}):
       }),
       (o) => o.stop(),
     );
-    const events = new FarmEvents(outbox, db);
+    const events = new FarmEvents(outbox);
     await subscribeToReleaseRequests(db, bus, events, logger);
     await subscribeToTimelapses(db, bus, outbox, logger);
     await subscribeToAccountErasure(db, events, logger);

@@ -4,6 +4,9 @@ import WebSocket from 'ws';
 import { eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
+import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
+import { createFarmDb } from '../src/db.ts';
+import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
 
 let h: FarmHarness;
@@ -730,5 +733,38 @@ describe('farms and animals', () => {
     expect(codeOf(await h.gql(FEED, {}, users.customer))).toBe('FORBIDDEN');
     const mine = await h.gql(`{ myAdoptions { edges { node { animal { name } } } } }`, {}, users.customer2);
     expect(mine.body.data).toEqual({ myAdoptions: { edges: [{ node: { animal: { name: 'Pépite' } } }] } });
+  });
+});
+
+describe('events commit with the change they announce', () => {
+  it('a harvest whose notification cannot be written is not recorded; once it can, both are, once', async () => {
+    const db = createFarmDb(h.database.url);
+    const lettuce = (
+      (await h.gql('{ crops { id name } }')).body.data?.['crops'] as { id: string; name: string }[]
+    ).find((c) => c.name === 'Lettuce')!.id;
+    const record = () =>
+      h.gql(
+        `mutation($i: HarvestInput!) { recordHarvest(input: $i) { id } }`,
+        { i: { rentalId: demoSeason.rental, cropId: lettuce, weightKg: 7.7, harvestedOn: `${Y}-06-02` } },
+        users.farmer,
+      );
+    const harvests = () => db.harvest.count({ where: { rentalId: demoSeason.rental, weightKg: 7.7 } });
+    const notices = async () =>
+      (await outboxPayloads<NotificationRequested>(db, 'farm', eventTopics.notificationRequested)).filter(
+        (n) => n.kind === 'harvest' && n.title.startsWith('7.7 kg'),
+      );
+    const fault = await failOutboxWrites(db, 'farm', eventTopics.notificationRequested);
+    try {
+      expect(codeOf(await record())).toBe('INTERNAL_SERVER_ERROR');
+      expect(await fault.attempts()).toBe(1);
+      expect(await harvests()).toBe(0);
+      expect(await notices()).toEqual([]);
+    } finally {
+      await fault.restore();
+    }
+    const id = ((await record()).body.data?.['recordHarvest'] as { id: string }).id;
+    expect(await harvests()).toBe(1);
+    expect((await notices()).map((n) => n.eventId)).toEqual([`farm:harvest:${id}`]);
+    await db.$disconnect();
   });
 });

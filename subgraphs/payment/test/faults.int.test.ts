@@ -62,6 +62,7 @@ describe('provider failures', () => {
     await h.book(booking);
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled.cancellationReason).toMatch(/refused/);
+    await h.eventsSent(); // the relay publishes apart from the commit
     expect(h.published.releases).toContainEqual({
       kind: 'RENTAL',
       bookingId: booking.bookingId,

@@ -2,8 +2,10 @@
 // statements, and the ledger's own guards in Postgres.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isUniqueViolation } from '@vegshare/kit';
+import { eventTopics, isUniqueViolation, type BookingReleaseRequested } from '@vegshare/kit';
+import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { demo } from '@vegshare/demo';
+import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, checkInvariants, rental, users, codeOf, type PaymentHarness } from './harness.ts';
 
 let h: PaymentHarness;
@@ -30,11 +32,40 @@ describe('holds', () => {
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled).toMatchObject({ releaseReason: 'HOLD_EXPIRED', cancellationReason: 'Not paid in time' });
     expect(h.stripe.intents.get(pending.providerPaymentId ?? '')?.status).toBe('canceled');
+    await h.eventsSent(); // the relay publishes apart from the commit
     expect(h.published.releases).toContainEqual({
       kind: 'RENTAL',
       bookingId: booking.bookingId,
       reason: 'HOLD_EXPIRED',
     });
+  });
+
+  it('releases a booking in the same transaction as it asks the farm to: no release without the request', async () => {
+    const booking = rental();
+    await h.book(booking);
+    await h.waitForPayment(booking.bookingId, (p) => Boolean(p?.providerPaymentId));
+    await h.service.drain();
+    const db = h.service.deps.db;
+    const requests = async () =>
+      (await outboxPayloads<BookingReleaseRequested>(db, 'payment', eventTopics.bookingReleaseRequested)).filter(
+        (r) => r.bookingId === booking.bookingId,
+      );
+    const fault = await failOutboxWrites(db, 'payment', eventTopics.bookingReleaseRequested);
+    try {
+      h.advance(601_000);
+      await waitFor(
+        () => fault.attempts(),
+        (n) => n >= 2,
+      );
+      // The worker's pass rolled back with the request it could not write: the hold is still there, not cancelled.
+      expect(await h.payment(booking.bookingId)).toMatchObject({ status: 'PENDING', releaseReason: null });
+      expect(await requests()).toEqual([]);
+    } finally {
+      await fault.restore();
+    }
+    const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
+    expect(cancelled.releaseReason).toBe('HOLD_EXPIRED');
+    expect((await requests())[0]).toEqual({ kind: 'RENTAL', bookingId: booking.bookingId, reason: 'HOLD_EXPIRED' });
   });
 
   it('voids a YooKassa payment the customer completes after the hold ran out', async () => {

@@ -215,6 +215,7 @@ describe('a rental paid through Stripe', () => {
       status: 'SUCCEEDED',
       refundedCents: expected.amountCents,
     });
+    await h.eventsSent(); // the relay publishes apart from the commit
     expect(h.published.releases).toContainEqual({
       kind: 'RENTAL',
       bookingId: paidBooking.bookingId,

@@ -35,6 +35,7 @@ describe('a provider without keys', () => {
     h.advance(601_000);
     const cancelled = await h.waitForPayment(booking.bookingId, (p) => p?.status === 'CANCELED');
     expect(cancelled.releaseReason).toBe('HOLD_EXPIRED');
+    await h.eventsSent(); // the relay publishes apart from the commit
     expect(h.published.releases).toContainEqual({
       kind: 'RENTAL',
       bookingId: booking.bookingId,

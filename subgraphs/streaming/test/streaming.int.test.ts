@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventTopics,
   MediaSigner,
+  type CameraChanged,
   topics,
   type FarmChanged,
   type LiveTranscodeRequested,
@@ -16,6 +17,7 @@ import {
   type TranscoderCapacity,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
+import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import fc from 'fast-check';
 import { canTransition } from '../src/domain/stream-machine.ts';
 import type { StreamSnapshot } from '../src/domain/stream-snapshot.ts';
@@ -257,6 +259,56 @@ describe('cameras and who may see what', () => {
       () => gql<{ camera: { sourceUrl: string | null } }>(h, SOURCE, { id: demo.cameras.orchard1 }, tokens.farmer2),
       (r) => r.data?.camera.sourceUrl !== null,
     );
+  });
+});
+
+describe('events commit with the change they announce', () => {
+  it('a camera or a stream start whose event cannot be written does not happen; once it can, both do', async () => {
+    const REGISTER = 'mutation($i: RegisterCameraInput!) { registerCamera(input: $i) { id stream { id } } }';
+    const START = 'mutation($c: ID!) { startStream(cameraId: $c) { id status } }';
+    const input = { farmId: demo.farms.riverMeadow, name: 'Outbox fence', sourceUrl: 'rtsp://cams.example.com/fence' };
+    const changes = async (cameraId?: string) =>
+      (await outboxPayloads<CameraChanged>(h.db, 'streaming', eventTopics.cameraChanged)).filter(
+        (c) => c.cameraId === cameraId,
+      );
+    const cameraFault = await failOutboxWrites(h.db, 'streaming', eventTopics.cameraChanged);
+    try {
+      expect(codeOf(await gql(h, REGISTER, { i: input }, tokens.farmer))).toBe('INTERNAL_SERVER_ERROR');
+      expect(await cameraFault.attempts()).toBe(1);
+      expect(await h.db.camera.count({ where: { name: input.name } })).toBe(0);
+    } finally {
+      await cameraFault.restore();
+    }
+    const created = await gql<{ registerCamera: { id: string; stream: { id: string } } }>(
+      h,
+      REGISTER,
+      { i: input },
+      tokens.farmer,
+    );
+    const { id: cameraId, stream } = created.data!.registerCamera;
+    expect(await changes(cameraId)).toEqual([
+      { cameraId, farmId: demo.farms.riverMeadow, plotId: null, removed: false },
+    ]);
+
+    const requests = async () =>
+      (await outboxPayloads<LiveTranscodeRequested>(h.db, 'streaming', eventTopics.liveTranscodeRequested)).filter(
+        (r) => r.streamId === stream.id,
+      );
+    const startFault = await failOutboxWrites(h.db, 'streaming', eventTopics.liveTranscodeRequested);
+    try {
+      expect(codeOf(await gql(h, START, { c: cameraId }, tokens.farmer))).toBe('INTERNAL_SERVER_ERROR');
+      expect(await startFault.attempts()).toBe(1);
+      expect((await streamRow(stream.id)).status).toBe('IDLE');
+      expect(await requests()).toEqual([]);
+    } finally {
+      await startFault.restore();
+    }
+    expect((await gql(h, START, { c: cameraId }, tokens.farmer)).data).toEqual({
+      startStream: { id: stream.id, status: 'STARTING' },
+    });
+    expect((await requests())[0]).toMatchObject({ streamId: stream.id, cameraId });
+    await gql(h, 'mutation($id: ID!) { removeCamera(id: $id) }', { id: cameraId }, tokens.farmer);
+    expect((await changes(cameraId)).map((c) => c.removed)).toEqual([false, true]);
   });
 });
 

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  BusEventStream,
   createLogger,
   createObjectStore,
   eventTopics,
   MediaSigner,
   MemoryEventBus,
+  ServiceEvents,
   type FarmChanged,
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
@@ -27,6 +29,7 @@ import { sweepExpiredMedia } from '../src/jobs/media-retention.ts';
 import { seedTranscoding } from '../src/seed.ts';
 import type { JobQueue } from '../src/queue/job-queue.ts';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
+import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import {
   loadTranscodingConfig,
@@ -1194,6 +1197,62 @@ describe('media retention', () => {
       });
       expect(expiredEvents).toHaveLength(1);
     } finally {
+      await sweepDb.$disconnect();
+    }
+  });
+});
+
+describe('media retention, as the service runs it (through its outbox)', () => {
+  it('forgets expired recordings in the transaction that announces it: an unwritable announcement leaves the rows for the next sweep', async () => {
+    const sweepDb = createTranscodingDb(database.url, 2);
+    const live = new MemoryEventBus();
+    const outbox = await ServiceEvents.open({
+      service: 'transcoding-retention-test',
+      schema: 'transcoding',
+      databaseUrl: database.url,
+      logger,
+      bus: live,
+      stream: new BusEventStream(live, logger),
+    });
+    const deps = { db: sweepDb, bus: outbox.outboxBus(live, sweepDb), store, config, logger };
+    const id = randomUUID();
+    const prefix = `live/${id}/`;
+    const announced = async () =>
+      (await outboxPayloads<RecordingsExpired>(sweepDb, 'transcoding', eventTopics.recordingsExpired)).filter((e) =>
+        e.jobIds.includes(id),
+      );
+    try {
+      await sweepDb.transcodeJob.create({
+        data: {
+          id,
+          kind: 'LIVE',
+          status: 'SUCCEEDED',
+          source: 'rtmp://cam/x',
+          profile: 'live-hls-ladder',
+          farmId: demo.farms.greenAcres,
+          cameraId: demo.cameras.greenA1,
+          outputPrefix: prefix,
+          masterPlaylistKey: `${prefix}master.m3u8`,
+          finishedAt: new Date(Date.now() - (config.RECORDING_RETENTION_HOURS + 1) * 3_600_000),
+        },
+      });
+      await store.client.putObject(store.bucket, `${prefix}master.m3u8`, Buffer.from('#EXTM3U'));
+      const fault = await failOutboxWrites(sweepDb, 'transcoding', eventTopics.recordingsExpired);
+      try {
+        await expect(sweepExpiredMedia(deps)).rejects.toThrow();
+        expect(await fault.attempts()).toBe(1);
+        // The media went first (outside the transaction); the rows roll back with the announcement.
+        expect(await listKeys(store, prefix)).toEqual([]);
+        expect(await sweepDb.transcodeJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ outputPrefix: prefix });
+        expect(await announced()).toEqual([]);
+      } finally {
+        await fault.restore();
+      }
+      expect((await sweepExpiredMedia(deps)).recordings).toBe(1);
+      expect(await sweepDb.transcodeJob.findUniqueOrThrow({ where: { id } })).toMatchObject({ outputPrefix: null });
+      expect(await announced()).toEqual([{ jobIds: [id] }]);
+    } finally {
+      await outbox.stop();
       await sweepDb.$disconnect();
     }
   });

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTopics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -127,6 +128,37 @@ describe('erasure of a deleted account', () => {
     );
     expect(await h.db.profile.count({ where: { id: userId } })).toBe(0);
     expect(await h.db.notification.count({ where: { userId } })).toBe(0);
+  });
+
+  it('acknowledges in the transaction of the erasure: an unwritable acknowledgement leaves the data, the retry erases and acknowledges once', async () => {
+    const userId = randomUUID();
+    await h.gql(
+      'mutation { updateProfile(input: { displayName: "Erased Later" }) { id } }',
+      {},
+      await h.tokens.mint(userId),
+    );
+    const fault = await failOutboxWrites(h.db, 'user', eventTopics.userDataErased);
+    const mine = async () =>
+      (await outboxPayloads<UserDataErased>(h.db, 'user', eventTopics.userDataErased)).filter(
+        (a) => a.userId === userId,
+      );
+    try {
+      await h.events.publish(eventTopics.userDeleted, { userId, deletedAt: new Date().toISOString() });
+      await eventually(
+        () => fault.attempts(),
+        (n) => n >= 1,
+      );
+      // The erasure rolled back with its acknowledgement: nothing is half done.
+      expect(await h.db.profile.count({ where: { id: userId } })).toBe(1);
+      expect(await h.db.deletedUser.count({ where: { id: userId } })).toBe(0);
+      expect(await mine()).toEqual([]);
+    } finally {
+      await fault.restore();
+    }
+    // The consumer retries the event (back-off 1 s, then 5 s): now the erasure and its acknowledgement commit together.
+    await eventually(mine, (list) => list.length === 1, 15_000);
+    expect(await h.db.profile.count({ where: { id: userId } })).toBe(0);
+    expect(await h.db.deletedUser.count({ where: { id: userId } })).toBe(1);
   });
 
   it('ignores malformed UserDeleted events', async () => {

@@ -12,6 +12,37 @@ export interface TransactionRunner<Tx extends RawExecutor> {
   $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
 }
 
+/** Buses made by `outboxBus`, and how each writes a durable topic to its outbox in a given transaction. */
+const outboxWriters = new WeakMap<EventBus, (tx: RawExecutor, topic: string, payload: unknown) => Promise<string>>();
+
+/**
+ * Runs `change` in one transaction of `db` and hands it a bus for what the change announces: a durable topic published
+ * on it is written to the outbox in that transaction (when `bus` came from `outboxBus`), so the event exists if and
+ * only if the change commits; live topics, and durable ones on any other bus (a test's in-process bus), are published
+ * on `bus` once the transaction committed, and never when it rolls back. Keep the change to database work: the
+ * transaction is open while it runs.
+ */
+export async function inTransaction<Tx extends RawExecutor, R>(
+  db: TransactionRunner<Tx>,
+  bus: EventBus,
+  change: (tx: Tx, bus: EventBus) => Promise<R>,
+): Promise<R> {
+  const write = outboxWriters.get(bus);
+  const afterCommit: [string, unknown][] = [];
+  const result = await db.$transaction((tx) =>
+    change(tx, {
+      publish: async <T>(topic: string, payload: T): Promise<void> => {
+        if (write && isDurableTopic(topic)) await write(tx, topic, payload);
+        else afterCommit.push([topic, payload]);
+      },
+      subscribe: <T>(topic: string, handler: EventHandler<T>) => bus.subscribe(topic, handler),
+      close: () => Promise.resolve(),
+    }),
+  );
+  for (const [topic, payload] of afterCommit) await bus.publish(topic, payload);
+  return result;
+}
+
 export interface ServiceEventsOptions {
   /** The service (its durable consumers are named `<service>.<name>`). */
   readonly service: string;
@@ -103,14 +134,15 @@ export class ServiceEvents {
   }
 
   /**
-   * The live bus for code that publishes with `bus.publish` after its change committed: a durable topic is written
-   * to the outbox on its own (`db`), everything else goes to `live`. A crash between the change and this write loses
-   * the event; code that has the change's transaction calls `enqueue(tx, …)` instead.
+   * The service's bus for code that publishes with `bus.publish`: live topics go to `live`; a durable topic is written
+   * to the outbox — in the change's transaction when published on the bus `inTransaction` hands out (the way every
+   * producer publishes them), else on its own (`db`).
    */
   outboxBus(live: EventBus, db: RawExecutor): EventBus {
-    return {
+    const schema = this.options.schema;
+    const bus: EventBus = {
       publish: async <T>(topic: string, payload: T): Promise<void> => {
-        if (isDurableTopic(topic)) await enqueueEvent(db, this.options.schema, topic, payload);
+        if (isDurableTopic(topic)) await enqueueEvent(db, schema, topic, payload);
         else await live.publish(topic, payload);
       },
       subscribe: <T>(topic: string, handler: EventHandler<T>) => live.subscribe(topic, handler),
@@ -119,6 +151,8 @@ export class ServiceEvents {
         ? { onConnectionChange: (listener: (connected: boolean) => void) => live.onConnectionChange!(listener) }
         : {}),
     };
+    outboxWriters.set(bus, (tx, topic, payload) => enqueueEvent(tx, schema, topic, payload));
+    return bus;
   }
 
   /** Starts the relay (call once the service's consumers are registered). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { badInput, conflict, requireViewer } from '@vegshare/kit';
-import type { Delivery, DeliveryStatus, Harvest } from '../generated/prisma/client.ts';
+import { badInput, conflict, requireViewer, type RawExecutor } from '@vegshare/kit';
+import type { ActivityEvent, Delivery, DeliveryStatus, Harvest, Rental } from '../generated/prisma/client.ts';
+import type { FarmDb } from '../db.ts';
 import type { DeliveryInput, HarvestInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { managesPlot, plotOrFail, rentalOrFail, requirePlotManager, requireRentalViewer } from './access.ts';
@@ -48,17 +49,20 @@ export async function recordHarvest(ctx: Context, input: HarvestInput): Promise<
       subjectId: row.id,
       photos: row.photos,
     });
+    await ctx.events.notify(
+      {
+        eventId: `farm:harvest:${row.id}`,
+        userId: rental.customerId,
+        kind: 'harvest',
+        title: `${data.weightKg} kg of ${crop.name} harvested`,
+        body: `The farm harvested ${data.weightKg} kg of ${crop.name} (${crop.variety}) from your plot.`,
+        link: `/rentals/${rental.id}`,
+      },
+      tx,
+    );
     return { harvest: row, activity: act };
   });
   await publishActivity(ctx.bus, ctx.logger, activity);
-  await ctx.events.notify({
-    eventId: `farm:harvest:${harvest.id}`,
-    userId: rental.customerId,
-    kind: 'harvest',
-    title: `${data.weightKg} kg of ${crop.name} harvested`,
-    body: `The farm harvested ${data.weightKg} kg of ${crop.name} (${crop.variety}) from your plot.`,
-    link: `/rentals/${rental.id}`,
-  });
   return harvest;
 }
 
@@ -75,7 +79,7 @@ export async function requestDelivery(ctx: Context, input: DeliveryInput): Promi
   if (rental.status !== 'ACTIVE' && rental.status !== 'ENDED')
     throw conflict(`No delivery on a ${rental.status} rental`);
   const ids = [...new Set(data.harvestIds)];
-  const delivery = await ctx.db.$transaction(async (tx) => {
+  const { delivery, activity } = await ctx.db.$transaction(async (tx) => {
     const created = await tx.delivery.create({
       data: { rentalId: rental.id, customerId: rental.customerId, addressText: data.addressText },
     });
@@ -88,9 +92,9 @@ export async function requestDelivery(ctx: Context, input: DeliveryInput): Promi
         'input.harvestIds: every harvest must belong to this rental and not be in another delivery',
         'input.harvestIds',
       );
-    return created;
+    return { delivery: created, activity: await changeFeed(ctx, tx, rental, created, 'Delivery requested') };
   });
-  await changeFeed(ctx, delivery, 'Delivery requested');
+  await publishActivity(ctx.bus, ctx.logger, activity);
   return delivery;
 }
 
@@ -133,25 +137,34 @@ export async function updateDeliveryStatus(
     throw forbidden('Only the farm’s farmer or an admin may do this');
   if (!next[delivery.status].includes(data.status))
     throw conflict(`A delivery cannot go from ${delivery.status} to ${data.status}`);
-  const { count } = await ctx.db.delivery.updateMany({
-    where: { id, status: delivery.status, version: delivery.version },
-    data: {
-      status: data.status,
-      version: { increment: 1 },
-      ...(data.scheduledFor ? { scheduledFor: data.scheduledFor } : {}),
-      ...(data.note !== undefined && data.note !== null ? { note: data.note } : {}),
-    },
+  const { updated, activity } = await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.delivery.updateMany({
+      where: { id, status: delivery.status, version: delivery.version },
+      data: {
+        status: data.status,
+        version: { increment: 1 },
+        ...(data.scheduledFor ? { scheduledFor: data.scheduledFor } : {}),
+        ...(data.note !== undefined && data.note !== null ? { note: data.note } : {}),
+      },
+    });
+    if (count === 0) throw conflict('The delivery changed meanwhile; reload and try again');
+    const row = await tx.delivery.findUniqueOrThrow({ where: { id } });
+    return { updated: row, activity: await changeFeed(ctx, tx, rental, row, `Delivery ${statusText[row.status]}`) };
   });
-  if (count === 0) throw conflict('The delivery changed meanwhile; reload and try again');
-  const updated = await ctx.db.delivery.findUniqueOrThrow({ where: { id } });
   ctx.loaders.delivery.clear(id).prime(id, updated);
-  await changeFeed(ctx, updated, `Delivery ${statusText[updated.status]}`);
+  await publishActivity(ctx.bus, ctx.logger, activity);
   return updated;
 }
 
-async function changeFeed(ctx: Context, delivery: Delivery, message: string): Promise<void> {
-  const rental = await rentalOrFail(ctx, delivery.rentalId);
-  const activity = await writeActivity(ctx.db, {
+/** A delivery's feed entry and its customer's notification, in the change's transaction; returns the entry to publish live. */
+async function changeFeed(
+  ctx: Context,
+  tx: Pick<FarmDb, 'activityEvent'> & RawExecutor,
+  rental: Rental,
+  delivery: Delivery,
+  message: string,
+): Promise<ActivityEvent> {
+  const activity = await writeActivity(tx, {
     kind: 'DELIVERY_CHANGED',
     message,
     plotId: rental.plotId,
@@ -159,13 +172,16 @@ async function changeFeed(ctx: Context, delivery: Delivery, message: string): Pr
     actorId: ctx.viewer?.userId ?? null,
     subjectId: delivery.id,
   });
-  await publishActivity(ctx.bus, ctx.logger, activity);
-  await ctx.events.notify({
-    eventId: `farm:delivery:${delivery.id}:v${delivery.version}`,
-    userId: delivery.customerId,
-    kind: 'delivery',
-    title: message,
-    body: delivery.note || `Your delivery to ${delivery.addressText} is ${statusText[delivery.status]}.`,
-    link: `/deliveries/${delivery.id}`,
-  });
+  await ctx.events.notify(
+    {
+      eventId: `farm:delivery:${delivery.id}:v${delivery.version}`,
+      userId: delivery.customerId,
+      kind: 'delivery',
+      title: message,
+      body: delivery.note || `Your delivery to ${delivery.addressText} is ${statusText[delivery.status]}.`,
+      link: `/deliveries/${delivery.id}`,
+    },
+    tx,
+  );
+  return activity;
 }

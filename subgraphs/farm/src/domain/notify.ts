@@ -11,34 +11,24 @@ import {
   type UserDataErased,
 } from '@vegshare/kit';
 import type { Farm, Rental } from '../generated/prisma/client.ts';
-import type { FarmDb } from '../db.ts';
 import { toIsoDate } from './dates.ts';
 
 /**
- * Events the farm subgraph emits, written to its outbox (packages/kit/src/events/outbox.ts). Pass the transaction of
- * the change as `tx` so the event exists if and only if the change commits; without it the row is written on its own
- * right after the change (a crash in between loses the event — used only where the change is not in a transaction
- * yet, listed in the README's event catalogue).
+ * Events the farm subgraph emits, written to its outbox (packages/kit/src/events/outbox.ts) in `tx`, the transaction
+ * of the change they announce: each exists if and only if its change commits.
  */
 export class FarmEvents {
-  constructor(
-    readonly outbox: ServiceEvents,
-    private readonly db: FarmDb,
-  ) {}
+  constructor(readonly outbox: ServiceEvents) {}
 
-  async #enqueue<K extends EventTopic>(
-    topic: K,
-    payload: EventPayloads[K],
-    tx: RawExecutor | undefined,
-  ): Promise<void> {
-    await this.outbox.enqueue(tx ?? this.db, topic, payload);
+  async #enqueue<K extends EventTopic>(topic: K, payload: EventPayloads[K], tx: RawExecutor): Promise<void> {
+    await this.outbox.enqueue(tx, topic, payload);
   }
 
-  farmChanged(farm: Farm, tx?: RawExecutor): Promise<void> {
+  farmChanged(farm: Farm, tx: RawExecutor): Promise<void> {
     return this.#enqueue(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
   }
 
-  rentalChanged(rental: Rental, farmId: string, tx?: RawExecutor): Promise<void> {
+  rentalChanged(rental: Rental, farmId: string, tx: RawExecutor): Promise<void> {
     return this.#enqueue(
       eventTopics.rentalChanged,
       {
@@ -54,15 +44,15 @@ export class FarmEvents {
     );
   }
 
-  bookingChanged(event: BookingChanged, tx?: RawExecutor): Promise<void> {
+  bookingChanged(event: BookingChanged, tx: RawExecutor): Promise<void> {
     return this.#enqueue(eventTopics.bookingChanged, event, tx);
   }
 
-  notify(request: NotificationRequested, tx?: RawExecutor): Promise<void> {
+  notify(request: NotificationRequested, tx: RawExecutor): Promise<void> {
     return this.#enqueue(eventTopics.notificationRequested, request, tx);
   }
 
-  dataErased(userId: string, tx?: RawExecutor): Promise<void> {
+  dataErased(userId: string, tx: RawExecutor): Promise<void> {
     return this.#enqueue(eventTopics.userDataErased, { userId, service: 'farm' }, tx);
   }
 }

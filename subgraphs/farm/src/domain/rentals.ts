@@ -8,6 +8,7 @@ import {
   isExclusionViolation,
   requireRole,
   requireViewer,
+  type RawExecutor,
 } from '@vegshare/kit';
 import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
@@ -44,7 +45,8 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
   let rental: Rental;
   try {
-    // RentalChanged and BookingChanged are written in the same transaction (outbox): both exist iff the rental does.
+    // RentalChanged, BookingChanged and the notifications are written in the same transaction (outbox): they exist
+    // iff the rental does.
     rental = await ctx.db.$transaction(async (tx) => {
       const created = await tx.rental.create({
         data: {
@@ -58,6 +60,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
       });
       await ctx.events.rentalChanged(created, plot.farmId, tx);
       await publishRentalBooking(ctx.events, ctx.loaders, created, tx);
+      await notifyStep(ctx, tx, { rental: created, from: null, plot, actorId: viewer.userId });
       return created;
     });
   } catch (error) {
@@ -66,15 +69,18 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
   }
   // The plot's status and availability in the rest of this request include the new rental.
   ctx.loaders.liveRentalsByPlot.clear(plotId);
-  await notifyStep(ctx, { rental, from: null, plot, actorId: viewer.userId });
   return rental;
 }
 
 /** Tells the other side of a rental about its step (in app, through the user service's notification pipeline). */
-async function notifyStep(ctx: Context, step: Omit<RentalStep, 'farm'> & { readonly plot: Plot }): Promise<void> {
+async function notifyStep(
+  ctx: Context,
+  tx: RawExecutor,
+  step: Omit<RentalStep, 'farm'> & { readonly plot: Plot },
+): Promise<void> {
   const farm = await ctx.loaders.farm.load(step.plot.farmId);
   if (!farm) return;
-  for (const request of rentalNotifications({ ...step, farm })) await ctx.events.notify(request);
+  for (const request of rentalNotifications({ ...step, farm })) await ctx.events.notify(request, tx);
 }
 
 type Transition = 'activate' | 'end' | 'cancel';
@@ -119,12 +125,12 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
     });
     await ctx.events.rentalChanged(row, plot.farmId, tx);
     await publishRentalBooking(ctx.events, ctx.loaders, row, tx);
+    await notifyStep(ctx, tx, { rental: row, from: rental.status, plot, actorId: viewer.userId });
     return { updated: row, activity: act };
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
   ctx.loaders.liveRentalsByPlot.clear(plot.id);
   await publishActivity(ctx.bus, ctx.logger, activity);
-  await notifyStep(ctx, { rental: updated, from: rental.status, plot, actorId: viewer.userId });
   return updated;
 }

@@ -55,6 +55,7 @@ export async function completeTask(
   const input = parseInput(completion, { notes, photos });
   const task = await taskForManager(ctx, id);
   if (task.status !== 'OPEN') throw conflict(`The task is ${task.status} already`);
+  const rental = task.rentalId ? await ctx.loaders.rental.load(task.rentalId) : null;
   const result = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.task.updateMany({
       where: { id, status: 'OPEN' },
@@ -77,24 +78,23 @@ export async function completeTask(
       subjectId: id,
       photos: row.photos,
     });
+    if (rental)
+      await ctx.events.notify(
+        {
+          eventId: `farm:task:${id}:done`,
+          userId: rental.customerId,
+          kind: 'task',
+          title: `${row.title}: done`,
+          body: row.notes || 'The farm completed a task on your plot.',
+          link: `/plots/${row.plotId}`,
+        },
+        tx,
+      );
     return { row, act };
   });
   if (!result) throw conflict('The task was completed meanwhile');
   ctx.loaders.task.clear(id).prime(id, result.row);
   await publishActivity(ctx.bus, ctx.logger, result.act);
-  if (result.row.rentalId) {
-    const rental = await ctx.loaders.rental.load(result.row.rentalId);
-    if (rental) {
-      await ctx.events.notify({
-        eventId: `farm:task:${id}:done`,
-        userId: rental.customerId,
-        kind: 'task',
-        title: `${result.row.title}: done`,
-        body: result.row.notes || 'The farm completed a task on your plot.',
-        link: `/plots/${result.row.plotId}`,
-      });
-    }
-  }
   return result.row;
 }
 

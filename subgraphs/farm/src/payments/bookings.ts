@@ -24,7 +24,7 @@ export async function publishRentalBooking(
   events: FarmEvents,
   lookups: BookingLookups,
   rental: Rental,
-  tx?: RawExecutor,
+  tx: RawExecutor,
 ): Promise<void> {
   const plot = await lookups.plot.load(rental.plotId);
   const farm = plot ? await lookups.farm.load(plot.farmId) : null;
@@ -54,7 +54,7 @@ export async function publishAdoptionBooking(
   events: FarmEvents,
   lookups: BookingLookups,
   adoption: Adoption,
-  tx?: RawExecutor,
+  tx: RawExecutor,
 ): Promise<void> {
   const animal = await lookups.animal.load(adoption.animalId);
   const farm = animal ? await lookups.farm.load(animal.farmId) : null;

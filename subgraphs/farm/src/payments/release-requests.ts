@@ -34,13 +34,16 @@ export async function applyReleaseRequest(
 ): Promise<void> {
   const lookups = createLoaders(db);
   if (request.kind === 'RENTAL') {
-    const changed = await db.$transaction(async (tx) => {
+    const activity = await db.$transaction(async (tx) => {
       const { count } = await tx.rental.updateMany({
         where: { id: request.bookingId, status: { in: ['REQUESTED', 'ACTIVE'] } },
         data: { status: 'CANCELLED' },
       });
       const row = await tx.rental.findUnique({ where: { id: request.bookingId } });
-      if (!row || count === 0) return { row, activity: null };
+      if (!row) return null;
+      // The booking's state is announced again even when nothing changed: that is payment's acknowledgement.
+      await publishRentalBooking(events, lookups, row, tx);
+      if (count === 0) return null;
       const activity = await writeActivity(tx, {
         kind: 'RENTAL_CHANGED',
         message: `Rental cancelled: ${why[request.reason]}`,
@@ -50,11 +53,9 @@ export async function applyReleaseRequest(
       });
       const plot = await lookups.plot.load(row.plotId);
       if (plot) await events.rentalChanged(row, plot.farmId, tx);
-      return { row, activity };
+      return activity;
     });
-    if (!changed.row) return;
-    if (changed.activity) await publishActivity(bus, logger, changed.activity);
-    await publishRentalBooking(events, lookups, changed.row);
+    if (activity) await publishActivity(bus, logger, activity);
     return;
   }
   await db.$transaction(async (tx) => {

@@ -11,9 +11,8 @@ import type { Payment } from '../generated/prisma/client.ts';
 
 /**
  * What a committed change announces: the payment's new state, notifications, and release requests for the farm.
- * Domain functions collect these while their transaction runs; `publishEffects` writes them to the outbox — in that
- * transaction where the caller passes it (booking changes), else right after it committed (notification ids are
- * deterministic, so a repeat is deduplicated by user).
+ * Domain functions collect these while their transaction runs; `publishEffects` writes them to the outbox in that
+ * transaction, so they exist if and only if the change commits.
  */
 export type Effect =
   | { readonly type: 'changed'; readonly payment: Payment }

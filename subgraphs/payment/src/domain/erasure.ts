@@ -39,20 +39,22 @@ export async function refundsMayFollow(deps: PaymentDeps, customerId: string): P
  * receipts were sent to (so `Payment.receipt` no longer shows it) and the payment credentials of its payments
  * (confirmation URL, widget token, Stripe client secret). Payments, refunds and the ledger stay — the ledger is
  * append-only and they are the farm's and the platform's accounting — under the account's id, which no longer leads
- * to a person. Idempotent. Returns false while refunds may still follow (auth publishes UserDeleted again).
+ * to a person. Idempotent. Returns false while refunds may still follow (auth publishes UserDeleted again); else the
+ * acknowledgement to auth (UserDataErased) is written in the erasure's transaction.
  */
-export async function eraseCustomer(deps: PaymentDeps, customerId: string): Promise<boolean> {
+async function eraseCustomer(deps: PaymentDeps, customerId: string): Promise<boolean> {
   if (await refundsMayFollow(deps, customerId)) return false;
-  await deps.db.$transaction([
-    deps.db.customerContact.deleteMany({ where: { userId: customerId } }),
-    deps.db.payment.updateMany({
+  await deps.db.$transaction(async (tx) => {
+    await tx.customerContact.deleteMany({ where: { userId: customerId } });
+    await tx.payment.updateMany({
       where: {
         customerId,
         OR: [{ confirmationUrl: { not: null } }, { confirmationToken: { not: null } }, { clientSecret: { not: null } }],
       },
       data: { confirmationUrl: null, confirmationToken: null, clientSecret: null },
-    }),
-  ]);
+    });
+    await deps.events.enqueue(tx, eventTopics.userDataErased, { userId: customerId, service: ERASURE_SERVICE });
+  });
   return true;
 }
 
@@ -66,5 +68,4 @@ export async function onUserDeleted(deps: PaymentDeps, event: UserDeleted): Prom
     return;
   }
   deps.logger.info({ userId: event.userId }, 'erased the payment data of a deleted account');
-  await deps.events.enqueue(deps.db, eventTopics.userDataErased, { userId: event.userId, service: ERASURE_SERVICE });
 }

@@ -30,17 +30,17 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
     take: BATCH,
   });
   for (const { id } of due) {
-    const effects = await deps.db.$transaction(async (tx): Promise<Effect[]> => {
+    await deps.db.$transaction(async (tx) => {
       await lockPayment(tx, id);
       const p = await tx.payment.findUniqueOrThrow({ where: { id } });
-      if (p.releaseReason) return [];
+      if (p.releaseReason) return;
       const reason =
         p.status === 'PENDING' && p.holdExpiresAt < now
           ? 'HOLD_EXPIRED'
           : p.status === 'WAITING_FOR_CAPTURE' && !p.captureRequested
             ? 'NOT_CONFIRMED'
             : null;
-      if (!reason) return [];
+      if (!reason) return;
       const updated = await tx.payment.update({
         where: { id },
         data: {
@@ -50,7 +50,7 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
       });
       await enqueue(tx, 'CANCEL_PAYMENT', id);
       const amount = money(p.amountCents, p.currency);
-      return [
+      await publishEffects(deps.events, tx, [
         releaseEffect(p, reason),
         reason === 'HOLD_EXPIRED'
           ? notifyAbout(
@@ -67,9 +67,8 @@ export async function expireHolds(deps: PaymentDeps): Promise<number> {
               `The farm did not confirm ${p.description} in time; the ${amount} held is released.`,
               'unconfirmed',
             ),
-      ];
+      ]);
     });
-    await publishEffects(deps.events, deps.db, effects);
   }
   if (due.length > 0) deps.kick();
   return due.length;
@@ -106,7 +105,10 @@ export async function releaseStartedBookings(deps: PaymentDeps): Promise<number>
   return due.length;
 }
 
-/** Release requests the farm has not acknowledged yet are sent again (pub/sub may lose them; the farm's handler is idempotent). */
+/**
+ * Release requests the farm has not acknowledged yet are sent again (the farm's handler is idempotent), each batch in
+ * the transaction that notes when it was sent.
+ */
 export async function republishReleases(deps: PaymentDeps): Promise<number> {
   const before = new Date(deps.now().getTime() - REPUBLISH_MS);
   const since = new Date(deps.now().getTime() - 7 * 86_400_000);
@@ -122,10 +124,12 @@ export async function republishReleases(deps: PaymentDeps): Promise<number> {
     releaseEffect(p, p.releaseReason as 'HOLD_EXPIRED' | 'PAYMENT_CANCELED' | 'NOT_CONFIRMED' | 'CUSTOMER_CANCELLED'),
   );
   if (pending.length > 0)
-    await deps.db.payment.updateMany({
-      where: { id: { in: pending.map((p) => p.id) } },
-      data: { updatedAt: deps.now() },
+    await deps.db.$transaction(async (tx) => {
+      await tx.payment.updateMany({
+        where: { id: { in: pending.map((p) => p.id) } },
+        data: { updatedAt: deps.now() },
+      });
+      await publishEffects(deps.events, tx, effects);
     });
-  await publishEffects(deps.events, deps.db, effects);
   return pending.length;
 }

@@ -177,9 +177,9 @@ export async function applyProviderRefund(
   return [{ type: 'changed', payment: updated }];
 }
 
-/** Records a command's outcome and its consequences in one transaction. */
-async function complete(deps: PaymentDeps, command: OutboxCommand, outcome: Outcome): Promise<Effect[]> {
-  return deps.db.$transaction(async (tx) => {
+/** Records a command's outcome and its consequences (and the events they announce) in one transaction. */
+async function complete(deps: PaymentDeps, command: OutboxCommand, outcome: Outcome): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
     let effects: Effect[] = [];
     if ('payment' in outcome) effects = await applyProviderPayment(tx, deps, command.paymentId, outcome.payment);
     else if ('refund' in outcome) effects = await applyProviderRefund(deps, command.refundId ?? '', outcome.refund, tx);
@@ -190,7 +190,7 @@ async function complete(deps: PaymentDeps, command: OutboxCommand, outcome: Outc
       where: { id: command.id },
       data: { status: 'DONE', doneAt: deps.now(), lastError: null },
     });
-    return effects;
+    await publishEffects(deps.events, tx, effects);
   });
 }
 
@@ -210,51 +210,56 @@ async function localCanceled(tx: Tx, paymentId: string): Promise<ProviderPayment
 }
 
 /** A command given up on: the payment is cancelled if it never reached the provider; everything else is logged for people. */
-async function giveUp(deps: PaymentDeps, command: OutboxCommand, error: unknown): Promise<Effect[]> {
+async function giveUp(deps: PaymentDeps, command: OutboxCommand, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
   deps.logger.error(
     { commandId: command.id, kind: command.kind, paymentId: command.paymentId, err: error },
     'provider call given up',
   );
-  return deps.db.$transaction(async (tx) => {
+  await deps.db.$transaction(async (tx) => {
     await tx.outboxCommand.update({
       where: { id: command.id },
       data: { status: 'FAILED', lastError: message, doneAt: deps.now() },
     });
-    if (command.kind === 'CREATE_PAYMENT') {
-      await lockPayment(tx, command.paymentId);
-      const p = await tx.payment.findUniqueOrThrow({ where: { id: command.paymentId } });
-      if (p.status === 'PENDING' && !p.providerPaymentId) {
-        const reason = p.releaseReason ?? 'PAYMENT_CANCELED';
-        await tx.payment.update({
-          where: { id: p.id },
-          data: {
-            releaseReason: reason,
-            cancellationReason: `The provider refused the payment: ${message}`.slice(0, 500),
-          },
-        });
-        const effects = await applyProviderPayment(tx, deps, p.id, await localCanceled(tx, p.id));
-        return [...effects, ...(p.releaseReason ? [] : [releaseEffect(p, 'PAYMENT_CANCELED')])];
-      }
-    }
-    if (command.kind === 'CREATE_REFUND' && command.refundId) {
-      const refund = await tx.refund.findUniqueOrThrow({ where: { id: command.refundId } });
-      if (!refund.providerRefundId)
-        return applyProviderRefund(
-          deps,
-          refund.id,
-          {
-            id: `local:${refund.id}`,
-            providerPaymentId: '',
-            status: 'CANCELED',
-            amountCents: refund.amountCents,
-            ourRefundId: refund.id,
-          },
-          tx,
-        );
-    }
-    return [];
+    await publishEffects(deps.events, tx, await givenUpEffects(deps, command, tx, message));
   });
+}
+
+/** What giving up a command changes besides its row: the payment or refund it was for, if the provider never had it. */
+async function givenUpEffects(deps: PaymentDeps, command: OutboxCommand, tx: Tx, message: string): Promise<Effect[]> {
+  if (command.kind === 'CREATE_PAYMENT') {
+    await lockPayment(tx, command.paymentId);
+    const p = await tx.payment.findUniqueOrThrow({ where: { id: command.paymentId } });
+    if (p.status === 'PENDING' && !p.providerPaymentId) {
+      const reason = p.releaseReason ?? 'PAYMENT_CANCELED';
+      await tx.payment.update({
+        where: { id: p.id },
+        data: {
+          releaseReason: reason,
+          cancellationReason: `The provider refused the payment: ${message}`.slice(0, 500),
+        },
+      });
+      const effects = await applyProviderPayment(tx, deps, p.id, await localCanceled(tx, p.id));
+      return [...effects, ...(p.releaseReason ? [] : [releaseEffect(p, 'PAYMENT_CANCELED')])];
+    }
+  }
+  if (command.kind === 'CREATE_REFUND' && command.refundId) {
+    const refund = await tx.refund.findUniqueOrThrow({ where: { id: command.refundId } });
+    if (!refund.providerRefundId)
+      return applyProviderRefund(
+        deps,
+        refund.id,
+        {
+          id: `local:${refund.id}`,
+          providerPaymentId: '',
+          status: 'CANCELED',
+          amountCents: refund.amountCents,
+          ourRefundId: refund.id,
+        },
+        tx,
+      );
+  }
+  return [];
 }
 
 const backoffMs = (deps: PaymentDeps, attempts: number) =>
@@ -265,7 +270,6 @@ async function run(deps: PaymentDeps, command: OutboxCommand): Promise<void> {
   const payment = await deps.db.payment.findUniqueOrThrow({ where: { id: command.paymentId } });
   const provider = deps.provider(payment.provider);
   const labels = { provider: payment.provider, command: command.kind };
-  let effects: Effect[];
   try {
     let outcome: Outcome;
     if (provider) outcome = await call(deps, provider, command, payment);
@@ -277,7 +281,7 @@ async function run(deps: PaymentDeps, command: OutboxCommand): Promise<void> {
     )
       outcome = { localCancel: true };
     else throw new ProviderError(`${payment.provider} is not configured`, true);
-    effects = await complete(deps, command, outcome);
+    await complete(deps, command, outcome);
     deps.metrics.providerCalls.inc({ ...labels, outcome: 'ok' });
   } catch (error) {
     if (error instanceof NotReady) {
@@ -304,9 +308,8 @@ async function run(deps: PaymentDeps, command: OutboxCommand): Promise<void> {
       return;
     }
     deps.metrics.providerCalls.inc({ ...labels, outcome: 'failed' });
-    effects = await giveUp(deps, command, error);
+    await giveUp(deps, command, error);
   }
-  await publishEffects(deps.events, deps.db, effects);
 }
 
 /** One pass over due commands; returns how many were claimed. */

@@ -60,16 +60,16 @@ export async function createPayout(
           { account: 'PAYOUT_IN_TRANSIT', ownerId: farmerId, amountCents: available },
         ],
       });
+      await publishEffects(deps.events, tx, [
+        payoutNotice(
+          created,
+          'Payout on its way',
+          `A payout of ${money(created.amountCents, currency)} for ${month} was recorded.`,
+          'created',
+        ),
+      ]);
       return created;
     });
-    await publishEffects(deps.events, deps.db, [
-      payoutNotice(
-        payout,
-        'Payout on its way',
-        `A payout of ${money(payout.amountCents, currency)} for ${month} was recorded.`,
-        'created',
-      ),
-    ]);
     return payout;
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`A payout for ${month} in ${currency} exists already`);
@@ -88,7 +88,7 @@ export async function markPayoutPaid(
   const ref = reference.trim();
   if (ref.length < 1 || ref.length > 200 || CONTROL.test(ref))
     throw badInput('reference: 1–200 printable characters', 'reference');
-  const payout = await deps.db.$transaction(async (tx) => {
+  return deps.db.$transaction(async (tx) => {
     const { count } = await tx.payout.updateMany({
       where: { id, status: 'PENDING' },
       data: { status: 'PAID', reference: ref, paidAt: deps.now(), paidById: admin.userId },
@@ -106,15 +106,14 @@ export async function markPayoutPaid(
         { account: 'PAID_OUT', ownerId: row.farmerId, amountCents: row.amountCents },
       ],
     });
+    await publishEffects(deps.events, tx, [
+      payoutNotice(
+        row,
+        'Payout paid',
+        `${money(row.amountCents, row.currency)} for ${row.month} was transferred (reference ${ref}).`,
+        'paid',
+      ),
+    ]);
     return row;
   });
-  await publishEffects(deps.events, deps.db, [
-    payoutNotice(
-      payout,
-      'Payout paid',
-      `${money(payout.amountCents, payout.currency)} for ${payout.month} was transferred (reference ${ref}).`,
-      'paid',
-    ),
-  ]);
-  return payout;
 }

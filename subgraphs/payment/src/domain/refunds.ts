@@ -41,7 +41,7 @@ export async function refundQuote(deps: PaymentDeps, payment: Payment): Promise<
  */
 export async function cancelBooking(deps: PaymentDeps, viewer: Viewer | null, paymentId: string): Promise<Payment> {
   const v = requireViewer(viewer);
-  const { payment, effects } = await deps.db.$transaction(async (tx) => {
+  return deps.db.$transaction(async (tx) => {
     await lockPayment(tx, paymentId);
     const p = await tx.payment.findUnique({ where: { id: paymentId } });
     if (!p || (p.customerId !== v.userId && !hasRole(v, 'ADMIN'))) {
@@ -84,8 +84,7 @@ export async function cancelBooking(deps: PaymentDeps, viewer: Viewer | null, pa
         'cancelled',
       ),
     );
-    return { payment: await tx.payment.findUniqueOrThrow({ where: { id: p.id } }), effects: out };
+    await publishEffects(deps.events, tx, out);
+    return tx.payment.findUniqueOrThrow({ where: { id: p.id } });
   });
-  await publishEffects(deps.events, deps.db, effects);
-  return payment;
 }

@@ -1,5 +1,6 @@
 import type { PaymentProvider as ProviderColumn } from '../generated/prisma/client.ts';
 import type { ProviderPayment, ProviderRefund } from '../providers/provider.ts';
+import type { Tx } from '../db.ts';
 import type { PaymentDeps } from '../domain/deps.ts';
 import { publishEffects, type Effect } from '../domain/effects.ts';
 import { applyProviderPayment } from '../domain/payments.ts';
@@ -22,26 +23,38 @@ export async function processWebhook(
   eventKey: string,
   observed: Observed,
 ): Promise<WebhookOutcome> {
-  const result = await deps.db.$transaction(async (tx): Promise<{ outcome: WebhookOutcome; effects: Effect[] }> => {
-    const inserted = await tx.webhookEvent.createMany({ data: [{ provider, eventKey }], skipDuplicates: true });
-    if (inserted.count === 0) return { outcome: 'duplicate', effects: [] };
-    if ('payment' in observed) {
-      const ours = await tx.payment.findUnique({ where: { providerPaymentId: observed.payment.id } });
-      const byMetadata =
-        ours ??
-        (observed.payment.ourPaymentId
-          ? await tx.payment.findUnique({ where: { id: observed.payment.ourPaymentId } })
-          : null);
-      if (!byMetadata || byMetadata.provider !== provider) return { outcome: 'ignored', effects: [] };
-      return { outcome: 'applied', effects: await applyProviderPayment(tx, deps, byMetadata.id, observed.payment) };
-    }
-    const refund =
-      (await tx.refund.findUnique({ where: { providerRefundId: observed.refund.id } })) ??
-      (observed.refund.ourRefundId ? await tx.refund.findUnique({ where: { id: observed.refund.ourRefundId } }) : null);
-    if (!refund) return { outcome: 'ignored', effects: [] };
-    return { outcome: 'applied', effects: await applyProviderRefund(deps, refund.id, observed.refund, tx) };
+  const outcome = await deps.db.$transaction(async (tx) => {
+    const result = await apply(deps, provider, eventKey, observed, tx);
+    await publishEffects(deps.events, tx, result.effects);
+    return result.outcome;
   });
-  deps.metrics.webhooks.inc({ provider, outcome: result.outcome });
-  await publishEffects(deps.events, deps.db, result.effects);
-  return result.outcome;
+  deps.metrics.webhooks.inc({ provider, outcome });
+  return outcome;
+}
+
+/** The dedupe row and the state change of one delivery, in `tx`; the effects are written to the outbox in it too. */
+async function apply(
+  deps: PaymentDeps,
+  provider: ProviderColumn,
+  eventKey: string,
+  observed: Observed,
+  tx: Tx,
+): Promise<{ outcome: WebhookOutcome; effects: Effect[] }> {
+  const inserted = await tx.webhookEvent.createMany({ data: [{ provider, eventKey }], skipDuplicates: true });
+  if (inserted.count === 0) return { outcome: 'duplicate', effects: [] };
+  if ('payment' in observed) {
+    const ours = await tx.payment.findUnique({ where: { providerPaymentId: observed.payment.id } });
+    const byMetadata =
+      ours ??
+      (observed.payment.ourPaymentId
+        ? await tx.payment.findUnique({ where: { id: observed.payment.ourPaymentId } })
+        : null);
+    if (!byMetadata || byMetadata.provider !== provider) return { outcome: 'ignored', effects: [] };
+    return { outcome: 'applied', effects: await applyProviderPayment(tx, deps, byMetadata.id, observed.payment) };
+  }
+  const refund =
+    (await tx.refund.findUnique({ where: { providerRefundId: observed.refund.id } })) ??
+    (observed.refund.ourRefundId ? await tx.refund.findUnique({ where: { id: observed.refund.ourRefundId } }) : null);
+  if (!refund) return { outcome: 'ignored', effects: [] };
+  return { outcome: 'applied', effects: await applyProviderRefund(deps, refund.id, observed.refund, tx) };
 }

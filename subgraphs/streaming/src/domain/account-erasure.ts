@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type EventBus, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import {
+  eventTopics,
+  inTransaction,
+  isUuid,
+  type EventBus,
+  type UserDataErased,
+  type UserDeleted,
+} from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 
 export const userDeletedSchema = z.object({
@@ -12,6 +19,8 @@ export const userDeletedSchema = z.object({
  * auth is told this service is done. Viewer presence entries expire by themselves within their TTL. Idempotent.
  */
 export async function eraseViewer(db: StreamingDb, bus: EventBus, event: UserDeleted): Promise<void> {
-  await db.plotRental.deleteMany({ where: { customerId: event.userId } });
-  await bus.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.userId, service: 'streaming' });
+  await inTransaction(db, bus, async (tx, events) => {
+    await tx.plotRental.deleteMany({ where: { customerId: event.userId } });
+    await events.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.userId, service: 'streaming' });
+  });
 }

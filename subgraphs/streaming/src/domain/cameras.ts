@@ -1,4 +1,13 @@
-import { badInput, eventTopics, notFound, topics, type CameraChanged, type EventBus, type Viewer } from '@vegshare/kit';
+import {
+  badInput,
+  eventTopics,
+  inTransaction,
+  notFound,
+  topics,
+  type CameraChanged,
+  type EventBus,
+  type Viewer,
+} from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 import type { Camera } from '../generated/prisma/client.ts';
 import type { StreamingLoaders } from '../loaders.ts';
@@ -19,8 +28,11 @@ async function assertPlotOnFarm(db: StreamingDb, plotId: string, farmId: string)
   if (rental || camera) throw badInput('plotId: the plot belongs to another farm', 'plotId');
 }
 
-/** Tells other subgraphs (transcoding: which farm a camera's jobs belong to) what became of a camera. */
-export async function publishCameraChanged(
+/**
+ * Tells other subgraphs (transcoding: which farm a camera's jobs belong to) what became of a camera; `bus` is the one
+ * `inTransaction` hands the change, so the event is written with it.
+ */
+async function publishCameraChanged(
   bus: EventBus,
   camera: Pick<Camera, 'id' | 'farmId' | 'plotId'>,
   removed = false,
@@ -46,9 +58,11 @@ export async function registerCamera(
 ): Promise<Camera> {
   await requireFarmManager(viewer, input.farmId, loaders);
   if (input.plotId) await assertPlotOnFarm(db, input.plotId, input.farmId);
-  const camera = await db.camera.create({ data: { ...input, stream: { create: {} } } });
-  await publishCameraChanged(bus, camera);
-  return camera;
+  return inTransaction(db, bus, async (tx, events) => {
+    const camera = await tx.camera.create({ data: { ...input, stream: { create: {} } } });
+    await publishCameraChanged(events, camera);
+    return camera;
+  });
 }
 
 async function managedCamera(
@@ -74,10 +88,14 @@ export async function updateCamera(
 ): Promise<Camera> {
   const camera = await managedCamera(db, loaders, viewer, id);
   if (patch.plotId) await assertPlotOnFarm(db, patch.plotId, camera.farmId);
-  const updated = await db.camera.update({ where: { id }, data: patch });
-  if (updated.plotId !== camera.plotId) await publishCameraChanged(bus, updated);
-  if (updated.plotId !== camera.plotId || updated.isPublic !== camera.isPublic)
-    await announceWatchersChanged(bus, camera.id);
+  const updated = await inTransaction(db, bus, async (tx, events) => {
+    const row = await tx.camera.update({ where: { id }, data: patch });
+    if (row.plotId !== camera.plotId) await publishCameraChanged(events, row);
+    // Live: published once the change committed, so the re-checks see it.
+    if (row.plotId !== camera.plotId || row.isPublic !== camera.isPublic)
+      await announceWatchersChanged(events, camera.id);
+    return row;
+  });
   if (patch.enabled === false) {
     const stream = await db.stream.findUnique({ where: { cameraId: id } });
     if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera disabled');
@@ -96,9 +114,11 @@ export async function removeCamera(
   const camera = await managedCamera(db, loaders, viewer, id);
   const stream = await db.stream.findUnique({ where: { cameraId: id } });
   if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
-  await db.camera.deleteMany({ where: { id } });
-  await publishCameraChanged(bus, camera, true);
-  await announceWatchersChanged(bus, camera.id);
+  await inTransaction(db, bus, async (tx, events) => {
+    await tx.camera.deleteMany({ where: { id } });
+    await publishCameraChanged(events, camera, true);
+    await announceWatchersChanged(events, camera.id);
+  });
   return id;
 }
 

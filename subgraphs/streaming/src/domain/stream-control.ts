@@ -2,6 +2,7 @@ import {
   capacityExhausted,
   conflict,
   eventTopics,
+  inTransaction,
   isUniqueViolation,
   notFound,
   topics,
@@ -62,11 +63,7 @@ export class StreamControl {
 
   constructor(private readonly deps: StreamControlDeps) {}
 
-  async #publishStatus(stream: Stream): Promise<void> {
-    await this.deps.bus.publish(topics.streamStatus(stream.id), snapshotOf(stream));
-  }
-
-  async #requestLadder(stream: Stream, camera: Camera): Promise<void> {
+  async #requestLadder(stream: Stream, camera: Camera, bus = this.deps.bus): Promise<void> {
     const request: LiveTranscodeRequested = {
       streamId: stream.id,
       cameraId: camera.id,
@@ -74,31 +71,39 @@ export class StreamControl {
       sourceUrl: camera.sourceUrl,
       profile: this.deps.profile ?? LIVE_PROFILE,
     };
-    await this.deps.bus.publish(eventTopics.liveTranscodeRequested, request);
+    await bus.publish(eventTopics.liveTranscodeRequested, request);
   }
 
-  async #requestStop(streamId: string): Promise<void> {
+  async #requestStop(streamId: string, bus = this.deps.bus): Promise<void> {
     const request: LiveTranscodeStopRequested = { streamId };
-    await this.deps.bus.publish(eventTopics.liveTranscodeStopRequested, request);
+    await bus.publish(eventTopics.liveTranscodeStopRequested, request);
   }
 
-  /** Moves a stream to `to` if the machine allows it from its current status; returns the row when it moved. */
+  /**
+   * Moves a stream to `to` if the machine allows it from its current status; returns the row when it moved. What the
+   * move asks of the transcoder (`announce`) is written to the outbox in the same transaction.
+   */
   async #transition(
     id: string,
     to: StreamStatus,
     data: Omit<Prisma.StreamUpdateManyMutationInput, 'status'> = {},
     from = sourcesOf(to),
+    announce?: (row: Stream, bus: EventBus) => Promise<void>,
   ): Promise<Stream | null> {
-    let row: Stream;
+    let row: Stream | null;
     try {
-      // One statement: the row returned is the one this change produced, whatever other replicas do meanwhile.
-      row = await this.deps.db.stream.update({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+      row = await inTransaction(this.deps.db, this.deps.bus, async (tx, bus) => {
+        // One statement: the row returned is the one this change produced, whatever other replicas do meanwhile.
+        const moved = await tx.stream.update({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+        await announce?.(moved, bus);
+        await bus.publish(topics.streamStatus(moved.id), snapshotOf(moved));
+        return moved;
+      });
     } catch (error) {
       if ((error as { code?: string }).code === 'P2025') return null; // not in a status `to` may be reached from
       throw error;
     }
     if (to === 'FAILED') this.deps.onFailure?.();
-    await this.#publishStatus(row);
     return row;
   }
 
@@ -122,18 +127,23 @@ export class StreamControl {
       throw capacityExhausted('No transcoder has room for another live stream right now; try again in a minute');
     }
     this.deps.capacity?.reserve();
-    const moved = await this.#transition(streamId, 'STARTING', {
-      onDemand: options.onDemand,
-      requestedAt: new Date(),
-      jobId: null,
-      masterPlaylistKey: null,
-      renditions: [],
-      lastError: null,
-      startedAt: null,
-      endedAt: null,
-    });
+    const moved = await this.#transition(
+      streamId,
+      'STARTING',
+      {
+        onDemand: options.onDemand,
+        requestedAt: new Date(),
+        jobId: null,
+        masterPlaylistKey: null,
+        renditions: [],
+        lastError: null,
+        startedAt: null,
+        endedAt: null,
+      },
+      undefined,
+      (row, bus) => this.#requestLadder(row, stream.camera, bus),
+    );
     if (moved) {
-      await this.#requestLadder(moved, stream.camera);
       this.deps.logger.info({ streamId, onDemand: options.onDemand }, 'stream starting');
       return moved;
     }
@@ -146,9 +156,10 @@ export class StreamControl {
   }
 
   async #stop(streamId: string, reason: string): Promise<Stream> {
-    const moved = await this.#transition(streamId, 'ENDED', { endedAt: new Date() });
+    const moved = await this.#transition(streamId, 'ENDED', { endedAt: new Date() }, undefined, (row, bus) =>
+      this.#requestStop(row.id, bus),
+    );
     if (moved) {
-      await this.#requestStop(streamId);
       this.deps.logger.info({ streamId, reason }, 'stream stopped');
       return moved;
     }
@@ -203,7 +214,8 @@ export class StreamControl {
         { streamId: stream.id, from: stream.status, to: event.status },
         'ignored impossible stream transition',
       );
-      // A ladder reports running for a stream nobody wants any more: ask again for it to stop.
+      // A ladder reports running for a stream nobody wants any more: ask again for it to stop. No change to commit:
+      // written before the report is acknowledged, so a crash before it redelivers the report, which asks again.
       if (!isActive(stream.status) && isActive(event.status)) await this.#requestStop(stream.id);
       return;
     }
@@ -235,32 +247,42 @@ export class StreamControl {
     if (!health) return;
     const before = await this.deps.db.camera.findUnique({ where: { id: stream.cameraId } });
     if (!before || before.health === health) return;
-    // Compare-and-set: of replicas that see the same change, one moves it (and publishes and notifies).
-    const { count } = await this.deps.db.camera.updateMany({
-      where: { id: before.id, health: before.health },
-      data: { health },
-    });
-    if (!count) return;
-    const camera = { ...before, health };
-    await this.deps.bus.publish(topics.cameraHealth(camera.farmId), { cameraId: camera.id });
     // "Back online" only after "offline": a camera seen for the first time (UNKNOWN) is not news to its farmer.
-    if (health === 'OFFLINE' || before.health === 'OFFLINE') await this.#notifyHealth(camera, health, event);
+    const notice =
+      health === 'OFFLINE' || before.health === 'OFFLINE' ? await this.#healthNotice(before, health, event) : null;
+    await inTransaction(this.deps.db, this.deps.bus, async (tx, bus) => {
+      // Compare-and-set: of replicas that see the same change, one moves it (and publishes and notifies).
+      const { count } = await tx.camera.updateMany({
+        where: { id: before.id, health: before.health },
+        data: { health },
+      });
+      if (!count) return;
+      await bus.publish(topics.cameraHealth(before.farmId), { cameraId: before.id });
+      if (!notice) return;
+      this.#lastNotified.set(notice.key, notice.at);
+      await bus.publish(eventTopics.notificationRequested, notice.request);
+    });
   }
 
   readonly #lastNotified = new Map<string, number>();
 
-  async #notifyHealth(camera: Camera, health: CameraHealth, event: LiveTranscodeStatus): Promise<void> {
-    if (health === 'UNKNOWN') return;
+  /** The farmer's notice of a camera's new health, or null (no owner known, or one was sent within the cooldown). */
+  async #healthNotice(
+    before: Camera,
+    health: CameraHealth,
+    event: LiveTranscodeStatus,
+  ): Promise<{ key: string; at: number; request: NotificationRequested } | null> {
+    if (health === 'UNKNOWN') return null;
+    const camera = { ...before, health };
     const owner = await this.deps.db.farmOwner.findUnique({ where: { farmId: camera.farmId } });
-    if (!owner) return;
+    if (!owner) return null;
     const cooldown = this.deps.healthNotifyCooldownMs ?? 300_000;
     const key = `${camera.id}:${health}`;
     const at = Date.parse(event.at);
-    if (at - (this.#lastNotified.get(key) ?? 0) < cooldown) return;
-    this.#lastNotified.set(key, at);
+    if (at - (this.#lastNotified.get(key) ?? 0) < cooldown) return null;
     const offline = health === 'OFFLINE';
     const reason = event.error ? `: ${event.error.slice(0, 200)}` : '';
-    const notification: NotificationRequested = {
+    const request: NotificationRequested = {
       // One id per camera, state and cooldown window: replicas that both see the change notify once.
       eventId: `camera-health:${camera.id}:${health}:${Math.floor(at / cooldown)}`,
       userId: owner.ownerId,
@@ -271,7 +293,7 @@ export class StreamControl {
         : 'Video from the camera arrives again.',
       link: `vegshare://cameras/${camera.id}`,
     };
-    await this.deps.bus.publish(eventTopics.notificationRequested, notification);
+    return { key, at, request };
   }
 
   async #record(stream: Stream, event: LiveTranscodeStatus, endedAt: Date): Promise<void> {
@@ -316,15 +338,16 @@ export class StreamControl {
     for (const { camera, ...stream } of starting) {
       if (stream.requestedAt && now - stream.requestedAt.getTime() > this.deps.timings.startTimeoutMs) {
         await this.#perStream.run(stream.id, async () => {
-          const failed = await this.#transition(
+          await this.#transition(
             stream.id,
             'FAILED',
             { lastError: 'The transcoder did not start the stream in time', endedAt: new Date(now) },
             ['STARTING'],
+            (row, bus) => this.#requestStop(row.id, bus),
           );
-          if (failed) await this.#requestStop(stream.id);
         });
       } else {
+        // No change to commit: the request is re-published every `republishMs` until the transcoder answers.
         await this.#requestLadder(stream, camera);
       }
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, type EventBus, type PlotTimelapseReady, type TimelapseReady } from '@vegshare/kit';
+import { eventTopics, inTransaction, type EventBus, type PlotTimelapseReady, type TimelapseReady } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 
 export const timelapseReadySchema = z.object({
@@ -24,21 +24,23 @@ export async function applyTimelapseReady(db: StreamingDb, bus: EventBus, event:
     durationSeconds: event.durationSeconds,
     frameCount: event.frameCount,
   };
-  const timelapse = await db.timelapse.upsert({
-    where: { cameraId_day: { cameraId: event.cameraId, day: event.day } },
-    create: { cameraId: event.cameraId, day: event.day, ...data },
-    update: data,
+  await inTransaction(db, bus, async (tx, events) => {
+    const timelapse = await tx.timelapse.upsert({
+      where: { cameraId_day: { cameraId: event.cameraId, day: event.day } },
+      create: { cameraId: event.cameraId, day: event.day, ...data },
+      update: data,
+    });
+    if (!camera.plotId) return;
+    const ready: PlotTimelapseReady = {
+      timelapseId: timelapse.id,
+      cameraId: camera.id,
+      cameraName: camera.name,
+      plotId: camera.plotId,
+      farmId: camera.farmId,
+      day: event.day,
+    };
+    await events.publish(eventTopics.plotTimelapseReady, ready);
   });
-  if (!camera.plotId) return;
-  const ready: PlotTimelapseReady = {
-    timelapseId: timelapse.id,
-    cameraId: camera.id,
-    cameraName: camera.name,
-    plotId: camera.plotId,
-    farmId: camera.farmId,
-    day: event.day,
-  };
-  await bus.publish(eventTopics.plotTimelapseReady, ready);
 }
 
 export const recordingsExpiredSchema = z.object({ jobIds: z.array(z.string().min(1).max(200)).max(1000) });

@@ -1,4 +1,4 @@
-import { conflict, isUniqueViolation, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
+import { conflict, inTransaction, isUniqueViolation, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
@@ -149,7 +149,9 @@ const announced = (row: TranscodeJobRow): 'STARTING' | 'LIVE' | 'RECONNECTING' =
 
 /**
  * streaming asked for a live ladder. At most one live job per stream (`liveKey` is unique while active); a repeated
- * request only re-announces what the job last reported, which is how streaming learns it was heard.
+ * request only re-announces what the job last reported, which is how streaming learns it was heard (no change to
+ * commit: written before the request is acknowledged, and streaming repeats the request while it waits). A new job,
+ * its STARTING status event and its camera's projections commit together; the queue hears of it after.
  */
 export async function ensureLiveJob(
   deps: JobCommandDeps,
@@ -165,25 +167,35 @@ export async function ensureLiveJob(
     });
     return current;
   }
-  await deps.db.cameraFarm.upsert({
-    where: { cameraId: request.cameraId },
-    create: { cameraId: request.cameraId, farmId: request.farmId },
-    update: { farmId: request.farmId },
-  });
   let row: TranscodeJobRow;
   try {
-    row = await deps.db.transcodeJob.create({
-      data: {
-        kind: 'LIVE',
-        liveKey: request.streamId,
-        streamId: request.streamId,
-        cameraId: request.cameraId,
-        farmId: request.farmId,
-        source: request.sourceUrl,
-        profile: profileOf(request.profile) ? request.profile : DEFAULT_LIVE_PROFILE,
-        maxAttempts: deps.config.JOB_ATTEMPTS,
-        liveStatus: 'STARTING',
-      },
+    row = await inTransaction(deps.db, deps.bus, async (tx, bus) => {
+      await tx.cameraFarm.upsert({
+        where: { cameraId: request.cameraId },
+        create: { cameraId: request.cameraId, farmId: request.farmId },
+        update: { farmId: request.farmId },
+      });
+      const created = await tx.transcodeJob.create({
+        data: {
+          kind: 'LIVE',
+          liveKey: request.streamId,
+          streamId: request.streamId,
+          cameraId: request.cameraId,
+          farmId: request.farmId,
+          source: request.sourceUrl,
+          profile: profileOf(request.profile) ? request.profile : DEFAULT_LIVE_PROFILE,
+          maxAttempts: deps.config.JOB_ATTEMPTS,
+          liveStatus: 'STARTING',
+        },
+      });
+      await tx.timelapseCamera.upsert({
+        where: { cameraId: request.cameraId },
+        create: { cameraId: request.cameraId },
+        update: {},
+      });
+      await publishJob(bus, created);
+      await publishLiveStatus(bus, created, { status: 'STARTING', renditions: [] });
+      return created;
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -192,14 +204,7 @@ export async function ensureLiveJob(
     }
     throw error;
   }
-  await deps.db.timelapseCamera.upsert({
-    where: { cameraId: request.cameraId },
-    create: { cameraId: request.cameraId },
-    update: {},
-  });
   await enqueueJob(deps, row);
-  await publishJob(deps.bus, row);
-  await publishLiveStatus(deps.bus, row, { status: 'STARTING', renditions: [] });
   return row;
 }
 
@@ -216,10 +221,10 @@ export async function stopLiveJob(deps: JobCommandDeps, streamId: string): Promi
     row.id,
     { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), masterPlaylistKey: null },
     ['QUEUED'],
+    (job, bus) => publishLiveStatus(bus, job, { status: 'ENDED', renditions: job.renditions }),
   );
   if (ended) {
     await deps.queue.remove(row.id);
-    await publishLiveStatus(deps.bus, ended, { status: 'ENDED', renditions: ended.renditions });
     return;
   }
   await deps.bus.publish<ControlMessage>(controlTopic, { type: 'stop', jobId: row.id });
@@ -228,7 +233,20 @@ export async function stopLiveJob(deps: JobCommandDeps, streamId: string): Promi
 /** Cancels an active job: the row is CANCELLED at once; a worker running it stops ffmpeg on the control event. */
 export async function cancelJob(deps: JobCommandDeps, id: string): Promise<TranscodeJobRow> {
   const store = new JobStore(deps.db, deps.bus);
-  const row = await store.update(id, { status: 'CANCELLED', liveKey: null, finishedAt: new Date() });
+  // A cancelled live session leaves no recording (its playlists were never closed): its stream is told it ENDED.
+  const row = await store.update(
+    id,
+    { status: 'CANCELLED', liveKey: null, finishedAt: new Date() },
+    undefined,
+    (job, bus) =>
+      job.kind === 'LIVE'
+        ? publishLiveStatus(
+            bus,
+            { ...job, masterPlaylistKey: null },
+            { status: 'ENDED', renditions: job.renditions, error: 'cancelled' },
+          )
+        : Promise.resolve(),
+  );
   if (!row) {
     const existing = await deps.db.transcodeJob.findUnique({ where: { id } });
     if (!existing) throw notFound('TranscodeJob', id);
@@ -236,13 +254,6 @@ export async function cancelJob(deps: JobCommandDeps, id: string): Promise<Trans
   }
   await deps.queue.remove(id);
   await deps.bus.publish<ControlMessage>(controlTopic, { type: 'cancel', jobId: id });
-  // A cancelled session leaves no recording: its playlists were never closed.
-  if (row.kind === 'LIVE')
-    await publishLiveStatus(
-      deps.bus,
-      { ...row, masterPlaylistKey: null },
-      { status: 'ENDED', renditions: row.renditions, error: 'cancelled' },
-    );
   return row;
 }
 

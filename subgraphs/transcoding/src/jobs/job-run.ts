@@ -35,8 +35,8 @@ export interface JobRun {
       readonly killGraceMs?: number;
     },
   ): Promise<FfmpegOutcome>;
-  /** Records outputs (keys, counts) on the job. */
-  update(data: Prisma.TranscodeJobUpdateManyMutationInput): Promise<void>;
+  /** Records outputs (keys, counts) on the job; `announce` publishes what they mean, in the same transaction. */
+  update(data: Prisma.TranscodeJobUpdateManyMutationInput, announce?: (bus: EventBus) => Promise<void>): Promise<void>;
   /** Live jobs: the stream's state for streaming (and the job status: RECONNECTING or RUNNING). */
   live(report: LiveReport): Promise<void>;
   /** Live jobs: a rendition's playlist moved on (LL-HLS blocking reloads); fire and forget. */

@@ -1,4 +1,4 @@
-import type { EventBus } from '@vegshare/kit';
+import { inTransaction, type EventBus } from '@vegshare/kit';
 import type { TranscodingDb } from '../db.ts';
 import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobStatus } from '../generated/prisma/client.ts';
 import { publishJob } from './job-events.ts';
@@ -13,17 +13,26 @@ export class JobStore {
     readonly bus: EventBus,
   ) {}
 
-  /** Updates the job only while its status is one of `onlyIf` (default: active); null when it is not (cancelled, gone). */
-  async update(
+  /**
+   * Updates the job only while its status is one of `onlyIf` (default: active); null when it is not (cancelled, gone).
+   * `announce` publishes what the update means for other services on the bus it is given: written to the outbox in the
+   * update's transaction.
+   */
+  update(
     id: string,
     data: Prisma.TranscodeJobUpdateManyMutationInput,
     onlyIf: readonly TranscodeJobStatus[] = ACTIVE_STATUSES,
+    announce?: (row: TranscodeJobRow, bus: EventBus) => Promise<void>,
   ): Promise<TranscodeJobRow | null> {
-    const { count } = await this.db.transcodeJob.updateMany({ where: { id, status: { in: [...onlyIf] } }, data });
-    if (count === 0) return null;
-    const row = await this.db.transcodeJob.findUnique({ where: { id } });
-    if (row) await publishJob(this.bus, row);
-    return row;
+    return inTransaction(this.db, this.bus, async (tx, bus) => {
+      const { count } = await tx.transcodeJob.updateMany({ where: { id, status: { in: [...onlyIf] } }, data });
+      if (count === 0) return null;
+      const row = await tx.transcodeJob.findUnique({ where: { id } });
+      if (!row) return null;
+      await publishJob(bus, row);
+      await announce?.(row, bus);
+      return row;
+    });
   }
 
   /** Progress figures only (no status change), published like any update. */

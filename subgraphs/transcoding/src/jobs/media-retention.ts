@@ -1,4 +1,4 @@
-import { eventTopics, type EventBus, type ObjectStore, type RecordingsExpired } from '@vegshare/kit';
+import { eventTopics, inTransaction, type EventBus, type ObjectStore, type RecordingsExpired } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../db.ts';
 import type { WorkerConfig } from '../env.ts';
@@ -22,7 +22,9 @@ async function removePrefix(store: ObjectStore, prefix: string): Promise<number>
 
 /**
  * Deletes what outlived its retention: finished live sessions (their recordings) after RECORDING_RETENTION_HOURS,
- * camera snapshots after SNAPSHOT_RETENTION_DAYS; tells streaming which recordings are gone.
+ * camera snapshots after SNAPSHOT_RETENTION_DAYS; tells streaming which recordings are gone. The media go first (S3,
+ * outside any transaction), then the rows and RecordingsExpired commit together: a crash in between leaves the jobs
+ * with their prefix, so the next sweep finds them again (nothing left to delete) and announces them.
  */
 export async function sweepExpiredMedia(
   deps: RetentionDeps,
@@ -38,11 +40,17 @@ export async function sweepExpiredMedia(
   for (const job of jobs) {
     if (!job.outputPrefix?.startsWith('live/')) continue;
     await removePrefix(deps.store, job.outputPrefix);
-    await deps.db.liveSegment.deleteMany({ where: { jobId: job.id } });
-    await deps.db.transcodeJob.update({ where: { id: job.id }, data: { outputPrefix: null, masterPlaylistKey: null } });
     expired.push(job.id);
   }
-  if (expired.length) await deps.bus.publish<RecordingsExpired>(eventTopics.recordingsExpired, { jobIds: expired });
+  if (expired.length)
+    await inTransaction(deps.db, deps.bus, async (tx, bus) => {
+      await tx.liveSegment.deleteMany({ where: { jobId: { in: expired } } });
+      await tx.transcodeJob.updateMany({
+        where: { id: { in: expired } },
+        data: { outputPrefix: null, masterPlaylistKey: null },
+      });
+      await bus.publish<RecordingsExpired>(eventTopics.recordingsExpired, { jobIds: expired });
+    });
   let snapshotDays = 0;
   const cameras = await deps.db.timelapseCamera.findMany({ select: { cameraId: true } });
   for (const { cameraId } of cameras) {

@@ -59,7 +59,6 @@ export async function runTimelapse(run: JobRun): Promise<void> {
     'Content-Type': 'video/mp4',
     'Cache-Control': 'max-age=31536000, immutable',
   });
-  await run.update({ outputKey: videoKey, outputPrefix: `timelapses/${job.cameraId}/` });
   const ready: TimelapseReady = {
     jobId: job.id,
     cameraId: job.cameraId,
@@ -68,5 +67,7 @@ export async function runTimelapse(run: JobRun): Promise<void> {
     durationSeconds,
     frameCount: snapshots.length,
   };
-  await run.bus.publish(eventTopics.timelapseReady, ready);
+  await run.update({ outputKey: videoKey, outputPrefix: `timelapses/${job.cameraId}/` }, (bus) =>
+    bus.publish(eventTopics.timelapseReady, ready),
+  );
 }

@@ -51,31 +51,30 @@ export interface JobRunnerDeps {
 const refusedSince = new Map<string, number>();
 
 /** A live job ends: SUCCEEDED, its stream told ENDED. */
-async function endLive(store: JobStore, bus: EventBus, jobId: string): Promise<void> {
-  const ended = await store.update(jobId, {
-    status: 'SUCCEEDED',
-    liveKey: null,
-    finishedAt: new Date(),
-    liveStatus: null,
-  });
-  if (ended) await publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions });
+async function endLive(store: JobStore, jobId: string): Promise<void> {
+  await store.update(
+    jobId,
+    { status: 'SUCCEEDED', liveKey: null, finishedAt: new Date(), liveStatus: null },
+    undefined,
+    (ended, bus) => publishLiveStatus(bus, ended, { status: 'ENDED', renditions: ended.renditions }),
+  );
 }
 
 /** A job failed for good: FAILED, and a live job's stream told so with the reason. */
-async function failJob(store: JobStore, bus: EventBus, jobId: string, message: string): Promise<void> {
-  const row = await store.update(jobId, {
-    status: 'FAILED',
-    error: message,
-    finishedAt: new Date(),
-    liveKey: null,
-    liveStatus: null,
-  });
-  if (row?.kind === 'LIVE')
-    await publishLiveStatus(
-      bus,
-      { ...row, masterPlaylistKey: null },
-      { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline },
-    );
+async function failJob(store: JobStore, jobId: string, message: string): Promise<void> {
+  await store.update(
+    jobId,
+    { status: 'FAILED', error: message, finishedAt: new Date(), liveKey: null, liveStatus: null },
+    undefined,
+    async (row, bus) => {
+      if (row.kind === 'LIVE')
+        await publishLiveStatus(
+          bus,
+          { ...row, masterPlaylistKey: null },
+          { status: 'FAILED', renditions: [], error: message, cameraOnline: row.cameraOnline },
+        );
+    },
+  );
 }
 
 /**
@@ -96,7 +95,6 @@ async function admit(deps: JobRunnerDeps, store: JobStore, job: TranscodeJobRow)
   refusedSince.delete(job.id);
   await failJob(
     store,
-    deps.bus,
     job.id,
     `${CAPACITY_EXHAUSTED}: no transcoder has CPU for another live stream (${governor.liveLoad.toFixed(2)} of ${governor.budget.toFixed(2)} cores in use here)`,
   );
@@ -184,20 +182,24 @@ function ffmpegFor(
 
 /** Live jobs: the stream's state as the runner reports it, on the row (status, renditions) and to streaming. */
 const liveReporter =
-  (store: JobStore, bus: EventBus, jobId: string): JobRun['live'] =>
+  (store: JobStore, jobId: string): JobRun['live'] =>
   async (report: LiveReport) => {
     const error = report.error ? redactCredentials(report.error).slice(0, 1000) : null;
-    const row = await store.update(jobId, {
-      liveStatus: report.status === 'ENDED' || report.status === 'FAILED' ? null : report.status,
-      renditions: [...report.renditions],
-      ...(report.cameraOnline !== undefined ? { cameraOnline: report.cameraOnline } : {}),
-      ...(report.status === 'RECONNECTING'
-        ? { status: 'RECONNECTING', error }
-        : report.status === 'LIVE'
-          ? { status: 'RUNNING', error: null }
-          : {}),
-    });
-    if (row) await publishLiveStatus(bus, row, { ...report, error });
+    await store.update(
+      jobId,
+      {
+        liveStatus: report.status === 'ENDED' || report.status === 'FAILED' ? null : report.status,
+        renditions: [...report.renditions],
+        ...(report.cameraOnline !== undefined ? { cameraOnline: report.cameraOnline } : {}),
+        ...(report.status === 'RECONNECTING'
+          ? { status: 'RECONNECTING', error }
+          : report.status === 'LIVE'
+            ? { status: 'RUNNING', error: null }
+            : {}),
+      },
+      undefined,
+      (row, bus) => publishLiveStatus(bus, row, { ...report, error }),
+    );
   };
 
 /** Live jobs: a rendition's playlist moved on, told to streaming (LL-HLS blocking reloads wait on it). */
@@ -237,8 +239,9 @@ function jobRunFor(
     signal: run.signal,
     progress: run.progress,
     ffmpeg: ffmpegFor(deps, job, run.signal, run.progress, run.log),
-    update: async (data) => void (await store.update(job.id, data)),
-    live: liveReporter(store, deps.bus, job.id),
+    update: async (data, announce) =>
+      void (await store.update(job.id, data, undefined, announce && ((_row, bus) => announce(bus)))),
+    live: liveReporter(store, job.id),
     hlsProgress: hlsProgressReporter(deps.bus, job, run.log),
   };
 }
@@ -258,7 +261,7 @@ async function settleAttempt(
   failure: { error: unknown } | undefined,
   log: Logger,
 ): Promise<void> {
-  if (why?.kind === 'stop') return endLive(store, deps.bus, jobId);
+  if (why?.kind === 'stop') return endLive(store, jobId);
   if (why?.kind === 'shutdown') {
     await store.update(jobId, { status: 'QUEUED' });
     throw new RequeueError('worker shutting down');
@@ -271,7 +274,7 @@ async function settleAttempt(
   const final = failure.error instanceof PermanentError || task.attempt >= task.maxAttempts;
   const message = errorMessage(failure.error);
   log.warn({ attempt: task.attempt, final, err: message }, 'job attempt failed');
-  if (final) await failJob(store, deps.bus, jobId, message);
+  if (final) await failJob(store, jobId, message);
   else await store.update(jobId, { status: 'QUEUED', error: message });
   throw failure.error;
 }
@@ -281,7 +284,7 @@ export async function runJob(deps: JobRunnerDeps, task: QueueTask, jobId: string
   const store = new JobStore(deps.db, deps.bus);
   const before = await deps.db.transcodeJob.findUnique({ where: { id: jobId } });
   if (!before || !isActive(before.status)) return;
-  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive(store, deps.bus, jobId);
+  if (before.kind === 'LIVE' && before.stopRequestedAt) return endLive(store, jobId);
   if (!(await admit(deps, store, before))) return;
   const job = await claim(deps, store, jobId);
   if (!job) return;

@@ -26,25 +26,20 @@ export async function assertNotDeleted(db: UserDb, userId: string): Promise<void
 }
 
 /**
- * Erases everything this service holds about a deleted account — profile, phone, addresses, preferences,
- * notifications, push devices and queued pushes, avatar grants and images — and leaves a tombstone (id and time only)
- * so that late events or a still-valid token never recreate a profile. Idempotent.
+ * Erases everything this service holds about a deleted account — avatar images, then profile, phone, addresses,
+ * preferences, notifications, push devices and queued pushes, avatar grants — and leaves a tombstone (id and time
+ * only) so that late events or a still-valid token never recreate a profile; the acknowledgement to auth
+ * (UserDataErased) is written in the same transaction as the rows' erasure, after the images (S3, outside the
+ * transaction) are gone. A crash in between acknowledges nothing: the UserDeleted event is redelivered. Idempotent.
  */
-export async function eraseUser(
+async function eraseUser(
   db: UserDb,
   objects: ObjectStore,
+  outbox: ServiceEvents,
   userId: string,
   deletedAt: Date,
   logger: Logger,
 ): Promise<void> {
-  await db.$transaction([
-    db.deletedUser.createMany({ data: [{ id: userId, deletedAt }], skipDuplicates: true }),
-    db.pushDevice.deleteMany({ where: { userId } }),
-    db.notification.deleteMany({ where: { userId } }),
-    db.notificationPreference.deleteMany({ where: { userId } }),
-    db.avatarUpload.deleteMany({ where: { userId } }),
-    db.profile.deleteMany({ where: { id: userId } }), // addresses cascade
-  ]);
   // Avatar images (the confirmed one and any unconfirmed uploads) live under the user's prefix.
   const keys: string[] = [];
   for await (const item of objects.client.listObjectsV2(objects.bucket, `avatars/${userId}/`, true) as AsyncIterable<{
@@ -53,6 +48,15 @@ export async function eraseUser(
     if (item.name) keys.push(item.name);
   }
   if (keys.length) await objects.client.removeObjects(objects.bucket, keys);
+  await db.$transaction(async (tx) => {
+    await tx.deletedUser.createMany({ data: [{ id: userId, deletedAt }], skipDuplicates: true });
+    await tx.pushDevice.deleteMany({ where: { userId } });
+    await tx.notification.deleteMany({ where: { userId } });
+    await tx.notificationPreference.deleteMany({ where: { userId } });
+    await tx.avatarUpload.deleteMany({ where: { userId } });
+    await tx.profile.deleteMany({ where: { id: userId } }); // addresses cascade
+    await outbox.enqueue(tx, eventTopics.userDataErased, { userId, service: 'user' });
+  });
   logger.info({ userId, avatarObjects: keys.length }, 'erased the data of a deleted account');
 }
 
@@ -69,7 +73,6 @@ export async function onUserDeleted(
     logger.warn('dropped invalid UserDeleted event');
     return false;
   }
-  await eraseUser(db, objects, event.data.userId, new Date(event.data.deletedAt), logger);
-  await outbox.enqueue(db, eventTopics.userDataErased, { userId: event.data.userId, service: 'user' });
+  await eraseUser(db, objects, outbox, event.data.userId, new Date(event.data.deletedAt), logger);
   return true;
 }
