@@ -1,18 +1,13 @@
 // One ESLint config for the whole repository: the services' workspaces (packages/*, subgraphs/*, gateway, tools,
 // security, bench) and the app (mobile/, its own npm project). Type-aware rules read each file's own tsconfig through
 // typescript-eslint's project service (the root tsconfig.json is a solution whose references name every project;
-// mobile/tsconfig.json is the app's). Formatting is Prettier's job (`npm run format:check`), not ESLint's.
+// mobile/tsconfig.json is the app's, and the app's tests, bench and scripts, which it does not include, are found
+// through the root's reference to mobile/tsconfig.node.json). Formatting is Prettier's job (`npm run format:check`),
+// not ESLint's.
 import tseslint from 'typescript-eslint';
 
-/** Files that no tsconfig includes (tool configs, the app's Node-side tests and scripts): linted without type information. */
-const untyped = [
-  '*.{js,cjs,mjs,ts,mts}',
-  'mobile/*.{js,cjs,mjs,ts,mts}',
-  'mobile/test/**',
-  'mobile/bench/**',
-  'mobile/scripts/**',
-  '**/*.cjs',
-];
+/** Files that no tsconfig includes (tool configs): linted without type information. */
+const untyped = ['*.{js,cjs,mjs,ts,mts}', 'mobile/*.{js,cjs,mjs,ts,mts}', '**/*.cjs'];
 
 export default tseslint.config(
   {

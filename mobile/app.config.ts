@@ -33,7 +33,6 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
     package: 'app.vegshare.customer',
     versionCode: 2,
     adaptiveIcon: { foregroundImage: './assets/adaptive-icon.png', backgroundColor: '#2f6b3a' },
-    edgeToEdgeEnabled: true,
     intentFilters: [
       {
         action: 'VIEW',

@@ -16,6 +16,7 @@ import {
   httpRevocationSource,
   operationLabeler,
   RevocationSync,
+  Resources,
   type ErrorFormatter,
   type EventBus,
   type RevocationSource,
@@ -77,13 +78,8 @@ type ClientIpOf = (req: IncomingMessage) => string;
 type DataSourceFactory = (name: string, url: string) => SubgraphDataSource;
 
 /** What ended since a token was issued (sessions, API keys, roles): fed by auth's events, caught up from auth. */
-async function startRevocations(
-  config: GatewayConfig,
-  deps: GatewayDeps,
-  events: EventBus,
-  logger: Logger,
-): Promise<RevocationSync> {
-  const revocations = new RevocationSync({
+function revocationSync(config: GatewayConfig, deps: GatewayDeps, events: EventBus, logger: Logger): RevocationSync {
+  return new RevocationSync({
     bus: events,
     source:
       deps.revocationSource ??
@@ -92,8 +88,6 @@ async function startRevocations(
     syncMs: config.REVOCATION_SYNC_SECONDS * 1000,
     maxStaleMs: config.REVOCATION_MAX_STALE_SECONDS * 1000,
   });
-  await revocations.start();
-  return revocations;
 }
 
 /** Data sources for subgraph calls: one pooled fetcher, fetches counted by subgraph and outcome. */
@@ -313,19 +307,33 @@ function serveSubscriptions(
   });
 }
 
-/** Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint. */
-export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
-  // First, so that an inconsistent manifest refuses the start before anything is opened.
-  const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
-  const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
-  const metrics = deps.metrics ?? createMetrics('gateway');
-  const tracing = initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const events = deps.events ?? eventBusFromConfig(config.REDIS_URL, logger);
-  const revocations = await startRevocations(config, deps, events, logger);
-  const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);
-  const clientIpOf = clientIpResolver(config.TRUSTED_PROXIES);
-  const sources = subgraphDataSources(config, metrics);
+/** What the HTTP and WebSocket sides share from the Apollo side: the server, the loaded supergraph and the rules. */
+interface ApolloSide {
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly supergraph: LoadedSupergraph;
+  readonly persisted: PersistedOperationsPolicy;
+  readonly limitRules: ValidationRule[];
+  readonly formatError: ErrorFormatter;
+}
 
+/**
+ * Apollo Gateway over the supergraph file, on Apollo Server with the persisted-operations policy, the operation limits
+ * and the APQ cache; the cache and the server are registered on `resources` (stopping Apollo Server stops the
+ * gateway's supergraph source too).
+ */
+async function startApolloSide(
+  config: GatewayConfig,
+  resources: Resources,
+  parts: {
+    readonly persistedOperations: PersistedOperations;
+    readonly sources: { readonly dataSource: DataSourceFactory };
+    readonly logger: Logger;
+    readonly metrics: ServiceMetrics;
+    /** Called on every supergraph reload after the first load. */
+    readonly onReload: () => void;
+  },
+): Promise<ApolloSide> {
+  const { persistedOperations, sources, logger, metrics } = parts;
   // One rules object for both transports: Apollo Server validates HTTP operations with it, the gate WebSocket ones.
   const limitRules = operationLimitRules();
   const formatError = createErrorFormatter(logger);
@@ -336,13 +344,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     logger,
     validationRules: limitRules,
   });
-  let subscriptions: GatewaySubscriptions | null = null;
-  // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
   const supergraph = new LoadedSupergraph({
     overrides: config.SUBGRAPH_URLS,
     dataSource: sources.dataSource,
     persisted,
-    onReload: () => subscriptions?.endAll('schema-reload'),
+    onReload: parts.onReload,
   });
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, logger),
@@ -352,89 +358,178 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   gateway.onSchemaLoadOrUpdate(supergraph.load);
   // APQ: Apollo's bounded in-memory cache in each replica, or one cache in Redis that every replica shares.
   const apq = config.REDIS_URL
-    ? redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger })
+    ? resources.add(
+        'APQ cache',
+        redisApqCache({ url: config.REDIS_URL, keyPrefix: config.APQ_REDIS_PREFIX, logger }),
+        (c) => c.close(),
+      )
     : null;
-  const apollo = await startApollo(config, metrics, {
-    gateway,
-    persisted,
-    persistedOperations,
-    scalarCheck: supergraph.scalarCheck,
-    limitRules,
-    formatError,
-    apq,
-  });
+  const apollo = resources.add(
+    'apollo',
+    await startApollo(config, metrics, {
+      gateway,
+      persisted,
+      persistedOperations,
+      scalarCheck: supergraph.scalarCheck,
+      limitRules,
+      formatError,
+      apq,
+    }),
+    (a) => a.stop(),
+  );
+  return { apollo, supergraph, persisted, limitRules, formatError };
+}
 
-  const limits = createRateLimits({
-    redisUrl: config.REDIS_URL,
-    perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
-    logger,
-    metrics,
-  });
+/** Who calls: a verified token, or a partner API key exchanged with auth and held to its rate limit (registered). */
+function callersOf(
+  config: GatewayConfig,
+  resources: Resources,
+  parts: { readonly verifier: TokenVerifier; readonly logger: Logger; readonly metrics: ServiceMetrics },
+): CallerContext {
+  const { logger, metrics } = parts;
+  const limits = resources.add(
+    'rate limits',
+    createRateLimits({
+      redisUrl: config.REDIS_URL,
+      perKeyPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
+      logger,
+      metrics,
+    }),
+    (l) => l.close(),
+  );
   const exchanger = new ApiKeyExchanger({
     authUrl: config.AUTH_INTERNAL_URL,
     gatewaySecret: config.GATEWAY_SECRET,
     logger,
   });
-  const contextFrom: CallerContext = callerContext({ verifier, exchanger, limits });
-  const sharedRequests = metrics.counter(
-    'gateway_requests_shared_total',
-    'Client reads answered by an identical read already in flight',
-  );
-  const media = createMediaProxy({
-    upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(supergraph.urls.get('streaming')),
-    logger,
-  });
-  const server = await startServiceServer({
-    name: 'gateway',
-    port: config.PORT,
-    host: config.HOST,
-    logger,
-    metrics,
-    metricsPort: config.METRICS_PORT,
-    metricsHost: config.METRICS_HOST,
-    readiness: readinessChecks(revocations, supergraph),
-    routes: httpRoutes(config, {
-      apollo,
-      context: (req) => contextFrom(req.headers, clientIpOf(req)),
-      onShared: () => sharedRequests.inc(),
-      clientIpOf,
-      logger,
-      mediaRoutes: media.routes,
-    }),
-  });
-  const pool = new UpstreamPool(config.GATEWAY_SECRET, logger);
-  subscriptions = serveSubscriptions(config, {
-    server: server.server,
-    supergraph,
-    pool,
-    limitRules,
-    persisted,
-    formatError,
-    revocations,
-    contextFrom,
-    clientIpOf,
-    apollo,
-    logger,
-    metrics,
-  });
-  const open = subscriptions;
+  return callerContext({ verifier: parts.verifier, exchanger, limits });
+}
+
+/** The gateway's HTTP side: the kit's HTTP shell with every route, and graphql-ws on the same server. */
+interface GatewayHttp {
+  readonly server: RunningServer;
+  readonly subscriptions: GatewaySubscriptions;
+  /** Ends the client subscriptions, then lets in-flight requests finish (up to `graceMs`) and closes the server. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts the HTTP side; if graphql-ws cannot be served on it, the server is closed before the error goes on. */
+async function startHttp(
+  config: GatewayConfig,
+  serverOptions: Parameters<typeof startServiceServer>[0],
+  subscriptionParts: Omit<Parameters<typeof serveSubscriptions>[1], 'server'>,
+): Promise<GatewayHttp> {
+  const server = await startServiceServer(serverOptions);
+  let subscriptions: GatewaySubscriptions;
+  try {
+    subscriptions = serveSubscriptions(config, { ...subscriptionParts, server: server.server });
+  } catch (error) {
+    await server.close(0);
+    throw error;
+  }
   return {
-    ...server,
-    get subscriptions() {
-      return { connections: open.connections, upstreams: pool.upstreamCount, sharedResults: open.sharedResults };
-    },
+    server,
+    subscriptions,
     async stop(graceMs) {
-      await open.close();
-      await pool.close();
-      await revocations.stop();
-      if (!deps.events) await events.close();
-      await limits.close();
-      await sources.close();
-      await media.close();
-      await tracing.shutdown();
+      await subscriptions.close();
       await server.close(graceMs);
-      await apollo.stop();
-      await apq?.close();
     },
   };
+}
+
+/**
+ * Starts the gateway: Apollo Gateway on Apollo Server, served by the kit's HTTP shell on one /graphql endpoint.
+ * What it opens is registered on the kit's Resources in the order it opens them, as every subgraph's is: stop drains
+ * HTTP first (readiness turns false, in-flight requests and subscriptions finish while everything they use is still
+ * open), then the kit closes the rest last opened first; a failed start closes what was opened so far.
+ */
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  // First, so that an inconsistent manifest refuses the start before anything is opened.
+  const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
+  const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const metrics = deps.metrics ?? createMetrics('gateway');
+  const resources = new Resources(logger);
+  return resources.build(async () => {
+    // Registered first, so closed last: spans of the shutdown itself are exported.
+    resources.add('tracing', initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());
+    const events =
+      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+    const revocations = resources.add('revocation feed', revocationSync(config, deps, events, logger), (r) => r.stop());
+    await revocations.start();
+    const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);
+    const clientIpOf = clientIpResolver(config.TRUSTED_PROXIES);
+    const sources = resources.add('subgraph fetcher', subgraphDataSources(config, metrics), (f) => f.close());
+
+    let subscriptions: GatewaySubscriptions | null = null;
+    const { apollo, supergraph, persisted, limitRules, formatError } = await startApolloSide(config, resources, {
+      persistedOperations,
+      sources,
+      logger,
+      metrics,
+      // Subscriptions planned on the previous schema end cleanly; clients subscribe again against the new one.
+      onReload: () => subscriptions?.endAll('schema-reload'),
+    });
+    const contextFrom = callersOf(config, resources, { verifier, logger, metrics });
+    const sharedRequests = metrics.counter(
+      'gateway_requests_shared_total',
+      'Client reads answered by an identical read already in flight',
+    );
+    const media = resources.add(
+      'media proxy',
+      createMediaProxy({
+        upstream: () => config.MEDIA_UPSTREAM_URL ?? mediaOrigin(supergraph.urls.get('streaming')),
+        logger,
+      }),
+      (m) => m.close(),
+    );
+    const pool = resources.add('upstream subscriptions', new UpstreamPool(config.GATEWAY_SECRET, logger), (p) =>
+      p.close(),
+    );
+    const http = await startHttp(
+      config,
+      {
+        name: 'gateway',
+        port: config.PORT,
+        host: config.HOST,
+        logger,
+        metrics,
+        metricsPort: config.METRICS_PORT,
+        metricsHost: config.METRICS_HOST,
+        readiness: readinessChecks(revocations, supergraph),
+        routes: httpRoutes(config, {
+          apollo,
+          context: (req) => contextFrom(req.headers, clientIpOf(req)),
+          onShared: () => sharedRequests.inc(),
+          clientIpOf,
+          logger,
+          mediaRoutes: media.routes,
+        }),
+      },
+      {
+        supergraph,
+        pool,
+        limitRules,
+        persisted,
+        formatError,
+        revocations,
+        contextFrom,
+        clientIpOf,
+        apollo,
+        logger,
+        metrics,
+      },
+    );
+    subscriptions = http.subscriptions;
+    const open = http.subscriptions;
+    return {
+      ...http.server,
+      get subscriptions() {
+        return { connections: open.connections, upstreams: pool.upstreamCount, sharedResults: open.sharedResults };
+      },
+      async stop(graceMs) {
+        await http.stop(graceMs).catch((err: unknown) => logger.warn({ err }, 'HTTP did not stop cleanly'));
+        await resources.close();
+      },
+    };
+  });
 }

@@ -197,3 +197,45 @@ describe('shared execution of identical client reads', () => {
     expect(key(req({}), { query: '{ ping' })).toBeNull();
   });
 });
+
+/** The real in-process bus, counting the subscriptions made on it and those still open. */
+class CountingBus extends MemoryEventBus {
+  made = 0;
+  open = 0;
+
+  override async subscribe<T>(
+    topic: string,
+    handler: (payload: T, eventId?: string) => void,
+  ): Promise<() => Promise<void>> {
+    const unsubscribe = await super.subscribe(topic, handler);
+    this.made++;
+    this.open++;
+    return async () => {
+      this.open--;
+      await unsubscribe();
+    };
+  }
+}
+
+describe('lifecycle', () => {
+  it('closes what a failed start opened, as every subgraph does: the revocation feed leaves the bus', async () => {
+    const bus = new CountingBus();
+    const start = startGateway(
+      loadGatewayConfig({
+        PORT: new URL(gateway.url).port,
+        SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
+        GATEWAY_SECRET: 'fixture-gateway-secret-0123',
+        LOG_LEVEL: 'silent',
+      }),
+      {
+        logger: createLogger('gateway', 'silent'),
+        revocationSource: nothingRevoked,
+        verifier: tokens.verifier,
+        events: bus,
+      },
+    );
+    await expect(start).rejects.toThrow(/EADDRINUSE/);
+    expect(bus.made).toBeGreaterThan(0);
+    expect(bus.open).toBe(0);
+  });
+});

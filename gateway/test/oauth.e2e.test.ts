@@ -4,52 +4,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { demo } from '@vegshare/demo';
+import { gatewayClient, startE2eStack, type E2eStack, type GraphQLResult } from '@vegshare/tools/testing/e2e-stack';
 import { freePort } from '@vegshare/tools/ports';
-import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
-import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { followSignIn, startFakeProvider, type FakeProvider } from '@vegshare/tools/testing/social-providers';
-import { startStack, type RunningStack } from '@vegshare/tools/stack';
 
 const APP_REDIRECT = 'http://app.test/auth/callback';
-let database: TestDatabase;
-let s3: LocalS3;
 let apple: FakeProvider;
-let stack: RunningStack;
 let origin: string;
 
-type Gql = {
-  status: number;
-  data: Record<string, any> | null;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
-};
-
-async function gql(
-  query: string,
-  variables: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Promise<Gql> {
-  const res = await fetch(`${origin}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
-  return { status: res.status, data: body.data ?? null, errors: body.errors };
-}
+/** Read loosely: each test reads the fields it asked for. */
+type Data = Record<string, any>;
+type Gql = GraphQLResult<Data>;
+let e2e: E2eStack;
+const { gql } = gatewayClient<Data>(() => origin);
 
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  database = await createTestDatabase();
-  s3 = await startLocalS3();
   apple = await startFakeProvider('apple', { redirectUris: [`${origin}/oauth/social/callback/apple`] });
-  stack = await startStack({
-    databaseUrl: database.url,
-    seed: true,
+  e2e = await startE2eStack({
     ports: { gateway: port },
     // The gateway's origin is the issuer partners discover, and where Apple posts back.
     env: {
-      ...s3.env,
       GATEWAY_SECRET: 'oauth-e2e-gateway-secret-0123',
       JWT_ISSUER: origin,
       PUBLIC_API_URL: origin,
@@ -61,10 +37,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
+  await e2e?.stop();
   await apple?.close();
-  await s3?.stop();
-  await database?.drop();
 });
 
 describe('OAuth through the gateway', () => {

@@ -5,40 +5,17 @@
 // the same plot at once make exactly one hold and one payment.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/demo';
-import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
-import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
+import { gatewayClient, startE2eStack, type E2eStack, type GraphQLResult } from '@vegshare/tools/testing/e2e-stack';
 import { startPaymentSandbox, type PaymentSandbox } from '@vegshare/tools/testing/payments/sandbox';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { startStack, type RunningStack } from '@vegshare/tools/stack';
 
-let database: TestDatabase;
-let s3: LocalS3;
 let sandbox: PaymentSandbox;
-let stack: RunningStack;
 
-type Gql = {
-  status: number;
-  data: Record<string, any> | null;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
-};
-
-async function gql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
-  return { status: res.status, data: body.data ?? null, errors: body.errors };
-}
-
-async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
-    i: { email, password: demo.password },
-  });
-  expect(result.errors).toBeUndefined();
-  return result.data?.['login'].accessToken as string;
-}
+/** Read loosely: each test reads the fields it asked for. */
+type Data = Record<string, any>;
+type Gql = GraphQLResult<Data>;
+let e2e: E2eStack;
+const { gql, login } = gatewayClient<Data>(() => e2e.stack.gatewayUrl);
 
 const Y = new Date().getUTCFullYear() + 1;
 const PAYMENT =
@@ -76,21 +53,16 @@ async function bookAndPay(token: string, plotId: string, startsOn: string, endsO
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  s3 = await startLocalS3();
   sandbox = await startPaymentSandbox();
-  stack = await startStack({
-    databaseUrl: database.url,
-    seed: true,
+  e2e = await startE2eStack({
     env: {
-      ...s3.env,
       ...sandbox.env,
       GATEWAY_SECRET: 'e2e-gateway-secret-0123456789',
       REGISTER_IP_LIMIT: '200',
       WORKER_INTERVAL_MS: '200',
     },
   });
-  const payment = stack.subgraphs.get('payment');
+  const payment = e2e.stack.subgraphs.get('payment');
   if (!payment) throw new Error('the payment subgraph is not in rover.yaml');
   sandbox.connect(payment.url);
 }, 120_000);
@@ -103,10 +75,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stop();
+  await e2e?.stop();
   await sandbox?.stop();
-  await s3?.stop();
-  await database?.drop();
 });
 
 describe('a customer season with payments, through the gateway', () => {

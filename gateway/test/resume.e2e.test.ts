@@ -5,52 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { demo } from '@vegshare/demo';
-import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
-import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
-import { startStack, type RunningStack } from '@vegshare/tools/stack';
+import { gatewayClient, startE2eStack, type E2eStack } from '@vegshare/tools/testing/e2e-stack';
 import { waitFor } from '@vegshare/tools/testing/wait';
 
-let database: TestDatabase;
-let s3: LocalS3;
-let stack: RunningStack;
-
-type Gql = {
-  data: Record<string, any> | null;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
-};
-
-async function gql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
-  return { data: body.data ?? null, errors: body.errors };
-}
-
-async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
-    i: { email, password: demo.password },
-  });
-  expect(result.errors).toBeUndefined();
-  return result.data?.['login'].accessToken as string;
-}
+/** Read loosely: each test reads the fields it asked for. */
+type Data = Record<string, any>;
+let e2e: E2eStack;
+const { gql, login } = gatewayClient<Data>(() => e2e.stack.gatewayUrl);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  s3 = await startLocalS3();
-  stack = await startStack({
-    databaseUrl: database.url,
-    seed: true,
-    env: { ...s3.env, GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' },
-  });
+  e2e = await startE2eStack({ env: { GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' } });
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await s3?.stop();
-  await database?.drop();
+  await e2e?.stop();
 });
 
 interface Live {
@@ -121,7 +89,7 @@ describe('live subscriptions resume after a dropped connection', () => {
     let socket: WebSocket | null = null;
     let reconnects = 0;
     const client = createClient({
-      url: `${stack.gatewayUrl.replace('http', 'ws')}/graphql`,
+      url: `${e2e.stack.gatewayUrl.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${customer}` },
       retryAttempts: 10,
@@ -249,7 +217,7 @@ describe('live subscriptions resume after a dropped connection', () => {
     const now = await settled();
 
     const client = createClient({
-      url: `${stack.gatewayUrl.replace('http', 'ws')}/graphql`,
+      url: `${e2e.stack.gatewayUrl.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${farmer}` },
       retryAttempts: 0,

@@ -4,59 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { demo } from '@vegshare/demo';
-import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
-import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
-import { startStack, type RunningStack } from '@vegshare/tools/stack';
+import { gatewayClient, startE2eStack, type E2eStack } from '@vegshare/tools/testing/e2e-stack';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { loadGatewayConfig, startGateway } from '../src/index.ts';
 import { loadPersistedOperations } from '../src/persisted/manifest.ts';
 
-let database: TestDatabase;
-let s3: LocalS3;
-let stack: RunningStack;
-
-type Gql = {
-  status: number;
-  data: Record<string, any> | null;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
-};
-
-async function gql(
-  query: string,
-  variables: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
-  return { status: res.status, data: body.data ?? null, errors: body.errors };
-}
-
-async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
-    i: { email, password: demo.password },
-  });
-  expect(result.errors).toBeUndefined();
-  return result.data?.['login'].accessToken as string;
-}
+/** Read loosely: each test reads the fields it asked for. */
+type Data = Record<string, any>;
+let e2e: E2eStack;
+const { gql, login } = gatewayClient<Data>(() => e2e.stack.gatewayUrl);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  s3 = await startLocalS3();
-  stack = await startStack({
-    databaseUrl: database.url,
-    seed: true,
-    env: { ...s3.env, GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' },
-  });
+  e2e = await startE2eStack({ env: { GATEWAY_SECRET: 'e2e-gateway-secret-0123456789' } });
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await s3?.stop();
-  await database?.drop();
+  await e2e?.stop();
 });
 
 describe('the supergraph end to end', () => {
@@ -109,14 +72,14 @@ describe('the supergraph end to end', () => {
       { authorization: `Bearer ${token}` },
     );
     const apiKey = { 'x-api-key': created.data?.['createApiKey'].secret as string };
-    const auth = stack.subgraphs.get('auth');
+    const auth = e2e.stack.subgraphs.get('auth');
     const gateway = await startGateway(
       loadGatewayConfig({
         PORT: '0',
         LOG_LEVEL: 'silent',
         GATEWAY_SECRET: 'e2e-gateway-secret-0123456789',
         SAFELIST_MODE: 'api-keys',
-        SUBGRAPH_URLS: [...stack.subgraphs].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
+        SUBGRAPH_URLS: [...e2e.stack.subgraphs].map(([name, s]) => `${name}=${s.url}/graphql`).join(','),
         AUTH_JWKS_URL: `${auth?.url ?? ''}/.well-known/jwks.json`,
         AUTH_INTERNAL_URL: auth?.url ?? '',
       }),
@@ -231,7 +194,7 @@ describe('the supergraph end to end', () => {
       );
     }
     const client = createClient({
-      url: `${stack.gatewayUrl.replace('http', 'ws')}/graphql`,
+      url: `${e2e.stack.gatewayUrl.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
     });

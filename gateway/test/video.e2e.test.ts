@@ -8,45 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { demo } from '@vegshare/demo';
-import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
-import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
-import { startStack, type RunningStack } from '@vegshare/tools/stack';
+import { gatewayClient, startE2eStack, type E2eStack } from '@vegshare/tools/testing/e2e-stack';
 import { waitFor as pollUntil } from '@vegshare/tools/testing/wait';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveFfmpeg } from '@vegshare/transcoding/media/ffmpeg-binary';
 
-let database: TestDatabase;
-let s3: LocalS3;
-let stack: RunningStack;
 let dataDir: string;
 let ffprobe: string;
 const clients: Client[] = [];
 
-type Gql = {
-  status: number;
-  data: Record<string, any> | null;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
-};
-
-async function gql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Gql> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any> | null; errors?: Gql['errors'] };
-  return { status: res.status, data: body.data ?? null, errors: body.errors };
-}
-
-async function login(email: string): Promise<string> {
-  const result = await gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
-    i: { email, password: demo.password },
-  });
-  expect(result.errors).toBeUndefined();
-  return result.data?.['login'].accessToken as string;
-}
+/** Read loosely: each test reads the fields it asked for. */
+type Data = Record<string, any>;
+let e2e: E2eStack;
+const { gql, login } = gatewayClient<Data>(() => e2e.stack.gatewayUrl);
 
 function subscribe<T>(
   query: string,
@@ -54,7 +30,7 @@ function subscribe<T>(
   token?: string,
 ): { events: T[]; errors: unknown[] } {
   const client = createClient({
-    url: `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
+    url: `${e2e.stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
@@ -108,17 +84,10 @@ async function probe(
 }
 
 beforeAll(async () => {
-  [database, s3, dataDir] = await Promise.all([
-    createTestDatabase(),
-    startLocalS3(),
-    mkdtemp(join(tmpdir(), 'vegshare-video-e2e-')),
-  ]);
+  dataDir = await mkdtemp(join(tmpdir(), 'vegshare-video-e2e-'));
   ffprobe = (await resolveFfmpeg()).ffprobe;
-  stack = await startStack({
-    databaseUrl: database.url,
-    seed: true,
+  e2e = await startE2eStack({
     env: {
-      ...s3.env,
       SNAPSHOT_INTERVAL_SECONDS: '1',
       TIMELAPSE_SECONDS: '2',
       CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS: '1',
@@ -129,9 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
-  await stack?.stop();
-  await s3?.stop();
-  await database?.drop();
+  await e2e?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -161,7 +128,7 @@ describe('live video through the gateway', () => {
     // The renter's signed URL is on the gateway's origin; the master and a segment of every rendition are there now.
     const playback = await gql(`{ playbackUrl(streamId: "${streamId}") { url expiresAt } }`, {}, customer);
     const url = playback.data?.['playbackUrl'].url as string;
-    expect(new URL(url).origin).toBe(new URL(stack.gatewayUrl).origin);
+    expect(new URL(url).origin).toBe(new URL(e2e.stack.gatewayUrl).origin);
     const master = await text(url);
     expect(master.status).toBe(200);
     const variants = (HLS.parse(master.body) as HLS.types.MasterPlaylist).variants;
@@ -231,7 +198,7 @@ describe('live video through the gateway', () => {
       farmer,
     );
     await new Promise((r) => setTimeout(r, 500));
-    const publisher = stack.demoCameras!.publishers.get(camera)!;
+    const publisher = e2e.stack.demoCameras!.publishers.get(camera)!;
     const cutAt = Date.now();
     await publisher.cut();
     await waitFor(
@@ -338,7 +305,7 @@ describe('live video through the gateway', () => {
     const probed = await probe(rendition);
     expect(probed.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', height: 360 });
     // A stranger sees no recordings, and the media route refuses keys outside a grant's scope.
-    expect((await fetch(`${stack.gatewayUrl}/media/snapshots/${camera}/x.jpg?v=a&e=1&s=b`)).status).toBe(403);
+    expect((await fetch(`${e2e.stack.gatewayUrl}/media/snapshots/${camera}/x.jpg?v=a&e=1&s=b`)).status).toBe(403);
 
     // Today's timelapse from the snapshots the live stream took: in the plot's feed, playable (with byte ranges) by the renter.
     const day = new Date().toISOString().slice(0, 10);

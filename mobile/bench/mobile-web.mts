@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { demo } from '@vegshare/kit';
+import { demo } from '@vegshare/demo';
 import { startStack } from '../../tools/src/stack.ts';
 import { createTestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3 } from '../../tools/src/testing/s3.ts';

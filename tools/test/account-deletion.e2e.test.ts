@@ -6,39 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '@vegshare/demo';
-import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
-import { startLocalS3, type LocalS3 } from '../src/testing/s3.ts';
-import { startStack, type RunningStack } from '../src/stack.ts';
+import { gatewayClient, startE2eStack, type E2eStack } from '../src/testing/e2e-stack.ts';
 import { waitFor } from '../src/testing/wait.ts';
 import pg from 'pg';
 
-let database: TestDatabase;
-let s3: LocalS3;
-let stack: RunningStack;
-
-interface Gql<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-async function gql<T = Record<string, unknown>>(
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<Gql<T>> {
-  const res = await fetch(`${stack.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as Gql<T>;
-}
+let e2e: E2eStack;
+const { gql } = gatewayClient(() => e2e.stack.gatewayUrl);
 async function ok<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
   const r = await gql<T>(query, variables, token);
   if (r.errors?.length || !r.data) throw new Error(JSON.stringify(r.errors));
   return r.data;
 }
 const count = async (sql: string, ...params: unknown[]): Promise<number> => {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: e2e.database.url });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(sql, params);
@@ -49,14 +29,10 @@ const count = async (sql: string, ...params: unknown[]): Promise<number> => {
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  s3 = await startLocalS3();
-  stack = await startStack({ databaseUrl: database.url, seed: true, env: { ...s3.env, PUSH_WORKER: 'false' } });
+  e2e = await startE2eStack({ env: { PUSH_WORKER: 'false' } });
 }, 120_000);
 afterAll(async () => {
-  await stack?.stop();
-  await s3?.stop();
-  await database?.drop();
+  await e2e?.stop();
 });
 
 describe('account deletion', () => {

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequest, GraphQLRequestMetrics } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { ErrorCode, type Logger, type ServiceMetrics } from '@vegshare/kit';
 import type { GatewayContext } from '../context.ts';
@@ -82,6 +82,137 @@ export interface PersistedOperationsPolicyOptions {
   readonly validationRules?: readonly ValidationRule[];
 }
 
+type Count = (outcome: Outcome) => void;
+
+/** What the plugin decided before the request runs: the outcome to count (if already known) and a refusal, if any. */
+interface Admission {
+  readonly outcome: Outcome | null;
+  readonly refusal: GraphQLError | null;
+}
+
+const UNDECIDED: Admission = { outcome: null, refusal: null };
+const admitted = (outcome: Outcome): Admission => ({ outcome, refusal: null });
+const refused = (outcome: Outcome, refusal: GraphQLError): Admission => ({ outcome, refusal });
+
+/** An id without text: a manifest id runs its body; an unknown id is refused for restricted callers, else left to APQ. */
+function admitById(
+  request: GraphQLRequest,
+  operations: PersistedOperations,
+  hash: string | undefined,
+  isRestricted: boolean,
+): Admission {
+  if (hash === undefined) return UNDECIDED;
+  const listed = operations.get(hash);
+  if (listed) {
+    useSource(request, listed.body);
+    return admitted('manifest_id');
+  }
+  return isRestricted ? refused('not_in_list', notInList()) : UNDECIDED;
+}
+
+/** A restricted caller's text: runs only if it is a manifest operation's exact text. */
+function admitRestrictedText(
+  request: GraphQLRequest,
+  operations: PersistedOperations,
+  query: string,
+  hash: string | undefined,
+): Admission {
+  const listed = operations.byText(query);
+  if (!listed) return refused('not_in_safelist', notInSafelist());
+  // A hash that differs from the text is left to Apollo, which refuses the mismatch.
+  if (hash === undefined || hash === listed.id) useSource(request, listed.body);
+  return admitted('manifest_text');
+}
+
+/** Decides an HTTP request (or a graphql-ws query or mutation) and rewrites what it runs accordingly. */
+function admitRequest(request: GraphQLRequest, operations: PersistedOperations, isRestricted: boolean): Admission {
+  const hash = persistedHashOf(request.extensions);
+  if (request.query === undefined) return admitById(request, operations, hash, isRestricted);
+  if (isRestricted) return admitRestrictedText(request, operations, request.query, hash);
+  return UNDECIDED;
+}
+
+/** Swaps a refused request for the constant refused document, so nothing of the caller's is parsed or looked up. */
+function swapForRefusal(request: GraphQLRequest): void {
+  useSource(request, REFUSED_SOURCE);
+  delete request.operationName;
+}
+
+/** The outcome of a request the plugin left to Apollo's automatic persisted queries, once the response is known. */
+function apqOutcome(
+  metrics: GraphQLRequestMetrics,
+  errors: readonly GraphQLError[] | undefined,
+  resolved: boolean,
+): Outcome | null {
+  if (metrics.persistedQueryHit) return 'apq_hit';
+  if (metrics.persistedQueryRegister && resolved) return 'apq_registered';
+  if (errors?.some((e) => e.extensions['code'] === 'PERSISTED_QUERY_NOT_FOUND')) return 'apq_miss';
+  return null;
+}
+
+/** The Apollo Server plugin: admits each request before the APQ lookup, refuses it at didResolveOperation, counts it. */
+function policyPlugin(
+  operations: PersistedOperations,
+  restricted: (context: GatewayContext) => boolean,
+  count: Count,
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const { outcome, refusal } = admitRequest(request, operations, restricted(contextValue));
+      if (refusal) swapForRefusal(request);
+      let resolved = false;
+      return {
+        async didResolveOperation() {
+          if (refusal) throw refusal;
+          resolved = true;
+        },
+        async willSendResponse({ metrics, errors }) {
+          const counted = outcome ?? apqOutcome(metrics, errors, resolved);
+          if (counted) count(counted);
+        },
+      };
+    },
+  };
+}
+
+/** A graphql-ws subscription's text: any text for unrestricted callers, only a manifest operation's for restricted. */
+function resolveText(
+  operations: PersistedOperations,
+  query: string,
+  isRestricted: boolean,
+  count: Count,
+): string | GraphQLError {
+  const listed = operations.byText(query);
+  if (listed) count('manifest_text');
+  if (!listed && isRestricted) {
+    count('not_in_safelist');
+    return notInSafelist();
+  }
+  return query;
+}
+
+/** A graphql-ws subscription's id without text: a manifest id's body, or why not (APQ registers over HTTP only). */
+function resolveId(
+  operations: PersistedOperations,
+  hash: string | undefined,
+  isRestricted: boolean,
+  count: Count,
+): string | GraphQLError {
+  if (hash === undefined)
+    return new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } });
+  const listed = operations.get(hash);
+  if (listed) {
+    count('manifest_id');
+    return listed.body;
+  }
+  if (isRestricted) {
+    count('not_in_list');
+    return notInList();
+  }
+  count('apq_miss');
+  return new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+}
+
 /** Persisted operations of the partner manifest: served by id to everyone, and the safelist of restricted callers. */
 export function persistedOperationsPolicy(options: PersistedOperationsPolicyOptions): PersistedOperationsPolicy {
   const { operations, mode } = options;
@@ -90,82 +221,13 @@ export function persistedOperationsPolicy(options: PersistedOperationsPolicyOpti
     'Persisted operations: manifest operations run by id or listed text, APQ hits/registrations/misses, safelist refusals',
     ['outcome'],
   );
+  const count: Count = (outcome) => outcomes.inc({ outcome });
   const restricted = (context: GatewayContext): boolean => mode === 'all' || (mode === 'api-keys' && context.viaApiKey);
-
-  const plugin: ApolloServerPlugin<GatewayContext> = {
-    async requestDidStart({ request, contextValue }) {
-      const isRestricted = restricted(contextValue);
-      const hash = persistedHashOf(request.extensions);
-      let outcome: Outcome | null = null;
-      let refusal: GraphQLError | null = null;
-      if (request.query === undefined) {
-        const listed = hash === undefined ? undefined : operations.get(hash);
-        if (listed) {
-          useSource(request, listed.body);
-          outcome = 'manifest_id';
-        } else if (hash !== undefined && isRestricted) {
-          refusal = notInList();
-          outcome = 'not_in_list';
-        }
-      } else if (isRestricted) {
-        const listed = operations.byText(request.query);
-        if (!listed) {
-          refusal = notInSafelist();
-          outcome = 'not_in_safelist';
-        } else {
-          outcome = 'manifest_text';
-          // A hash that differs from the text is left to Apollo, which refuses the mismatch.
-          if (hash === undefined || hash === listed.id) useSource(request, listed.body);
-        }
-      }
-      if (refusal) {
-        useSource(request, REFUSED_SOURCE);
-        delete request.operationName;
-      }
-      let resolved = false;
-      return {
-        async didResolveOperation() {
-          if (refusal) throw refusal;
-          resolved = true;
-        },
-        async willSendResponse({ metrics, errors }) {
-          if (!outcome) {
-            if (metrics.persistedQueryHit) outcome = 'apq_hit';
-            else if (metrics.persistedQueryRegister && resolved) outcome = 'apq_registered';
-            else if (errors?.some((e) => e.extensions['code'] === 'PERSISTED_QUERY_NOT_FOUND')) outcome = 'apq_miss';
-          }
-          if (outcome) outcomes.inc({ outcome });
-        },
-      };
-    },
-  };
-
   return {
-    plugin,
+    plugin: policyPlugin(operations, restricted, count),
     resolve(context, query, extensions) {
-      const hash = persistedHashOf(extensions);
-      if (typeof query === 'string' && query !== '') {
-        const listed = operations.byText(query);
-        if (listed) outcomes.inc({ outcome: 'manifest_text' });
-        if (!listed && restricted(context)) {
-          outcomes.inc({ outcome: 'not_in_safelist' });
-          return notInSafelist();
-        }
-        return query;
-      }
-      if (hash === undefined)
-        return new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } });
-      const listed = operations.get(hash);
-      if (listed) {
-        outcomes.inc({ outcome: 'manifest_id' });
-        return listed.body;
-      }
-      if (restricted(context)) {
-        outcomes.inc({ outcome: 'not_in_list' });
-        return notInList();
-      }
-      outcomes.inc({ outcome: 'apq_miss' });
-      return new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+      if (typeof query === 'string' && query !== '') return resolveText(operations, query, restricted(context), count);
+      return resolveId(operations, persistedHashOf(extensions), restricted(context), count);
     },
     checkSchema(schema) {
       const problems = operations.problemsAgainst(schema, options.validationRules);

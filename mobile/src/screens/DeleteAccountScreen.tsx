@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Text } from 'react-native';
 import { useApp } from '../app-context';
 import { DeleteAccountDocument } from '../graphql/operations';
-import { Button, Card, ErrorView, Field, Screen } from '../ui/components';
+import { Button, Card, ErrorView, Screen } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
+import { PasswordField } from './AccountForm';
 
 /** In-app account deletion (required by the App Store and Google Play): password confirmed, then gone for good. */
 export function DeleteAccountScreen() {
@@ -28,14 +29,12 @@ export function DeleteAccountScreen() {
     <Screen title={t('deleteAccount.title')} testID="delete-account-screen">
       <Card>
         <Text style={[styles.text, { marginBottom: space(3) }]}>{t('deleteAccount.warning')}</Text>
-        <Field
+        <PasswordField
           testID="delete-password"
           label={t('deleteAccount.password')}
+          purpose="current"
           value={password}
           onChangeText={setPassword}
-          secureTextEntry
-          autoComplete="current-password"
-          textContentType="password"
         />
         {state.error ? <ErrorView error={state.error} /> : null}
         <Button

@@ -1,13 +1,23 @@
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Text, View } from 'react-native';
-import { useSafeAreaInsets } from 'react-native-safe-area-context';
+import { Text } from 'react-native';
 import { RequestPasswordResetDocument, ResetPasswordDocument } from '../graphql/operations';
 import { useNav } from '../nav';
-import { Button, Card, ErrorView, Field, Screen, TextLink } from '../ui/components';
+import { Button, Card, ErrorView } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
+import {
+  AccountPage,
+  BackToSignIn,
+  CodeField,
+  EmailField,
+  looksLikeEmail,
+  passwordLongEnough,
+  PasswordField,
+  ShortPasswordHint,
+  SubmitButton,
+} from './AccountForm';
 
 function NewPasswordForm({ token: initialToken, askToken }: { token: string; askToken: boolean }) {
   const { t } = useTranslation();
@@ -27,32 +37,22 @@ function NewPasswordForm({ token: initialToken, askToken }: { token: string; ask
   return (
     <Card testID="reset-form">
       {askToken ? (
-        <Field
-          testID="reset-code"
-          label={t('forgot.code')}
-          value={token}
-          onChangeText={setToken}
-          autoCapitalize="none"
-          autoCorrect={false}
-        />
+        <CodeField testID="reset-code" label={t('forgot.code')} value={token} onChangeText={setToken} />
       ) : null}
-      <Field
+      <PasswordField
         testID="new-password"
         label={t('forgot.newPassword')}
+        purpose="new"
         value={password}
         onChangeText={setPassword}
-        secureTextEntry
-        autoComplete="new-password"
-        textContentType="newPassword"
       />
       {state.error ? <ErrorView error={state.error} /> : null}
-      {password.length > 0 && password.length < 8 ? (
-        <Text style={styles.errorText}>{t('auth.shortPassword')}</Text>
-      ) : null}
-      <Button
+      <ShortPasswordHint password={password} />
+      <SubmitButton
         testID="submit-reset"
-        title={state.loading ? t('common.pleaseWait') : t('forgot.submit')}
-        disabled={state.loading || password.length < 8 || token.trim().length < 16}
+        title={t('forgot.submit')}
+        busy={state.loading}
+        ready={passwordLongEnough(password) && token.trim().length >= 16}
         onPress={() =>
           void reset({ variables: { input: { token: token.trim(), newPassword: password } } }).catch(() => undefined)
         }
@@ -62,16 +62,12 @@ function NewPasswordForm({ token: initialToken, askToken }: { token: string; ask
 }
 
 function Frame({ children, testID }: { children: React.ReactNode; testID: string }) {
-  const insets = useSafeAreaInsets();
   const { t } = useTranslation();
-  const nav = useNav();
   return (
-    <View style={{ flex: 1, paddingTop: insets.top, paddingBottom: insets.bottom }}>
-      <Screen title={t('forgot.title')} testID={testID}>
-        {children}
-        <TextLink title={t('forgot.backToSignIn')} onPress={() => (nav.canGoBack ? nav.back() : nav.tab('explore'))} />
-      </Screen>
-    </View>
+    <AccountPage title={t('forgot.title')} testID={testID}>
+      {children}
+      <BackToSignIn history />
+    </AccountPage>
   );
 }
 
@@ -86,20 +82,13 @@ export function ForgotPasswordScreen() {
     <Frame testID="forgot-screen">
       <Card>
         <Text style={[styles.muted, { marginBottom: space(3) }]}>{t('forgot.intro')}</Text>
-        <Field
-          testID="reset-email"
-          label={t('auth.email')}
-          value={email}
-          onChangeText={setEmail}
-          autoCapitalize="none"
-          keyboardType="email-address"
-          autoComplete="email"
-        />
+        <EmailField testID="reset-email" value={email} onChangeText={setEmail} />
         {state.error ? <ErrorView error={state.error} /> : null}
-        <Button
+        <SubmitButton
           testID="send-reset"
-          title={state.loading ? t('common.pleaseWait') : t('forgot.send')}
-          disabled={state.loading || !/^\S+@\S+\.\S+$/.test(email.trim())}
+          title={t('forgot.send')}
+          busy={state.loading}
+          ready={looksLikeEmail(email)}
           onPress={() => void request({ variables: { email: email.trim() } }).catch(() => undefined)}
         />
         {sent ? (

@@ -2,14 +2,21 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Text, View } from 'react-native';
-import { useSafeAreaInsets } from 'react-native-safe-area-context';
 import { useApp } from '../app-context';
 import { sessionFromPayload } from '../auth/session';
 import { CompleteSignUpDocument } from '../graphql/operations';
-import { useNav } from '../nav';
-import { Button, Card, ErrorView, Field, Screen, TextLink } from '../ui/components';
+import { Card, ErrorView } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
+import {
+  AccountPage,
+  BackToSignIn,
+  CodeField,
+  passwordLongEnough,
+  PasswordField,
+  ShortPasswordHint,
+  SubmitButton,
+} from './AccountForm';
 
 /**
  * The second step of sign-up: the code auth emailed (typed here, or carried by the email's link) and the password
@@ -25,7 +32,6 @@ export function CompleteSignUpForm({
   password?: string;
 }) {
   const { t } = useTranslation();
-  const { styles } = useTheme();
   const { store, devices, rememberSignUpLanguage } = useApp();
   const [token, setToken] = useState(initialToken);
   const [password, setPassword] = useState(knownPassword ?? '');
@@ -47,34 +53,24 @@ export function CompleteSignUpForm({
   return (
     <View testID="complete-sign-up">
       {askToken ? (
-        <Field
-          testID="sign-up-code"
-          label={t('auth.code')}
-          value={token}
-          onChangeText={setToken}
-          autoCapitalize="none"
-          autoCorrect={false}
-        />
+        <CodeField testID="sign-up-code" label={t('auth.code')} value={token} onChangeText={setToken} />
       ) : null}
       {knownPassword === undefined ? (
-        <Field
+        <PasswordField
           testID="sign-up-password"
           label={t('auth.password')}
+          purpose="new"
           value={password}
           onChangeText={setPassword}
-          secureTextEntry
-          autoComplete="new-password"
-          textContentType="newPassword"
         />
       ) : null}
-      {password.length > 0 && password.length < 8 ? (
-        <Text style={styles.errorText}>{t('auth.shortPassword')}</Text>
-      ) : null}
+      <ShortPasswordHint password={password} />
       {state.error ? <ErrorView error={state.error} /> : null}
-      <Button
+      <SubmitButton
         testID="finish-sign-up"
-        title={state.loading ? t('common.pleaseWait') : t('auth.finish')}
-        disabled={state.loading || password.length < 8 || token.trim().length < 16}
+        title={t('auth.finish')}
+        busy={state.loading}
+        ready={passwordLongEnough(password) && token.trim().length >= 16}
         onPress={() => void submit()}
       />
     </View>
@@ -85,17 +81,13 @@ export function CompleteSignUpForm({
 export function CompleteSignUpScreen({ token }: { token: string }) {
   const { t } = useTranslation();
   const { styles } = useTheme();
-  const insets = useSafeAreaInsets();
-  const nav = useNav();
   return (
-    <View style={{ flex: 1, paddingTop: insets.top, paddingBottom: insets.bottom }}>
-      <Screen title={t('auth.completeTitle')} testID="complete-sign-up-screen">
-        <Card>
-          <Text style={[styles.muted, { marginBottom: space(3) }]}>{t('auth.completeIntro')}</Text>
-          <CompleteSignUpForm token={token} askToken={false} />
-        </Card>
-        <TextLink title={t('forgot.backToSignIn')} onPress={() => (nav.canGoBack ? nav.back() : nav.tab('explore'))} />
-      </Screen>
-    </View>
+    <AccountPage title={t('auth.completeTitle')} testID="complete-sign-up-screen">
+      <Card>
+        <Text style={[styles.muted, { marginBottom: space(3) }]}>{t('auth.completeIntro')}</Text>
+        <CompleteSignUpForm token={token} askToken={false} />
+      </Card>
+      <BackToSignIn history />
+    </AccountPage>
   );
 }

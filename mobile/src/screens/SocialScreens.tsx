@@ -2,7 +2,6 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Text, View } from 'react-native';
-import { useSafeAreaInsets } from 'react-native-safe-area-context';
 import { useApp } from '../app-context';
 import { sessionFromPayload } from '../auth/session';
 import { socialBrowser } from '../auth/social';
@@ -17,9 +16,18 @@ import {
 } from '../graphql/operations';
 import { useNav } from '../nav';
 import type { SocialCallback } from '../nav/routes';
-import { Button, Card, ErrorView, Field, Loading, Screen, TextLink } from '../ui/components';
+import { Button, Card, ErrorView, Loading, TextLink } from '../ui/components';
 import { space } from '../ui/theme';
 import { useTheme } from '../ui/theme-context';
+import {
+  AccountPage,
+  BackToSignIn,
+  CodeField,
+  EmailField,
+  looksLikeEmail,
+  PasswordField,
+  SubmitButton,
+} from './AccountForm';
 
 type Outcome = CompleteSocialSignInMutation['completeSocialSignIn'];
 
@@ -105,8 +113,6 @@ type Phase =
 export function SocialCallbackScreen({ callback }: { callback: SocialCallback }) {
   const { t } = useTranslation();
   const { styles } = useTheme();
-  const insets = useSafeAreaInsets();
-  const nav = useNav();
   const signedIn = useSignedIn();
   const [complete] = useMutation(CompleteSocialSignInDocument);
   const [phase, setPhase] = useState<Phase>({ kind: 'completing' });
@@ -152,43 +158,39 @@ export function SocialCallbackScreen({ callback }: { callback: SocialCallback })
 
   const name = provider ? t(`social.providers.${provider}`, { defaultValue: provider }) : '';
   return (
-    <View style={{ flex: 1, paddingTop: insets.top, paddingBottom: insets.bottom }}>
-      <Screen title={t('social.title')} testID="social-callback-screen">
-        <Card>
-          {phase.kind === 'completing' ? <Loading label={t('social.completing')} /> : null}
-          {phase.kind === 'failed' ? (
-            <View testID="social-failed">
-              {phase.message ? (
-                <Text style={[styles.errorText, { marginBottom: space(2) }]}>{phase.message}</Text>
-              ) : (
-                <ErrorView error={phase.error} />
-              )}
-            </View>
-          ) : null}
-          {phase.kind === 'linked' ? <Text style={styles.text}>{t('social.linked', { provider: name })}</Text> : null}
-          {phase.kind === 'proof' ? (
-            <ProveAccount
-              ticket={phase.ticket}
-              email={phase.email}
-              provider={name}
-              onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
-            />
-          ) : null}
-          {phase.kind === 'confirm' ? (
-            <ConfirmEmail
-              ticket={phase.ticket}
-              email={phase.email}
-              provider={name}
-              onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
-            />
-          ) : null}
-          {phase.kind === 'codeSent' ? <EnterCode email={phase.email} /> : null}
-        </Card>
-        {phase.kind !== 'completing' ? (
-          <TextLink testID="social-back" title={t('forgot.backToSignIn')} onPress={() => nav.tab('explore')} />
+    <AccountPage title={t('social.title')} testID="social-callback-screen">
+      <Card>
+        {phase.kind === 'completing' ? <Loading label={t('social.completing')} /> : null}
+        {phase.kind === 'failed' ? (
+          <View testID="social-failed">
+            {phase.message ? (
+              <Text style={[styles.errorText, { marginBottom: space(2) }]}>{phase.message}</Text>
+            ) : (
+              <ErrorView error={phase.error} />
+            )}
+          </View>
         ) : null}
-      </Screen>
-    </View>
+        {phase.kind === 'linked' ? <Text style={styles.text}>{t('social.linked', { provider: name })}</Text> : null}
+        {phase.kind === 'proof' ? (
+          <ProveAccount
+            ticket={phase.ticket}
+            email={phase.email}
+            provider={name}
+            onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
+          />
+        ) : null}
+        {phase.kind === 'confirm' ? (
+          <ConfirmEmail
+            ticket={phase.ticket}
+            email={phase.email}
+            provider={name}
+            onCodeSent={(email) => setPhase({ kind: 'codeSent', email })}
+          />
+        ) : null}
+        {phase.kind === 'codeSent' ? <EnterCode email={phase.email} /> : null}
+      </Card>
+      {phase.kind !== 'completing' ? <BackToSignIn testID="social-back" /> : null}
+    </AccountPage>
   );
 }
 
@@ -229,21 +231,20 @@ function ProveAccount({
   return (
     <View testID="social-proof">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.proofIntro', { email, provider })}</Text>
-      <Field
+      <PasswordField
         testID="social-password"
         label={t('auth.password')}
+        purpose="current"
         value={password}
         onChangeText={setPassword}
-        secureTextEntry
-        autoComplete="current-password"
-        textContentType="password"
         onSubmitEditing={() => void submit()}
       />
       {proving.error ? <ErrorView error={proving.error} /> : null}
-      <Button
+      <SubmitButton
         testID="social-prove"
-        title={proving.loading ? t('common.pleaseWait') : t('social.prove', { provider })}
-        disabled={proving.loading || password.length === 0}
+        title={t('social.prove', { provider })}
+        busy={proving.loading}
+        ready={password.length > 0}
         onPress={() => void submit()}
       />
       {sending.error ? <ErrorView error={sending.error} /> : null}
@@ -272,7 +273,7 @@ function ConfirmEmail({
   const mailCode = async () => {
     setProblem(null);
     const address = email.trim();
-    if (!/^\S+@\S+\.\S+$/.test(address)) return setProblem(t('auth.invalidEmail'));
+    if (!looksLikeEmail(address)) return setProblem(t('auth.invalidEmail'));
     try {
       const { data } = await send({ variables: { ticket, email: address === given ? null : address } });
       if (data?.sendSocialLinkCode) onCodeSent(address);
@@ -283,22 +284,13 @@ function ConfirmEmail({
   return (
     <View testID="social-confirm">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.confirmIntro', { provider })}</Text>
-      <Field
-        testID="social-email"
-        label={t('auth.email')}
-        value={email}
-        onChangeText={setEmail}
-        autoCapitalize="none"
-        keyboardType="email-address"
-        autoComplete="email"
-        textContentType="emailAddress"
-      />
+      <EmailField testID="social-email" value={email} onChangeText={setEmail} />
       {problem ? <Text style={[styles.errorText, { marginBottom: space(2) }]}>{problem}</Text> : null}
       {sending.error ? <ErrorView error={sending.error} /> : null}
-      <Button
+      <SubmitButton
         testID="social-send-code"
-        title={sending.loading ? t('common.pleaseWait') : t('social.mailCode')}
-        disabled={sending.loading}
+        title={t('social.mailCode')}
+        busy={sending.loading}
         onPress={() => void mailCode()}
       />
     </View>
@@ -313,14 +305,7 @@ function EnterCode({ email }: { email: string }) {
   return (
     <View testID="social-code-sent">
       <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.codeSent', { email })}</Text>
-      <Field
-        testID="social-code"
-        label={t('auth.code')}
-        value={code}
-        onChangeText={setCode}
-        autoCapitalize="none"
-        autoCorrect={false}
-      />
+      <CodeField testID="social-code" label={t('auth.code')} value={code} onChangeText={setCode} />
       <ConfirmCodeButton code={code.trim()} />
     </View>
   );
@@ -341,10 +326,11 @@ function ConfirmCodeButton({ code }: { code: string }) {
   return (
     <>
       {confirming.error ? <ErrorView error={confirming.error} /> : null}
-      <Button
+      <SubmitButton
         testID="social-confirm-code"
-        title={confirming.loading ? t('common.pleaseWait') : t('social.confirmAndSignIn')}
-        disabled={confirming.loading || code.length < 16}
+        title={t('social.confirmAndSignIn')}
+        busy={confirming.loading}
+        ready={code.length >= 16}
         onPress={() => void submit()}
       />
     </>
@@ -355,17 +341,13 @@ function ConfirmCodeButton({ code }: { code: string }) {
 export function LinkAccountScreen({ code }: { code: string }) {
   const { t } = useTranslation();
   const { styles } = useTheme();
-  const insets = useSafeAreaInsets();
-  const nav = useNav();
   return (
-    <View style={{ flex: 1, paddingTop: insets.top, paddingBottom: insets.bottom }}>
-      <Screen title={t('social.title')} testID="link-account-screen">
-        <Card>
-          <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.linkIntro')}</Text>
-          <ConfirmCodeButton code={code} />
-        </Card>
-        <TextLink title={t('forgot.backToSignIn')} onPress={() => nav.tab('explore')} />
-      </Screen>
-    </View>
+    <AccountPage title={t('social.title')} testID="link-account-screen">
+      <Card>
+        <Text style={[styles.text, { marginBottom: space(3) }]}>{t('social.linkIntro')}</Text>
+        <ConfirmCodeButton code={code} />
+      </Card>
+      <BackToSignIn />
+    </AccountPage>
   );
 }

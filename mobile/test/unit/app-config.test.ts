@@ -1,5 +1,17 @@
 // Build configuration rules of app.config.ts: production builds need an https API; deep-link hosts and schemes.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigContext } from 'expo/config';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** What Expo's CLI hands app.config.ts when there is no app.json beside it. */
+const context: ConfigContext = {
+  projectRoot: appRoot,
+  staticConfigPath: null,
+  packageJsonPath: join(appRoot, 'package.json'),
+  config: {},
+};
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -13,10 +25,8 @@ async function load(env: Record<string, string | undefined>) {
     else process.env[k] = v;
   }
   vi.resetModules();
-  const module = (await import('../../app.config')) as {
-    default: (ctx: { config: object }) => Record<string, unknown>;
-  };
-  return module.default({ config: {} });
+  const { default: appConfig } = await import('../../app.config');
+  return appConfig(context);
 }
 
 describe('app.config', () => {

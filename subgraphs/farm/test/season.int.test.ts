@@ -19,6 +19,8 @@ afterAll(async () => {
 
 const Y = futureYear(1);
 const RENTAL = 'id status startsOn endsOn plot { code } customer { id }';
+/** Who calls: a user of the harness. */
+type As = { id: string; roles: readonly string[] };
 
 describe('rentals', () => {
   it('lets exactly one of 50 simultaneous overlapping requests win; the others get CONFLICT / PLOT_NOT_AVAILABLE', async () => {
@@ -154,11 +156,7 @@ describe('rental notifications', () => {
           )
         ).body.data?.['requestRental'] as { id: string }
       ).id;
-    const act = async (
-      verb: 'activateRental' | 'endRental' | 'cancelRental',
-      id: string,
-      as: { id: string; roles: readonly string[] },
-    ) => {
+    const act = async (verb: 'activateRental' | 'endRental' | 'cancelRental', id: string, as: As) => {
       const r = await h.gql(`mutation { ${verb}(id: "${id}") { status } }`, {}, as);
       expect(r.body.errors).toBeUndefined();
     };
@@ -185,52 +183,24 @@ describe('rental notifications', () => {
       .map((n) => ({ to: n.userId, kind: n.kind, title: n.title, eventId: n.eventId }));
     const farmer = users.farmer.id;
     const renter = users.customer2.id;
+    /** A rental notification about plot N-1, as `title` says, with the id of the rental's event that caused it. */
+    const note = (to: string, title: string, rental: string, state: string) => ({
+      to,
+      kind: 'rental',
+      title: `${title}: plot N-1`,
+      eventId: `farm:rental:${rental}:${state}`,
+    });
     expect(seen).toEqual([
-      {
-        to: farmer,
-        kind: 'rental',
-        title: 'New rental request: plot N-1',
-        eventId: `farm:rental:${confirmed}:requested`,
-      },
-      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${confirmed}:active` },
-      { to: renter, kind: 'rental', title: 'Rental ended: plot N-1', eventId: `farm:rental:${confirmed}:ended` },
-      {
-        to: farmer,
-        kind: 'rental',
-        title: 'New rental request: plot N-1',
-        eventId: `farm:rental:${declined}:requested`,
-      },
-      {
-        to: renter,
-        kind: 'rental',
-        title: 'Rental request declined: plot N-1',
-        eventId: `farm:rental:${declined}:cancelled`,
-      },
-      {
-        to: farmer,
-        kind: 'rental',
-        title: 'New rental request: plot N-1',
-        eventId: `farm:rental:${withdrawn}:requested`,
-      },
-      {
-        to: farmer,
-        kind: 'rental',
-        title: 'Rental request withdrawn: plot N-1',
-        eventId: `farm:rental:${withdrawn}:cancelled`,
-      },
-      {
-        to: farmer,
-        kind: 'rental',
-        title: 'New rental request: plot N-1',
-        eventId: `farm:rental:${cancelled}:requested`,
-      },
-      { to: renter, kind: 'rental', title: 'Rental confirmed: plot N-1', eventId: `farm:rental:${cancelled}:active` },
-      {
-        to: renter,
-        kind: 'rental',
-        title: 'Rental cancelled: plot N-1',
-        eventId: `farm:rental:${cancelled}:cancelled`,
-      },
+      note(farmer, 'New rental request', confirmed, 'requested'),
+      note(renter, 'Rental confirmed', confirmed, 'active'),
+      note(renter, 'Rental ended', confirmed, 'ended'),
+      note(farmer, 'New rental request', declined, 'requested'),
+      note(renter, 'Rental request declined', declined, 'cancelled'),
+      note(farmer, 'New rental request', withdrawn, 'requested'),
+      note(farmer, 'Rental request withdrawn', withdrawn, 'cancelled'),
+      note(farmer, 'New rental request', cancelled, 'requested'),
+      note(renter, 'Rental confirmed', cancelled, 'active'),
+      note(renter, 'Rental cancelled', cancelled, 'cancelled'),
     ]);
     expect(notes.events.find((n) => n.eventId === `farm:rental:${confirmed}:requested`)?.body).toBe(
       `A customer asks for plot N-1 on Green Acres from ${Y}-04-01 until ${Y}-04-20. Confirm or decline the request.`,
@@ -357,42 +327,23 @@ describe("a customer's season", () => {
     const cropId = (name: string) => crops.find((c) => c.name === name)?.id;
 
     const SAVE = `mutation($i: PlantingPlanInput!) { savePlantingPlan(input: $i) { version items { crop { name } share areaM2 plantCount sowOn harvestOn expectedYieldKg } } }`;
-    const tooMuch = await h.gql(
-      SAVE,
-      {
-        i: {
-          rentalId,
-          items: [
-            { cropId: cropId('Lettuce'), share: 0.7, sowOn: `${Y}-04-01` },
-            { cropId: cropId('Carrot'), share: 0.5, sowOn: `${Y}-04-01` },
-          ],
-        },
-      },
-      users.customer,
-    );
+    /** One plan item: `share` of the plot for `crop`, sown on `sowOn` (MM-DD of the season's year). */
+    const item = (crop: string, share: number, sowOn: string) => ({
+      cropId: cropId(crop),
+      share,
+      sowOn: `${Y}-${sowOn}`,
+    });
+    const save = (items: ReturnType<typeof item>[], as: As = users.customer) =>
+      h.gql(SAVE, { i: { rentalId, items } }, as);
+    const tooMuch = await save([item('Lettuce', 0.7, '04-01'), item('Carrot', 0.5, '04-01')]);
     expect(tooMuch.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'items' });
-    const wrongMonth = await h.gql(
-      SAVE,
-      { i: { rentalId, items: [{ cropId: cropId('Tomato'), share: 0.5, sowOn: `${Y}-09-01` }] } },
-      users.customer,
-    );
+    const wrongMonth = await save([item('Tomato', 0.5, '09-01')]);
     expect(wrongMonth.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'items.0.sowOn' });
-    const notRenter = await h.gql(SAVE, { i: { rentalId, items: [] } }, users.customer2);
+    const notRenter = await save([], users.customer2);
     expect(codeOf(notRenter)).toBe('FORBIDDEN');
 
-    const saved = await h.gql(
-      SAVE,
-      {
-        i: {
-          rentalId,
-          items: [
-            { cropId: cropId('Lettuce'), share: 0.4, sowOn: `${Y}-04-01` },
-            { cropId: cropId('Courgette'), share: 0.6, sowOn: `${Y}-05-01` },
-          ],
-        },
-      },
-      users.customer,
-    );
+    const plan = [item('Lettuce', 0.4, '04-01'), item('Courgette', 0.6, '05-01')];
+    const saved = await save(plan);
     expect(saved.body.errors).toBeUndefined();
     expect(saved.body.data?.['savePlantingPlan']).toMatchObject({
       version: 1,
@@ -428,19 +379,7 @@ describe("a customer's season", () => {
     expect(kinds).toContain('WEED');
     expect(schedule.tasks.edges.every((e) => e.node.assignee.id === users.farmer.id)).toBe(true);
     // Saving again replaces the open generated tasks rather than piling them up.
-    const again = await h.gql(
-      SAVE,
-      {
-        i: {
-          rentalId,
-          items: [
-            { cropId: cropId('Lettuce'), share: 0.4, sowOn: `${Y}-04-01` },
-            { cropId: cropId('Courgette'), share: 0.6, sowOn: `${Y}-05-01` },
-          ],
-        },
-      },
-      users.customer,
-    );
+    const again = await save(plan);
     expect(again.body.data?.['savePlantingPlan']).toMatchObject({ version: 2 });
     const schedule2 = (await h.gql(TASKS, { id: rentalId }, users.customer)).body.data?.['rental'] as typeof schedule;
     expect(schedule2.tasks.edges).toHaveLength(schedule.tasks.edges.length);
@@ -470,12 +409,9 @@ describe("a customer's season", () => {
     await new Promise((r) => setTimeout(r, 300));
 
     const sow = schedule2.tasks.edges.find((e) => e.node.kind === 'SOW')!.node;
-    expect(codeOf(await h.gql(`mutation { completeTask(id: "${sow.id}") { status } }`, {}, users.customer))).toBe(
-      'FORBIDDEN',
-    );
-    expect(codeOf(await h.gql(`mutation { completeTask(id: "${sow.id}") { status } }`, {}, users.farmer2))).toBe(
-      'FORBIDDEN',
-    );
+    const completeSow = (as: As) => h.gql(`mutation { completeTask(id: "${sow.id}") { status } }`, {}, as);
+    expect(codeOf(await completeSow(users.customer))).toBe('FORBIDDEN');
+    expect(codeOf(await completeSow(users.farmer2))).toBe('FORBIDDEN');
     const done = await h.gql(
       `mutation { completeTask(id: "${sow.id}", notes: "Sown in rows", photos: ["farm/photos/sow.jpg"]) { status notes photos completedAt } }`,
       {},
@@ -486,9 +422,7 @@ describe("a customer's season", () => {
       notes: 'Sown in rows',
       photos: ['farm/photos/sow.jpg'],
     });
-    expect(codeOf(await h.gql(`mutation { completeTask(id: "${sow.id}") { status } }`, {}, users.farmer))).toBe(
-      'CONFLICT',
-    );
+    expect(codeOf(await completeSow(users.farmer))).toBe('CONFLICT');
 
     const harvest = await h.gql(
       `mutation($i: HarvestInput!) { recordHarvest(input: $i) { id weightKg harvestedOn crop { name } } }`,
