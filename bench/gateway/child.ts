@@ -12,9 +12,40 @@ export interface ReadyMessage {
   readonly metricsUrl?: string;
 }
 
+/** Where a process's memory is, in MiB (process.memoryUsage()): asked over IPC while it is under load. */
+export interface MemoryBreakdown {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  /** Memory of C++ objects bound to JS objects, Buffers and ArrayBuffers included. */
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+export interface MemoryRequest {
+  readonly memory: 'ask';
+}
+
+const isMemoryRequest = (message: unknown): message is MemoryRequest =>
+  typeof message === 'object' && message !== null && (message as { memory?: unknown }).memory === 'ask';
+
+const mib = (bytes: number) => bytes / 2 ** 20;
+
 export function announce(url: string, endpoint: string, stop: () => Promise<void>, metricsUrl?: string): void {
   const message: ReadyMessage = { ready: true, url, endpoint, ...(metricsUrl ? { metricsUrl } : {}) };
   process.send?.(message);
+  process.on('message', (m: unknown) => {
+    if (!isMemoryRequest(m)) return;
+    const u = process.memoryUsage();
+    const memory: MemoryBreakdown = {
+      rss: mib(u.rss),
+      heapTotal: mib(u.heapTotal),
+      heapUsed: mib(u.heapUsed),
+      external: mib(u.external),
+      arrayBuffers: mib(u.arrayBuffers),
+    };
+    process.send?.({ memory });
+  });
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;

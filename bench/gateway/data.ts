@@ -42,15 +42,66 @@ async function call<T>(
   return reply.json.data as T;
 }
 
-/** An access token for a demo account, from the auth subgraph's `login` (sent straight to auth with the gateway secret). */
-export async function login(authEndpoint: string, secret: string, who: 'customer' | 'farmer'): Promise<string> {
+/** An access token from the auth subgraph's `login` (sent straight to auth with the gateway secret). */
+async function loginAs(authEndpoint: string, secret: string, email: string, password: string): Promise<string> {
   const data = await call<{ login: { accessToken: string } }>(
     authEndpoint,
     `mutation BenchLogin($input: LoginInput!) { login(input: $input) { accessToken } }`,
-    { input: { email: demo.users[who].email, password: demo.password } },
+    { input: { email, password } },
     { 'x-gateway-secret': secret },
   );
   return data.login.accessToken;
+}
+
+/** An access token for a demo account. */
+export const login = (authEndpoint: string, secret: string, who: 'customer' | 'farmer'): Promise<string> =>
+  loginAs(authEndpoint, secret, demo.users[who].email, demo.password);
+
+/** Runs `task` for 0…n-1, `parallel` at a time (argon2id hashing is the cost: 2 cores). */
+async function inTurn<T>(n: number, parallel: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < n; start += parallel)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(parallel, n - start) }, (_, k) => task(start + k)))));
+  return out;
+}
+
+const callerPassword = 'correct horse battery staple';
+
+/**
+ * The distinct signed-in callers: `n` customer accounts registered through auth's `register` (auth must run with
+ * REGISTER_MUTATION=true and a register limit above n), and `tokens()` for fresh access tokens of all of them (access
+ * tokens live 15 minutes at most, so they are signed in again when older than 10).
+ */
+export async function registerCallers(
+  authEndpoint: string,
+  secret: string,
+  n: number,
+): Promise<{ readonly count: number; tokens(): Promise<readonly string[]> }> {
+  const run = Date.now().toString(36);
+  const emails = await inTurn(n, 4, async (i) => {
+    const email = `bench-caller-${run}-${i}@bench.test`;
+    await call(
+      authEndpoint,
+      `mutation BenchRegister($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      { input: { email, password: callerPassword, displayName: `Bench caller ${i}` } },
+      { 'x-gateway-secret': secret },
+    );
+    return email;
+  });
+  let current: { at: number; tokens: readonly string[] } | null = null;
+  return {
+    count: n,
+    async tokens() {
+      if (!current || Date.now() - current.at > 10 * 60_000) {
+        const at = Date.now();
+        current = {
+          at,
+          tokens: await inTurn(n, 4, (i) => loginAs(authEndpoint, secret, emails[i] ?? '', callerPassword)),
+        };
+      }
+      return current.tokens;
+    },
+  };
 }
 
 /**

@@ -4,6 +4,11 @@ export interface LoadOptions {
   readonly url: string;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Headers taken in turn, one set per request across all connections (e.g. each caller's Authorization): requests in
+   * flight at once then come from different callers.
+   */
+  readonly rotatingHeaders?: readonly Readonly<Record<string, string>>[];
   readonly connections: number;
   readonly seconds: number;
   /** Exact body every response must have (the one validated before measuring); differences count as errors. */
@@ -23,8 +28,30 @@ export interface LoadResult {
   readonly failures: number;
 }
 
+/** autocannon's per-request hook that merges the next set of `rotating` headers into each request. */
+function rotateHeaders(
+  rotating: readonly Readonly<Record<string, string>>[],
+): (request: autocannon.Request) => autocannon.Request {
+  let next = 0;
+  return (request) => {
+    const extra = rotating[next % rotating.length];
+    next += 1;
+    return { ...request, headers: { ...request.headers, ...extra } };
+  };
+}
+
 /** Drives one endpoint with autocannon at a fixed number of connections for a fixed time. */
 export async function drive(options: LoadOptions): Promise<LoadResult> {
+  const rotating = options.rotatingHeaders?.length ? options.rotatingHeaders : undefined;
+  // autocannon refuses expectBody beside a requests list: the body is then compared here.
+  let mismatches = 0;
+  const expectBody = options.expectBody;
+  const onResponse =
+    rotating && expectBody !== undefined
+      ? (status: number, body: string) => {
+          if (status >= 200 && status < 300 && body !== expectBody) mismatches += 1;
+        }
+      : undefined;
   const result = await autocannon({
     url: options.url,
     method: 'POST',
@@ -34,7 +61,11 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
     pipelining: 1,
     duration: options.seconds,
     timeout: 10,
-    ...(options.expectBody ? { expectBody: options.expectBody } : {}),
+    ...(rotating
+      ? { requests: [{ setupRequest: rotateHeaders(rotating), ...(onResponse ? { onResponse } : {}) }] }
+      : options.expectBody
+        ? { expectBody: options.expectBody }
+        : {}),
   });
   const seconds = result.duration;
   const ok = result.requests.total;
@@ -45,7 +76,7 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
     rps: ok / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    failures: result.errors + result.timeouts + result.non2xx + result.mismatches + mismatches,
   };
 }
 

@@ -7,22 +7,44 @@ export interface Operation {
   readonly description: string;
   readonly query: string;
   readonly variables?: Readonly<Record<string, unknown>>;
-  /** Which demo account's token to send, if any. */
-  readonly as?: 'customer' | 'farmer';
+  /**
+   * Whose token to send, if any: a demo account's, or `callers`: each request the next of the bench's distinct signed-in
+   * callers (BENCH_CALLERS registered customers, in turn), so that no two requests in flight share a caller and
+   * response sharing, which is per caller, cannot help.
+   */
+  readonly as?: 'customer' | 'farmer' | 'callers';
   readonly floor?: 'farm' | 'user';
 }
+
+const oneSubgraph = `query BenchFarms { farms(first: 10) { edges { node { id name locality location { latitude longitude } } } } }`;
+const nested = `query BenchNested { farms(first: 10) { edges { node { id name owner { id displayName } plots { id code cameras { id name health } } } } } }`;
 
 export const operations: readonly Operation[] = [
   {
     name: 'one-subgraph',
-    description: 'first 10 farms with their location (farm only)',
-    query: `query BenchFarms { farms(first: 10) { edges { node { id name locality location { latitude longitude } } } } }`,
+    description: 'first 10 farms with their location (farm only), anonymous',
+    query: oneSubgraph,
+    floor: 'farm',
+  },
+  {
+    name: 'one-subgraph-callers',
+    description:
+      'one-subgraph, each request signed in as the next of the distinct callers (no response sharing possible)',
+    query: oneSubgraph,
+    as: 'callers',
     floor: 'farm',
   },
   {
     name: 'nested',
-    description: 'first 10 farms → owner (user) → plots → cameras (streaming): 3 subgraphs, entity references',
-    query: `query BenchNested { farms(first: 10) { edges { node { id name owner { id displayName } plots { id code cameras { id name health } } } } } }`,
+    description:
+      'first 10 farms → owner (user) → plots → cameras (streaming): 3 subgraphs, entity references, anonymous',
+    query: nested,
+  },
+  {
+    name: 'nested-callers',
+    description: 'nested, each request signed in as the next of the distinct callers',
+    query: nested,
+    as: 'callers',
   },
   {
     name: 'large-list',

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@vegshare/tools/workspace';
-import type { ReadyMessage } from './child.ts';
+import type { MemoryBreakdown, MemoryRequest, ReadyMessage } from './child.ts';
 
 export interface BenchProcess {
   readonly label: string;
@@ -11,6 +11,8 @@ export interface BenchProcess {
   readonly endpoint: string;
   /** Base URL of its /metrics (our services serve metrics on an internal port). */
   readonly metricsUrl: string;
+  /** process.memoryUsage() of the process, asked over IPC (null when it does not answer within a second). */
+  memory(): Promise<MemoryBreakdown | null>;
   stop(): Promise<void>;
 }
 
@@ -60,10 +62,55 @@ export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
         url: message.url,
         endpoint: message.endpoint,
         metricsUrl: message.metricsUrl ?? message.url,
+        memory: () => askMemory(child),
         stop: () => stopChild(child),
       });
     });
   });
+}
+
+function askMemory(child: ChildProcess): Promise<MemoryBreakdown | null> {
+  return new Promise((resolve) => {
+    const done = (value: MemoryBreakdown | null) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(value);
+    };
+    const onMessage = (message: unknown) => {
+      const memory = (message as { memory?: MemoryBreakdown } | null)?.memory;
+      if (memory && typeof memory === 'object') done(memory);
+    };
+    const timer = setTimeout(() => done(null), 1000);
+    child.on('message', onMessage);
+    const ask: MemoryRequest = { memory: 'ask' };
+    if (!child.connected) done(null);
+    else child.send(ask);
+  });
+}
+
+/**
+ * Samples `memory()` every `everyMs` until stopped; `stop()` gives the sample of the highest RSS (null when none
+ * answered): where the memory was at the peak of a measured run.
+ */
+export function sampleMemory(
+  process: Pick<BenchProcess, 'memory'>,
+  everyMs = 500,
+): { stop(): Promise<MemoryBreakdown | null> } {
+  let peak: MemoryBreakdown | null = null;
+  let pending: Promise<void> = Promise.resolve();
+  const take = () => {
+    pending = process.memory().then((m) => {
+      if (m && (!peak || m.rss > peak.rss)) peak = m;
+    });
+  };
+  const timer = setInterval(take, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      return peak;
+    },
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -101,6 +148,19 @@ export function memoryMiB(pid: number): { peak: number; current: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peak: kib('VmHWM') / 1024, current: kib('VmRSS') / 1024 };
+}
+
+/**
+ * Starts a new peak-RSS window: writing 5 to /proc/<pid>/clear_refs resets VmHWM to the current RSS (Linux), so the
+ * next `memoryMiB(pid).peak` is the peak since now. False when not permitted (the peak then spans the process's life).
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Pins the calling process (all its threads) to a CPU list; returns false when taskset is unavailable. */

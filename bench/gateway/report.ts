@@ -1,4 +1,5 @@
 import type { LoadResult } from './load.ts';
+import type { MemoryBreakdown } from './child.ts';
 
 export interface Cell {
   readonly gateway: string;
@@ -13,6 +14,8 @@ export interface Cell {
   readonly cpuPercent?: number;
   readonly subgraphCpuPercent?: number;
   readonly peakRssMiB?: number;
+  /** process.memoryUsage() of the measured process at its highest sampled RSS during the measured run. */
+  readonly memory?: MemoryBreakdown;
   /** CPU time the hypervisor gave to other guests during the measured run, in % of this machine's CPU time. */
   readonly stealPercent?: number;
 }
@@ -129,4 +132,55 @@ export function targetChecks(
       check(`ours-nodedup ahead of hive-nodedup on ${op}`, ours, other, (a, b) => a > b, ratio(ours, other));
   }
   return lines;
+}
+
+/**
+ * Issue 17's targets on the subgraph-free table: our gateway without response sharing at ≥ 60 % of the floor (the
+ * memory subgraph alone) where there is a floor, and its peak RSS at most stock's in every cell, both with sharing
+ * off and on.
+ */
+export function subgraphFreeChecks(cells: readonly Cell[], operationNames: readonly string[]): string[] {
+  const lines: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
+  for (const op of operationNames) {
+    const floor = find(cells, FLOOR, op)?.load?.rps;
+    for (const g of ['ours-nodedup', 'ours']) {
+      const ours = find(cells, g, op)?.load?.rps;
+      if (floor !== undefined && ours !== undefined && (g === 'ours-nodedup' || op.endsWith('-callers')))
+        lines.push(`- ${g} ≥ 60 % of the floor on ${op}: ${mark(ours >= 0.6 * floor)} (${ratio(ours, floor)})`);
+    }
+  }
+  for (const g of ['ours-nodedup', 'ours']) {
+    const over = operationNames.flatMap((op) => {
+      const ours = find(cells, g, op)?.peakRssMiB;
+      const stock = find(cells, STOCK, op)?.peakRssMiB;
+      return ours !== undefined && stock !== undefined ? [{ op, ours, stock }] : [];
+    });
+    if (!over.length) continue;
+    const worst = over.reduce((a, b) => (b.ours / b.stock > a.ours / a.stock ? b : a));
+    lines.push(
+      `- ${g} peak RSS ≤ stock in every cell: ${mark(over.every((c) => c.ours <= c.stock))} (worst ${worst.op}: ${fixed(worst.ours)} vs ${fixed(worst.stock)} MB)`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Per gateway, process.memoryUsage() at the highest RSS sampled in any of its cells: how much is the JS heap (used,
+ * and reserved by V8), external (Buffers, ArrayBuffers, native objects), and the rest (code, stacks, allocator).
+ */
+export function memoryTable(cells: readonly Cell[]): string {
+  const head =
+    '| gateway | at operation | RSS | heap total | heap used | external | of which array buffers | RSS − heap total − external |\n' +
+    '|---|---|--:|--:|--:|--:|--:|--:|';
+  const byGateway = new Map<string, Cell>();
+  for (const c of cells) {
+    const best = byGateway.get(c.gateway);
+    if (c.memory && (!best?.memory || c.memory.rss > best.memory.rss)) byGateway.set(c.gateway, c);
+  }
+  const rows = [...byGateway.values()].map((c) => {
+    const m = c.memory as MemoryBreakdown;
+    return `| ${c.gateway} | ${c.operation} | ${[m.rss, m.heapTotal, m.heapUsed, m.external, m.arrayBuffers, m.rss - m.heapTotal - m.external].map((n) => fixed(n)).join(' | ')} |`;
+  });
+  return [head, ...rows].join('\n');
 }

@@ -12,7 +12,10 @@
  * BENCH_FARMS (bulk farms for the large list, 100), BENCH_PIN (0 = no CPU pinning), BENCH_OUT (results file;
  * "-" = do not write), BENCH_OURS_NODEDUP_ENV ("K=V,K=V": adds an "ours-nodedup" row with that gateway environment),
  * BENCH_SUPERGRAPH (a supergraph file instead of composing rover.yaml), BENCH_MAX_STEAL (% of CPU stolen by the
- * hypervisor above which a cell is measured again, 10), BENCH_RETRIES (at most that many times, 3; 0 = never).
+ * hypervisor above which a cell is measured again, 10), BENCH_RETRIES (at most that many times, 3; 0 = never),
+ * BENCH_SUBGRAPHS (`real`: the seeded subgraphs; `memory`: the same SDL answered from memory by
+ * serve-memory-subgraph.ts, so the gateways' own cost shows; `both`, the default: one table each), BENCH_MEMORY_GATEWAYS
+ * (the gateways of the memory table), BENCH_CALLERS (distinct signed-in callers of the `…-callers` operations, 200).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,12 +29,21 @@ import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { loadService } from '@vegshare/tools/services';
 import { DEV_KEY_ENCRYPTION_SECRET } from '@vegshare/auth/env';
 import { readRoverConfig, repoRoot } from '@vegshare/tools/workspace';
-import { cpuSeconds, machineCpuTicks, memoryMiB, pinSelf, startProcess, type BenchProcess } from './processes.ts';
+import {
+  cpuSeconds,
+  machineCpuTicks,
+  memoryMiB,
+  pinSelf,
+  resetPeakRss,
+  sampleMemory,
+  startProcess,
+  type BenchProcess,
+} from './processes.ts';
 import { operations as allOperations, requestBody, type Operation } from './operations.ts';
-import { login, postGraphQL, seedBulkFarms, type GraphQLReply } from './data.ts';
+import { login, postGraphQL, registerCallers, seedBulkFarms, type GraphQLReply } from './data.ts';
 import { drive, totalGraphqlRequests, type LoadOptions, type LoadResult } from './load.ts';
 import { benchSupergraph, withRoutingUrls } from './supergraph.ts';
-import { FLOOR, markdownTable, STOCK, targetChecks, type Cell } from './report.ts';
+import { FLOOR, markdownTable, memoryTable, STOCK, subgraphFreeChecks, targetChecks, type Cell } from './report.ts';
 
 const env = process.env;
 const int = (name: string, fallback: number) => {
@@ -52,7 +64,16 @@ const settings = {
   plotsPerFarm: 6,
   pin: env['BENCH_PIN'] !== '0' && cpus().length >= 2,
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
+  suites: suitesWanted(env['BENCH_SUBGRAPHS'] ?? 'both'),
+  callers: int('BENCH_CALLERS', 200),
 };
+
+type SuiteName = 'real' | 'memory';
+function suitesWanted(raw: string): SuiteName[] {
+  if (raw === 'both') return ['real', 'memory'];
+  if (raw === 'real' || raw === 'memory') return [raw];
+  throw new Error(`BENCH_SUBGRAPHS must be real, memory or both, got "${raw}"`);
+}
 
 interface GatewaySpec {
   readonly name: string;
@@ -70,7 +91,8 @@ const parsePairs = (raw: string) =>
     raw
       .split(',')
       .filter(Boolean)
-      .map((p) => p.split('=', 2) as [string, string]),
+      // At the first '=' only: a value may hold one itself (NODE_OPTIONS=--max-semi-space-size=64).
+      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const),
   );
 
 const specs: GatewaySpec[] = [
@@ -115,16 +137,30 @@ const specs: GatewaySpec[] = [
       'Hive Gateway, defaults plus inboundInflightRequestDeduplication (identical client requests share one execution)',
   },
 ];
-const wanted = env['BENCH_GATEWAYS']
-  ?.split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
-const gateways = wanted ? specs.filter((s) => wanted.includes(s.name)) : specs;
+const list = (raw: string | undefined) =>
+  raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const wanted = list(env['BENCH_GATEWAYS']);
+const wantedInMemory = list(env['BENCH_MEMORY_GATEWAYS']) ?? [
+  'ours',
+  'ours-nodedup',
+  FLOOR,
+  STOCK,
+  'hive',
+  'hive-nodedup',
+];
+const gatewaysOf: Record<SuiteName, GatewaySpec[]> = {
+  real: wanted ? specs.filter((s) => wanted.includes(s.name)) : specs,
+  memory: specs.filter((s) => wantedInMemory.includes(s.name)),
+};
 const wantedOps = env['BENCH_OPERATIONS']
   ?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
 const operations = wantedOps ? allOperations.filter((o) => wantedOps.includes(o.name)) : allOperations;
+const withCallers = operations.some((o) => o.as === 'callers');
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,17 +189,31 @@ function verdict(reply: GraphQLReply, reference: GraphQLReply | undefined): stri
   return undefined;
 }
 
-type Tokens = Readonly<Record<NonNullable<Operation['as']>, string>>;
+interface Tokens {
+  readonly customer: string;
+  readonly farmer: string;
+  /** One per distinct caller (empty when no operation needs them). */
+  readonly callers: readonly string[];
+}
+type Callers = Awaited<ReturnType<typeof registerCallers>> | null;
 
-/** Fresh access tokens of the demo accounts operations run as. */
-const demoTokens = async (authEndpoint: string, secret: string): Promise<Tokens> => ({
+/** Fresh access tokens of the demo accounts and of the distinct callers. */
+const freshTokens = async (authEndpoint: string, secret: string, callers: Callers): Promise<Tokens> => ({
   customer: await login(authEndpoint, secret, 'customer'),
   farmer: await login(authEndpoint, secret, 'farmer'),
+  callers: callers ? await callers.tokens() : [],
 });
 
-/** The Authorization header of the account an operation runs as, if any. */
-const callerHeaders = (op: Operation, tokens: Tokens): Record<string, string> =>
-  op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {};
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The Authorization header of the account an operation runs as (the first caller's for `callers`), if any. */
+const callerHeaders = (op: Operation, tokens: Tokens): Record<string, string> => {
+  if (!op.as) return {};
+  if (op.as === 'callers') return tokens.callers[0] ? bearer(tokens.callers[0]) : {};
+  return bearer(tokens[op.as]);
+};
+/** Every caller's Authorization header, taken in turn request by request, for `callers` operations. */
+const rotatingHeaders = (op: Operation, tokens: Tokens): readonly Record<string, string>[] | undefined =>
+  op.as === 'callers' ? tokens.callers.map(bearer) : undefined;
 
 /** Runs every operation through a stock gateway started for the purpose, then stops it. */
 async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens): Promise<void> {
@@ -179,6 +229,7 @@ async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens)
         url: warmer.endpoint,
         body: requestBody(op),
         headers: callerHeaders(op, tokens),
+        ...optional('rotatingHeaders', rotatingHeaders(op, tokens)),
         connections: settings.connections,
         seconds: settings.subgraphWarmup,
       });
@@ -189,6 +240,8 @@ async function warmSubgraphs(gatewayEnv: Record<string, string>, tokens: Tokens)
 }
 
 type Cleanup = Array<() => Promise<void>>;
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
 /** A fresh migrated database and a local S3, every subgraph of rover.yaml seeded into it (auth first). */
 async function seededStorage(cleanup: Cleanup): Promise<{
@@ -202,7 +255,9 @@ async function seededStorage(cleanup: Cleanup): Promise<{
   cleanup.push(() => s3.stop());
   const names = readRoverConfig().subgraphs.map((s) => s.name);
   const ordered = ['auth', ...names.filter((n) => n !== 'auth')].filter((n) => names.includes(n));
-  for (const name of ordered) await (await loadService(name)).seed(db.url);
+  // Without the real table only auth runs for real (tokens, JWKS, revocations): only it is seeded.
+  const seeded = settings.suites.includes('real') ? ordered : ['auth'];
+  for (const name of seeded) await (await loadService(name)).seed(db.url);
   log(`database ${db.name} migrated and seeded`);
   return { db, s3, ordered };
 }
@@ -217,31 +272,52 @@ interface Subgraphs {
   endpointOf(name: string): string;
 }
 
-/** Every subgraph in its own process, auth first (the others verify tokens with its JWKS). */
+/** The real auth subgraph: tokens, JWKS and revocations for every table (the distinct callers register through it). */
+async function startAuth(base: Record<string, string>, cleanup: Cleanup): Promise<BenchProcess> {
+  const auth = await startProcess({
+    label: 'subgraph auth',
+    script: 'serve-subgraph.ts',
+    args: ['auth'],
+    env: {
+      ...base,
+      AUTH_KEY_ENCRYPTION_SECRET: DEV_KEY_ENCRYPTION_SECRET,
+      // The distinct callers register (and sign in again every 10 minutes) from this one address.
+      REGISTER_MUTATION: 'true',
+      REGISTER_IP_LIMIT: '1000000',
+      LOGIN_IP_LIMIT: '1000000',
+    },
+    cpus: settings.pin ? '0,1' : undefined,
+  });
+  cleanup.push(() => auth.stop());
+  return auth;
+}
+
+/**
+ * Every other subgraph in its own process beside the running auth: the real ones (`serve-subgraph.ts`, verifying
+ * tokens with auth's JWKS), or the same SDL answered from memory (`serve-memory-subgraph.ts`).
+ */
 async function startSubgraphs(
+  kind: SuiteName,
   ordered: readonly string[],
+  auth: BenchProcess,
   base: Record<string, string>,
   cleanup: Cleanup,
 ): Promise<Subgraphs> {
-  const subgraphCpus = settings.pin ? '0,1' : undefined;
-  const processes = new Map<string, BenchProcess>();
-  const spawnSubgraph = async (name: string, extra: Record<string, string>) => {
+  const processes = new Map<string, BenchProcess>([['auth', auth]]);
+  const jwks = `${auth.url}/.well-known/jwks.json`;
+  const spawnSubgraph = async (name: string) => {
     const p = await startProcess({
-      label: `subgraph ${name}`,
-      script: 'serve-subgraph.ts',
+      label: `${kind} subgraph ${name}`,
+      script: kind === 'real' ? 'serve-subgraph.ts' : 'serve-memory-subgraph.ts',
       args: [name],
-      env: { ...base, ...extra },
-      cpus: subgraphCpus,
+      env: kind === 'real' ? { ...base, AUTH_JWKS_URL: jwks } : { BENCH_FARMS: String(settings.farms) },
+      cpus: settings.pin ? '0,1' : undefined,
     });
     processes.set(name, p);
     cleanup.push(() => p.stop());
   };
-  await spawnSubgraph('auth', { AUTH_KEY_ENCRYPTION_SECRET: DEV_KEY_ENCRYPTION_SECRET });
-  const auth = processes.get('auth');
-  if (!auth) throw new Error('auth did not start');
-  const jwks = `${auth.url}/.well-known/jwks.json`;
-  await Promise.all(ordered.filter((n) => n !== 'auth').map((n) => spawnSubgraph(n, { AUTH_JWKS_URL: jwks })));
-  log(`subgraphs up: ${[...processes].map(([n, p]) => `${n}=${p.url}`).join(' ')}`);
+  await Promise.all(ordered.filter((n) => n !== 'auth').map(spawnSubgraph));
+  log(`${kind} subgraphs up: ${[...processes].map(([n, p]) => `${n}=${p.url}`).join(' ')}`);
   return {
     processes,
     auth,
@@ -285,7 +361,11 @@ function gatewayEnvironment(
 interface Target {
   readonly endpoint: string;
   readonly pid: number;
+  /** The process answering: its memory is sampled during the measured run. */
+  readonly process: BenchProcess;
   readonly headers: Record<string, string>;
+  /** Per-request headers taken in turn (the distinct callers' tokens). */
+  readonly rotating?: readonly Record<string, string>[] | undefined;
   /** Measured through a gateway (subgraph calls per request and subgraph CPU are then columns of their own). */
   readonly viaGateway: boolean;
 }
@@ -305,7 +385,9 @@ async function measureOnce(
   const subCpu0 = subgraphs.pids.reduce((a, p) => a + cpuSeconds(p), 0);
   const machine0 = machineCpuTicks();
   const t0 = performance.now();
+  const sampler = sampleMemory(target.process);
   const result = await drive({ ...load, seconds: settings.seconds });
+  const memory = await sampler.stop();
   const machine1 = machineCpuTicks();
   const stealPercent = ((machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)) * 100;
   const wall = (performance.now() - t0) / 1000;
@@ -324,6 +406,7 @@ async function measureOnce(
     cpuPercent,
     ...(target.viaGateway ? { subgraphCpuPercent } : {}),
     peakRssMiB: memoryMiB(target.pid).peak,
+    ...(memory ? { memory } : {}),
     stealPercent,
   };
 }
@@ -362,6 +445,8 @@ async function measureCell(
   references: Map<string, GraphQLReply>,
 ): Promise<Cell> {
   const body = requestBody(op);
+  // The peak RSS column is this cell's: from its first request to the end of its measured run.
+  resetPeakRss(target.pid);
   // Correctness first, alone: the same data as ours, and the subgraph calls one request makes.
   await settle(subgraphs.metricsUrls);
   const before = await totalGraphqlRequests(subgraphs.metricsUrls);
@@ -382,6 +467,7 @@ async function measureCell(
     url: target.endpoint,
     body,
     headers: target.headers,
+    ...optional('rotatingHeaders', target.rotating),
     connections: settings.connections,
     expectBody: reply.text,
   };
@@ -409,6 +495,7 @@ async function measureGateway(
   gatewayEnv: Record<string, string>,
   secret: string,
   references: Map<string, GraphQLReply>,
+  callers: Callers,
 ): Promise<Cell[]> {
   const bad = (op: Operation, invalid: string): Cell => ({ gateway: spec.name, operation: op.name, invalid });
   let gateway: BenchProcess | undefined;
@@ -428,11 +515,20 @@ async function measureGateway(
   }
   const cells: Cell[] = [];
   try {
-    const tokens = await demoTokens(subgraphs.endpointOf('auth'), secret);
+    const tokens = await freshTokens(subgraphs.endpointOf('auth'), secret, callers);
     for (const op of operations) {
       const headers = callerHeaders(op, tokens);
+      const rotating = rotatingHeaders(op, tokens);
       let target: Target;
-      if (gateway) target = { endpoint: gateway.endpoint, pid: gateway.pid, headers, viaGateway: true };
+      if (gateway)
+        target = {
+          endpoint: gateway.endpoint,
+          pid: gateway.pid,
+          process: gateway,
+          headers,
+          rotating,
+          viaGateway: true,
+        };
       else {
         if (!op.floor) {
           cells.push(bad(op, 'n/a (needs several subgraphs)'));
@@ -443,7 +539,9 @@ async function measureGateway(
         target = {
           endpoint: sub.endpoint,
           pid: sub.pid,
+          process: sub,
           headers: { ...headers, 'x-gateway-secret': secret },
+          rotating,
           viaGateway: false,
         };
       }
@@ -455,14 +553,59 @@ async function measureGateway(
   return cells;
 }
 
-/** The results as markdown: the table, what was measured and how, and the issue's targets. */
+interface SuiteResult {
+  readonly name: SuiteName;
+  readonly cells: readonly Cell[];
+  readonly gateways: readonly GatewaySpec[];
+}
+
+const suiteTitles: Record<SuiteName, string> = {
+  real: 'Real subgraphs (seeded, on Postgres)',
+  memory: 'Subgraph-free view: the same subgraph schemas answered from memory',
+};
+
+/** One table: its gateways, and the targets checked on it. */
+function suiteMarkdown(suite: SuiteResult): string[] {
+  const queries = operations.filter((o) => !o.query.trimStart().startsWith('mutation')).map((o) => o.name);
+  const hiveVariants = suite.gateways.filter((g) => g.name.startsWith('hive')).map((g) => g.name);
+  return [
+    `## ${suiteTitles[suite.name]}`,
+    '',
+    ...(suite.name === 'memory'
+      ? [
+          'farm, user, streaming (and the unused transcoding, payment) are `serve-memory-subgraph.ts`: the real SDL with',
+          '@apollo/subgraph, resolvers over generated data of the same shape, on bare node:http with cached documents; auth',
+          'is the real one (tokens, JWKS, revocations). The floor is the memory subgraph alone: what is left is the gateway.',
+          '',
+        ]
+      : []),
+    markdownTable(suite.cells),
+    '',
+    'Where the memory is at the sampled peak of each process (process.memoryUsage() every 0.5 s of the measured runs, MiB):',
+    '',
+    memoryTable(suite.cells),
+    '',
+    'Gateways:',
+    ...suite.gateways.map((g) => `- **${g.name}**: ${g.description}`),
+    '',
+    suite.name === 'real' ? 'Targets (issue 9):' : 'Targets (issue 17, subgraph-free view):',
+    ...(suite.name === 'real'
+      ? targetChecks(suite.cells, queries, hiveVariants)
+      : subgraphFreeChecks(
+          suite.cells,
+          operations.map((o) => o.name),
+        )),
+    '',
+  ];
+}
+
+/** The results as markdown: one table per kind of subgraphs, what was measured and how, and the issues' targets. */
 function resultsMarkdown(
-  cells: readonly Cell[],
+  suites: readonly SuiteResult[],
   run: { started: number; loadBefore: number; supergraphSource: string },
 ): string {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.versions.node}`;
-  const queries = operations.filter((o) => !o.query.trimStart().startsWith('mutation')).map((o) => o.name);
-  const hiveVariants = gateways.filter((g) => g.name.startsWith('hive')).map((g) => g.name);
+  const command = `${env['BENCH_SUBGRAPHS'] ? `BENCH_SUBGRAPHS=${env['BENCH_SUBGRAPHS']} ` : ''}npm run bench:gateway`;
   return [
     '# Gateway benchmark',
     '',
@@ -472,38 +615,53 @@ function resultsMarkdown(
           '',
         ]
       : []),
-    `Run ${new Date().toISOString()} on ${machine}, in ${((Date.now() - run.started) / 1000).toFixed(0)} s, with \`npm run bench:gateway\``,
+    `Run ${new Date().toISOString()} on ${machine}, in ${((Date.now() - run.started) / 1000).toFixed(0)} s, with \`${command}\``,
     `(${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per cell;`,
     settings.pin
       ? 'load generator pinned to CPU 0, the gateway under test to CPU 1, subgraphs and Postgres on both).'
       : 'no CPU pinning).',
     `Load average (1 min) before the run ${run.loadBefore.toFixed(2)}, after ${(loadavg()[0] ?? 0).toFixed(2)} (anything well above 0 before means other work shared the machine).`,
-    `Supergraph: ${run.supergraphSource}. Data: demo seed plus ${settings.farms} farms × ${settings.plotsPerFarm} plots.`,
+    `Supergraph: ${run.supergraphSource}. Data: demo seed plus ${settings.farms} farms × ${settings.plotsPerFarm} plots${withCallers ? `; ${settings.callers} distinct signed-in callers (registered customers)` : ''}.`,
     '',
-    markdownTable(cells),
-    '',
-    'Gateways:',
-    ...gateways.map((g) => `- **${g.name}**: ${g.description}`),
-    '',
+    ...suites.flatMap(suiteMarkdown),
     'Operations:',
     ...operations.map((o) => `- **${o.name}**: ${o.description}`),
     '',
     'Columns: req/s = answered requests / measured seconds; p50/p99 from autocannon; subgraph calls / req = subgraph',
     "`/graphql` requests (from each subgraph's `http_request_duration_seconds_count`, counted until the subgraphs are",
     'idle again) per client request sent in the measured run, and for one request sent alone; CPU % = CPU time of the',
-    'measured process (gateway, or the subgraph for the floor) over wall time, 100 = one core; peak RSS = VmHWM of that process; ratios are against the stock gateway (apollo) and the',
-    'floor of this run. Each response is checked against ours (same data, no errors) before measuring, and every',
-    'response under load must be byte-identical to the checked one (else it counts in failed reqs). steal % = CPU time',
-    'the hypervisor gave other guests during the measured run (/proc/stat): a cell with high steal was measured on a',
-    'machine that was not all ours.',
-    '',
-    'Targets (issue 9):',
-    ...targetChecks(cells, queries, hiveVariants),
+    'measured process (gateway, or the subgraph for the floor) over wall time, 100 = one core; peak RSS = VmHWM of that',
+    "process during this cell (reset through /proc/<pid>/clear_refs before the cell's first request; the gateway",
+    'process is fresh for each gateway and serves the operations in the order listed); ratios are against the stock',
+    'gateway (apollo) and the floor of the same table. Each response is checked against ours (same data, no errors)',
+    'before measuring, and every response under load must be byte-identical to the checked one (else it counts in',
+    'failed reqs). steal % = CPU time the hypervisor gave other guests during the measured run (/proc/stat): a cell',
+    'with high steal was measured on a machine that was not all ours.',
     '',
   ].join('\n');
 }
 
-/** The whole run: storage, subgraphs, bulk data, warm-up, every gateway in turn, then the report. */
+/** One table: its subgraphs warmed through a throwaway stock gateway, then each of its gateways in turn. */
+async function measureSuite(
+  name: SuiteName,
+  subgraphs: Subgraphs,
+  gatewayEnv: Record<string, string>,
+  secret: string,
+  callers: Callers,
+): Promise<SuiteResult> {
+  // The subgraphs' JIT is cold after start. Whichever gateway went first would pay for it (and a deduplicating one
+  // sends so few subgraph calls that its own warm-up barely helps), so every operation is first run through a
+  // throwaway stock gateway: each gateway then meets equally warm subgraphs.
+  await warmSubgraphs(gatewayEnv, await freshTokens(subgraphs.endpointOf('auth'), secret, callers));
+  log(`${name} subgraphs warmed: ${settings.subgraphWarmup} s per operation through a throwaway stock gateway`);
+  const cells: Cell[] = [];
+  const references = new Map<string, GraphQLReply>();
+  for (const spec of gatewaysOf[name])
+    cells.push(...(await measureGateway(spec, subgraphs, gatewayEnv, secret, references, callers)));
+  return { name, cells, gateways: gatewaysOf[name] };
+}
+
+/** The whole run: storage, auth, the callers, then per kind of subgraphs: subgraphs, warm-up, every gateway; the report. */
 async function benchmark(cleanup: Cleanup): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
@@ -521,26 +679,30 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
     GATEWAY_SECRET: secret,
     ...s3.env,
   };
-  const subgraphs = await startSubgraphs(ordered, base, cleanup);
-
-  const farmerToken = await login(subgraphs.endpointOf('auth'), secret, 'farmer');
-  await seedBulkFarms(subgraphs.endpointOf('farm'), secret, farmerToken, settings.farms, settings.plotsPerFarm);
-  log(`bulk data: ${settings.farms} farms × ${settings.plotsPerFarm} plots`);
-
+  const auth = await startAuth(base, cleanup);
+  const callers = withCallers ? await registerCallers(`${auth.url}/graphql`, secret, settings.callers) : null;
+  if (callers) log(`${callers.count} distinct callers registered`);
   const supergraph = benchSupergraph(env);
-  const gatewayEnv = gatewayEnvironment(supergraph.sdl, subgraphs, secret, cleanup);
 
-  // The subgraphs' JIT is cold after start. Whichever gateway went first would pay for it (and a deduplicating one
-  // sends so few subgraph calls that its own warm-up barely helps), so every operation is first run through a
-  // throwaway stock gateway: each gateway then meets equally warm subgraphs.
-  await warmSubgraphs(gatewayEnv, await demoTokens(subgraphs.endpointOf('auth'), secret));
-  log(`subgraphs warmed: ${settings.subgraphWarmup} s per operation through a throwaway stock gateway`);
+  const suites: SuiteResult[] = [];
+  for (const name of settings.suites) {
+    const stop: Cleanup = [];
+    try {
+      const subgraphs = await startSubgraphs(name, ordered, auth, base, stop);
+      if (name === 'real') {
+        const farmerToken = await login(subgraphs.endpointOf('auth'), secret, 'farmer');
+        await seedBulkFarms(subgraphs.endpointOf('farm'), secret, farmerToken, settings.farms, settings.plotsPerFarm);
+        log(`bulk data: ${settings.farms} farms × ${settings.plotsPerFarm} plots`);
+      }
+      const gatewayEnv = gatewayEnvironment(supergraph.sdl, subgraphs, secret, stop);
+      suites.push(await measureSuite(name, subgraphs, gatewayEnv, secret, callers));
+    } finally {
+      // This table's subgraphs stop before the next table's start (they would share the CPU otherwise).
+      for (const fn of stop.splice(0).reverse()) await fn().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+    }
+  }
 
-  const cells: Cell[] = [];
-  const references = new Map<string, GraphQLReply>();
-  for (const spec of gateways) cells.push(...(await measureGateway(spec, subgraphs, gatewayEnv, secret, references)));
-
-  const md = resultsMarkdown(cells, { started, loadBefore, supergraphSource: supergraph.source });
+  const md = resultsMarkdown(suites, { started, loadBefore, supergraphSource: supergraph.source });
   process.stdout.write(`${md}\n`);
   if (settings.out !== '-') {
     writeFileSync(settings.out, md);

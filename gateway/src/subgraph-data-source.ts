@@ -20,14 +20,22 @@ const copyOf = (response: Response): Response => ({
   ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
 });
 
+/** One subgraph fetch in flight that identical fetches join: each joiner takes its own copy of the answer by index. */
+interface Flight {
+  joined: number;
+  readonly answer: Promise<{ readonly response: Response; readonly copies: readonly Response[] }>;
+}
+
 /**
  * How the gateway calls a subgraph: Node's fetch (undici, pooled keep-alive connections) instead of the
  * default cache-aware fetcher, the caller's token forwarded, the gateway secret attached, client IP passed on.
  * Identical read fetches in flight at the same time (same subgraph, operation, variables and caller identity) are
- * sent once; every waiter gets its own copy of the answer, since the executor merges into what it receives.
+ * sent once. The executor merges into what it receives, so every joiner gets its own copy, made when the answer
+ * arrives and before anyone can touch it; the fetch that was sent keeps the original. A fetch nobody joined (every
+ * fetch of distinct callers) is therefore never copied: copying each answer cost as much heap as the answers.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  readonly #inflight = new Map<string, Promise<Response>>();
+  readonly #inflight = new Map<string, Flight>();
 
   constructor(
     url: string,
@@ -51,12 +59,28 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const pending = this.#inflight.get(key);
     if (pending) {
       this.counter?.deduplicated(this.subgraph);
-      return copyOf(await pending);
+      const index = pending.joined;
+      pending.joined += 1;
+      const { copies } = await pending.answer;
+      return copies[index] as Response;
     }
     this.counter?.sent(this.subgraph);
-    const request = super.process(options).finally(() => this.#inflight.delete(key));
-    this.#inflight.set(key, request);
-    return copyOf(await request);
+    const flight: Flight = {
+      joined: 0,
+      // Runs as the answer arrives, before any awaiting code: no one joins after it, no one has merged into it yet.
+      answer: super.process(options).then(
+        (response) => {
+          this.#inflight.delete(key);
+          return { response, copies: Array.from({ length: flight.joined }, () => copyOf(response)) };
+        },
+        (error: unknown) => {
+          this.#inflight.delete(key);
+          throw error;
+        },
+      ),
+    };
+    this.#inflight.set(key, flight);
+    return (await flight.answer).response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { loadService } from '@vegshare/tools/services';
-import { cpuSeconds, memoryMiB, startProcess, type BenchProcess } from '../processes.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpuSeconds, memoryMiB, resetPeakRss, sampleMemory, startProcess, type BenchProcess } from '../processes.ts';
 import { countGraphqlRequests, drive, graphqlRequestCount } from '../load.ts';
 import { withRoutingUrls } from '../supergraph.ts';
-import { markdownTable, targetChecks, type Cell } from '../report.ts';
+import { markdownTable, memoryTable, subgraphFreeChecks, targetChecks, type Cell } from '../report.ts';
 import { postGraphQL } from '../data.ts';
 import { operations, requestBody } from '../operations.ts';
 
@@ -107,6 +109,130 @@ describe('report', () => {
     expect(targetChecks(withNodedup, ['one-subgraph'], ['hive', 'hive-nodedup']).join('\n')).toContain(
       'ours-nodedup ahead of hive-nodedup on one-subgraph: yes (1.50×)',
     );
+  });
+});
+
+describe('subgraph-free report', () => {
+  const mem = (rss: number, heapTotal: number, external: number) => ({
+    rss,
+    heapTotal,
+    heapUsed: heapTotal - 10,
+    external,
+    arrayBuffers: external / 2,
+  });
+  const cells: Cell[] = [
+    { gateway: 'floor', operation: 'one-subgraph', load: load(10_000, 5), peakRssMiB: 100 },
+    { gateway: 'floor', operation: 'one-subgraph-callers', load: load(10_000, 5), peakRssMiB: 100 },
+    { gateway: 'apollo', operation: 'one-subgraph', load: load(2000, 30), peakRssMiB: 250, memory: mem(240, 150, 20) },
+    { gateway: 'apollo', operation: 'one-subgraph-callers', load: load(2000, 30), peakRssMiB: 260 },
+    { gateway: 'ours-nodedup', operation: 'one-subgraph', load: load(6500, 8), peakRssMiB: 240 },
+    {
+      gateway: 'ours-nodedup',
+      operation: 'one-subgraph-callers',
+      load: load(5000, 9),
+      peakRssMiB: 300,
+      memory: mem(290, 200, 30),
+    },
+    { gateway: 'ours', operation: 'one-subgraph-callers', load: load(5500, 9), peakRssMiB: 250 },
+  ];
+
+  it('checks ours without sharing against 60 % of the floor, and peak RSS against stock cell by cell', () => {
+    const lines = subgraphFreeChecks(cells, ['one-subgraph', 'one-subgraph-callers']).join('\n');
+    expect(lines).toContain('ours-nodedup ≥ 60 % of the floor on one-subgraph: yes (0.65×)');
+    expect(lines).toContain('ours-nodedup ≥ 60 % of the floor on one-subgraph-callers: NO (0.50×)');
+    // Ours with sharing on is only held to the floor where sharing cannot help (distinct callers).
+    expect(lines).toContain('ours ≥ 60 % of the floor on one-subgraph-callers: NO (0.55×)');
+    expect(lines).not.toContain('ours ≥ 60 % of the floor on one-subgraph:');
+    expect(lines).toContain(
+      'ours-nodedup peak RSS ≤ stock in every cell: NO (worst one-subgraph-callers: 300 vs 260 MB)',
+    );
+    expect(lines).toContain('ours peak RSS ≤ stock in every cell: yes');
+  });
+
+  it("breaks each gateway's highest sampled RSS into heap, external and the rest", () => {
+    const table = memoryTable(cells);
+    expect(table).toContain('| apollo | one-subgraph | 240 | 150 | 140 | 20 | 10 | 70 |');
+    expect(table).toContain('| ours-nodedup | one-subgraph-callers | 290 | 200 | 190 | 30 | 15 | 60 |');
+    expect(table).not.toContain('| floor |');
+  });
+});
+
+describe('distinct callers under load', () => {
+  let server: Server;
+  const seen: string[] = [];
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      req.resume();
+      req.on('end', () => res.end(req.headers.authorization === 'Bearer c' ? 'other' : 'same'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends each request as the next caller in turn, across connections, and checks every body', async () => {
+    const result = await drive({
+      url,
+      body: '{}',
+      headers: { authorization: 'Bearer first' },
+      rotatingHeaders: ['a', 'b', 'c'].map((t) => ({ authorization: `Bearer ${t}` })),
+      connections: 2,
+      seconds: 1,
+      expectBody: 'same',
+    });
+    expect(result.requests).toBeGreaterThan(30);
+    const counts = ['a', 'b', 'c'].map((t) => seen.filter((h) => h === `Bearer ${t}`).length);
+    expect(seen).not.toContain('Bearer first');
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
+    // Caller c gets a different body: a third of the answers count as failures.
+    expect(result.failures).toBeGreaterThanOrEqual((counts[2] ?? 0) - 2);
+    expect(result.failures).toBeLessThanOrEqual(counts[2] ?? 0);
+  }, 30_000);
+});
+
+describe('an in-memory subgraph process', () => {
+  let farm: BenchProcess;
+  beforeAll(async () => {
+    farm = await startProcess({ label: 'memory farm', script: 'serve-memory-subgraph.ts', args: ['farm'], env: {} });
+  }, 120_000);
+  afterAll(() => farm?.stop());
+
+  it('answers the bench operations with the real SDL from memory, counted like a real subgraph', async () => {
+    const large = operations.find((o) => o.name === 'large-list');
+    if (!large) throw new Error('operation missing');
+    const before = await graphqlRequestCount(farm.metricsUrl);
+    const reply = await postGraphQL(farm.endpoint, requestBody(large));
+    expect(reply.json?.errors).toBeUndefined();
+    const edges = (reply.json?.data as { farms: { edges: { node: { plots: unknown[]; location: unknown } }[] } }).farms
+      .edges;
+    expect(edges).toHaveLength(100);
+    expect(edges.filter((e) => e.node.plots.length === 6)).toHaveLength(95);
+    expect(edges[0]?.node.location).toEqual({ latitude: expect.any(Number), longitude: expect.any(Number) });
+    // An entity fetch as a gateway sends it.
+    const entities = await postGraphQL(
+      farm.endpoint,
+      JSON.stringify({
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Farm { name owner { id } } } }',
+        variables: { r: [{ __typename: 'Farm', id: '00000000-0000-4000-8002-000000000001' }] },
+      }),
+    );
+    expect(entities.json?.data).toEqual({
+      _entities: [{ name: 'Green Acres', owner: { id: expect.any(String) } }],
+    });
+    expect((await graphqlRequestCount(farm.metricsUrl)) - before).toBe(2);
+  });
+
+  it('tells where its memory is over IPC, and starts a new peak-RSS window on request', async () => {
+    const memory = await farm.memory();
+    expect(memory?.rss).toBeGreaterThan(20);
+    expect(memory?.heapUsed).toBeLessThanOrEqual(memory?.heapTotal ?? 0);
+    const sampler = sampleMemory(farm, 50);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sampler.stop())?.rss).toBeGreaterThan(20);
+    expect(resetPeakRss(farm.pid)).toBe(true);
+    expect(memoryMiB(farm.pid).peak).toBeLessThanOrEqual(memoryMiB(farm.pid).current + 1);
   });
 });
 
