@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './metrics.ts';
 import { ErrorCode, isExposedErrorCode } from './errors.ts';
+import { isTransientDbError } from './db/db-errors.ts';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -89,6 +90,14 @@ export function createErrorFormatter(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+    if (isTransientDbError(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database busy: the request may be retried');
+      return {
+        message: 'The service is busy; try again shortly',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
     return {
       message: 'Internal server error',

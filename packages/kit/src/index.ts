@@ -83,7 +83,7 @@ export {
 // Data access.
 export { pgAdapter } from './db/pg-adapter.ts';
 export { applyMigrations } from './db/migrations.ts';
-export { isUniqueViolation, isExclusionViolation } from './db/db-errors.ts';
+export { isUniqueViolation, isExclusionViolation, isTransientDbError } from './db/db-errors.ts';
 export { groupLoader, rowLoader, isUuid } from './loaders.ts';
 export { createObjectStore, objectStoreConfigShape, type ObjectStore } from './storage/object-store.ts';
 

@@ -23,3 +23,22 @@ export const isUniqueViolation = (error: unknown): boolean =>
 /** True for a violation of the exclusion constraint `constraint` (SQLSTATE `23P01`, or the constraint named). */
 export const isExclusionViolation = (error: unknown, constraint: string): boolean =>
   mentions(error, ['23P01', constraint]);
+
+/**
+ * True for a database failure that says "busy", not "wrong": no pooled connection or transaction slot came free in
+ * time (Prisma `P2024`, `P2028`; node-postgres' connect timeout), the server refused more connections (`53300`,
+ * `57P03`), or Postgres aborted the transaction to break a deadlock or a serialization conflict (`40P01`, `40001`).
+ * The same request may succeed when retried, so clients get SERVICE_UNAVAILABLE rather than an internal error.
+ */
+export const isTransientDbError = (error: unknown): boolean =>
+  mentions(error, [
+    'P2024',
+    'P2028',
+    'Unable to start a transaction in the given time',
+    'timeout exceeded when trying to connect',
+    '53300',
+    '57P03',
+    '40P01',
+    '40001',
+    'TransactionWriteConflict',
+  ]);
