@@ -1,11 +1,11 @@
 // Writes a new migration for one subgraph from the change to its Prisma schema, offline:
 //   npm run db:diff -- <subgraph> <migration_name>
-// "From" is the schema as last committed (git HEAD), or empty for the first migration; Prisma's WebAssembly
-// schema engine (prisma.config.ts, experimental adapter) produces the SQL without downloading anything.
+// "From" is the schema as last committed (git HEAD), or empty for the first migration; the SQL comes from
+// migration-diff.ts (Prisma 6.19's WebAssembly schema engine, which downloads nothing).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { migrationSql } from './migration-diff.ts';
 import { readRoverConfig, repoRoot } from './workspace.ts';
 
 const [name, label] = process.argv.slice(2);
@@ -17,34 +17,11 @@ if (!subgraph || !label || !/^[a-z0-9_]+$/.test(label)) {
 const schema = join(subgraph.dir, 'prisma/schema.prisma');
 const migrations = join(subgraph.dir, 'prisma/migrations');
 const hasMigrations = existsSync(migrations) && readdirSync(migrations).some((d) => /^\d+_/.test(d));
-const from: string[] = ['--from-empty'];
-if (hasMigrations) {
-  const previous = execFileSync('git', ['show', `HEAD:${relative(repoRoot, schema)}`], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'vegshare-diff-')), 'schema.prisma');
-  writeFileSync(file, previous);
-  from.splice(0, 1, '--from-schema-datamodel', file);
-}
-const env = {
-  ...process.env,
-  PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-  PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
-  CHECKPOINT_DISABLE: '1',
-};
-const sql = execFileSync(
-  join(repoRoot, 'node_modules/.bin/prisma'),
-  ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script'],
-  {
-    cwd: subgraph.dir,
-    env,
-    encoding: 'utf8',
-  },
-)
-  // The service's own Postgres schema is created by the migration runner and set as search_path.
-  .replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, '');
-if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+const previous = hasMigrations
+  ? execFileSync('git', ['show', `HEAD:${relative(repoRoot, schema)}`], { cwd: repoRoot, encoding: 'utf8' })
+  : null;
+const sql = migrationSql(previous, readFileSync(schema, 'utf8'));
+if (!sql) {
   console.log('no changes');
   process.exit(0);
 }

@@ -1,5 +1,5 @@
-// Generates every subgraph's Prisma client offline. Prisma's CLI insists on engine paths even though the
-// generated `prisma-client` with engineType "client" needs no binary at run time; any existing file satisfies it.
+// Generates every subgraph's Prisma client offline. Prisma's CLI insists on a schema engine path (it downloads the
+// engine otherwise) even though `generate` and the generated `prisma-client` need no binary; any existing file will do.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,10 +8,8 @@ import { readRoverConfig, repoRoot } from './workspace.ts';
 const env = {
   ...process.env,
   PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-  PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
-  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgresql://localhost/unused',
 };
 const prisma = join(repoRoot, 'node_modules/.bin/prisma');
 for (const subgraph of readRoverConfig().subgraphs) {
