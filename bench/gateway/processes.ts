@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@vegshare/tools/workspace';
 import type { MemoryBreakdown, MemoryRequest, ReadyMessage } from './child.ts';
@@ -25,6 +26,8 @@ export interface SpawnOptions {
   /** CPU list for taskset (e.g. `1`); absent = no pinning. */
   readonly cpus?: string | undefined;
   readonly startTimeoutMs?: number;
+  /** Repository whose copy of the script runs, with its own node_modules (default: this one). */
+  readonly root?: string;
 }
 
 const isReady = (message: unknown): message is ReadyMessage =>
@@ -32,13 +35,14 @@ const isReady = (message: unknown): message is ReadyMessage =>
 
 /** Starts a benchmarked process (TypeScript through tsx) and resolves once it announces its URL over IPC. */
 export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
-  const script = fileURLToPath(new URL(options.script, import.meta.url));
+  const root = options.root ?? repoRoot;
+  const script = join(root, relative(repoRoot, fileURLToPath(new URL(options.script, import.meta.url))));
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every benchmarked process: for profiling.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const node = [process.execPath, ...nodeArgs, '--import', 'tsx', script, ...(options.args ?? [])];
   const [command, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
   const child = spawn(command as string, args, {
-    cwd: repoRoot,
+    cwd: root,
     env: { ...process.env, ...options.env },
     // Child output goes to stderr so that stdout carries only the table.
     stdio: ['ignore', process.stderr, process.stderr, 'ipc'],

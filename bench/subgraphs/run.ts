@@ -1,0 +1,140 @@
+/**
+ * Subgraph CPU per request (issue 17): one subgraph alone (farm by default) on a fresh seeded database with the
+ * large-list bulk farms, answering a fixed number of requests of each bench/gateway operation it answers alone, at
+ * fixed concurrency, straight (no gateway). Reports requests/s and the subgraph process's CPU time (user + system,
+ * /proc) per request: CPU per request barely depends on what else the machine runs, requests/s does — read it with
+ * the load average printed next to it.
+ *
+ *   npm run bench:subgraphs
+ *   BENCH_REPO=/path/to/other/checkout npm run bench:subgraphs   # that checkout's subgraph (its node_modules, its
+ *                                                               # generated Prisma client), everything else from here
+ *
+ * Environment: BENCH_SUBGRAPH (farm), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
+ * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEV_KEY_ENCRYPTION_SECRET } from '@vegshare/auth/env';
+import { loadService } from '@vegshare/tools/services';
+import { createTestDatabase } from '@vegshare/tools/testing/database';
+import { repoRoot } from '@vegshare/tools/workspace';
+import { login, postGraphQL, seedBulkFarms } from '../gateway/data.ts';
+import { operations, requestBody, type Operation } from '../gateway/operations.ts';
+import { cpuSeconds, startProcess, type BenchProcess } from '../gateway/processes.ts';
+
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+};
+const settings = {
+  subgraph: process.env['BENCH_SUBGRAPH'] ?? 'farm',
+  requests: int('BENCH_REQUESTS', 400),
+  warmup: int('BENCH_WARMUP_REQUESTS', 100),
+  connections: int('BENCH_CONNECTIONS', 8),
+  rounds: int('BENCH_ROUNDS', 2),
+  repo: resolve(process.env['BENCH_REPO'] ?? repoRoot),
+};
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** Sends `count` requests, `connections` at a time; any non-200 answer or GraphQL error stops the run. */
+async function send(endpoint: string, body: string, headers: Record<string, string>, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const reply = await postGraphQL(endpoint, body, headers);
+      if (reply.status !== 200 || reply.json?.errors?.length || !reply.json?.data)
+        throw new Error(`${endpoint}: ${reply.status} ${reply.text.slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: settings.connections }, worker));
+}
+
+interface Row {
+  readonly operation: string;
+  readonly round: number;
+  readonly requestsPerSecond: number;
+  readonly cpuMsPerRequest: number;
+  readonly loadavg: string;
+}
+
+async function measure(target: BenchProcess, op: Operation, headers: Record<string, string>, round: number) {
+  const body = requestBody(op);
+  const cpu0 = cpuSeconds(target.pid);
+  const t0 = performance.now();
+  await send(target.endpoint, body, headers, settings.requests);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(target.pid) - cpu0;
+  return {
+    operation: op.name,
+    round,
+    requestsPerSecond: settings.requests / wall,
+    cpuMsPerRequest: (cpu * 1000) / settings.requests,
+    loadavg: load(),
+  } satisfies Row;
+}
+
+const version = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(settings.repo, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+async function main(): Promise<void> {
+  const ops = operations.filter((o) => o.floor === settings.subgraph);
+  if (ops.length === 0) throw new Error(`no bench/gateway operation is answered by ${settings.subgraph} alone`);
+  const cleanup: Array<() => Promise<void>> = [];
+  try {
+    const db = await createTestDatabase();
+    cleanup.push(() => db.drop());
+    for (const name of ['auth', settings.subgraph]) await (await loadService(name)).seed(db.url);
+    const secret = randomBytes(24).toString('hex');
+    const base = { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn', GATEWAY_SECRET: secret };
+    const auth = await startProcess({
+      label: 'subgraph auth',
+      script: 'serve-subgraph.ts',
+      args: ['auth'],
+      env: { ...base, AUTH_KEY_ENCRYPTION_SECRET: DEV_KEY_ENCRYPTION_SECRET },
+    });
+    cleanup.push(() => auth.stop());
+    const target = await startProcess({
+      label: `subgraph ${settings.subgraph}`,
+      script: 'serve-subgraph.ts',
+      args: [settings.subgraph],
+      env: { ...base, AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json` },
+      root: settings.repo,
+    });
+    cleanup.push(() => target.stop());
+    const tokens = {
+      customer: await login(auth.endpoint, secret, 'customer'),
+      farmer: await login(auth.endpoint, secret, 'farmer'),
+    };
+    if (settings.subgraph === 'farm') await seedBulkFarms(target.endpoint, secret, tokens.farmer, 100, 6);
+    const headersOf = (op: Operation): Record<string, string> => ({
+      'x-gateway-secret': secret,
+      ...(op.as ? { authorization: `Bearer ${tokens[op.as]}` } : {}),
+    });
+    log(`${settings.subgraph} from ${settings.repo} (@prisma/client ${version('@prisma/client')}) at ${target.url}`);
+    for (const op of ops) await send(target.endpoint, requestBody(op), headersOf(op), settings.warmup);
+    const rows: Row[] = [];
+    for (let round = 1; round <= settings.rounds; round += 1)
+      for (const op of ops) rows.push(await measure(target, op, headersOf(op), round));
+    const header = `| checkout | @prisma/client | operation | round | requests | connections | req/s | CPU ms/request | loadavg after |`;
+    const lines = rows.map(
+      (r) =>
+        `| ${settings.repo} | ${version('@prisma/client')} | ${r.operation} | ${r.round} | ${settings.requests} | ${settings.connections} | ${r.requestsPerSecond.toFixed(0)} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.loadavg} |`,
+    );
+    process.stdout.write([header, `|${'---|'.repeat(9)}`, ...lines].join('\n') + '\n');
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  }
+}
+
+await main();
