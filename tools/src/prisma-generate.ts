@@ -11,11 +11,13 @@ const env = {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
 };
-const prisma = join(repoRoot, 'node_modules/.bin/prisma');
+// Prisma 7's own entry point, not node_modules/.bin/prisma: tools' `prisma6` alias (Prisma 6.19, for the migration
+// diff only) installs a `prisma` command too, and which of the two npm links there is not defined.
+const prisma = join(repoRoot, 'node_modules/prisma/build/index.js');
 for (const subgraph of readRoverConfig().subgraphs) {
   const schema = join(subgraph.dir, 'prisma/schema.prisma');
   if (!existsSync(schema)) continue;
-  execFileSync(prisma, ['generate', '--no-hints', '--schema', schema], {
+  execFileSync(process.execPath, [prisma, 'generate', '--no-hints', '--schema', schema], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
     cwd: repoRoot,
