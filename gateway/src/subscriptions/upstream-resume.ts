@@ -80,23 +80,21 @@ export function resumableUpstream(primary: FetchNode, subgraphSchema: GraphQLSch
     alias: { kind: Kind.NAME, value: RESUME_ALIAS },
     name: { kind: Kind.NAME, value: 'cursor' },
   };
-  const rewritten = visit(document, {
-    Field: (node) =>
-      node === field
-        ? {
-            ...node,
-            arguments: [...(node.arguments ?? []).filter((a) => a !== given), resumeArg],
-            selectionSet: node.selectionSet && {
-              ...node.selectionSet,
-              selections: [...node.selectionSet.selections, cursorField],
-            },
-          }
-        : undefined,
+  // The field is the operation's only root selection: it is rewritten in place, nothing else changes.
+  const rewrittenField: FieldNode = {
+    ...field,
+    arguments: [...(field.arguments ?? []).filter((a) => a !== given), resumeArg],
+    ...(field.selectionSet && {
+      selectionSet: { ...field.selectionSet, selections: [...field.selectionSet.selections, cursorField] },
+    }),
+  };
+  const withVariables = withOwnVariables({
+    ...operation,
+    selectionSet: { ...operation.selectionSet, selections: [rewrittenField] },
   });
-  const withVariables = withOwnVariables(rewritten.definitions[document.definitions.indexOf(operation)]);
   const finalDocument = {
-    ...rewritten,
-    definitions: rewritten.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? withVariables : d)),
+    ...document,
+    definitions: document.definitions.map((d) => (d === operation ? withVariables : d)),
   };
   if (validate(subgraphSchema, finalDocument).length > 0) return plain(primary);
 
@@ -124,8 +122,7 @@ export function resumableUpstream(primary: FetchNode, subgraphSchema: GraphQLSch
 }
 
 /** The operation with the resume variable declared and the variables its rewrite left unused removed. */
-function withOwnVariables(definition: unknown): OperationDefinitionNode {
-  const operation = definition as OperationDefinitionNode;
+function withOwnVariables(operation: OperationDefinitionNode): OperationDefinitionNode {
   const used = new Set<string>();
   visit(operation.selectionSet, { Variable: (v) => void used.add(v.name.value) });
   return {
