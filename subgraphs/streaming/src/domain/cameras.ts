@@ -77,6 +77,12 @@ async function managedCamera(
   return camera;
 }
 
+/** Stops the camera's stream if it is running (the camera is being disabled or removed). */
+async function stopActiveStream(db: StreamingDb, control: StreamControl, cameraId: string, reason: string) {
+  const stream = await db.stream.findUnique({ where: { cameraId } });
+  if (stream && isActive(stream.status)) await control.stop(stream.id, reason);
+}
+
 export async function updateCamera(
   db: StreamingDb,
   loaders: StreamingLoaders,
@@ -96,10 +102,7 @@ export async function updateCamera(
       await announceWatchersChanged(events, camera.id);
     return row;
   });
-  if (patch.enabled === false) {
-    const stream = await db.stream.findUnique({ where: { cameraId: id } });
-    if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera disabled');
-  }
+  if (patch.enabled === false) await stopActiveStream(db, control, id, 'camera disabled');
   return updated;
 }
 
@@ -112,8 +115,7 @@ export async function removeCamera(
   id: string,
 ): Promise<string> {
   const camera = await managedCamera(db, loaders, viewer, id);
-  const stream = await db.stream.findUnique({ where: { cameraId: id } });
-  if (stream && isActive(stream.status)) await control.stop(stream.id, 'camera removed');
+  await stopActiveStream(db, control, id, 'camera removed');
   await inTransaction(db, bus, async (tx, events) => {
     await tx.camera.deleteMany({ where: { id } });
     await publishCameraChanged(events, camera, true);
