@@ -30,27 +30,21 @@ import pg from 'pg';
 import { createJwtVerifier } from '@vegshare/kit';
 import { freePort } from '@vegshare/tools/ports';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
-import { cpuSeconds, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import { cpuSeconds, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { BoundResult } from './bound.ts';
 
 const env = process.env;
-const int = (name: string, fallback: number) => {
-  const raw = env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-};
-const connections = int('BENCH_CONNECTIONS', 16);
+const connections = intSetting('BENCH_CONNECTIONS', 16);
 const settings = {
   connections,
-  users: Math.max(int('BENCH_USERS', connections * 4), connections),
-  seconds: int('BENCH_SECONDS', 20),
-  warmup: int('BENCH_WARMUP', 5),
-  boundSeconds: int('BENCH_BOUND_SECONDS', 10),
-  refreshSeconds: int('BENCH_REFRESH_SECONDS', 10),
-  verifySeconds: int('BENCH_VERIFY_SECONDS', 5),
+  users: Math.max(intSetting('BENCH_USERS', connections * 4), connections),
+  seconds: intSetting('BENCH_SECONDS', 20),
+  warmup: intSetting('BENCH_WARMUP', 5),
+  boundSeconds: intSetting('BENCH_BOUND_SECONDS', 10),
+  refreshSeconds: intSetting('BENCH_REFRESH_SECONDS', 10),
+  verifySeconds: intSetting('BENCH_VERIFY_SECONDS', 5),
   /** The stack's libuv pool (argon2 runs there): Node's default of 4 unless set for the run. */
-  threadPool: int('UV_THREADPOOL_SIZE', 4),
+  threadPool: intSetting('UV_THREADPOOL_SIZE', 4),
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
 };
 const PASSWORD = 'correct horse battery staple';

@@ -175,3 +175,11 @@ export function pinSelf(cpus: string): Promise<boolean> {
     child.once('exit', (code) => resolve(code === 0));
   });
 }
+
+/** A positive integer bench setting from the environment (`fallback` when unset or empty); refuses anything else. */
+export function intSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}

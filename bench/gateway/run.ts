@@ -36,6 +36,7 @@ import {
   pinSelf,
   resetPeakRss,
   sampleMemory,
+  intSetting,
   startProcess,
   type BenchProcess,
 } from './processes.ts';
@@ -46,26 +47,20 @@ import { benchSupergraph, withRoutingUrls } from './supergraph.ts';
 import { FLOOR, markdownTable, memoryTable, STOCK, subgraphFreeChecks, targetChecks, type Cell } from './report.ts';
 
 const env = process.env;
-const int = (name: string, fallback: number) => {
-  const raw = env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-};
 const settings = {
-  seconds: int('BENCH_SECONDS', 5),
-  warmup: int('BENCH_WARMUP', 2),
-  subgraphWarmup: int('BENCH_SUBGRAPH_WARMUP', 5),
+  seconds: intSetting('BENCH_SECONDS', 5),
+  warmup: intSetting('BENCH_WARMUP', 2),
+  subgraphWarmup: intSetting('BENCH_SUBGRAPH_WARMUP', 5),
   /** A cell measured while more than this % of the machine's CPU was stolen by the hypervisor is measured again. */
-  maxSteal: int('BENCH_MAX_STEAL', 10),
-  retries: env['BENCH_RETRIES'] === '0' ? 0 : int('BENCH_RETRIES', 3),
-  connections: int('BENCH_CONNECTIONS', 32),
-  farms: Math.min(int('BENCH_FARMS', 100), 100),
+  maxSteal: intSetting('BENCH_MAX_STEAL', 10),
+  retries: env['BENCH_RETRIES'] === '0' ? 0 : intSetting('BENCH_RETRIES', 3),
+  connections: intSetting('BENCH_CONNECTIONS', 32),
+  farms: Math.min(intSetting('BENCH_FARMS', 100), 100),
   plotsPerFarm: 6,
   pin: env['BENCH_PIN'] !== '0' && cpus().length >= 2,
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
   suites: suitesWanted(env['BENCH_SUBGRAPHS'] ?? 'both'),
-  callers: int('BENCH_CALLERS', 200),
+  callers: intSetting('BENCH_CALLERS', 200),
 };
 
 type SuiteName = 'real' | 'memory';

@@ -23,20 +23,14 @@ import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { repoRoot } from '@vegshare/tools/workspace';
 import { login, postGraphQL, seedBulkFarms } from '../gateway/data.ts';
 import { operations, requestBody, type Operation } from '../gateway/operations.ts';
-import { cpuSeconds, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import { cpuSeconds, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
 
-const int = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-};
 const settings = {
   subgraph: process.env['BENCH_SUBGRAPH'] ?? 'farm',
-  requests: int('BENCH_REQUESTS', 400),
-  warmup: int('BENCH_WARMUP_REQUESTS', 100),
-  connections: int('BENCH_CONNECTIONS', 8),
-  rounds: int('BENCH_ROUNDS', 2),
+  requests: intSetting('BENCH_REQUESTS', 400),
+  warmup: intSetting('BENCH_WARMUP_REQUESTS', 100),
+  connections: intSetting('BENCH_CONNECTIONS', 8),
+  rounds: intSetting('BENCH_ROUNDS', 2),
   repo: resolve(process.env['BENCH_REPO'] ?? repoRoot),
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);

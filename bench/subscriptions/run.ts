@@ -19,23 +19,17 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { demo } from '@vegshare/demo';
-import { memoryMiB, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import { memoryMiB, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { ClientsCommand, ClientsMessage } from './clients.ts';
 
 const env = process.env;
-const int = (name: string, fallback: number) => {
-  const raw = env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-};
 const settings = {
-  clients: int('BENCH_CLIENTS', 10_000),
-  viewers: int('BENCH_VIEWERS', 500),
-  perViewer: int('BENCH_CONNECTIONS_PER_VIEWER', 20),
-  toggles: int('BENCH_TOGGLES', 10),
-  toggleMs: int('BENCH_TOGGLE_MS', 1000),
-  processes: int('BENCH_CLIENT_PROCESSES', 2),
+  clients: intSetting('BENCH_CLIENTS', 10_000),
+  viewers: intSetting('BENCH_VIEWERS', 500),
+  perViewer: intSetting('BENCH_CONNECTIONS_PER_VIEWER', 20),
+  toggles: intSetting('BENCH_TOGGLES', 10),
+  toggleMs: intSetting('BENCH_TOGGLE_MS', 1000),
+  processes: intSetting('BENCH_CLIENT_PROCESSES', 2),
   mixes: (env['BENCH_MIXES'] ?? 'floor,anonymous,signed-in').split(',').map((m) => m.trim()),
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
 };
