@@ -85,6 +85,19 @@ export { pgAdapter } from './db/pg-adapter.ts';
 export { applyMigrations } from './db/migrations.ts';
 export { isUniqueViolation, isExclusionViolation, isTransientDbError } from './db/db-errors.ts';
 export { groupLoader, rowLoader, isUuid } from './loaders.ts';
+export {
+  connectionOf,
+  createdAtKey,
+  createdBefore,
+  decodeCursor,
+  encodeCursor,
+  pageInfoOf,
+  pageSize,
+  timeKey,
+  type Connection,
+  type Cursor,
+  type Edge,
+} from './pagination.ts';
 export { createObjectStore, objectStoreConfigShape, type ObjectStore } from './storage/object-store.ts';
 
 // Media: signed playback URLs and the media path scheme.

@@ -322,8 +322,11 @@ describe('notifications connection', () => {
 
   it('validates first and after, and requires a viewer', async () => {
     const token = await h.tokens.mint(randomUUID());
+    // first: 0 asks for the count alone (an unread badge), as in any Relay connection.
+    const countOnly = await h.gql(PAGE, { first: 0 }, token);
+    expect(countOnly.body.errors).toBeUndefined();
+    expect(countOnly.body.data?.['notifications']).toMatchObject({ unreadCount: 0, edges: [] });
     for (const variables of [
-      { first: 0 },
       { first: 101 },
       { first: -1 },
       { after: 'garbage' },

@@ -1,7 +1,7 @@
 import type { Adoption, Animal, Delivery, Farm, Harvest, Rental, Task } from '../generated/prisma/client.ts';
 import type { ActivityRecord } from './activity.ts';
 import type { ChildSpec } from './paged-children.ts';
-import { timeKey } from './pagination.ts';
+import { timeKey } from '@vegshare/kit';
 import { toIsoDate } from './dates.ts';
 
 /** Every growing list of the farm subgraph, with its keyset order. */

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { FarmDb } from '../db.ts';
-import { clampFirst, connectionOf, decodeCursor, type Connection, type Cursor } from './pagination.ts';
+import { connectionOf, decodeCursor, pageSize, type Connection, type Cursor } from '@vegshare/kit';
 
 /**
  * One page of children for many parents in a constant number of statements: a window function numbers each
@@ -61,7 +61,7 @@ export async function pagedChildren<T extends { id: string }>(
   args: PageArgs,
   filter: Prisma.Sql = Prisma.empty,
 ): Promise<Connection<T>[]> {
-  const first = clampFirst(args.first);
+  const first = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   if (first === 0) return parents.map(() => connectionOf<T>([], 0, spec.keyOf, cursor !== null));
   const idRows = await pageIds(db, spec as unknown as ChildSpec<{ id: string }>, parents, first, cursor, filter);

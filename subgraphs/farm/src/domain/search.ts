@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { badInput } from '@vegshare/kit';
+import { badInput, decodeCursor, encodeCursor, pageInfoOf, pageSize, type Connection, type Edge } from '@vegshare/kit';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Plot } from '../generated/prisma/client.ts';
 import type { PlotSearchInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { periodOrToday } from './availability.ts';
-import { clampFirst, decodeCursor, encodeCursor, type Connection, type Edge } from './pagination.ts';
 import { isoDate, latitude, longitude, parseInput, uuid } from './validation.ts';
 
 const filterInput = z.object({
@@ -33,7 +32,7 @@ export async function availablePlots(
 ): Promise<Connection<Plot, PlotSearchEdge>> {
   const f = parseInput(filterInput, filter ?? {}, 'filter');
   const period = periodOrToday(f.from, f.to, 'filter');
-  const limit = clampFirst(first);
+  const limit = pageSize(first);
   const cursor = decodeCursor(after);
   if (cursor && typeof cursor.key !== 'number') throw badInput('after: not a cursor of this search', 'after');
   const near = f.near;
@@ -71,13 +70,5 @@ export async function availablePlots(
     const key = near ? (r.distance ?? 0) : r.price;
     edges.push({ cursor: encodeCursor({ key, id: r.id }), node: plot, distanceKm: near ? r.distance : null });
   });
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return { edges, pageInfo: pageInfoOf(edges, rows.length > limit, cursor !== null) };
 }

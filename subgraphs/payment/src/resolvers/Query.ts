@@ -1,8 +1,7 @@
-import { hasRole, isUuid } from '@vegshare/kit';
+import { connectionOf, createdAtKey, createdBefore, decodeCursor, hasRole, isUuid, pageSize } from '@vegshare/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { canSeePayment, farmerScope, requireAdmin, requireOwnDataViewer } from '../domain/access.ts';
 import { balancesOfOwner, checkLedger } from '../domain/ledger.ts';
-import { afterCursor, clampFirst, decodeCursor, pageOf } from '../domain/pages.ts';
 import { statementsOf } from '../domain/statements.ts';
 import { customerPayments } from './entities.ts';
 import { idArg } from './ids.ts';
@@ -29,14 +28,14 @@ export const Query: QueryResolvers = {
     const admin = hasRole(ctx.viewer, 'ADMIN');
     const farmer =
       admin && !args.farmerId ? null : farmerScope(ctx.viewer, args.farmerId ? idArg(args.farmerId, 'farmerId') : null);
-    const first = clampFirst(args.first);
+    const first = pageSize(args.first);
     const cursor = decodeCursor(args.after);
     const rows = await ctx.deps.db.payout.findMany({
-      where: { ...(farmer ? { farmerId: farmer } : {}), ...afterCursor(cursor) },
+      where: { ...(farmer ? { farmerId: farmer } : {}), ...createdBefore(cursor) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
     });
-    return pageOf(rows, first, cursor !== null);
+    return connectionOf(rows, first, createdAtKey, cursor !== null);
   },
   ledgerHealth: async (_, __, ctx) => {
     requireAdmin(ctx.viewer);

@@ -8,8 +8,7 @@ import type {
 import type { Context } from '../context.ts';
 import { canSeePayment, requireOwnDataViewer } from '../domain/access.ts';
 import { settingsOf } from '../domain/farm-accounts.ts';
-import { afterCursor, clampFirst, decodeCursor, pageOf } from '../domain/pages.ts';
-import { forbidden, hasRole } from '@vegshare/kit';
+import { connectionOf, createdAtKey, createdBefore, decodeCursor, forbidden, hasRole, pageSize } from '@vegshare/kit';
 
 /** Entities owned elsewhere that payments extend with their payment fields. */
 export const Rental: RentalResolvers = {
@@ -34,14 +33,14 @@ export async function customerPayments(
   customerId: string,
   args: { first?: number | null; after?: string | null; status?: PaymentStatus | null },
 ) {
-  const first = clampFirst(args.first);
+  const first = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   const rows = await ctx.deps.db.payment.findMany({
-    where: { customerId, ...(args.status ? { status: args.status } : {}), ...afterCursor(cursor) },
+    where: { customerId, ...(args.status ? { status: args.status } : {}), ...createdBefore(cursor) },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: first + 1,
   });
-  return pageOf(rows, first, cursor !== null);
+  return connectionOf(rows, first, createdAtKey, cursor !== null);
 }
 
 export const User: UserResolvers = {

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import {
   badInput,
+  connectionOf,
+  createdAtKey,
+  createdBefore,
+  decodeCursor,
   isUuid,
   NOTIFICATION_KINDS,
+  pageSize,
+  type Connection,
   topics,
   type EventBus,
   type FeedPosition,
@@ -17,18 +23,10 @@ import { isDeleted } from './erasure.ts';
 import type { Presence } from '../push/presence.ts';
 import { queuePushes } from '../push/queue.ts';
 
-export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;
 
 /** A page of the viewer's notifications (the NotificationConnection mapper). */
-export interface NotificationPage {
-  readonly edges: readonly { readonly cursor: string; readonly node: Notification }[];
-  readonly pageInfo: {
-    readonly hasNextPage: boolean;
-    readonly hasPreviousPage: boolean;
-    readonly startCursor: string | null;
-    readonly endCursor: string | null;
-  };
+export interface NotificationPage extends Connection<Notification> {
   readonly unreadCount: number;
 }
 
@@ -129,55 +127,24 @@ export async function deliverNotification(
   return 'delivered';
 }
 
-const encodeCursor = (n: Pick<Notification, 'createdAt' | 'id'>): string =>
-  Buffer.from(JSON.stringify([n.createdAt.toISOString(), n.id])).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = z
-      .tuple([z.string().datetime(), z.string().refine(isUuid)])
-      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { createdAt: new Date(at), id };
-  } catch {
-    throw badInput('after is not a cursor from this connection', 'after');
-  }
-}
-
 /** Newest first, keyset-paginated on (createdAt, id). */
 export async function notificationPage(
   db: UserDb,
   userId: string,
-  first: number,
+  firstArg: number | null | undefined,
   after: string | null | undefined,
 ): Promise<NotificationPage> {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
-    throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
-  const cursor = after ? decodeCursor(after) : null;
+  const first = pageSize(firstArg);
+  const cursor = decodeCursor(after);
   const [rows, unreadCount] = await Promise.all([
     db.notification.findMany({
-      where: {
-        userId,
-        ...(cursor
-          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
-          : {}),
-      },
+      where: { userId, ...createdBefore(cursor) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
     }),
     db.notification.count({ where: { userId, readAt: null } }),
   ]);
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    unreadCount,
-  };
+  return { ...connectionOf(rows, first, createdAtKey, cursor !== null), unreadCount };
 }
 
 /** Marks the given ids (only the viewer's own count) or all of the viewer's notifications read. */

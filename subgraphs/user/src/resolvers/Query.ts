@@ -7,5 +7,5 @@ export const Query: QueryResolvers = {
   user: (_, { id }, { loaders }) => (isUuid(id) ? loaders.profile.load(id) : null),
   me: (_, __, { viewer, db }) => (viewer ? ensureProfile(db, viewer.userId) : null),
   notifications: (_, { first, after }, { viewer, db }) =>
-    notificationPage(db, requireViewer(viewer).userId, first ?? 20, after),
+    notificationPage(db, requireViewer(viewer).userId, first, after),
 };
