@@ -18,11 +18,11 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
 import { createAuthServices } from './domain/auth-services.ts';
-import { requestMeta } from './http/request-meta.ts';
-import { apiKeyTokenRoute, devMailboxRoute, jwksRoute, revocationsRoute } from './http/routes.ts';
+import { requestMeta } from './adapters/http/request-meta.ts';
+import { apiKeyTokenRoute, devMailboxRoute, jwksRoute, revocationsRoute } from './adapters/http/routes.ts';
 import { REVOCATIONS_PATH } from '@vegshare/kit';
 import type { Context } from './context.ts';
-import { oauthRoutes } from './oauth/routes.ts';
+import { oauthRoutes } from './adapters/oauth/routes.ts';
 
 export { loadAuthConfig, type AuthConfig } from './env.ts';
 

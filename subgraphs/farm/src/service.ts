@@ -17,7 +17,7 @@ import { seedFarm } from './seed.ts';
 import { FarmEvents } from './domain/notify.ts';
 import { subscribeToAccountErasure } from './domain/account-erasure.ts';
 import type { Context } from './context.ts';
-import { subscribeToReleaseRequests } from './payments/release-requests.ts';
+import { subscribeToReleaseRequests } from './domain/payments/release-requests.ts';
 import { subscribeToTimelapses } from './domain/timelapse-activity.ts';
 
 export { loadFarmConfig, type FarmConfig } from './env.ts';

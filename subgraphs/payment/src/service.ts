@@ -16,9 +16,9 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { paymentMetrics, type PaymentDeps } from './domain/deps.ts';
 import { subscribeToEvents } from './domain/event-handlers.ts';
-import { startWorker } from './worker.ts';
-import { providersFromConfig } from './providers/from-config.ts';
-import { stripeWebhook, yookassaWebhook } from './webhooks/routes.ts';
+import { startWorker } from './domain/worker.ts';
+import { providersFromConfig } from './adapters/providers/from-config.ts';
+import { stripeWebhook, yookassaWebhook } from './adapters/webhooks/routes.ts';
 import { seedPayment } from './seed.ts';
 import type { Context } from './context.ts';
 

@@ -23,17 +23,17 @@ import type { TranscodingDb } from './db.ts';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 import { createTranscodingDb, TRANSCODING_SCHEMA } from './db.ts';
-import { registerQueueDepthMetric } from './queue-depth-metric.ts';
+import { registerQueueDepthMetric } from './adapters/queue/depth-metric.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedTranscoding } from './seed.ts';
 import type { Context } from './context.ts';
-import { prepareFfmpeg } from './media/ffmpeg-capabilities.ts';
-import { jobQueueFromConfig } from './queue/queue-from-config.ts';
-import type { JobQueue } from './queue/job-queue.ts';
-import { MemoryJobQueue } from './queue/memory-queue.ts';
-import { ensureLiveJob, requeueUnfinished, stopLiveJob, type JobCommandDeps } from './jobs/job-commands.ts';
-import { RETENTION_TICK, startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './workers/worker-pool.ts';
+import { prepareFfmpeg } from './domain/media/ffmpeg-capabilities.ts';
+import { jobQueueFromConfig } from './adapters/queue/queue-from-config.ts';
+import type { JobQueue } from './adapters/queue/job-queue.ts';
+import { MemoryJobQueue } from './adapters/queue/memory-queue.ts';
+import { ensureLiveJob, requeueUnfinished, stopLiveJob, type JobCommandDeps } from './domain/jobs/job-commands.ts';
+import { RETENTION_TICK, startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './adapters/workers/worker-pool.ts';
 
 export { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 

@@ -21,7 +21,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedUser } from './seed.ts';
 import { subscribeToEvents } from './domain/event-handlers.ts';
-import { startPush } from './push/start.ts';
+import { startPush } from './adapters/push/start.ts';
 
 export { loadUserConfig, type UserConfig } from './env.ts';
 

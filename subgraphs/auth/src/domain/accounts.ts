@@ -16,7 +16,7 @@ import type { PasswordService } from './passwords/hasher.ts';
 import { assertAcceptablePassword } from './passwords/policy.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
 import type { Outbox } from './outbox.ts';
-import type { RequestMeta } from '../http/request-meta.ts';
+import type { RequestMeta } from '../adapters/http/request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { userByEmail } from './sign-in-lookup.ts';

@@ -16,7 +16,7 @@ import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
-import { publishRentalBooking } from '../payments/bookings.ts';
+import { publishRentalBooking } from './payments/bookings.ts';
 import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
 
 export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';

@@ -6,7 +6,7 @@ import {
   type ProviderPayment,
   type ProviderRefund,
   type Receipt,
-} from '../providers/provider.ts';
+} from '../adapters/providers/provider.ts';
 import type { PaymentDeps } from './deps.ts';
 import { publishEffects, type Effect } from './effects.ts';
 import { postJournal } from './ledger.ts';

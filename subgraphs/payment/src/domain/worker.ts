@@ -1,6 +1,6 @@
-import type { PaymentDeps } from './domain/deps.ts';
-import { processOutbox } from './domain/outbox.ts';
-import { expireHolds, releaseStartedBookings, republishReleases } from './domain/lifecycle.ts';
+import type { PaymentDeps } from './deps.ts';
+import { processOutbox } from './outbox.ts';
+import { expireHolds, releaseStartedBookings, republishReleases } from './lifecycle.ts';
 
 export interface Worker {
   /** Runs a pass soon (after the current one, if one is running). */

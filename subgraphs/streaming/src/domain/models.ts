@@ -1,4 +1,4 @@
-import type { Stream } from './generated/prisma/client.ts';
+import type { Stream } from '../generated/prisma/client.ts';
 
 /** A reference to an entity another subgraph owns (Plot, Farm): this subgraph only adds fields to it. */
 export interface EntityRef {

@@ -14,8 +14,8 @@ import type { Notification } from '../generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
 import { isCleanLine, isCleanText } from './validation.ts';
 import { isDeleted } from './erasure.ts';
-import type { Presence } from '../push/presence.ts';
-import { queuePushes } from '../push/queue.ts';
+import type { Presence } from '../adapters/push/presence.ts';
+import { queuePushes } from '../adapters/push/queue.ts';
 
 export const MAX_PAGE = 100;
 export const MAX_MARK_IDS = 100;

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendJson, type RevocationSource, type RouteHandler } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { AuthDb } from '../db.ts';
-import { mailboxOf } from '../domain/outbox.ts';
-import type { AuthServices } from '../domain/auth-services.ts';
-import { inputs } from '../domain/validation.ts';
+import type { AuthDb } from '../../db.ts';
+import { mailboxOf } from '../../domain/outbox.ts';
+import type { AuthServices } from '../../domain/auth-services.ts';
+import { inputs } from '../../domain/validation.ts';
 
 /** GET /.well-known/jwks.json: the public keys that verify access tokens (current and recently retired). */
 export function jwksRoute(services: AuthServices): RouteHandler {

@@ -12,12 +12,12 @@ import {
   type RouteHandler,
   type ServiceMetrics,
 } from '@vegshare/kit';
-import type { AuthDb } from '../db.ts';
-import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
+import type { AuthDb } from '../../db.ts';
+import type { OAuthClient as ClientRow } from '../../generated/prisma/client.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
-import type { AccessRevocations } from '../domain/revocations.ts';
-import type { AccessTokenIssuer } from '../domain/tokens/access-tokens.ts';
-import { API_SCOPES } from '../domain/validation.ts';
+import type { AccessRevocations } from '../../domain/revocations.ts';
+import type { AccessTokenIssuer } from '../../domain/tokens/access-tokens.ts';
+import { API_SCOPES } from '../../domain/validation.ts';
 import { authenticateClient } from './client-auth.ts';
 import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHODS, type OAuthClients } from './clients.ts';
 import { OAuthError, sendOAuthError, sendOAuthJson } from './errors.ts';

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isUniqueViolation } from '@vegshare/kit';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { AuthDb } from '../db.ts';
-import type { OAuthClient as ClientRow } from '../generated/prisma/client.ts';
-import { constantTimeEqual, sha256 } from '../domain/secrets.ts';
+import type { AuthDb } from '../../db.ts';
+import type { OAuthClient as ClientRow } from '../../generated/prisma/client.ts';
+import { constantTimeEqual, sha256 } from '../../domain/secrets.ts';
 import { ASSERTION_ALGORITHMS, type OAuthClients } from './clients.ts';
 import { OAuthError } from './errors.ts';
 

@@ -8,11 +8,11 @@ import {
   type RouteHandler,
   type ServiceMetrics,
 } from '@vegshare/kit';
-import type { AuthDb } from '../db.ts';
-import type { AuthConfig } from '../env.ts';
+import type { AuthDb } from '../../db.ts';
+import type { AuthConfig } from '../../env.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
-import type { AuthServices } from '../domain/auth-services.ts';
-import { socialSettingsFrom } from '../domain/social/settings.ts';
+import type { AuthServices } from '../../domain/auth-services.ts';
+import { socialSettingsFrom } from '../../domain/social/settings.ts';
 import { PartnerAuthorizationServer } from './authorization-server.ts';
 
 export interface OAuthRouteDeps {

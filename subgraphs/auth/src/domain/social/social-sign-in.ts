@@ -25,7 +25,7 @@ import type {
 import type { PasswordService } from '../passwords/hasher.ts';
 import type { AuthRateLimits } from '../rate-limits.ts';
 import type { Outbox } from '../outbox.ts';
-import type { RequestMeta } from '../../http/request-meta.ts';
+import type { RequestMeta } from '../../adapters/http/request-meta.ts';
 import type { Sessions, SignedIn } from '../sessions.ts';
 import { auditLogin } from '../audit.ts';
 import { randomSecret, sha256 } from '../secrets.ts';

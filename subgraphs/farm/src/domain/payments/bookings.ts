@@ -1,7 +1,7 @@
 import type { RawExecutor } from '@vegshare/kit';
-import type { Adoption, Animal, Farm, Plot, Rental } from '../generated/prisma/client.ts';
-import { toIsoDate } from '../domain/dates.ts';
-import type { FarmEvents } from '../domain/notify.ts';
+import type { Adoption, Animal, Farm, Plot, Rental } from '../../generated/prisma/client.ts';
+import { toIsoDate } from '../dates.ts';
+import type { FarmEvents } from '../notify.ts';
 
 /** What the payment subgraph is told about bookings; it needs the farm's owner and the plot or animal for the price and title. */
 export interface BookingLookups {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { eventTopics, isUuid, type BookingReleaseRequested, type EventBus, type Logger } from '@vegshare/kit';
 
-import type { FarmDb } from '../db.ts';
-import { createLoaders } from '../loaders.ts';
-import type { FarmEvents } from '../domain/notify.ts';
-import { publishActivity, writeActivity } from '../domain/activity.ts';
+import type { FarmDb } from '../../db.ts';
+import { createLoaders } from '../../loaders.ts';
+import type { FarmEvents } from '../notify.ts';
+import { publishActivity, writeActivity } from '../activity.ts';
 import { publishAdoptionBooking, publishRentalBooking } from './bookings.ts';
 
 const schema = z.object({

@@ -1,4 +1,4 @@
-import type { PaymentConfig } from '../env.ts';
+import type { PaymentConfig } from '../../env.ts';
 import type { PaymentProvider, ProviderName } from './provider.ts';
 import { stripeProvider } from './stripe.ts';
 import { yookassaProvider } from './yookassa.ts';

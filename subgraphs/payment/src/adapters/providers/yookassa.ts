@@ -1,4 +1,4 @@
-import { centsToDecimal, decimalToCents } from '../domain/money.ts';
+import { centsToDecimal, decimalToCents } from '../../domain/money.ts';
 import type {
   CreatePayment,
   CreateRefund,

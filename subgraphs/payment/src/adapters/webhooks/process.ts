@@ -1,10 +1,10 @@
-import type { PaymentProvider as ProviderColumn } from '../generated/prisma/client.ts';
+import type { PaymentProvider as ProviderColumn } from '../../generated/prisma/client.ts';
 import type { ProviderPayment, ProviderRefund } from '../providers/provider.ts';
-import type { Tx } from '../db.ts';
-import type { PaymentDeps } from '../domain/deps.ts';
-import { publishEffects, type Effect } from '../domain/effects.ts';
-import { applyProviderPayment } from '../domain/payments.ts';
-import { applyProviderRefund } from '../domain/outbox.ts';
+import type { Tx } from '../../db.ts';
+import type { PaymentDeps } from '../../domain/deps.ts';
+import { publishEffects, type Effect } from '../../domain/effects.ts';
+import { applyProviderPayment } from '../../domain/payments.ts';
+import { applyProviderRefund } from '../../domain/outbox.ts';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from '@vegshare/kit';
 import type Stripe from 'stripe';
-import type { PaymentDeps } from '../domain/deps.ts';
+import type { PaymentDeps } from '../../domain/deps.ts';
 import { ProviderError } from '../providers/provider.ts';
 import { clientAddress, inRanges, parseRanges } from './client-ip.ts';
 import { processWebhook, type Observed } from './process.ts';

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger, MediaSigner, ObjectStore } from '@vegshare/kit';
-import type { StreamingDb } from '../db.ts';
-import { CONTENT_TYPES, objectKeyFor, parseHlsPath } from '../domain/hls-path.ts';
-import { signPlaylist } from '../domain/hls-playlist.ts';
-import { reachedMsn, reachedPart, type HlsProgressBoard } from '../domain/hls-progress.ts';
+import type { StreamingDb } from '../../db.ts';
+import { CONTENT_TYPES, objectKeyFor, parseHlsPath } from '../../domain/hls-path.ts';
+import { signPlaylist } from '../../domain/hls-playlist.ts';
+import { reachedMsn, reachedPart, type HlsProgressBoard } from '../../domain/hls-progress.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface HlsHandlerDeps {

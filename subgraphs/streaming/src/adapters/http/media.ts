@@ -8,7 +8,7 @@ import {
   type MediaSigner,
   type ObjectStore,
 } from '@vegshare/kit';
-import { playlistSeconds, signPlaylist } from '../domain/hls-playlist.ts';
+import { playlistSeconds, signPlaylist } from '../../domain/hls-playlist.ts';
 import { allowCors, isMissing, preflight, readLimited, refuse } from './responses.ts';
 
 export interface MediaHandlerDeps {

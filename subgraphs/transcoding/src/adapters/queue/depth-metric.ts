@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { ServiceMetrics } from '@vegshare/kit';
-import type { TranscodingDb } from './db.ts';
+import type { TranscodingDb } from '../../db.ts';
 
 const STATES = { QUEUED: 'waiting', RUNNING: 'active' } as const;
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { WorkerConfig } from '../env.ts';
+import type { WorkerConfig } from '../../env.ts';
 import { BullJobQueue } from './bullmq-queue.ts';
 import type { JobQueue } from './job-queue.ts';
 import { MemoryJobQueue } from './memory-queue.ts';

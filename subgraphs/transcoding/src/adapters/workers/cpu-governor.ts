@@ -1,5 +1,5 @@
 import pidusage from 'pidusage';
-import type { TranscodeJobKind } from '../generated/prisma/client.ts';
+import type { TranscodeJobKind } from '../../generated/prisma/client.ts';
 
 /** What a kind of job costs before anything of it has been measured, in cores (measured on a 2-core VM, README). */
 const INITIAL_ESTIMATE: Readonly<Record<TranscodeJobKind, number>> = {

@@ -10,14 +10,14 @@ import {
   type ServiceMetrics,
   type TranscoderCapacity,
 } from '@vegshare/kit';
-import type { TranscodingDb } from '../db.ts';
-import type { WorkerConfig } from '../env.ts';
-import type { FfmpegBinaries } from '../media/ffmpeg-binary.ts';
+import type { TranscodingDb } from '../../db.ts';
+import type { WorkerConfig } from '../../env.ts';
+import type { FfmpegBinaries } from '../../domain/media/ffmpeg-binary.ts';
 import type { JobQueue, QueueWorker, TaskProcessor } from '../queue/job-queue.ts';
-import { controlTopic, type ControlMessage } from '../jobs/job-events.ts';
-import { createDailyTimelapses } from '../jobs/job-commands.ts';
-import { sweepExpiredMedia } from '../jobs/media-retention.ts';
-import type { StopReason } from '../jobs/job-run.ts';
+import { controlTopic, type ControlMessage } from '../../domain/jobs/job-events.ts';
+import { createDailyTimelapses } from '../../domain/jobs/job-commands.ts';
+import { sweepExpiredMedia } from '../../domain/jobs/media-retention.ts';
+import type { StopReason } from '../../domain/jobs/job-run.ts';
 import { CpuGovernor } from './cpu-governor.ts';
 import { runJob, type JobRunnerDeps } from './job-runner.ts';
 

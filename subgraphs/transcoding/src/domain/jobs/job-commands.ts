@@ -1,10 +1,10 @@
 import { conflict, inTransaction, isUniqueViolation, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { TranscodingDb } from '../db.ts';
-import type { WorkerConfig } from '../env.ts';
-import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobKind } from '../generated/prisma/client.ts';
+import type { TranscodingDb } from '../../db.ts';
+import type { WorkerConfig } from '../../env.ts';
+import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobKind } from '../../generated/prisma/client.ts';
 import { DEFAULT_LIVE_PROFILE, DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
-import type { JobQueue } from '../queue/job-queue.ts';
+import type { JobQueue } from '../../adapters/queue/job-queue.ts';
 import { controlTopic, publishJob, publishLiveStatus, type ControlMessage } from './job-events.ts';
 import { ACTIVE_STATUSES, JobStore } from './job-store.ts';
 

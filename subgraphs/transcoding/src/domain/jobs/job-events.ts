@@ -1,6 +1,6 @@
 import type { EventBus, LiveTranscodeStatus } from '@vegshare/kit';
 import { eventTopics, topics } from '@vegshare/kit';
-import type { TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
+import type { TranscodeJob as TranscodeJobRow } from '../../generated/prisma/client.ts';
 
 /** Internal topic: the service tells worker processes to cancel or stop a running job. */
 export const controlTopic = 'transcoding.control';

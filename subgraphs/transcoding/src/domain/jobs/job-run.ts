@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { EventBus, ObjectStore, LiveTranscodeStatus } from '@vegshare/kit';
-import type { WorkerConfig } from '../env.ts';
+import type { WorkerConfig } from '../../env.ts';
 import type { FfmpegBinaries } from '../media/ffmpeg-binary.ts';
 import type { FfmpegProgress } from '../media/progress.ts';
 import type { FfmpegOutcome, RunFfmpegOptions } from '../media/run-ffmpeg.ts';
-import type { TranscodingDb } from '../db.ts';
-import type { Prisma, TranscodeJob as TranscodeJobRow } from '../generated/prisma/client.ts';
+import type { TranscodingDb } from '../../db.ts';
+import type { Prisma, TranscodeJob as TranscodeJobRow } from '../../generated/prisma/client.ts';
 
 /** Why a running job was told to stop. */
 export type StopReason = { readonly kind: 'cancel' } | { readonly kind: 'stop' } | { readonly kind: 'shutdown' };

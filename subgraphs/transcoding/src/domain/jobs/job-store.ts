@@ -1,6 +1,6 @@
 import { inTransaction, type EventBus } from '@vegshare/kit';
-import type { TranscodingDb } from '../db.ts';
-import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobStatus } from '../generated/prisma/client.ts';
+import type { TranscodingDb } from '../../db.ts';
+import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobStatus } from '../../generated/prisma/client.ts';
 import { publishJob } from './job-events.ts';
 
 export const ACTIVE_STATUSES: readonly TranscodeJobStatus[] = ['QUEUED', 'RUNNING', 'RECONNECTING'];

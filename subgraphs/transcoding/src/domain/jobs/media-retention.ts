@@ -1,7 +1,7 @@
 import { eventTopics, inTransaction, type EventBus, type ObjectStore, type RecordingsExpired } from '@vegshare/kit';
 import type { Logger } from 'pino';
-import type { TranscodingDb } from '../db.ts';
-import type { WorkerConfig } from '../env.ts';
+import type { TranscodingDb } from '../../db.ts';
+import type { WorkerConfig } from '../../env.ts';
 import { listKeys } from './s3-objects.ts';
 
 export interface RetentionDeps {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { backoffDelay, PermanentError } from '../queue/job-queue.ts';
+import { backoffDelay, PermanentError } from '../../adapters/queue/job-queue.ts';
 import { planLadder, ladderArgs, type LadderPlan } from '../hls/ladder-plan.ts';
 import { FragmentSockets } from '../hls/fragment-sockets.ts';
 import { LiveLadder, type LadderRun } from '../hls/live-ladder.ts';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventTopics, type TimelapseReady } from '@vegshare/kit';
-import { PermanentError } from '../queue/job-queue.ts';
+import { PermanentError } from '../../adapters/queue/job-queue.ts';
 import { timelapsePlan } from '../media/commands.ts';
 import { probeInput } from '../media/probe.ts';
 import { listKeys } from './s3-objects.ts';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PermanentError } from '../queue/job-queue.ts';
+import { PermanentError } from '../../adapters/queue/job-queue.ts';
 import { FragmentSockets } from '../hls/fragment-sockets.ts';
 import { ladderArgs, planLadder } from '../hls/ladder-plan.ts';
 import { objectMeta } from '../hls/media-types.ts';

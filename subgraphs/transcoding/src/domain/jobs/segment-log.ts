@@ -1,4 +1,4 @@
-import type { TranscodingDb } from '../db.ts';
+import type { TranscodingDb } from '../../db.ts';
 import type { SegmentLog } from '../hls/rendition-output.ts';
 import type { Segment } from '../hls/timeline.ts';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { badInput, notFound, type Viewer } from '@vegshare/kit';
-import type { Context } from '../context.ts';
-import type { VodUpload } from '../generated/prisma/client.ts';
+import type { Context } from '../../context.ts';
+import type { VodUpload } from '../../generated/prisma/client.ts';
 import type { VodUploadGrant } from '../models.ts';
-import { requireFarmOperator, requireOperator } from '../resolvers/access.ts';
+import { requireFarmOperator, requireOperator } from '../../resolvers/access.ts';
 
 /** Video containers ffmpeg reads and farmers' phones and cameras produce. */
 export const VOD_CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/x-matroska', 'video/webm'] as const;

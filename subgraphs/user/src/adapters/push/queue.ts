@@ -1,5 +1,5 @@
-import type { UserDb } from '../db.ts';
-import type { Notification } from '../generated/prisma/client.ts';
+import type { UserDb } from '../../db.ts';
+import type { Notification } from '../../generated/prisma/client.ts';
 
 /** What the app receives with a push: where tapping it leads. */
 export interface PushData {

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@vegshare/kit';
-import type { UserDb } from '../db.ts';
-import type { UserConfig } from '../env.ts';
-import type { PushChannel } from '../domain/notifications.ts';
+import type { UserDb } from '../../db.ts';
+import type { UserConfig } from '../../env.ts';
+import type { PushChannel } from '../../domain/notifications.ts';
 import { createExpoClient } from './expo-client.ts';
 import { memoryPresence, redisPresence } from './presence.ts';
 import { PushWorker } from './worker.ts';

@@ -1,7 +1,7 @@
 import type { Expo, ExpoPushMessage, ExpoPushReceipt, ExpoPushTicket } from 'expo-server-sdk';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@vegshare/kit';
-import { USER_SCHEMA, type UserDb } from '../db.ts';
+import { USER_SCHEMA, type UserDb } from '../../db.ts';
 import { forgetDeadTokens } from './devices.ts';
 
 export interface PushWorkerOptions {
