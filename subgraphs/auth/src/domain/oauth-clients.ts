@@ -1,9 +1,9 @@
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { badInput, conflict, notFound } from '@vegshare/kit';
-import type { AuthDb } from '../../db.ts';
-import type { OAuthClient as ClientRow, Prisma } from '../../generated/prisma/client.ts';
-import type { AccessRevocations } from '../../domain/revocations.ts';
-import { randomSecret, sha256 } from '../../domain/secrets.ts';
+import type { AuthDb } from '../db.ts';
+import type { OAuthClient as ClientRow, Prisma } from '../generated/prisma/client.ts';
+import type { AccessRevocations } from './revocations.ts';
+import { randomSecret, sha256 } from './secrets.ts';
 
 export const CLIENT_ID_PREFIX = 'vsc_';
 export const CLIENT_SECRET_PREFIX = 'vss_';

@@ -1,8 +1,8 @@
 import { Expo } from 'expo-server-sdk';
 import { badInput, type Viewer } from '@vegshare/kit';
-import type { UserDb } from '../../db.ts';
-import type { PushDevice } from '../../generated/prisma/client.ts';
-import { assertNotDeleted } from '../../domain/erasure.ts';
+import type { UserDb } from '../db.ts';
+import type { PushDevice } from '../generated/prisma/client.ts';
+import { assertNotDeleted } from './erasure.ts';
 
 /** Devices kept per user; registering one more forgets the least recently seen. */
 export const MAX_DEVICES_PER_USER = 10;

@@ -19,7 +19,7 @@ import type { AccessRevocations } from '../../domain/revocations.ts';
 import type { AccessTokenIssuer } from '../../domain/tokens/access-tokens.ts';
 import { API_SCOPES } from '../../domain/validation.ts';
 import { authenticateClient } from './client-auth.ts';
-import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHODS, type OAuthClients } from './clients.ts';
+import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHODS, type OAuthClients } from '../../domain/oauth-clients.ts';
 import { OAuthError, sendOAuthError, sendOAuthJson } from './errors.ts';
 
 /** Where each endpoint is served (behind the gateway, at PUBLIC_API_URL). */

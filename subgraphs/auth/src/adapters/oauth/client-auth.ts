@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jos
 import type { AuthDb } from '../../db.ts';
 import type { OAuthClient as ClientRow } from '../../generated/prisma/client.ts';
 import { constantTimeEqual, sha256 } from '../../domain/secrets.ts';
-import { ASSERTION_ALGORITHMS, type OAuthClients } from './clients.ts';
+import { ASSERTION_ALGORITHMS, type OAuthClients } from '../../domain/oauth-clients.ts';
 import { OAuthError } from './errors.ts';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email } from '../validation.ts';
-import type { CLIENT_AUTH_METHODS } from '../../adapters/oauth/clients.ts';
+import type { CLIENT_AUTH_METHODS } from '../oauth-clients.ts';
 import { API_SCOPES } from '../validation.ts';
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused

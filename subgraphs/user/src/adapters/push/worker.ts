@@ -2,7 +2,7 @@ import type { Expo, ExpoPushMessage, ExpoPushReceipt, ExpoPushTicket } from 'exp
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@vegshare/kit';
 import { USER_SCHEMA, type UserDb } from '../../db.ts';
-import { forgetDeadTokens } from './devices.ts';
+import { forgetDeadTokens } from '../../domain/push-devices.ts';
 
 export interface PushWorkerOptions {
   readonly pollMs: number;
