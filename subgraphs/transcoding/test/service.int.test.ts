@@ -22,7 +22,7 @@ import {
   type TranscoderCapacity,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
-import { mediaHandler } from '@vegshare/streaming/http/media';
+import { mediaHandler } from '@vegshare/streaming/adapters/http/media';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { createDailyTimelapses } from '../src/domain/jobs/job-commands.ts';
 import { sweepExpiredMedia } from '../src/domain/jobs/media-retention.ts';
