@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureExecutable, onPath, resolveFfmpeg } from '../src/domain/media/ffmpeg-binary.ts';
-import { checkCapabilities, FfmpegUnfitError, prepareFfmpeg, REQUIRED } from '../src/domain/media/ffmpeg-capabilities.ts';
+import {
+  checkCapabilities,
+  FfmpegUnfitError,
+  prepareFfmpeg,
+  REQUIRED,
+} from '../src/domain/media/ffmpeg-capabilities.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
