@@ -40,7 +40,7 @@ export interface AccountDeps {
 }
 
 /** The single answer for an unknown email and a wrong password (no account enumeration). */
-export const badCredentials = () => unauthenticated('Email or password is incorrect');
+const badCredentials = () => unauthenticated('Email or password is incorrect');
 const invalidLink = () => badInput('This link is invalid or has expired; request a new one', 'token');
 
 /** Account life cycle: registration, sign-in, passwords, email verification and reset, roles. */

@@ -5,8 +5,8 @@ import type { OAuthClient as ClientRow, Prisma } from '../generated/prisma/clien
 import type { AccessRevocations } from './revocations.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 
-export const CLIENT_ID_PREFIX = 'vsc_';
-export const CLIENT_SECRET_PREFIX = 'vss_';
+const CLIENT_ID_PREFIX = 'vsc_';
+const CLIENT_SECRET_PREFIX = 'vss_';
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** Algorithms a client may sign its assertions with (private_key_jwt); never HMAC or `none`. */

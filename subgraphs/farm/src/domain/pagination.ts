@@ -1,7 +1,7 @@
 import { badInput } from '@vegshare/kit';
 
-export const MAX_PAGE = 100;
-export const DEFAULT_PAGE = 20;
+const MAX_PAGE = 100;
+const DEFAULT_PAGE = 20;
 
 /** Position after which a page starts: the sort value of the last row seen and its id (keyset pagination). */
 export interface Cursor {

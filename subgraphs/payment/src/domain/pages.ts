@@ -1,6 +1,6 @@
 import { badInput, isUuid } from '@vegshare/kit';
 
-export const MAX_PAGE = 100;
+const MAX_PAGE = 100;
 
 export interface Page<T> {
   readonly edges: { cursor: string; node: T }[];

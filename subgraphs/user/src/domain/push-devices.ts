@@ -5,8 +5,8 @@ import type { PushDevice } from '../generated/prisma/client.ts';
 import { assertNotDeleted } from './erasure.ts';
 
 /** Devices kept per user; registering one more forgets the least recently seen. */
-export const MAX_DEVICES_PER_USER = 10;
-export const PUSH_PLATFORMS = ['IOS', 'ANDROID'] as const;
+const MAX_DEVICES_PER_USER = 10;
+const PUSH_PLATFORMS = ['IOS', 'ANDROID'] as const;
 export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 
 /** Expo push tokens look like `ExponentPushToken[…]` (or `ExpoPushToken[…]`); anything else is refused. */

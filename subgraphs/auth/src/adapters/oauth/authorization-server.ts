@@ -23,7 +23,7 @@ import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHODS, type OAuthClients } from '..
 import { OAuthError, sendOAuthError, sendOAuthJson } from './errors.ts';
 
 /** Where each endpoint is served (behind the gateway, at PUBLIC_API_URL). */
-export const OAUTH_PATHS = {
+const OAUTH_PATHS = {
   token: '/oauth/token',
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',

@@ -7,7 +7,7 @@ import { constantTimeEqual, sha256 } from '../../domain/secrets.ts';
 import { ASSERTION_ALGORITHMS, type OAuthClients } from '../../domain/oauth-clients.ts';
 import { OAuthError } from './errors.ts';
 
-export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** A client assertion may live at most this long (its jti is remembered until it expires). */
 const MAX_ASSERTION_LIFETIME_S = 600;
 const CLOCK_TOLERANCE_S = 30;

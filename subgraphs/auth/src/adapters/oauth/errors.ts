@@ -17,7 +17,7 @@ export class OAuthError extends Error {
 }
 
 /** Token endpoint answers are never cached (RFC 6749 §5.1). */
-export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 export function sendOAuthJson(
   res: ServerResponse,

@@ -113,7 +113,7 @@ const providerUnreachable = (provider: ProviderSettings) =>
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 /** The name Apple posts once, on the first authorization: `{"name": {"firstName", "lastName"}}`. */
-export function postedNameOf(raw: string | null): string | null {
+function postedNameOf(raw: string | null): string | null {
   if (!raw || raw.length > 4096) return null;
   try {
     const user = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };

@@ -25,7 +25,7 @@ const why: Record<BookingReleaseRequested['reason'], string> = {
  * concurrent replicas change it once), and its state is announced again either way — that announcement is the
  * acknowledgement the payment subgraph waits for before it stops re-publishing the request.
  */
-export async function applyReleaseRequest(
+async function applyReleaseRequest(
   db: FarmDb,
   bus: EventBus,
   events: FarmEvents,

@@ -8,7 +8,7 @@ export type ProviderPaymentStatus = 'PENDING' | 'WAITING_FOR_CAPTURE' | 'SUCCEED
 export type ProviderRefundStatus = 'PENDING' | 'SUCCEEDED' | 'CANCELED';
 
 /** How the customer confirms the payment: a provider page (redirect), a provider widget (embedded token) or Stripe.js (client secret). */
-export type Confirmation =
+type Confirmation =
   | { readonly type: 'REDIRECT'; readonly url: string }
   | { readonly type: 'EMBEDDED'; readonly token: string }
   | { readonly type: 'CLIENT_SECRET'; readonly clientSecret: string };
@@ -36,7 +36,7 @@ export interface ProviderRefund {
 }
 
 /** One line of a receipt (54-FZ for YooKassa: VAT code, payment subject and mode). */
-export interface ReceiptLine {
+interface ReceiptLine {
   readonly description: string;
   readonly quantity: number;
   readonly amountCents: number;

@@ -17,7 +17,7 @@ export interface YooKassaClientOptions {
 
 const amount = z.object({ value: z.string().max(20), currency: z.string().length(3) });
 
-export const yooPaymentSchema = z.object({
+const yooPaymentSchema = z.object({
   id: z.string().min(1).max(64),
   status: z.enum(['pending', 'waiting_for_capture', 'succeeded', 'canceled']),
   paid: z.boolean(),
@@ -39,7 +39,7 @@ export const yooPaymentSchema = z.object({
 });
 export type YooPayment = z.infer<typeof yooPaymentSchema>;
 
-export const yooRefundSchema = z.object({
+const yooRefundSchema = z.object({
   id: z.string().min(1).max(64),
   payment_id: z.string().min(1).max(64),
   status: z.enum(['pending', 'succeeded', 'canceled']),

@@ -12,7 +12,13 @@ import { throttle, type FfmpegProgress } from '../../domain/media/progress.ts';
 import { runFfmpeg } from '../../domain/media/run-ffmpeg.ts';
 import { PermanentError, RequeueError, type QueueTask } from '../queue/job-queue.ts';
 import { publishLiveStatus } from '../../domain/jobs/job-events.ts';
-import { redactCredentials, type JobRun, type LiveReport, type Runner, type StopReason } from '../../domain/jobs/job-run.ts';
+import {
+  redactCredentials,
+  type JobRun,
+  type LiveReport,
+  type Runner,
+  type StopReason,
+} from '../../domain/jobs/job-run.ts';
 import { JobStore, isActive } from '../../domain/jobs/job-store.ts';
 import { runLive } from '../../domain/jobs/run-live.ts';
 import { runThumbnails, runVod } from '../../domain/jobs/run-vod.ts';
@@ -26,11 +32,11 @@ const runners: Record<TranscodeJobKind, Runner> = {
   THUMBNAIL: runThumbnails,
 };
 
-export const errorMessage = (error: unknown): string =>
+const errorMessage = (error: unknown): string =>
   redactCredentials(error instanceof Error ? error.message : String(error)).slice(0, 1000);
 
 /** The stable code a live job fails with when no worker has CPU for it (streaming passes it on to players). */
-export const CAPACITY_EXHAUSTED = 'CAPACITY_EXHAUSTED';
+const CAPACITY_EXHAUSTED = 'CAPACITY_EXHAUSTED';
 
 export interface JobRunnerDeps {
   readonly workerId: string;

@@ -6,7 +6,7 @@ import { masterPlaylist, type MasterVariant } from './playlists.ts';
 import { RenditionOutput, type SegmentLog } from './rendition-output.ts';
 import { ClockAnchor } from './timeline.ts';
 
-export interface LadderProgress {
+interface LadderProgress {
   readonly rendition: string;
   readonly msn: number;
   readonly part: number;

@@ -1,5 +1,5 @@
 /** Content types and cache lifetimes of what the HLS outputs write to S3. */
-export const contentTypeOf = (name: string): string =>
+const contentTypeOf = (name: string): string =>
   name.endsWith('.m3u8')
     ? 'application/vnd.apple.mpegurl'
     : name.endsWith('.m4s')
@@ -13,7 +13,7 @@ export const contentTypeOf = (name: string): string =>
             : 'application/octet-stream';
 
 /** Playlists change; media objects never change once written. */
-export const cacheControlOf = (name: string): string =>
+const cacheControlOf = (name: string): string =>
   name.endsWith('.m3u8') || name.endsWith('.mpd') ? 'no-cache' : 'max-age=31536000, immutable';
 
 export const objectMeta = (name: string): Record<string, string> => ({

@@ -38,7 +38,7 @@ export interface RenditionOutputOptions {
   readonly maxBacklog?: number;
 }
 
-export class StorageBacklogError extends Error {
+class StorageBacklogError extends Error {
   override readonly name = 'StorageBacklogError';
 }
 

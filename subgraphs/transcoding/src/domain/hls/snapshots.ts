@@ -6,7 +6,7 @@ import { runFfmpeg } from '../media/run-ffmpeg.ts';
 import { objectMeta } from './media-types.ts';
 
 /** S3 key of a camera's snapshot taken at `at`: snapshots/<camera>/<YYYY-MM-DD>/<HHMMSS.mmm>.jpg (UTC). */
-export function snapshotKey(cameraId: string, at: Date): string {
+function snapshotKey(cameraId: string, at: Date): string {
   const iso = at.toISOString();
   return `snapshots/${cameraId}/${iso.slice(0, 10)}/${iso.slice(11, 23).replace(/:/g, '')}.jpg`;
 }

@@ -18,9 +18,9 @@ export interface JobCommandDeps {
 }
 
 /** Live streams are taken before batch work whenever both wait. */
-export const queuePriority = (kind: TranscodeJobKind): number => (kind === 'LIVE' ? 1 : 10);
+const queuePriority = (kind: TranscodeJobKind): number => (kind === 'LIVE' ? 1 : 10);
 
-export const enqueueJob = (deps: Pick<JobCommandDeps, 'queue' | 'config'>, row: TranscodeJobRow) =>
+const enqueueJob = (deps: Pick<JobCommandDeps, 'queue' | 'config'>, row: TranscodeJobRow) =>
   deps.queue.enqueue(row.id, {
     attempts: row.maxAttempts,
     backoffMs: deps.config.JOB_BACKOFF_MS,

@@ -14,7 +14,7 @@ const firstLine = (error: unknown): string =>
   error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 
 /** S3 prefix of a live session: one folder per job, so a recording keeps its own segments. */
-export const liveSessionPrefix = (streamId: string, jobId: string): string => `live/${streamId}/${jobId}/`;
+const liveSessionPrefix = (streamId: string, jobId: string): string => `live/${streamId}/${jobId}/`;
 
 /** Why an encoder run ended, in words for Stream.lastError. */
 type RunEnd =

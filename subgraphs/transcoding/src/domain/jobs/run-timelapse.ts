@@ -9,7 +9,7 @@ import type { JobRun } from './job-run.ts';
 
 const IMAGE = /\.(jpe?g)$/i;
 
-export const timelapseKey = (cameraId: string, day: string): string => `timelapses/${cameraId}/${day}.mp4`;
+const timelapseKey = (cameraId: string, day: string): string => `timelapses/${cameraId}/${day}.mp4`;
 
 /** Runs `work` over `items` with at most `limit` at once. */
 async function inPool<T>(

@@ -12,7 +12,7 @@ export interface MediaPlaylist {
   readonly endList: boolean;
 }
 
-export interface MasterVariant {
+interface MasterVariant {
   readonly uri: string;
   readonly bandwidth: number;
   readonly resolution: { readonly width: number; readonly height: number } | null;

@@ -2,7 +2,7 @@ import type { UserDb } from '../../db.ts';
 import type { Notification } from '../../generated/prisma/client.ts';
 
 /** What the app receives with a push: where tapping it leads. */
-export interface PushData {
+interface PushData {
   readonly notificationId: string;
   readonly kind: string;
   /** The notification's in-app link (a path such as `/rentals/<id>`), or `/notifications`. */

@@ -1,6 +1,6 @@
 import { boxesIn, child, childrenOf, Mp4FormatError, payloadOf, Reader, requireChild, type Box } from './boxes.ts';
 
-export interface TrackInfo {
+interface TrackInfo {
   readonly id: number;
   readonly kind: 'video' | 'audio' | 'other';
   readonly timescale: number;

@@ -9,7 +9,7 @@ const NON_SYNC = 0x00010000;
  */
 const MAX_SAMPLES_PER_RUN = 1 << 20;
 
-export interface TrackRun {
+interface TrackRun {
   readonly trackId: number;
   /** Decode time of the first sample, in the track's timescale. */
   readonly baseTime: number;
