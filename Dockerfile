@@ -7,11 +7,12 @@
 #   transcoding-worker   the transcoding code with Debian's ffmpeg, running src/worker-main.ts (no HTTP endpoint)
 #   migrate              tools/ and every subgraph's migrations: the db-migrate Job and the await-migrations
 #                        initContainers (tools/src/await-migrations.ts)
-# Stages: deps (npm ci of the whole workspace, no install scripts) → build (generated code; the service's runtime files
-# staged under /stage) → prod (npm ci --omit=dev pruned to the service's workspaces) → runtime (non-root, tsx). The
-# stages that depend on SERVICE declare it.
+# Stages: manifests (every workspace's package.json) → deps (npm ci of the whole workspace, no install scripts) → build
+# (generated code; the service's runtime files staged under /stage) → prod (manifests again: npm ci --omit=dev pruned
+# to the service's workspaces) → runtime (non-root, tsx). The stages that depend on SERVICE declare it.
 
-FROM node:20-bookworm-slim AS deps
+# The workspace's manifests, what both installs below start from.
+FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
@@ -26,6 +27,8 @@ COPY subgraphs/farm/package.json subgraphs/farm/
 COPY subgraphs/streaming/package.json subgraphs/streaming/
 COPY subgraphs/transcoding/package.json subgraphs/transcoding/
 COPY subgraphs/payment/package.json subgraphs/payment/
+
+FROM manifests AS deps
 # Install scripts stay off, as on the development machines: Prisma's client is generated offline below.
 RUN npm ci --ignore-scripts
 
@@ -68,22 +71,8 @@ RUN set -eu; \
   ln -s "../${entry}" /stage/service/main.ts; \
   if [ -n "${port}" ]; then printf '%s' "${port}" > /stage/service/port; fi
 
-FROM node:20-bookworm-slim AS prod
+FROM manifests AS prod
 ARG SERVICE
-WORKDIR /app
-ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-COPY package.json package-lock.json ./
-COPY packages/kit/package.json packages/kit/
-COPY packages/demo/package.json packages/demo/
-COPY tools/package.json tools/
-COPY gateway/package.json gateway/
-COPY security/package.json security/
-COPY subgraphs/auth/package.json subgraphs/auth/
-COPY subgraphs/user/package.json subgraphs/user/
-COPY subgraphs/farm/package.json subgraphs/farm/
-COPY subgraphs/streaming/package.json subgraphs/streaming/
-COPY subgraphs/transcoding/package.json subgraphs/transcoding/
-COPY subgraphs/payment/package.json subgraphs/payment/
 # The workspace whose production dependencies the image carries (with the kit's and the root's).
 RUN set -eu; \
   case "${SERVICE}" in \

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createLogger, eventTopics, MemoryEventBus, type LiveTranscodeStatus } from '@vegshare/kit';
 import { publishCamera, type CameraPublisher } from '@vegshare/tools/demo-cameras/camera-publisher';
 import { startRtmpServer, type RtmpServer } from '@vegshare/tools/demo-cameras/rtmp-server';
-import { ensureTestPattern } from '@vegshare/tools/demo-cameras/test-pattern';
+import { CAMERA_LIKE, ensureTestPattern } from '@vegshare/tools/demo-cameras/test-pattern';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '@vegshare/transcoding';
@@ -31,15 +31,7 @@ export async function benchEnv(): Promise<BenchEnv> {
   });
   const dir = await mkdtemp(join(tmpdir(), 'vegshare-bench-video-'));
   // A farm camera: 720p30 H.264 High, a keyframe every 2 s, AAC; looped with -c copy so cameras cost next to nothing.
-  const clip = await ensureTestPattern(binaries.ffmpeg, join(dir, 'camera-720p.mp4'), {
-    width: 1280,
-    height: 720,
-    fps: 30,
-    gopSeconds: 2,
-    seconds: 20,
-    videoKbps: 2500,
-    audio: true,
-  });
+  const clip = await ensureTestPattern(binaries.ffmpeg, join(dir, 'camera-720p.mp4'), CAMERA_LIKE);
   const [rtmp, database, s3] = await Promise.all([
     startRtmpServer(),
     createTestDatabase(),

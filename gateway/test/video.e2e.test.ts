@@ -261,7 +261,8 @@ describe('live video through the gateway', () => {
     const jobs = (
       mine.data?.['transcodeJobs'].edges as { node: { id: string; status: string; farm: { id: string } } }[]
     ).map((e) => e.node);
-    const job = jobs.find((j) => j.status === 'RUNNING');
+    // The live job, RUNNING or (when the loaded machine made the camera stall for a moment) RECONNECTING.
+    const job = jobs.find((j) => j.status === 'RUNNING' || j.status === 'RECONNECTING');
     expect(job, JSON.stringify(jobs)).toBeDefined();
     if (!job) return;
     expect(job.farm.id).toBe(demo.farms.greenAcres);

@@ -19,7 +19,7 @@ import { demo } from '@vegshare/demo';
 import { startStack, type RunningStack } from '../../tools/src/stack.ts';
 import { publishCamera, type CameraPublisher } from '../../tools/src/demo-cameras/camera-publisher.ts';
 import { startRtmpServer, type RtmpServer } from '../../tools/src/demo-cameras/rtmp-server.ts';
-import { ensureTestPattern } from '../../tools/src/demo-cameras/test-pattern.ts';
+import { ensureTestPattern, TEST_CAMERA_LIKE } from '../../tools/src/demo-cameras/test-pattern.ts';
 import { resolveFfmpeg } from '../../subgraphs/transcoding/src/domain/media/ffmpeg-binary.ts';
 import { createTestDatabase, type TestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3, type LocalS3 } from '../../tools/src/testing/s3.ts';
@@ -74,15 +74,11 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
     // as `npm start` does) makes it LIVE — nothing in this test reports a stream status itself.
     const { ffmpeg } = await resolveFfmpeg();
     rtmp = await startRtmpServer();
-    const clip = await ensureTestPattern(ffmpeg, join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'), {
-      width: 1280,
-      height: 720,
-      fps: 30,
-      gopSeconds: 2,
-      seconds: 10,
-      videoKbps: 2000,
-      audio: true,
-    });
+    const clip = await ensureTestPattern(
+      ffmpeg,
+      join(import.meta.dirname, '..', 'test-results', 'camera-720p.mp4'),
+      TEST_CAMERA_LIKE,
+    );
     bedCamera = publishCamera(ffmpeg, clip, `${rtmp.url}/farm/bed`);
     // The web app's origin is known before the stack starts: it is the redirect URI social sign-in returns to.
     const webPort = await freePort();

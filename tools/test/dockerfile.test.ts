@@ -55,7 +55,7 @@ describe('Dockerfile', () => {
     expect(ruleProblems(text)).toEqual([]);
   });
 
-  it('copies every workspace manifest before both installs (npm ci needs all of them)', () => {
+  it('copies every workspace manifest once, in the stage both installs start from (npm ci needs all of them)', () => {
     const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
     const dirs = root.workspaces.flatMap((w) =>
       w.endsWith('/*')
@@ -65,8 +65,10 @@ describe('Dockerfile', () => {
         : [w],
     );
     for (const dir of dirs.filter((d) => existsSync(join(repoRoot, d, 'package.json')))) {
-      expect(text.split(`COPY ${dir}/package.json ${dir}/`).length - 1, dir).toBe(2);
+      expect(text.split(`COPY ${dir}/package.json ${dir}/`).length - 1, dir).toBe(1);
     }
+    expect(text).toMatch(/^FROM manifests AS deps$/m);
+    expect(text).toMatch(/^FROM manifests AS prod$/m);
   });
 
   it('has one .dockerignore that keeps node_modules, local data and generated clients out of the context', () => {

@@ -5,6 +5,7 @@ import { Platform, Pressable, Text, View } from 'react-native';
 import { createFormat, languageOf } from '../i18n';
 import { useTheme } from './theme-context';
 import { space } from './theme';
+import type { DateFieldProps } from './date-field-props';
 
 const toDay = (d: Date): string =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -14,21 +15,7 @@ const fromDay = (day: string): Date => {
 };
 
 /** A calendar day picker: the system date picker (a dialog on Android, a compact picker on iOS), value 'YYYY-MM-DD'. */
-export function DateField({
-  label,
-  value,
-  onChange,
-  min,
-  max,
-  testID,
-}: {
-  label: string;
-  value: string;
-  onChange: (day: string) => void;
-  min?: string;
-  max?: string;
-  testID?: string;
-}) {
+export function DateField({ label, value, onChange, min, max, testID }: DateFieldProps) {
   const { styles } = useTheme();
   const { i18n } = useTranslation();
   const [open, setOpen] = useState(false);

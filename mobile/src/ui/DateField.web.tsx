@@ -1,23 +1,10 @@
 import { Text, View } from 'react-native';
 import { useTheme } from './theme-context';
 import { space, TOUCH } from './theme';
+import type { DateFieldProps } from './date-field-props';
 
 /** A calendar day picker: the browser's own date input (keyboard and screen-reader friendly), value 'YYYY-MM-DD'. */
-export function DateField({
-  label,
-  value,
-  onChange,
-  min,
-  max,
-  testID,
-}: {
-  label: string;
-  value: string;
-  onChange: (day: string) => void;
-  min?: string;
-  max?: string;
-  testID?: string;
-}) {
+export function DateField({ label, value, onChange, min, max, testID }: DateFieldProps) {
   const { styles, colors } = useTheme();
   return (
     <View style={{ marginBottom: space(3) }}>

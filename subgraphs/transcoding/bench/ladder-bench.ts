@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLogger, createObjectStore, MemoryEventBus } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
+import { clipArgs } from '@vegshare/tools/demo-cameras/test-pattern';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { ladderArgs, planLadder, type LadderPlan } from '../src/domain/hls/ladder-plan.ts';
 import { prepareFfmpeg } from '../src/domain/media/ffmpeg-capabilities.ts';
@@ -75,30 +76,21 @@ const s3 = await startLocalS3();
 try {
   const binaries = await prepareFfmpeg();
   const source = join(dir, 'source.mp4');
-  await run(binaries.ffmpeg, [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=1280x720:rate=30:duration=${seconds}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-crf',
-    '18',
-    '-c:a',
-    'aac',
-    '-shortest',
-    source,
-  ]);
+  await run(
+    binaries.ffmpeg,
+    clipArgs(
+      {
+        width: 1280,
+        height: 720,
+        fps: 30,
+        seconds,
+        preset: 'ultrafast',
+        video: { crf: 18 },
+        audio: { frequency: 440 },
+      },
+      [source],
+    ),
+  );
   const store = createObjectStore({ ...s3.env, S3_REGION: 'us-east-1' });
   await store.ensureBucket();
   // Where a farmer's PUT to the presigned upload URL puts the file.

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { publishCamera, type CameraPublisher } from '@vegshare/tools/demo-cameras/camera-publisher';
 import { startRtmpServer, type RtmpServer } from '@vegshare/tools/demo-cameras/rtmp-server';
-import { ensureTestPattern, type TestPatternOptions } from '@vegshare/tools/demo-cameras/test-pattern';
+import {
+  ensureTestPattern,
+  TEST_CAMERA_LIKE,
+  type TestPatternOptions,
+} from '@vegshare/tools/demo-cameras/test-pattern';
 
 /** A test-pattern camera publishing to a real RTMP server (node-media-server), like a farm camera behind a relay. */
 export interface TestCamera {
@@ -11,22 +15,11 @@ export interface TestCamera {
   stop(): Promise<void>;
 }
 
-/** A 720p H.264/AAC camera (2 s keyframe interval) looping a 10 s clip in real time. */
-const TEST_CAMERA: TestPatternOptions = {
-  width: 1280,
-  height: 720,
-  fps: 30,
-  gopSeconds: 2,
-  seconds: 10,
-  videoKbps: 2000,
-  audio: true,
-};
-
 export async function startTestCamera(
   ffmpeg: string,
   dir: string,
   name = 'cam',
-  pattern: TestPatternOptions = TEST_CAMERA,
+  pattern: TestPatternOptions = TEST_CAMERA_LIKE,
 ): Promise<TestCamera> {
   const clip = await ensureTestPattern(
     ffmpeg,

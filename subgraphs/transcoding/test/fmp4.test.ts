@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
+import { clipArgs } from '@vegshare/tools/demo-cameras/test-pattern';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxesIn, Mp4FormatError, payloadOf, type Box } from '../src/domain/media/fmp4/boxes.ts';
 import { FragmentStream, type MediaFragment } from '../src/domain/media/fmp4/fragment-stream.ts';
@@ -24,47 +25,16 @@ const BUILDS = [
 const FFPROBE = '/usr/bin/ffprobe';
 
 /** 4.2 s of 25 fps H.264 High (keyframe every second, B-frames) + AAC-LC, as a live fragmented MP4 of ≤ 0.5 s fragments. */
-const encodeArgs = (out: string): string[] => [
-  '-hide_banner',
-  '-loglevel',
-  'error',
-  '-y',
-  '-f',
-  'lavfi',
-  '-i',
-  'testsrc2=size=320x180:rate=25',
-  '-f',
-  'lavfi',
-  '-i',
-  'sine=frequency=440:sample_rate=48000',
-  '-t',
-  '4.2',
-  '-c:v',
-  'libx264',
-  '-preset',
-  'veryfast',
-  '-profile:v',
-  'high',
-  '-pix_fmt',
-  'yuv420p',
-  '-g',
-  '25',
-  '-keyint_min',
-  '25',
-  '-sc_threshold',
-  '0',
-  '-c:a',
-  'aac',
-  '-b:a',
-  '64k',
-  '-f',
-  'mp4',
-  '-movflags',
-  '+frag_keyframe+empty_moov+default_base_moof',
-  '-frag_duration',
-  '500000',
-  out,
-];
+const encodeArgs = (out: string): string[] =>
+  clipArgs({ width: 320, height: 180, fps: 25, seconds: 4.2, gopSeconds: 1, high: true, audio: { frequency: 440 } }, [
+    '-f',
+    'mp4',
+    '-movflags',
+    '+frag_keyframe+empty_moov+default_base_moof',
+    '-frag_duration',
+    '500000',
+    out,
+  ]);
 
 interface Probe {
   readonly video: { profile: string; level: number; width: number; height: number; timescale: number };

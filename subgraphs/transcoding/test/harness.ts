@@ -8,6 +8,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createJwtVerifier, type ObjectStore, type Role, type TokenVerifier } from '@vegshare/kit';
+import { clipArgs } from '@vegshare/tools/demo-cameras/test-pattern';
 
 export const run = promisify(execFile);
 const ISSUER = 'https://auth.test.local';
@@ -102,19 +103,9 @@ export async function waitFor<T>(
 /** A synthetic recording: testsrc2 video + sine audio. */
 export async function makeClip(file: string, seconds: number, size = '320x180', audio = true): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const args = [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${size}:rate=30:duration=${seconds}`,
-  ];
-  if (audio) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`, '-c:a', 'aac');
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-shortest', file);
-  await run('ffmpeg', args);
+  const [width = 320, height = 180] = size.split('x').map(Number);
+  const spec = { width, height, fps: 30, seconds, preset: 'ultrafast' as const };
+  await run('ffmpeg', clipArgs(audio ? { ...spec, audio: { frequency: 440 } } : spec, [file]));
 }
 
 const temps: string[] = [];

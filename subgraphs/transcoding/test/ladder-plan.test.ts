@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as HLS from 'hls-parser';
+import { clipArgs } from '@vegshare/tools/demo-cameras/test-pattern';
 import {
   ladderArgs,
   partTargetSeconds,
@@ -296,39 +297,9 @@ describe.each(BUILDS)('ladderArgs run by $name', (build) => {
     // A camera-like source: 25 fps H.264 High, a keyframe every second, AAC.
     await promisify(execFile)(
       build.ffmpeg,
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc2=size=640x360:rate=25',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=300:sample_rate=48000',
-        '-t',
-        '4',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-profile:v',
-        'high',
-        '-pix_fmt',
-        'yuv420p',
-        '-g',
-        '25',
-        '-sc_threshold',
-        '0',
-        '-c:a',
-        'aac',
-        '-b:a',
-        '64k',
+      clipArgs({ width: 640, height: 360, fps: 25, seconds: 4, gopSeconds: 1, high: true, audio: { frequency: 300 } }, [
         source,
-      ],
+      ]),
       { timeout: 60_000 },
     );
     sourceProbe = await probeInput(binaries, source);

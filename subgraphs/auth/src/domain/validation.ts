@@ -12,7 +12,7 @@ export const API_SCOPES = [
 ] as const;
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
-const CONTROL = /[\u0000-\u001f\u007f]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Longest password accepted at sign-in (new passwords are limited to 128 by the policy). */
 const LOGIN_PASSWORD_MAX = 1024;
 
@@ -28,6 +28,20 @@ const opaqueToken = z
   .max(256, 'The token is invalid')
   .regex(/^[A-Za-z0-9_-]+$/, 'The token is invalid');
 const uuid = z.uuid('Expected an id');
+/** What an API key or an OAuth client is called and may do: a printable name and a set of our scopes. */
+export const credentialGrant = {
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name is required')
+    .max(80, 'Name must be at most 80 characters')
+    .refine((s) => !CONTROL.test(s), 'Name must not contain control characters'),
+  scopes: z
+    .array(z.enum(API_SCOPES, { message: `Scopes must be among: ${API_SCOPES.join(', ')}` }))
+    .min(1, 'At least one scope is required')
+    .max(API_SCOPES.length)
+    .transform((s) => [...new Set(s)]),
+};
 
 export const inputs = {
   email,
@@ -67,19 +81,7 @@ export const inputs = {
       .min(1, 'At least one role is required')
       .refine((r) => new Set(r).size === r.length, 'Roles must not repeat'),
   }),
-  createApiKey: z.object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Name is required')
-      .max(80, 'Name must be at most 80 characters')
-      .refine((s) => !CONTROL.test(s), 'Name must not contain control characters'),
-    scopes: z
-      .array(z.enum(API_SCOPES, { message: `Scopes must be among: ${API_SCOPES.join(', ')}` }))
-      .min(1, 'At least one scope is required')
-      .max(API_SCOPES.length)
-      .transform((s) => [...new Set(s)]),
-  }),
+  createApiKey: z.object(credentialGrant),
   apiKey: z
     .string()
     .min(8)

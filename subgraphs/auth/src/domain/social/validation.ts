@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { email } from '../validation.ts';
+import { CONTROL, credentialGrant, email } from '../validation.ts';
 import type { CLIENT_AUTH_METHODS } from '../oauth-clients.ts';
-import { API_SCOPES } from '../validation.ts';
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
-const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Our own opaque values (state, tickets, codes): 43 base64url characters. */
 const opaque = (message: string) => z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, message);
 /** What a provider puts in its redirect: bounded, printable. */
@@ -34,17 +30,7 @@ export const socialInputs = {
   optionalEmail: email.nullish().transform((v) => v ?? null),
   id: z.uuid('Expected an id'),
   createOAuthClient: z.object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Name is required')
-      .max(80, 'Name must be at most 80 characters')
-      .refine((s) => !CONTROL.test(s), 'Name must not contain control characters'),
-    scopes: z
-      .array(z.enum(API_SCOPES, { message: `Scopes must be among: ${API_SCOPES.join(', ')}` }))
-      .min(1, 'At least one scope is required')
-      .max(API_SCOPES.length)
-      .transform((s) => [...new Set(s)]),
+    ...credentialGrant,
     authMethod: z
       .enum(['CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'PRIVATE_KEY_JWT'])
       .transform((m) => m.toLowerCase() as (typeof CLIENT_AUTH_METHODS)[number]),

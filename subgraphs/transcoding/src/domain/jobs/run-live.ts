@@ -38,10 +38,16 @@ export async function runLive(run: JobRun): Promise<void> {
   const probeArgs = liveProbeArgs(job.source, run.binaries, config.LIVE_STALL_MS);
   let cameraOnline: boolean | null = null;
   let renditions: string[] = [];
-  const report = (status: 'STARTING' | 'LIVE' | 'RECONNECTING', error: string | null = null) =>
-    run
-      .live({ status, renditions, error, cameraOnline })
+  // Reports apply in the order they are made: the watchdog's RECONNECTING is not awaited, and a slow write of it must
+  // not land after the LIVE that follows it.
+  let reported: Promise<void> = Promise.resolve();
+  const report = (status: 'STARTING' | 'LIVE' | 'RECONNECTING', error: string | null = null): Promise<void> => {
+    const state = { status, renditions, error, cameraOnline };
+    reported = reported
+      .then(() => run.live(state))
       .catch((err: unknown) => logger.warn({ err }, 'live status update failed'));
+    return reported;
+  };
 
   await run.update({ outputPrefix: prefix, masterPlaylistKey: `${prefix}master.m3u8` });
   await report('STARTING');
