@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ladderArgs, type LadderPlan } from '@vegshare/transcoding/hls/ladder-plan';
-import { toArgs } from '@vegshare/transcoding/media/run-ffmpeg';
-import { liveInputArgs } from '@vegshare/transcoding/media/live-input';
-import type { FfmpegBinaries } from '@vegshare/transcoding/media/ffmpeg-binary';
+import { ladderArgs, type LadderPlan } from '@vegshare/transcoding/domain/hls/ladder-plan';
+import { toArgs } from '@vegshare/transcoding/domain/media/run-ffmpeg';
+import { liveInputArgs } from '@vegshare/transcoding/domain/media/live-input';
+import type { FfmpegBinaries } from '@vegshare/transcoding/domain/media/ffmpeg-binary';
 
 /** A plain ffmpeg process and how far its output has got (from `-progress`). */
 export interface PlainRun {

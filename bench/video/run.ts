@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { eventTopics } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
-import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/media/profiles';
+import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/domain/media/profiles';
 import { capacity, oursTrial, plainTrial, type CapacityTrial } from './capacity.ts';
 import { latency, type LatencyFigures } from './latency.ts';
 import { log, machineStat, quantile, sleep } from './measure.ts';

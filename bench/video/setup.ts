@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '@vegshare/transcoding';
 import { createTranscodingDb, type TranscodingDb } from '@vegshare/transcoding/db';
-import { resolveFfmpeg, type FfmpegBinaries } from '@vegshare/transcoding/media/ffmpeg-binary';
+import { resolveFfmpeg, type FfmpegBinaries } from '@vegshare/transcoding/domain/media/ffmpeg-binary';
 
 /** What every part of the video benchmark shares: ffmpeg, a camera clip, an RTMP server, Postgres and S3. */
 export interface BenchEnv {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { eventTopics, type LiveTranscodeRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
-import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/media/profiles';
+import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/domain/media/profiles';
 import type { BenchEnv, OursService } from './setup.ts';
 import { log, sleep } from './measure.ts';
 import { plainHls } from './plain-ffmpeg.ts';

@@ -13,7 +13,7 @@ import { waitFor as pollUntil } from '@vegshare/tools/testing/wait';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveFfmpeg } from '@vegshare/transcoding/media/ffmpeg-binary';
+import { resolveFfmpeg } from '@vegshare/transcoding/domain/media/ffmpeg-binary';
 
 let dataDir: string;
 let ffprobe: string;

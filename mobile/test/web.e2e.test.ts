@@ -20,7 +20,7 @@ import { startStack, type RunningStack } from '../../tools/src/stack.ts';
 import { publishCamera, type CameraPublisher } from '../../tools/src/demo-cameras/camera-publisher.ts';
 import { startRtmpServer, type RtmpServer } from '../../tools/src/demo-cameras/rtmp-server.ts';
 import { ensureTestPattern, TEST_CAMERA_LIKE } from '../../tools/src/demo-cameras/test-pattern.ts';
-import { resolveFfmpeg } from '../../subgraphs/transcoding/src/media/ffmpeg-binary.ts';
+import { resolveFfmpeg } from '../../subgraphs/transcoding/src/domain/media/ffmpeg-binary.ts';
 import { createTestDatabase, type TestDatabase } from '../../tools/src/testing/database.ts';
 import { startLocalS3, type LocalS3 } from '../../tools/src/testing/s3.ts';
 import { startFakeProvider, type FakeProvider } from '../../tools/src/testing/social-providers.ts';

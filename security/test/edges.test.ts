@@ -10,7 +10,7 @@ import { demo } from '@vegshare/demo';
 import { loadService } from '@vegshare/tools/services';
 import { readRoverConfig } from '@vegshare/tools/workspace';
 import { loadGatewayConfig } from '@vegshare/gateway';
-import { devMailboxRoute } from '@vegshare/auth/http/routes';
+import { devMailboxRoute } from '@vegshare/auth/adapters/http/routes';
 import { createAuthDb } from '@vegshare/auth/db';
 import { GATEWAY_SECRET, bearer, codeOf, post, startSuite, type Suite } from './harness.ts';
 

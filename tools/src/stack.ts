@@ -81,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     if (options.demoCameras) {
       const transcoding = envOf('transcoding', {});
-      const { resolveFfmpeg } = await import('@vegshare/transcoding/media/ffmpeg-binary');
+      const { resolveFfmpeg } = await import('@vegshare/transcoding/domain/media/ffmpeg-binary');
       const binaries = await resolveFfmpeg({
         ffmpegPath: transcoding['FFMPEG_PATH'],
         ffprobePath: transcoding['FFPROBE_PATH'],

@@ -12,6 +12,7 @@ export {
   type ServiceModule,
   type SeedOptions,
 } from './launch.ts';
+export { prismaHandle, startService, type DbHandle, type ServiceKit, type ServiceWiring } from './start-service.ts';
 export { Resources, type ResourceOptions } from './lifecycle.ts';
 export { startSubgraph, GATEWAY_SECRET_HEADER, type RunningSubgraph } from './subgraph.ts';
 

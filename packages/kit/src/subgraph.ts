@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { apolloHandler } from './http/apollo-handler.ts';
 import {
@@ -101,35 +101,32 @@ export async function startSubgraph<TContext extends BaseContext>(
   for (const [path, handler] of Object.entries(options.routes ?? {})) routes[path] = guarded(handler);
   // Only the gateway calls /graphql, on the local network: compressing there would cost CPU on both sides for nothing.
   routes['/graphql'] = guarded(apolloHandler({ server: apollo, context: options.context, compression: false }));
-  const server = await startServiceServer({
-    name: options.name,
-    port: options.port,
-    ...(options.host ? { host: options.host } : {}),
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness,
-    routes,
-    ...(options.metricsPort !== undefined ? { metricsPort: options.metricsPort } : {}),
-    ...(options.metricsHost !== undefined ? { metricsHost: options.metricsHost } : {}),
-  });
-  const connectionContext = options.connectionContext;
-  const isGatewaySecret = gatewaySecretMatcher(options.gatewaySecret);
-  const subscriptions =
-    schema.getSubscriptionType() && connectionContext
-      ? serveSubscriptions<TContext>({
-          server: server.server,
-          schema,
-          logger: options.logger,
-          formatError,
-          ...(options.watchAccess ? { watchAccess: options.watchAccess } : {}),
-          refuse: (context: TContext, document: DocumentNode) => scopeRefusal(scopes, context, document),
-          context: async (params) => {
-            if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER]))
-              throw new Error('missing or wrong gateway secret');
-            return connectionContext(params);
-          },
-        })
-      : null;
+  let server: RunningServer;
+  try {
+    server = await startServiceServer({
+      name: options.name,
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      logger: options.logger,
+      metrics: options.metrics,
+      readiness: options.readiness,
+      routes,
+      ...(options.metricsPort !== undefined ? { metricsPort: options.metricsPort } : {}),
+      ...(options.metricsHost !== undefined ? { metricsHost: options.metricsHost } : {}),
+    });
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+  let subscriptions: { close(): Promise<void> } | null;
+  try {
+    subscriptions = serveWebSockets(options, schema, server, formatError, scopes);
+  } catch (error) {
+    // The HTTP server is listening already: a failed WebSocket setup must not leave it (and its port) open.
+    await server.close(0);
+    await apollo.stop();
+    throw error;
+  }
   return {
     ...server,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
@@ -139,4 +136,30 @@ export async function startSubgraph<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/** graphql-ws on the subgraph's HTTP server, when the schema has subscriptions and connections get a context. */
+function serveWebSockets<TContext extends BaseContext>(
+  options: SubgraphOptions<TContext>,
+  schema: GraphQLSchema,
+  server: RunningServer,
+  formatError: ReturnType<typeof createErrorFormatter>,
+  scopes: ScopePolicy,
+): { close(): Promise<void> } | null {
+  const connectionContext = options.connectionContext;
+  if (!schema.getSubscriptionType() || !connectionContext) return null;
+  const isGatewaySecret = gatewaySecretMatcher(options.gatewaySecret);
+  return serveSubscriptions<TContext>({
+    server: server.server,
+    schema,
+    logger: options.logger,
+    formatError,
+    ...(options.watchAccess ? { watchAccess: options.watchAccess } : {}),
+    refuse: (context: TContext, document: DocumentNode) => scopeRefusal(scopes, context, document),
+    context: async (params) => {
+      if (options.gatewaySecret && !isGatewaySecret(params[GATEWAY_SECRET_HEADER]))
+        throw new Error('missing or wrong gateway secret');
+      return connectionContext(params);
+    },
+  });
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Viewer } from '@vegshare/kit';
 import type { AuthDb } from './db.ts';
 import type { AuthLoaders } from './loaders.ts';
-import type { RequestMeta } from './http/request-meta.ts';
+import type { RequestMeta } from './adapters/http/request-meta.ts';
 import type { AuthServices } from './domain/auth-services.ts';
 
 /** Per-request context, built once per HTTP request. */

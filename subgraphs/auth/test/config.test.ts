@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '@vegshare/kit';
 import { DEV_KEY_ENCRYPTION_SECRET, loadAuthConfig } from '../src/env.ts';
-import { requestMeta } from '../src/http/request-meta.ts';
+import { requestMeta } from '../src/adapters/http/request-meta.ts';
 import { isCommonPassword } from '../src/domain/passwords/policy.ts';
 import { argon2idHasher, bcryptHasher, PasswordService } from '../src/domain/passwords/hasher.ts';
 

@@ -7,7 +7,7 @@ import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, collect, futureYear, type FarmHarness } from './harness.ts';
 import { demoSeason } from '../src/seed.ts';
-import { adoptionMonths } from '../src/payments/bookings.ts';
+import { adoptionMonths } from '../src/domain/payments/bookings.ts';
 
 let h: FarmHarness;
 beforeAll(async () => {

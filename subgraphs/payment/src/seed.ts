@@ -4,9 +4,9 @@ import { commissionOf } from './domain/money.ts';
 import { postJournal } from './domain/ledger.ts';
 
 /** Fixed ids of the farm seed's demo season (subgraphs/farm/src/seed.ts `demoSeason`), which these payments pay for. */
-export const DEMO_RENTAL_ID = '40000000-0000-4000-8000-000000000001';
-export const DEMO_ADOPTION_ID = '51000000-0000-4000-8000-000000000001';
-export const DEMO_COMMISSION_BPS = 1000;
+const DEMO_RENTAL_ID = '40000000-0000-4000-8000-000000000001';
+const DEMO_ADOPTION_ID = '51000000-0000-4000-8000-000000000001';
+const DEMO_COMMISSION_BPS = 1000;
 
 const farms = [
   { farmId: demo.farms.greenAcres, ownerId: demo.users.farmer.id, name: 'Green Acres' },

@@ -4,10 +4,10 @@ import type { StreamingDb } from './db.ts';
 import { applyFarmChanged, applyRentalChanged } from './domain/projections.ts';
 
 /** Fixed id of the demo rental of plot greenA1 (the farm seed should publish RentalChanged with the same id). */
-export const DEMO_RENTAL_ID = '40000000-0000-4000-8000-000000000001';
+const DEMO_RENTAL_ID = '40000000-0000-4000-8000-000000000001';
 
 /** Where the demo cameras stream from when no local demo camera server runs (not reachable: they stay offline). */
-export const UNREACHABLE_DEMO_CAMERAS = 'rtsp://cameras.demo.vegshare.local';
+const UNREACHABLE_DEMO_CAMERAS = 'rtsp://cameras.demo.vegshare.local';
 
 /** The season a demo rental covers: this calendar year (so the demo customer can watch whenever the demo runs). */
 function currentSeason(now = new Date()): { startsOn: string; endsOn: string } {

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
-  createLogger,
-  createMetrics,
   createObjectStore,
-  eventBusFromConfig,
-  launchSubgraph,
   MEDIA_PREFIX,
   MediaSigner,
+  prismaHandle,
   RedisEventBus,
-  Resources,
-  ServiceEvents,
+  startService,
   type RunningSubgraph,
   type ServiceDeps,
   type ServiceModule,
@@ -25,9 +21,9 @@ import type { Context, StreamingRuntime } from './context.ts';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './domain/presence.ts';
 import { StreamControl } from './domain/stream-control.ts';
 import { subscribeToEvents } from './domain/event-handlers.ts';
-import { hlsHandler } from './http/hls.ts';
-import { hlsRoute } from './http/hls-route.ts';
-import { mediaHandler } from './http/media.ts';
+import { hlsHandler } from './adapters/http/hls.ts';
+import { hlsRoute } from './adapters/http/hls-route.ts';
+import { mediaHandler } from './adapters/http/media.ts';
 import { HLS_PREFIX } from './domain/hls-path.ts';
 import { CapacityView } from './domain/capacity-view.ts';
 import { HlsProgressBoard } from './domain/hls-progress.ts';
@@ -35,12 +31,15 @@ import { watchRights } from './domain/watch-rights.ts';
 
 export { loadStreamingConfig, type StreamingConfig } from './env.ts';
 
-export interface RunningStreaming extends RunningSubgraph {
+/** What the streaming service adds to a running subgraph. */
+interface StreamingExtras {
   /** Stream lifecycle (tests drive the sweeps directly instead of waiting for timers). */
   readonly control: StreamControl;
   /** Resolves once every event received so far has been applied. */
   eventsIdle(): Promise<void>;
 }
+
+export interface RunningStreaming extends RunningSubgraph, StreamingExtras {}
 
 const ms = (seconds: number): number => Math.round(seconds * 1000);
 
@@ -70,120 +69,100 @@ function requestContext(viewer: Viewer | null, db: StreamingDb, runtime: Streami
 }
 
 /** Starts the streaming subgraph; used by main.ts, the embedded start and the tests alike. */
-export async function startStreamingService(
-  config: StreamingConfig,
-  deps: ServiceDeps = {},
-): Promise<RunningStreaming> {
-  const logger = deps.logger ?? createLogger('streaming', config.LOG_LEVEL);
-  const metrics = deps.metrics ?? createMetrics('streaming');
-  const resources = new Resources(logger);
-  return resources.build(async () => {
-    const db = resources.add('postgres', createStreamingDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const liveBus =
-      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
-    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
-    const outbox = resources.add(
-      'service events',
-      await ServiceEvents.open({
-        service: 'streaming',
-        schema: STREAMING_SCHEMA,
-        databaseUrl: config.DATABASE_URL,
-        logger,
-        metrics,
-        natsUrl: config.NATS_URL,
-        bus: liveBus,
-      }),
-      (o) => o.stop(),
-    );
-    // Domain code publishes after its change committed: durable topics go through the outbox, live ones to the bus.
-    const bus = outbox.outboxBus(liveBus, db);
-    const presence: PresenceStore = resources.add(
-      'presence',
-      config.REDIS_URL
-        ? new RedisPresenceStore(
-            config.REDIS_URL,
-            ms(config.VIEWER_TTL_SECONDS),
-            config.REDIS_KEY_PREFIX,
-            ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2,
-          )
-        : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS)),
-      (p) => p.close(),
-    );
-    const store = createObjectStore(config);
-    const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
-    if (!config.PLAYBACK_SIGNING_SECRET)
-      logger.warn(
-        'PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only',
+export function startStreamingService(config: StreamingConfig, deps: ServiceDeps = {}): Promise<RunningStreaming> {
+  return startService<StreamingDb, Context, undefined, StreamingExtras>({
+    name: 'streaming',
+    config,
+    deps,
+    dbSchema: STREAMING_SCHEMA,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    openDb: () => prismaHandle(createStreamingDb(config.DATABASE_URL)),
+    async wire({ db, bus: liveBus, outbox, logger, metrics, resources }) {
+      // Domain code publishes after its change committed: durable topics go through the outbox, live ones to the bus.
+      const bus = outbox.outboxBus(liveBus, db);
+      const presence: PresenceStore = resources.add(
+        'presence',
+        config.REDIS_URL
+          ? new RedisPresenceStore(
+              config.REDIS_URL,
+              ms(config.VIEWER_TTL_SECONDS),
+              config.REDIS_KEY_PREFIX,
+              ms(config.VIEWER_TTL_SECONDS + config.STREAM_IDLE_STOP_SECONDS + config.PRESENCE_SWEEP_SECONDS) * 2,
+            )
+          : new MemoryPresenceStore(ms(config.VIEWER_TTL_SECONDS)),
+        (p) => p.close(),
       );
-    const signer = new MediaSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
-    const failures = metrics.counter('streaming_stream_failures_total', 'Streams that moved to FAILED');
-    const board = new HlsProgressBoard();
-    const capacity = new CapacityView();
-    const blocked = metrics.gauge(
-      'streaming_hls_blocking_reloads',
-      'LL-HLS playlist requests held until the playlist moves on',
-    );
-    const control = new StreamControl({
-      onFailure: () => failures.inc(),
-      capacity,
-      healthNotifyCooldownMs: ms(config.CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS),
-      db,
-      bus,
-      presence,
-      logger,
-      timings: {
-        idleStopMs: ms(config.STREAM_IDLE_STOP_SECONDS),
-        republishMs: ms(config.LIVE_REQUEST_REPUBLISH_SECONDS),
-        startTimeoutMs: ms(config.STREAM_START_TIMEOUT_SECONDS),
-        sweepMs: ms(config.PRESENCE_SWEEP_SECONDS),
-      },
-    });
-    const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
-    const handlers = resources.add(
-      'event handlers',
-      await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger),
-      (h) => h.close(),
-    );
-    outbox.start();
-    const running = await launchSubgraph<Context>({
-      name: 'streaming',
-      config,
-      schemaFile: new URL('../schema.graphql', import.meta.url),
-      events: bus,
-      resolvers,
-      deps: { ...deps, logger, metrics, events: bus },
-      context: (viewer) => requestContext(viewer, db, runtime),
-      readiness: () => [
-        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },
-        ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
-        ...(liveBus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => liveBus.ping() }] : []),
-      ],
-      // Players fetch playlists and segments directly (or through the gateway's origin); the signed URL, not the
-      // gateway secret, authorizes them.
-      publicRoutes: {
-        [`${HLS_PREFIX}*`]: hlsRoute(
-          hlsHandler({
-            db,
-            store,
-            signer,
-            logger,
-            board,
-            blockMaxMs: config.HLS_BLOCK_MAX_MS,
-            noteViewer: (s, v) => control.noteViewer(s, v),
-            mayWatch: watchRights(db),
-          }),
-        ),
-        [`${MEDIA_PREFIX}*`]: hlsRoute(mediaHandler({ store, signer, logger })),
-      },
-      resources,
-    });
-    control.startLoops();
-    resources.onClose('stream loops', () => control.stopLoops());
-    const gauge = setInterval(() => blocked.set(board.waiting), 5_000);
-    gauge.unref();
-    resources.onClose('blocking-reloads gauge', () => clearInterval(gauge));
-    return { ...running, control, eventsIdle: () => handlers.idle() };
+      const store = createObjectStore(config);
+      const signingSecret = config.PLAYBACK_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
+      if (!config.PLAYBACK_SIGNING_SECRET)
+        logger.warn(
+          'PLAYBACK_SIGNING_SECRET not set: playback URLs are signed with a per-process key and verify on this replica only',
+        );
+      const signer = new MediaSigner(signingSecret, config.PLAYBACK_URL_TTL_SECONDS);
+      const failures = metrics.counter('streaming_stream_failures_total', 'Streams that moved to FAILED');
+      const board = new HlsProgressBoard();
+      const capacity = new CapacityView();
+      const blocked = metrics.gauge(
+        'streaming_hls_blocking_reloads',
+        'LL-HLS playlist requests held until the playlist moves on',
+      );
+      const control = new StreamControl({
+        onFailure: () => failures.inc(),
+        capacity,
+        healthNotifyCooldownMs: ms(config.CAMERA_HEALTH_NOTIFY_COOLDOWN_SECONDS),
+        db,
+        bus,
+        presence,
+        logger,
+        timings: {
+          idleStopMs: ms(config.STREAM_IDLE_STOP_SECONDS),
+          republishMs: ms(config.LIVE_REQUEST_REPUBLISH_SECONDS),
+          startTimeoutMs: ms(config.STREAM_START_TIMEOUT_SECONDS),
+          sweepMs: ms(config.PRESENCE_SWEEP_SECONDS),
+        },
+      });
+      const runtime: StreamingRuntime = { bus, control, presence, signer, playbackBaseUrl: config.PLAYBACK_BASE_URL };
+      const handlers = resources.add(
+        'event handlers',
+        await subscribeToEvents(bus, outbox, db, control, { board, capacity }, logger),
+        (h) => h.close(),
+      );
+      return {
+        events: bus,
+        context: (viewer) => requestContext(viewer, db, runtime),
+        readiness: () => [
+          { name: 'object-store', check: async () => void (await store.client.bucketExists(store.bucket)) },
+          ...(config.REDIS_URL ? [{ name: 'redis', check: () => presence.ping() }] : []),
+          ...(liveBus instanceof RedisEventBus ? [{ name: 'event-bus', check: () => liveBus.ping() }] : []),
+        ],
+        // Players fetch playlists and segments directly (or through the gateway's origin); the signed URL, not the
+        // gateway secret, authorizes them.
+        publicRoutes: {
+          [`${HLS_PREFIX}*`]: hlsRoute(
+            hlsHandler({
+              db,
+              store,
+              signer,
+              logger,
+              board,
+              blockMaxMs: config.HLS_BLOCK_MAX_MS,
+              noteViewer: (s, v) => control.noteViewer(s, v),
+              mayWatch: watchRights(db),
+            }),
+          ),
+          [`${MEDIA_PREFIX}*`]: hlsRoute(mediaHandler({ store, signer, logger })),
+        },
+        started: () => {
+          control.startLoops();
+          resources.onClose('stream loops', () => control.stopLoops());
+          const gauge = setInterval(() => blocked.set(board.waiting), 5_000);
+          gauge.unref();
+          resources.onClose('blocking-reloads gauge', () => clearInterval(gauge));
+          return { control, eventsIdle: () => handlers.idle() };
+        },
+      };
+    },
   });
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { TranscodingDb } from './db.ts';
 import type { TranscodingConfig } from './env.ts';
 import type { TranscodingLoaders } from './loaders.ts';
-import type { JobQueue } from './queue/job-queue.ts';
+import type { JobQueue } from './adapters/queue/job-queue.ts';
 
 /** Per-request (or per-WebSocket-connection) context; one factory for HTTP and graphql-ws. */
 export interface Context {

@@ -1,14 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import {
-  createLogger,
-  createMetrics,
   createObjectStore,
-  eventBusFromConfig,
-  ServiceEvents,
   eventTopics,
-  launchSubgraph,
   MediaSigner,
-  Resources,
+  prismaHandle,
+  startService,
   type CameraChanged,
   type FarmChanged,
   type LiveTranscodeRequested,
@@ -17,23 +13,25 @@ import {
   type ServiceDeps,
   type ServiceModule,
   type Viewer,
+  type ServiceEvents,
+  type Logger,
   seedWith,
 } from '@vegshare/kit';
 import type { TranscodingDb } from './db.ts';
 import { z } from 'zod';
 import { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 import { createTranscodingDb, TRANSCODING_SCHEMA } from './db.ts';
-import { registerQueueDepthMetric } from './queue-depth-metric.ts';
+import { registerQueueDepthMetric } from './adapters/queue/depth-metric.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedTranscoding } from './seed.ts';
 import type { Context } from './context.ts';
-import { prepareFfmpeg } from './media/ffmpeg-capabilities.ts';
-import { jobQueueFromConfig } from './queue/queue-from-config.ts';
-import type { JobQueue } from './queue/job-queue.ts';
-import { MemoryJobQueue } from './queue/memory-queue.ts';
-import { ensureLiveJob, requeueUnfinished, stopLiveJob, type JobCommandDeps } from './jobs/job-commands.ts';
-import { RETENTION_TICK, startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './workers/worker-pool.ts';
+import { prepareFfmpeg } from './domain/media/ffmpeg-capabilities.ts';
+import { jobQueueFromConfig } from './adapters/queue/queue-from-config.ts';
+import type { JobQueue } from './adapters/queue/job-queue.ts';
+import { MemoryJobQueue } from './adapters/queue/memory-queue.ts';
+import { ensureLiveJob, requeueUnfinished, stopLiveJob, type JobCommandDeps } from './domain/jobs/job-commands.ts';
+import { RETENTION_TICK, startWorkerPool, TIMELAPSE_TICK, type WorkerPool } from './adapters/workers/worker-pool.ts';
 
 export { loadTranscodingConfig, type TranscodingConfig } from './env.ts';
 
@@ -42,10 +40,13 @@ export interface TranscodingDeps extends ServiceDeps {
   readonly queue?: JobQueue;
 }
 
-export interface RunningTranscoding extends RunningSubgraph {
+/** What the transcoding service adds to a running subgraph. */
+interface TranscodingExtras {
   /** The in-process worker pool, when RUN_WORKERS is on. */
   readonly workers: WorkerPool | null;
 }
+
+export interface RunningTranscoding extends RunningSubgraph, TranscodingExtras {}
 
 const liveRequest = z.object({
   streamId: z.string().uuid(),
@@ -81,131 +82,128 @@ function ownedFarmsOf(db: TranscodingDb, viewer: Viewer | null): () => Promise<R
 }
 
 /** Starts the transcoding subgraph (and, by default, its ffmpeg workers); used by main.ts, the embedded start and tests. */
-export async function startTranscodingService(
+export function startTranscodingService(
   config: TranscodingConfig,
   deps: TranscodingDeps = {},
 ): Promise<RunningTranscoding> {
-  const logger = deps.logger ?? createLogger('transcoding', config.LOG_LEVEL);
-  const metrics = deps.metrics ?? createMetrics('transcoding');
-  const resources = new Resources(logger);
-  return resources.build(async () => {
-    const db = resources.add('postgres', createTranscodingDb(config.DATABASE_URL), (d) => d.$disconnect());
-    if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
-    const liveBus =
-      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
-    const queue = deps.queue ?? resources.add('job queue', jobQueueFromConfig(config, logger), (q) => q.close());
-    // Registered after the bus, the queue and the database, so its relay and consumers stop before they close (newest first).
-    const outbox = resources.add(
-      'service events',
-      await ServiceEvents.open({
-        service: 'transcoding',
-        schema: TRANSCODING_SCHEMA,
-        databaseUrl: config.DATABASE_URL,
-        logger,
-        metrics,
-        natsUrl: config.NATS_URL,
-        bus: liveBus,
-      }),
-      (o) => o.stop(),
-    );
-    // Status, timelapse and retention events are published after their change committed: through the outbox.
-    const bus = outbox.outboxBus(liveBus, db);
-    const store = createObjectStore(config);
-    const signer = config.PLAYBACK_SIGNING_SECRET
-      ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS)
-      : null;
-    if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
-    const commands: JobCommandDeps = { db, bus, queue, config, logger };
-    let workers: WorkerPool | null = null;
-    await store.ensureBucket();
-    await mkdir(config.WORK_DIR, { recursive: true });
-    await queue.scheduleDaily(TIMELAPSE_TICK, config.TIMELAPSE_AT);
-    await queue.scheduleEvery(RETENTION_TICK, 3_600_000);
-    if (queue instanceof MemoryJobQueue) {
-      const requeued = await requeueUnfinished(commands);
-      if (requeued) logger.info({ requeued }, 'requeued unfinished jobs from Postgres');
-    }
-    // Durable consumers (`transcoding.<name>`); every handler is naturally idempotent: a live request ensures one job
-    // per stream, a stop of a stopped stream does nothing, the projections are upserts and deletes.
-    const handle =
-      <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) =>
-      async (raw: unknown) => {
-        const parsed = schema.safeParse(raw);
-        if (!parsed.success)
-          return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
-        await run(parsed.data);
-      };
-    await outbox.consume<LiveTranscodeRequested>(
-      'live-requests',
-      eventTopics.liveTranscodeRequested,
-      handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)),
-    );
-    await outbox.consume<LiveTranscodeStopRequested>(
-      'live-stops',
-      eventTopics.liveTranscodeStopRequested,
-      handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)),
-    );
-    await outbox.consume<FarmChanged>(
-      'farm-owners',
-      eventTopics.farmChanged,
-      handle(farmChanged, 'farm changed', (f) =>
-        db.farmOwner.upsert({
-          where: { farmId: f.farmId },
-          create: { farmId: f.farmId, ownerId: f.ownerId },
-          update: { ownerId: f.ownerId },
+  return startService<TranscodingDb, Context, JobQueue, TranscodingExtras>({
+    name: 'transcoding',
+    config,
+    deps,
+    dbSchema: TRANSCODING_SCHEMA,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    openDb: () => prismaHandle(createTranscodingDb(config.DATABASE_URL)),
+    // The queue is used by the event consumers: opened before the outbox, so it closes after it.
+    beforeEvents: ({ db, logger, metrics, resources }) => {
+      if (!metrics.registry.getSingleMetric('transcoding_queue_jobs')) registerQueueDepthMetric(metrics, db);
+      return deps.queue ?? resources.add('job queue', jobQueueFromConfig(config, logger), (q) => q.close());
+    },
+    async wire({ db, bus: liveBus, outbox, logger, metrics, resources, before: queue }) {
+      // Status, timelapse and retention events are published after their change committed: through the outbox.
+      const bus = outbox.outboxBus(liveBus, db);
+      const store = createObjectStore(config);
+      const signer = config.PLAYBACK_SIGNING_SECRET
+        ? new MediaSigner(config.PLAYBACK_SIGNING_SECRET, config.PLAYBACK_URL_TTL_SECONDS)
+        : null;
+      if (!signer) logger.warn('PLAYBACK_SIGNING_SECRET not set: VOD outputs get no playback URLs');
+      const commands: JobCommandDeps = { db, bus, queue, config, logger };
+      let workers: WorkerPool | null = null;
+      await store.ensureBucket();
+      await mkdir(config.WORK_DIR, { recursive: true });
+      await queue.scheduleDaily(TIMELAPSE_TICK, config.TIMELAPSE_AT);
+      await queue.scheduleEvery(RETENTION_TICK, 3_600_000);
+      if (queue instanceof MemoryJobQueue) {
+        const requeued = await requeueUnfinished(commands);
+        if (requeued) logger.info({ requeued }, 'requeued unfinished jobs from Postgres');
+      }
+      await consumeEvents(outbox, db, commands, logger);
+      // Before the workers start: what they publish is relayed from their first job on.
+      outbox.start();
+      if (config.RUN_WORKERS) {
+        const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
+        workers = resources.add(
+          'worker pool',
+          await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }),
+          (pool) => pool.close(),
+        );
+      }
+      return {
+        events: bus,
+        context: (viewer, log) => ({
+          viewer,
+          db,
+          loaders: createLoaders(db),
+          bus,
+          queue,
+          store,
+          config,
+          logger: log,
+          ownedFarms: ownedFarmsOf(db, viewer),
+          signer,
         }),
-      ),
-    );
-    await outbox.consume<CameraChanged>(
-      'camera-farms',
-      eventTopics.cameraChanged,
-      handle(cameraChanged, 'camera changed', (c) =>
-        c.removed
-          ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } })
-          : db.cameraFarm.upsert({
-              where: { cameraId: c.cameraId },
-              create: { cameraId: c.cameraId, farmId: c.farmId },
-              update: { farmId: c.farmId },
-            }),
-      ),
-    );
-    outbox.start();
-    if (config.RUN_WORKERS) {
-      const binaries = await prepareFfmpeg({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
-      workers = resources.add(
-        'worker pool',
-        await startWorkerPool({ config, db, bus, store, queue, binaries, logger, metrics }),
-        (pool) => pool.close(),
-      );
-    }
-    const running = await launchSubgraph<Context>({
-      name: 'transcoding',
-      config,
-      schemaFile: new URL('../schema.graphql', import.meta.url),
-      events: bus,
-      resolvers,
-      deps: { ...deps, logger, metrics, events: bus },
-      context: (viewer, log) => ({
-        viewer,
-        db,
-        loaders: createLoaders(db),
-        bus,
-        queue,
-        store,
-        config,
-        logger: log,
-        ownedFarms: ownedFarmsOf(db, viewer),
-        signer,
-      }),
-      readiness: () => [
-        { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        { name: 'queue', check: () => queue.ping() },
-        { name: 's3', check: async () => void (await store.client.bucketExists(store.bucket)) },
-      ],
-      resources,
-    });
-    return { ...running, workers };
+        readiness: () => [
+          { name: 'queue', check: () => queue.ping() },
+          { name: 's3', check: async () => void (await store.client.bucketExists(store.bucket)) },
+        ],
+        started: () => ({ workers }),
+      };
+    },
   });
+}
+
+/**
+ * Durable consumers (`transcoding.<name>`); every handler is naturally idempotent: a live request ensures one job per
+ * stream, a stop of a stopped stream does nothing, the projections are upserts and deletes.
+ */
+async function consumeEvents(
+  outbox: ServiceEvents,
+  db: TranscodingDb,
+  commands: JobCommandDeps,
+  logger: Logger,
+): Promise<void> {
+  const handle =
+    <T>(schema: z.ZodType<T>, what: string, run: (payload: T) => Promise<unknown>) =>
+    async (raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success)
+        return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
+      await run(parsed.data);
+    };
+  await outbox.consume<LiveTranscodeRequested>(
+    'live-requests',
+    eventTopics.liveTranscodeRequested,
+    handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)),
+  );
+  await outbox.consume<LiveTranscodeStopRequested>(
+    'live-stops',
+    eventTopics.liveTranscodeStopRequested,
+    handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)),
+  );
+  await outbox.consume<FarmChanged>(
+    'farm-owners',
+    eventTopics.farmChanged,
+    handle(farmChanged, 'farm changed', (f) =>
+      db.farmOwner.upsert({
+        where: { farmId: f.farmId },
+        create: { farmId: f.farmId, ownerId: f.ownerId },
+        update: { ownerId: f.ownerId },
+      }),
+    ),
+  );
+  await outbox.consume<CameraChanged>(
+    'camera-farms',
+    eventTopics.cameraChanged,
+    handle(cameraChanged, 'camera changed', (c) =>
+      c.removed
+        ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } })
+        : db.cameraFarm.upsert({
+            where: { cameraId: c.cameraId },
+            create: { cameraId: c.cameraId, farmId: c.farmId },
+            update: { farmId: c.farmId },
+          }),
+    ),
+  );
 }
 
 export const service: ServiceModule<TranscodingConfig> = {

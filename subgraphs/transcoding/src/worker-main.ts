@@ -3,9 +3,9 @@
 import { createLogger, createObjectStore, RedisEventBus, runAsProcess } from '@vegshare/kit';
 import { loadWorkerConfig } from './env.ts';
 import { createTranscodingDb } from './db.ts';
-import { prepareFfmpeg } from './media/ffmpeg-capabilities.ts';
-import { jobQueueFromConfig } from './queue/queue-from-config.ts';
-import { startWorkerPool } from './workers/worker-pool.ts';
+import { prepareFfmpeg } from './domain/media/ffmpeg-capabilities.ts';
+import { jobQueueFromConfig } from './adapters/queue/queue-from-config.ts';
+import { startWorkerPool } from './adapters/workers/worker-pool.ts';
 
 await runAsProcess('transcoding-worker', async () => {
   const config = loadWorkerConfig();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CpuGovernor, isBatch } from '../src/workers/cpu-governor.ts';
+import { CpuGovernor, isBatch } from '../src/adapters/workers/cpu-governor.ts';
 
 /** What each pid uses, as the injected sampler reports it (cores; a pid not listed is not running). */
 function usageTable() {

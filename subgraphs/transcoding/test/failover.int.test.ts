@@ -12,9 +12,9 @@ import {
   type TranscodingConfig,
 } from '../src/service.ts';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
-import { BullJobQueue } from '../src/queue/bullmq-queue.ts';
-import { resolveFfmpeg } from '../src/media/ffmpeg-binary.ts';
-import { startWorkerPool, type WorkerPool } from '../src/workers/worker-pool.ts';
+import { BullJobQueue } from '../src/adapters/queue/bullmq-queue.ts';
+import { resolveFfmpeg } from '../src/domain/media/ffmpeg-binary.ts';
+import { startWorkerPool, type WorkerPool } from '../src/adapters/workers/worker-pool.ts';
 import { createJobs } from './jobs.ts';
 import { listKeys, makeClip, processesInDir, tempDir, waitFor, removeTempDirs } from './harness.ts';
 

@@ -6,8 +6,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureExecutable, onPath, resolveFfmpeg } from '../src/media/ffmpeg-binary.ts';
-import { checkCapabilities, FfmpegUnfitError, prepareFfmpeg, REQUIRED } from '../src/media/ffmpeg-capabilities.ts';
+import { ensureExecutable, onPath, resolveFfmpeg } from '../src/domain/media/ffmpeg-binary.ts';
+import {
+  checkCapabilities,
+  FfmpegUnfitError,
+  prepareFfmpeg,
+  REQUIRED,
+} from '../src/domain/media/ffmpeg-capabilities.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -164,7 +169,7 @@ describe('ensureExecutable', () => {
       const home = await mkdtemp(join(tmpdir(), 'vegshare-nobody-'));
       await chmod(home, 0o777);
       try {
-        const module = resolve(import.meta.dirname, '../src/media/ffmpeg-binary.ts');
+        const module = resolve(import.meta.dirname, '../src/domain/media/ffmpeg-binary.ts');
         const script = `import(${JSON.stringify(module)}).then((m) => { const p = m.ensureExecutable(${JSON.stringify(binary)}); require('node:child_process').execFile(p, ['-hide_banner', '-version'], (e, out) => { console.log(JSON.stringify({ p, e: e && e.message, out: out.split('\\n')[0] })); }); })`;
         const { stdout } = await run(
           'setpriv',

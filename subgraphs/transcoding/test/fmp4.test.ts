@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { clipArgs } from '@vegshare/tools/demo-cameras/test-pattern';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxesIn, Mp4FormatError, payloadOf, type Box } from '../src/media/fmp4/boxes.ts';
-import { FragmentStream, type MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
-import { parseInitSegment, type InitSegment } from '../src/media/fmp4/init-segment.ts';
-import { parseFragment } from '../src/media/fmp4/media-fragment.ts';
+import { boxesIn, Mp4FormatError, payloadOf, type Box } from '../src/domain/media/fmp4/boxes.ts';
+import { FragmentStream, type MediaFragment } from '../src/domain/media/fmp4/fragment-stream.ts';
+import { parseInitSegment, type InitSegment } from '../src/domain/media/fmp4/init-segment.ts';
+import { parseFragment } from '../src/domain/media/fmp4/media-fragment.ts';
 
 /**
  * The fMP4 reader against what real ffmpeg builds write: Debian's 5.1 and the 2018 4.1 build npm ships. ffprobe

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as HLS from 'hls-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
-import { livePlaylist, masterPlaylist, vodPlaylist, type LivePlaylistInput } from '../src/hls/playlists.ts';
-import { partUri, RenditionTimeline, segmentUri, type Segment } from '../src/hls/timeline.ts';
+import type { MediaFragment } from '../src/domain/media/fmp4/fragment-stream.ts';
+import { livePlaylist, masterPlaylist, vodPlaylist, type LivePlaylistInput } from '../src/domain/hls/playlists.ts';
+import { partUri, RenditionTimeline, segmentUri, type Segment } from '../src/domain/hls/timeline.ts';
 
 /**
  * The playlists as a player reads them: parsed with hls-parser (which checks RFC 8216bis rules as it parses) and

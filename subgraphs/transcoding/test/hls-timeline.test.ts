@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
+import type { MediaFragment } from '../src/domain/media/fmp4/fragment-stream.ts';
 import {
   ClockAnchor,
   firstPartIdAfter,
@@ -8,7 +8,7 @@ import {
   segmentUri,
   type Segment,
   type TimelineStep,
-} from '../src/hls/timeline.ts';
+} from '../src/domain/hls/timeline.ts';
 
 /** A fragment as FragmentStream hands it over; the timeline looks only at its times and independence. */
 const fragment = (start: number, duration: number, independent: boolean): MediaFragment => ({

@@ -5,8 +5,8 @@ import { createLogger } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import type { TranscodingDb } from '../src/db.ts';
 import type { TranscodingConfig } from '../src/env.ts';
-import { createVodJob } from '../src/jobs/job-commands.ts';
-import { BullJobQueue } from '../src/queue/bullmq-queue.ts';
+import { createVodJob } from '../src/domain/jobs/job-commands.ts';
+import { BullJobQueue } from '../src/adapters/queue/bullmq-queue.ts';
 
 /**
  * Creates VOD jobs as a farmer's upload does: the file lands in the farm's upload folder (what a PUT to the presigned

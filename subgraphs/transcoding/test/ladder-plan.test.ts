@@ -13,15 +13,15 @@ import {
   planLadder,
   type LadderArgsOptions,
   type LadderPlan,
-} from '../src/hls/ladder-plan.ts';
-import { livePlaylist } from '../src/hls/playlists.ts';
-import { RenditionTimeline } from '../src/hls/timeline.ts';
-import type { FfmpegBinaries } from '../src/media/ffmpeg-binary.ts';
-import { FragmentStream, type MediaFragment } from '../src/media/fmp4/fragment-stream.ts';
-import type { InitSegment } from '../src/media/fmp4/init-segment.ts';
-import { probeInput, type ProbeResult, type VideoStreamInfo } from '../src/media/probe.ts';
-import { profiles, type LadderProfile } from '../src/media/profiles.ts';
-import { runFfmpeg, toArgs } from '../src/media/run-ffmpeg.ts';
+} from '../src/domain/hls/ladder-plan.ts';
+import { livePlaylist } from '../src/domain/hls/playlists.ts';
+import { RenditionTimeline } from '../src/domain/hls/timeline.ts';
+import type { FfmpegBinaries } from '../src/domain/media/ffmpeg-binary.ts';
+import { FragmentStream, type MediaFragment } from '../src/domain/media/fmp4/fragment-stream.ts';
+import type { InitSegment } from '../src/domain/media/fmp4/init-segment.ts';
+import { probeInput, type ProbeResult, type VideoStreamInfo } from '../src/domain/media/probe.ts';
+import { profiles, type LadderProfile } from '../src/domain/media/profiles.ts';
+import { runFfmpeg, toArgs } from '../src/domain/media/run-ffmpeg.ts';
 
 const LIVE = profiles['live-hls-ladder']!;
 const VOD = profiles['hls-720-480-360']!;

@@ -25,7 +25,7 @@ import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
 import { loadTranscodingConfig, startTranscodingService, type RunningTranscoding } from '../src/service.ts';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
 import { seedTranscoding } from '../src/seed.ts';
-import { resolveFfmpeg, type FfmpegBinaries } from '../src/media/ffmpeg-binary.ts';
+import { resolveFfmpeg, type FfmpegBinaries } from '../src/domain/media/ffmpeg-binary.ts';
 import { startTestCamera, type TestCamera } from './camera.ts';
 import {
   createTokens,

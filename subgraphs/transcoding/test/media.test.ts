@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseProgressLine, throttle } from '../src/media/progress.ts';
-import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
-import { thumbnailPlan, timelapsePlan } from '../src/media/commands.ts';
-import { liveInputArgs, liveProbeArgs } from '../src/media/live-input.ts';
-import { dashManifestFromHls } from '../src/media/dash-manifest.ts';
-import { toArgs } from '../src/media/run-ffmpeg.ts';
-import { backoffDelay, msUntilDaily } from '../src/queue/job-queue.ts';
-import { redactCredentials } from '../src/jobs/job-run.ts';
+import { parseProgressLine, throttle } from '../src/domain/media/progress.ts';
+import { parseMasterPlaylist, parseMediaPlaylist } from '../src/domain/media/m3u8.ts';
+import { thumbnailPlan, timelapsePlan } from '../src/domain/media/commands.ts';
+import { liveInputArgs, liveProbeArgs } from '../src/domain/media/live-input.ts';
+import { dashManifestFromHls } from '../src/domain/media/dash-manifest.ts';
+import { toArgs } from '../src/domain/media/run-ffmpeg.ts';
+import { backoffDelay, msUntilDaily } from '../src/adapters/queue/job-queue.ts';
+import { redactCredentials } from '../src/domain/jobs/job-run.ts';
 
 const MASTER = `#EXTM3U
 #EXT-X-VERSION:7

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@vegshare/kit';
-import { MemoryJobQueue } from '../src/queue/memory-queue.ts';
-import { PermanentError, RequeueError, type QueueTask } from '../src/queue/job-queue.ts';
+import { MemoryJobQueue } from '../src/adapters/queue/memory-queue.ts';
+import { PermanentError, RequeueError, type QueueTask } from '../src/adapters/queue/job-queue.ts';
 
 const logger = createLogger('test', 'silent');
 const until = async (check: () => boolean, ms = 3000) => {

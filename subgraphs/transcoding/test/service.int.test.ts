@@ -22,12 +22,12 @@ import {
   type TranscoderCapacity,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
-import { mediaHandler } from '@vegshare/streaming/http/media';
+import { mediaHandler } from '@vegshare/streaming/adapters/http/media';
 import { createTranscodingDb, type TranscodingDb } from '../src/db.ts';
-import { createDailyTimelapses } from '../src/jobs/job-commands.ts';
-import { sweepExpiredMedia } from '../src/jobs/media-retention.ts';
+import { createDailyTimelapses } from '../src/domain/jobs/job-commands.ts';
+import { sweepExpiredMedia } from '../src/domain/jobs/media-retention.ts';
 import { seedTranscoding } from '../src/seed.ts';
-import type { JobQueue } from '../src/queue/job-queue.ts';
+import type { JobQueue } from '../src/adapters/queue/job-queue.ts';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { startLocalS3, type LocalS3 } from '@vegshare/tools/testing/s3';
@@ -37,7 +37,7 @@ import {
   type RunningTranscoding,
   type TranscodingConfig,
 } from '../src/service.ts';
-import { parseMasterPlaylist, parseMediaPlaylist } from '../src/media/m3u8.ts';
+import { parseMasterPlaylist, parseMediaPlaylist } from '../src/domain/media/m3u8.ts';
 import {
   collect,
   createTokens,

@@ -3,7 +3,7 @@ import type { EventBus, Viewer } from '@vegshare/kit';
 import type { UserDb } from './db.ts';
 import type { UserLoaders } from './loaders.ts';
 import type { AvatarStore } from './domain/avatars.ts';
-import type { Presence } from './push/presence.ts';
+import type { Presence } from './adapters/push/presence.ts';
 
 /** Per-request (and per graphql-ws connection) context. */
 export interface Context {

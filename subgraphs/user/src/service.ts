@@ -1,12 +1,8 @@
 import {
-  createLogger,
-  createMetrics,
   createObjectStore,
-  eventBusFromConfig,
-  launchSubgraph,
+  prismaHandle,
   RedisEventBus,
-  Resources,
-  ServiceEvents,
+  startService,
   type ReadinessCheck,
   type RunningSubgraph,
   type ServiceDeps,
@@ -15,86 +11,66 @@ import {
 } from '@vegshare/kit';
 import { createAvatarStore } from './domain/avatars.ts';
 import type { Context } from './context.ts';
-import { createUserDb, USER_SCHEMA } from './db.ts';
+import { createUserDb, USER_SCHEMA, type UserDb } from './db.ts';
 import { loadUserConfig, type UserConfig } from './env.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedUser } from './seed.ts';
 import { subscribeToEvents } from './domain/event-handlers.ts';
-import { startPush } from './push/start.ts';
+import { startPush } from './adapters/push/start.ts';
 
 export { loadUserConfig, type UserConfig } from './env.ts';
 
 /** Starts the user subgraph; used by main.ts, the embedded start and the tests alike. */
-export async function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
-  const logger = deps.logger ?? createLogger('user', config.LOG_LEVEL);
-  const metrics = deps.metrics ?? createMetrics('user');
-  const resources = new Resources(logger);
-  return resources.build(async () => {
-    const db = resources.add('postgres', createUserDb(config.DATABASE_URL), (d) => d.$disconnect());
-    const bus =
-      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
-    const objects = createObjectStore(config);
-    const avatars = createAvatarStore(db, objects, logger);
-    const push = resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop());
-    // Registered after the bus and the database, so its relay and consumers stop before they close (newest first).
-    const outbox = resources.add(
-      'service events',
-      await ServiceEvents.open({
-        service: 'user',
-        schema: USER_SCHEMA,
-        databaseUrl: config.DATABASE_URL,
-        logger,
-        metrics,
-        natsUrl: config.NATS_URL,
-        bus,
-      }),
-      (o) => o.stop(),
-    );
-
-    try {
-      await objects.ensureBucket();
-    } catch (err) {
-      // S3 may come up after us; readiness reports it until then.
-      logger.warn({ err }, 'could not ensure the avatar bucket exists');
-    }
-    resources.onClose(
-      'event subscriptions',
-      await subscribeToEvents(db, bus, outbox, logger, metrics, { objects, push: push.channel }),
-    );
-    outbox.start();
-
-    return launchSubgraph<Context>({
-      name: 'user',
-      config,
-      schemaFile: new URL('../schema.graphql', import.meta.url),
-      events: bus,
-      resolvers,
-      deps: { ...deps, logger, metrics },
-      context: (viewer, requestLogger) => ({
-        viewer,
-        db,
-        loaders: createLoaders(db),
-        avatars,
-        bus,
-        presence: push.channel.presence,
-        logger: requestLogger,
-      }),
-      readiness: () => {
-        const checks: ReadinessCheck[] = [
-          { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
-          {
-            name: 's3',
-            check: async () => {
-              if (!(await objects.client.bucketExists(objects.bucket))) await objects.ensureBucket();
+export function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
+  return startService<UserDb, Context, ReturnType<typeof startPush>>({
+    name: 'user',
+    config,
+    deps,
+    dbSchema: USER_SCHEMA,
+    schemaFile: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    openDb: () => prismaHandle(createUserDb(config.DATABASE_URL)),
+    // Push delivery is used by the event consumers: opened before the outbox, so it closes after it.
+    beforeEvents: ({ db, logger, metrics, resources }) =>
+      resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop()),
+    async wire({ db, bus, outbox, logger, metrics, resources, before: push }) {
+      const objects = createObjectStore(config);
+      const avatars = createAvatarStore(db, objects, logger);
+      try {
+        await objects.ensureBucket();
+      } catch (err) {
+        // S3 may come up after us; readiness reports it until then.
+        logger.warn({ err }, 'could not ensure the avatar bucket exists');
+      }
+      resources.onClose(
+        'event subscriptions',
+        await subscribeToEvents(db, bus, outbox, logger, metrics, { objects, push: push.channel }),
+      );
+      return {
+        context: (viewer, requestLogger) => ({
+          viewer,
+          db,
+          loaders: createLoaders(db),
+          avatars,
+          bus,
+          presence: push.channel.presence,
+          logger: requestLogger,
+        }),
+        readiness: () => {
+          const checks: ReadinessCheck[] = [
+            {
+              name: 's3',
+              check: async () => {
+                if (!(await objects.client.bucketExists(objects.bucket))) await objects.ensureBucket();
+              },
             },
-          },
-        ];
-        if (bus instanceof RedisEventBus) checks.push({ name: 'redis', check: () => bus.ping() });
-        return checks;
-      },
-      resources,
-    });
+          ];
+          if (bus instanceof RedisEventBus) checks.push({ name: 'redis', check: () => bus.ping() });
+          return checks;
+        },
+      };
+    },
   });
 }
 

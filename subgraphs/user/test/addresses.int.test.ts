@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
 import { MAX_ADDRESSES_PER_USER } from '../src/domain/addresses.ts';
 import { createAvatarStore } from '../src/domain/avatars.ts';
-import { memoryPresence } from '../src/push/presence.ts';
+import { memoryPresence } from '../src/adapters/push/presence.ts';
 import type { Context } from '../src/context.ts';
 import { USER_SCHEMA } from '../src/db.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@vegshare/kit';
-import { redisPresence } from '../src/push/presence.ts';
+import { redisPresence } from '../src/adapters/push/presence.ts';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `test-presence-${randomBytes(4).toString('hex')}:`;

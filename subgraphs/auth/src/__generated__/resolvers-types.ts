@@ -6,7 +6,7 @@ import type { SignedIn } from '../domain/sessions.ts';
 import type { CreatedApiKeyResult } from '../domain/api-keys.ts';
 import type { SocialSignInOutcome, SocialAuthorization as SocialAuthorizationResult } from '../domain/social/social-sign-in.ts';
 import type { ProviderSettings } from '../domain/social/settings.ts';
-import type { CreatedOAuthClientResult } from '../oauth/clients.ts';
+import type { CreatedOAuthClientResult } from '../domain/oauth-clients.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -13,7 +13,7 @@ import { AUTH_SCHEMA, type AuthDb } from '../db.ts';
 import type { Outbox } from './outbox.ts';
 import type { PasswordService } from './passwords/hasher.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
-import type { RequestMeta } from '../http/request-meta.ts';
+import type { RequestMeta } from '../adapters/http/request-meta.ts';
 import type { AccessRevocations } from './revocations.ts';
 import { auditLogin } from './audit.ts';
 

@@ -16,7 +16,7 @@ import type { PasswordService } from './passwords/hasher.ts';
 import { assertAcceptablePassword } from './passwords/policy.ts';
 import type { AuthRateLimits } from './rate-limits.ts';
 import type { Outbox } from './outbox.ts';
-import type { RequestMeta } from '../http/request-meta.ts';
+import type { RequestMeta } from '../adapters/http/request-meta.ts';
 import type { Sessions, SignedIn } from './sessions.ts';
 import { auditLogin } from './audit.ts';
 import { userByEmail } from './sign-in-lookup.ts';
@@ -40,7 +40,7 @@ export interface AccountDeps {
 }
 
 /** The single answer for an unknown email and a wrong password (no account enumeration). */
-export const badCredentials = () => unauthenticated('Email or password is incorrect');
+const badCredentials = () => unauthenticated('Email or password is incorrect');
 const invalidLink = () => badInput('This link is invalid or has expired; request a new one', 'token');
 
 /** Account life cycle: registration, sign-in, passwords, email verification and reset, roles. */

@@ -5,7 +5,7 @@ import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import type { AccessRevocations } from './revocations.ts';
 
-export const API_KEY_PREFIX = 'vsk_';
+const API_KEY_PREFIX = 'vsk_';
 const MAX_ACTIVE_KEYS = 20;
 /** lastUsedAt is written at most this often per key, so busy keys do not turn every exchange into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,6 +1,6 @@
 import type { AuthDb } from '../db.ts';
 import type { LoginOutcome } from '../generated/prisma/client.ts';
-import type { RequestMeta } from '../http/request-meta.ts';
+import type { RequestMeta } from '../adapters/http/request-meta.ts';
 
 /** Appends one sign-in attempt to the audit log (every success, failure, limit hit and refresh-token reuse). */
 export async function auditLogin(

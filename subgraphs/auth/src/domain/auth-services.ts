@@ -14,7 +14,7 @@ import { Sessions } from './sessions.ts';
 import { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { AccessRevocations } from './revocations.ts';
 import { DeviceTokens } from './device-tokens.ts';
-import { OAuthClients } from '../oauth/clients.ts';
+import { OAuthClients } from './oauth-clients.ts';
 import { ProviderClients } from './social/provider-clients.ts';
 import { socialSettingsFrom } from './social/settings.ts';
 import { SocialSignIn } from './social/social-sign-in.ts';

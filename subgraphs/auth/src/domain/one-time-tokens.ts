@@ -4,7 +4,7 @@ import { randomSecret, sha256 } from './secrets.ts';
 
 type Tx = Pick<AuthDb, 'oneTimeToken'>;
 
-export const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenPurpose, number> = {
+const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenPurpose, number> = {
   EMAIL_VERIFICATION: 24 * 3_600_000,
   PASSWORD_RESET: 30 * 60_000,
 };

@@ -13,7 +13,7 @@ export interface RateLimitSettings {
 /** Longest back-off after repeated failures of one account. */
 const MAX_BACKOFF_SECONDS = 15 * 60;
 
-export function rateLimited(retryAfterSeconds: number): GraphQLError {
+function rateLimited(retryAfterSeconds: number): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
   return domainError(ErrorCode.RATE_LIMITED, `Too many attempts; try again in ${retryAfter} s`, { retryAfter });
 }

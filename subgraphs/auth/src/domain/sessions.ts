@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { unauthenticated, type Role } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.ts';
-import type { RequestMeta } from '../http/request-meta.ts';
+import type { RequestMeta } from '../adapters/http/request-meta.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { auditLogin } from './audit.ts';

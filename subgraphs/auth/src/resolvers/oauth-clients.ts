@@ -5,7 +5,7 @@ import type {
   OAuthClientResolvers,
   QueryResolvers,
 } from '../__generated__/resolvers-types.ts';
-import { parseClientJwks } from '../oauth/clients.ts';
+import { parseClientJwks } from '../domain/oauth-clients.ts';
 import { socialInputs } from '../domain/social/validation.ts';
 import { parseInput } from '../domain/validation.ts';
 import { activeViewer, sessionViewer } from '../domain/viewer.ts';

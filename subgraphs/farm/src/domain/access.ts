@@ -9,7 +9,7 @@ import type { Context } from '../context.ts';
  * - a customer sees only their own rentals, plans, tasks of their plot, deliveries and adoptions;
  * - partners (and anonymous callers) read the public catalogue only: farms, plots, crops, animals, availability.
  */
-export const isAdmin = (viewer: Viewer | null): boolean => hasRole(viewer, 'ADMIN');
+const isAdmin = (viewer: Viewer | null): boolean => hasRole(viewer, 'ADMIN');
 
 export const managesFarm = (viewer: Viewer | null, farm: Pick<Farm, 'ownerId'>): boolean =>
   isAdmin(viewer) || (viewer !== null && hasRole(viewer, 'FARMER') && farm.ownerId === viewer.userId);
@@ -45,7 +45,7 @@ export async function requirePlotManager(ctx: Context, plotId: string): Promise<
 }
 
 /** The renter of a REQUESTED or ACTIVE rental of the plot. */
-export async function isCurrentRenter(ctx: Context, plotId: string): Promise<boolean> {
+async function isCurrentRenter(ctx: Context, plotId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
   const userId = ctx.viewer.userId;
   return (await ctx.loaders.liveRentalsByPlot.load(plotId)).some((r) => r.customerId === userId);

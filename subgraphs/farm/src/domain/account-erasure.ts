@@ -6,7 +6,7 @@ import type { FarmEvents } from './notify.ts';
 
 const userDeletedSchema = z.object({ userId: z.string().refine(isUuid), deletedAt: z.string() });
 /** What replaces a deleted customer's delivery address and free text. */
-export const ERASED = '[erased: account deleted]';
+const ERASED = '[erased: account deleted]';
 
 /**
  * Anonymises what the farm keeps about a deleted customer: running rentals and adoptions are cancelled (RentalChanged
@@ -15,11 +15,7 @@ export const ERASED = '[erased: account deleted]';
  * account's id, which no longer leads to a person. The RentalChanged events and the acknowledgement to auth
  * (UserDataErased) are written in the erasure's transaction. Idempotent.
  */
-export async function eraseCustomer(
-  db: FarmDb,
-  events: FarmEvents,
-  userId: string,
-): Promise<{ cancelledRentals: number }> {
+async function eraseCustomer(db: FarmDb, events: FarmEvents, userId: string): Promise<{ cancelledRentals: number }> {
   return db.$transaction(async (tx) => {
     const running = await tx.rental.findMany({
       where: { customerId: userId, status: { in: ['REQUESTED', 'ACTIVE'] } },

@@ -7,7 +7,7 @@ import { managesFarm, requireFarmManager } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { cents, isoDate, parseInput, photoList, text } from './validation.ts';
 import { writeActivity, type ActivityRecord } from './activity.ts';
-import { publishAdoptionBooking } from '../payments/bookings.ts';
+import { publishAdoptionBooking } from './payments/bookings.ts';
 
 const animalInput = z.object({
   name: text(80, 1),

@@ -29,7 +29,7 @@ export function periodOrToday(
 }
 
 /** Whether a live rental holds part of the period (both ranges are [start, end)). */
-export const overlaps = (rental: Pick<Rental, 'startsOn' | 'endsOn'>, period: Period): boolean =>
+const overlaps = (rental: Pick<Rental, 'startsOn' | 'endsOn'>, period: Period): boolean =>
   rental.startsOn < toDbDate(period.to) && rental.endsOn > toDbDate(period.from);
 
 /**

@@ -54,7 +54,7 @@ async function pageIds(
     ) x WHERE x.rn <= ${first + 1} ORDER BY x.parent, x.rn`;
 }
 
-export async function pagedChildren<T extends { id: string }>(
+async function pagedChildren<T extends { id: string }>(
   db: FarmDb,
   spec: ChildSpec<T>,
   parents: readonly string[],

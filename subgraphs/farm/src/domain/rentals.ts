@@ -16,11 +16,11 @@ import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
-import { publishRentalBooking } from '../payments/bookings.ts';
+import { publishRentalBooking } from './payments/bookings.ts';
 import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
 
-export const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
-export const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
+const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
+const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
 
 const period = z
   .object({ startsOn: isoDate, endsOn: isoDate })
@@ -30,7 +30,7 @@ const period = z
     path: ['endsOn'],
   });
 
-export const plotNotAvailable = () =>
+const plotNotAvailable = () =>
   domainError(ErrorCode.CONFLICT, 'The plot is already rented for some of these dates', { reason: PLOT_NOT_AVAILABLE });
 
 /** Customers ask for a plot; the exclusion constraint decides races (exactly one of overlapping requests wins). */

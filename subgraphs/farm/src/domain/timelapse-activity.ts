@@ -24,7 +24,7 @@ const schema = z.object({
  * live subscribers see it. Whether someone may play it is decided by the streaming subgraph when the entry's
  * `timelapse` is resolved.
  */
-export async function applyPlotTimelapseReady(
+async function applyPlotTimelapseReady(
   db: FarmDb,
   bus: EventBus,
   logger: Logger,

@@ -33,7 +33,7 @@ function isHttpsUrl(value: string): boolean {
  * A photo: a key in the media bucket (no scheme at all, so never `javascript:` or `data:`), or an https URL; nothing
  * else is stored, since clients put these in `src`/`href`.
  */
-export const photoReference = z
+const photoReference = z
   .string()
   .min(1)
   .max(512)

@@ -2,7 +2,7 @@ import type { EventBus, Logger, ServiceEvents, ServiceMetrics } from '@vegshare/
 import type { Counter } from 'prom-client';
 import type { PaymentDb } from '../db.ts';
 import type { PaymentConfig } from '../env.ts';
-import type { PaymentProvider, ProviderName } from '../providers/provider.ts';
+import type { PaymentProvider, ProviderName } from '../adapters/providers/provider.ts';
 
 export interface PaymentMetrics {
   readonly providerCalls: Counter<'provider' | 'command' | 'outcome'>;

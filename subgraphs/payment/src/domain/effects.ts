@@ -19,7 +19,7 @@ export type Effect =
   | { readonly type: 'notify'; readonly request: NotificationRequested }
   | { readonly type: 'release'; readonly request: BookingReleaseRequested };
 
-export const kindOf = (payment: Pick<Payment, 'bookingKind'>): NotificationKind =>
+const kindOf = (payment: Pick<Payment, 'bookingKind'>): NotificationKind =>
   payment.bookingKind === 'RENTAL' ? 'rental' : 'adoption';
 
 export function money(cents: number, currency: string): string {
@@ -47,7 +47,7 @@ export function notifyAbout(
   };
 }
 
-export function changed(payment: Payment): PaymentChanged {
+function changed(payment: Payment): PaymentChanged {
   return {
     paymentId: payment.id,
     bookingKind: payment.bookingKind,

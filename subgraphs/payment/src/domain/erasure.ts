@@ -8,7 +8,7 @@ export const userDeletedSchema = z.object({
 }) satisfies z.ZodType<UserDeleted>;
 
 /** The acknowledging service's name in UserDataErased (and in auth's ACCOUNT_ERASURE_SERVICES). */
-export const ERASURE_SERVICE = 'payment';
+const ERASURE_SERVICE = 'payment';
 
 const startOfDay = (now: Date): Date => new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
 
@@ -19,7 +19,7 @@ const startOfDay = (now: Date): Date => new Date(`${now.toISOString().slice(0, 1
  * carries the customer's e-mail in its receipt (54-FZ: YooKassa refuses a refund without it), so the address stays
  * until these are settled. A payment never made (PENDING) is only cancelled, which needs no receipt.
  */
-export async function refundsMayFollow(deps: PaymentDeps, customerId: string): Promise<boolean> {
+async function refundsMayFollow(deps: PaymentDeps, customerId: string): Promise<boolean> {
   const today = startOfDay(deps.now());
   const open = await deps.db.payment.count({
     where: {

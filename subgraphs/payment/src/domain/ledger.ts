@@ -15,7 +15,7 @@ import type { PaymentDb, Tx } from '../db.ts';
  *   payout    FARMER_AVAILABLE −P · PAYOUT_IN_TRANSIT +P
  *   paid      PAYOUT_IN_TRANSIT −P · PAID_OUT +P
  */
-export const NORMAL_SIGN: Record<LedgerAccountKind, 1 | -1> = {
+const NORMAL_SIGN: Record<LedgerAccountKind, 1 | -1> = {
   CUSTOMER: -1,
   FARMER_PENDING: 1,
   FARMER_AVAILABLE: 1,
@@ -24,9 +24,9 @@ export const NORMAL_SIGN: Record<LedgerAccountKind, 1 | -1> = {
   PLATFORM_COMMISSION: 1,
 };
 
-export type JournalKind = 'capture' | 'refund' | 'refund_reversed' | 'release' | 'payout' | 'payout_paid';
+type JournalKind = 'capture' | 'refund' | 'refund_reversed' | 'release' | 'payout' | 'payout_paid';
 
-export interface Posting {
+interface Posting {
   readonly account: LedgerAccountKind;
   readonly ownerId: string | null;
   readonly amountCents: number;
@@ -43,7 +43,7 @@ export interface Journal {
   readonly postings: readonly Posting[];
 }
 
-export class UnbalancedJournalError extends Error {}
+class UnbalancedJournalError extends Error {}
 
 /** Writes one journal inside the caller's transaction; refuses one that does not sum to zero before Postgres would. */
 export async function postJournal(tx: Tx, journal: Journal): Promise<string> {

@@ -2,7 +2,7 @@ import type { OutboxKind } from '../generated/prisma/client.ts';
 import type { Tx } from '../db.ts';
 
 /** The idempotency key of a provider call, derived from our own record: the same record always sends the same key. */
-export function idempotencyKeyOf(kind: OutboxKind, recordId: string, variant = ''): string {
+function idempotencyKeyOf(kind: OutboxKind, recordId: string, variant = ''): string {
   const verb = {
     CREATE_PAYMENT: 'create',
     CAPTURE_PAYMENT: 'capture',

@@ -6,12 +6,11 @@ import {
   type ProviderPayment,
   type ProviderRefund,
   type Receipt,
-} from '../providers/provider.ts';
+} from '../adapters/providers/provider.ts';
 import type { PaymentDeps } from './deps.ts';
 import { publishEffects, type Effect } from './effects.ts';
 import { postJournal } from './ledger.ts';
 import { applyProviderPayment, releaseEffect } from './payments.ts';
-import { enqueue } from './outbox-write.ts';
 import { refundSplit } from './money.ts';
 
 /** How long a claimed command stays invisible to other workers: longer than a call can take, so a crashed worker's claim lapses. */
@@ -331,5 +330,3 @@ export async function processOutbox(deps: PaymentDeps, limit = 20): Promise<numb
   );
   return commands.length;
 }
-
-export { enqueue };

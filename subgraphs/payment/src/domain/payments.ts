@@ -1,7 +1,7 @@
 import type { Payment } from '../generated/prisma/client.ts';
 import { lockPayment, type Tx } from '../db.ts';
 import { commissionOf } from './money.ts';
-import { isForward, type ProviderPayment } from '../providers/provider.ts';
+import { isForward, type ProviderPayment } from '../adapters/providers/provider.ts';
 import type { PaymentDeps } from './deps.ts';
 import { money, notifyAbout, type Effect } from './effects.ts';
 import { postJournal } from './ledger.ts';

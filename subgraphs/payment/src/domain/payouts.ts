@@ -9,7 +9,7 @@ import { requireAdmin } from './access.ts';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f]/;
 
-export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function parseMonth(month: string): { start: Date; end: Date } {
   const m = MONTH.exec(month);

@@ -4,7 +4,7 @@ import { balanceOf } from './ledger.ts';
 import { parseMonth } from './payouts.ts';
 import { commissionOf } from './money.ts';
 
-export interface StatementLineView {
+interface StatementLineView {
   readonly payment: Payment;
   readonly description: string;
   readonly grossCents: number;

@@ -10,7 +10,7 @@ import type { StreamingLoaders } from '../loaders.ts';
  */
 type AccessLoaders = Pick<StreamingLoaders, 'farmOwner' | 'activeRentersByPlot'>;
 
-export async function ownsFarm(viewer: Viewer | null, farmId: string, loaders: AccessLoaders): Promise<boolean> {
+async function ownsFarm(viewer: Viewer | null, farmId: string, loaders: AccessLoaders): Promise<boolean> {
   if (!viewer) return false;
   const owner = await loaders.farmOwner.load(farmId);
   return owner !== null && owner.ownerId === viewer.userId;

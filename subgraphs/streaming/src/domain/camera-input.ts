@@ -9,7 +9,7 @@ const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export const sourceUrlSchema = z
+const sourceUrlSchema = z
   .string()
   .max(2048, 'at most 2048 characters')
   .refine((s) => !SPACE_OR_CONTROL.test(s), 'must not contain spaces or control characters')
@@ -19,7 +19,7 @@ export const sourceUrlSchema = z
     return SOURCE_PROTOCOLS.has(url.protocol) && url.hostname.length > 0;
   }, 'expected an rtsp://, rtsps://, rtmp:// or rtmps:// URL with a host');
 
-export const cameraNameSchema = z
+const cameraNameSchema = z
   .string()
   .transform((s) => s.trim())
   .pipe(

@@ -23,7 +23,7 @@ import { SerialQueue } from './serial-queue.ts';
 import { eraseViewer, userDeletedSchema } from './account-erasure.ts';
 import type { StreamControl } from './stream-control.ts';
 
-export const liveTranscodeStatusSchema = z.object({
+const liveTranscodeStatusSchema = z.object({
   streamId: z.string().uuid(),
   jobId: z.string().min(1).max(200),
   status: z.enum(['STARTING', 'LIVE', 'RECONNECTING', 'ENDED', 'FAILED']),
@@ -34,7 +34,7 @@ export const liveTranscodeStatusSchema = z.object({
   cameraOnline: z.boolean().nullable().default(null),
 }) satisfies z.ZodType<LiveTranscodeStatus>;
 
-export const liveHlsProgressSchema = z.object({
+const liveHlsProgressSchema = z.object({
   streamId: z.string().uuid(),
   jobId: z.string().min(1).max(200),
   rendition: z.string().min(1).max(40),

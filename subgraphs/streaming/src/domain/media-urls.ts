@@ -1,7 +1,7 @@
 import { mediaScopeOf, mediaUrl, type MediaSigner, type Viewer } from '@vegshare/kit';
 
 /** Who a media URL is signed for: the signed-in user, or an anonymous viewer of a public camera. */
-export const viewerIdOf = (viewer: Viewer | null): string => viewer?.userId ?? `anon:public`;
+const viewerIdOf = (viewer: Viewer | null): string => viewer?.userId ?? `anon:public`;
 
 /**
  * A signed URL of finished media (a recording's master playlist, a timelapse MP4) under `/media/`, for a viewer the

@@ -2,7 +2,7 @@ import { conflict, isUuid, MediaSigner, notFound, type Viewer } from '@vegshare/
 import { requireWatcher } from './access.ts';
 import type { StreamingRuntime } from '../context.ts';
 import type { StreamingLoaders } from '../loaders.ts';
-import type { PlaybackGrant } from '../models.ts';
+import type { PlaybackGrant } from './models.ts';
 import { isActive } from './stream-machine.ts';
 import type { Camera, Stream } from '../generated/prisma/client.ts';
 

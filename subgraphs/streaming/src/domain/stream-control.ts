@@ -23,7 +23,7 @@ import { SerialQueue } from './serial-queue.ts';
 import type { CapacityView } from './capacity-view.ts';
 import type { CameraHealth } from '../generated/prisma/enums.ts';
 
-export interface StreamTimings {
+interface StreamTimings {
   readonly idleStopMs: number;
   readonly republishMs: number;
   readonly startTimeoutMs: number;
@@ -46,7 +46,7 @@ export interface StreamControlDeps {
   readonly healthNotifyCooldownMs?: number;
 }
 
-export const LIVE_PROFILE = 'live-hls-ladder';
+const LIVE_PROFILE = 'live-hls-ladder';
 
 /**
  * Owns every status change of streams: start/stop (farmers, on-demand playback, idle timeout), the transcoder's

@@ -1,7 +1,7 @@
 import { isUuid, notFound } from '@vegshare/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { cancelJob, createTimelapseJob, createVodJob, type JobCommandDeps } from '../jobs/job-commands.ts';
-import { createVodUpload, verifiedUpload } from '../jobs/vod-uploads.ts';
+import { cancelJob, createTimelapseJob, createVodJob, type JobCommandDeps } from '../domain/jobs/job-commands.ts';
+import { createVodUpload, verifiedUpload } from '../domain/jobs/vod-uploads.ts';
 import type { Context } from '../context.ts';
 import { requireFarmOperator, requireVisibleJob } from './access.ts';
 import { timelapseInput, validate, vodInput, vodUploadInput } from './inputs.ts';

@@ -1,6 +1,6 @@
 import { encodeStateCursor, eventIterator, isUuid, notFound, resumeState, topics } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
-import { jobFromEvent, jobToEvent, type JobEventPayload } from '../jobs/job-events.ts';
+import { jobFromEvent, jobToEvent, type JobEventPayload } from '../domain/jobs/job-events.ts';
 import { requireVisibleJob } from './access.ts';
 
 export const Subscription: SubscriptionResolvers = {

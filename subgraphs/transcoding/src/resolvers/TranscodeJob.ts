@@ -1,6 +1,6 @@
 import { encodeStateCursor, hasRole, mediaScopeOf, mediaUrl } from '@vegshare/kit';
 import type { TranscodeJobResolvers } from '../__generated__/resolvers-types.ts';
-import { profileOf } from '../media/profiles.ts';
+import { profileOf } from '../domain/media/profiles.ts';
 import { canSeeJob, isOperator } from './access.ts';
 
 export const TranscodeJob: TranscodeJobResolvers = {

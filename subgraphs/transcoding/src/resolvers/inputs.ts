@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badInput } from '@vegshare/kit';
-import { DEFAULT_PROFILE, profiles } from '../media/profiles.ts';
-import { VOD_CONTENT_TYPES } from '../jobs/vod-uploads.ts';
+import { DEFAULT_PROFILE, profiles } from '../domain/media/profiles.ts';
+import { VOD_CONTENT_TYPES } from '../domain/jobs/vod-uploads.ts';
 
 const uuid = z.string().uuid('expected a UUID');
 const day = z

@@ -8,7 +8,7 @@ import { ensureProfile } from './profiles.ts';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 /** How long a presigned PUT URL works. */
-export const UPLOAD_TTL_SECONDS = 15 * 60;
+const UPLOAD_TTL_SECONDS = 15 * 60;
 /** Extra time after expiry during which a finished upload may still be confirmed (slow networks). */
 const CONFIRM_GRACE_MS = 5 * 60 * 1000;
 const HOUR_MS = 3_600_000;
@@ -27,7 +27,7 @@ const IMAGE_TYPES: Readonly<Record<string, { ext: string; matches: (head: Buffer
     matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
   },
 };
-export const AVATAR_CONTENT_TYPES = Object.keys(IMAGE_TYPES);
+const AVATAR_CONTENT_TYPES = Object.keys(IMAGE_TYPES);
 
 export interface AvatarUploadTicket {
   readonly url: string;

@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { UserDb } from '../db.ts';
 
-export const userDeletedSchema = z.object({
+const userDeletedSchema = z.object({
   userId: z.string().refine(isUuid, 'must be a UUID'),
   deletedAt: z.string().datetime(),
 });

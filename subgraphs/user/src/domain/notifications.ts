@@ -20,10 +20,10 @@ import type { Notification } from '../generated/prisma/client.ts';
 import { channelsFor } from './preferences.ts';
 import { isCleanLine, isCleanText } from './validation.ts';
 import { isDeleted } from './erasure.ts';
-import type { Presence } from '../push/presence.ts';
-import { queuePushes } from '../push/queue.ts';
+import type { Presence } from '../adapters/push/presence.ts';
+import { queuePushes } from '../adapters/push/queue.ts';
 
-export const MAX_MARK_IDS = 100;
+const MAX_MARK_IDS = 100;
 
 /** A page of the viewer's notifications (the NotificationConnection mapper). */
 export interface NotificationPage extends Connection<Notification> {
@@ -43,7 +43,7 @@ export interface NotificationWire {
   readonly createdAt: string;
 }
 
-export const toWire = (n: Notification): NotificationWire => ({
+const toWire = (n: Notification): NotificationWire => ({
   ...n,
   readAt: n.readAt?.toISOString() ?? null,
   createdAt: n.createdAt.toISOString(),
@@ -55,7 +55,7 @@ export const fromWire = (w: NotificationWire): Notification => ({
 });
 
 /** Events come from other services: checked before anything is stored (the contract's NotificationRequested, bounded). */
-export const notificationRequestedSchema: z.ZodType<NotificationRequested, unknown> = z.object({
+const notificationRequestedSchema: z.ZodType<NotificationRequested, unknown> = z.object({
   eventId: z.string().min(1).max(200).refine(isCleanLine),
   userId: z.string().refine(isUuid, 'must be a UUID'),
   kind: z.enum(NOTIFICATION_KINDS),

@@ -4,7 +4,7 @@ import type { NotificationPreference as PreferenceRow } from '../generated/prism
 
 /** Kinds the app knows and lists in settings; services may send other kinds, which use the defaults. */
 /** The kinds senders may use (the event contract); preferences may also hold kinds added later. */
-export const KNOWN_NOTIFICATION_KINDS = NOTIFICATION_KINDS;
+const KNOWN_NOTIFICATION_KINDS = NOTIFICATION_KINDS;
 
 export interface Channels {
   readonly email: boolean;
@@ -16,7 +16,7 @@ export interface Preference extends Channels {
 }
 
 /** What a user gets before choosing: every channel on. Push reaches only devices registered after the OS permission prompt, which is the opt-in. */
-export const DEFAULT_CHANNELS: Channels = { email: true, push: true, inApp: true };
+const DEFAULT_CHANNELS: Channels = { email: true, push: true, inApp: true };
 
 const channelsOf = (row: PreferenceRow): Channels => ({ email: row.email, push: row.push, inApp: row.inApp });
 

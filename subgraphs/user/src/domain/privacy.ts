@@ -1,7 +1,7 @@
 import { forbidden, hasRole, requireViewer, type Viewer } from '@vegshare/kit';
 
 /** Private profile data (phone, addresses, preferences) is visible to the person themself and to admins. */
-export function canSeePrivate(viewer: Viewer | null, userId: string): boolean {
+function canSeePrivate(viewer: Viewer | null, userId: string): boolean {
   return viewer !== null && (viewer.userId === userId || hasRole(viewer, 'ADMIN'));
 }
 

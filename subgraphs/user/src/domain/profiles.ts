@@ -6,7 +6,7 @@ import { displayNameSchema } from './validation.ts';
 import { assertNotDeleted, isDeleted } from './erasure.ts';
 
 /** Name given to a profile created without one (the registration event was missed or carried a bad name). */
-export const DEFAULT_DISPLAY_NAME = 'VegShare member';
+const DEFAULT_DISPLAY_NAME = 'VegShare member';
 
 /**
  * Creates the profile of a newly registered account; idempotent and safe when several replicas receive the same event

@@ -37,14 +37,14 @@ const text = (max: number) =>
     );
 
 /** E.164: '+', country code, up to 15 digits; spaces, dots, dashes and parentheses are accepted and removed. */
-export const phoneSchema = z
+const phoneSchema = z
   .string()
   .max(32, 'must be an E.164 phone number such as +33612345678')
   .transform((s) => s.replace(/[\s().-]/g, ''))
   .pipe(z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number such as +33612345678'));
 
 /** BCP 47 language tag, stored in canonical form ('en-gb' → 'en-GB'). */
-export const localeSchema = z
+const localeSchema = z
   .string()
   .trim()
   .max(35, 'must be a BCP 47 locale such as en-GB')
@@ -60,7 +60,7 @@ export const localeSchema = z
   });
 
 /** IANA zone name known to the runtime's Intl (not a raw offset), stored in the runtime's canonical spelling. */
-export const timeZoneSchema = z
+const timeZoneSchema = z
   .string()
   .trim()
   .max(64, 'must be an IANA time zone such as Europe/Paris')
@@ -83,7 +83,7 @@ const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN)$/;
 const isKnownRegion = (code: string): boolean =>
   /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== undefined;
 /** ISO 3166-1 alpha-2 code of a region Intl knows, upper case. */
-export const countryCodeSchema = z
+const countryCodeSchema = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())

@@ -4,7 +4,7 @@ import { createAddress, deleteAddress, setDefaultAddress, updateAddress } from '
 import { markRead } from '../domain/notifications.ts';
 import { updatePreference } from '../domain/preferences.ts';
 import { updateProfile } from '../domain/profiles.ts';
-import { parsePushToken, registerDevice, unregisterDevice } from '../push/devices.ts';
+import { parsePushToken, registerDevice, unregisterDevice } from '../domain/push-devices.ts';
 import {
   addressInputSchema,
   addressPatchSchema,

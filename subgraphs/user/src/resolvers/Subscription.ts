@@ -1,7 +1,7 @@
 import { decodeFeedCursor, eventIterator, feedPositionOf, requireViewer, resumeLog, topics } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import { fromWire, notificationsSince, type NotificationWire } from '../domain/notifications.ts';
-import { whilePresent } from '../push/while-present.ts';
+import { whilePresent } from '../adapters/push/while-present.ts';
 
 export const Subscription: SubscriptionResolvers = {
   notificationAdded: {

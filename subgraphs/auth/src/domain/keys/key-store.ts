@@ -21,7 +21,7 @@ const CACHE_MS = 30_000;
 /** Shortest interval between reloads caused by an unknown kid. */
 const MISS_RELOAD_MS = 1_000;
 
-export interface PublishedKey {
+interface PublishedKey {
   readonly kid: string;
   readonly jwk: JWK;
   readonly key: CryptoKey;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { badInput } from '@vegshare/kit';
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 128;
 
 let common: Set<string> | null = null;
 /** The bundled list of the most common breached passwords (lowercased), loaded once. */

@@ -33,7 +33,7 @@ export interface CodeExchange {
 }
 
 /** The provider refused or answered something we cannot trust; `detail` is for the log only. */
-export class ProviderRejected extends Error {
+class ProviderRejected extends Error {
   override readonly name = 'ProviderRejected';
 }
 

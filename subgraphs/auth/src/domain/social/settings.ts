@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { configFields } from '@vegshare/kit';
 
 /** The social providers we know; each is enabled by setting its client id (and secret or keys). */
-export const SOCIAL_PROVIDERS = ['vk', 'yandex', 'google', 'apple'] as const;
+const SOCIAL_PROVIDERS = ['vk', 'yandex', 'google', 'apple'] as const;
 export type SocialProviderId = (typeof SOCIAL_PROVIDERS)[number];
 
 /** The app's deep link scheme (mobile/app.json), allow-listed as a redirect target by default. */
-export const APP_SCHEME_REDIRECT = 'vegshare://auth/callback';
+const APP_SCHEME_REDIRECT = 'vegshare://auth/callback';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -50,7 +50,7 @@ const socialObject = z.object(socialConfigShape);
 type SocialEnv = z.infer<typeof socialObject> & { readonly NODE_ENV: string; readonly APP_URL: string };
 
 /** How our server reaches one provider and reads who signed in. */
-export type ProviderEndpoints =
+type ProviderEndpoints =
   | { readonly kind: 'oidc'; readonly issuer: string }
   | {
       readonly kind: 'oauth2';
@@ -92,7 +92,7 @@ export interface SocialSettings {
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
 /** http://127.x.x.x, http://[::1] or http://localhost: nothing sent there leaves the machine, so TLS adds nothing. */
-export function isLoopbackHttp(url: string): boolean {
+function isLoopbackHttp(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
   return (

@@ -25,7 +25,7 @@ import type {
 import type { PasswordService } from '../passwords/hasher.ts';
 import type { AuthRateLimits } from '../rate-limits.ts';
 import type { Outbox } from '../outbox.ts';
-import type { RequestMeta } from '../../http/request-meta.ts';
+import type { RequestMeta } from '../../adapters/http/request-meta.ts';
 import type { Sessions, SignedIn } from '../sessions.ts';
 import { auditLogin } from '../audit.ts';
 import { randomSecret, sha256 } from '../secrets.ts';
@@ -113,7 +113,7 @@ const providerUnreachable = (provider: ProviderSettings) =>
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 /** The name Apple posts once, on the first authorization: `{"name": {"firstName", "lastName"}}`. */
-export function postedNameOf(raw: string | null): string | null {
+function postedNameOf(raw: string | null): string | null {
   if (!raw || raw.length > 4096) return null;
   try {
     const user = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTROL, credentialGrant, email } from '../validation.ts';
-import type { CLIENT_AUTH_METHODS } from '../../oauth/clients.ts';
+import type { CLIENT_AUTH_METHODS } from '../oauth-clients.ts';
 /** Our own opaque values (state, tickets, codes): 43 base64url characters. */
 const opaque = (message: string) => z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, message);
 /** What a provider puts in its redirect: bounded, printable. */
