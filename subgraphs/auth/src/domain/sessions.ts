@@ -6,6 +6,7 @@ import type { RequestMeta } from '../http/request-meta.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { auditLogin } from './audit.ts';
+import { rotateRefreshToken } from './refresh-rotation.ts';
 import type { AccessRevocations } from './revocations.ts';
 
 export interface SignedIn {
@@ -89,37 +90,25 @@ export class Sessions {
     return this.#signedIn(user, session, refreshToken);
   }
 
-  /** Rotates a refresh token: the presented one is spent, a new one and a fresh access token are returned. */
+  /**
+   * Rotates a refresh token: the presented one is spent, a new one and a fresh access token are returned. One
+   * statement (rotateRefreshToken) spends the token, checks and touches its session and stores the next token; a
+   * spent token presented again ends its session (reuse) and is audited.
+   */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
-    const tokenHash = sha256(refreshToken);
-    const now = new Date();
     const next = randomSecret();
-    const outcome = await this.db.$transaction(async (tx) => {
-      const spent = await tx.refreshToken.updateMany({
-        where: { tokenHash, rotatedAt: null },
-        data: { rotatedAt: now },
-      });
-      const row = await tx.refreshToken.findUnique({
-        where: { tokenHash },
-        include: { session: { include: { user: true } } },
-      });
-      if (!row) return { kind: 'invalid' as const };
-      if (spent.count === 0) return { kind: 'reused' as const, session: row.session };
-      const { session } = row;
-      if (session.revokedAt || session.expiresAt <= now) return { kind: 'invalid' as const };
-      await tx.refreshToken.create({ data: { sessionId: session.id, tokenHash: sha256(next) } });
-      const updated = await tx.session.update({
-        where: { id: session.id },
-        data: { lastSeenAt: now, ip: meta.ip, userAgent: meta.userAgent || session.userAgent },
-      });
-      return { kind: 'ok' as const, session: updated, user: session.user };
+    const outcome = await rotateRefreshToken(this.db, {
+      tokenHash: sha256(refreshToken),
+      nextHash: sha256(next),
+      now: new Date(),
+      meta,
     });
     if (outcome.kind === 'invalid') throw invalidRefresh();
     if (outcome.kind === 'reused') {
       // Someone holds a copy of an old token: end the family so neither copy can be used again.
-      const { session } = outcome;
+      const { session, user } = outcome;
       if (!session.revokedAt) await this.revoke(session.id, 'refresh_token_reuse');
-      await auditLogin(this.db, { email: session.user.email, userId: session.userId, outcome: 'REFRESH_REUSE', meta });
+      await auditLogin(this.db, { email: user.email, userId: session.userId, outcome: 'REFRESH_REUSE', meta });
       throw invalidRefresh();
     }
     return this.#signedIn(outcome.user, outcome.session, next);
