@@ -13,7 +13,7 @@ import {
   createJwtVerifier,
 } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
-import { AUTH_SCHEMA, createAuthDb } from './db.ts';
+import { AUTH_SCHEMA, createAuthDb, openAuthDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
@@ -35,7 +35,7 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
   const metrics = deps.metrics ?? createMetrics('auth');
   const resources = new Resources(logger);
   return resources.build(async () => {
-    const db = resources.add('postgres', createAuthDb(config.DATABASE_URL), (d) => d.$disconnect());
+    const { db, sql } = resources.add('postgres', openAuthDb(config.DATABASE_URL), (d) => d.close());
     const events =
       deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const redis = config.REDIS_URL
@@ -67,7 +67,7 @@ export async function startAuthService(config: AuthConfig, deps: ServiceDeps = {
     // The event bus does not wait for it either (RedisEventBus), and revocations reach the other services through
     // their catch-up from /internal/revocations meanwhile.
     await redis?.connect().catch((err: unknown) => rateLimitFallback?.unreachableAtStart(err));
-    const services = createAuthServices(config, db, events, durable, redis, logger, rateLimitFallback);
+    const services = createAuthServices(config, db, sql, events, durable, redis, logger, rateLimitFallback);
     await services.keys.ensureKey();
     await services.deletions.start();
     durable.start();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthDb } from '../db.ts';
+import type { AuthSql } from '../db.ts';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
 
@@ -15,39 +15,24 @@ type RotationRow = { kind: 'ok' | 'reused' | 'invalid' } & { [K in keyof Session
   [K in keyof UserRow as `u_${K}`]: UserRow[K];
 };
 
-/**
- * One refresh-token rotation in one statement (every refresh runs it; as Prisma model queries it was four queries in
- * an interactive transaction, see bench/auth):
- *   - `spent` marks the presented token rotated only if it was not (a concurrent rotation of the same token waits for
- *     the row lock, re-reads it, and finds it spent: exactly one of them wins);
- *   - `touched` updates the session only while it is neither revoked nor expired — re-checked on the locked row, so a
- *     revocation committed meanwhile wins and no token is issued for it;
- *   - `issued` stores the next token only for a touched session;
- *   - the final select reads the token's session and account from the statement's snapshot: no row = unknown token;
- *     spent but not touched = invalid; not spent = reuse (the caller revokes the session and audits it).
- * Raw SQL names the schema itself (auth, AUTH_SCHEMA); the enum array comes back as text.
- */
-export async function rotateRefreshToken(
-  db: AuthDb,
-  input: { tokenHash: string; nextHash: string; now: Date; meta: RequestMeta },
-): Promise<Rotation> {
-  const { tokenHash, nextHash, now, meta } = input;
-  const [row] = await db.$queryRaw<RotationRow[]>`
+const ROTATE = {
+  name: 'auth_rotate_refresh_token',
+  text: `
     WITH found AS (
-      SELECT session_id FROM auth.refresh_token WHERE token_hash = ${tokenHash}
+      SELECT session_id FROM auth.refresh_token WHERE token_hash = $1
     ), spent AS (
-      UPDATE auth.refresh_token SET rotated_at = ${now}::timestamptz
-      WHERE token_hash = ${tokenHash} AND rotated_at IS NULL
+      UPDATE auth.refresh_token SET rotated_at = $2::timestamptz
+      WHERE token_hash = $1 AND rotated_at IS NULL
       RETURNING session_id
     ), touched AS (
-      UPDATE auth.session s SET last_seen_at = ${now}::timestamptz, ip = ${meta.ip},
-        user_agent = CASE WHEN ${meta.userAgent} = '' THEN s.user_agent ELSE ${meta.userAgent} END
+      UPDATE auth.session s SET last_seen_at = $2::timestamptz, ip = $3,
+        user_agent = CASE WHEN $4::text = '' THEN s.user_agent ELSE $4::text END
       FROM spent
-      WHERE s.id = spent.session_id AND s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz
+      WHERE s.id = spent.session_id AND s.revoked_at IS NULL AND s.expires_at > $2::timestamptz
       RETURNING s.*
     ), issued AS (
       INSERT INTO auth.refresh_token (id, session_id, token_hash)
-      SELECT ${randomUUID()}::uuid, touched.id, ${nextHash} FROM touched
+      SELECT $5::uuid, touched.id, $6 FROM touched
     )
     SELECT
       CASE WHEN t.id IS NOT NULL THEN 'ok' WHEN EXISTS (SELECT 1 FROM spent) THEN 'invalid' ELSE 'reused' END AS kind,
@@ -62,7 +47,31 @@ export async function rotateRefreshToken(
     FROM found
     JOIN auth.session s ON s.id = found.session_id
     JOIN auth."user" u ON u.id = s.user_id
-    LEFT JOIN touched t ON t.id = s.id`;
+    LEFT JOIN touched t ON t.id = s.id`,
+};
+
+/**
+ * One refresh-token rotation in one statement (every refresh runs it; as Prisma model queries it was four queries in
+ * an interactive transaction, see bench/auth):
+ *   - `spent` marks the presented token rotated only if it was not (a concurrent rotation of the same token waits for
+ *     the row lock, re-reads it, and finds it spent: exactly one of them wins);
+ *   - `touched` updates the session only while it is neither revoked nor expired — re-checked on the locked row, so a
+ *     revocation committed meanwhile wins and no token is issued for it;
+ *   - `issued` stores the next token only for a touched session;
+ *   - the final select reads the token's session and account from the statement's snapshot: no row = unknown token;
+ *     spent but not touched = invalid; not spent = reuse (the caller revokes the session and audits it).
+ * A prepared statement on the pool (see AuthSql) that names the schema itself (auth, AUTH_SCHEMA).
+ */
+export async function rotateRefreshToken(
+  sql: AuthSql,
+  input: { tokenHash: string; nextHash: string; now: Date; meta: RequestMeta },
+): Promise<Rotation> {
+  const { tokenHash, nextHash, now, meta } = input;
+  const { rows } = await sql.query<RotationRow>({
+    ...ROTATE,
+    values: [tokenHash, now, meta.ip, meta.userAgent, randomUUID(), nextHash],
+  });
+  const [row] = rows;
   if (!row || row.kind === 'invalid') return { kind: 'invalid' };
   const session: SessionRow = {
     id: row.s_id,
