@@ -1,24 +1,20 @@
 // The embedded stack in one process (every subgraph and the gateway, as `npm start` runs them) on the database the
-// benchmark created (BENCH_DATABASE_URL), unseeded: the bench registers its own users. Auth's Prometheus metrics on
-// BENCH_AUTH_METRICS_PORT (the event-loop delay is read there). Announces its URLs over IPC; stopped with SIGTERM.
+// benchmark created (BENCH_DATABASE_URL), unseeded: the bench registers its own users. The loop probe of
+// loop-probe.ts reads the event-loop delay of that one process (auth shares its loop with every other service).
+// Announces its URLs over IPC; stopped with SIGTERM.
 import { startStack } from '@vegshare/tools/stack';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { announce, fail, required } from '../gateway/child.ts';
+import { startLoopProbe } from './loop-probe.ts';
 
 try {
+  const probe = await startLoopProbe();
   const s3 = await startLocalS3();
   const stack = await startStack({
     databaseUrl: required('BENCH_DATABASE_URL'),
     env: s3.env,
     // Every login comes from the bench's one address: the per-IP limits must not be what is measured.
-    envFor: (service) =>
-      service === 'auth'
-        ? {
-            METRICS_PORT: required('BENCH_AUTH_METRICS_PORT'),
-            LOGIN_IP_LIMIT: '100000000',
-            REGISTER_IP_LIMIT: '100000000',
-          }
-        : {},
+    envFor: (service) => (service === 'auth' ? { LOGIN_IP_LIMIT: '100000000', REGISTER_IP_LIMIT: '100000000' } : {}),
     logLevel: 'warn',
   });
   announce(
@@ -27,8 +23,9 @@ try {
     async () => {
       await stack.stop();
       await s3.stop();
+      await probe.stop();
     },
-    `http://127.0.0.1:${required('BENCH_AUTH_METRICS_PORT')}`,
+    probe.url,
   );
 } catch (error) {
   fail('auth bench stack', error);

@@ -1,9 +1,35 @@
-import { pgAdapter } from '@vegshare/kit';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type AuthDb = PrismaClient;
 export const AUTH_SCHEMA = 'auth';
 
+/**
+ * The few statements every sign-in and refresh runs (sign-in-statements.ts), sent on Prisma's own pool with node-postgres
+ * as named prepared statements: Prisma's raw path costs about four times node-postgres's CPU per statement
+ * (bench/auth), and these run on the event loop that the sign-in storm shares.
+ */
+export type AuthSql = Pick<pg.Pool, 'query'>;
+
+export interface AuthDbHandle {
+  readonly db: AuthDb;
+  readonly sql: AuthSql;
+  /** Ends Prisma and the pool under it. */
+  close(): Promise<void>;
+}
+
+/** Prisma on our own node-postgres pool (AUTH_SCHEMA for model queries), which the sign-in statements share. */
+export function openAuthDb(databaseUrl: string, maxConnections = 10): AuthDbHandle {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle connection the server ends (restart, failover, a dropped test database) leaves the pool; not an unhandled error.
+  pool.on('error', () => undefined);
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, { schema: AUTH_SCHEMA, disposeExternalPool: true }),
+  });
+  return { db, sql: pool, close: () => db.$disconnect() };
+}
+
 export function createAuthDb(databaseUrl: string): AuthDb {
-  return new PrismaClient({ adapter: pgAdapter(databaseUrl, AUTH_SCHEMA) });
+  return openAuthDb(databaseUrl).db;
 }

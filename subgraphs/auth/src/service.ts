@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import {
   createJwtVerifier,
-  prismaHandle,
   RateLimitFallback,
   REVOCATIONS_PATH,
   startService,
@@ -10,7 +9,7 @@ import {
   type ServiceModule,
 } from '@vegshare/kit';
 import { loadAuthConfig, isProductionEnvironment, type AuthConfig } from './env.ts';
-import { AUTH_SCHEMA, createAuthDb, type AuthDb } from './db.ts';
+import { AUTH_SCHEMA, createAuthDb, openAuthDb, type AuthDb, type AuthSql } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedAuth } from './seed.ts';
@@ -27,6 +26,8 @@ const UNKNOWN_CALLER = { ip: 'unknown', userAgent: '' } as const;
 
 /** Starts the auth subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
+  // The sign-in statements' pool, the one under Prisma (db.ts): known once openDb ran, which is before wire.
+  let sql: AuthSql | null = null;
   return startService<AuthDb, Context, Redis | null>({
     name: 'auth',
     config,
@@ -34,7 +35,11 @@ export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Pr
     dbSchema: AUTH_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => prismaHandle(createAuthDb(config.DATABASE_URL)),
+    openDb: () => {
+      const handle = openAuthDb(config.DATABASE_URL);
+      sql = handle.sql;
+      return handle;
+    },
     beforeEvents: ({ logger, resources }) => {
       const redis = config.REDIS_URL
         ? resources.add(
@@ -54,7 +59,8 @@ export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Pr
       // The event bus does not wait for it either (RedisEventBus), and revocations reach the other services through
       // their catch-up from /internal/revocations meanwhile.
       await redis?.connect().catch((err: unknown) => rateLimitFallback?.unreachableAtStart(err));
-      const services = createAuthServices(config, db, events, durable, redis, logger, rateLimitFallback);
+      if (!sql) throw new Error('the database is opened before the wiring');
+      const services = createAuthServices(config, db, sql, events, durable, redis, logger, rateLimitFallback);
       await services.keys.ensureKey();
       await services.deletions.start();
       resources.onClose('account deletions', () => services.deletions.stop());

@@ -204,6 +204,23 @@ describe('sessions', () => {
     expect(await h.db.refreshToken.count({ where: { tokenHash: first.refreshToken } })).toBe(0);
   });
 
+  it('lets exactly one of concurrent rotations of one refresh token win, and ends the session as reuse', async () => {
+    const first = await register(h);
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        h.gql<{ refreshSession: AuthPayload | null }>(REFRESH, { t: first.refreshToken }),
+      ),
+    );
+    const won = replies.filter((r) => r.body.data?.refreshSession);
+    expect(won).toHaveLength(1);
+    expect(replies.filter((r) => codeOf(r) === 'UNAUTHENTICATED')).toHaveLength(3);
+    const session = await h.db.session.findUniqueOrThrow({ where: { id: first.session.id } });
+    expect(session.revokedReason).toBe('refresh_token_reuse');
+    expect(codeOf(await h.gql(REFRESH, { t: won[0]!.body.data!.refreshSession!.refreshToken }))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
   it('refuses unknown and malformed refresh tokens without internals', async () => {
     expect(codeOf(await h.gql(REFRESH, { t: 'A'.repeat(43) }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await h.gql(REFRESH, { t: "'; drop table" }))).toBe('BAD_USER_INPUT');

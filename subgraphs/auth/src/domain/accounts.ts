@@ -10,7 +10,7 @@ import {
   type ServiceEvents,
   type UserRegistered,
 } from '@vegshare/kit';
-import type { AuthDb } from '../db.ts';
+import type { AuthDb, AuthSql } from '../db.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
 import type { PasswordService } from './passwords/hasher.ts';
 import { assertAcceptablePassword } from './passwords/policy.ts';
@@ -27,6 +27,8 @@ import { GraphQLError } from 'graphql';
 
 export interface AccountDeps {
   readonly db: AuthDb;
+  /** The pool under `db`, for the sign-in lookup (see AuthSql). */
+  readonly sql: AuthSql;
   readonly passwords: PasswordService;
   readonly sessions: Sessions;
   readonly limits: AuthRateLimits;
@@ -192,7 +194,7 @@ export class Accounts {
     meta: RequestMeta,
   ): Promise<SignedIn> {
     const { email } = input;
-    const user = await userByEmail(this.deps.db, email);
+    const user = await userByEmail(this.deps.sql, email);
     const device = user ? this.deps.devices.deviceOf(input.deviceToken, user.id) : null;
     try {
       await this.deps.limits.loginAttempt(meta.ip);

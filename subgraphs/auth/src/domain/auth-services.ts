@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { EventBus, RateLimitFallback, ServiceEvents } from '@vegshare/kit';
-import type { AuthDb } from '../db.ts';
+import type { AuthDb, AuthSql } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import { Accounts } from './accounts.ts';
 import { AccountDeletions } from './account-deletion.ts';
@@ -37,6 +37,7 @@ export interface AuthServices {
 export function createAuthServices(
   config: AuthConfig,
   db: AuthDb,
+  sql: AuthSql,
   events: EventBus,
   durable: ServiceEvents,
   redis: Redis | null,
@@ -52,6 +53,7 @@ export function createAuthServices(
   const revocations = new AccessRevocations(db, events, logger);
   const sessions = new Sessions(
     db,
+    sql,
     tokens,
     { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, sessionTtlDays: config.SESSION_TTL_DAYS },
     revocations,
@@ -74,6 +76,7 @@ export function createAuthServices(
   const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);
   const accounts = new Accounts({
     db,
+    sql,
     passwords,
     sessions,
     limits,

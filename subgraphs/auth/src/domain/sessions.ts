@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { unauthenticated, type Role } from '@vegshare/kit';
-import type { AuthDb } from '../db.ts';
+import type { AuthDb, AuthSql } from '../db.ts';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.ts';
 import type { RequestMeta } from '../adapters/http/request-meta.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 import type { AccessTokenIssuer } from './tokens/access-tokens.ts';
 import { auditLogin } from './audit.ts';
+import { rotateRefreshToken } from './refresh-rotation.ts';
 import type { AccessRevocations } from './revocations.ts';
 
 export interface SignedIn {
@@ -33,6 +34,27 @@ export interface SignInAudit {
   readonly method?: string;
 }
 
+const START_SESSION = {
+  name: 'auth_start_session',
+  text: `
+    WITH s AS (
+      INSERT INTO auth.session (id, user_id, ip, user_agent, expires_at)
+      VALUES ($1::uuid, $2::uuid, $3, $4, $5::timestamptz)
+      RETURNING *
+    ), t AS (
+      INSERT INTO auth.refresh_token (id, session_id, token_hash)
+      SELECT $6::uuid, s.id, $7 FROM s
+    ), a AS (
+      INSERT INTO auth.login_audit (email, user_id, ip, user_agent, outcome, method)
+      SELECT $8, s.user_id, s.ip, s.user_agent, 'SUCCESS'::auth."LoginOutcome", $9
+      FROM s WHERE $10::boolean
+    )
+    SELECT id, user_id AS "userId", user_agent AS "userAgent", ip, created_at AS "createdAt",
+      last_seen_at AS "lastSeenAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
+      revoked_reason AS "revokedReason"
+    FROM s`,
+};
+
 /**
  * Sessions are refresh-token families. Each refresh token is single-use: exchanging it marks it rotated and
  * issues the next one; presenting a rotated token again (a stolen copy, or a replay) revokes the whole session.
@@ -40,6 +62,7 @@ export interface SignInAudit {
 export class Sessions {
   constructor(
     private readonly db: AuthDb,
+    private readonly sql: AuthSql,
     private readonly tokens: AccessTokenIssuer,
     private readonly settings: SessionSettings,
     private readonly revocations: AccessRevocations,
@@ -58,68 +81,53 @@ export class Sessions {
 
   /**
    * Starts a session on a device and returns its first tokens; `audit` records the sign-in that started it. The
-   * session, its first refresh token and the audit row are written by one statement: this is every sign-in's path,
-   * and as Prisma model queries it took a nested-create transaction (five round trips) plus an insert, each query
-   * compiled anew on the event loop (about 2 ms of CPU each, see bench/auth).
+   * session, its first refresh token and the audit row are written by one prepared statement on the pool (see
+   * AuthSql): this is every sign-in's path, and as Prisma model queries it took a nested-create transaction (five
+   * round trips) plus an insert, each query compiled anew on the event loop (about 2 ms of CPU each, see bench/auth).
    */
   async start(user: UserRow, meta: RequestMeta, audit?: SignInAudit): Promise<SignedIn> {
     const refreshToken = randomSecret();
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + this.settings.sessionTtlDays * 86_400_000);
-    // Raw SQL names the schema itself (the adapter qualifies only model queries): auth (AUTH_SCHEMA).
-    const [session] = await this.db.$queryRaw<SessionRow[]>`
-      WITH s AS (
-        INSERT INTO auth.session (id, user_id, ip, user_agent, expires_at)
-        VALUES (${sessionId}::uuid, ${user.id}::uuid, ${meta.ip}, ${meta.userAgent}, ${expiresAt}::timestamptz)
-        RETURNING *
-      ), t AS (
-        INSERT INTO auth.refresh_token (id, session_id, token_hash)
-        SELECT ${randomUUID()}::uuid, s.id, ${sha256(refreshToken)} FROM s
-      ), a AS (
-        INSERT INTO auth.login_audit (email, user_id, ip, user_agent, outcome, method)
-        SELECT ${(audit?.email ?? '').slice(0, 320)}, s.user_id, s.ip, s.user_agent, 'SUCCESS'::auth."LoginOutcome",
-          ${audit?.method ?? 'password'}
-        FROM s WHERE ${audit !== undefined}
-      )
-      SELECT id, user_id AS "userId", user_agent AS "userAgent", ip, created_at AS "createdAt",
-        last_seen_at AS "lastSeenAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
-        revoked_reason AS "revokedReason"
-      FROM s`;
+    const { rows } = await this.sql.query<SessionRow>({
+      ...START_SESSION,
+      values: [
+        sessionId,
+        user.id,
+        meta.ip,
+        meta.userAgent,
+        expiresAt,
+        randomUUID(),
+        sha256(refreshToken),
+        (audit?.email ?? '').slice(0, 320),
+        audit?.method ?? 'password',
+        audit !== undefined,
+      ],
+    });
+    const [session] = rows;
     if (!session) throw new Error('session insert returned no row');
     return this.#signedIn(user, session, refreshToken);
   }
 
-  /** Rotates a refresh token: the presented one is spent, a new one and a fresh access token are returned. */
+  /**
+   * Rotates a refresh token: the presented one is spent, a new one and a fresh access token are returned. One
+   * statement (rotateRefreshToken) spends the token, checks and touches its session and stores the next token; a
+   * spent token presented again ends its session (reuse) and is audited.
+   */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<SignedIn> {
-    const tokenHash = sha256(refreshToken);
-    const now = new Date();
     const next = randomSecret();
-    const outcome = await this.db.$transaction(async (tx) => {
-      const spent = await tx.refreshToken.updateMany({
-        where: { tokenHash, rotatedAt: null },
-        data: { rotatedAt: now },
-      });
-      const row = await tx.refreshToken.findUnique({
-        where: { tokenHash },
-        include: { session: { include: { user: true } } },
-      });
-      if (!row) return { kind: 'invalid' as const };
-      if (spent.count === 0) return { kind: 'reused' as const, session: row.session };
-      const { session } = row;
-      if (session.revokedAt || session.expiresAt <= now) return { kind: 'invalid' as const };
-      await tx.refreshToken.create({ data: { sessionId: session.id, tokenHash: sha256(next) } });
-      const updated = await tx.session.update({
-        where: { id: session.id },
-        data: { lastSeenAt: now, ip: meta.ip, userAgent: meta.userAgent || session.userAgent },
-      });
-      return { kind: 'ok' as const, session: updated, user: session.user };
+    const outcome = await rotateRefreshToken(this.sql, {
+      tokenHash: sha256(refreshToken),
+      nextHash: sha256(next),
+      now: new Date(),
+      meta,
     });
     if (outcome.kind === 'invalid') throw invalidRefresh();
     if (outcome.kind === 'reused') {
       // Someone holds a copy of an old token: end the family so neither copy can be used again.
-      const { session } = outcome;
+      const { session, user } = outcome;
       if (!session.revokedAt) await this.revoke(session.id, 'refresh_token_reuse');
-      await auditLogin(this.db, { email: session.user.email, userId: session.userId, outcome: 'REFRESH_REUSE', meta });
+      await auditLogin(this.db, { email: user.email, userId: session.userId, outcome: 'REFRESH_REUSE', meta });
       throw invalidRefresh();
     }
     return this.#signedIn(outcome.user, outcome.session, next);

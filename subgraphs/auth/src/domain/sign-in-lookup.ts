@@ -1,18 +1,23 @@
-import type { AuthDb } from '../db.ts';
+import type { AuthSql } from '../db.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
+
+/** The columns of `auth."user"` as Prisma names them (the enum array as text). */
+export const USER_COLUMNS = `id, email, password_hash AS "passwordHash", roles::text[] AS roles,
+  email_verified_at AS "emailVerifiedAt", password_changed_at AS "passwordChangedAt",
+  pending_sign_up AS "pendingSignUp", pending_display_name AS "pendingDisplayName",
+  roles_changed_at AS "rolesChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const USER_BY_EMAIL = {
+  name: 'auth_user_by_email',
+  text: `SELECT ${USER_COLUMNS} FROM auth."user" WHERE email = $1`,
+};
 
 /**
  * The account a password sign-in names, by its normalized email — as `db.user.findUnique({ where: { email } })`
- * answers it, in raw SQL: every sign-in runs this, and Prisma 6 compiles each model query anew in WebAssembly on the
- * event loop (about twice the CPU of the same read as raw SQL, see bench/auth). Raw SQL names the schema itself
- * (auth, AUTH_SCHEMA); the enum array comes back as text.
+ * answers it: every sign-in runs this, so it is a prepared statement on the pool (see AuthSql). SQL names the schema
+ * itself (auth, AUTH_SCHEMA).
  */
-export async function userByEmail(db: AuthDb, email: string): Promise<UserRow | null> {
-  const rows = await db.$queryRaw<UserRow[]>`
-    SELECT id, email, password_hash AS "passwordHash", roles::text[] AS roles,
-      email_verified_at AS "emailVerifiedAt", password_changed_at AS "passwordChangedAt",
-      pending_sign_up AS "pendingSignUp", pending_display_name AS "pendingDisplayName",
-      roles_changed_at AS "rolesChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"
-    FROM auth."user" WHERE email = ${email}`;
+export async function userByEmail(sql: AuthSql, email: string): Promise<UserRow | null> {
+  const { rows } = await sql.query<UserRow>({ ...USER_BY_EMAIL, values: [email] });
   return rows[0] ?? null;
 }
