@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { eventTopics, isUuid } from '@vegshare/kit';
+import { topics, isUuid } from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
 import type { FarmEvents } from './notify.ts';
 
@@ -49,7 +49,7 @@ export async function eraseCustomer(
  * with UserDataErased (auth re-publishes until every service did).
  */
 export async function subscribeToAccountErasure(db: FarmDb, events: FarmEvents, logger: Logger): Promise<void> {
-  await events.outbox.consume<unknown>('account-erasure', eventTopics.userDeleted, async (payload) => {
+  await events.outbox.consume('account-erasure', topics.userDeleted, async (payload) => {
     const event = userDeletedSchema.safeParse(payload);
     if (!event.success) return;
     const { cancelledRentals } = await eraseCustomer(db, events, event.data.userId);
