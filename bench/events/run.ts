@@ -18,6 +18,7 @@ import {
   RedisEventBus,
   type EventStream,
   type RawExecutor,
+  type AnyTopics,
 } from '@vegshare/kit';
 
 const serverUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -131,13 +132,17 @@ async function main(): Promise<void> {
 
   const results: Result[] = [];
   try {
-    const redisPub = new RedisEventBus(redisUrl, logger, `bench-${randomUUID()}:`);
+    const redisPub = new RedisEventBus<{ 'bench.redis': Sample & { readonly i: number } }>(
+      redisUrl,
+      logger,
+      `bench-${randomUUID()}:`,
+    );
     const redisTopic = 'bench.redis';
     results.push(
       await measure(
         'Redis pub/sub (baseline: no storage, at most once)',
         (i) => redisPub.publish(redisTopic, { i, sentAt: performance.now() }),
-        (onEvent) => redisPub.subscribe<Sample>(redisTopic, onEvent),
+        (onEvent) => redisPub.subscribe(redisTopic, onEvent),
       ),
     );
     await redisPub.close();
@@ -146,7 +151,10 @@ async function main(): Promise<void> {
     results.push(await viaOutbox('outbox → JetStream → durable consumer (64 in flight)', js, 64));
     await js.close();
     results.push(
-      await viaOutbox('outbox → in-process bus (embedded default)', new BusEventStream(new MemoryEventBus(), logger)),
+      await viaOutbox(
+        'outbox → in-process bus (embedded default)',
+        new BusEventStream(new MemoryEventBus<AnyTopics>(), logger),
+      ),
     );
   } finally {
     await pool.end();

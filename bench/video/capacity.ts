@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { eventTopics, type LiveTranscodeRequested } from '@vegshare/kit';
+import { topics, type LiveTranscodeRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { DEFAULT_LIVE_PROFILE, profileOf } from '@vegshare/transcoding/domain/media/profiles';
 import { planLadder } from '@vegshare/transcoding/domain/hls/ladder-plan';
@@ -38,7 +38,7 @@ export async function oursTrial(env: BenchEnv, ours: OursService, n: number): Pr
       sourceUrl: `${env.rtmp.url}/bench/cam${i}`,
       profile: DEFAULT_LIVE_PROFILE,
     };
-    await ours.bus.publish(eventTopics.liveTranscodeRequested, request);
+    await ours.bus.publish(topics.liveTranscodeRequested, request);
   }
   const live = () =>
     new Set(ours.statuses.filter((s) => s.status === 'LIVE' && s.receivedAt > started).map((s) => s.streamId));
@@ -73,7 +73,7 @@ export async function oursTrial(env: BenchEnv, ours: OursService, n: number): Pr
     (s) => s.status === 'RECONNECTING' && s.receivedAt > t0 && streams.includes(s.streamId),
   ).length;
   if (reconnecting) note = `${note ? `${note}; ` : ''}${reconnecting} reconnects`;
-  for (const streamId of streams) await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
+  for (const streamId of streams) await ours.bus.publish(topics.liveTranscodeStopRequested, { streamId });
   const stopping = Date.now();
   while (
     ours.statuses.filter((s) => s.status === 'ENDED' && streams.includes(s.streamId)).length < streams.length &&

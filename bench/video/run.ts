@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { eventTopics } from '@vegshare/kit';
+import { topics } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/domain/media/profiles';
 import { capacity, oursTrial, plainTrial, type CapacityTrial } from './capacity.ts';
@@ -33,7 +33,7 @@ async function admission(
   for (let i = 0; i < 40 && !refusedWith; i += 1) {
     const streamId = randomUUID();
     const t0 = Date.now();
-    await ours.bus.publish(eventTopics.liveTranscodeRequested, {
+    await ours.bus.publish(topics.liveTranscodeRequested, {
       streamId,
       cameraId: randomUUID(),
       farmId: demo.farms.greenAcres,
@@ -73,7 +73,7 @@ async function admission(
   const ratios = after
     .map((j) => (j.processedMs ?? 0) / 1000 - (before.find((b) => b.id === j.id)?.processedMs ?? 0) / 1000)
     .map((d) => d / wall);
-  for (const streamId of streams) await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
+  for (const streamId of streams) await ours.bus.publish(topics.liveTranscodeStopRequested, { streamId });
   await sleep(5_000);
   await Promise.all(cameras.map((c) => c.stop()));
   await ours.close();

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, eventTopics, MemoryEventBus, type LiveTranscodeStatus } from '@vegshare/kit';
+import { createLogger, topics, MemoryEventBus, type LiveTranscodeStatus } from '@vegshare/kit';
 import { publishCamera, type CameraPublisher } from '@vegshare/tools/demo-cameras/camera-publisher';
 import { startRtmpServer, type RtmpServer } from '@vegshare/tools/demo-cameras/rtmp-server';
 import { CAMERA_LIKE, ensureTestPattern } from '@vegshare/tools/demo-cameras/test-pattern';
@@ -74,10 +74,7 @@ export interface OursService {
 export async function startOurs(env: BenchEnv, vars: Record<string, string>): Promise<OursService> {
   const bus = new MemoryEventBus();
   const statuses: (LiveTranscodeStatus & { receivedAt: number })[] = [];
-  await bus.subscribe<LiveTranscodeStatus>(
-    eventTopics.liveTranscodeStatus,
-    (s) => void statuses.push({ ...s, receivedAt: Date.now() }),
-  );
+  await bus.subscribe(topics.liveTranscodeStatus, (s) => void statuses.push({ ...s, receivedAt: Date.now() }));
   const config = loadTranscodingConfig({
     DATABASE_URL: env.database.url,
     PORT: '0',

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { eventTopics, type LiveTranscodeRequested } from '@vegshare/kit';
+import { topics, type LiveTranscodeRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { DEFAULT_LIVE_PROFILE } from '@vegshare/transcoding/domain/media/profiles';
 import type { BenchEnv, OursService } from './setup.ts';
@@ -66,10 +66,10 @@ export async function startupTimes(env: BenchEnv, ours: OursService): Promise<Ti
   for (let i = 0; i < TRIALS; i += 1) {
     const streamId = randomUUID();
     const t0 = Date.now();
-    await ours.bus.publish(eventTopics.liveTranscodeRequested, request(env, streamId, 0));
+    await ours.bus.publish(topics.liveTranscodeRequested, request(env, streamId, 0));
     const at = await untilStatus(ours, streamId, 'LIVE', t0, 60_000);
     if (at) result.ours.push(at - t0);
-    await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
+    await ours.bus.publish(topics.liveTranscodeStopRequested, { streamId });
     await untilStatus(ours, streamId, 'ENDED', t0, 20_000);
     const dir = join(env.dir, `plain-startup-${i}`);
     const t1 = Date.now();
@@ -97,7 +97,7 @@ export async function deadCameraTimes(
     await sleep(3_000);
     const streamId = randomUUID();
     const t0 = Date.now();
-    await ours.bus.publish(eventTopics.liveTranscodeRequested, request(env, streamId, 0));
+    await ours.bus.publish(topics.liveTranscodeRequested, request(env, streamId, 0));
     await untilStatus(ours, streamId, 'LIVE', t0, 60_000);
     const dir = join(env.dir, `plain-dead-${i}`);
     const plain = await plainHls(env.binaries, `${env.rtmp.url}/bench/cam0`, dir);
@@ -110,7 +110,7 @@ export async function deadCameraTimes(
     if (exited) result.plain.push(exited - cut);
     else result.plainUnnoticed += 1;
     await plain.stop();
-    await ours.bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
+    await ours.bus.publish(topics.liveTranscodeStopRequested, { streamId });
     await untilStatus(ours, streamId, 'ENDED', cut, 20_000);
     await camera!.stop();
     log(

@@ -3,7 +3,14 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
+import {
+  startCatalog,
+  startTicks,
+  testTokens,
+  writeFixtureSupergraph,
+  nothingRevoked,
+  type TickTopics,
+} from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
 let ticks: RunningSubgraph;
@@ -46,7 +53,7 @@ const largeRead = (tag: string) => ({ query: `{ camera(id: "${tag}-${'v'.repeat(
 
 beforeAll(async () => {
   const tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
+  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
   catalog = await startCatalog({ count: 0 });
   gateway = await startGateway(
     loadGatewayConfig({

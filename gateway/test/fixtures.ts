@@ -10,7 +10,7 @@ import {
   type RevocationSource,
   createMetrics,
   eventIterator,
-  type MemoryEventBus,
+  type EventBus,
   startSubgraph,
   viewerFromHeaders,
   whileAllowed,
@@ -88,12 +88,18 @@ interface Ctx {
  * `n`): what `appendTick` published is kept, like a feed in a database, and replayed after the cursor. Every `after`
  * a subscription arrived with is recorded, to see what the gateway re-subscribed with.
  */
+/** The fixture subgraph's topics: a channel's ticks, and `closed.<channel>` when its camera goes private. */
+export interface TickTopics {
+  [tick: `tick.${string}`]: TickEvent;
+  [closed: `closed.${string}`]: Record<string, never>;
+}
+
 const tickLog = new Map<string, TickEvent[]>();
 export const resumedAfter: (string | null)[] = [];
 
-export async function appendTick(bus: MemoryEventBus, event: TickEvent): Promise<void> {
+export async function appendTick(bus: EventBus<TickTopics>, event: TickEvent): Promise<void> {
   tickLog.set(event.channel, [...(tickLog.get(event.channel) ?? []), event]);
-  await bus.publish<TickEvent>(`tick.${event.channel}`, event);
+  await bus.publish(`tick.${event.channel}`, event);
 }
 
 async function* afterCursor(
@@ -121,7 +127,11 @@ async function* afterCursor(
  */
 export const closedToPublic = new Set<string>();
 
-export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, port = 0): Promise<RunningSubgraph> {
+export async function startTicks(
+  bus: EventBus<TickTopics>,
+  verifier: TokenVerifier,
+  port = 0,
+): Promise<RunningSubgraph> {
   const logger = createLogger('ticks', 'silent');
   return startSubgraph<Ctx>({
     name: 'ticks',
@@ -131,13 +141,13 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
       Query: { ping: () => 'pong' },
       Subscription: {
         tick: {
-          subscribe: (_: unknown, args: { channel: string }) => eventIterator<TickEvent>(bus, `tick.${args.channel}`),
+          subscribe: (_: unknown, args: { channel: string }) => eventIterator(bus, `tick.${args.channel}`),
           resolve: (event: TickEvent, _: unknown, ctx: Ctx) => ({ ...event, viewer: ctx.viewer?.userId ?? null }),
         },
         resumableTick: {
           subscribe: async (_: unknown, args: { channel: string; after?: string | null }) => {
             resumedAfter.push(args.after ?? null);
-            const live = await eventIterator<TickEvent>(bus, `tick.${args.channel}`);
+            const live = await eventIterator(bus, `tick.${args.channel}`);
             return afterCursor(live, args.channel, args.after ?? null);
           },
           resolve: (event: TickEvent) => event,
@@ -150,7 +160,7 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
                   throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
               };
               check();
-              return whileAllowed(await eventIterator<TickEvent>(bus, `tick.${args.channel}`), {
+              return whileAllowed(await eventIterator(bus, `tick.${args.channel}`), {
                 bus,
                 topics: [`closed.${args.channel}`],
                 recheck: async () => check(),
@@ -159,7 +169,7 @@ export async function startTicks(bus: MemoryEventBus, verifier: TokenVerifier, p
             if (!ctx.viewer) throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
             if (args.channel !== `for-${ctx.viewer.userId}`)
               throw new GraphQLError('Not yours', { extensions: { code: 'FORBIDDEN' } });
-            return eventIterator<TickEvent>(bus, `tick.${args.channel}`);
+            return eventIterator(bus, `tick.${args.channel}`);
           },
           resolve: (event: TickEvent) => event,
         },

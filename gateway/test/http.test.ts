@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, MemoryEventBus, type EventPayloads, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
+import {
+  startCatalog,
+  startTicks,
+  testTokens,
+  writeFixtureSupergraph,
+  nothingRevoked,
+  type TickTopics,
+} from './fixtures.ts';
 
 let ticks: RunningSubgraph;
 let catalog: RunningSubgraph;
@@ -26,7 +33,7 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 
 beforeAll(async () => {
   tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
+  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
   catalog = await startCatalog({ count: 0 });
   gateway = await startGateway(
     loadGatewayConfig({
@@ -203,9 +210,9 @@ class CountingBus extends MemoryEventBus {
   made = 0;
   open = 0;
 
-  override async subscribe<T>(
-    topic: string,
-    handler: (payload: T, eventId?: string) => void,
+  override async subscribe<K extends keyof EventPayloads & string>(
+    topic: K,
+    handler: (payload: EventPayloads[K], eventId?: string) => void,
   ): Promise<() => Promise<void>> {
     const unsubscribe = await super.subscribe(topic, handler);
     this.made++;

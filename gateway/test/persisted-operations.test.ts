@@ -16,8 +16,8 @@ import {
   startTicks,
   testTokens,
   writeFixtureSupergraph,
-  type TickEvent,
   nothingRevoked,
+  type TickTopics,
 } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
@@ -34,7 +34,7 @@ const LISTED = [
   { id: sha256Hex(TICKS), name: 'Ticks', type: 'subscription', body: TICKS },
 ];
 
-const bus = new MemoryEventBus();
+const bus = new MemoryEventBus<TickTopics>();
 let ticks: RunningSubgraph;
 let catalog: RunningSubgraph;
 let supergraph: string;
@@ -260,7 +260,7 @@ describe('SAFELIST_MODE=all', () => {
       void event.then(() => (received = true));
       // The upstream subscription is set up asynchronously: publish until the first event arrives.
       for (let n = 0; !received && n < 200; n++) {
-        await bus.publish<TickEvent>(`tick.${channel}`, { n, channel, cameraId: 'cam-1' });
+        await bus.publish(`tick.${channel}`, { n, channel, cameraId: 'cam-1' });
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(await event).toMatchObject({ data: { tick: { n: expect.any(Number) } } });

@@ -8,15 +8,15 @@ import {
   startTicks,
   testTokens,
   writeFixtureSupergraph,
-  type TickEvent,
   nothingRevoked,
   closedToPublic,
   appendTick,
   resumedAfter,
+  type TickTopics,
 } from './fixtures.ts';
 
 const SECRET = 'fixture-gateway-secret-0123';
-const bus = new MemoryEventBus();
+const bus = new MemoryEventBus<TickTopics>();
 const entityCalls = { count: 0 };
 let tokens: Awaited<ReturnType<typeof testTokens>>;
 let ticks: RunningSubgraph;
@@ -85,7 +85,7 @@ async function publishUntil(
   let n = 0;
   while (!done()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out publishing on ${channel}`);
-    await bus.publish<TickEvent>(`tick.${channel}`, { n: n++, channel, cameraId });
+    await bus.publish(`tick.${channel}`, { n: n++, channel, cameraId });
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -247,7 +247,7 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
     await waitFor(() => gateway.subscriptions.upstreams === 1 && gateway.subscriptions.sharedResults === 1);
     await new Promise((r) => setTimeout(r, 300)); // events published while waiting have arrived
     const before = entityCalls.count;
-    await bus.publish<TickEvent>('tick.fan', { n: 1000, channel: 'fan', cameraId: 'cam-fan' });
+    await bus.publish('tick.fan', { n: 1000, channel: 'fan', cameraId: 'cam-fan' });
     await waitFor(() => subs.every((s) => s.results.at(-1)?.data?.tick.n === 1000));
     // One entity fetch for five clients (a per-caller completion would make five).
     expect(entityCalls.count - before).toBe(1);

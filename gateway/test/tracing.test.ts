@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig } from '../src/index.ts';
-import { startCatalog, startTicks, testTokens, writeFixtureSupergraph, nothingRevoked } from './fixtures.ts';
+import {
+  startCatalog,
+  startTicks,
+  testTokens,
+  writeFixtureSupergraph,
+  nothingRevoked,
+  type TickTopics,
+} from './fixtures.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -33,7 +40,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
   const tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus(), tokens.verifier);
+  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
   catalog = await startCatalog({ count: 0 });
 });
 afterAll(async () => {

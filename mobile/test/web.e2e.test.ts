@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventTopics, type NotificationRequested } from '@vegshare/kit';
+import { topics, type NotificationRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { startStack, type RunningStack } from '../../tools/src/stack.ts';
 import { publishCamera, type CameraPublisher } from '../../tools/src/demo-cameras/camera-publisher.ts';
@@ -406,7 +406,7 @@ describe.skipIf(!hasChromium)('customer app (web build) in headless Chromium', (
       body: 'The beans on your plot will be ready soon.',
       link: `/rentals/${rental.id}`,
     };
-    await stack.events.publish(eventTopics.notificationRequested, note);
+    await stack.events.publish(topics.notificationRequested, note);
     await page.getByTestId('unread-badge').waitFor({ timeout: 20_000 });
     await page.getByTestId('tab-notifications').click();
     await page.getByTestId('notifications-screen').waitFor();

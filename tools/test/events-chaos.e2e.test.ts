@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLogger,
   enqueueEvent,
-  eventTopics,
+  topics,
   firstDelivery,
   JetStreamEventStream,
   OutboxRelay,
@@ -135,7 +135,7 @@ describe('event backbone under failures', () => {
     const seen: RentalChanged[] = [];
     const stopObserver = await stream.consume<RentalChanged>({
       consumer: `chaos-${randomUUID()}`,
-      topic: eventTopics.rentalChanged,
+      topic: topics.rentalChanged,
       handle: async (e) => void seen.push(e.payload),
     });
     try {
@@ -161,7 +161,7 @@ describe('event backbone under failures', () => {
       );
       await db.end();
       expect(pending.rows.map((r: { topic: string }) => r.topic).sort()).toEqual(
-        [eventTopics.bookingChanged, eventTopics.rentalChanged].sort(),
+        [topics.bookingChanged, topics.rentalChanged].sort(),
       );
       // The process dies without any chance to publish (no shutdown hook runs on SIGKILL).
       await sigkill(farm.child);

@@ -7,7 +7,7 @@ import { ApolloClient, InMemoryCache } from '@apollo/client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFeedCursor, eventTopics, type NotificationRequested } from '@vegshare/kit';
+import { encodeFeedCursor, topics, type NotificationRequested } from '@vegshare/kit';
 import { startHarness, type Harness } from '../../../subgraphs/user/test/harness.ts';
 import { waitFor } from '../../../tools/src/testing/wait.ts';
 import { ResumingWsLink } from '../../src/apollo/resume-link';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const notify = (userId: string, title: string) =>
-  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, {
+  h.events.publish(topics.notificationRequested, {
     eventId: `test:${randomUUID()}`,
     userId,
     kind: 'system',

@@ -106,7 +106,7 @@ export { MediaSigner, MAX_GRANT_SECONDS } from './media/media-signer.ts';
 export { MEDIA_CONTENT_TYPES, MEDIA_PREFIX, mediaScopeOf, mediaUrl, parseMediaPath } from './media/media-paths.ts';
 
 // Events: the bus, its topics and payload contracts.
-export { topics, type EventBus } from './events/event-bus.ts';
+export { untypedBus, type EventBus, type RawEventBus, type AnyTopics } from './events/event-bus.ts';
 export { MemoryEventBus } from './events/memory-event-bus.ts';
 export { RedisEventBus } from './events/redis-event-bus.ts';
 export { eventBusFromConfig } from './events/event-bus-from-config.ts';
@@ -132,12 +132,14 @@ export { type EventStream } from './events/event-stream.ts';
 export { BusEventStream } from './events/bus-event-stream.ts';
 export { JetStreamEventStream } from './events/jetstream-event-stream.ts';
 export {
-  eventTopics,
+  topics,
   NOTIFICATION_KINDS,
   type AccessRevoked,
   type BookingChanged,
   type BookingReleaseRequested,
   type CameraChanged,
+  type CameraHealthChanged,
+  type CameraWatchersChanged,
   type EventPayloads,
   type EventTopic,
   type FarmChanged,
@@ -145,15 +147,22 @@ export {
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
   type LiveTranscodeStopRequested,
+  type NotificationAdded,
   type NotificationKind,
   type NotificationRequested,
   type PaymentChanged,
+  type PlotActivity,
   type PlotTimelapseReady,
+  type PlotWatchersChanged,
   type RecordingsExpired,
   type RentalChanged,
+  type StreamSnapshot,
   type TimelapseReady,
+  type TranscodeControl,
+  type TranscodeJobEvent,
   type TranscoderCapacity,
   type UserDataErased,
   type UserDeleted,
   type UserRegistered,
+  type ViewerCountEvent,
 } from './events/contracts.ts';

@@ -6,6 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '../src/logger.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { MemoryEventBus } from '../src/events/memory-event-bus.ts';
+import { untypedBus, type AnyTopics } from '../src/events/event-bus.ts';
 import { BusEventStream } from '../src/events/bus-event-stream.ts';
 import {
   DEAD_LETTER_STREAM,
@@ -16,7 +17,7 @@ import {
 import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from '../src/events/outbox.ts';
 import type { DeliveredEvent } from '../src/events/event-stream.ts';
 import { inTransaction as withEvents, ServiceEvents } from '../src/events/service-events.ts';
-import { eventTopics } from '../src/events/contracts.ts';
+import { topics } from '../src/events/contracts.ts';
 
 const serverUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -196,7 +197,7 @@ describe('outbox → JetStream', () => {
 
 describe('durable events on the in-process bus (embedded default)', () => {
   it('carries the event id, retries in order per consumer, and consumeOnce-style handlers skip a redelivery', async () => {
-    const bus = new MemoryEventBus();
+    const bus = new MemoryEventBus<AnyTopics>();
     const stream = new BusEventStream(bus, logger);
     const applied: number[] = [];
     let failOnce = true;
@@ -225,7 +226,7 @@ describe('durable events on the in-process bus (embedded default)', () => {
   });
 
   it('delivers what the relay publishes from the outbox to every subscriber of the bus', async () => {
-    const bus = new MemoryEventBus();
+    const bus = new MemoryEventBus<AnyTopics>();
     const stream = new BusEventStream(bus, logger);
     const relay = new OutboxRelay({ schema: SCHEMA, databaseUrl: url, stream, logger, pollMs: 100 });
     const topic = `test.${randomUUID()}`;
@@ -249,16 +250,16 @@ describe('inTransaction: a change and the events it announces', () => {
       databaseUrl: url,
       logger,
       bus: live,
-      stream: new BusEventStream(live, logger),
+      stream: new BusEventStream(untypedBus(live), logger),
     });
     const bus = events.outboxBus(live, executor(pool));
     const db = { $transaction: <R>(fn: (tx: RawExecutor) => Promise<R>) => inTransaction(fn) };
-    const liveTopic = `live.${randomUUID()}`;
+    const liveTopic = topics.plotWatchers(randomUUID());
     const heard: { id: string; committed: boolean }[] = [];
-    await live.subscribe<{ id: string }>(liveTopic, (p) => {
+    await live.subscribe(liveTopic, (p) => {
       void pool
-        .query(`SELECT 1 FROM ${SCHEMA}.change WHERE id = $1`, [p.id])
-        .then((r) => heard.push({ id: p.id, committed: r.rowCount === 1 }));
+        .query(`SELECT 1 FROM ${SCHEMA}.change WHERE id = $1`, [p.plotId])
+        .then((r) => heard.push({ id: p.plotId, committed: r.rowCount === 1 }));
     });
     const rows = async (id: string) => ({
       change: (await pool.query(`SELECT 1 FROM ${SCHEMA}.change WHERE id = $1`, [id])).rowCount,
@@ -267,8 +268,8 @@ describe('inTransaction: a change and the events it announces', () => {
     const change = (id: string, fail: boolean) =>
       withEvents(db, bus, async (tx, announce) => {
         await tx.$executeRawUnsafe(`INSERT INTO ${SCHEMA}.change (id) VALUES ($1::uuid)`, id);
-        await announce.publish(eventTopics.userDataErased, { userId: id, service: 'kit' });
-        await announce.publish(liveTopic, { id });
+        await announce.publish(topics.userDataErased, { userId: id, service: 'kit' });
+        await announce.publish(liveTopic, { plotId: id });
         if (fail) throw new Error('rolled back');
       });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { MemoryEventBus } from '../src/events/memory-event-bus.ts';
-import { eventTopics, type AccessRevoked } from '../src/events/contracts.ts';
+import { topics, type AccessRevoked } from '../src/events/contracts.ts';
 import { RevocationView, accessNarrowed } from '../src/revocation/revocation-view.ts';
 import { RevocationSync } from '../src/revocation/revocation-sync.ts';
 import type { EventBus } from '../src/events/event-bus.ts';
@@ -142,7 +142,7 @@ describe('RevocationSync', () => {
     expect(sync.isCurrent()).toBe(true);
 
     // Live: an event on the bus is applied at once.
-    await bus.publish(eventTopics.accessRevoked, { kind: 'SESSIONS_ENDED', userId: 'u1', sessionIds: ['s1'], at: now });
+    await bus.publish(topics.accessRevoked, { kind: 'SESSIONS_ENDED', userId: 'u1', sessionIds: ['s1'], at: now });
     await new Promise((r) => setTimeout(r, 5));
     expect(code(() => sync.view.current(viewer()))).toBe('UNAUTHENTICATED');
 

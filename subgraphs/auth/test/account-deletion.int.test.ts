@@ -2,7 +2,7 @@
 // transaction, a bilingual confirmation mail is queued, UserDeleted is published and re-published until every
 // service in ACCOUNT_ERASURE_SERVICES acknowledged with UserDataErased.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import { topics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import {
   bearer,
@@ -22,7 +22,7 @@ const DELETE = 'mutation($p: String!) { deleteAccount(password: $p) }';
 
 beforeAll(async () => {
   h = await startHarness({ ACCOUNT_ERASURE_SERVICES: 'user,farm', ACCOUNT_ERASURE_REPUBLISH_MS: '300' });
-  await h.events.subscribe<UserDeleted>(eventTopics.userDeleted, (e) => deleted.push(e));
+  await h.events.subscribe(topics.userDeleted, (e) => deleted.push(e));
 });
 afterAll(async () => h?.close());
 
@@ -67,14 +67,14 @@ describe('deleteAccount', () => {
       (n) => n >= 2,
       10_000,
     );
-    await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'user' });
-    await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'user' });
+    await h.events.publish(topics.userDataErased, { userId: me.user.id, service: 'user' });
+    await h.events.publish(topics.userDataErased, { userId: me.user.id, service: 'user' });
     await waitFor(
       async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).erasedBy,
       (by) => by.length === 1,
     );
     expect((await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).completedAt).toBeNull();
-    await h.events.publish<UserDataErased>(eventTopics.userDataErased, { userId: me.user.id, service: 'farm' });
+    await h.events.publish(topics.userDataErased, { userId: me.user.id, service: 'farm' });
     await waitFor(
       async () => (await h.db.accountDeletion.findUniqueOrThrow({ where: { userId: me.user.id } })).completedAt,
       (at) => at !== null,

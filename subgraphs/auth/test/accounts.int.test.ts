@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
-import { createJwtVerifier, eventTopics, type UserRegistered } from '@vegshare/kit';
+import { createJwtVerifier, topics, type UserRegistered } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
 import { issueOneTimeToken } from '../src/domain/one-time-tokens.ts';
@@ -25,7 +25,7 @@ const registered: UserRegistered[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  await h.events.subscribe<UserRegistered>(eventTopics.userRegistered, (e) => registered.push(e));
+  await h.events.subscribe(topics.userRegistered, (e) => registered.push(e));
   await seedAuth(h.db);
 });
 afterAll(async () => {

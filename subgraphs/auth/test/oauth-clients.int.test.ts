@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createJwtVerifier, eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { createJwtVerifier, topics, type AccessRevoked } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { seedAuth } from '../src/seed.ts';
 import { bearer, codeOf, LOGIN, register, startHarness, type AuthPayload, type Harness } from './harness.ts';
@@ -313,10 +313,7 @@ describe('partner OAuth clients', () => {
 
   it('revoking a client or one token publishes it like a revoked API key, and the catch-up feed reports both', async () => {
     const published: AccessRevoked[] = [];
-    const stop = await h.events.subscribe<AccessRevoked>(
-      eventTopics.accessRevoked,
-      (change) => void published.push(change),
-    );
+    const stop = await h.events.subscribe(topics.accessRevoked, (change) => void published.push(change));
     try {
       const { client, clientSecret } = await createClient({});
       const config = await discover(client.clientId, oidc.ClientSecretBasic(clientSecret ?? ''));

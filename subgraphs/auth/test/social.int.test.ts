@@ -3,7 +3,7 @@
 // that match existing accounts (verified or not), linking and unlinking.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type UserRegistered } from '@vegshare/kit';
+import { topics, type UserRegistered } from '@vegshare/kit';
 import {
   followSignIn,
   startFakeProvider,
@@ -86,7 +86,7 @@ beforeAll(async () => {
     SOCIAL_REDIRECT_URIS: `${APP_REDIRECT},vegshare://auth/callback`,
     ...Object.assign({}, ...[...fakes.values()].map((f) => f.env)),
   });
-  await h.events.subscribe<UserRegistered>(eventTopics.userRegistered, (e) => registered.push(e));
+  await h.events.subscribe(topics.userRegistered, (e) => registered.push(e));
 }, 60_000);
 
 afterAll(async () => {

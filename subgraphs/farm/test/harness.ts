@@ -2,7 +2,15 @@
 // an in-memory event bus we can listen to, and tokens minted with a local Ed25519 key (jose).
 import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { createJwtVerifier, createLogger, MemoryEventBus, type Role, type RunningSubgraph } from '@vegshare/kit';
+import {
+  createJwtVerifier,
+  createLogger,
+  MemoryEventBus,
+  type Role,
+  type RunningSubgraph,
+  type EventTopic,
+  type EventPayloads,
+} from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { startFarmService, loadFarmConfig, type FarmDeps } from '../src/service.ts';
@@ -99,12 +107,12 @@ export const users = {
 export const codeOf = (r: GqlResult): string | undefined => r.body.errors?.[0]?.extensions?.code;
 
 /** Events published on a topic while `fn` runs (and a tick after). */
-export async function collect<T>(
+export async function collect<K extends EventTopic>(
   bus: MemoryEventBus,
-  topic: string,
-): Promise<{ events: T[]; stop: () => Promise<void> }> {
-  const events: T[] = [];
-  const stop = await bus.subscribe<T>(topic, (e) => events.push(e));
+  topic: K,
+): Promise<{ events: EventPayloads[K][]; stop: () => Promise<void> }> {
+  const events: EventPayloads[K][] = [];
+  const stop = await bus.subscribe(topic, (e) => events.push(e));
   return { events, stop };
 }
 

@@ -2,7 +2,7 @@
 // currency and farmer), and the payment subgraph's release requests cancel a held booking once, acknowledged by the
 // booking's new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type BookingChanged } from '@vegshare/kit';
+import { topics, type BookingChanged, type BookingReleaseRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, users, collect, futureYear, type FarmHarness } from './harness.ts';
@@ -21,7 +21,7 @@ const Y = futureYear(1);
 
 describe('bookings for payments', () => {
   it('announces a requested rental with its price and farmer, and cancels it when payments ask (once, acknowledged each time)', async () => {
-    const seen = await collect<BookingChanged>(h.bus, eventTopics.bookingChanged);
+    const seen = await collect(h.bus, topics.bookingChanged);
     const r = await h.gql(
       `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { id } }`,
       {},
@@ -45,10 +45,10 @@ describe('bookings for payments', () => {
       currency: 'EUR',
       title: `Plot R-1, River Meadow, ${Y}-05-01 – ${Y}-09-01`,
     });
-    const request = { kind: 'RENTAL', bookingId: rentalId, reason: 'HOLD_EXPIRED' };
+    const request: BookingReleaseRequested = { kind: 'RENTAL', bookingId: rentalId, reason: 'HOLD_EXPIRED' };
     await Promise.all([
-      h.bus.publish(eventTopics.bookingReleaseRequested, request),
-      h.bus.publish(eventTopics.bookingReleaseRequested, request),
+      h.bus.publish(topics.bookingReleaseRequested, request),
+      h.bus.publish(topics.bookingReleaseRequested, request),
     ]);
     await waitFor(
       () => seen.events.filter((e) => e.bookingId === rentalId && e.status === 'CANCELLED').length,
@@ -76,7 +76,7 @@ describe('bookings for payments', () => {
   });
 
   it('announces adoptions priced by whole months in the farm’s currency, and releases them on request', async () => {
-    const seen = await collect<BookingChanged>(h.bus, eventTopics.bookingChanged);
+    const seen = await collect(h.bus, topics.bookingChanged);
     const a = await h.gql(
       `mutation { adoptAnimal(animalId: "${demoSeason.animals.noisette}", startsOn: "${Y}-01-15", endsOn: "${Y}-04-20") { id } }`,
       {},
@@ -94,7 +94,7 @@ describe('bookings for payments', () => {
       currency: null,
       farmerId: demo.users.farmer2.id,
     });
-    await h.bus.publish(eventTopics.bookingReleaseRequested, {
+    await h.bus.publish(topics.bookingReleaseRequested, {
       kind: 'ADOPTION',
       bookingId: adoptionId,
       reason: 'PAYMENT_CANCELED',
@@ -102,7 +102,7 @@ describe('bookings for payments', () => {
     await waitFor(() => seen.events.some((e) => e.bookingId === adoptionId && e.status === 'CANCELLED'), Boolean);
     expect(adoptionMonths(`${Y}-01-01`, `${Y}-07-01`)).toBe(6);
     expect(adoptionMonths(`${Y}-01-10`, `${Y}-01-20`)).toBe(1);
-    await h.bus.publish(eventTopics.bookingReleaseRequested, {
+    await h.bus.publish(topics.bookingReleaseRequested, {
       kind: 'RENTAL',
       bookingId: 'not-a-uuid',
       reason: 'HOLD_EXPIRED',

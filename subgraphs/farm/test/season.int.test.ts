@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { eventTopics, type NotificationRequested, type RentalChanged, type FarmChanged } from '@vegshare/kit';
+import { topics, type NotificationRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
@@ -54,7 +54,7 @@ describe('rentals', () => {
   });
 
   it('walks the lifecycle REQUESTED → ACTIVE → ENDED, refuses invalid transitions and publishes rentalChanged each time', async () => {
-    const seen = await collect<RentalChanged>(h.bus, eventTopics.rentalChanged);
+    const seen = await collect(h.bus, topics.rentalChanged);
     const req = await h.gql(
       `mutation { requestRental(plotId: "${demo.plots.greenB1}", startsOn: "${Y}-04-01", endsOn: "${Y}-10-01") { ${RENTAL} } }`,
       {},
@@ -136,7 +136,7 @@ describe('rentals', () => {
 
 describe('rental notifications', () => {
   it('tells the farmer of a request or its withdrawal, and the renter of confirmation, decline, cancellation and end', async () => {
-    const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const notes = await collect(h.bus, topics.notificationRequested);
     const plotId = (
       (
         await h.gql(
@@ -315,7 +315,7 @@ describe('plot status and availability for the period asked', () => {
 
 describe("a customer's season", () => {
   it('plans crops, gets a generated schedule, follows tasks, harvest and delivery with notifications and a live feed', async () => {
-    const notes = await collect<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const notes = await collect(h.bus, topics.notificationRequested);
     const r = await h.gql(
       `mutation { requestRental(plotId: "${demo.plots.greenA2}", startsOn: "${Y}-03-01", endsOn: "${Y}-11-01") { id } }`,
       {},
@@ -559,7 +559,7 @@ describe("a customer's season", () => {
 
 describe('farms and animals', () => {
   it('lets farmers create and update their own farms and plots, publishing farmChanged', async () => {
-    const seen = await collect<FarmChanged>(h.bus, eventTopics.farmChanged);
+    const seen = await collect(h.bus, topics.farmChanged);
     const created = await h.gql(
       `mutation { createFarm(input: { name: "Hillside", latitude: 45.1, longitude: 5.7, photos: ["farms/hill.jpg"], seasonStartMonth: 4, seasonEndMonth: 9 }) { id name owner { id } photos openingSeason { startMonth endMonth } } }`,
       {},
@@ -684,10 +684,10 @@ describe('events commit with the change they announce', () => {
       );
     const harvests = () => db.harvest.count({ where: { rentalId: demoSeason.rental, weightKg: 7.7 } });
     const notices = async () =>
-      (await outboxPayloads<NotificationRequested>(db, 'farm', eventTopics.notificationRequested)).filter(
+      (await outboxPayloads<NotificationRequested>(db, 'farm', topics.notificationRequested)).filter(
         (n) => n.kind === 'harvest' && n.title.startsWith('7.7 kg'),
       );
-    const fault = await failOutboxWrites(db, 'farm', eventTopics.notificationRequested);
+    const fault = await failOutboxWrites(db, 'farm', topics.notificationRequested);
     try {
       expect(codeOf(await record())).toBe('INTERNAL_SERVER_ERROR');
       expect(await fault.attempts()).toBe(1);

@@ -3,7 +3,7 @@
 // YooKassa refund carries a 54-FZ receipt with it and is refused without one). Payments, refunds and the ledger stay.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type UserDataErased, type UserDeleted, type UserRegistered } from '@vegshare/kit';
+import { topics, type UserDataErased, type UserDeleted, type UserRegistered } from '@vegshare/kit';
 import { waitFor } from '@vegshare/tools/testing/wait';
 import { startHarness, checkInvariants, rental, users, type PaymentHarness } from './harness.ts';
 
@@ -11,7 +11,7 @@ let h: PaymentHarness;
 const acks: UserDataErased[] = [];
 beforeAll(async () => {
   h = await startHarness({ yookassa: { requireReceipt: true } });
-  await h.bus.subscribe<UserDataErased>(eventTopics.userDataErased, (e) => acks.push(e));
+  await h.bus.subscribe(topics.userDataErased, (e) => acks.push(e));
 });
 afterEach(async () => {
   await checkInvariants(h);
@@ -23,7 +23,7 @@ afterAll(async () => {
 /** A customer registered through auth (the payment service learns the receipt address from UserRegistered). */
 async function customer(): Promise<{ id: string; email: string; roles: readonly string[] }> {
   const c = { id: randomUUID(), email: `leaving-${randomUUID().slice(0, 8)}@example.test`, roles: ['CUSTOMER'] };
-  await h.bus.publish<UserRegistered>(eventTopics.userRegistered, {
+  await h.bus.publish(topics.userRegistered, {
     userId: c.id,
     email: c.email,
     displayName: 'Leaving',
@@ -37,7 +37,7 @@ async function customer(): Promise<{ id: string; email: string; roles: readonly 
 }
 
 async function deleted(userId: string): Promise<void> {
-  await h.bus.publish<UserDeleted>(eventTopics.userDeleted, { userId, deletedAt: new Date().toISOString() });
+  await h.bus.publish(topics.userDeleted, { userId, deletedAt: new Date().toISOString() });
   await new Promise((r) => setTimeout(r, 5));
   await h.service.idle();
 }
@@ -124,7 +124,7 @@ describe('UserDeleted', () => {
 
   it('ignores a malformed UserDeleted', async () => {
     const before = acks.length;
-    await h.bus.publish(eventTopics.userDeleted, { userId: 'not-a-uuid', deletedAt: 'x' });
+    await h.bus.publish(topics.userDeleted, { userId: 'not-a-uuid', deletedAt: 'x' });
     await h.service.idle();
     expect(acks.length).toBe(before);
   });

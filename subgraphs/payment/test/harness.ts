@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import {
   createJwtVerifier,
   createLogger,
-  eventTopics,
+  topics,
   MemoryEventBus,
   type BookingChanged,
   type BookingReleaseRequested,
@@ -91,8 +91,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
   const verifier = createJwtVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer, audience });
   const bus = new MemoryEventBus();
   const published = { releases: [] as BookingReleaseRequested[], notifications: [] as NotificationRequested[] };
-  await bus.subscribe<BookingReleaseRequested>(eventTopics.bookingReleaseRequested, (e) => published.releases.push(e));
-  await bus.subscribe<NotificationRequested>(eventTopics.notificationRequested, (e) => published.notifications.push(e));
+  await bus.subscribe(topics.bookingReleaseRequested, (e) => published.releases.push(e));
+  await bus.subscribe(topics.notificationRequested, (e) => published.notifications.push(e));
   let offset = 0;
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
@@ -156,7 +156,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Paymen
       return { status: res.status, body: (await res.json()) as GqlResult['body'] };
     },
     async book(event) {
-      await bus.publish(eventTopics.bookingChanged, event);
+      await bus.publish(topics.bookingChanged, event);
       await new Promise((r) => setTimeout(r, 5));
       await service.idle();
     },

@@ -2,7 +2,7 @@
 // statements, and the ledger's own guards in Postgres.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, isUniqueViolation, type BookingReleaseRequested } from '@vegshare/kit';
+import { topics, isUniqueViolation, type BookingReleaseRequested } from '@vegshare/kit';
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
@@ -47,10 +47,10 @@ describe('holds', () => {
     await h.service.drain();
     const db = h.service.deps.db;
     const requests = async () =>
-      (await outboxPayloads<BookingReleaseRequested>(db, 'payment', eventTopics.bookingReleaseRequested)).filter(
+      (await outboxPayloads<BookingReleaseRequested>(db, 'payment', topics.bookingReleaseRequested)).filter(
         (r) => r.bookingId === booking.bookingId,
       );
-    const fault = await failOutboxWrites(db, 'payment', eventTopics.bookingReleaseRequested);
+    const fault = await failOutboxWrites(db, 'payment', topics.bookingReleaseRequested);
     try {
       h.advance(601_000);
       await waitFor(

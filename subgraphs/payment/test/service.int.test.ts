@@ -3,7 +3,7 @@
 // and partner API keys kept away from everything but a farm's public payment settings.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type AccessRevoked } from '@vegshare/kit';
+import { topics } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { loadPaymentConfig } from '../src/env.ts';
 import { startHarness, codeOf, users, type Caller, type PaymentHarness } from './harness.ts';
@@ -51,7 +51,7 @@ describe('operations', () => {
     const customer = { id: randomUUID(), roles: ['CUSTOMER'] };
     const query = '{ myPayments(first: 1) { edges { cursor } } }';
     expect((await h.gql(query, {}, customer)).body.errors).toBeUndefined();
-    await h.bus.publish<AccessRevoked>(eventTopics.accessRevoked, {
+    await h.bus.publish(topics.accessRevoked, {
       kind: 'ACCOUNT_DELETED',
       userId: customer.id,
       at: Date.now(),

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLogger,
-  eventTopics,
+  topics,
   MemoryEventBus,
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
@@ -51,8 +51,8 @@ describe('streaming on the embedded defaults', () => {
   it('starts a public stream on demand, goes LIVE on the transcoder’s report, and stops by itself when nobody watches', async () => {
     const requests: LiveTranscodeRequested[] = [];
     const stops: string[] = [];
-    await bus.subscribe<LiveTranscodeRequested>(eventTopics.liveTranscodeRequested, (e) => requests.push(e));
-    await bus.subscribe<{ streamId: string }>(eventTopics.liveTranscodeStopRequested, (e) => stops.push(e.streamId));
+    await bus.subscribe(topics.liveTranscodeRequested, (e) => requests.push(e));
+    await bus.subscribe(topics.liveTranscodeStopRequested, (e) => stops.push(e.streamId));
     const camera = (await (
       await fetch(`${service.url}/graphql`, {
         method: 'POST',
@@ -91,7 +91,7 @@ describe('streaming on the embedded defaults', () => {
       error: null,
       at: new Date().toISOString(),
     };
-    await bus.publish(eventTopics.liveTranscodeStatus, live);
+    await bus.publish(topics.liveTranscodeStatus, live);
     // The timers run for real here: 0.5 s viewer TTL, then 1 s idle, swept every 0.2 s.
     await waitFor(
       () => stops,

@@ -9,6 +9,8 @@ import {
   type EventBus,
   type Role,
   type TokenVerifier,
+  type EventTopic,
+  type EventPayloads,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
@@ -127,9 +129,12 @@ export async function gql<T = Record<string, unknown>>(
 export const codeOf = (r: GqlResult<unknown>): string | undefined => r.errors?.[0]?.extensions?.code;
 
 /** Collects what is published on a bus topic (the service's outgoing commands and events). */
-export async function recordTopic<T>(bus: EventBus, topic: string): Promise<{ events: T[]; stop(): Promise<void> }> {
-  const events: T[] = [];
-  const stop = await bus.subscribe<T>(topic, (e) => events.push(e));
+export async function recordTopic<K extends EventTopic>(
+  bus: EventBus,
+  topic: K,
+): Promise<{ events: EventPayloads[K][]; stop(): Promise<void> }> {
+  const events: EventPayloads[K][] = [];
+  const stop = await bus.subscribe(topic, (e) => events.push(e));
   return { events, stop };
 }
 

@@ -1,16 +1,8 @@
 // Two replicas of the service on one database, one Redis: each event is applied once, grants verify on either.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLogger,
-  eventTopics,
-  RedisEventBus,
-  topics,
-  type LiveTranscodeStatus,
-  type NotificationRequested,
-} from '@vegshare/kit';
+import { createLogger, topics, RedisEventBus, type LiveTranscodeStatus } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { loadStreamingConfig, startStreamingService, type RunningStreaming } from '../src/service.ts';
-import type { StreamSnapshot } from '../src/domain/stream-snapshot.ts';
 import { gql, recordTopic, REDIS_URL, startHarness, users, waitFor, type Harness } from './harness.ts';
 import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 
@@ -40,7 +32,7 @@ afterAll(async () => {
 describe('replicas', () => {
   it('apply each transcoder report once and serve each other’s playback URLs and viewers', async () => {
     const streamId = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenA1 } })).id;
-    const statuses = await recordTopic<StreamSnapshot>(h.bus, topics.streamStatus(streamId));
+    const statuses = await recordTopic(h.bus, topics.streamStatus(streamId));
     const customer = await h.token(users.customer.id, users.customer.roles);
     const grant = await gql<{ playbackUrl: { url: string } }>(
       h,
@@ -57,7 +49,7 @@ describe('replicas', () => {
       error: null,
       at: new Date().toISOString(),
     };
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report);
+    await h.bus.publish(topics.liveTranscodeStatus, report);
     await waitFor(
       () => statuses.events.map((e) => e.status),
       (s) => s.includes('LIVE'),
@@ -105,8 +97,8 @@ describe('replicas', () => {
 
   it('publish a camera’s health change and notify its farmer once, though both replicas see the report', async () => {
     const streamId = (await h.db.stream.findUniqueOrThrow({ where: { cameraId: demo.cameras.greenA1 } })).id;
-    const health = await recordTopic<{ cameraId: string }>(h.bus, topics.cameraHealth(demo.farms.greenAcres));
-    const notes = await recordTopic<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const health = await recordTopic(h.bus, topics.cameraHealth(demo.farms.greenAcres));
+    const notes = await recordTopic(h.bus, topics.notificationRequested);
     const report = (
       status: LiveTranscodeStatus['status'],
       cameraOnline: boolean,
@@ -122,14 +114,14 @@ describe('replicas', () => {
       cameraOnline,
     });
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       report('RECONNECTING', false, 'no video from the camera for 3.0 s'),
     );
     await waitFor(
       () => notes.events.length,
       (n) => n >= 1,
     );
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report('LIVE', true, null));
+    await h.bus.publish(topics.liveTranscodeStatus, report('LIVE', true, null));
     await waitFor(
       () => notes.events.length,
       (n) => n >= 2,

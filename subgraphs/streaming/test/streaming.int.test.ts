@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  eventTopics,
+  topics,
   MediaSigner,
   type CameraChanged,
-  topics,
   type FarmChanged,
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
   type LiveHlsProgress,
-  type LiveTranscodeStopRequested,
-  type NotificationRequested,
-  type PlotTimelapseReady,
   type RecordingsExpired,
   type RentalChanged,
   type TimelapseReady,
   type TranscoderCapacity,
+  untypedBus,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import fc from 'fast-check';
 import { canTransition } from '../src/domain/stream-machine.ts';
-import type { StreamSnapshot } from '../src/domain/stream-snapshot.ts';
 import { codeOf, gql, recordTopic, SIGNING_SECRET, startHarness, users, waitFor, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -230,31 +226,31 @@ describe('cameras and who may see what', () => {
       startsOn: '2020-01-01',
       endsOn: '2999-01-01',
     };
-    await h.bus.publish(eventTopics.rentalChanged, rental);
-    await h.bus.publish(eventTopics.rentalChanged, rental);
+    await h.bus.publish(topics.rentalChanged, rental);
+    await h.bus.publish(topics.rentalChanged, rental);
     await waitFor(
       () => gql(h, PLAYBACK, { s: orchard }, tokens.stranger),
       (r) => r.errors === undefined,
     );
     expect(await h.db.plotRental.count({ where: { rentalId: rental.rentalId } })).toBe(1);
-    await h.bus.publish(eventTopics.rentalChanged, { ...rental, status: 'ENDED' });
+    await h.bus.publish(topics.rentalChanged, { ...rental, status: 'ENDED' });
     await waitFor(
       () => gql(h, PLAYBACK, { s: orchard }, tokens.stranger),
       (r) => codeOf(r) === 'FORBIDDEN',
     );
-    await h.bus.publish(eventTopics.rentalChanged, { ...rental, customerId: 'not-a-uuid' }); // malformed: dropped
+    await h.bus.publish(topics.rentalChanged, { ...rental, customerId: 'not-a-uuid' }); // malformed: dropped
 
     const SOURCE = 'query($id: ID!) { camera(id: $id) { sourceUrl } }';
     expect((await gql(h, SOURCE, { id: demo.cameras.orchard1 }, tokens.farmer)).data).toEqual({
       camera: { sourceUrl: null },
     });
     const handover: FarmChanged = { farmId: demo.farms.orchardHill, ownerId: users.farmer.id, name: 'Orchard Hill' };
-    await h.bus.publish(eventTopics.farmChanged, handover);
+    await h.bus.publish(topics.farmChanged, handover);
     await waitFor(
       () => gql<{ camera: { sourceUrl: string | null } }>(h, SOURCE, { id: demo.cameras.orchard1 }, tokens.farmer),
       (r) => r.data?.camera.sourceUrl !== null,
     );
-    await h.bus.publish(eventTopics.farmChanged, { ...handover, ownerId: users.farmer2.id });
+    await h.bus.publish(topics.farmChanged, { ...handover, ownerId: users.farmer2.id });
     await waitFor(
       () => gql<{ camera: { sourceUrl: string | null } }>(h, SOURCE, { id: demo.cameras.orchard1 }, tokens.farmer2),
       (r) => r.data?.camera.sourceUrl !== null,
@@ -268,10 +264,10 @@ describe('events commit with the change they announce', () => {
     const START = 'mutation($c: ID!) { startStream(cameraId: $c) { id status } }';
     const input = { farmId: demo.farms.riverMeadow, name: 'Outbox fence', sourceUrl: 'rtsp://cams.example.com/fence' };
     const changes = async (cameraId?: string) =>
-      (await outboxPayloads<CameraChanged>(h.db, 'streaming', eventTopics.cameraChanged)).filter(
+      (await outboxPayloads<CameraChanged>(h.db, 'streaming', topics.cameraChanged)).filter(
         (c) => c.cameraId === cameraId,
       );
-    const cameraFault = await failOutboxWrites(h.db, 'streaming', eventTopics.cameraChanged);
+    const cameraFault = await failOutboxWrites(h.db, 'streaming', topics.cameraChanged);
     try {
       expect(codeOf(await gql(h, REGISTER, { i: input }, tokens.farmer))).toBe('INTERNAL_SERVER_ERROR');
       expect(await cameraFault.attempts()).toBe(1);
@@ -291,10 +287,10 @@ describe('events commit with the change they announce', () => {
     ]);
 
     const requests = async () =>
-      (await outboxPayloads<LiveTranscodeRequested>(h.db, 'streaming', eventTopics.liveTranscodeRequested)).filter(
+      (await outboxPayloads<LiveTranscodeRequested>(h.db, 'streaming', topics.liveTranscodeRequested)).filter(
         (r) => r.streamId === stream.id,
       );
-    const startFault = await failOutboxWrites(h.db, 'streaming', eventTopics.liveTranscodeRequested);
+    const startFault = await failOutboxWrites(h.db, 'streaming', topics.liveTranscodeRequested);
     try {
       expect(codeOf(await gql(h, START, { c: cameraId }, tokens.farmer))).toBe('INTERNAL_SERVER_ERROR');
       expect(await startFault.attempts()).toBe(1);
@@ -315,8 +311,8 @@ describe('events commit with the change they announce', () => {
 describe('stream lifecycle', () => {
   it('starts on demand, re-asks the transcoder while STARTING, follows its status reports', async () => {
     const id = streamOf['greenA1'] ?? '';
-    const requests = await recordTopic<LiveTranscodeRequested>(h.bus, eventTopics.liveTranscodeRequested);
-    const notifications = await recordTopic<NotificationRequested>(h.bus, eventTopics.notificationRequested);
+    const requests = await recordTopic(h.bus, topics.liveTranscodeRequested);
+    const notifications = await recordTopic(h.bus, topics.notificationRequested);
     await h.service.control.stop(id, 'test reset'); // earlier tests asked for playback URLs
     await h.db.stream.update({ where: { id }, data: { status: 'IDLE' } });
     const r = await gql<{ playbackUrl: { stream: { status: string } } }>(h, PLAYBACK, { s: id }, tokens.customer);
@@ -339,9 +335,9 @@ describe('stream lifecycle', () => {
       (n) => n >= 2,
     );
 
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'STARTING'));
+    await h.bus.publish(topics.liveTranscodeStatus, statusEvent(id, 'STARTING'));
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'LIVE', {
         masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`,
         renditions: ['720p', '360p'],
@@ -363,13 +359,14 @@ describe('stream lifecycle', () => {
     );
     // A second LIVE report, and a garbage one, change nothing.
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'LIVE', {
         masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`,
         renditions: ['720p', '360p'],
       }),
     );
-    await h.bus.publish(eventTopics.liveTranscodeStatus, { streamId: id, status: 'EXPLODED' });
+    // Malformed on purpose, so published untyped: the consumer must drop what does not match the contract.
+    await untypedBus(h.bus).publish(topics.liveTranscodeStatus, { streamId: id, status: 'EXPLODED' });
     await h.service.control.republishStarting();
     await new Promise((r) => setTimeout(r, 100));
     await h.service.eventsIdle();
@@ -382,7 +379,7 @@ describe('stream lifecycle', () => {
     const ladder = { masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`, renditions: ['720p', '360p'] };
     const healthOf = async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health;
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'RECONNECTING', { ...ladder, error: 'no video from the camera for 3.0 s', cameraOnline: false }),
     );
     const reconnecting = await waitFor(
@@ -392,7 +389,7 @@ describe('stream lifecycle', () => {
     expect(reconnecting.lastError).toBe('no video from the camera for 3.0 s');
     expect(await healthOf()).toBe('OFFLINE');
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'RECONNECTING', {
         ...ladder,
         error: 'camera not reachable: Connection refused',
@@ -403,7 +400,7 @@ describe('stream lifecycle', () => {
       () => streamRow(id),
       (s) => s.lastError === 'camera not reachable: Connection refused',
     );
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { ...ladder, cameraOnline: true }));
+    await h.bus.publish(topics.liveTranscodeStatus, statusEvent(id, 'LIVE', { ...ladder, cameraOnline: true }));
     const back = await waitFor(
       () => streamRow(id),
       (s) => s.status === 'LIVE',
@@ -528,7 +525,7 @@ describe('stream lifecycle', () => {
         '',
       ].join('\n');
     const progress = (msn: number, part: number) =>
-      h.bus.publish(eventTopics.liveHlsProgress, {
+      h.bus.publish(topics.liveHlsProgress, {
         streamId: id,
         jobId: LIVE_JOB,
         rendition: '720p',
@@ -626,7 +623,7 @@ describe('stream lifecycle', () => {
     const otherAdmin = await h.token('00000000-0000-4000-8000-0000000000ad', ['ADMIN']);
     expect((await gql(h, HB, { s: id }, otherAdmin)).data).toEqual({ heartbeat: before + 1 });
 
-    const stops = await recordTopic<LiveTranscodeStopRequested>(h.bus, eventTopics.liveTranscodeStopRequested);
+    const stops = await recordTopic(h.bus, topics.liveTranscodeStopRequested);
     await h.service.control.sweep(Date.now() + 5_000); // viewers still fresh
     expect((await streamRow(id)).status).toBe('LIVE');
     await h.service.control.sweep(Date.now() + 120_000); // TTL 30 s and idle time 60 s have passed
@@ -644,8 +641,8 @@ describe('stream lifecycle', () => {
       masterPlaylistKey: `live/${id}/${LIVE_JOB}/master.m3u8`,
       renditions: ['720p', '360p'],
     });
-    await h.bus.publish(eventTopics.liveTranscodeStatus, ended);
-    await h.bus.publish(eventTopics.liveTranscodeStatus, ended);
+    await h.bus.publish(topics.liveTranscodeStatus, ended);
+    await h.bus.publish(topics.liveTranscodeStatus, ended);
     await waitFor(
       () => h.db.recording.count({ where: { streamId: id } }),
       (n) => n === 1,
@@ -681,8 +678,8 @@ describe('stream lifecycle', () => {
 
   it('ignores impossible reports and asks again to stop a ladder nobody wants', async () => {
     const id = streamOf['greenA1'] ?? '';
-    const stops = await recordTopic<LiveTranscodeStopRequested>(h.bus, eventTopics.liveTranscodeStopRequested);
-    await h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, 'LIVE', { jobId: 'job-zombie' }));
+    const stops = await recordTopic(h.bus, topics.liveTranscodeStopRequested);
+    await h.bus.publish(topics.liveTranscodeStatus, statusEvent(id, 'LIVE', { jobId: 'job-zombie' }));
     await waitFor(
       () => stops.events,
       (e) => e.some((s) => s.streamId === id),
@@ -704,7 +701,7 @@ describe('stream lifecycle', () => {
     });
     // A report from before this session was requested belongs to the previous ladder.
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'FAILED', { at: new Date(Date.now() - 60_000).toISOString(), error: 'old' }),
     );
     await h.service.control.sweep(Date.now() + 120_000); // farmer-started streams are not idle-stopped
@@ -728,7 +725,7 @@ describe('stream lifecycle', () => {
     const healthOf = async () => (await h.db.camera.findUniqueOrThrow({ where: { id: demo.cameras.greenA1 } })).health;
     await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'FAILED', { error: 'ffmpeg: Invalid data found when processing input', cameraOnline: true }),
     );
     await waitFor(
@@ -739,7 +736,7 @@ describe('stream lifecycle', () => {
     // The camera does not answer → FAILED with the reason, OFFLINE.
     await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'FAILED', { error: 'connection refused by camera', cameraOnline: false }),
     );
     await waitFor(
@@ -750,7 +747,7 @@ describe('stream lifecycle', () => {
     // A report that does not know about the camera (cameraOnline null, e.g. no transcoder had room) leaves health alone.
     await gql(h, START, { c: demo.cameras.greenA1 }, tokens.farmer);
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       statusEvent(id, 'FAILED', {
         error: 'CAPACITY_EXHAUSTED: no transcoder has CPU for another live stream',
         cameraOnline: null,
@@ -773,7 +770,7 @@ describe('stream lifecycle', () => {
           maxLength: 12,
         }),
         async (ops) => {
-          const events = await recordTopic<StreamSnapshot>(h.bus, topics.streamStatus(id));
+          const events = await recordTopic(h.bus, topics.streamStatus(id));
           const future = new Date(Date.now() + 60_000).toISOString(); // never "stale"
           await Promise.all(
             ops.map((op) =>
@@ -781,7 +778,7 @@ describe('stream lifecycle', () => {
                 ? h.service.control.start(id, { onDemand: false })
                 : op === 'stop'
                   ? h.service.control.stop(id, 'test')
-                  : h.bus.publish(eventTopics.liveTranscodeStatus, statusEvent(id, op, { at: future })),
+                  : h.bus.publish(topics.liveTranscodeStatus, statusEvent(id, op, { at: future })),
             ),
           );
           await new Promise((r) => setTimeout(r, 150));
@@ -803,9 +800,9 @@ describe('stream lifecycle', () => {
   it('refuses a start at once with CAPACITY_EXHAUSTED while every transcoder reports no room, and starts once one has', async () => {
     const orchard = streamOf['orchard1'] ?? '';
     const START = 'mutation($c: ID!) { startStream(cameraId: $c) { id status } }';
-    const requests = await recordTopic<LiveTranscodeRequested>(h.bus, eventTopics.liveTranscodeRequested);
+    const requests = await recordTopic(h.bus, topics.liveTranscodeRequested);
     const capacity = (workerId: string, liveHeadroom: number, liveJobCost = 0.4): Promise<void> =>
-      h.bus.publish(eventTopics.transcoderCapacity, {
+      h.bus.publish(topics.transcoderCapacity, {
         workerId,
         liveHeadroom,
         liveJobCost,
@@ -824,7 +821,7 @@ describe('stream lifecycle', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await streamRow(orchard)).status).not.toBe('STARTING');
     // A malformed report changes nothing.
-    await h.bus.publish(eventTopics.transcoderCapacity, {
+    await h.bus.publish(topics.transcoderCapacity, {
       workerId: 'worker-c',
       liveHeadroom: -5,
       liveJobCost: 0.4,
@@ -908,7 +905,7 @@ describe('recordings and timelapses as finished media (/media)', () => {
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     for (const job of [JOB, OTHER_JOB])
       await h.bus.publish(
-        eventTopics.liveTranscodeStatus,
+        topics.liveTranscodeStatus,
         statusEvent(streamId, 'ENDED', {
           jobId: job,
           masterPlaylistKey: `live/${streamId}/${job}/master.m3u8`,
@@ -1068,7 +1065,7 @@ describe('recordings and timelapses as finished media (/media)', () => {
   });
 
   it('keeps a camera’s timelapse for those allowed to watch it, puts a plot’s in its feed, and plays it with ranges', async () => {
-    const feed = await recordTopic<PlotTimelapseReady>(h.bus, eventTopics.plotTimelapseReady);
+    const feed = await recordTopic(h.bus, topics.plotTimelapseReady);
     const ready: TimelapseReady = {
       jobId: JOB,
       cameraId: demo.cameras.greenA1,
@@ -1077,7 +1074,7 @@ describe('recordings and timelapses as finished media (/media)', () => {
       durationSeconds: 4.5,
       frameCount: 120,
     };
-    await h.bus.publish(eventTopics.timelapseReady, ready);
+    await h.bus.publish(topics.timelapseReady, ready);
     const listed = await waitFor(
       () =>
         gql<{
@@ -1157,14 +1154,14 @@ describe('recordings and timelapses as finished media (/media)', () => {
     expect((await fetch(url, { headers: { range: 'bytes=5000-' } })).status).toBe(416);
 
     // A remake replaces it (one per camera and day); a camera without a plot, or one that is gone, adds nothing to a feed.
-    await h.bus.publish(eventTopics.timelapseReady, { ...ready, jobId: OTHER_JOB, frameCount: 130 });
-    await h.bus.publish(eventTopics.timelapseReady, {
+    await h.bus.publish(topics.timelapseReady, { ...ready, jobId: OTHER_JOB, frameCount: 130 });
+    await h.bus.publish(topics.timelapseReady, {
       ...ready,
       cameraId: demo.cameras.greenOverview,
       videoKey: `timelapses/${demo.cameras.greenOverview}/${DAY}.mp4`,
     });
-    await h.bus.publish(eventTopics.timelapseReady, { ...ready, cameraId: '30000000-0000-4000-8000-0000000000ff' });
-    await h.bus.publish(eventTopics.timelapseReady, { ...ready, day: 'yesterday' });
+    await h.bus.publish(topics.timelapseReady, { ...ready, cameraId: '30000000-0000-4000-8000-0000000000ff' });
+    await h.bus.publish(topics.timelapseReady, { ...ready, day: 'yesterday' });
     await waitFor(
       () => h.db.timelapse.findMany({ where: { day: DAY }, orderBy: { cameraId: 'asc' } }),
       (rows) => rows.length === 2 && rows.some((r) => r.frameCount === 130),
@@ -1185,7 +1182,7 @@ describe('recordings and timelapses as finished media (/media)', () => {
   });
 
   it('forgets recordings whose media the transcoder deleted (RecordingsExpired)', async () => {
-    await h.bus.publish(eventTopics.recordingsExpired, {
+    await h.bus.publish(topics.recordingsExpired, {
       jobIds: [OTHER_JOB, 'not-a-known-job'],
     } satisfies RecordingsExpired);
     await waitFor(

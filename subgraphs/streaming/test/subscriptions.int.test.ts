@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { eventTopics, type LiveTranscodeStatus } from '@vegshare/kit';
+import { topics, type LiveTranscodeStatus } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { gql, startHarness, users, waitFor, type Harness } from './harness.ts';
 
@@ -105,7 +105,7 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     );
     // The transcoder's own STARTING acknowledgement (and a duplicate LIVE) are not status changes.
     for (const status of ['STARTING', 'LIVE', 'LIVE', 'RECONNECTING', 'LIVE'] as const)
-      await h.bus.publish(eventTopics.liveTranscodeStatus, report(status));
+      await h.bus.publish(topics.liveTranscodeStatus, report(status));
     await waitFor(
       () => sub.values.length,
       (n) => n >= 4,
@@ -147,7 +147,7 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
       collect(connect(stranger), STATUS, { s: 'not-a-stream' }, (d) => d),
     ];
     await Promise.all(subs.map((s) => s.done));
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report('FAILED', { error: 'x' }));
+    await h.bus.publish(topics.liveTranscodeStatus, report('FAILED', { error: 'x' }));
     const codes = subs.map((s) =>
       (s.errors as { extensions?: { code?: string } }[][]).flat().map((e) => e.extensions?.code),
     );
@@ -181,7 +181,7 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
     );
     const at = () => new Date(Date.now() + 1000).toISOString();
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       report('RECONNECTING', { error: 'no video from the camera for 3.0 s', cameraOnline: false, at: at() }),
     );
     await waitFor(
@@ -189,13 +189,13 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
       (v) => v.length >= 1,
     );
     // Our encoder failing while the camera still sends video is not a health change.
-    await h.bus.publish(eventTopics.liveTranscodeStatus, report('LIVE', { cameraOnline: true, at: at() }));
+    await h.bus.publish(topics.liveTranscodeStatus, report('LIVE', { cameraOnline: true, at: at() }));
     await waitFor(
       () => sub.values,
       (v) => v.length >= 2,
     );
     await h.bus.publish(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       report('FAILED', { error: 'ffmpeg: Conversion failed', cameraOnline: true, at: at() }),
     );
     await waitFor(
@@ -266,7 +266,7 @@ describe('subscriptions over graphql-ws on the subgraph', () => {
         farmer,
       );
     const status = (s: LiveTranscodeStatus['status']) =>
-      h.bus.publish(eventTopics.liveTranscodeStatus, { ...report(s), streamId: overview });
+      h.bus.publish(topics.liveTranscodeStatus, { ...report(s), streamId: overview });
     try {
       await gql(h, 'mutation($c: ID!) { startStream(cameraId: $c) { status } }', { c: camera }, farmer);
       await status('LIVE');

@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import {
   createObjectStore,
-  eventTopics,
+  topics,
   MediaSigner,
   prismaHandle,
   startService,
   type CameraChanged,
   type FarmChanged,
-  type LiveTranscodeRequested,
-  type LiveTranscodeStopRequested,
   type RunningSubgraph,
   type ServiceDeps,
   type ServiceModule,
@@ -170,19 +168,19 @@ async function consumeEvents(
         return logger.warn({ what, problem: parsed.error.issues[0]?.message }, 'dropped malformed event');
       await run(parsed.data);
     };
-  await outbox.consume<LiveTranscodeRequested>(
+  await outbox.consume(
     'live-requests',
-    eventTopics.liveTranscodeRequested,
+    topics.liveTranscodeRequested,
     handle(liveRequest, 'live request', (r) => ensureLiveJob(commands, r)),
   );
-  await outbox.consume<LiveTranscodeStopRequested>(
+  await outbox.consume(
     'live-stops',
-    eventTopics.liveTranscodeStopRequested,
+    topics.liveTranscodeStopRequested,
     handle(stopRequest, 'live stop', (r) => stopLiveJob(commands, r.streamId)),
   );
-  await outbox.consume<FarmChanged>(
+  await outbox.consume(
     'farm-owners',
-    eventTopics.farmChanged,
+    topics.farmChanged,
     handle(farmChanged, 'farm changed', (f) =>
       db.farmOwner.upsert({
         where: { farmId: f.farmId },
@@ -191,9 +189,9 @@ async function consumeEvents(
       }),
     ),
   );
-  await outbox.consume<CameraChanged>(
+  await outbox.consume(
     'camera-farms',
-    eventTopics.cameraChanged,
+    topics.cameraChanged,
     handle(cameraChanged, 'camera changed', (c) =>
       c.removed
         ? db.cameraFarm.deleteMany({ where: { cameraId: c.cameraId } })

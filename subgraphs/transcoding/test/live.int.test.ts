@@ -11,9 +11,8 @@ import { withoutAuthService } from '@vegshare/tools/testing/revocations';
 import {
   createLogger,
   createObjectStore,
-  eventTopics,
+  topics,
   MemoryEventBus,
-  type LiveHlsProgress,
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
   type ObjectStore,
@@ -130,8 +129,8 @@ describe.each(variants)('live camera → LL-HLS in S3 with $name', (variant) => 
     await seedTranscoding(db);
     tokens = await createTokens();
     bus = new MemoryEventBus();
-    await bus.subscribe<LiveHlsProgress>(eventTopics.liveHlsProgress, () => void (progressEvents += 1));
-    await bus.subscribe<LiveTranscodeStatus>(eventTopics.liveTranscodeStatus, (s) => {
+    await bus.subscribe(topics.liveHlsProgress, () => void (progressEvents += 1));
+    await bus.subscribe(topics.liveTranscodeStatus, (s) => {
       statuses.push({ ...s, receivedAt: Date.now() });
       // What a player finds the moment LIVE is announced: the master and a finished segment of every rendition.
       if (s.status === 'LIVE' && s.masterPlaylistKey) playableAtLive.push(playableNow(s));
@@ -191,7 +190,7 @@ describe.each(variants)('live camera → LL-HLS in S3 with $name', (variant) => 
         sourceUrl: camera.url,
         profile: 'live-hls-ladder',
       };
-      await bus.publish(eventTopics.liveTranscodeRequested, request);
+      await bus.publish(topics.liveTranscodeRequested, request);
       await waitFor('LIVE', () => of('LIVE').length > 0, 30_000);
       const live = of('LIVE')[0]!;
       expect(statuses.find((s) => s.streamId === streamId)?.status).toBe('STARTING');
@@ -286,7 +285,7 @@ describe.each(variants)('live camera → LL-HLS in S3 with $name', (variant) => 
       await new Promise((r) => setTimeout(r, 3_000));
 
       // Stop: ENDED naming the recording, whose playlists are complete VOD playlists over segments still in S3.
-      await bus.publish(eventTopics.liveTranscodeStopRequested, { streamId });
+      await bus.publish(topics.liveTranscodeStopRequested, { streamId });
       await waitFor('ENDED', () => of('ENDED').length > 0, 15_000);
       const ended = of('ENDED')[0]!;
       expect(ended.masterPlaylistKey).toBe(live.masterPlaylistKey);
@@ -315,9 +314,7 @@ describe.each(variants)('live camera → LL-HLS in S3 with $name', (variant) => 
       const day = new Date().toISOString().slice(0, 10);
       const snapshots = await listKeys(store, `snapshots/${demo.cameras.greenOverview}/${day}/`);
       expect(snapshots.length).toBeGreaterThanOrEqual(3);
-      const ready = new Promise<TimelapseReady>(
-        (resolve) => void bus.subscribe<TimelapseReady>(eventTopics.timelapseReady, resolve),
-      );
+      const ready = new Promise<TimelapseReady>((resolve) => void bus.subscribe(topics.timelapseReady, resolve));
       const farmer = await tokens.mint(demo.users.farmer.id, ['FARMER']);
       const requestedTimelapse = await gql<{ requestTimelapse: { id: string } }>(
         service.url,

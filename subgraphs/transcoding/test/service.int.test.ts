@@ -9,7 +9,7 @@ import {
   BusEventStream,
   createLogger,
   createObjectStore,
-  eventTopics,
+  topics,
   MediaSigner,
   MemoryEventBus,
   ServiceEvents,
@@ -20,6 +20,9 @@ import {
   type RecordingsExpired,
   type TimelapseReady,
   type TranscoderCapacity,
+  type EventTopic,
+  type EventPayloads,
+  untypedBus,
 } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { mediaHandler } from '@vegshare/streaming/adapters/http/media';
@@ -179,9 +182,9 @@ const requestVod = (uploadId: string, token = farmer, profile?: string) =>
   );
 
 /** Records what the service publishes on a topic of its bus. */
-function record<T>(topic: string): T[] {
-  const events: T[] = [];
-  void bus.subscribe<T>(topic, (e) => void events.push(e));
+function record<K extends EventTopic>(topic: K): EventPayloads[K][] {
+  const events: EventPayloads[K][] = [];
+  void bus.subscribe(topic, (e) => void events.push(e));
   return events;
 }
 
@@ -684,14 +687,14 @@ describe('farm isolation', () => {
 
   it('follows farms changing hands (FarmChanged) and cameras moving (CameraChanged)', async () => {
     // The orchard is handed to the Green Acres farmer: its jobs are theirs now, and no longer farmer2's.
-    await bus.publish(eventTopics.farmChanged, {
+    await bus.publish(topics.farmChanged, {
       farmId: demo.farms.orchardHill,
       ownerId: demo.users.farmer.id,
       name: 'Orchard Hill',
     } satisfies FarmChanged);
     await waitFor('handover', async () => (await farmsIn(farmer)).has(demo.farms.orchardHill), 10_000, 250);
     await waitFor('handover for farmer2', async () => (await farmsIn(farmer2)).size === 0, 10_000, 250);
-    await bus.publish(eventTopics.farmChanged, {
+    await bus.publish(topics.farmChanged, {
       farmId: demo.farms.orchardHill,
       ownerId: demo.users.farmer2.id,
       name: 'Orchard Hill',
@@ -700,7 +703,7 @@ describe('farm isolation', () => {
     // A camera registered on Green Acres: its timelapses are Green Acres' to ask for; once removed, nobody's.
     const camera = randomUUID();
     const TIMELAPSE = 'mutation($c: ID!, $d: String!) { requestTimelapse(input: { cameraId: $c, day: $d }) { id } }';
-    await bus.publish(eventTopics.cameraChanged, {
+    await bus.publish(topics.cameraChanged, {
       cameraId: camera,
       farmId: demo.farms.greenAcres,
       plotId: null,
@@ -713,7 +716,7 @@ describe('farm isolation', () => {
       250,
     );
     expect(codeOf(await gql(service.url, TIMELAPSE, { c: camera, d: yesterday }, farmer2))).toBe('FORBIDDEN');
-    await bus.publish(eventTopics.cameraChanged, {
+    await bus.publish(topics.cameraChanged, {
       cameraId: camera,
       farmId: demo.farms.greenAcres,
       plotId: null,
@@ -726,7 +729,7 @@ describe('farm isolation', () => {
       250,
     );
     // Malformed projections are dropped.
-    await bus.publish(eventTopics.farmChanged, { farmId: 'x', ownerId: demo.users.farmer2.id, name: 'x' });
+    await bus.publish(topics.farmChanged, { farmId: 'x', ownerId: demo.users.farmer2.id, name: 'x' });
     expect(await farmsIn(farmer2)).toEqual(new Set([demo.farms.orchardHill]));
   });
 });
@@ -992,7 +995,7 @@ describe('timelapse', () => {
   }
 
   it('turns the day’s snapshots into a short MP4 in S3 and tells streaming (TimelapseReady)', async () => {
-    const ready = record<TimelapseReady>(eventTopics.timelapseReady);
+    const ready = record(topics.timelapseReady);
     const dir = await tempDir('snaps');
     await run('ffmpeg', [
       '-hide_banner',
@@ -1044,7 +1047,7 @@ describe('timelapse', () => {
   }, 90_000);
 
   it('makes nothing from a day without snapshots, whatever else is in the bucket (recordings are not timelapse inputs)', async () => {
-    const ready = record<TimelapseReady>(eventTopics.timelapseReady);
+    const ready = record(topics.timelapseReady);
     const dir = await tempDir('rec');
     await makeClip(join(dir, 'rec.mp4'), 4);
     await store.client.fPutObject(
@@ -1108,7 +1111,7 @@ describe('timelapse', () => {
 describe('media retention', () => {
   it('deletes recordings and snapshots that outlived their retention and tells streaming which recordings are gone', async () => {
     const sweepDb = createTranscodingDb(database.url, 1);
-    const expiredEvents = record<RecordingsExpired>(eventTopics.recordingsExpired);
+    const expiredEvents = record(topics.recordingsExpired);
     const now = new Date();
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
     const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
@@ -1212,13 +1215,13 @@ describe('media retention, as the service runs it (through its outbox)', () => {
       databaseUrl: database.url,
       logger,
       bus: live,
-      stream: new BusEventStream(live, logger),
+      stream: new BusEventStream(untypedBus(live), logger),
     });
     const deps = { db: sweepDb, bus: outbox.outboxBus(live, sweepDb), store, config, logger };
     const id = randomUUID();
     const prefix = `live/${id}/`;
     const announced = async () =>
-      (await outboxPayloads<RecordingsExpired>(sweepDb, 'transcoding', eventTopics.recordingsExpired)).filter((e) =>
+      (await outboxPayloads<RecordingsExpired>(sweepDb, 'transcoding', topics.recordingsExpired)).filter((e) =>
         e.jobIds.includes(id),
       );
     try {
@@ -1237,7 +1240,7 @@ describe('media retention, as the service runs it (through its outbox)', () => {
         },
       });
       await store.client.putObject(store.bucket, `${prefix}master.m3u8`, Buffer.from('#EXTM3U'));
-      const fault = await failOutboxWrites(sweepDb, 'transcoding', eventTopics.recordingsExpired);
+      const fault = await failOutboxWrites(sweepDb, 'transcoding', topics.recordingsExpired);
       try {
         await expect(sweepExpiredMedia(deps)).rejects.toThrow();
         expect(await fault.attempts()).toBe(1);
@@ -1273,8 +1276,8 @@ describe('live jobs under a tiny CPU budget', () => {
     await seedTranscoding(seedDb);
     await seedDb.$disconnect();
     liveBus = new MemoryEventBus();
-    await liveBus.subscribe<LiveTranscodeStatus>(eventTopics.liveTranscodeStatus, (s) => void statuses.push(s));
-    await liveBus.subscribe<TranscoderCapacity>(eventTopics.transcoderCapacity, (c) => void capacity.push(c));
+    await liveBus.subscribe(topics.liveTranscodeStatus, (s) => void statuses.push(s));
+    await liveBus.subscribe(topics.transcoderCapacity, (c) => void capacity.push(c));
     const liveConfig = loadTranscodingConfig({
       DATABASE_URL: liveDatabase.url,
       PORT: '0',
@@ -1310,7 +1313,7 @@ describe('live jobs under a tiny CPU budget', () => {
   it('refuses a second live job with CAPACITY_EXHAUSTED once the first takes the budget, and says so in its heartbeat', async () => {
     // The first live job is always admitted (nothing runs); its camera does not answer: RECONNECTING with the reason.
     const first = request(demo.cameras.greenA1, demo.farms.greenAcres);
-    await liveBus.publish(eventTopics.liveTranscodeRequested, first);
+    await liveBus.publish(topics.liveTranscodeRequested, first);
     await waitFor('first RECONNECTING', () => of(first.streamId, 'RECONNECTING').length > 0, 20_000, 50);
     const reconnecting = of(first.streamId, 'RECONNECTING')[0]!;
     expect(reconnecting.error).toMatch(/^camera not reachable: /);
@@ -1327,12 +1330,12 @@ describe('live jobs under a tiny CPU budget', () => {
       50,
     );
     // A request repeated while it reconnects (streaming re-publishes until it hears back) makes no second job.
-    await liveBus.publish(eventTopics.liveTranscodeRequested, first);
+    await liveBus.publish(topics.liveTranscodeRequested, first);
 
     // The second live job waits briefly for room, then fails clearly instead of timing out a minute later.
     const second = request(demo.cameras.orchard1, demo.farms.orchardHill);
     const requestedAt = Date.now();
-    await liveBus.publish(eventTopics.liveTranscodeRequested, second);
+    await liveBus.publish(topics.liveTranscodeRequested, second);
     await waitFor('second FAILED', () => of(second.streamId, 'FAILED').length > 0, 15_000, 50);
     expect(Date.now() - requestedAt).toBeLessThan(10_000);
     const refused = of(second.streamId, 'FAILED')[0]!;
@@ -1351,7 +1354,7 @@ describe('live jobs under a tiny CPU budget', () => {
       expect(rows[1]!.attempts).toBe(0);
 
       // Stopped while the camera never answered: ENDED, and no recording named (there is none).
-      await liveBus.publish(eventTopics.liveTranscodeStopRequested, { streamId: first.streamId });
+      await liveBus.publish(topics.liveTranscodeStopRequested, { streamId: first.streamId });
       await waitFor('first ENDED', () => of(first.streamId, 'ENDED').length > 0, 10_000, 50);
       expect(of(first.streamId, 'ENDED')[0]!.masterPlaylistKey).toBeNull();
       const ended = await db2.transcodeJob.findFirstOrThrow({ where: { streamId: first.streamId } });
@@ -1359,7 +1362,7 @@ describe('live jobs under a tiny CPU budget', () => {
 
       // Room again: the next stream is admitted.
       const third = request(demo.cameras.orchard1, demo.farms.orchardHill);
-      await liveBus.publish(eventTopics.liveTranscodeRequested, third);
+      await liveBus.publish(topics.liveTranscodeRequested, third);
       await waitFor('third admitted', () => of(third.streamId, 'RECONNECTING').length > 0, 20_000, 50);
       // Its farmer cancels it; the Green Acres farmer cannot even see it.
       const thirdJob = await db2.transcodeJob.findFirstOrThrow({ where: { streamId: third.streamId } });

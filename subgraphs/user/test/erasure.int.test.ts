@@ -3,7 +3,7 @@
 // tombstone so that a late event or a still-valid access token never brings the profile back.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import { topics, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 
@@ -12,7 +12,7 @@ const acks: UserDataErased[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ env: { PUSH_WORKER: 'false' } });
-  await h.events.subscribe<UserDataErased>(eventTopics.userDataErased, (ack) => acks.push(ack));
+  await h.events.subscribe(topics.userDataErased, (ack) => acks.push(ack));
 });
 afterAll(async () => h?.close());
 
@@ -51,7 +51,7 @@ describe('erasure of a deleted account', () => {
     const upload = ticket.body.data!.requestAvatarUpload;
     await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG });
     await h.gql('mutation($k: String!) { confirmAvatarUpload(key: $k) { id } }', { k: upload.key }, access);
-    await h.events.publish(eventTopics.notificationRequested, {
+    await h.events.publish(topics.notificationRequested, {
       eventId: `e:${randomUUID()}`,
       userId,
       kind: 'system',
@@ -71,7 +71,7 @@ describe('erasure of a deleted account', () => {
     expect(await h.db.profile.count({ where: { id: userId, avatarKey: upload.key } })).toBe(1);
 
     const deleted: UserDeleted = { userId, deletedAt: new Date().toISOString() };
-    await h.events.publish(eventTopics.userDeleted, deleted);
+    await h.events.publish(topics.userDeleted, deleted);
     await eventually(
       async () => acks.filter((a) => a.userId === userId),
       (list) => list.length === 1,
@@ -106,13 +106,13 @@ describe('erasure of a deleted account', () => {
         ),
       ),
     ).toEqual(['UNAUTHENTICATED']);
-    await h.events.publish(eventTopics.userRegistered, {
+    await h.events.publish(topics.userRegistered, {
       userId,
       email: 'x@example.test',
       displayName: 'Back?',
       roles: ['CUSTOMER'],
     });
-    await h.events.publish(eventTopics.notificationRequested, {
+    await h.events.publish(topics.notificationRequested, {
       eventId: `e:${randomUUID()}`,
       userId,
       kind: 'system',
@@ -121,7 +121,7 @@ describe('erasure of a deleted account', () => {
       link: null,
     });
     // A re-published UserDeleted is acknowledged again (auth keeps asking until every service answered).
-    await h.events.publish(eventTopics.userDeleted, deleted);
+    await h.events.publish(topics.userDeleted, deleted);
     await eventually(
       async () => acks.filter((a) => a.userId === userId).length,
       (n) => n === 2,
@@ -137,13 +137,11 @@ describe('erasure of a deleted account', () => {
       {},
       await h.tokens.mint(userId),
     );
-    const fault = await failOutboxWrites(h.db, 'user', eventTopics.userDataErased);
+    const fault = await failOutboxWrites(h.db, 'user', topics.userDataErased);
     const mine = async () =>
-      (await outboxPayloads<UserDataErased>(h.db, 'user', eventTopics.userDataErased)).filter(
-        (a) => a.userId === userId,
-      );
+      (await outboxPayloads<UserDataErased>(h.db, 'user', topics.userDataErased)).filter((a) => a.userId === userId);
     try {
-      await h.events.publish(eventTopics.userDeleted, { userId, deletedAt: new Date().toISOString() });
+      await h.events.publish(topics.userDeleted, { userId, deletedAt: new Date().toISOString() });
       await eventually(
         () => fault.attempts(),
         (n) => n >= 1,
@@ -163,7 +161,7 @@ describe('erasure of a deleted account', () => {
 
   it('ignores malformed UserDeleted events', async () => {
     const before = acks.length;
-    await h.events.publish(eventTopics.userDeleted, { userId: 'not-a-uuid', deletedAt: 'yesterday' });
+    await h.events.publish(topics.userDeleted, { userId: 'not-a-uuid', deletedAt: 'yesterday' });
     await new Promise((r) => setTimeout(r, 200));
     expect(acks.length).toBe(before);
   });

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLogger,
-  eventTopics,
+  topics,
   RedisEventBus,
   type NotificationRequested,
   type RunningSubgraph,
+  untypedBus,
 } from '@vegshare/kit';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 import { subscribe, type Subscription } from './ws.ts';
@@ -49,7 +50,7 @@ const request = (userId: string, overrides: Partial<NotificationRequested> = {})
 async function live(sub: Subscription<Added>, userId: string): Promise<void> {
   await eventually(
     async () => {
-      await publisher.publish(eventTopics.notificationRequested, request(userId, { kind: 'system', title: 'probe' }));
+      await publisher.publish(topics.notificationRequested, request(userId, { kind: 'system', title: 'probe' }));
       await new Promise((r) => setTimeout(r, 50));
       return sub.received.length;
     },
@@ -82,10 +83,10 @@ describe('notifications from NotificationRequested events over Redis', () => {
       await live(sub, userId);
       const event = request(userId);
       await Promise.all([
-        publisher.publish(eventTopics.notificationRequested, event),
-        publisher.publish(eventTopics.notificationRequested, event),
+        publisher.publish(topics.notificationRequested, event),
+        publisher.publish(topics.notificationRequested, event),
       ]);
-      await publisher.publish(eventTopics.notificationRequested, event);
+      await publisher.publish(topics.notificationRequested, event);
       await eventually(
         async () => real(sub).length,
         (n) => n >= 1,
@@ -122,7 +123,7 @@ describe('notifications from NotificationRequested events over Redis', () => {
     try {
       await live(subBob, bob);
       await live(subAlice, alice);
-      await publisher.publish(eventTopics.notificationRequested, request(alice, { title: 'for alice' }));
+      await publisher.publish(topics.notificationRequested, request(alice, { title: 'for alice' }));
       await eventually(
         async () => real(subAlice).length,
         (n) => n === 1,
@@ -152,8 +153,8 @@ describe('notifications from NotificationRequested events over Redis', () => {
       await live(sub, userId);
       const muted = request(userId, { kind: 'delivery', title: 'muted' });
       const allowed = request(userId, { kind: 'task', title: 'allowed' });
-      await publisher.publish(eventTopics.notificationRequested, muted);
-      await publisher.publish(eventTopics.notificationRequested, allowed);
+      await publisher.publish(topics.notificationRequested, muted);
+      await publisher.publish(topics.notificationRequested, allowed);
       await eventually(
         async () => real(sub).length,
         (n) => n >= 1,
@@ -170,8 +171,8 @@ describe('notifications from NotificationRequested events over Redis', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const eventId = `rental:${randomUUID()}:accepted`;
     for (let i = 0; i < 2; i += 1) {
-      await publisher.publish(eventTopics.notificationRequested, request(a, { eventId }));
-      await publisher.publish(eventTopics.notificationRequested, request(b, { eventId }));
+      await publisher.publish(topics.notificationRequested, request(a, { eventId }));
+      await publisher.publish(topics.notificationRequested, request(b, { eventId }));
     }
     await eventually(
       () => h.db.notification.count({ where: { eventId } }),
@@ -192,8 +193,9 @@ describe('notifications from NotificationRequested events over Redis', () => {
       { ...request(userId), body: 'x'.repeat(5000) },
       'just a string',
     ];
-    for (const event of bad) await publisher.publish(eventTopics.notificationRequested, event);
-    await publisher.publish(eventTopics.notificationRequested, request(userId, { title: 'good' }));
+    // Malformed on purpose, so published untyped: the consumer must drop what does not match the contract.
+    for (const event of bad) await untypedBus(publisher).publish(topics.notificationRequested, event);
+    await publisher.publish(topics.notificationRequested, request(userId, { title: 'good' }));
     await eventually(
       () => h.db.notification.count({ where: { userId } }),
       (n) => n === 1,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventTopics, type NotificationRequested, type UserRegistered } from '@vegshare/kit';
+import { topics, type NotificationRequested, type UserRegistered, untypedBus } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { seedUser } from '../src/seed.ts';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
@@ -215,18 +215,16 @@ describe('UserRegistered events', () => {
       displayName: 'Nouvelle Cliente',
       roles: ['CUSTOMER'],
     };
-    await Promise.all([
-      h.events.publish(eventTopics.userRegistered, event),
-      h.events.publish(eventTopics.userRegistered, event),
-    ]);
+    await Promise.all([h.events.publish(topics.userRegistered, event), h.events.publish(topics.userRegistered, event)]);
     const profile = await eventually(
       () => h.db.profile.findUnique({ where: { id: userId } }),
       (p) => p !== null,
     );
     expect(profile?.displayName).toBe('Nouvelle Cliente');
     await h.db.profile.update({ where: { id: userId }, data: { displayName: 'Renamed' } });
-    await h.events.publish(eventTopics.userRegistered, event);
-    await h.events.publish(eventTopics.userRegistered, { userId: 'not-a-uuid', displayName: 'x' });
+    await h.events.publish(topics.userRegistered, event);
+    // Malformed on purpose, so published untyped: the consumer must drop what does not match the contract.
+    await untypedBus(h.events).publish(topics.userRegistered, { userId: 'not-a-uuid', displayName: 'x' });
     await new Promise((r) => setTimeout(r, 100));
     expect((await h.db.profile.findUniqueOrThrow({ where: { id: userId } })).displayName).toBe('Renamed');
     expect(await h.db.profile.count({ where: { id: userId } })).toBe(1);
@@ -250,7 +248,7 @@ describe('notifications over the in-process bus (embedded default)', () => {
           title,
           body: '',
         };
-        await h.events.publish(eventTopics.notificationRequested, event);
+        await h.events.publish(topics.notificationRequested, event);
         return event;
       };
       // The memory bus delivers only to current subscribers: probe until the subscription is live.
@@ -259,7 +257,7 @@ describe('notifications over the in-process bus (embedded default)', () => {
         (n) => n > 0,
       );
       const event = await probe('Rental accepted');
-      await h.events.publish(eventTopics.notificationRequested, event);
+      await h.events.publish(topics.notificationRequested, event);
       await eventually(
         async () => sub.received.filter((r) => r.notificationAdded.title !== 'probe').length,
         (n) => n === 1,

@@ -3,7 +3,7 @@
 // speaking the Expo push protocol, receipts checked, dead tokens forgotten, failures retried with back-off.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventTopics, type NotificationRequested } from '@vegshare/kit';
+import { topics, type NotificationRequested } from '@vegshare/kit';
 import { codes, eventually, startHarness, type Harness } from './harness.ts';
 import { startExpoPushServer, type ExpoPushServer } from './expo-push-server.ts';
 import { subscribe } from './ws.ts';
@@ -122,7 +122,7 @@ describe('push delivery', () => {
   it('pushes a notification to every device of an offline user in one batch and checks the receipts', async () => {
     const { userId, tokens } = await userWithDevices(2);
     const event = request(userId);
-    await h.events.publish(eventTopics.notificationRequested, event);
+    await h.events.publish(topics.notificationRequested, event);
     await eventually(
       async () => sentTo(tokens).length,
       (n) => n === 2,
@@ -155,13 +155,13 @@ describe('push delivery', () => {
     );
     await eventually(
       async () => {
-        await h.events.publish(eventTopics.notificationRequested, request(userId, { title: 'probe' }));
+        await h.events.publish(topics.notificationRequested, request(userId, { title: 'probe' }));
         await new Promise((r) => setTimeout(r, 50));
         return live.received.length;
       },
       (n) => n > 0,
     );
-    await h.events.publish(eventTopics.notificationRequested, request(userId, { title: 'while open' }));
+    await h.events.publish(topics.notificationRequested, request(userId, { title: 'while open' }));
     await eventually(
       async () => live.received.filter((r) => r.notificationAdded.title === 'while open').length,
       (n) => n === 1,
@@ -176,7 +176,7 @@ describe('push delivery', () => {
       (n) => n >= 2,
     );
     await new Promise((r) => setTimeout(r, 200)); // the server notices the socket closed
-    await h.events.publish(eventTopics.notificationRequested, request(userId, { title: 'after close' }));
+    await h.events.publish(topics.notificationRequested, request(userId, { title: 'after close' }));
     await eventually(
       async () => real().map((m) => m.title),
       (titles) => titles.includes('after close'),
@@ -192,11 +192,8 @@ describe('push delivery', () => {
       {},
       access,
     );
-    await h.events.publish(eventTopics.notificationRequested, request(userId, { kind: 'task', title: 'no push' }));
-    await h.events.publish(
-      eventTopics.notificationRequested,
-      request(userId, { kind: 'delivery', title: 'push only' }),
-    );
+    await h.events.publish(topics.notificationRequested, request(userId, { kind: 'task', title: 'no push' }));
+    await h.events.publish(topics.notificationRequested, request(userId, { kind: 'delivery', title: 'push only' }));
     await eventually(
       async () => sentTo(tokens).length,
       (n) => n >= 1,
@@ -214,7 +211,7 @@ describe('push delivery', () => {
   it('forgets a device the push service reports as not registered, in a ticket or in a receipt', async () => {
     const atSend = await userWithDevices(2);
     expo.deadAtSend.add(atSend.tokens[0]!);
-    await h.events.publish(eventTopics.notificationRequested, request(atSend.userId));
+    await h.events.publish(topics.notificationRequested, request(atSend.userId));
     await eventually(
       async () => h.db.pushDevice.count({ where: { userId: atSend.userId } }),
       (n) => n === 1,
@@ -223,7 +220,7 @@ describe('push delivery', () => {
 
     const atReceipt = await userWithDevices(1);
     expo.deadAtReceipt.add(atReceipt.tokens[0]!);
-    await h.events.publish(eventTopics.notificationRequested, request(atReceipt.userId));
+    await h.events.publish(topics.notificationRequested, request(atReceipt.userId));
     await eventually(
       async () => h.db.pushDevice.count({ where: { userId: atReceipt.userId } }),
       (n) => n === 0,
@@ -234,7 +231,7 @@ describe('push delivery', () => {
   it('retries with back-off when the push service is unavailable, then gives up after the attempt limit', async () => {
     const { userId, tokens } = await userWithDevices(1);
     expo.failNextSends(2, 503);
-    await h.events.publish(eventTopics.notificationRequested, request(userId));
+    await h.events.publish(topics.notificationRequested, request(userId));
     await eventually(
       async () => sentTo(tokens).length,
       (n) => n === 1,
@@ -251,7 +248,7 @@ describe('push delivery', () => {
 
     const doomed = await userWithDevices(1);
     expo.failNextSends(1_000, 503);
-    await h.events.publish(eventTopics.notificationRequested, request(doomed.userId));
+    await h.events.publish(topics.notificationRequested, request(doomed.userId));
     await eventually(
       async () => (await h.db.pushMessage.findFirst({ where: { device: { userId: doomed.userId } } }))?.status,
       (s) => s === 'FAILED',

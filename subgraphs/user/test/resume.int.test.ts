@@ -2,7 +2,7 @@
 // live ones; a cursor taken from another user's notification replays only the viewer's own; the window holds.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFeedCursor, eventTopics, type NotificationRequested } from '@vegshare/kit';
+import { encodeFeedCursor, topics } from '@vegshare/kit';
 import { eventually, startHarness, type Harness } from './harness.ts';
 import { subscribe, type Subscription } from './ws.ts';
 
@@ -16,7 +16,7 @@ interface Added {
   notificationAdded: { id: string; title: string; cursor: string };
 }
 const notify = (userId: string, title: string) =>
-  h.events.publish<NotificationRequested>(eventTopics.notificationRequested, {
+  h.events.publish(topics.notificationRequested, {
     eventId: `test:${randomUUID()}`,
     userId,
     kind: 'system',

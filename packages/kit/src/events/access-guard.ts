@@ -1,12 +1,13 @@
-import type { EventBus } from './event-bus.ts';
+import type { EventPayloads } from './contracts.ts';
+import type { EventBus, TopicIn, TopicMap } from './event-bus.ts';
 
-export interface AccessGuardOptions<E> {
+export interface AccessGuardOptions<K extends TopicIn<M>, M extends TopicMap = EventPayloads> {
   /** Throws (typically FORBIDDEN) once the subscriber may no longer receive the events; re-run on every trigger. */
   readonly recheck: () => Promise<void>;
   /** The bus and topics of the facts that may end the right (e.g. `farm.rental.changed`), and which of them matter. */
-  readonly bus: EventBus;
-  readonly topics: readonly string[];
-  readonly relevant?: (event: E) => boolean;
+  readonly bus: EventBus<M>;
+  readonly topics: readonly K[];
+  readonly relevant?: (event: M[K]) => boolean;
 }
 
 /**
@@ -15,9 +16,9 @@ export interface AccessGuardOptions<E> {
  * with that error (the subscription server delivers it as the last result, then completes). Authorization checked
  * only when subscribing would let a cancelled renter watch a plot for as long as the socket lives.
  */
-export async function whileAllowed<T, E = unknown>(
+export async function whileAllowed<T, K extends TopicIn<M>, M extends TopicMap = EventPayloads>(
   source: AsyncIterableIterator<T>,
-  options: AccessGuardOptions<E>,
+  options: AccessGuardOptions<K, M>,
 ): Promise<AsyncIterableIterator<T>> {
   let denied: unknown = null;
   let done = false;
@@ -30,12 +31,12 @@ export async function whileAllowed<T, E = unknown>(
     void Promise.resolve(source.return?.()).catch(() => undefined);
     for (const waiter of waiters.splice(0)) waiter.reject(error);
   };
-  const onFact = (event: E) => {
+  const onFact = (event: M[K]) => {
     if (done || denied || (options.relevant && !options.relevant(event))) return;
     // One check at a time, in arrival order: a burst of changes never runs checks in parallel.
     checking = checking.then(() => options.recheck().catch(deny));
   };
-  const unsubscribes = await Promise.all(options.topics.map((topic) => options.bus.subscribe<E>(topic, onFact)));
+  const unsubscribes = await Promise.all(options.topics.map((topic) => options.bus.subscribe(topic, onFact)));
   const finish = async () => {
     if (done) return;
     done = true;

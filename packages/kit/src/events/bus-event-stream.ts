@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventBus } from './event-bus.ts';
+import type { RawEventBus } from './event-bus.ts';
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_MAX_DELIVER,
@@ -27,8 +27,9 @@ export class BusEventStream implements EventStream {
   /** The tail of each consumer's delivery chain (idle() waits for them). */
   readonly #chains = new Map<object, Promise<void>>();
 
+  /** `bus`: untyped (`untypedBus`), since outbox rows carry any topic (their payloads were checked when written). */
   constructor(
-    readonly bus: EventBus,
+    readonly bus: RawEventBus,
     private readonly logger: Logger,
   ) {}
 
@@ -79,8 +80,14 @@ export class BusEventStream implements EventStream {
         }
       }
     };
-    const unsubscribe = await this.bus.subscribe<T>(options.topic, (payload, eventId) => {
-      const event: DeliveredEvent<T> = { id: eventId ?? randomUUID(), topic: options.topic, payload, attempt: 1 };
+    // `consume<T>` is told the topic's payload type by its caller (ServiceEvents types it by the topic).
+    const unsubscribe = await this.bus.subscribe(options.topic, (payload, eventId) => {
+      const event: DeliveredEvent<T> = {
+        id: eventId ?? randomUUID(),
+        topic: options.topic,
+        payload: payload as T,
+        attempt: 1,
+      };
       chain = chain.then(() => deliver(event));
       this.#chains.set(key, chain);
     });

@@ -236,7 +236,126 @@ export type AccessRevoked =
   /** The account was deleted (its sessions and API keys went with it): every token of `userId` is refused. */
   | { readonly kind: 'ACCOUNT_DELETED'; readonly userId: string; readonly at: number };
 
-export const eventTopics = {
+/** farm → subscribers of a plot's feed: an activity entry of the plot (the row; dates arrive as ISO strings). */
+export interface PlotActivity {
+  readonly id: string;
+  readonly plotId: string | null;
+  readonly animalId: string | null;
+  readonly rentalId: string | null;
+  readonly kind:
+    | 'RENTAL_CHANGED'
+    | 'PLAN_CHANGED'
+    | 'TASK_COMPLETED'
+    | 'HARVEST_RECORDED'
+    | 'DELIVERY_CHANGED'
+    | 'ANIMAL_UPDATE'
+    | 'ADOPTION_CHANGED'
+    | 'TIMELAPSE_READY';
+  readonly message: string;
+  readonly actorId: string | null;
+  readonly photos: string[];
+  readonly subjectId: string | null;
+  /** A Date where it is published, an ISO string once it went through the bus (JSON). */
+  readonly createdAt: Date | string;
+}
+
+/** streaming → subscribers of a stream: the stream's row after a change, dates as ISO strings (JSON-safe). */
+export interface StreamSnapshot {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly status: 'IDLE' | 'STARTING' | 'LIVE' | 'RECONNECTING' | 'ENDED' | 'FAILED';
+  readonly onDemand: boolean;
+  readonly jobId: string | null;
+  readonly masterPlaylistKey: string | null;
+  readonly renditions: string[];
+  readonly lastError: string | null;
+  readonly requestedAt: string | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly updatedAt: string;
+}
+
+/** streaming → subscribers of a stream: how many watch it now. */
+export interface ViewerCountEvent {
+  readonly streamId: string;
+  readonly viewers: number;
+}
+
+/** streaming → subscribers of a farm's cameras: a camera went offline or came back (they read its state again). */
+export interface CameraHealthChanged {
+  readonly cameraId: string;
+}
+
+/** streaming → its own subscriptions: who may watch a plot's cameras changed (a rental projection was applied). */
+export interface PlotWatchersChanged {
+  readonly plotId: string;
+}
+
+/** streaming → its own subscriptions: who may watch a camera changed (made public or private, moved, removed). */
+export interface CameraWatchersChanged {
+  readonly cameraId: string;
+}
+
+/** transcoding → subscribers of a job: the job's row after a change, dates as ISO strings (JSON). */
+export interface TranscodeJobEvent {
+  readonly id: string;
+  readonly kind: 'LIVE' | 'VOD' | 'TIMELAPSE' | 'THUMBNAIL';
+  readonly status: 'QUEUED' | 'RUNNING' | 'RECONNECTING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  readonly cameraId: string | null;
+  readonly farmId: string | null;
+  readonly streamId: string | null;
+  readonly liveKey: string | null;
+  readonly source: string;
+  readonly profile: string;
+  readonly day: string | null;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly fps: number | null;
+  readonly speed: number | null;
+  readonly processedMs: number | null;
+  readonly bitrateKbps: number | null;
+  readonly workerId: string | null;
+  readonly error: string | null;
+  readonly outputPrefix: string | null;
+  readonly masterPlaylistKey: string | null;
+  readonly dashManifestKey: string | null;
+  readonly outputKey: string | null;
+  readonly thumbnailCount: number;
+  readonly requestedBy: string | null;
+  readonly renditions: string[];
+  readonly liveStatus: string | null;
+  readonly cameraOnline: boolean | null;
+  readonly stopRequestedAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+/** transcoding (service) → its worker processes: cancel or stop a running job. */
+export interface TranscodeControl {
+  readonly type: 'cancel' | 'stop';
+  readonly jobId: string;
+}
+
+/** user → subscribers of a user's notifications: the persisted notification, dates as ISO strings. */
+export interface NotificationAdded {
+  readonly id: string;
+  readonly eventId: string;
+  readonly userId: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly body: string;
+  readonly link: string | null;
+  readonly readAt: string | null;
+  readonly createdAt: string;
+}
+
+/**
+ * Every topic, declared once: a fixed name, or a function of the entity's id for per-entity topics (its return type
+ * is the name's pattern, e.g. `farm.plot.${string}.activity`). `EventPayloads` gives each one's payload.
+ */
+export const topics = {
   accessRevoked: 'auth.access.revoked',
   userRegistered: 'auth.user.registered',
   userDeleted: 'auth.user.deleted',
@@ -256,11 +375,25 @@ export const eventTopics = {
   bookingChanged: 'farm.booking.changed',
   bookingReleaseRequested: 'payment.booking.release.requested',
   paymentChanged: 'payment.payment.changed',
+  /** transcoding: the service tells its worker processes to cancel or stop a running job. */
+  transcodeControl: 'transcoding.control',
+  plotActivity: (plotId: string) => `farm.plot.${plotId}.activity` as const,
+  streamStatus: (streamId: string) => `streaming.stream.${streamId}.status` as const,
+  viewerCount: (streamId: string) => `streaming.stream.${streamId}.viewers` as const,
+  /** A camera of the farm went offline or came back. */
+  cameraHealth: (farmId: string) => `streaming.farm.${farmId}.camera-health` as const,
+  transcodeJob: (jobId: string) => `transcoding.job.${jobId}` as const,
+  notification: (userId: string) => `user.${userId}.notification` as const,
+  /** streaming: who may watch a plot's cameras changed (a rental projection was applied); subscriptions re-check. */
+  plotWatchers: (plotId: string) => `streaming.plot.${plotId}.watchers` as const,
+  /** streaming: who may watch a camera changed (made public or private, moved to another plot, removed). */
+  cameraWatchers: (cameraId: string) => `streaming.camera.${cameraId}.watchers` as const,
 } as const;
 
 /**
- * The payload of every topic of `eventTopics`: the outbox's `enqueue` takes the topic and checks the payload against it,
- * so a producer cannot put the wrong payload on a topic.
+ * The payload of every topic of `topics` (per-entity ones by their name's pattern): the bus's `publish` and
+ * `subscribe` and the outbox's `enqueue` take the topic and check the payload against it, so a producer cannot put
+ * the wrong payload on a topic, nor a subscriber read another one.
  */
 export interface EventPayloads {
   'auth.access.revoked': AccessRevoked;
@@ -282,27 +415,42 @@ export interface EventPayloads {
   'farm.booking.changed': BookingChanged;
   'payment.booking.release.requested': BookingReleaseRequested;
   'payment.payment.changed': PaymentChanged;
+  'transcoding.control': TranscodeControl;
+  [plotActivity: `farm.plot.${string}.activity`]: PlotActivity;
+  [streamStatus: `streaming.stream.${string}.status`]: StreamSnapshot;
+  [viewerCount: `streaming.stream.${string}.viewers`]: ViewerCountEvent;
+  [cameraHealth: `streaming.farm.${string}.camera-health`]: CameraHealthChanged;
+  [transcodeJob: `transcoding.job.${string}`]: TranscodeJobEvent;
+  [notification: `user.${string}.notification`]: NotificationAdded;
+  [plotWatchers: `streaming.plot.${string}.watchers`]: PlotWatchersChanged;
+  [cameraWatchers: `streaming.camera.${string}.watchers`]: CameraWatchersChanged;
 }
-export type EventTopic = keyof EventPayloads;
-type TopicOfEventTopics = (typeof eventTopics)[keyof typeof eventTopics];
-/** Compile-time check: every topic of eventTopics has a payload type here, and every payload type a topic there. */
-const EVENT_PAYLOADS_COMPLETE: [TopicOfEventTopics] extends [EventTopic]
-  ? [Exclude<EventTopic, TopicOfEventTopics>] extends [never]
+/** Any topic of `topics`: a fixed name, or a per-entity name matching one of the patterns. */
+export type EventTopic = keyof EventPayloads & string;
+type TopicOf<V> = V extends (id: string) => infer Name ? Name : V;
+type DeclaredTopic = TopicOf<(typeof topics)[keyof typeof topics]>;
+/** Compile-time check: every topic of `topics` has a payload type here, and every payload type a topic there. */
+const EVENT_PAYLOADS_COMPLETE: [DeclaredTopic] extends [EventTopic]
+  ? [Exclude<EventTopic, DeclaredTopic>] extends [never]
     ? true
     : never
   : never = true;
 
 /**
- * Topics of `eventTopics` that stay on the live bus only, never in the outbox: every replica must hear them (a
- * revocation; a transcoder's heartbeat) and a missed one is superseded by the next or caught up another way
- * (revocations: the auth feed; HLS progress: the playlist in S3). Every other topic is a durable event.
+ * Fixed topics that stay on the live bus only, never in the outbox: every replica must hear them (a revocation; a
+ * transcoder's heartbeat; a job's control message) and a missed one is superseded by the next or caught up another
+ * way (revocations: the auth feed; HLS progress: the playlist in S3). Every other fixed topic is a durable event;
+ * per-entity topics (the functions of `topics`) are live only.
  */
-const liveOnlyEventTopics: ReadonlySet<string> = new Set([
-  eventTopics.accessRevoked,
-  eventTopics.liveHlsProgress,
-  eventTopics.transcoderCapacity,
+const liveOnlyTopics: ReadonlySet<string> = new Set([
+  topics.accessRevoked,
+  topics.liveHlsProgress,
+  topics.transcoderCapacity,
+  topics.transcodeControl,
 ]);
+const durableTopics: ReadonlySet<string> = new Set(
+  Object.values(topics).filter((t): t is Extract<typeof t, string> => typeof t === 'string' && !liveOnlyTopics.has(t)),
+);
 
-/** Whether a topic's events go through the outbox and JetStream (see liveOnlyEventTopics). */
-export const isDurableTopic = (topic: string): boolean =>
-  !liveOnlyEventTopics.has(topic) && (Object.values(eventTopics) as string[]).includes(topic);
+/** Whether a topic's events go through the outbox and JetStream (see liveOnlyTopics). */
+export const isDurableTopic = (topic: string): boolean => durableTopics.has(topic);

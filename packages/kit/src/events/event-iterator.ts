@@ -1,4 +1,5 @@
-import type { EventBus } from './event-bus.ts';
+import type { EventPayloads } from './contracts.ts';
+import type { EventBus, TopicIn, TopicMap } from './event-bus.ts';
 
 export interface EventIteratorOptions<T> {
   /** Keep only matching events (e.g. the ones a viewer may see). */
@@ -11,16 +12,17 @@ export interface EventIteratorOptions<T> {
  * Turns a bus topic into an AsyncIterableIterator for GraphQL subscription resolvers.
  * Subscribes before the first `next()` resolves; unsubscribes on `return()` (client gone) or `throw()`.
  */
-export async function eventIterator<T>(
-  bus: EventBus,
-  topic: string,
-  options: EventIteratorOptions<T> = {},
-): Promise<AsyncIterableIterator<T>> {
+export async function eventIterator<K extends TopicIn<M>, M extends TopicMap = EventPayloads>(
+  bus: EventBus<M>,
+  topic: K,
+  options: EventIteratorOptions<M[K]> = {},
+): Promise<AsyncIterableIterator<M[K]>> {
+  type T = M[K];
   const limit = options.bufferSize ?? 100;
   const queue: T[] = [];
   const waiting: ((r: IteratorResult<T>) => void)[] = [];
   let done = false;
-  const unsubscribe = await bus.subscribe<T>(topic, (payload) => {
+  const unsubscribe = await bus.subscribe(topic, (payload) => {
     if (done || (options.filter && !options.filter(payload))) return;
     const resolve = waiting.shift();
     if (resolve) resolve({ value: payload, done: false });

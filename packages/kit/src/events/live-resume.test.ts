@@ -12,6 +12,7 @@ import {
   resumeState,
 } from './live-resume.ts';
 import { MemoryEventBus } from './memory-event-bus.ts';
+import type { EventBus } from './event-bus.ts';
 
 interface Row {
   id: string;
@@ -32,9 +33,9 @@ const take = async <T>(it: AsyncIterableIterator<T>, count: number): Promise<T[]
 
 describe('resumeLog', () => {
   it('replays the stored rows, then live ones, dropping live events already replayed, at or before the cursor, or seen twice', async () => {
-    const bus = new MemoryEventBus();
+    const bus: EventBus<{ t: Row }> = new MemoryEventBus<{ t: Row }>();
     const stored = [1, 2, 3, 4].map(row);
-    const live = await eventIterator<Row>(bus, 't', { bufferSize: 1000 });
+    const live = await eventIterator(bus, 't', { bufferSize: 1000 });
     // Published while the replay runs: 3 and 4 are also in the store (committed before it read), 2 is at the cursor.
     const replay = async (after: { at: Date; id: string }, limit: number) => {
       await bus.publish('t', row(3));
@@ -71,8 +72,8 @@ describe('resumeLog', () => {
         expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
       );
     }
-    const bus = new MemoryEventBus();
-    const live = await eventIterator<Row>(bus, 't');
+    const bus: EventBus<{ t: Row }> = new MemoryEventBus<{ t: Row }>();
+    const live = await eventIterator(bus, 't');
     const many = Array.from({ length: 11 }, (_, i) => row(i + 1));
     await expect(
       resumeLog<Row>({
@@ -101,9 +102,9 @@ describe('resumeState', () => {
   });
 
   it('delivers the current state first when the client has another one, then newer live states only', async () => {
-    const bus = new MemoryEventBus();
+    const bus: EventBus<{ s: S }> = new MemoryEventBus<{ s: S }>();
     const events = await resumeState<S>(
-      options(await eventIterator<S>(bus, 's'), cursorOf(state('STARTING', 1)), state('LIVE', 2)),
+      options(await eventIterator(bus, 's'), cursorOf(state('STARTING', 1)), state('LIVE', 2)),
     );
     await bus.publish('s', state('LIVE', 2)); // the same state again: dropped
     await bus.publish('s', state('STARTING', 1)); // older: dropped
@@ -112,13 +113,13 @@ describe('resumeState', () => {
   });
 
   it('delivers nothing first when the client has the current state, and refuses a cursor of another entity', async () => {
-    const bus = new MemoryEventBus();
+    const bus: EventBus<{ s: S }> = new MemoryEventBus<{ s: S }>();
     const current = state('LIVE', 2);
-    const events = await resumeState<S>(options(await eventIterator<S>(bus, 's'), cursorOf(current), current));
+    const events = await resumeState<S>(options(await eventIterator(bus, 's'), cursorOf(current), current));
     await bus.publish('s', state('STOPPED', 3));
     expect((await take(events, 1)).map((s) => s.status)).toEqual(['STOPPED']);
     const other = encodeStateCursor(randomUUID(), new Date(), {});
-    await expect(resumeState<S>(options(await eventIterator<S>(bus, 's'), other, current))).rejects.toMatchObject({
+    await expect(resumeState<S>(options(await eventIterator(bus, 's'), other, current))).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
     expect(() => decodeStateCursor(encodeFeedCursor(row(1)), id)).toThrow();

@@ -1,19 +1,21 @@
-import type { EventBus, EventHandler } from './event-bus.ts';
+import type { EventBus, EventHandler, TopicIn, TopicMap } from './event-bus.ts';
+import type { EventPayloads } from './contracts.ts';
 
 /** In-process bus for the embedded default: same contract as Redis, payloads cloned so no subscriber shares state. */
-export class MemoryEventBus implements EventBus {
+export class MemoryEventBus<M extends TopicMap = EventPayloads> implements EventBus<M> {
   readonly #handlers = new Map<string, Set<EventHandler<unknown>>>();
 
-  async publish<T>(topic: string, payload: T, eventId?: string): Promise<void> {
+  async publish<K extends TopicIn<M>>(topic: K, payload: M[K], eventId?: string): Promise<void> {
     const handlers = this.#handlers.get(topic);
     if (!handlers) return;
     const wire = JSON.stringify(payload);
     for (const handler of [...handlers]) queueMicrotask(() => handler(JSON.parse(wire), eventId));
   }
 
-  async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {
+  async subscribe<K extends TopicIn<M>>(topic: K, handler: EventHandler<M[K]>): Promise<() => Promise<void>> {
     let set = this.#handlers.get(topic);
     if (!set) this.#handlers.set(topic, (set = new Set()));
+    // Handlers are kept by topic name, untyped: what arrives on a topic is what was published on it (JSON).
     const h = handler as EventHandler<unknown>;
     set.add(h);
     return async () => {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EventBus, EventHandler } from './event-bus.ts';
+import type { EventBus, EventHandler, TopicIn, TopicMap } from './event-bus.ts';
+import type { EventPayloads } from './contracts.ts';
 import { logRedisOutages } from '../redis-outages.ts';
 
 const DURABLE_KEY = '$vegshareEventId';
@@ -12,7 +13,7 @@ const DURABLE_KEY = '$vegshareEventId';
  * reports itself connected (`onConnectionChange`), so a service starts and serves without Redis and hears events
  * again when it is back.
  */
-export class RedisEventBus implements EventBus {
+export class RedisEventBus<M extends TopicMap = EventPayloads> implements EventBus<M> {
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #handlers = new Map<string, Set<EventHandler<unknown>>>();
@@ -82,14 +83,14 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  async publish<T>(topic: string, payload: T, eventId?: string): Promise<void> {
+  async publish<K extends TopicIn<M>>(topic: K, payload: M[K], eventId?: string): Promise<void> {
     await this.#pub.publish(
       this.prefix + topic,
       JSON.stringify(eventId === undefined ? payload : { [DURABLE_KEY]: eventId, payload }),
     );
   }
 
-  async subscribe<T>(topic: string, handler: EventHandler<T>): Promise<() => Promise<void>> {
+  async subscribe<K extends TopicIn<M>>(topic: K, handler: EventHandler<M[K]>): Promise<() => Promise<void>> {
     let set = this.#handlers.get(topic);
     if (!set) {
       this.#handlers.set(topic, (set = new Set()));
@@ -100,6 +101,7 @@ export class RedisEventBus implements EventBus {
         this.logger.debug({ err, topic }, 'event bus: subscription waits for Redis');
       }
     }
+    // Handlers are kept by topic name, untyped: what arrives on a topic is what was published on it (JSON).
     const h = handler as EventHandler<unknown>;
     set.add(h);
     return async () => {

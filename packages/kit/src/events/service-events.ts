@@ -3,7 +3,7 @@ import type { ServiceMetrics } from '../metrics.ts';
 import type { DeliveredEvent, EventStream } from './event-stream.ts';
 import { JetStreamEventStream } from './jetstream-event-stream.ts';
 import { BusEventStream } from './bus-event-stream.ts';
-import type { EventBus, EventHandler } from './event-bus.ts';
+import { untypedBus, type EventBus } from './event-bus.ts';
 import { isDurableTopic, type EventPayloads, type EventTopic } from './contracts.ts';
 import { enqueueEvent, firstDelivery, OutboxRelay, type RawExecutor } from './outbox.ts';
 
@@ -13,7 +13,7 @@ export interface TransactionRunner<Tx extends RawExecutor> {
 }
 
 /** Buses made by `outboxBus`, and how each writes a durable topic to its outbox in a given transaction. */
-const outboxWriters = new WeakMap<EventBus, (tx: RawExecutor, topic: string, payload: unknown) => Promise<string>>();
+const outboxWriters = new WeakMap<object, (tx: RawExecutor, topic: string, payload: unknown) => Promise<string>>();
 
 /**
  * Runs `change` in one transaction of `db` and hands it a bus for what the change announces: a durable topic published
@@ -28,18 +28,18 @@ export async function inTransaction<Tx extends RawExecutor, R>(
   change: (tx: Tx, bus: EventBus) => Promise<R>,
 ): Promise<R> {
   const write = outboxWriters.get(bus);
-  const afterCommit: [string, unknown][] = [];
+  const afterCommit: (() => Promise<void>)[] = [];
   const result = await db.$transaction((tx) =>
     change(tx, {
-      publish: async <T>(topic: string, payload: T): Promise<void> => {
+      publish: async (topic, payload) => {
         if (write && isDurableTopic(topic)) await write(tx, topic, payload);
-        else afterCommit.push([topic, payload]);
+        else afterCommit.push(() => bus.publish(topic, payload));
       },
-      subscribe: <T>(topic: string, handler: EventHandler<T>) => bus.subscribe(topic, handler),
+      subscribe: (topic, handler) => bus.subscribe(topic, handler),
       close: () => Promise.resolve(),
     }),
   );
-  for (const [topic, payload] of afterCommit) await bus.publish(topic, payload);
+  for (const publish of afterCommit) await publish();
   return result;
 }
 
@@ -85,7 +85,7 @@ export class ServiceEvents {
       ? {
           publish: async (topic, payload, id) => {
             await stream.publish(topic, payload, id);
-            await options.bus
+            await untypedBus(options.bus)
               .publish(topic, payload)
               .catch((err: unknown) => options.logger.debug({ err, topic }, 'live copy of an event not published'));
           },
@@ -125,7 +125,7 @@ export class ServiceEvents {
         options,
         true,
       );
-    return new ServiceEvents(new BusEventStream(options.bus, options.logger), options, false);
+    return new ServiceEvents(new BusEventStream(untypedBus(options.bus), options.logger), options, false);
   }
 
   /** Writes `payload` to the outbox in `tx`: published once the transaction commits, never if it rolls back. */
@@ -141,11 +141,11 @@ export class ServiceEvents {
   outboxBus(live: EventBus, db: RawExecutor): EventBus {
     const schema = this.options.schema;
     const bus: EventBus = {
-      publish: async <T>(topic: string, payload: T): Promise<void> => {
+      publish: async (topic, payload) => {
         if (isDurableTopic(topic)) await enqueueEvent(db, schema, topic, payload);
         else await live.publish(topic, payload);
       },
-      subscribe: <T>(topic: string, handler: EventHandler<T>) => live.subscribe(topic, handler),
+      subscribe: (topic, handler) => live.subscribe(topic, handler),
       close: () => Promise.resolve(),
       ...(live.onConnectionChange
         ? { onConnectionChange: (listener: (connected: boolean) => void) => live.onConnectionChange!(listener) }
@@ -164,12 +164,12 @@ export class ServiceEvents {
    * A durable consumer whose handler is naturally idempotent (an upsert to the event's state, a delete): a
    * redelivery does no harm. Throwing retries with back-off, then dead-letters.
    */
-  async consume<T>(
+  async consume<K extends EventTopic>(
     name: string,
-    topic: string,
-    handle: (payload: T, event: DeliveredEvent<T>) => Promise<void>,
+    topic: K,
+    handle: (payload: EventPayloads[K], event: DeliveredEvent<EventPayloads[K]>) => Promise<void>,
   ): Promise<void> {
-    const stop = await this.stream.consume<T>({
+    const stop = await this.stream.consume<EventPayloads[K]>({
       consumer: `${this.options.service}.${name}`,
       topic,
       handle: (event) => handle(event.payload, event),
@@ -181,14 +181,14 @@ export class ServiceEvents {
    * A durable consumer whose effect runs at most once per event: the processed-event row and the effect are written in
    * one transaction, so a redelivery (after a crash between commit and ack, a NATS restart) finds the row and skips.
    */
-  async consumeOnce<T, Tx extends RawExecutor>(
+  async consumeOnce<K extends EventTopic, Tx extends RawExecutor>(
     name: string,
-    topic: string,
+    topic: K,
     db: TransactionRunner<Tx>,
-    handle: (tx: Tx, payload: T, event: DeliveredEvent<T>) => Promise<void>,
+    handle: (tx: Tx, payload: EventPayloads[K], event: DeliveredEvent<EventPayloads[K]>) => Promise<void>,
   ): Promise<void> {
     const consumer = `${this.options.service}.${name}`;
-    const stop = await this.stream.consume<T>({
+    const stop = await this.stream.consume<EventPayloads[K]>({
       consumer,
       topic,
       handle: (event) =>

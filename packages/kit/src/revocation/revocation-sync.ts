@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/event-bus.ts';
-import { eventTopics, type AccessRevoked } from '../events/contracts.ts';
+import { topics, type AccessRevoked } from '../events/contracts.ts';
 import { MAX_ACCESS_TOKEN_LIFETIME_MS, RevocationView } from './revocation-view.ts';
 import { parseAccessRevoked } from './access-revoked-schema.ts';
 
@@ -107,7 +107,7 @@ export class RevocationSync {
     });
     if (stopConnection) this.#cleanups.push(stopConnection);
     // Not awaited: a bus that is down would hold the start; the catch-up below covers until it is up.
-    const subscribed = bus.subscribe<unknown>(eventTopics.accessRevoked, (payload) => {
+    const subscribed = bus.subscribe(topics.accessRevoked, (payload) => {
       const change = parseAccessRevoked(payload);
       if (change) this.view.apply(change);
       else logger.warn('dropped malformed access-revoked event');

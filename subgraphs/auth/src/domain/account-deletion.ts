@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   badInput,
-  eventTopics,
+  topics,
   isUuid,
   unauthenticated,
   type ServiceEvents,
@@ -83,7 +83,7 @@ export class AccountDeletions {
         link: this.deps.appUrl,
       });
       await tx.user.delete({ where: { id: userId } }); // sessions, refresh and one-time tokens, API keys cascade
-      await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
+      await this.deps.events.enqueue(tx, topics.userDeleted, { userId, deletedAt: row.deletedAt.toISOString() });
       return row;
     });
     this.deps.logger.info({ userId }, 'account deleted');
@@ -94,7 +94,7 @@ export class AccountDeletions {
   /** Listens for acknowledgements and re-publishes unfinished deletions every `republishMs`. */
   async start(): Promise<void> {
     // Naturally idempotent: a service already in erased_by is not added again.
-    await this.deps.events.consume<unknown>('erasure-acks', eventTopics.userDataErased, async (payload) => {
+    await this.deps.events.consume('erasure-acks', topics.userDataErased, async (payload) => {
       const ack = ackSchema.safeParse(payload);
       if (ack.success) await this.acknowledge(ack.data);
     });
@@ -152,7 +152,7 @@ export class AccountDeletions {
   async #publish(userId: string, deletedAt: Date): Promise<void> {
     try {
       await this.deps.db.$transaction(async (tx) => {
-        await this.deps.events.enqueue(tx, eventTopics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
+        await this.deps.events.enqueue(tx, topics.userDeleted, { userId, deletedAt: deletedAt.toISOString() });
         await tx.accountDeletion.update({ where: { userId }, data: { lastSentAt: new Date() } });
       });
     } catch (err) {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import {
   badInput,
   conflict,
-  eventTopics,
+  topics,
   isUniqueViolation,
   notFound,
   unauthenticated,
@@ -86,7 +86,7 @@ export class Accounts {
           displayName: input.displayName,
           roles: created.roles,
         };
-        await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
+        await this.deps.events.enqueue(tx, topics.userRegistered, event);
         return created;
       });
     } catch (error) {
@@ -174,7 +174,7 @@ export class Accounts {
           displayName: user.pendingDisplayName ?? 'VegShare member',
           roles: updated.roles,
         };
-        await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
+        await this.deps.events.enqueue(tx, topics.userRegistered, event);
       }
       return { user: updated, wasPending, displayName: user.pendingDisplayName };
     });

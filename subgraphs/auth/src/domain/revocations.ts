@@ -1,4 +1,4 @@
-import { eventTopics, type AccessRevoked, type EventBus, type Logger, type RevocationSource } from '@vegshare/kit';
+import { topics, type AccessRevoked, type EventBus, type Logger, type RevocationSource } from '@vegshare/kit';
 import type { AuthDb } from '../db.ts';
 
 /** Most rows one catch-up returns per kind; a larger burst is still complete by the next catch-up's overlap. */
@@ -18,7 +18,7 @@ export class AccessRevocations {
 
   async #publish(change: AccessRevoked): Promise<void> {
     try {
-      await this.bus.publish(eventTopics.accessRevoked, change);
+      await this.bus.publish(topics.accessRevoked, change);
     } catch (err) {
       // Catch-up covers it: every service re-reads the tables within REVOCATION_SYNC_SECONDS (1 s while the bus is down).
       this.logger.warn(

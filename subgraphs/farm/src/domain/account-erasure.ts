@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { eventTopics, isUuid } from '@vegshare/kit';
+import { topics, isUuid } from '@vegshare/kit';
 import type { FarmDb } from '../db.ts';
 import type { FarmEvents } from './notify.ts';
 
@@ -45,7 +45,7 @@ async function eraseCustomer(db: FarmDb, events: FarmEvents, userId: string): Pr
  * with UserDataErased (auth re-publishes until every service did).
  */
 export async function subscribeToAccountErasure(db: FarmDb, events: FarmEvents, logger: Logger): Promise<void> {
-  await events.outbox.consume<unknown>('account-erasure', eventTopics.userDeleted, async (payload) => {
+  await events.outbox.consume('account-erasure', topics.userDeleted, async (payload) => {
     const event = userDeletedSchema.safeParse(payload);
     if (!event.success) return;
     const { cancelledRentals } = await eraseCustomer(db, events, event.data.userId);

@@ -1,9 +1,9 @@
-import { topics, type EventBus, type FeedPosition, type Logger } from '@vegshare/kit';
+import { topics, type EventBus, type FeedPosition, type Logger, type PlotActivity } from '@vegshare/kit';
 import type { ActivityEvent as ActivityEventRow, ActivityKind } from '../generated/prisma/client.ts';
 import type { FarmDb } from '../db.ts';
 
-/** An activity row as stored, or as received from the bus (dates then arrive as ISO strings). */
-export type ActivityRecord = Omit<ActivityEventRow, 'createdAt'> & { createdAt: Date | string };
+/** An activity row as stored, or as received from the bus (dates then arrive as ISO strings): the kit's contract. */
+export type ActivityRecord = PlotActivity;
 
 export interface ActivityFact {
   readonly kind: ActivityKind;

@@ -1,5 +1,5 @@
 import {
-  eventTopics,
+  topics,
   type BookingChanged,
   type EventPayloads,
   type EventTopic,
@@ -25,12 +25,12 @@ export class FarmEvents {
   }
 
   farmChanged(farm: Farm, tx: RawExecutor): Promise<void> {
-    return this.#enqueue(eventTopics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
+    return this.#enqueue(topics.farmChanged, { farmId: farm.id, ownerId: farm.ownerId, name: farm.name }, tx);
   }
 
   rentalChanged(rental: Rental, farmId: string, tx: RawExecutor): Promise<void> {
     return this.#enqueue(
-      eventTopics.rentalChanged,
+      topics.rentalChanged,
       {
         rentalId: rental.id,
         plotId: rental.plotId,
@@ -45,14 +45,14 @@ export class FarmEvents {
   }
 
   bookingChanged(event: BookingChanged, tx: RawExecutor): Promise<void> {
-    return this.#enqueue(eventTopics.bookingChanged, event, tx);
+    return this.#enqueue(topics.bookingChanged, event, tx);
   }
 
   notify(request: NotificationRequested, tx: RawExecutor): Promise<void> {
-    return this.#enqueue(eventTopics.notificationRequested, request, tx);
+    return this.#enqueue(topics.notificationRequested, request, tx);
   }
 
   dataErased(userId: string, tx: RawExecutor): Promise<void> {
-    return this.#enqueue(eventTopics.userDataErased, { userId, service: 'farm' }, tx);
+    return this.#enqueue(topics.userDataErased, { userId, service: 'farm' }, tx);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  eventTopics,
+  topics,
   isUniqueViolation,
   type EventBus,
   type Logger,
@@ -56,7 +56,7 @@ export async function subscribeToTimelapses(
   outbox: ServiceEvents,
   logger: Logger,
 ): Promise<void> {
-  await outbox.consume<unknown>('timelapse-activity', eventTopics.plotTimelapseReady, async (payload) => {
+  await outbox.consume('timelapse-activity', topics.plotTimelapseReady, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed PlotTimelapseReady');
     await applyPlotTimelapseReady(db, bus, logger, parsed.data);

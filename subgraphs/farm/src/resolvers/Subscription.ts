@@ -1,13 +1,4 @@
-import {
-  decodeFeedCursor,
-  eventIterator,
-  eventTopics,
-  feedPositionOf,
-  resumeLog,
-  topics,
-  whileAllowed,
-  type RentalChanged,
-} from '@vegshare/kit';
+import { decodeFeedCursor, eventIterator, topics, feedPositionOf, resumeLog, whileAllowed } from '@vegshare/kit';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 import { activitySince, type ActivityRecord } from '../domain/activity.ts';
 import { plotOrFail, requirePlotInsider } from '../domain/access.ts';
@@ -25,11 +16,7 @@ export const Subscription: SubscriptionResolvers = {
       const plot = await plotOrFail(ctx, idArg(plotId, 'plotId'));
       await requirePlotInsider(ctx, plot);
       const since = after === null || after === undefined ? null : decodeFeedCursor(after);
-      const live = await eventIterator<ActivityRecord>(
-        ctx.bus,
-        topics.plotActivity(plot.id),
-        since ? { bufferSize: 2000 } : {},
-      );
+      const live = await eventIterator(ctx.bus, topics.plotActivity(plot.id), since ? { bufferSize: 2000 } : {});
       const events = since
         ? await resumeLog<ActivityRecord>({
             live,
@@ -38,9 +25,9 @@ export const Subscription: SubscriptionResolvers = {
             positionOf: feedPositionOf,
           })
         : live;
-      return whileAllowed<ActivityRecord, RentalChanged>(events, {
+      return whileAllowed(events, {
         bus: ctx.bus,
-        topics: [eventTopics.rentalChanged],
+        topics: [topics.rentalChanged],
         relevant: (change) => change.plotId === plot.id,
         recheck: () => requirePlotInsider({ ...ctx, loaders: createLoaders(ctx.db) }, plot),
       });

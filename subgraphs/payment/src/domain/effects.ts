@@ -1,5 +1,5 @@
 import {
-  eventTopics,
+  topics,
   type BookingReleaseRequested,
   type NotificationKind,
   type NotificationRequested,
@@ -68,8 +68,8 @@ export async function publishEffects(
   effects: readonly Effect[],
 ): Promise<void> {
   for (const effect of effects) {
-    if (effect.type === 'changed') await outbox.enqueue(tx, eventTopics.paymentChanged, changed(effect.payment));
-    else if (effect.type === 'notify') await outbox.enqueue(tx, eventTopics.notificationRequested, effect.request);
-    else await outbox.enqueue(tx, eventTopics.bookingReleaseRequested, effect.request);
+    if (effect.type === 'changed') await outbox.enqueue(tx, topics.paymentChanged, changed(effect.payment));
+    else if (effect.type === 'notify') await outbox.enqueue(tx, topics.notificationRequested, effect.request);
+    else await outbox.enqueue(tx, topics.bookingReleaseRequested, effect.request);
   }
 }

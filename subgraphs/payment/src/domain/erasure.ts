@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type UserDataErased, type UserDeleted } from '@vegshare/kit';
+import { topics, isUuid, type UserDataErased, type UserDeleted } from '@vegshare/kit';
 import type { PaymentDeps } from './deps.ts';
 
 export const userDeletedSchema = z.object({
@@ -53,7 +53,7 @@ async function eraseCustomer(deps: PaymentDeps, customerId: string): Promise<boo
       },
       data: { confirmationUrl: null, confirmationToken: null, clientSecret: null },
     });
-    await deps.events.enqueue(tx, eventTopics.userDataErased, { userId: customerId, service: ERASURE_SERVICE });
+    await deps.events.enqueue(tx, topics.userDataErased, { userId: customerId, service: ERASURE_SERVICE });
   });
   return true;
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import {
-  eventTopics,
+  topics,
   isUuid,
   type BookingChanged,
   type FarmChanged,
   type Logger,
   type UserDeleted,
+  type EventTopic,
 } from '@vegshare/kit';
 import type { PaymentDeps } from './deps.ts';
 import { bookingChangedSchema, onBookingChanged } from './bookings.ts';
@@ -37,11 +38,11 @@ export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Prom
   const running = new Set<Promise<unknown>>();
   async function on<T>(
     name: string,
-    topic: string,
+    topic: EventTopic,
     schema: z.ZodType<T>,
     handle: (event: T) => Promise<void>,
   ): Promise<void> {
-    await deps.events.consume<unknown>(name, topic, async (payload) => {
+    await deps.events.consume(name, topic, async (payload) => {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         logger.warn(
@@ -59,20 +60,18 @@ export async function subscribeToEvents(deps: PaymentDeps, logger: Logger): Prom
       }
     });
   }
-  await on<BookingChanged>('booking-changed', eventTopics.bookingChanged, bookingChangedSchema, (e) =>
+  await on<BookingChanged>('booking-changed', topics.bookingChanged, bookingChangedSchema, (e) =>
     onBookingChanged(deps, e),
   );
-  await on<FarmChanged>('farm-changed', eventTopics.farmChanged, farmChangedSchema, (e) =>
-    applyFarmChanged(deps.db, e),
-  );
-  await on('user-registered', eventTopics.userRegistered, userRegisteredSchema, async (e) => {
+  await on<FarmChanged>('farm-changed', topics.farmChanged, farmChangedSchema, (e) => applyFarmChanged(deps.db, e));
+  await on('user-registered', topics.userRegistered, userRegisteredSchema, async (e) => {
     await deps.db.customerContact.upsert({
       where: { userId: e.userId },
       create: { userId: e.userId, email: e.email },
       update: { email: e.email },
     });
   });
-  await on<UserDeleted>('account-erasure', eventTopics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e));
+  await on<UserDeleted>('account-erasure', topics.userDeleted, userDeletedSchema, (e) => onUserDeleted(deps, e));
   const idle = async () => {
     await deps.events.idle();
     while (running.size > 0) await Promise.allSettled([...running]);

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  eventTopics,
-  inTransaction,
-  isUuid,
-  type EventBus,
-  type UserDataErased,
-  type UserDeleted,
-} from '@vegshare/kit';
+import { topics, inTransaction, isUuid, type EventBus, type UserDeleted } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 
 export const userDeletedSchema = z.object({
@@ -21,6 +14,6 @@ export const userDeletedSchema = z.object({
 export async function eraseViewer(db: StreamingDb, bus: EventBus, event: UserDeleted): Promise<void> {
   await inTransaction(db, bus, async (tx, events) => {
     await tx.plotRental.deleteMany({ where: { customerId: event.userId } });
-    await events.publish<UserDataErased>(eventTopics.userDataErased, { userId: event.userId, service: 'streaming' });
+    await events.publish(topics.userDataErased, { userId: event.userId, service: 'streaming' });
   });
 }

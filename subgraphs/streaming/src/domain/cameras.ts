@@ -1,9 +1,8 @@
 import {
   badInput,
-  eventTopics,
+  topics,
   inTransaction,
   notFound,
-  topics,
   type CameraChanged,
   type EventBus,
   type Viewer,
@@ -38,7 +37,7 @@ async function publishCameraChanged(
   removed = false,
 ): Promise<void> {
   const event: CameraChanged = { cameraId: camera.id, farmId: camera.farmId, plotId: camera.plotId, removed };
-  await bus.publish(eventTopics.cameraChanged, event);
+  await bus.publish(topics.cameraChanged, event);
 }
 
 /**

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
-  eventTopics,
   topics,
   type EventBus,
   type LiveHlsProgress,
   type LiveTranscodeStatus,
   type Logger,
   type ServiceEvents,
+  type EventTopic,
 } from '@vegshare/kit';
 import type { CapacityView } from './capacity-view.ts';
 import { workerCapacitySchema } from './capacity-view.ts';
@@ -88,33 +88,33 @@ export async function subscribeToEvents(
     return null;
   }
   async function on<T>(
-    topic: string,
+    topic: EventTopic,
     schema: z.ZodType<T>,
     keyOf: (event: T) => string,
     apply: (event: T) => Promise<void>,
   ): Promise<() => Promise<void>> {
-    await outbox.consume<unknown>(topic, topic, async (payload) => {
+    await outbox.consume(topic, topic, async (payload) => {
       const event = parse(topic, schema, payload);
       if (event !== null) await queue.run(`${topic}:${keyOf(event)}`, () => apply(event));
     });
     return async () => undefined; // stopped with the outbox
   }
   /** Many per second and only kept in memory: applied at once, outside the per-entity queue. */
-  function onFast<T>(topic: string, schema: z.ZodType<T>, apply: (event: T) => void) {
-    return bus.subscribe<unknown>(topic, (payload) => {
+  function onFast<T>(topic: EventTopic, schema: z.ZodType<T>, apply: (event: T) => void) {
+    return bus.subscribe(topic, (payload) => {
       const event = parse(topic, schema, payload);
       if (event !== null) apply(event);
     });
   }
   const unsubscribe = await Promise.all([
     on(
-      eventTopics.farmChanged,
+      topics.farmChanged,
       farmChangedSchema,
       (e) => e.farmId,
       (e) => applyFarmChanged(db, e),
     ),
     on(
-      eventTopics.rentalChanged,
+      topics.rentalChanged,
       rentalChangedSchema,
       (e) => e.rentalId,
       async (e) => {
@@ -124,27 +124,27 @@ export async function subscribeToEvents(
       },
     ),
     on(
-      eventTopics.liveTranscodeStatus,
+      topics.liveTranscodeStatus,
       liveTranscodeStatusSchema,
       (e) => e.streamId,
       (e) => control.applyTranscodeStatus(e),
     ),
     on(
-      eventTopics.timelapseReady,
+      topics.timelapseReady,
       timelapseReadySchema,
       (e) => `${e.cameraId}:${e.day}`,
       (e) => applyTimelapseReady(db, bus, e),
     ),
     on(
-      eventTopics.recordingsExpired,
+      topics.recordingsExpired,
       recordingsExpiredSchema,
       () => 'all',
       (e) => applyRecordingsExpired(db, e.jobIds),
     ),
-    onFast(eventTopics.liveHlsProgress, liveHlsProgressSchema, (e) => views.board.update(e)),
-    onFast(eventTopics.transcoderCapacity, workerCapacitySchema, (e) => views.capacity.update(e)),
+    onFast(topics.liveHlsProgress, liveHlsProgressSchema, (e) => views.board.update(e)),
+    onFast(topics.transcoderCapacity, workerCapacitySchema, (e) => views.capacity.update(e)),
     on(
-      eventTopics.userDeleted,
+      topics.userDeleted,
       userDeletedSchema,
       (e) => e.userId,
       (e) => eraseViewer(db, bus, e),

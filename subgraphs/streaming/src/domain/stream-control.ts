@@ -1,11 +1,10 @@
 import {
   capacityExhausted,
   conflict,
-  eventTopics,
+  topics,
   inTransaction,
   isUniqueViolation,
   notFound,
-  topics,
   type EventBus,
   type LiveTranscodeRequested,
   type LiveTranscodeStatus,
@@ -71,12 +70,12 @@ export class StreamControl {
       sourceUrl: camera.sourceUrl,
       profile: this.deps.profile ?? LIVE_PROFILE,
     };
-    await bus.publish(eventTopics.liveTranscodeRequested, request);
+    await bus.publish(topics.liveTranscodeRequested, request);
   }
 
   async #requestStop(streamId: string, bus = this.deps.bus): Promise<void> {
     const request: LiveTranscodeStopRequested = { streamId };
-    await bus.publish(eventTopics.liveTranscodeStopRequested, request);
+    await bus.publish(topics.liveTranscodeStopRequested, request);
   }
 
   /**
@@ -260,7 +259,7 @@ export class StreamControl {
       await bus.publish(topics.cameraHealth(before.farmId), { cameraId: before.id });
       if (!notice) return;
       this.#lastNotified.set(notice.key, notice.at);
-      await bus.publish(eventTopics.notificationRequested, notice.request);
+      await bus.publish(topics.notificationRequested, notice.request);
     });
   }
 

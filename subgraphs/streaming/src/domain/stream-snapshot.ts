@@ -1,18 +1,11 @@
+import type { StreamSnapshot } from '@vegshare/kit';
 import type { Stream } from '../generated/prisma/client.ts';
 
-/** A stream as published on `topics.streamStatus(id)`: the row with ISO dates (JSON-safe across Redis). */
-export interface StreamSnapshot extends Omit<Stream, 'requestedAt' | 'startedAt' | 'endedAt' | 'updatedAt'> {
-  readonly requestedAt: string | null;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly updatedAt: string;
-}
-
-/** Payload of `topics.viewerCount(id)`. */
-export interface ViewerCountEvent {
-  readonly streamId: string;
-  readonly viewers: number;
-}
+/**
+ * A stream as published on `topics.streamStatus(id)` is the kit's `StreamSnapshot` (the row with ISO dates, JSON-safe
+ * across Redis): `snapshotOf` and `streamFromSnapshot` below fail to compile when the row and the contract part.
+ */
+export type { StreamSnapshot, ViewerCountEvent } from '@vegshare/kit';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, inTransaction, type EventBus, type PlotTimelapseReady, type TimelapseReady } from '@vegshare/kit';
+import { topics, inTransaction, type EventBus, type PlotTimelapseReady, type TimelapseReady } from '@vegshare/kit';
 import type { StreamingDb } from '../db.ts';
 
 export const timelapseReadySchema = z.object({
@@ -39,7 +39,7 @@ export async function applyTimelapseReady(db: StreamingDb, bus: EventBus, event:
       farmId: camera.farmId,
       day: event.day,
     };
-    await events.publish(eventTopics.plotTimelapseReady, ready);
+    await events.publish(topics.plotTimelapseReady, ready);
   });
 }
 

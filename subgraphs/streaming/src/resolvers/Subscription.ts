@@ -7,6 +7,8 @@ import {
   topics,
   whileAllowed,
   type EventBus,
+  type EventPayloads,
+  type EventTopic,
 } from '@vegshare/kit';
 import { requireFarmManager } from '../domain/access.ts';
 import type { Context } from '../context.ts';
@@ -29,18 +31,21 @@ import type { Viewer } from '@vegshare/kit';
  * former renter, or an anonymous watcher of a camera that is no longer public, stops receiving at once (FORBIDDEN or
  * NOT_FOUND, then complete). Public cameras are guarded too: public is a setting the farmer can take back.
  */
-async function watched<T>(
+async function watched<K extends EventTopic>(
   bus: EventBus,
   db: StreamingDb,
   viewer: Viewer | null,
   streamId: string,
-  topicOf: (streamId: string) => string,
-  resume?: (live: AsyncIterableIterator<T>, streamId: string) => Promise<AsyncIterableIterator<T>>,
-): Promise<AsyncIterableIterator<T>> {
+  topicOf: (streamId: string) => K,
+  resume?: (
+    live: AsyncIterableIterator<EventPayloads[K]>,
+    streamId: string,
+  ) => Promise<AsyncIterableIterator<EventPayloads[K]>>,
+): Promise<AsyncIterableIterator<EventPayloads[K]>> {
   const { stream, camera } = await watchableStream(createLoaders(db), viewer, streamId);
-  const live = await eventIterator<T>(bus, topicOf(stream.id));
+  const live = await eventIterator(bus, topicOf(stream.id));
   const events = resume ? await resume(live, stream.id) : live;
-  return whileAllowed<T>(events, {
+  return whileAllowed(events, {
     bus,
     topics: [topics.cameraWatchers(camera.id), ...(camera.plotId ? [topics.plotWatchers(camera.plotId)] : [])],
     recheck: async () => void (await watchableStream(createLoaders(db), viewer, streamId)),
@@ -53,7 +58,7 @@ export const Subscription: SubscriptionResolvers = {
     // With `after`: subscribed first, then the stream as it is now unless the client has exactly that state, then live
     // states newer than it. The cursor names its stream, so it cannot resume another one.
     subscribe: (_, { streamId, after }, { db, runtime, viewer }) =>
-      watched<StreamSnapshot>(runtime.bus, db, viewer, streamId, topics.streamStatus, async (live, id) =>
+      watched(runtime.bus, db, viewer, streamId, topics.streamStatus, async (live, id) =>
         resumeState<StreamSnapshot>({
           live,
           after,
@@ -70,14 +75,14 @@ export const Subscription: SubscriptionResolvers = {
   },
   viewerCount: {
     subscribe: (_, { streamId }, { db, runtime, viewer }) =>
-      watched<ViewerCountEvent>(runtime.bus, db, viewer, streamId, topics.viewerCount),
+      watched(runtime.bus, db, viewer, streamId, topics.viewerCount),
     resolve: (payload: ViewerCountEvent) => payload.viewers,
   },
   cameraHealthChanged: {
     subscribe: async (_, { farmId }, { db, runtime, viewer }) => {
       if (!isUuid(farmId)) throw notFound('Farm', farmId);
       await requireFarmManager(viewer, farmId.toLowerCase(), createLoaders(db));
-      return eventIterator<{ cameraId: string }>(runtime.bus, topics.cameraHealth(farmId.toLowerCase()));
+      return eventIterator(runtime.bus, topics.cameraHealth(farmId.toLowerCase()));
     },
     // The camera as it is now (the event only names it); a removed camera ends nothing, it is skipped.
     resolve: async (payload: { cameraId: string }, _args: unknown, { db }: Context) =>

@@ -10,7 +10,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_, { jobId, after }, ctx) => {
       if (!isUuid(jobId)) throw notFound('TranscodeJob', jobId);
       const job = await requireVisibleJob(ctx, jobId.toLowerCase());
-      const live = await eventIterator<JobEventPayload>(ctx.bus, topics.transcodeJob(job.id));
+      const live = await eventIterator(ctx.bus, topics.transcodeJob(job.id));
       return resumeState<JobEventPayload>({
         live,
         after,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  eventTopics,
+  topics,
   isUuid,
   unauthenticated,
   type ObjectStore,
@@ -55,7 +55,7 @@ async function eraseUser(
     await tx.notificationPreference.deleteMany({ where: { userId } });
     await tx.avatarUpload.deleteMany({ where: { userId } });
     await tx.profile.deleteMany({ where: { id: userId } }); // addresses cascade
-    await outbox.enqueue(tx, eventTopics.userDataErased, { userId, service: 'user' });
+    await outbox.enqueue(tx, topics.userDataErased, { userId, service: 'user' });
   });
   logger.info({ userId, avatarObjects: keys.length }, 'erased the data of a deleted account');
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  eventTopics,
+  topics,
   isUuid,
   type EventBus,
   type ObjectStore,
@@ -49,19 +49,19 @@ export async function subscribeToEvents(
     }
   };
 
-  await outbox.consume<unknown>('profile', eventTopics.userRegistered, async (payload) => {
+  await outbox.consume('profile', topics.userRegistered, async (payload) => {
     const event = userRegisteredSchema.safeParse(payload);
     if (!event.success) return logger.warn('dropped invalid UserRegistered event');
     const created = await track(createRegisteredProfile(db, event.data));
     if (created) profilesCreated.inc();
     logger.debug({ userId: event.data.userId, created }, 'profile for registered user');
   });
-  await outbox.consume<unknown>('notifications', eventTopics.notificationRequested, async (payload) => {
+  await outbox.consume('notifications', topics.notificationRequested, async (payload) => {
     const outcome = await track(deliverNotification(db, bus, payload, logger, deps.push));
     notificationRequests.inc({ outcome });
     logger.debug({ outcome }, 'notification requested');
   });
-  await outbox.consume<unknown>('account-erasure', eventTopics.userDeleted, async (payload) => {
+  await outbox.consume('account-erasure', topics.userDeleted, async (payload) => {
     if (await track(onUserDeleted(db, deps.objects, outbox, payload, logger))) accountsErased.inc();
   });
 

@@ -12,6 +12,7 @@ import {
   topics,
   type EventBus,
   type FeedPosition,
+  type NotificationAdded,
   type NotificationRequested,
 } from '@vegshare/kit';
 import type { Logger } from 'pino';
@@ -31,17 +32,7 @@ export interface NotificationPage extends Connection<Notification> {
 }
 
 /** What travels on topics.notification(userId): the persisted notification, JSON-encoded (dates as ISO strings). */
-export interface NotificationWire {
-  readonly id: string;
-  readonly eventId: string;
-  readonly userId: string;
-  readonly kind: string;
-  readonly title: string;
-  readonly body: string;
-  readonly link: string | null;
-  readonly readAt: string | null;
-  readonly createdAt: string;
-}
+export type NotificationWire = NotificationAdded;
 
 const toWire = (n: Notification): NotificationWire => ({
   ...n,
@@ -119,7 +110,7 @@ export async function deliverNotification(
     skipDuplicates: true,
   });
   if (!inserted) return 'duplicate';
-  if (channels.inApp) await bus.publish<NotificationWire>(topics.notification(inserted.userId), toWire(inserted));
+  if (channels.inApp) await bus.publish(topics.notification(inserted.userId), toWire(inserted));
   if (push && channels.push && !(channels.inApp && (await push.presence.isOnline(inserted.userId)))) {
     const queued = await queuePushes(db, inserted);
     if (queued) push.queued();

@@ -10,11 +10,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_, { after }, { viewer, bus, presence, db }) => {
       const userId = requireViewer(viewer).userId;
       const since = after === null || after === undefined ? null : decodeFeedCursor(after);
-      const live = await eventIterator<NotificationWire>(
-        bus,
-        topics.notification(userId),
-        since ? { bufferSize: 2000 } : {},
-      );
+      const live = await eventIterator(bus, topics.notification(userId), since ? { bufferSize: 2000 } : {});
       const missed = since
         ? await resumeLog<NotificationWire>({
             live,

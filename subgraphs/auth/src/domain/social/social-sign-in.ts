@@ -6,7 +6,7 @@ import {
   conflict,
   domainError,
   ErrorCode,
-  eventTopics,
+  topics,
   isUniqueViolation,
   forbidden,
   notFound,
@@ -387,7 +387,7 @@ export class SocialSignIn {
   async #announce(tx: RawExecutor, user: UserRow, profile: ProviderProfile): Promise<void> {
     const displayName = profile.displayName ?? user.email.split('@')[0]?.slice(0, MAX_NAME) ?? 'VegShare user';
     const event: UserRegistered = { userId: user.id, email: user.email, displayName, roles: user.roles };
-    await this.deps.events.enqueue(tx, eventTopics.userRegistered, event);
+    await this.deps.events.enqueue(tx, topics.userRegistered, event);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTopics, isUuid, type BookingReleaseRequested, type EventBus, type Logger } from '@vegshare/kit';
+import { topics, isUuid, type BookingReleaseRequested, type EventBus, type Logger } from '@vegshare/kit';
 
 import type { FarmDb } from '../../db.ts';
 import { createLoaders } from '../../loaders.ts';
@@ -76,7 +76,7 @@ export async function subscribeToReleaseRequests(
   events: FarmEvents,
   logger: Logger,
 ): Promise<void> {
-  await events.outbox.consume<unknown>('booking-release', eventTopics.bookingReleaseRequested, async (payload) => {
+  await events.outbox.consume('booking-release', topics.bookingReleaseRequested, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed BookingReleaseRequested');
     await applyReleaseRequest(db, bus, events, logger, parsed.data);

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eventTopics, type EventBus, type LiveHlsProgress, type ObjectStore } from '@vegshare/kit';
+import { topics, type EventBus, type LiveHlsProgress, type ObjectStore } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../../db.ts';
 import type { WorkerConfig } from '../../env.ts';
@@ -221,9 +221,7 @@ const hlsProgressReporter =
       part: p.part,
       partId: p.partId,
     };
-    bus
-      .publish(eventTopics.liveHlsProgress, event)
-      .catch((err: unknown) => log.debug({ err }, 'hls progress event failed'));
+    bus.publish(topics.liveHlsProgress, event).catch((err: unknown) => log.debug({ err }, 'hls progress event failed'));
   };
 
 /** Everything a kind's runner gets for one attempt of `job`. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
 import {
-  eventTopics,
+  topics,
   withCarrier,
   type EventBus,
   type ObjectStore,
@@ -14,7 +14,6 @@ import type { TranscodingDb } from '../../db.ts';
 import type { WorkerConfig } from '../../env.ts';
 import type { FfmpegBinaries } from '../../domain/media/ffmpeg-binary.ts';
 import type { JobQueue, QueueWorker, TaskProcessor } from '../queue/job-queue.ts';
-import { controlTopic, type ControlMessage } from '../../domain/jobs/job-events.ts';
 import { createDailyTimelapses } from '../../domain/jobs/job-commands.ts';
 import { sweepExpiredMedia } from '../../domain/jobs/media-retention.ts';
 import type { StopReason } from '../../domain/jobs/job-run.ts';
@@ -119,7 +118,7 @@ function heartbeat(
       liveJobCost: governor.estimate('LIVE', 'LIVE:live-hls-ladder'),
       at: new Date().toISOString(),
     };
-    await bus.publish(eventTopics.transcoderCapacity, capacity);
+    await bus.publish(topics.transcoderCapacity, capacity);
     metrics.cpu(governor);
   };
 }
@@ -149,7 +148,7 @@ export async function startWorkerPool(deps: WorkerPoolDeps): Promise<WorkerPool>
   governor.start();
   const metrics = poolMetrics(deps.metrics);
 
-  const unsubscribe = await bus.subscribe<ControlMessage>(controlTopic, (message) => {
+  const unsubscribe = await bus.subscribe(topics.transcodeControl, (message) => {
     controllers.get(message.jobId)?.abort({ kind: message.type } satisfies StopReason);
   });
 

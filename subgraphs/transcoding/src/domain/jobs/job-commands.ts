@@ -1,11 +1,19 @@
-import { conflict, inTransaction, isUniqueViolation, notFound, traceCarrier, type EventBus } from '@vegshare/kit';
+import {
+  conflict,
+  inTransaction,
+  isUniqueViolation,
+  notFound,
+  topics,
+  traceCarrier,
+  type EventBus,
+} from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../../db.ts';
 import type { WorkerConfig } from '../../env.ts';
 import type { Prisma, TranscodeJob as TranscodeJobRow, TranscodeJobKind } from '../../generated/prisma/client.ts';
 import { DEFAULT_LIVE_PROFILE, DEFAULT_PROFILE, profileOf, renditionNames } from '../media/profiles.ts';
 import type { JobQueue } from '../../adapters/queue/job-queue.ts';
-import { controlTopic, publishJob, publishLiveStatus, type ControlMessage } from './job-events.ts';
+import { publishJob, publishLiveStatus } from './job-events.ts';
 import { ACTIVE_STATUSES, JobStore } from './job-store.ts';
 
 /** What creating, cancelling and stopping jobs needs (the service side; workers only run them). */
@@ -227,7 +235,7 @@ export async function stopLiveJob(deps: JobCommandDeps, streamId: string): Promi
     await deps.queue.remove(row.id);
     return;
   }
-  await deps.bus.publish<ControlMessage>(controlTopic, { type: 'stop', jobId: row.id });
+  await deps.bus.publish(topics.transcodeControl, { type: 'stop', jobId: row.id });
 }
 
 /** Cancels an active job: the row is CANCELLED at once; a worker running it stops ffmpeg on the control event. */
@@ -253,7 +261,7 @@ export async function cancelJob(deps: JobCommandDeps, id: string): Promise<Trans
     throw conflict(`TranscodeJob ${id} has already finished (${existing.status})`);
   }
   await deps.queue.remove(id);
-  await deps.bus.publish<ControlMessage>(controlTopic, { type: 'cancel', jobId: id });
+  await deps.bus.publish(topics.transcodeControl, { type: 'cancel', jobId: id });
   return row;
 }
 

@@ -1,21 +1,22 @@
-import type { EventBus, LiveTranscodeStatus } from '@vegshare/kit';
-import { eventTopics, topics } from '@vegshare/kit';
+import type { EventBus, LiveTranscodeStatus, TranscodeJobEvent } from '@vegshare/kit';
+import { topics } from '@vegshare/kit';
 import type { TranscodeJob as TranscodeJobRow } from '../../generated/prisma/client.ts';
 
-/** Internal topic: the service tells worker processes to cancel or stop a running job. */
-export const controlTopic = 'transcoding.control';
-export interface ControlMessage {
-  readonly type: 'cancel' | 'stop';
-  readonly jobId: string;
-}
-
-export type JobEventPayload = {
+/** The job row on the wire: what the kit's `TranscodeJobEvent` (the payload of `topics.transcodeJob(id)`) must be. */
+type JobRowAsJson = {
   readonly [K in keyof TranscodeJobRow]: TranscodeJobRow[K] extends Date
     ? string
     : TranscodeJobRow[K] extends Date | null
       ? string | null
       : TranscodeJobRow[K];
 };
+/** Compile-time check: the contract is exactly the row as JSON (a column added to the job must be added there). */
+const JOB_EVENT_MATCHES_ROW: [JobRowAsJson] extends [TranscodeJobEvent]
+  ? [TranscodeJobEvent] extends [JobRowAsJson]
+    ? true
+    : never
+  : never = true;
+export type JobEventPayload = TranscodeJobEvent;
 
 const dateFields = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt', 'stopRequestedAt'] as const;
 
@@ -54,5 +55,5 @@ export function publishLiveStatus(bus: EventBus, row: TranscodeJobRow, report: L
     at: new Date().toISOString(),
     cameraOnline: report.cameraOnline ?? null,
   };
-  return bus.publish(eventTopics.liveTranscodeStatus, payload);
+  return bus.publish(topics.liveTranscodeStatus, payload);
 }

@@ -1,4 +1,4 @@
-import { eventTopics, inTransaction, type EventBus, type ObjectStore, type RecordingsExpired } from '@vegshare/kit';
+import { topics, inTransaction, type EventBus, type ObjectStore, type RecordingsExpired } from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { TranscodingDb } from '../../db.ts';
 import type { WorkerConfig } from '../../env.ts';
@@ -49,7 +49,7 @@ export async function sweepExpiredMedia(
         where: { id: { in: expired } },
         data: { outputPrefix: null, masterPlaylistKey: null },
       });
-      await bus.publish<RecordingsExpired>(eventTopics.recordingsExpired, { jobIds: expired });
+      await bus.publish(topics.recordingsExpired, { jobIds: expired });
     });
   let snapshotDays = 0;
   const cameras = await deps.db.timelapseCamera.findMany({ select: { cameraId: true } });

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventTopics, type TimelapseReady } from '@vegshare/kit';
+import { topics, type TimelapseReady } from '@vegshare/kit';
 import { PermanentError } from '../../adapters/queue/job-queue.ts';
 import { timelapsePlan } from '../media/commands.ts';
 import { probeInput } from '../media/probe.ts';
@@ -68,6 +68,6 @@ export async function runTimelapse(run: JobRun): Promise<void> {
     frameCount: snapshots.length,
   };
   await run.update({ outputKey: videoKey, outputPrefix: `timelapses/${job.cameraId}/` }, (bus) =>
-    bus.publish(eventTopics.timelapseReady, ready),
+    bus.publish(topics.timelapseReady, ready),
   );
 }
