@@ -2,7 +2,7 @@ import type { AuthSql } from '../db.ts';
 import type { User as UserRow } from '../generated/prisma/client.ts';
 
 /** The columns of `auth."user"` as Prisma names them (the enum array as text). */
-export const USER_COLUMNS = `id, email, password_hash AS "passwordHash", roles::text[] AS roles,
+const USER_COLUMNS = `id, email, password_hash AS "passwordHash", roles::text[] AS roles,
   email_verified_at AS "emailVerifiedAt", password_changed_at AS "passwordChangedAt",
   pending_sign_up AS "pendingSignUp", pending_display_name AS "pendingDisplayName",
   roles_changed_at AS "rolesChangedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
