@@ -27,7 +27,7 @@ import {
   apolloHandler,
   type RouteHandler,
   type ReadinessCheck,
-} from '@vegshare/kit';
+} from '@vegshare/kit/gateway';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
