@@ -137,9 +137,7 @@ class LoadedSupergraph {
   ) {}
 
   /** Subscribe to ApolloGateway's `onSchemaLoadOrUpdate`. */
-  readonly load = ({
-    apiSchema,
-  }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
+  readonly load = ({ apiSchema }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
     // The gateway has built its query planner for this supergraph before it calls its listeners.
     const queryPlanner = this.options.queryPlanner();
     if (!queryPlanner) throw new Error('the gateway loaded a supergraph without a query planner');
