@@ -454,7 +454,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const resources = new Resources(logger);
   return resources.build(async () => {
     // Registered first, so closed last: spans of the shutdown itself are exported.
-    resources.add('tracing', await initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());
+    resources.add('tracing', initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());
     const events =
       deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
     const revocations = resources.add('revocation feed', revocationSync(config, deps, events, logger), (r) => r.stop());

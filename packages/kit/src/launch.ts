@@ -89,7 +89,7 @@ export async function launchSubgraph<TContext extends BaseContext>(
 ): Promise<LaunchedSubgraph> {
   assertProductionReady(options.config);
   const logger = options.deps.logger ?? createLogger(options.name, options.config.LOG_LEVEL);
-  const tracing = await initTracing(options.name, options.config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const tracing = initTracing(options.name, options.config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = options.deps.metrics ?? createMetrics(options.name);
   const revocations = new RevocationSync({
     bus: options.events,

@@ -10,41 +10,46 @@ let active = false;
  * and carry `traceparent` through the undici instrumentation; incoming requests continue the caller's trace
  * (`serverSpan`); Apollo Gateway adds its own plan/fetch spans through the same global tracer.
  */
-export async function initTracing(
-  serviceName: string,
-  endpoint: string | undefined,
-): Promise<{ shutdown(): Promise<void> }> {
+export function initTracing(serviceName: string, endpoint: string | undefined): { shutdown(): Promise<void> } {
   if (!endpoint || active) return { shutdown: async () => undefined };
   active = true;
-  try {
-    // The SDK, the OTLP exporter and the instrumentation are loaded only when tracing is on: ~3.4 MB of heap that a
-    // process without an endpoint (the API's no-op tracer) never uses (issue 17).
-    const [core, otlp, instrumentation, undici, resources, sdk] = await Promise.all([
-      import('@opentelemetry/core'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation'),
-      import('@opentelemetry/instrumentation-undici'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/sdk-trace-node'),
-    ]);
-    const provider = new sdk.NodeTracerProvider({
-      resource: resources.resourceFromAttributes({ 'service.name': serviceName }),
-      spanProcessors: [
-        new sdk.BatchSpanProcessor(new otlp.OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })),
-      ],
-    });
-    provider.register({ propagator: new core.W3CTraceContextPropagator() });
-    instrumentation.registerInstrumentations({ instrumentations: [new undici.UndiciInstrumentation()] });
-    return {
-      async shutdown() {
-        await provider.shutdown();
+  const registered = registerProvider(serviceName, endpoint);
+  // A failure surfaces at shutdown; until then the API's no-op tracer stays in place.
+  registered.catch(() => undefined);
+  return {
+    async shutdown() {
+      try {
+        await (await registered).shutdown();
+      } finally {
         active = false;
-      },
-    };
-  } catch (error) {
-    active = false;
-    throw error;
-  }
+      }
+    },
+  };
+}
+
+/**
+ * The SDK, the OTLP exporter and the instrumentation, loaded only when tracing is on: ~3.4 MB of heap that a process
+ * without an endpoint (the API's no-op tracer) never uses (issue 17). Registered as soon as they are loaded, which a
+ * service's start (database, revocation catch-up, schema) outlasts before it serves its first request.
+ */
+async function registerProvider(serviceName: string, endpoint: string): Promise<{ shutdown(): Promise<void> }> {
+  const [core, otlp, instrumentation, undici, resources, sdk] = await Promise.all([
+    import('@opentelemetry/core'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
+  const provider = new sdk.NodeTracerProvider({
+    resource: resources.resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [
+      new sdk.BatchSpanProcessor(new otlp.OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })),
+    ],
+  });
+  provider.register({ propagator: new core.W3CTraceContextPropagator() });
+  instrumentation.registerInstrumentations({ instrumentations: [new undici.UndiciInstrumentation()] });
+  return provider;
 }
 
 const headerGetter = {
