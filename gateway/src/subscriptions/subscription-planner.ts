@@ -1,5 +1,5 @@
 import federation from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import type { QueryPlanner, FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
 import { defaultOperationLimits } from '../operation-limits.ts';
 import { callerIndependentFields, selectsOnlyCallerIndependent } from './caller-independence.ts';
