@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { GATEWAY_SECRET_HEADER, type Logger } from '@vegshare/kit';
+import { GATEWAY_SECRET_HEADER, type Logger } from '@vegshare/kit/gateway';
 
 interface Exchanged {
   readonly authorization: string;

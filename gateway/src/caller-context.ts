@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { viewerFromHeaders, type TokenVerifier, type Viewer } from '@vegshare/kit';
+import { viewerFromHeaders, type TokenVerifier, type Viewer } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 import { invalidApiKey, keyId, type ApiKeyExchanger } from './api-keys.ts';
 import type { GatewayRateLimits } from './rate-limits.ts';

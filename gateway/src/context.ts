@@ -1,4 +1,4 @@
-import type { Viewer } from '@vegshare/kit';
+import type { Viewer } from '@vegshare/kit/gateway';
 
 /** Per-request gateway context: the verified viewer and what is forwarded to subgraphs. */
 export interface GatewayContext {

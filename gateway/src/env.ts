@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import proxyaddr from 'proxy-addr';
-import { checkSubgraphConfig, configFields, NODE_ENVS, parseConfig } from '@vegshare/kit';
+import { checkSubgraphConfig, configFields, NODE_ENVS, parseConfig } from '@vegshare/kit/gateway';
 import { defaultSafelistMode, SAFELIST_MODES } from './persisted/safelist.ts';
 
 export const schema = z

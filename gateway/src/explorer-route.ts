@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Negotiator from 'negotiator';
-import type { RouteHandler } from '@vegshare/kit';
+import type { RouteHandler } from '@vegshare/kit/gateway';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

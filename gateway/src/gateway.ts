@@ -1,5 +1,5 @@
-import federation from '@apollo/federation-internals';
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
+import type { QueryPlanner } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
@@ -27,7 +27,7 @@ import {
   apolloHandler,
   type RouteHandler,
   type ReadinessCheck,
-} from '@vegshare/kit';
+} from '@vegshare/kit/gateway';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
@@ -128,6 +128,8 @@ class LoadedSupergraph {
     private readonly options: {
       readonly overrides: Readonly<Record<string, string>>;
       readonly dataSource: DataSourceFactory;
+      /** The gateway's query planner for the supergraph just loaded (its schema model is shared, not built again). */
+      readonly queryPlanner: () => QueryPlanner | undefined;
       readonly persisted: PersistedOperationsPolicy;
       /** Called on every reload after the first load. */
       readonly onReload: () => void;
@@ -135,13 +137,12 @@ class LoadedSupergraph {
   ) {}
 
   /** Subscribe to ApolloGateway's `onSchemaLoadOrUpdate`. */
-  readonly load = ({
-    coreSupergraphSdl,
-    apiSchema,
-  }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
-    // Built once per load for the subscription planner and the routing URLs (the gateway has validated it already).
-    const supergraph = federation.Supergraph.build(coreSupergraphSdl, { validateSupergraph: false });
-    this.planner.update(supergraph);
+  readonly load = ({ apiSchema }: Parameters<Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]>[0]): void => {
+    // The gateway has built its query planner for this supergraph before it calls its listeners.
+    const queryPlanner = this.options.queryPlanner();
+    if (!queryPlanner) throw new Error('the gateway loaded a supergraph without a query planner');
+    const supergraph = queryPlanner.supergraph;
+    this.planner.update(queryPlanner, apiSchema);
     this.scalarCheck.update(apiSchema);
     if (this.#loads++ > 0) this.options.onReload();
     this.urls = subgraphUrls(supergraph, this.options.overrides);
@@ -347,6 +348,8 @@ async function startApolloSide(
   const supergraph = new LoadedSupergraph({
     overrides: config.SUBGRAPH_URLS,
     dataSource: sources.dataSource,
+    // A public accessor of @apollo/gateway (named for tests): the planner it has just built for the loaded supergraph.
+    queryPlanner: () => gateway.__testing().queryPlanner,
     persisted,
     onReload: parts.onReload,
   });

@@ -18,7 +18,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { DateScalar, DateTimeScalar } from '@vegshare/kit';
+import { DateScalar, DateTimeScalar } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 
 /** The subgraphs' scalar implementations (the kit's, on graphql-scalars), by name. */

@@ -1,4 +1,4 @@
-import { runAsProcess } from '@vegshare/kit';
+import { runAsProcess } from '@vegshare/kit/gateway';
 import { loadGatewayConfig } from './env.ts';
 import { startGateway } from './gateway.ts';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request } from 'undici';
-import type { Logger, RouteHandler } from '@vegshare/kit';
+import type { Logger, RouteHandler } from '@vegshare/kit/gateway';
 
 /** Request headers a player's media request may carry upstream (never cookies or credentials: the URL's grant decides). */
 const FORWARDED_REQUEST = [

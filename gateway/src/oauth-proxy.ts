@@ -6,7 +6,7 @@ import {
   sendJson,
   type Logger,
   type RouteHandler,
-} from '@vegshare/kit';
+} from '@vegshare/kit/gateway';
 
 /** Auth's public OAuth surface, served at the gateway's origin (subgraphs listen on loopback only). */
 export const OAUTH_PROXY_PATHS = [

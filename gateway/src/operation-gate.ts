@@ -9,7 +9,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit';
+import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 import type { PersistedOperationsPolicy } from './persisted/safelist.ts';
 import type { InputScalarCheck } from './input-scalars.ts';

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimitFallback, sharedRateLimiter, type Logger, type ServiceMetrics } from '@vegshare/kit';
+import { RateLimitFallback, sharedRateLimiter, type Logger, type ServiceMetrics } from '@vegshare/kit/gateway';
 
 export interface GatewayRateLimits {
   /** Counts one request for a partner key (by hash); throws RATE_LIMITED (HTTP 429) past the limit. */

@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { GATEWAY_SECRET_HEADER } from '@vegshare/kit';
+import { GATEWAY_SECRET_HEADER } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 
 type Response = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;

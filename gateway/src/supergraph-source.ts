@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '@vegshare/kit';
+import type { Logger } from '@vegshare/kit/gateway';
 
 /**
  * Loads the supergraph from a file and hot-reloads it when the file changes (debounced). A broken file is logged

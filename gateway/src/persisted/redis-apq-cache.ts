@@ -1,6 +1,6 @@
 import type { PersistedQueryOptions } from '@apollo/server';
 import { Redis } from 'ioredis';
-import type { Logger } from '@vegshare/kit';
+import type { Logger } from '@vegshare/kit/gateway';
 
 /** Apollo's KeyValueCache (get, set with a TTL in seconds, delete), the type `persistedQueries.cache` takes. */
 export type ApqCache = NonNullable<PersistedQueryOptions['cache']>;

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequest, GraphQLRequestMetrics } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { ErrorCode, type Logger, type ServiceMetrics } from '@vegshare/kit';
+import { ErrorCode, type Logger, type ServiceMetrics } from '@vegshare/kit/gateway';
 import type { GatewayContext } from '../context.ts';
 import type { PersistedOperations } from './manifest.ts';
 

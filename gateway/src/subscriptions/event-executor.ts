@@ -1,7 +1,7 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import type { Logger } from '@vegshare/kit';
+import type { Logger } from '@vegshare/kit/gateway';
 import type { GatewayContext } from '../context.ts';
 import type { SubscriptionPlan, SupergraphState } from './subscription-planner.ts';
 import type { UpstreamResult } from './upstream-pool.ts';

@@ -10,7 +10,7 @@ import {
   type Logger,
   type RevocationView,
   type ServiceMetrics,
-} from '@vegshare/kit';
+} from '@vegshare/kit/gateway';
 import type { GatewayContext } from '../context.ts';
 import { completeEvent } from './event-executor.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.ts';

@@ -1,5 +1,5 @@
 import federation from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import type { QueryPlanner, FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
 import { defaultOperationLimits } from '../operation-limits.ts';
 import { callerIndependentFields, selectsOnlyCallerIndependent } from './caller-independence.ts';
@@ -32,13 +32,19 @@ export interface SupergraphState {
   readonly apiSchema: Schema;
   /** The API schema as graphql-js, for validation. */
   readonly apiGraphQLSchema: GraphQLSchema;
-  /** The supergraph schema as graphql-js, as executeQueryPlan expects. */
+  /** The supergraph schema as graphql-js, as executeQueryPlan expects (built on first use). */
   readonly supergraphGraphQLSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
-  /** Coordinates of the supergraph's `@callerIndependent` fields. */
+  /** Coordinates of the supergraph's `@callerIndependent` fields (read on first use). */
   readonly callerIndependent: ReadonlySet<string>;
   /** A subgraph's own schema (as graphql-js, built on first use), to check what is sent to it. */
   subgraphSchema(name: string): GraphQLSchema | undefined;
+}
+
+/** Builds `make()` once, when first asked: a gateway serving no subscription never pays for it. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
 }
 
 export class SubscriptionPlanningError extends Error {
@@ -59,21 +65,32 @@ export class SubscriptionPlanner {
   #generation = 0;
   readonly #cache = new Map<string, SubscriptionPlan>();
 
-  update(supergraph: federation.Supergraph): void {
-    const apiSchema = supergraph.apiSchema();
-    const supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
+  /**
+   * Takes the supergraph the gateway has just loaded: its query planner (which holds the federation schema model
+   * and the query graph) and its API schema as graphql-js. Both are the gateway's own, not built again: a second
+   * model of the same supergraph cost ~9 MB of heap in every gateway process (issue 17).
+   */
+  update(planner: QueryPlanner, apiGraphQLSchema: GraphQLSchema): void {
+    const supergraph = planner.supergraph;
     const subgraphSchemas = new Map<string, GraphQLSchema | undefined>();
+    const supergraphGraphQLSchema = once(() => supergraph.schema.toGraphQLJSSchema());
+    const callerIndependent = once(() => callerIndependentFields(supergraphGraphQLSchema()));
     this.#state = {
       subgraphSchema: (name) => {
         if (!subgraphSchemas.has(name))
           subgraphSchemas.set(name, supergraph.subgraphs().get(name)?.schema.toGraphQLJSSchema());
         return subgraphSchemas.get(name);
       },
-      apiSchema,
-      apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
-      supergraphGraphQLSchema,
-      planner: new QueryPlanner(supergraph),
-      callerIndependent: callerIndependentFields(supergraphGraphQLSchema),
+      // Cached by the schema model: the same object the gateway plans its queries on.
+      apiSchema: supergraph.apiSchema(),
+      apiGraphQLSchema,
+      get supergraphGraphQLSchema() {
+        return supergraphGraphQLSchema();
+      },
+      planner,
+      get callerIndependent() {
+        return callerIndependent();
+      },
     };
     this.#generation += 1;
     this.#cache.clear();

@@ -14,7 +14,7 @@ import {
   type Logger,
   type RevocationView,
   type ServiceMetrics,
-} from '@vegshare/kit';
+} from '@vegshare/kit/gateway';
 import { isGated, type OperationGate } from '../operation-gate.ts';
 import type { GatewayContext } from '../context.ts';
 import { type SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';

@@ -1,6 +1,6 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { GATEWAY_SECRET_HEADER, type Logger } from '@vegshare/kit';
+import { GATEWAY_SECRET_HEADER, type Logger } from '@vegshare/kit/gateway';
 import type { UpstreamResume } from './upstream-resume.ts';
 
 export type UpstreamResult = FormattedExecutionResult<Record<string, unknown>, Record<string, unknown>>;

@@ -1,13 +1,8 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span, type Context } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { IncomingHttpHeaders } from 'node:http';
 
-let provider: NodeTracerProvider | null = null;
+/** Whether a provider is registered (or being registered): one per process. */
+let active = false;
 
 /**
  * OpenTelemetry tracing, on only when an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT`); otherwise the
@@ -16,22 +11,45 @@ let provider: NodeTracerProvider | null = null;
  * (`serverSpan`); Apollo Gateway adds its own plan/fetch spans through the same global tracer.
  */
 export function initTracing(serviceName: string, endpoint: string | undefined): { shutdown(): Promise<void> } {
-  if (!endpoint || provider) return { shutdown: async () => undefined };
-  provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })),
-    ],
-  });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
-  registerInstrumentations({ instrumentations: [new UndiciInstrumentation()] });
-  const registered = provider;
+  if (!endpoint || active) return { shutdown: async () => undefined };
+  active = true;
+  const registered = registerProvider(serviceName, endpoint);
+  // A failure surfaces at shutdown; until then the API's no-op tracer stays in place.
+  registered.catch(() => undefined);
   return {
     async shutdown() {
-      await registered.shutdown();
-      provider = null;
+      try {
+        await (await registered).shutdown();
+      } finally {
+        active = false;
+      }
     },
   };
+}
+
+/**
+ * The SDK, the OTLP exporter and the instrumentation, loaded only when tracing is on: ~3.4 MB of heap that a process
+ * without an endpoint (the API's no-op tracer) never uses (issue 17). Registered as soon as they are loaded, which a
+ * service's start (database, revocation catch-up, schema) outlasts before it serves its first request.
+ */
+async function registerProvider(serviceName: string, endpoint: string): Promise<{ shutdown(): Promise<void> }> {
+  const [core, otlp, instrumentation, undici, resources, sdk] = await Promise.all([
+    import('@opentelemetry/core'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
+  const provider = new sdk.NodeTracerProvider({
+    resource: resources.resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [
+      new sdk.BatchSpanProcessor(new otlp.OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })),
+    ],
+  });
+  provider.register({ propagator: new core.W3CTraceContextPropagator() });
+  instrumentation.registerInstrumentations({ instrumentations: [new undici.UndiciInstrumentation()] });
+  return provider;
 }
 
 const headerGetter = {
