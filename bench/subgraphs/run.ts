@@ -14,10 +14,11 @@
  *
  * Environment: BENCH_SUBGRAPH (farm), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
  * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository),
- * BENCH_OPERATIONS (comma-separated operation names, e.g. `large-list` when profiling one of them; default all).
+ * BENCH_OPERATIONS (comma-separated operation names, e.g. `large-list` when profiling one of them; default all),
+ * BENCH_ANSWERS_DIR (writes each operation's first answer there as <operation>.json, to diff two checkouts' answers).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +38,7 @@ const settings = {
   rounds: intSetting('BENCH_ROUNDS', 2),
   repo: resolve(process.env['BENCH_REPO'] ?? repoRoot),
   operations: (process.env['BENCH_OPERATIONS'] ?? '').split(',').filter(Boolean),
+  answersDir: process.env['BENCH_ANSWERS_DIR'],
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const load = () =>
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
     for (const op of ops) {
       const reply = await postGraphQL(target.endpoint, requestBody(op), headersOf(op));
       answers.set(op.name, answerDigest(reply.text));
+      if (settings.answersDir) writeFileSync(join(settings.answersDir, `${op.name}.json`), reply.text);
       await send(target.endpoint, requestBody(op), headersOf(op), settings.warmup);
     }
     const rows: Row[] = [];
