@@ -9,11 +9,16 @@
  *   BENCH_REPO=/path/to/other/checkout npm run bench:subgraphs   # that checkout's subgraph (its node_modules, its
  *                                                               # generated Prisma client), everything else from here
  *
+ * Each operation's answer is reported as a digest (sha256 of the response text with every UUID replaced by its order of
+ * first appearance, since a fresh database has fresh ids), so that two checkouts can be shown to answer alike.
+ *
  * Environment: BENCH_SUBGRAPH (farm), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
- * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository).
+ * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository),
+ * BENCH_OPERATIONS (comma-separated operation names, e.g. `large-list` when profiling one of them; default all),
+ * BENCH_ANSWERS_DIR (writes each operation's first answer there as <operation>.json, to diff two checkouts' answers).
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +37,8 @@ const settings = {
   connections: intSetting('BENCH_CONNECTIONS', 8),
   rounds: intSetting('BENCH_ROUNDS', 2),
   repo: resolve(process.env['BENCH_REPO'] ?? repoRoot),
+  operations: (process.env['BENCH_OPERATIONS'] ?? '').split(',').filter(Boolean),
+  answersDir: process.env['BENCH_ANSWERS_DIR'],
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const load = () =>
@@ -51,6 +58,20 @@ async function send(endpoint: string, body: string, headers: Record<string, stri
     }
   };
   await Promise.all(Array.from({ length: settings.connections }, worker));
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** sha256 (12 hex digits) of an answer with each UUID replaced by the order of its first appearance. */
+function answerDigest(text: string): string {
+  const seen = new Map<string, number>();
+  const normalised = text.replace(UUID, (id) => {
+    const key = id.toLowerCase();
+    let n = seen.get(key);
+    if (n === undefined) seen.set(key, (n = seen.size));
+    return `#${n}`;
+  });
+  return createHash('sha256').update(normalised).digest('hex').slice(0, 12);
 }
 
 interface Row {
@@ -84,7 +105,12 @@ const version = (pkg: string): string =>
 async function main(): Promise<void> {
   // Operations signed in as the gateway bench's many distinct callers differ from their anonymous twin only at the
   // gateway (no response sharing); straight to the subgraph they are the same query, so they are left out.
-  const ops = operations.filter((o) => o.floor === settings.subgraph && o.as !== 'callers');
+  const ops = operations.filter(
+    (o) =>
+      o.floor === settings.subgraph &&
+      o.as !== 'callers' &&
+      (settings.operations.length === 0 || settings.operations.includes(o.name)),
+  );
   if (ops.length === 0) throw new Error(`no bench/gateway operation is answered by ${settings.subgraph} alone`);
   const cleanup: Array<() => Promise<void>> = [];
   try {
@@ -118,16 +144,22 @@ async function main(): Promise<void> {
       ...(op.as && op.as !== 'callers' ? { authorization: `Bearer ${tokens[op.as]}` } : {}),
     });
     log(`${settings.subgraph} from ${settings.repo} (@prisma/client ${version('@prisma/client')}) at ${target.url}`);
-    for (const op of ops) await send(target.endpoint, requestBody(op), headersOf(op), settings.warmup);
+    const answers = new Map<string, string>();
+    for (const op of ops) {
+      const reply = await postGraphQL(target.endpoint, requestBody(op), headersOf(op));
+      answers.set(op.name, answerDigest(reply.text));
+      if (settings.answersDir) writeFileSync(join(settings.answersDir, `${op.name}.json`), reply.text);
+      await send(target.endpoint, requestBody(op), headersOf(op), settings.warmup);
+    }
     const rows: Row[] = [];
     for (let round = 1; round <= settings.rounds; round += 1)
       for (const op of ops) rows.push(await measure(target, op, headersOf(op), round));
-    const header = `| checkout | @prisma/client | operation | round | requests | connections | req/s | CPU ms/request | loadavg after |`;
+    const header = `| checkout | @prisma/client | operation | answer | round | requests | connections | req/s | CPU ms/request | loadavg after |`;
     const lines = rows.map(
       (r) =>
-        `| ${settings.repo} | ${version('@prisma/client')} | ${r.operation} | ${r.round} | ${settings.requests} | ${settings.connections} | ${r.requestsPerSecond.toFixed(0)} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.loadavg} |`,
+        `| ${settings.repo} | ${version('@prisma/client')} | ${r.operation} | ${answers.get(r.operation)} | ${r.round} | ${settings.requests} | ${settings.connections} | ${r.requestsPerSecond.toFixed(0)} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.loadavg} |`,
     );
-    process.stdout.write([header, `|${'---|'.repeat(9)}`, ...lines].join('\n') + '\n');
+    process.stdout.write([header, `|${'---|'.repeat(10)}`, ...lines].join('\n') + '\n');
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   }

@@ -36,13 +36,24 @@ export const illFormedInputError = (where: string): GraphQLError =>
 
 /** Refuses, as BAD_USER_INPUT (400), an operation whose variables or string literals hold lone surrogates. */
 export function wellFormedInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
+  // Apollo Server hands every request of the same query text the same parsed document (its document cache), so the
+  // literals of a document are checked once, not on every request (a visit of the whole tree each time).
+  const checked = new WeakMap<DocumentNode, boolean>();
+  const hasIllFormedText = (document: DocumentNode): boolean => {
+    let found = checked.get(document);
+    if (found === undefined) {
+      found = documentHasIllFormedText(document);
+      checked.set(document, found);
+    }
+    return found;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
           const path = illFormedPath(request.variables ?? {});
           if (path) throw illFormedInputError(`Variable ${path}`);
-          if (documentHasIllFormedText(document)) throw illFormedInputError('The operation');
+          if (hasIllFormedText(document)) throw illFormedInputError('The operation');
         },
       };
     },

@@ -202,6 +202,32 @@ describe('connections', () => {
     expect(names).toEqual([...names].sort());
     expect(new Set(names).size).toBe(names.length);
   });
+  it('pages farms of the same name by id, one at a time, each exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await h.gql(
+        'mutation { createFarm(input: { name: "Same name", latitude: 45, longitude: 5 }) { id } }',
+        {},
+        users.farmer,
+      );
+      ids.push((created.body.data?.['createFarm'] as { id: string }).id);
+    }
+    const PAGE =
+      'query($a: String) { farms(first: 1, after: $a) { edges { node { id name } } pageInfo { endCursor } } }';
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const farms = (await h.gql(PAGE, { a: after })).body.data?.['farms'] as {
+        edges: { node: { id: string; name: string } }[];
+        pageInfo: { endCursor: string | null };
+      };
+      const node = farms.edges[0]?.node;
+      if (!node) break;
+      if (node.name === 'Same name') seen.push(node.id);
+      after = farms.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...ids].sort());
+  });
   it('the demo season is seeded: plan, tasks with some done, harvest, delivery', async () => {
     const r = await h.gql(
       `{ rental(id: "${demoSeason.rental}") { plot { code } plan { items { crop { name } } } done: tasks(first: 100, status: DONE) { edges { cursor } } harvests { edges { node { weightKg } } } deliveries { edges { node { status } } } } }`,

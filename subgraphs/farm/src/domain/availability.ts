@@ -22,10 +22,20 @@ export function periodOrToday(
   prefix?: string,
   now = new Date(),
 ): Period {
+  // No period asked (every Plot.status of a list, hundreds per request): nothing to validate, and today's period is
+  // built once a day rather than once per plot.
+  if (from == null && to == null) return todaysPeriod(now);
   const p = parseInput(periodInput, { from, to }, prefix);
   if (p.from && p.to) return { from: p.from, to: p.to };
+  return todaysPeriod(now);
+}
+
+let lastToday: Period = { from: '', to: '' };
+/** [today, tomorrow), the same frozen object for every call on the same (UTC) day. */
+function todaysPeriod(now: Date): Period {
   const today = todayIso(now);
-  return { from: today, to: addDays(today, 1) };
+  if (lastToday.from !== today) lastToday = Object.freeze({ from: today, to: addDays(today, 1) });
+  return lastToday;
 }
 
 /** Whether a live rental holds part of the period (both ranges are [start, end)). */

@@ -19,6 +19,11 @@ export interface ChildSpec<T extends { id: string }> {
   readonly descending: boolean;
   readonly load: (db: FarmDb, ids: string[]) => Promise<T[]>;
   readonly keyOf: (row: T) => Cursor;
+  /**
+   * For an unpartitioned list (parent null): up to `take` rows after `cursor` in the same keyset order, in one
+   * statement, used when no filter applies. Without it such a list takes two (the ids, then the rows by id).
+   */
+  readonly page?: (db: FarmDb, take: number, cursor: Cursor | null) => Promise<T[]>;
 }
 
 export interface PageArgs {
@@ -64,6 +69,10 @@ async function pagedChildren<T extends { id: string }>(
   const first = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   if (first === 0) return parents.map(() => connectionOf<T>([], 0, spec.keyOf, cursor !== null));
+  if (spec.parent === null && spec.page && filter === Prisma.empty) {
+    const connection = connectionOf(await spec.page(db, first + 1, cursor), first, spec.keyOf, cursor !== null);
+    return parents.map(() => connection);
+  }
   const idRows = await pageIds(db, spec as unknown as ChildSpec<{ id: string }>, parents, first, cursor, filter);
   const rows = idRows.length
     ? await spec.load(
