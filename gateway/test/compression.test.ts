@@ -1,20 +1,10 @@
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
-import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import {
-  startCatalog,
-  startTicks,
-  testTokens,
-  writeFixtureSupergraph,
-  nothingRevoked,
-  type TickTopics,
-} from './fixtures.ts';
+import { loadGatewayConfig, type RunningGateway } from '../src/index.ts';
+import { FIXTURE_SECRET, startFixtureStack, type FixtureStack } from './fixtures.ts';
 
-const SECRET = 'fixture-gateway-secret-0123';
-let ticks: RunningSubgraph;
-let catalog: RunningSubgraph;
+let stack: FixtureStack;
 let gateway: RunningGateway;
 
 interface RawResponse {
@@ -52,27 +42,11 @@ function decoded(res: RawResponse): string {
 const largeRead = (tag: string) => ({ query: `{ camera(id: "${tag}-${'v'.repeat(1500)}") { id name } }` });
 
 beforeAll(async () => {
-  const tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
-  catalog = await startCatalog({ count: 0 });
-  gateway = await startGateway(
-    loadGatewayConfig({
-      PORT: '0',
-      SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
-      GATEWAY_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-    }),
-    {
-      logger: createLogger('gateway', 'silent'),
-      revocationSource: nothingRevoked,
-      verifier: tokens.verifier,
-    },
-  );
+  stack = await startFixtureStack();
+  gateway = await stack.gateway();
 });
 afterAll(async () => {
-  await gateway?.stop(500);
-  await ticks?.stop(500);
-  await catalog?.stop(500);
+  await stack?.stop();
 });
 
 describe('gateway response compression', () => {
@@ -144,9 +118,9 @@ describe('gateway response compression', () => {
   });
 
   it('subgraphs answer the gateway uncompressed, whatever it accepts', async () => {
-    const res = await post(catalog.url, largeRead('subgraph'), {
+    const res = await post(stack.catalog.url, largeRead('subgraph'), {
       'accept-encoding': 'gzip, br',
-      'x-gateway-secret': SECRET,
+      'x-gateway-secret': FIXTURE_SECRET,
     });
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBeUndefined();

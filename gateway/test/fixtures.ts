@@ -5,6 +5,7 @@ import composition from '@apollo/composition';
 import { GraphQLError, parse } from 'graphql';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
+  MemoryEventBus,
   createJwtVerifier,
   createLogger,
   type RevocationSource,
@@ -18,6 +19,7 @@ import {
   type TokenVerifier,
   type Viewer,
 } from '@vegshare/kit';
+import { loadGatewayConfig, startGateway, type GatewayDeps, type RunningGateway } from '../src/index.ts';
 
 const ISSUER = 'https://auth.test';
 
@@ -190,7 +192,7 @@ export async function startTicks(
         verifier,
       ),
     }),
-    gatewaySecret: 'fixture-gateway-secret-0123',
+    gatewaySecret: FIXTURE_SECRET,
   });
 }
 
@@ -212,7 +214,7 @@ export async function startCatalog(entityCalls: { count: number }): Promise<Runn
     metrics: createMetrics('catalog'),
     readiness: [],
     context: async () => ({ viewer: null }),
-    gatewaySecret: 'fixture-gateway-secret-0123',
+    gatewaySecret: FIXTURE_SECRET,
   });
 }
 
@@ -226,4 +228,63 @@ export function writeFixtureSupergraph(ticksUrl: string, catalogUrl: string): st
   const file = join(mkdtempSync(join(tmpdir(), 'gw-fixture-')), 'supergraph.graphql');
   writeFileSync(file, result.supergraphSdl);
   return file;
+}
+
+/** The secret between the fixture gateway and its subgraphs. */
+export const FIXTURE_SECRET = 'fixture-gateway-secret-0123';
+
+/** The two fixture subgraphs composed into one supergraph file, as most gateway tests start them. */
+export interface FixtureStack {
+  readonly ticks: RunningSubgraph;
+  readonly catalog: RunningSubgraph;
+  readonly tokens: Awaited<ReturnType<typeof testTokens>>;
+  /** Path of the composed supergraph routed to the two subgraphs. */
+  readonly supergraph: string;
+  /**
+   * A gateway over them (port 0, the fixture secret, silent logs, nothing revoked, the stack's token verifier); `env`
+   * adds or overrides configuration, `deps` dependencies. Stopped by `stop()` unless the test stops it first.
+   */
+  gateway(env?: Record<string, string>, deps?: GatewayDeps): Promise<RunningGateway>;
+  /** Stops every gateway started through it, then the subgraphs. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startFixtureStack(
+  bus: EventBus<TickTopics> = new MemoryEventBus<TickTopics>(),
+): Promise<FixtureStack> {
+  const tokens = await testTokens();
+  const ticks = await startTicks(bus, tokens.verifier);
+  const catalog = await startCatalog({ count: 0 });
+  const supergraph = writeFixtureSupergraph(ticks.url, catalog.url);
+  const gateways: RunningGateway[] = [];
+  return {
+    ticks,
+    catalog,
+    tokens,
+    supergraph,
+    async gateway(env = {}, deps = {}) {
+      const gateway = await startGateway(
+        loadGatewayConfig({
+          PORT: '0',
+          SUPERGRAPH_PATH: supergraph,
+          GATEWAY_SECRET: FIXTURE_SECRET,
+          LOG_LEVEL: 'silent',
+          ...env,
+        }),
+        {
+          logger: createLogger('gateway', 'silent'),
+          revocationSource: nothingRevoked,
+          verifier: tokens.verifier,
+          ...deps,
+        },
+      );
+      gateways.push(gateway);
+      return gateway;
+    },
+    async stop(graceMs = 500) {
+      await Promise.all(gateways.map((g) => g.stop(graceMs).catch(() => undefined)));
+      await ticks.stop(graceMs);
+      await catalog.stop(graceMs);
+    },
+  };
 }

@@ -1,20 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, MemoryEventBus, type EventPayloads, type RunningSubgraph } from '@vegshare/kit';
-import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
-import {
-  startCatalog,
-  startTicks,
-  testTokens,
-  writeFixtureSupergraph,
-  nothingRevoked,
-  type TickTopics,
-} from './fixtures.ts';
+import { MemoryEventBus, type EventPayloads } from '@vegshare/kit';
+import type { RunningGateway } from '../src/index.ts';
+import { startFixtureStack, type FixtureStack } from './fixtures.ts';
 
-let ticks: RunningSubgraph;
-let catalog: RunningSubgraph;
+let stack: FixtureStack;
 let gateway: RunningGateway;
-let tokens: Awaited<ReturnType<typeof testTokens>>;
+let tokens: FixtureStack['tokens'];
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${gateway.url}/graphql`, {
@@ -32,23 +24,12 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
-  catalog = await startCatalog({ count: 0 });
-  gateway = await startGateway(
-    loadGatewayConfig({
-      PORT: '0',
-      SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
-      GATEWAY_SECRET: 'fixture-gateway-secret-0123',
-      LOG_LEVEL: 'silent',
-    }),
-    { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked, verifier: tokens.verifier },
-  );
+  stack = await startFixtureStack();
+  tokens = stack.tokens;
+  gateway = await stack.gateway();
 });
 afterAll(async () => {
-  await gateway?.stop(500);
-  await ticks?.stop(500);
-  await catalog?.stop(500);
+  await stack?.stop();
 });
 
 describe('gateway over HTTP', () => {
@@ -59,7 +40,7 @@ describe('gateway over HTTP', () => {
   });
 
   it('subgraphs refuse callers without the gateway secret', async () => {
-    const res = await fetch(`${catalog.url}/graphql`, {
+    const res = await fetch(`${stack.catalog.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ camera(id: "1") { id } }' }),
@@ -227,20 +208,7 @@ class CountingBus extends MemoryEventBus {
 describe('lifecycle', () => {
   it('closes what a failed start opened, as every subgraph does: the revocation feed leaves the bus', async () => {
     const bus = new CountingBus();
-    const start = startGateway(
-      loadGatewayConfig({
-        PORT: new URL(gateway.url).port,
-        SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
-        GATEWAY_SECRET: 'fixture-gateway-secret-0123',
-        LOG_LEVEL: 'silent',
-      }),
-      {
-        logger: createLogger('gateway', 'silent'),
-        revocationSource: nothingRevoked,
-        verifier: tokens.verifier,
-        events: bus,
-      },
-    );
+    const start = stack.gateway({ PORT: new URL(gateway.url).port }, { events: bus });
     await expect(start).rejects.toThrow(/EADDRINUSE/);
     expect(bus.made).toBeGreaterThan(0);
     expect(bus.open).toBe(0);

@@ -8,19 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
-import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
+import { MemoryEventBus } from '@vegshare/kit';
+import type { RunningGateway } from '../src/index.ts';
 import { sha256Hex } from '../src/persisted/manifest.ts';
-import {
-  startCatalog,
-  startTicks,
-  testTokens,
-  writeFixtureSupergraph,
-  nothingRevoked,
-  type TickTopics,
-} from './fixtures.ts';
+import { startFixtureStack, type FixtureStack, type TickTopics } from './fixtures.ts';
 
-const SECRET = 'fixture-gateway-secret-0123';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** This run's own keys in the shared Redis, removed afterwards. */
 const PREFIX = `vegshare-test:${randomUUID()}:`;
@@ -35,9 +27,7 @@ const LISTED = [
 ];
 
 const bus = new MemoryEventBus<TickTopics>();
-let ticks: RunningSubgraph;
-let catalog: RunningSubgraph;
-let supergraph: string;
+let stack: FixtureStack;
 let dir: string;
 /** SAFELIST_MODE=off, APQ in memory. */
 let open: RunningGateway;
@@ -65,24 +55,11 @@ const fresh = () => `query Fresh { camera(id: "${randomUUID()}") { id name } }`;
 const codeOf = (body: Body) => body.errors?.[0]?.extensions?.['code'];
 
 function start(env: Record<string, string>): Promise<RunningGateway> {
-  return startGateway(
-    loadGatewayConfig({
-      PORT: '0',
-      SUPERGRAPH_PATH: supergraph,
-      GATEWAY_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      PERSISTED_OPERATIONS_PATH: join(dir, 'manifest.json'),
-      ...env,
-    }),
-    { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
-  );
+  return stack.gateway({ PERSISTED_OPERATIONS_PATH: join(dir, 'manifest.json'), ...env });
 }
 
 beforeAll(async () => {
-  const tokens = await testTokens();
-  ticks = await startTicks(bus, tokens.verifier);
-  catalog = await startCatalog({ count: 0 });
-  supergraph = writeFixtureSupergraph(ticks.url, catalog.url);
+  stack = await startFixtureStack(bus);
   dir = mkdtempSync(join(tmpdir(), 'gw-persisted-'));
   writeFileSync(join(dir, 'manifest.json'), manifestOf(LISTED));
   redis = new Redis(REDIS_URL);
@@ -96,9 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const gateway of [open, locked, replicaA, replicaB]) await gateway?.stop(500);
-  await ticks?.stop(500);
-  await catalog?.stop(500);
+  await stack?.stop();
   if (redis) {
     const keys = await redis.keys(`${PREFIX}*`);
     if (keys.length) await redis.del(...keys);

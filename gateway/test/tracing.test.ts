@@ -1,16 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
-import { startGateway, loadGatewayConfig } from '../src/index.ts';
-import {
-  startCatalog,
-  startTicks,
-  testTokens,
-  writeFixtureSupergraph,
-  nothingRevoked,
-  type TickTopics,
-} from './fixtures.ts';
+import { startFixtureStack, type FixtureStack } from './fixtures.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -23,8 +14,7 @@ interface OtlpSpan {
 /** A minimal OTLP/HTTP JSON collector: records every span it is sent. */
 let collector: Server;
 const spans: OtlpSpan[] = [];
-let ticks: RunningSubgraph;
-let catalog: RunningSubgraph;
+let stack: FixtureStack;
 
 beforeAll(async () => {
   collector = createServer((req, res) => {
@@ -39,29 +29,17 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
-  const tokens = await testTokens();
-  ticks = await startTicks(new MemoryEventBus<TickTopics>(), tokens.verifier);
-  catalog = await startCatalog({ count: 0 });
+  stack = await startFixtureStack();
 });
 afterAll(async () => {
-  await ticks?.stop(200);
-  await catalog?.stop(200);
+  await stack?.stop(200);
   collector?.close();
 });
 
 describe('tracing', () => {
   it('exports one trace from the gateway through every subgraph call when an OTLP endpoint is configured', async () => {
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-    const gateway = await startGateway(
-      loadGatewayConfig({
-        PORT: '0',
-        SUPERGRAPH_PATH: writeFixtureSupergraph(ticks.url, catalog.url),
-        GATEWAY_SECRET: 'fixture-gateway-secret-0123',
-        LOG_LEVEL: 'silent',
-        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      }),
-      { logger: createLogger('gateway', 'silent'), revocationSource: nothingRevoked },
-    );
+    const gateway = await stack.gateway({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     const res = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
