@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { pgPool, type PgPool } from '@vegshare/kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type AuthDb = PrismaClient;
@@ -10,7 +10,7 @@ export const AUTH_SCHEMA = 'auth';
  * as named prepared statements: Prisma's raw path costs about four times node-postgres's CPU per statement
  * (bench/auth), and these run on the event loop that the sign-in storm shares.
  */
-export type AuthSql = Pick<pg.Pool, 'query'>;
+export type AuthSql = Pick<PgPool, 'query'>;
 
 export interface AuthDbHandle {
   readonly db: AuthDb;
@@ -21,9 +21,7 @@ export interface AuthDbHandle {
 
 /** Prisma on our own node-postgres pool (AUTH_SCHEMA for model queries), which the sign-in statements share. */
 export function openAuthDb(databaseUrl: string, maxConnections = 10): AuthDbHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
-  // An idle connection the server ends (restart, failover, a dropped test database) leaves the pool; not an unhandled error.
-  pool.on('error', () => undefined);
+  const pool = pgPool(databaseUrl, { max: maxConnections });
   const db = new PrismaClient({
     adapter: new PrismaPg(pool, { schema: AUTH_SCHEMA, disposeExternalPool: true }),
   });

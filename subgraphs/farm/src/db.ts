@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { pgPool } from '@vegshare/kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type FarmDb = PrismaClient;
@@ -21,13 +21,7 @@ export interface FarmDbHandle {
  * availability search and paged children). The pool is ours so that a query observer can wrap each connection.
  */
 export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): FarmDbHandle {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: options.maxConnections ?? 10,
-    options: `-c search_path=${FARM_SCHEMA}`,
-  });
-  // An idle connection the server ends (restart, failover, a dropped test database) leaves the pool; not an unhandled error.
-  pool.on('error', () => undefined);
+  const pool = pgPool(databaseUrl, { max: options.maxConnections ?? 10, searchPath: FARM_SCHEMA });
   const onQuery = options.onQuery;
   if (onQuery) {
     pool.on('connect', (client) => {
