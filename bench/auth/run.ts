@@ -24,7 +24,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createJwtVerifier } from '@vegshare/kit';
 import { freePort } from '@vegshare/tools/ports';
+import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { repoRoot } from '@vegshare/tools/workspace';
 import { cpuSeconds, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
@@ -466,7 +467,7 @@ async function main(): Promise<void> {
       loadAfter: load(),
     });
     process.stdout.write(`${report}\n`);
-    if (settings.out !== '-') writeFileSync(settings.out, `${report}\n`);
+    if (settings.out !== '-') await writeBenchResults(settings.out, report);
   } finally {
     for (const p of processes.reverse()) await p.stop();
     await database.drop();

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { loadService } from '@vegshare/tools/services';
@@ -700,7 +701,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const md = resultsMarkdown(suites, { started, loadBefore, supergraphSource: supergraph.source });
   process.stdout.write(`${md}\n`);
   if (settings.out !== '-') {
-    writeFileSync(settings.out, md);
+    await writeBenchResults(settings.out, md);
     log(`written to ${settings.out}`);
   }
 }

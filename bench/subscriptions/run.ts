@@ -15,9 +15,9 @@
  * BENCH_OUT (results file; "-" = do not write).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { demo } from '@vegshare/demo';
 import { memoryMiB, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { ClientsCommand, ClientsMessage } from './clients.ts';
@@ -356,7 +356,7 @@ async function main(): Promise<void> {
     'Latency = arrival at the client − the event’s `updatedAt`. KB per connection = server RSS growth after the clients subscribed ÷ connections. The per-identity design held one upstream subscription (and one completion per event) per identity.',
   ].join('\n');
   process.stdout.write(`${report}\n`);
-  if (settings.out !== '-') writeFileSync(settings.out, `${report}\n`);
+  if (settings.out !== '-') await writeBenchResults(settings.out, report);
 }
 
 await main();

@@ -1,7 +1,8 @@
 // npm run bench:video — live video on this machine, each figure beside plain ffmpeg doing the same work in the same
 // run: cameras per machine at real time (pass-through vs full ladder), time to the first playable segment,
 // glass-to-glass latency in Chromium with hls.js, time to notice a dead camera. Writes results.md; see README.md.
-import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { topics } from '@vegshare/kit';
@@ -185,7 +186,10 @@ async function main(): Promise<void> {
     ...details,
     '',
   ].join('\n');
-  await writeFile(new URL('./results.md', import.meta.url), `# Video benchmark results\n\n${table}`);
+  await writeBenchResults(
+    fileURLToPath(new URL('./results.md', import.meta.url)),
+    `# Video benchmark results\n\n${table}`,
+  );
   process.stdout.write(`${table}\n`);
 }
 
