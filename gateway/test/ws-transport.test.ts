@@ -17,7 +17,7 @@ const running: { server: Server; dispose(): Promise<void> }[] = [];
 async function start(keepAliveMs: number, seen: Extra[] = []): Promise<string> {
   const server = createServer();
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const transport = serveGraphqlWs(
+  const transport = serveGraphqlWs<Record<string, unknown>, Extra>(
     {
       schema,
       onConnect: (ctx) => {

@@ -71,7 +71,7 @@ class Connection implements ProtocolSocket {
  * a connection keeps for its lifetime cut down, for servers holding many thousands of idle subscribers:
  * - the upgrade request is read once (`extraOf`) and not kept as `extra.request`;
  * - one keep-alive timer for all sockets (ws's heartbeat pattern) instead of an interval and a pong wait per socket;
- * - shared handlers for `pong` and `error`; the protocol side of a socket is a small object with prototype methods.
+ * - shared handlers for `pong`, `error` and `close`; the protocol side of a socket is a small object with prototype methods.
  * Protocol behaviour is unchanged: the same subprotocol check, close codes and message handling (makeServer's).
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends TransportExtra>(
@@ -83,9 +83,19 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   wss.options.handleProtocols = handleProtocols;
   /** Sockets pinged at the last tick that have not answered yet. */
   const awaitingPong = new Set<WebSocket>();
+  /** What graphql-ws runs when a socket closes (its subscriptions end, onClose). */
+  const closers = new WeakMap<WebSocket, (code: number, reason: string) => Promise<void>>();
 
   function onPong(this: WebSocket): void {
     awaitingPong.delete(this);
+  }
+  function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+    awaitingPong.delete(this);
+    const closed = closers.get(this);
+    closers.delete(this);
+    closed?.(code, String(reason)).catch((error: unknown) =>
+      logger.error({ err: error }, 'graphql-ws connection cleanup failed'),
+    );
   }
   function onSocketError(this: WebSocket, error: Error): void {
     logger.error({ err: error }, 'graphql-ws socket failed');
@@ -99,11 +109,8 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     socket.on('error', onSocketError);
     socket.on('pong', onPong);
-    const closed = server.opened(new Connection(socket, logger), options.extraOf(socket, request));
-    socket.once('close', (code: number, reason: Buffer) => {
-      awaitingPong.delete(socket);
-      void closed(code, String(reason));
-    });
+    socket.on('close', onSocketClose);
+    closers.set(socket, server.opened(new Connection(socket, logger), options.extraOf(socket, request)));
   });
 
   const heartbeat =
