@@ -1,3 +1,5 @@
+import { writeHeapSnapshot } from 'node:v8';
+
 /**
  * The side of the parent/child protocol that runs in each benchmarked process: announce the URL over IPC once
  * listening, stop cleanly on SIGTERM or when the parent goes away.
@@ -15,6 +17,8 @@ export interface ReadyMessage {
 /** Where a process's memory is, in MiB (process.memoryUsage()): asked over IPC while it is under load. */
 export interface MemoryBreakdown {
   readonly rss: number;
+  /** Whether a full GC ran right before (asked with `gc` and the process has `--expose-gc`). */
+  readonly collected?: boolean;
   readonly heapTotal: number;
   readonly heapUsed: number;
   /** Memory of C++ objects bound to JS objects, Buffers and ArrayBuffers included. */
@@ -24,6 +28,13 @@ export interface MemoryBreakdown {
 
 export interface MemoryRequest {
   readonly memory: 'ask';
+  /**
+   * Collect garbage first (a full GC; needs `--expose-gc`, else not done): `heapUsed` is then what is retained.
+   * Never asked while a run is measured: it changes what follows.
+   */
+  readonly gc?: boolean;
+  /** Also write a V8 heap snapshot to this path (after the GC): to see what is retained, by constructor. */
+  readonly heapSnapshot?: string;
 }
 
 const isMemoryRequest = (message: unknown): message is MemoryRequest =>
@@ -36,15 +47,7 @@ export function announce(url: string, endpoint: string, stop: () => Promise<void
   process.send?.(message);
   process.on('message', (m: unknown) => {
     if (!isMemoryRequest(m)) return;
-    const u = process.memoryUsage();
-    const memory: MemoryBreakdown = {
-      rss: mib(u.rss),
-      heapTotal: mib(u.heapTotal),
-      heapUsed: mib(u.heapUsed),
-      external: mib(u.external),
-      arrayBuffers: mib(u.arrayBuffers),
-    };
-    process.send?.({ memory });
+    process.send?.({ memory: memoryBreakdown(m) });
   });
   let stopping = false;
   const shutdown = () => {
@@ -60,6 +63,29 @@ export function announce(url: string, endpoint: string, stop: () => Promise<void
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   process.once('disconnect', shutdown);
+}
+
+/** Answers a memory request (see `MemoryRequest`): for processes that announce themselves otherwise. */
+export function answerMemoryRequests(): void {
+  process.on('message', (m: unknown) => {
+    if (isMemoryRequest(m)) process.send?.({ memory: memoryBreakdown(m) });
+  });
+}
+
+function memoryBreakdown(request: MemoryRequest): MemoryBreakdown {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collected = request.gc === true && gc !== undefined;
+  if (collected) gc();
+  if (request.heapSnapshot) writeHeapSnapshot(request.heapSnapshot);
+  const u = process.memoryUsage();
+  return {
+    rss: mib(u.rss),
+    collected,
+    heapTotal: mib(u.heapTotal),
+    heapUsed: mib(u.heapUsed),
+    external: mib(u.external),
+    arrayBuffers: mib(u.arrayBuffers),
+  };
 }
 
 /** Reads a required environment variable or exits with a one-line message. */

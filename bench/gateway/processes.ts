@@ -12,8 +12,11 @@ export interface BenchProcess {
   readonly endpoint: string;
   /** Base URL of its /metrics (our services serve metrics on an internal port). */
   readonly metricsUrl: string;
-  /** process.memoryUsage() of the process, asked over IPC (null when it does not answer within a second). */
-  memory(): Promise<MemoryBreakdown | null>;
+  /**
+   * process.memoryUsage() of the process, asked over IPC (null when it does not answer in time: a second, or a minute
+   * when a GC or a heap snapshot is asked for).
+   */
+  memory(options?: Omit<MemoryRequest, 'memory'>): Promise<MemoryBreakdown | null>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface SpawnOptions {
   readonly startTimeoutMs?: number;
   /** Repository whose copy of the script runs, with its own node_modules (default: this one). */
   readonly root?: string;
+  /** Node options of this process (e.g. `--expose-gc`), before BENCH_NODE_ARGS. */
+  readonly nodeArgs?: readonly string[];
 }
 
 const isReady = (message: unknown): message is ReadyMessage =>
@@ -38,7 +43,7 @@ export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
   const root = options.root ?? repoRoot;
   const script = join(root, relative(repoRoot, fileURLToPath(new URL(options.script, import.meta.url))));
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every benchmarked process: for profiling.
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const node = [process.execPath, ...nodeArgs, '--import', 'tsx', script, ...(options.args ?? [])];
   const [command, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
   const child = spawn(command as string, args, {
@@ -66,14 +71,14 @@ export function startProcess(options: SpawnOptions): Promise<BenchProcess> {
         url: message.url,
         endpoint: message.endpoint,
         metricsUrl: message.metricsUrl ?? message.url,
-        memory: () => askMemory(child),
+        memory: (request) => askMemory(child, request),
         stop: () => stopChild(child),
       });
     });
   });
 }
 
-function askMemory(child: ChildProcess): Promise<MemoryBreakdown | null> {
+function askMemory(child: ChildProcess, request: Omit<MemoryRequest, 'memory'> = {}): Promise<MemoryBreakdown | null> {
   return new Promise((resolve) => {
     const done = (value: MemoryBreakdown | null) => {
       clearTimeout(timer);
@@ -84,9 +89,9 @@ function askMemory(child: ChildProcess): Promise<MemoryBreakdown | null> {
       const memory = (message as { memory?: MemoryBreakdown } | null)?.memory;
       if (memory && typeof memory === 'object') done(memory);
     };
-    const timer = setTimeout(() => done(null), 1000);
+    const timer = setTimeout(() => done(null), request.gc || request.heapSnapshot ? 60_000 : 1000);
     child.on('message', onMessage);
-    const ask: MemoryRequest = { memory: 'ask' };
+    const ask: MemoryRequest = { ...request, memory: 'ask' };
     if (!child.connected) done(null);
     else child.send(ask);
   });

@@ -12,9 +12,17 @@
  * BENCH_CONNECTIONS_PER_VIEWER (20), BENCH_TOGGLES (measured status changes, 10), BENCH_TOGGLE_MS (between them,
  * 1000), BENCH_CLIENT_PROCESSES (2), BENCH_MIXES (comma list of floor, anonymous, signed-in; default all),
  * BENCH_GATEWAY_ENV ("K=V,K=V" for the stack, e.g. SUBSCRIPTION_SHARING=false to measure per-identity sharing),
- * BENCH_OUT (results file; "-" = do not write).
+ * BENCH_OUT (results file; "-" = do not write), BENCH_HEAP_SNAPSHOTS (a folder: V8 heap snapshots of the server after
+ * the GC before and after each mix's clients subscribed, to compare retained objects by constructor).
+ *
+ * Memory per connection, two ways: the server's RSS growth from before the clients connect to after the warm-up,
+ * without a GC (what a deployment pays, allocator slack and garbage included), and its JS heap growth between two
+ * forced full GCs at the same points (what the heap retains per connection). Servers run with --expose-gc; the GCs
+ * happen after each RSS reading and outside the measured toggles.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeBenchResults } from '@vegshare/tools/bench-results';
@@ -32,7 +40,10 @@ const settings = {
   processes: intSetting('BENCH_CLIENT_PROCESSES', 2),
   mixes: (env['BENCH_MIXES'] ?? 'floor,anonymous,signed-in').split(',').map((m) => m.trim()),
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
+  heapSnapshots: env['BENCH_HEAP_SNAPSHOTS'] || null,
 };
+/** Servers can be asked for a full GC before their heap is read (see the header). */
+const SERVER_NODE_ARGS = ['--expose-gc'];
 const QUERY =
   'subscription Watch($s: ID!) { streamStatusChanged(streamId: $s) { status updatedAt camera { name farm { name } } } }';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -120,6 +131,8 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly kbPerConnection: number;
+  /** JS heap growth after a full GC ÷ connections (null when the server could not be asked). */
+  readonly heapKbPerConnection: number | null;
   readonly deliveriesPerSecond: number;
   readonly minEventsPerClient: number;
   readonly wrong: number;
@@ -151,6 +164,16 @@ async function measure(options: {
   metricsUrl: string | null;
 }): Promise<Row> {
   const rssBefore = memoryMiB(options.server.pid).current;
+  const snapshot = (when: string) =>
+    settings.heapSnapshots
+      ? {
+          heapSnapshot: join(
+            settings.heapSnapshots,
+            `${options.label.replace(/[^a-z0-9]+/gi, '-')}-${when}.heapsnapshot`,
+          ),
+        }
+      : {};
+  const heapBefore = await options.server.memory({ gc: true, ...snapshot('before') });
   const workers = Array.from({ length: Math.min(settings.processes, options.tokens.length) }, clientProcess);
   const subscribed = await Promise.all(
     workers.map((w, i) =>
@@ -190,6 +213,14 @@ async function measure(options: {
   }
   const baseline = (await reports()).flatMap((r) => r.events);
   const kbPerConnection = ((memoryMiB(options.server.pid).current - rssBefore) * 1024) / options.tokens.length;
+  const heapAfter = await options.server.memory({ gc: true, ...snapshot('after') });
+  const heapKbPerConnection =
+    heapBefore?.collected && heapAfter?.collected
+      ? ((heapAfter.heapUsed - heapBefore.heapUsed) * 1024) / options.tokens.length
+      : null;
+  log(
+    `${options.label}: memory after GC (MiB) before ${JSON.stringify(heapBefore)}, after ${JSON.stringify(heapAfter)}`,
+  );
   const upstreams = options.metricsUrl ? await gaugeOf(options.metricsUrl, 'gateway_subscription_upstreams') : null;
   const sharedResults = options.metricsUrl ? await gaugeOf(options.metricsUrl, 'gateway_subscription_results') : null;
   const started = Date.now();
@@ -214,6 +245,7 @@ async function measure(options: {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     kbPerConnection,
+    heapKbPerConnection,
     deliveriesPerSecond: latencies.length / elapsed,
     minEventsPerClient: Math.min(...events),
     wrong: final.reduce((n, r) => n + r.wrong, 0),
@@ -229,8 +261,8 @@ function table(rows: readonly Row[]): string {
   const floor = rows.find((r) => r.label.startsWith('floor'));
   const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}×` : '–');
   const lines = [
-    '| server / mix | connections | identities | p50 ms | p99 ms | p99 vs floor | KB per connection | deliveries/s | events per client (min) | wrong farm / errors | upstream subscriptions (shared) | per-identity design | results computed per event |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| server / mix | connections | identities | p50 ms | p99 ms | p99 vs floor | KB per connection (RSS) | KB per connection (JS heap after GC) | deliveries/s | events per client (min) | wrong farm / errors | upstream subscriptions (shared) | per-identity design | results computed per event |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows
       .map((r) =>
         [
@@ -241,6 +273,7 @@ function table(rows: readonly Row[]): string {
           r.p99,
           ratio(r.p99, floor?.p99),
           r.kbPerConnection.toFixed(1),
+          r.heapKbPerConnection?.toFixed(1) ?? '–',
           Math.round(r.deliveriesPerSecond),
           r.minEventsPerClient,
           `${r.wrong} / ${r.errors}`,
@@ -255,11 +288,17 @@ function table(rows: readonly Row[]): string {
 }
 
 async function main(): Promise<void> {
+  if (settings.heapSnapshots) mkdirSync(settings.heapSnapshots, { recursive: true });
   const rows: Row[] = [];
   const started: BenchProcess[] = [];
   try {
     if (settings.mixes.includes('floor')) {
-      const floor = await startProcess({ label: 'floor', script: '../subscriptions/serve-floor.ts', env: {} });
+      const floor = await startProcess({
+        label: 'floor',
+        script: '../subscriptions/serve-floor.ts',
+        env: {},
+        nodeArgs: SERVER_NODE_ARGS,
+      });
       started.push(floor);
       rows.push(
         await measure({
@@ -283,6 +322,7 @@ async function main(): Promise<void> {
         label: 'stack',
         script: '../subscriptions/serve-stack.ts',
         env: {},
+        nodeArgs: SERVER_NODE_ARGS,
         startTimeoutMs: 600_000,
       });
       started.push(stack);
@@ -353,7 +393,7 @@ async function main(): Promise<void> {
     '',
     table(rows),
     '',
-    'Latency = arrival at the client − the event’s `updatedAt`. KB per connection = server RSS growth after the clients subscribed ÷ connections. The per-identity design held one upstream subscription (and one completion per event) per identity.',
+    'Latency = arrival at the client − the event’s `updatedAt`. KB per connection (RSS) = server RSS growth from before the clients connected to after the warm-up (every client received an event), no GC, ÷ connections: what a deployment pays. KB per connection (JS heap after GC) = growth of the server’s used JS heap between a forced full GC at the same two points ÷ connections: what stays retained per connection; the rest of the RSS growth is garbage not yet collected, allocator slack and memory outside the JS heap (socket buffers). The per-identity design held one upstream subscription (and one completion per event) per identity.',
   ].join('\n');
   process.stdout.write(`${report}\n`);
   if (settings.out !== '-') await writeBenchResults(settings.out, report);

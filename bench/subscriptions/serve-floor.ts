@@ -6,6 +6,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { answerMemoryRequests } from '../gateway/child.ts';
 
 const schema = buildSchema(`
   enum StreamStatus { IDLE STARTING LIVE RECONNECTING ENDED FAILED }
@@ -50,6 +51,7 @@ const server = createServer((req, res) => {
 });
 const wss = new WebSocketServer({ server, path: '/graphql' });
 useServer({ schema, roots: { subscription: rootValue, query: rootValue } }, wss);
+answerMemoryRequests();
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

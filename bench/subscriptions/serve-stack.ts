@@ -4,6 +4,7 @@ import { freePort } from '@vegshare/tools/ports';
 import { startStack } from '@vegshare/tools/stack';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
+import { answerMemoryRequests } from '../gateway/child.ts';
 
 const database = await createTestDatabase();
 const s3 = await startLocalS3();
@@ -26,6 +27,7 @@ const stack = await startStack({
         : {},
   logLevel: 'warn',
 });
+answerMemoryRequests();
 process.send?.({
   ready: true,
   url: stack.gatewayUrl,

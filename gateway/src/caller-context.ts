@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { viewerFromHeaders, type TokenVerifier, type Viewer } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 import { invalidApiKey, keyId, type ApiKeyExchanger } from './api-keys.ts';
@@ -63,14 +63,13 @@ export function callerContext(
   };
 }
 
-/** The headers a graphql-ws connection_init carries in its payload, as the HTTP path reads them. */
+/** The headers a graphql-ws connection_init carries in its payload (and the upgrade request's user agent), as the HTTP path reads them. */
 export function connectionHeaders(
   params: Readonly<Record<string, unknown>>,
-  request: IncomingMessage,
+  userAgent: string | null,
 ): IncomingHttpHeaders {
   const authorization = params['authorization'] ?? params['Authorization'];
   const apiKey = params['x-api-key'];
-  const userAgent = request.headers['user-agent'];
   return {
     ...(typeof authorization === 'string' ? { authorization } : {}),
     ...(typeof apiKey === 'string' ? { 'x-api-key': apiKey } : {}),

@@ -69,7 +69,13 @@ export interface GatewayDeps {
 
 export interface RunningGateway extends RunningServer {
   /** Live counts: client WebSocket connections and distinct upstream subscriptions. */
-  readonly subscriptions: { readonly connections: number; readonly upstreams: number; readonly sharedResults: number };
+  readonly subscriptions: {
+    readonly connections: number;
+    /** Distinct callers among the connections (each holds one context and one revocation watch). */
+    readonly callers: number;
+    readonly upstreams: number;
+    readonly sharedResults: number;
+  };
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -300,7 +306,8 @@ function serveSubscriptions(
     }),
     formatError: parts.formatError,
     access: parts.revocations.view,
-    authenticate: (params, request) => contextFrom(connectionHeaders(params, request), clientIpOf(request)),
+    clientOf: (request) => ({ clientIp: clientIpOf(request), userAgent: request.headers['user-agent'] ?? null }),
+    authenticate: (params, client) => contextFrom(connectionHeaders(params, client.userAgent), client.clientIp),
     executeOperation: executeThroughApollo(parts.apollo),
     logger: parts.logger,
     metrics: parts.metrics,
@@ -527,7 +534,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     return {
       ...http.server,
       get subscriptions() {
-        return { connections: open.connections, upstreams: pool.upstreamCount, sharedResults: open.sharedResults };
+        return {
+          connections: open.connections,
+          callers: open.callers,
+          upstreams: pool.upstreamCount,
+          sharedResults: open.sharedResults,
+        };
       },
       async stop(graceMs) {
         await http.stop(graceMs).catch((err: unknown) => logger.warn({ err }, 'HTTP did not stop cleanly'));

@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { documentHasIllFormedText, illFormedInputError, illFormedPath } from '@vegshare/kit/gateway';
 import type { GatewayContext } from './context.ts';
 import type { PersistedOperationsPolicy } from './persisted/safelist.ts';
@@ -66,6 +67,17 @@ const withoutSuggestions = (error: GraphQLError): GraphQLError =>
  * answer the operation with (an `error` message), never throws for bad input.
  */
 export class OperationGate {
+  /**
+   * Documents that parsed and passed validation against `#validatedFor`, by operation text. Every connection sending
+   * the same operation gets the same document (read-only, as Apollo Server's document store shares its documents): a
+   * subscription holds its document while open, so ten thousand viewers of one camera hold one AST, not ten thousand.
+   */
+  readonly #documents = new LRUCache<string, DocumentNode>({
+    maxSize: 2 * 1024 * 1024,
+    sizeCalculation: (_document, text) => Math.max(1, text.length),
+  });
+  #validatedFor: GraphQLSchema | null = null;
+
   constructor(private readonly options: OperationGateOptions) {}
 
   check(request: OperationRequest, context: GatewayContext): GatedOperation | readonly GraphQLError[] {
@@ -75,17 +87,8 @@ export class OperationGate {
       request.extensions ?? undefined,
     );
     if (resolved instanceof GraphQLError) return [resolved];
-    let document: DocumentNode;
-    try {
-      document = parse(resolved, { maxTokens: this.options.maxTokens });
-    } catch (error) {
-      return [coded(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')];
-    }
-    const errors = validate(this.options.schema(), document, [...specifiedRules, ...this.options.rules]);
-    if (errors.length)
-      return errors.map((e) =>
-        coded(this.options.hideSchemaDetails ? withoutSuggestions(e) : e, 'GRAPHQL_VALIDATION_FAILED'),
-      );
+    const document = this.#validDocument(resolved);
+    if (!('kind' in document)) return document;
     const illFormed = illFormedPath(request.variables ?? {});
     if (illFormed) return [illFormedInputError(`Variable ${illFormed}`)];
     if (documentHasIllFormedText(document)) return [illFormedInputError('The operation')];
@@ -99,6 +102,31 @@ export class OperationGate {
     const scalarErrors = this.options.scalars.check(document, operation, request.variables ?? undefined);
     if (scalarErrors.length) return scalarErrors;
     return { query: resolved, document, operation };
+  }
+
+  /** The parsed document of `text` if it passes the parser's limits and validation, else the errors. */
+  #validDocument(text: string): DocumentNode | readonly GraphQLError[] {
+    const schema = this.options.schema();
+    if (schema !== this.#validatedFor) {
+      // A reloaded supergraph: what was valid against the old schema is checked again.
+      this.#documents.clear();
+      this.#validatedFor = schema;
+    }
+    const known = this.#documents.get(text);
+    if (known) return known;
+    let document: DocumentNode;
+    try {
+      document = parse(text, { maxTokens: this.options.maxTokens });
+    } catch (error) {
+      return [coded(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(schema, document, [...specifiedRules, ...this.options.rules]);
+    if (errors.length)
+      return errors.map((e) =>
+        coded(this.options.hideSchemaDetails ? withoutSuggestions(e) : e, 'GRAPHQL_VALIDATION_FAILED'),
+      );
+    this.#documents.set(text, document);
+    return document;
   }
 }
 

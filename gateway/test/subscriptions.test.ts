@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createLogger, MemoryEventBus, type RunningSubgraph } from '@vegshare/kit';
+import { createLogger, MemoryEventBus, topics, type RunningSubgraph } from '@vegshare/kit';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.ts';
 import {
   startCatalog,
@@ -17,6 +17,8 @@ import {
 
 const SECRET = 'fixture-gateway-secret-0123';
 const bus = new MemoryEventBus<TickTopics>();
+/** The gateway's event bus: revocations arrive on it. */
+const revocations = new MemoryEventBus();
 const entityCalls = { count: 0 };
 let tokens: Awaited<ReturnType<typeof testTokens>>;
 let ticks: RunningSubgraph;
@@ -113,6 +115,7 @@ beforeAll(async () => {
       logger: createLogger('gateway', 'silent'),
       revocationSource: nothingRevoked,
       verifier: tokens.verifier,
+      events: revocations,
     },
   );
 });
@@ -328,6 +331,59 @@ describe('fan-out: one upstream, one completion and one serialisation per distin
     expect(anonymous.results.every((r) => r.data?.tick.secret === null)).toBe(true);
     for (const s of [farmers, customers, anonymous]) s.dispose();
     await waitFor(() => gateway.subscriptions.upstreams === 0);
+  });
+});
+
+describe('per-caller connection state: shared, and still revocation-aware', () => {
+  it('connections of one caller share one caller state; revoking it ends each of its subscriptions at once, not another caller’s', async () => {
+    const callersBefore = gateway.subscriptions.callers;
+    const revoked = await tokens.sign('user-revoked', ['CUSTOMER']);
+    const other = await tokens.sign('user-other', ['CUSTOMER']);
+    const tabs = [connect(revoked), connect(revoked), connect(revoked)];
+    const watching = tabs.map((client) => collect(client, TICK, { c: 'callers' }));
+    const otherClient = connect(other);
+    const bystander = collect(otherClient, TICK, { c: 'callers' });
+    await publishUntil('callers', () => [...watching, bystander].every((s) => s.results.length > 0));
+    // Three connections of one token from one client: one caller; the other token: a second one.
+    expect(gateway.subscriptions.callers).toBe(callersBefore + 2);
+
+    // One tab closes: the caller (and its revocation watch) stays for the other two.
+    const open = gateway.subscriptions.connections;
+    await tabs[0]?.dispose();
+    await waitFor(() => gateway.subscriptions.connections === open - 1);
+    expect(gateway.subscriptions.callers).toBe(callersBefore + 2);
+
+    // The account is deleted: both remaining subscriptions end with FORBIDDEN without waiting for an event.
+    await revocations.publish(topics.accessRevoked, {
+      kind: 'ACCOUNT_DELETED',
+      userId: 'user-revoked',
+      at: Date.now(),
+    });
+    const ended = watching.slice(1);
+    await waitFor(() => ended.every((s) => s.completed));
+    for (const s of ended) expect(s.results.at(-1)?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // The other caller goes on receiving.
+    const received = bystander.results.length;
+    await publishUntil('callers', () => bystander.results.length > received);
+    expect(bystander.results.at(-1)?.errors).toBeUndefined();
+    expect(bystander.completed).toBe(false);
+
+    // Their last connections closed, both callers are forgotten.
+    await Promise.all([...tabs.slice(1), otherClient].map((c) => c.dispose()));
+    await waitFor(() => gateway.subscriptions.callers === callersBefore);
+  });
+
+  it('a caller state is per token and roles: a new token of the same user is another caller', async () => {
+    const callersBefore = gateway.subscriptions.callers;
+    const first = await tokens.sign('user-two-tokens', ['CUSTOMER']);
+    const second = await tokens.sign('user-two-tokens', ['CUSTOMER', 'FARMER']);
+    const connections = [connect(first), connect(second)];
+    const [a, b] = connections.map((c) => collect(c, TICK, { c: 'two-tokens' }));
+    await publishUntil('two-tokens', () => (a?.results.length ?? 0) > 0 && (b?.results.length ?? 0) > 0);
+    expect(gateway.subscriptions.callers).toBe(callersBefore + 2);
+    await Promise.all(connections.map((c) => c.dispose()));
+    await waitFor(() => gateway.subscriptions.callers === callersBefore);
   });
 });
 

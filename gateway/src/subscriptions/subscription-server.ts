@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ServiceMap } from '@apollo/gateway';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import {
@@ -14,13 +13,21 @@ import {
   type Logger,
   type RevocationView,
   type ServiceMetrics,
+  type Viewer,
 } from '@vegshare/kit/gateway';
 import { isGated, type OperationGate } from '../operation-gate.ts';
 import type { GatewayContext } from '../context.ts';
 import { type SubscriptionPlanner, SubscriptionPlanningError, type SubscriptionPlan } from './subscription-planner.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 import { SubscriptionFanout } from './fanout.ts';
-import { clientSubscription, type ClientSubscription } from './client-subscription.ts';
+import { ClientSubscription, type SubscriptionHost } from './client-subscription.ts';
+import { serveGraphqlWs, type TransportExtra } from './ws-transport.ts';
+
+/** What the upgrade request says of the client: read once when the socket opens (the request is not kept). */
+export interface ClientInfo {
+  readonly clientIp: string;
+  readonly userAgent: string | null;
+}
 
 export interface SubscriptionServerOptions {
   readonly server: Server;
@@ -36,11 +43,10 @@ export interface SubscriptionServerOptions {
   readonly formatError: ErrorFormatter;
   /** Revocations and role changes: a connection whose access ends loses its subscriptions (FORBIDDEN). */
   readonly access: RevocationView;
+  /** What a connection keeps of its upgrade request. */
+  readonly clientOf: (request: IncomingMessage) => ClientInfo;
   /** Builds the caller's context from connection_init (token / API key); throws to refuse the connection. */
-  readonly authenticate: (
-    params: Readonly<Record<string, unknown>>,
-    request: IncomingMessage,
-  ) => Promise<GatewayContext>;
+  readonly authenticate: (params: Readonly<Record<string, unknown>>, client: ClientInfo) => Promise<GatewayContext>;
   /** Queries and mutations sent over the socket run through the HTTP pipeline. */
   readonly executeOperation: (
     request: { query: string; variables: Record<string, unknown>; operationName: string | null },
@@ -56,26 +62,64 @@ export interface SubscriptionServerOptions {
   readonly shareAcrossCallers?: boolean;
 }
 
-interface ConnectionState {
-  context: GatewayContext | null;
+/** One graphql-ws connection: its context's `extra` (graphql-ws keeps it as long as the socket is open). */
+class Connection implements TransportExtra {
+  /** The client as the upgrade request described it, until connection_init has used it. */
+  client: ClientInfo | null;
+  /** Who is connected (from connection_init), shared with that caller's other connections. */
+  caller: Caller | null = null;
   /** Open subscriptions of the connection, to end them from outside (access ended, schema reloaded). */
-  readonly streams: Set<ClientSubscription>;
+  readonly streams = new Set<ClientSubscription>();
   /** Subscriptions accepted by onSubscribe whose stream is not open yet (they count against the cap already). */
-  pending: number;
+  pending = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    client: ClientInfo,
+  ) {
+    this.client = client;
+  }
+
+  get context(): GatewayContext | null {
+    return this.caller?.context ?? null;
+  }
+}
+
+/**
+ * A caller — the same credentials, effective roles, address and user agent — and its open connections. Its
+ * connections share one context (one verified viewer, one copy of the token) and one revocation watch: a browser
+ * with many tabs, or one user's devices behind one address, cost one of each.
+ */
+interface Caller {
+  readonly key: string;
+  readonly context: GatewayContext;
+  readonly connections: Set<Connection>;
   unwatch: (() => void) | null;
 }
+
+/**
+ * Everything a context holds, so that connections share a caller only when their contexts would be equal: the same
+ * token gives the same viewer up to its effective roles (a role change narrows the roles of later verifications).
+ */
+const callerKey = (context: GatewayContext): string =>
+  [
+    context.authorization ?? '',
+    context.viaApiKey ? 'k' : '',
+    context.viewer?.roles.join(',') ?? '',
+    context.clientIp,
+    context.userAgent ?? '',
+  ].join('\u0000');
+
+type Ctx = WsContext<Record<string, unknown>, Connection>;
 
 interface OperationContextValue {
   readonly gateway: GatewayContext;
   readonly plan: SubscriptionPlan | null;
   readonly id: string;
-  readonly ws: WsContext<Record<string, unknown>, Extra>;
-  readonly connection: ConnectionState;
+  readonly ws: Ctx;
   /** The operation text after persisted-operation resolution. */
   readonly query: string;
 }
-
-type Ctx = WsContext<Record<string, unknown>, Extra>;
 
 const schemaReloaded = (): GraphQLError =>
   new GraphQLError('The schema was reloaded: subscribe again', {
@@ -94,54 +138,82 @@ export interface GatewaySubscriptions {
   /** Ends every open subscription cleanly (a last error, then complete): the schema they were planned on is gone. */
   endAll(reason: 'schema-reload'): void;
   readonly connections: number;
+  /** Distinct callers connected (credentials, roles, address, user agent): each holds one context and one watch. */
+  readonly callers: number;
   /** Distinct results computed per event (operation + variables + rights class). */
   readonly sharedResults: number;
 }
 
-/** Per-connection state: who is connected (onConnect) and what runs on the socket. */
+/** Who is connected (onConnect), per caller, and what runs on each socket. */
 function connections(options: SubscriptionServerOptions) {
-  const states = new WeakMap<object, ConnectionState>();
-  const open = new Set<ConnectionState>();
-  const stateOf = (ctx: Ctx): ConnectionState => {
-    let state = states.get(ctx);
-    if (!state) states.set(ctx, (state = { context: null, streams: new Set(), pending: 0, unwatch: null }));
-    return state;
+  const callers = new Map<string, Caller>();
+  const open = new Set<Connection>();
+
+  /** Access of a caller's user changed: if it narrowed, every subscription of its connections ends at once. */
+  const accessChanged = (caller: Caller, viewer: Viewer): void => {
+    if (!accessNarrowed(options.access, viewer)) return;
+    for (const connection of caller.connections)
+      for (const stream of connection.streams) stream.end(subscriptionAccessEnded());
   };
+  const attach = (connection: Connection, context: GatewayContext): void => {
+    const key = callerKey(context);
+    let caller = callers.get(key);
+    if (!caller) {
+      const created: Caller = { key, context, connections: new Set(), unwatch: null };
+      const viewer = context.viewer;
+      // Access that ends (session, key, a role) ends the caller's subscriptions as soon as the change arrives.
+      if (viewer) created.unwatch = options.access.watch(viewer.userId, () => accessChanged(created, viewer));
+      callers.set(key, (caller = created));
+    }
+    caller.connections.add(connection);
+    connection.caller = caller;
+  };
+  const detach = (connection: Connection): void => {
+    const caller = connection.caller;
+    if (!caller) return;
+    caller.connections.delete(connection);
+    if (caller.connections.size > 0) return;
+    caller.unwatch?.();
+    if (callers.get(caller.key) === caller) callers.delete(caller.key);
+  };
+
   const onConnect = async (ctx: Ctx): Promise<boolean> => {
-    const state = stateOf(ctx);
+    const connection = ctx.extra;
+    const client = connection.client ?? { clientIp: '', userAgent: null };
+    connection.client = null;
+    let context: GatewayContext;
     try {
-      state.context = await options.authenticate(ctx.connectionParams ?? {}, ctx.extra.request);
+      context = await options.authenticate(ctx.connectionParams ?? {}, client);
     } catch (error) {
       options.logger.info({ reason: (error as Error).message }, 'subscription connection refused');
       return false;
+    } finally {
+      // Read once: the token lives on in the caller's context, shared by its connections.
+      Reflect.set(ctx, 'connectionParams', undefined);
     }
-    const viewer = state.context.viewer;
-    if (viewer) {
-      // Access that ends (session, key, a role) ends the connection's subscriptions as soon as the change arrives.
-      state.unwatch = options.access.watch(viewer.userId, () => {
-        if (!accessNarrowed(options.access, viewer)) return;
-        for (const stream of state.streams) stream.end(subscriptionAccessEnded());
-      });
-    }
-    open.add(state);
+    if (connection.socket.readyState !== connection.socket.OPEN) return false;
+    attach(connection, context);
+    open.add(connection);
     return true;
   };
   const onClose = (ctx: Ctx): void => {
-    const state = stateOf(ctx);
-    state.unwatch?.();
-    open.delete(state);
+    detach(ctx.extra);
+    open.delete(ctx.extra);
   };
-  return { stateOf, onConnect, onClose, open };
+  return {
+    onConnect,
+    onClose,
+    open,
+    get callers() {
+      return callers.size;
+    },
+  };
 }
 
 /** What graphql-ws runs for a `subscribe` message: the gate, then a plan for subscriptions, or errors for the client. */
 function admit(options: SubscriptionServerOptions, maxSubs: number, refuse: (error: unknown) => GraphQLError[]) {
-  return (
-    ctx: Ctx,
-    state: ConnectionState,
-    id: string,
-    payload: SubscribePayload,
-  ): ExecutionArgs | readonly GraphQLError[] => {
+  return (ctx: Ctx, id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+    const state = ctx.extra;
     try {
       const gateway = state.context;
       if (!gateway) return [new GraphQLError('Not connected', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
@@ -166,7 +238,7 @@ function admit(options: SubscriptionServerOptions, maxSubs: number, refuse: (err
         }
         state.pending += 1;
       }
-      const contextValue: OperationContextValue = { gateway, plan, id, ws: ctx, connection: state, query: gated.query };
+      const contextValue: OperationContextValue = { gateway, plan, id, ws: ctx, query: gated.query };
       return {
         schema: options.planner.state.apiGraphQLSchema,
         document: gated.document,
@@ -198,33 +270,30 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
     return [asGraphQLError(error)];
   };
   const admitOperation = admit(options, maxSubs, refuse);
+  const host: SubscriptionHost = {
+    join: (request, member) => fanout.join(request, member),
+    dropped: () => fanout.dropped(),
+    maxBufferedBytes: maxBuffered,
+    finished: () => activeGauge.dec(),
+  };
 
   const subscribe = (args: ExecutionArgs): ClientSubscription => {
     const value = args.contextValue as OperationContextValue;
-    const { connection, plan, ws, id } = value;
+    const { plan, ws, id } = value;
+    const connection = ws.extra;
     connection.pending = Math.max(0, connection.pending - 1);
     activeGauge.inc();
-    const stream = clientSubscription({
+    const stream = new ClientSubscription(
+      host,
+      ws,
       id,
-      socket: ws.extra.socket as WebSocket,
-      isRunning: () => id in ws.subscriptions,
-      context: value.gateway,
-      maxBufferedBytes: maxBuffered,
-      join: (member) =>
-        fanout.join(
-          {
-            plan: plan as SubscriptionPlan,
-            operationKey: `${args.operationName ?? ''}\u0000${value.query}`,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          },
-          member,
-        ),
-      onSlow: () => fanout.dropped(),
-      onFinish: () => {
-        activeGauge.dec();
-        connection.streams.delete(stream);
+      {
+        plan: plan as SubscriptionPlan,
+        operationKey: `${args.operationName ?? ''}\u0000${value.query}`,
+        variables: (args.variableValues ?? {}) as Record<string, unknown>,
       },
-    });
+      value.gateway,
+    );
     connection.streams.add(stream);
     return stream;
   };
@@ -245,21 +314,29 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
     }
   };
 
-  const serverOptions: ServerOptions<Record<string, unknown>, Extra> = {
+  const serverOptions: ServerOptions<Record<string, unknown>, Connection> = {
     schema: () => options.planner.state.apiGraphQLSchema,
     ...wsErrorHooks(options.formatError),
     onConnect: conns.onConnect,
     onClose: conns.onClose,
-    onSubscribe: (ctx, id, payload) => admitOperation(ctx, conns.stateOf(ctx), id, payload),
+    onSubscribe: admitOperation,
     subscribe,
     execute,
   };
-  // Keep-alive: graphql-ws pings every interval and terminates sockets that miss a pong.
-  const cleanup = useServer(serverOptions, wss, options.pingIntervalMs ?? 12_000);
+  const transport = serveGraphqlWs(serverOptions, {
+    wss,
+    extraOf: (socket, request) => new Connection(socket, options.clientOf(request)),
+    // Keep-alive: every socket is pinged each interval and terminated when it missed the previous pong.
+    keepAliveMs: options.pingIntervalMs ?? 12_000,
+    logger: options.logger,
+  });
 
   return {
     get connections() {
       return wss.clients.size;
+    },
+    get callers() {
+      return conns.callers;
     },
     get sharedResults() {
       return fanout.groups;
@@ -270,8 +347,7 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
     async close() {
       // Tell clients to reconnect elsewhere (1012 Service Restart is retryable for graphql-ws clients).
       for (const socket of wss.clients) socket.close(CLOSE_SERVICE_RESTART, 'Service restart');
-      await cleanup.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await transport.dispose();
     },
   };
 }
