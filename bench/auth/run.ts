@@ -247,6 +247,8 @@ interface Report {
   readonly idleLoop: LoopDelay;
   readonly refreshLoop: LoopDelay;
   readonly loginCpu: CpuSplit;
+  /** CPU ms per second of the idle processes before the storm. */
+  readonly idleCpu: CpuSplit;
   readonly refreshCpu: CpuSplit;
   readonly refresh: Phase;
   readonly verifyUncached: Phase;
@@ -286,6 +288,7 @@ function markdown(r: Report): string {
     `| event-loop delay of the same process idle, before the storm (the machine's load alone; max ${ms(r.idleLoop.max)} ms) | | ${ms(r.idleLoop.p50)} | ${ms(r.idleLoop.p99)} | | |`,
     `| CPU time per login in ${cpuWhere}, all threads · per verification in the bound | | ${ms(c.total)} · ${ms(hashCpuMs)} ms | | ${(hashCpuMs / c.total).toFixed(2)} (hash ÷ login) | |`,
     `| CPU time per login: auth's other threads (argon2's pool, GC helpers) · auth's event loop · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} | | ${ms(poolMs)} · ${ms(c.authLoop)} · ${ms(c.total - c.auth)} ms | | ${(poolMs / c.total).toFixed(2)} (pool ÷ login) | |`,
+    `| idle CPU before the storm, ms per second: auth's event loop (its 1 ms loop probe included) · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} — per login at the storm's rate | | ${ms(r.idleCpu.authLoop)} · ${ms(r.idleCpu.total - r.idleCpu.auth)} — ${(r.idleCpu.authLoop / r.logins.perSecond).toFixed(2)} · ${((r.idleCpu.total - r.idleCpu.auth) / r.logins.perSecond).toFixed(2)} ms | | | |`,
     `| CPU time per refresh: ${cpuWhere} · auth · auth's event loop | | ${ms(r.refreshCpu.total)} · ${ms(r.refreshCpu.auth)} · ${ms(r.refreshCpu.authLoop)} ms | | | |`,
     `| refresh-token rotations through the gateway (${r.refresh.failed} failed; event-loop p99 ${ms(r.refreshLoop.p99)} ms) | ${r.refresh.perSecond.toFixed(1)} | ${ms(r.refresh.p50)} | ${ms(r.refresh.p99)} | ${(r.refresh.perSecond / bound).toFixed(1)}× | |`,
     `| access-token verifications, kit verifier on the JWKS, signature checked every time (bench process) | ${r.verifyUncached.perSecond.toFixed(0)} | ${ms(r.verifyUncached.p50)} | ${ms(r.verifyUncached.p99)} | | |`,
@@ -407,7 +410,12 @@ async function main(): Promise<void> {
     log(`bound ${JSON.stringify(boundBefore)}; idle event loop…`);
     // The same process idle, for as long as the storm: what the machine's load alone does to its event loop.
     await readLoopDelay(topo.probeUrl);
+    const idleMeter = cpuMeter(topo);
+    const idleStart = performance.now();
     await sleep(Math.min(settings.seconds, 10) * 1000);
+    // CPU per second of the idle processes: timers, metrics and the loop probe's own 1 ms timer, which the storm's
+    // per-login figures include too (at the storm's rate of logins).
+    const idleCpu = idleMeter((performance.now() - idleStart) / 1000);
     const idleLoop = await readLoopDelay(topo.probeUrl);
     log('warm-up…');
     const kept = new Map<string, Tokens>();
@@ -458,6 +466,7 @@ async function main(): Promise<void> {
       idleLoop,
       refreshLoop,
       loginCpu,
+      idleCpu,
       refreshCpu,
       refresh,
       verifyUncached,

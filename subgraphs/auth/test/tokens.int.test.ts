@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT, UnsecuredJWT, base64url, type JWK } from 'jose';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createJwtVerifier, type TokenVerifier } from '@vegshare/kit';
 import { SigningKeyStore } from '../src/domain/keys/key-store.ts';
+import { argon2idHasher } from '../src/domain/passwords/hasher.ts';
+import { AccessTokenIssuer } from '../src/domain/tokens/access-tokens.ts';
 import { DEV_KEY_ENCRYPTION_SECRET } from '../src/env.ts';
-import { bearer, codeOf, register, startHarness, type Harness } from './harness.ts';
+import { bearer, codeOf, GOOD_PASSWORD, register, startHarness, type Harness } from './harness.ts';
 
 const ISSUER = 'https://auth.vegshare.local';
 const AUDIENCE = 'vegshare-api';
@@ -48,6 +50,33 @@ describe('access tokens', () => {
     });
     expect((payload['exp'] as number) - (payload['iat'] as number)).toBe(900);
     await expect(verifier.verify(auth.accessToken)).resolves.toMatchObject({ userId: auth.user.id });
+  });
+
+  it('are signed at once, not queued behind the password hashes that fill the thread pool during a sign-in storm', async () => {
+    const store = new SigningKeyStore(h.db, DEV_KEY_ENCRYPTION_SECRET, 900);
+    const issuer = new AccessTokenIssuer(store, ISSUER, AUDIENCE);
+    await issuer.issue({ userId: randomUUID(), roles: ['CUSTOMER'] }, 60); // keys loaded
+    const hasher = argon2idHasher();
+    const stored = await hasher.hash(GOOD_PASSWORD);
+    const finished: string[] = [];
+    // More verifications than libuv has threads: the pool is busy and has a queue when the token is issued.
+    const verifications = Array.from({ length: 16 }, () =>
+      hasher.verify(stored, GOOD_PASSWORD).then(() => finished.push('hash')),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const subject = { userId: randomUUID(), roles: ['CUSTOMER' as const], sessionId: randomUUID() };
+    const issued = issuer.issue(subject, 60).then((token) => {
+      finished.push('token');
+      return token;
+    });
+    await Promise.all(verifications);
+    const { token } = await issued;
+    // WebCrypto's Ed25519 signing is a thread-pool job: it finished only after hashes queued before it.
+    expect(finished[0]).toBe('token');
+    await expect(verifier.verify(token)).resolves.toMatchObject({
+      userId: subject.userId,
+      sessionId: subject.sessionId,
+    });
   });
 
   it('rejects alg none, HS256 signed with the public key, unknown kid, wrong key, wrong audience or issuer, expired and tampered tokens', async () => {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import {
   exportJWK,
   exportPKCS8,
   generateKeyPair,
   importJWK,
-  importPKCS8,
   type CryptoKey,
   type JWK,
   type JWTVerifyGetKey,
@@ -29,7 +28,8 @@ interface PublishedKey {
 
 export interface Signer {
   readonly kid: string;
-  readonly key: CryptoKey;
+  /** The Ed25519 private key as node:crypto holds it, imported once per key (see AccessTokenIssuer). */
+  readonly key: KeyObject;
 }
 
 interface Snapshot {
@@ -46,7 +46,7 @@ export class SigningKeyStore {
   readonly #encryption: KeyEncryption;
   #snapshot: Snapshot | null = null;
   #loading: Promise<Snapshot> | null = null;
-  #signer: { kid: string; key: Promise<CryptoKey> } | null = null;
+  #signer: Signer | null = null;
 
   constructor(
     private readonly db: AuthDb,
@@ -128,9 +128,9 @@ export class SigningKeyStore {
     if (!row) throw new Error('no active signing key (run keys:rotate or restart the auth service)');
     if (this.#signer?.kid !== row.kid) {
       const pem = this.#encryption.decrypt(row.privateKeyEncrypted, row.kid);
-      this.#signer = { kid: row.kid, key: importPKCS8(pem, SIGNING_ALG) as Promise<CryptoKey> };
+      this.#signer = { kid: row.kid, key: createPrivateKey(pem) };
     }
-    return { kid: row.kid, key: await this.#signer.key };
+    return this.#signer;
   }
 
   /** The public JWKS document served at /.well-known/jwks.json. */
