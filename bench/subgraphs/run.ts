@@ -12,7 +12,7 @@
  * Each operation's answer is reported as a digest (sha256 of the response text with every UUID replaced by its order of
  * first appearance, since a fresh database has fresh ids), so that two checkouts can be shown to answer alike.
  *
- * Environment: BENCH_SUBGRAPH (farm), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
+ * Environment: BENCH_SUBGRAPH (farm; user answers the mutation alone), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
  * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository),
  * BENCH_OPERATIONS (comma-separated operation names, e.g. `large-list` when profiling one of them; default all),
  * BENCH_ANSWERS_DIR (writes each operation's first answer there as <operation>.json, to diff two checkouts' answers).
