@@ -1,8 +1,8 @@
-import type DataLoader from 'dataloader';
 import { rowLoader, groupLoader } from '@vegshare/kit';
 import type { FarmDb, FarmSql } from './db.ts';
 import { PagedLoaders } from './domain/paged-children.ts';
-import { farmsById, liveRentalsByPlot, plotsByFarm, plotsById, type LiveRental } from './domain/row-statements.ts';
+import { LiveRentals } from './domain/live-rentals.ts';
+import { farmsById, plotsByFarm, plotsById } from './domain/row-statements.ts';
 
 const byIds = (ids: readonly string[]) => ({ where: { id: { in: [...ids] } } });
 
@@ -85,35 +85,3 @@ export function createLoaders(db: FarmDb, sql: FarmSql) {
   };
 }
 export type FarmLoaders = ReturnType<typeof createLoaders>;
-
-/**
- * REQUESTED or ACTIVE rentals by plot: a plot's status, who its current renter is (authorization of feeds and tasks).
- * Those of plots read through plotsByFarm are known at once, so the status of every plot of a farm list is answered
- * without a promise each (hundreds per list); any other plot's are batched.
- */
-export class LiveRentals {
-  readonly #known = new Map<string, readonly LiveRental[]>();
-  readonly #loader: DataLoader<string, LiveRental[]>;
-
-  constructor(sql: FarmSql) {
-    this.#loader = groupLoader(
-      (ids: readonly string[]) => liveRentalsByPlot(sql, ids),
-      (r) => r.plotId,
-    );
-  }
-
-  /** The plot's live rentals: at once when known, else from the next batch. */
-  of(plotId: string): readonly LiveRental[] | Promise<readonly LiveRental[]> {
-    return this.#known.get(plotId) ?? this.#loader.load(plotId);
-  }
-
-  remember(plotId: string, live: readonly LiveRental[]): void {
-    this.#known.set(plotId, live);
-  }
-
-  /** Forgets what this request read of the plot's rentals (after a change to them). */
-  clear(plotId: string): void {
-    this.#known.delete(plotId);
-    this.#loader.clear(plotId);
-  }
-}
