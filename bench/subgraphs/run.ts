@@ -12,7 +12,7 @@
  * Each operation's answer is reported as a digest (sha256 of the response text with every UUID replaced by its order of
  * first appearance, since a fresh database has fresh ids), so that two checkouts can be shown to answer alike.
  *
- * Environment: BENCH_SUBGRAPH (farm), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
+ * Environment: BENCH_SUBGRAPH (farm; user answers the mutation alone), BENCH_REQUESTS (measured, per operation, 400), BENCH_WARMUP_REQUESTS (100),
  * BENCH_CONNECTIONS (8), BENCH_ROUNDS (measured passes over the operations, 2), BENCH_REPO (this repository),
  * BENCH_OPERATIONS (comma-separated operation names, e.g. `large-list` when profiling one of them; default all),
  * BENCH_ANSWERS_DIR (writes each operation's first answer there as <operation>.json, to diff two checkouts' answers).
@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { DEV_KEY_ENCRYPTION_SECRET } from '@vegshare/auth/env';
 import { loadService } from '@vegshare/tools/services';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
+import { startLocalS3 } from '@vegshare/tools/testing/s3';
 import { repoRoot } from '@vegshare/tools/workspace';
 import { login, postGraphQL, seedBulkFarms } from '../gateway/data.ts';
 import { operations, requestBody, type Operation } from '../gateway/operations.ts';
@@ -117,8 +118,17 @@ async function main(): Promise<void> {
     const db = await createTestDatabase();
     cleanup.push(() => db.drop());
     for (const name of ['auth', settings.subgraph]) await (await loadService(name)).seed(db.url);
+    // The user subgraph (BENCH_SUBGRAPH=user, the mutation) needs an S3 API to start, as in bench/gateway.
+    const s3 = await startLocalS3();
+    cleanup.push(() => s3.stop());
     const secret = randomBytes(24).toString('hex');
-    const base = { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn', GATEWAY_SECRET: secret };
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      GATEWAY_SECRET: secret,
+      ...s3.env,
+    };
     const auth = await startProcess({
       label: 'subgraph auth',
       script: 'serve-subgraph.ts',

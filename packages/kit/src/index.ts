@@ -82,7 +82,18 @@ export {
 } from './http/operation-stream.ts';
 
 // Data access.
-export { pgAdapter, pgPool, type PgPool } from './db/pg-adapter.ts';
+export {
+  pgAdapter,
+  pgPool,
+  openPrismaOnPool,
+  prismaLikeTypes,
+  preparedRows,
+  type PgPool,
+  type PgStatement,
+  type PgSql,
+  type PrismaOnPool,
+  type PrismaOnPoolOptions,
+} from './db/pg-adapter.ts';
 export { applyMigrations } from './db/migrations.ts';
 export { isUniqueViolation, isExclusionViolation, isTransientDbError } from './db/db-errors.ts';
 export { groupLoader, rowLoader, isUuid } from './loaders.ts';

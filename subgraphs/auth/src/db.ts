@@ -1,5 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { pgPool, type PgPool } from '@vegshare/kit';
+import { openPrismaOnPool, type PgSql, type PrismaOnPool } from '@vegshare/kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type AuthDb = PrismaClient;
@@ -10,22 +9,17 @@ export const AUTH_SCHEMA = 'auth';
  * as named prepared statements: Prisma's raw path costs about four times node-postgres's CPU per statement
  * (bench/auth), and these run on the event loop that the sign-in storm shares.
  */
-export type AuthSql = Pick<PgPool, 'query'>;
+export type AuthSql = PgSql;
 
-export interface AuthDbHandle {
-  readonly db: AuthDb;
-  readonly sql: AuthSql;
-  /** Ends Prisma and the pool under it. */
-  close(): Promise<void>;
-}
+export type AuthDbHandle = PrismaOnPool<AuthDb>;
 
 /** Prisma on our own node-postgres pool (AUTH_SCHEMA for model queries), which the sign-in statements share. */
 export function openAuthDb(databaseUrl: string, maxConnections = 10): AuthDbHandle {
-  const pool = pgPool(databaseUrl, { max: maxConnections });
-  const db = new PrismaClient({
-    adapter: new PrismaPg(pool, { schema: AUTH_SCHEMA, disposeExternalPool: true }),
-  });
-  return { db, sql: pool, close: () => db.$disconnect() };
+  return openPrismaOnPool(
+    databaseUrl,
+    { schema: AUTH_SCHEMA, max: maxConnections },
+    (adapter) => new PrismaClient({ adapter }),
+  );
 }
 
 export function createAuthDb(databaseUrl: string): AuthDb {

@@ -1,5 +1,5 @@
 import type { EventBus, Logger, Viewer } from '@vegshare/kit';
-import type { FarmDb } from './db.ts';
+import type { FarmDb, FarmSql } from './db.ts';
 import type { FarmLoaders } from './loaders.ts';
 import type { FarmEvents } from './domain/notify.ts';
 
@@ -7,6 +7,8 @@ import type { FarmEvents } from './domain/notify.ts';
 export interface Context {
   readonly viewer: Viewer | null;
   readonly db: FarmDb;
+  /** The pool under `db`, for prepared statements (the hot loaders). */
+  readonly sql: FarmSql;
   readonly loaders: FarmLoaders;
   /** The raw bus (subscriptions listen on it). */
   readonly bus: EventBus;

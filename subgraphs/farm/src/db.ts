@@ -1,8 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { pgPool } from '@vegshare/kit';
+import { openPrismaOnPool, type PgSql } from '@vegshare/kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type FarmDb = PrismaClient;
+/** The pool under Prisma: the hot loaders' prepared statements (sql-loaders.ts). */
+export type FarmSql = PgSql;
 export const FARM_SCHEMA = 'farm';
 
 export interface FarmDbOptions {
@@ -13,40 +15,25 @@ export interface FarmDbOptions {
 
 export interface FarmDbHandle {
   readonly db: FarmDb;
+  readonly sql: FarmSql;
   close(): Promise<void>;
 }
 
 /**
- * Prisma on our own node-postgres pool bound to the "farm" schema (search_path too, for the few raw statements:
- * availability search and paged children). The pool is ours so that a query observer can wrap each connection.
+ * Prisma on our own node-postgres pool bound to the "farm" schema (search_path too, for the raw statements:
+ * availability search, paged children and the loaders' prepared statements), which the loaders' statements share.
  */
 export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): FarmDbHandle {
-  const pool = pgPool(databaseUrl, { max: options.maxConnections ?? 10, searchPath: FARM_SCHEMA });
-  const onQuery = options.onQuery;
-  if (onQuery) {
-    pool.on('connect', (client) => {
-      const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const first = args[0];
-        const text =
-          typeof first === 'string'
-            ? first
-            : first && typeof first === 'object' && 'text' in first
-              ? String((first as { text: unknown }).text)
-              : '';
-        onQuery(text);
-        return original(...args);
-      };
-    });
-  }
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { schema: FARM_SCHEMA }) });
-  return {
-    db,
-    async close() {
-      await db.$disconnect();
-      await pool.end().catch(() => undefined);
+  return openPrismaOnPool(
+    databaseUrl,
+    {
+      schema: FARM_SCHEMA,
+      searchPath: FARM_SCHEMA,
+      max: options.maxConnections ?? 10,
+      ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     },
-  };
+    (adapter) => new PrismaClient({ adapter }),
+  );
 }
 
 /** A client for scripts and tests (seed); `$disconnect()` releases its pool. */

@@ -1,18 +1,25 @@
 import { rowLoader, groupLoader } from '@vegshare/kit';
-import type { FarmDb } from './db.ts';
+import type { FarmDb, FarmSql } from './db.ts';
 import { PagedLoaders } from './domain/paged-children.ts';
+import { LiveRentals } from './domain/live-rentals.ts';
+import { farmsById, plotsByFarm, plotsById } from './domain/row-statements.ts';
 
 const byIds = (ids: readonly string[]) => ({ where: { id: { in: [...ids] } } });
 
-/** Batched per-request loaders: every entity and list field goes through one of these (no N+1). */
-export function createLoaders(db: FarmDb) {
+/**
+ * Batched per-request loaders: every entity and list field goes through one of these (no N+1). Those that every list
+ * request runs (farms, plots, plots by farm, live rentals by plot) are prepared statements on `sql`
+ * (row-statements.ts); the rest are Prisma queries.
+ */
+export function createLoaders(db: FarmDb, sql: FarmSql) {
+  const liveRentals = new LiveRentals(sql);
   return {
     farm: rowLoader(
-      (ids: readonly string[]) => db.farm.findMany(byIds(ids)),
+      (ids: readonly string[]) => farmsById(sql, ids),
       (f) => f.id,
     ),
     plot: rowLoader(
-      (ids: readonly string[]) => db.plot.findMany(byIds(ids)),
+      (ids: readonly string[]) => plotsById(sql, ids),
       (p) => p.id,
     ),
     crop: rowLoader(
@@ -43,9 +50,9 @@ export function createLoaders(db: FarmDb) {
       (ids: readonly string[]) => db.adoption.findMany(byIds(ids)),
       (a) => a.id,
     ),
+    /** A farm's plots by code; their live rentals come with them (liveRentals). */
     plotsByFarm: groupLoader(
-      (farmIds: readonly string[]) =>
-        db.plot.findMany({ where: { farmId: { in: [...farmIds] } }, orderBy: { code: 'asc' } }),
+      (farmIds: readonly string[]) => plotsByFarm(sql, farmIds, (id, live) => liveRentals.remember(id, live)),
       (p) => p.farmId,
     ),
     plan: rowLoader(
@@ -69,17 +76,12 @@ export function createLoaders(db: FarmDb) {
         }),
       (h) => h.deliveryId ?? '',
     ),
-    /** REQUESTED or ACTIVE rentals by plot: who the current renter is (authorization of feeds and tasks). */
-    liveRentalsByPlot: groupLoader(
-      (ids: readonly string[]) =>
-        db.rental.findMany({ where: { plotId: { in: [...ids] }, status: { in: ['REQUESTED', 'ACTIVE'] } } }),
-      (r) => r.plotId,
-    ),
+    liveRentals,
     activeAdoptionsByAnimal: groupLoader(
       (ids: readonly string[]) => db.adoption.findMany({ where: { animalId: { in: [...ids] }, status: 'ACTIVE' } }),
       (a) => a.animalId,
     ),
-    paged: new PagedLoaders(db),
+    paged: new PagedLoaders(db, sql),
   };
 }
 export type FarmLoaders = ReturnType<typeof createLoaders>;

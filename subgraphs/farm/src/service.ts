@@ -1,6 +1,6 @@
 import { startService, type ServiceDeps, type ServiceModule, type RunningSubgraph } from '@vegshare/kit';
 import { loadFarmConfig, type FarmConfig } from './env.ts';
-import { FARM_SCHEMA, openFarmDb, type FarmDb } from './db.ts';
+import { FARM_SCHEMA, openFarmDb, type FarmDb, type FarmSql } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedFarm } from './seed.ts';
@@ -19,6 +19,8 @@ export interface FarmDeps extends ServiceDeps {
 
 /** Starts the farm subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promise<RunningSubgraph> {
+  // The loaders' prepared statements go on the pool under Prisma (db.ts): known once openDb ran, which is before wire.
+  let sql: FarmSql | null = null;
   return startService<FarmDb, Context>({
     name: 'farm',
     config,
@@ -26,13 +28,21 @@ export function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promi
     dbSchema: FARM_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}),
+    openDb: () => {
+      const handle = openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {});
+      sql = handle.sql;
+      return handle;
+    },
     async wire({ db, bus, outbox, logger }) {
+      if (!sql) throw new Error('farm: the database pool is not open');
+      const pool: FarmSql = sql;
       const events = new FarmEvents(outbox);
-      await subscribeToReleaseRequests(db, bus, events, logger);
+      await subscribeToReleaseRequests(db, pool, bus, events, logger);
       await subscribeToTimelapses(db, bus, outbox, logger);
       await subscribeToAccountErasure(db, events, logger);
-      return { context: (viewer) => ({ viewer, db, loaders: createLoaders(db), bus, events, logger }) };
+      return {
+        context: (viewer) => ({ viewer, db, sql: pool, loaders: createLoaders(db, pool), bus, events, logger }),
+      };
     },
   });
 }

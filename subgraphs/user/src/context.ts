@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus, Viewer } from '@vegshare/kit';
-import type { UserDb } from './db.ts';
+import type { UserDb, UserSql } from './db.ts';
 import type { UserLoaders } from './loaders.ts';
 import type { AvatarStore } from './domain/avatars.ts';
 import type { Presence } from './adapters/push/presence.ts';
@@ -9,6 +9,8 @@ import type { Presence } from './adapters/push/presence.ts';
 export interface Context {
   readonly viewer: Viewer | null;
   readonly db: UserDb;
+  /** The pool under `db`, for prepared statements. */
+  readonly sql: UserSql;
   readonly loaders: UserLoaders;
   readonly avatars: AvatarStore;
   readonly bus: EventBus;

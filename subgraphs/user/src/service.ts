@@ -1,6 +1,5 @@
 import {
   createObjectStore,
-  prismaHandle,
   RedisEventBus,
   startService,
   type ReadinessCheck,
@@ -11,7 +10,7 @@ import {
 } from '@vegshare/kit';
 import { createAvatarStore } from './domain/avatars.ts';
 import type { Context } from './context.ts';
-import { createUserDb, USER_SCHEMA, type UserDb } from './db.ts';
+import { createUserDb, openUserDb, USER_SCHEMA, type UserDb, type UserSql } from './db.ts';
 import { loadUserConfig, type UserConfig } from './env.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -23,6 +22,8 @@ export { loadUserConfig, type UserConfig } from './env.ts';
 
 /** Starts the user subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
+  // The profile update's statement goes on the pool under Prisma (db.ts): known once openDb ran, which is before wire.
+  let sql: UserSql | null = null;
   return startService<UserDb, Context, ReturnType<typeof startPush>>({
     name: 'user',
     config,
@@ -30,11 +31,17 @@ export function startUserService(config: UserConfig, deps: ServiceDeps = {}): Pr
     dbSchema: USER_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => prismaHandle(createUserDb(config.DATABASE_URL)),
+    openDb: () => {
+      const handle = openUserDb(config.DATABASE_URL);
+      sql = handle.sql;
+      return handle;
+    },
     // Push delivery is used by the event consumers: opened before the outbox, so it closes after it.
     beforeEvents: ({ db, logger, metrics, resources }) =>
       resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop()),
     async wire({ db, bus, outbox, logger, metrics, resources, before: push }) {
+      if (!sql) throw new Error('user: the database pool is not open');
+      const pool: UserSql = sql;
       const objects = createObjectStore(config);
       const avatars = createAvatarStore(db, objects, logger);
       try {
@@ -51,6 +58,7 @@ export function startUserService(config: UserConfig, deps: ServiceDeps = {}): Pr
         context: (viewer, requestLogger) => ({
           viewer,
           db,
+          sql: pool,
           loaders: createLoaders(db),
           avatars,
           bus,

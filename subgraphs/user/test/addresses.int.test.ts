@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createObjectStore, pgAdapter, type Viewer } from '@vegshare/kit';
+import { createLogger, createObjectStore, pgAdapter, pgPool, type Viewer } from '@vegshare/kit';
 import { MAX_ADDRESSES_PER_USER } from '../src/domain/addresses.ts';
 import { createAvatarStore } from '../src/domain/avatars.ts';
 import { memoryPresence } from '../src/adapters/push/presence.ts';
@@ -222,6 +222,8 @@ describe('batching', () => {
       adapter: pgAdapter(h.database.url, USER_SCHEMA),
       log: [{ emit: 'event', level: 'query' }],
     });
+    // The context's pool for prepared statements (no query here uses it).
+    const sql = pgPool(h.database.url, { max: 1 });
     let statements = 0;
     db.$on('query', () => {
       statements += 1;
@@ -239,6 +241,7 @@ describe('batching', () => {
     const context = (): Context => ({
       viewer,
       db,
+      sql,
       loaders: createLoaders(db),
       avatars: createAvatarStore(db, createObjectStore({ ...h.s3.env, S3_REGION: 'us-east-1' }), logger),
       bus: h.events,
@@ -275,6 +278,7 @@ describe('batching', () => {
       expect(twelve).toBe(one);
     } finally {
       await db.$disconnect();
+      await sql.end();
     }
   });
 });

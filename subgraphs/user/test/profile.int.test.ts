@@ -179,6 +179,34 @@ describe('updateProfile', () => {
     });
   });
 
+  it('keeps what the input leaves out, the phone too, and moves updatedAt', async () => {
+    const id = randomUUID();
+    await h.db.profile.create({
+      data: { id, displayName: 'Kept', phone: '+33612345678', locale: 'fr', timeZone: 'Europe/Paris' },
+    });
+    const before = await h.db.profile.findUniqueOrThrow({ where: { id } });
+    const token = await h.tokens.mint(id);
+    const res = await h.gql(mutation, { input: { locale: 'en-GB' } }, token);
+    expect(res.body).toEqual({
+      data: {
+        updateProfile: { id, displayName: 'Kept', phone: '+33612345678', locale: 'en-GB', timeZone: 'Europe/Paris' },
+      },
+    });
+    const after = await h.db.profile.findUniqueOrThrow({ where: { id } });
+    expect(after.createdAt).toEqual(before.createdAt);
+    expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
+  });
+
+  it('creates the profile of a user whose registration event was missed, then applies the change', async () => {
+    const id = randomUUID();
+    const token = await h.tokens.mint(id);
+    const res = await h.gql(mutation, { input: { displayName: 'Late Arrival' } }, token);
+    expect(res.body).toEqual({
+      data: { updateProfile: { id, displayName: 'Late Arrival', phone: null, locale: 'en', timeZone: 'UTC' } },
+    });
+    expect(await h.db.profile.count({ where: { id } })).toBe(1);
+  });
+
   it.each([
     [{ phone: '0612345678' }, 'input.phone'],
     [{ phone: '+0123' }, 'input.phone'],

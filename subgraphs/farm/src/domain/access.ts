@@ -1,5 +1,6 @@
 import { forbidden, hasRole, notFound, requireViewer, type Viewer } from '@vegshare/kit';
 import type { Farm, Plot, Rental, Animal } from '../generated/prisma/client.ts';
+import type { FarmRow, PlotRow } from './row-statements.ts';
 import type { Context } from '../context.ts';
 
 /**
@@ -14,13 +15,13 @@ const isAdmin = (viewer: Viewer | null): boolean => hasRole(viewer, 'ADMIN');
 export const managesFarm = (viewer: Viewer | null, farm: Pick<Farm, 'ownerId'>): boolean =>
   isAdmin(viewer) || (viewer !== null && hasRole(viewer, 'FARMER') && farm.ownerId === viewer.userId);
 
-async function farmOf(ctx: Context, farmId: string): Promise<Farm> {
+async function farmOf(ctx: Context, farmId: string): Promise<FarmRow> {
   const farm = await ctx.loaders.farm.load(farmId);
   if (!farm) throw notFound('Farm', farmId);
   return farm;
 }
 
-export async function plotOrFail(ctx: Context, plotId: string): Promise<Plot> {
+export async function plotOrFail(ctx: Context, plotId: string): Promise<PlotRow> {
   const plot = await ctx.loaders.plot.load(plotId);
   if (!plot) throw notFound('Plot', plotId);
   return plot;
@@ -31,14 +32,14 @@ export async function managesPlot(ctx: Context, plot: Pick<Plot, 'farmId'>): Pro
 }
 
 /** Throws unless the viewer manages the farm (its farmer or an admin). */
-export async function requireFarmManager(ctx: Context, farmId: string): Promise<Farm> {
+export async function requireFarmManager(ctx: Context, farmId: string): Promise<FarmRow> {
   const viewer = requireViewer(ctx.viewer);
   const farm = await farmOf(ctx, farmId);
   if (!managesFarm(viewer, farm)) throw forbidden('Only the farm’s farmer or an admin may do this');
   return farm;
 }
 
-export async function requirePlotManager(ctx: Context, plotId: string): Promise<Plot> {
+export async function requirePlotManager(ctx: Context, plotId: string): Promise<PlotRow> {
   const plot = await plotOrFail(ctx, plotId);
   await requireFarmManager(ctx, plot.farmId);
   return plot;
@@ -48,7 +49,7 @@ export async function requirePlotManager(ctx: Context, plotId: string): Promise<
 async function isCurrentRenter(ctx: Context, plotId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
   const userId = ctx.viewer.userId;
-  return (await ctx.loaders.liveRentalsByPlot.load(plotId)).some((r) => r.customerId === userId);
+  return (await ctx.loaders.liveRentals.of(plotId)).some((r) => r.customerId === userId);
 }
 
 /** Feeds and tasks of a plot: its farmer, admins, its current renter. */

@@ -20,21 +20,25 @@ export function periodOrToday(
   from: string | null | undefined,
   to: string | null | undefined,
   prefix?: string,
-  now = new Date(),
+  now?: Date,
 ): Period {
   // No period asked (every Plot.status of a list, hundreds per request): nothing to validate, and today's period is
   // built once a day rather than once per plot.
-  if (from == null && to == null) return todaysPeriod(now);
+  if (from == null && to == null) return todaysPeriod(now ? now.getTime() : Date.now());
   const p = parseInput(periodInput, { from, to }, prefix);
   if (p.from && p.to) return { from: p.from, to: p.to };
-  return todaysPeriod(now);
+  return todaysPeriod(now ? now.getTime() : Date.now());
 }
 
+const DAY_MS = 86_400_000;
 let lastToday: Period = { from: '', to: '' };
+let lastTodayStart = 0;
 /** [today, tomorrow), the same frozen object for every call on the same (UTC) day. */
-function todaysPeriod(now: Date): Period {
-  const today = todayIso(now);
-  if (lastToday.from !== today) lastToday = Object.freeze({ from: today, to: addDays(today, 1) });
+function todaysPeriod(nowMs: number): Period {
+  if (nowMs >= lastTodayStart && nowMs < lastTodayStart + DAY_MS) return lastToday;
+  const today = todayIso(new Date(nowMs));
+  lastToday = Object.freeze({ from: today, to: addDays(today, 1) });
+  lastTodayStart = nowMs - (nowMs % DAY_MS);
   return lastToday;
 }
 
@@ -47,8 +51,16 @@ const overlaps = (rental: Pick<Rental, 'startsOn' | 'endsOn'>, period: Period): 
  * when a REQUESTED or ACTIVE rental holds part of the period, else AVAILABLE. One batched query for all plots of a
  * request (their live rentals), whatever the periods asked.
  */
-export async function plotStatus(ctx: Context, plot: Pick<Plot, 'id' | 'status'>, period: Period): Promise<PlotStatus> {
+export function plotStatus(
+  ctx: Context,
+  plot: Pick<Plot, 'id' | 'status'>,
+  period: Period,
+): PlotStatus | Promise<PlotStatus> {
   if (plot.status !== 'AVAILABLE') return plot.status;
-  const live = await ctx.loaders.liveRentalsByPlot.load(plot.id);
-  return live.some((r) => overlaps(r, period)) ? 'RENTED' : 'AVAILABLE';
+  const live = ctx.loaders.liveRentals.of(plot.id);
+  // Known (the plots of a farm list): answered at once, without a promise per plot.
+  return live instanceof Promise ? live.then((l) => statusIn(l, period)) : statusIn(live, period);
 }
+
+const statusIn = (live: readonly Pick<Rental, 'startsOn' | 'endsOn'>[], period: Period): PlotStatus =>
+  live.some((r) => overlaps(r, period)) ? 'RENTED' : 'AVAILABLE';

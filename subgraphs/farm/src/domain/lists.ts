@@ -1,8 +1,9 @@
-import type { Adoption, Animal, Delivery, Farm, Harvest, Rental, Task } from '../generated/prisma/client.ts';
+import type { Adoption, Animal, Delivery, Harvest, Rental, Task } from '../generated/prisma/client.ts';
 import type { ActivityRecord } from './activity.ts';
 import type { ChildSpec } from './paged-children.ts';
 import { timeKey } from '@vegshare/kit';
 import { toIsoDate } from './dates.ts';
+import { farmsPage, type FarmRow } from './row-statements.ts';
 
 /** Every growing list of the farm subgraph, with its keyset order. */
 const newestFirst = { sort: 't.created_at', sortType: 'timestamptz', descending: true } as const;
@@ -26,20 +27,9 @@ export const lists = {
     descending: false,
     load: (db, ids) => db.farm.findMany({ where: { id: { in: ids } } }),
     keyOf: (f) => ({ key: f.name, id: f.id }),
-    // The catalogue's page in one statement (the most asked list): ORDER BY name, id and (name, id) > cursor, as above.
-    page: (db, take, cursor) =>
-      db.farm.findMany({
-        ...(cursor
-          ? {
-              where: {
-                OR: [{ name: { gt: String(cursor.key) } }, { name: String(cursor.key), id: { gt: cursor.id } }],
-              },
-            }
-          : {}),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-        take,
-      }),
-  } satisfies ChildSpec<Farm>,
+    // The catalogue's page in one prepared statement (the most asked list): ORDER BY name, id and (name, id) > cursor.
+    page: farmsPage,
+  } satisfies ChildSpec<FarmRow>,
   rentalsByPlot: {
     from: 'rental t',
     parent: 't.plot_id',

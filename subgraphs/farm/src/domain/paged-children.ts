@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { FarmDb } from '../db.ts';
+import type { FarmDb, FarmSql } from '../db.ts';
 import { connectionOf, decodeCursor, pageSize, type Connection, type Cursor } from '@vegshare/kit';
 
 /**
@@ -23,7 +23,7 @@ export interface ChildSpec<T extends { id: string }> {
    * For an unpartitioned list (parent null): up to `take` rows after `cursor` in the same keyset order, in one
    * statement, used when no filter applies. Without it such a list takes two (the ids, then the rows by id).
    */
-  readonly page?: (db: FarmDb, take: number, cursor: Cursor | null) => Promise<T[]>;
+  readonly page?: (sql: FarmSql, take: number, cursor: Cursor | null) => Promise<T[]>;
 }
 
 export interface PageArgs {
@@ -61,6 +61,7 @@ async function pageIds(
 
 async function pagedChildren<T extends { id: string }>(
   db: FarmDb,
+  sql: FarmSql,
   spec: ChildSpec<T>,
   parents: readonly string[],
   args: PageArgs,
@@ -70,7 +71,7 @@ async function pagedChildren<T extends { id: string }>(
   const cursor = decodeCursor(args.after);
   if (first === 0) return parents.map(() => connectionOf<T>([], 0, spec.keyOf, cursor !== null));
   if (spec.parent === null && spec.page && filter === Prisma.empty) {
-    const connection = connectionOf(await spec.page(db, first + 1, cursor), first, spec.keyOf, cursor !== null);
+    const connection = connectionOf(await spec.page(sql, first + 1, cursor), first, spec.keyOf, cursor !== null);
     return parents.map(() => connection);
   }
   const idRows = await pageIds(db, spec as unknown as ChildSpec<{ id: string }>, parents, first, cursor, filter);
@@ -98,7 +99,10 @@ async function pagedChildren<T extends { id: string }>(
  */
 export class PagedLoaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
-  constructor(private readonly db: FarmDb) {}
+  constructor(
+    private readonly db: FarmDb,
+    private readonly sql: FarmSql,
+  ) {}
 
   load<T extends { id: string }>(
     name: string,
@@ -111,7 +115,7 @@ export class PagedLoaders {
     let loader = this.#loaders.get(cacheKey) as DataLoader<string, Connection<T>> | undefined;
     if (!loader) {
       loader = new DataLoader<string, Connection<T>>((parents) =>
-        pagedChildren(this.db, spec, parents, args, filter?.sql),
+        pagedChildren(this.db, this.sql, spec, parents, args, filter?.sql),
       );
       this.#loaders.set(cacheKey, loader as DataLoader<string, unknown>);
     }

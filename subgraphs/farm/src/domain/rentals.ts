@@ -18,6 +18,7 @@ import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 import { publishRentalBooking } from './payments/bookings.ts';
 import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
+import type { PlotRow } from './row-statements.ts';
 
 const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
 const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
@@ -68,7 +69,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     throw error;
   }
   // The plot's status and availability in the rest of this request include the new rental.
-  ctx.loaders.liveRentalsByPlot.clear(plotId);
+  ctx.loaders.liveRentals.clear(plotId);
   return rental;
 }
 
@@ -76,7 +77,7 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
 async function notifyStep(
   ctx: Context,
   tx: RawExecutor,
-  step: Omit<RentalStep, 'farm'> & { readonly plot: Plot },
+  step: Omit<RentalStep, 'farm'> & { readonly plot: PlotRow },
 ): Promise<void> {
   const farm = await ctx.loaders.farm.load(step.plot.farmId);
   if (!farm) return;
@@ -130,7 +131,7 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');
   ctx.loaders.rental.clear(id).prime(id, updated);
-  ctx.loaders.liveRentalsByPlot.clear(plot.id);
+  ctx.loaders.liveRentals.clear(plot.id);
   await publishActivity(ctx.bus, ctx.logger, activity);
   return updated;
 }

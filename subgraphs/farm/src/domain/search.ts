@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badInput, decodeCursor, encodeCursor, pageInfoOf, pageSize, type Connection, type Edge } from '@vegshare/kit';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { Plot } from '../generated/prisma/client.ts';
+import type { PlotRow } from './row-statements.ts';
 import type { PlotSearchInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { periodOrToday } from './availability.ts';
@@ -17,7 +17,7 @@ const filterInput = z.object({
   near: z.object({ latitude, longitude, radiusKm: z.number().gt(0).max(20_000).nullish() }).nullish(),
 });
 
-export type PlotSearchEdge = Edge<Plot> & { distanceKm: number | null };
+export type PlotSearchEdge = Edge<PlotRow> & { distanceKm: number | null };
 
 /**
  * Rentable plots (offered by the farm, no live rental overlapping [from, to), default today), filtered by farm, price
@@ -29,7 +29,7 @@ export async function availablePlots(
   filter: PlotSearchInput | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
-): Promise<Connection<Plot, PlotSearchEdge>> {
+): Promise<Connection<PlotRow, PlotSearchEdge>> {
   const f = parseInput(filterInput, filter ?? {}, 'filter');
   const period = periodOrToday(f.from, f.to, 'filter');
   const limit = pageSize(first);

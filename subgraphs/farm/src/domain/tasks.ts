@@ -23,7 +23,7 @@ export async function createTask(ctx: Context, input: TaskInput): Promise<Task> 
   const data = parseInput(taskInput, input, 'input');
   const plot = await requirePlotManager(ctx, data.plotId);
   const farm = await ctx.loaders.farm.load(plot.farmId);
-  const active = (await ctx.loaders.liveRentalsByPlot.load(plot.id)).find((r) => r.status === 'ACTIVE');
+  const active = (await ctx.loaders.liveRentals.of(plot.id)).find((r) => r.status === 'ACTIVE');
   return ctx.db.task.create({
     data: {
       plotId: plot.id,

@@ -29,7 +29,7 @@ export const Subscription: SubscriptionResolvers = {
         bus: ctx.bus,
         topics: [topics.rentalChanged],
         relevant: (change) => change.plotId === plot.id,
-        recheck: () => requirePlotInsider({ ...ctx, loaders: createLoaders(ctx.db) }, plot),
+        recheck: () => requirePlotInsider({ ...ctx, loaders: createLoaders(ctx.db, ctx.sql) }, plot),
       });
     },
     resolve: (payload: ActivityRecord) => payload,

@@ -1,5 +1,5 @@
-import type { UserRegistered } from '@vegshare/kit';
-import type { UserDb } from '../db.ts';
+import { preparedRows, type UserRegistered } from '@vegshare/kit';
+import type { UserDb, UserSql } from '../db.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import type { ProfileChanges } from './validation.ts';
 import { displayNameSchema } from './validation.ts';
@@ -49,13 +49,49 @@ export async function ensureProfile(db: UserDb, userId: string): Promise<Profile
   return db.profile.findUniqueOrThrow({ where: { id: userId } });
 }
 
-/** Applies validated changes to the user's own profile. */
-export async function updateProfile(db: UserDb, userId: string, changes: ProfileChanges): Promise<Profile> {
+/**
+ * The profile update as one prepared statement (a field left out, NULL here, keeps its value; the phone, which may be
+ * cleared, says by $3 whether it changes), returning the row as Prisma's Profile. Through Prisma the same took a read
+ * and an update, each compiled and run on the event loop (bench/subgraphs, BENCH_SUBGRAPH=user).
+ */
+const UPDATE_PROFILE = {
+  name: 'user_update_profile',
+  text: `UPDATE "user".profile SET
+      display_name = COALESCE($2, display_name),
+      phone = CASE WHEN $3::boolean THEN $4 ELSE phone END,
+      locale = COALESCE($5, locale),
+      time_zone = COALESCE($6, time_zone),
+      updated_at = $7::timestamptz
+    WHERE id = $1::uuid
+    RETURNING id, display_name AS "displayName", phone, locale, time_zone AS "timeZone", avatar_key AS "avatarKey",
+      created_at AS "createdAt", updated_at AS "updatedAt"`,
+};
+
+/** Applies validated changes to the user's own profile (created with defaults first when it does not exist yet). */
+export async function updateProfile(
+  db: UserDb,
+  sql: UserSql,
+  userId: string,
+  changes: ProfileChanges,
+): Promise<Profile> {
+  const update = async () => {
+    const [row] = await preparedRows<Profile>(sql, UPDATE_PROFILE, [
+      userId,
+      changes.displayName ?? null,
+      changes.phone !== undefined,
+      changes.phone ?? null,
+      changes.locale ?? null,
+      changes.timeZone ?? null,
+      new Date(),
+    ]);
+    return row;
+  };
+  const updated = await update();
+  if (updated) return updated;
+  // No profile yet (its registration event was missed): a profile is only ever deleted with its account's tombstone,
+  // which ensureProfile refuses.
   await ensureProfile(db, userId);
-  const data: { displayName?: string; phone?: string | null; locale?: string; timeZone?: string } = {};
-  if (changes.displayName !== undefined) data.displayName = changes.displayName;
-  if (changes.phone !== undefined) data.phone = changes.phone;
-  if (changes.locale !== undefined) data.locale = changes.locale;
-  if (changes.timeZone !== undefined) data.timeZone = changes.timeZone;
-  return db.profile.update({ where: { id: userId }, data });
+  const created = await update();
+  if (!created) throw new Error(`profile ${userId} vanished during its update`);
+  return created;
 }

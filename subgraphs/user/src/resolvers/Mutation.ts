@@ -14,8 +14,8 @@ import {
 } from '../domain/validation.ts';
 
 export const Mutation: MutationResolvers = {
-  updateProfile: (_, { input }, { viewer, db }) =>
-    updateProfile(db, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),
+  updateProfile: (_, { input }, { viewer, db, sql }) =>
+    updateProfile(db, sql, requireViewer(viewer).userId, parseInput(updateProfileSchema, input, 'input')),
 
   requestAvatarUpload: (_, { contentType, sizeBytes }, { viewer, avatars }) =>
     avatars.requestUpload(requireViewer(viewer).userId, contentType, sizeBytes),

@@ -1,12 +1,13 @@
 import type { RawExecutor } from '@vegshare/kit';
-import type { Adoption, Animal, Farm, Plot, Rental } from '../../generated/prisma/client.ts';
+import type { Adoption, Animal, Rental } from '../../generated/prisma/client.ts';
+import type { FarmRow, PlotRow } from '../row-statements.ts';
 import { toIsoDate } from '../dates.ts';
 import type { FarmEvents } from '../notify.ts';
 
 /** What the payment subgraph is told about bookings; it needs the farm's owner and the plot or animal for the price and title. */
 export interface BookingLookups {
-  readonly plot: { load(id: string): Promise<Plot | null> };
-  readonly farm: { load(id: string): Promise<Farm | null> };
+  readonly plot: { load(id: string): Promise<PlotRow | null> };
+  readonly farm: { load(id: string): Promise<FarmRow | null> };
   readonly animal: { load(id: string): Promise<Animal | null> };
 }
 

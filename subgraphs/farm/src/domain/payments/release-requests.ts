@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { topics, isUuid, type BookingReleaseRequested, type EventBus, type Logger } from '@vegshare/kit';
 
-import type { FarmDb } from '../../db.ts';
+import type { FarmDb, FarmSql } from '../../db.ts';
 import { createLoaders } from '../../loaders.ts';
 import type { FarmEvents } from '../notify.ts';
 import { publishActivity, writeActivity } from '../activity.ts';
@@ -27,12 +27,13 @@ const why: Record<BookingReleaseRequested['reason'], string> = {
  */
 async function applyReleaseRequest(
   db: FarmDb,
+  sql: FarmSql,
   bus: EventBus,
   events: FarmEvents,
   logger: Logger,
   request: BookingReleaseRequested,
 ): Promise<void> {
-  const lookups = createLoaders(db);
+  const lookups = createLoaders(db, sql);
   if (request.kind === 'RENTAL') {
     const activity = await db.$transaction(async (tx) => {
       const { count } = await tx.rental.updateMany({
@@ -72,6 +73,7 @@ async function applyReleaseRequest(
  */
 export async function subscribeToReleaseRequests(
   db: FarmDb,
+  sql: FarmSql,
   bus: EventBus,
   events: FarmEvents,
   logger: Logger,
@@ -79,6 +81,6 @@ export async function subscribeToReleaseRequests(
   await events.outbox.consume('booking-release', topics.bookingReleaseRequested, async (payload) => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return logger.warn('dropped malformed BookingReleaseRequested');
-    await applyReleaseRequest(db, bus, events, logger, parsed.data);
+    await applyReleaseRequest(db, sql, bus, events, logger, parsed.data);
   });
 }
