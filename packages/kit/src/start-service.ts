@@ -10,15 +10,19 @@ import { Resources } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 
-/** A service's Prisma client (anything that answers `SELECT 1`) and how to close its pool. */
-export interface DbHandle<TDb> {
+/**
+ * A service's Prisma client (anything that answers `SELECT 1`), the pool under it where the service sends its own
+ * prepared statements (`openPrismaOnPool`'s `sql`; `undefined` for a service that has none), and how to close both.
+ */
+export interface DbHandle<TDb, TSql = undefined> {
   readonly db: TDb;
+  readonly sql: TSql;
   close(): Promise<void>;
 }
 
 /** The handle of a Prisma client opened on its own: closing it disconnects it. */
 export function prismaHandle<TDb extends { $disconnect(): Promise<void> }>(db: TDb): DbHandle<TDb> {
-  return { db, close: () => db.$disconnect() };
+  return { db, sql: undefined, close: () => db.$disconnect() };
 }
 
 /** Something readiness can ask `SELECT 1` (every service's Prisma client). */
@@ -27,12 +31,14 @@ interface Queryable {
 }
 
 /** What every service start opens the same way, handed to its own wiring. */
-export interface ServiceKit<TDb> {
+export interface ServiceKit<TDb, TSql = undefined> {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   /** Register what the service opens here; the kit closes it last-opened-first (on a failed start, too). */
   readonly resources: Resources;
   readonly db: TDb;
+  /** The handle's pool under `db` (see DbHandle). */
+  readonly sql: TSql;
   /** The live bus: `deps.events` (shared in process), or the one REDIS_URL names (Redis pub/sub, else in memory). */
   readonly bus: EventBus;
 }
@@ -55,7 +61,13 @@ export interface ServiceWiring<TContext extends BaseContext, TExtra extends obje
   readonly started?: (running: LaunchedSubgraph) => TExtra | Promise<TExtra>;
 }
 
-export interface StartServiceOptions<TDb, TBefore, TContext extends BaseContext, TExtra extends object> {
+export interface StartServiceOptions<
+  TDb,
+  TBefore,
+  TContext extends BaseContext,
+  TExtra extends object,
+  TSql = undefined,
+> {
   /** The service's name: logger, metrics, durable consumer names (`<name>.<consumer>`). */
   readonly name: string;
   readonly config: LaunchOptions<TContext>['config'] & {
@@ -71,19 +83,19 @@ export interface StartServiceOptions<TDb, TBefore, TContext extends BaseContext,
   readonly schemaFile: URL;
   readonly resolvers: object;
   /** Opens the service's database client (registered first, so it closes last). */
-  readonly openDb: () => DbHandle<TDb>;
+  readonly openDb: () => DbHandle<TDb, TSql>;
   /**
    * Opens what the event consumers use (Redis clients, queues, push delivery) after the bus and before the outbox, so
    * the outbox's relay and consumers stop before these close.
    */
-  readonly beforeEvents?: (kit: ServiceKit<TDb>) => TBefore | Promise<TBefore>;
+  readonly beforeEvents?: (kit: ServiceKit<TDb, TSql>) => TBefore | Promise<TBefore>;
   /**
    * The service's own wiring, once its durable events are open: subscribe consumers, build the domain and return the
    * context factory, routes and readiness. The kit starts the outbox relay when this returns (`outbox.start()` is
    * idempotent: a service whose later wiring publishes may start it sooner).
    */
   readonly wire: (
-    kit: ServiceKit<TDb> & { readonly outbox: ServiceEvents; readonly before: TBefore },
+    kit: ServiceKit<TDb, TSql> & { readonly outbox: ServiceEvents; readonly before: TBefore },
   ) => Promise<ServiceWiring<TContext, TExtra>>;
 }
 
@@ -98,16 +110,17 @@ export async function startService<
   TContext extends BaseContext,
   TBefore = undefined,
   TExtra extends object = object,
->(options: StartServiceOptions<TDb, TBefore, TContext, TExtra>): Promise<LaunchedSubgraph & TExtra> {
+  TSql = undefined,
+>(options: StartServiceOptions<TDb, TBefore, TContext, TExtra, TSql>): Promise<LaunchedSubgraph & TExtra> {
   const { name, config, deps } = options;
   const logger = deps.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics(name);
   const resources = new Resources(logger);
   return resources.build(async () => {
-    const { db } = resources.add('postgres', options.openDb(), (h) => h.close());
+    const { db, sql } = resources.add('postgres', options.openDb(), (h) => h.close());
     const bus =
       deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
-    const kit: ServiceKit<TDb> = { logger, metrics, resources, db, bus };
+    const kit: ServiceKit<TDb, TSql> = { logger, metrics, resources, db, sql, bus };
     const before = (await options.beforeEvents?.(kit)) as TBefore;
     // Registered after the bus, the database and what beforeEvents opened, so its relay and consumers stop before
     // they close (newest first).

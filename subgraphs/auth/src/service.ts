@@ -26,20 +26,15 @@ const UNKNOWN_CALLER = { ip: 'unknown', userAgent: '' } as const;
 
 /** Starts the auth subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
-  // The sign-in statements' pool, the one under Prisma (db.ts): known once openDb ran, which is before wire.
-  let sql: AuthSql | null = null;
-  return startService<AuthDb, Context, Redis | null>({
+  return startService<AuthDb, Context, Redis | null, object, AuthSql>({
     name: 'auth',
     config,
     deps,
     dbSchema: AUTH_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => {
-      const handle = openAuthDb(config.DATABASE_URL);
-      sql = handle.sql;
-      return handle;
-    },
+    // The sign-in statements go on the pool under Prisma (db.ts), which the kit hands to wire as `sql`.
+    openDb: () => openAuthDb(config.DATABASE_URL),
     beforeEvents: ({ logger, resources }) => {
       const redis = config.REDIS_URL
         ? resources.add(
@@ -52,14 +47,13 @@ export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Pr
       redis?.on('error', (err: Error) => logger.debug({ err }, 'rate-limit redis connection error'));
       return redis;
     },
-    async wire({ db, bus: events, outbox: durable, logger, metrics, resources, before: redis }) {
+    async wire({ db, sql, bus: events, outbox: durable, logger, metrics, resources, before: redis }) {
       const rateLimitFallback = redis ? new RateLimitFallback(redis, logger, metrics) : null;
       // Sign-in must not depend on Redis: a Redis that is down at start degrades the limits to per-replica memory
       // (logged once, `rate_limit_degraded` 1) while ioredis keeps reconnecting; they return to Redis when it answers.
       // The event bus does not wait for it either (RedisEventBus), and revocations reach the other services through
       // their catch-up from /internal/revocations meanwhile.
       await redis?.connect().catch((err: unknown) => rateLimitFallback?.unreachableAtStart(err));
-      if (!sql) throw new Error('the database is opened before the wiring');
       const services = createAuthServices(config, db, sql, events, durable, redis, logger, rateLimitFallback);
       await services.keys.ensureKey();
       await services.deletions.start();

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { openPrismaOnPool, type PgSql } from '@vegshare/kit';
+import { openPrismaOnPool, type PgSql, type PrismaOnPool } from '@vegshare/kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type FarmDb = PrismaClient;
@@ -13,11 +13,7 @@ export interface FarmDbOptions {
   readonly maxConnections?: number;
 }
 
-export interface FarmDbHandle {
-  readonly db: FarmDb;
-  readonly sql: FarmSql;
-  close(): Promise<void>;
-}
+export type FarmDbHandle = PrismaOnPool<FarmDb>;
 
 /**
  * Prisma on our own node-postgres pool bound to the "farm" schema (search_path too, for the raw statements:
@@ -29,7 +25,7 @@ export function openFarmDb(databaseUrl: string, options: FarmDbOptions = {}): Fa
     {
       schema: FARM_SCHEMA,
       searchPath: FARM_SCHEMA,
-      max: options.maxConnections ?? 10,
+      ...(options.maxConnections !== undefined ? { max: options.maxConnections } : {}),
       ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     },
     (adapter) => new PrismaClient({ adapter }),

@@ -19,23 +19,16 @@ export interface FarmDeps extends ServiceDeps {
 
 /** Starts the farm subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promise<RunningSubgraph> {
-  // The loaders' prepared statements go on the pool under Prisma (db.ts): known once openDb ran, which is before wire.
-  let sql: FarmSql | null = null;
-  return startService<FarmDb, Context>({
+  return startService<FarmDb, Context, undefined, object, FarmSql>({
     name: 'farm',
     config,
     deps,
     dbSchema: FARM_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => {
-      const handle = openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {});
-      sql = handle.sql;
-      return handle;
-    },
-    async wire({ db, bus, outbox, logger }) {
-      if (!sql) throw new Error('farm: the database pool is not open');
-      const pool: FarmSql = sql;
+    // The loaders' prepared statements go on the pool under Prisma (db.ts), which the kit hands to wire as `sql`.
+    openDb: () => openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}),
+    async wire({ db, sql: pool, bus, outbox, logger }) {
       const events = new FarmEvents(outbox);
       await subscribeToReleaseRequests(db, pool, bus, events, logger);
       await subscribeToTimelapses(db, bus, outbox, logger);

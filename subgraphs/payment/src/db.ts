@@ -1,15 +1,14 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { DbHandle } from '@vegshare/kit';
 import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
 
 export type PaymentDb = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 export const PAYMENT_SCHEMA = 'payment';
 
-export interface PaymentDbHandle {
-  readonly db: PaymentDb;
-  close(): Promise<void>;
-}
+/** Payment's raw statements run in Prisma's transactions, so the handle hands over no pool of its own. */
+export type PaymentDbHandle = DbHandle<PaymentDb>;
 
 /** Prisma on a node-postgres pool bound to the "payment" schema (search_path too, for the raw statements: claims, locks, sums). */
 export function openPaymentDb(databaseUrl: string, maxConnections = 10): PaymentDbHandle {
@@ -23,6 +22,7 @@ export function openPaymentDb(databaseUrl: string, maxConnections = 10): Payment
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { schema: PAYMENT_SCHEMA }) });
   return {
     db,
+    sql: undefined,
     async close() {
       await db.$disconnect();
       await pool.end().catch(() => undefined);

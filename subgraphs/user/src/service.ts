@@ -22,26 +22,19 @@ export { loadUserConfig, type UserConfig } from './env.ts';
 
 /** Starts the user subgraph; used by main.ts, the embedded start and the tests alike. */
 export function startUserService(config: UserConfig, deps: ServiceDeps = {}): Promise<RunningSubgraph> {
-  // The profile update's statement goes on the pool under Prisma (db.ts): known once openDb ran, which is before wire.
-  let sql: UserSql | null = null;
-  return startService<UserDb, Context, ReturnType<typeof startPush>>({
+  return startService<UserDb, Context, ReturnType<typeof startPush>, object, UserSql>({
     name: 'user',
     config,
     deps,
     dbSchema: USER_SCHEMA,
     schemaFile: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    openDb: () => {
-      const handle = openUserDb(config.DATABASE_URL);
-      sql = handle.sql;
-      return handle;
-    },
+    // The profile update's statement goes on the pool under Prisma (db.ts), which the kit hands to wire as `sql`.
+    openDb: () => openUserDb(config.DATABASE_URL),
     // Push delivery is used by the event consumers: opened before the outbox, so it closes after it.
     beforeEvents: ({ db, logger, metrics, resources }) =>
       resources.add('push', startPush(config, db, logger, metrics), (p) => p.stop()),
-    async wire({ db, bus, outbox, logger, metrics, resources, before: push }) {
-      if (!sql) throw new Error('user: the database pool is not open');
-      const pool: UserSql = sql;
+    async wire({ db, sql: pool, bus, outbox, logger, metrics, resources, before: push }) {
       const objects = createObjectStore(config);
       const avatars = createAvatarStore(db, objects, logger);
       try {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { DbHandle } from '../start-service.ts';
 
 /** Prisma driver adapter on node-postgres, bound to the service's own Postgres schema (no engine binary needed). */
 export function pgAdapter(databaseUrl: string, schema: string, maxConnections = 10): PrismaPg {
@@ -42,13 +43,8 @@ export interface PrismaOnPoolOptions {
   readonly onQuery?: (sql: string) => void;
 }
 
-/** Prisma and the pool under it: model queries through `db`, a hot path's prepared statements through `sql`. */
-export interface PrismaOnPool<TDb> {
-  readonly db: TDb;
-  readonly sql: PgSql;
-  /** Ends Prisma and the pool under it. */
-  close(): Promise<void>;
-}
+/** Prisma and the pool under it: model queries through `db`, a hot path's prepared statements through `sql`; `close` ends both. */
+export type PrismaOnPool<TDb> = DbHandle<TDb, PgSql>;
 
 /**
  * Opens Prisma (`client` builds it on the adapter given) on a pool of our own (pgPool), which the service's prepared
