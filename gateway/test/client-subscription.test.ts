@@ -4,15 +4,9 @@ import { GraphQLError } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ClientSubscription, type SubscriptionHost } from '../src/subscriptions/client-subscription.ts';
 import type { FanoutMember, FanoutRequest } from '../src/subscriptions/fanout.ts';
-import type { GatewayContext } from '../src/context.ts';
+import { anonymousContext } from './fixtures.ts';
 
-const anonymous: GatewayContext = {
-  viewer: null,
-  authorization: null,
-  viaApiKey: false,
-  clientIp: '',
-  userAgent: null,
-};
+const anonymous = anonymousContext;
 const closers: (() => void)[] = [];
 
 afterEach(() => {

@@ -20,6 +20,16 @@ import {
   type Viewer,
 } from '@vegshare/kit';
 import { loadGatewayConfig, startGateway, type GatewayDeps, type RunningGateway } from '../src/index.ts';
+import type { GatewayContext } from '../src/context.ts';
+
+/** The context of a caller with no token and no API key. */
+export const anonymousContext: GatewayContext = {
+  viewer: null,
+  authorization: null,
+  viaApiKey: false,
+  clientIp: '',
+  userAgent: null,
+};
 
 const ISSUER = 'https://auth.test';
 

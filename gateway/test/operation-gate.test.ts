@@ -6,16 +6,10 @@ import { operationLimitRules, defaultOperationLimits } from '../src/operation-li
 import { PersistedOperations } from '../src/persisted/manifest.ts';
 import { persistedOperationsPolicy } from '../src/persisted/safelist.ts';
 import { InputScalarCheck } from '../src/input-scalars.ts';
-import type { GatewayContext } from '../src/context.ts';
+import { anonymousContext } from './fixtures.ts';
 
 const SDL = 'type Query { ok: Boolean } type Subscription { tick(channel: String!): Int }';
-const anonymous: GatewayContext = {
-  viewer: null,
-  authorization: null,
-  viaApiKey: false,
-  clientIp: '',
-  userAgent: null,
-};
+const anonymous = anonymousContext;
 
 function gate(schema: () => GraphQLSchema): OperationGate {
   const rules = operationLimitRules();
