@@ -21,6 +21,8 @@ const withoutTimestamps = <T extends { createdAt: Date; updatedAt: Date }>({
   ...rest
 }: T) => rest;
 
+const byId = <T extends { id: string }>(rows: readonly T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+
 describe('row statements', () => {
   let database: TestDatabase;
   let farm: FarmDbHandle;
@@ -36,29 +38,25 @@ describe('row statements', () => {
     await database?.drop();
   });
 
+  /** `load` given the ids of Prisma's `rows` returns those rows (in any order), less their timestamps. */
+  async function expectReadById<T extends { id: string; createdAt: Date; updatedAt: Date }>(
+    load: (sql: FarmDbHandle['sql'], ids: readonly string[]) => Promise<readonly { id: string }[]>,
+    rows: readonly T[],
+  ): Promise<void> {
+    const read = await load(
+      farm.sql,
+      rows.map((r) => r.id),
+    );
+    expect(byId(read)).toEqual(byId(rows).map(withoutTimestamps));
+  }
+
   it('read farms and plots as Prisma does, less their timestamps', async () => {
     const farms = await farm.db.farm.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] });
     const plots = await farm.db.plot.findMany({ orderBy: [{ code: 'asc' }] });
     expect(farms.length).toBeGreaterThan(1);
     expect(plots.length).toBeGreaterThan(1);
-    const byId = <T extends { id: string }>(rows: readonly T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
-
-    expect(
-      byId(
-        await farmsById(
-          farm.sql,
-          farms.map((f) => f.id),
-        ),
-      ),
-    ).toEqual(byId(farms).map(withoutTimestamps));
-    expect(
-      byId(
-        await plotsById(
-          farm.sql,
-          plots.map((p) => p.id),
-        ),
-      ),
-    ).toEqual(byId(plots).map(withoutTimestamps));
+    await expectReadById(farmsById, farms);
+    await expectReadById(plotsById, plots);
     expect(await farmsPage(farm.sql, 100, null)).toEqual(farms.map(withoutTimestamps));
     const [first, second] = farms;
     expect(await farmsPage(farm.sql, 1, { key: first!.name, id: first!.id })).toEqual([withoutTimestamps(second!)]);
