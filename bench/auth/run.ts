@@ -4,13 +4,16 @@
  *   1. the bound: argon2id verifications per second of a stored hash (the service's parameters) through the service's
  *      own hasher on all cores, in a process of its own, with nothing else of ours busy (before the storm);
  *   2. a login storm through the gateway on a fresh database — by default auth and the gateway each in a process of
- *      its own, as production runs them (BENCH_TOPOLOGY=split), or the embedded stack (BENCH_TOPOLOGY=embedded: every
- *      subgraph and the gateway in one process, as `npm start` runs them): N connections, each signing in distinct
- *      registered users in turn; logins/s, p50/p99, and the ratio to the bound;
+ *      its own with REDIS_URL, as production (k8s) runs them (BENCH_TOPOLOGY=split): auth's rate limits in Redis, about
+ *      four round trips per login, under a key prefix of this run; or the embedded stack (BENCH_TOPOLOGY=embedded:
+ *      every subgraph and the gateway in one process, as `npm start` runs them, without Redis): N connections, each
+ *      signing in distinct registered users in turn; logins/s, p50/p99, and the ratio to the bound;
  *   3. the event-loop delay of auth's process during the storm at 1 ms resolution (loop-probe.ts);
- *   4. the bound again (after the storm: the machine is shared, its load moves — the ratio uses the mean of both);
- *   5. refresh-token rotations per second through the gateway (N chains), and access-token verifications per second
- *      with the kit's JWT verifier on the JWKS the gateway serves (signature checked every time, then the kit's cache).
+ *   4. refresh-token rotations per second through the gateway (N chains), and access-token verifications per second
+ *      with the kit's JWT verifier on the JWKS the gateway serves (signature checked every time, then the kit's cache);
+ *   5. split only: auth and the gateway stopped and started again without REDIS_URL (rate limits in auth's memory, not
+ *      how production runs), warmed up, and a second login storm: the second row, what Redis costs a login;
+ *   6. the bound again (after the storms: the machine is shared, its load moves — the ratios use the mean of both).
  *
  *   npm run bench:auth
  *   BENCH_SECONDS=5 BENCH_BOUND_SECONDS=3 npm run bench:auth
@@ -20,7 +23,8 @@
  * (each bound measurement, 10), BENCH_REFRESH_SECONDS (10), BENCH_VERIFY_SECONDS (5), BENCH_OUT (results file;
  * "-" = do not write), BENCH_TOPOLOGY (`split`, the default: auth and the gateway in processes of their own, like
  * production; `embedded`: the one-process stack), BENCH_NODE_ARGS (node flags of the benchmarked processes, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`), UV_THREADPOOL_SIZE (passed on to them: the thread pool argon2 hashes on).
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), UV_THREADPOOL_SIZE (passed on to them: the thread pool argon2 hashes on),
+ * BENCH_REDIS_URL (the Redis of the split topology, default redis://127.0.0.1:6379).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +60,7 @@ const settings = {
   /** The stack's libuv pool (argon2 runs there): Node's default of 4 unless set for the run. */
   threadPool: intSetting('UV_THREADPOOL_SIZE', 4),
   topology,
+  redisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379',
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
 };
 const PASSWORD = 'correct horse battery staple';
@@ -239,6 +244,13 @@ async function verifications(jwksUrl: string, tokens: readonly string[], cacheMs
   });
 }
 
+/** The second login storm of the split topology: auth and the gateway without REDIS_URL. */
+interface InMemoryStorm {
+  readonly logins: Phase;
+  readonly cpu: CpuSplit;
+  readonly loop: LoopDelay;
+}
+
 interface Report {
   readonly boundBefore: Bound;
   readonly boundAfter: Bound;
@@ -253,14 +265,17 @@ interface Report {
   readonly refresh: Phase;
   readonly verifyUncached: Phase;
   readonly verifyCached: Phase;
+  readonly inMemory: InMemoryStorm | null;
   readonly hashParams: string;
   readonly loadBefore: string;
   readonly loadAfter: string;
 }
 
 const TOPOLOGY_TEXT: Record<Topology, string> = {
-  split: 'auth and the gateway each in a process of its own, as in production (BENCH_TOPOLOGY=split)',
-  embedded: 'embedded stack: the gateway and every subgraph in one process (BENCH_TOPOLOGY=embedded)',
+  split:
+    'auth and the gateway each in a process of its own with REDIS_URL, as in production (BENCH_TOPOLOGY=split): auth’s rate limits in Redis',
+  embedded:
+    'embedded stack: the gateway and every subgraph in one process, without Redis as `npm start` runs by default (BENCH_TOPOLOGY=embedded): rate limits in process memory',
 };
 
 function markdown(r: Report): string {
@@ -282,8 +297,8 @@ function markdown(r: Report): string {
     '',
     '| measure | per second | p50 ms | p99 ms | vs argon2id bound | goal |',
     '|---|--:|--:|--:|--:|---|',
-    `| argon2id bound: verifications of the hash alone, all cores (before · after the storm) | ${bound.toFixed(1)} (${r.boundBefore.perSecond.toFixed(1)} · ${r.boundAfter.perSecond.toFixed(1)}) | | | 1.00 | |`,
-    `| logins through the gateway (${r.logins.failed} failed) | ${r.logins.perSecond.toFixed(1)} | ${ms(r.logins.p50)} | ${ms(r.logins.p99)} | ${(ratio * 100).toFixed(0)} % | ≥ ${GOAL_RATIO * 100} %: ${ratio >= GOAL_RATIO ? 'met' : 'not met'}; CPU-time ceiling ${((hashCpuMs / c.total) * 100).toFixed(0)} % (in-run ${((poolMs / c.total) * 100).toFixed(0)} %) |`,
+    `| argon2id bound: verifications of the hash alone, all cores (before · after the ${r.inMemory ? 'storms' : 'storm'}) | ${bound.toFixed(1)} (${r.boundBefore.perSecond.toFixed(1)} · ${r.boundAfter.perSecond.toFixed(1)}) | | | 1.00 | |`,
+    `| logins through the gateway, ${settings.topology === 'split' ? 'rate limits in Redis as in production (no fallback to memory)' : 'rate limits in process memory'} (${r.logins.failed} failed) | ${r.logins.perSecond.toFixed(1)} | ${ms(r.logins.p50)} | ${ms(r.logins.p99)} | ${(ratio * 100).toFixed(0)} % | ≥ ${GOAL_RATIO * 100} %: ${ratio >= GOAL_RATIO ? 'met' : 'not met'}; CPU-time ceiling ${((hashCpuMs / c.total) * 100).toFixed(0)} % (in-run ${((poolMs / c.total) * 100).toFixed(0)} %) |`,
     `| event-loop delay of ${auth} during the storm, ${LOOP_PROBE_RESOLUTION_MS} ms resolution (max ${ms(r.loop.max)} ms) | | ${ms(r.loop.p50)} | ${ms(r.loop.p99)} | | < ${GOAL_LOOP_DELAY_MS} ms: ${loopOk ? 'met' : 'not met'} |`,
     `| event-loop delay of the same process idle, before the storm (the machine's load alone; max ${ms(r.idleLoop.max)} ms) | | ${ms(r.idleLoop.p50)} | ${ms(r.idleLoop.p99)} | | |`,
     `| CPU time per login in ${cpuWhere}, all threads · per verification in the bound | | ${ms(c.total)} · ${ms(hashCpuMs)} ms | | ${(hashCpuMs / c.total).toFixed(2)} (hash ÷ login) | |`,
@@ -293,10 +308,18 @@ function markdown(r: Report): string {
     `| refresh-token rotations through the gateway (${r.refresh.failed} failed; event-loop p99 ${ms(r.refreshLoop.p99)} ms) | ${r.refresh.perSecond.toFixed(1)} | ${ms(r.refresh.p50)} | ${ms(r.refresh.p99)} | ${(r.refresh.perSecond / bound).toFixed(1)}× | |`,
     `| access-token verifications, kit verifier on the JWKS, signature checked every time (bench process) | ${r.verifyUncached.perSecond.toFixed(0)} | ${ms(r.verifyUncached.p50)} | ${ms(r.verifyUncached.p99)} | | |`,
     `| access-token verifications, kit verifier with its default 60 s cache | ${r.verifyCached.perSecond.toFixed(0)} | ${ms(r.verifyCached.p50)} | ${ms(r.verifyCached.p99)} | | |`,
+    ...(r.inMemory
+      ? [
+          `| logins, auth and the gateway started again without REDIS_URL: rate limits in auth's memory, not how production runs (${r.inMemory.logins.failed} failed; event-loop p99 ${ms(r.inMemory.loop.p99)} ms) | ${r.inMemory.logins.perSecond.toFixed(1)} | ${ms(r.inMemory.logins.p50)} | ${ms(r.inMemory.logins.p99)} | ${((r.inMemory.logins.perSecond / bound) * 100).toFixed(0)} % | CPU per login ${ms(r.inMemory.cpu.total)} ms (with Redis ${ms(c.total)}): auth's event loop ${ms(r.inMemory.cpu.authLoop)} (${ms(c.authLoop)}) · the gateway ${ms(r.inMemory.cpu.total - r.inMemory.cpu.auth)} (${ms(c.total - c.auth)}) ms |`,
+        ]
+      : []),
     '',
-    `The bound runs in a process of its own with as many verifications in flight as auth keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratio divides logins/s by the mean of the bound before and after the storm. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
+    `${r.inMemory ? `Production (k8s) gives auth and the gateway REDIS_URL: auth's per-IP and per-account limits are then in Redis, about four round trips per login (the per-IP count and the account's back-off before the hash, clearing the account's failures after it), under a key prefix of this run (${REDIS_PREFIX}:*; the counters expire within the hour), and auth's /metrics showed no fallback to memory; the last row is the same storm on auth and the gateway started again without it, after the refresh and verification rows. ` : ''}The bound runs in a process of its own with as many verifications in flight as auth keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratios divide logins/s by the mean of the bound before and after the storms. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
   ].join('\n');
 }
+
+/** Where auth keeps its rate limits: in Redis (REDIS_URL, as production sets it) or in its process's memory. */
+type Limits = 'redis' | 'memory';
 
 /** The processes a login goes through, started on `databaseUrl`: the gateway's endpoint, auth's loop probe, their pids. */
 interface Topo {
@@ -305,9 +328,17 @@ interface Topo {
   readonly probeUrl: string;
   readonly authPid: number;
   readonly pids: readonly number[];
+  readonly limits: Limits;
+  /** Auth's /metrics (split topology): whether its limits fell back to memory while Redis was used. */
+  readonly authMetricsUrl: string | null;
+  /** Stops these processes (the next topology does not share the machine with them). */
+  stop(): Promise<void>;
 }
 
-async function startTopology(databaseUrl: string, processes: BenchProcess[]): Promise<Topo> {
+/** Redis keys of this run: its rate-limit counters (and APQ entries) never meet another run's, and expire with it. */
+const REDIS_PREFIX = `bench:auth:${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+async function startTopology(databaseUrl: string, processes: BenchProcess[], limits: Limits): Promise<Topo> {
   // Every login comes from the bench's one address: the per-IP limits must not be what is measured.
   if (settings.topology === 'embedded') {
     log('starting the embedded stack…');
@@ -324,10 +355,17 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[]): Pr
       probeUrl: stack.metricsUrl,
       authPid: stack.pid,
       pids: [stack.pid],
+      limits,
+      authMetricsUrl: null,
+      stop: () => stack.stop(),
     };
   }
   const secret = randomBytes(32).toString('base64url');
-  log('starting auth…');
+  const authMetricsPort = await freePort();
+  // As production (k8s) configures both: REDIS_URL for auth (rate limits, events) and the gateway (events, APQ).
+  const redis = (prefix: Record<string, string>) =>
+    limits === 'redis' ? { REDIS_URL: settings.redisUrl, ...prefix } : {};
+  log(`starting auth (rate limits in ${limits === 'redis' ? `Redis, keys ${REDIS_PREFIX}:*` : 'its memory'})…`);
   const auth = await startProcess({
     label: 'auth',
     script: '../auth/serve-auth.ts',
@@ -336,7 +374,9 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[]): Pr
       GATEWAY_SECRET: secret,
       LOGIN_IP_LIMIT: '100000000',
       REGISTER_IP_LIMIT: '100000000',
+      METRICS_PORT: String(authMetricsPort),
       LOG_LEVEL: 'warn',
+      ...redis({ RATE_LIMIT_PREFIX: `${REDIS_PREFIX}:rl` }),
     },
     startTimeoutMs: 300_000,
   });
@@ -353,6 +393,7 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[]): Pr
       AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
       AUTH_INTERNAL_URL: auth.url,
       LOG_LEVEL: 'warn',
+      ...redis({ APQ_REDIS_PREFIX: `${REDIS_PREFIX}:gw:` }),
     },
     startTimeoutMs: 300_000,
   });
@@ -363,7 +404,34 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[]): Pr
     probeUrl: auth.metricsUrl,
     authPid: auth.pid,
     pids: [auth.pid, gateway.pid],
+    limits,
+    authMetricsUrl: `http://127.0.0.1:${authMetricsPort}`,
+    stop: async () => {
+      await gateway.stop();
+      await auth.stop();
+    },
   };
+}
+
+/** Sum of a metric's samples on a Prometheus /metrics page; null when it has none. */
+function metricSum(page: string, name: string): number | null {
+  const samples = page.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return samples.length ? samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : null;
+}
+
+/**
+ * Refuses to report a Redis row whose limits were not in Redis: auth exports `rate_limit_degraded` only when it has a
+ * Redis for them, and counts every operation that fell back to its memory (Redis unreachable at start or later).
+ */
+async function assertLimitsInRedis(topo: Topo): Promise<void> {
+  if (topo.limits !== 'redis' || !topo.authMetricsUrl) return;
+  const page = await (await fetch(`${topo.authMetricsUrl}/metrics`)).text();
+  const degraded = metricSum(page, 'rate_limit_degraded');
+  const fallbacks = metricSum(page, 'rate_limit_fallback_total') ?? 0;
+  if (degraded === null || degraded > 0 || fallbacks > 0)
+    throw new Error(
+      `auth's rate limits were not in Redis (degraded ${degraded}, ${fallbacks} fallbacks to memory): is Redis at ${settings.redisUrl}?`,
+    );
 }
 
 const cpuOf = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
@@ -399,7 +467,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const processes: BenchProcess[] = [];
   try {
-    const topo = await startTopology(database.url, processes);
+    const topo = await startTopology(database.url, processes, settings.topology === 'split' ? 'redis' : 'memory');
     log(`registering ${settings.users} accounts…`);
     const emails = await registerUsers(topo.endpoint, settings.users);
     const hash = await storedHash(database.url, emails[0]!);
@@ -431,9 +499,6 @@ async function main(): Promise<void> {
       `logins ${JSON.stringify(logins)}, event loop ${JSON.stringify(loop)}, CPU per login ${JSON.stringify(loginCpu)}`,
     );
 
-    log('argon2id bound (after)…');
-    const boundAfter = await measureBound(hash);
-
     log('refresh rotations…');
     const chains = [...kept.values()].slice(0, settings.connections).map((t) => t.refreshToken);
     const accessTokens = [...kept.values()].map((t) => t.accessToken);
@@ -457,6 +522,26 @@ async function main(): Promise<void> {
     const jwks = `${topo.gatewayUrl}/.well-known/jwks.json`;
     const verifyUncached = await verifications(jwks, accessTokens, 0);
     const verifyCached = await verifications(jwks, accessTokens, 60_000);
+    await assertLimitsInRedis(topo);
+
+    // The second row (split): the same processes started again without REDIS_URL, auth's limits in its memory.
+    let inMemory: InMemoryStorm | null = null;
+    if (topo.limits === 'redis') {
+      await topo.stop();
+      const memoryTopo = await startTopology(database.url, processes, 'memory');
+      log('warm-up (rate limits in memory)…');
+      await loginStorm(memoryTopo.endpoint, emails, settings.warmup, kept);
+      await readLoopDelay(memoryTopo.probeUrl);
+      const meter = cpuMeter(memoryTopo);
+      log('login storm (rate limits in memory)…');
+      const memoryLogins = await loginStorm(memoryTopo.endpoint, emails, settings.seconds, kept);
+      inMemory = { logins: memoryLogins, cpu: meter(memoryLogins.ok), loop: await readLoopDelay(memoryTopo.probeUrl) };
+      log(`logins (rate limits in memory) ${JSON.stringify(inMemory)}`);
+      await memoryTopo.stop();
+    }
+
+    log('argon2id bound (after)…');
+    const boundAfter = await measureBound(hash);
 
     const report = markdown({
       boundBefore,
@@ -471,6 +556,7 @@ async function main(): Promise<void> {
       refresh,
       verifyUncached,
       verifyCached,
+      inMemory,
       hashParams,
       loadBefore,
       loadAfter: load(),

@@ -3,7 +3,11 @@
  * `streamStatusChanged { status updatedAt camera { name farm { name } } }` while the farmer toggles the stream;
  * latency = arrival − updatedAt. Measured in one run: a plain single-schema graphql-ws server (the floor, same
  * clients, same query answered from memory), then ours — the embedded stack in one process — with anonymous clients
- * and with signed-in viewers holding several connections each. Clients run in their own processes.
+ * and with signed-in viewers holding several connections each. Clients run in their own processes. Every mix runs in
+ * a fresh server process: the floor's, and one stack process per mix of ours on a database migrated and seeded
+ * beforehand (by this process), which before its clients connect has only started, signed the farmer in and read the
+ * camera. The viewers register in the anonymous mix's process after its measurement (or in a throwaway stack process),
+ * so neither their argon2id hashes nor the memory an earlier mix freed are reused by the connections measured.
  *
  *   npm run bench:subscriptions
  *   BENCH_CLIENTS=500 BENCH_VIEWERS=50 BENCH_CONNECTIONS_PER_VIEWER=10 npm run bench:subscriptions
@@ -16,9 +20,10 @@
  * the GC before and after each mix's clients subscribed, to compare retained objects by constructor).
  *
  * Memory per connection, two ways: the server's RSS growth from before the clients connect to after the warm-up,
- * without a GC (what a deployment pays, allocator slack and garbage included), and its JS heap growth between two
- * forced full GCs at the same points (what the heap retains per connection). Servers run with --expose-gc; the GCs
- * happen after each RSS reading and outside the measured toggles.
+ * without a GC (what a deployment pays, allocator slack and garbage included; comparable between rows because every
+ * mix has a fresh process), and its JS heap growth between two forced full GCs at the same points (what the heap
+ * retains per connection). Servers run with --expose-gc; the GCs happen after each RSS reading and outside the measured
+ * toggles.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { demo } from '@vegshare/demo';
+import { loadService } from '@vegshare/tools/services';
+import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
+import { readRoverConfig } from '@vegshare/tools/workspace';
 import { memoryMiB, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { ClientsCommand, ClientsMessage } from './clients.ts';
 
@@ -67,6 +75,7 @@ async function gql<T>(
 
 /** The viewers' tokens: accounts registered through the gateway (argon2id, as in production), two at a time. */
 async function registerViewers(endpoint: string, n: number): Promise<string[]> {
+  log(`registering ${n} viewers…`);
   const tokens: string[] = [];
   const run = Date.now().toString(36);
   const register = async (i: number, attempt = 1): Promise<string> => {
@@ -133,6 +142,9 @@ interface Row {
   readonly kbPerConnection: number;
   /** JS heap growth after a full GC ÷ connections (null when the server could not be asked). */
   readonly heapKbPerConnection: number | null;
+  /** The server before its clients: RSS, and JS heap committed but free after the GC (MiB; null as above). */
+  readonly rssBeforeMiB: number;
+  readonly heapFreeBeforeMiB: number | null;
   readonly deliveriesPerSecond: number;
   readonly minEventsPerClient: number;
   readonly wrong: number;
@@ -246,6 +258,8 @@ async function measure(options: {
     p99: percentile(latencies, 99),
     kbPerConnection,
     heapKbPerConnection,
+    rssBeforeMiB: rssBefore,
+    heapFreeBeforeMiB: heapBefore?.collected ? heapBefore.heapTotal - heapBefore.heapUsed : null,
     deliveriesPerSecond: latencies.length / elapsed,
     minEventsPerClient: Math.min(...events),
     wrong: final.reduce((n, r) => n + r.wrong, 0),
@@ -261,8 +275,8 @@ function table(rows: readonly Row[]): string {
   const floor = rows.find((r) => r.label.startsWith('floor'));
   const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}×` : '–');
   const lines = [
-    '| server / mix | connections | identities | p50 ms | p99 ms | p99 vs floor | KB per connection (RSS) | KB per connection (JS heap after GC) | deliveries/s | events per client (min) | wrong farm / errors | upstream subscriptions (shared) | per-identity design | results computed per event |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| server / mix | connections | identities | p50 ms | p99 ms | p99 vs floor | server before: RSS · free JS heap after GC (MiB) | KB per connection (RSS) | KB per connection (JS heap after GC) | deliveries/s | events per client (min) | wrong farm / errors | upstream subscriptions (shared) | per-identity design | results computed per event |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows
       .map((r) =>
         [
@@ -272,6 +286,7 @@ function table(rows: readonly Row[]): string {
           r.p50,
           r.p99,
           ratio(r.p99, floor?.p99),
+          `${Math.round(r.rssBeforeMiB)} · ${r.heapFreeBeforeMiB?.toFixed(0) ?? '–'}`,
           r.kbPerConnection.toFixed(1),
           r.heapKbPerConnection?.toFixed(1) ?? '–',
           Math.round(r.deliveriesPerSecond),
@@ -287,10 +302,68 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** The bench's database: migrated, then every subgraph of rover.yaml seeded into it (auth first), once for every mix. */
+async function seed(databaseUrl: string): Promise<void> {
+  const names = readRoverConfig().subgraphs.map((s) => s.name);
+  for (const name of ['auth', ...names.filter((n) => n !== 'auth')]) await (await loadService(name)).seed(databaseUrl);
+}
+
+type MixSettings = Omit<Parameters<typeof measure>[0], 'label' | 'tokens' | 'identities'>;
+
+/**
+ * A fresh process of the embedded stack on the seeded database, as each mix of ours is measured in: before its
+ * clients connect it has only started, signed the farmer in (one argon2id verification) and read the camera. The
+ * floor too starts fresh, so the RSS column compares like with like.
+ */
+async function openStack(databaseUrl: string, started: BenchProcess[]): Promise<MixSettings> {
+  log('starting the embedded stack (a fresh process on the seeded database)…');
+  const stack = await startProcess({
+    label: 'stack',
+    script: '../subscriptions/serve-stack.ts',
+    env: { BENCH_DATABASE_URL: databaseUrl },
+    nodeArgs: SERVER_NODE_ARGS,
+    startTimeoutMs: 600_000,
+  });
+  started.push(stack);
+  const farmer = await gql<{ login: { accessToken: string } }>(
+    stack.endpoint,
+    'mutation($i: LoginInput!) { login(input: $i) { accessToken } }',
+    { i: { email: demo.users.farmer.email, password: demo.password } },
+  );
+  const token = farmer.login.accessToken;
+  const camera = await gql<{ camera: { stream: { id: string }; farm: { name: string } } }>(
+    stack.endpoint,
+    'query($c: ID!) { camera(id: $c) { stream { id } farm { name } } }',
+    { c: demo.cameras.greenOverview },
+  );
+  let live = false;
+  const toggle = async () => {
+    live = !live;
+    const field = live ? 'startStream' : 'stopStream';
+    await fetch(stack.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: `mutation($c: ID!) { ${field}(cameraId: $c) { status } }`,
+        variables: { c: demo.cameras.greenOverview },
+      }),
+    });
+  };
+  return {
+    server: stack,
+    endpoint: stack.endpoint,
+    variables: { s: camera.camera.stream.id },
+    expectedFarm: camera.camera.farm.name,
+    toggle,
+    metricsUrl: stack.metricsUrl,
+  };
+}
+
 async function main(): Promise<void> {
   if (settings.heapSnapshots) mkdirSync(settings.heapSnapshots, { recursive: true });
   const rows: Row[] = [];
   const started: BenchProcess[] = [];
+  let database: TestDatabase | null = null;
   try {
     if (settings.mixes.includes('floor')) {
       const floor = await startProcess({
@@ -317,75 +390,46 @@ async function main(): Promise<void> {
     }
     const ours = settings.mixes.filter((m) => m !== 'floor');
     if (ours.length) {
-      log('starting the embedded stack (fresh database, seeded)…');
-      const stack = await startProcess({
-        label: 'stack',
-        script: '../subscriptions/serve-stack.ts',
-        env: {},
-        nodeArgs: SERVER_NODE_ARGS,
-        startTimeoutMs: 600_000,
-      });
-      started.push(stack);
-      const farmer = await gql<{ login: { accessToken: string } }>(
-        stack.endpoint,
-        'mutation($i: LoginInput!) { login(input: $i) { accessToken } }',
-        {
-          i: { email: demo.users.farmer.email, password: demo.password },
-        },
-      );
-      const token = farmer.login.accessToken;
-      const camera = await gql<{ camera: { stream: { id: string }; farm: { name: string } } }>(
-        stack.endpoint,
-        'query($c: ID!) { camera(id: $c) { stream { id } farm { name } } }',
-        { c: demo.cameras.greenOverview },
-      );
-      let live = false;
-      const toggle = async () => {
-        live = !live;
-        const field = live ? 'startStream' : 'stopStream';
-        await fetch(stack.endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({
-            query: `mutation($c: ID!) { ${field}(cameraId: $c) { status } }`,
-            variables: { c: demo.cameras.greenOverview },
-          }),
-        });
-      };
-      const common = {
-        server: stack,
-        endpoint: stack.endpoint,
-        variables: { s: camera.camera.stream.id },
-        expectedFarm: camera.camera.farm.name,
-        toggle,
-        metricsUrl: stack.metricsUrl,
-      };
+      database = await createTestDatabase();
+      await seed(database.url);
+      let viewers: string[] | null = null;
       if (ours.includes('anonymous')) {
+        const stack = await openStack(database.url, started);
         rows.push(
           await measure({
-            ...common,
+            ...stack,
             label: 'ours: anonymous',
             tokens: Array.from({ length: settings.clients }, () => null),
             identities: 1,
           }),
         );
+        // The viewers register in this process, once its mix is measured: their argon2id hashes and the anonymous
+        // mix's freed memory stay out of the process that measures them.
+        if (ours.includes('signed-in')) viewers = await registerViewers(stack.endpoint, settings.viewers);
+        await stack.server.stop();
       }
       if (ours.includes('signed-in')) {
-        log(`registering ${settings.viewers} viewers…`);
-        const viewers = await registerViewers(stack.endpoint, settings.viewers);
+        if (!viewers) {
+          const registrar = await openStack(database.url, started);
+          viewers = await registerViewers(registrar.endpoint, settings.viewers);
+          await registrar.server.stop();
+        }
+        const stack = await openStack(database.url, started);
         const tokens = viewers.flatMap((t) => Array.from({ length: settings.perViewer }, () => t));
         rows.push(
           await measure({
-            ...common,
+            ...stack,
             label: `ours: ${settings.viewers} signed-in viewers × ${settings.perViewer}`,
             tokens,
             identities: settings.viewers,
           }),
         );
+        await stack.server.stop();
       }
     }
   } finally {
     for (const p of started.reverse()) await p.stop();
+    await database?.drop();
   }
   const report = [
     `Subscription fan-out, ${new Date().toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, load ${loadavg()[0]?.toFixed(1)} before the run ended.`,
@@ -393,7 +437,7 @@ async function main(): Promise<void> {
     '',
     table(rows),
     '',
-    'Latency = arrival at the client − the event’s `updatedAt`. KB per connection (RSS) = server RSS growth from before the clients connected to after the warm-up (every client received an event), no GC, ÷ connections: what a deployment pays. KB per connection (JS heap after GC) = growth of the server’s used JS heap between a forced full GC at the same two points ÷ connections: what stays retained per connection; the rest of the RSS growth is garbage not yet collected, allocator slack and memory outside the JS heap (socket buffers). The per-identity design held one upstream subscription (and one completion per event) per identity.',
+    'Latency = arrival at the client − the event’s `updatedAt`. Every row is a fresh server process: ours, one embedded stack per mix on the same seeded database, which before its clients connected had only started, signed the farmer in and read the camera (the viewers registered in an earlier process). KB per connection (RSS) = server RSS growth from before the clients connected to after the warm-up (every client received an event), no GC, ÷ connections: what a deployment pays; a larger process starts with more free space in its JS heap (the “server before” column), which connections fill before the heap has to grow, so that column’s RSS growth still favours the larger process. KB per connection (JS heap after GC) = growth of the server’s used JS heap between a forced full GC at the same two points ÷ connections: what stays retained per connection; the rest of the RSS growth is garbage not yet collected, allocator slack and memory outside the JS heap (socket buffers). The per-identity design held one upstream subscription (and one completion per event) per identity.',
   ].join('\n');
   process.stdout.write(`${report}\n`);
   if (settings.out !== '-') await writeBenchResults(settings.out, report);

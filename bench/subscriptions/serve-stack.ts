@@ -1,17 +1,15 @@
-// The embedded stack in one process (every subgraph and the gateway, as `npm start` runs it), on a fresh seeded
-// database: what the subscription benchmark measures. Announces its URLs over IPC; stopped with SIGTERM.
+// The embedded stack in one process (every subgraph and the gateway, as `npm start` runs it) on the database the
+// benchmark migrated and seeded (BENCH_DATABASE_URL): what the subscription benchmark measures, one fresh process per
+// mix. Announces its URLs over IPC; stopped with SIGTERM.
 import { freePort } from '@vegshare/tools/ports';
 import { startStack } from '@vegshare/tools/stack';
-import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
-import { answerMemoryRequests } from '../gateway/child.ts';
+import { answerMemoryRequests, required } from '../gateway/child.ts';
 
-const database = await createTestDatabase();
 const s3 = await startLocalS3();
 const metricsPort = await freePort();
 const stack = await startStack({
-  databaseUrl: database.url,
-  seed: true,
+  databaseUrl: required('BENCH_DATABASE_URL'),
   env: {
     ...s3.env,
     ...(process.env['BENCH_GATEWAY_ENV']
@@ -42,7 +40,6 @@ process.on('SIGTERM', () => {
   void (async () => {
     await stack.stop();
     await s3.stop();
-    await database.drop();
     process.exit(0);
   })();
 });

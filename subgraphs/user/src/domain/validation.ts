@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badInput } from '@vegshare/kit';
 import type { GraphQLError } from 'graphql';
+import { canonicalTimeZone } from './time-zones.ts';
 
 /** Control characters (a single-line field allows none; multi-line ones allow \n and \t). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
@@ -65,13 +66,8 @@ const timeZoneSchema = z
   .trim()
   .max(64, 'must be an IANA time zone such as Europe/Paris')
   .transform((s, ctx) => {
-    if (/^[A-Za-z][A-Za-z_]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(s)) {
-      try {
-        return new Intl.DateTimeFormat('en', { timeZone: s }).resolvedOptions().timeZone;
-      } catch {
-        // RangeError: unknown zone
-      }
-    }
+    const canonical = /^[A-Za-z][A-Za-z_]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(s) ? canonicalTimeZone(s) : null;
+    if (canonical !== null) return canonical;
     ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris' });
     return z.NEVER;
   });
