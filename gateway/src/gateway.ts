@@ -44,6 +44,7 @@ import { callerContext, connectionHeaders } from './caller-context.ts';
 import { clientIpResolver } from './client-ip.ts';
 import { OperationGate } from './operation-gate.ts';
 import { InputScalarCheck } from './input-scalars.ts';
+import { capHeapGrowth } from './heap-growth.ts';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/subscription-server.ts';
 import { oauthProxyRoutes } from './oauth-proxy.ts';
 import { createRateLimits } from './rate-limits.ts';
@@ -456,6 +457,8 @@ async function startHttp(
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   // First, so that an inconsistent manifest refuses the start before anything is opened.
   const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
+  // Peak memory under load: V8's heap growth capped at 2× on large hosts (issue 17).
+  capHeapGrowth();
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const resources = new Resources(logger);

@@ -27,7 +27,15 @@ export function createSubgraphFetcher(options: { connectionsPerOrigin?: number }
       ...(init?.body !== undefined ? { body: init.body as string } : {}),
       dispatcher: agent,
     });
-    const body = await response.body.text();
+    // The body is handed over once, as fetch does: Apollo keeps this response (its `http`) with the subgraph's answer
+    // until the whole client request is done, so holding the text here too kept every answer twice, parsed and raw.
+    let body: string | null = await response.body.text();
+    const take = (): string => {
+      if (body === null) throw new TypeError('Body is unusable: it has already been read');
+      const text = body;
+      body = null;
+      return text;
+    };
     const responseHeaders = response.headers;
     const header = (name: string): string | null => {
       const value = responseHeaders[name.toLowerCase()];
@@ -39,10 +47,12 @@ export function createSubgraphFetcher(options: { connectionsPerOrigin?: number }
       statusText: '',
       url,
       redirected: false,
-      bodyUsed: true,
+      get bodyUsed() {
+        return body === null;
+      },
       headers: { get: header, has: (name: string) => header(name) !== null } as FetcherResponse['headers'],
-      text: async () => body,
-      json: async () => JSON.parse(body) as unknown,
+      text: async () => take(),
+      json: async () => JSON.parse(take()) as unknown,
       clone: () => {
         throw new Error('not supported');
       },

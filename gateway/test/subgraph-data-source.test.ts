@@ -83,3 +83,18 @@ describe('subgraph fetch sharing', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+describe('subgraph fetcher', () => {
+  it('hands the body over once, as fetch does, so the response Apollo keeps does not hold the answer too', async () => {
+    const response = await subgraphFetcher.fetcher(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ farm { id } }' }),
+    });
+    expect(response.ok).toBe(true);
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.json()).toEqual({ data: { farm: { id: 'f1', plots: [{ id: 'p1' }] } } });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(/already been read/);
+  });
+});
