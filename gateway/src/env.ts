@@ -79,6 +79,11 @@ export const schema = z
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** Share identical reads in flight (client requests and subgraph fetches); `false` turns both off (benchmarks). */
     DEDUP_ENABLED: configFields.bool.default(true),
+    /**
+     * Cap V8's old-generation growth between full GCs at 2× on hosts where V8 would allow 4× (heap limit above 2 GiB):
+     * lower peak memory under load for a few percent more GC time; `false` leaves V8's own choice.
+     */
+    HEAP_GROWTH_CAP: configFields.bool.default(true),
     /** Subscriptions whose result is the same for every permitted caller share one upstream and one completion. */
     SUBSCRIPTION_SHARING: configFields.bool.default(true),
     /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */

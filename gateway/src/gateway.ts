@@ -458,7 +458,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   // First, so that an inconsistent manifest refuses the start before anything is opened.
   const persistedOperations = loadPersistedOperations(config.PERSISTED_OPERATIONS_PATH);
   // Peak memory under load: V8's heap growth capped at 2× on large hosts (issue 17).
-  capHeapGrowth();
+  if (config.HEAP_GROWTH_CAP) capHeapGrowth();
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const resources = new Resources(logger);
