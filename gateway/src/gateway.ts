@@ -1,3 +1,5 @@
+// First: Apollo's entry modules get plain exports before @apollo/gateway loads (plain-apollo-exports.ts says why).
+import { gatewayLoadedFirst } from './plain-apollo-exports.ts';
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import type { QueryPlanner } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
@@ -459,6 +461,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const resources = new Resources(logger);
+  if (gatewayLoadedFirst)
+    logger.warn('@apollo/gateway was loaded before gateway.ts: it reads Apollo exports through getters (slower)');
   return resources.build(async () => {
     // Registered first, so closed last: spans of the shutdown itself are exported.
     resources.add('tracing', initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());
