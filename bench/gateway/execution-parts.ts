@@ -13,6 +13,8 @@
  * Environment: BENCH_STEP_MS (wall time measured per step and operation, after half as long of warm-up; 1000),
  * BENCH_FARMS (bulk farms, 100).
  */
+// First, as in the gateway (gateway.ts): Apollo's entry modules with plain exports before @apollo/gateway loads.
+import '@vegshare/gateway/plain-apollo-exports';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';

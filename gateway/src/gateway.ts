@@ -1,8 +1,8 @@
-import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
-import type { QueryPlanner } from '@apollo/query-planner';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+// First: Apollo's entry modules get plain exports before @apollo/gateway loads (plain-apollo-exports.ts says why),
+// then the kit, whose node-create-hash.ts must run before @apollo/server loads.
+import { gatewayLoadedFirst } from './plain-apollo-exports.ts';
 import {
+  hashModulesLoadedFirst,
   createErrorFormatter,
   createLogger,
   createMetrics,
@@ -28,6 +28,10 @@ import {
   type RouteHandler,
   type ReadinessCheck,
 } from '@vegshare/kit/gateway';
+import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
+import type { QueryPlanner } from '@apollo/query-planner';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from './env.ts';
 import type { GatewayContext } from './context.ts';
 import { fileSupergraph } from './supergraph-source.ts';
@@ -462,6 +466,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const metrics = deps.metrics ?? createMetrics('gateway');
   const resources = new Resources(logger);
+  if (gatewayLoadedFirst)
+    logger.warn('@apollo/gateway was loaded before gateway.ts: it reads Apollo exports through getters (slower)');
+  if (hashModulesLoadedFirst.length)
+    logger.warn(
+      { modules: hashModulesLoadedFirst },
+      '@apollo/utils.createhash was loaded before the kit: Apollo resolves the crypto module at every hash (slower)',
+    );
   return resources.build(async () => {
     // Registered first, so closed last: spans of the shutdown itself are exported.
     resources.add('tracing', initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());

@@ -4,6 +4,9 @@
 // in every gateway process (issue 17). Everything here is also exported by index.ts under the same names; a module
 // listed here must not import one of those subgraph-side modules (see gateway-surface.test.ts).
 
+// First, before any module of the kit loads @apollo/server (node-create-hash.ts says why).
+export { hashModulesLoadedFirst } from './node-create-hash.ts';
+
 // Lifecycle and configuration.
 export { runAsProcess } from './launch.ts';
 export { Resources } from './lifecycle.ts';

@@ -2,6 +2,9 @@
 // else under src/ is the kit's own business (package.json exports only this file), so it can change without a search
 // through every workspace. Add a name here when another workspace needs it; remove it when the last user goes.
 
+// First, before any module of the kit loads @apollo/server (node-create-hash.ts says why).
+export { hashModulesLoadedFirst } from './node-create-hash.ts';
+
 // Service lifecycle: start, run as a process, close what was opened.
 export {
   launchSubgraph,
