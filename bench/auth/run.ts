@@ -39,7 +39,7 @@ import { freePort } from '@vegshare/tools/ports';
 import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { repoRoot } from '@vegshare/tools/workspace';
-import { cpuSeconds, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import { cpuSeconds, intSetting, metricSum, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { BoundResult } from './bound.ts';
 import { LOOP_PROBE_RESOLUTION_MS, readLoopDelay, type LoopDelay } from './loop-probe.ts';
 
@@ -413,21 +413,14 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[], lim
   };
 }
 
-/** Sum of a metric's samples on a Prometheus /metrics page; null when it has none. */
-function metricSum(page: string, name: string): number | null {
-  const samples = page.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return samples.length ? samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : null;
-}
-
 /**
  * Refuses to report a Redis row whose limits were not in Redis: auth exports `rate_limit_degraded` only when it has a
  * Redis for them, and counts every operation that fell back to its memory (Redis unreachable at start or later).
  */
 async function assertLimitsInRedis(topo: Topo): Promise<void> {
   if (topo.limits !== 'redis' || !topo.authMetricsUrl) return;
-  const page = await (await fetch(`${topo.authMetricsUrl}/metrics`)).text();
-  const degraded = metricSum(page, 'rate_limit_degraded');
-  const fallbacks = metricSum(page, 'rate_limit_fallback_total') ?? 0;
+  const degraded = await metricSum(topo.authMetricsUrl, 'rate_limit_degraded');
+  const fallbacks = (await metricSum(topo.authMetricsUrl, 'rate_limit_fallback_total')) ?? 0;
   if (degraded === null || degraded > 0 || fallbacks > 0)
     throw new Error(
       `auth's rate limits were not in Redis (degraded ${degraded}, ${fallbacks} fallbacks to memory): is Redis at ${settings.redisUrl}?`,

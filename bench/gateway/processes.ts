@@ -188,3 +188,11 @@ export function intSetting(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
 }
+
+/** Sum of a metric's samples (every label set) on the /metrics page at `baseUrl`; null when the page has none. */
+export async function metricSum(baseUrl: string, name: string): Promise<number | null> {
+  const page = await (await fetch(`${baseUrl}/metrics`)).text();
+  // `name value` or `name{labels} value`.
+  const samples = page.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return samples.length ? samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : null;
+}

@@ -35,7 +35,7 @@ import { demo } from '@vegshare/demo';
 import { loadService } from '@vegshare/tools/services';
 import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/database';
 import { readRoverConfig } from '@vegshare/tools/workspace';
-import { memoryMiB, intSetting, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import { memoryMiB, intSetting, metricSum, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { ClientsCommand, ClientsMessage } from './clients.ts';
 
 const env = process.env;
@@ -156,13 +156,6 @@ interface Row {
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
-async function gaugeOf(metricsUrl: string, name: string): Promise<number | null> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  // `name value` or `name{labels} value`.
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
-}
-
 /** One mix: clients connect and subscribe, events warm up the path, then `toggles` measured status changes. */
 async function measure(options: {
   label: string;
@@ -233,8 +226,8 @@ async function measure(options: {
   log(
     `${options.label}: memory after GC (MiB) before ${JSON.stringify(heapBefore)}, after ${JSON.stringify(heapAfter)}`,
   );
-  const upstreams = options.metricsUrl ? await gaugeOf(options.metricsUrl, 'gateway_subscription_upstreams') : null;
-  const sharedResults = options.metricsUrl ? await gaugeOf(options.metricsUrl, 'gateway_subscription_results') : null;
+  const upstreams = options.metricsUrl ? await metricSum(options.metricsUrl, 'gateway_subscription_upstreams') : null;
+  const sharedResults = options.metricsUrl ? await metricSum(options.metricsUrl, 'gateway_subscription_results') : null;
   const started = Date.now();
   for (let i = 0; i < settings.toggles; i += 1) {
     await options.toggle();
