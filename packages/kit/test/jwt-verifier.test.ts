@@ -50,9 +50,12 @@ describe('JWT verifier cache', () => {
   it('refuses a remembered token once it has expired', async () => {
     const k = await keys();
     const verifier = createJwtVerifier({ keys: k.getKey, issuer: ISSUER, audience: AUDIENCE, cacheMs: 60_000 });
-    const token = await k.sign('u1', Math.floor(Date.now() / 1000) + 1);
+    // Two to three seconds of life: `exp` is in whole seconds, and one second left too little room on a busy machine
+    // (signing could cross the boundary, so the first check already found the token expired).
+    const expiresAt = Math.floor(Date.now() / 1000) + 3;
+    const token = await k.sign('u1', expiresAt);
     await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'u1' });
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 100));
     await expect(verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
