@@ -64,3 +64,14 @@ export const operations: readonly Operation[] = [
 
 export const requestBody = (op: Operation): string =>
   JSON.stringify({ query: op.query, ...(op.variables ? { variables: op.variables } : {}) });
+
+/** The pass-through relay's routes (serve-proxy.ts): `OperationName=subgraph` for each operation one subgraph answers. */
+export const proxyRoutes = (ops: readonly Operation[]): string =>
+  [
+    ...new Set(
+      ops.flatMap((op) => {
+        const name = /^\s*(?:query|mutation)\s+(\w+)/.exec(op.query)?.[1];
+        return op.floor && name ? [`${name}=${op.floor}`] : [];
+      }),
+    ),
+  ].join(',');

@@ -28,6 +28,8 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 export const STOCK = 'apollo';
 export const FLOOR = 'floor';
+/** The pass-through relay (serve-proxy.ts): the least CPU per request a Node gateway can spend. */
+export const PROXY = 'proxy';
 
 function find(cells: readonly Cell[], gateway: string, operation: string): Cell | undefined {
   return cells.find((c) => c.gateway === gateway && c.operation === operation && !c.invalid);
@@ -149,6 +151,15 @@ export function subgraphFreeChecks(cells: readonly Cell[], operationNames: reado
       if (floor !== undefined && ours !== undefined && (g === 'ours-nodedup' || op.endsWith('-callers')))
         lines.push(`- ${g} ≥ 60 % of the floor on ${op}: ${mark(ours >= 0.6 * floor)} (${ratio(ours, floor)})`);
     }
+  }
+  for (const op of operationNames) {
+    const floor = find(cells, FLOOR, op)?.load?.rps;
+    const relay = find(cells, PROXY, op)?.load?.rps;
+    const ours = find(cells, 'ours-nodedup', op)?.load?.rps;
+    if (floor !== undefined && relay !== undefined)
+      lines.push(
+        `- the pass-through relay (no GraphQL work) on ${op}: ${ratio(relay, floor)} the floor${ours !== undefined ? `; ours-nodedup ${ratio(ours, relay)} the relay` : ''}`,
+      );
   }
   for (const g of ['ours-nodedup', 'ours']) {
     const over = operationNames.flatMap((op) => {

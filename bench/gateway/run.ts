@@ -41,11 +41,20 @@ import {
   startProcess,
   type BenchProcess,
 } from './processes.ts';
-import { operations as allOperations, requestBody, type Operation } from './operations.ts';
+import { operations as allOperations, proxyRoutes, requestBody, type Operation } from './operations.ts';
 import { login, postGraphQL, registerCallers, seedBulkFarms, type GraphQLReply } from './data.ts';
 import { drive, totalGraphqlRequests, type LoadOptions, type LoadResult } from './load.ts';
 import { benchSupergraph, withRoutingUrls } from './supergraph.ts';
-import { FLOOR, markdownTable, memoryTable, STOCK, subgraphFreeChecks, targetChecks, type Cell } from './report.ts';
+import {
+  FLOOR,
+  PROXY,
+  markdownTable,
+  memoryTable,
+  STOCK,
+  subgraphFreeChecks,
+  targetChecks,
+  type Cell,
+} from './report.ts';
 
 const env = process.env;
 const settings = {
@@ -109,6 +118,13 @@ const specs: GatewaySpec[] = [
     : []),
   { name: FLOOR, description: 'no gateway: the operation sent straight to the one subgraph that answers it' },
   {
+    name: PROXY,
+    script: 'serve-proxy.ts',
+    env: { PROXY_ROUTES: proxyRoutes(allOperations) },
+    description:
+      'not a gateway: a pass-through relay to the one subgraph that answers (node:http in, undici out, no GraphQL work) — the least any Node gateway spends',
+  },
+  {
     name: STOCK,
     script: 'serve-apollo.ts',
     description: `stock @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')} startStandaloneServer, default settings`,
@@ -143,6 +159,7 @@ const wantedInMemory = list(env['BENCH_MEMORY_GATEWAYS']) ?? [
   'ours',
   'ours-nodedup',
   FLOOR,
+  PROXY,
   STOCK,
   'hive',
   'hive-nodedup',
@@ -516,6 +533,10 @@ async function measureGateway(
       const headers = callerHeaders(op, tokens);
       const rotating = rotatingHeaders(op, tokens);
       let target: Target;
+      if (spec.name === PROXY && !op.floor) {
+        cells.push(bad(op, 'n/a (needs several subgraphs)'));
+        continue;
+      }
       if (gateway)
         target = {
           endpoint: gateway.endpoint,

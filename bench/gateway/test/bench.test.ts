@@ -8,7 +8,7 @@ import { countGraphqlRequests, drive, graphqlRequestCount } from '../load.ts';
 import { withRoutingUrls } from '../supergraph.ts';
 import { markdownTable, memoryTable, subgraphFreeChecks, targetChecks, type Cell } from '../report.ts';
 import { postGraphQL } from '../data.ts';
-import { operations, requestBody } from '../operations.ts';
+import { operations, proxyRoutes, requestBody } from '../operations.ts';
 
 const load = (rps: number, p99: number) => ({
   requests: rps * 5,
@@ -134,6 +134,7 @@ describe('subgraph-free report', () => {
       memory: mem(290, 200, 30),
     },
     { gateway: 'ours', operation: 'one-subgraph-callers', load: load(5500, 9), peakRssMiB: 250 },
+    { gateway: 'proxy', operation: 'one-subgraph', load: load(8000, 6), peakRssMiB: 80 },
   ];
 
   it('checks ours without sharing against 60 % of the floor, and peak RSS against stock cell by cell', () => {
@@ -147,6 +148,11 @@ describe('subgraph-free report', () => {
       'ours-nodedup peak RSS ≤ stock in every cell: NO (worst one-subgraph-callers: 300 vs 260 MB)',
     );
     expect(lines).toContain('ours peak RSS ≤ stock in every cell: yes');
+    // The pass-through relay is the reference: what no GraphQL work at all reaches, and ours against it.
+    expect(lines).toContain(
+      '- the pass-through relay (no GraphQL work) on one-subgraph: 0.80× the floor; ours-nodedup 0.81× the relay',
+    );
+    expect(lines).not.toContain('relay (no GraphQL work) on one-subgraph-callers');
   });
 
   it("breaks each gateway's highest sampled RSS into heap, external and the rest", () => {
@@ -222,6 +228,32 @@ describe('an in-memory subgraph process', () => {
       _entities: [{ name: 'Green Acres', owner: { id: expect.any(String) } }],
     });
     expect((await graphqlRequestCount(farm.metricsUrl)) - before).toBe(2);
+  });
+
+  it('is answered the same through the pass-through relay, which routes by operation name and refuses the rest', async () => {
+    expect(proxyRoutes(operations)).toBe('BenchFarms=farm,BenchLarge=farm,BenchUpdateProfile=user');
+    const relay = await startProcess({
+      label: 'relay',
+      script: 'serve-proxy.ts',
+      env: { GATEWAY_SECRET: 'bench', SUBGRAPH_URLS: `farm=${farm.endpoint}`, PROXY_ROUTES: 'BenchFarms=farm' },
+    });
+    try {
+      const one = operations.find((o) => o.name === 'one-subgraph');
+      if (!one) throw new Error('operation missing');
+      const before = await graphqlRequestCount(farm.metricsUrl);
+      const direct = await postGraphQL(farm.endpoint, requestBody(one));
+      const relayed = await postGraphQL(relay.endpoint, requestBody(one));
+      expect(relayed.status).toBe(200);
+      expect(relayed.text).toBe(direct.text);
+      expect((await graphqlRequestCount(farm.metricsUrl)) - before).toBe(2);
+      const unrouted = await postGraphQL(
+        relay.endpoint,
+        JSON.stringify({ query: '{ farms(first: 1) { edges { node { id } } } }' }),
+      );
+      expect(unrouted.status).toBe(400);
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('tells where its memory is over IPC, and starts a new peak-RSS window on request', async () => {
