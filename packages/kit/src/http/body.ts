@@ -23,7 +23,7 @@ interface BodyRead {
 }
 
 const reading = Symbol('body read');
-type Reading = IncomingMessage & { [reading]?: BodyRead };
+type Reading = IncomingMessage & { [reading]?: BodyRead | undefined };
 
 // Listeners made once, at module level, finding their read on the request (`this`): closures made per request cost
 // an allocation each, and under tsx a `__name` property definition each too.
