@@ -7,7 +7,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** A request whose connection closed before its body was complete. */
-export class BodyIncompleteError extends Error {
+class BodyIncompleteError extends Error {
   constructor() {
     super('The request ended before its body was complete');
   }
