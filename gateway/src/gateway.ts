@@ -118,7 +118,7 @@ function subgraphDataSources(
   const subgraphFetcher = createSubgraphFetcher();
   return {
     dataSource: (name, url) =>
-      new SubgraphDataSource(url, config.GATEWAY_SECRET, name, counter, config.DEDUP_ENABLED, subgraphFetcher.fetcher),
+      new SubgraphDataSource(url, config.GATEWAY_SECRET, name, subgraphFetcher, counter, config.DEDUP_ENABLED),
     close: () => subgraphFetcher.close(),
   };
 }

@@ -1,4 +1,14 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Span, type Context } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
+  SpanKind,
+  SpanStatusCode,
+  type Span,
+  type Context,
+} from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Whether a provider is registered (or being registered): one per process. */
@@ -72,8 +82,25 @@ function inSpan<T>(name: string, kind: SpanKind, parent: Context, fn: (span: Spa
   });
 }
 
-/** Runs `fn` inside a server span that continues the trace of the incoming request's `traceparent`. */
+/** What `fn` gets when no tracer provider is registered: the API's own non-recording span, made once. */
+const notTraced = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * No tracer provider is registered: the API's proxy has no delegate, so every span would be a non-recording one.
+ * A provider registered through another copy of the API is a different proxy: then this says false and spans are made.
+ */
+const untraced = (): boolean => {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegateTracer('vegshare') === undefined;
+};
+
+/**
+ * Runs `fn` inside a server span that continues the trace of the incoming request's `traceparent`. Without a tracer
+ * provider `fn` runs as is: extracting the context and making a no-op span and context per request cost the gateway
+ * ~0.3 % of its CPU for nothing (issue 17).
+ */
 export function serverSpan<T>(name: string, headers: IncomingHttpHeaders, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (untraced()) return fn(notTraced);
   return inSpan(name, SpanKind.SERVER, propagation.extract(context.active(), headers, headerGetter), fn);
 }
 

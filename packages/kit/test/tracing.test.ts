@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { serverSpan, traceCarrier, withCarrier } from '../src/tracing.ts';
@@ -27,5 +28,16 @@ describe('trace context into queued work', () => {
 
   it('without a carrier the job still runs (tracing off costs nothing)', async () => {
     await expect(withCarrier('transcode job-2', undefined, async () => 42)).resolves.toBe(42);
+  });
+});
+
+describe('server spans', () => {
+  it('without a tracer provider the request runs as is, on a span that records nothing', async () => {
+    trace.disable(); // the provider an earlier test registered
+    const seen = await serverSpan('POST /graphql', {}, async (span) => ({
+      recording: span.isRecording(),
+      valid: span.spanContext().traceId !== '00000000000000000000000000000000',
+    }));
+    expect(seen).toEqual({ recording: false, valid: false });
   });
 });
