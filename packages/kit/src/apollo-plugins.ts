@@ -86,7 +86,9 @@ export function createErrorFormatter(logger: Logger) {
       };
     }
     if (isExposedErrorCode(code)) {
-      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      // `response` is what Apollo's data sources attach to a subgraph's 401/403 (UNAUTHENTICATED/FORBIDDEN): the
+      // subgraph's internal URL and raw body, which are nobody's business outside.
+      const { stacktrace: _drop, response: _internal, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isExposedErrorCode } from '../src/index.ts';
+import { GraphQLError } from 'graphql';
+import { createErrorFormatter, createLogger, ErrorCode, isExposedErrorCode } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -40,5 +41,35 @@ describe('error-code registry', () => {
       }
     }
     expect(unregistered).toEqual([]);
+  });
+});
+
+describe('error formatter', () => {
+  const format = createErrorFormatter(createLogger('test', 'silent'));
+
+  it("keeps a subgraph's 401/403 code but not its internal URL and body", () => {
+    const error = new GraphQLError('403: ', {
+      extensions: {
+        code: 'FORBIDDEN',
+        response: { url: 'http://farm.internal:4002/graphql', status: 403, statusText: '', body: 'secret mismatch' },
+      },
+    });
+    expect(format({ message: error.message, extensions: { ...error.extensions } }, error)).toEqual({
+      message: '403: ',
+      extensions: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it('masks an error without a registered code, and keeps what a registered one carries', () => {
+    const hidden = new Error('connect ECONNREFUSED 10.0.0.7:5432');
+    expect(format({ message: hidden.message }, hidden)).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    const mine = new GraphQLError('Plot p1 not found', { extensions: { code: 'NOT_FOUND', id: 'p1' } });
+    expect(format({ message: mine.message, extensions: { ...mine.extensions, stacktrace: ['x'] } }, mine)).toEqual({
+      message: 'Plot p1 not found',
+      extensions: { code: 'NOT_FOUND', id: 'p1' },
+    });
   });
 });
