@@ -41,6 +41,7 @@ import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { repoRoot } from '@vegshare/tools/workspace';
 import { cpuSeconds, intSetting, metricSum, startProcess, type BenchProcess } from '../gateway/processes.ts';
 import type { BoundResult } from './bound.ts';
+import { jsonClient, type JsonClient } from './client.ts';
 import { LOOP_PROBE_RESOLUTION_MS, readLoopDelay, type LoopDelay } from './loop-probe.ts';
 
 const env = process.env;
@@ -56,6 +57,8 @@ const settings = {
   warmup: intSetting('BENCH_WARMUP', 5),
   boundSeconds: intSetting('BENCH_BOUND_SECONDS', 10),
   refreshSeconds: intSetting('BENCH_REFRESH_SECONDS', 10),
+  /** Each paced-refresh window (refreshes at the login storm's rate, without and with argon2 load); 0 skips them. */
+  pacedSeconds: env['BENCH_PACED_SECONDS'] === '0' ? 0 : intSetting('BENCH_PACED_SECONDS', 10),
   verifySeconds: intSetting('BENCH_VERIFY_SECONDS', 5),
   /** The stack's libuv pool (argon2 runs there): Node's default of 4 unless set for the run. */
   threadPool: intSetting('UV_THREADPOOL_SIZE', 4),
@@ -157,13 +160,36 @@ async function closedLoops(
   };
 }
 
-async function postJson(endpoint: string, query: string, variables: Record<string, unknown>): Promise<unknown> {
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return res.json();
+/** Wraps a closed-loop step so that each loop starts one call per `periodSeconds` (when calls are faster than that). */
+function atPeriod(
+  step: (loop: number, n: number) => Promise<boolean>,
+  loops: number,
+  periodSeconds: number,
+): (loop: number, n: number) => Promise<boolean> {
+  return async (loop, n) => {
+    // Loops spread over the period, not all at once: bursts would share event-loop wake-ups that a storm's do not.
+    if (n === 0) await sleep((loop / loops) * periodSeconds * 1000);
+    const started = performance.now();
+    const ok = await step(loop, n);
+    await sleep(Math.max(0, periodSeconds * 1000 - (performance.now() - started)));
+    return ok;
+  };
+}
+
+/** Refreshes at the login storm's rate: alone, and while another process keeps argon2 verifications going. */
+interface Paced {
+  readonly alone: { readonly phase: Phase; readonly cpu: CpuSplit };
+  readonly loaded: { readonly phase: Phase; readonly cpu: CpuSplit };
+  readonly hashesPerSecond: number;
+}
+
+/** One keep-alive client per endpoint for the storms (client.ts: cheaper per request than fetch). */
+const clients = new Map<string, JsonClient>();
+
+function postJson(endpoint: string, query: string, variables: Record<string, unknown>): Promise<unknown> {
+  let client = clients.get(endpoint);
+  if (!client) clients.set(endpoint, (client = jsonClient(endpoint, settings.connections)));
+  return client.post({ query, variables });
 }
 
 /** The login storm: loop `l` signs in users l, l + N, l + 2N … in turn; the last tokens of each user are kept. */
@@ -192,8 +218,11 @@ interface Bound {
  * during the storm (its pool plus its event loop), at least one per core: on an idle machine more than one per core
  * gains nothing, and on a shared one each gets the same share of the CPU as the stack's threads do.
  */
-function measureBound(hash: string): Promise<Bound> {
-  const concurrency = Math.max(cpus().length, settings.threadPool + 1);
+function measureBound(
+  hash: string,
+  concurrency = Math.max(cpus().length, settings.threadPool + 1),
+  seconds = settings.boundSeconds,
+): Promise<Bound> {
   const child = fork(fileURLToPath(new URL('bound.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     env: {
@@ -201,7 +230,7 @@ function measureBound(hash: string): Promise<Bound> {
       UV_THREADPOOL_SIZE: String(concurrency),
       BENCH_HASH: hash,
       BENCH_PASSWORD: PASSWORD,
-      BENCH_BOUND_SECONDS: String(settings.boundSeconds),
+      BENCH_BOUND_SECONDS: String(seconds),
       BENCH_BOUND_CONCURRENCY: String(concurrency),
     },
     stdio: ['ignore', process.stderr, process.stderr, 'ipc'],
@@ -259,10 +288,13 @@ interface Report {
   readonly idleLoop: LoopDelay;
   readonly refreshLoop: LoopDelay;
   readonly loginCpu: CpuSplit;
+  /** CPU ms per login of this process (the bench's HTTP client), which shares the machine with the stack. */
+  readonly clientMs: number;
   /** CPU ms per second of the idle processes before the storm. */
   readonly idleCpu: CpuSplit;
   readonly refreshCpu: CpuSplit;
   readonly refresh: Phase;
+  readonly paced: Paced | null;
   readonly verifyUncached: Phase;
   readonly verifyCached: Phase;
   readonly inMemory: InMemoryStorm | null;
@@ -303,9 +335,16 @@ function markdown(r: Report): string {
     `| event-loop delay of the same process idle, before the storm (the machine's load alone; max ${ms(r.idleLoop.max)} ms) | | ${ms(r.idleLoop.p50)} | ${ms(r.idleLoop.p99)} | | |`,
     `| CPU time per login in ${cpuWhere}, all threads · per verification in the bound | | ${ms(c.total)} · ${ms(hashCpuMs)} ms | | ${(hashCpuMs / c.total).toFixed(2)} (hash ÷ login) | |`,
     `| CPU time per login: auth's other threads (argon2's pool, GC helpers) · auth's event loop · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} | | ${ms(poolMs)} · ${ms(c.authLoop)} · ${ms(c.total - c.auth)} ms | | ${(poolMs / c.total).toFixed(2)} (pool ÷ login) | |`,
+    `| CPU time per login of the bench's own client (its process: ${settings.connections} closed loops on node:http keep-alive sockets), on the same cores · what the ceiling would be with it counted | | ${ms(r.clientMs)} ms | | ${(hashCpuMs / (c.total + r.clientMs)).toFixed(2)} (hash ÷ login + client) | |`,
     `| idle CPU before the storm, ms per second: auth's event loop (its 1 ms loop probe included) · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} — per login at the storm's rate | | ${ms(r.idleCpu.authLoop)} · ${ms(r.idleCpu.total - r.idleCpu.auth)} — ${(r.idleCpu.authLoop / r.logins.perSecond).toFixed(2)} · ${((r.idleCpu.total - r.idleCpu.auth) / r.logins.perSecond).toFixed(2)} ms | | | |`,
     `| CPU time per refresh: ${cpuWhere} · auth · auth's event loop | | ${ms(r.refreshCpu.total)} · ${ms(r.refreshCpu.auth)} · ${ms(r.refreshCpu.authLoop)} ms | | | |`,
     `| refresh-token rotations through the gateway (${r.refresh.failed} failed; event-loop p99 ${ms(r.refreshLoop.p99)} ms) | ${r.refresh.perSecond.toFixed(1)} | ${ms(r.refresh.p50)} | ${ms(r.refresh.p99)} | ${(r.refresh.perSecond / bound).toFixed(1)}× | |`,
+    ...(r.paced
+      ? [r.paced.alone, r.paced.loaded].map(
+          ({ phase, cpu }, i) =>
+            `| refreshes paced at the login storm's rate${i === 0 ? ', nothing else running' : `, while another process verifies argon2id hashes (${settings.threadPool} in flight, ${r.paced!.hashesPerSecond.toFixed(1)}/s)`} (${phase.failed} failed): CPU per refresh in ${cpuWhere} · auth · auth's event loop · ${settings.topology === 'split' ? 'the gateway' : 'the rest'} | ${phase.perSecond.toFixed(1)} | ${ms(cpu.total)} · ${ms(cpu.auth)} · ${ms(cpu.authLoop)} · ${ms(cpu.total - cpu.auth)} ms | | | |`,
+        )
+      : []),
     `| access-token verifications, kit verifier on the JWKS, signature checked every time (bench process) | ${r.verifyUncached.perSecond.toFixed(0)} | ${ms(r.verifyUncached.p50)} | ${ms(r.verifyUncached.p99)} | | |`,
     `| access-token verifications, kit verifier with its default 60 s cache | ${r.verifyCached.perSecond.toFixed(0)} | ${ms(r.verifyCached.p50)} | ${ms(r.verifyCached.p99)} | | |`,
     ...(r.inMemory
@@ -484,9 +523,12 @@ async function main(): Promise<void> {
 
     await readLoopDelay(topo.probeUrl); // restarts the histogram
     const loginMeter = cpuMeter(topo);
+    const clientBefore = process.cpuUsage();
     log('login storm…');
     const logins = await loginStorm(topo.endpoint, emails, settings.seconds, kept);
     const loginCpu = loginMeter(logins.ok);
+    const clientUsage = process.cpuUsage(clientBefore);
+    const clientMs = (clientUsage.user + clientUsage.system) / 1000 / Math.max(1, logins.ok);
     const loop = await readLoopDelay(topo.probeUrl);
     log(
       `logins ${JSON.stringify(logins)}, event loop ${JSON.stringify(loop)}, CPU per login ${JSON.stringify(loginCpu)}`,
@@ -498,7 +540,7 @@ async function main(): Promise<void> {
     await sleep(500);
     await readLoopDelay(topo.probeUrl);
     const refreshMeter = cpuMeter(topo);
-    const refresh = await closedLoops(settings.refreshSeconds, chains.length, async (loop) => {
+    const rotate = async (loop: number): Promise<boolean> => {
       const reply = (await postJson(topo.endpoint, REFRESH, { t: chains[loop] })) as {
         data?: { refreshSession?: Tokens } | null;
       };
@@ -506,10 +548,36 @@ async function main(): Promise<void> {
       if (!next?.refreshToken) return false;
       chains[loop] = next.refreshToken;
       return true;
-    });
+    };
+    const refresh = await closedLoops(settings.refreshSeconds, chains.length, rotate);
     const refreshLoop = await readLoopDelay(topo.probeUrl);
     const refreshCpu = refreshMeter(refresh.ok);
     log(`refreshes ${JSON.stringify(refresh)}, CPU per refresh ${JSON.stringify(refreshCpu)}`);
+
+    // The same refreshes at the login storm's rate, first alone, then while argon2 verifications (another process,
+    // as many in flight as auth's pool has threads) load the cores: what the rate alone and the hashing threads alone
+    // do to the CPU per request of the path a login shares with a refresh.
+    let paced: Paced | null = null;
+    if (settings.pacedSeconds > 0) {
+      const pacedWindow = async (): Promise<{ phase: Phase; cpu: CpuSplit }> => {
+        const meter = cpuMeter(topo);
+        const phase = await closedLoops(
+          settings.pacedSeconds,
+          chains.length,
+          atPeriod(rotate, chains.length, chains.length / logins.perSecond),
+        );
+        return { phase, cpu: meter(phase.ok) };
+      };
+      log('paced refreshes (at the login rate)…');
+      const alone = await pacedWindow();
+      log(`paced ${JSON.stringify(alone)}; paced refreshes with argon2 load…`);
+      const hashing = measureBound(hash, settings.threadPool, settings.pacedSeconds + 2);
+      await sleep(1000); // the hashing process started and busy
+      const loaded = await pacedWindow();
+      const hashLoad = await hashing;
+      paced = { alone, loaded, hashesPerSecond: hashLoad.perSecond };
+      log(`paced with argon2 load ${JSON.stringify(loaded)}, hashes/s ${hashLoad.perSecond.toFixed(1)}`);
+    }
 
     log('access-token verifications…');
     const jwks = `${topo.gatewayUrl}/.well-known/jwks.json`;
@@ -544,9 +612,11 @@ async function main(): Promise<void> {
       idleLoop,
       refreshLoop,
       loginCpu,
+      clientMs,
       idleCpu,
       refreshCpu,
       refresh,
+      paced,
       verifyUncached,
       verifyCached,
       inMemory,
@@ -557,6 +627,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${report}\n`);
     if (settings.out !== '-') await writeBenchResults(settings.out, report);
   } finally {
+    for (const client of clients.values()) client.close();
     for (const p of processes.reverse()) await p.stop();
     await database.drop();
   }

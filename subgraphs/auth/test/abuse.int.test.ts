@@ -59,6 +59,29 @@ describe('brute force', () => {
     });
   }, 20_000);
 
+  it("lets a device that signed in before through the account's back-off, until it fails itself", async () => {
+    const email = uniqueEmail('owner');
+    await register(h, email, GOOD_PASSWORD, from('192.0.2.60'));
+    const first = await h.gql<{ login: { deviceToken: string } }>(
+      LOGIN,
+      { input: { email, password: GOOD_PASSWORD } },
+      from('192.0.2.61'),
+    );
+    const deviceToken = first.body.data?.login.deviceToken;
+    expect(deviceToken).toMatch(/^vsd1\./);
+    // Someone else fails past the free failures: the account is in back-off for everyone without the device token.
+    for (let n = 0; n < 4; n++)
+      expect(codeOf(await login(email, 'wrong password!', '192.0.2.62'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await login(email, GOOD_PASSWORD, '192.0.2.63'))).toBe('RATE_LIMITED');
+    const withDevice = (password: string) =>
+      h.gql(LOGIN, { input: { email, password, deviceToken } }, from('192.0.2.61'));
+    expect(codeOf(await withDevice(GOOD_PASSWORD))).toBeUndefined();
+    // The device's own failures (3 free) end its pass: the back-off applies to it too.
+    await login(email, 'wrong password!', '192.0.2.62'); // a new lock: the success above cleared the account
+    for (let n = 0; n < 3; n++) expect(codeOf(await withDevice('wrong password!'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await withDevice(GOOD_PASSWORD))).toBe('RATE_LIMITED');
+  }, 20_000);
+
   it('limits sign-in attempts per IP across accounts', async () => {
     const ip = '198.18.0.1';
     for (let n = 0; n < 12; n++)

@@ -10,6 +10,14 @@ export interface RateLimitSettings {
   readonly freeFailures: number;
 }
 
+/** An account's back-off as read before a sign-in's hash (AuthRateLimits.accountState). */
+export interface AccountState {
+  /** Seconds of back-off left, null when the account is open. */
+  readonly lockedFor: number | null;
+  /** Whether failures (or a lock) are recorded: a successful sign-in clears them, and has nothing to clear otherwise. */
+  readonly failures: boolean;
+}
+
 /** Longest back-off after repeated failures of one account. */
 const MAX_BACKOFF_SECONDS = 15 * 60;
 
@@ -89,6 +97,24 @@ export class AuthRateLimits {
     const lock = await this.#accountLock.get(email);
     if (lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0)
       throw rateLimited(lock.msBeforeNext / 1000);
+  }
+
+  /**
+   * The account's back-off as one read (its lock and its failure count, in parallel): `lockedFor` the seconds left
+   * when it is in back-off (a trusted device may still pass), `failures` whether a success has anything to clear.
+   */
+  async accountState(email: string): Promise<AccountState> {
+    const [lock, failures] = await Promise.all([this.#accountLock.get(email), this.#accountFailures.get(email)]);
+    const locked = !!lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0;
+    return {
+      lockedFor: locked ? lock.msBeforeNext / 1000 : null,
+      failures: !!lock || (failures?.consumedPoints ?? 0) > 0,
+    };
+  }
+
+  /** RATE_LIMITED for an account whose `accountState` said it is in back-off. */
+  static accountLocked(state: AccountState): GraphQLError {
+    return rateLimited(state.lockedFor ?? 1);
   }
 
   /** Records a failed sign-in; past the free failures, locks the account for a doubling time. */
