@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { topics, type NotificationRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
+import { failOutboxWrites, outboxPayloads, slowOutboxWrites } from '@vegshare/tools/testing/outbox-faults';
 import { createFarmDb } from '../src/db.ts';
 import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
@@ -52,6 +52,37 @@ describe('rentals', () => {
     );
     expect(after.body.data?.['requestRental']).toEqual({ status: 'REQUESTED' });
   });
+
+  it('still lets exactly one of 20 simultaneous requests win when the database is slow (no second connection inside a rental transaction)', async () => {
+    // Each RentalChanged write takes 300 ms: the first transaction holds its connection while the others fill the pool
+    // and wait for it on the exclusion constraint. A loader read inside it (a second connection) would wait for them
+    // in turn — a deadlock until the transaction times out, wave after wave, and no winner at all.
+    const Y2 = futureYear(2);
+    const db = createFarmDb(h.database.url);
+    const restore = await slowOutboxWrites(db, 'farm', topics.rentalChanged, 0.3);
+    try {
+      const tokens = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          h.token(`00000000-0000-4000-8000-${String(2000 + i).padStart(12, '0')}`, ['CUSTOMER']),
+        ),
+      );
+      const results = await Promise.all(
+        tokens.map((t) =>
+          h.gql(
+            `mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }`,
+            { p: demo.plots.river1, s: `${Y2}-04-01`, e: `${Y2}-08-01` },
+            t,
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.body.data?.['requestRental'])).toHaveLength(1);
+      const codes = results.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.['code']));
+      expect(codes).toEqual(Array.from({ length: 19 }, () => 'CONFLICT'));
+    } finally {
+      await restore();
+      await db.$disconnect();
+    }
+  }, 30_000);
 
   it('walks the lifecycle REQUESTED → ACTIVE → ENDED, refuses invalid transitions and publishes rentalChanged each time', async () => {
     const seen = await collect(h.bus, topics.rentalChanged);

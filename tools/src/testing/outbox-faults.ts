@@ -46,6 +46,32 @@ export async function failOutboxWrites(db: SqlClient, schema: string, topic: str
   };
 }
 
+/**
+ * Makes every write of `topic` to `schema`'s outbox take `seconds` (a trigger sleeps on the insert), as on a slow or
+ * busy database: the transaction that writes it holds its connection and its locks that much longer. Returns the undo.
+ */
+export async function slowOutboxWrites(
+  db: SqlClient,
+  schema: string,
+  topic: string,
+  seconds: number,
+): Promise<() => Promise<void>> {
+  const name = `outbox_slow_${randomBytes(4).toString('hex')}`;
+  const literal = `'${topic.replace(/'/g, "''")}'`;
+  await db.$executeRawUnsafe(
+    `CREATE FUNCTION "${schema}".${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN PERFORM pg_sleep(${Number(seconds)}); RETURN NEW; END $$`,
+  );
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER ${name} BEFORE INSERT ON "${schema}".outbox_event FOR EACH ROW
+     WHEN (NEW.topic = ${literal}) EXECUTE FUNCTION "${schema}".${name}()`,
+  );
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON "${schema}".outbox_event`);
+    await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${schema}".${name}()`);
+  };
+}
+
 /** The payloads of `topic` in `schema`'s outbox (sent or not), oldest first. */
 export async function outboxPayloads<T>(db: SqlClient, schema: string, topic: string): Promise<T[]> {
   const rows = await db.$queryRawUnsafe<{ payload: T }[]>(

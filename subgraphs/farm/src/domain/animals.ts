@@ -60,6 +60,9 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
     (a) => a.customerId === viewer.userId,
   );
   if (existing) throw conflict(`You already adopt ${animal.name}`);
+  // The booking event reads the animal (above) and its farm through the loaders: loaded before the transaction, so that
+  // it never waits for a second pool connection while holding one (see requestRental).
+  await ctx.loaders.farm.load(animal.farmId);
   let adoption: Adoption;
   try {
     // The booking event is written in the same transaction (outbox): payments hear of every adoption that exists.
