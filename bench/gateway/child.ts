@@ -88,6 +88,16 @@ function memoryBreakdown(request: MemoryRequest): MemoryBreakdown {
   };
 }
 
+/**
+ * `K=V,K=V,…` as [key, value] pairs, split at each pair's first '=' only: a value may hold one itself
+ * (NODE_OPTIONS=--max-semi-space-size=64). How the bench passes lists through the environment.
+ */
+export const keyValuePairs = (raw: string): [string, string][] =>
+  raw
+    .split(',')
+    .filter(Boolean)
+    .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]);
+
 /** Reads a required environment variable or exits with a one-line message. */
 export function required(name: string): string {
   const value = process.env[name];

@@ -65,12 +65,15 @@ export const operations: readonly Operation[] = [
 export const requestBody = (op: Operation): string =>
   JSON.stringify({ query: op.query, ...(op.variables ? { variables: op.variables } : {}) });
 
+/** The name of a named query or mutation (the relay routes by it), undefined for an anonymous one. */
+export const operationNameOf = (query: string): string | undefined => /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+
 /** The pass-through relay's routes (serve-proxy.ts): `OperationName=subgraph` for each operation one subgraph answers. */
 export const proxyRoutes = (ops: readonly Operation[]): string =>
   [
     ...new Set(
       ops.flatMap((op) => {
-        const name = /^\s*(?:query|mutation)\s+(\w+)/.exec(op.query)?.[1];
+        const name = operationNameOf(op.query);
         return op.floor && name ? [`${name}=${op.floor}`] : [];
       }),
     ),

@@ -41,6 +41,7 @@ import {
   startProcess,
   type BenchProcess,
 } from './processes.ts';
+import { keyValuePairs } from './child.ts';
 import { operations as allOperations, proxyRoutes, requestBody, type Operation } from './operations.ts';
 import { login, postGraphQL, registerCallers, seedBulkFarms, type GraphQLReply } from './data.ts';
 import { drive, totalGraphqlRequests, type LoadOptions, type LoadResult } from './load.ts';
@@ -91,14 +92,6 @@ interface GatewaySpec {
 const version = (pkg: string) =>
   (JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
     .version;
-const parsePairs = (raw: string) =>
-  Object.fromEntries(
-    raw
-      .split(',')
-      .filter(Boolean)
-      // At the first '=' only: a value may hold one itself (NODE_OPTIONS=--max-semi-space-size=64).
-      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const),
-  );
 
 const specs: GatewaySpec[] = [
   {
@@ -111,7 +104,7 @@ const specs: GatewaySpec[] = [
         {
           name: 'ours-nodedup',
           script: 'serve-ours.ts',
-          env: parsePairs(env['BENCH_OURS_NODEDUP_ENV']),
+          env: Object.fromEntries(keyValuePairs(env['BENCH_OURS_NODEDUP_ENV'])),
           description: `ours with ${env['BENCH_OURS_NODEDUP_ENV']}`,
         },
       ]

@@ -9,22 +9,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import { announce, fail, required } from './child.ts';
-
-const pairs = (raw: string) =>
-  new Map(
-    raw
-      .split(',')
-      .filter(Boolean)
-      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const),
-  );
+import { announce, fail, keyValuePairs, required } from './child.ts';
+import { operationNameOf } from './operations.ts';
 
 const secret = required('GATEWAY_SECRET');
-const urls = pairs(required('SUBGRAPH_URLS'));
-const routes = new Map([...pairs(required('PROXY_ROUTES'))].map(([op, subgraph]) => [op, urls.get(subgraph) ?? '']));
+const urls = new Map(keyValuePairs(required('SUBGRAPH_URLS')));
+const routes = new Map(keyValuePairs(required('PROXY_ROUTES')).map(([op, subgraph]) => [op, urls.get(subgraph) ?? '']));
 // The gateway's own pool settings (gateway/src/subgraph-fetcher.ts).
 const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, pipelining: 1 });
-const operationName = /^\s*(?:query|mutation)\s+(\w+)/;
 
 const send = (res: ServerResponse, status: number, body: string | Buffer) => {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -36,7 +28,7 @@ async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
   const { query } = JSON.parse(body.toString('utf8')) as { query?: string };
-  const url = routes.get(operationName.exec(query ?? '')?.[1] ?? '');
+  const url = routes.get(operationNameOf(query ?? '') ?? '');
   if (!url) return send(res, 400, '{"errors":[{"message":"no route for this operation"}]}');
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-gateway-secret': secret };
   if (req.headers.authorization) headers['authorization'] = req.headers.authorization;
