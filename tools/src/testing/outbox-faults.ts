@@ -21,15 +21,13 @@ export interface OutboxFault {
  */
 export async function failOutboxWrites(db: SqlClient, schema: string, topic: string): Promise<OutboxFault> {
   const name = `outbox_fault_${randomBytes(4).toString('hex')}`;
-  const literal = `'${topic.replace(/'/g, "''")}'`;
   await db.$executeRawUnsafe(`CREATE SEQUENCE "${schema}".${name}`);
-  await db.$executeRawUnsafe(
-    `CREATE FUNCTION "${schema}".${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN PERFORM nextval('"${schema}".${name}'); RAISE EXCEPTION 'outbox write refused (test fault)'; END $$`,
-  );
-  await db.$executeRawUnsafe(
-    `CREATE TRIGGER ${name} BEFORE INSERT ON "${schema}".outbox_event FOR EACH ROW
-     WHEN (NEW.topic = ${literal}) EXECUTE FUNCTION "${schema}".${name}()`,
+  const dropTrigger = await onOutboxInsert(
+    db,
+    schema,
+    topic,
+    name,
+    `PERFORM nextval('"${schema}".${name}'); RAISE EXCEPTION 'outbox write refused (test fault)';`,
   );
   return {
     attempts: async () => {
@@ -39,8 +37,7 @@ export async function failOutboxWrites(db: SqlClient, schema: string, topic: str
       return Number(rows[0]?.n ?? 0);
     },
     restore: async () => {
-      await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON "${schema}".outbox_event`);
-      await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${schema}".${name}()`);
+      await dropTrigger();
       await db.$executeRawUnsafe(`DROP SEQUENCE IF EXISTS "${schema}".${name}`);
     },
   };
@@ -57,10 +54,23 @@ export async function slowOutboxWrites(
   seconds: number,
 ): Promise<() => Promise<void>> {
   const name = `outbox_slow_${randomBytes(4).toString('hex')}`;
+  return onOutboxInsert(db, schema, topic, name, `PERFORM pg_sleep(${Number(seconds)}); RETURN NEW;`);
+}
+
+/**
+ * Runs `body` (PL/pgSQL) before every insert of `topic` into `schema`'s outbox, through a function and trigger both
+ * called `name`; returns what drops them again.
+ */
+async function onOutboxInsert(
+  db: SqlClient,
+  schema: string,
+  topic: string,
+  name: string,
+  body: string,
+): Promise<() => Promise<void>> {
   const literal = `'${topic.replace(/'/g, "''")}'`;
   await db.$executeRawUnsafe(
-    `CREATE FUNCTION "${schema}".${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN PERFORM pg_sleep(${Number(seconds)}); RETURN NEW; END $$`,
+    `CREATE FUNCTION "${schema}".${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} END $$`,
   );
   await db.$executeRawUnsafe(
     `CREATE TRIGGER ${name} BEFORE INSERT ON "${schema}".outbox_event FOR EACH ROW
