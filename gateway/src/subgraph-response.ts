@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -24,14 +25,15 @@ export function subgraphBody(reply: { readonly headers: Headers; readonly body: 
 
 /**
  * The error for a non-2xx answer: `<status>: <status text>` with the answer in `extensions.response`, and the code
- * `UNAUTHENTICATED` for 401, `FORBIDDEN` for 403. The status text is empty, as the undici fetcher the gateway used
- * with Apollo's class reported it; the message clients see stays what it was.
+ * `UNAUTHENTICATED` for 401, `FORBIDDEN` for 403. The status text is the standard reason phrase (`401: Unauthorized`),
+ * as Apollo's class says it with a fetch that reports one; HTTP/1.1 clients such as undici's dispatcher do not pass the
+ * server's phrase on, and an empty one left clients with `401: `.
  */
 export function subgraphFailure(
   url: string,
   reply: { readonly status: number; readonly headers: Headers; readonly body: string },
 ): GraphQLError {
-  const statusText = '';
+  const statusText = STATUS_CODES[reply.status] ?? '';
   const extensions: Record<string, unknown> = {
     response: { url, status: reply.status, statusText, body: subgraphBody(reply) },
   };
