@@ -39,7 +39,14 @@ import { freePort } from '@vegshare/tools/ports';
 import { writeBenchResults } from '@vegshare/tools/bench-results';
 import { createTestDatabase } from '@vegshare/tools/testing/database';
 import { repoRoot } from '@vegshare/tools/workspace';
-import { cpuSeconds, intSetting, metricSum, startProcess, type BenchProcess } from '../gateway/processes.ts';
+import {
+  cpuSeconds,
+  intSetting,
+  machineCpuTicks,
+  metricSum,
+  startProcess,
+  type BenchProcess,
+} from '../gateway/processes.ts';
 import type { BoundResult } from './bound.ts';
 import { jsonClient, type JsonClient } from './client.ts';
 import { LOOP_PROBE_RESOLUTION_MS, readLoopDelay, type LoopDelay } from './loop-probe.ts';
@@ -290,6 +297,8 @@ interface Report {
   readonly loginCpu: CpuSplit;
   /** CPU ms per login of this process (the bench's HTTP client), which shares the machine with the stack. */
   readonly clientMs: number;
+  /** The whole machine during the login storm (/proc/stat). */
+  readonly machine: MachineShare;
   /** CPU ms per second of the idle processes before the storm. */
   readonly idleCpu: CpuSplit;
   readonly refreshCpu: CpuSplit;
@@ -336,6 +345,7 @@ function markdown(r: Report): string {
     `| CPU time per login in ${cpuWhere}, all threads · per verification in the bound | | ${ms(c.total)} · ${ms(hashCpuMs)} ms | | ${(hashCpuMs / c.total).toFixed(2)} (hash ÷ login) | |`,
     `| CPU time per login: auth's other threads (argon2's pool, GC helpers) · auth's event loop · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} | | ${ms(poolMs)} · ${ms(c.authLoop)} · ${ms(c.total - c.auth)} ms | | ${(poolMs / c.total).toFixed(2)} (pool ÷ login) | |`,
     `| CPU time per login of the bench's own client (its process: ${settings.connections} closed loops on node:http keep-alive sockets), on the same cores · what the ceiling would be with it counted | | ${ms(r.clientMs)} ms | | ${(hashCpuMs / (c.total + r.clientMs)).toFixed(2)} (hash ÷ login + client) | |`,
+    `| CPU time per login on the whole machine (/proc/stat, every core): all of it · outside ${cpuWhere} and the bench's process (Postgres, Redis, the kernel's loopback network, anything else running) — the machine's idle · stolen share during the storm | | ${ms(r.machine.busyMs)} · ${ms(r.machine.busyMs - c.total - r.clientMs)} ms — ${r.machine.idlePercent.toFixed(0)} % · ${r.machine.stealPercent.toFixed(0)} % | | ${(hashCpuMs / r.machine.busyMs).toFixed(2)} (hash ÷ machine per login) | |`,
     `| idle CPU before the storm, ms per second: auth's event loop (its 1 ms loop probe included) · ${settings.topology === 'split' ? 'the gateway process' : 'the rest'} — per login at the storm's rate | | ${ms(r.idleCpu.authLoop)} · ${ms(r.idleCpu.total - r.idleCpu.auth)} — ${(r.idleCpu.authLoop / r.logins.perSecond).toFixed(2)} · ${((r.idleCpu.total - r.idleCpu.auth) / r.logins.perSecond).toFixed(2)} ms | | | |`,
     `| CPU time per refresh: ${cpuWhere} · auth · auth's event loop | | ${ms(r.refreshCpu.total)} · ${ms(r.refreshCpu.auth)} · ${ms(r.refreshCpu.authLoop)} ms | | | |`,
     `| refresh-token rotations through the gateway (${r.refresh.failed} failed; event-loop p99 ${ms(r.refreshLoop.p99)} ms) | ${r.refresh.perSecond.toFixed(1)} | ${ms(r.refresh.p50)} | ${ms(r.refresh.p99)} | ${(r.refresh.perSecond / bound).toFixed(1)}× | |`,
@@ -353,8 +363,31 @@ function markdown(r: Report): string {
         ]
       : []),
     '',
-    `${r.inMemory ? `Production (k8s) gives auth and the gateway REDIS_URL: auth's per-IP and per-account limits are then in Redis, one Redis round trip before the hash (the per-IP count and the account's back-off, sent together with the account's lookup in Postgres) and, only for an account with recorded failures, one after it to clear them, under a key prefix of this run (${REDIS_PREFIX}:*; the counters expire within the hour), and auth's /metrics showed no fallback to memory; the last row is the same storm on auth and the gateway started again without it, after the refresh and verification rows. ` : ''}The bound runs in a process of its own with as many verifications in flight as auth keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratios divide logins/s by the mean of the bound before and after the storms. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
+    `${r.inMemory ? `Production (k8s) gives auth and the gateway REDIS_URL: auth's per-IP and per-account limits are then in Redis, one Redis round trip before the hash (the per-IP count and the account's back-off, sent together with the account's lookup in Postgres) and, only for an account with recorded failures, one after it to clear them, under a key prefix of this run (${REDIS_PREFIX}:*; the counters expire within the hour), and auth's /metrics showed no fallback to memory; the last row is the same storm on auth and the gateway started again without it, after the refresh and verification rows. ` : ''}The bound runs in a process of its own with as many verifications in flight as auth keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratios divide logins/s by the mean of the bound before and after the storms. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The whole-machine row counts every core's busy time during the storm (/proc/stat, steal excluded): when the machine has no idle share left, the hash's CPU ÷ that per login is the most the ratio can reach with the login's other work where it is — including what runs outside our processes because a login needs it (Postgres, Redis, the kernel's loopback network) and, on a shared machine, other tenants' work. The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
   ].join('\n');
+}
+
+/** The whole machine's CPU during a phase, per operation: busy ms (every core), and the idle and stolen shares (%). */
+interface MachineShare {
+  readonly busyMs: number;
+  readonly idlePercent: number;
+  readonly stealPercent: number;
+}
+
+function machineMeter(): (operations: number) => MachineShare {
+  const start = machineCpuTicks();
+  return (operations) => {
+    const end = machineCpuTicks();
+    const total = Math.max(1, end.total - start.total);
+    const idle = end.idle - start.idle;
+    const steal = end.steal - start.steal;
+    // Ticks are 1/100 s (USER_HZ) summed over the cores.
+    return {
+      busyMs: ((total - idle - steal) * 10) / Math.max(1, operations),
+      idlePercent: (idle / total) * 100,
+      stealPercent: (steal / total) * 100,
+    };
+  };
 }
 
 /** Where auth keeps its rate limits: in Redis (REDIS_URL, as production sets it) or in its process's memory. */
@@ -523,10 +556,12 @@ async function main(): Promise<void> {
 
     await readLoopDelay(topo.probeUrl); // restarts the histogram
     const loginMeter = cpuMeter(topo);
+    const wholeMachine = machineMeter();
     const clientBefore = process.cpuUsage();
     log('login storm…');
     const logins = await loginStorm(topo.endpoint, emails, settings.seconds, kept);
     const loginCpu = loginMeter(logins.ok);
+    const machine = wholeMachine(logins.ok);
     const clientUsage = process.cpuUsage(clientBefore);
     const clientMs = (clientUsage.user + clientUsage.system) / 1000 / Math.max(1, logins.ok);
     const loop = await readLoopDelay(topo.probeUrl);
@@ -613,6 +648,7 @@ async function main(): Promise<void> {
       refreshLoop,
       loginCpu,
       clientMs,
+      machine,
       idleCpu,
       refreshCpu,
       refresh,

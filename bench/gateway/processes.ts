@@ -144,12 +144,19 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
-/** Cumulative CPU time of the whole machine from /proc/stat: all of it, and what the hypervisor stole for other guests. */
-export function machineCpuTicks(): { total: number; steal: number } {
+/**
+ * Cumulative CPU time of the whole machine from /proc/stat, in ticks of 1/100 s summed over its cores: all of it, what
+ * the hypervisor stole for other guests, and what no thread wanted (idle and I/O wait).
+ */
+export function machineCpuTicks(): { total: number; steal: number; idle: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already counted in user.
-  return { total: ticks.slice(0, 8).reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  return {
+    total: ticks.slice(0, 8).reduce((a, b) => a + b, 0),
+    steal: ticks[7] ?? 0,
+    idle: (ticks[3] ?? 0) + (ticks[4] ?? 0),
+  };
 }
 
 /** Peak resident set size so far (VmHWM) and current RSS (VmRSS) in MiB, from /proc/<pid>/status. */

@@ -3,7 +3,15 @@ import { createTestDatabase, type TestDatabase } from '@vegshare/tools/testing/d
 import { loadService } from '@vegshare/tools/services';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpuSeconds, memoryMiB, resetPeakRss, sampleMemory, startProcess, type BenchProcess } from '../processes.ts';
+import {
+  cpuSeconds,
+  machineCpuTicks,
+  memoryMiB,
+  resetPeakRss,
+  sampleMemory,
+  startProcess,
+  type BenchProcess,
+} from '../processes.ts';
 import { countGraphqlRequests, drive, graphqlRequestCount } from '../load.ts';
 import { withRoutingUrls } from '../supergraph.ts';
 import { markdownTable, memoryTable, subgraphFreeChecks, targetChecks, type Cell } from '../report.ts';
@@ -328,6 +336,24 @@ describe('measuring a real subgraph process', () => {
     const result = await drive({ url: farm.endpoint, body: requestBody(op), headers: {}, connections: 1, seconds: 1 });
     expect(result.failures).toBeGreaterThan(0); // no gateway secret: 403
   }, 30_000);
+});
+
+describe('machine CPU', () => {
+  it('counts busy time spent on any core, apart from idle and stolen time', () => {
+    const before = machineCpuTicks();
+    const until = Date.now() + 300;
+    let spins = 0;
+    while (Date.now() < until) spins += 1;
+    const after = machineCpuTicks();
+    const total = after.total - before.total;
+    const idle = after.idle - before.idle;
+    const steal = after.steal - before.steal;
+    expect(spins).toBeGreaterThan(0);
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(idle + steal).toBeLessThanOrEqual(total);
+    // 300 ms of this thread spinning is at least 0.2 s of busy time (ticks of 1/100 s), whatever the other core does.
+    expect(total - idle - steal).toBeGreaterThanOrEqual(20);
+  });
 });
 
 describe('metrics parsing', () => {
