@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { checkSubgraphConfig, configFields, parseConfig, subgraphConfigShape } from '@vegshare/kit';
 import { checkSocialConfig, socialConfigShape } from './domain/social/settings.ts';
@@ -42,6 +43,13 @@ export const schema = z
     /** argon2id memory in KiB (OWASP minimum 19 MiB) and passes; changing them rehashes on the next login. */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(1_048_576).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).max(10).default(2),
+    /**
+     * Password hashes computed at once (domain/passwords/hashing-slots.ts): one per core this process may use — set it
+     * to the container's CPU limit where that is below the machine's cores.
+     */
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+    /** Password hashes that may wait for a slot; a sign-in past them gets SERVICE_UNAVAILABLE with `retryAfter`. */
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
     /** Services that must acknowledge a deleted account's erasure (UserDataErased), comma-separated. */
     ACCOUNT_ERASURE_SERVICES: z
       .string()

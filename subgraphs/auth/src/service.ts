@@ -54,7 +54,10 @@ export function startAuthService(config: AuthConfig, deps: ServiceDeps = {}): Pr
       // The event bus does not wait for it either (RedisEventBus), and revocations reach the other services through
       // their catch-up from /internal/revocations meanwhile.
       await redis?.connect().catch((err: unknown) => rateLimitFallback?.unreachableAtStart(err));
-      const services = createAuthServices(config, db, sql, events, durable, redis, logger, rateLimitFallback);
+      const services = createAuthServices(config, db, sql, events, durable, redis, logger, {
+        fallback: rateLimitFallback,
+        metrics,
+      });
       await services.keys.ensureKey();
       await services.deletions.start();
       resources.onClose('account deletions', () => services.deletions.stop());

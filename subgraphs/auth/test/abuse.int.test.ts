@@ -137,3 +137,43 @@ describe('enumeration', () => {
     expect(median(known)).toBeGreaterThan(median(unknown) / 2);
   });
 });
+
+describe('a sign-in storm past the hashing queue', () => {
+  // One hash at a time, one waiting, each slow (t=10): eight simultaneous sign-ins from eight addresses.
+  let storm: Harness;
+  beforeAll(async () => {
+    storm = await startHarness({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1', ARGON2_TIME_COST: '10' });
+  });
+  afterAll(async () => {
+    await storm?.close();
+  });
+
+  it('refuses what cannot wait with SERVICE_UNAVAILABLE and retryAfter, counts no failure, and signs in afterwards', async () => {
+    const email = uniqueEmail('storm');
+    await register(storm, email, GOOD_PASSWORD, from('192.0.2.230'));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        storm.gql(LOGIN, { input: { email, password: GOOD_PASSWORD } }, from(`192.0.2.${231 + n}`)),
+      ),
+    );
+    for (const reply of replies) expect(reply.status).toBe(200);
+    const codes = replies.map(codeOf);
+    // The hash running and the one waiting sign in; the rest arrive while both are taken.
+    expect(codes.filter((c) => c === undefined).length).toBeGreaterThanOrEqual(2);
+    expect(codes.filter((c) => c === 'SERVICE_UNAVAILABLE').length).toBeGreaterThanOrEqual(1);
+    expect(codes.every((c) => c === undefined || c === 'SERVICE_UNAVAILABLE')).toBe(true);
+    for (const reply of replies.filter((r) => codeOf(r) === 'SERVICE_UNAVAILABLE')) {
+      const [error] = reply.body.errors ?? [];
+      expect(error?.message).toBe('Sign-in is busy; try again in a moment');
+      expect(error?.extensions?.retryAfter).toBeGreaterThanOrEqual(1);
+    }
+    // A refusal checked no password: it is neither a failure of the account nor an audited attempt.
+    expect(codeOf(await storm.gql(LOGIN, { input: { email, password: GOOD_PASSWORD } }, from('192.0.2.250')))).toBe(
+      undefined,
+    );
+    const audit = await storm.db.loginAudit.groupBy({ by: ['outcome'], where: { email }, _count: true });
+    expect(Object.fromEntries(audit.map((a) => [a.outcome, a._count]))).toEqual({
+      SUCCESS: codes.filter((c) => c === undefined).length + 1,
+    });
+  }, 60_000);
+});

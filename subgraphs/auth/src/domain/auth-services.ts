@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { EventBus, RateLimitFallback, ServiceEvents } from '@vegshare/kit';
+import type { EventBus, RateLimitFallback, ServiceEvents, ServiceMetrics } from '@vegshare/kit';
 import type { AuthDb, AuthSql } from '../db.ts';
 import type { AuthConfig } from '../env.ts';
 import { Accounts } from './accounts.ts';
@@ -9,6 +9,7 @@ import { ApiKeys } from './api-keys.ts';
 import { SigningKeyStore } from './keys/key-store.ts';
 import { Outbox } from './outbox.ts';
 import { argon2idHasher, bcryptHasher, PasswordService } from './passwords/hasher.ts';
+import { slottedHasher } from './passwords/hashing-slots.ts';
 import { AuthRateLimits } from './rate-limits.ts';
 import { Sessions } from './sessions.ts';
 import { AccessTokenIssuer } from './tokens/access-tokens.ts';
@@ -42,7 +43,11 @@ export function createAuthServices(
   durable: ServiceEvents,
   redis: Redis | null,
   logger: Logger,
-  fallback: RateLimitFallback | null = null,
+  options: {
+    /** Where the rate limits go while Redis is unreachable (null: no Redis, limits in memory). */
+    readonly fallback?: RateLimitFallback | null;
+    readonly metrics?: ServiceMetrics;
+  } = {},
 ): AuthServices {
   const keys = new SigningKeyStore(
     db,
@@ -59,7 +64,11 @@ export function createAuthServices(
     revocations,
   );
   const passwords = new PasswordService(
-    argon2idHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 }),
+    slottedHasher(
+      argon2idHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 }),
+      { concurrency: config.PASSWORD_HASH_CONCURRENCY, maxWaiting: config.PASSWORD_HASH_QUEUE },
+      options.metrics,
+    ),
     [bcryptHasher()],
   );
   const limits = new AuthRateLimits(
@@ -70,7 +79,7 @@ export function createAuthServices(
       freeFailures: config.LOGIN_FREE_FAILURES,
     },
     redis,
-    fallback,
+    options.fallback ?? null,
   );
   const outbox = new Outbox(logger, config.DEV_MAILBOX);
   const devices = new DeviceTokens(config.AUTH_KEY_ENCRYPTION_SECRET);
