@@ -23,14 +23,15 @@
  * (each bound measurement, 10), BENCH_REFRESH_SECONDS (10), BENCH_VERIFY_SECONDS (5), BENCH_OUT (results file;
  * "-" = do not write), BENCH_TOPOLOGY (`split`, the default: auth and the gateway in processes of their own, like
  * production; `embedded`: the one-process stack), BENCH_NODE_ARGS (node flags of the benchmarked processes, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`), UV_THREADPOOL_SIZE (passed on to them: the thread pool argon2 hashes on),
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), PASSWORD_HASH_CONCURRENCY (auth's hashes at once and the bound's verifications
+ * in flight; default one per core, as auth's own default), UV_THREADPOOL_SIZE (passed on to them: the thread pool argon2 hashes on),
  * BENCH_REDIS_URL (the Redis of the split topology, default redis://127.0.0.1:6379).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -69,6 +70,8 @@ const settings = {
   verifySeconds: intSetting('BENCH_VERIFY_SECONDS', 5),
   /** The stack's libuv pool (argon2 runs there): Node's default of 4 unless set for the run. */
   threadPool: intSetting('UV_THREADPOOL_SIZE', 4),
+  /** Auth's password hashes at once (its PASSWORD_HASH_CONCURRENCY, set for it here) and the bound's verifications in flight. */
+  hashConcurrency: intSetting('PASSWORD_HASH_CONCURRENCY', availableParallelism()),
   topology,
   redisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379',
   out: env['BENCH_OUT'] ?? fileURLToPath(new URL('results.md', import.meta.url)),
@@ -221,13 +224,14 @@ interface Bound {
 }
 
 /**
- * Forks bound.ts: argon2id verifications/s of `hash` on all cores. As many in flight as the stack keeps threads busy
- * during the storm (its pool plus its event loop), at least one per core: on an idle machine more than one per core
- * gains nothing, and on a shared one each gets the same share of the CPU as the stack's threads do.
+ * Forks bound.ts: argon2id verifications/s of `hash` on all cores, as many in flight as auth hashes at once (one per
+ * core by default). More in flight than cores gain nothing here: on the 2-core bench machine 4–5 in flight cost each
+ * verification about 10 % more CPU (the threads take turns and evict each other's 19 MiB from the caches) for no more
+ * verifications per second — the best the hash alone does is one per core.
  */
 function measureBound(
   hash: string,
-  concurrency = Math.max(cpus().length, settings.threadPool + 1),
+  concurrency = settings.hashConcurrency,
   seconds = settings.boundSeconds,
 ): Promise<Bound> {
   const child = fork(fileURLToPath(new URL('bound.ts', import.meta.url)), [], {
@@ -334,7 +338,7 @@ function markdown(r: Report): string {
   const cpuWhere = settings.topology === 'split' ? 'auth + gateway processes' : 'the stack process';
   return [
     `Auth, ${new Date().toISOString()} — ${cores} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, load (1/5/15 min) ${r.loadBefore} at the start and ${r.loadAfter} at the end. The machine is shared with other sessions' builds and tests: absolute figures move with their load, the ratios are against the bound measured in this run.`,
-    `argon2id ${r.hashParams} (the service's stored hash); ${TOPOLOGY_TEXT[settings.topology]}, UV_THREADPOOL_SIZE=${settings.threadPool}; ${settings.connections} connections, ${settings.users} distinct accounts; login storm ${settings.seconds} s after ${settings.warmup} s of warm-up.`,
+    `argon2id ${r.hashParams} (the service's stored hash); ${TOPOLOGY_TEXT[settings.topology]}, UV_THREADPOOL_SIZE=${settings.threadPool}, PASSWORD_HASH_CONCURRENCY=${settings.hashConcurrency}; ${settings.connections} connections, ${settings.users} distinct accounts; login storm ${settings.seconds} s after ${settings.warmup} s of warm-up.`,
     '',
     '| measure | per second | p50 ms | p99 ms | vs argon2id bound | goal |',
     '|---|--:|--:|--:|--:|---|',
@@ -352,7 +356,7 @@ function markdown(r: Report): string {
     ...(r.paced
       ? [r.paced.alone, r.paced.loaded].map(
           ({ phase, cpu }, i) =>
-            `| refreshes paced at the login storm's rate${i === 0 ? ', nothing else running' : `, while another process verifies argon2id hashes (${settings.threadPool} in flight, ${r.paced!.hashesPerSecond.toFixed(1)}/s)`} (${phase.failed} failed): CPU per refresh in ${cpuWhere} · auth · auth's event loop · ${settings.topology === 'split' ? 'the gateway' : 'the rest'} | ${phase.perSecond.toFixed(1)} | ${ms(cpu.total)} · ${ms(cpu.auth)} · ${ms(cpu.authLoop)} · ${ms(cpu.total - cpu.auth)} ms | | | |`,
+            `| refreshes paced at the login storm's rate${i === 0 ? ', nothing else running' : `, while another process verifies argon2id hashes (${settings.hashConcurrency} in flight, ${r.paced!.hashesPerSecond.toFixed(1)}/s)`} (${phase.failed} failed): CPU per refresh in ${cpuWhere} · auth · auth's event loop · ${settings.topology === 'split' ? 'the gateway' : 'the rest'} | ${phase.perSecond.toFixed(1)} | ${ms(cpu.total)} · ${ms(cpu.auth)} · ${ms(cpu.authLoop)} · ${ms(cpu.total - cpu.auth)} ms | | | |`,
         )
       : []),
     `| access-token verifications, kit verifier on the JWKS, signature checked every time (bench process) | ${r.verifyUncached.perSecond.toFixed(0)} | ${ms(r.verifyUncached.p50)} | ${ms(r.verifyUncached.p99)} | | |`,
@@ -363,7 +367,7 @@ function markdown(r: Report): string {
         ]
       : []),
     '',
-    `${r.inMemory ? `Production (k8s) gives auth and the gateway REDIS_URL: auth's per-IP and per-account limits are then in Redis, one Redis round trip before the hash (the per-IP count and the account's back-off, sent together with the account's lookup in Postgres) and, only for an account with recorded failures, one after it to clear them, under a key prefix of this run (${REDIS_PREFIX}:*; the counters expire within the hour), and auth's /metrics showed no fallback to memory; the last row is the same storm on auth and the gateway started again without it, after the refresh and verification rows. ` : ''}The bound runs in a process of its own with as many verifications in flight as auth keeps threads busy in the storm (its pool + its event loop, at least one per core), so that on a shared machine both get the same share of the CPU; the ratios divide logins/s by the mean of the bound before and after the storms. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The whole-machine row counts every core's busy time during the storm (/proc/stat, steal excluded): when the machine has no idle share left, the hash's CPU ÷ that per login is the most the ratio can reach with the login's other work where it is — including what runs outside our processes because a login needs it (Postgres, Redis, the kernel's loopback network) and, on a shared machine, other tenants' work. The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
+    `${r.inMemory ? `Production (k8s) gives auth and the gateway REDIS_URL: auth's per-IP and per-account limits are then in Redis, one Redis round trip before the hash (the per-IP count and the account's back-off, sent together with the account's lookup in Postgres) and, only for an account with recorded failures, one after it to clear them, under a key prefix of this run (${REDIS_PREFIX}:*; the counters expire within the hour), and auth's /metrics showed no fallback to memory; the last row is the same storm on auth and the gateway started again without it, after the refresh and verification rows. ` : ''}The bound runs in a process of its own with as many verifications in flight as auth computes hashes at once (PASSWORD_HASH_CONCURRENCY, one per core by default), the most the hash alone does per second on this machine; the ratios divide logins/s by the mean of the bound before and after the storms. The CPU-time ceiling (CPU per verification ÷ CPU per login, all threads of every benchmarked process) is what the ratio can reach when the CPU is the limit: below it the rest of the login (HTTP, GraphQL in the gateway and in auth, the database, the token) costs what the hash does not. On a loaded machine argon2id's CPU time per verification itself grows with the contention (its 19 MiB do not stay in cache), so the bound's process and the storm's do not see the same hash cost; the in-run ceiling takes the hash's share from auth's own threads during the storm instead (every thread but the event loop: argon2's pool, plus V8's few GC helper threads). The whole-machine row counts every core's busy time during the storm (/proc/stat, steal excluded): when the machine has no idle share left, the hash's CPU ÷ that per login is the most the ratio can reach with the login's other work where it is — including what runs outside our processes because a login needs it (Postgres, Redis, the kernel's loopback network) and, on a shared machine, other tenants' work. The event-loop delay is a perf_hooks \`monitorEventLoopDelay\` histogram at ${LOOP_PROBE_RESOLUTION_MS} ms resolution (which its values include) in ${auth}, restarted right before each window (prom-client's \`nodejs_eventloop_lag_*\` on /metrics sample at 10 ms)${settings.topology === 'embedded' ? '; in the embedded start auth shares that event loop with the gateway and the other subgraphs' : ''}.`,
   ].join('\n');
 }
 
@@ -417,7 +421,7 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[], lim
     const stack = await startProcess({
       label: 'stack',
       script: '../auth/serve-stack.ts',
-      env: { BENCH_DATABASE_URL: databaseUrl },
+      env: { BENCH_DATABASE_URL: databaseUrl, PASSWORD_HASH_CONCURRENCY: String(settings.hashConcurrency) },
       startTimeoutMs: 600_000,
     });
     processes.push(stack);
@@ -446,6 +450,7 @@ async function startTopology(databaseUrl: string, processes: BenchProcess[], lim
       GATEWAY_SECRET: secret,
       LOGIN_IP_LIMIT: '100000000',
       REGISTER_IP_LIMIT: '100000000',
+      PASSWORD_HASH_CONCURRENCY: String(settings.hashConcurrency),
       METRICS_PORT: String(authMetricsPort),
       LOG_LEVEL: 'warn',
       ...redis({ RATE_LIMIT_PREFIX: `${REDIS_PREFIX}:rl` }),
@@ -606,7 +611,7 @@ async function main(): Promise<void> {
       log('paced refreshes (at the login rate)…');
       const alone = await pacedWindow();
       log(`paced ${JSON.stringify(alone)}; paced refreshes with argon2 load…`);
-      const hashing = measureBound(hash, settings.threadPool, settings.pacedSeconds + 2);
+      const hashing = measureBound(hash, settings.hashConcurrency, settings.pacedSeconds + 2);
       await sleep(1000); // the hashing process started and busy
       const loaded = await pacedWindow();
       const hashLoad = await hashing;
