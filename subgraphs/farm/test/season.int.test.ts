@@ -4,7 +4,12 @@ import WebSocket from 'ws';
 import { topics, type NotificationRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { failOutboxWrites, outboxPayloads, slowOutboxWrites } from '@vegshare/tools/testing/outbox-faults';
+import {
+  failOutboxWrites,
+  outboxPayloads,
+  slowOutboxWrites,
+  slowRowWrites,
+} from '@vegshare/tools/testing/outbox-faults';
 import { createFarmDb } from '../src/db.ts';
 import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
@@ -699,6 +704,38 @@ describe('farms and animals', () => {
     const mine = await h.gql(`{ myAdoptions { edges { node { animal { name } } } } }`, {}, users.customer2);
     expect(mine.body.data).toEqual({ myAdoptions: { edges: [{ node: { animal: { name: 'Pépite' } } }] } });
   });
+
+  it('lets exactly one of 20 simultaneous adoptions by one customer in when the database is slow (no second connection inside an adoption)', async () => {
+    // The first adoption's insert takes a second: the others wait for it (one live adoption per customer and animal),
+    // holding every connection of the pool (10) but its own. A read through the pool after the insert, inside its
+    // transaction (the booking event's farm), would wait for them in turn: a deadlock until it timed out (5 s).
+    const customer = await h.token('00000000-0000-4000-8000-000000004000', ['CUSTOMER']);
+    const db = createFarmDb(h.database.url);
+    const restore = await slowRowWrites(db, 'farm', 'adoption', 'INSERT', 'true', 1);
+    try {
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          h.gql(
+            `mutation($a: ID!, $s: Date!, $e: Date!) { adoptAnimal(animalId: $a, startsOn: $s, endsOn: $e) { status } }`,
+            { a: demoSeason.animals.noisette, s: `${Y}-03-01`, e: `${Y}-06-01` },
+            customer,
+          ),
+        ),
+      );
+      const elapsed = Date.now() - started;
+      expect(results.filter((r) => r.body.data?.['adoptAnimal'])).toEqual([
+        { status: 200, body: { data: { adoptAnimal: { status: 'ACTIVE' } } } },
+      ]);
+      expect(results.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.['code']))).toEqual(
+        Array.from({ length: 19 }, () => 'CONFLICT'),
+      );
+      expect(elapsed).toBeLessThan(4000);
+    } finally {
+      await restore();
+      await db.$disconnect();
+    }
+  }, 30_000);
 });
 
 describe('events commit with the change they announce', () => {
