@@ -54,6 +54,11 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     // RentalChanged, BookingChanged and the notifications are written in the same transaction (outbox): they exist
     // iff the rental does.
     rental = await ctx.db.$transaction(async (tx) => {
+      // Requests for one plot take turns (its row lock; inserts' foreign-key checks do not conflict with it). Racing,
+      // each puts its row into the exclusion index before it checks, so requests waiting for the same uncommitted
+      // change (a cancellation freeing the dates) find one another in progress when it commits and wait for one
+      // another: deadlocks that Postgres breaks one per second. The exclusion constraint still decides who wins.
+      await tx.$queryRaw`SELECT 1 FROM plot WHERE id = ${plotId}::uuid FOR NO KEY UPDATE`;
       const created = await tx.rental.create({
         data: {
           plotId,
