@@ -51,6 +51,30 @@ export default tseslint.config(
     },
   },
   {
+    // An interactive transaction holds one pool connection; a read through the pool inside it (the request's loaders,
+    // the client or the pool itself rather than `tx`) waits for a second one, which requests waiting for this
+    // transaction's locks may hold: a deadlock until the transaction times out. What a transaction needs is loaded
+    // before it and passed in (subgraphs/farm/src/domain/payments/bookings.ts).
+    files: ['subgraphs/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `CallExpression[callee.property.name='$transaction'] > :function MemberExpression[property.name=/^(loaders|db|sql)$/]`,
+          message: 'Inside a transaction, read through `tx`; load anything else before the transaction and pass it in.',
+        },
+        {
+          selector: `CallExpression[callee.property.name='$transaction'] > :function MemberExpression[object.name=/^(loaders|lookups|db|sql|pool)$/]`,
+          message: 'Inside a transaction, read through `tx`; load anything else before the transaction and pass it in.',
+        },
+        {
+          selector: `CallExpression[callee.property.name='$transaction'] > :function CallExpression > Identifier[name=/^(loaders|lookups|db|sql|pool)$/]`,
+          message: 'Inside a transaction, read through `tx`; load anything else before the transaction and pass it in.',
+        },
+      ],
+    },
+  },
+  {
     files: untyped,
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -30,7 +30,7 @@ export function startFarmService(config: FarmConfig, deps: FarmDeps = {}): Promi
     openDb: () => openFarmDb(config.DATABASE_URL, deps.onQuery ? { onQuery: deps.onQuery } : {}),
     async wire({ db, sql: pool, bus, outbox, logger }) {
       const events = new FarmEvents(outbox);
-      await subscribeToReleaseRequests(db, pool, bus, events, logger);
+      await subscribeToReleaseRequests(db, bus, events, logger);
       await subscribeToTimelapses(db, bus, outbox, logger);
       await subscribeToAccountErasure(db, events, logger);
       return {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics, type BookingChanged, type BookingReleaseRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
+import { sleepingWrites, slowRowWrites } from '@vegshare/tools/testing/outbox-faults';
+import { createFarmDb } from '../src/db.ts';
 import { startHarness, users, collect, futureYear, type FarmHarness } from './harness.ts';
 import { demoSeason } from '../src/seed.ts';
 import { adoptionMonths } from '../src/domain/payments/bookings.ts';
@@ -109,4 +111,62 @@ describe('bookings for payments', () => {
     });
     await seen.stop();
   });
+
+  it('releases a rental while 20 confirmations of it wait for the release and fill the pool (no second connection inside the release)', async () => {
+    const Y2 = futureYear(2);
+    const seen = await collect(h.bus, topics.bookingChanged);
+    const held = await h.gql(
+      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y2}-05-01", endsOn: "${Y2}-09-01") { id } }`,
+      {},
+      users.customer2,
+    );
+    const rentalId = (held.body.data?.['requestRental'] as { id: string }).id;
+    await waitFor(
+      () => seen.events.filter((e) => e.bookingId === rentalId).length,
+      (n) => n === 1,
+    );
+    const farmer = await h.token(users.farmer.id, ['FARMER']);
+    // The release's cancellation takes a second: meanwhile the farm's confirmations of the same rental wait for its row,
+    // holding every connection of the pool (10) but the release's own. A read through the pool after the
+    // cancellation, inside the release's transaction, would wait for them in turn: a deadlock until the transaction
+    // timed out (5 s), and then a confirmation would win the row (the rental ACTIVE until the retried release).
+    const db = createFarmDb(h.database.url);
+    const restore = await slowRowWrites(db, 'farm', 'rental', 'UPDATE', `NEW.status = 'CANCELLED'`, 1);
+    try {
+      const started = Date.now();
+      await h.bus.publish(topics.bookingReleaseRequested, {
+        kind: 'RENTAL',
+        bookingId: rentalId,
+        reason: 'HOLD_EXPIRED',
+      });
+      await waitFor(
+        () => sleepingWrites(db),
+        (n) => n === 1,
+      );
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          h.gql(`mutation($id: ID!) { activateRental(id: $id) { status } }`, { id: rentalId }, farmer),
+        ),
+      );
+      await waitFor(
+        () => seen.events.filter((e) => e.bookingId === rentalId).map((e) => e.status),
+        (s) => s.includes('CANCELLED'),
+      );
+      const elapsed = Date.now() - started;
+      // Each confirmation found the rental cancelled once the release committed.
+      expect(results.map((r) => r.body.errors?.[0]?.extensions?.code)).toEqual(
+        Array.from({ length: 20 }, () => 'CONFLICT'),
+      );
+      // Never confirmed: the booking went from REQUESTED to CANCELLED.
+      expect(seen.events.filter((e) => e.bookingId === rentalId).map((e) => e.status)).toEqual([
+        'REQUESTED',
+        'CANCELLED',
+      ]);
+      expect(elapsed).toBeLessThan(4000);
+    } finally {
+      await restore();
+      await db.$disconnect();
+      await seen.stop();
+    }
+  }, 30_000);
 });

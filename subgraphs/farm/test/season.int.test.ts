@@ -4,7 +4,13 @@ import WebSocket from 'ws';
 import { topics, type NotificationRequested } from '@vegshare/kit';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { failOutboxWrites, outboxPayloads, slowOutboxWrites } from '@vegshare/tools/testing/outbox-faults';
+import {
+  failOutboxWrites,
+  outboxPayloads,
+  sleepingWrites,
+  slowOutboxWrites,
+  slowRowWrites,
+} from '@vegshare/tools/testing/outbox-faults';
 import { createFarmDb } from '../src/db.ts';
 import { demoSeason } from '../src/seed.ts';
 import { startHarness, users, codeOf, collect, futureYear, type FarmHarness } from './harness.ts';
@@ -78,6 +84,53 @@ describe('rentals', () => {
       expect(results.filter((r) => r.body.data?.['requestRental'])).toHaveLength(1);
       const codes = results.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.['code']));
       expect(codes).toEqual(Array.from({ length: 19 }, () => 'CONFLICT'));
+    } finally {
+      await restore();
+      await db.$disconnect();
+    }
+  }, 30_000);
+
+  it('gives dates freed by a cancellation to exactly one of 20 requests that waited for it (none aborted as a deadlock)', async () => {
+    // The farm's cancellation takes a second; 20 requests for the same dates arrive meanwhile and wait for it on the
+    // exclusion constraint. When it commits the dates are free and no committed rental conflicts: the requests, each
+    // with its own row already in the index, would find one another in progress and wait for one another — a cycle that
+    // Postgres breaks by aborting one every deadlock_timeout (1 s). Requests for one plot queue on its row instead.
+    const Y3 = futureYear(3);
+    const first = await h.gql(
+      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y3}-04-01", endsOn: "${Y3}-08-01") { id } }`,
+      {},
+      users.customer2,
+    );
+    const rentalId = (first.body.data?.['requestRental'] as { id: string }).id;
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        h.token(`00000000-0000-4000-8000-${String(5000 + i).padStart(12, '0')}`, ['CUSTOMER']),
+      ),
+    );
+    const db = createFarmDb(h.database.url);
+    const restore = await slowRowWrites(db, 'farm', 'rental', 'UPDATE', `NEW.status = 'CANCELLED'`, 1);
+    try {
+      const started = Date.now();
+      const cancelled = h.gql(`mutation { cancelRental(id: "${rentalId}") { status } }`, {}, users.farmer);
+      await waitFor(
+        () => sleepingWrites(db),
+        (n) => n === 1,
+      );
+      const results = await Promise.all(
+        tokens.map((t) =>
+          h.gql(
+            `mutation($p: ID!, $s: Date!, $e: Date!) { requestRental(plotId: $p, startsOn: $s, endsOn: $e) { id } }`,
+            { p: demo.plots.river1, s: `${Y3}-05-01`, e: `${Y3}-07-01` },
+            t,
+          ),
+        ),
+      );
+      const elapsed = Date.now() - started;
+      expect((await cancelled).body.data).toEqual({ cancelRental: { status: 'CANCELLED' } });
+      expect(results.filter((r) => r.body.data?.['requestRental'])).toHaveLength(1);
+      const codes = results.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.['code']));
+      expect(codes).toEqual(Array.from({ length: 19 }, () => 'CONFLICT'));
+      expect(elapsed).toBeLessThan(4000);
     } finally {
       await restore();
       await db.$disconnect();
@@ -699,6 +752,38 @@ describe('farms and animals', () => {
     const mine = await h.gql(`{ myAdoptions { edges { node { animal { name } } } } }`, {}, users.customer2);
     expect(mine.body.data).toEqual({ myAdoptions: { edges: [{ node: { animal: { name: 'Pépite' } } }] } });
   });
+
+  it('lets exactly one of 20 simultaneous adoptions by one customer in when the database is slow (no second connection inside an adoption)', async () => {
+    // The first adoption's insert takes a second: the others wait for it (one live adoption per customer and animal),
+    // holding every connection of the pool (10) but its own. A read through the pool after the insert, inside its
+    // transaction (the booking event's farm), would wait for them in turn: a deadlock until it timed out (5 s).
+    const customer = await h.token('00000000-0000-4000-8000-000000004000', ['CUSTOMER']);
+    const db = createFarmDb(h.database.url);
+    const restore = await slowRowWrites(db, 'farm', 'adoption', 'INSERT', 'true', 1);
+    try {
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          h.gql(
+            `mutation($a: ID!, $s: Date!, $e: Date!) { adoptAnimal(animalId: $a, startsOn: $s, endsOn: $e) { status } }`,
+            { a: demoSeason.animals.noisette, s: `${Y}-03-01`, e: `${Y}-06-01` },
+            customer,
+          ),
+        ),
+      );
+      const elapsed = Date.now() - started;
+      expect(results.filter((r) => r.body.data?.['adoptAnimal'])).toEqual([
+        { status: 200, body: { data: { adoptAnimal: { status: 'ACTIVE' } } } },
+      ]);
+      expect(results.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.['code']))).toEqual(
+        Array.from({ length: 19 }, () => 'CONFLICT'),
+      );
+      expect(elapsed).toBeLessThan(4000);
+    } finally {
+      await restore();
+      await db.$disconnect();
+    }
+  }, 30_000);
 });
 
 describe('events commit with the change they announce', () => {

@@ -6,7 +6,16 @@ import { topics, isUniqueViolation, type BookingReleaseRequested } from '@vegsha
 import { failOutboxWrites, outboxPayloads } from '@vegshare/tools/testing/outbox-faults';
 import { demo } from '@vegshare/demo';
 import { waitFor } from '@vegshare/tools/testing/wait';
-import { startHarness, checkInvariants, rental, users, codeOf, type PaymentHarness } from './harness.ts';
+import { openPaymentDb } from '../src/db.ts';
+import {
+  startHarness,
+  checkInvariants,
+  rental,
+  users,
+  codeOf,
+  type GqlResult,
+  type PaymentHarness,
+} from './harness.ts';
 
 let h: PaymentHarness;
 beforeAll(async () => {
@@ -98,6 +107,67 @@ describe('holds', () => {
       amount_received: 0,
     });
   });
+});
+
+describe('cancellations', () => {
+  // A service of its own whose worker runs only when kicked: nothing but the test's requests uses its pool.
+  let quiet: PaymentHarness;
+  beforeAll(async () => {
+    quiet = await startHarness({ env: { WORKER_INTERVAL_MS: '60000' } });
+  });
+  afterAll(async () => {
+    await quiet?.stop();
+  });
+
+  it('refunds a paid booking once when 20 cancellations wait for its row and fill the pool (no second connection inside one)', async () => {
+    const booking = rental();
+    const settled = async () => {
+      await quiet.service.drain();
+      return quiet.payment(booking.bookingId);
+    };
+    await quiet.book({ ...booking, status: 'ACTIVE' });
+    const created = await waitFor(settled, (p) => Boolean(p?.providerPaymentId));
+    await quiet.stripe.pay(created?.providerPaymentId ?? '');
+    const paid = await waitFor(settled, (p) => p?.status === 'SUCCEEDED');
+    if (!paid) throw new Error('not paid');
+    // The test holds the payment's row while 20 cancellations arrive: every connection of the pool (10) waits for it.
+    // The first to get it then computes the refund; a read through the pool there (the farm's refund policy) would
+    // wait for the other cancellations, which wait for it: a deadlock until its transaction timed out (5 s).
+    const holder = openPaymentDb(quiet.database.url, 2);
+    const waiting = async () =>
+      Number(
+        (
+          await holder.db.$queryRaw<{ n: bigint }[]>`
+            SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+        )[0]?.n ?? 0,
+      );
+    try {
+      let results: Promise<GqlResult[]> | undefined;
+      const started = Date.now();
+      await holder.db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM payment WHERE id = ${paid.id}::uuid FOR UPDATE`;
+        results = Promise.all(
+          Array.from({ length: 20 }, () =>
+            quiet.gql(`mutation { cancelBooking(paymentId: "${paid.id}") { refundedCents } }`, {}, users.customer),
+          ),
+        );
+        await waitFor(waiting, (n) => n === 10);
+      });
+      const done = await (results ?? Promise.resolve([]));
+      const elapsed = Date.now() - started;
+      expect(done.filter((r) => r.body.data?.['cancelBooking'])).toEqual([
+        { status: 200, body: { data: { cancelBooking: { refundedCents: expect.any(Number) } } } },
+      ]);
+      expect(done.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.code))).toEqual(
+        Array.from({ length: 19 }, () => 'CONFLICT'),
+      );
+      expect(await quiet.service.deps.db.refund.count({ where: { paymentId: paid.id } })).toBe(1);
+      expect(elapsed).toBeLessThan(4000);
+      await checkInvariants(quiet);
+    } finally {
+      await holder.close();
+    }
+  }, 30_000);
 });
 
 describe('farmer money', () => {

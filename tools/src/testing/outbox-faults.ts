@@ -1,4 +1,5 @@
-// Tests of the transactional outbox: an event exists if and only if the change it announces committed.
+// Tests of the transactional outbox (an event exists if and only if the change it announces committed) and of what a
+// slow database does to the transactions that write it.
 import { randomBytes } from 'node:crypto';
 
 /** What these helpers need of a service's Prisma client (or any raw SQL executor). */
@@ -58,26 +59,79 @@ export async function slowOutboxWrites(
 }
 
 /**
- * Runs `body` (PL/pgSQL) before every insert of `topic` into `schema`'s outbox, through a function and trigger both
- * called `name`; returns what drops them again.
+ * Makes every `event` of a `schema`.`table` row for which `when` holds (SQL over NEW) take `seconds` longer, AFTER the
+ * row is written: its transaction then holds the row — and its unique or exclusion-constraint entries, which
+ * concurrent writers of conflicting rows wait for — that much longer before its next statement. Returns the undo.
  */
-async function onOutboxInsert(
+export async function slowRowWrites(
+  db: SqlClient,
+  schema: string,
+  table: string,
+  event: 'INSERT' | 'UPDATE',
+  when: string,
+  seconds: number,
+): Promise<() => Promise<void>> {
+  const name = `row_slow_${randomBytes(4).toString('hex')}`;
+  return onRowWrite(
+    db,
+    schema,
+    table,
+    `AFTER ${event}`,
+    when,
+    name,
+    `PERFORM pg_sleep(${Number(seconds)}); RETURN NEW;`,
+  );
+}
+
+/** How many sessions of `db`'s database are sleeping in a slowed write (slowOutboxWrites, slowRowWrites) right now. */
+export async function sleepingWrites(db: SqlClient): Promise<number> {
+  const rows = await db.$queryRawUnsafe<{ n: bigint | number }[]>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Runs `body` (PL/pgSQL) before every insert of `topic` into `schema`'s outbox (onRowWrite). */
+function onOutboxInsert(
   db: SqlClient,
   schema: string,
   topic: string,
   name: string,
   body: string,
 ): Promise<() => Promise<void>> {
-  const literal = `'${topic.replace(/'/g, "''")}'`;
+  return onRowWrite(
+    db,
+    schema,
+    'outbox_event',
+    'BEFORE INSERT',
+    `NEW.topic = '${topic.replace(/'/g, "''")}'`,
+    name,
+    body,
+  );
+}
+
+/**
+ * Runs `body` (PL/pgSQL) on every `timing` row of `schema`.`table` for which `when` holds, through a function and
+ * trigger both called `name`; returns what drops them again.
+ */
+async function onRowWrite(
+  db: SqlClient,
+  schema: string,
+  table: string,
+  timing: 'BEFORE INSERT' | 'AFTER INSERT' | 'AFTER UPDATE',
+  when: string,
+  name: string,
+  body: string,
+): Promise<() => Promise<void>> {
   await db.$executeRawUnsafe(
     `CREATE FUNCTION "${schema}".${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} END $$`,
   );
   await db.$executeRawUnsafe(
-    `CREATE TRIGGER ${name} BEFORE INSERT ON "${schema}".outbox_event FOR EACH ROW
-     WHEN (NEW.topic = ${literal}) EXECUTE FUNCTION "${schema}".${name}()`,
+    `CREATE TRIGGER ${name} ${timing} ON "${schema}"."${table}" FOR EACH ROW
+     WHEN (${when}) EXECUTE FUNCTION "${schema}".${name}()`,
   );
   return async () => {
-    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON "${schema}".outbox_event`);
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON "${schema}"."${table}"`);
     await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${schema}".${name}()`);
   };
 }

@@ -15,7 +15,8 @@ const isAdmin = (viewer: Viewer | null): boolean => hasRole(viewer, 'ADMIN');
 export const managesFarm = (viewer: Viewer | null, farm: Pick<Farm, 'ownerId'>): boolean =>
   isAdmin(viewer) || (viewer !== null && hasRole(viewer, 'FARMER') && farm.ownerId === viewer.userId);
 
-async function farmOf(ctx: Context, farmId: string): Promise<FarmRow> {
+/** The farm (a plot's or an animal's: the foreign key makes it exist). */
+export async function farmOf(ctx: Context, farmId: string): Promise<FarmRow> {
   const farm = await ctx.loaders.farm.load(farmId);
   if (!farm) throw notFound('Farm', farmId);
   return farm;

@@ -3,7 +3,7 @@ import { conflict, forbidden, isUniqueViolation, notFound, requireRole, requireV
 import type { Adoption, Animal } from '../generated/prisma/client.ts';
 import type { AnimalInput } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { managesFarm, requireFarmManager } from './access.ts';
+import { farmOf, managesFarm, requireFarmManager } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { cents, isoDate, parseInput, photoList, text } from './validation.ts';
 import { writeActivity, type ActivityRecord } from './activity.ts';
@@ -60,9 +60,9 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
     (a) => a.customerId === viewer.userId,
   );
   if (existing) throw conflict(`You already adopt ${animal.name}`);
-  // The booking event reads the animal (above) and its farm through the loaders: loaded before the transaction, so that
-  // it never waits for a second pool connection while holding one (see requestRental).
-  await ctx.loaders.farm.load(animal.farmId);
+  // The booking event's rows (the animal, above, and its farm) are loaded before the transaction and passed into it: a
+  // read inside it would wait for a second pool connection while holding one (see requestRental).
+  const farm = await farmOf(ctx, animal.farmId);
   let adoption: Adoption;
   try {
     // The booking event is written in the same transaction (outbox): payments hear of every adoption that exists.
@@ -75,7 +75,7 @@ export async function adoptAnimal(ctx: Context, animalId: string, startsOn: stri
           endsOn: toDbDate(period.endsOn),
         },
       });
-      await publishAdoptionBooking(ctx.events, ctx.loaders, created, tx);
+      await publishAdoptionBooking(ctx.events, { animal, farm }, created, tx);
       return created;
     });
   } catch (error) {
@@ -91,14 +91,14 @@ export async function cancelAdoption(ctx: Context, id: string): Promise<Adoption
   const adoption = await ctx.loaders.adoption.load(id);
   if (!adoption) throw notFound('Adoption', id);
   const animal = await animalOrFail(ctx, adoption.animalId);
-  const farm = await ctx.loaders.farm.load(animal.farmId);
-  if (adoption.customerId !== viewer.userId && !(farm && managesFarm(viewer, farm)))
+  const farm = await farmOf(ctx, animal.farmId);
+  if (adoption.customerId !== viewer.userId && !managesFarm(viewer, farm))
     throw forbidden('This adoption is not yours');
   const cancelled = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.adoption.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
     if (count === 0) return null;
     const row = await tx.adoption.findUniqueOrThrow({ where: { id } });
-    await publishAdoptionBooking(ctx.events, ctx.loaders, row, tx);
+    await publishAdoptionBooking(ctx.events, { animal, farm }, row, tx);
     return row;
   });
   if (!cancelled) throw conflict(`A ${adoption.status} adoption cannot be cancelled`);

@@ -156,9 +156,12 @@ export async function updateDeliveryStatus(
   return updated;
 }
 
-/** A delivery's feed entry and its customer's notification, in the change's transaction; returns the entry to publish live. */
+/**
+ * A delivery's feed entry and its customer's notification, in the change's transaction; returns the entry to publish
+ * live. Given only the events and the viewer of the context: nothing in it reads through the pool (see bookings.ts).
+ */
 async function changeFeed(
-  ctx: Context,
+  ctx: Pick<Context, 'events' | 'viewer'>,
   tx: Pick<FarmDb, 'activityEvent'> & RawExecutor,
   rental: Rental,
   delivery: Delivery,

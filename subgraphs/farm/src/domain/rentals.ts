@@ -12,13 +12,13 @@ import {
 } from '@vegshare/kit';
 import type { Plot, Rental, RentalStatus } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
-import { managesPlot, plotOrFail, rentalOrFail } from './access.ts';
+import { farmOf, managesFarm, plotOrFail, rentalOrFail } from './access.ts';
 import { daysBetween, toDbDate, todayIso } from './dates.ts';
 import { isoDate, parseInput } from './validation.ts';
 import { publishActivity, writeActivity } from './activity.ts';
 import { publishRentalBooking } from './payments/bookings.ts';
 import { rentalNotifications, type RentalStep } from './rental-notifications.ts';
-import type { PlotRow } from './row-statements.ts';
+import type { FarmEvents } from './notify.ts';
 
 const NO_OVERLAP_CONSTRAINT = 'rental_no_overlap';
 const PLOT_NOT_AVAILABLE = 'PLOT_NOT_AVAILABLE';
@@ -44,16 +44,21 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
     throw domainError(ErrorCode.CONFLICT, 'The plot is resting this season', { reason: PLOT_NOT_AVAILABLE });
   if (plot.status === 'RENTED')
     throw domainError(ErrorCode.CONFLICT, 'The farm does not offer this plot for rent', { reason: PLOT_NOT_AVAILABLE });
-  // What the transaction reads through the loaders (the plot, above, and its farm) is loaded before it starts: a
-  // loader read inside it would need a second connection from the pool, which the concurrent requests for the same
-  // dates hold while they wait for this transaction (the exclusion constraint) — a deadlock until the transaction
-  // timed out, wave after wave (50 simultaneous requests for one plot ended with no winner on a slow machine).
-  await ctx.loaders.farm.load(plot.farmId);
+  // The transaction is given the rows it announces (the plot, above, and its farm), never the loaders: a read inside
+  // it would need a second connection from the pool, which the concurrent requests for the same dates hold while they
+  // wait for this transaction (the exclusion constraint) — a deadlock until the transaction timed out, wave after wave
+  // (50 simultaneous requests for one plot ended with no winner on a slow machine).
+  const farm = await farmOf(ctx, plot.farmId);
   let rental: Rental;
   try {
     // RentalChanged, BookingChanged and the notifications are written in the same transaction (outbox): they exist
     // iff the rental does.
     rental = await ctx.db.$transaction(async (tx) => {
+      // Requests for one plot take turns (its row lock; inserts' foreign-key checks do not conflict with it). Racing,
+      // each puts its row into the exclusion index before it checks, so requests waiting for the same uncommitted
+      // change (a cancellation freeing the dates) find one another in progress when it commits and wait for one
+      // another: deadlocks that Postgres breaks one per second. The exclusion constraint still decides who wins.
+      await tx.$queryRaw`SELECT 1 FROM plot WHERE id = ${plotId}::uuid FOR NO KEY UPDATE`;
       const created = await tx.rental.create({
         data: {
           plotId,
@@ -65,8 +70,8 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
         },
       });
       await ctx.events.rentalChanged(created, plot.farmId, tx);
-      await publishRentalBooking(ctx.events, ctx.loaders, created, tx);
-      await notifyStep(ctx, tx, { rental: created, from: null, plot, actorId: viewer.userId });
+      await publishRentalBooking(ctx.events, { plot, farm }, created, tx);
+      await notifyStep(ctx.events, tx, { rental: created, from: null, plot, farm, actorId: viewer.userId });
       return created;
     });
   } catch (error) {
@@ -79,14 +84,8 @@ export async function requestRental(ctx: Context, plotId: string, startsOn: stri
 }
 
 /** Tells the other side of a rental about its step (in app, through the user service's notification pipeline). */
-async function notifyStep(
-  ctx: Context,
-  tx: RawExecutor,
-  step: Omit<RentalStep, 'farm'> & { readonly plot: PlotRow },
-): Promise<void> {
-  const farm = await ctx.loaders.farm.load(step.plot.farmId);
-  if (!farm) return;
-  for (const request of rentalNotifications({ ...step, farm })) await ctx.events.notify(request, tx);
+async function notifyStep(events: FarmEvents, tx: RawExecutor, step: RentalStep): Promise<void> {
+  for (const request of rentalNotifications(step)) await events.notify(request, tx);
 }
 
 type Transition = 'activate' | 'end' | 'cancel';
@@ -105,7 +104,9 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
   const viewer = requireViewer(ctx.viewer);
   const rental = await rentalOrFail(ctx, id);
   const plot = await plotOrFail(ctx, rental.plotId);
-  const manager = await managesPlot(ctx, plot);
+  // The plot and its farm are passed into the transaction, never read inside it (see requestRental).
+  const farm = await farmOf(ctx, plot.farmId);
+  const manager = managesFarm(ctx.viewer, farm);
   const renterCancelling =
     transition === 'cancel' && rental.customerId === viewer.userId && rental.status === 'REQUESTED';
   if (!manager && !renterCancelling) {
@@ -130,8 +131,8 @@ export async function transitionRental(ctx: Context, id: string, transition: Tra
       subjectId: id,
     });
     await ctx.events.rentalChanged(row, plot.farmId, tx);
-    await publishRentalBooking(ctx.events, ctx.loaders, row, tx);
-    await notifyStep(ctx, tx, { rental: row, from: rental.status, plot, actorId: viewer.userId });
+    await publishRentalBooking(ctx.events, { plot, farm }, row, tx);
+    await notifyStep(ctx.events, tx, { rental: row, from: rental.status, plot, farm, actorId: viewer.userId });
     return { updated: row, activity: act };
   });
   if (!updated || !activity) throw conflict('The rental changed meanwhile; reload and try again');

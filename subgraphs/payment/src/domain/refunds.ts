@@ -1,6 +1,6 @@
 import { conflict, forbidden, hasRole, notFound, requireViewer, type Viewer } from '@vegshare/kit';
 import type { Payment } from '../generated/prisma/client.ts';
-import { lockPayment } from '../db.ts';
+import { lockPayment, type PaymentDb } from '../db.ts';
 import { daysUntil, refundAmount, refundPercent } from './money.ts';
 import type { PaymentDeps } from './deps.ts';
 import { notifyAbout, publishEffects, type Effect } from './effects.ts';
@@ -19,13 +19,21 @@ export interface RefundQuoteView {
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** What cancelling now refunds: everything when nothing was captured yet, else the farm's policy by days left. */
-export async function refundQuote(deps: PaymentDeps, payment: Payment): Promise<RefundQuoteView | null> {
+/**
+ * What cancelling now refunds: everything when nothing was captured yet, else the farm's policy by days left. Inside a
+ * transaction, `db` is its `tx`: a read through the pool there would wait for a second connection while the payment's
+ * row lock is held — and the cancellations waiting for that lock may hold the whole pool.
+ */
+export async function refundQuote(
+  deps: PaymentDeps,
+  payment: Payment,
+  db: Pick<PaymentDb, 'farmAccount'> = deps.db,
+): Promise<RefundQuoteView | null> {
   const days = daysUntil(isoDay(payment.startsOn), isoDay(deps.now()));
   if (days <= 0 || payment.releaseReason || payment.status === 'CANCELED') return null;
   if (payment.status !== 'SUCCEEDED')
     return { percent: 100, amountCents: 0, currency: payment.currency, daysBeforeStart: days };
-  const account = await deps.db.farmAccount.findUnique({ where: { farmId: payment.farmId } });
+  const account = await db.farmAccount.findUnique({ where: { farmId: payment.farmId } });
   const percent = refundPercent(settingsOf(account, deps).refundPolicy, days);
   return {
     percent,
@@ -50,7 +58,7 @@ export async function cancelBooking(deps: PaymentDeps, viewer: Viewer | null, pa
       throw notFound('Payment', paymentId);
     }
     if (p.releaseReason || p.status === 'CANCELED') throw conflict('This booking is already cancelled');
-    const quote = await refundQuote(deps, p);
+    const quote = await refundQuote(deps, p, tx);
     if (!quote) throw conflict('The booking has started; it can no longer be cancelled');
     const out: Effect[] = [];
     const updated = await tx.payment.update({

@@ -4,11 +4,23 @@ import type { FarmRow, PlotRow } from '../row-statements.ts';
 import { toIsoDate } from '../dates.ts';
 import type { FarmEvents } from '../notify.ts';
 
-/** What the payment subgraph is told about bookings; it needs the farm's owner and the plot or animal for the price and title. */
-export interface BookingLookups {
-  readonly plot: { load(id: string): Promise<PlotRow | null> };
-  readonly farm: { load(id: string): Promise<FarmRow | null> };
-  readonly animal: { load(id: string): Promise<Animal | null> };
+/*
+ * What payments is told of a booking needs its plot or animal (price, title) and their farm (farmer): rows the caller
+ * loads BEFORE the booking's transaction and passes in. Read inside it, through the loaders or the pool, they would
+ * need a second connection while the transaction holds one — and the requests waiting for its locks hold the rest of
+ * the pool: a deadlock until the transaction times out.
+ */
+
+/** A rental's plot and the plot's farm. */
+export interface RentalBookingRows {
+  readonly plot: Pick<PlotRow, 'code'>;
+  readonly farm: Pick<FarmRow, 'id' | 'ownerId' | 'name'>;
+}
+
+/** An adoption's animal and the animal's farm. */
+export interface AdoptionBookingRows {
+  readonly animal: Pick<Animal, 'name' | 'monthlyPriceCents'>;
+  readonly farm: Pick<FarmRow, 'id' | 'ownerId' | 'name'>;
 }
 
 /** Whole calendar months of an adoption (at least one), the unit its monthly price is charged in. */
@@ -23,13 +35,10 @@ const adoptionStatus = { ACTIVE: 'ACTIVE', ENDED: 'ENDED', CANCELLED: 'CANCELLED
 /** Announces a rental's state to payments (in `tx`, the change's transaction, like RentalChanged). */
 export async function publishRentalBooking(
   events: FarmEvents,
-  lookups: BookingLookups,
+  { plot, farm }: RentalBookingRows,
   rental: Rental,
   tx: RawExecutor,
 ): Promise<void> {
-  const plot = await lookups.plot.load(rental.plotId);
-  const farm = plot ? await lookups.farm.load(plot.farmId) : null;
-  if (!plot || !farm) return;
   const startsOn = toIsoDate(rental.startsOn);
   const endsOn = toIsoDate(rental.endsOn);
   await events.bookingChanged(
@@ -53,13 +62,10 @@ export async function publishRentalBooking(
 /** Announces an adoption's state to payments. Adoptions are confirmed when made (ACTIVE) and paid for whole months. */
 export async function publishAdoptionBooking(
   events: FarmEvents,
-  lookups: BookingLookups,
+  { animal, farm }: AdoptionBookingRows,
   adoption: Adoption,
   tx: RawExecutor,
 ): Promise<void> {
-  const animal = await lookups.animal.load(adoption.animalId);
-  const farm = animal ? await lookups.farm.load(animal.farmId) : null;
-  if (!animal || !farm) return;
   const startsOn = toIsoDate(adoption.startsOn);
   const endsOn = toIsoDate(adoption.endsOn);
   const months = adoptionMonths(startsOn, endsOn);
