@@ -10,7 +10,8 @@ async function metricValues(registry: ReturnType<typeof createMetrics>['registry
   const values: Record<string, number> = {};
   for (const name of ['password_hashes', 'password_hashes_refused_total']) {
     const metric = await registry.getSingleMetric(name)?.get();
-    for (const v of metric?.values ?? []) values[`${name}${v.labels['state'] ? `:${v.labels['state']}` : ''}`] = v.value;
+    for (const v of metric?.values ?? [])
+      values[`${name}${v.labels['state'] ? `:${v.labels['state']}` : ''}`] = v.value;
   }
   return values;
 }

@@ -10,7 +10,7 @@ export interface HashingLimits {
   readonly maxWaiting: number;
 }
 
-export interface HashingLoad {
+interface HashingLoad {
   readonly running: number;
   readonly waiting: number;
 }
