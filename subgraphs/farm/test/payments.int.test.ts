@@ -21,19 +21,28 @@ afterAll(async () => {
 
 const Y = futureYear(1);
 
+/** customer2 requests river1 for May–September of `year`; resolves with the rental's id once its booking is announced. */
+async function requestAnnounced(
+  seen: { readonly events: readonly { bookingId?: string }[] },
+  year: number,
+): Promise<string> {
+  const r = await h.gql(
+    `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${year}-05-01", endsOn: "${year}-09-01") { id } }`,
+    {},
+    users.customer2,
+  );
+  const rentalId = (r.body.data?.['requestRental'] as { id: string }).id;
+  await waitFor(
+    () => seen.events.filter((e) => e.bookingId === rentalId).length,
+    (n) => n === 1,
+  );
+  return rentalId;
+}
+
 describe('bookings for payments', () => {
   it('announces a requested rental with its price and farmer, and cancels it when payments ask (once, acknowledged each time)', async () => {
     const seen = await collect(h.bus, topics.bookingChanged);
-    const r = await h.gql(
-      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y}-05-01", endsOn: "${Y}-09-01") { id } }`,
-      {},
-      users.customer2,
-    );
-    const rentalId = (r.body.data?.['requestRental'] as { id: string }).id;
-    await waitFor(
-      () => seen.events.filter((e) => e.bookingId === rentalId).length,
-      (n) => n === 1,
-    );
+    const rentalId = await requestAnnounced(seen, Y);
     expect(seen.events.find((e) => e.bookingId === rentalId)).toEqual({
       kind: 'RENTAL',
       bookingId: rentalId,
@@ -113,18 +122,8 @@ describe('bookings for payments', () => {
   });
 
   it('releases a rental while 20 confirmations of it wait for the release and fill the pool (no second connection inside the release)', async () => {
-    const Y2 = futureYear(2);
     const seen = await collect(h.bus, topics.bookingChanged);
-    const held = await h.gql(
-      `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${Y2}-05-01", endsOn: "${Y2}-09-01") { id } }`,
-      {},
-      users.customer2,
-    );
-    const rentalId = (held.body.data?.['requestRental'] as { id: string }).id;
-    await waitFor(
-      () => seen.events.filter((e) => e.bookingId === rentalId).length,
-      (n) => n === 1,
-    );
+    const rentalId = await requestAnnounced(seen, futureYear(2));
     const farmer = await h.token(users.farmer.id, ['FARMER']);
     // The release's cancellation takes a second: meanwhile the farm's confirmations of the same rental wait for its row,
     // holding every connection of the pool (10) but the release's own. A read through the pool after the
