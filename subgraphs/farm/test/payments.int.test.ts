@@ -21,23 +21,28 @@ afterAll(async () => {
 
 const Y = futureYear(1);
 
-/** customer2 requests river1 for May–September of `year`; resolves with the rental's id once its booking is announced. */
-async function requestAnnounced(
+/** customer2 books (`field`: the mutation's name, asked for `{ id }`); resolves with the id once its booking is announced. */
+async function bookAnnounced(
   seen: { readonly events: readonly { bookingId?: string }[] },
-  year: number,
+  field: 'requestRental' | 'adoptAnimal',
+  args: string,
 ): Promise<string> {
-  const r = await h.gql(
-    `mutation { requestRental(plotId: "${demo.plots.river1}", startsOn: "${year}-05-01", endsOn: "${year}-09-01") { id } }`,
-    {},
-    users.customer2,
-  );
-  const rentalId = (r.body.data?.['requestRental'] as { id: string }).id;
+  const r = await h.gql(`mutation { ${field}(${args}) { id } }`, {}, users.customer2);
+  const id = (r.body.data?.[field] as { id: string }).id;
   await waitFor(
-    () => seen.events.filter((e) => e.bookingId === rentalId).length,
+    () => seen.events.filter((e) => e.bookingId === id).length,
     (n) => n === 1,
   );
-  return rentalId;
+  return id;
 }
+
+/** customer2 requests river1 for May–September of `year`, announced. */
+const requestAnnounced = (seen: Parameters<typeof bookAnnounced>[0], year: number) =>
+  bookAnnounced(
+    seen,
+    'requestRental',
+    `plotId: "${demo.plots.river1}", startsOn: "${year}-05-01", endsOn: "${year}-09-01"`,
+  );
 
 describe('bookings for payments', () => {
   it('announces a requested rental with its price and farmer, and cancels it when payments ask (once, acknowledged each time)', async () => {
@@ -88,15 +93,10 @@ describe('bookings for payments', () => {
 
   it('announces adoptions priced by whole months in the farm’s currency, and releases them on request', async () => {
     const seen = await collect(h.bus, topics.bookingChanged);
-    const a = await h.gql(
-      `mutation { adoptAnimal(animalId: "${demoSeason.animals.noisette}", startsOn: "${Y}-01-15", endsOn: "${Y}-04-20") { id } }`,
-      {},
-      users.customer2,
-    );
-    const adoptionId = (a.body.data?.['adoptAnimal'] as { id: string }).id;
-    await waitFor(
-      () => seen.events.filter((e) => e.bookingId === adoptionId).length,
-      (n) => n === 1,
+    const adoptionId = await bookAnnounced(
+      seen,
+      'adoptAnimal',
+      `animalId: "${demoSeason.animals.noisette}", startsOn: "${Y}-01-15", endsOn: "${Y}-04-20"`,
     );
     expect(seen.events.find((e) => e.bookingId === adoptionId)).toMatchObject({
       kind: 'ADOPTION',
