@@ -164,7 +164,7 @@ describe('a sign-in storm past the hashing queue', () => {
     expect(codes.every((c) => c === undefined || c === 'SERVICE_UNAVAILABLE')).toBe(true);
     for (const reply of replies.filter((r) => codeOf(r) === 'SERVICE_UNAVAILABLE')) {
       const [error] = reply.body.errors ?? [];
-      expect(error?.message).toBe('Sign-in is busy; try again in a moment');
+      expect(error?.message).toBe('Password checks are busy; try again in a moment');
       expect(error?.extensions?.retryAfter).toBeGreaterThanOrEqual(1);
     }
     // A refusal checked no password: it is neither a failure of the account nor an audited attempt.

@@ -44,7 +44,7 @@ export function slottedHasher(
       instruments?.refused.inc();
       const queueSeconds = ((limit.pendingCount + limit.activeCount) / limits.concurrency) * (lastMs / 1000);
       return Promise.reject(
-        domainError(ErrorCode.SERVICE_UNAVAILABLE, 'Sign-in is busy; try again in a moment', {
+        domainError(ErrorCode.SERVICE_UNAVAILABLE, 'Password checks are busy; try again in a moment', {
           retryAfter: Math.max(1, Math.ceil(queueSeconds)),
         }),
       );
