@@ -150,7 +150,7 @@ describe('overlay differences', () => {
     );
   });
 
-  it('the alert rules cover error rate, p99 latency, subscriptions, queue depth, failed jobs and stream failures', () => {
+  it('the alert rules cover error rate, p99 latency, subscriptions, queue depth, failed jobs, stream failures and refused password checks', () => {
     const rule = find(get('prod'), 'PrometheusRule', 'vegshare');
     const exprs = JSON.stringify(rule['spec']);
     for (const metric of [
@@ -160,6 +160,7 @@ describe('overlay differences', () => {
       'transcoding_queue_jobs',
       'transcode_jobs_total',
       'streaming_stream_failures_total',
+      'password_hashes_refused_total',
     ]) {
       expect(exprs, metric).toContain(metric);
     }
