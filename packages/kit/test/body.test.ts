@@ -1,7 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BodyTooLargeError, readBody } from '../src/http/body.ts';
+import { BodyIncompleteError, BodyTooLargeError, readBody } from '../src/http/body.ts';
 
 // A server that reads each request's body with a 64-byte limit and reports what readBody gave.
 let server: Server;
@@ -83,6 +83,6 @@ describe('readBody', () => {
     outcomes.length = 0;
     await send([Buffer.from('{"query":')], { abort: true });
     await vi.waitFor(() => expect(outcomes).toHaveLength(1));
-    await expect(outcomes[0]).resolves.toBeInstanceOf(Error);
+    await expect(outcomes[0]).resolves.toBeInstanceOf(BodyIncompleteError);
   });
 });

@@ -6,10 +6,10 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** A request whose connection closed before its body was complete. */
-class BodyIncompleteError extends Error {
-  constructor() {
-    super('The request ended before its body was complete');
+/** A request whose connection closed before its body was complete (the client left, or was timed out). */
+export class BodyIncompleteError extends Error {
+  constructor(cause?: Error) {
+    super('The request ended before its body was complete', cause ? { cause } : undefined);
   }
 }
 
@@ -54,8 +54,9 @@ function onBodyEnd(this: Reading): void {
   const { chunks } = read;
   read.resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
 }
+// The connection failed mid-body (reset, aborted, or cut off by the server's slow-client limits).
 function onBodyError(this: Reading, error: Error): void {
-  stopReading(this)?.reject(error);
+  stopReading(this)?.reject(new BodyIncompleteError(error));
 }
 // Closed without `end` (the client went away mid-body): nothing more will come.
 function onBodyClose(this: Reading): void {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
-import { sendJson } from './body.ts';
+import { BodyIncompleteError, sendJson } from './body.ts';
 import { serverSpan } from '../tracing.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, search: string) => Promise<void> | void;
@@ -28,7 +28,27 @@ export interface ServiceServerOptions {
    */
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  /** How long a client may take to send a request (SLOW_CLIENT_LIMITS unless a test needs them short). */
+  readonly slowClients?: SlowClientLimits;
 }
+
+export interface SlowClientLimits {
+  /** The request line and headers must have arrived within this (else 408 and the connection is closed). */
+  readonly headersMs: number;
+  /** The whole request, body included, must have arrived within this (408). Answers may take as long as they need. */
+  readonly requestMs: number;
+  /** How often the server looks for connections past those limits. */
+  readonly checkEveryMs: number;
+}
+
+/**
+ * A client that opens connections and sends its headers or body a byte at a time (slowloris) holds a socket per
+ * connection for as long as the server waits: Node's defaults wait 60 s for headers and 300 s for a request, checked
+ * every 30 s. Every request here is small (bodies ≤ 1 MiB; files go to S3 directly), so 10 s for the headers and 30 s
+ * for all of it leave a slow mobile link room; WebSocket connections are out of the HTTP parser once upgraded and are
+ * not affected, nor are long answers (HLS, media).
+ */
+export const SLOW_CLIENT_LIMITS: SlowClientLimits = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 2_000 };
 
 export interface RunningServer {
   readonly server: Server;
@@ -67,30 +87,40 @@ async function probe(check: ReadinessCheck): Promise<{ name: string; ok: boolean
 export async function startServiceServer(options: ServiceServerOptions): Promise<RunningServer> {
   const { logger, metrics } = options;
   let draining = false;
-  const server = createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const search = q === -1 ? '' : rawUrl.slice(q);
-    const route = routeOf(path);
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
-    });
-    const run =
-      route === '/health' || route === '/ready'
-        ? handle(req, res, path, search)
-        : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
-    void run.catch((error: unknown) => {
-      logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
-      else res.destroy();
-    });
-  });
+  const limits = options.slowClients ?? SLOW_CLIENT_LIMITS;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+      const search = q === -1 ? '' : rawUrl.slice(q);
+      const route = routeOf(path);
+      res.on('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.httpDuration.observe({ route, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
+      });
+      const run =
+        route === '/health' || route === '/ready'
+          ? handle(req, res, path, search)
+          : serverSpan(`${req.method ?? 'GET'} ${route}`, req.headers, () => handle(req, res, path, search));
+      void run.catch((error: unknown) => {
+        // A client that left mid-body, or that the slow-client limits cut off, is nobody's error and gets no answer.
+        if (error instanceof BodyIncompleteError) return logger.debug({ path }, 'request body incomplete: client gone');
+        logger.error({ err: error, path }, 'request failed');
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          });
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
 
   const prefixes = Object.keys(options.routes)
