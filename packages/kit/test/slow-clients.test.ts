@@ -83,6 +83,22 @@ describe('slow clients', () => {
     expect(logged).toContain(20);
   });
 
+  it('serves a keep-alive connection idle for longer than the limits (the gateway’s subgraph pools keep them)', async () => {
+    const { socket, closed } = await rawClient();
+    const answers: string[] = [];
+    socket.on('data', (chunk: Buffer) => answers.push(chunk.toString('latin1')));
+    const ask = () => socket.write('GET /health HTTP/1.1\r\nHost: test\r\n\r\n');
+    ask();
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // idle past both limits, within keep-alive
+    ask();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.end();
+    await closed;
+    // Answers follow one another on the socket (a JSON body has no line end): status lines anywhere.
+    const statuses = answers.join('').match(/HTTP\/1\.1 \d{3}/g);
+    expect(statuses).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+  });
+
   it('lets a request that arrived in time be answered however long the answer takes', async () => {
     const res = await fetch(`${running.url}/echo`, { method: 'POST', body: '{"x":1}' });
     expect(res.status).toBe(200);
