@@ -73,6 +73,8 @@ export const schema = z
     JWT_ISSUER: z.string().min(1).default('https://auth.vegshare.local'),
     JWT_AUDIENCE: z.string().min(1).default('vegshare-api'),
     REDIS_URL: configFields.redisUrl.optional(),
+    /** Redis channel prefix of the live event bus: the subgraphs' EVENT_PREFIX (one per deployment sharing a Redis). */
+    EVENT_PREFIX: configFields.eventPrefix,
     /** OTLP/HTTP collector base URL; tracing is off when unset. */
     OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
     /** Requests per minute allowed for one partner API key, and for one OAuth client (all replicas together when REDIS_URL is set). */

@@ -477,7 +477,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     // Registered first, so closed last: spans of the shutdown itself are exported.
     resources.add('tracing', initTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), (t) => t.shutdown());
     const events =
-      deps.events ?? resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger), (b) => b.close());
+      deps.events ??
+      resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger, config.EVENT_PREFIX), (b) => b.close());
     const revocations = resources.add('revocation feed', revocationSync(config, deps, events, logger), (r) => r.stop());
     await revocations.start();
     const verifier = withAccessView(deps.verifier ?? verifierFromConfig(config), revocations.view);

@@ -20,6 +20,9 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
+/** The live event bus's Redis channel prefix when EVENT_PREFIX is not set. */
+export const DEFAULT_EVENT_PREFIX = 'vegshare:';
+
 /** Reusable field schemas for the variables most services share. */
 export const configFields = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -39,5 +42,13 @@ export const configFields = {
       'expected nats://host:port (comma-separated for a cluster)',
     ),
   secret: z.string().min(16, 'must be at least 16 characters'),
+  /**
+   * Redis channel prefix of the live event bus: every service and worker of one deployment must share it, and two
+   * deployments on one Redis must not (their events — private ones among them — would reach each other's subscribers).
+   */
+  eventPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9_:.-]{1,64}$/, 'expected letters, digits and _:.- (e.g. vegshare-staging:)')
+    .default(DEFAULT_EVENT_PREFIX),
   bool: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 };

@@ -25,6 +25,8 @@ export function subgraphConfigShape(defaultPort: number) {
     OTEL_EXPORTER_OTLP_ENDPOINT: configFields.url.optional(),
     /** Redis for live events (and queues, rate limits); absent means the in-process embedded default. */
     REDIS_URL: configFields.redisUrl.optional(),
+    /** Redis channel prefix of the live event bus (one per deployment sharing a Redis). */
+    EVENT_PREFIX: configFields.eventPrefix,
     /**
      * NATS server(s) with JetStream, comma-separated (nats://host:4222): durable events between services (outbox →
      * JetStream → durable consumers). Absent: durable events travel on the live bus (in-process, or Redis).

@@ -91,11 +91,8 @@ export const workerConfigShape = {
   FFPROBE_PATH: z.string().min(1).optional(),
   WORK_DIR: z.string().min(1).default(join(tmpdir(), 'vegshare-transcoding')),
   REDIS_URL: configFields.redisUrl.optional(),
-  /** Redis channel prefix of the event bus; must match the services' (the kit's default). */
-  EVENT_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9_:.-]+$/)
-    .default('vegshare:'),
+  /** Redis channel prefix of the event bus; must match the services' (EVENT_PREFIX everywhere). */
+  EVENT_PREFIX: configFields.eventPrefix,
   LOG_LEVEL: configFields.logLevel,
   DATABASE_URL: configFields.postgresUrl,
 };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus, EventHandler, TopicIn, TopicMap } from './event-bus.ts';
 import type { EventPayloads } from './contracts.ts';
 import { logRedisOutages } from '../redis-outages.ts';
+import { DEFAULT_EVENT_PREFIX } from '../config.ts';
 
 const DURABLE_KEY = '$vegshareEventId';
 
@@ -23,7 +24,7 @@ export class RedisEventBus<M extends TopicMap = EventPayloads> implements EventB
   constructor(
     url: string,
     private readonly logger: Logger,
-    private readonly prefix = 'vegshare:',
+    private readonly prefix = DEFAULT_EVENT_PREFIX,
   ) {
     this.#pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     // A SUBSCRIBE queued while Redis is down fails at the first failed attempt instead of after 20 (about a minute):
