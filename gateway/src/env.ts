@@ -88,6 +88,11 @@ export const schema = z
     HEAP_GROWTH_CAP: configFields.bool.default(true),
     /** Subscriptions whose result is the same for every permitted caller share one upstream and one completion. */
     SUBSCRIPTION_SHARING: configFields.bool.default(true),
+    /**
+     * Open graphql-ws connections one client address may hold on this replica (0: no limit); past it the upgrade is
+     * refused with 429. Generous, as carrier NATs put many customers behind one address.
+     */
+    WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(1000),
     /** Serve the partner explorer at /explorer; defaults to on, except with NODE_ENV=production. */
     EXPLORER_ENABLED: configFields.bool.optional(),
     /** Compress /graphql responses (brotli or gzip, per the client's Accept-Encoding); `false` sends them as they are. */

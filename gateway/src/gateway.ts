@@ -317,6 +317,7 @@ function serveSubscriptions(
     logger: parts.logger,
     metrics: parts.metrics,
     shareAcrossCallers: config.SUBSCRIPTION_SHARING,
+    maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_IP,
   });
 }
 

@@ -22,6 +22,7 @@ import type { UpstreamPool } from './upstream-pool.ts';
 import { SubscriptionFanout } from './fanout.ts';
 import { ClientSubscription, type SubscriptionHost } from './client-subscription.ts';
 import { serveGraphqlWs, type TransportExtra } from './ws-transport.ts';
+import { connectionsPerClient } from './connections-per-client.ts';
 
 /** What the upgrade request says of the client: read once when the socket opens (the request is not kept). */
 export interface ClientInfo {
@@ -60,6 +61,8 @@ export interface SubscriptionServerOptions {
   readonly maxBufferedBytes?: number;
   /** Share caller-independent results between callers (default true; see fanout.ts). */
   readonly shareAcrossCallers?: boolean;
+  /** Open connections one client address may hold (0 or absent: no limit); past it the upgrade gets 429. */
+  readonly maxConnectionsPerClient?: number;
 }
 
 /** One graphql-ws connection: its context's `extra` (graphql-ws keeps it as long as the socket is open). */
@@ -263,7 +266,14 @@ export function serveGatewaySubscriptions(options: SubscriptionServerOptions): G
     ...options,
     ...(options.shareAcrossCallers !== undefined ? { shareAcrossCallers: options.shareAcrossCallers } : {}),
   });
-  const wss = new WebSocketServer({ server: options.server, path: options.path ?? '/graphql', maxPayload: 256 * 1024 });
+  const perClient = connectionsPerClient(options);
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: options.path ?? '/graphql',
+    maxPayload: 256 * 1024,
+    verifyClient: perClient.verify,
+  });
+  wss.on('connection', perClient.opened);
   const conns = connections(options);
   const refuse = (error: unknown): GraphQLError[] => {
     if (!(error instanceof GraphQLError)) options.logger.error({ err: error }, 'subscribe message failed');

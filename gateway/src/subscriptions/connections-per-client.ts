@@ -1,0 +1,54 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { ServiceMetrics } from '@vegshare/kit/gateway';
+
+/**
+ * A cap on the graphql-ws connections one client address holds open on this replica. Each connection is a socket
+ * (a file descriptor) and a ping timer for as long as it lasts; without a cap one host could open them until the
+ * process has no descriptors left for its subgraph calls. Past the cap the upgrade is refused with 429 before any
+ * WebSocket exists.
+ *
+ * `verify` (ws's `verifyClient`) and `opened` (its `connection` event) run in the same upgrade event, one after the
+ * other, so concurrent upgrades from one address cannot slip past the count between them.
+ */
+export function connectionsPerClient(options: {
+  readonly maxConnectionsPerClient?: number | undefined;
+  readonly clientOf: (request: IncomingMessage) => { readonly clientIp: string };
+  readonly metrics: ServiceMetrics;
+}): {
+  verify(
+    info: { req: IncomingMessage },
+    done: (verified: boolean, code?: number, message?: string, headers?: Record<string, string>) => void,
+  ): void;
+  opened(socket: WebSocket, request: IncomingMessage): void;
+  /** Open connections of an address (for tests and diagnostics). */
+  of(clientIp: string): number;
+} {
+  const max = options.maxConnectionsPerClient ?? 0;
+  const open = new Map<string, number>();
+  const refused = options.metrics.counter(
+    'gateway_ws_connections_refused_total',
+    'graphql-ws upgrades refused because the client address already held WS_MAX_CONNECTIONS_PER_IP connections',
+  );
+  return {
+    verify({ req }, done) {
+      if (max > 0 && (open.get(options.clientOf(req).clientIp) ?? 0) >= max) {
+        refused.inc();
+        done(false, 429, 'Too many connections from this address', { 'retry-after': '10' });
+        return;
+      }
+      done(true);
+    },
+    opened(socket, request) {
+      if (max === 0) return;
+      const ip = options.clientOf(request).clientIp;
+      open.set(ip, (open.get(ip) ?? 0) + 1);
+      socket.once('close', () => {
+        const left = (open.get(ip) ?? 1) - 1;
+        if (left > 0) open.set(ip, left);
+        else open.delete(ip);
+      });
+    },
+    of: (clientIp) => open.get(clientIp) ?? 0,
+  };
+}
