@@ -16,12 +16,12 @@ const stack = await startStack({
       ? Object.fromEntries(process.env['BENCH_GATEWAY_ENV'].split(',').map((kv) => kv.split('=') as [string, string]))
       : {}),
   },
-  // The bench registers its signed-in viewers, and opens its 10,000 connections, from one address.
+  // The bench registers its signed-in viewers from one address.
   envFor: (service) =>
     service === 'auth'
       ? { REGISTER_IP_LIMIT: '100000', LOGIN_IP_LIMIT: '100000' }
       : service === 'gateway'
-        ? { METRICS_PORT: String(metricsPort), WS_MAX_CONNECTIONS_PER_IP: '0' }
+        ? { METRICS_PORT: String(metricsPort) }
         : {},
   logLevel: 'warn',
 });

@@ -4,21 +4,29 @@ import WebSocket from 'ws';
 import type { RunningGateway } from '../src/index.ts';
 import { startFixtureStack, type FixtureStack } from './fixtures.ts';
 
-// A gateway whose client addresses may hold two graphql-ws connections each (WS_MAX_CONNECTIONS_PER_IP=2).
+// A gateway whose client addresses may hold two graphql-ws connections each (WS_MAX_CONNECTIONS_PER_IP=2), behind a
+// proxy on loopback that says who the client is (TRUSTED_PROXIES), as an ingress does.
 let stack: FixtureStack;
 let gateway: RunningGateway;
 beforeAll(async () => {
   stack = await startFixtureStack();
-  gateway = await stack.gateway({ WS_MAX_CONNECTIONS_PER_IP: '2' });
+  gateway = await stack.gateway({ WS_MAX_CONNECTIONS_PER_IP: '2', TRUSTED_PROXIES: '127.0.0.1/32,::1/128' });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** Opens a graphql-ws socket; resolves with it once open, or with the HTTP status the upgrade was refused with. */
-function open(): Promise<{ socket: WebSocket } | { refused: number; retryAfter: string | undefined }> {
+/**
+ * Opens a graphql-ws socket for a client at `from` (null: this machine itself, no proxy); resolves with it once open, or
+ * with the HTTP status the upgrade was refused with.
+ */
+function open(
+  from: string | null = '203.0.113.7',
+): Promise<{ socket: WebSocket } | { refused: number; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/graphql`, GRAPHQL_TRANSPORT_WS_PROTOCOL);
+    const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/graphql`, GRAPHQL_TRANSPORT_WS_PROTOCOL, {
+      headers: from ? { 'x-forwarded-for': from } : {},
+    });
     socket.once('open', () => resolve({ socket }));
     socket.once('unexpected-response', (_req, res) => {
       resolve({ refused: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
@@ -48,7 +56,15 @@ describe('graphql-ws connections per client address', () => {
     expect(await open()).toEqual({ refused: 429, retryAfter: '10' });
     const metrics = await (await fetch(`${gateway.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/^gateway_ws_connections_refused_total\{[^}]*\} 2$/m);
-    await closed((second as { socket: WebSocket }).socket);
-    await closed((again as { socket: WebSocket }).socket);
+    // Another address has its own count.
+    const elsewhere = await open('198.51.100.9');
+    expect(elsewhere).toHaveProperty('socket');
+    for (const s of [second, again, elsewhere]) await closed((s as { socket: WebSocket }).socket);
+  });
+
+  it('does not count clients on this machine (local tools, a load test on the embedded start)', async () => {
+    const local = await Promise.all([open(null), open(null), open(null)]);
+    for (const s of local) expect(s).toHaveProperty('socket');
+    for (const s of local) await closed((s as { socket: WebSocket }).socket);
   });
 });

@@ -44,6 +44,7 @@ export {
 } from './http/service-server.ts';
 export { apolloHandler } from './http/apollo-handler.ts';
 export { BodyTooLargeError, readBody, sendJson } from './http/body.ts';
+export { isLoopbackAddress } from './http/loopback.ts';
 export { asGraphQLError, wsErrorHooks, type ErrorFormatter } from './http/operation-stream.ts';
 
 // Events: the bus revocations arrive on.

@@ -76,6 +76,7 @@ export {
 } from './http/service-server.ts';
 export { apolloHandler } from './http/apollo-handler.ts';
 export { BodyTooLargeError, readBody, sendJson } from './http/body.ts';
+export { isLoopbackAddress } from './http/loopback.ts';
 export {
   asGraphQLError,
   endableStream,

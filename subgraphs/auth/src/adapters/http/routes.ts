@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendJson, type RevocationSource, type RouteHandler } from '@vegshare/kit';
+import {
+  BodyTooLargeError,
+  isLoopbackAddress,
+  readBody,
+  sendJson,
+  type RevocationSource,
+  type RouteHandler,
+} from '@vegshare/kit';
 import type { Logger } from 'pino';
 import type { AuthDb } from '../../db.ts';
 import { mailboxOf } from '../../domain/outbox.ts';
@@ -20,15 +27,13 @@ export function jwksRoute(services: AuthServices): RouteHandler {
   };
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
 /**
  * GET /dev/mailbox?email=…: mail queued in the outbox for an address (NODE_ENV=development only, DEV_MAILBOX), and
  * only to a client on this machine: it hands out reset links, so it must never be reachable from a network.
  */
 export function devMailboxRoute(db: AuthDb): RouteHandler {
   return async (req, res, search) => {
-    if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined)
+    if (!isLoopbackAddress(req.socket.remoteAddress) || req.headers['x-forwarded-for'] !== undefined)
       return sendJson(res, 403, { error: 'the dev mailbox answers only on loopback' });
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
     const email = new URLSearchParams(search).get('email');
