@@ -29,7 +29,6 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -43,10 +42,11 @@ import { repoRoot } from '@vegshare/tools/workspace';
 import {
   cpuSeconds,
   intSetting,
-  machineCpuTicks,
+  machineMeter,
   metricSum,
   startProcess,
   type BenchProcess,
+  type MachineShare,
 } from '../gateway/processes.ts';
 import type { BoundResult } from './bound.ts';
 import { jsonClient, type JsonClient } from './client.ts';
@@ -371,29 +371,6 @@ function markdown(r: Report): string {
   ].join('\n');
 }
 
-/** The whole machine's CPU during a phase, per operation: busy ms (every core), and the idle and stolen shares (%). */
-interface MachineShare {
-  readonly busyMs: number;
-  readonly idlePercent: number;
-  readonly stealPercent: number;
-}
-
-function machineMeter(): (operations: number) => MachineShare {
-  const start = machineCpuTicks();
-  return (operations) => {
-    const end = machineCpuTicks();
-    const total = Math.max(1, end.total - start.total);
-    const idle = end.idle - start.idle;
-    const steal = end.steal - start.steal;
-    // Ticks are 1/100 s (USER_HZ) summed over the cores.
-    return {
-      busyMs: ((total - idle - steal) * 10) / Math.max(1, operations),
-      idlePercent: (idle / total) * 100,
-      stealPercent: (steal / total) * 100,
-    };
-  };
-}
-
 /** Where auth keeps its rate limits: in Redis (REDIS_URL, as production sets it) or in its process's memory. */
 type Limits = 'redis' | 'memory';
 
@@ -506,13 +483,6 @@ async function assertLimitsInRedis(topo: Topo): Promise<void> {
 
 const cpuOf = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
-/** CPU seconds (user + system) of a process's main thread (its event loop: the thread whose id is the pid), Linux. */
-function mainThreadCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
-}
-
 /** Where a phase's CPU went, per operation (ms): every process, auth's, and auth's event loop (main thread). */
 interface CpuSplit {
   readonly total: number;
@@ -521,13 +491,17 @@ interface CpuSplit {
 }
 
 function cpuMeter(topo: Topo): (operations: number) => CpuSplit {
-  const start = { total: cpuOf(topo.pids), auth: cpuSeconds(topo.authPid), loop: mainThreadCpuSeconds(topo.authPid) };
+  const start = {
+    total: cpuOf(topo.pids),
+    auth: cpuSeconds(topo.authPid),
+    loop: cpuSeconds(topo.authPid, topo.authPid),
+  };
   return (operations) => {
     const per = (seconds: number) => (seconds * 1000) / Math.max(1, operations);
     return {
       total: per(cpuOf(topo.pids) - start.total),
       auth: per(cpuSeconds(topo.authPid) - start.auth),
-      authLoop: per(mainThreadCpuSeconds(topo.authPid) - start.loop),
+      authLoop: per(cpuSeconds(topo.authPid, topo.authPid) - start.loop),
     };
   };
 }
@@ -595,7 +569,7 @@ async function main(): Promise<void> {
     log(`refreshes ${JSON.stringify(refresh)}, CPU per refresh ${JSON.stringify(refreshCpu)}`);
 
     // The same refreshes at the login storm's rate, first alone, then while argon2 verifications (another process,
-    // as many in flight as auth's pool has threads) load the cores: what the rate alone and the hashing threads alone
+    // as many in flight as auth hashes at once) load the cores: what the rate alone and the hashing threads alone
     // do to the CPU per request of the path a login shares with a refresh.
     let paced: Paced | null = null;
     if (settings.pacedSeconds > 0) {

@@ -136,9 +136,12 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 const clockTicks = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; with `thread`, one of its threads
+ * only (/proc/<pid>/task/<tid>/stat — the main thread, its event loop, has the pid as its id).
+ */
+export function cpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
@@ -156,6 +159,29 @@ export function machineCpuTicks(): { total: number; steal: number; idle: number 
     total: ticks.slice(0, 8).reduce((a, b) => a + b, 0),
     steal: ticks[7] ?? 0,
     idle: (ticks[3] ?? 0) + (ticks[4] ?? 0),
+  };
+}
+
+/** The whole machine's CPU during a phase, per operation: busy ms (every core), and the idle and stolen shares (%). */
+export interface MachineShare {
+  readonly busyMs: number;
+  readonly idlePercent: number;
+  readonly stealPercent: number;
+}
+
+/** Starts measuring the whole machine's CPU (machineCpuTicks); the returned function ends the phase. */
+export function machineMeter(): (operations: number) => MachineShare {
+  const start = machineCpuTicks();
+  return (operations) => {
+    const end = machineCpuTicks();
+    const total = Math.max(1, end.total - start.total);
+    const idle = end.idle - start.idle;
+    const steal = end.steal - start.steal;
+    return {
+      busyMs: ((total - idle - steal) * (1000 / clockTicks)) / Math.max(1, operations),
+      idlePercent: (idle / total) * 100,
+      stealPercent: (steal / total) * 100,
+    };
   };
 }
 

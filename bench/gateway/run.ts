@@ -32,7 +32,7 @@ import { DEV_KEY_ENCRYPTION_SECRET } from '@vegshare/auth/env';
 import { readRoverConfig, repoRoot } from '@vegshare/tools/workspace';
 import {
   cpuSeconds,
-  machineCpuTicks,
+  machineMeter,
   memoryMiB,
   pinSelf,
   resetPeakRss,
@@ -389,13 +389,12 @@ async function measureOnce(
   const calls0 = await totalGraphqlRequests(subgraphs.metricsUrls);
   const cpu0 = cpuSeconds(target.pid);
   const subCpu0 = subgraphs.pids.reduce((a, p) => a + cpuSeconds(p), 0);
-  const machine0 = machineCpuTicks();
+  const machine = machineMeter();
   const t0 = performance.now();
   const sampler = sampleMemory(target.process);
   const result = await drive({ ...load, seconds: settings.seconds });
   const memory = await sampler.stop();
-  const machine1 = machineCpuTicks();
-  const stealPercent = ((machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)) * 100;
+  const { stealPercent } = machine(1);
   const wall = (performance.now() - t0) / 1000;
   const cpuPercent = ((cpuSeconds(target.pid) - cpu0) / wall) * 100;
   const subgraphCpuPercent = ((subgraphs.pids.reduce((a, p) => a + cpuSeconds(p), 0) - subCpu0) / wall) * 100;

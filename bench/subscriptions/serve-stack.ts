@@ -4,7 +4,7 @@
 import { freePort } from '@vegshare/tools/ports';
 import { startStack } from '@vegshare/tools/stack';
 import { startLocalS3 } from '@vegshare/tools/testing/s3';
-import { answerMemoryRequests, required } from '../gateway/child.ts';
+import { answerMemoryRequests, keyValuePairs, required } from '../gateway/child.ts';
 
 const s3 = await startLocalS3();
 const metricsPort = await freePort();
@@ -12,9 +12,7 @@ const stack = await startStack({
   databaseUrl: required('BENCH_DATABASE_URL'),
   env: {
     ...s3.env,
-    ...(process.env['BENCH_GATEWAY_ENV']
-      ? Object.fromEntries(process.env['BENCH_GATEWAY_ENV'].split(',').map((kv) => kv.split('=') as [string, string]))
-      : {}),
+    ...Object.fromEntries(keyValuePairs(process.env['BENCH_GATEWAY_ENV'] ?? '')),
   },
   // The bench registers its signed-in viewers from one address.
   envFor: (service) =>
