@@ -94,9 +94,15 @@ export class AuthRateLimits {
 
   /** Throws RATE_LIMITED while the account (known or not, by normalized email) is in back-off. */
   async assertAccountOpen(email: string): Promise<void> {
-    const lock = await this.#accountLock.get(email);
-    if (lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0)
-      throw rateLimited(lock.msBeforeNext / 1000);
+    const lockedFor = this.#lockedFor(await this.#accountLock.get(email));
+    if (lockedFor !== null) throw rateLimited(lockedFor);
+  }
+
+  /** Seconds of back-off left in an account's lock record, null when it does not hold the account. */
+  #lockedFor(lock: RateLimiterRes | null): number | null {
+    return lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0
+      ? lock.msBeforeNext / 1000
+      : null;
   }
 
   /**
@@ -105,9 +111,8 @@ export class AuthRateLimits {
    */
   async accountState(email: string): Promise<AccountState> {
     const [lock, failures] = await Promise.all([this.#accountLock.get(email), this.#accountFailures.get(email)]);
-    const locked = !!lock && lock.consumedPoints > this.#accountLock.points && lock.msBeforeNext > 0;
     return {
-      lockedFor: locked ? lock.msBeforeNext / 1000 : null,
+      lockedFor: this.#lockedFor(lock),
       failures: !!lock || (failures?.consumedPoints ?? 0) > 0,
     };
   }
