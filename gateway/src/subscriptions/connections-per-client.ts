@@ -22,8 +22,6 @@ export function connectionsPerClient(options: {
     done: (verified: boolean, code?: number, message?: string, headers?: Record<string, string>) => void,
   ): void;
   opened(socket: WebSocket, request: IncomingMessage): void;
-  /** Open connections of an address (for tests and diagnostics). */
-  of(clientIp: string): number;
 } {
   const max = options.maxConnectionsPerClient ?? 0;
   const open = new Map<string, number>();
@@ -51,6 +49,5 @@ export function connectionsPerClient(options: {
         else open.delete(ip);
       });
     },
-    of: (clientIp) => open.get(clientIp) ?? 0,
   };
 }

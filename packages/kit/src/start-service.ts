@@ -2,7 +2,6 @@ import type { BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth.ts';
 import type { EventBus } from './events/event-bus.ts';
-import { DEFAULT_EVENT_PREFIX } from './config.ts';
 import { eventBusFromConfig } from './events/event-bus-from-config.ts';
 import { ServiceEvents } from './events/service-events.ts';
 import type { ReadinessCheck } from './http/service-server.ts';
@@ -74,8 +73,8 @@ export interface StartServiceOptions<
   readonly config: LaunchOptions<TContext>['config'] & {
     readonly DATABASE_URL: string;
     readonly REDIS_URL?: string | undefined;
-    /** Channel prefix of the Redis event bus (EVENT_PREFIX); the kit's default when a config leaves it out. */
-    readonly EVENT_PREFIX?: string | undefined;
+    /** Channel prefix of the Redis event bus (EVENT_PREFIX). */
+    readonly EVENT_PREFIX: string;
     readonly NATS_URL?: string | undefined;
   };
   /** What the caller injected (tests, the embedded start): logger, metrics, events, verifier, revocation source. */
@@ -123,11 +122,7 @@ export async function startService<
     const { db, sql } = resources.add('postgres', options.openDb(), (h) => h.close());
     const bus =
       deps.events ??
-      resources.add(
-        'event bus',
-        eventBusFromConfig(config.REDIS_URL, logger, config.EVENT_PREFIX ?? DEFAULT_EVENT_PREFIX),
-        (b) => b.close(),
-      );
+      resources.add('event bus', eventBusFromConfig(config.REDIS_URL, logger, config.EVENT_PREFIX), (b) => b.close());
     const kit: ServiceKit<TDb, TSql> = { logger, metrics, resources, db, sql, bus };
     const before = (await options.beforeEvents?.(kit)) as TBefore;
     // Registered after the bus, the database and what beforeEvents opened, so its relay and consumers stop before
